@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.phones import normalize_saudi_mobile
+
+from .models import StaffProfile
+
+
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["department", "centres", "job_title", "mobile"]
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data.get("mobile", "")
+        return normalize_saudi_mobile(mobile) if mobile else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        department = cleaned.get("department")
+        if department and department.works_in_centres and not cleaned.get("centres"):
+            self.add_error(
+                "centres",
+                _("Staff of this department work in centres: choose at least one centre."),
+            )
+        return cleaned

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Load the demo structure and one user per role. Safe to run again: it changes nothing."
+
+    def handle(self, *args, **options):
+        created = load_demo_data()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Created demo users: {', '.join(created)}"))
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(f"  {'admin':<16} superuser (Django admin)")
+        for username, _first, _last, role, *_rest in DEMO_USERS:
+            self.stdout.write(f"  {username:<16} {role.code}")

@@ -1,0 +1,138 @@
+"""The association's roles (DESIGN.md section 1) as Django groups, with their permissions.
+
+The roles are created by a data migration. Every app lists the permissions a role needs in
+ROLE_PERMISSIONS (one place); after each `migrate` the groups receive any permission listed
+here that now exists. Syncing only adds, so an administrator's extra grants in the admin
+are kept.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str  # Arabic, as the association's staff read it in the admin
+    label: object  # translatable label for the UI
+
+
+CRM_STAFF = Role("crm_staff", "موظف إدارة علاقات العملاء", _("CRM staff"))
+CRM_MANAGER = Role("crm_manager", "مدير إدارة علاقات العملاء", _("CRM manager"))
+CENTRES_STAFF = Role("centres_staff", "موظف قسم شؤون المراكز", _("Centres-affairs staff"))
+CENTRES_MANAGER = Role("centres_manager", "مدير قسم شؤون المراكز", _("Centres-affairs manager"))
+QUALITY_OFFICER = Role("quality_officer", "موظف إدارة الجودة", _("Quality officer"))
+DATA_STEWARD = Role("data_steward", "مسؤول قاعدة بيانات العملاء", _("Customer-data steward"))
+DEPUTY_STEWARD = Role(
+    "deputy_steward", "نائب مسؤول قاعدة بيانات العملاء", _("Deputy customer-data steward")
+)
+MANAGEMENT = Role("management", "إدارة الجمعية", _("Association management"))
+PLANNING_DIRECTOR = Role(
+    "planning_director",
+    "مدير التخطيط الاستراتيجي وتطوير الخدمات",
+    _("Strategic planning director"),
+)
+RESOURCE_DEVELOPMENT = Role(
+    "resource_development", "موظف إدارة تنمية الموارد المالية", _("Resource development officer")
+)
+COUNCIL_SECRETARY = Role("council_secretary", "أمين المجلس الفرعي", _("Sub-council secretary"))
+
+ALL_ROLES = (
+    CRM_STAFF,
+    CRM_MANAGER,
+    CENTRES_STAFF,
+    CENTRES_MANAGER,
+    QUALITY_OFFICER,
+    DATA_STEWARD,
+    DEPUTY_STEWARD,
+    MANAGEMENT,
+    PLANNING_DIRECTOR,
+    RESOURCE_DEVELOPMENT,
+    COUNCIL_SECRETARY,
+)
+
+# Reading the association's structure is common to every role: staff pick cities, centres
+# and departments in forms, and deadlines depend on the holiday calendar.
+_READ_STRUCTURE = (
+    "association.view_city",
+    "association.view_centre",
+    "association.view_department",
+    "association.view_publicholiday",
+)
+
+# Later apps add their permissions here, next to the role that needs them.
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    CRM_STAFF: _READ_STRUCTURE,
+    CRM_MANAGER: _READ_STRUCTURE + ("association.view_staffprofile",),
+    CENTRES_STAFF: _READ_STRUCTURE,
+    CENTRES_MANAGER: _READ_STRUCTURE + ("association.view_staffprofile",),
+    QUALITY_OFFICER: _READ_STRUCTURE,
+    DATA_STEWARD: _READ_STRUCTURE,
+    DEPUTY_STEWARD: _READ_STRUCTURE,
+    # Management keeps the structure the others read: centres, departments and holidays.
+    MANAGEMENT: _READ_STRUCTURE
+    + (
+        "association.view_staffprofile",
+        "association.add_centre",
+        "association.change_centre",
+        "association.add_publicholiday",
+        "association.change_publicholiday",
+        "association.delete_publicholiday",
+    ),
+    PLANNING_DIRECTOR: _READ_STRUCTURE,
+    RESOURCE_DEVELOPMENT: _READ_STRUCTURE,
+    COUNCIL_SECRETARY: _READ_STRUCTURE,
+}
+
+# Which roles reach the Django admin (is_staff) in the demo data.
+ADMIN_SITE_ROLES = (MANAGEMENT,)
+
+
+def role_by_code(code):
+    return next(role for role in ALL_ROLES if role.code == code)
+
+
+def user_roles(user):
+    """The roles a user holds, in the order of ALL_ROLES."""
+    if not user.is_authenticated:
+        return []
+    names = set(user.groups.values_list("name", flat=True))
+    return [role for role in ALL_ROLES if role.group_name in names]
+
+
+def user_has_role(user, *roles):
+    return bool(set(user_roles(user)) & set(roles))
+
+
+def sync_role_groups(group_model, permission_model):
+    """Create the role groups and add every listed permission that exists. Idempotent.
+
+    Takes the models as arguments so data migrations can pass their historical models."""
+    for role in ALL_ROLES:
+        group, _created = group_model.objects.get_or_create(name=role.group_name)
+        wanted = ROLE_PERMISSIONS.get(role, ())
+        for permission in _existing_permissions(permission_model, wanted):
+            group.permissions.add(permission)
+
+
+def _existing_permissions(permission_model, dotted_names):
+    by_app = {}
+    for dotted in dotted_names:
+        app_label, codename = dotted.split(".", 1)
+        by_app.setdefault(app_label, set()).add(codename)
+    for app_label, codenames in by_app.items():
+        yield from permission_model.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+
+
+def sync_role_groups_after_migrate(sender, using="default", **kwargs):
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # Permissions of apps migrated after this one may not exist yet: create them first.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_role_groups(Group, Permission)

@@ -1,0 +1,64 @@
+"""The navigation bar: the manual's three pillars and reports.
+
+Each app registers the pages it adds under a pillar (in its AppConfig.ready); a user sees
+only the pages whose permission they hold.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Pillar:
+    code: str
+    label: object
+    icon: str  # a Bootstrap Icons name
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object
+    url_name: str
+    icon: str = "dot"
+    permission: str | None = None  # "app_label.codename"; None means every staff member
+
+    def visible_to(self, user):
+        return self.permission is None or user.has_perm(self.permission)
+
+
+PILLARS = (
+    Pillar("marketing", _("Marketing"), "megaphone"),
+    Pillar("complaints", _("Complaints, inquiries and suggestions"), "chat-left-text"),
+    Pillar("customers", _("Customers"), "people"),
+    Pillar("reports", _("Reports"), "bar-chart-line"),
+)
+
+_items_by_pillar: dict[str, list[NavItem]] = {pillar.code: [] for pillar in PILLARS}
+
+
+def register_nav_item(pillar_code, item):
+    if pillar_code not in _items_by_pillar:
+        raise KeyError(f"Unknown pillar {pillar_code!r}")
+    if item not in _items_by_pillar[pillar_code]:
+        _items_by_pillar[pillar_code].append(item)
+
+
+def unregister_nav_item(pillar_code, item):
+    _items_by_pillar[pillar_code].remove(item)
+
+
+def navigation_for(user):
+    """Pillars with the links this user may follow: [(pillar, [(item, url), ...]), ...]."""
+    return [
+        (
+            pillar,
+            [
+                (item, reverse(item.url_name))
+                for item in _items_by_pillar[pillar.code]
+                if item.visible_to(user)
+            ],
+        )
+        for pillar in PILLARS
+    ]
