@@ -6,7 +6,7 @@ here that now exists. Syncing only adds, so an administrator's extra grants in t
 are kept.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class Role:
     code: str
-    group_name: str  # Arabic, as the association's staff read it in the admin
-    label: object  # translatable label for the UI
+    # Compared and hashed by code only: a lazy label's hash changes with the active language.
+    group_name: str = field(compare=False)  # Arabic, as staff read it in the admin
+    label: object = field(compare=False)  # translatable label for the UI
 
 
 CRM_STAFF = Role("crm_staff", "موظف إدارة علاقات العملاء", _("CRM staff"))

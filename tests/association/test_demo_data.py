@@ -1,0 +1,63 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from association import roles
+from association.demo import DEMO_PASSWORD, DEMO_USERS
+from association.models import Centre, City, Department, PublicHoliday, StaffProfile
+
+pytestmark = pytest.mark.django_db
+
+HISTORY_MODELS = (City, Centre, Department, PublicHoliday, StaffProfile)
+
+
+def _snapshot():
+    User = get_user_model()
+    counts = {model.__name__: model.objects.count() for model in HISTORY_MODELS}
+    counts["history"] = sum(model.history.count() for model in HISTORY_MODELS)
+    counts["users"] = User.objects.count()
+    counts["passwords"] = tuple(User.objects.order_by("pk").values_list("password", flat=True))
+    counts["memberships"] = User.groups.through.objects.count()
+    return counts
+
+
+def test_demo_data_loads_structure_and_one_user_per_role():
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    assert set(City.objects.values_list("name", flat=True)) == {"جدة", "مكة المكرمة", "الطائف"}
+    assert Centre.objects.filter(city__name="الطائف").exists()
+    assert PublicHoliday.objects.filter(name__startswith="عيد الفطر").count() == 3
+    User = get_user_model()
+    for role in roles.ALL_ROLES:
+        holders = User.objects.filter(groups__name=role.group_name)
+        assert holders.count() == 1, role.code
+        assert holders.get().check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+    assert "Demo@12345" in out.getvalue()
+    centres_staff = StaffProfile.objects.get(user__username="centres_staff")
+    assert centres_staff.centres.count() == 2
+
+
+def test_running_demo_data_twice_changes_nothing():
+    call_command("load_demo_data", stdout=StringIO())
+    first = _snapshot()
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    assert _snapshot() == first
+    assert "nothing changed" in out.getvalue()
+
+
+def test_demo_users_cover_every_role():
+    assert {details[3] for details in DEMO_USERS} == set(roles.ALL_ROLES)
+
+
+def test_eid_holidays_come_from_the_umm_al_qura_calendar():
+    from datetime import date
+
+    from association.demo import demo_holidays
+
+    by_name = {name: (start, end) for name, start, end in demo_holidays()}
+    # 1 Shawwal 1447 AH = 20 March 2026 (Umm al-Qura).
+    assert by_name["عيد الفطر 1447هـ"][0] == date(2026, 3, 20)

@@ -1,0 +1,45 @@
+import os
+
+import pytest
+
+from association import roles
+from tests.factories import UserFactory
+
+# CI sets this so that a test that needs Chromium or Redis fails instead of skipping.
+REQUIRE_ALL = os.environ.get("CRM_REQUIRE_ALL_TESTS") == "1"
+
+
+def skip_or_fail(reason):
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (CRM_REQUIRE_ALL_TESTS=1: this test must run here)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role=None, **fields): a user holding the given role (a roles.Role)."""
+
+    def _make(role=None, **fields):
+        user = UserFactory(**fields)
+        if role is not None:
+            from django.contrib.auth.models import Group
+
+            user.groups.add(Group.objects.get(name=role.group_name))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def crm_staff(make_user):
+    return make_user(roles.CRM_STAFF, username="crm_staff_user")
+
+
+@pytest.fixture
+def management_user(make_user):
+    return make_user(roles.MANAGEMENT, username="management_user", is_staff=True)
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user(username="root_user", is_staff=True, is_superuser=True)
