@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.core.management import call_command
-from django.db import transaction
 
 from core import tasks
 from tests.conftest import skip_or_fail
@@ -62,9 +61,21 @@ def test_task_round_trips_through_a_real_worker_and_redis():
     env.setdefault("SECRET_KEY", "worker-for-the-test-suite-only")
     worker = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "crm_site", "worker",
-            "--queues", queue, "--pool", "solo", "--loglevel", "WARNING",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "crm_site",
+            "worker",
+            "--queues",
+            queue,
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ],
         cwd=BASE_DIR,
         env=env,

@@ -173,7 +173,11 @@ def test_password_change_rejects_a_wrong_old_password_in_arabic(client, crm_staf
     client.force_login(crm_staff)
     response = client.post(
         reverse("password_change"),
-        {"old_password": "wrong", "new_password1": "Abc-12345-xyz", "new_password2": "Abc-12345-xyz"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Abc-12345-xyz",
+            "new_password2": "Abc-12345-xyz",
+        },
     )
     assert response.status_code == 200
     assert "كلمة المرور القديمة" in response.content.decode()
