@@ -5,14 +5,10 @@ from datetime import date, datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian
 
 # Languages hijridate has month names and an era notation for.
 HIJRIDATE_LANGUAGES = frozenset({"en", "ar", "bn", "tr"})
-
-# The era suffix for languages hijridate does not know; marked here for translators.
-HIJRI_ERA = _("AH")
 
 
 def _local(value: date | datetime) -> date | datetime:
@@ -37,11 +33,9 @@ def format_hijri(value: date | datetime | None) -> str:
     except (OverflowError, ValueError):
         return ""
     language = _active_language()
-    if language in HIJRIDATE_LANGUAGES:
-        month_name, era = hijri.month_name(language), hijri.notation(language)
-    else:
-        month_name, era = hijri.month_name("en"), str(HIJRI_ERA)
-    return f"{hijri.day} {month_name} {hijri.year} {era}"
+    if language not in HIJRIDATE_LANGUAGES:
+        language = "en"
+    return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {hijri.notation(language)}"
 
 
 def format_gregorian_hijri(value: date | datetime | None, with_time: bool | None = None) -> str:

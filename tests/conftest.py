@@ -43,3 +43,11 @@ def management_user(make_user):
 @pytest.fixture
 def superuser(make_user):
     return make_user(username="root_user", is_staff=True, is_superuser=True)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    redis = os.environ.get("REDIS_URL") or "not set (tasks eager; worker test uses localhost)"
+    return [f"database: {engine}", f"redis: {redis}", f"require all tests: {REQUIRE_ALL}"]

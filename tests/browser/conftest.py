@@ -35,7 +35,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -197,3 +197,16 @@ def test_healthz_answers_without_login(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_an_english_browser_still_gets_arabic_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="ar"' in html_root(response)
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="ar")
+    assert 'lang="en"' in html_root(response)
+
+
+def test_an_unknown_language_cookie_falls_back_to_arabic(client):
+    client.cookies["django_language"] = "fr"
+    assert 'lang="ar"' in html_root(client.get(reverse("login")))
