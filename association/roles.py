@@ -62,17 +62,36 @@ _READ_STRUCTURE = (
     "association.view_publicholiday",
 )
 
+# Customers (manual 6): every role reads the database (centres staff only the beneficiaries
+# of their centres, see customers.selectors); CRM staff prepare and file the create/modify
+# form, the CRM manager approves it, the steward and deputy enter it.
+_READ_CUSTOMERS = ("customers.view_customer",)
+_PREPARE_FORMS = (
+    "customers.view_customerrequest",
+    "customers.add_customerrequest",
+    "customers.file_customerrequest",
+    "customers.export_customer",
+)
+
 # Later apps add their permissions here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    CRM_STAFF: _READ_STRUCTURE,
-    CRM_MANAGER: _READ_STRUCTURE + ("association.view_staffprofile",),
-    CENTRES_STAFF: _READ_STRUCTURE,
-    CENTRES_MANAGER: _READ_STRUCTURE + ("association.view_staffprofile",),
-    QUALITY_OFFICER: _READ_STRUCTURE,
-    DATA_STEWARD: _READ_STRUCTURE,
-    DEPUTY_STEWARD: _READ_STRUCTURE,
+    CRM_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _PREPARE_FORMS,
+    CRM_MANAGER: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + _PREPARE_FORMS
+    + ("association.view_staffprofile", "customers.approve_customerrequest"),
+    CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS,
+    CENTRES_MANAGER: _READ_STRUCTURE + _READ_CUSTOMERS + ("association.view_staffprofile",),
+    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS,
+    DATA_STEWARD: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + ("customers.view_customerrequest", "customers.enter_customerrequest"),
+    DEPUTY_STEWARD: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + ("customers.view_customerrequest", "customers.enter_customerrequest"),
     # Management keeps the structure the others read: centres, departments and holidays.
     MANAGEMENT: _READ_STRUCTURE
+    + _READ_CUSTOMERS
     + (
         "association.view_staffprofile",
         "association.add_centre",
@@ -80,10 +99,11 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "association.add_publicholiday",
         "association.change_publicholiday",
         "association.delete_publicholiday",
+        "customers.export_customer",
     ),
-    PLANNING_DIRECTOR: _READ_STRUCTURE,
-    RESOURCE_DEVELOPMENT: _READ_STRUCTURE,
-    COUNCIL_SECRETARY: _READ_STRUCTURE,
+    PLANNING_DIRECTOR: _READ_STRUCTURE + _READ_CUSTOMERS,
+    RESOURCE_DEVELOPMENT: _READ_STRUCTURE + _READ_CUSTOMERS,
+    COUNCIL_SECRETARY: _READ_STRUCTURE + _READ_CUSTOMERS,
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

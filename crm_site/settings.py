@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "simple_history",
     "axes",
     "django_celery_beat",
     "core",
     "association",
+    "customers",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from association.models import Centre
+from core.identity import normalize_national_id
+from core.phones import normalize_saudi_mobile
+from core.text import normalize_digits
+
+from .models import Customer, CustomerKind
+from .services import CUSTOMER_FIELDS
+
+
+class CustomerDataForm(forms.ModelForm):
+    """The customer part of the create/modify form. It validates proposed values; it never
+    saves a customer (only the steward's entry does, through customers.services)."""
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+        widgets = {
+            "consent_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.TextInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
+            "city"
+        )
+        self.fields["point_of_contact"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        )
+        self.fields["point_of_contact"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+        for name in ("mobile", "phone", "national_id", "email"):
+            self.fields[name].widget.attrs["dir"] = "ltr"
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data.get("mobile", "")
+        return normalize_saudi_mobile(mobile) if mobile else ""
+
+    def clean_phone(self):
+        return normalize_digits(self.cleaned_data.get("phone", "")).strip()
+
+    def clean_national_id(self):
+        return normalize_national_id(self.cleaned_data.get("national_id", ""))
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        city, centre = cleaned.get("city"), cleaned.get("centre")
+        if centre and city and centre.city_id != city.pk:
+            self.add_error("centre", _("This centre is not in the chosen city."))
+        if centre and not city:
+            cleaned["city"] = centre.city
+        if cleaned.get("point_of_contact") and cleaned.get("kind") != CustomerKind.DONOR:
+            self.add_error("point_of_contact", _("Only donors have a single point of contact."))
+        gave_consent = cleaned.get("sms_consent") or cleaned.get("email_consent")
+        if gave_consent and not cleaned.get("consent_date"):
+            self.add_error("consent_date", _("Record when the customer gave consent."))
+        if gave_consent and not cleaned.get("consent_source"):
+            self.add_error("consent_source", _("Record how the customer gave consent."))
+        if not (cleaned.get("mobile") or cleaned.get("phone") or cleaned.get("email")):
+            raise forms.ValidationError(
+                _("Give at least one way to reach the customer: mobile, phone or email.")
+            )
+        return cleaned
+
+
+class RequestReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the request"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for overriding the duplicate warning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

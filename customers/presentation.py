@@ -1,0 +1,104 @@
+"""Proposed and current values shown to people: labels, choice names, related objects."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from association.models import Centre, City
+from core.dates import format_gregorian_hijri
+
+from .models import Customer
+from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS
+
+_RELATED_MODELS = {"city": City, "centre": Centre, "point_of_contact": get_user_model()}
+
+
+def field_label(name):
+    return Customer._meta.get_field(name).verbose_name
+
+
+def display_value(name, value, related=None):
+    if value in (None, ""):
+        return "—"
+    if name in FOREIGN_KEY_FIELDS:
+        obj = (related or {}).get((name, value))
+        if obj is None:
+            return "—"
+        if name == "point_of_contact":
+            return obj.get_full_name() or obj.get_username()
+        return str(obj)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name in DATE_FIELDS:
+        import datetime
+
+        return format_gregorian_hijri(datetime.date.fromisoformat(value))
+    field = Customer._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def related_objects(*value_dicts):
+    """Fetch the related objects named in several value dicts with one query per model."""
+    wanted = {name: set() for name in FOREIGN_KEY_FIELDS}
+    for values in value_dicts:
+        for name in FOREIGN_KEY_FIELDS:
+            if values.get(name):
+                wanted[name].add(values[name])
+    related = {}
+    for name, pks in wanted.items():
+        for obj in _RELATED_MODELS[name].objects.filter(pk__in=pks):
+            related[(name, obj.pk)] = obj
+    return related
+
+
+def value_rows(values, related=None):
+    """[(label, shown value)] for every field present in values, in form order."""
+    return [
+        (field_label(name), display_value(name, values[name], related))
+        for name in CUSTOMER_FIELDS
+        if name in values
+    ]
+
+
+def diff_rows(base_values, proposed, related=None):
+    """[(label, current, proposed)] for each changed field of a modification."""
+    return [
+        (
+            field_label(name),
+            display_value(name, base_values.get(name), related),
+            display_value(name, proposed[name], related),
+        )
+        for name in CUSTOMER_FIELDS
+        if name in proposed
+    ]
+
+
+def history_entries(customer, limit=50):
+    """[(record, [(label, old, new)])] newest first: who changed what, and when."""
+    records = list(customer.history.select_related("history_user")[: limit + 1])
+    entries = []
+    for record, older in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
+        changes = record.diff_against(older).changes if older else []
+        shown = [change for change in changes if change.field in CUSTOMER_FIELDS]
+        old_values = {change.field: change.old for change in shown}
+        new_values = {change.field: change.new for change in shown}
+        for values in (old_values, new_values):
+            for name in DATE_FIELDS:
+                if values.get(name):
+                    values[name] = values[name].isoformat()
+        related = related_objects(old_values, new_values)
+        entries.append(
+            (
+                record,
+                [
+                    (
+                        field_label(change.field),
+                        display_value(change.field, old_values[change.field], related),
+                        display_value(change.field, new_values[change.field], related),
+                    )
+                    for change in shown
+                ],
+            )
+        )
+    return entries

@@ -1,0 +1,92 @@
+"""What the customers app adds to the shared navigation bar and the my-work page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import mywork, navigation
+
+navigation.register_nav_item(
+    "customers",
+    navigation.NavItem(
+        gettext_lazy("Customer database"),
+        "customers:list",
+        "person-lines-fill",
+        "customers.view_customer",
+    ),
+)
+navigation.register_nav_item(
+    "customers",
+    navigation.NavItem(
+        gettext_lazy("Customer information forms"),
+        "customers:request_list",
+        "file-earmark-text",
+        "customers.view_customerrequest",
+    ),
+)
+navigation.register_nav_item(
+    "customers",
+    navigation.NavItem(
+        gettext_lazy("New customer form"),
+        "customers:request_new",
+        "person-plus",
+        "customers.add_customerrequest",
+    ),
+)
+
+
+def _section(title, requests):
+    items = [
+        mywork.WorkItem(
+            title=str(request),
+            url=reverse("customers:request_detail", args=[request.pk]),
+            due=request.due_at,
+            detail=request.get_kind_display(),
+        )
+        for request in requests[:20]
+    ]
+    list_url = reverse("customers:request_list")
+    return mywork.WorkSection(title=title, items=items, list_url=list_url) if items else None
+
+
+def _open_forms():
+    from .models import CustomerRequest
+
+    return CustomerRequest.objects.select_related("prepared_by").order_by("due_at", "pk")
+
+
+@mywork.register_work_provider
+def forms_to_review(user):
+    """Manual 6.2 steps 2–3: the CRM manager reviews and decides within the deadline."""
+    from .models import RequestState
+
+    if not user.has_perm("customers.approve_customerrequest"):
+        return None
+    pending = _open_forms().filter(state=RequestState.SUBMITTED).exclude(prepared_by=user)
+    return _section(_("Customer forms awaiting your review"), pending)
+
+
+@mywork.register_work_provider
+def forms_to_enter(user):
+    """Step 4: the acting data steward enters approved forms."""
+    from .models import RequestState
+    from .services import may_enter
+
+    if not may_enter(user):
+        return None
+    return _section(
+        _("Approved customer forms to enter"), _open_forms().filter(state=RequestState.APPROVED)
+    )
+
+
+@mywork.register_work_provider
+def forms_to_file_or_submit(user):
+    """Step 5: CRM staff file entered forms; preparers finish their drafts."""
+    from .models import RequestState
+
+    if not user.has_perm("customers.file_customerrequest"):
+        return None
+    forms = _open_forms().filter(state=RequestState.ENTERED) | _open_forms().filter(
+        state=RequestState.DRAFT, prepared_by=user
+    )
+    return _section(_("Customer forms to file or submit"), forms)

@@ -1,0 +1,384 @@
+"""Every write to the customer database and its forms (manual 6.2), in one place.
+
+Views, the admin, imports and commands call these functions; each checks the actor's right
+to act, runs the django-fsm transition, saves in a transaction and records who did it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from association.workdays import working_deadline
+
+from .models import (
+    Customer,
+    CustomerCodeCounter,
+    CustomerRequest,
+    CustomerRequestLine,
+    LineAction,
+    RequestKind,
+    RequestState,
+    RequestTransition,
+    StewardDesignation,
+)
+
+# The fields a form may propose, in the order of the paper form.
+CUSTOMER_FIELDS = (
+    "name",
+    "entity_type",
+    "kind",
+    "national_id",
+    "city",
+    "centre",
+    "address",
+    "phone",
+    "mobile",
+    "email",
+    "contact_channel",
+    "point_of_contact",
+    "sms_consent",
+    "email_consent",
+    "consent_date",
+    "consent_source",
+    "notes",
+    "is_active",
+)
+FOREIGN_KEY_FIELDS = ("city", "centre", "point_of_contact")
+DATE_FIELDS = ("consent_date",)
+
+# Working days each step may take (manual 6.2): review and approval one day each, entry one
+# day, filing one day.
+STEP_WORKING_DAYS = {
+    RequestState.SUBMITTED: 2,
+    RequestState.APPROVED: 1,
+    RequestState.ENTERED: 1,
+}
+
+
+class RequestError(Exception):
+    """A refusal the user should read (already translated)."""
+
+
+@dataclass
+class EntryResult:
+    entered: bool
+    conflicts: list = field(default_factory=list)  # customers changed since the form
+
+
+# --- values -----------------------------------------------------------------------------
+
+
+def values_from_cleaned_data(cleaned_data):
+    """Form data to JSON-safe proposed values: objects become primary keys, dates ISO."""
+    values = {}
+    for name in CUSTOMER_FIELDS:
+        if name not in cleaned_data:
+            continue
+        value = cleaned_data[name]
+        if name in FOREIGN_KEY_FIELDS:
+            value = value.pk if value is not None else None
+        elif name in DATE_FIELDS:
+            value = value.isoformat() if value else None
+        values[name] = value
+    return values
+
+
+def customer_values(customer):
+    """The current values of a customer, in the same JSON-safe shape as proposed values."""
+    values = {}
+    for name in CUSTOMER_FIELDS:
+        if name in FOREIGN_KEY_FIELDS:
+            values[name] = getattr(customer, f"{name}_id")
+        elif name in DATE_FIELDS:
+            value = getattr(customer, name)
+            values[name] = value.isoformat() if value else None
+        else:
+            values[name] = getattr(customer, name)
+    return values
+
+
+def changed_fields(base_values, proposed):
+    return [
+        name
+        for name in CUSTOMER_FIELDS
+        if name in proposed and proposed[name] != base_values.get(name)
+    ]
+
+
+def _assign_values(customer, values):
+    for name, value in values.items():
+        if name in FOREIGN_KEY_FIELDS:
+            setattr(customer, f"{name}_id", value)
+        elif name in DATE_FIELDS:
+            setattr(customer, name, datetime.date.fromisoformat(value) if value else None)
+        else:
+            setattr(customer, name, value)
+
+
+# --- codes ------------------------------------------------------------------------------
+
+
+def allocate_customer_code():
+    """The next customer code. The counter row is incremented by an UPDATE, which locks it
+    until the transaction ends, so two entries at the same instant never share a code; a
+    rolled-back entry gives its number back, a committed one never does."""
+    updated = CustomerCodeCounter.objects.filter(pk=1).update(last_code=F("last_code") + 1)
+    if updated != 1:
+        raise RuntimeError("The customer code counter row is missing (migration 0002).")
+    return CustomerCodeCounter.objects.values_list("last_code", flat=True).get(pk=1)
+
+
+# --- permissions ------------------------------------------------------------------------
+
+
+def _require(actor, permission):
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+def acting_steward():
+    designation = StewardDesignation.objects.select_related("steward", "deputy").first()
+    return designation.acting_steward() if designation else None
+
+
+def may_enter(actor):
+    """Only the designated steward, or the deputy while the steward is absent (6.1.4)."""
+    return actor.has_perm("customers.enter_customerrequest") and acting_steward() == actor
+
+
+# --- transitions ------------------------------------------------------------------------
+
+
+def _deadline_for(state, start):
+    days = STEP_WORKING_DAYS.get(state)
+    return working_deadline(start, days) if days else None
+
+
+def _run_transition(request, transition_name, *, actor, note="", **fields):
+    """Run one transition on the in-memory form, save it and record the step. Must run inside
+    a transaction; a concurrent change of the same form raises RequestError."""
+    source = request.state
+    try:
+        getattr(request, transition_name)()
+    except TransitionNotAllowed as error:
+        raise RequestError(
+            _("This form is no longer at this step. Reload the page to see its status.")
+        ) from error
+    now = timezone.now()
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.due_at = _deadline_for(request.state, now)
+    try:
+        request.save()
+    except ConcurrentTransition as error:
+        raise RequestError(
+            _(
+                "Someone else acted on this form at the same moment. "
+                "Reload the page to see its status."
+            )
+        ) from error
+    RequestTransition.objects.create(
+        request=request, source=source, target=request.state, actor=actor, note=note
+    )
+
+
+def _transition(request, transition_name, *, actor, note="", **fields):
+    with transaction.atomic():
+        _run_transition(request, transition_name, actor=actor, note=note, **fields)
+    return request
+
+
+def customer_request_create(*, actor, kind, reason, lines, submit=True, source_file_digest=""):
+    """Prepare a form. `lines` is a list of (customer or None, proposed values, source row).
+
+    A modification records the customer's current values and version beside the proposal so
+    the reviewer sees the diff and entry can detect a later change."""
+    _require(actor, "customers.add_customerrequest")
+    if not reason.strip():
+        raise RequestError(_("Write the reason for the request."))
+    if not lines:
+        raise RequestError(_("The form has no customer in it."))
+    with transaction.atomic():
+        request = CustomerRequest.objects.create(
+            kind=kind, reason=reason, prepared_by=actor, source_file_digest=source_file_digest
+        )
+        for customer, proposed, source_row in lines:
+            _add_line(request, customer, proposed, source_row)
+        if submit:
+            _run_transition(request, "submit", actor=actor, submitted_at=timezone.now())
+    return request
+
+
+def _add_line(request, customer, proposed, source_row=None):
+    if customer is None:
+        return CustomerRequestLine.objects.create(
+            request=request, action=LineAction.CREATE, proposed=proposed, source_row=source_row
+        )
+    base = customer_values(customer)
+    changes = {name: proposed[name] for name in changed_fields(base, proposed)}
+    if not changes:
+        raise RequestError(
+            _("The proposed values of %(customer)s are the same as the current ones.")
+            % {"customer": customer}
+        )
+    return CustomerRequestLine.objects.create(
+        request=request,
+        action=LineAction.MODIFY,
+        customer=customer,
+        proposed=changes,
+        base_values=base,
+        base_version=customer.version,
+        source_row=source_row,
+    )
+
+
+def customer_request_submit(*, request, actor):
+    if request.prepared_by_id != actor.pk:
+        raise PermissionDenied
+    return _transition(request, "submit", actor=actor, submitted_at=timezone.now())
+
+
+def customer_request_approve(*, request, actor, note="", override_reason=""):
+    _require(actor, "customers.approve_customerrequest")
+    if request.prepared_by_id == actor.pk:
+        raise RequestError(_("You cannot approve a form you prepared yourself."))
+    from .selectors import blocking_duplicates
+
+    if blocking_duplicates(request) and not override_reason.strip():
+        raise RequestError(
+            _(
+                "A customer with the same national ID or mobile already exists. Write a reason "
+                "to override, or reject the form."
+            )
+        )
+    return _transition(
+        request,
+        "approve",
+        actor=actor,
+        note=note,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note,
+        duplicate_override_reason=override_reason.strip(),
+    )
+
+
+def customer_request_reject(*, request, actor, note):
+    _require(actor, "customers.approve_customerrequest")
+    if request.prepared_by_id == actor.pk:
+        raise RequestError(_("You cannot reject a form you prepared yourself."))
+    if not note.strip():
+        raise RequestError(_("Write the reason for rejecting the form."))
+    return _transition(
+        request,
+        "reject",
+        actor=actor,
+        note=note,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
+
+
+def customer_request_enter(*, request, actor):
+    """The steward's signature: apply every line to the database and allocate codes.
+
+    If a customer changed after the form was prepared, nothing is applied: the form goes
+    back to the manager with the customer's new values as its base, and the conflicts are
+    returned for the steward to see."""
+    if not may_enter(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        lines = list(request.lines.select_related("customer"))
+        locked = {
+            customer.pk: customer
+            for customer in Customer.objects.select_for_update().filter(
+                pk__in=[line.customer_id for line in lines if line.customer_id]
+            )
+        }
+        conflicts = [
+            line
+            for line in lines
+            if line.customer_id and locked[line.customer_id].version != line.base_version
+        ]
+        if conflicts:
+            for line in conflicts:
+                _rebase_line(line, locked[line.customer_id])
+            names = ", ".join(str(locked[line.customer_id]) for line in conflicts)
+            _run_transition(
+                request,
+                "return_for_review",
+                actor=actor,
+                note=_("Returned for review: changed since the form was prepared: %(names)s")
+                % {"names": names},
+                submitted_at=timezone.now(),
+            )
+            return EntryResult(
+                entered=False, conflicts=[locked[line.customer_id] for line in conflicts]
+            )
+        _run_transition(request, "enter", actor=actor, entered_by=actor, entered_at=timezone.now())
+        for line in lines:
+            _apply_line(line, locked.get(line.customer_id), actor=actor)
+    return EntryResult(entered=True)
+
+
+def _rebase_line(line, customer):
+    line.base_values = customer_values(customer)
+    line.base_version = customer.version
+    line.save(update_fields=["base_values", "base_version"])
+
+
+def _apply_line(line, customer, *, actor):
+    if line.action == LineAction.CREATE:
+        customer = Customer(code=allocate_customer_code())
+    else:
+        customer.version += 1
+    _assign_values(customer, line.proposed)
+    try:
+        customer.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise RequestError(
+            _("Form line %(line)s cannot be entered: %(errors)s")
+            % {"line": line.pk, "errors": "; ".join(error.messages)}
+        ) from error
+    customer._history_user = actor
+    customer._change_reason = _("Form %(number)s") % {"number": line.request_id}
+    customer.save()
+    if line.customer_id != customer.pk:
+        line.customer = customer
+        line.save(update_fields=["customer"])
+    return customer
+
+
+def customer_request_file(*, request, actor):
+    _require(actor, "customers.file_customerrequest")
+    return _transition(request, "file", actor=actor, filed_by=actor, filed_at=timezone.now())
+
+
+def available_transitions(request, user):
+    """The buttons this user may press on this form now."""
+    actions = []
+    state = request.state
+    if state == RequestState.DRAFT and request.prepared_by_id == user.pk:
+        actions.append("submit")
+    if (
+        state == RequestState.SUBMITTED
+        and user.has_perm("customers.approve_customerrequest")
+        and request.prepared_by_id != user.pk
+    ):
+        actions += ["approve", "reject"]
+    if state == RequestState.APPROVED and may_enter(user):
+        actions.append("enter")
+    if state == RequestState.ENTERED and user.has_perm("customers.file_customerrequest"):
+        actions.append("file")
+    return actions
+
+
+def is_batch(request):
+    return request.kind == RequestKind.IMPORT

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/modify/", views.request_modify, name="request_modify"),
+    path("forms/", views.request_list, name="request_list"),
+    path("forms/new/", views.request_new, name="request_new"),
+    path("forms/<int:pk>/", views.request_detail, name="request_detail"),
+    path("forms/<int:pk>/pdf/", views.request_pdf, name="request_pdf"),
+    path("forms/<int:pk>/<str:action>/", views.request_action, name="request_action"),
+]

@@ -1,0 +1,245 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import presentation, selectors, services
+from .filters import CustomerFilter, RequestFilter
+from .forms import CustomerDataForm, DecisionForm, RequestReasonForm
+from .models import Customer, RequestKind, RequestState
+
+PAGE_SIZE = 25
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _visible_customer_or_404(user, pk):
+    _require_perm(user, "customers.view_customer")
+    return get_object_or_404(selectors.customers_visible_to(user), pk=pk)
+
+
+def _visible_request_or_404(user, pk):
+    _require_perm(user, "customers.view_customerrequest")
+    return get_object_or_404(selectors.requests_visible_to(user), pk=pk)
+
+
+def filtered_customers(request):
+    """The customer list as filtered in the query string (shared by the list and exports)."""
+    _require_perm(request.user, "customers.view_customer")
+    queryset = selectors.customers_visible_to(request.user)
+    queryset = selectors.search_customers(queryset, request.GET.get("q"))
+    return CustomerFilter(request.GET, queryset=queryset, request=request)
+
+
+@require_GET
+def customer_list(request):
+    customer_filter = filtered_customers(request)
+    page = Paginator(customer_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "filter": customer_filter,
+            "page": page,
+            "query": request.GET.get("q", ""),
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def customer_detail(request, pk):
+    customer = _visible_customer_or_404(request.user, pk)
+    values = services.customer_values(customer)
+    lines = customer.request_lines.select_related("request__prepared_by").order_by("-id")[:20]
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "rows": presentation.value_rows(values, presentation.related_objects(values)),
+            "changes": presentation.history_entries(customer),
+            "lines": lines,
+            "may_request_change": request.user.has_perm("customers.add_customerrequest"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    return _request_form(request, customer=None)
+
+
+@require_http_methods(["GET", "POST"])
+def request_modify(request, pk):
+    customer = _visible_customer_or_404(request.user, pk)
+    return _request_form(request, customer=customer)
+
+
+def _request_form(request, *, customer):
+    _require_perm(request.user, "customers.add_customerrequest")
+    data_form = CustomerDataForm(request.POST or None, instance=_unsaved_copy(customer))
+    reason_form = RequestReasonForm(request.POST or None)
+    if request.method == "POST" and data_form.is_valid() and reason_form.is_valid():
+        proposed = services.values_from_cleaned_data(data_form.cleaned_data)
+        try:
+            form_request = services.customer_request_create(
+                actor=request.user,
+                kind=RequestKind.MODIFY if customer else RequestKind.CREATE,
+                reason=reason_form.cleaned_data["reason"],
+                lines=[(customer, proposed, None)],
+                submit="save_draft" not in request.POST,
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("The form was saved as number %(number)s.") % {"number": form_request.pk}
+            )
+            return redirect("customers:request_detail", pk=form_request.pk)
+    return render(
+        request,
+        "customers/request_form.html",
+        {"data_form": data_form, "reason_form": reason_form, "customer": customer},
+    )
+
+
+def _unsaved_copy(customer):
+    """A form must never write to the customer: give it a detached copy to validate against."""
+    if customer is None:
+        return None
+    copy = Customer.objects.get(pk=customer.pk)
+    copy.pk = None
+    copy._state.adding = True
+    return copy
+
+
+@require_GET
+def request_list(request):
+    _require_perm(request.user, "customers.view_customerrequest")
+    request_filter = RequestFilter(
+        request.GET,
+        queryset=selectors.requests_visible_to(request.user).prefetch_related("lines"),
+        request=request,
+    )
+    page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/request_list.html",
+        {"filter": request_filter, "page": page, "querystring": _querystring_without_page(request)},
+    )
+
+
+@require_GET
+def request_detail(request, pk):
+    form_request = _visible_request_or_404(request.user, pk)
+    return render(
+        request, "customers/request_detail.html", request_context(form_request, request.user)
+    )
+
+
+def request_context(form_request, user):
+    """Everything the form page and its PDF show."""
+    lines = list(form_request.lines.select_related("customer"))
+    related = presentation.related_objects(
+        *[line.proposed for line in lines], *[line.base_values for line in lines]
+    )
+    duplicates = {line.pk: matches for line, matches in selectors.duplicates_by_line(form_request)}
+    shown_lines = [
+        {
+            "line": line,
+            "rows": presentation.value_rows(line.proposed, related)
+            if line.action == "create"
+            else presentation.diff_rows(line.base_values, line.proposed, related),
+            "duplicates": duplicates.get(line.pk, []),
+        }
+        for line in lines
+    ]
+    return {
+        "form_request": form_request,
+        "lines": shown_lines,
+        "has_blocking_duplicates": any(
+            match.blocking and item["line"].action == "create"
+            for item in shown_lines
+            for match in item["duplicates"]
+        ),
+        "transitions": form_request.transitions.select_related("actor"),
+        "actions": services.available_transitions(form_request, user),
+        "decision_form": DecisionForm(),
+        "states": RequestState,
+    }
+
+
+_ACTIONS = {
+    "submit": lambda form_request, user, data: services.customer_request_submit(
+        request=form_request, actor=user
+    ),
+    "approve": lambda form_request, user, data: services.customer_request_approve(
+        request=form_request,
+        actor=user,
+        note=data.get("note", ""),
+        override_reason=data.get("override_reason", ""),
+    ),
+    "reject": lambda form_request, user, data: services.customer_request_reject(
+        request=form_request, actor=user, note=data.get("note", "")
+    ),
+    "enter": lambda form_request, user, data: services.customer_request_enter(
+        request=form_request, actor=user
+    ),
+    "file": lambda form_request, user, data: services.customer_request_file(
+        request=form_request, actor=user
+    ),
+}
+
+_DONE_MESSAGES = {
+    "submit": gettext_lazy("The form was submitted to the CRM manager."),
+    "approve": gettext_lazy("The form was approved and sent to the data steward."),
+    "reject": gettext_lazy("The form was rejected."),
+    "enter": gettext_lazy("The form was entered into the customer database."),
+    "file": gettext_lazy("The form was filed."),
+}
+
+
+@require_POST
+def request_action(request, pk, action):
+    form_request = _visible_request_or_404(request.user, pk)
+    if action not in _ACTIONS:
+        raise PermissionDenied
+    try:
+        result = _ACTIONS[action](form_request, request.user, request.POST)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        if isinstance(result, services.EntryResult) and not result.entered:
+            messages.warning(
+                request,
+                _(
+                    "Not entered: %(names)s changed after this form was prepared. The form went "
+                    "back to the CRM manager with the current values."
+                )
+                % {"names": ", ".join(str(customer) for customer in result.conflicts)},
+            )
+        else:
+            messages.success(request, str(_DONE_MESSAGES[action]))
+    return redirect(reverse("customers:request_detail", args=[form_request.pk]))
+
+
+@require_GET
+def request_pdf(request, pk):
+    from .pdf import render_request_pdf
+
+    form_request = _visible_request_or_404(request.user, pk)
+    return render_request_pdf(form_request, request.user)
