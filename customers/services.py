@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -124,14 +124,26 @@ def _assign_values(customer, values):
 # --- codes ------------------------------------------------------------------------------
 
 
+FIRST_CUSTOMER_CODE = 100001
+
+
 def allocate_customer_code():
     """The next customer code. The counter row is incremented by an UPDATE, which locks it
     until the transaction ends, so two entries at the same instant never share a code; a
     rolled-back entry gives its number back, a committed one never does."""
-    updated = CustomerCodeCounter.objects.filter(pk=1).update(last_code=F("last_code") + 1)
-    if updated != 1:
-        raise RuntimeError("The customer code counter row is missing (migration 0002).")
+    if not _increment_counter():
+        # The row is made by migration 0002; if it was lost (e.g. a flushed test database),
+        # restart above every code ever given so none is reused.
+        highest = Customer.objects.aggregate(highest=Max("code"))["highest"]
+        CustomerCodeCounter.objects.get_or_create(
+            pk=1, defaults={"last_code": max(highest or 0, FIRST_CUSTOMER_CODE - 1)}
+        )
+        _increment_counter()
     return CustomerCodeCounter.objects.values_list("last_code", flat=True).get(pk=1)
+
+
+def _increment_counter():
+    return CustomerCodeCounter.objects.filter(pk=1).update(last_code=F("last_code") + 1)
 
 
 # --- permissions ------------------------------------------------------------------------

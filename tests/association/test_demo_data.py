@@ -7,6 +7,7 @@ from django.core.management import call_command
 from association import roles
 from association.demo import DEMO_PASSWORD, DEMO_USERS
 from association.models import Centre, City, Department, PublicHoliday, StaffProfile
+from customers.models import Customer, CustomerRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,8 @@ def _snapshot():
     counts["users"] = User.objects.count()
     counts["passwords"] = tuple(User.objects.order_by("pk").values_list("password", flat=True))
     counts["memberships"] = User.groups.through.objects.count()
+    counts["customers"] = tuple(Customer.objects.order_by("code").values_list("code", "version"))
+    counts["forms"] = tuple(CustomerRequest.objects.order_by("pk").values_list("pk", "state"))
     return counts
 
 
@@ -36,6 +39,12 @@ def test_demo_data_loads_structure_and_one_user_per_role():
         assert holders.get().check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert "Demo@12345" in out.getvalue()
+    assert Customer.objects.count() == 6
+    assert set(CustomerRequest.objects.values_list("state", flat=True)) == {
+        "filed",
+        "submitted",
+        "approved",
+    }
     centres_staff = StaffProfile.objects.get(user__username="centres_staff")
     assert centres_staff.centres.count() == 2
 

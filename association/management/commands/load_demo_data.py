@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+from customers.demo import load_demo_customers
 
 
 class Command(BaseCommand):
@@ -8,6 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = load_demo_data()
+        customers = load_demo_customers()
+        if customers:
+            self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers."))
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo users: {', '.join(created)}"))
         else:

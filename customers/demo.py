@@ -1,0 +1,79 @@
+"""Demo customers for `make run`, put through the real form path (prepare, approve, enter,
+file) so their history and codes look like real use. Runs only on an empty database."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from association.models import Centre, City
+
+from . import services
+from .models import CustomerRequest, RequestKind, StewardDesignation
+
+DEMO_CUSTOMERS = [
+    # name, entity type, kind, city, centre, mobile, email, channel
+    ("مؤسسة عبدالله الخيرية", "organisation", "donor", "جدة", None, "+966501110001",
+     "info@abdullah-charity.example.org", "email"),
+    ("أمانة محافظة جدة", "organisation", "government", "جدة", None, "", "contact@amanah.example.org",
+     "letter"),
+    ("خالد سعد العمري", "individual", "council_member", "مكة المكرمة", "مركز حي العوالي",
+     "+966501110003", "", "phone"),
+    ("فاطمة علي الزهراني", "individual", "beneficiary", "جدة", "مركز حي الصفا", "+966501110004",
+     "", "face_to_face"),
+    ("نوال حسن الشهري", "individual", "beneficiary", "جدة", "مركز حي النسيم", "+966501110005",
+     "", "sms"),
+    ("شركة الوفاء للتجارة", "organisation", "donor", "الطائف", None, "+966501110006",
+     "csr@alwafa.example.org", "email"),
+]
+PENDING_REVIEW = ("منى إبراهيم القرشي", "individual", "beneficiary", "جدة", "مركز حي الروضة",
+                  "+966501110007", "", "phone")
+AWAITING_ENTRY = ("سلمان فهد الحربي", "individual", "donor", "مكة المكرمة", None, "+966501110008",
+                  "salman@example.org", "email")
+
+
+@transaction.atomic
+def load_demo_customers():
+    User = get_user_model()
+    users = {user.username: user for user in User.objects.filter(
+        username__in=["crm_staff", "crm_manager", "steward", "deputy_steward"]
+    )}
+    if len(users) < 4:
+        return 0
+    StewardDesignation.objects.get_or_create(
+        defaults={"steward": users["steward"], "deputy": users["deputy_steward"]}
+    )
+    if CustomerRequest.objects.exists():
+        return 0
+    for row in DEMO_CUSTOMERS:
+        form = _prepare(users["crm_staff"], row)
+        services.customer_request_approve(request=form, actor=users["crm_manager"])
+        services.customer_request_enter(request=form, actor=users["steward"])
+        services.customer_request_file(request=form, actor=users["crm_staff"])
+    _prepare(users["crm_staff"], PENDING_REVIEW)
+    waiting = _prepare(users["crm_staff"], AWAITING_ENTRY)
+    services.customer_request_approve(request=waiting, actor=users["crm_manager"])
+    return len(DEMO_CUSTOMERS)
+
+
+def _prepare(actor, row):
+    name, entity_type, kind, city_name, centre_name, mobile, email, channel = row
+    city = City.objects.get(name=city_name)
+    centre = Centre.objects.get(name=centre_name, city=city) if centre_name else None
+    values = {
+        **dict.fromkeys(services.CUSTOMER_FIELDS, ""),
+        "name": name,
+        "entity_type": entity_type,
+        "kind": kind,
+        "city": city.pk,
+        "centre": centre.pk if centre else None,
+        "mobile": mobile,
+        "email": email,
+        "contact_channel": channel,
+        "point_of_contact": None,
+        "sms_consent": False,
+        "email_consent": False,
+        "consent_date": None,
+        "is_active": True,
+    }
+    return services.customer_request_create(
+        actor=actor, kind=RequestKind.CREATE, reason="بيانات تجريبية", lines=[(None, values, None)]
+    )
