@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pango and HarfBuzz for WeasyPrint (the PDF forms and reports).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml requirements.lock README.md ./
 RUN pip install -c requirements.lock . && useradd --create-home --uid 1000 crm
 

@@ -60,16 +60,17 @@ def font_face_css(uris=None):
 
 
 def _only_fonts_fetcher(allowed):
-    """A url_fetcher that loads our font files and nothing else: the template prints data
-    typed by users, and the PDF must never reach out to the network or the file system."""
-    from weasyprint import default_url_fetcher
+    """A URL fetcher that loads our font files and nothing else: the template prints data
+    typed by users, and the PDF must never reach the network or other files."""
+    from weasyprint import URLFetcher
 
-    def fetch(url, *args, **kwargs):
-        if url in allowed:
-            return default_url_fetcher(url, *args, **kwargs)
-        raise ValueError(f"Not loaded in a PDF: {url}")
+    class OnlyFontsFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"Not loaded in a PDF: {url}")
+            return super().fetch(url, headers)
 
-    return fetch
+    return OnlyFontsFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
 def _user_name(user):

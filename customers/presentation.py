@@ -1,6 +1,7 @@
 """Proposed and current values shown to people: labels, choice names, related objects."""
 
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from association.models import Centre, City
@@ -10,6 +11,8 @@ from .models import Customer
 from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS
 
 _RELATED_MODELS = {"city": City, "centre": Centre, "point_of_contact": get_user_model()}
+# Numbers and addresses that read left to right even inside Arabic text.
+LEFT_TO_RIGHT_FIELDS = ("national_id", "phone", "mobile", "email")
 
 
 def field_label(name):
@@ -17,6 +20,13 @@ def field_label(name):
 
 
 def display_value(name, value, related=None):
+    shown = _display_text(name, value, related)
+    if name in LEFT_TO_RIGHT_FIELDS and shown != "—":
+        return format_html('<span dir="ltr">{}</span>', shown)
+    return shown
+
+
+def _display_text(name, value, related=None):
     if value in (None, ""):
         return "—"
     if name in FOREIGN_KEY_FIELDS:

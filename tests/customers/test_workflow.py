@@ -1,6 +1,7 @@
 """The create/modify form (manual 6.2) through the services: roles, steps, codes, conflicts."""
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import PermissionDenied
 
 from association.workdays import working_deadline
@@ -240,7 +241,8 @@ def test_exact_mobile_or_id_match_blocks_approval_unless_overridden(people, exis
     ],
 )
 def test_possible_duplicates(existing_customer, values, reason, blocking):
-    matches = find_possible_duplicates(blank_values(**values))
+    with translation.override("en"):
+        matches = find_possible_duplicates(blank_values(**values))
     assert [match.customer for match in matches] == [existing_customer]
     assert reason in matches[0].reasons
     assert matches[0].blocking is blocking

@@ -1,0 +1,422 @@
+"""Customer statistics on demand (manual 6.1.8): counts of customers grouped one way.
+
+Pure functions over a queryset: the caller decides who sees which customers and which
+filters apply; `customer_statistics` runs one aggregate query whatever the number of
+groups, `bar_chart` lays out an inline SVG chart and `statistics_workbook` writes the XLSX.
+"""
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from hijridate import Gregorian
+
+from core.choices import ContactChannel
+from core.dates import HIJRIDATE_LANGUAGES
+
+from .models import CustomerKind
+
+# --- labels -------------------------------------------------------------------------------
+
+
+def _not_set():
+    return _("Not set")
+
+
+def _english():
+    return (get_language() or "ar").startswith("en")
+
+
+def _bilingual(name, name_en):
+    """City and centre names as BilingualNameMixin.display_name shows them."""
+    return name_en if name_en and _english() else name
+
+
+def _choice_label(choices):
+    names = dict(choices)
+
+    def label(record, key):
+        return str(names.get(key, key))
+
+    return label
+
+
+def _city_label(record, key):
+    return _bilingual(record["city__name"], record["city__name_en"])
+
+
+def _centre_label(record, key):
+    centre = _bilingual(record["centre__name"], record["centre__name_en"])
+    city = _bilingual(record["centre__city__name"], record["centre__city__name_en"])
+    return f"{centre} · {city}"
+
+
+def _person_label(record, key):
+    full_name = " ".join(
+        part
+        for part in (record["point_of_contact__first_name"], record["point_of_contact__last_name"])
+        if part
+    )
+    return full_name or record["point_of_contact__username"]
+
+
+def _month_key(value):
+    """TruncMonth gives the first instant of the month in Asia/Riyadh; keep (year, month)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value, timezone.get_default_timezone())
+    return (value.year, value.month)
+
+
+def _month_label(record, key):
+    year, month = key
+    return f"{year:04d}-{month:02d}"
+
+
+def hijri_months(year, month):
+    """The Hijri month(s) a Gregorian month spans, e.g. "رمضان – شوال 1447 هـ"; "" outside
+    hijridate's range."""
+    language = (get_language() or "en").split("-")[0].lower()
+    if language not in HIJRIDATE_LANGUAGES:
+        language = "en"
+    last_day = calendar.monthrange(year, month)[1]
+    try:
+        first = Gregorian(year, month, 1).to_hijri()
+        last = Gregorian(year, month, last_day).to_hijri()
+    except (OverflowError, ValueError):
+        return ""
+    notation = first.notation(language)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.month_name(language)} {first.year} {notation}"
+    if first.year == last.year:
+        return f"{first.month_name(language)} – {last.month_name(language)} {last.year} {notation}"
+    return (
+        f"{first.month_name(language)} {first.year} – "
+        f"{last.month_name(language)} {last.year} {notation}"
+    )
+
+
+def _month_detail(record, key):
+    return hijri_months(*key)
+
+
+# --- groupings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grouping:
+    code: str
+    label: object  # lazy, the heading of the group column
+    key_field: str  # the value grouped on; None or "" is "Not set"
+    label_fields: tuple = ()  # fetched with the key in the same query, to name the group
+    make_label: Callable = None
+    make_detail: Callable | None = None  # a second line under the label (the Hijri months)
+    annotation: Callable | None = None  # expression computing key_field, if not a column
+    make_key: Callable | None = None  # turns the raw key into the group key
+    chronological: bool = False  # sort by key instead of by count
+
+    def values(self):
+        return (self.key_field, *self.label_fields)
+
+
+def _truncated_month():
+    return TruncMonth("created_at", tzinfo=timezone.get_default_timezone())
+
+
+GROUPINGS = {
+    grouping.code: grouping
+    for grouping in (
+        Grouping(
+            "kind",
+            gettext_lazy("customer type"),
+            "kind",
+            make_label=_choice_label(CustomerKind.choices),
+        ),
+        Grouping(
+            "city",
+            gettext_lazy("city"),
+            "city",
+            ("city__name", "city__name_en"),
+            make_label=_city_label,
+        ),
+        Grouping(
+            "centre",
+            gettext_lazy("neighbourhood centre"),
+            "centre",
+            ("centre__name", "centre__name_en", "centre__city__name", "centre__city__name_en"),
+            make_label=_centre_label,
+        ),
+        Grouping(
+            "contact_channel",
+            gettext_lazy("preferred contact channel"),
+            "contact_channel",
+            make_label=_choice_label(ContactChannel.choices),
+        ),
+        Grouping(
+            "point_of_contact",
+            gettext_lazy("point of contact"),
+            "point_of_contact",
+            (
+                "point_of_contact__first_name",
+                "point_of_contact__last_name",
+                "point_of_contact__username",
+            ),
+            make_label=_person_label,
+        ),
+        Grouping(
+            "month",
+            gettext_lazy("month created"),
+            "month_created",
+            make_label=_month_label,
+            make_detail=_month_detail,
+            annotation=_truncated_month,
+            make_key=_month_key,
+            chronological=True,
+        ),
+    )
+}
+DEFAULT_GROUPING = "kind"
+
+
+def grouping_choices():
+    return [(grouping.code, grouping.label) for grouping in GROUPINGS.values()]
+
+
+def resolve_grouping(code):
+    """The grouping asked for, or the default (by type) for anything unknown."""
+    return GROUPINGS.get(code) or GROUPINGS[DEFAULT_GROUPING]
+
+
+# --- counting -----------------------------------------------------------------------------
+
+
+@dataclass
+class StatisticsRow:
+    key: object  # None for "Not set"
+    label: str
+    count: int
+    share: float = 0.0  # of the total, 0..1
+    detail: str = ""
+
+    @property
+    def percentage(self):
+        return self.share * 100
+
+    @property
+    def is_not_set(self):
+        return self.key is None
+
+
+@dataclass
+class Statistics:
+    grouping: Grouping
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def largest(self):
+        return max((row.count for row in self.rows), default=0)
+
+
+def customer_statistics(queryset, grouping_code):
+    """Count the customers of `queryset` per group: one GROUP BY query, however many groups.
+
+    The queryset should already be scoped to the user and filtered; its ordering and
+    select_related are dropped (values() ignores select_related; ordering would enter the
+    GROUP BY)."""
+    grouping = resolve_grouping(grouping_code)
+    queryset = queryset.order_by()
+    if grouping.annotation is not None:
+        queryset = queryset.annotate(**{grouping.key_field: grouping.annotation()})
+    records = queryset.values(*grouping.values()).annotate(customer_count=Count("pk"))
+    rows = {}
+    for record in records:
+        rows_key, row = _row_for(grouping, record)
+        if rows_key in rows:  # "" and None are both "Not set"
+            rows[rows_key].count += row.count
+        else:
+            rows[rows_key] = row
+    total = sum(row.count for row in rows.values())
+    for row in rows.values():
+        row.share = row.count / total if total else 0.0
+    return Statistics(grouping=grouping, rows=_sorted(grouping, rows.values()), total=total)
+
+
+def _row_for(grouping, record):
+    raw_key = record[grouping.key_field]
+    count = record["customer_count"]
+    if raw_key in (None, ""):
+        return None, StatisticsRow(key=None, label=_not_set(), count=count)
+    key = grouping.make_key(raw_key) if grouping.make_key else raw_key
+    detail = grouping.make_detail(record, key) if grouping.make_detail else ""
+    label = grouping.make_label(record, key)
+    return key, StatisticsRow(key=key, label=label, count=count, detail=detail)
+
+
+def _sorted(grouping, rows):
+    """Months in calendar order; other groups largest first; "Not set" always last."""
+    rows = list(rows)
+    known = [row for row in rows if not row.is_not_set]
+    unknown = [row for row in rows if row.is_not_set]
+    if grouping.chronological:
+        known.sort(key=lambda row: row.key)
+    else:
+        known.sort(key=lambda row: (-row.count, row.label))
+    return known + unknown
+
+
+# --- chart --------------------------------------------------------------------------------
+
+CHART_WIDTH = 760
+LABEL_WIDTH = 250
+VALUE_WIDTH = 90
+GAP = 10
+ROW_HEIGHT = 30
+BAR_HEIGHT = 20
+LABEL_MAX_CHARACTERS = 34
+
+
+@dataclass
+class Bar:
+    label: str
+    full_label: str
+    value_text: str
+    x: float
+    y: float
+    width: float
+    text_y: float
+    label_x: float
+    label_anchor: str
+    value_x: float
+    value_anchor: str
+
+
+def bar_chart(statistics, *, rtl=True, width=CHART_WIDTH):
+    """Geometry of a horizontal bar chart, drawn by the template as inline SVG.
+
+    The SVG is laid out with direction="ltr" so that x and text-anchor mean the same thing
+    in both languages; for right-to-left the chart is mirrored here: labels on the right,
+    bars growing leftwards from the axis, counts at the bars' ends."""
+    track = width - LABEL_WIDTH - VALUE_WIDTH - 2 * GAP
+    largest = statistics.largest or 1
+    bars = []
+    for index, row in enumerate(statistics.rows):
+        bar_width = round(track * row.count / largest, 1)
+        if row.count and bar_width < 1:
+            bar_width = 1.0  # a non-empty group always shows
+        y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        value_text = f"{row.count} ({row.percentage:.1f}%)"
+        if rtl:
+            axis = width - LABEL_WIDTH - GAP
+            geometry = {
+                "x": round(axis - bar_width, 1),
+                "label_x": width,
+                "label_anchor": "end",
+                "value_x": round(axis - bar_width - 6, 1),
+                "value_anchor": "end",
+            }
+        else:
+            axis = LABEL_WIDTH + GAP
+            geometry = {
+                "x": axis,
+                "label_x": 0,
+                "label_anchor": "start",
+                "value_x": round(axis + bar_width + 6, 1),
+                "value_anchor": "start",
+            }
+        bars.append(
+            Bar(
+                label=_shortened(row.label),
+                full_label=row.label,
+                value_text=value_text,
+                y=y,
+                width=bar_width,
+                text_y=index * ROW_HEIGHT + ROW_HEIGHT / 2,
+                **geometry,
+            )
+        )
+    return {
+        "width": width,
+        "height": max(len(bars), 1) * ROW_HEIGHT,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+    }
+
+
+def _shortened(label):
+    if len(label) <= LABEL_MAX_CHARACTERS:
+        return label
+    return label[: LABEL_MAX_CHARACTERS - 1] + "…"
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def safe_cell(value):
+    """Text a spreadsheet will never run as a formula (formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def statistics_workbook(statistics, *, title, filters=(), generated_at=None):
+    """The statistics table as an XLSX file (bytes): a right-to-left sheet with a title,
+    the filters applied, then label / count / percentage and a total row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Statistics")[:31]
+    sheet.sheet_view.rightToLeft = True
+    bold = Font(bold=True)
+
+    sheet.append([safe_cell(str(title))])
+    sheet["A1"].font = Font(bold=True, size=14)
+    if generated_at is not None:
+        local = timezone.localtime(generated_at)
+        sheet.append([_("Generated on"), local.strftime("%Y-%m-%d %H:%M")])
+    for label, value in filters:
+        sheet.append([safe_cell(str(label)), safe_cell(str(value))])
+    sheet.append([])
+
+    header_row = sheet.max_row + 1
+    sheet.append(
+        [str(statistics.grouping.label), _("Number of customers"), _("Percentage")]
+        + ([_("Hijri months")] if statistics.grouping.make_detail else [])
+    )
+    header_fill = PatternFill("solid", fgColor="DDEBE9")
+    for cell in sheet[header_row]:
+        cell.font = bold
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+
+    for row in statistics.rows:
+        values = [safe_cell(row.label), row.count, row.share]
+        if statistics.grouping.make_detail:
+            values.append(safe_cell(row.detail))
+        sheet.append(values)
+        sheet.cell(row=sheet.max_row, column=3).number_format = "0.0%"
+
+    sheet.append([_("Total"), statistics.total, 1 if statistics.total else 0])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    sheet.cell(row=sheet.max_row, column=3).number_format = "0.0%"
+
+    sheet.column_dimensions["A"].width = 42
+    sheet.column_dimensions["B"].width = 20
+    sheet.column_dimensions["C"].width = 14
+    sheet.column_dimensions["D"].width = 32
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()

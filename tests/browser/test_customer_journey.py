@@ -1,0 +1,96 @@
+"""In Chromium, in Arabic: a new customer goes from the staff member's form, past a
+duplicate warning, through the manager's approval to the steward's entry and its code; then a
+modification goes the same way with its diff."""
+
+import pytest
+
+from association.demo import DEMO_PASSWORD, load_demo_data
+from customers.demo import load_demo_customers
+from customers.models import Customer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    contexts = []
+
+    def _login(username):
+        context = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("h1")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name):
+    from tests.browser.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_new_customer_and_modification_journey(as_user, live_server):
+    load_demo_data()
+    load_demo_customers()
+    existing = Customer.objects.get(name="فاطمة علي الزهراني")
+
+    staff = as_user("crm_staff")
+    staff.goto(f"{live_server.url}/customers/forms/new/")
+    staff.fill("input[name=name]", "فاطمه على الزهرانى")
+    staff.select_option("select[name=kind]", "beneficiary")
+    staff.fill("input[name=mobile]", "٠٥٠١١١٠٠٠٤")  # the same mobile, typed in Arabic digits
+    staff.select_option("select[name=contact_channel]", "phone")
+    staff.fill("textarea[name=reason]", "مستفيدة جديدة سجلت في المركز")
+    shot(staff, "10-customer-form-ar")
+    staff.click("button[name=submit_form]")
+    staff.wait_for_selector("[data-testid=duplicates]")
+    assert existing.name in staff.inner_text("[data-testid=duplicates]")
+    form_url = staff.url
+    shot(staff, "11-form-with-duplicates-ar")
+
+    manager = as_user("crm_manager")
+    assert "نماذج" in manager.inner_text("main")  # the form waits on the manager's my-work page
+    manager.goto(form_url)
+    manager.click("[data-testid=actions] button.btn-success")
+    manager.wait_for_selector(".alert-danger")  # blocked: same mobile, no override reason
+    manager.fill("textarea[name=override_reason]", "ابنة المستفيدة وتستخدم جوال والدتها")
+    manager.click("[data-testid=actions] button.btn-success")
+    manager.wait_for_selector(".alert-success")
+
+    steward = as_user("steward")
+    steward.goto(form_url)
+    steward.click("[data-testid=actions] button")
+    steward.wait_for_selector("[data-testid=new-code]")
+    code = steward.inner_text("[data-testid=new-code]").strip()
+    assert Customer.objects.filter(code=int(code), name="فاطمه على الزهرانى").exists()
+    shot(steward, "12-form-entered-ar")
+
+    staff.goto(f"{live_server.url}/customers/{existing.pk}/modify/")
+    staff.fill("input[name=address]", "حي الصفا، شارع الأمير سلطان")
+    staff.fill("textarea[name=reason]", "عنوان جديد")
+    staff.click("button[name=submit_form]")
+    staff.wait_for_selector("[data-testid=line]")
+    modify_url = staff.url
+    assert "حي الصفا، شارع الأمير سلطان" in staff.inner_text("[data-testid=line]")
+    manager.goto(modify_url)
+    shot(manager, "13-modification-diff-ar")
+    manager.click("[data-testid=actions] button.btn-success")
+    manager.wait_for_selector(".alert-success")
+    steward.goto(modify_url)
+    steward.click("[data-testid=actions] button")
+    steward.wait_for_selector(".alert-success")
+    existing.refresh_from_db()
+    assert existing.address == "حي الصفا، شارع الأمير سلطان"
+    steward.goto(f"{live_server.url}/customers/{existing.pk}/")
+    assert "حي الصفا، شارع الأمير سلطان" in steward.inner_text("main")
+    shot(steward, "14-customer-profile-ar")

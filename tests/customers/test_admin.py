@@ -1,0 +1,81 @@
+"""Customers in the admin: read-only, except a recorded superuser break-glass correction."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from customers.models import Customer, CustomerRequest, StewardDesignation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_in_the_admin_cannot_change_or_delete_customers(
+    client, management_user, existing_customer
+):
+    management_user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["change_customer", "delete_customer", "add_customer"]
+        )
+    )
+    client.force_login(management_user)
+    url = reverse("admin:customers_customer_change", args=[existing_customer.pk])
+    assert 'name="_save"' not in client.get(url).content.decode()
+    response = client.post(url, {"name": "تغيير مباشر"})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:customers_customer_add")).status_code == 403
+    delete = reverse("admin:customers_customer_delete", args=[existing_customer.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    existing_customer.refresh_from_db()
+    assert existing_customer.name == "سارة عبدالله القحطاني"
+
+
+def test_superuser_break_glass_is_recorded_and_bumps_the_version(
+    client, superuser, existing_customer
+):
+    client.force_login(superuser)
+    url = reverse("admin:customers_customer_change", args=[existing_customer.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {
+        name: (value.pk if hasattr(value, "pk") else value)
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+    data["name"] = "سارة عبدالله القحطاني (مصحح)"
+    for flag in ("sms_consent", "email_consent", "is_active"):
+        if not data.get(flag):
+            data.pop(flag, None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    existing_customer.refresh_from_db()
+    assert existing_customer.name.endswith("(مصحح)")
+    assert existing_customer.version == 2
+    record = existing_customer.history.first()
+    assert record.history_user == superuser
+    assert record.history_change_reason
+
+
+def test_forms_are_read_only_in_the_admin(client, superuser, people):
+    from customers import services
+    from customers.models import RequestKind
+
+    from .conftest import blank_values
+
+    form = services.customer_request_create(
+        actor=people["staff"],
+        kind=RequestKind.CREATE,
+        reason="طلب",
+        lines=[(None, blank_values(), None)],
+    )
+    client.force_login(superuser)
+    url = reverse("admin:customers_customerrequest_change", args=[form.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert CustomerRequest.objects.get().reason == "طلب"
+
+
+def test_only_one_steward_designation(client, superuser, people):
+    client.force_login(superuser)
+    assert StewardDesignation.objects.count() == 1
+    assert client.get(reverse("admin:customers_stewarddesignation_add")).status_code == 403
+    assert Customer.objects.count() == 0
