@@ -11,31 +11,98 @@ from .models import CustomerRequest, RequestKind, StewardDesignation
 
 DEMO_CUSTOMERS = [
     # name, entity type, kind, city, centre, mobile, email, channel
-    ("مؤسسة عبدالله الخيرية", "organisation", "donor", "جدة", None, "+966501110001",
-     "info@abdullah-charity.example.org", "email"),
-    ("أمانة محافظة جدة", "organisation", "government", "جدة", None, "", "contact@amanah.example.org",
-     "letter"),
-    ("خالد سعد العمري", "individual", "council_member", "مكة المكرمة", "مركز حي العوالي",
-     "+966501110003", "", "phone"),
-    ("فاطمة علي الزهراني", "individual", "beneficiary", "جدة", "مركز حي الصفا", "+966501110004",
-     "", "face_to_face"),
-    ("نوال حسن الشهري", "individual", "beneficiary", "جدة", "مركز حي النسيم", "+966501110005",
-     "", "sms"),
-    ("شركة الوفاء للتجارة", "organisation", "donor", "الطائف", None, "+966501110006",
-     "csr@alwafa.example.org", "email"),
+    (
+        "مؤسسة عبدالله الخيرية",
+        "organisation",
+        "donor",
+        "جدة",
+        None,
+        "+966501110001",
+        "info@abdullah-charity.example.org",
+        "email",
+    ),
+    (
+        "أمانة محافظة جدة",
+        "organisation",
+        "government",
+        "جدة",
+        None,
+        "",
+        "contact@amanah.example.org",
+        "letter",
+    ),
+    (
+        "خالد سعد العمري",
+        "individual",
+        "council_member",
+        "مكة المكرمة",
+        "مركز حي العوالي",
+        "+966501110003",
+        "",
+        "phone",
+    ),
+    (
+        "فاطمة علي الزهراني",
+        "individual",
+        "beneficiary",
+        "جدة",
+        "مركز حي الصفا",
+        "+966501110004",
+        "",
+        "face_to_face",
+    ),
+    (
+        "نوال حسن الشهري",
+        "individual",
+        "beneficiary",
+        "جدة",
+        "مركز حي النسيم",
+        "+966501110005",
+        "",
+        "sms",
+    ),
+    (
+        "شركة الوفاء للتجارة",
+        "organisation",
+        "donor",
+        "الطائف",
+        None,
+        "+966501110006",
+        "csr@alwafa.example.org",
+        "email",
+    ),
 ]
-PENDING_REVIEW = ("منى إبراهيم القرشي", "individual", "beneficiary", "جدة", "مركز حي الروضة",
-                  "+966501110007", "", "phone")
-AWAITING_ENTRY = ("سلمان فهد الحربي", "individual", "donor", "مكة المكرمة", None, "+966501110008",
-                  "salman@example.org", "email")
+PENDING_REVIEW = (
+    "منى إبراهيم القرشي",
+    "individual",
+    "beneficiary",
+    "جدة",
+    "مركز حي الروضة",
+    "+966501110007",
+    "",
+    "phone",
+)
+AWAITING_ENTRY = (
+    "سلمان فهد الحربي",
+    "individual",
+    "donor",
+    "مكة المكرمة",
+    None,
+    "+966501110008",
+    "salman@example.org",
+    "email",
+)
 
 
 @transaction.atomic
 def load_demo_customers():
     User = get_user_model()
-    users = {user.username: user for user in User.objects.filter(
-        username__in=["crm_staff", "crm_manager", "steward", "deputy_steward"]
-    )}
+    users = {
+        user.username: user
+        for user in User.objects.filter(
+            username__in=["crm_staff", "crm_manager", "steward", "deputy_steward"]
+        )
+    }
     if len(users) < 4:
         return 0
     StewardDesignation.objects.get_or_create(

@@ -1,5 +1,6 @@
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre, City
@@ -15,7 +16,10 @@ class CustomerFilter(django_filters.FilterSet):
     )
     point_of_contact = django_filters.ModelChoiceFilter(
         label=_("point of contact"),
-        queryset=get_user_model().objects.filter(donor_contacts__isnull=False).distinct(),
+        # EXISTS, not a join with DISTINCT: the join reads every customer on each page.
+        queryset=get_user_model().objects.filter(
+            Exists(Customer.objects.filter(point_of_contact=OuterRef("pk")))
+        ),
     )
     is_active = django_filters.ChoiceFilter(
         label=_("status"),

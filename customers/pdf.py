@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_bidi
 
 from core.dates import format_gregorian_hijri
 
-from .models import LineAction, RequestKind
+from .models import LineAction, RequestKind, RequestState
 
 TEMPLATE = "customers/request_pdf.html"
 
@@ -98,7 +98,7 @@ def _signatures(form_request):
             "date": format_gregorian_hijri(at, with_time=False) if at else "",
         }
 
-    decided_key = "rejected" if form_request.state == "rejected" else "approved"
+    decided_key = "rejected" if form_request.state == RequestState.REJECTED else "approved"
     return [
         step("prepared", form_request.prepared_by, form_request.created_at),
         step(decided_key, form_request.decided_by, form_request.decided_at),
@@ -130,7 +130,6 @@ def pdf_context(form_request, user):
         {
             "association_name": settings.ASSOCIATION_NAME,
             "printed_at": format_gregorian_hijri(now),
-            "printed_at_value": now,
             "form_date": format_gregorian_hijri(form_request.created_at, with_time=False),
             "is_new_record": form_request.kind == RequestKind.CREATE
             or (form_request.kind == RequestKind.IMPORT and LineAction.CREATE in actions),

@@ -34,6 +34,34 @@ navigation.register_nav_item(
     ),
 )
 
+navigation.register_nav_item(
+    "customers",
+    navigation.NavItem(
+        gettext_lazy("Import customers"),
+        "customers:import",
+        "upload",
+        "customers.add_customerrequest",
+    ),
+)
+navigation.register_nav_item(
+    "customers",
+    navigation.NavItem(
+        gettext_lazy("Customer statistics"),
+        "customers:statistics",
+        "pie-chart",
+        "customers.view_customer",
+    ),
+)
+navigation.register_nav_item(
+    "reports",
+    navigation.NavItem(
+        gettext_lazy("Customer statistics"),
+        "customers:statistics",
+        "pie-chart",
+        "customers.view_customer",
+    ),
+)
+
 
 def _section(title, requests):
     items = [

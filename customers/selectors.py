@@ -62,12 +62,18 @@ class DuplicateMatch:
     blocking: bool = False
 
 
+def _match_keys(values):
+    return (
+        values.get("national_id") or "",
+        values.get("mobile") or "",
+        (values.get("email") or "").lower(),
+        normalize_arabic(values.get("name")),
+    )
+
+
 def find_possible_duplicates(values, *, exclude_pk=None, limit=10):
     """Customers that may be the same person or body as `values` (proposed values)."""
-    national_id = values.get("national_id") or ""
-    mobile = values.get("mobile") or ""
-    email = (values.get("email") or "").lower()
-    name = normalize_arabic(values.get("name"))
+    national_id, mobile, email, name = keys = _match_keys(values)
     condition = Q(pk__in=[])
     if national_id:
         condition |= Q(national_id=national_id)
@@ -83,12 +89,13 @@ def find_possible_duplicates(values, *, exclude_pk=None, limit=10):
                 name_normalized__endswith=" " + tokens[-1]
             )
     candidates = Customer.objects.filter(condition).exclude(pk=exclude_pk)[:limit]
-    return [_describe_match(customer, national_id, mobile, email, name) for customer in candidates]
+    return [_describe_match(customer, keys) for customer in candidates]
 
 
-def _describe_match(customer, national_id, mobile, email, name):
+def _describe_match(customer, keys):
     from django.utils.translation import gettext as _
 
+    national_id, mobile, email, name = keys
     match = DuplicateMatch(customer)
     if national_id and customer.national_id == national_id:
         match.reasons.append(_("same national ID"))
@@ -103,17 +110,63 @@ def _describe_match(customer, national_id, mobile, email, name):
     return match
 
 
-def duplicates_by_line(request):
-    """[(line, [DuplicateMatch])] for every line of a form, for the reviewer."""
-    return [
-        (
-            line,
-            find_possible_duplicates(
-                {**line.base_values, **line.proposed}, exclude_pk=line.customer_id
-            ),
+# Up to this many lines, each line gets the full search (similar names included); a larger
+# import batch is checked on exact keys in bulk, a few queries for the whole batch.
+FULL_SEARCH_LINE_LIMIT = 50
+BULK_CHUNK = 1000
+
+
+def _line_values(line):
+    return {**line.base_values, **line.proposed}
+
+
+def duplicates_by_line(request, lines=None):
+    """[(line, [DuplicateMatch])] for the lines of a form (all of them by default)."""
+    lines = list(request.lines.all() if lines is None else lines)
+    if len(lines) <= FULL_SEARCH_LINE_LIMIT:
+        return [
+            (line, find_possible_duplicates(_line_values(line), exclude_pk=line.customer_id))
+            for line in lines
+        ]
+    results = []
+    for start in range(0, len(lines), BULK_CHUNK):
+        results += _exact_duplicates(lines[start : start + BULK_CHUNK])
+    return results
+
+
+def _exact_duplicates(lines):
+    keys = [_match_keys(_line_values(line)) for line in lines]
+    wanted = [{key[position] for key in keys if key[position]} for position in range(4)]
+    candidates = Customer.objects.filter(
+        Q(national_id__in=wanted[0])
+        | Q(mobile__in=wanted[1])
+        | Q(email__in=wanted[2])
+        | Q(name_normalized__in=wanted[3])
+    )
+    by_key = {}
+    for customer in candidates:
+        customer_keys = (
+            customer.national_id,
+            customer.mobile,
+            customer.email,
+            customer.name_normalized,
         )
-        for line in request.lines.all()
-    ]
+        for position, value in enumerate(customer_keys):
+            if value:
+                by_key.setdefault((position, value), []).append(customer)
+    results = []
+    for line, line_keys in zip(lines, keys, strict=True):
+        found = {
+            customer.pk: customer
+            for position, value in enumerate(line_keys)
+            if value
+            for customer in by_key.get((position, value), [])
+            if customer.pk != line.customer_id
+        }
+        results.append(
+            (line, [_describe_match(customer, line_keys) for customer in found.values()])
+        )
+    return results
 
 
 def blocking_duplicates(request):

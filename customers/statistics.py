@@ -10,14 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from hijridate import Gregorian
 
+from association.models import Centre, City
 from core.choices import ContactChannel
 from core.dates import HIJRIDATE_LANGUAGES
 
@@ -34,37 +36,35 @@ def _english():
     return (get_language() or "ar").startswith("en")
 
 
-def _bilingual(name, name_en):
+def _bilingual(obj):
     """City and centre names as BilingualNameMixin.display_name shows them."""
-    return name_en if name_en and _english() else name
+    return obj.name_en if obj.name_en and _english() else obj.name
 
 
-def _choice_label(choices):
-    names = dict(choices)
+def _choice_labels(choices):
+    def labels(keys):
+        names = dict(choices)
+        return {key: str(names.get(key, key)) for key in keys}
 
-    def label(record, key):
-        return str(names.get(key, key))
-
-    return label
-
-
-def _city_label(record, key):
-    return _bilingual(record["city__name"], record["city__name_en"])
+    return labels
 
 
-def _centre_label(record, key):
-    centre = _bilingual(record["centre__name"], record["centre__name_en"])
-    city = _bilingual(record["centre__city__name"], record["centre__city__name_en"])
-    return f"{centre} · {city}"
+def _city_labels(keys):
+    return {city.pk: _bilingual(city) for city in City.objects.filter(pk__in=keys)}
 
 
-def _person_label(record, key):
-    full_name = " ".join(
-        part
-        for part in (record["point_of_contact__first_name"], record["point_of_contact__last_name"])
-        if part
-    )
-    return full_name or record["point_of_contact__username"]
+def _centre_labels(keys):
+    return {
+        centre.pk: f"{_bilingual(centre)} · {_bilingual(centre.city)}"
+        for centre in Centre.objects.filter(pk__in=keys).select_related("city")
+    }
+
+
+def _person_labels(keys):
+    return {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=keys)
+    }
 
 
 def _month_key(value):
@@ -74,9 +74,8 @@ def _month_key(value):
     return (value.year, value.month)
 
 
-def _month_label(record, key):
-    year, month = key
-    return f"{year:04d}-{month:02d}"
+def _month_labels(keys):
+    return {(year, month): f"{year:04d}-{month:02d}" for year, month in keys}
 
 
 def hijri_months(year, month):
@@ -102,7 +101,7 @@ def hijri_months(year, month):
     )
 
 
-def _month_detail(record, key):
+def _month_detail(key):
     return hijri_months(*key)
 
 
@@ -114,15 +113,14 @@ class Grouping:
     code: str
     label: object  # lazy, the heading of the group column
     key_field: str  # the value grouped on; None or "" is "Not set"
-    label_fields: tuple = ()  # fetched with the key in the same query, to name the group
-    make_label: Callable = None
+    # {key: label} for the keys found. For relations this is one small query on the related
+    # table: grouping on the bare foreign key and naming the groups afterwards is several
+    # times faster than grouping on the joined names at 100,000 customers.
+    make_labels: Callable
     make_detail: Callable | None = None  # a second line under the label (the Hijri months)
     annotation: Callable | None = None  # expression computing key_field, if not a column
     make_key: Callable | None = None  # turns the raw key into the group key
     chronological: bool = False  # sort by key instead of by count
-
-    def values(self):
-        return (self.key_field, *self.label_fields)
 
 
 def _truncated_month():
@@ -136,44 +134,29 @@ GROUPINGS = {
             "kind",
             gettext_lazy("customer type"),
             "kind",
-            make_label=_choice_label(CustomerKind.choices),
+            make_labels=_choice_labels(CustomerKind.choices),
         ),
+        Grouping("city", gettext_lazy("city"), "city", make_labels=_city_labels),
         Grouping(
-            "city",
-            gettext_lazy("city"),
-            "city",
-            ("city__name", "city__name_en"),
-            make_label=_city_label,
-        ),
-        Grouping(
-            "centre",
-            gettext_lazy("neighbourhood centre"),
-            "centre",
-            ("centre__name", "centre__name_en", "centre__city__name", "centre__city__name_en"),
-            make_label=_centre_label,
+            "centre", gettext_lazy("neighbourhood centre"), "centre", make_labels=_centre_labels
         ),
         Grouping(
             "contact_channel",
             gettext_lazy("preferred contact channel"),
             "contact_channel",
-            make_label=_choice_label(ContactChannel.choices),
+            make_labels=_choice_labels(ContactChannel.choices),
         ),
         Grouping(
             "point_of_contact",
             gettext_lazy("point of contact"),
             "point_of_contact",
-            (
-                "point_of_contact__first_name",
-                "point_of_contact__last_name",
-                "point_of_contact__username",
-            ),
-            make_label=_person_label,
+            make_labels=_person_labels,
         ),
         Grouping(
             "month",
             gettext_lazy("month created"),
             "month_created",
-            make_label=_month_label,
+            make_labels=_month_labels,
             make_detail=_month_detail,
             annotation=_truncated_month,
             make_key=_month_key,
@@ -225,43 +208,42 @@ class Statistics:
 
 
 def customer_statistics(queryset, grouping_code):
-    """Count the customers of `queryset` per group: one GROUP BY query, however many groups.
+    """Count the customers of `queryset` per group.
 
-    The queryset should already be scoped to the user and filtered; its ordering and
-    select_related are dropped (values() ignores select_related; ordering would enter the
-    GROUP BY)."""
+    One aggregate query (GROUP BY the key), however many groups there are, plus for
+    relations one query naming the groups found. The queryset should already be scoped to
+    the user and filtered; its ordering is dropped (it would enter the GROUP BY) and so is
+    its select_related (values() ignores it). COUNT(*) rather than COUNT(id) lets
+    PostgreSQL answer from an index alone (kind, centre) where it can."""
     grouping = resolve_grouping(grouping_code)
     queryset = queryset.order_by()
     if grouping.annotation is not None:
         queryset = queryset.annotate(**{grouping.key_field: grouping.annotation()})
-    records = queryset.values(*grouping.values()).annotate(customer_count=Count("pk"))
-    rows = {}
-    for record in records:
-        rows_key, row = _row_for(grouping, record)
-        if rows_key in rows:  # "" and None are both "Not set"
-            rows[rows_key].count += row.count
+    counts = {}
+    for record in queryset.values(grouping.key_field).annotate(customer_count=Count("*")):
+        raw_key = record[grouping.key_field]
+        if raw_key in (None, ""):  # "" and None are both "Not set"
+            key = None
         else:
-            rows[rows_key] = row
-    total = sum(row.count for row in rows.values())
-    for row in rows.values():
-        row.share = row.count / total if total else 0.0
-    return Statistics(grouping=grouping, rows=_sorted(grouping, rows.values()), total=total)
-
-
-def _row_for(grouping, record):
-    raw_key = record[grouping.key_field]
-    count = record["customer_count"]
-    if raw_key in (None, ""):
-        return None, StatisticsRow(key=None, label=_not_set(), count=count)
-    key = grouping.make_key(raw_key) if grouping.make_key else raw_key
-    detail = grouping.make_detail(record, key) if grouping.make_detail else ""
-    label = grouping.make_label(record, key)
-    return key, StatisticsRow(key=key, label=label, count=count, detail=detail)
+            key = grouping.make_key(raw_key) if grouping.make_key else raw_key
+        counts[key] = counts.get(key, 0) + record["customer_count"]
+    labels = grouping.make_labels([key for key in counts if key is not None])
+    total = sum(counts.values())
+    rows = [
+        StatisticsRow(
+            key=key,
+            label=_not_set() if key is None else labels.get(key, str(key)),
+            count=count,
+            share=count / total if total else 0.0,
+            detail=grouping.make_detail(key) if grouping.make_detail and key is not None else "",
+        )
+        for key, count in counts.items()
+    ]
+    return Statistics(grouping=grouping, rows=_sorted(grouping, rows), total=total)
 
 
 def _sorted(grouping, rows):
     """Months in calendar order; other groups largest first; "Not set" always last."""
-    rows = list(rows)
     known = [row for row in rows if not row.is_not_set]
     unknown = [row for row in rows if row.is_not_set]
     if grouping.chronological:
@@ -311,7 +293,10 @@ def bar_chart(statistics, *, rtl=True, width=CHART_WIDTH):
         if row.count and bar_width < 1:
             bar_width = 1.0  # a non-empty group always shows
         y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
-        value_text = f"{row.count} ({row.percentage:.1f}%)"
+        value_text = (
+            f"{number_format(row.count, force_grouping=True)} "
+            f"({number_format(row.percentage, 1)}%)"
+        )  # formatted as the table shows them (an Arabic decimal comma in Arabic)
         if rtl:
             axis = width - LABEL_WIDTH - GAP
             geometry = {

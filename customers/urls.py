@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("forms/<int:pk>/", views.request_detail, name="request_detail"),
     path("forms/<int:pk>/pdf/", views.request_pdf, name="request_pdf"),
     path("forms/<int:pk>/<str:action>/", views.request_action, name="request_action"),
+    path("", include("customers.urls_data")),
+    path("", include("customers.urls_stats")),
 ]

@@ -143,41 +143,48 @@ def request_list(request):
     )
 
 
+LINES_PER_PAGE = 50
+
+
 @require_GET
 def request_detail(request, pk):
     form_request = _visible_request_or_404(request.user, pk)
-    return render(
-        request, "customers/request_detail.html", request_context(form_request, request.user)
+    lines_page = Paginator(form_request.lines.select_related("customer"), LINES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    context = request_context(form_request, request.user, lines=lines_page.object_list)
+    context["page"] = lines_page
+    return render(request, "customers/request_detail.html", context)
 
 
-def request_context(form_request, user):
-    """Everything the form page and its PDF show."""
-    lines = list(form_request.lines.select_related("customer"))
+def request_context(form_request, user, lines=None):
+    """Everything the form page and its PDF show; `lines` limits it to one page of lines."""
+    if lines is None:
+        lines = form_request.lines.select_related("customer")
+    lines = list(lines)
     related = presentation.related_objects(
         *[line.proposed for line in lines], *[line.base_values for line in lines]
     )
-    duplicates = {line.pk: matches for line, matches in selectors.duplicates_by_line(form_request)}
+    duplicates = dict(selectors.duplicates_by_line(form_request, lines))
     shown_lines = [
         {
             "line": line,
             "rows": presentation.value_rows(line.proposed, related)
             if line.action == "create"
             else presentation.diff_rows(line.base_values, line.proposed, related),
-            "duplicates": duplicates.get(line.pk, []),
+            "duplicates": duplicates.get(line, []),
         }
         for line in lines
     ]
+    actions = services.available_transitions(form_request, user)
     return {
         "form_request": form_request,
         "lines": shown_lines,
-        "has_blocking_duplicates": any(
-            match.blocking and item["line"].action == "create"
-            for item in shown_lines
-            for match in item["duplicates"]
-        ),
+        # Over the whole form, not just this page: the approval needs an override reason.
+        "has_blocking_duplicates": "approve" in actions
+        and bool(selectors.blocking_duplicates(form_request)),
         "transitions": form_request.transitions.select_related("actor"),
-        "actions": services.available_transitions(form_request, user),
+        "actions": actions,
         "decision_form": DecisionForm(),
         "states": RequestState,
     }

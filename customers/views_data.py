@@ -36,8 +36,9 @@ def _export_filename(extension):
 def export_xlsx(request):
     _require_perm(request.user, "customers.export_customer")
     queryset = filtered_customers(request).qs
-    # A temporary file rather than memory: the write-only workbook of a long list stays small.
-    file = tempfile.TemporaryFile()
+    # A temporary file rather than memory for a long list; FileResponse closes (and so
+    # deletes) it once sent.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
     exports.write_xlsx(queryset, file)
     file.seek(0)
     return FileResponse(
@@ -77,9 +78,7 @@ class ImportUploadForm(forms.Form):
         if upload.size > imports.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(imports.too_large_message())
         if Path(upload.name).suffix.lower() not in imports.ALLOWED_EXTENSIONS:
-            raise forms.ValidationError(
-                _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
-            )
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
         return upload
 
 

@@ -45,7 +45,10 @@ def run_together(*jobs):
 
 def new_form(actor, **values):
     return services.customer_request_create(
-        actor=actor, kind=RequestKind.CREATE, reason="طلب", lines=[(None, blank_values(**values), None)]
+        actor=actor,
+        kind=RequestKind.CREATE,
+        reason="طلب",
+        lines=[(None, blank_values(**values), None)],
     )
 
 

@@ -95,7 +95,10 @@ def test_actions_are_post_only_and_need_the_right_role(client, people):
     client.force_login(people["staff2"])
     assert client.post(url).status_code == 403
     client.force_login(people["manager"])
-    assert client.post(reverse("customers:request_action", args=[form.pk, "explode"])).status_code == 403
+    assert (
+        client.post(reverse("customers:request_action", args=[form.pk, "explode"])).status_code
+        == 403
+    )
     form.refresh_from_db()
     assert form.state == RequestState.SUBMITTED
 
@@ -230,9 +233,7 @@ def test_list_filters_and_empty_state(client, people, existing_customer):
     assert "لا يوجد عميل" in content
 
 
-def test_list_query_count_does_not_grow_with_rows(
-    client, people, django_assert_max_num_queries
-):
+def test_list_query_count_does_not_grow_with_rows(client, people, django_assert_max_num_queries):
     for code in range(1, 31):
         Customer.objects.create(code=code, name=f"عميل {code}", kind="beneficiary")
     client.force_login(people["staff"])
@@ -276,4 +277,3 @@ def test_navigation_shows_customer_pages_by_role(client, people):
     content = client.get(reverse("home")).content.decode()
     assert reverse("customers:list") in content
     assert reverse("customers:request_new") not in content
-

@@ -1,8 +1,8 @@
 """The create/modify form (manual 6.2) through the services: roles, steps, codes, conflicts."""
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from association.workdays import working_deadline
 from customers import services
@@ -33,7 +33,10 @@ def new_form(actor, **values):
 def modify_form(actor, customer, **changes):
     proposed = {**services.customer_values(customer), **changes}
     return services.customer_request_create(
-        actor=actor, kind=RequestKind.MODIFY, reason="تحديث البيانات", lines=[(customer, proposed, None)]
+        actor=actor,
+        kind=RequestKind.MODIFY,
+        reason="تحديث البيانات",
+        lines=[(customer, proposed, None)],
     )
 
 
@@ -236,7 +239,11 @@ def test_exact_mobile_or_id_match_blocks_approval_unless_overridden(people, exis
         ({"name": "ساره عبد الله القحطانى", "mobile": ""}, "similar name", False),
         ({"name": "سارَة عبدالله القحطاني", "mobile": ""}, "similar name", False),
         ({"name": "اسم مختلف", "mobile": "+966551112233"}, "same mobile", True),
-        ({"name": "اسم مختلف", "mobile": "", "national_id": "1234567897"}, "same national ID", True),
+        (
+            {"name": "اسم مختلف", "mobile": "", "national_id": "1234567897"},
+            "same national ID",
+            True,
+        ),
         ({"name": "اسم مختلف", "mobile": "", "email": "sara@example.org"}, "same email", False),
     ],
 )
@@ -249,4 +256,6 @@ def test_possible_duplicates(existing_customer, values, reason, blocking):
 
 
 def test_no_duplicate_for_a_different_person(existing_customer):
-    assert find_possible_duplicates(blank_values(name="خالد سعد العمري", mobile="+966540000001")) == []
+    assert (
+        find_possible_duplicates(blank_values(name="خالد سعد العمري", mobile="+966540000001")) == []
+    )
