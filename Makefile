@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: run test install install-dev serve-setup lint format messages lock check-deploy clean
+.PHONY: run test bench install install-dev lint format messages lock check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ run: install
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Speed targets of the customer pages and the import, on PostgreSQL with 100,000 customers.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench
+bench: install-dev
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null || true
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py load_demo_data
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_customers --count 100000
 
 lint: install-dev
 	$(BIN)/ruff check .

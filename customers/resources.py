@@ -31,10 +31,12 @@ EXPORT_COLUMNS = (
     "sms_consent",
     "email_consent",
     "consent_date",
+    "consent_source",
     "is_active",
 )
-# Columns the import also accepts, though the export does not write them.
-IMPORT_ONLY_COLUMNS = ("consent_source", "notes")
+# Columns the import also accepts, though the export does not write them (notes can be long
+# and private; they stay in the database).
+IMPORT_ONLY_COLUMNS = ("notes",)
 IMPORT_COLUMNS = EXPORT_COLUMNS + IMPORT_ONLY_COLUMNS
 BOOLEAN_COLUMNS = ("sms_consent", "email_consent", "is_active")
 

@@ -3,6 +3,7 @@ duplicate warning, through the manager's approval to the steward's entry and its
 modification goes the same way with its diff."""
 
 import pytest
+from django.utils import translation
 
 from association.demo import DEMO_PASSWORD, load_demo_data
 from customers.demo import load_demo_customers
@@ -94,3 +95,53 @@ def test_new_customer_and_modification_journey(as_user, live_server):
     steward.goto(f"{live_server.url}/customers/{existing.pk}/")
     assert "حي الصفا، شارع الأمير سلطان" in steward.inner_text("main")
     shot(steward, "14-customer-profile-ar")
+
+
+def test_import_goes_through_dry_run_approval_and_entry(as_user, live_server):
+    load_demo_data()
+    load_demo_customers()
+    existing = Customer.objects.get(name="نوال حسن الشهري")
+    # Excel on Arabic Windows saves CSV as Windows-1256.
+    with translation.override("ar"):
+        header = ",".join(
+            str(Customer._meta.get_field(name).verbose_name)
+            for name in ("name", "kind", "mobile", "city", "code", "address")
+        )
+    csv_text = (
+        f"{header}\r\n"
+        "هيا ناصر الدوسري,مستفيد,0509876543,جدة,,\r\n"
+        f"{existing.name},مستفيد,{existing.mobile},جدة,{existing.code},حي النسيم الشرقي\r\n"
+        "سطر خاطئ,نوع غير معروف,123,جدة,,\r\n"
+    )
+    staff = as_user("crm_staff")
+    staff.goto(f"{live_server.url}/customers/import/")
+    staff.set_input_files(
+        "input[type=file]",
+        files=[
+            {"name": "customers.csv", "mimeType": "text/csv", "buffer": csv_text.encode("cp1256")}
+        ],
+    )
+    staff.click("main form button[type=submit]")
+    staff.wait_for_selector("#import-rows")
+    table = staff.inner_text("#import-rows")
+    assert "هيا ناصر الدوسري" in table and "سطر خاطئ" in table
+    shot(staff, "15-import-dry-run-ar")
+    assert not Customer.objects.filter(name="هيا ناصر الدوسري").exists()  # nothing written yet
+    staff.fill("textarea[name=reason]", "استيراد مستفيدي مركز النسيم")
+    staff.click("form[action$='/import/confirm/'] button[type=submit]")
+    staff.wait_for_selector("[data-testid=state]")
+    form_url = staff.url
+    assert len(staff.query_selector_all("[data-testid=line]")) == 2  # the error row is left out
+
+    manager = as_user("crm_manager")
+    manager.goto(form_url)
+    manager.click("[data-testid=actions] button.btn-success")
+    manager.wait_for_selector(".alert-success")
+    steward = as_user("steward")
+    steward.goto(form_url)
+    steward.click("[data-testid=actions] button")
+    steward.wait_for_selector("[data-testid=new-code]")
+    assert Customer.objects.filter(name="هيا ناصر الدوسري", mobile="+966509876543").exists()
+    existing.refresh_from_db()
+    assert existing.address == "حي النسيم الشرقي"
+    shot(steward, "16-import-entered-ar")

@@ -17,6 +17,8 @@ the database up to --count customers with seed_customers, then measures each pag
 percentile (nearest rank) and the number of SQL queries of one request, against a budget.
 """
 
+import csv
+import io
 import math
 import random
 import re
@@ -33,6 +35,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.phones import format_saudi_mobile_local
+from customers.exports import csv_lines
+from customers.imports import preview_import
 from customers.models import Customer, CustomerKind
 from customers.selectors import search_customers
 
@@ -40,6 +44,8 @@ from .seed_customers import seed_customers
 
 DEFAULT_COUNT = 100_000
 BUDGET_MS = 150
+IMPORT_ROWS = 10_000
+IMPORT_BUDGET_S = 20
 # Stored with a hamza (الأحمدي) and searched without it, as people type it.
 FAMILY_NAME_SEARCH = ("الاحمدي", "الأحمدي")
 # Stored with a ta marbuta (فاطمة) and searched with a final ha.
@@ -86,6 +92,7 @@ class Command(BaseCommand):
                 self._measure(client, label, url, repeat, warmup, budget_ms) for label, url in pages
             ]
             self._print_row_independence(client)
+        results.append(self._measure_import_dry_run(IMPORT_ROWS))
         failures = [label for label, passed in results if not passed]
         if failures:
             self.stdout.write(
@@ -93,6 +100,21 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS(f"Every page within {budget_ms:g} ms at p95."))
+
+    def _measure_import_dry_run(self, rows):
+        """Time the dry run of a spreadsheet of `rows` customers: a third modified, a third
+        new, a third unchanged (an export of existing customers, edited)."""
+        label = f"import dry run, {rows:,} CSV rows"
+        content = _import_file(rows)
+        started = time.perf_counter()
+        preview = preview_import(content, "bench.csv")
+        elapsed = time.perf_counter() - started
+        passed = elapsed < IMPORT_BUDGET_S
+        self.stdout.write(
+            f"{label}: {elapsed:.1f} s ({dict(preview.counts)}), "
+            f"budget {IMPORT_BUDGET_S} s: {'PASS' if passed else 'FAIL'}"
+        )
+        return label, passed
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -217,3 +239,25 @@ def _percentile(values, percent):
 
 def _with_query(url, **params):
     return f"{url}?{urlencode(params)}"
+
+
+def _import_file(rows):
+    """CSV bytes: exported customers, one in three with a new address, one in three turned
+    into a new customer (no code, a new mobile)."""
+    queryset = Customer.objects.order_by("code")[:rows]
+    lines = list(csv.reader(io.StringIO("".join(csv_lines(queryset)).lstrip("\ufeff"))))
+    header, body = lines[0], lines[1:]
+    columns = {name: position for position, name in enumerate(header)}
+    code, address, mobile, national_id, email = (
+        columns[str(Customer._meta.get_field(name).verbose_name)]
+        for name in ("code", "address", "mobile", "national_id", "email")
+    )
+    for number, row in enumerate(body):
+        if number % 3 == 0:
+            row[address] = f"{row[address]} - مبنى {number}"
+        elif number % 3 == 1:
+            row[code] = row[national_id] = row[email] = ""
+            row[mobile] = f"0599{number:06d}"
+    output = io.StringIO()
+    csv.writer(output).writerows([header, *body])
+    return output.getvalue().encode("utf-8")

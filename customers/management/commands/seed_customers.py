@@ -373,6 +373,8 @@ class _CustomerGenerator:
             name, latin = self._person_name()
         mobile = self._mobile() if rng.random() < (0.6 if is_organisation else 0.92) else ""
         email = self._email(latin, code, is_organisation)
+        if not (mobile or email):
+            mobile = self._mobile()  # the form requires one way to reach every customer
         sms_consent = bool(mobile) and rng.random() < 0.6
         email_consent = bool(email) and rng.random() < 0.4
         consents = sms_consent or email_consent
