@@ -63,7 +63,7 @@ navigation.register_nav_item(
 )
 
 
-def _section(title, requests):
+def _section(title, requests, state):
     items = [
         mywork.WorkItem(
             title=str(request),
@@ -73,7 +73,7 @@ def _section(title, requests):
         )
         for request in requests[:20]
     ]
-    list_url = reverse("customers:request_list")
+    list_url = f"{reverse('customers:request_list')}?state={state}"
     return mywork.WorkSection(title=title, items=items, list_url=list_url) if items else None
 
 
@@ -91,7 +91,7 @@ def forms_to_review(user):
     if not user.has_perm("customers.approve_customerrequest"):
         return None
     pending = _open_forms().filter(state=RequestState.SUBMITTED).exclude(prepared_by=user)
-    return _section(_("Customer forms awaiting your review"), pending)
+    return _section(_("Customer forms awaiting your review"), pending, RequestState.SUBMITTED)
 
 
 @mywork.register_work_provider
@@ -103,7 +103,9 @@ def forms_to_enter(user):
     if not may_enter(user):
         return None
     return _section(
-        _("Approved customer forms to enter"), _open_forms().filter(state=RequestState.APPROVED)
+        _("Approved customer forms to enter"),
+        _open_forms().filter(state=RequestState.APPROVED),
+        RequestState.APPROVED,
     )
 
 
@@ -117,4 +119,4 @@ def forms_to_file_or_submit(user):
     forms = _open_forms().filter(state=RequestState.ENTERED) | _open_forms().filter(
         state=RequestState.DRAFT, prepared_by=user
     )
-    return _section(_("Customer forms to file or submit"), forms)
+    return _section(_("Customer forms to file or submit"), forms, RequestState.ENTERED)
