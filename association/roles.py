@@ -73,12 +73,44 @@ _PREPARE_FORMS = (
     "customers.export_customer",
 )
 
+# Opportunities (manual 3.1.11–3.1.15, 3.1.21, 6.1.7): the portfolio comes from strategic
+# planning; CRM staff document opportunities and donor contacts; the CRM manager moves
+# opportunities, approves contact with another's donor and imports finance donations.
+_READ_FUNDING = (
+    "programmes.view_programme",
+    "programmes.view_programmecategory",
+    "opportunities.view_opportunity",
+    "opportunities.view_donorcontact",
+    "opportunities.view_donation",
+)
+_DOCUMENT_OPPORTUNITIES = _READ_FUNDING + (
+    "opportunities.add_opportunity",
+    "opportunities.change_opportunity",
+    "opportunities.add_donorcontact",
+    "opportunities.add_donorinterest",
+    "opportunities.delete_donorinterest",
+)
+_KEEP_PORTFOLIO = (
+    "programmes.add_programme",
+    "programmes.change_programme",
+    "programmes.add_programmecategory",
+)
+_MANAGE_OPPORTUNITIES = (
+    "opportunities.move_opportunity",
+    "opportunities.approve_donorcontact",
+    "opportunities.add_donation",
+    "opportunities.change_donation",
+)
+
 # Later apps add their permissions here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    CRM_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _PREPARE_FORMS,
+    CRM_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _PREPARE_FORMS + _DOCUMENT_OPPORTUNITIES,
     CRM_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _PREPARE_FORMS
+    + _DOCUMENT_OPPORTUNITIES
+    + _KEEP_PORTFOLIO
+    + _MANAGE_OPPORTUNITIES
     + ("association.view_staffprofile", "customers.approve_customerrequest"),
     CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS,
     CENTRES_MANAGER: _READ_STRUCTURE + _READ_CUSTOMERS + ("association.view_staffprofile",),
@@ -92,6 +124,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     # Management keeps the structure the others read: centres, departments and holidays.
     MANAGEMENT: _READ_STRUCTURE
     + _READ_CUSTOMERS
+    + _READ_FUNDING
     + (
         "association.view_staffprofile",
         "association.add_centre",
@@ -101,9 +134,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "association.delete_publicholiday",
         "customers.export_customer",
     ),
-    PLANNING_DIRECTOR: _READ_STRUCTURE + _READ_CUSTOMERS,
-    RESOURCE_DEVELOPMENT: _READ_STRUCTURE + _READ_CUSTOMERS,
-    COUNCIL_SECRETARY: _READ_STRUCTURE + _READ_CUSTOMERS,
+    PLANNING_DIRECTOR: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_FUNDING + _KEEP_PORTFOLIO,
+    RESOURCE_DEVELOPMENT: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + _READ_FUNDING
+    + ("opportunities.add_donorcontact",),
+    COUNCIL_SECRETARY: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_FUNDING,
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "core",
     "association",
     "customers",
+    "programmes",
+    "opportunities",
 ]
 
 MIDDLEWARE = [

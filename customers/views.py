@@ -11,6 +11,7 @@ from . import presentation, selectors, services
 from .filters import CustomerFilter, RequestFilter
 from .forms import CustomerDataForm, DecisionForm, RequestReasonForm
 from .models import Customer, RequestKind, RequestState
+from .profile import profile_panels
 
 PAGE_SIZE = 25
 
@@ -74,6 +75,7 @@ def customer_detail(request, pk):
             "changes": presentation.history_entries(customer),
             "lines": lines,
             "may_request_change": request.user.has_perm("customers.add_customerrequest"),
+            "panels": profile_panels(customer, request.user),
         },
     )
 

@@ -1,0 +1,365 @@
+"""Opportunities with donors (خلق الفرص, manual 3.1.11–3.1.15 and 3.1.21), donor contact
+under a single point of contact, and donations received from the finance system (6.1.7)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.choices import ContactChannel
+from customers.models import Customer
+from programmes.models import Programme, ProgrammeCategory
+
+# An open opportunity not updated for this long is stale (weekly review, procedure step 5).
+STALE_AFTER = timedelta(days=7)
+
+
+class OpportunityState(models.TextChoices):
+    IDENTIFICATION = "identification", _("Identification")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSING = "closing", _("Closing")
+    SUCCESSFUL = "successful", _("Successful")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATES = (
+    OpportunityState.IDENTIFICATION,
+    OpportunityState.FOLLOW_UP,
+    OpportunityState.CLOSING,
+)
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def stale(self, now=None):
+        return self.open().filter(last_activity_at__lt=(now or timezone.now()) - STALE_AFTER)
+
+
+class Opportunity(ConcurrentTransitionMixin, models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        verbose_name=_("programme or activity"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_opportunities",
+        verbose_name=_("owner"),
+    )
+    state = FSMField(
+        _("status"),
+        default=OpportunityState.IDENTIFICATION,
+        choices=OpportunityState.choices,
+        protected=True,
+        db_index=True,
+    )
+    expected_amount = models.DecimalField(
+        _("expected amount (SAR)"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    probability = models.PositiveSmallIntegerField(
+        _("success probability (%)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    success_factors = models.TextField(_("success factors"), blank=True)
+    potential_donors = models.ManyToManyField(
+        Customer,
+        through="PotentialDonor",
+        related_name="potential_opportunities",
+        verbose_name=_("potential donors"),
+    )
+    # The written pledge (تعهد خطي), required to enter closing.
+    pledge_donor = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledged_opportunities",
+        verbose_name=_("pledging donor"),
+    )
+    pledged_amount = models.DecimalField(
+        _("pledged amount (SAR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    pledge_date = models.DateField(_("pledge date"), null=True, blank=True)
+    pledge_file = models.FileField(_("signed pledge"), upload_to="pledges/%Y/", blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    success_override_reason = models.TextField(
+        _("reason for success without full receipt"), blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Any recorded work (contact, probability change, transition) counts as activity.
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-last_activity_at"]
+        permissions = [
+            ("move_opportunity", _("Can move opportunities between states")),
+            ("approve_donorcontact", _("Can approve contact with another's donor")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(probability__gte=0) & models.Q(probability__lte=100),
+                name="opportunity_probability_is_a_percentage",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def is_stale(self):
+        return self.is_open and self.last_activity_at < timezone.now() - STALE_AFTER
+
+    @transition(
+        field=state, source=OpportunityState.IDENTIFICATION, target=OpportunityState.FOLLOW_UP
+    )
+    def start_follow_up(self):
+        pass
+
+    @transition(field=state, source=OpportunityState.FOLLOW_UP, target=OpportunityState.CLOSING)
+    def close_with_pledge(self):
+        pass
+
+    @transition(field=state, source=OpportunityState.CLOSING, target=OpportunityState.SUCCESSFUL)
+    def mark_successful(self):
+        pass
+
+    @transition(field=state, source=list(OPEN_STATES), target=OpportunityState.CANCELLED)
+    def cancel(self):
+        pass
+
+
+class PotentialDonor(models.Model):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
+    donor = models.ForeignKey(Customer, on_delete=models.PROTECT, verbose_name=_("donor"))
+    # True when the system proposed this donor from their interests.
+    suggested = models.BooleanField(_("suggested from interests"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("potential donor")
+        verbose_name_plural = _("potential donors")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "donor"], name="unique_potential_donor")
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity_id}: {self.donor_id}"
+
+
+class OpportunityTransition(models.Model):
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="transitions"
+    )
+    source = models.CharField(max_length=20, choices=OpportunityState.choices)
+    target = models.CharField(max_length=20, choices=OpportunityState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.opportunity_id}: {self.source} → {self.target}"
+
+
+class ProbabilityChange(models.Model):
+    """How the relationship grows or fades: every change of probability or factors."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="probability_changes"
+    )
+    old_probability = models.PositiveSmallIntegerField()
+    new_probability = models.PositiveSmallIntegerField()
+    success_factors = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.opportunity_id}: {self.old_probability}% → {self.new_probability}%"
+
+
+class DonorInterest(models.Model):
+    """A programme category a donor wants to fund (3.1.12)."""
+
+    donor = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interests")
+    category = models.ForeignKey(ProgrammeCategory, on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("donor interest")
+        verbose_name_plural = _("donor interests")
+        constraints = [
+            models.UniqueConstraint(fields=["donor", "category"], name="unique_donor_interest")
+        ]
+
+    def __str__(self):
+        return f"{self.donor_id}: {self.category_id}"
+
+
+class ContactApproval(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("By the point of contact")
+    PENDING = "pending", _("Awaiting the CRM manager's approval")
+    APPROVED = "approved", _("Approved by the CRM manager")
+    REFUSED = "refused", _("Refused by the CRM manager")
+
+
+class DonorContact(models.Model):
+    """A contact with a donor, made or planned (3.1.21). Contact by anyone other than the
+    donor's point of contact is flagged and needs the CRM manager's approval."""
+
+    donor = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("donor")
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("opportunity"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="donor_contacts_made",
+        verbose_name=_("staff member"),
+    )
+    contact_date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=30, choices=ContactChannel.choices)
+    summary = models.TextField(_("summary"))
+    is_planned = models.BooleanField(_("planned (not yet made)"), default=False)
+    approval = models.CharField(
+        _("approval"),
+        max_length=20,
+        choices=ContactApproval.choices,
+        default=ContactApproval.NOT_NEEDED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("donor contact")
+        verbose_name_plural = _("donor contacts")
+        ordering = ["-contact_date", "-id"]
+        indexes = [models.Index(fields=["donor", "contact_date"])]
+
+    def __str__(self):
+        return f"{self.donor_id} {self.contact_date}"
+
+    @property
+    def is_flagged(self):
+        return self.approval != ContactApproval.NOT_NEEDED
+
+
+class DonationImport(models.Model):
+    """One finance-system file imported; its rows are Donations."""
+
+    filename = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    added = models.PositiveIntegerField(default=0)
+    already_present = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return self.filename
+
+
+class Donation(models.Model):
+    """Money received, as the finance system recorded it. Rows whose donor or programme is
+    not found keep the codes as written and wait for a person to match them by hand."""
+
+    receipt_number = models.CharField(_("receipt number"), max_length=50, unique=True)
+    received_on = models.DateField(_("date received"), db_index=True)
+    amount = models.DecimalField(_("amount (SAR)"), max_digits=14, decimal_places=2)
+    donor = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("donor"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("programme or activity"),
+    )
+    donor_code_as_imported = models.CharField(
+        _("donor code in the file"), max_length=30, blank=True
+    )
+    programme_code_as_imported = models.CharField(
+        _("programme code in the file"), max_length=30, blank=True
+    )
+    source = models.ForeignKey(
+        DonationImport, on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["donor", "programme"]),
+            models.Index(fields=["programme", "received_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="donation_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return self.receipt_number
+
+    @property
+    def is_matched(self):
+        return self.donor_id is not None and self.programme_id is not None
