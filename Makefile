@@ -35,13 +35,14 @@ run: install
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Speed targets of the customer pages and the import, on PostgreSQL with 100,000 customers.
+# Speed targets (customers, opportunities, imports) on PostgreSQL at volume.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench
 bench: install-dev
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null || true
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py load_demo_data
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_customers --count 100000
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_opportunities
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -12,28 +12,11 @@ from import_export import fields, resources
 from core.phones import format_saudi_mobile_local
 
 from .models import Customer
+from .services import CUSTOMER_FIELDS
 
-# The exported columns, in order (also the columns the import recognises).
-EXPORT_COLUMNS = (
-    "code",
-    "name",
-    "entity_type",
-    "kind",
-    "national_id",
-    "city",
-    "centre",
-    "address",
-    "phone",
-    "mobile",
-    "email",
-    "contact_channel",
-    "point_of_contact",
-    "sms_consent",
-    "email_consent",
-    "consent_date",
-    "consent_source",
-    "is_active",
-)
+# The exported columns, in form order (also the columns the import recognises): the code,
+# then every form field but the notes.
+EXPORT_COLUMNS = ("code", *(name for name in CUSTOMER_FIELDS if name != "notes"))
 # Columns the import also accepts, though the export does not write them (notes can be long
 # and private; they stay in the database).
 IMPORT_ONLY_COLUMNS = ("notes",)

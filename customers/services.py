@@ -22,7 +22,6 @@ from .models import (
     CustomerRequest,
     CustomerRequestLine,
     LineAction,
-    RequestKind,
     RequestState,
     RequestTransition,
     StewardDesignation,
@@ -391,6 +390,3 @@ def available_transitions(request, user):
         actions.append("file")
     return actions
 
-
-def is_batch(request):
-    return request.kind == RequestKind.IMPORT

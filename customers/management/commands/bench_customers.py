@@ -19,10 +19,8 @@ percentile (nearest rank) and the number of SQL queries of one request, against 
 
 import csv
 import io
-import math
 import random
 import re
-import statistics
 import time
 
 from django.conf import settings
@@ -34,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.benchmarking import time_page
 from core.phones import format_saudi_mobile_local
 from customers.exports import csv_lines
 from customers.imports import preview_import
@@ -172,20 +171,13 @@ class Command(BaseCommand):
         return response
 
     def _measure(self, client, label, url, repeat, warmup, budget_ms):
-        for _ in range(warmup):
-            self._get(client, url)
-        timings = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            self._get(client, url)
-            timings.append((time.perf_counter() - started) * 1000)
-        with CaptureQueriesContext(connection) as queries:
-            self._get(client, url)
-        median = statistics.median(timings)
-        p95 = _percentile(timings, 95)
-        passed = p95 < budget_ms
+        timing = time_page(lambda page: self._get(client, page), url, repeat=repeat, warmup=warmup)
+        passed = timing.p95_ms < budget_ms
         verdict = self.style.SUCCESS("PASS") if passed else self.style.ERROR("FAIL")
-        self.stdout.write(f"{label:<46} {median:>9.1f} {p95:>9.1f} {len(queries):>8}   {verdict}")
+        self.stdout.write(
+            f"{label:<46} {timing.median_ms:>9.1f} {timing.p95_ms:>9.1f} "
+            f"{timing.queries:>8}   {verdict}"
+        )
         return label, passed
 
     def _print_header(self, username, repeat, warmup, budget_ms):
@@ -228,13 +220,6 @@ class Command(BaseCommand):
                 response = self._get(client, url)
             rows = len(detail_link.findall(response.content.decode()))
             self.stdout.write(f"  {label:<40} rows {rows:>3}   queries {len(queries)}")
-
-
-def _percentile(values, percent):
-    """Nearest-rank percentile: the smallest value with `percent` % of values at or below."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(percent / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 def _with_query(url, **params):

@@ -228,14 +228,17 @@ class Command(BaseCommand):
         )
 
 
-def seed_customers(count, *, batch_size=BATCH_SIZE, rng=None, with_history=True, progress=None):
-    """Add `count` synthetic customers; returns (first code, last code), or (None, None)."""
+def seed_customers(
+    count, *, batch_size=BATCH_SIZE, rng=None, with_history=True, progress=None, kind=None
+):
+    """Add `count` synthetic customers, all of `kind` if given; returns (first code, last
+    code), or (None, None)."""
     if count <= 0:
         return None, None
     rng = rng or random.Random()
     with transaction.atomic():
         first_code = _reserve_codes(count)
-        generator = _CustomerGenerator(rng)
+        generator = _CustomerGenerator(rng, kind)
         created_times = _creation_times(rng, count)
         with _timestamps_as_given():
             for start in range(0, count, batch_size):
@@ -326,8 +329,9 @@ def _timestamps_as_given():
 class _CustomerGenerator:
     """Builds unsaved Customer objects with plausible, valid values."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, kind=None):
         self.rng = rng
+        self.only_kind = kind
         self.centres = list(self._centres())
         self.cities = list(City.objects.all())
         self.contacts = list(
@@ -363,7 +367,7 @@ class _CustomerGenerator:
 
     def customer(self, code, created_at):
         rng = self.rng
-        kind = rng.choices(self.kinds, cum_weights=self.kind_weights)[0]
+        kind = self.only_kind or rng.choices(self.kinds, cum_weights=self.kind_weights)[0]
         is_organisation = rng.random() < ORGANISATION_SHARE[kind]
         centre, city = self._place(kind)
         city_name = (city or rng.choice(self.cities)).name
