@@ -54,12 +54,15 @@ ALL_ROLES = (
 )
 
 # Reading the association's structure is common to every role: staff pick cities, centres
-# and departments in forms, and deadlines depend on the holiday calendar.
+# and departments in forms, deadlines depend on the holiday calendar, and every pillar refers
+# to the programmes portfolio.
 _READ_STRUCTURE = (
     "association.view_city",
     "association.view_centre",
     "association.view_department",
     "association.view_publicholiday",
+    "programmes.view_programme",
+    "programmes.view_programmecategory",
 )
 
 # Customers (manual 6): every role reads the database (centres staff only the beneficiaries
@@ -77,8 +80,6 @@ _PREPARE_FORMS = (
 # planning; CRM staff document opportunities and donor contacts; the CRM manager moves
 # opportunities, approves contact with another's donor and imports finance donations.
 _READ_FUNDING = (
-    "programmes.view_programme",
-    "programmes.view_programmecategory",
     "opportunities.view_opportunity",
     "opportunities.view_donorcontact",
     "opportunities.view_donation",

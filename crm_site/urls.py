@@ -32,6 +32,8 @@ urlpatterns = [
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("customers/", include("customers.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -389,4 +389,3 @@ def available_transitions(request, user):
     if state == RequestState.ENTERED and user.has_perm("customers.file_customerrequest"):
         actions.append("file")
     return actions
-

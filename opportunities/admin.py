@@ -1,0 +1,69 @@
+"""Opportunities and donor contacts are read in the admin, never changed there: their steps
+and decisions go through the site's pages (opportunities.services), which record who acted."""
+
+from django.contrib import admin
+
+from .models import (
+    DonorContact,
+    DonorInterest,
+    Opportunity,
+    OpportunityTransition,
+    PotentialDonor,
+    ProbabilityChange,
+)
+
+
+class ReadOnlyAdminMixin:
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PotentialDonorInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PotentialDonor
+    extra = 0
+
+
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OpportunityTransition
+    extra = 0
+
+
+class ProbabilityChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProbabilityChange
+    extra = 0
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "programme", "state", "owner", "probability", "last_activity_at"]
+    list_filter = ["state"]
+    search_fields = ["title", "programme__code", "programme__name"]
+    list_select_related = ["programme", "owner"]
+    date_hierarchy = "created_at"
+    inlines = [PotentialDonorInline, ProbabilityChangeInline, TransitionInline]
+
+
+@admin.register(DonorContact)
+class DonorContactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["donor", "staff", "contact_date", "channel", "is_planned", "approval"]
+    list_filter = ["approval", "channel", "is_planned"]
+    search_fields = ["donor__name", "donor__code", "summary"]
+    list_select_related = ["donor", "staff"]
+    date_hierarchy = "contact_date"
+
+
+@admin.register(DonorInterest)
+class DonorInterestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["donor", "category", "recorded_by", "recorded_at"]
+    list_filter = ["category"]
+    search_fields = ["donor__name", "donor__code"]
+    list_select_related = ["donor", "category", "recorded_by"]

@@ -1,0 +1,969 @@
+"""Donations received, as the finance system records them (manual 6.1.7: the customer
+database is linked to the finance system). Services and selectors for donations.
+
+The finance system exports a spreadsheet (receipt number, date, amount, donor code,
+programme code). `import_donations` reads it in two steps: a dry run that says, row by row,
+what would happen, and a confirmation that writes the new rows in one transaction. The
+receipt number is unique, so a file (or a row) imported twice adds nothing the second time.
+A row whose donor or programme code is not found is still recorded, with the codes as
+written, and waits on the unmatched-donations page for a person to match it.
+
+Pure functions (no HttpRequest): opportunities.views_donations and the benchmark command
+call them.
+"""
+
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, DecimalField, Max, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.text import normalize_arabic, normalize_digits
+from customers.imports import MAX_XLSX_UNPACKED_BYTES, ImportFileError, RowError, file_digest
+
+# The customer importer's sheet readers: the same encodings (UTF-8, UTF-16, Windows-1256),
+# the same messages on damaged workbooks. Its read_table is not used because it stops at
+# 10,000 rows and speaks of customer rows; a finance export is longer.
+from customers.imports import _csv_rows as csv_rows
+from customers.imports import _text as cell_text
+from customers.imports import _xlsx_rows as openpyxl_rows
+from customers.models import Customer
+from programmes.models import Programme
+
+from .models import Donation, DonationImport
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
+# A year of receipts; 50,000 rows are read, checked and written in a few seconds.
+MAX_ROWS = 50_000
+ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+QUERY_CHUNK = 1000
+INSERT_BATCH = 5000
+RECEIPT_MAX_LENGTH = Donation._meta.get_field("receipt_number").max_length
+CODE_MAX_LENGTH = Donation._meta.get_field("donor_code_as_imported").max_length
+# A customer code is a bigint: a longer number cannot be one and must not reach the query.
+CUSTOMER_CODE_MAX_DIGITS = 18
+AMOUNT_MAX = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
+CENT = Decimal("0.01")
+
+NEW, ALREADY_IMPORTED, UNMATCHED, ERROR = "new", "already_imported", "unmatched", "error"
+OUTCOME_LABELS = {
+    NEW: gettext_lazy("New"),
+    ALREADY_IMPORTED: gettext_lazy("Already imported"),
+    UNMATCHED: gettext_lazy("Unmatched (kept aside)"),
+    ERROR: gettext_lazy("Error"),
+}
+OUTCOME_BADGES = {
+    NEW: "success",
+    ALREADY_IMPORTED: "secondary",
+    UNMATCHED: "warning",
+    ERROR: "danger",
+}
+WRITTEN_OUTCOMES = (NEW, UNMATCHED)
+
+COLUMNS = ("receipt_number", "received_on", "amount", "donor_code", "programme_code")
+COLUMN_LABELS = {
+    "receipt_number": gettext_lazy("Receipt number"),
+    "received_on": gettext_lazy("Date"),
+    "amount": gettext_lazy("Amount (SAR)"),
+    "donor_code": gettext_lazy("Donor code"),
+    "programme_code": gettext_lazy("Programme code"),
+}
+# Headers as the finance system and people write them. Compared folded (see _header_key):
+# Arabic spelling variants, case, underscores and a unit in brackets do not matter.
+COLUMN_ALIASES = {
+    "receipt_number": (
+        "رقم الإيصال",
+        "رقم السند",
+        "رقم سند القبض",
+        "الإيصال",
+        "receipt number",
+        "receipt no",
+        "receipt",
+    ),
+    "received_on": (
+        "التاريخ",
+        "تاريخ الإيصال",
+        "تاريخ الاستلام",
+        "تاريخ التبرع",
+        "date",
+        "received on",
+        "date received",
+        "receipt date",
+    ),
+    "amount": ("المبلغ", "المبلغ بالريال", "قيمة التبرع", "amount", "amount sar"),
+    "donor_code": (
+        "رقم العميل",
+        "رمز المانح",
+        "رقم المانح",
+        "رمز العميل",
+        "كود المانح",
+        "donor code",
+        "donor number",
+        "customer code",
+    ),
+    "programme_code": (
+        "رمز البرنامج",
+        "رقم البرنامج",
+        "كود البرنامج",
+        "programme code",
+        "program code",
+    ),
+}
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_OTHER_DATE_FORMATS = ("%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y")
+# Excel's serial day numbers that are dates a finance file can hold (1954 to 2173).
+_EXCEL_SERIALS = range(20_000, 100_000)
+# "12500", "12500.5", "12,500.00": thousands grouped by three or not at all, so that a
+# European "12.500,00" is refused instead of read as 12.5.
+_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CURRENCY_WORDS = ("SAR", "sar", "ر.س.", "ر.س", "ريال", "رس", "\ufdfc")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u00a0\u202f "))
+_AMOUNT_SEPARATORS = str.maketrans({"\u066c": ",", "\u060c": ",", "\u066b": "."})
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+class DonationError(Exception):
+    """A donation action refused for a reason the user can act on (translated message)."""
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DonationRow:
+    number: int  # as in the spreadsheet: the header is row 1
+    receipt_number: str = ""
+    received_on: datetime.date | None = None
+    amount: Decimal | None = None
+    donor_code: str = ""  # as written, Arabic-Indic digits made ASCII
+    programme_code: str = ""
+    donor: Customer | None = None
+    programme: Programme | None = None
+    receipt_readable: bool = False  # present and not too long
+    outcome: str = ERROR
+    errors: list = field(default_factory=list)  # [RowError]
+    notes: list = field(default_factory=list)  # [str]: why unmatched, what differs
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS[self.outcome]
+
+    @property
+    def badge(self):
+        return OUTCOME_BADGES[self.outcome]
+
+    def as_donation(self, source):
+        return Donation(
+            receipt_number=self.receipt_number,
+            received_on=self.received_on,
+            amount=self.amount,
+            # Ids, not objects: cheaper over 50,000 rows.
+            donor_id=self.donor.pk if self.donor else None,
+            programme_id=self.programme.pk if self.programme else None,
+            donor_code_as_imported=self.donor_code,
+            programme_code_as_imported=self.programme_code,
+            source_id=source.pk,
+        )
+
+
+@dataclass
+class DonationImportResult:
+    filename: str
+    digest: str
+    dry_run: bool
+    rows: list  # [DonationRow], in file order
+    ignored_columns: list  # headers that name no column
+    previous_import: DonationImport | None = None  # the same file, imported before
+    record: DonationImport | None = None  # set when confirmed
+
+    @property
+    def counts(self):
+        totals = dict.fromkeys(OUTCOME_LABELS, 0)
+        for row in self.rows:
+            totals[row.outcome] += 1
+        return totals
+
+    @property
+    def to_write(self):
+        return sum(1 for row in self.rows if row.outcome in WRITTEN_OUTCOMES)
+
+    @property
+    def total_amount(self):
+        """The amount of the rows that are (or would be) written."""
+        return sum(
+            (row.amount for row in self.rows if row.outcome in WRITTEN_OUTCOMES), Decimal("0")
+        )
+
+    @property
+    def can_confirm(self):
+        return self.dry_run and self.to_write > 0
+
+
+# --- reading the file -------------------------------------------------------------------
+
+
+def too_large_message():
+    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
+        "size": MAX_UPLOAD_MEGABYTES
+    }
+
+
+def wrong_type_message():
+    return _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
+
+
+def read_donation_table(content, filename):
+    """(header cells, [(row number, cells)]) of the first sheet of an XLSX or of a CSV.
+
+    Blank rows are skipped; row numbers stay those of the spreadsheet. The rows may be
+    none: read_rows checks the headers first, then that there are rows."""
+    if not content:
+        raise ImportFileError(_("The file is empty."))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(too_large_message())
+    extension = Path(filename or "").suffix.lower()
+    if extension == ".xlsx":
+        rows = xlsx_rows(content)
+    elif extension == ".csv":
+        rows = csv_rows(content)
+    else:
+        raise ImportFileError(wrong_type_message())
+    header, body = None, []
+    for number, cells in rows:
+        if all(cell_text(cell).strip() == "" for cell in cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        if len(body) >= MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(rows)s donation rows. Split it into smaller files.")
+                % {"rows": f"{MAX_ROWS:,}"}
+            )
+        body.append((number, cells))
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    return header, body
+
+
+# --- XLSX, read fast --------------------------------------------------------------------
+# openpyxl needs 5 to 9 seconds here for a 50,000-row sheet, and a file is read twice (dry run,
+# confirmation). The sheet's XML read directly with the standard library's C parser takes
+# about a second. Anything this reader does not understand goes to openpyxl, which reads
+# it (or says what is wrong) as the customer import does.
+
+# Excel's built-in number formats that show a date.
+_BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)})
+_CELL_REFERENCE = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def xlsx_rows(content):
+    """[(row number, cells)] of the first sheet; cells are str, int, float, bool or
+    datetime as openpyxl gives them. Raises ImportFileError."""
+    if not content.startswith(b"PK\x03\x04"):
+        raise _not_xlsx()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
+                raise ImportFileError(too_large_message())
+            return _read_first_sheet(archive)
+    except ImportFileError:
+        raise
+    except zipfile.BadZipFile as error:
+        raise _not_xlsx() from error
+    except Exception:  # noqa: BLE001 - an unusual workbook: openpyxl reads it or says why
+        return list(openpyxl_rows(content))
+
+
+def _not_xlsx():
+    return ImportFileError(
+        _(
+            "This file is not a readable Excel workbook (.xlsx). Open it in Excel and save it "
+            "again as .xlsx or as CSV."
+        )
+    )
+
+
+def _local(tag):
+    return tag.rpartition("}")[2]
+
+
+def _attribute(element, name):
+    """An attribute by its local name, whatever its namespace (transitional or strict)."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _read_first_sheet(archive):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    names = set(archive.namelist())
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet_path = _first_sheet_path(archive, workbook, names)
+    # Workbooks made on old Macs count days from 1904.
+    properties = next((e for e in workbook if _local(e.tag) == "workbookPr"), None)
+    mac_1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    epoch = CALENDAR_MAC_1904 if mac_1904 else CALENDAR_WINDOWS_1900
+    shared = _shared_strings(archive) if "xl/sharedStrings.xml" in names else []
+    date_styles = _date_styles(archive) if "xl/styles.xml" in names else frozenset()
+    with archive.open(sheet_path) as sheet:
+        return list(_sheet_rows(sheet, shared, date_styles, epoch))
+
+
+def _first_sheet_path(archive, workbook, names):
+    first = next(element for element in workbook.iter() if _local(element.tag) == "sheet")
+    relation_id = _attribute(first, "id")
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        element.get("Target")
+        for element in relations.iter()
+        if _local(element.tag) == "Relationship" and element.get("Id") == relation_id
+    )
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    path = posixpath.normpath(path)
+    if path not in names:
+        raise KeyError(path)
+    return path
+
+
+def _text_of(element):
+    """The text of a shared or inline string: its <t>, or its runs' <t>, not phonetic runs."""
+    parts = []
+    for child in element:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _shared_strings(archive):
+    strings = []
+    with archive.open("xl/sharedStrings.xml") as file:
+        for _event, element in ElementTree.iterparse(file):
+            if _local(element.tag) == "si":
+                strings.append(_text_of(element))
+                element.clear()
+    return strings
+
+
+def _date_styles(archive):
+    """The indexes of the cell styles whose number format shows a date."""
+    from openpyxl.styles.numbers import is_date_format
+
+    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    custom = {}
+    cell_formats = []
+    for element in styles:
+        if _local(element.tag) == "numFmts":
+            for number_format in element:
+                custom[int(number_format.get("numFmtId"))] = number_format.get("formatCode", "")
+        elif _local(element.tag) == "cellXfs":
+            cell_formats = [int(xf.get("numFmtId", 0)) for xf in element]
+    return frozenset(
+        index
+        for index, format_id in enumerate(cell_formats)
+        if format_id in _BUILTIN_DATE_FORMATS
+        or (format_id in custom and is_date_format(custom[format_id]))
+    )
+
+
+def _column_index(letters):
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _sheet_rows(file, shared, date_styles, epoch):
+    from openpyxl.utils.datetime import from_excel
+
+    local_names = {}  # tag with its namespace -> local name: computed once per tag
+    days = {}  # Excel serial -> datetime: a year of receipts has 365 dates
+
+    def local(tag):
+        name = local_names.get(tag)
+        if name is None:
+            name = local_names[tag] = _local(tag)
+        return name
+
+    def as_date(number):
+        day = days.get(number)
+        if day is None:
+            day = days[number] = from_excel(number, epoch=epoch)
+        return day
+
+    row_number = 0
+    cells = []
+    for _event, element in ElementTree.iterparse(file):
+        name = local(element.tag)
+        if name == "c":
+            reference = element.get("r")
+            match = _CELL_REFERENCE.match(reference) if reference else None
+            column = _column_index(match.group(1)) if match else len(cells)
+            if column > len(cells):
+                cells.extend([None] * (column - len(cells)))
+            cells.append(_cell_value(element, local, shared, date_styles, as_date))
+            element.clear()
+        elif name == "row":
+            number = element.get("r")
+            row_number = int(number) if number else row_number + 1
+            yield row_number, cells
+            cells = []
+            element.clear()
+
+
+def _cell_value(element, local, shared, date_styles, as_date):
+    kind = element.get("t", "n")
+    if kind == "inlineStr":
+        inline = next((child for child in element if local(child.tag) == "is"), None)
+        return _text_of(inline) if inline is not None else None
+    value = next((child.text for child in element if local(child.tag) == "v"), None)
+    if value is None:
+        return None
+    if kind == "s":
+        return shared[int(value)]
+    if kind in ("str", "e"):
+        return value
+    if kind == "b":
+        return value == "1"
+    if kind == "d":
+        return datetime.datetime.fromisoformat(value.rstrip("Z"))
+    number = float(value) if any(mark in value for mark in ".eE") else int(value)
+    if int(element.get("s", 0)) in date_styles:
+        return as_date(number)
+    return number
+
+
+def _header_key(text):
+    folded = normalize_arabic(normalize_digits(_BRACKETED.sub(" ", str(text or ""))))
+    folded = folded.replace("_", " ").replace("-", " ").replace(".", " ")
+    return " ".join(folded.split()).strip(" *:")
+
+
+def _column_aliases():
+    aliases = {}
+    for name, texts in COLUMN_ALIASES.items():
+        for text in texts:
+            aliases[_header_key(text)] = name
+        aliases[_header_key(name)] = name
+        for language, _language_name in settings.LANGUAGES:
+            with translation.override(language):
+                aliases[_header_key(str(COLUMN_LABELS[name]))] = name
+    return aliases
+
+
+def _column_of(text, aliases):
+    """The column a header names. "رقم العميل/رمز المانح" names the donor code by either part."""
+    name = aliases.get(_header_key(text))
+    if name is None and "/" in text:
+        names = {aliases.get(_header_key(part)) for part in text.split("/")} - {None}
+        if len(names) == 1:
+            name = names.pop()
+    return name
+
+
+def column_label(name):
+    return str(COLUMN_LABELS[name])
+
+
+def map_columns(header):
+    """({column index: name}, {name: header text}, [ignored headers])."""
+    aliases = _column_aliases()
+    by_index, headers, ignored = {}, {}, []
+    for index, cell in enumerate(header):
+        text = cell_text(cell).strip()
+        if not text:
+            continue
+        name = _column_of(text, aliases)
+        if name is None:
+            ignored.append(text)
+            continue
+        if name in headers:
+            raise ImportFileError(
+                _("The column “%(column)s” appears twice in the first row.") % {"column": text}
+            )
+        by_index[index] = name
+        headers[name] = text
+    missing = [column_label(name) for name in COLUMNS if name not in headers]
+    if missing:
+        raise ImportFileError(
+            _(
+                "The first row of the file must hold the column headers of the finance "
+                "export: receipt number, date, amount, donor code and programme code. "
+                "Missing columns: %(columns)s."
+            )
+            % {"columns": ", ".join(missing)}
+        )
+    return by_index, headers, ignored
+
+
+# --- one row, without the database ------------------------------------------------------
+
+
+class _CellError(ValueError):
+    """A cell that cannot be read; the message is for the user."""
+
+
+def parse_date(value, today=None):
+    """A date cell: a real date, an Excel serial day number, or text as YYYY-MM-DD or
+    DD/MM/YYYY (Arabic-Indic digits allowed). Raises _CellError."""
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        day = _excel_day(value)
+    else:
+        text = normalize_digits(cell_text(value)).strip()
+        if not text:
+            raise _CellError(_("The date is missing."))
+        day = _excel_day(int(text)) if text.isdigit() else _date_from_text(text)
+    if day > (today or timezone.localdate()):
+        raise _CellError(_("The date %(date)s is in the future.") % {"date": day.isoformat()})
+    return day
+
+
+def _excel_day(serial):
+    from openpyxl.utils.datetime import from_excel
+
+    if int(serial) not in _EXCEL_SERIALS:
+        raise _CellError(_("“%(value)s” is not a date.") % {"value": serial})
+    return from_excel(serial).date()
+
+
+def _date_from_text(text):
+    # "2024-03-15 00:00:00" (a date written with its time): the date part is enough.
+    date_part = text.split()[0].split("T")[0]
+    # The two usual forms without strptime, which is slow over 50,000 rows.
+    if match := _ISO_DATE.match(date_part):
+        year, month, day = match.groups()
+    elif match := _DAY_FIRST_DATE.match(date_part):
+        day, month, year = match.groups()
+    if match:
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise _not_a_date(text) from None
+    for date_format in _OTHER_DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(date_part, date_format).date()
+        except ValueError:
+            continue
+    raise _not_a_date(text)
+
+
+def _not_a_date(text):
+    return _CellError(
+        _("“%(value)s” is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY.") % {"value": text}
+    )
+
+
+def parse_amount(value):
+    """An amount in riyals: a number cell, or text such as "12,500.00" or "١٢٬٥٠٠٫٠٠".
+    More than zero, at most two decimal places. Raises _CellError."""
+    if isinstance(value, bool):
+        raise _CellError(_("The amount is not a number."))
+    if isinstance(value, float):
+        # Excel keeps amounts as binary floats: 0.1 + 0.2 is 0.30000000000000004.
+        rounded = round(value, 2)
+        amount = Decimal(repr(rounded)) if abs(value - rounded) < 1e-6 else Decimal(repr(value))
+    elif isinstance(value, int | Decimal):
+        amount = Decimal(value)
+    else:
+        amount = _amount_from_text(cell_text(value))
+    if not amount.is_finite():
+        raise _CellError(_("The amount is not a number."))
+    if amount <= 0:
+        raise _CellError(_("The amount must be more than zero."))
+    if amount != amount.quantize(CENT):
+        raise _CellError(_("An amount has at most two decimal places."))
+    if amount > AMOUNT_MAX:
+        raise _CellError(_("The amount is too large."))
+    return amount.quantize(CENT)
+
+
+def _amount_from_text(text):
+    text = normalize_digits(text).translate(_AMOUNT_SEPARATORS)
+    for word in _CURRENCY_WORDS:
+        text = text.replace(word, "")
+    text = text.translate(_INVISIBLE)
+    if not text:
+        raise _CellError(_("The amount is missing."))
+    # An accountant's negative: (500.00).
+    if text.startswith("(") and text.endswith(")"):
+        text = f"-{text[1:-1]}"
+    if not _AMOUNT.match(text):
+        raise _CellError(
+            _("“%(value)s” is not an amount. Write it as 12500.00 or 12,500.00.") % {"value": text}
+        )
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation as error:
+        raise _CellError(_("The amount is not a number.")) from error
+
+
+def _code(value):
+    return normalize_digits(cell_text(value)).strip()
+
+
+class _RowParser:
+    def __init__(self, by_index, headers, today):
+        self.by_index = by_index
+        self.headers = headers
+        self.today = today
+
+    def parse(self, number, cells):
+        raw = {
+            name: cells[index] if index < len(cells) else None
+            for index, name in self.by_index.items()
+        }
+        row = DonationRow(number=number)
+        row.receipt_number = _code(raw["receipt_number"])
+        if not row.receipt_number:
+            self._error(row, "receipt_number", _("The receipt number is missing."))
+        elif len(row.receipt_number) > RECEIPT_MAX_LENGTH:
+            self._error(row, "receipt_number", self._too_long(RECEIPT_MAX_LENGTH))
+        else:
+            row.receipt_readable = True
+        try:
+            row.received_on = parse_date(raw["received_on"], self.today)
+        except _CellError as error:
+            self._error(row, "received_on", str(error))
+        try:
+            row.amount = parse_amount(raw["amount"])
+        except _CellError as error:
+            self._error(row, "amount", str(error))
+        for name in ("donor_code", "programme_code"):
+            code = _code(raw[name])
+            if len(code) > CODE_MAX_LENGTH:
+                self._error(row, name, self._too_long(CODE_MAX_LENGTH))
+            else:
+                setattr(row, name, code)
+        return row
+
+    def _error(self, row, name, message):
+        row.errors.append(RowError(self.headers[name], message))
+
+    @staticmethod
+    def _too_long(length):
+        return _("Longer than %(length)s characters.") % {"length": length}
+
+
+# --- lookups: one query per 1,000 keys --------------------------------------------------
+
+
+def _chunks(values, size=QUERY_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _existing_receipts(receipts):
+    """{receipt number: (date, amount)} of the receipts already recorded."""
+    found = {}
+    for chunk in _chunks(receipts):
+        rows = Donation.objects.filter(receipt_number__in=chunk).values_list(
+            "receipt_number", "received_on", "amount"
+        )
+        found.update((receipt, (day, amount)) for receipt, day, amount in rows)
+    return found
+
+
+def _customer_code(text):
+    if text.isdigit() and len(text) <= CUSTOMER_CODE_MAX_DIGITS:
+        return int(text)
+    return None
+
+
+def _customers_by_code(codes):
+    found = {}
+    for chunk in _chunks(codes):
+        customers = Customer.objects.filter(code__in=chunk).only("pk", "code", "name", "kind")
+        found.update((customer.code, customer) for customer in customers)
+    return found
+
+
+def _programmes_by_code(codes):
+    """Programmes by code as written, else by the code in capitals ("prg-1" is PRG-1)."""
+    wanted = set(codes) | {code.upper() for code in codes}
+    found = {}
+    for chunk in _chunks(wanted):
+        programmes = Programme.objects.filter(code__in=chunk).only("pk", "code", "name")
+        found.update((programme.code, programme) for programme in programmes)
+    return {code: found.get(code) or found.get(code.upper()) for code in codes}
+
+
+def _resolve(rows, receipt_column):
+    """Decide every row's outcome against the database as it is now."""
+    existing = _existing_receipts({row.receipt_number for row in rows if row.receipt_readable})
+    customers = _customers_by_code(
+        {code for row in rows if (code := _customer_code(row.donor_code)) is not None}
+    )
+    programmes = _programmes_by_code({row.programme_code for row in rows if row.programme_code})
+    first_row_of_receipt = {}
+    for row in rows:
+        if row.receipt_readable and row.receipt_number in existing:
+            # Skipped whatever else the row says: it is never written.
+            row.outcome = ALREADY_IMPORTED
+            _note_differences(row, *existing[row.receipt_number])
+            continue
+        if row.receipt_readable:
+            earlier = first_row_of_receipt.setdefault(row.receipt_number, row.number)
+            if earlier != row.number:
+                row.errors.append(
+                    RowError(
+                        receipt_column,
+                        _("Row %(row)s of this file has the same receipt number.")
+                        % {"row": earlier},
+                    )
+                )
+        if row.errors:
+            row.outcome = ERROR
+            continue
+        row.donor = customers.get(_customer_code(row.donor_code))
+        row.programme = programmes.get(row.programme_code) if row.programme_code else None
+        _note_unmatched(row)
+        row.outcome = NEW if row.donor and row.programme else UNMATCHED
+
+
+def _note_differences(row, recorded_on, recorded_amount):
+    if (row.received_on and row.received_on != recorded_on) or (
+        row.amount and row.amount != recorded_amount
+    ):
+        row.notes.append(
+            _(
+                "The recorded donation has %(amount)s SAR on %(date)s; this row's values are "
+                "ignored."
+            )
+            % {"amount": f"{recorded_amount:,.2f}", "date": recorded_on.isoformat()}
+        )
+
+
+def _note_unmatched(row):
+    if row.donor is None:
+        row.notes.append(
+            _("No customer has the donor code %(code)s.") % {"code": row.donor_code}
+            if row.donor_code
+            else _("The donor code is empty.")
+        )
+    if row.programme is None:
+        row.notes.append(
+            _("No programme has the code %(code)s.") % {"code": row.programme_code}
+            if row.programme_code
+            else _("The programme code is empty.")
+        )
+
+
+# --- the import -------------------------------------------------------------------------
+
+
+def previous_import(digest):
+    return (
+        DonationImport.objects.filter(digest=digest)
+        .select_related("imported_by")
+        .order_by("-imported_at")
+        .first()
+    )
+
+
+def read_rows(content, filename, today=None):
+    """(rows, {column: header text}, ignored headers) of a finance file, parsed but not
+    yet checked against the database. Raises ImportFileError."""
+    header, body = read_donation_table(content, filename)
+    by_index, headers, ignored = map_columns(header)
+    if not body:
+        raise ImportFileError(_("The file has column headers but no donation rows."))
+    parser = _RowParser(by_index, headers, today or timezone.localdate())
+    return [parser.parse(number, cells) for number, cells in body], headers, ignored
+
+
+def import_donations(*, content, filename, actor, dry_run):
+    """Import a finance file. With dry_run, write nothing and say what each row would do;
+    without, add the new and unmatched rows in one transaction and record a DonationImport.
+
+    Rows are never added twice: the receipt numbers already recorded are skipped, checked
+    again inside the transaction, and the insert itself skips any receipt another import
+    added meanwhile (unique receipt number). Rows with errors are left out; once the file
+    is corrected it can be imported again and only those rows are added.
+
+    Raises ImportFileError (the file as a whole cannot be read) and PermissionDenied."""
+    if not actor.has_perm("opportunities.add_donation"):
+        raise PermissionDenied
+    rows, headers, ignored = read_rows(content, filename)
+    digest = file_digest(content)
+    result = DonationImportResult(
+        filename=filename,
+        digest=digest,
+        dry_run=dry_run,
+        rows=rows,
+        ignored_columns=ignored,
+        previous_import=previous_import(digest),
+    )
+    if dry_run:
+        _resolve(rows, headers["receipt_number"])
+        return result
+    with transaction.atomic():
+        _resolve(rows, headers["receipt_number"])
+        record = DonationImport.objects.create(
+            filename=Path(filename or "").name[:255], digest=digest, imported_by=actor
+        )
+        to_write = [row for row in rows if row.outcome in WRITTEN_OUTCOMES]
+        Donation.objects.bulk_create(
+            (row.as_donation(record) for row in to_write),
+            batch_size=_insert_batch_size(),
+            ignore_conflicts=True,
+        )
+        written = record.donations.aggregate(
+            added=Count("id"), unmatched=Count("id", filter=_unmatched_condition())
+        )
+        if written["added"] < len(to_write):
+            _mark_added_meanwhile(record, to_write)
+        record.added = written["added"]
+        record.unmatched = written["unmatched"]
+        record.already_present = sum(1 for row in rows if row.outcome == ALREADY_IMPORTED)
+        record.save(update_fields=["added", "unmatched", "already_present"])
+    result.record = record
+    return result
+
+
+def _insert_batch_size():
+    """INSERT_BATCH rows, fewer if the model grows: PostgreSQL takes at most 65,535
+    parameters in one statement."""
+    return min(INSERT_BATCH, 65_000 // len(Donation._meta.concrete_fields))
+
+
+def _mark_added_meanwhile(record, to_write):
+    """Rows another import added between our check and our insert: already imported."""
+    ours = set(record.donations.values_list("receipt_number", flat=True))
+    for row in to_write:
+        if row.receipt_number not in ours:
+            row.outcome = ALREADY_IMPORTED
+            row.notes.append(_("Added by another import at the same time."))
+
+
+# --- matching by hand -------------------------------------------------------------------
+
+
+def donation_match(*, donation, donor, programme, actor):
+    """Give an unmatched donation its donor and programme; records who matched it, when."""
+    if not actor.has_perm("opportunities.change_donation"):
+        raise PermissionDenied
+    if donor is None or programme is None:
+        raise DonationError(_("Choose both the donor and the programme."))
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.is_matched:
+            raise DonationError(
+                _("Donation %(receipt)s was already matched, by someone else or in another tab.")
+                % {"receipt": locked.receipt_number}
+            )
+        locked.donor = donor
+        locked.programme = programme
+        locked.matched_by = actor
+        locked.matched_at = timezone.now()
+        locked.save(update_fields=["donor", "programme", "matched_by", "matched_at"])
+    return locked
+
+
+# --- selectors --------------------------------------------------------------------------
+
+
+def _unmatched_condition():
+    return Q(donor__isnull=True) | Q(programme__isnull=True)
+
+
+def _sum_of_amounts():
+    return Coalesce(
+        Sum("amount"),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def donations_with_parties():
+    return Donation.objects.select_related("donor", "programme")
+
+
+def unmatched_donations():
+    """Donations waiting for a donor or a programme, oldest receipts last."""
+    return donations_with_parties().filter(_unmatched_condition())
+
+
+def matched_donations():
+    return Donation.objects.filter(donor__isnull=False, programme__isnull=False)
+
+
+def unmatched_count():
+    return Donation.objects.filter(_unmatched_condition()).count()
+
+
+def donation_totals(queryset):
+    """{"total": Decimal, "count": int} of a donation queryset, in one query."""
+    return queryset.order_by().aggregate(total=_sum_of_amounts(), count=Count("id"))
+
+
+def donation_years():
+    """The years donations were received in, newest first (two index reads)."""
+    bounds = Donation.objects.aggregate(first=Min("received_on"), last=Max("received_on"))
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+
+
+def donations_received_for(donor=None, programme=None, since=None):
+    """The sum (Decimal, 0 when none) of the donations received from a donor, for a
+    programme, on or after a date; any of the three may be left out."""
+    queryset = Donation.objects.all()
+    if donor is not None:
+        queryset = queryset.filter(donor=donor)
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    if since is not None:
+        queryset = queryset.filter(received_on__gte=since)
+    return queryset.aggregate(total=_sum_of_amounts())["total"]
+
+
+def donor_totals_by_programme_and_year(customer):
+    """[{"programme", "programme__code", "programme__name", "year", "total", "count"}] of a
+    donor's donations, newest year first. One aggregate query. Donations whose programme
+    is not matched yet have programme None."""
+    return list(
+        Donation.objects.filter(donor=customer)
+        .annotate(year=ExtractYear("received_on"))
+        .values("programme", "programme__code", "programme__name", "year")
+        .annotate(total=Sum("amount"), count=Count("id"))
+        .order_by("-year", "programme__code")
+    )
+
+
+def pledge_received_amount(opportunity):
+    """What the pledging donor has given to the opportunity's programme since the
+    opportunity was created (its local date, Asia/Riyadh). Decimal; 0 when none."""
+    if opportunity.pledge_donor_id is None or opportunity.programme_id is None:
+        return Decimal("0")
+    since = timezone.localdate(opportunity.created_at) if opportunity.created_at else None
+    return donations_received_for(
+        donor=opportunity.pledge_donor_id,
+        programme=opportunity.programme_id,
+        since=since,
+    )

@@ -1,0 +1,302 @@
+import re
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import ContactChannel
+from core.text import normalize_digits
+from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
+
+from . import selectors, services
+from .models import OPEN_STATES, Opportunity, OpportunityState
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _rows(count):
+    return forms.Textarea(attrs={"rows": count})
+
+
+def donors_by_codes(text):
+    """Active donors from customer codes typed with commas or spaces (any digits)."""
+    codes = [code for code in re.split(r"[\s,،]+", normalize_digits(text or "")) if code]
+    wrong = [code for code in codes if not code.isdigit()]
+    if wrong:
+        raise forms.ValidationError(
+            _("These are not customer codes: %(codes)s") % {"codes": ", ".join(wrong)}
+        )
+    found = {str(donor.code): donor for donor in selectors.active_donors().filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise forms.ValidationError(
+            _("No active donor has these customer codes: %(codes)s") % {"codes": ", ".join(missing)}
+        )
+    return list(dict.fromkeys(found[code] for code in codes))
+
+
+class QuickSelect(forms.Select):
+    """A <select> whose options are joined in Python. Django renders one template per
+    option, which for a filter of a few hundred programmes costs more than the page's
+    queries together."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in selected else "", label)
+                for key, label in ((str(option), label) for option, label in self.choices)
+            ),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+
+
+# --- the list and the board -------------------------------------------------------------
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    state = django_filters.ChoiceFilter(
+        label=_("status"), choices=OpportunityState.choices, widget=QuickSelect
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("programme or activity"),
+        queryset=Programme.objects.filter(
+            Exists(Opportunity.objects.filter(programme=OuterRef("pk")))
+        ).only("code", "name"),
+        widget=QuickSelect,
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("owner"),
+        queryset=get_user_model()
+        .objects.filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
+        .only("username", "first_name", "last_name"),
+        widget=QuickSelect,
+    )
+    stale = django_filters.ChoiceFilter(
+        label=_("Activity"),
+        choices=[("1", _("No activity for a week")), ("0", _("Active this week"))],
+        empty_label=_("All"),
+        method="filter_stale",
+        widget=QuickSelect,
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["q", "state", "programme", "owner", "stale"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["q"].widget.attrs["placeholder"] = _("Opportunity title")
+        # The options are read as plain values (no model per option); the field's queryset
+        # still validates the choice.
+        empty = [("", fields["programme"].empty_label)]
+        fields["programme"].widget.choices = empty + [
+            (pk, f"{code} · {name}")
+            for pk, code, name in fields["programme"].queryset.values_list("pk", "code", "name")
+        ]
+        fields["owner"].widget.choices = empty + [
+            (pk, f"{first} {last}".strip() or username)
+            for pk, username, first, last in fields["owner"].queryset.values_list(
+                "pk", "username", "first_name", "last_name"
+            )
+        ]
+
+    def filter_text(self, queryset, name, value):
+        return selectors.search_opportunities(queryset, value)
+
+    def filter_stale(self, queryset, name, value):
+        cutoff = selectors.stale_cutoff()
+        if value == "1":
+            return queryset.stale()
+        return queryset.exclude(state__in=OPEN_STATES, last_activity_at__lt=cutoff)
+
+
+# --- creating an opportunity ------------------------------------------------------------
+
+
+class DonorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, donor):
+        return donor.name
+
+
+class OpportunityCreateForm(forms.Form):
+    """Identification: the programme, the amounts and the potential donors. Donors interested
+    in the programme's category are offered ticked; others can be added from the list."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    programme = forms.ModelChoiceField(
+        label=_("programme or activity"),
+        queryset=Programme.objects.filter(
+            status__in=[ProgrammeStatus.PLANNED, ProgrammeStatus.ACTIVE]
+        ).select_related("category"),
+        widget=QuickSelect,
+    )
+    expected_amount = forms.DecimalField(
+        label=_("expected amount (SAR)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    probability = forms.IntegerField(
+        label=_("success probability (%)"), min_value=0, max_value=100, initial=10
+    )
+    success_factors = forms.CharField(label=_("success factors"), required=False, widget=_rows(3))
+    donors = DonorChoiceField(
+        label=_("Suggested donors"),
+        queryset=selectors.active_donors(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Donors who recorded an interest in this programme's category."),
+    )
+    other_donors = forms.CharField(
+        label=_("Other potential donors (customer codes)"),
+        required=False,
+        help_text=_("Customer codes of other donors, separated by commas or spaces."),
+    )
+
+    def __init__(self, *args, suggested=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggested = list(suggested)
+        # Validation accepts any active donor (the programme may have changed since the page
+        # was drawn); only the suggested ones are shown as boxes.
+        self.fields["donors"].widget.choices = [(donor.pk, donor.name) for donor in self.suggested]
+        self.fields["other_donors"].widget.attrs["dir"] = "ltr"
+        self.fields["expected_amount"].widget.attrs["dir"] = "ltr"
+        self.fields["probability"].widget.attrs["dir"] = "ltr"
+
+    def clean_other_donors(self):
+        return donors_by_codes(self.cleaned_data.get("other_donors", ""))
+
+    def chosen_donors(self):
+        return [*self.cleaned_data.get("donors", []), *self.cleaned_data.get("other_donors", [])]
+
+
+# --- the detail page's forms ------------------------------------------------------------
+
+
+class AddDonorForm(forms.Form):
+    # A code, not a list of every donor: the association has thousands of them.
+    donor = forms.CharField(
+        label=_("customer code of the donor"),
+        help_text=_("Find the code in the customer database."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor"].widget.attrs.update(dir="ltr", inputmode="numeric")
+
+    def clean_donor(self):
+        donors = donors_by_codes(self.cleaned_data["donor"])
+        if len(donors) != 1:
+            raise forms.ValidationError(_("Enter one customer code."))
+        return donors[0]
+
+
+class ProbabilityForm(forms.Form):
+    probability = forms.IntegerField(label=_("success probability (%)"), min_value=0, max_value=100)
+    success_factors = forms.CharField(label=_("success factors"), required=False, widget=_rows(3))
+
+
+class ContactForm(forms.Form):
+    """A contact with a donor. On an opportunity the donor is one of its potential donors;
+    on a donor's page the opportunity is optional."""
+
+    donor = forms.ModelChoiceField(label=_("donor"), queryset=selectors.active_donors())
+    opportunity = forms.ModelChoiceField(
+        label=_("opportunity"), queryset=Opportunity.objects.none(), required=False
+    )
+    contact_date = forms.DateField(label=_("date"), widget=_date_input())
+    channel = forms.ChoiceField(label=_("channel"), choices=ContactChannel.choices)
+    summary = forms.CharField(label=_("summary"), widget=_rows(3))
+    is_planned = forms.BooleanField(label=_("planned (not yet made)"), required=False)
+
+    def __init__(self, *args, donors=None, opportunities=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        if donors is None:
+            del self.fields["donor"]
+        else:
+            self.fields["donor"].queryset = donors
+            self.fields["donor"].label_from_instance = lambda donor: donor.name
+        if opportunities is None:
+            del self.fields["opportunity"]
+        else:
+            self.fields["opportunity"].queryset = opportunities
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
+
+
+class PledgeForm(forms.Form):
+    """Closing: the signed written pledge (تعهد خطي) of one of the potential donors."""
+
+    pledge_donor = forms.ModelChoiceField(label=_("pledging donor"), queryset=None)
+    pledged_amount = forms.DecimalField(
+        label=_("pledged amount (SAR)"), min_value=0.01, max_digits=14, decimal_places=2
+    )
+    pledge_date = forms.DateField(label=_("pledge date"), widget=_date_input())
+    pledge_file = forms.FileField(
+        label=_("signed pledge"),
+        help_text=_("A PDF, JPEG or PNG scan of the signed pledge, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
+
+    def __init__(self, *args, opportunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pledge_donor"].queryset = opportunity.potential_donors.order_by("name")
+        self.fields["pledge_donor"].label_from_instance = lambda donor: donor.name
+        self.fields["pledged_amount"].widget.attrs["dir"] = "ltr"
+
+    def clean_pledge_file(self):
+        upload = self.cleaned_data["pledge_file"]
+        try:
+            services.validate_pledge_file(upload)
+        except services.RequestError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
+class SuccessForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
+    override_reason = forms.CharField(
+        label=_("Reason for marking it successful before the full pledge arrived"),
+        required=False,
+        widget=_rows(2),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("reason for cancelling"), widget=_rows(2))
+
+
+TRANSITION_FORMS = {
+    services.START_FOLLOW_UP: NoteForm,
+    services.CLOSE_WITH_PLEDGE: PledgeForm,
+    services.MARK_SUCCESSFUL: SuccessForm,
+    services.CANCEL: CancelForm,
+}
+
+
+class ContactDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
+
+
+class DonorInterestsForm(forms.Form):
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Programme categories the donor wants to fund"),
+        queryset=ProgrammeCategory.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )

@@ -1,0 +1,350 @@
+"""Reads of opportunities, donor contacts and interests: who sees what, the board, the list
+filters, the detail page's timeline and the work waiting for each user."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, Replace, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from core.text import normalize_arabic
+from customers.models import Customer, CustomerKind
+
+from .models import (
+    OPEN_STATES,
+    STALE_AFTER,
+    ContactApproval,
+    Donation,
+    DonorContact,
+    Opportunity,
+    OpportunityState,
+    PotentialDonor,
+)
+
+# Cards shown per board column; the rest are one click away in the filtered list. The
+# closed columns show only the latest outcomes: the board is for the open pipeline.
+BOARD_CARDS_PER_COLUMN = 50
+BOARD_CARDS_PER_CLOSED_COLUMN = 20
+# How far back a point of contact is shown the contacts others made with their donors.
+FLAGGED_CONTACTS_WINDOW = timedelta(days=14)
+
+
+# --- visibility -------------------------------------------------------------------------
+
+
+def opportunities_visible_to(user):
+    """Every opportunity for anyone who may view opportunities; nothing for anyone else."""
+    queryset = Opportunity.objects.select_related("programme", "owner", "pledge_donor")
+    if not user.has_perm("opportunities.view_opportunity"):
+        return queryset.none()
+    return queryset
+
+
+def active_donors():
+    return Customer.objects.filter(kind=CustomerKind.DONOR, is_active=True).order_by("name")
+
+
+def suggested_donors(programme):
+    """Active donors who recorded an interest in the programme's category (3.1.12)."""
+    if programme is None:
+        return Customer.objects.none()
+    return (
+        active_donors()
+        .filter(interests__category_id=programme.category_id)
+        .select_related("point_of_contact")
+    )
+
+
+def donor_rows(opportunity):
+    """The potential donors of one opportunity, with their point of contact."""
+    return (
+        PotentialDonor.objects.filter(opportunity=opportunity)
+        .select_related("donor__point_of_contact", "added_by")
+        .order_by("-suggested", "donor__name")
+    )
+
+
+def with_donor_rows(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "potentialdonor_set",
+            queryset=PotentialDonor.objects.select_related("donor").order_by(
+                "-suggested", "donor__name"
+            ),
+            to_attr="donor_rows",
+        )
+    )
+
+
+# --- search and board -------------------------------------------------------------------
+
+# Letter variants folded in the database the same way core.text.normalize_arabic folds the
+# query; titles are short and opportunities few, so no stored column is needed.
+_TITLE_FOLDS = [
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ى", "ي"),
+    ("ة", "ه"),
+    ("ؤ", "و"),
+    ("ئ", "ي"),
+    ("ـ", ""),  # tatweel
+    *((chr(mark), "") for mark in range(0x064B, 0x0653)),  # the common tashkeel
+]
+
+
+def _normalized_title():
+    expression = Lower("title")
+    for variant, base in _TITLE_FOLDS:
+        expression = Replace(expression, Value(variant), Value(base))
+    return expression
+
+
+def search_opportunities(queryset, text):
+    text = normalize_arabic(text)
+    if not text:
+        return queryset
+    return queryset.alias(title_folded=_normalized_title()).filter(title_folded__contains=text)
+
+
+def stale_cutoff(now=None):
+    return (now or timezone.now()) - STALE_AFTER
+
+
+@dataclass
+class BoardCard:
+    """What a board card shows, read as plain values: a board holds up to 250 of them."""
+
+    pk: int
+    title: str
+    state: str
+    programme_code: str
+    programme_name: str
+    pledge_donor_name: str | None
+    amount: Decimal  # the pledge once there is one, else the expected amount
+    probability: int
+    last_activity_at: datetime
+    url: str
+    donor_names: list = field(default_factory=list)
+
+    @property
+    def is_stale(self):
+        return self.state in OPEN_STATES and self.last_activity_at < stale_cutoff()
+
+    @property
+    def amount_text(self):
+        return f"{self.amount or 0:,.2f}"  # Western digits and grouping, as everywhere
+
+
+_CARD_VALUES = (
+    "pk",
+    "title",
+    "state",
+    "programme__code",
+    "programme__name",
+    "pledge_donor__name",
+    "pledged_amount",
+    "expected_amount",
+    "probability",
+    "last_activity_at",
+)
+
+
+@dataclass
+class BoardColumn:
+    state: str
+    label: str
+    count: int
+    stale_count: int
+    cards: list
+
+    @property
+    def more(self):
+        return self.count - len(self.cards)
+
+
+def board_columns(queryset, cap=None):
+    """One column per state: its count and the most recently active cards (at most `cap`,
+    fewer in the closed columns).
+
+    One count, one short query per state (read backwards on the last-activity index) and
+    one for the donors' names: seven queries whatever the number of opportunities."""
+    open_cap = cap or BOARD_CARDS_PER_COLUMN
+    closed_cap = min(open_cap, BOARD_CARDS_PER_CLOSED_COLUMN)
+    cutoff = stale_cutoff()
+    # One reverse() for the board, not one per card.
+    url = reverse("opportunities:detail", args=[0]).replace("/0/", "/{}/")
+    counts = {
+        row["state"]: row
+        for row in queryset.order_by()
+        .values("state")
+        .annotate(
+            count=Count("pk"),
+            stale=Count("pk", filter=Q(last_activity_at__lt=cutoff, state__in=OPEN_STATES)),
+        )
+    }
+    columns = []
+    for state, label in OpportunityState.choices:
+        found = counts.get(state, {})
+        rows = []
+        if found.get("count"):
+            rows = queryset.filter(state=state).order_by("-last_activity_at", "-pk")
+            rows = rows.values_list(*_CARD_VALUES)[
+                : open_cap if state in OPEN_STATES else closed_cap
+            ]
+        columns.append(
+            BoardColumn(
+                state=state,
+                label=label,
+                count=found.get("count", 0),
+                stale_count=found.get("stale", 0),
+                cards=[_card(*row, url=url.format(row[0])) for row in rows],
+            )
+        )
+    cards = {card.pk: card for column in columns for card in column.cards}
+    names = (
+        PotentialDonor.objects.filter(opportunity_id__in=list(cards))
+        .order_by("-suggested", "donor__name")
+        .values_list("opportunity_id", "donor__name")
+    )
+    for opportunity_id, name in names if cards else ():
+        cards[opportunity_id].donor_names.append(name)
+    return columns
+
+
+def _card(
+    pk, title, state, code, name, pledge_donor, pledged, expected, probability, activity, url
+):
+    return BoardCard(
+        pk=pk,
+        title=title,
+        state=state,
+        programme_code=code,
+        programme_name=name,
+        pledge_donor_name=pledge_donor,
+        amount=pledged if pledged is not None else expected,
+        probability=probability,
+        last_activity_at=activity,
+        url=url,
+    )
+
+
+# --- money received ---------------------------------------------------------------------
+
+
+def with_received_amount(queryset):
+    """Annotate `received_amount`: donations from the pledging donor to the programme since
+    the opportunity was created, in one query (the same rule as
+    opportunities.donations.pledge_received_amount, for lists and reports)."""
+    received = (
+        Donation.objects.filter(
+            donor_id=OuterRef("pledge_donor_id"),
+            programme_id=OuterRef("programme_id"),
+            received_on__gte=OuterRef("created_on"),
+        )
+        .order_by()
+        .values("donor_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    # The local (Asia/Riyadh) day the opportunity was created on.
+    return queryset.alias(created_on=TruncDate("created_at")).annotate(
+        received_amount=Coalesce(
+            Subquery(received, output_field=money), Value(Decimal("0")), output_field=money
+        )
+    )
+
+
+# --- the detail page --------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # "created", "contact", "transition" or "probability"
+    at: datetime
+    actor: object
+    item: object = None
+
+
+def timeline(opportunity):
+    """Contacts, steps and probability changes, newest first (three queries)."""
+    entries = [TimelineEntry("created", opportunity.created_at, opportunity.owner)]
+    entries += [
+        TimelineEntry("contact", contact.created_at, contact.staff, contact)
+        for contact in opportunity.contacts.select_related("staff", "donor", "decided_by")
+    ]
+    entries += [
+        TimelineEntry("transition", step.at, step.actor, step)
+        for step in opportunity.transitions.select_related("actor")
+    ]
+    entries += [
+        TimelineEntry("probability", change.at, change.actor, change)
+        for change in opportunity.probability_changes.select_related("actor")
+    ]
+    order = {"created": 0, "contact": 1, "probability": 2, "transition": 3}
+    return sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True)
+
+
+# --- donor contacts ---------------------------------------------------------------------
+
+
+def contacts_awaiting_approval():
+    return (
+        DonorContact.objects.filter(approval=ContactApproval.PENDING)
+        .select_related("donor__point_of_contact", "staff", "opportunity")
+        .order_by("created_at", "pk")
+    )
+
+
+def flagged_contacts_with_donors_of(user, now=None):
+    """Contacts others made in the last two weeks with the donors this user speaks for."""
+    since = (now or timezone.now()) - FLAGGED_CONTACTS_WINDOW
+    return (
+        DonorContact.objects.filter(donor__point_of_contact=user, created_at__gte=since)
+        .exclude(approval=ContactApproval.NOT_NEEDED)
+        .exclude(staff=user)
+        .select_related("donor", "staff", "opportunity")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def recent_contacts_with(donor, limit=5):
+    return (
+        DonorContact.objects.filter(donor=donor)
+        .select_related("staff", "opportunity")
+        .order_by("-contact_date", "-pk")[:limit]
+    )
+
+
+def open_opportunities_of(donor):
+    return (
+        Opportunity.objects.open()
+        .filter(potentialdonor__donor=donor)
+        .select_related("programme")
+        .order_by("-last_activity_at")
+    )
+
+
+# --- my work ----------------------------------------------------------------------------
+
+
+def stale_opportunities_for(user):
+    """The CRM manager reviews every stale opportunity; anyone else their own."""
+    queryset = Opportunity.objects.stale().select_related("programme").order_by("last_activity_at")
+    if user.has_perm("opportunities.move_opportunity"):
+        return queryset
+    return queryset.filter(owner=user)

@@ -1,0 +1,499 @@
+"""Opportunity pages: thin views over opportunities.selectors and opportunities.services."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customers.models import CustomerKind
+from customers.selectors import customers_visible_to
+from programmes.models import Programme
+
+from . import forms, selectors, services
+from .models import DonorContact, OpportunityState
+
+PAGE_SIZE = 25
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _visible_opportunity_or_404(user, pk):
+    _require_perm(user, "opportunities.view_opportunity")
+    return get_object_or_404(selectors.opportunities_visible_to(user), pk=pk)
+
+
+def _visible_donor_or_404(user, pk):
+    return get_object_or_404(customers_visible_to(user), pk=pk, kind=CustomerKind.DONOR)
+
+
+def _querystring_without(request, *names):
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _filtered(request):
+    _require_perm(request.user, "opportunities.view_opportunity")
+    return forms.OpportunityFilter(
+        request.GET, queryset=selectors.opportunities_visible_to(request.user), request=request
+    )
+
+
+# --- board and list ---------------------------------------------------------------------
+
+
+@require_GET
+def board(request):
+    _require_perm(request.user, "opportunities.view_opportunity")
+    # A column per state: a state filter would only empty the other columns.
+    params = request.GET.copy()
+    params.pop("state", None)
+    opportunity_filter = forms.OpportunityFilter(
+        params, queryset=selectors.opportunities_visible_to(request.user), request=request
+    )
+    columns = selectors.board_columns(opportunity_filter.qs)
+    return render(
+        request,
+        "opportunities/opportunity_board.html",
+        {
+            "filter": opportunity_filter,
+            "columns": columns,
+            "querystring": _querystring_without(request, "state", "page"),
+        },
+    )
+
+
+@require_GET
+def opportunity_list(request):
+    opportunity_filter = _filtered(request)
+    queryset = selectors.with_donor_rows(opportunity_filter.qs)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opportunities/opportunity_list.html",
+        {
+            "filter": opportunity_filter,
+            "page": page,
+            "querystring": _querystring_without(request, "page"),
+        },
+    )
+
+
+# --- creating ---------------------------------------------------------------------------
+
+
+# Fields carried over when the form is redrawn for another programme.
+_CARRIED_FIELDS = ("title", "expected_amount", "probability", "success_factors", "other_donors")
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_create(request):
+    """GET ?programme=<pk> draws the form with the donors interested in that programme
+    ticked (the page's script reloads it so when the programme changes; without script the
+    "show suggested donors" button does the same)."""
+    _require_perm(request.user, "opportunities.add_opportunity")
+    if request.method == "POST" and "suggest" in request.POST:
+        params = {
+            name: request.POST[name]
+            for name in ("programme", *_CARRIED_FIELDS)
+            if request.POST.get(name)
+        }
+        return redirect(f"{reverse('opportunities:create')}?{urlencode(params)}")
+    data = request.POST if request.method == "POST" else None
+    programme = _programme_from(data if data is not None else request.GET)
+    suggested = list(selectors.suggested_donors(programme)) if programme else []
+    initial = {name: request.GET[name] for name in _CARRIED_FIELDS if request.GET.get(name)}
+    if programme:
+        initial["programme"] = programme.pk
+        initial["donors"] = [donor.pk for donor in suggested]
+    form = forms.OpportunityCreateForm(data, initial=initial, suggested=suggested)
+    if data is not None and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                programme=form.cleaned_data["programme"],
+                expected_amount=form.cleaned_data["expected_amount"],
+                probability=form.cleaned_data["probability"],
+                success_factors=form.cleaned_data["success_factors"],
+                donors=form.chosen_donors(),
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The opportunity was recorded in identification."))
+            return redirect("opportunities:detail", pk=opportunity.pk)
+    return render(
+        request,
+        "opportunities/opportunity_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "suggested": suggested,
+            "checked_donors": {str(value) for value in form["donors"].value() or []},
+        },
+    )
+
+
+def _programme_from(params):
+    value = params.get("programme") if params is not None else None
+    if not value or not str(value).isdigit():
+        return None
+    return Programme.objects.select_related("category").filter(pk=value).first()
+
+
+# --- the detail page and its actions ----------------------------------------------------
+
+
+def _detail_context(request, opportunity, **bound_forms):
+    user = request.user
+    actions = services.available_actions(opportunity, user)
+    donors = list(selectors.donor_rows(opportunity))
+    context = {
+        "opportunity": opportunity,
+        "donors": donors,
+        "others_donors": [
+            row.donor
+            for row in donors
+            if row.donor.point_of_contact_id and row.donor.point_of_contact_id != user.pk
+        ],
+        "timeline": selectors.timeline(opportunity),
+        "actions": actions,
+        "states": OpportunityState,
+        "show_pledge": opportunity.state in (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL),
+    }
+    if context["show_pledge"]:
+        received = services.pledge_received(opportunity)
+        pledged = opportunity.pledged_amount or 0
+        context["received"] = received
+        context["outstanding"] = max(pledged - received, 0)
+        context["received_percent"] = min(int(received * 100 / pledged), 100) if pledged else 0
+    if "log_contact" in actions:
+        context["contact_form"] = bound_forms.get("contact_form") or forms.ContactForm(
+            donors=opportunity.potential_donors.order_by("name"),
+            # One potential donor: nothing to choose.
+            initial={"donor": donors[0].donor.pk} if len(donors) == 1 else {},
+            prefix="contact",
+        )
+    if "update_probability" in actions:
+        context["probability_form"] = bound_forms.get("probability_form") or (
+            forms.ProbabilityForm(
+                initial={
+                    "probability": opportunity.probability,
+                    "success_factors": opportunity.success_factors,
+                },
+                prefix="probability",
+            )
+        )
+        context["add_donor_form"] = bound_forms.get("add_donor_form") or forms.AddDonorForm(
+            prefix="donor"
+        )
+    for name in services.TRANSITIONS:
+        if name in actions:
+            context[f"{name}_form"] = bound_forms.get(f"{name}_form") or _transition_form(
+                name, opportunity
+            )
+    if services.START_FOLLOW_UP in actions:
+        context["follow_up_blockers"] = services.follow_up_blockers(opportunity)
+    return context
+
+
+def _transition_form(name, opportunity, data=None, files=None):
+    form_class = forms.TRANSITION_FORMS[name]
+    kwargs = {"prefix": name}
+    if form_class is forms.PledgeForm:
+        kwargs["opportunity"] = opportunity
+    return form_class(data, files, **kwargs)
+
+
+@require_GET
+def opportunity_detail(request, pk):
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    return render(
+        request,
+        "opportunities/opportunity_detail.html",
+        _detail_context(request, opportunity),
+    )
+
+
+def _redisplay(request, opportunity, **bound_forms):
+    messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "opportunities/opportunity_detail.html",
+        _detail_context(request, opportunity, **bound_forms),
+    )
+
+
+def _act(request, opportunity, action, done_message):
+    """Run a service call; its refusal becomes a message. Always back to the detail page."""
+    try:
+        action()
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, str(done_message))
+    return redirect("opportunities:detail", pk=opportunity.pk)
+
+
+@require_POST
+def log_contact(request, pk):
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    _require_perm(request.user, "opportunities.add_donorcontact")
+    form = forms.ContactForm(
+        request.POST, donors=opportunity.potential_donors.all(), prefix="contact"
+    )
+    if not form.is_valid():
+        return _redisplay(request, opportunity, contact_form=form)
+    contact = None
+
+    def action():
+        nonlocal contact
+        contact = services.donor_contact_log(
+            actor=request.user, opportunity=opportunity, **form.cleaned_data
+        )
+
+    response = _act(request, opportunity, action, _("The contact was recorded."))
+    if contact is not None and contact.is_flagged:
+        messages.warning(request, _flagged_message(contact))
+    return response
+
+
+def _flagged_message(contact):
+    point = contact.donor.point_of_contact
+    return _(
+        "%(point)s is the point of contact for %(donor)s: your contact awaits the CRM manager's "
+        "approval and %(point)s has been told."
+    ) % {"point": point.get_full_name() or point.get_username(), "donor": contact.donor.name}
+
+
+@require_POST
+def update_probability(request, pk):
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    form = forms.ProbabilityForm(request.POST, prefix="probability")
+    _require_perm(request.user, "opportunities.change_opportunity")
+    if not form.is_valid():
+        return _redisplay(request, opportunity, probability_form=form)
+    return _act(
+        request,
+        opportunity,
+        lambda: services.opportunity_update_probability(
+            opportunity=opportunity, actor=request.user, **form.cleaned_data
+        ),
+        _("The success probability was updated."),
+    )
+
+
+@require_POST
+def add_donor(request, pk):
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    _require_perm(request.user, "opportunities.change_opportunity")
+    form = forms.AddDonorForm(request.POST, prefix="donor")
+    if not form.is_valid():
+        return _redisplay(request, opportunity, add_donor_form=form)
+    return _act(
+        request,
+        opportunity,
+        lambda: services.opportunity_add_donor(
+            opportunity=opportunity, actor=request.user, donor=form.cleaned_data["donor"]
+        ),
+        _("The donor was added to the potential donors."),
+    )
+
+
+_MOVED_MESSAGES = {
+    services.START_FOLLOW_UP: gettext_lazy("The opportunity moved to follow-up."),
+    services.CLOSE_WITH_PLEDGE: gettext_lazy(
+        "The opportunity moved to closing with the signed pledge."
+    ),
+    services.MARK_SUCCESSFUL: gettext_lazy("The opportunity was marked successful."),
+    services.CANCEL: gettext_lazy("The opportunity was cancelled."),
+}
+
+
+@require_POST
+def move(request, pk, transition):
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    if transition not in services.TRANSITIONS or not services.may_move(request.user):
+        raise PermissionDenied
+    form = _transition_form(transition, opportunity, request.POST, request.FILES)
+    if not form.is_valid():
+        return _redisplay(request, opportunity, **{f"{transition}_form": form})
+    data = dict(form.cleaned_data)
+    note = data.pop("note", "")
+    return _act(
+        request,
+        opportunity,
+        lambda: services.opportunity_move(
+            opportunity=opportunity, actor=request.user, transition=transition, note=note, **data
+        ),
+        _MOVED_MESSAGES[transition],
+    )
+
+
+@require_GET
+def pledge_file(request, pk):
+    """The signed pledge, to those who may view opportunities: never a public media URL."""
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    if not opportunity.pledge_file:
+        raise Http404
+    try:
+        handle = opportunity.pledge_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    extension = Path(opportunity.pledge_file.name).suffix.lower()
+    response = FileResponse(
+        handle,
+        filename=f"pledge-{opportunity.pk}{extension}",
+        content_type=_PLEDGE_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+_PLEDGE_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+# --- donor contacts outside an opportunity, and their approval --------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def donor_contact_new(request, pk):
+    """A contact with a donor from the donor's profile, about an opportunity or not."""
+    _require_perm(request.user, "opportunities.add_donorcontact")
+    donor = _visible_donor_or_404(request.user, pk)
+    form = forms.ContactForm(
+        request.POST or None, opportunities=selectors.open_opportunities_of(donor)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.donor_contact_log(
+                actor=request.user, donor=donor, **form.cleaned_data
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The contact was recorded."))
+            if contact.is_flagged:
+                messages.warning(request, _flagged_message(contact))
+            if contact.opportunity_id:
+                return redirect("opportunities:detail", pk=contact.opportunity_id)
+            return redirect("customers:detail", pk=donor.pk)
+    return render(
+        request,
+        "opportunities/contact_form.html",
+        {
+            "donor": donor,
+            "form": form,
+            "recent": selectors.recent_contacts_with(donor, limit=10),
+            "flagged": donor.point_of_contact_id and donor.point_of_contact_id != request.user.pk,
+        },
+    )
+
+
+@require_GET
+def contacts_pending(request):
+    _require_perm(request.user, "opportunities.approve_donorcontact")
+    page = Paginator(selectors.contacts_awaiting_approval(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "opportunities/contact_pending.html",
+        {"page": page, "decision_form": forms.ContactDecisionForm()},
+    )
+
+
+@require_POST
+def contact_decide(request, pk, decision):
+    _require_perm(request.user, "opportunities.approve_donorcontact")
+    contact = get_object_or_404(DonorContact.objects.select_related("donor"), pk=pk)
+    if decision not in ("approve", "refuse"):
+        raise PermissionDenied
+    form = forms.ContactDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.donor_contact_decide(
+            contact=contact,
+            actor=request.user,
+            approve=decision == "approve",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _decision_message(decision, contact))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("opportunities:contacts_pending")
+    return redirect(next_url)
+
+
+def _decision_message(decision, contact):
+    if decision == "approve":
+        return _("The contact with %(donor)s was approved.") % {"donor": contact.donor.name}
+    return _("The contact with %(donor)s was refused.") % {"donor": contact.donor.name}
+
+
+# --- donor interests (3.1.12) -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def donor_interests(request, pk):
+    _require_perm(request.user, "opportunities.view_opportunity")
+    donor = _visible_donor_or_404(request.user, pk)
+    may_change = request.user.has_perm("opportunities.add_donorinterest") or request.user.has_perm(
+        "opportunities.delete_donorinterest"
+    )
+    current = list(donor.interests.values_list("category", flat=True))
+    form = forms.DonorInterestsForm(request.POST or None, initial={"categories": current})
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                added, removed = services.donor_interests_set(
+                    donor=donor, actor=request.user, categories=form.cleaned_data["categories"]
+                )
+            except services.RequestError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Interests saved: %(added)s added, %(removed)s removed.")
+                    % {"added": added, "removed": removed},
+                )
+                return redirect("opportunities:donor_interests", pk=donor.pk)
+    if not may_change:
+        form.fields["categories"].disabled = True
+    return render(
+        request,
+        "opportunities/interest_form.html",
+        {
+            "donor": donor,
+            "form": form,
+            "may_change": may_change,
+            "interests": donor.interests.select_related("category", "recorded_by").order_by(
+                "category__name"
+            ),
+        },
+    )

@@ -1,0 +1,370 @@
+"""Donations from the finance system (manual 6.1.7): the import in two steps, the donations
+waiting to be matched by hand, and the list of donations with its totals."""
+
+import datetime
+from pathlib import Path
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.text import normalize_digits
+from customers import imports as upload_store
+from customers.models import Customer
+from programmes.models import Programme
+
+from . import donations
+from .models import Donation, DonationImport
+
+PAGE_SIZE = 25
+# Upload tokens this user may still confirm: {token: {"digest": ..., "filename": ...}}.
+SESSION_KEY = "donation_import_uploads"
+SESSION_UPLOADS_KEPT = 5
+# The preview lists the rows to look at (errors, unmatched) up to the first limit and the
+# others up to the second; every row is counted above the table.
+PREVIEW_PROBLEM_ROWS = 1000
+PREVIEW_OTHER_ROWS = 200
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+class DonationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File exported by the finance system"),
+        help_text=gettext_lazy("Excel workbook (.xlsx) or CSV."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(donations.ALLOWED_EXTENSIONS)}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > donations.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(donations.too_large_message())
+        if Path(upload.name).suffix.lower() not in donations.ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(donations.wrong_type_message())
+        return upload
+
+
+@require_http_methods(["GET", "POST"])
+def donation_import(request):
+    _require_perm(request.user, "opportunities.add_donation")
+    if request.method == "POST":
+        form = DonationUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                result = donations.import_donations(
+                    content=content, filename=upload.name, actor=request.user, dry_run=True
+                )
+            except donations.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                token = upload_store.store_upload(content)
+                _remember_upload(request, token, result.digest, upload.name)
+                return _render_preview(request, result, token)
+    else:
+        form = DonationUploadForm()
+    return render(
+        request,
+        "opportunities/donation_import.html",
+        {
+            "form": form,
+            "columns": [
+                (donations.column_label(name), donations.COLUMN_ALIASES[name][0])
+                for name in donations.COLUMNS
+            ],
+            "max_rows": donations.MAX_ROWS,
+            "max_megabytes": donations.MAX_UPLOAD_MEGABYTES,
+            "recent_imports": DonationImport.objects.select_related("imported_by")[:5],
+        },
+    )
+
+
+@require_POST
+def donation_import_confirm(request):
+    _require_perm(request.user, "opportunities.add_donation")
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if pending is None:
+        return _upload_expired(request)
+    try:
+        # Taking the file first means a double click imports the upload once.
+        with upload_store.claimed_upload(token) as content:
+            if donations.file_digest(content) != pending["digest"]:
+                raise upload_store.UploadMissing
+            result = donations.import_donations(
+                content=content, filename=pending["filename"], actor=request.user, dry_run=False
+            )
+    except upload_store.UploadMissing:
+        return _upload_expired(request)
+    except donations.ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("opportunities:donation_import")
+    _forget_upload(request, token)
+    record = result.record
+    messages.success(
+        request,
+        _(
+            "%(added)s donations were added (%(unmatched)s of them wait to be matched); "
+            "%(present)s were already recorded and were skipped."
+        )
+        % {"added": record.added, "unmatched": record.unmatched, "present": record.already_present},
+    )
+    if record.unmatched:
+        return redirect("opportunities:donations_unmatched")
+    return redirect("opportunities:donation_list")
+
+
+def _upload_expired(request):
+    messages.error(
+        request, _("This upload was already confirmed or has expired. Upload the file again.")
+    )
+    return redirect("opportunities:donation_import")
+
+
+def _remember_upload(request, token, digest, filename):
+    uploads = dict(request.session.get(SESSION_KEY, {}))
+    uploads[token] = {"digest": digest, "filename": filename}
+    for stale in list(uploads)[:-SESSION_UPLOADS_KEPT]:
+        upload_store.discard_upload(stale)
+        del uploads[stale]
+    request.session[SESSION_KEY] = uploads
+
+
+def _forget_upload(request, token):
+    uploads = dict(request.session.get(SESSION_KEY, {}))
+    uploads.pop(token, None)
+    request.session[SESSION_KEY] = uploads
+
+
+def _shown_rows(result):
+    """The rows to look at (errors, unmatched) and the first others, in file order."""
+    shown, problems, others = [], 0, 0
+    for row in result.rows:
+        if row.outcome in (donations.ERROR, donations.UNMATCHED):
+            if problems < PREVIEW_PROBLEM_ROWS:
+                shown.append(row)
+                problems += 1
+        elif others < PREVIEW_OTHER_ROWS:
+            shown.append(row)
+            others += 1
+    return shown
+
+
+def _render_preview(request, result, token):
+    rows = _shown_rows(result)
+    counts = result.counts
+    return render(
+        request,
+        "opportunities/donation_import_preview.html",
+        {
+            "result": result,
+            "rows": rows,
+            "hidden_rows": len(result.rows) - len(rows),
+            "counts": [
+                (outcome, donations.OUTCOME_LABELS[outcome], donations.OUTCOME_BADGES[outcome], n)
+                for outcome, n in counts.items()
+            ],
+            "to_write": counts[donations.NEW] + counts[donations.UNMATCHED],
+            "unmatched": counts[donations.UNMATCHED],
+            "token": token,
+        },
+    )
+
+
+# --- matching by hand -------------------------------------------------------------------
+
+
+class DonationMatchForm(forms.Form):
+    donor_code = forms.CharField(label=gettext_lazy("Donor code"), max_length=20)
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), queryset=Programme.objects.all()
+    )
+
+    def clean_donor_code(self):
+        text = normalize_digits(self.cleaned_data["donor_code"]).strip()
+        if not text.isdigit() or len(text) > donations.CUSTOMER_CODE_MAX_DIGITS:
+            raise forms.ValidationError(_("A customer code is a number."))
+        donor = Customer.objects.filter(code=int(text)).first()
+        if donor is None:
+            raise forms.ValidationError(
+                _("No customer has the code %(code)s.") % {"code": int(text)}
+            )
+        return donor
+
+
+@require_GET
+def donations_unmatched(request):
+    _require_perm(request.user, "opportunities.change_donation")
+    queryset = donations.unmatched_donations().order_by("received_on", "id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    programmes = list(Programme.objects.only("pk", "code", "name"))
+    programme_by_code = {programme.code.casefold(): programme.pk for programme in programmes}
+    rows = [
+        (
+            donation,
+            _proposed_donor_code(donation),
+            donation.programme_id
+            or programme_by_code.get(donation.programme_code_as_imported.casefold()),
+        )
+        for donation in page
+    ]
+    return render(
+        request,
+        "opportunities/donation_unmatched.html",
+        {"page": page, "rows": rows, "programmes": programmes, "querystring": ""},
+    )
+
+
+def _proposed_donor_code(donation):
+    if donation.donor is not None:
+        return str(donation.donor.code)
+    code = donation.donor_code_as_imported
+    return code if code.isdigit() else ""
+
+
+@require_POST
+def donation_match(request, pk):
+    _require_perm(request.user, "opportunities.change_donation")
+    donation = get_object_or_404(Donation, pk=pk)
+    form = DonationMatchForm(request.POST)
+    back = reverse("opportunities:donations_unmatched")
+    page = request.POST.get("page", "")
+    if page.isdigit():
+        back = f"{back}?{urlencode({'page': page})}"
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(
+                    request,
+                    _("Donation %(receipt)s: %(error)s")
+                    % {"receipt": donation.receipt_number, "error": error},
+                )
+        return redirect(back)
+    try:
+        matched = donations.donation_match(
+            donation=donation,
+            donor=form.cleaned_data["donor_code"],
+            programme=form.cleaned_data["programme"],
+            actor=request.user,
+        )
+    except donations.DonationError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Donation %(receipt)s is now recorded for %(donor)s, programme %(programme)s.")
+        % {
+            "receipt": matched.receipt_number,
+            "donor": matched.donor.name,
+            "programme": matched.programme,
+        },
+    )
+    return redirect(back)
+
+
+# --- the list ---------------------------------------------------------------------------
+
+MATCHED, UNMATCHED = "matched", "unmatched"
+
+
+class DonationFilter(django_filters.FilterSet):
+    donor = django_filters.CharFilter(label=gettext_lazy("Donor code"), method="filter_donor")
+    programme = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Programme"),
+        queryset=Programme.objects.only("pk", "code", "name"),
+        empty_label=gettext_lazy("All programmes"),
+    )
+    year = django_filters.ChoiceFilter(
+        label=gettext_lazy("Year"),
+        method="filter_year",
+        choices=[],
+        empty_label=gettext_lazy("All years"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Matching"),
+        method="filter_status",
+        choices=[
+            (MATCHED, gettext_lazy("Matched")),
+            (UNMATCHED, gettext_lazy("Waiting to be matched")),
+        ],
+        empty_label=gettext_lazy("All"),
+    )
+
+    class Meta:
+        model = Donation
+        fields = ["donor", "programme", "year", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = [
+            (year, str(year)) for year in donations.donation_years()
+        ]
+
+    def filter_donor(self, queryset, name, value):
+        code = normalize_digits(value).strip()
+        condition = Q(donor_code_as_imported=code)
+        if code.isdigit() and len(code) <= donations.CUSTOMER_CODE_MAX_DIGITS:
+            condition |= Q(donor__code=int(code))
+        return queryset.filter(condition)
+
+    def filter_year(self, queryset, name, value):
+        value = int(value)  # one of the choices, so digits
+        # A range on the date, not __year: the index on received_on serves it.
+        return queryset.filter(
+            received_on__gte=datetime.date(value, 1, 1),
+            received_on__lte=datetime.date(value, 12, 31),
+        )
+
+    def filter_status(self, queryset, name, value):
+        if value == MATCHED:
+            return queryset.filter(donor__isnull=False, programme__isnull=False)
+        return queryset.filter(Q(donor__isnull=True) | Q(programme__isnull=True))
+
+
+@require_GET
+def donation_list(request):
+    _require_perm(request.user, "opportunities.view_donation")
+    donation_filter = DonationFilter(request.GET, queryset=donations.donations_with_parties())
+    queryset = donation_filter.qs
+    totals = donations.donation_totals(queryset)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    # The totals query has counted the rows already: the paginator need not count again.
+    paginator.count = totals["count"]
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opportunities/donation_list.html",
+        {
+            "filter": donation_filter,
+            "page": page,
+            "totals": totals,
+            "querystring": _querystring_without_page(request),
+            "unmatched_count": (
+                donations.unmatched_count()
+                if request.user.has_perm("opportunities.change_donation")
+                else None
+            ),
+        },
+    )

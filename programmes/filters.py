@@ -1,0 +1,35 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from association.models import Centre
+
+from .models import Programme, ProgrammeCategory, ProgrammeStatus
+
+
+def _portfolio_years():
+    years = (
+        Programme.objects.exclude(portfolio_year=None)
+        .order_by("-portfolio_year")
+        .values_list("portfolio_year", flat=True)
+        .distinct()
+    )
+    return [(str(year), str(year)) for year in years]
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(
+        label=_("category"), queryset=ProgrammeCategory.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ProgrammeStatus.choices)
+    centre = django_filters.ModelChoiceFilter(
+        label=_("neighbourhood centre"),
+        field_name="centres",
+        queryset=Centre.objects.select_related("city"),
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("portfolio year"), field_name="portfolio_year", choices=_portfolio_years
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["category", "status", "centre", "year"]

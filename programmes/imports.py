@@ -1,0 +1,518 @@
+"""Importing the programmes and activities portfolio from the planning department's
+spreadsheet (XLSX or CSV), in two steps.
+
+The dry run reads the file and decides, row by row, whether it creates a programme, updates
+the programme with the same code, leaves it unchanged, or has an error. Confirming writes
+the new and changed programmes at once, in one transaction, through programmes.services.
+The portfolio is not customer data, so there is no approval step; importing the same file
+again finds every row unchanged and writes nothing.
+
+Reading the file, its limits and keeping the upload between the two steps are those of the
+customer import (customers.imports). Pure functions (no HttpRequest): views call them.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.forms.models import fields_for_model
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from association.models import Centre
+from core.text import normalize_arabic, normalize_digits
+from customers import imports as customer_imports
+from customers.imports import (  # noqa: F401  (the upload helpers, re-exported for the views)
+    ALLOWED_EXTENSIONS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    UploadMissing,
+    claimed_upload,
+    discard_upload,
+    file_digest,
+    store_upload,
+    too_large_message,
+)
+
+from . import services
+from .forms import FIELD_CLASSES, clean_programme_values
+from .models import Programme, ProgrammeCategory, ProgrammeStatus
+from .presentation import format_riyals
+
+# The portfolio's columns, in the order of the spreadsheet template.
+COLUMNS = services.PROGRAMME_FIELDS
+REQUIRED_COLUMNS = ("code", "name")
+# Needed for a new programme; an update keeps the current value of an absent column.
+REQUIRED_FOR_NEW = ("name", "category")
+
+# Headers the planning department writes that are not the field labels. Compared folded
+# (see _key), so hamza and taa marbuta variants need no entry of their own.
+HEADER_ALIASES = {
+    "code": ("رمز البرنامج", "رقم البرنامج", "كود البرنامج", "الرمز", "الكود", "code"),
+    "name": ("اسم البرنامج", "اسم البرنامج او النشاط", "البرنامج", "النشاط", "الاسم", "name"),
+    "category": ("الفئة", "التصنيف", "فئة البرنامج", "تصنيف البرنامج", "المجال"),
+    "centres": ("المراكز", "مراكز الاحياء", "مركز الحي", "centers", "centres"),
+    "start_date": ("تاريخ البداية", "تاريخ البدء", "start"),
+    "end_date": ("تاريخ النهاية", "تاريخ الانتهاء", "end"),
+    "budget": ("الميزانية", "الميزانية (ريال)", "الميزانية (ر.س)", "الموازنة", "budget"),
+    "description": ("الوصف", "وصف البرنامج", "description"),
+    "status": ("الحالة", "حالة البرنامج", "status"),
+    "portfolio_year": ("سنة المحفظة", "السنة", "العام", "year"),
+}
+STATUS_ALIASES = {
+    ProgrammeStatus.PLANNED: ("مخطط", "مخطط له", "مخططه"),
+    ProgrammeStatus.ACTIVE: ("قيد التنفيذ", "جاري", "جار", "نشط", "قائم", "active"),
+    ProgrammeStatus.COMPLETED: ("مكتمل", "منتهي", "منفذ", "done", "finished"),
+    ProgrammeStatus.CANCELLED: ("ملغي", "ملغاه", "ملغى", "canceled"),
+}
+# An empty cell in these columns keeps the programme's value (a new programme: planned,
+# budget 0; its name and category are required). Other empty cells clear the value.
+KEPT_WHEN_EMPTY = ("name", "category", "status", "budget")
+CENTRE_SEPARATORS = re.compile(r"[،,؛;\n]+")
+DESCRIPTION_SHOWN = 80
+
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+OUTCOME_LABELS = {
+    CREATE: gettext_lazy("New programme"),
+    UPDATE: gettext_lazy("Update"),
+    UNCHANGED: gettext_lazy("Unchanged"),
+    ERROR: gettext_lazy("Error"),
+}
+OUTCOME_BADGES = {CREATE: "success", UPDATE: "primary", UNCHANGED: "secondary", ERROR: "danger"}
+
+
+def column_label(name):
+    """The label of a portfolio column: the programme field's verbose name."""
+    return Programme._meta.get_field(name).verbose_name
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    column: str  # the column header as written in the file; "" for the row as a whole
+    message: str
+
+
+@dataclass
+class ImportRow:
+    number: int  # as in the spreadsheet: the header is row 1
+    code: str = ""
+    name: str = ""
+    outcome: str = ERROR
+    programme: Programme | None = None
+    values: dict | None = None  # for services.programme_create / programme_update
+    changes: list = field(default_factory=list)  # [(label, current, new)]
+    errors: list = field(default_factory=list)  # [RowError]
+    notes: list = field(default_factory=list)  # [str], e.g. a category to be added
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS[self.outcome]
+
+    @property
+    def badge(self):
+        return OUTCOME_BADGES[self.outcome]
+
+
+@dataclass
+class ImportPreview:
+    digest: str
+    filename: str
+    rows: list
+    columns: list  # headers recognised, in file order
+    ignored_columns: list  # headers that name no portfolio column
+
+    @property
+    def counts(self):
+        totals = dict.fromkeys(OUTCOME_LABELS, 0)
+        for row in self.rows:
+            totals[row.outcome] += 1
+        return totals
+
+    @property
+    def can_confirm(self):
+        return any(row.outcome in (CREATE, UPDATE) for row in self.rows)
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    errors: int
+
+
+# --- reading the file -------------------------------------------------------------------
+
+
+def _reworded(error, customer_message, portfolio_message):
+    return portfolio_message if str(error) == customer_message else None
+
+
+def read_table(content, filename):
+    """customers.imports.read_table (XLSX, or CSV in UTF-8 or Windows-1256, with its size
+    limits), with the two messages that speak of customer rows reworded for a portfolio."""
+    try:
+        return customer_imports.read_table(content, filename)
+    except ImportFileError as error:
+        rows = {"rows": f"{MAX_ROWS:,}"}
+        message = _reworded(
+            error,
+            _("The file has column headers but no customer rows."),
+            _("The file has column headers but no programme rows."),
+        ) or _reworded(
+            error,
+            _("The file has more than %(rows)s customer rows. Split it into smaller files.") % rows,
+            _("The file has more than %(rows)s programme rows. Split it into smaller files.")
+            % rows,
+        )
+        if message:
+            raise ImportFileError(message) from error
+        raise
+
+
+def _text(value):
+    """A cell as text: whole numbers without ".0", dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _key(text):
+    """How headers and names are compared: Arabic spelling variants, digits, case, spacing
+    and underscores folded."""
+    return normalize_arabic(normalize_digits(str(text or ""))).replace("_", " ").strip(" *:")
+
+
+def _in_every_language(lazy_text):
+    texts = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts.add(str(lazy_text))
+    return texts
+
+
+def column_aliases():
+    """Header text (folded) → field name: the field name, its label in every language and
+    the usual Arabic headers."""
+    aliases = {}
+    for name in COLUMNS:
+        texts = {name, *_in_every_language(column_label(name)), *HEADER_ALIASES.get(name, ())}
+        for text in texts:
+            aliases[_key(text)] = name
+    return aliases
+
+
+def map_columns(header):
+    """({column index: field name}, {field name: header text}, [ignored headers])."""
+    aliases = column_aliases()
+    by_index, headers, ignored = {}, {}, []
+    for index, cell in enumerate(header):
+        text = _text(cell).strip()
+        if not text:
+            continue
+        name = aliases.get(_key(text))
+        if name is None:
+            ignored.append(text)
+            continue
+        if name in headers:
+            raise ImportFileError(
+                _("The column “%(column)s” appears twice in the first row.") % {"column": text}
+            )
+        by_index[index] = name
+        headers[name] = text
+    missing = [str(column_label(name)) for name in REQUIRED_COLUMNS if name not in headers]
+    if missing:
+        raise ImportFileError(
+            _(
+                "The first row of the file must hold the column headers of the portfolio. "
+                "Missing columns: %(columns)s."
+            )
+            % {"columns": ", ".join(missing)}
+        )
+    return by_index, headers, ignored
+
+
+# --- lookups, read once per file --------------------------------------------------------
+
+
+class _Lookups:
+    """Programmes by code, categories and centres by name, status words: a few queries for
+    the whole file."""
+
+    def __init__(self):
+        programmes = Programme.objects.select_related("category").prefetch_related("centres")
+        self.programme_by_code = {programme.code.casefold(): programme for programme in programmes}
+        self.centre_ids = {
+            programme.pk: {centre.pk for centre in programme.centres.all()}
+            for programme in self.programme_by_code.values()
+        }
+        self.category_by_key = {}
+        for category in ProgrammeCategory.objects.all():
+            self.category_by_key.setdefault(_key(category.name), category)
+        self.centres_by_key = {}
+        for centre in Centre.objects.select_related("city"):
+            for text in self._centre_names(centre):
+                found = self.centres_by_key.setdefault(_key(text), [])
+                if centre not in found:
+                    found.append(centre)
+        self.status_by_key = {}
+        for value, label in ProgrammeStatus.choices:
+            for text in {value, *_in_every_language(label), *STATUS_ALIASES.get(value, ())}:
+                self.status_by_key[_key(text)] = value
+
+    @staticmethod
+    def _centre_names(centre):
+        names = {centre.name, centre.name_en} - {""}
+        cities = {centre.city.name, centre.city.name_en} - {""}
+        # "مركز حي الصفا (جدة)" tells apart two centres of one name in different cities.
+        return names | {
+            f"{name}{joint}{city}{end}"
+            for name in names
+            for city in cities
+            for joint, end in ((" (", ")"), (" - ", ""), (" · ", ""), (" / ", ""))
+        }
+
+
+# --- one row ----------------------------------------------------------------------------
+
+
+class ImportRowForm(forms.Form):
+    """The programme form's fields and rules; the category is a name (added when new) and
+    the centres are resolved before the form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_programme_values(self, cleaned)
+        return cleaned
+
+
+_ROW_FORM_FIELDS = ["code", "name", "start_date", "end_date", "budget", "description"]
+_ROW_FORM_FIELDS += ["status", "portfolio_year"]
+ImportRowForm.base_fields = {
+    **fields_for_model(Programme, fields=_ROW_FORM_FIELDS, field_classes=FIELD_CLASSES),
+    "category": forms.CharField(label=column_label("category"), max_length=150),
+}
+
+
+class _RowReader:
+    def __init__(self, headers, lookups, actor):
+        self.headers = headers
+        self.lookups = lookups
+        self.may_add_categories = actor is None or actor.has_perm(
+            "programmes.add_programmecategory"
+        )
+        self.row_of_code = {}
+        self.row_adding_category = {}
+
+    def column(self, name):
+        return self.headers.get(name) or str(column_label(name))
+
+    def read(self, number, raw):
+        row = ImportRow(number=number)
+        row.code = services.normalize_code(_text(raw.get("code")))
+        row.name = _text(raw.get("name")).strip()
+        programme = self._match(row)
+        data, centres = self._form_data(row, raw, programme)
+        form = ImportRowForm(data=data)
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                column = "" if name == NON_FIELD_ERRORS else self.column(name)
+                row.errors.extend(RowError(column, str(message)) for message in messages)
+        if row.errors:
+            return row
+        values = {name: form.cleaned_data[name] for name in _ROW_FORM_FIELDS}
+        values["category"] = self._category(row, form.cleaned_data["category"])
+        values["centres"] = centres
+        if row.errors:
+            return row
+        if programme is None:
+            row.values = values
+            row.outcome = CREATE
+            return row
+        row.programme = programme
+        changed = services.programme_changes(
+            programme, values, current_centre_ids=self.lookups.centre_ids[programme.pk]
+        )
+        row.values = {name: values[name] for name in changed}
+        row.outcome = UPDATE if changed else UNCHANGED
+        row.changes = [
+            (
+                str(column_label(name)),
+                _display(name, _current_value(programme, name)),
+                _display(name, values[name]),
+            )
+            for name in changed
+        ]
+        return row
+
+    def _match(self, row):
+        if not row.code:
+            row.errors.append(RowError(self.column("code"), _("Write the programme code.")))
+            return None
+        key = row.code.casefold()
+        earlier = self.row_of_code.setdefault(key, row.number)
+        if earlier != row.number:
+            row.errors.append(
+                RowError(
+                    self.column("code"),
+                    _("Row %(row)s of this file has the same programme code.") % {"row": earlier},
+                )
+            )
+            return None
+        return self.lookups.programme_by_code.get(key)
+
+    def _form_data(self, row, raw, programme):
+        """The file's cells, and the programme's current values for absent columns."""
+        if programme is None:
+            data = {"status": ProgrammeStatus.PLANNED, "budget": "0", "description": ""}
+            centres = []
+        else:
+            data = {name: getattr(programme, name) for name in _ROW_FORM_FIELDS}
+            data["category"] = programme.category.name
+            centres = list(programme.centres.all())
+        for name, value in raw.items():
+            if name in KEPT_WHEN_EMPTY and not _text(value).strip():
+                continue
+            if name == "centres":
+                centres = self._centres(row, _text(value), programme)
+            elif name == "status":
+                text = _text(value).strip()
+                data[name] = self.lookups.status_by_key.get(_key(text), text)
+            elif name in ("start_date", "end_date"):
+                data[name] = value if hasattr(value, "isoformat") else _text(value)
+            else:
+                data[name] = _text(value).strip()
+        # The code only finds the programme: "edu-7" in the file keeps the stored "EDU-7",
+        # which the finance system's donation files also use.
+        data["code"] = programme.code if programme is not None else row.code
+        return data, centres
+
+    def _category(self, row, name):
+        """The existing category of that name, or the name of a category to add."""
+        name = services.normalize_category_name(name)
+        category = self.lookups.category_by_key.get(_key(name))
+        if category is not None:
+            return category
+        if not self.may_add_categories:
+            row.errors.append(
+                RowError(
+                    self.column("category"),
+                    _("There is no category “%(name)s”, and you may not add categories.")
+                    % {"name": name},
+                )
+            )
+            return None
+        # Said once, on the first row that adds it; later rows use the same category.
+        if self.row_adding_category.setdefault(_key(name), row.number) == row.number:
+            row.notes.append(_("The category “%(name)s” will be added.") % {"name": name})
+        return name
+
+    def _centres(self, row, text, programme):
+        current = self.lookups.centre_ids.get(programme.pk, set()) if programme else set()
+        centres = []
+        for name in CENTRE_SEPARATORS.split(normalize_digits(text)):
+            name = name.strip()
+            if not name:
+                continue
+            found = self.lookups.centres_by_key.get(_key(name), [])
+            if not found:
+                message = _("No neighbourhood centre is named “%(name)s”.")
+            elif len(found) > 1:
+                message = _(
+                    "Several neighbourhood centres are named “%(name)s”: write the city in "
+                    "brackets after the name, e.g. “%(name)s (%(city)s)”."
+                )
+            elif not found[0].is_active and found[0].pk not in current:
+                message = _("The neighbourhood centre “%(name)s” is closed.")
+            else:
+                if found[0] not in centres:
+                    centres.append(found[0])
+                continue
+            city = found[0].city if found else ""
+            row.errors.append(
+                RowError(self.column("centres"), message % {"name": name, "city": city})
+            )
+        return centres
+
+
+def _current_value(programme, name):
+    if name == "centres":
+        return list(programme.centres.all())
+    if name == "category":
+        return programme.category
+    return getattr(programme, name)
+
+
+def _display(name, value):
+    """A value as the preview shows it."""
+    if value is None or value == "":
+        return "—"
+    if name == "centres":
+        return "، ".join(str(centre) for centre in value) or "—"
+    if name == "status":
+        return str(ProgrammeStatus(value).label)
+    if name == "budget":
+        return format_riyals(value)
+    if name in ("start_date", "end_date"):
+        return value.isoformat()
+    text = str(value)
+    if len(text) > DESCRIPTION_SHOWN:
+        return text[: DESCRIPTION_SHOWN - 1] + "…"
+    return text
+
+
+# --- the dry run and the confirmation ---------------------------------------------------
+
+
+def _cells_by_column(cells, by_index):
+    return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
+
+
+def preview_import(content, filename, actor=None):
+    """The dry run: every row's outcome. Writes nothing. Raises ImportFileError."""
+    header, body = read_table(content, filename)
+    by_index, headers, ignored = map_columns(header)
+    reader = _RowReader(headers, _Lookups(), actor)
+    rows = [reader.read(number, _cells_by_column(cells, by_index)) for number, cells in body]
+    return ImportPreview(
+        digest=file_digest(content),
+        filename=filename,
+        rows=rows,
+        columns=list(headers.values()),
+        ignored_columns=ignored,
+    )
+
+
+def confirm_import(*, actor, preview):
+    """Write the new and changed programmes of a dry run, all or none. Unchanged rows and
+    rows with errors are left out."""
+    reason = _("Portfolio import: %(file)s") % {"file": preview.filename}
+    counts = preview.counts
+    with transaction.atomic():
+        for row in preview.rows:
+            if row.outcome == CREATE:
+                services.programme_create(actor=actor, change_reason=reason, **row.values)
+            elif row.outcome == UPDATE:
+                services.programme_update(
+                    programme=row.programme, actor=actor, change_reason=reason, **row.values
+                )
+    return ImportResult(
+        created=counts[CREATE],
+        updated=counts[UPDATE],
+        unchanged=counts[UNCHANGED],
+        errors=counts[ERROR],
+    )

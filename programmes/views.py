@@ -1,0 +1,345 @@
+"""The programmes and activities portfolio: list, programme page, form, and import."""
+
+import io
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import imports, selectors, services
+from .filters import ProgrammeFilter
+from .forms import ProgrammeForm
+from .models import Programme
+
+PAGE_SIZE = 25
+FUNDERS_SHOWN = 100
+HISTORY_SHOWN = 10
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Upload tokens this user may still confirm: {token: {"digest": ..., "filename": ...}}.
+SESSION_KEY = "programme_import_uploads"
+SESSION_UPLOADS_KEPT = 5
+# The preview lists every error row and, beyond that, at most this many rows.
+PREVIEW_ROW_LIMIT = 1000
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- list and programme page ------------------------------------------------------------
+
+
+@require_GET
+def programme_list(request):
+    _require_perm(request.user, "programmes.view_programme")
+    queryset = selectors.search_programmes(
+        selectors.programmes_with_funding(), request.GET.get("q")
+    )
+    programme_filter = ProgrammeFilter(request.GET, queryset=queryset)
+    programmes = programme_filter.qs
+    page = Paginator(programmes.prefetch_related("centres"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "filter": programme_filter,
+            "page": page,
+            "rows": [(programme, selectors.funding_of(programme)) for programme in page],
+            "totals": selectors.portfolio_totals(programmes) if page.paginator.count else None,
+            "query": request.GET.get("q", ""),
+            "querystring": _querystring_without_page(request),
+            "portfolio_is_empty": not page.paginator.count and not Programme.objects.exists(),
+        },
+    )
+
+
+@require_GET
+def programme_detail(request, pk):
+    _require_perm(request.user, "programmes.view_programme")
+    programme = get_object_or_404(
+        selectors.programmes_with_funding().prefetch_related("centres__city"), pk=pk
+    )
+    funding = selectors.funding_of(programme)
+    funders = list(selectors.programme_funders(programme)[: FUNDERS_SHOWN + 1])
+    may_see_opportunities = request.user.has_perm("opportunities.view_opportunity")
+    opportunities = (
+        programme.opportunities.all().select_related("owner").order_by("-last_activity_at")
+        if may_see_opportunities
+        else None
+    )
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "funding": funding,
+            "funders": funders[:FUNDERS_SHOWN],
+            "more_funders": len(funders) > FUNDERS_SHOWN,
+            # Donations whose donor the finance file did not name (or not yet matched).
+            "unattributed": funding.received - sum(funder.total for funder in funders)
+            if len(funders) <= FUNDERS_SHOWN
+            else None,
+            "opportunities": opportunities,
+            "history": programme.history.select_related("history_user")[:HISTORY_SHOWN],
+            "may_edit": request.user.has_perm("programmes.change_programme"),
+            "may_see_customers": request.user.has_perm("customers.view_customer"),
+        },
+    )
+
+
+# --- create and edit --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    _require_perm(request.user, "programmes.add_programme")
+    form = ProgrammeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        programme = _save(
+            form, lambda values: services.programme_create(actor=request.user, **values)
+        )
+        if programme is not None:
+            messages.success(
+                request, _("The programme %(programme)s was added.") % {"programme": programme}
+            )
+            return redirect("programmes:detail", pk=programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
+
+
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk):
+    _require_perm(request.user, "programmes.change_programme")
+    programme = get_object_or_404(Programme, pk=pk)
+    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda values: services.programme_update(
+                programme=programme, actor=request.user, **values
+            ),
+        )
+        if saved is not None:
+            if form.has_changed():
+                messages.success(
+                    request, _("The programme %(programme)s was saved.") % {"programme": saved}
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("programmes:detail", pk=saved.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+def _save(form, write):
+    """Run the service; its refusals become form errors. None when it refused."""
+    try:
+        return write(form.programme_values())
+    except ValidationError as error:
+        form.add_error(None, error)
+    except IntegrityError:
+        # Someone saved the same code a moment earlier.
+        form.add_error("code", _("Another programme already has this code."))
+    return None
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Portfolio file"),
+        help_text=gettext_lazy("Excel workbook (.xlsx) or CSV, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(imports.ALLOWED_EXTENSIONS)}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(imports.too_large_message())
+        if Path(upload.name).suffix.lower() not in imports.ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        return upload
+
+
+def _column_help():
+    """[(column header, field name, required)] for the upload page."""
+    return [
+        (imports.column_label(name), name, name in imports.REQUIRED_COLUMNS)
+        for name in imports.COLUMNS
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_perm(request.user, "programmes.add_programme")
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                preview = imports.preview_import(content, upload.name, actor=request.user)
+            except imports.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                token = imports.store_upload(content)
+                _remember_upload(request, token, preview.digest, upload.name)
+                return _render_preview(request, preview, token)
+    else:
+        form = ImportUploadForm()
+    return render(
+        request,
+        "programmes/import_upload.html",
+        {"form": form, "columns": _column_help(), "max_rows": imports.MAX_ROWS},
+    )
+
+
+@require_POST
+def import_confirm(request):
+    _require_perm(request.user, "programmes.add_programme")
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if pending is None:
+        return _upload_expired(request)
+    try:
+        # Taking the file first means a double click imports it once.
+        with imports.claimed_upload(token) as content:
+            if imports.file_digest(content) != pending["digest"]:
+                raise imports.UploadMissing
+            # Read again now: the portfolio may have changed since the dry run.
+            preview = imports.preview_import(content, pending["filename"], actor=request.user)
+            result = (
+                imports.confirm_import(actor=request.user, preview=preview)
+                if preview.can_confirm
+                else None
+            )
+    except imports.UploadMissing:
+        return _upload_expired(request)
+    except imports.ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("programmes:import")
+    except (ValidationError, IntegrityError):
+        # Someone changed the portfolio between the second reading and the writing. Nothing
+        # was written; the upload is kept, but it is simplest to check the file again.
+        messages.error(
+            request,
+            _(
+                "The portfolio changed while the file was being imported. Nothing was "
+                "written: upload the file again to check it against the current portfolio."
+            ),
+        )
+        return redirect("programmes:import")
+    _forget_upload(request, token)
+    if result is None:
+        messages.info(
+            request, _("There is nothing to import: every row is unchanged or has an error.")
+        )
+        return _render_preview(request, preview, token=None)
+    messages.success(
+        request,
+        _(
+            "The portfolio was imported: %(created)s new programmes, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(errors)s rows with errors left out."
+        )
+        % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "errors": result.errors,
+        },
+    )
+    return redirect("programmes:list")
+
+
+@require_GET
+def import_template(request):
+    """An empty portfolio workbook with the column headers, right to left."""
+    _require_perm(request.user, "programmes.add_programme")
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Portfolio"))[:31]
+    sheet.sheet_view.rightToLeft = True
+    sheet.append([str(imports.column_label(name)) for name in imports.COLUMNS])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 22
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="programmes-portfolio.xlsx"
+    )
+    return response
+
+
+def _upload_expired(request):
+    messages.error(
+        request,
+        _("This upload was already confirmed or has expired. Upload the file again."),
+    )
+    return redirect("programmes:import")
+
+
+def _remember_upload(request, token, digest, filename):
+    uploads = dict(request.session.get(SESSION_KEY, {}))
+    uploads[token] = {"digest": digest, "filename": filename}
+    for stale in list(uploads)[:-SESSION_UPLOADS_KEPT]:
+        imports.discard_upload(stale)
+        del uploads[stale]
+    request.session[SESSION_KEY] = uploads
+
+
+def _forget_upload(request, token):
+    uploads = dict(request.session.get(SESSION_KEY, {}))
+    uploads.pop(token, None)
+    request.session[SESSION_KEY] = uploads
+
+
+def _shown_rows(preview):
+    """Every error row, and the other rows up to the limit, in file order."""
+    shown, others = [], 0
+    for row in preview.rows:
+        if row.outcome == imports.ERROR:
+            shown.append(row)
+        elif others < PREVIEW_ROW_LIMIT:
+            shown.append(row)
+            others += 1
+    return shown
+
+
+def _render_preview(request, preview, token):
+    counts = preview.counts
+    rows = _shown_rows(preview)
+    return render(
+        request,
+        "programmes/import_preview.html",
+        {
+            "preview": preview,
+            "rows": rows,
+            "hidden_rows": len(preview.rows) - len(rows),
+            "token": token,
+            "counts": [
+                (imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
+                for outcome, count in counts.items()
+            ],
+            "to_write": counts[imports.CREATE] + counts[imports.UPDATE],
+        },
+    )

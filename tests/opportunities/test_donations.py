@@ -1,0 +1,858 @@
+"""Donations from the finance system (manual 6.1.7): the import in two steps (a dry run,
+then one transaction), receipts never added twice, unmatched rows kept aside and matched
+by hand, the list with its totals, the money received against a pledge, and the donor's
+profile panel."""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from association import roles
+from customers.models import Customer
+from opportunities import donations
+from opportunities.models import Donation, DonationImport, Opportunity
+from programmes.models import Programme, ProgrammeCategory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH_HEADER = ["receipt number", "date", "amount", "donor code", "programme code"]
+ARABIC_HEADER = ["رقم الإيصال", "التاريخ", "المبلغ", "رقم العميل", "رمز البرنامج"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Messages compared in English, for the functions and for the pages."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+def user_with(role, username):
+    user = UserFactory(username=username)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.group_name))
+    return user
+
+
+@pytest.fixture
+def manager(db):
+    return user_with(roles.CRM_MANAGER, "crm_manager_user")
+
+
+@pytest.fixture
+def staff(db):
+    return user_with(roles.CRM_STAFF, "crm_staff_user")
+
+
+@pytest.fixture
+def quality(db):
+    return user_with(roles.QUALITY_OFFICER, "quality_user")
+
+
+@pytest.fixture
+def donor(db):
+    return Customer.objects.create(code=100234, name="مؤسسة الخير الخيرية", kind="donor")
+
+
+@pytest.fixture
+def other_donor(db):
+    return Customer.objects.create(code=100235, name="عبدالله سعيد الحربي", kind="donor")
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.create(
+        code="PRG-1",
+        name="كفالة الأيتام",
+        category=ProgrammeCategory.objects.create(name="أيتام"),
+        budget=Decimal("500000"),
+    )
+
+
+@pytest.fixture
+def other_programme(programme):
+    return Programme.objects.create(
+        code="PRG-2", name="السلة الغذائية", category=programme.category, budget=Decimal("1000")
+    )
+
+
+def csv_bytes(rows, header=ENGLISH_HEADER, encoding="utf-8"):
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return output.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, header=ARABIC_HEADER):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def dry_run(content, actor, filename="finance.csv"):
+    return donations.import_donations(content=content, filename=filename, actor=actor, dry_run=True)
+
+
+def confirm(content, actor, filename="finance.csv"):
+    return donations.import_donations(
+        content=content, filename=filename, actor=actor, dry_run=False
+    )
+
+
+def record(receipt, amount="100.00", day="2024-01-10", **fields):
+    return Donation.objects.create(
+        receipt_number=receipt,
+        amount=Decimal(amount),
+        received_on=datetime.date.fromisoformat(day),
+        **fields,
+    )
+
+
+@pytest.fixture
+def mixed_file(donor, programme):
+    """Two new rows, one already recorded, two unmatched, four errors (rows 7 to 10)."""
+    record("R-0003", amount="300.00", donor=donor, programme=programme)
+    return csv_bytes(
+        [
+            ["R-0001", "2024-03-15", "12,500.00", "100234", "PRG-1"],  # row 2: new
+            ["R-0002", "15/03/2024", "500", "100234", "prg-1"],  # row 3: new
+            ["R-0003", "2024-03-15", "300.00", "100234", "PRG-1"],  # row 4: already
+            ["R-0004", "2024-03-16", "750.50", "999999", "PRG-1"],  # row 5: no such donor
+            ["R-0005", "2024-03-16", "80", "100234", "PRG-404"],  # row 6: no such programme
+            ["", "2024-03-16", "80", "100234", "PRG-1"],  # row 7: no receipt
+            ["R-0007", "31/02/2024", "80", "100234", "PRG-1"],  # row 8: bad date
+            ["R-0008", "2024-03-16", "0", "100234", "PRG-1"],  # row 9: amount zero
+            ["R-0009", "2024-03-16", "ten riyals", "100234", "PRG-1"],  # row 10: not a number
+        ]
+    )
+
+
+# --- the dry run ------------------------------------------------------------------------
+
+
+def test_dry_run_counts_every_outcome_and_writes_nothing(manager, mixed_file):
+    result = dry_run(mixed_file, manager)
+
+    assert result.counts == {
+        donations.NEW: 2,
+        donations.ALREADY_IMPORTED: 1,
+        donations.UNMATCHED: 2,
+        donations.ERROR: 4,
+    }
+    assert result.to_write == 4
+    assert result.total_amount == Decimal("13830.50")
+    assert Donation.objects.count() == 1
+    assert not DonationImport.objects.exists()
+    by_receipt = {row.receipt_number: row for row in result.rows}
+    assert by_receipt["R-0001"].amount == Decimal("12500.00")
+    assert by_receipt["R-0002"].received_on == datetime.date(2024, 3, 15)
+    # Programme codes are found whatever their case.
+    assert by_receipt["R-0002"].programme.code == "PRG-1"
+
+
+def test_bad_rows_are_reported_with_their_row_and_column(manager, mixed_file):
+    result = dry_run(mixed_file, manager)
+
+    errors = {
+        row.number: [(error.column, error.message) for error in row.errors]
+        for row in result.rows
+        if row.outcome == donations.ERROR
+    }
+    assert errors == {
+        7: [("receipt number", "The receipt number is missing.")],
+        8: [("date", "“31/02/2024” is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY.")],
+        9: [("amount", "The amount must be more than zero.")],
+        10: [("amount", "“tenriyals” is not an amount. Write it as 12500.00 or 12,500.00.")],
+    }
+
+
+def test_other_bad_values_are_reported(manager, donor, programme):
+    content = csv_bytes(
+        [
+            ["R-1", "2024-01-01", "-50", "100234", "PRG-1"],
+            ["R-2", "2024-01-01", "12.500,00", "100234", "PRG-1"],
+            ["R-3", "2024-01-01", "10.005", "100234", "PRG-1"],
+            ["R-4", "", "10", "100234", "PRG-1"],
+            ["R-5", (timezone.localdate() + datetime.timedelta(days=2)).isoformat(), "10", "1", ""],
+            ["R-6", "2024-01-01", "", "100234", "PRG-1"],
+            ["R-1", "2024-01-02", "10", "100234", "PRG-1"],  # the same receipt again
+            ["R-" + "9" * 60, "2024-01-01", "10", "100234", "PRG-1"],
+        ]
+    )
+    result = dry_run(content, manager)
+
+    messages = {row.number: [error.message for error in row.errors] for row in result.rows}
+    assert messages[2] == ["The amount must be more than zero."]
+    assert "is not an amount" in messages[3][0]  # a European "12.500,00" is not 12.5
+    assert messages[4] == ["An amount has at most two decimal places."]
+    assert messages[5] == ["The date is missing."]
+    assert "is in the future" in messages[6][0]
+    assert messages[7] == ["The amount is missing."]
+    assert messages[8] == ["Row 2 of this file has the same receipt number."]
+    assert messages[9] == ["Longer than 50 characters."]
+
+
+def test_arabic_digits_and_separators_are_read(manager, donor, programme):
+    content = csv_bytes(
+        [["ر-١٠١", "١٥/٠٣/٢٠٢٤", "١٢٬٥٠٠٫٠٠", "١٠٠٢٣٤", "PRG-1"]], header=ARABIC_HEADER
+    )
+    (row,) = dry_run(content, manager).rows
+
+    assert row.outcome == donations.NEW
+    assert row.receipt_number == "ر-101"
+    assert row.received_on == datetime.date(2024, 3, 15)
+    assert row.amount == Decimal("12500.00")
+    assert row.donor == donor
+
+
+def test_windows_1256_csv_with_arabic_headers(manager, donor, programme):
+    header = ["رقم الإيصال", "التاريخ", "المبلغ (ريال)", "رقم العميل/رمز المانح", "رمز البرنامج"]
+    content = csv_bytes(
+        [["س-1", "2024-05-01", "1,250.75", "100234", "PRG-1"]], header=header, encoding="cp1256"
+    )
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+
+    result = confirm(content, manager)
+
+    donation = Donation.objects.get()
+    assert result.record.added == 1
+    assert donation.receipt_number == "س-1"
+    assert donation.amount == Decimal("1250.75")
+    assert (donation.donor, donation.programme) == (donor, programme)
+
+
+def test_xlsx_with_excel_dates_and_numbers(manager, donor, programme):
+    content = xlsx_bytes(
+        [
+            [1001, datetime.datetime(2024, 2, 1), 2500, 100234, "PRG-1"],
+            [1002, 45352, 99.5, 100234.0, "PRG-1"],  # 45352 is Excel's 2024-03-01
+            [1003, "2024-03-02", "3,000.00", "100234", "PRG-1"],
+        ]
+    )
+    result = dry_run(content, manager, filename="finance.xlsx")
+
+    assert [(row.receipt_number, row.outcome) for row in result.rows] == [
+        ("1001", donations.NEW),
+        ("1002", donations.NEW),
+        ("1003", donations.NEW),
+    ]
+    assert [row.received_on for row in result.rows] == [
+        datetime.date(2024, 2, 1),
+        datetime.date(2024, 3, 1),
+        datetime.date(2024, 3, 2),
+    ]
+    assert [row.amount for row in result.rows] == [
+        Decimal("2500.00"),
+        Decimal("99.50"),
+        Decimal("3000.00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"", "finance.csv", "The file is empty."),
+        (b"%PDF-1.4", "finance.pdf", "Upload an Excel workbook (.xlsx) or a CSV file (.csv)."),
+        (b"not a zip", "finance.xlsx", "This file is not a readable Excel workbook"),
+        (b"receipt number,date,amount\n", "finance.csv", "Missing columns: Donor code"),
+        (",".join(ENGLISH_HEADER).encode() + b"\n", "finance.csv", "but no donation rows"),
+    ],
+)
+def test_files_that_cannot_be_imported(manager, content, filename, message):
+    with pytest.raises(donations.ImportFileError, match=re.escape(message)):
+        dry_run(content, manager, filename=filename)
+
+
+def test_a_file_over_the_size_limit_is_refused(manager, monkeypatch):
+    monkeypatch.setattr(donations, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(donations.ImportFileError, match="larger than"):
+        dry_run(csv_bytes([["R-1", "2024-01-01", "10", "1", "P"]] * 10), manager)
+
+
+def test_the_dry_run_costs_a_few_queries_whatever_the_length(
+    manager, donor, programme, django_assert_max_num_queries
+):
+    rows = [[f"Q-{n}", "2024-01-01", "10", "100234", "PRG-1"] for n in range(2500)]
+    content = csv_bytes(rows)
+    # Permission check, previous import, then per 1,000 keys: receipts, donors, programmes.
+    with django_assert_max_num_queries(12):
+        result = dry_run(content, manager)
+    assert result.counts[donations.NEW] == 2500
+
+
+def test_only_the_crm_manager_imports(staff, mixed_file):
+    with pytest.raises(PermissionDenied):
+        dry_run(mixed_file, staff)
+
+
+# --- the confirmation -------------------------------------------------------------------
+
+
+def test_confirm_writes_new_and_unmatched_rows_and_records_the_import(manager, mixed_file):
+    result = confirm(mixed_file, manager, filename="finance-march.csv")
+
+    imported = result.record
+    assert (imported.added, imported.unmatched, imported.already_present) == (4, 2, 1)
+    assert imported.filename == "finance-march.csv"
+    assert imported.digest == donations.file_digest(mixed_file)
+    assert imported.imported_by == manager
+    assert set(imported.donations.values_list("receipt_number", flat=True)) == {
+        "R-0001",
+        "R-0002",
+        "R-0004",
+        "R-0005",
+    }
+    assert Donation.objects.count() == 5
+
+
+def test_unmatched_rows_are_kept_with_the_codes_as_written(manager, donor, mixed_file):
+    confirm(mixed_file, manager)
+
+    no_donor = Donation.objects.get(receipt_number="R-0004")
+    assert no_donor.donor is None
+    assert no_donor.programme.code == "PRG-1"
+    assert no_donor.donor_code_as_imported == "999999"
+    assert no_donor.amount == Decimal("750.50")
+    no_programme = Donation.objects.get(receipt_number="R-0005")
+    assert (no_programme.donor, no_programme.programme) == (donor, None)
+    assert no_programme.programme_code_as_imported == "PRG-404"
+    assert set(donations.unmatched_donations().values_list("receipt_number", flat=True)) == {
+        "R-0004",
+        "R-0005",
+    }
+
+
+def test_importing_the_same_file_again_adds_nothing(manager, mixed_file):
+    confirm(mixed_file, manager)
+    before = set(Donation.objects.values_list("pk", "receipt_number", "amount"))
+
+    again = dry_run(mixed_file, manager)
+    assert again.counts[donations.ALREADY_IMPORTED] == 5
+    assert again.previous_import is not None
+    assert not again.can_confirm
+    second = confirm(mixed_file, manager)
+
+    assert (second.record.added, second.record.already_present) == (0, 5)
+    assert set(Donation.objects.values_list("pk", "receipt_number", "amount")) == before
+
+
+def test_a_corrected_file_adds_only_the_rows_fixed(manager, mixed_file, donor, programme):
+    confirm(mixed_file, manager)
+    corrected = csv_bytes(
+        [
+            ["R-0001", "2024-03-15", "12,500.00", "100234", "PRG-1"],
+            ["R-0008", "2024-03-16", "80", "100234", "PRG-1"],
+        ]
+    )
+    result = confirm(corrected, manager)
+
+    assert (result.record.added, result.record.already_present) == (1, 1)
+    assert Donation.objects.filter(receipt_number="R-0008").exists()
+
+
+def test_a_changed_amount_for_a_recorded_receipt_is_pointed_out_not_written(
+    manager, donor, programme
+):
+    record("R-1", amount="100.00", donor=donor, programme=programme)
+    (row,) = dry_run(csv_bytes([["R-1", "2024-01-10", "150", "100234", "PRG-1"]]), manager).rows
+
+    assert row.outcome == donations.ALREADY_IMPORTED
+    assert row.notes == [
+        "The recorded donation has 100.00 SAR on 2024-01-10; this row's values are ignored."
+    ]
+
+
+def test_receipts_added_by_a_concurrent_import_are_not_added_twice(
+    manager, mixed_file, monkeypatch
+):
+    """Another import commits the same receipts after our check: the insert skips them and
+    the counts say so."""
+    confirm(mixed_file, manager)
+    monkeypatch.setattr(donations, "_existing_receipts", lambda receipts: {})
+
+    result = confirm(mixed_file, manager)
+
+    assert (result.record.added, result.record.unmatched) == (0, 0)
+    assert result.record.already_present == 5
+    assert Donation.objects.count() == 5
+    assert all(row.outcome in (donations.ALREADY_IMPORTED, donations.ERROR) for row in result.rows)
+
+
+# --- matching by hand -------------------------------------------------------------------
+
+
+def test_an_unmatched_donation_is_matched_by_hand(manager, mixed_file, other_donor, programme):
+    confirm(mixed_file, manager)
+    donation = Donation.objects.get(receipt_number="R-0004")
+
+    matched = donations.donation_match(
+        donation=donation, donor=other_donor, programme=programme, actor=manager
+    )
+
+    matched.refresh_from_db()
+    assert (matched.donor, matched.programme, matched.matched_by) == (
+        other_donor,
+        programme,
+        manager,
+    )
+    assert matched.matched_at is not None
+    assert matched.donor_code_as_imported == "999999"
+    with pytest.raises(donations.DonationError, match="already matched"):
+        donations.donation_match(
+            donation=donation, donor=other_donor, programme=programme, actor=manager
+        )
+
+
+def test_matching_needs_the_change_permission(staff, donor, programme):
+    donation = record("R-1")
+    with pytest.raises(PermissionDenied):
+        donations.donation_match(donation=donation, donor=donor, programme=programme, actor=staff)
+
+
+def test_the_unmatched_page_matches_a_donation(client, manager, donor, programme):
+    donation = record("R-1", donor_code_as_imported="D-77", programme_code_as_imported="prg-1")
+    client.force_login(manager)
+
+    page = client.get(reverse("opportunities:donations_unmatched"))
+    assert page.status_code == 200
+    assert page.context["rows"] == [(donation, "", programme.pk)]  # the programme guessed
+    assert "D-77" in page.content.decode()
+
+    response = client.post(
+        reverse("opportunities:donation_match", args=[donation.pk]),
+        {"donor_code": "١٠٠٢٣٤", "programme": programme.pk, "page": "1"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("opportunities:donations_unmatched") + "?page=1"
+    donation.refresh_from_db()
+    assert (donation.donor, donation.programme, donation.matched_by) == (donor, programme, manager)
+
+
+def test_an_unknown_customer_code_is_refused_with_a_message(client, manager, programme):
+    donation = record("R-1", donor_code_as_imported="5")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("opportunities:donation_match", args=[donation.pk]),
+        {"donor_code": "424242", "programme": programme.pk},
+        follow=True,
+    )
+
+    assert "No customer has the code 424242." in response.content.decode()
+    donation.refresh_from_db()
+    assert donation.donor is None and donation.matched_by is None
+
+
+# --- the pages through HTTP -------------------------------------------------------------
+
+
+def test_upload_preview_then_confirm(client, manager, mixed_file):
+    client.force_login(manager)
+    upload = SimpleUploadedFile("finance.csv", mixed_file, content_type="text/csv")
+
+    preview = client.post(reverse("opportunities:donation_import"), {"file": upload})
+
+    assert preview.status_code == 200
+    assert preview.templates[0].name == "opportunities/donation_import_preview.html"
+    html = preview.content.decode()
+    assert 'data-outcome="new" data-count="2"' in html
+    assert 'data-outcome="error" data-count="4"' in html
+    assert Donation.objects.count() == 1
+    token = preview.context["token"]
+
+    response = client.post(reverse("opportunities:donation_import_confirm"), {"token": token})
+
+    assert response.status_code == 302
+    assert response.url == reverse("opportunities:donations_unmatched")
+    assert Donation.objects.count() == 5
+    # A second click on the same confirmation adds nothing.
+    again = client.post(
+        reverse("opportunities:donation_import_confirm"), {"token": token}, follow=True
+    )
+    assert "already confirmed or has expired" in again.content.decode()
+    assert Donation.objects.count() == 5
+    assert DonationImport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("finance.pdf", b"%PDF-1.4", "Upload an Excel workbook (.xlsx) or a CSV file (.csv)."),
+        ("finance.csv", b"receipt number\n", "Missing columns"),
+    ],
+)
+def test_the_upload_page_says_what_is_wrong(client, manager, filename, content, message):
+    client.force_login(manager)
+    upload = SimpleUploadedFile(filename, content)
+
+    response = client.post(reverse("opportunities:donation_import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["file"][0]
+
+
+def test_the_upload_page_refuses_an_empty_or_too_large_file(client, manager, monkeypatch):
+    client.force_login(manager)
+    empty = client.post(
+        reverse("opportunities:donation_import"), {"file": SimpleUploadedFile("a.csv", b"")}
+    )
+    assert "The submitted file is empty." in empty.context["form"].errors["file"][0]
+
+    monkeypatch.setattr(donations, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(donations, "MAX_UPLOAD_MEGABYTES", 0)
+    large = client.post(
+        reverse("opportunities:donation_import"),
+        {"file": SimpleUploadedFile("a.csv", b"x" * 11)},
+    )
+    assert large.context["form"].errors["file"] == [
+        "The file is larger than 0 MB. Split it into smaller files."
+    ]
+
+
+PAGES = {
+    "list": lambda: reverse("opportunities:donation_list"),
+    "import": lambda: reverse("opportunities:donation_import"),
+    "unmatched": lambda: reverse("opportunities:donations_unmatched"),
+}
+MATRIX = {
+    "staff": {"list": 200, "import": 403, "unmatched": 403},
+    "manager": {"list": 200, "import": 200, "unmatched": 200},
+    "quality": {"list": 403, "import": 403, "unmatched": 403},
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_permission_matrix(client, request, who, page):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(PAGES[page]()).status_code == MATRIX[who][page]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_anonymous_visitors_are_sent_to_login(client, page):
+    response = client.get(PAGES[page]())
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_posting_needs_the_permissions(client, staff, donor, programme):
+    donation = record("R-1")
+    client.force_login(staff)
+    assert client.post(reverse("opportunities:donation_import_confirm")).status_code == 403
+    match = client.post(
+        reverse("opportunities:donation_match", args=[donation.pk]),
+        {"donor_code": donor.code, "programme": programme.pk},
+    )
+    assert match.status_code == 403
+
+
+@pytest.fixture
+def list_data(donor, other_donor, programme, other_programme):
+    record("L-1", "100.00", "2023-05-01", donor=donor, programme=programme)
+    record("L-2", "250.50", "2024-02-01", donor=donor, programme=programme)
+    record("L-3", "1000.00", "2024-03-01", donor=other_donor, programme=other_programme)
+    record("L-4", "40.00", "2024-04-01", donor_code_as_imported="100234", programme=programme)
+
+
+@pytest.mark.parametrize(
+    ("query", "receipts", "total"),
+    [
+        ({}, {"L-1", "L-2", "L-3", "L-4"}, "1390.50"),
+        ({"donor": "100234"}, {"L-1", "L-2", "L-4"}, "390.50"),
+        ({"donor": "١٠٠٢٣٥"}, {"L-3"}, "1000.00"),
+        ({"year": "2024"}, {"L-2", "L-3", "L-4"}, "1290.50"),
+        ({"status": "unmatched"}, {"L-4"}, "40.00"),
+        ({"status": "matched", "year": "2024"}, {"L-2", "L-3"}, "1250.50"),
+    ],
+)
+def test_the_list_filters_and_totals(
+    client, staff, list_data, query, receipts, total, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("opportunities:donation_list"), query)
+
+    assert response.status_code == 200
+    assert {donation.receipt_number for donation in response.context["page"]} == receipts
+    assert response.context["totals"] == {"total": Decimal(total), "count": len(receipts)}
+    assert f'data-total="{total}"' in response.content.decode()
+
+
+def test_the_list_filters_by_programme(client, staff, list_data, other_programme):
+    client.force_login(staff)
+    response = client.get(reverse("opportunities:donation_list"), {"programme": other_programme.pk})
+    assert [donation.receipt_number for donation in response.context["page"]] == ["L-3"]
+
+
+# --- selectors --------------------------------------------------------------------------
+
+
+def test_donations_received_for(list_data, donor, programme):
+    assert donations.donations_received_for(donor=donor) == Decimal("350.50")
+    assert donations.donations_received_for(programme=programme) == Decimal("390.50")
+    assert donations.donations_received_for(
+        donor=donor, since=datetime.date(2024, 1, 1)
+    ) == Decimal("250.50")
+    assert donations.donations_received_for(since=datetime.date(2030, 1, 1)) == Decimal("0")
+
+
+def test_donor_totals_by_programme_and_year(
+    list_data, donor, programme, other_programme, django_assert_num_queries
+):
+    record("L-5", "9.50", "2024-06-01", donor=donor, programme=other_programme)
+    record("L-6", "0.50", "2024-07-01", donor=donor, programme=programme)
+    with django_assert_num_queries(1):
+        rows = donations.donor_totals_by_programme_and_year(donor)
+
+    assert [(row["year"], row["programme__code"], row["total"], row["count"]) for row in rows] == [
+        (2024, "PRG-1", Decimal("251.00"), 2),
+        (2024, "PRG-2", Decimal("9.50"), 1),
+        (2023, "PRG-1", Decimal("100.00"), 1),
+    ]
+
+
+def make_opportunity(owner, programme, pledge_donor, created_on):
+    opportunity = Opportunity.objects.create(
+        title="كفالة 20 يتيماً", programme=programme, owner=owner, pledge_donor=pledge_donor
+    )
+    # Created at 00:30 Riyadh time: 21:30 UTC the day before.
+    created_at = timezone.make_aware(datetime.datetime.combine(created_on, datetime.time(0, 30)))
+    Opportunity.objects.filter(pk=opportunity.pk).update(created_at=created_at)
+    opportunity.refresh_from_db()
+    return opportunity
+
+
+def test_pledge_received_amount(manager, donor, other_donor, programme, other_programme):
+    opportunity = make_opportunity(manager, programme, donor, datetime.date(2024, 3, 1))
+    assert donations.pledge_received_amount(opportunity) == Decimal("0")
+
+    record("P-1", "1000.00", "2024-02-29", donor=donor, programme=programme)  # before
+    record("P-2", "2500.00", "2024-03-01", donor=donor, programme=programme)  # that day
+    record("P-3", "500.25", "2024-04-10", donor=donor, programme=programme)
+    record("P-4", "700.00", "2024-04-10", donor=other_donor, programme=programme)
+    record("P-5", "800.00", "2024-04-10", donor=donor, programme=other_programme)
+    record("P-6", "900.00", "2024-04-10", donor_code_as_imported=str(donor.code))
+
+    received = donations.pledge_received_amount(opportunity)
+    assert received == Decimal("3000.25")
+    assert isinstance(received, Decimal)
+
+    opportunity.pledge_donor = None
+    assert donations.pledge_received_amount(opportunity) == Decimal("0")
+
+
+# --- the donor's profile panel ----------------------------------------------------------
+
+
+def test_the_donor_panel_shows_donations_per_programme_and_year(client, staff, list_data, donor):
+    import opportunities.profile_panels  # noqa: F401  (registered at start-up too)
+
+    client.force_login(staff)
+    response = client.get(reverse("customers:detail", args=[donor.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="donations-panel"' in html
+    assert 'data-testid="donations-panel-total">350.50<' in html
+    (panel,) = [
+        panel for panel in response.context["panels"] if panel.template.endswith("donations.html")
+    ]
+    assert [(year["year"], year["total"]) for year in panel.context["years"]] == [
+        (2024, Decimal("250.50")),
+        (2023, Decimal("100.00")),
+    ]
+
+
+def test_the_donor_panel_is_hidden_without_the_permission_or_donations(
+    client, quality, staff, list_data, donor
+):
+    import opportunities.profile_panels  # noqa: F401
+
+    client.force_login(quality)
+    assert (
+        "donations-panel"
+        not in client.get(reverse("customers:detail", args=[donor.pk])).content.decode()
+    )
+
+    beneficiary = Customer.objects.create(code=555, name="مستفيد", kind="beneficiary")
+    client.force_login(staff)
+    assert (
+        "donations-panel"
+        not in client.get(reverse("customers:detail", args=[beneficiary.pk])).content.decode()
+    )
+    new_donor = Customer.objects.create(code=556, name="مانح جديد", kind="donor")
+    page = client.get(reverse("customers:detail", args=[new_donor.pk])).content.decode()
+    assert "No donation from this donor has been recorded" in page
+
+
+# --- the XLSX reader --------------------------------------------------------------------
+
+
+def openpyxl_rows(content):
+    """What the customer import's openpyxl reader sees, blank rows and trailing cells left out."""
+    from customers.imports import _xlsx_rows
+
+    def trimmed(cells):
+        while cells and cells[-1] is None:
+            cells = cells[:-1]
+        return cells
+
+    return [
+        (number, trimmed(cells))
+        for number, cells in _xlsx_rows(content)
+        if any(cell is not None for cell in cells)
+    ]
+
+
+def fast_rows(content):
+    def trimmed(cells):
+        while cells and cells[-1] is None:
+            cells = cells[:-1]
+        return cells
+
+    return [
+        (number, trimmed(cells))
+        for number, cells in donations.xlsx_rows(content)
+        if any(cell is not None for cell in cells)
+    ]
+
+
+@pytest.mark.parametrize("write_only", [False, True], ids=["shared strings", "inline strings"])
+def test_the_fast_xlsx_reader_reads_what_openpyxl_reads(write_only):
+    workbook = openpyxl.Workbook(write_only=write_only)
+    sheet = workbook.create_sheet() if write_only else workbook.active
+    sheet.append(["رقم الإيصال", "التاريخ", None, "المبلغ"])
+    sheet.append([1001, datetime.datetime(2024, 3, 1), "نص عربي", 12500.75, True, -3])
+    sheet.append([])
+    sheet.append([None, None, "فجوة"])
+    sheet.append(["R-1", datetime.date(2023, 1, 2), 1.5e-3, 100234])
+    if not write_only:
+        sheet["B6"] = 45352
+        sheet["B6"].number_format = "dd/mm/yyyy"
+        sheet["C6"] = 12500
+        sheet["C6"].number_format = "#,##0.00"
+    output = io.BytesIO()
+    workbook.save(output)
+    content = output.getvalue()
+
+    assert fast_rows(content) == openpyxl_rows(content)
+    assert fast_rows(content)[1][1][1] == datetime.datetime(2024, 3, 1)
+
+
+def test_the_fast_xlsx_reader_knows_the_1904_calendar():
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    workbook = openpyxl.Workbook()
+    workbook.epoch = CALENDAR_MAC_1904
+    workbook.active.append(["date"])
+    workbook.active.append([datetime.datetime(2024, 3, 1)])
+    output = io.BytesIO()
+    workbook.save(output)
+
+    assert fast_rows(output.getvalue())[1] == (2, [datetime.datetime(2024, 3, 1)])
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    with pytest.raises(donations.ImportFileError, match="not a readable Excel workbook"):
+        donations.xlsx_rows(output.getvalue())
+
+
+# --- real concurrency (PostgreSQL) ------------------------------------------------------
+
+
+@pytest.fixture
+def postgresql_only():
+    from django.db import connection
+
+    from tests.conftest import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("Concurrent transactions need PostgreSQL (SQLite serialises writers)")
+
+
+def run_together(*jobs):
+    """Start every job at the same instant, each in its own thread and DB connection."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def runner(index, job):
+        try:
+            barrier.wait()
+            outcomes[index] = ("ok", job())
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=pair) for pair in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_file_at_once_add_each_receipt_once(
+    postgresql_only, manager, donor, programme
+):
+    rows = [[f"C-{n}", "2024-01-01", "10", "100234", "PRG-1"] for n in range(3000)]
+    content = csv_bytes(rows)
+
+    outcomes = run_together(lambda: confirm(content, manager), lambda: confirm(content, manager))
+
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert Donation.objects.count() == 3000
+    records = list(DonationImport.objects.all())
+    assert sum(record.added for record in records) == 3000
+    assert all(record.added + record.already_present == 3000 for record in records)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_matching_one_donation_at_once(postgresql_only, manager, donor, programme):
+    donation = record("R-1")
+    second = user_with(roles.CRM_MANAGER, "second_manager")
+
+    def match(actor):
+        return lambda: donations.donation_match(
+            donation=donation, donor=donor, programme=programme, actor=actor
+        )
+
+    outcomes = run_together(match(manager), match(second))
+
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, donations.DonationError)
