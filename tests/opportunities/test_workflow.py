@@ -211,7 +211,7 @@ def test_anyone_else_is_flagged_for_approval_and_the_point_of_contact_is_emailed
     assert email.to == [people["staff"].email]
     assert donors["with_point"].name in email.subject
     assert "اتصال من تنمية الموارد بشأن الوقف التعليمي" in email.body
-    assert "awaits the CRM manager's approval" in email.body
+    assert "بانتظار موافقة" in email.body  # sent in the association's language
 
 
 def test_no_email_before_the_commit(people, donors, programme, django_capture_on_commit_callbacks):
