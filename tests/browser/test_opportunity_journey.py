@@ -5,7 +5,6 @@ manager moves it to follow-up, to closing with the signed pledge, and, once the 
 system has recorded the money, to successful."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -152,15 +151,28 @@ def test_opportunity_from_identification_to_success(as_user, live_server, settin
     assert pledge.ok and pledge.body() == PLEDGE_PDF
     shot(manager, "23-opportunity-closing-ar")
 
-    # 5. The finance import records the money; the manager marks it successful.
-    Donation.objects.create(
-        receipt_number="FIN-2026-0001",
-        received_on=timezone.localdate(),
-        amount=Decimal("200000"),
-        donor=donor,
-        programme=programme,
+    # 5. The finance system's export is imported (dry run, then confirm); the money arrives
+    #    and the manager marks the opportunity successful.
+    finance_csv = (
+        "رقم الإيصال,التاريخ,المبلغ,رقم العميل,رمز البرنامج\r\n"
+        f'FIN-2026-0001,{timezone.localdate().isoformat()},"200,000.00",{donor.code},'
+        f"{programme.code}\r\n"
+        f"FIN-2026-0002,{timezone.localdate().isoformat()},500.00,999999999,{programme.code}\r\n"
     )
-    manager.reload()
+    manager.goto(f"{live_server.url}/opportunities/donations/import/")
+    manager.set_input_files(
+        "input[type=file]",
+        files=[{"name": "finance.csv", "mimeType": "text/csv", "buffer": finance_csv.encode()}],
+    )
+    manager.click("main form button[type=submit]")
+    manager.wait_for_selector("form[action$='/donations/import/confirm/']")
+    shot(manager, "23b-finance-import-preview-ar")
+    manager.click("form[action$='/donations/import/confirm/'] button[type=submit]")
+    manager.wait_for_selector(".alert-success")
+    assert Donation.objects.get(receipt_number="FIN-2026-0001").donor == donor
+    kept_aside = Donation.objects.get(receipt_number="FIN-2026-0002")
+    assert kept_aside.donor is None and kept_aside.donor_code_as_imported == "999999999"
+    manager.goto(opportunity_url)
     assert "200,000.00" in manager.inner_text("[data-testid=received]")
     manager.click("[data-testid=form-mark_successful] button[type=submit]")
     manager.wait_for_selector(".alert-success")
