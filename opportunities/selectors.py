@@ -35,7 +35,7 @@ from .models import (
 
 # Cards shown per board column; the rest are one click away in the filtered list. The
 # closed columns show only the latest outcomes: the board is for the open pipeline.
-BOARD_CARDS_PER_COLUMN = 50
+BOARD_CARDS_PER_COLUMN = 30
 BOARD_CARDS_PER_CLOSED_COLUMN = 20
 # How far back a point of contact is shown the contacts others made with their donors.
 FLAGGED_CONTACTS_WINDOW = timedelta(days=14)
