@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from .models import Customer, RequestKind, RequestState
 from .profile import profile_panels
 
 PAGE_SIZE = 25
+logger = logging.getLogger(__name__)
 
 
 def _require_perm(user, permission):
@@ -251,4 +254,16 @@ def request_pdf(request, pk):
     from .pdf import render_request_pdf
 
     form_request = _visible_request_or_404(request.user, pk)
-    return render_request_pdf(form_request, request.user)
+    try:
+        return render_request_pdf(form_request, request.user)
+    except OSError:
+        # WeasyPrint needs the Pango library; a machine without it must not answer a 500.
+        logger.exception("PDF of customer form %s could not be produced", form_request.pk)
+        messages.error(
+            request,
+            _(
+                "The PDF could not be produced on this server. Ask the system administrator "
+                "to install the PDF libraries (Pango)."
+            ),
+        )
+        return redirect("customers:request_detail", pk=form_request.pk)

@@ -285,3 +285,22 @@ def test_pdf_fetches_only_its_fonts():
         assert response.read(4) in (b"\x00\x01\x00\x00", b"true", b"OTTO")
     finally:
         response.close()
+
+
+def test_a_server_without_pango_gets_a_message_not_a_500(
+    client, monkeypatch, crm_staff, create_form
+):
+    """make run needs no Debian package: without Pango, printing explains itself."""
+    user, form_request = crm_staff, create_form
+
+    def no_pango(*args, **kwargs):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr("customers.pdf.render_request_pdf", no_pango)
+    client.force_login(user)
+    response = client.get(reverse("customers:request_pdf", args=[form_request.pk]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(
+        "customers:request_detail", args=[form_request.pk]
+    )
+    assert "Pango" in response.content.decode()
