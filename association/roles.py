@@ -103,19 +103,37 @@ _MANAGE_OPPORTUNITIES = (
     "opportunities.change_donation",
 )
 
+# Complaints, inquiries and suggestions (manual 5): CRM staff handle the CRM queue (donors
+# and others), centres-affairs staff the beneficiaries' cases of their centres (see
+# complaints.selectors); the quality officer reads every case for the analysis.
+_HANDLE_CASES = (
+    "complaints.view_case",
+    "complaints.add_case",
+    "complaints.change_case",
+)
+_READ_CASES = ("complaints.view_case",)
+
 # Later apps add their permissions here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    CRM_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _PREPARE_FORMS + _DOCUMENT_OPPORTUNITIES,
+    CRM_STAFF: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + _PREPARE_FORMS
+    + _DOCUMENT_OPPORTUNITIES
+    + _HANDLE_CASES,
     CRM_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _PREPARE_FORMS
     + _DOCUMENT_OPPORTUNITIES
     + _KEEP_PORTFOLIO
     + _MANAGE_OPPORTUNITIES
+    + _HANDLE_CASES
     + ("association.view_staffprofile", "customers.approve_customerrequest"),
-    CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS,
-    CENTRES_MANAGER: _READ_STRUCTURE + _READ_CUSTOMERS + ("association.view_staffprofile",),
-    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS,
+    CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _HANDLE_CASES,
+    CENTRES_MANAGER: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + _HANDLE_CASES
+    + ("association.view_staffprofile",),
+    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_CASES,
     DATA_STEWARD: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + ("customers.view_customerrequest", "customers.enter_customerrequest"),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("programmes/", include("programmes.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("complaints/", include("complaints.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,149 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from association.models import Centre
+from core.choices import ContactChannel
+from core.phones import normalize_saudi_mobile
+from core.text import normalize_digits
+from customers.selectors import customers_visible_to
+from programmes.models import Programme
+
+from .models import Case, CaseCategory, CaseKind, CaseState
+
+
+class CaseForm(forms.ModelForm):
+    """Register a case. The customer is given by code; without one, the contact's name."""
+
+    customer_code = forms.CharField(
+        label=_("customer code"),
+        required=False,
+        help_text=_("Leave empty when the person is not in the customer database."),
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "kind",
+            "channel",
+            "received_at",
+            "contact_name",
+            "contact_mobile",
+            "centre",
+            "programme",
+            "category",
+            "subject",
+            "description",
+        ]
+        widgets = {
+            "received_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["received_at"].required = False
+        self.fields["received_at"].help_text = _("Leave empty for now.")
+        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
+            "city"
+        )
+        self.fields["programme"].queryset = Programme.objects.order_by("name")
+        self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
+        self.fields["contact_mobile"].widget.attrs["dir"] = "ltr"
+        self.fields["customer_code"].widget.attrs["dir"] = "ltr"
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data.get("received_at")
+        if received_at and received_at > timezone.now():
+            raise ValidationError(_("The case cannot be received in the future."))
+        return received_at
+
+    def clean_contact_mobile(self):
+        mobile = self.cleaned_data.get("contact_mobile", "")
+        return normalize_saudi_mobile(mobile) if mobile else ""
+
+    def clean_customer_code(self):
+        code = normalize_digits(self.cleaned_data.get("customer_code") or "").strip()
+        if not code:
+            return None
+        if not code.isdigit():
+            raise ValidationError(_("Enter the numeric customer code."))
+        customer = customers_visible_to(self.user).filter(code=int(code)).first()
+        if customer is None:
+            raise ValidationError(_("No customer with this code."))
+        return customer
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("customer_code") and not (cleaned.get("contact_name") or "").strip():
+            self.add_error(
+                "contact_name",
+                _("Give the customer code or the name of the person who contacted us."),
+            )
+        return cleaned
+
+
+class CaseFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("type"), required=False, choices=[("", _("All"))] + CaseKind.choices
+    )
+    channel = forms.ChoiceField(
+        label=_("channel"), required=False, choices=[("", _("All"))] + ContactChannel.choices
+    )
+    state = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("Open"))] + CaseState.choices,
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def filter(self, queryset, now):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["channel"]:
+            queryset = queryset.filter(channel=data["channel"])
+        if data["state"] == "open":
+            queryset = queryset.exclude(state=CaseState.CLOSED)
+        elif data["state"]:
+            queryset = queryset.filter(state=data["state"])
+        if data["overdue"]:
+            queryset = queryset.filter(due_at__lt=now)
+        return queryset
+
+
+class TextActionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StudyForm(forms.Form):
+    causes = forms.CharField(
+        label=_("analysis of causes"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assignee = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        handlers = Q(groups__permissions__codename="change_case") | Q(
+            user_permissions__codename="change_case"
+        )
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(handlers, is_active=True)
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["assignee"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )

@@ -1,0 +1,237 @@
+"""Every write to the complaints register (manual 5), in one place.
+
+Views, the admin and commands call these functions; each checks the actor's right to act,
+runs the django-fsm transition, saves in a transaction and records who did it."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from association.workdays import working_deadline
+from customers.models import CustomerKind
+
+from .models import (
+    Case,
+    CaseEntry,
+    CaseRoute,
+    CaseState,
+    CaseTransition,
+    new_tracking_number,
+)
+
+# Working days each state may last (manual 5.2): a received case is answered, or a callback
+# promised, the same working day; a study takes one working day from receipt; a reply is
+# closed within one working day.
+STATE_WORKING_DAYS = {
+    CaseState.RECEIVED: 0,
+    CaseState.CALLBACK_PROMISED: 0,
+    CaseState.UNDER_STUDY: 1,
+    CaseState.REPLIED: 1,
+}
+
+
+class CaseError(Exception):
+    """A refusal the user should read (already translated)."""
+
+
+def _require(actor, permission):
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+def route_for(customer):
+    """Beneficiaries' cases go to the centres-affairs department; donors' and everyone
+    else's to the CRM department."""
+    if customer is not None and customer.kind == CustomerKind.BENEFICIARY:
+        return CaseRoute.CENTRES
+    return CaseRoute.CRM
+
+
+def deadline_for(case):
+    """When the case's current state must be left; None once closed."""
+    days = STATE_WORKING_DAYS.get(case.state)
+    if days is None:
+        return None
+    if case.state in (CaseState.RECEIVED, CaseState.CALLBACK_PROMISED, CaseState.UNDER_STUDY):
+        start = case.received_at
+    else:
+        start = case.replied_at or timezone.now()
+    return working_deadline(start, days)
+
+
+def case_register(
+    *,
+    actor,
+    kind,
+    channel,
+    subject,
+    description,
+    customer=None,
+    contact_name="",
+    contact_mobile="",
+    centre=None,
+    programme=None,
+    category=None,
+    received_at=None,
+):
+    """Register a case received on any channel and route it to its department."""
+    _require(actor, "complaints.add_case")
+    if customer is None and not contact_name.strip():
+        raise CaseError(_("Choose the customer or write the name of the person who contacted us."))
+    if not subject.strip() or not description.strip():
+        raise CaseError(_("Write the subject and the description of the case."))
+    if centre is None and customer is not None:
+        centre = customer.centre
+    case = Case(
+        kind=kind,
+        channel=channel,
+        subject=subject.strip(),
+        description=description.strip(),
+        customer=customer,
+        contact_name="" if customer else contact_name.strip(),
+        contact_mobile="" if customer else contact_mobile,
+        centre=centre,
+        programme=programme,
+        category=category,
+        routed_to=route_for(customer),
+        registered_by=actor,
+    )
+    if received_at is not None:
+        case.received_at = received_at
+    case.due_at = deadline_for(case)
+    for _attempt in range(5):
+        case.tracking_number = new_tracking_number()
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            case.pk = None
+            continue
+        return case
+    raise CaseError(_("No free tracking number was found. Try again."))
+
+
+def _run_transition(case, transition_name, *, actor, note="", **fields):
+    """Run one transition on the in-memory case, save it and record the step. Must run
+    inside a transaction; a concurrent change of the same case raises CaseError."""
+    source = case.state
+    try:
+        getattr(case, transition_name)()
+    except TransitionNotAllowed as error:
+        raise CaseError(
+            _("This case is no longer at this step. Reload the page to see its status.")
+        ) from error
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.due_at = deadline_for(case)
+    try:
+        case.save()
+    except ConcurrentTransition as error:
+        raise CaseError(
+            _(
+                "Someone else acted on this case at the same moment. "
+                "Reload the page to see its status."
+            )
+        ) from error
+    CaseTransition.objects.create(
+        case=case, source=source, target=case.state, actor=actor, note=note
+    )
+
+
+def _require_handler(actor, case):
+    """Only staff who handle cases, and only on cases of their own queue."""
+    from .selectors import cases_visible_to
+
+    _require(actor, "complaints.change_case")
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
+
+
+def _transition(case, transition_name, *, actor, note="", **fields):
+    _require_handler(actor, case)
+    with transaction.atomic():
+        _run_transition(case, transition_name, actor=actor, note=note, **fields)
+    return case
+
+
+def case_answer_immediately(*, case, actor, answer):
+    """Manual 5.2: the employee answers at once (فوري) when the answer is known."""
+    if not (answer or "").strip():
+        raise CaseError(_("Write the answer given to the customer."))
+    answer = answer.strip()
+    return _transition(
+        case,
+        "answer_immediately",
+        actor=actor,
+        note=answer,
+        immediate_answer=answer,
+        replied_at=timezone.now(),
+    )
+
+
+def case_promise_callback(*, case, actor, note=""):
+    """The answer is not known yet: promise the customer to call back."""
+    return _transition(case, "promise_callback", actor=actor, note=(note or "").strip())
+
+
+def case_start_study(*, case, actor, causes, assignee):
+    """Analyse the causes and give the case to the employee who studies it."""
+    if not (causes or "").strip():
+        raise CaseError(_("Write the analysis of the causes."))
+    if assignee is None:
+        raise CaseError(_("Choose the employee who studies the case."))
+    from .selectors import cases_visible_to
+
+    may_handle = assignee.has_perm("complaints.change_case")
+    if not may_handle or not cases_visible_to(assignee).filter(pk=case.pk).exists():
+        raise CaseError(_("This employee cannot handle cases of this queue."))
+    return _transition(
+        case,
+        "start_study",
+        actor=actor,
+        note=causes.strip(),
+        causes=causes.strip(),
+        assigned_to=assignee,
+    )
+
+
+def case_record_reply(*, case, actor, reply):
+    if not (reply or "").strip():
+        raise CaseError(_("Write the reply given to the customer."))
+    reply = reply.strip()
+    return _transition(
+        case, "record_reply", actor=actor, note=reply, reply=reply, replied_at=timezone.now()
+    )
+
+
+def case_close(*, case, actor, note=""):
+    if not case.has_reply():
+        raise CaseError(_("A case is closed only after a reply is recorded."))
+    return _transition(
+        case, "close", actor=actor, note=(note or "").strip(), closed_at=timezone.now()
+    )
+
+
+def case_add_entry(*, case, actor, text):
+    """A dated entry in the register (what was done on the case today)."""
+    _require_handler(actor, case)
+    if not (text or "").strip():
+        raise CaseError(_("Write the entry."))
+    if case.state == CaseState.CLOSED:
+        raise CaseError(_("This case is closed."))
+    return CaseEntry.objects.create(case=case, author=actor, text=text.strip())
+
+
+def available_transitions(case, user):
+    """The actions this user may take on this case now."""
+    if not user.has_perm("complaints.change_case"):
+        return []
+    return {
+        CaseState.RECEIVED: ["answer_immediately", "promise_callback", "start_study", "entry"],
+        CaseState.CALLBACK_PROMISED: ["start_study", "record_reply", "entry"],
+        CaseState.UNDER_STUDY: ["record_reply", "entry"],
+        CaseState.REPLIED: ["close", "entry"],
+        CaseState.CLOSED: [],
+    }[case.state]
