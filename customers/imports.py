@@ -26,14 +26,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.models import Centre, City
 from core.identity import normalize_national_id
 from core.phones import normalize_saudi_mobile
-from core.text import normalize_arabic, normalize_digits
+from core.spreadsheets import ImportFileError, map_header_columns
+from core.spreadsheets import header_key as _key
+from core.spreadsheets import in_every_language as _in_every_language
+from core.text import normalize_digits
 
 from . import presentation, services
 from .exports import FORMULA_ESCAPE, FORMULA_PREFIXES
@@ -61,10 +63,6 @@ OUTCOME_LABELS = {
     ERROR: gettext_lazy("Error"),
 }
 OUTCOME_BADGES = {CREATE: "success", MODIFY: "primary", UNCHANGED: "secondary", ERROR: "danger"}
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported. The message is translated, for the user."""
 
 
 class UploadMissing(Exception):
@@ -268,20 +266,7 @@ def _text(value):
     return text
 
 
-def _key(text):
-    """How names are compared: Arabic spelling variants, digits, case and spacing folded."""
-    return normalize_arabic(normalize_digits(str(text or ""))).replace("_", " ").strip(" *:")
-
-
 # --- columns ----------------------------------------------------------------------------
-
-
-def _in_every_language(lazy_text):
-    texts = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            texts.add(str(lazy_text))
-    return texts
 
 
 def column_aliases():
@@ -296,32 +281,17 @@ def column_aliases():
 
 def map_columns(header):
     """({column index: field name}, {field name: header text}, [ignored headers])."""
-    aliases = column_aliases()
-    by_index, headers, ignored = {}, {}, []
-    for index, cell in enumerate(header):
-        text = _text(cell).strip()
-        if not text:
-            continue
-        name = aliases.get(_key(text))
-        if name is None:
-            ignored.append(text)
-            continue
-        if name in headers:
-            raise ImportFileError(
-                _("The column “%(column)s” appears twice in the first row.") % {"column": text}
-            )
-        by_index[index] = name
-        headers[name] = text
-    missing = [str(column_label(name)) for name in REQUIRED_COLUMNS if name not in headers]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row of the file must hold the column headers, as in the exported "
-                "customer list. Missing columns: %(columns)s."
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    return by_index, headers, ignored
+    return map_header_columns(
+        header,
+        aliases=column_aliases(),
+        required=REQUIRED_COLUMNS,
+        label=column_label,
+        missing_message=_(
+            "The first row of the file must hold the column headers, as in the exported "
+            "customer list. Missing columns: %(columns)s."
+        ),
+        cell_text=_text,
+    )
 
 
 # --- lookups, fetched once per file -----------------------------------------------------

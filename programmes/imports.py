@@ -15,16 +15,17 @@ import re
 from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.forms.models import fields_for_model
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.models import Centre
-from core.text import normalize_arabic, normalize_digits
+from core.spreadsheets import header_key as _key
+from core.spreadsheets import in_every_language as _in_every_language
+from core.spreadsheets import map_header_columns
+from core.text import normalize_digits
 from customers import imports as customer_imports
 from customers.imports import (  # noqa: F401  (the upload helpers, re-exported for the views)
     ALLOWED_EXTENSIONS,
@@ -191,20 +192,6 @@ def _text(value):
     return str(value)
 
 
-def _key(text):
-    """How headers and names are compared: Arabic spelling variants, digits, case, spacing
-    and underscores folded."""
-    return normalize_arabic(normalize_digits(str(text or ""))).replace("_", " ").strip(" *:")
-
-
-def _in_every_language(lazy_text):
-    texts = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            texts.add(str(lazy_text))
-    return texts
-
-
 def column_aliases():
     """Header text (folded) → field name: the field name, its label in every language and
     the usual Arabic headers."""
@@ -218,32 +205,17 @@ def column_aliases():
 
 def map_columns(header):
     """({column index: field name}, {field name: header text}, [ignored headers])."""
-    aliases = column_aliases()
-    by_index, headers, ignored = {}, {}, []
-    for index, cell in enumerate(header):
-        text = _text(cell).strip()
-        if not text:
-            continue
-        name = aliases.get(_key(text))
-        if name is None:
-            ignored.append(text)
-            continue
-        if name in headers:
-            raise ImportFileError(
-                _("The column “%(column)s” appears twice in the first row.") % {"column": text}
-            )
-        by_index[index] = name
-        headers[name] = text
-    missing = [str(column_label(name)) for name in REQUIRED_COLUMNS if name not in headers]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row of the file must hold the column headers of the portfolio. "
-                "Missing columns: %(columns)s."
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    return by_index, headers, ignored
+    return map_header_columns(
+        header,
+        aliases=column_aliases(),
+        required=REQUIRED_COLUMNS,
+        label=column_label,
+        missing_message=_(
+            "The first row of the file must hold the column headers of the portfolio. "
+            "Missing columns: %(columns)s."
+        ),
+        cell_text=_text,
+    )
 
 
 # --- lookups, read once per file --------------------------------------------------------
