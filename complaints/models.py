@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from association.models import Centre
 from core.choices import ContactChannel
+from core.models import TransitionRecord
 from core.phones import validate_saudi_mobile
 from customers.models import Customer
 from programmes.models import Programme
@@ -205,21 +206,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class CaseTransition(models.Model):
+class CaseTransition(TransitionRecord):
     """The audit trail of a case: every step, who took it, when, with what note."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=CaseState.choices)
     target = models.CharField(max_length=20, choices=CaseState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.case_id}: {self.source} → {self.target}"
 
 
 class CaseEntry(models.Model):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from association.models import Centre, City
 from core.choices import ContactChannel
 from core.identity import validate_saudi_national_id
+from core.models import TransitionRecord
 from core.phones import validate_saudi_mobile
 from core.text import normalize_arabic
 
@@ -311,7 +312,7 @@ class CustomerRequestLine(models.Model):
         return f"{self.request_id}/{self.pk} {self.action}"
 
 
-class RequestTransition(models.Model):
+class RequestTransition(TransitionRecord):
     """The audit trail of a form: every step, who took it, when, with what note."""
 
     request = models.ForeignKey(
@@ -319,12 +320,3 @@ class RequestTransition(models.Model):
     )
     source = models.CharField(max_length=20, choices=RequestState.choices)
     target = models.CharField(max_length=20, choices=RequestState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.request_id}: {self.source} → {self.target}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import ContactChannel
+from core.models import TransitionRecord
 from customers.models import Customer
 from programmes.models import Programme, ProgrammeCategory
 
@@ -170,21 +171,13 @@ class PotentialDonor(models.Model):
         return f"{self.opportunity_id}: {self.donor_id}"
 
 
-class OpportunityTransition(models.Model):
+class OpportunityTransition(TransitionRecord):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="transitions"
     )
     source = models.CharField(max_length=20, choices=OpportunityState.choices)
     target = models.CharField(max_length=20, choices=OpportunityState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.opportunity_id}: {self.source} → {self.target}"
 
 
 class ProbabilityChange(models.Model):
