@@ -20,8 +20,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c requirements.lock ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed .env
+install-dev: $(VENV)/.installed-dev .env
+
+# A checkout is a development machine: manage.py runs with DEBUG on. Production sets real
+# environment variables and never has this file (.gitignore, .dockerignore).
+.env:
+	printf '# Local development only, made by make. Production uses real environment variables.\nDEBUG=1\n' > $@
 
 run: export DEBUG ?= 1
 run: install
