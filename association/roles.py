@@ -110,8 +110,37 @@ _HANDLE_CASES = (
     "complaints.view_case",
     "complaints.add_case",
     "complaints.change_case",
+    "complaints.add_caseattachment",
+    "complaints.view_faqentry",
+    "complaints.add_faqentry",
 )
-_READ_CASES = ("complaints.view_case",)
+# Department managers publish FAQ answers (5.1.10), review the register weekly and raise
+# recommendations (procedure step 8), then follow their implementation up.
+_MANAGE_CASES = (
+    "complaints.publish_faqentry",
+    "complaints.view_recurringgroupreview",
+    "complaints.view_recommendation",
+    "complaints.add_recommendation",
+    "complaints.change_recommendation",
+)
+# The quality officer reads every case, follows them up with the departments (a register
+# entry) and writes the analysis of each recurring group (5.1.7-5.1.8).
+_ANALYSE_CASES = (
+    "complaints.view_case",
+    "complaints.add_caseentry",
+    "complaints.view_faqentry",
+    "complaints.add_faqentry",
+    "complaints.view_recurringgroupreview",
+    "complaints.add_recurringgroupreview",
+    "complaints.change_recurringgroupreview",
+    "complaints.view_recommendation",
+)
+# The sub-council secretary decides on the recommendations monthly (procedure step 9).
+_DECIDE_RECOMMENDATIONS = (
+    "complaints.view_recurringgroupreview",
+    "complaints.view_recommendation",
+    "complaints.decide_recommendation",
+)
 
 # Later apps add their permissions here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
@@ -127,13 +156,15 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _KEEP_PORTFOLIO
     + _MANAGE_OPPORTUNITIES
     + _HANDLE_CASES
+    + _MANAGE_CASES
     + ("association.view_staffprofile", "customers.approve_customerrequest"),
     CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _HANDLE_CASES,
     CENTRES_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _HANDLE_CASES
+    + _MANAGE_CASES
     + ("association.view_staffprofile",),
-    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_CASES,
+    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS + _ANALYSE_CASES,
     DATA_STEWARD: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + ("customers.view_customerrequest", "customers.enter_customerrequest"),
@@ -153,12 +184,16 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "association.delete_publicholiday",
         "customers.export_customer",
     ),
-    PLANNING_DIRECTOR: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_FUNDING + _KEEP_PORTFOLIO,
+    PLANNING_DIRECTOR: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + _READ_FUNDING
+    + _KEEP_PORTFOLIO
+    + ("complaints.view_recurringgroupreview",),
     RESOURCE_DEVELOPMENT: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
     + ("opportunities.add_donorcontact",),
-    COUNCIL_SECRETARY: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_FUNDING,
+    COUNCIL_SECRETARY: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_FUNDING + _DECIDE_RECOMMENDATIONS,
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

@@ -9,12 +9,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from association.models import Centre
 from core.choices import ContactChannel
 from core.models import TransitionRecord
 from core.phones import validate_saudi_mobile
-from customers.models import Customer
+from core.text import normalize_arabic
+from customers.models import Customer, CustomerRequest
 from programmes.models import Programme
 
 # No 0/O, 1/I/L: a tracking number is read out on the phone.
@@ -66,6 +68,122 @@ class CaseCategory(models.Model):
         return self.name
 
 
+# Words that say nothing about what went wrong; left out of the text signature so that
+# "تأخر توزيع السلال" and "التأخر في توزيع السلة" fall in the same recurring group.
+_STOPWORDS_TEXT = (
+    "في من على عن الى إلى مع هذا هذه ذلك تلك التي الذي لم لا ما او أو ثم قد تم كان "
+    "يوجد عدم بعد قبل عند كل بسبب حول لدى لقد انه أنه الخدمة خدمة شكوى استفسار اقتراح"
+)
+_SIGNATURE_STOPWORDS = frozenset(normalize_arabic(_STOPWORDS_TEXT).split())
+_SIGNATURE_WORDS = 4
+
+
+def _stem(word):
+    """A light stem: without the article and the feminine ending, so that singular and
+    definite forms of the same word match."""
+    for prefix in ("وال", "بال", "فال", "كال", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    if word.endswith("ه") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def text_signature(text):
+    """The key that groups complaints with similar wording (manual 5.1.8): the first
+    significant words of the normalised subject, stemmed lightly and sorted."""
+    words = []
+    for word in normalize_arabic(text).split():
+        word = "".join(ch for ch in word if ch.isalnum())
+        if len(word) < 3 or word in _SIGNATURE_STOPWORDS:
+            continue
+        stem = _stem(word)
+        if stem not in words:
+            words.append(stem)
+    return " ".join(sorted(words[:_SIGNATURE_WORDS]))
+
+
+class FaqState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FaqEntry(ConcurrentTransitionMixin, models.Model):
+    """A frequent question with its answer (manual 5.1.10). Staff propose, a manager
+    approves; only published entries reach the public FAQ page."""
+
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    category = models.ForeignKey(
+        CaseCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="faq_entries",
+        verbose_name=_("category"),
+    )
+    search_text = models.TextField(editable=False, default="")
+    state = FSMField(
+        _("status"),
+        default=FaqState.PROPOSED,
+        choices=FaqState.choices,
+        protected=True,
+        db_index=True,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    times_used = models.PositiveIntegerField(_("inquiries answered"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("frequently asked questions")
+        ordering = ["-times_used", "question"]
+        permissions = [("publish_faqentry", "Can publish or reject FAQ entries")]
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize_arabic(f"{self.question} {self.answer}")
+        super().save(*args, **kwargs)
+
+    @transition(field=state, source=FaqState.PROPOSED, target=FaqState.PUBLISHED)
+    def publish(self):
+        pass
+
+    @transition(field=state, source=FaqState.PROPOSED, target=FaqState.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(field=state, source=FaqState.PUBLISHED, target=FaqState.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+
+class FaqTransition(TransitionRecord):
+    entry = models.ForeignKey(FaqEntry, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=20, choices=FaqState.choices)
+    target = models.CharField(max_length=20, choices=FaqState.choices)
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """One complaint, inquiry or suggestion. Transitions only change the state in memory;
     complaints.services runs them, fills the fields, saves and records a CaseTransition."""
@@ -113,6 +231,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("category"),
     )
     subject = models.CharField(_("subject"), max_length=200)
+    subject_signature = models.CharField(max_length=200, editable=False, db_index=True, default="")
     description = models.TextField(_("description"))
     routed_to = models.CharField(
         _("handled by"), max_length=10, choices=CaseRoute.choices, db_index=True
@@ -136,8 +255,34 @@ class Case(ConcurrentTransitionMixin, models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("registered by"),
+        help_text=_("Empty when the person filed the case on the public page."),
+    )
+    answer_due_at = models.DateTimeField(
+        _("answer due"),
+        null=True,
+        blank=True,
+        help_text=_("End of the working day after receipt: the answer deadline (manual 5.2)."),
+    )
+    last_activity_at = models.DateTimeField(_("last update"), null=True, blank=True)
+    faq_entry = models.ForeignKey(
+        FaqEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answered_cases",
+        verbose_name=_("answered from the FAQ"),
+    )
+    customer_request = models.ForeignKey(
+        CustomerRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("registration request"),
     )
     causes = models.TextField(_("analysis of causes"), blank=True)
     immediate_answer = models.TextField(_("immediate answer"), blank=True)
@@ -149,10 +294,27 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("complaints register")
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["routed_to", "state"])]
+        indexes = [
+            models.Index(fields=["routed_to", "state"]),
+            models.Index(fields=["category", "centre", "received_at"]),
+        ]
 
     def __str__(self):
         return f"{self.tracking_number} · {self.subject}"
+
+    def save(self, *args, **kwargs):
+        self.subject_signature = text_signature(self.subject)
+        super().save(*args, **kwargs)
+
+    @property
+    def time_to_reply(self):
+        return self.replied_at - self.received_at if self.replied_at else None
+
+    @property
+    def answered_within_deadline(self):
+        if self.replied_at is None or self.answer_due_at is None:
+            return None
+        return self.replied_at <= self.answer_due_at
 
     @property
     def contact_display(self):
@@ -229,3 +391,199 @@ class CaseEntry(models.Model):
 
     def __str__(self):
         return f"{self.case_id} · {self.at:%Y-%m-%d}"
+
+
+def attachment_path(attachment, filename):
+    # The stored name is random: the original name is kept in the row, never trusted on disk.
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        attachment.content_type, "bin"
+    )
+    return f"cases/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class CaseAttachment(models.Model):
+    """An image or PDF sent with a case; served only through a permission-checked view."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class RecurringGroupReview(models.Model):
+    """The quality officer's analysis of one recurring group (manual 5.1.7-5.1.8): the root
+    causes found with the departments concerned and the solutions proposed. Groups are
+    computed (complaints.recurring); this row keeps what was written about one of them."""
+
+    group_key = models.CharField(max_length=250, unique=True)
+    label = models.CharField(_("group"), max_length=300)
+    root_causes = models.TextField(_("root causes"), blank=True)
+    proposed_solutions = models.TextField(_("proposed solutions"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recurring-group review")
+        verbose_name_plural = _("recurring-group reviews")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.label
+
+
+class RecommendationDecision(models.TextChoices):
+    RAISED = "raised", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Implementation(models.TextChoices):
+    PENDING = "pending", _("Not yet due")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+
+
+class Recommendation(ConcurrentTransitionMixin, models.Model):
+    """A recommendation raised by a department manager from the weekly review of the
+    register (procedure step 8), decided by the sub-council secretary (step 9) and followed
+    up: one not implemented gets an investigation of the reasons within 2 working days
+    (performance-reports procedure, step 4)."""
+
+    text = models.TextField(_("recommendation"))
+    department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
+    group_key = models.CharField(_("recurring group"), max_length=250, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
+    decision = FSMField(
+        _("decision"),
+        default=RecommendationDecision.RAISED,
+        choices=RecommendationDecision.choices,
+        protected=True,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    implementation = FSMField(
+        _("implementation"),
+        default=Implementation.PENDING,
+        choices=Implementation.choices,
+        protected=True,
+        db_index=True,
+    )
+    implementation_note = models.TextField(_("implementation note"), blank=True)
+    implementation_recorded_at = models.DateTimeField(null=True, blank=True)
+    investigation_due_at = models.DateTimeField(_("investigation due"), null=True, blank=True)
+    investigation_reasons = models.TextField(_("reasons found"), blank=True)
+    investigated_at = models.DateTimeField(_("investigated at"), null=True, blank=True)
+    investigated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("investigated by"),
+    )
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-raised_at", "-id"]
+        permissions = [("decide_recommendation", "Can decide on recommendations")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def investigation_overdue(self):
+        return (
+            self.investigation_due_at is not None
+            and self.investigated_at is None
+            and self.investigation_due_at < timezone.now()
+        )
+
+    @transition(
+        field=decision, source=RecommendationDecision.RAISED, target=RecommendationDecision.APPROVED
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=decision, source=RecommendationDecision.RAISED, target=RecommendationDecision.REJECTED
+    )
+    def reject(self):
+        pass
+
+    def is_approved(self):
+        return self.decision == RecommendationDecision.APPROVED
+
+    @transition(
+        field=implementation,
+        source=[Implementation.PENDING, Implementation.NOT_IMPLEMENTED],
+        target=Implementation.IMPLEMENTED,
+        conditions=[is_approved],
+    )
+    def mark_implemented(self):
+        pass
+
+    @transition(
+        field=implementation,
+        source=Implementation.PENDING,
+        target=Implementation.NOT_IMPLEMENTED,
+        conditions=[is_approved],
+    )
+    def mark_not_implemented(self):
+        pass
+
+
+_RECOMMENDATION_STATES = RecommendationDecision.choices + Implementation.choices
+
+
+class RecommendationTransition(TransitionRecord):
+    """Both machines of a recommendation, the decision and the implementation, in one trail."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="transitions"
+    )
+    source = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
+    target = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)

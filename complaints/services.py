@@ -100,7 +100,20 @@ def case_register(
     )
     if received_at is not None:
         case.received_at = received_at
+    return _save_new_case(case)
+
+
+def answer_deadline(received_at):
+    """Manual 5.2: answered at once, or studied within one working day and then answered;
+    the answer is due by the end of the working day after receipt."""
+    return working_deadline(received_at, 1)
+
+
+def _save_new_case(case):
+    """Give the new case its deadlines and a free tracking number, and save it."""
     case.due_at = deadline_for(case)
+    case.answer_due_at = answer_deadline(case.received_at)
+    case.last_activity_at = case.received_at
     for _attempt in range(5):
         case.tracking_number = new_tracking_number()
         try:
@@ -126,6 +139,7 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
     for name, value in fields.items():
         setattr(case, name, value)
     case.due_at = deadline_for(case)
+    case.last_activity_at = timezone.now()
     try:
         case.save()
     except ConcurrentTransition as error:
@@ -207,6 +221,7 @@ def case_record_reply(*, case, actor, reply):
 
 
 def case_close(*, case, actor, note=""):
+    _require_handler(actor, case)
     if not case.has_reply():
         raise CaseError(_("A case is closed only after a reply is recorded."))
     return _transition(
@@ -214,20 +229,36 @@ def case_close(*, case, actor, note=""):
     )
 
 
+def _require_follower(actor, case):
+    """Handlers of the case's queue, and the quality officer who follows every case up
+    with the departments concerned (manual 5.1.7)."""
+    from .selectors import cases_visible_to
+
+    if not actor.has_perm("complaints.add_caseentry"):
+        _require_handler(actor, case)
+    elif not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
+
+
 def case_add_entry(*, case, actor, text):
     """A dated entry in the register (what was done on the case today)."""
-    _require_handler(actor, case)
+    _require_follower(actor, case)
     if not (text or "").strip():
         raise CaseError(_("Write the entry."))
     if case.state == CaseState.CLOSED:
         raise CaseError(_("This case is closed."))
-    return CaseEntry.objects.create(case=case, author=actor, text=text.strip())
+    with transaction.atomic():
+        entry = CaseEntry.objects.create(case=case, author=actor, text=text.strip())
+        # A plain UPDATE: the daily entry must not collide with a concurrent transition.
+        Case.objects.filter(pk=case.pk).update(last_activity_at=entry.at)
+    return entry
 
 
 def available_transitions(case, user):
     """The actions this user may take on this case now."""
     if not user.has_perm("complaints.change_case"):
-        return []
+        following = user.has_perm("complaints.add_caseentry") and case.state != CaseState.CLOSED
+        return ["entry"] if following else []
     return {
         CaseState.RECEIVED: ["answer_immediately", "promise_callback", "start_study", "entry"],
         CaseState.CALLBACK_PROMISED: ["start_study", "record_reply", "entry"],

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "django_ratelimit",
     "core",
     "association",
     "customers",
@@ -163,6 +164,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery. Without REDIS_URL (the `make run` default) tasks run in-process, eagerly, so the
 # demo works with no broker; on_commit enqueueing still waits for the transaction.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds the public pages' rate-limit counters: Redis, shared by every process,
+# in production; process memory for `make run`.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# django-ratelimit only knows django-redis; Django's own RedisCache increments atomically
+# (Redis INCR) too. Without REDIS_URL one runserver process shares its memory cache with
+# itself, which is all the rate limits need on a development machine.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -35,6 +35,8 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("complaints/", include("complaints.urls")),
+    # The public's pages (no login): file a case, follow it, read the FAQ.
+    path("public/", include("complaints.urls_public")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -72,18 +72,21 @@ def test_crm_sees_the_crm_queue_only(client, people, who, beneficiary_case, dono
     assert client.get(detail(beneficiary_case)).status_code == 404
 
 
-def test_quality_officer_reads_everything_but_cannot_act(
+def test_quality_officer_reads_everything_and_only_follows_up(
     client, people, beneficiary_case, donor_case
 ):
+    """Manual 5.1.7: the quality officer follows every case up with a register entry, but
+    never answers, studies or closes one."""
     client.force_login(people["quality"])
     response = client.get(reverse("complaints:list"))
     assert set(response.context["page"]) == {beneficiary_case, donor_case}
     response = client.get(detail(beneficiary_case))
     assert response.status_code == 200
-    assert response.context["actions"] == []
-    assert b'data-testid="actions"' not in response.content
-    for name in ("promise_callback", "answer_immediately", "entry"):
+    assert response.context["actions"] == ["entry"]
+    for name in ("promise_callback", "answer_immediately", "close"):
         assert client.post(action(beneficiary_case, name), {"text": "x"}).status_code == 403
+    client.post(action(beneficiary_case, "entry"), {"text": "تمت المتابعة مع قسم شؤون المراكز"})
+    assert beneficiary_case.entries.get().author == people["quality"]
     assert client.get(reverse("complaints:new")).status_code == 403
     beneficiary_case.refresh_from_db()
     assert beneficiary_case.state == CaseState.RECEIVED
