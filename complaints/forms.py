@@ -5,13 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
-from core.choices import ContactChannel
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
-from .models import Case, CaseCategory, CaseKind, CaseState
+from .models import Case, CaseCategory
 
 
 class CaseForm(forms.ModelForm):
@@ -86,37 +85,6 @@ class CaseForm(forms.ModelForm):
                 _("Give the customer code or the name of the person who contacted us."),
             )
         return cleaned
-
-
-class CaseFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("type"), required=False, choices=[("", _("All"))] + CaseKind.choices
-    )
-    channel = forms.ChoiceField(
-        label=_("channel"), required=False, choices=[("", _("All"))] + ContactChannel.choices
-    )
-    state = forms.ChoiceField(
-        label=_("status"),
-        required=False,
-        choices=[("", _("All")), ("open", _("Open"))] + CaseState.choices,
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def filter(self, queryset, now):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["channel"]:
-            queryset = queryset.filter(channel=data["channel"])
-        if data["state"] == "open":
-            queryset = queryset.exclude(state=CaseState.CLOSED)
-        elif data["state"]:
-            queryset = queryset.filter(state=data["state"])
-        if data["overdue"]:
-            queryset = queryset.filter(due_at__lt=now)
-        return queryset
 
 
 class TextActionForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from association.workdays import working_deadline
+from core.choices import ContactChannel
 from customers.models import CustomerKind
 
 from .models import (
@@ -100,6 +101,32 @@ def case_register(
     )
     if received_at is not None:
         case.received_at = received_at
+    return _save_new_case(case)
+
+
+def case_file_public(*, kind, subject, description, contact_name, contact_mobile, centre=None):
+    """A member of the public files a case on the public page (channel: website). Nobody
+    is logged in: the case is matched to a customer by mobile when one is on record, and
+    routed like any other case."""
+    from customers.models import Customer
+
+    if not contact_name.strip() or not contact_mobile:
+        raise CaseError(_("Write your name and mobile number."))
+    if not subject.strip() or not description.strip():
+        raise CaseError(_("Write the subject and the description of the case."))
+    customer = Customer.objects.filter(mobile=contact_mobile, is_active=True).first()
+    case = Case(
+        kind=kind,
+        channel=ContactChannel.WEBSITE,
+        subject=subject.strip(),
+        description=description.strip(),
+        customer=customer,
+        contact_name=contact_name.strip(),
+        contact_mobile=contact_mobile,
+        centre=centre or (customer.centre if customer else None),
+        routed_to=route_for(customer),
+        registered_by=None,
+    )
     return _save_new_case(case)
 
 

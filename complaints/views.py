@@ -1,17 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import CaseFilterForm, CaseForm, StudyForm, TextActionForm
+from .forms import CaseForm, StudyForm, TextActionForm
 from .models import CaseState
-
-PAGE_SIZE = 25
 
 
 def _require_perm(user, permission):
@@ -22,21 +18,6 @@ def _require_perm(user, permission):
 def _visible_case_or_404(user, pk):
     _require_perm(user, "complaints.view_case")
     return get_object_or_404(selectors.cases_visible_to(user), pk=pk)
-
-
-@require_GET
-def case_list(request):
-    _require_perm(request.user, "complaints.view_case")
-    filter_form = CaseFilterForm(request.GET)
-    cases = filter_form.filter(selectors.cases_visible_to(request.user), timezone.now())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "complaints/case_list.html",
-        {"filter_form": filter_form, "page": page, "querystring": query.urlencode()},
-    )
 
 
 @require_http_methods(["GET", "POST"])
