@@ -142,13 +142,21 @@ _DECIDE_RECOMMENDATIONS = (
     "complaints.decide_recommendation",
 )
 
+# Reports (manual 3.1.15, 5.1.11-5.1.12): department staff prepare and archive them, the
+# department managers review the monthly performance report, the sub-council secretary
+# decides on it; which report types each role reads is in reports.selectors.
+_READ_REPORTS = ("reports.view_report",)
+_PREPARE_REPORTS = _READ_REPORTS + ("reports.produce_report", "reports.archive_report")
+_REVIEW_REPORTS = _PREPARE_REPORTS + ("reports.review_report",)
+
 # Later apps add their permissions here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     CRM_STAFF: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _PREPARE_FORMS
     + _DOCUMENT_OPPORTUNITIES
-    + _HANDLE_CASES,
+    + _HANDLE_CASES
+    + _PREPARE_REPORTS,
     CRM_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _PREPARE_FORMS
@@ -157,14 +165,16 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _MANAGE_OPPORTUNITIES
     + _HANDLE_CASES
     + _MANAGE_CASES
-    + ("association.view_staffprofile", "customers.approve_customerrequest"),
-    CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _HANDLE_CASES,
+    + ("association.view_staffprofile", "customers.approve_customerrequest")
+    + _REVIEW_REPORTS,
+    CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _HANDLE_CASES + _PREPARE_REPORTS,
     CENTRES_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _HANDLE_CASES
     + _MANAGE_CASES
-    + ("association.view_staffprofile",),
-    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS + _ANALYSE_CASES,
+    + ("association.view_staffprofile",)
+    + _REVIEW_REPORTS,
+    QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS + _ANALYSE_CASES + _PREPARE_REPORTS,
     DATA_STEWARD: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + ("customers.view_customerrequest", "customers.enter_customerrequest"),
@@ -183,17 +193,26 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "association.change_publicholiday",
         "association.delete_publicholiday",
         "customers.export_customer",
-    ),
+    )
+    + _READ_REPORTS,
     PLANNING_DIRECTOR: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
     + _KEEP_PORTFOLIO
-    + ("complaints.view_recurringgroupreview",),
+    + ("complaints.view_recurringgroupreview",)
+    + _READ_REPORTS
+    + ("reports.archive_report",),
     RESOURCE_DEVELOPMENT: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
-    + ("opportunities.add_donorcontact",),
-    COUNCIL_SECRETARY: _READ_STRUCTURE + _READ_CUSTOMERS + _READ_FUNDING + _DECIDE_RECOMMENDATIONS,
+    + ("opportunities.add_donorcontact",)
+    + _READ_REPORTS,
+    COUNCIL_SECRETARY: _READ_STRUCTURE
+    + _READ_CUSTOMERS
+    + _READ_FUNDING
+    + _DECIDE_RECOMMENDATIONS
+    + _READ_REPORTS
+    + ("reports.decide_report",),
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

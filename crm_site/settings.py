@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "programmes",
     "opportunities",
     "complaints",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -220,4 +221,6 @@ LOGGING = {
 }
 
 # Name of the association, shown in page headers and printed documents.
+# The address staff open the site at, for links in emails (reports sent to recipients).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ASSOCIATION_NAME = env.str("ASSOCIATION_NAME", default="جمعية مراكز الأحياء بمنطقة مكة المكرمة")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     # The public's pages (no login): file a case, follow it, read the FAQ.
     path("public/", include("complaints.urls_public")),
+    path("reports/", include("reports.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,23 +1,14 @@
 """The customer information create / modify form (نموذج إنشاء وتعديل معلومات العملاء) as a PDF
-laid out like the association's paper form.
-
-WeasyPrint is imported inside render_request_pdf so that the site runs on a machine without
-Pango until someone asks for a PDF. Fonts (DESIGN.md section 5): one full TTF per weight from
-static/fonts, declared with @font-face and ONE FontConfiguration shared by the stylesheet and
-write_pdf; otherwise WeasyPrint silently falls back to DejaVu.
-"""
-
-from pathlib import Path
+laid out like the association's paper form (rendered by core.pdf)."""
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
 
 from core.dates import format_gregorian_hijri
+from core.pdf import render_pdf
 
 from .models import LineAction, RequestKind, RequestState
 
@@ -28,49 +19,6 @@ TEMPLATE = "customers/request_pdf.html"
 BATCH_DETAIL_LIMIT = 5
 # ... and the summary itself stops after this many rows; the form page has them all.
 BATCH_SUMMARY_LIMIT = 300
-
-# (family, weight, static path): one full TTF per weight, no unicode-range subsets.
-FONT_FILES = (
-    ("Noto Sans Arabic", 400, "fonts/NotoSansArabic-Regular.ttf"),
-    ("Noto Sans Arabic", 700, "fonts/NotoSansArabic-Bold.ttf"),
-    ("Noto Sans", 400, "fonts/NotoSans-Regular.ttf"),
-    ("Noto Sans", 700, "fonts/NotoSans-Bold.ttf"),
-)
-
-
-def font_uris():
-    """{static path: file:// URI} of the PDF fonts; a missing font is a deployment error,
-    not a reason to print in DejaVu."""
-    uris = {}
-    for _family, _weight, static_path in FONT_FILES:
-        found = finders.find(static_path)
-        if not found:
-            raise ImproperlyConfigured(f"PDF font {static_path} not found by the static finders.")
-        uris[static_path] = Path(found).resolve().as_uri()
-    return uris
-
-
-def font_face_css(uris=None):
-    uris = uris or font_uris()
-    return "\n".join(
-        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
-        f'src: url("{uris[static_path]}") format("truetype"); }}'
-        for family, weight, static_path in FONT_FILES
-    )
-
-
-def _only_fonts_fetcher(allowed):
-    """A URL fetcher that loads our font files and nothing else: the template prints data
-    typed by users, and the PDF must never reach the network or other files."""
-    from weasyprint import URLFetcher
-
-    class OnlyFontsFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url not in allowed:
-                raise ValueError(f"Not loaded in a PDF: {url}")
-            return super().fetch(url, headers)
-
-    return OnlyFontsFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
 def _user_name(user):
@@ -150,18 +98,8 @@ def pdf_context(form_request, user):
 
 def render_request_pdf(form_request, user):
     """The printable form as an inline PDF response."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     html = render_to_string(TEMPLATE, pdf_context(form_request, user))
-    uris = font_uris()
-    fetcher = _only_fonts_fetcher(set(uris.values()))
-    font_config = FontConfiguration()
-    fonts = CSS(string=font_face_css(uris), font_config=font_config, url_fetcher=fetcher)
-    base_url = str(Path(finders.find(FONT_FILES[0][2])).resolve().parent)
-    pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-        stylesheets=[fonts], font_config=font_config
-    )
+    pdf = render_pdf(html).content
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="customer-form-{form_request.pk}.pdf"'
     return response

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from association import roles
+from core import pdf as core_pdf
 from customers import pdf, services
 from customers.models import StewardDesignation
 from tests.conftest import skip_or_fail
@@ -267,15 +268,15 @@ def test_rejected_form_signs_as_rejected(crm_staff, crm_manager, create_form):
 
 
 def test_font_faces_point_at_the_static_ttf_files():
-    css = pdf.font_face_css()
+    css = core_pdf.font_face_css()
     assert css.count("@font-face") == 4
     assert 'font-family: "Noto Sans Arabic"' in css
     assert re.search(r'url\("file://[^"]+/fonts/NotoSansArabic-Regular\.ttf"\)', css)
 
 
 def test_pdf_fetches_only_its_fonts():
-    allowed = set(pdf.font_uris().values())
-    fetcher = pdf._only_fonts_fetcher(allowed)
+    allowed = set(core_pdf.font_uris().values())
+    fetcher = core_pdf.only_these_files_fetcher(allowed)
     with pytest.raises(ValueError):
         fetcher("file:///etc/passwd")
     with pytest.raises(ValueError):

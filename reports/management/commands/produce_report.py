@@ -1,0 +1,36 @@
+"""`manage.py produce_report --type monthly_performance --period 2026-10`: produce a report
+in this process, without Celery. A report already produced for that period is not made
+again; a failed one is retried."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reports import services
+from reports.models import ReportType, RunStatus, Trigger
+from reports.periods import PeriodError, parse_period
+
+
+class Command(BaseCommand):
+    help = "Produce a report for a past period (a month 2026-10, or any date of a week)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--type", required=True, choices=ReportType.values, dest="report_type")
+        parser.add_argument("--period", required=True, help="2026-10 or 2026-11-15")
+
+    def handle(self, *args, report_type, period, **options):
+        try:
+            start, end = parse_period(report_type, period, timezone.localdate())
+            report, created = services.produce_now(
+                report_type=report_type, period_start=start, period_end=end, trigger=Trigger.COMMAND
+            )
+        except (PeriodError, services.ReportError) as error:
+            raise CommandError(str(error)) from error
+        if report.status != RunStatus.READY:
+            raise CommandError(f"Report {report.pk} is {report.status}: {report.error}")
+        verb = "Produced" if created else "Already produced"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb}: {report} ({start} to {end}), {report.page_count} pages\n"
+                f"  PDF:  {report.pdf.path}\n  XLSX: {report.xlsx.path}"
+            )
+        )

@@ -1,0 +1,293 @@
+"""Reports the manual asks for: the weekly opportunity report (3.1.15), the monthly
+performance report on complaints and inquiries with its review (5.1.11-5.1.12, procedure
+"تقارير الأداء") and the quality officer's monthly recurring-complaints report (procedure
+"تقديم ومعالجة الشكاوي", step 7).
+
+A Report is one type for one period, produced once (unique per type and period start):
+a second run, a retry or a duplicate beat finds the existing row. Two state machines: the
+production (queued, running, ready, failed) and the review of the ready document."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.models import TransitionRecord
+
+
+class ReportType(models.TextChoices):
+    WEEKLY_OPPORTUNITIES = "weekly_opportunities", _("Weekly opportunity report")
+    MONTHLY_PERFORMANCE = "monthly_performance", _("Monthly performance report")
+    MONTHLY_RECURRING = "monthly_recurring", _("Monthly recurring-complaints report")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReviewState(models.TextChoices):
+    PREPARED = "prepared", _("Awaiting review")
+    REVIEWED = "reviewed", _("Awaiting the secretary's decision")
+    DECIDED = "decided", _("Decided, to be archived")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Trigger(models.TextChoices):
+    SCHEDULE = "schedule", _("Schedule")
+    WEB = "web", _("Web page")
+    COMMAND = "command", _("Command line")
+
+
+_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Write the colour as #RRGGBB."))
+
+
+class VisualIdentity(models.Model):
+    """The association's visual identity on its reports (manual 3.1.10): one row, edited in
+    the admin."""
+
+    name = models.CharField(_("association name"), max_length=200)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="identity/",
+        blank=True,
+        help_text=_("PNG or JPEG, printed at the top of every report."),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#0F6E5F", validators=[_colour]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#C8A14A", validators=[_colour]
+    )
+
+    class Meta:
+        verbose_name = _("visual identity")
+        verbose_name_plural = _("visual identity")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls):
+        identity = cls.objects.order_by("pk").first()
+        return identity or cls(name=settings.ASSOCIATION_NAME)
+
+
+class ReportRecipient(models.Model):
+    """Who receives a report type by email and on their my-work page."""
+
+    report_type = models.CharField(_("report"), max_length=30, choices=ReportType.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("For a recipient without a user account.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("report recipient")
+        verbose_name_plural = _("report recipients")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(user__isnull=True, email=""), name="recipient_has_address"
+            )
+        ]
+
+    def __str__(self):
+        who = self.user.get_full_name() or self.user.get_username() if self.user else self.email
+        return f"{self.get_report_type_display()} → {who}"
+
+    @property
+    def address(self):
+        return self.user.email if self.user_id else self.email
+
+
+def report_path(report, filename):
+    return f"reports/{report.report_type}/{report.period_start:%Y}/{filename}"
+
+
+class Report(ConcurrentTransitionMixin, models.Model):
+    report_type = models.CharField(_("report"), max_length=30, choices=ReportType.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"), help_text=_("The last day of the period."))
+    status = FSMField(
+        _("production"),
+        default=RunStatus.QUEUED,
+        choices=RunStatus.choices,
+        protected=True,
+        db_index=True,
+    )
+    review_state = FSMField(
+        _("review"),
+        default=ReviewState.PREPARED,
+        choices=ReviewState.choices,
+        protected=True,
+        db_index=True,
+    )
+    trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_path, blank=True)
+    xlsx = models.FileField(_("Excel file"), upload_to=report_path, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    summary = models.JSONField(_("key figures"), default=dict, blank=True)
+    # Review (procedure "تقارير الأداء"): the manager's notes on weak points and on last
+    # period's recommendations, the secretary's discussion and decisions, the archiving.
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    weaknesses = models.TextField(_("weak points"), blank=True)
+    follow_up_notes = models.TextField(_("follow-up of last period's recommendations"), blank=True)
+    decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_notes = models.TextField(_("discussion and decisions"), blank=True)
+    archive_due_at = models.DateTimeField(_("archiving due"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_start", "report_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_type", "period_start"], name="one_report_per_type_and_period"
+            )
+        ]
+        permissions = [
+            ("produce_report", "Can produce a report for a past period"),
+            ("review_report", "Can review a monthly report (department manager)"),
+            ("decide_report", "Can decide on a monthly report (sub-council secretary)"),
+            ("archive_report", "Can archive a report"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_report_type_display()} · {self.period_start:%Y-%m-%d}"
+
+    @property
+    def has_review(self):
+        """Only the monthly performance report goes through the manager and the secretary;
+        the others are read by their recipients and archived."""
+        return self.report_type == ReportType.MONTHLY_PERFORMANCE
+
+    def is_ready(self):
+        return self.status == RunStatus.READY
+
+    def needs_review(self):
+        return self.has_review
+
+    def skips_review(self):
+        return not self.has_review
+
+    # --- production ---------------------------------------------------------------------
+
+    @transition(field=status, source=[RunStatus.QUEUED, RunStatus.FAILED], target=RunStatus.RUNNING)
+    def start(self):
+        pass
+
+    @transition(field=status, source=RunStatus.RUNNING, target=RunStatus.READY)
+    def finish(self):
+        pass
+
+    @transition(field=status, source=RunStatus.RUNNING, target=RunStatus.FAILED)
+    def fail(self):
+        pass
+
+    @transition(field=status, source=RunStatus.FAILED, target=RunStatus.QUEUED)
+    def retry(self):
+        pass
+
+    # --- review -------------------------------------------------------------------------
+
+    @transition(
+        field=review_state,
+        source=ReviewState.PREPARED,
+        target=ReviewState.REVIEWED,
+        conditions=[is_ready, needs_review],
+    )
+    def review(self):
+        pass
+
+    @transition(
+        field=review_state,
+        source=ReviewState.REVIEWED,
+        target=ReviewState.DECIDED,
+        conditions=[needs_review],
+    )
+    def decide(self):
+        pass
+
+    @transition(
+        field=review_state,
+        source=ReviewState.DECIDED,
+        target=ReviewState.ARCHIVED,
+        conditions=[needs_review],
+    )
+    def archive(self):
+        pass
+
+    @transition(
+        field=review_state,
+        source=ReviewState.PREPARED,
+        target=ReviewState.ARCHIVED,
+        conditions=[is_ready, skips_review],
+    )
+    def acknowledge(self):
+        pass
+
+
+_REPORT_STATES = RunStatus.choices + ReviewState.choices
+
+
+class ReportTransition(TransitionRecord):
+    """Both machines of a report in one trail. The actor is empty for scheduled runs."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=20, choices=_REPORT_STATES)
+    target = models.CharField(max_length=20, choices=_REPORT_STATES)

@@ -1,0 +1,249 @@
+"""Producing, reviewing and archiving reports, in one place for the web pages, the
+Celery tasks and the `produce_report` command.
+
+A report is produced once per type and period: request_report finds the existing row
+(unique constraint) instead of making a second one, and produce() takes the row with
+SELECT ... FOR UPDATE so that two workers, a retry or a duplicate beat never render it
+twice."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from association.workdays import working_deadline
+
+from .models import Report, ReportTransition, ReviewState, RunStatus
+
+logger = logging.getLogger(__name__)
+
+# Procedure "تقارير الأداء": the manager reviews the prepared report (steps 2-4; 2 working
+# days, the time step 4 gives to investigate unimplemented recommendations), the secretary
+# reviews and decides within 3 working days (step 5), staff archive it within 1 (step 6).
+REVIEW_WORKING_DAYS = 2
+DECISION_WORKING_DAYS = 3
+ARCHIVE_WORKING_DAYS = 1
+
+
+class ReportError(Exception):
+    """A refusal the user should read (already translated)."""
+
+
+def _require(actor, permission):
+    if actor is not None and not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+def _record(report, source, actor, note=""):
+    ReportTransition.objects.create(
+        report=report,
+        source=source,
+        target=report.review_state if source in ReviewState.values else report.status,
+        actor=actor,
+        note=note,
+    )
+
+
+def _save_transition(report, transition_name, *, actor, note="", field="status", **fields):
+    """Run one transition in memory, set the fields, save and record; must run inside a
+    transaction. A concurrent change of the same report raises ReportError."""
+    source = getattr(report, field)
+    try:
+        getattr(report, transition_name)()
+    except TransitionNotAllowed as error:
+        raise ReportError(
+            _("This report is no longer at this step. Reload the page to see its status.")
+        ) from error
+    for name, value in fields.items():
+        setattr(report, name, value)
+    try:
+        report.save()
+    except ConcurrentTransition as error:
+        raise ReportError(
+            _(
+                "Someone else acted on this report at the same moment. "
+                "Reload the page to see its status."
+            )
+        ) from error
+    _record(report, source, actor, note)
+    return report
+
+
+# --- production ---------------------------------------------------------------------------
+
+
+def request_report(*, report_type, period_start, period_end, trigger, actor=None):
+    """The report of this type and period, created as queued if there is none yet.
+    Returns (report, created)."""
+    _require(actor, "reports.produce_report")
+    if period_end >= timezone.localdate():
+        raise ReportError(_("A report covers a period that has ended."))
+    try:
+        with transaction.atomic():
+            report, created = Report.objects.get_or_create(
+                report_type=report_type,
+                period_start=period_start,
+                defaults={"period_end": period_end, "trigger": trigger, "requested_by": actor},
+            )
+    except IntegrityError:
+        # Another process created it between our SELECT and INSERT.
+        report, created = (
+            Report.objects.get(report_type=report_type, period_start=period_start),
+            False,
+        )
+    return report, created
+
+
+def retry_report(*, report, actor=None):
+    """A failed run goes back to the queue; the caller enqueues it."""
+    _require(actor, "reports.produce_report")
+    with transaction.atomic():
+        return _save_transition(report, "retry", actor=actor, error="")
+
+
+def produce(report_id):
+    """Render a queued report and store its files. Does nothing when another process has
+    it or it is already produced: the same report is never rendered twice."""
+    from .documents import document_for
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+        if report is None or report.status != RunStatus.QUEUED:
+            return report
+        _save_transition(
+            report, "start", actor=None, started_at=timezone.now(), attempts=report.attempts + 1
+        )
+    try:
+        built = document_for(report.report_type).build(report)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded on the run, then re-raised
+        logger.exception("Report %s failed", report.pk)
+        with transaction.atomic():
+            _save_transition(
+                report,
+                "fail",
+                actor=None,
+                note=str(error)[:500],
+                error=f"{type(error).__name__}: {error}",
+                finished_at=timezone.now(),
+            )
+        raise
+    _store_files(report, built)
+    now = timezone.now()
+    with transaction.atomic():
+        _save_transition(
+            report,
+            "finish",
+            actor=None,
+            finished_at=now,
+            page_count=built.pdf.page_count,
+            summary=built.summary,
+            review_due_at=working_deadline(now, REVIEW_WORKING_DAYS) if report.has_review else None,
+        )
+        from .tasks import send_report
+
+        send_report.delay_on_commit(report.pk)
+    return report
+
+
+def _store_files(report, built):
+    stem = f"{report.report_type}-{report.period_start:%Y-%m-%d}"
+    report.pdf.save(f"{stem}.pdf", ContentFile(built.pdf.content), save=False)
+    try:
+        with built.xlsx_path.open("rb") as handle:
+            report.xlsx.save(f"{stem}.xlsx", File(handle), save=False)
+    finally:
+        built.xlsx_path.unlink(missing_ok=True)
+
+
+def produce_now(*, report_type, period_start, period_end, trigger, actor=None):
+    """Request and produce in this process (the command line, installations without
+    Celery). Returns (report, created)."""
+    report, created = request_report(
+        report_type=report_type,
+        period_start=period_start,
+        period_end=period_end,
+        trigger=trigger,
+        actor=actor,
+    )
+    if report.status == RunStatus.FAILED:
+        retry_report(report=report, actor=actor)
+    if report.status == RunStatus.QUEUED:
+        report = produce(report.pk)
+    return report, created
+
+
+# --- review (procedure "تقارير الأداء") -------------------------------------------------------
+
+
+def _review_step(report, transition_name, *, actor, permission, note="", **fields):
+    _require(actor, permission)
+    with transaction.atomic():
+        return _save_transition(
+            report, transition_name, actor=actor, note=note, field="review_state", **fields
+        )
+
+
+def report_review(*, report, actor, weaknesses, follow_up_notes):
+    """The department manager notes the weak points and follows last period's
+    recommendations up (steps 2-4)."""
+    if not (weaknesses or "").strip():
+        raise ReportError(_("Write the weak points found in the report."))
+    now = timezone.now()
+    return _review_step(
+        report,
+        "review",
+        actor=actor,
+        permission="reports.review_report",
+        note=weaknesses.strip(),
+        weaknesses=weaknesses.strip(),
+        follow_up_notes=(follow_up_notes or "").strip(),
+        reviewed_by=actor,
+        reviewed_at=now,
+        decision_due_at=working_deadline(now, DECISION_WORKING_DAYS),
+    )
+
+
+def report_decide(*, report, actor, decision_notes):
+    """The sub-council secretary discusses the weak points with those responsible and
+    decides on the recommendations (step 5)."""
+    if not (decision_notes or "").strip():
+        raise ReportError(_("Write the discussion and the decisions taken."))
+    now = timezone.now()
+    return _review_step(
+        report,
+        "decide",
+        actor=actor,
+        permission="reports.decide_report",
+        note=decision_notes.strip(),
+        decision_notes=decision_notes.strip(),
+        decided_by=actor,
+        decided_at=now,
+        archive_due_at=working_deadline(now, ARCHIVE_WORKING_DAYS),
+    )
+
+
+def report_archive(*, report, actor):
+    """Archived with its recommendations for the next period (step 6); the weekly and
+    recurring reports are archived once their recipient has read them."""
+    transition_name = "archive" if report.has_review else "acknowledge"
+    return _review_step(
+        report,
+        transition_name,
+        actor=actor,
+        permission="reports.archive_report",
+        archived_by=actor,
+        archived_at=timezone.now(),
+    )
+
+
+def recipients_of(report_type):
+    from .models import ReportRecipient
+
+    return ReportRecipient.objects.filter(report_type=report_type, is_active=True).select_related(
+        "user"
+    )

@@ -1,0 +1,5 @@
+"""The reports archive, production and review pages (helpers fill views.py)."""
+
+app_name = "reports"
+
+urlpatterns = []
