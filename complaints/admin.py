@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Case, CaseCategory, CaseEntry, CaseTransition
+from .models import (
+    Case,
+    CaseAttachment,
+    CaseCategory,
+    CaseEntry,
+    CaseTransition,
+    FaqEntry,
+    FaqTransition,
+)
 
 
 @admin.register(CaseCategory)
@@ -29,6 +37,19 @@ class CaseEntryInline(admin.TabularInline):
         return False
 
 
+class CaseAttachmentInline(admin.TabularInline):
+    """Listed only: files are added through the case page, which checks their content."""
+
+    model = CaseAttachment
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     """Read-only: cases change only through complaints.services."""
@@ -36,12 +57,51 @@ class CaseAdmin(admin.ModelAdmin):
     list_display = ["tracking_number", "kind", "channel", "routed_to", "state", "due_at"]
     list_filter = ["kind", "channel", "routed_to", "state"]
     search_fields = ["tracking_number", "subject", "contact_name", "contact_mobile"]
-    inlines = [CaseTransitionInline, CaseEntryInline]
+    inlines = [CaseTransitionInline, CaseEntryInline, CaseAttachmentInline]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FaqTransitionInline(admin.TabularInline):
+    model = FaqTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["source", "target", "actor", "at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are proposed, approved and withdrawn on the staff FAQ pages
+    (complaints.faq), so every step has its author and its trail."""
+
+    list_display = ["question", "category", "state", "times_used", "proposed_by", "decided_at"]
+    list_filter = ["state", "category"]
+    search_fields = ["question", "search_text"]
+    readonly_fields = [
+        "question",
+        "answer",
+        "category",
+        "state",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "times_used",
+    ]
+    inlines = [FaqTransitionInline]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -10,7 +10,39 @@ from core.text import normalize_digits
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
-from .models import Case, CaseCategory
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
+from .models import Case, CaseCategory, FaqEntry, FaqState
+from .services import REGISTRATION_CUSTOMER_KINDS, CaseError
+
+ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django docs, "Uploading multiple files"). The files are
+    then checked by their content (complaints.attachments), not by their names."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single_clean(item, initial) for item in data if item]
+        return [single_clean(data, initial)] if data else []
+
+
+def _attachments_help():
+    from django.template.defaultfilters import filesizeformat
+
+    return _("Images (JPEG, PNG) or PDF files, at most %(count)d, each up to %(size)s.") % {
+        "count": MAX_ATTACHMENTS_PER_CASE,
+        "size": filesizeformat(MAX_ATTACHMENT_BYTES),
+    }
 
 
 class CaseForm(forms.ModelForm):
@@ -21,6 +53,7 @@ class CaseForm(forms.ModelForm):
         required=False,
         help_text=_("Leave empty when the person is not in the customer database."),
     )
+    attachments = MultipleFileField(label=_("attachments"), required=False)
 
     class Meta:
         model = Case
@@ -55,6 +88,18 @@ class CaseForm(forms.ModelForm):
         self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
         self.fields["contact_mobile"].widget.attrs["dir"] = "ltr"
         self.fields["customer_code"].widget.attrs["dir"] = "ltr"
+        if user.has_perm("complaints.add_caseattachment"):
+            self.fields["attachments"].help_text = _attachments_help()
+        else:
+            del self.fields["attachments"]
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data.get("attachments") or []
+        try:
+            check_uploads(uploads)
+        except CaseError as error:
+            raise ValidationError(str(error)) from error
+        return uploads
 
     def clean_received_at(self):
         received_at = self.cleaned_data.get("received_at")
@@ -114,4 +159,58 @@ class StudyForm(forms.Form):
         )
         self.fields["assignee"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
+        )
+
+
+class AttachmentForm(forms.Form):
+    """Add files to a registered case."""
+
+    files = MultipleFileField(label=_("Add files"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _attachments_help()
+
+
+class FaqEntryForm(forms.ModelForm):
+    class Meta:
+        model = FaqEntry
+        fields = ["question", "answer", "category"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
+
+
+class FaqDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FaqFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("All"))] + list(FaqState.choices),
+    )
+
+
+class RegistrationRequestForm(forms.Form):
+    """What the "request registration" button asks: who the person is and their centre."""
+
+    customer_kind = forms.ChoiceField(
+        label=_("customer type"),
+        choices=[(kind.value, kind.label) for kind in REGISTRATION_CUSTOMER_KINDS],
+    )
+    centre = forms.ModelChoiceField(
+        label=_("neighbourhood centre"), queryset=Centre.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
+            "city"
         )

@@ -78,14 +78,39 @@ _SIGNATURE_STOPWORDS = frozenset(normalize_arabic(_STOPWORDS_TEXT).split())
 _SIGNATURE_WORDS = 4
 
 
+# Broken plurals of the words complaints use most, each to its singular's stem (after
+# normalisation): a light stemmer cannot see that السلال is the plural of السلة.
+_PLURAL_STEMS = {
+    normalize_arabic(plural): singular
+    for plural, singular in {
+        "سلال": "سل",
+        "مساعدات": "مساعد",
+        "خدمات": "خدم",
+        "مواعيد": "موعد",
+        "برامج": "برنامج",
+        "دورات": "دور",
+        "موظفين": "موظف",
+        "موظفون": "موظف",
+        "موظفي": "موظف",
+        "اسر": "اسر",
+        "مراكز": "مركز",
+        "رسائل": "رسال",
+        "طلبات": "طلب",
+        "مكيفات": "مكيف",
+    }.items()
+}
+
+
 def _stem(word):
     """A light stem: without the article and the feminine ending, so that singular and
-    definite forms of the same word match."""
+    definite forms of the same word match; common broken plurals map to the singular."""
     for prefix in ("وال", "بال", "فال", "كال", "ال"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             word = word[len(prefix) :]
             break
-    if word.endswith("ه") and len(word) > 3:
+    if word in _PLURAL_STEMS:
+        return _PLURAL_STEMS[word]
+    if word.endswith("ه"):
         word = word[:-1]
     return word
 
@@ -99,6 +124,8 @@ def text_signature(text):
         if len(word) < 3 or word in _SIGNATURE_STOPWORDS:
             continue
         stem = _stem(word)
+        if stem in _SIGNATURE_STOPWORDS:
+            continue
         if stem not in words:
             words.append(stem)
     return " ".join(sorted(words[:_SIGNATURE_WORDS]))

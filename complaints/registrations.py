@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 
+from . import faq, recommendations
+
 navigation.register_nav_item(
     "complaints",
     navigation.NavItem(
@@ -28,32 +30,82 @@ navigation.register_nav_item(
     ),
 )
 
+navigation.register_nav_item(
+    "complaints",
+    navigation.NavItem(
+        gettext_lazy("Frequently asked questions"),
+        "complaints:faq_list",
+        "patch-question",
+        "complaints.view_faqentry",
+    ),
+)
+navigation.register_nav_item(
+    "complaints",
+    navigation.NavItem(gettext_lazy("Public page"), "public:file", "globe", "complaints.view_case"),
+)
+navigation.register_nav_item(
+    "complaints",
+    navigation.NavItem(
+        gettext_lazy("Recurring complaints"),
+        "complaints:recurring",
+        "arrow-repeat",
+        "complaints.view_recurringgroupreview",
+    ),
+)
+navigation.register_nav_item(
+    "complaints",
+    navigation.NavItem(
+        gettext_lazy("Recommendations"),
+        "complaints:recommendations",
+        "lightbulb",
+        "complaints.view_recommendation",
+    ),
+)
+for provider in (
+    faq.faq_proposals_to_approve,
+    recommendations.recommendations_awaiting_decision,
+    recommendations.recommendations_due,
+    recommendations.recommendations_awaiting_investigation,
+):
+    mywork.register_work_provider(provider)
 
-def _end_of_today():
+
+def _today_bounds():
     today = timezone.localdate()
-    return timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
+    return (
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time.max)),
+    )
 
 
 @mywork.register_work_provider
 def cases_due(user):
-    """Open cases of my queue that are overdue or due today (manual 5.2 deadlines)."""
+    """Open cases of my queue that are overdue or due today (manual 5.2 deadlines), and,
+    on a working day, those studied or awaiting a callback with no register entry yet
+    today (the register is updated daily)."""
+    from django.db.models import Q
+
+    from association.workdays import is_working_day
+
     from .models import CaseState
     from .selectors import cases_visible_to
 
     if not user.has_perm("complaints.change_case"):
         return None
+    start_of_today, end_of_today = _today_bounds()
+    due = Q(due_at__lte=end_of_today)
+    if is_working_day(timezone.localdate()):
+        waiting = (CaseState.UNDER_STUDY, CaseState.CALLBACK_PROMISED)
+        due |= Q(state__in=waiting, last_activity_at__lt=start_of_today)
     cases = (
-        cases_visible_to(user)
-        .exclude(state=CaseState.CLOSED)
-        .filter(due_at__lte=_end_of_today())
-        .order_by("due_at", "pk")
+        cases_visible_to(user).exclude(state=CaseState.CLOSED).filter(due).order_by("due_at", "pk")
     )
     items = [
         mywork.WorkItem(
             title=str(case),
             url=reverse("complaints:detail", args=[case.pk]),
             due=case.due_at,
-            detail=f"{case.get_kind_display()} · {case.get_state_display()}",
+            detail=_daily_detail(case, start_of_today),
         )
         for case in cases[:20]
     ]
@@ -64,3 +116,10 @@ def cases_due(user):
         items=items,
         list_url=f"{reverse('complaints:list')}?state=open",
     )
+
+
+def _daily_detail(case, start_of_today):
+    detail = f"{case.get_kind_display()} · {case.get_state_display()}"
+    if case.last_activity_at and case.last_activity_at < start_of_today:
+        detail += " · " + _("not updated today")
+    return detail

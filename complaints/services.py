@@ -293,3 +293,136 @@ def available_transitions(case, user):
         CaseState.REPLIED: ["close", "entry"],
         CaseState.CLOSED: [],
     }[case.state]
+
+
+# --- answering from the FAQ, registration requests, attachments at intake ---------------
+
+
+def case_answer_from_faq(*, case, actor, entry):
+    """Manual 5.1.10: an inquiry is answered with a published FAQ answer. The answer goes
+    through the ordinary steps (an immediate answer, or the reply after a callback promise
+    or a study) so the audit trail stays one path; the entry counts one more use."""
+    from django.db.models import F
+
+    from .models import CaseKind, FaqEntry, FaqState
+
+    _require_handler(actor, case)
+    if case.kind != CaseKind.INQUIRY:
+        raise CaseError(_("Only an inquiry is answered from the FAQ."))
+    if entry is None:
+        raise CaseError(_("Choose the FAQ entry that answers the inquiry."))
+    if entry.state != FaqState.PUBLISHED:
+        raise CaseError(_("Only a published FAQ answer can be given to a customer."))
+    if case.state == CaseState.RECEIVED:
+        answer_with = case_answer_immediately
+        keyword = "answer"
+    elif case.state in (CaseState.CALLBACK_PROMISED, CaseState.UNDER_STUDY):
+        answer_with = case_record_reply
+        keyword = "reply"
+    else:
+        raise CaseError(_("This case already has its answer."))
+    with transaction.atomic():
+        answer_with(case=case, actor=actor, **{keyword: entry.answer})
+        # The entry must still be published when the answer is saved; F() keeps two
+        # handlers answering at the same moment from losing a count.
+        counted = FaqEntry.objects.filter(pk=entry.pk, state=FaqState.PUBLISHED).update(
+            times_used=F("times_used") + 1
+        )
+        if not counted:
+            raise CaseError(_("This FAQ entry was withdrawn meanwhile. Choose another answer."))
+        Case.objects.filter(pk=case.pk).update(faq_entry=entry)
+    case.faq_entry = entry
+    entry.refresh_from_db(fields=["times_used"])
+    return case
+
+
+REGISTRATION_CUSTOMER_KINDS = (CustomerKind.BENEFICIARY, CustomerKind.DONOR)
+
+
+def may_request_registration(case, user):
+    return (
+        case.customer_id is None
+        and bool(case.contact_mobile)
+        and user.has_perm("customers.add_customerrequest")
+    )
+
+
+def case_request_registration(*, case, actor, customer_kind, centre=None):
+    """One click for someone not yet in the customer database: prepare a draft customer
+    "create" form with the contact's name, mobile and centre (the case's, unless another is
+    given), for staff to check and submit (manual 6.2). Returns (request, created); a case
+    has at most one such form."""
+    from customers import services as customer_services
+    from customers.forms import CustomerDataForm
+    from customers.models import CustomerRequest, RequestKind
+
+    from .selectors import cases_visible_to
+
+    _require(actor, "customers.add_customerrequest")
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    if case.customer_id is not None:
+        raise CaseError(_("This case is already linked to a customer."))
+    if customer_kind not in REGISTRATION_CUSTOMER_KINDS:
+        raise CaseError(_("Choose whether the person is a beneficiary or a donor."))
+    if not case.contact_mobile:
+        raise CaseError(
+            _("The case has no mobile number: prepare the customer form from the customers page.")
+        )
+    data_form = CustomerDataForm(
+        data={
+            "name": case.contact_name,
+            "entity_type": "individual",
+            "kind": customer_kind,
+            "centre": (centre.pk if centre else case.centre_id) or "",
+            "mobile": case.contact_mobile,
+            "contact_channel": case.channel,
+            "is_active": "on",
+        }
+    )
+    if not data_form.is_valid():
+        problems = [message for errors in data_form.errors.values() for message in errors]
+        raise CaseError(
+            _("The customer form cannot be prepared: %(errors)s") % {"errors": " ".join(problems)}
+        )
+    proposed = customer_services.values_from_cleaned_data(data_form.cleaned_data)
+    with transaction.atomic():
+        # Locked: two clicks at the same moment prepare one form, not two.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.customer_request_id:
+            case.customer_request_id = locked.customer_request_id
+            return CustomerRequest.objects.get(pk=locked.customer_request_id), False
+        try:
+            request = customer_services.customer_request_create(
+                actor=actor,
+                kind=RequestKind.CREATE,
+                reason=_("Registration requested from case %(number)s")
+                % {"number": case.tracking_number},
+                lines=[(None, proposed, None)],
+                submit=False,
+            )
+        except customer_services.RequestError as error:
+            raise CaseError(str(error)) from error
+        entry = CaseEntry.objects.create(
+            case=case,
+            author=actor,
+            text=_("Customer information form %(number)s prepared to register the person.")
+            % {"number": request.pk},
+        )
+        Case.objects.filter(pk=case.pk).update(customer_request=request, last_activity_at=entry.at)
+    case.customer_request = request
+    return request, True
+
+
+def case_register_with_attachments(*, actor, uploads=(), **fields):
+    """Register a case with the files received with it: every file is checked before
+    anything is written, and the case and its files are saved together or not at all."""
+    from .attachments import check_uploads, store_attachments
+
+    if uploads:
+        _require(actor, "complaints.add_caseattachment")
+    checked = check_uploads(list(uploads))
+    with transaction.atomic():
+        case = case_register(actor=actor, **fields)
+        store_attachments(case, checked, uploaded_by=actor)
+    return case

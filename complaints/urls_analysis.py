@@ -1,3 +1,23 @@
 """Analysis pages: register export, recurring groups, recommendations (manual 5.1.6-5.1.8)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_analysis, views_register
+
+urlpatterns = [
+    path("export/", views_register.case_export, name="export"),
+    path("recurring/", views_analysis.recurring_list, name="recurring"),
+    path("recurring/group/", views_analysis.recurring_detail, name="recurring_detail"),
+    path("recommendations/", views_analysis.recommendation_list, name="recommendations"),
+    path("recommendations/new/", views_analysis.recommendation_new, name="recommendation_new"),
+    path(
+        "recommendations/<int:pk>/",
+        views_analysis.recommendation_detail,
+        name="recommendation_detail",
+    ),
+    path(
+        "recommendations/<int:pk>/<str:action>/",
+        views_analysis.recommendation_action,
+        name="recommendation_action",
+    ),
+]

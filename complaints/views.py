@@ -1,13 +1,26 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
-from .forms import CaseForm, StudyForm, TextActionForm
-from .models import CaseState
+from . import faq, selectors, services
+from .attachments import case_add_attachments
+from .forms import (
+    AttachmentForm,
+    CaseForm,
+    RegistrationRequestForm,
+    StudyForm,
+    TextActionForm,
+)
+from .models import CaseAttachment, CaseKind, CaseState, FaqEntry
+
+# FAQ entries proposed on the case page of an inquiry.
+FAQ_SUGGESTIONS = 8
 
 
 def _require_perm(user, permission):
@@ -17,18 +30,21 @@ def _require_perm(user, permission):
 
 def _visible_case_or_404(user, pk):
     _require_perm(user, "complaints.view_case")
-    return get_object_or_404(selectors.cases_visible_to(user), pk=pk)
+    return get_object_or_404(
+        selectors.cases_visible_to(user).select_related("faq_entry", "customer_request"), pk=pk
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     _require_perm(request.user, "complaints.add_case")
-    form = CaseForm(request.POST or None, user=request.user)
+    form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.case_register(
+            case = services.case_register_with_attachments(
                 actor=request.user,
+                uploads=data.get("attachments") or [],
                 kind=data["kind"],
                 channel=data["channel"],
                 subject=data["subject"],
@@ -63,22 +79,61 @@ def case_detail(request, pk):
         + [("entry", entry.at, entry) for entry in case.entries.select_related("author")],
         key=lambda item: item[1],
     )
-    return render(
-        request,
-        "complaints/case_detail.html",
-        {
-            "case": case,
-            "timeline": timeline,
-            "actions": services.available_transitions(case, request.user),
-            "text_form": TextActionForm(),
-            "study_form": StudyForm(),
-            "states": CaseState,
-        },
+    actions = services.available_transitions(case, request.user)
+    user = request.user
+    context = {
+        "case": case,
+        "timeline": timeline,
+        "actions": actions,
+        "text_form": TextActionForm(),
+        "study_form": StudyForm(),
+        "states": CaseState,
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "may_attach": user.has_perm("complaints.add_caseattachment")
+        and case.state != CaseState.CLOSED,
+        "attachment_form": AttachmentForm(),
+        "may_request_registration": services.may_request_registration(case, user),
+        "registration_form": RegistrationRequestForm(initial={"centre": case.centre_id}),
+        "may_view_requests": user.has_perm("customers.view_customerrequest"),
+        "answer_overdue": case.replied_at is None
+        and case.answer_due_at is not None
+        and case.answer_due_at < timezone.now(),
+    }
+    context.update(_faq_answer_context(request, case, actions))
+    return render(request, "complaints/case_detail.html", context)
+
+
+def _faq_answer_context(request, case, actions):
+    """An inquiry that still needs its answer: search the published FAQ from the case page.
+    Without a search, the most used answers of the case's category are proposed."""
+    may_answer = case.kind == CaseKind.INQUIRY and bool(
+        {"answer_immediately", "record_reply"} & set(actions)
     )
+    if not may_answer:
+        return {"may_answer_from_faq": False}
+    query = request.GET.get("faq_q", "").strip()
+    entries = faq.published_entries().order_by("-times_used", "question", "pk")
+    if query:
+        entries = faq.search_entries(entries, query)
+    elif case.category_id:
+        entries = entries.filter(category_id=case.category_id)
+    else:
+        entries = entries.none()
+    return {
+        "may_answer_from_faq": True,
+        "faq_query": query,
+        "faq_matches": list(entries[:FAQ_SUGGESTIONS]),
+    }
 
 
 def _text(data):
     return data.get("text", "")
+
+
+def _answer_from_faq(case, user, data):
+    entry_pk = data.get("entry", "")
+    entry = FaqEntry.objects.filter(pk=entry_pk).first() if entry_pk.isdigit() else None
+    return services.case_answer_from_faq(case=case, actor=user, entry=entry)
 
 
 def _start_study(case, user, data):
@@ -104,6 +159,7 @@ _ACTIONS = {
     "entry": lambda case, user, data: services.case_add_entry(
         case=case, actor=user, text=_text(data)
     ),
+    "answer_from_faq": _answer_from_faq,
 }
 
 _DONE_MESSAGES = {
@@ -113,12 +169,17 @@ _DONE_MESSAGES = {
     "record_reply": gettext_lazy("The reply was recorded."),
     "close": gettext_lazy("The case was closed."),
     "entry": gettext_lazy("The entry was added to the register."),
+    "answer_from_faq": gettext_lazy("The inquiry was answered from the FAQ."),
 }
 
 
 @require_POST
 def case_action(request, pk, action):
     case = _visible_case_or_404(request.user, pk)
+    if action == "attach":
+        return _attach(request, case)
+    if action == "request_registration":
+        return _request_registration(request, case)
     if action not in _ACTIONS:
         raise PermissionDenied
     try:
@@ -128,3 +189,81 @@ def case_action(request, pk, action):
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect("complaints:detail", pk=case.pk)
+
+
+def _attach(request, case):
+    _require_perm(request.user, "complaints.add_caseattachment")
+    if case.state == CaseState.CLOSED:
+        messages.error(request, _("This case is closed."))
+        return redirect("complaints:detail", pk=case.pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("complaints:detail", pk=case.pk)
+    try:
+        added = case_add_attachments(
+            case=case, actor=request.user, uploads=form.cleaned_data["files"]
+        )
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Files attached to the case: %(count)d.") % {"count": len(added)},
+        )
+    return redirect(reverse("complaints:detail", args=[case.pk]) + "#attachments")
+
+
+def _request_registration(request, case):
+    _require_perm(request.user, "customers.add_customerrequest")
+    form = RegistrationRequestForm(request.POST)
+    valid = form.is_valid()
+    try:
+        form_request, created = services.case_request_registration(
+            case=case,
+            actor=request.user,
+            customer_kind=form.cleaned_data["customer_kind"] if valid else "",
+            centre=form.cleaned_data["centre"] if valid else None,
+        )
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return redirect("complaints:detail", pk=case.pk)
+    if created:
+        messages.success(
+            request,
+            _(
+                "Customer information form %(number)s was prepared as a draft. "
+                "Check it and submit it to the CRM manager."
+            )
+            % {"number": form_request.pk},
+        )
+    else:
+        messages.info(
+            request,
+            _("This case already has customer information form %(number)s.")
+            % {"number": form_request.pk},
+        )
+    return redirect("customers:request_detail", pk=form_request.pk)
+
+
+@require_GET
+def attachment_download(request, pk):
+    """Serve an attachment to those who see its case; always as a download, with the
+    checked content type (X-Content-Type-Options: nosniff is set for the whole site)."""
+    _require_perm(request.user, "complaints.view_case")
+    attachment = get_object_or_404(
+        CaseAttachment.objects.filter(case__in=selectors.cases_visible_to(request.user)),
+        pk=pk,
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

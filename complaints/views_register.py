@@ -1,15 +1,59 @@
-"""The complaints register (سجل شكاوى العملاء, manual 5.1.6): the list with its filters."""
+"""The complaints register (سجل شكاوى العملاء, manual 5.1.6): the list with its filters,
+and the same list as an XLSX workbook."""
 
+import tempfile
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import exports, selectors
 from .filters import CaseFilterForm
 
 PAGE_SIZE = 25
+# The register lists at most this many cases of one search (400 pages); the filters, or the
+# export, reach the others. Counting 300,000 rows on every page view would cost more than
+# the page itself.
+COUNT_CAP = 10_000
+# openpyxl writes about 3,000 rows a second (pure-Python XML): beyond this many rows the
+# request would outlive the web worker's timeout. A month of the register is far below.
+EXPORT_MAX_ROWS = 50_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator for the register at volume: it counts at most `cap` rows (unordered, so
+    the database stops early) and says when there are more; a page reads its ids first,
+    then those rows with their related records, so a deep page does not join every row it
+    skips."""
+
+    def __init__(self, *args, cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap or COUNT_CAP
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        if found > self.cap:
+            self.capped = True
+            return self.cap
+        return found
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        by_pk = self.object_list.order_by().in_bulk(ids)
+        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
 
 
 def _require_perm(user, permission):
@@ -17,16 +61,82 @@ def _require_perm(user, permission):
         raise PermissionDenied
 
 
+def duration_label(delta):
+    """A time to reply as staff say it: "45 دقيقة", "3 ساعات", "يومان"."""
+    if delta is None:
+        return ""
+    seconds = max(0, int(delta.total_seconds()))
+    minutes = seconds // 60
+    if minutes < 60:
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    days = round(seconds / 86400)
+    return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+
+
+def deadline_state(case, now):
+    """'within' or 'late' against the answer deadline (manual 5.2); '' while it runs."""
+    if case.replied_at is not None and case.answer_due_at is not None:
+        return "within" if case.replied_at <= case.answer_due_at else "late"
+    if case.replied_at is None and case.answer_due_at is not None and case.answer_due_at < now:
+        return "late"
+    return ""
+
+
+def filtered_cases(request):
+    """The cases this user sees, narrowed by the register's filters: (form, queryset)."""
+    filter_form = CaseFilterForm(request.GET)
+    cases = filter_form.filter(selectors.cases_visible_to(request.user), timezone.now())
+    return filter_form, cases
+
+
 @require_GET
 def case_list(request):
     _require_perm(request.user, "complaints.view_case")
-    filter_form = CaseFilterForm(request.GET)
-    cases = filter_form.filter(selectors.cases_visible_to(request.user), timezone.now())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form, cases = filtered_cases(request)
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for case in page:
+        case.reply_time_label = duration_label(case.time_to_reply)
+        case.deadline_state = deadline_state(case, now)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "complaints/case_list.html",
-        {"filter_form": filter_form, "page": page, "querystring": query.urlencode()},
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def case_export(request):
+    """The filtered register as XLSX: the same filters and the same visibility as the list."""
+    _require_perm(request.user, "complaints.view_case")
+    _filter_form, cases = filtered_cases(request)
+    if cases.order_by().values("pk")[: EXPORT_MAX_ROWS + 1].count() > EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "The export holds at most %(count)s cases. Narrow the period or the filters "
+                "and export again."
+            )
+            % {"count": EXPORT_MAX_ROWS},
+        )
+        return redirect(f"{reverse('complaints:list')}?{request.GET.urlencode()}")
+    # A temporary file rather than memory for a long register; FileResponse closes (and so
+    # deletes) it once sent.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
+    exports.write_xlsx(cases, file)
+    file.seek(0)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"complaints-register-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        content_type=exports.XLSX_CONTENT_TYPE,
     )

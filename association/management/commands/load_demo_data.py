@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+from complaints.demo import load_demo_cases
 from customers.demo import load_demo_customers
 
 
@@ -12,6 +13,9 @@ class Command(BaseCommand):
         customers = load_demo_customers()
         if customers:
             self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers."))
+        cases = load_demo_cases()
+        if cases:
+            self.stdout.write(self.style.SUCCESS(f"Created {cases} demo cases."))
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo users: {', '.join(created)}"))
         else:

@@ -1,0 +1,249 @@
+"""Demo complaints register for `make run`, put through the real services (registration,
+answers, studies, FAQ, recurring-group review, recommendations) so the register, the
+deadlines and the monthly reports have something to show. Runs once, on a database
+without cases.
+
+Cases received in the past are registered through the services and then their dates are
+moved back: the services stamp "now", and a demo of monthly reports needs last month."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from association.workdays import working_deadline
+from customers.models import Customer
+
+from . import faq, recommendations, recurring, services
+from .models import Case, CaseCategory, CaseTransition, Recommendation
+
+CATEGORIES = ("التوزيع والمساعدات", "التعامل والاستقبال", "المرافق", "البرامج والأنشطة")
+
+FAQ_ENTRIES = [
+    (
+        "ما مواعيد عمل مراكز الأحياء؟",
+        "تعمل المراكز من الأحد إلى الخميس من الساعة الثامنة صباحاً حتى الرابعة عصراً، "
+        "وتمتد بعض الأنشطة المسائية حسب جدول كل مركز.",
+        "البرامج والأنشطة",
+    ),
+    (
+        "كيف أسجل أسرتي في برنامج السلال الغذائية؟",
+        "يحضر رب الأسرة إلى مركز الحي ومعه الهوية الوطنية وصك الإعالة، ويعبئ نموذج "
+        "التسجيل لدى موظف شؤون المراكز، ويُبلّغ بالقبول خلال أسبوع عمل.",
+        "التوزيع والمساعدات",
+    ),
+    (
+        "هل أستطيع معرفة أثر تبرعي؟",
+        "نعم، ترسل إدارة علاقات العملاء تقريراً عن البرنامج المدعوم عند إغلاقه، ويمكن طلب "
+        "تقرير مرحلي بالتواصل مع الإدارة.",
+        "البرامج والأنشطة",
+    ),
+]
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _customer(mobile):
+    return Customer.objects.filter(mobile=mobile).first()
+
+
+def _back_date(case, received_at, *, replied_after=None, closed_after=None):
+    """Move a demo case's dates to when it "happened", keeping the order of its steps."""
+    replied_at = received_at + replied_after if replied_after else None
+    closed_at = replied_at + closed_after if closed_after and replied_at else None
+    Case.objects.filter(pk=case.pk).update(
+        received_at=received_at,
+        answer_due_at=working_deadline(received_at, 1),
+        replied_at=replied_at if case.replied_at else None,
+        closed_at=closed_at if case.closed_at else None,
+        last_activity_at=closed_at or replied_at or received_at,
+        due_at=services.deadline_for(
+            Case(state=case.state, received_at=received_at, replied_at=replied_at)
+        ),
+    )
+    steps = list(case.transitions.order_by("at", "pk"))
+    stamps = [received_at, replied_at or received_at, closed_at or replied_at or received_at]
+    for step, stamp in zip(steps, stamps[1:] if steps else [], strict=False):
+        CaseTransition.objects.filter(pk=step.pk).update(at=stamp)
+    case.entries.update(at=(replied_at or received_at) + datetime.timedelta(hours=2))
+
+
+@transaction.atomic
+def load_demo_cases():
+    """Returns the number of cases created (0 when the register already has cases or the
+    demo users are missing)."""
+    if Case.objects.exists():
+        return 0
+    try:
+        crm, crm_manager = _user("crm_staff"), _user("crm_manager")
+        centres, centres_manager = _user("centres_staff"), _user("centres_manager")
+        quality, secretary = _user("quality"), _user("secretary")
+    except get_user_model().DoesNotExist:
+        return 0
+    categories = {name: CaseCategory.objects.get_or_create(name=name)[0] for name in CATEGORIES}
+    entries = _load_faq(crm, crm_manager, categories)
+    now = timezone.now()
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=10)
+    last_month_at = timezone.make_aware(datetime.datetime.combine(last_month, datetime.time(9)))
+
+    fatima, nawal = _customer("+966501110004"), _customer("+966501110005")
+    donor = _customer("+966501110001")
+    distribution = categories["التوزيع والمساعدات"]
+
+    # Last month: two beneficiaries' complaints about the food baskets, answered and closed.
+    for offset, customer, subject in (
+        (0, fatima, "تأخر توزيع السلال الغذائية"),
+        (3, nawal, "التأخر في توزيع السلة الغذائية"),
+        (6, fatima, "تأخر توزيع السلال الغذائية مرة أخرى"),
+    ):
+        case = services.case_register(
+            actor=centres,
+            kind="complaint",
+            channel="phone",
+            subject=subject,
+            description="اتصلت المستفيدة تفيد بأن السلة الغذائية لم تصل في موعدها هذا الشهر.",
+            customer=customer,
+            category=distribution,
+        )
+        handler = centres
+        services.case_start_study(
+            case=case, actor=handler, causes="تأخر المورد في تسليم السلال للمركز.", assignee=handler
+        )
+        services.case_add_entry(case=case, actor=handler, text="تم التواصل مع المورد وتحديد موعد.")
+        services.case_record_reply(
+            case=case, actor=handler, reply="تم إبلاغ المستفيدة بموعد التوزيع الجديد."
+        )
+        services.case_close(case=case, actor=handler)
+        received_at = last_month_at + datetime.timedelta(days=offset)
+        _back_date(
+            case,
+            received_at,
+            replied_after=datetime.timedelta(hours=20 + 10 * offset),
+            closed_after=datetime.timedelta(hours=3),
+        )
+
+    # Last month: a donor's inquiry answered at once from the FAQ.
+    inquiry = services.case_register(
+        actor=crm,
+        kind="inquiry",
+        channel="email",
+        subject="الاستفسار عن أثر التبرع",
+        description="يرغب المانح في معرفة أثر تبرعه لبرنامج الأسر المنتجة.",
+        customer=donor,
+        category=categories["البرامج والأنشطة"],
+    )
+    services.case_answer_from_faq(case=inquiry, actor=crm, entry=entries[2])
+    services.case_close(case=inquiry, actor=crm)
+    _back_date(
+        inquiry,
+        last_month_at + datetime.timedelta(days=2),
+        replied_after=datetime.timedelta(hours=1),
+        closed_after=datetime.timedelta(hours=1),
+    )
+
+    # This month: a visitor's complaint under study and past its deadline, a donor's
+    # inquiry with a callback promised, a suggestion filed on the public page, and a
+    # complaint received today.
+    visitor = services.case_register(
+        actor=crm,
+        kind="complaint",
+        channel="face_to_face",
+        subject="سوء تعامل موظف الاستقبال",
+        description="حضر المراجع إلى المركز وأفاد بأن موظف الاستقبال لم يحسن استقباله.",
+        contact_name="سعيد عبدالله الحربي",
+        contact_mobile="+966551234567",
+        centre=fatima.centre if fatima else None,
+        category=categories["التعامل والاستقبال"],
+    )
+    services.case_start_study(
+        case=visitor, actor=crm, causes="ضغط المراجعين وقت الظهيرة.", assignee=crm
+    )
+    _back_date(visitor, now - datetime.timedelta(days=6))
+    callback = services.case_register(
+        actor=crm,
+        kind="inquiry",
+        channel="phone",
+        subject="موعد تقرير البرنامج المدعوم",
+        description="يسأل المانح عن موعد التقرير المرحلي لبرنامج الحقيبة المدرسية.",
+        customer=donor,
+        category=categories["البرامج والأنشطة"],
+    )
+    services.case_promise_callback(case=callback, actor=crm, note="سنعاود الاتصال غداً.")
+    services.case_file_public(
+        kind="suggestion",
+        subject="اقتراح زيادة ساعات عمل المركز",
+        description="أقترح فتح المركز مساءً يومي الأربعاء والخميس لأنشطة الشباب.",
+        contact_name="ريم سالم",
+        contact_mobile="+966561112233",
+    )
+    services.case_register(
+        actor=centres,
+        kind="complaint",
+        channel="phone",
+        subject="انقطاع التكييف في قاعة الأنشطة",
+        description="التكييف في قاعة الأنشطة النسائية لا يعمل منذ يومين.",
+        customer=nawal,
+        category=categories["المرافق"],
+    )
+    _load_follow_up(quality, centres_manager, secretary, distribution, fatima, last_month)
+    return Case.objects.count()
+
+
+def _load_faq(crm, crm_manager, categories):
+    published = []
+    for question, answer, category in FAQ_ENTRIES:
+        entry = faq.faq_propose(
+            actor=crm, question=question, answer=answer, category=categories[category]
+        )
+        published.append(faq.faq_publish(entry=entry, actor=crm_manager))
+    faq.faq_propose(
+        actor=crm,
+        question="هل يمكن التبرع عينياً للمراكز؟",
+        answer="نعم، تُقبل التبرعات العينية بعد التنسيق مع إدارة علاقات العملاء.",
+    )
+    return published
+
+
+def _load_follow_up(quality, centres_manager, secretary, distribution, fatima, last_month):
+    """The quality officer's analysis of the food-basket group, last month's recommendation
+    approved but not implemented (its investigation due), and this month's awaiting the
+    secretary's decision."""
+    group_key = recurring.category_centre_key(distribution.pk, fatima.centre_id if fatima else None)
+    recurring.save_group_review(
+        actor=quality,
+        group_key=group_key,
+        label="التوزيع والمساعدات · مركز حي الصفا",
+        root_causes="تأخر المورد في التسليم وعدم إبلاغ المستفيدين بالموعد البديل.",
+        proposed_solutions="إضافة بند غرامة تأخير في عقد المورد، وإرسال رسالة نصية بموعد التوزيع.",
+    )
+    earlier = recommendations.recommendation_raise(
+        actor=centres_manager,
+        text="إرسال رسالة نصية للمستفيدين قبل موعد توزيع السلال بيومين.",
+        department="centres",
+        owner=centres_manager,
+        due_date=timezone.localdate() + datetime.timedelta(days=1),
+        group_key=group_key,
+    )
+    recommendations.recommendation_decide(
+        actor=secretary, recommendation=earlier, approve=True, note="معتمدة."
+    )
+    recommendations.recommendation_record_implementation(
+        actor=centres_manager,
+        recommendation=earlier,
+        implemented=False,
+        note="لم تُرسل الرسائل لعدم تفعيل خدمة الرسائل.",
+    )
+    raised_at = timezone.make_aware(datetime.datetime.combine(last_month, datetime.time(12)))
+    Recommendation.objects.filter(pk=earlier.pk).update(
+        raised_at=raised_at, due_date=last_month + datetime.timedelta(days=10)
+    )
+    recommendations.recommendation_raise(
+        actor=centres_manager,
+        text="تدريب موظفي الاستقبال على مهارات التعامل مع المراجعين.",
+        department="centres",
+        owner=centres_manager,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )

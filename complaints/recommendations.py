@@ -1,0 +1,367 @@
+"""Recommendations from the weekly review of the register (procedure step 8), decided by the
+sub-council secretary (step 9) and followed up: one not implemented gets an investigation
+of the reasons within 2 working days (performance-reports procedure, steps 3-4).
+
+Services (the only writes), selectors (who sees what) and the "my work" providers."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case as CaseExpression
+from django.db.models import IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from association import roles
+from association.workdays import working_deadline
+from core import mywork
+
+from .models import (
+    CaseRoute,
+    Implementation,
+    Recommendation,
+    RecommendationDecision,
+    RecommendationTransition,
+)
+from .recurring import parse_group_key
+from .services import CaseError
+
+INVESTIGATION_WORKING_DAYS = 2
+DUE_SOON_DAYS = 7
+MY_WORK_LIMIT = 20
+
+
+def _require(actor, permission):
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+# --- selectors ----------------------------------------------------------------------------
+
+
+def recommendations_visible_to(user):
+    """Managers, the quality officer and the secretary (view_recommendation) see every
+    recommendation; anyone else only those they own."""
+    queryset = Recommendation.objects.select_related(
+        "owner", "raised_by", "decided_by", "investigated_by"
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_perm("complaints.view_recommendation"):
+        return queryset
+    return queryset.filter(owner=user)
+
+
+def may_follow_up(user, recommendation):
+    """The owner records the implementation and the investigation, as does any holder of
+    change_recommendation (the department managers)."""
+    return recommendation.owner_id == user.pk or user.has_perm("complaints.change_recommendation")
+
+
+def available_actions(recommendation, user):
+    """What this user may do on this recommendation now."""
+    actions = []
+    if recommendation.decision == RecommendationDecision.RAISED and user.has_perm(
+        "complaints.decide_recommendation"
+    ):
+        actions += ["approve", "reject"]
+    if recommendation.decision == RecommendationDecision.APPROVED and may_follow_up(
+        user, recommendation
+    ):
+        if recommendation.implementation == Implementation.PENDING:
+            actions += ["implemented", "not_implemented"]
+        elif recommendation.implementation == Implementation.NOT_IMPLEMENTED:
+            if recommendation.investigated_at is None:
+                actions.append("investigation")
+            actions.append("implemented")
+    return actions
+
+
+def ordered_for(queryset, user):
+    """The secretary sees those awaiting her decision first."""
+    if user.has_perm("complaints.decide_recommendation"):
+        return queryset.order_by(
+            CaseExpression(
+                When(decision=RecommendationDecision.RAISED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "-raised_at",
+            "-id",
+        )
+    return queryset.order_by("-raised_at", "-id")
+
+
+_MANAGER_DEPARTMENTS = {
+    roles.CRM_MANAGER: CaseRoute.CRM,
+    roles.CENTRES_MANAGER: CaseRoute.CENTRES,
+}
+
+
+def managed_departments(user):
+    """The departments whose recommendations this manager follows up."""
+    if not user.has_perm("complaints.change_recommendation"):
+        return []
+    return [
+        _MANAGER_DEPARTMENTS[role]
+        for role in roles.user_roles(user)
+        if role in _MANAGER_DEPARTMENTS
+    ]
+
+
+def owner_choices():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def recommendation_raise(*, actor, text, department, owner, due_date, group_key=""):
+    """A department manager raises a recommendation from the weekly review (step 8)."""
+    _require(actor, "complaints.add_recommendation")
+    text = (text or "").strip()
+    group_key = (group_key or "").strip()
+    if not text:
+        raise CaseError(_("Write the recommendation."))
+    if department not in CaseRoute.values:
+        raise CaseError(_("Choose the department."))
+    if owner is None or not owner.is_active:
+        raise CaseError(_("Choose an active user as the owner."))
+    if due_date is None:
+        raise CaseError(_("Choose the due date."))
+    if due_date < timezone.localdate():
+        raise CaseError(_("The due date cannot be in the past."))
+    if group_key and parse_group_key(group_key) is None:
+        raise CaseError(_("This recurring group does not exist."))
+    with transaction.atomic():
+        recommendation = Recommendation.objects.create(
+            text=text,
+            department=department,
+            owner=owner,
+            due_date=due_date,
+            group_key=group_key,
+            raised_by=actor,
+        )
+        RecommendationTransition.objects.create(
+            recommendation=recommendation,
+            source=RecommendationDecision.RAISED,
+            target=RecommendationDecision.RAISED,
+            actor=actor,
+            note=text,
+        )
+    return recommendation
+
+
+def _run(recommendation, transition_name, *, actor, note="", **fields):
+    """Run one transition in memory, save and record it, inside a transaction. A concurrent
+    change raises CaseError."""
+    field_name = "decision" if transition_name in ("approve", "reject") else "implementation"
+    source = getattr(recommendation, field_name)
+    try:
+        getattr(recommendation, transition_name)()
+    except TransitionNotAllowed as error:
+        raise CaseError(
+            _("This recommendation is no longer at this step. Reload the page to see its status.")
+        ) from error
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    try:
+        with transaction.atomic():
+            recommendation.save()
+            RecommendationTransition.objects.create(
+                recommendation=recommendation,
+                source=source,
+                target=getattr(recommendation, field_name),
+                actor=actor,
+                note=note,
+            )
+    except ConcurrentTransition as error:
+        raise CaseError(
+            _(
+                "Someone else acted on this recommendation at the same moment. "
+                "Reload the page to see its status."
+            )
+        ) from error
+    return recommendation
+
+
+def recommendation_decide(*, actor, recommendation, approve, note=""):
+    """The sub-council secretary approves or rejects (step 9); a rejection says why."""
+    _require(actor, "complaints.decide_recommendation")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise CaseError(_("Write why the recommendation is rejected."))
+    return _run(
+        recommendation,
+        "approve" if approve else "reject",
+        actor=actor,
+        note=note,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
+
+
+def _require_follower(actor, recommendation):
+    if not may_follow_up(actor, recommendation):
+        raise PermissionDenied
+
+
+def recommendation_record_implementation(*, actor, recommendation, implemented, note=""):
+    """The owner says whether the approved recommendation was implemented (step 3). One not
+    implemented is investigated within 2 working days (step 4)."""
+    _require_follower(actor, recommendation)
+    note = (note or "").strip()
+    if recommendation.decision != RecommendationDecision.APPROVED:
+        raise CaseError(_("Only an approved recommendation is implemented."))
+    now = timezone.now()
+    fields = {"implementation_note": note, "implementation_recorded_at": now}
+    if implemented:
+        return _run(recommendation, "mark_implemented", actor=actor, note=note, **fields)
+    if not note:
+        raise CaseError(_("Write what was not done."))
+    return _run(
+        recommendation,
+        "mark_not_implemented",
+        actor=actor,
+        note=note,
+        investigation_due_at=working_deadline(now, INVESTIGATION_WORKING_DAYS),
+        **fields,
+    )
+
+
+def recommendation_record_investigation(*, actor, recommendation, reasons):
+    """The reasons a recommendation was not implemented, found by the investigation."""
+    _require_follower(actor, recommendation)
+    reasons = (reasons or "").strip()
+    if recommendation.implementation != Implementation.NOT_IMPLEMENTED:
+        raise CaseError(_("Only a recommendation not implemented is investigated."))
+    if not reasons:
+        raise CaseError(_("Write the reasons found."))
+    now = timezone.now()
+    with transaction.atomic():
+        # A plain conditional UPDATE: the investigation is recorded once, whoever is first.
+        updated = Recommendation.objects.filter(
+            pk=recommendation.pk,
+            implementation=Implementation.NOT_IMPLEMENTED,
+            investigated_at__isnull=True,
+        ).update(investigation_reasons=reasons, investigated_at=now, investigated_by=actor)
+        if not updated:
+            raise CaseError(
+                _(
+                    "The investigation of this recommendation was already recorded. "
+                    "Reload the page to see it."
+                )
+            )
+        RecommendationTransition.objects.create(
+            recommendation=recommendation,
+            source=Implementation.NOT_IMPLEMENTED,
+            target=Implementation.NOT_IMPLEMENTED,
+            actor=actor,
+            note=reasons,
+        )
+    recommendation.investigation_reasons = reasons
+    recommendation.investigated_at = now
+    recommendation.investigated_by = actor
+    return recommendation
+
+
+# --- my work ------------------------------------------------------------------------------
+
+
+def _end_of_day(day):
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.max), timezone.get_default_timezone()
+    )
+
+
+def _item(recommendation, due, detail):
+    return mywork.WorkItem(
+        title=str(recommendation),
+        url=reverse("complaints:recommendation_detail", args=[recommendation.pk]),
+        due=due,
+        detail=detail,
+    )
+
+
+def _list_url(**params):
+    from urllib.parse import urlencode
+
+    url = reverse("complaints:recommendations")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def recommendations_awaiting_decision(user):
+    """For the sub-council secretary: recommendations awaiting her decision (step 9)."""
+    if not user.has_perm("complaints.decide_recommendation"):
+        return None
+    pending = Recommendation.objects.filter(decision=RecommendationDecision.RAISED).order_by(
+        "raised_at", "pk"
+    )
+    items = [
+        _item(
+            rec,
+            None,
+            f"{rec.get_department_display()} · {timezone.localdate(rec.raised_at):%Y-%m-%d}",
+        )
+        for rec in pending[:MY_WORK_LIMIT]
+    ]
+    if not items:
+        return None
+    return mywork.WorkSection(
+        title=_("Recommendations awaiting your decision"),
+        items=items,
+        list_url=_list_url(decision=RecommendationDecision.RAISED),
+    )
+
+
+def recommendations_due(user):
+    """For the owner: approved recommendations not yet recorded, past due or due within
+    7 days."""
+    if not user.is_authenticated:
+        return None
+    horizon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
+    due = Recommendation.objects.filter(
+        owner=user,
+        decision=RecommendationDecision.APPROVED,
+        implementation=Implementation.PENDING,
+        due_date__lte=horizon,
+    ).order_by("due_date", "pk")
+    items = [
+        _item(rec, _end_of_day(rec.due_date), rec.get_department_display())
+        for rec in due[:MY_WORK_LIMIT]
+    ]
+    if not items:
+        return None
+    return mywork.WorkSection(
+        title=_("Recommendations to implement"),
+        items=items,
+        list_url=_list_url(implementation=Implementation.PENDING),
+    )
+
+
+def recommendations_awaiting_investigation(user):
+    """For the owner and the managers: recommendations not implemented whose reasons are
+    still to be investigated (2 working days)."""
+    if not user.is_authenticated:
+        return None
+    waiting = Recommendation.objects.filter(
+        implementation=Implementation.NOT_IMPLEMENTED, investigated_at__isnull=True
+    )
+    if not user.is_superuser:
+        waiting = waiting.filter(Q(owner=user) | Q(department__in=managed_departments(user)))
+    items = [
+        _item(rec, rec.investigation_due_at, rec.get_department_display())
+        for rec in waiting.order_by("investigation_due_at", "pk")[:MY_WORK_LIMIT]
+    ]
+    if not items:
+        return None
+    return mywork.WorkSection(
+        title=_("Recommendations not implemented: investigate the reasons"),
+        items=items,
+        list_url=_list_url(implementation=Implementation.NOT_IMPLEMENTED),
+    )

@@ -1,0 +1,418 @@
+"""Recurring complaints (manual 5.1.8): complaints grouped by the same category and centre,
+or by similar wording (Case.subject_signature), with their frequency month by month, and
+the quality officer's analysis of each group (root causes, proposed solutions; 5.1.7).
+
+Groups are computed with aggregate queries, never by loading the cases: one query per kind
+of group, one for the monthly counts of the groups shown and one for their reviews."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from association.models import Centre
+
+from .models import Case, CaseCategory, CaseKind, RecurringGroupReview
+from .selectors import cases_visible_to
+from .services import CaseError
+
+DEFAULT_PERIOD_DAYS = 90
+FREQUENCY_MONTHS = 6
+MIN_GROUP_SIZE = 2
+
+CHART_HEIGHT = 28
+CHART_BAR_WIDTH = 10
+CHART_GAP = 3
+
+BY_CATEGORY_CENTRE = "cc"
+BY_TEXT = "tx"
+GROUP_KINDS = (BY_CATEGORY_CENTRE, BY_TEXT)
+_NO_CENTRE = "-"
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+
+def category_centre_key(category_id, centre_id):
+    return f"{BY_CATEGORY_CENTRE}:{category_id}:{centre_id if centre_id else _NO_CENTRE}"
+
+
+def text_key(signature):
+    return f"{BY_TEXT}:{signature}"
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    kind: str
+    category_id: int | None = None
+    centre_id: int | None = None
+    signature: str = ""
+
+    @property
+    def key(self):
+        if self.kind == BY_CATEGORY_CENTRE:
+            return category_centre_key(self.category_id, self.centre_id)
+        return text_key(self.signature)
+
+    def condition(self):
+        """The cases of this group, as a filter on Case."""
+        if self.kind == BY_CATEGORY_CENTRE:
+            if self.centre_id is None:
+                return Q(category_id=self.category_id, centre__isnull=True)
+            return Q(category_id=self.category_id, centre_id=self.centre_id)
+        return Q(subject_signature=self.signature)
+
+
+def parse_group_key(key):
+    """The GroupKey of "cc:<category>:<centre or ->" or "tx:<signature>"; None if malformed."""
+    kind, _sep, rest = (key or "").partition(":")
+    if kind == BY_TEXT:
+        signature = rest.strip()
+        if signature and len(signature) <= 200 and signature == rest:
+            return GroupKey(BY_TEXT, signature=signature)
+        return None
+    if kind == BY_CATEGORY_CENTRE:
+        category, _sep, centre = rest.partition(":")
+        if not category.isdigit() or not (centre.isdigit() or centre == _NO_CENTRE):
+            return None
+        return GroupKey(
+            BY_CATEGORY_CENTRE,
+            category_id=int(category),
+            centre_id=int(centre) if centre.isdigit() else None,
+        )
+    return None
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthCount:
+    year: int
+    month: int
+    count: int = 0
+
+    @property
+    def label(self):
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass
+class RecurringGroup:
+    group_key: GroupKey
+    label: str
+    count: int
+    first_at: datetime.datetime | None
+    last_at: datetime.datetime | None
+    monthly: list[MonthCount] = field(default_factory=list)
+    review: RecurringGroupReview | None = None
+
+    @property
+    def key(self):
+        return self.group_key.key
+
+    @property
+    def kind(self):
+        return self.group_key.kind
+
+    @property
+    def monthly_peak(self):
+        return max((month.count for month in self.monthly), default=0)
+
+    @property
+    def chart(self):
+        """Bars of the monthly counts for a small inline SVG chart. Time runs the way the
+        page reads, as in the table of months: oldest on the right in Arabic."""
+        peak = self.monthly_peak or 1
+        count = len(self.monthly)
+        rtl = translation.get_language_bidi()
+        bars = []
+        for index, month in enumerate(self.monthly):
+            height = round(month.count * CHART_HEIGHT / peak) if month.count else 0
+            slot = count - 1 - index if rtl else index
+            bars.append(
+                {
+                    "month": month,
+                    "x": slot * (CHART_BAR_WIDTH + CHART_GAP),
+                    "y": CHART_HEIGHT - height,
+                    "height": height,
+                }
+            )
+        return {
+            "bars": bars,
+            "width": len(bars) * (CHART_BAR_WIDTH + CHART_GAP) - CHART_GAP,
+            "height": CHART_HEIGHT,
+            "bar_width": CHART_BAR_WIDTH,
+        }
+
+
+def default_period(now=None):
+    """The last 90 days up to now: (start, end) aware datetimes."""
+    end = now or timezone.now()
+    return end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS), end
+
+
+def analysis_cases(user):
+    """The cases whose groups this user reads. Staff of a queue: their own cases. Readers
+    of the analysis without access to the register (the sub-council secretary, the
+    planning director): every case, for the counts only; the pages never list the cases
+    to them."""
+    if user.has_perm("complaints.view_case"):
+        return cases_visible_to(user)
+    if user.is_authenticated and user.has_perm("complaints.view_recurringgroupreview"):
+        return Case.objects.all()
+    return Case.objects.none()
+
+
+def complaints_between(cases, start, end):
+    return cases.filter(kind=CaseKind.COMPLAINT, received_at__gte=start, received_at__lt=end)
+
+
+def _centre_label(centre):
+    return centre.display_name if centre else _("No centre")
+
+
+def _category_centre_label(category_name, centre):
+    return f"{category_name} · {_centre_label(centre)}"
+
+
+def _category_centre_groups(complaints):
+    rows = list(
+        complaints.filter(category__isnull=False)
+        .order_by()
+        .values("category_id", "centre_id")
+        .annotate(count=Count("id"), first_at=Min("received_at"), last_at=Max("received_at"))
+        .filter(count__gte=MIN_GROUP_SIZE)
+    )
+    categories = dict(
+        CaseCategory.objects.filter(pk__in={row["category_id"] for row in rows}).values_list(
+            "pk", "name"
+        )
+    )
+    centres = Centre.objects.in_bulk({row["centre_id"] for row in rows if row["centre_id"]})
+    return [
+        RecurringGroup(
+            GroupKey(BY_CATEGORY_CENTRE, row["category_id"], row["centre_id"]),
+            _category_centre_label(
+                categories.get(row["category_id"], ""), centres.get(row["centre_id"])
+            ),
+            row["count"],
+            row["first_at"],
+            row["last_at"],
+        )
+        for row in rows
+    ]
+
+
+def _text_groups(complaints):
+    rows = (
+        complaints.exclude(subject_signature="")
+        .order_by()
+        .values("subject_signature")
+        .annotate(
+            count=Count("id"),
+            first_at=Min("received_at"),
+            last_at=Max("received_at"),
+            sample=Min("subject"),
+        )
+        .filter(count__gte=MIN_GROUP_SIZE)
+    )
+    return [
+        RecurringGroup(
+            GroupKey(BY_TEXT, signature=row["subject_signature"]),
+            row["sample"],
+            row["count"],
+            row["first_at"],
+            row["last_at"],
+        )
+        for row in rows
+    ]
+
+
+def find_groups(cases, start, end, kind=None):
+    """The recurring groups among the complaints of `cases` received in [start, end), the
+    largest first. Without their monthly counts and reviews (see add_details)."""
+    complaints = complaints_between(cases, start, end)
+    groups = []
+    if kind in (None, "", BY_CATEGORY_CENTRE):
+        groups += _category_centre_groups(complaints)
+    if kind in (None, "", BY_TEXT):
+        groups += _text_groups(complaints)
+    groups.sort(key=lambda group: (-group.count, -group.last_at.timestamp(), group.key))
+    return groups
+
+
+def frequency_months(end, months=FREQUENCY_MONTHS):
+    """The `months` calendar months (Riyadh) ending with the month of `end`, oldest first."""
+    local_end = timezone.localtime(end - datetime.timedelta(microseconds=1))
+    year, month = local_end.year, local_end.month
+    keys = []
+    for _index in range(months):
+        keys.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(keys))
+
+
+def _month_start(year, month):
+    return timezone.make_aware(datetime.datetime(year, month, 1), timezone.get_default_timezone())
+
+
+def _month_key(value):
+    if timezone.is_aware(value):
+        value = timezone.localtime(value, timezone.get_default_timezone())
+    return (value.year, value.month)
+
+
+def add_details(groups, cases, end):
+    """Give each group its monthly counts over the FREQUENCY_MONTHS months ending at `end`
+    (one query for all the groups) and its review, if written (one query)."""
+    if not groups:
+        return groups
+    months = frequency_months(end)
+    category_ids = {g.group_key.category_id for g in groups if g.kind == BY_CATEGORY_CENTRE}
+    signatures = {g.group_key.signature for g in groups if g.kind == BY_TEXT}
+    wanted = Q(pk__in=[])
+    if category_ids:
+        wanted |= Q(category_id__in=category_ids)
+    if signatures:
+        wanted |= Q(subject_signature__in=signatures)
+    rows = (
+        complaints_between(cases, _month_start(*months[0]), end)
+        .filter(wanted)
+        .order_by()
+        .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_default_timezone()))
+        .values("category_id", "centre_id", "subject_signature", "month")
+        .annotate(count=Count("id"))
+    )
+    counts = {}
+    for row in rows:
+        month = _month_key(row["month"])
+        keys = [text_key(row["subject_signature"])] if row["subject_signature"] else []
+        if row["category_id"]:
+            keys.append(category_centre_key(row["category_id"], row["centre_id"]))
+        for key in keys:
+            counts[(key, month)] = counts.get((key, month), 0) + row["count"]
+    reviews = RecurringGroupReview.objects.select_related("updated_by").in_bulk(
+        [group.key for group in groups], field_name="group_key"
+    )
+    for group in groups:
+        group.monthly = [
+            MonthCount(year, month, counts.get((group.key, (year, month)), 0))
+            for year, month in months
+        ]
+        group.review = reviews.get(group.key)
+    return groups
+
+
+def recurring_groups(cases, start, end, kind=None):
+    """Every recurring group of the period, with monthly counts and reviews."""
+    return add_details(find_groups(cases, start, end, kind), cases, end)
+
+
+def groups_for_user(user, start, end, kind=None):
+    return find_groups(analysis_cases(user), start, end, kind)
+
+
+def find_group(cases, group_key, start, end):
+    """One group (even with fewer than two complaints in the period), with its details."""
+    complaints = complaints_between(cases, start, end).filter(group_key.condition())
+    totals = complaints.order_by().aggregate(
+        count=Count("id"),
+        first_at=Min("received_at"),
+        last_at=Max("received_at"),
+        sample=Min("subject"),
+    )
+    group = RecurringGroup(
+        group_key,
+        _group_label(group_key, totals["sample"]),
+        totals["count"],
+        totals["first_at"],
+        totals["last_at"],
+    )
+    add_details([group], cases, end)
+    return group
+
+
+def label_for_key(key):
+    """A readable name for a group key (the review's label when one was written)."""
+    group_key = parse_group_key(key)
+    if group_key is None:
+        return ""
+    review = RecurringGroupReview.objects.filter(group_key=group_key.key).first()
+    if review is not None:
+        return review.label
+    sample = None
+    if group_key.kind == BY_TEXT:
+        sample = (
+            Case.objects.filter(subject_signature=group_key.signature)
+            .values_list("subject", flat=True)
+            .first()
+        )
+    return _group_label(group_key, sample)
+
+
+def _group_label(group_key, sample):
+    if group_key.kind == BY_TEXT:
+        return sample or group_key.signature
+    category = CaseCategory.objects.filter(pk=group_key.category_id).first()
+    centre = Centre.objects.filter(pk=group_key.centre_id).first() if group_key.centre_id else None
+    return _category_centre_label(category.name if category else "?", centre)
+
+
+def group_cases(cases, group_key, start, end):
+    """The complaints of one group in the period, the latest first."""
+    return (
+        complaints_between(cases, start, end)
+        .filter(group_key.condition())
+        .order_by("-received_at", "-id")
+    )
+
+
+# --- the quality officer's analysis -------------------------------------------------------
+
+
+def save_group_review(*, actor, group_key, label, root_causes, proposed_solutions):
+    """Write (or rewrite) the root causes and proposed solutions of one recurring group.
+    Every version is kept by simple-history."""
+    parsed = parse_group_key(group_key)
+    if parsed is None:
+        raise CaseError(_("This recurring group does not exist."))
+    root_causes = (root_causes or "").strip()
+    proposed_solutions = (proposed_solutions or "").strip()
+    label = (label or "").strip()[:300] or parsed.key
+    existing = RecurringGroupReview.objects.filter(group_key=parsed.key).exists()
+    permission = "change" if existing else "add"
+    if not actor.has_perm(f"complaints.{permission}_recurringgroupreview"):
+        raise PermissionDenied
+    if not root_causes and not proposed_solutions:
+        raise CaseError(_("Write the root causes or the proposed solutions."))
+    try:
+        with transaction.atomic():
+            review = (
+                RecurringGroupReview.objects.select_for_update()
+                .filter(group_key=parsed.key)
+                .first()
+            )
+            if review is None:
+                if not actor.has_perm("complaints.add_recurringgroupreview"):
+                    raise PermissionDenied
+                review = RecurringGroupReview(group_key=parsed.key)
+            review.label = label
+            review.root_causes = root_causes
+            review.proposed_solutions = proposed_solutions
+            review.updated_by = actor
+            review._history_user = actor
+            review.save()
+    except IntegrityError as error:
+        raise CaseError(
+            _(
+                "Someone else saved the analysis of this group at the same moment. "
+                "Reload the page to see it."
+            )
+        ) from error
+    return review

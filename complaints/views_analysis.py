@@ -1,0 +1,440 @@
+"""Analysis pages (manual 5.1.7-5.1.8 and procedure steps 8-9): recurring complaint groups
+with the quality officer's analysis, and recommendations with the secretary's decision and
+their follow-up. Thin views: the rules are in complaints.recurring and
+complaints.recommendations."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import recommendations, recurring
+from .filters import local_day_start
+from .models import (
+    CaseRoute,
+    Implementation,
+    Recommendation,
+    RecommendationDecision,
+)
+from .services import CaseError
+
+GROUPS_PAGE_SIZE = 20
+CASES_PAGE_SIZE = 25
+RECOMMENDATIONS_PAGE_SIZE = 25
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+# --- forms --------------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    """The period of the recurring-complaints analysis; the last 90 days by default."""
+
+    date_from = forms.DateField(
+        label=gettext_lazy("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Received to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Grouped by"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            (recurring.BY_CATEGORY_CENTRE, gettext_lazy("Same category and centre")),
+            (recurring.BY_TEXT, gettext_lazy("Similar wording")),
+        ],
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    def period(self):
+        """(first day, last day, kind): valid values, or the defaults."""
+        today = timezone.localdate()
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        last_day = data.get("date_to") or today
+        first_day = data.get("date_from") or last_day - datetime.timedelta(
+            days=recurring.DEFAULT_PERIOD_DAYS
+        )
+        return first_day, last_day, data.get("kind") or ""
+
+
+def _bounds(first_day, last_day):
+    return local_day_start(first_day), local_day_start(last_day + datetime.timedelta(days=1))
+
+
+class ReviewForm(forms.Form):
+    root_causes = forms.CharField(
+        label=gettext_lazy("root causes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Found with the departments concerned."),
+    )
+    proposed_solutions = forms.CharField(
+        label=gettext_lazy("proposed solutions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("recommendation"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    department = forms.ChoiceField(label=gettext_lazy("department"), choices=CaseRoute.choices)
+    owner = OwnerChoiceField(
+        label=gettext_lazy("owner"),
+        queryset=get_user_model().objects.none(),
+        help_text=gettext_lazy("Who implements the recommendation."),
+    )
+    due_date = forms.DateField(
+        label=gettext_lazy("due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    group_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = recommendations.owner_choices()
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_date
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class RecommendationFilterForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("decision"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + RecommendationDecision.choices,
+    )
+    implementation = forms.ChoiceField(
+        label=gettext_lazy("implementation"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + Implementation.choices,
+    )
+    department = forms.ChoiceField(
+        label=gettext_lazy("department"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + CaseRoute.choices,
+    )
+    month = forms.CharField(
+        label=gettext_lazy("Month raised"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+    def clean_month(self):
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+    def filter(self, queryset):
+        self.is_valid()
+        data = self.cleaned_data
+        for name in ("decision", "implementation", "department"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        month = data.get("month")
+        if month:
+            following = (month + datetime.timedelta(days=32)).replace(day=1)
+            queryset = queryset.filter(
+                raised_at__gte=local_day_start(month), raised_at__lt=local_day_start(following)
+            )
+        return queryset
+
+
+# --- recurring groups ---------------------------------------------------------------------
+
+
+def _period_query(first_day, last_day, kind=""):
+    params = {"date_from": first_day.isoformat(), "date_to": last_day.isoformat()}
+    if kind:
+        params["kind"] = kind
+    return urlencode(params)
+
+
+@require_GET
+def recurring_list(request):
+    _require_perm(request.user, "complaints.view_recurringgroupreview")
+    form = PeriodForm(request.GET)
+    first_day, last_day, kind = form.period()
+    start, end = _bounds(first_day, last_day)
+    cases = recurring.analysis_cases(request.user)
+    groups = recurring.find_groups(cases, start, end, kind)
+    page = Paginator(groups, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    recurring.add_details(page.object_list, cases, end)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/recurring_list.html",
+        {
+            "form": form,
+            "page": page,
+            "first_day": first_day,
+            "last_day": last_day,
+            "period_query": _period_query(first_day, last_day),
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def _may_write_review(user):
+    return user.has_perm("complaints.add_recurringgroupreview") or user.has_perm(
+        "complaints.change_recurringgroupreview"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recurring_detail(request):
+    _require_perm(request.user, "complaints.view_recurringgroupreview")
+    group_key = recurring.parse_group_key(request.GET.get("key", ""))
+    if group_key is None:
+        raise Http404
+    first_day, last_day, _kind = PeriodForm(request.GET).period()
+    start, end = _bounds(first_day, last_day)
+    cases = recurring.analysis_cases(request.user)
+    group = recurring.find_group(cases, group_key, start, end)
+    may_write = _may_write_review(request.user)
+    review_form = None
+    if may_write:
+        review = group.review
+        review_form = ReviewForm(
+            request.POST or None,
+            initial={
+                "root_causes": review.root_causes if review else "",
+                "proposed_solutions": review.proposed_solutions if review else "",
+            },
+        )
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if review_form.is_valid():
+            try:
+                recurring.save_group_review(
+                    actor=request.user,
+                    group_key=group_key.key,
+                    label=group.label,
+                    **review_form.cleaned_data,
+                )
+            except CaseError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The analysis of the group was saved."))
+                return redirect(request.get_full_path())
+    shows_cases = request.user.has_perm("complaints.view_case")
+    page = None
+    if shows_cases:
+        page = Paginator(
+            recurring.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+    history = []
+    if group.review is not None:
+        history = list(
+            group.review.history.select_related("history_user").order_by("-history_date")
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/recurring_detail.html",
+        {
+            "group": group,
+            "first_day": first_day,
+            "last_day": last_day,
+            "review_form": review_form,
+            "page": page,
+            "shows_cases": shows_cases,
+            "history": history,
+            "querystring": query.urlencode(),
+            "period_query": _period_query(first_day, last_day),
+            "recommendation_url": (
+                f"{reverse('complaints:recommendation_new')}?{urlencode({'group_key': group.key})}"
+            ),
+            "recommendations": recommendations.recommendations_visible_to(request.user).filter(
+                group_key=group.key
+            ),
+        },
+    )
+
+
+# --- recommendations ----------------------------------------------------------------------
+
+
+def _require_recommendation_reader(user):
+    """Holders of view_recommendation, and owners of a recommendation (their own only)."""
+    if user.has_perm("complaints.view_recommendation"):
+        return
+    if not Recommendation.objects.filter(owner=user).exists():
+        raise PermissionDenied
+
+
+@require_GET
+def recommendation_list(request):
+    _require_recommendation_reader(request.user)
+    filter_form = RecommendationFilterForm(request.GET)
+    queryset = filter_form.filter(recommendations.recommendations_visible_to(request.user))
+    queryset = recommendations.ordered_for(queryset, request.user)
+    page = Paginator(queryset, RECOMMENDATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/recommendation_list.html",
+        {"filter_form": filter_form, "page": page, "querystring": query.urlencode()},
+    )
+
+
+def _default_department(user):
+    departments = recommendations.managed_departments(user)
+    return departments[0] if len(departments) == 1 else ""
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_new(request):
+    _require_perm(request.user, "complaints.add_recommendation")
+    group_key = request.GET.get("group_key", "")
+    if request.method == "POST":
+        form = RecommendationForm(request.POST)
+    else:
+        form = RecommendationForm(
+            initial={
+                "group_key": group_key if recurring.parse_group_key(group_key) else "",
+                "department": _default_department(request.user),
+            }
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recommendation = recommendations.recommendation_raise(actor=request.user, **data)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("The recommendation was raised to the sub-council secretary.")
+            )
+            return redirect("complaints:recommendation_detail", pk=recommendation.pk)
+    key = form["group_key"].value() or ""
+    return render(
+        request,
+        "complaints/recommendation_form.html",
+        {
+            "form": form,
+            "group_label": recurring.label_for_key(key) if key else "",
+            "group_key": key,
+        },
+    )
+
+
+def _visible_recommendation_or_404(user, pk):
+    return get_object_or_404(recommendations.recommendations_visible_to(user), pk=pk)
+
+
+@require_GET
+def recommendation_detail(request, pk):
+    recommendation = _visible_recommendation_or_404(request.user, pk)
+    group_label = ""
+    if recommendation.group_key:
+        group_label = recurring.label_for_key(recommendation.group_key)
+    return render(
+        request,
+        "complaints/recommendation_detail.html",
+        {
+            "rec": recommendation,
+            "actions": recommendations.available_actions(recommendation, request.user),
+            "transitions": recommendation.transitions.select_related("actor"),
+            "group_label": group_label,
+            "may_read_groups": request.user.has_perm("complaints.view_recurringgroupreview"),
+            "decisions": RecommendationDecision,
+            "implementations": Implementation,
+        },
+    )
+
+
+def _note(data, name="note"):
+    return data.get(name, "")
+
+
+_ACTIONS = {
+    "approve": lambda rec, user, data: recommendations.recommendation_decide(
+        actor=user, recommendation=rec, approve=True, note=_note(data)
+    ),
+    "reject": lambda rec, user, data: recommendations.recommendation_decide(
+        actor=user, recommendation=rec, approve=False, note=_note(data)
+    ),
+    "implemented": lambda rec, user, data: recommendations.recommendation_record_implementation(
+        actor=user, recommendation=rec, implemented=True, note=_note(data)
+    ),
+    "not_implemented": lambda rec, user, data: recommendations.recommendation_record_implementation(
+        actor=user, recommendation=rec, implemented=False, note=_note(data)
+    ),
+    "investigation": lambda rec, user, data: recommendations.recommendation_record_investigation(
+        actor=user, recommendation=rec, reasons=_note(data, "reasons")
+    ),
+}
+
+_DONE_MESSAGES = {
+    "approve": gettext_lazy("The recommendation was approved."),
+    "reject": gettext_lazy("The recommendation was rejected."),
+    "implemented": gettext_lazy("The recommendation was recorded as implemented."),
+    "not_implemented": gettext_lazy(
+        "The recommendation was recorded as not implemented: investigate the reasons within "
+        "2 working days."
+    ),
+    "investigation": gettext_lazy("The reasons found were recorded."),
+}
+
+
+@require_POST
+def recommendation_action(request, pk, action):
+    recommendation = _visible_recommendation_or_404(request.user, pk)
+    if action not in _ACTIONS:
+        raise PermissionDenied
+    try:
+        _ACTIONS[action](recommendation, request.user, request.POST)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, str(_DONE_MESSAGES[action]))
+    return redirect("complaints:recommendation_detail", pk=recommendation.pk)

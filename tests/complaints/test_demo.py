@@ -1,0 +1,38 @@
+"""The demo register of `make run`: made through the services, once."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from complaints.models import Case, CaseState, FaqEntry, FaqState, Recommendation
+from complaints.selectors import cases_visible_to
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_register_has_every_step_and_loads_once():
+    call_command("load_demo_data", stdout=StringIO())
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {CaseState.RECEIVED, CaseState.UNDER_STUDY, CaseState.CLOSED} <= states
+    assert Case.objects.filter(registered_by__isnull=True, channel="website").exists()
+    assert Case.objects.filter(faq_entry__isnull=False).count() == 1
+    assert FaqEntry.objects.filter(state=FaqState.PUBLISHED).count() == 3
+    assert FaqEntry.objects.filter(state=FaqState.PROPOSED).count() == 1
+    assert Recommendation.objects.count() == 2
+    # Closed cases of last month keep their steps in order.
+    for case in Case.objects.filter(state=CaseState.CLOSED):
+        assert case.received_at <= case.replied_at <= case.closed_at
+    count = Case.objects.count()
+    call_command("load_demo_data", stdout=StringIO())
+    assert Case.objects.count() == count
+
+
+def test_demo_queues_are_split_by_department():
+    call_command("load_demo_data", stdout=StringIO())
+    users = get_user_model().objects
+    centres = cases_visible_to(users.get(username="centres_staff"))
+    crm = cases_visible_to(users.get(username="crm_staff"))
+    assert centres.exists() and crm.exists()
+    assert not set(centres) & set(crm)
