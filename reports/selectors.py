@@ -3,7 +3,11 @@
 secretary through the departments handling complaints, the recurring-complaints report
 from the quality officer to the strategic planning director."""
 
+import datetime
+
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from association import roles
 
@@ -76,3 +80,80 @@ def awaiting_first(queryset, user):
             When(pk__in=waiting, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("awaits_me", "-period_start", "report_type")
+
+
+def period_title(report):
+    """ "أكتوبر 2026" for a month, "15 نوفمبر إلى 21 نوفمبر 2026" for a week: month names
+    rather than ISO dates, which a right-to-left line shows reversed."""
+    if report.period_start.day == 1 and report.period_end.month == report.period_start.month:
+        return formats.date_format(report.period_start, "F Y")
+    return _("%(start)s to %(end)s") % {
+        "start": formats.date_format(report.period_start, "j F"),
+        "end": formats.date_format(report.period_end, "j F Y"),
+    }
+
+
+# --- deadlines of the review --------------------------------------------------------------
+
+_DUE_FIELD = {
+    ReviewState.PREPARED: "review_due_at",
+    ReviewState.REVIEWED: "decision_due_at",
+    ReviewState.DECIDED: "archive_due_at",
+}
+
+
+def current_due(report):
+    """The deadline of the step the ready report waits for (the manager's review, the
+    secretary's decision, the archiving), or None."""
+    if report.status != RunStatus.READY or report.review_state not in _DUE_FIELD:
+        return None
+    return getattr(report, _DUE_FIELD[report.review_state])
+
+
+def is_overdue(report, now=None):
+    due = current_due(report)
+    return due is not None and due < (now or timezone.now())
+
+
+# --- the recommendations shown with the monthly performance report -------------------------
+
+
+def _local_bounds(first_day, last_day):
+    """[start, end) of whole local days as aware datetimes."""
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min), tz)
+    end = timezone.make_aware(
+        datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min), tz
+    )
+    return start, end
+
+
+def recommendations_of_period(report, user):
+    """The recommendations the secretary decides on with this report (step 5): those raised
+    in its month, and those raised earlier still awaiting a decision."""
+    from complaints.models import RecommendationDecision
+    from complaints.recommendations import recommendations_visible_to
+
+    start, end = _local_bounds(report.period_start, report.period_end)
+    return (
+        recommendations_visible_to(user)
+        .filter(
+            Q(raised_at__gte=start, raised_at__lt=end)
+            | Q(raised_at__lt=start, decision=RecommendationDecision.RAISED)
+        )
+        .order_by("raised_at", "pk")
+    )
+
+
+def recommendations_to_follow_up(report, user):
+    """Last period's recommendations with their decision, implementation and, for those not
+    implemented, the reasons the investigation found (steps 3-4)."""
+    from complaints.recommendations import recommendations_visible_to
+
+    first_day = (report.period_start - datetime.timedelta(days=1)).replace(day=1)
+    start, end = _local_bounds(first_day, report.period_start - datetime.timedelta(days=1))
+    return (
+        recommendations_visible_to(user)
+        .filter(raised_at__gte=start, raised_at__lt=end)
+        .order_by("raised_at", "pk")
+    )

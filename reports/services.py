@@ -6,6 +6,7 @@ A report is produced once per type and period: request_report finds the existing
 SELECT ... FOR UPDATE so that two workers, a retry or a duplicate beat never render it
 twice."""
 
+import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied
@@ -14,11 +15,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from association.workdays import working_deadline
 
-from .models import Report, ReportTransition, ReviewState, RunStatus
+from .models import Report, ReportTransition, ReportType, ReviewState, RunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +29,28 @@ logger = logging.getLogger(__name__)
 REVIEW_WORKING_DAYS = 2
 DECISION_WORKING_DAYS = 3
 ARCHIVE_WORKING_DAYS = 1
+# The biggest report renders in seconds; a run "being produced" for this long has lost its
+# worker (killed, redeployed) and may be retried.
+STALLED_AFTER = datetime.timedelta(minutes=30)
 
 
 class ReportError(Exception):
     """A refusal the user should read (already translated)."""
 
 
-def _require(actor, permission):
-    if actor is not None and not actor.has_perm(permission):
+def _require(actor, permission, report_type=None):
+    """The actor holds the permission and, for a given report type, reads that type (see
+    selectors.READERS). Without an actor (the schedule, the command line) nothing is
+    checked."""
+    if actor is None:
+        return
+    if not actor.has_perm(permission):
         raise PermissionDenied
+    if report_type is not None:
+        from .selectors import report_types_for
+
+        if report_type not in report_types_for(actor):
+            raise PermissionDenied
 
 
 def _record(report, source, actor, note=""):
@@ -80,7 +94,9 @@ def _save_transition(report, transition_name, *, actor, note="", field="status",
 def request_report(*, report_type, period_start, period_end, trigger, actor=None):
     """The report of this type and period, created as queued if there is none yet.
     Returns (report, created)."""
-    _require(actor, "reports.produce_report")
+    if report_type not in ReportType.values:
+        raise ReportError(_("Choose a report."))
+    _require(actor, "reports.produce_report", report_type)
     if period_end >= timezone.localdate():
         raise ReportError(_("A report covers a period that has ended."))
     try:
@@ -99,10 +115,28 @@ def request_report(*, report_type, period_start, period_end, trigger, actor=None
     return report, created
 
 
+def is_stalled(report):
+    """Being produced for far longer than any report takes: its worker has died."""
+    return (
+        report.status == RunStatus.RUNNING
+        and report.started_at is not None
+        and report.started_at < timezone.now() - STALLED_AFTER
+    )
+
+
 def retry_report(*, report, actor=None):
-    """A failed run goes back to the queue; the caller enqueues it."""
-    _require(actor, "reports.produce_report")
+    """A failed run, or one whose worker died mid-way, goes back to the queue; the caller
+    enqueues it."""
+    _require(actor, "reports.produce_report", report.report_type)
     with transaction.atomic():
+        if is_stalled(report):
+            _save_transition(
+                report,
+                "fail",
+                actor=actor,
+                error=_("The production stopped before the report was ready."),
+                finished_at=timezone.now(),
+            )
         return _save_transition(report, "retry", actor=actor, error="")
 
 
@@ -120,8 +154,14 @@ def produce(report_id):
         )
     try:
         built = document_for(report.report_type).build(report)
+        # Storing the files is part of the run: a full disk fails it (visible, retried)
+        # instead of leaving it "being produced" for ever.
+        _store_files(report, built)
     except Exception as error:  # noqa: BLE001 - any failure is recorded on the run, then re-raised
         logger.exception("Report %s failed", report.pk)
+        for stored in (report.pdf, report.xlsx):
+            if stored:
+                stored.delete(save=False)
         with transaction.atomic():
             _save_transition(
                 report,
@@ -132,7 +172,6 @@ def produce(report_id):
                 finished_at=timezone.now(),
             )
         raise
-    _store_files(report, built)
     now = timezone.now()
     with transaction.atomic():
         _save_transition(
@@ -181,7 +220,7 @@ def produce_now(*, report_type, period_start, period_end, trigger, actor=None):
 
 
 def _review_step(report, transition_name, *, actor, permission, note="", **fields):
-    _require(actor, permission)
+    _require(actor, permission, report.report_type)
     with transaction.atomic():
         return _save_transition(
             report, transition_name, actor=actor, note=note, field="review_state", **fields
@@ -239,6 +278,36 @@ def report_archive(*, report, actor):
         archived_by=actor,
         archived_at=timezone.now(),
     )
+
+
+def available_steps(report, user):
+    """What this user may do on this report now: "retry" a failed run, "review", "decide",
+    "archive", and "decide_recommendations" (the secretary decides on the month's
+    recommendations from the monthly report while it is under review)."""
+    from .selectors import report_types_for
+
+    if report.report_type not in report_types_for(user):
+        return set()
+    steps = set()
+    failed = report.status == RunStatus.FAILED or is_stalled(report)
+    if failed and user.has_perm("reports.produce_report"):
+        steps.add("retry")
+    if can_proceed(report.review) and user.has_perm("reports.review_report"):
+        steps.add("review")
+    if can_proceed(report.decide) and user.has_perm("reports.decide_report"):
+        steps.add("decide")
+    if (can_proceed(report.archive) or can_proceed(report.acknowledge)) and user.has_perm(
+        "reports.archive_report"
+    ):
+        steps.add("archive")
+    if (
+        report.has_review
+        and report.status == RunStatus.READY
+        and report.review_state in (ReviewState.PREPARED, ReviewState.REVIEWED)
+        and user.has_perm("complaints.decide_recommendation")
+    ):
+        steps.add("decide_recommendations")
+    return steps
 
 
 def recipients_of(report_type):

@@ -1,15 +1,21 @@
 """Celery tasks of the reports: the scheduled runs (django-celery-beat entries created by
 migration 0002), the web page's runs and the email to the recipients."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Report, RunStatus, Trigger
 from .periods import previous_period
+from .selectors import period_title
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -35,6 +41,26 @@ def produce_report(report_id):
     return report_id
 
 
+def enqueue_production(report_id):
+    """Send a queued report to the worker once the transaction commits. Without Redis the
+    task runs here and then: a failure is recorded on the report (its page shows it) and
+    logged, not raised into the page that asked. Returns True when sent (or run), False
+    when that failed, None when it waits for the transaction to commit."""
+    outcome = {}
+
+    def send():
+        try:
+            produce_report.delay(report_id)
+        except Exception:  # noqa: BLE001 - the report's page shows the failed or queued run
+            logger.exception("Report %s could not be produced or queued", report_id)
+            outcome["sent"] = False
+        else:
+            outcome["sent"] = True
+
+    transaction.on_commit(send)
+    return outcome.get("sent")
+
+
 @shared_task
 def send_report(report_id):
     """Email the ready report, PDF attached, to the recipients of its type."""
@@ -45,11 +71,7 @@ def send_report(report_id):
     if not addresses or report.status != RunStatus.READY:
         return 0
     with translation.override("ar"):
-        subject = _("%(report)s: %(start)s to %(end)s") % {
-            "report": report.get_report_type_display(),
-            "start": report.period_start.isoformat(),
-            "end": report.period_end.isoformat(),
-        }
+        subject = f"{report.get_report_type_display()} · {period_title(report)}"
         body = _("The report is attached. It is also in the reports archive: %(url)s") % {
             "url": settings.SITE_URL.rstrip("/") + reverse("reports:detail", args=[report.pk])
         }

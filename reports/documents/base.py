@@ -1,18 +1,43 @@
 """What every report document does: build its figures once, lay them out as an Arabic PDF
 (core.pdf, the association's visual identity, page numbers) and write the underlying rows
-to an XLSX file in constant memory."""
+to an XLSX file in constant memory.
 
+Also the pieces the three documents share: the period as aware datetimes, the numbers
+formatted for print, and the right-to-left write-only sheet (Arabic bold headers, cells
+escaped against formula injection)."""
+
+import datetime
+import re
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from core.dates import format_gregorian_hijri
 from core.pdf import RenderedPdf, render_pdf
+from customers.exports import escape_formula
 
 from ..models import VisualIdentity
+
+# Long lists are cut in the PDF (WeasyPrint is slow on long tables, and nobody reads
+# thousands of rows on paper: 20,000 opportunities can leave 10,000 stale); the XLSX has
+# every row.
+PDF_ROW_LIMIT = 30
+
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+DEFAULT_PRIMARY = "#0F6E5F"
+DEFAULT_ACCENT = "#C8A14A"
 
 
 @dataclass
@@ -24,9 +49,11 @@ class BuiltDocument:
 
 class ReportDocument:
     """Subclasses set `template` and implement figures(report), summary(figures) and
-    write_rows(report, workbook)."""
+    write_rows(report, workbook, figures). `summary_labels` names the keys of the summary
+    for the archive page ({key: lazy label})."""
 
     template = ""
+    summary_labels = {}
 
     def figures(self, report):
         raise NotImplementedError
@@ -34,7 +61,7 @@ class ReportDocument:
     def summary(self, figures):
         raise NotImplementedError
 
-    def write_rows(self, report, workbook):
+    def write_rows(self, report, workbook, figures):
         """Add the sheets of underlying rows to an openpyxl write-only workbook."""
         raise NotImplementedError
 
@@ -42,32 +69,78 @@ class ReportDocument:
         # Reports are the association's documents: Arabic whatever language started them.
         with translation.override("ar"):
             figures = self.figures(report)
+            pdf = self.render(report, figures)
+            xlsx_path = self.write_xlsx(report, figures)
+            summary = self.summary(figures)
+        return BuiltDocument(pdf=pdf, xlsx_path=xlsx_path, summary=summary)
+
+    # The pieces of build, public for the benchmark (bench_reports times them apart).
+
+    def render(self, report, figures):
+        """The PDF of the figures."""
+        with translation.override("ar"):
             identity = VisualIdentity.current()
-            logo_path = identity.logo.path if identity.logo else None
+            logo_path = _logo_path(identity)
             html = render_to_string(
                 self.template,
                 {
+                    **figures,
                     "report": report,
                     "identity": identity,
+                    "colours": identity_colours(identity),
                     "logo_uri": Path(logo_path).resolve().as_uri() if logo_path else "",
                     "period": period_label(report),
                     "generated_at": format_gregorian_hijri(timezone.now()),
-                    **figures,
+                    "page_css": page_counter_css(),
                 },
             )
-            pdf = render_pdf(html, extra_files=[logo_path] if logo_path else [])
-            xlsx_path = self._write_xlsx(report)
-        return BuiltDocument(pdf=pdf, xlsx_path=xlsx_path, summary=self.summary(figures))
+            return render_pdf(html, extra_files=[logo_path] if logo_path else [])
 
-    def _write_xlsx(self, report):
-        from openpyxl import Workbook
+    def write_xlsx(self, report, figures):
+        """The XLSX of the underlying rows, in a temporary file (the caller removes it)."""
+        with translation.override("ar"):
+            workbook = Workbook(write_only=True)
+            self.write_rows(report, workbook, figures)
+            with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+                path = Path(handle.name)
+            try:
+                workbook.save(path)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            return path
 
-        workbook = Workbook(write_only=True)
-        self.write_rows(report, workbook)
-        with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
-            path = Path(handle.name)
-        workbook.save(path)
-        return path
+
+def _logo_path(identity):
+    """The logo's local path when the file is really there; reports print without it
+    otherwise (a missing file must not fail the monthly run)."""
+    if not identity.logo:
+        return None
+    try:
+        path = identity.logo.path
+    except (NotImplementedError, ValueError):
+        return None
+    return path if Path(path).is_file() else None
+
+
+def identity_colours(identity):
+    """The identity's colours, checked again: they are printed inside a <style>."""
+    primary = identity.primary_colour if _COLOUR.match(identity.primary_colour or "") else ""
+    accent = identity.accent_colour if _COLOUR.match(identity.accent_colour or "") else ""
+    return {"primary": primary or DEFAULT_PRIMARY, "accent": accent or DEFAULT_ACCENT}
+
+
+def css_string(text):
+    """A CSS string literal of `text` (quotes, backslashes and angle brackets escaped)."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>\n' else char for char in str(text))
+    return f'"{escaped}"'
+
+
+def page_counter_css():
+    """The footer's "صفحة ١ من ٣": the CSS `content` value, with Arabic-Indic numbers."""
+    page = css_string(pgettext("page N of M", "Page") + " ")
+    of = css_string(" " + pgettext("page N of M", "of") + " ")
+    return mark_safe(f"{page} counter(page, arabic-indic) {of} counter(pages, arabic-indic)")
 
 
 def period_label(report):
@@ -75,4 +148,142 @@ def period_label(report):
     return {
         "start": format_gregorian_hijri(report.period_start, with_time=False),
         "end": format_gregorian_hijri(report.period_end, with_time=False),
+        # Each ISO date isolated: WeasyPrint would otherwise reorder its digit groups.
+        "start_iso": f"\u2066{report.period_start:%Y-%m-%d}\u2069",
+        "end_iso": f"\u2066{report.period_end:%Y-%m-%d}\u2069",
     }
+
+
+def period_bounds(report):
+    """[start, end) of the report's period as aware datetimes: midnight to midnight in
+    Riyadh, from the first day to the day after the last."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(report.period_start, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        report.period_end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return start, end
+
+
+# --- numbers as printed ---------------------------------------------------------------------
+# Western digits with thousands separators, as everywhere in the site; page numbers only are
+# Arabic-Indic. Amounts are SAR with two decimals.
+
+
+def number(value, places=0):
+    if value is None:
+        return "—"
+    return f"{value:,.{places}f}"
+
+
+def money(value):
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+def percent(value, places=1):
+    """A percentage given as 0..100."""
+    if value is None:
+        return "—"
+    return f"{value:.{places}f}%"
+
+
+def signed(value, places=0):
+    """A change, with its sign: +12, -3.5, 0."""
+    if value is None:
+        return "—"
+    if value == 0:
+        return f"{0:.{places}f}"
+    return f"{value:+,.{places}f}"
+
+
+def json_number(value, places=1):
+    """A number for the summary JSON: int as is, float rounded, Decimal as text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return round(value, places)
+    return value
+
+
+def local_date(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value, timezone.get_default_timezone())
+        return f"{value:%Y-%m-%d}"
+    return f"{value:%Y-%m-%d}"
+
+
+def local_datetime(value):
+    if value is None:
+        return ""
+    return f"{timezone.localtime(value, timezone.get_default_timezone()):%Y-%m-%d %H:%M}"
+
+
+def user_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
+_HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
+
+
+def sheet_title(title):
+    # Excel allows 31 characters and none of []:*?/\ in a sheet name.
+    title = "".join(char for char in str(title) if char not in "[]:*?/\\")
+    return title[:31] or "Sheet1"
+
+
+class RtlSheet:
+    """A right-to-left sheet of a write-only workbook: bold Arabic headers on a frozen
+    first row, then rows appended one by one (streamed to disk by openpyxl). Text cells are
+    escaped against formula injection, datetimes written in Riyadh time."""
+
+    def __init__(self, workbook, title, columns):
+        """`columns`: (header, width in characters) pairs."""
+        self.sheet = workbook.create_sheet(sheet_title(title))
+        self.sheet.sheet_view.rightToLeft = True
+        self.sheet.freeze_panes = "A2"
+        for index, (_header, width) in enumerate(columns, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.append([self._header(header) for header, _width in columns])
+
+    def _header(self, value):
+        cell = WriteOnlyCell(self.sheet, value=escape_formula(str(value)))
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGNMENT
+        return cell
+
+    def append(self, values):
+        self.sheet.append([self.cell(value) for value in values])
+
+    def cell(self, value):
+        """Plain values where openpyxl formats them itself (it gives datetimes and dates a
+        date format): a styled cell costs several times a plain one on long sheets."""
+        if isinstance(value, str):
+            value = escape_formula(value)
+            if value.startswith("="):  # never after escaping; keep the guarantee here too
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.data_type = "s"
+                return cell
+            return value
+        if isinstance(value, Promise):
+            return escape_formula(str(value))
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            # openpyxl refuses aware datetimes: Riyadh local time, without the zone.
+            return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+        return value
+
+
+def yes_no(value):
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")

@@ -1,0 +1,416 @@
+"""The reports pages: the archive, the production of a past period with its progress, the
+report page with its files and its review (procedure "تقارير الأداء"). Thin views: the rules
+are in reports.services, who sees what in reports.selectors."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from complaints.models import RecommendationDecision
+from complaints.services import CaseError
+
+from . import selectors, services, tasks
+from .forms import (
+    DecisionForm,
+    ProduceForm,
+    RecommendationDecisionForm,
+    ReportFilterForm,
+    ReviewForm,
+)
+from .models import Report, ReportType, ReviewState, RunStatus, Trigger
+from .periods import WEEKLY_TYPES
+
+PAGE_SIZE = 20
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _visible_report_or_404(user, pk):
+    _require_perm(user, "reports.view_report")
+    return get_object_or_404(selectors.reports_visible_to(user), pk=pk)
+
+
+def _enqueue(request, report, queued_message):
+    """To the worker once the transaction commits. Without Redis the task runs here and
+    then: the message says how it went (a failure is recorded on the report, whose page
+    shows it)."""
+    sent = tasks.enqueue_production(report.pk)
+    report.refresh_from_db()
+    if report.status == RunStatus.READY:
+        messages.success(request, _("The report is ready."))
+    elif report.status == RunStatus.FAILED:
+        messages.error(request, _("The production of this report failed."))
+    elif sent is False:
+        messages.error(
+            request, _("The report could not be sent to the task queue. Try again in a moment.")
+        )
+    else:
+        messages.success(request, queued_message)
+
+
+# --- the archive --------------------------------------------------------------------------
+
+
+@require_GET
+def report_list(request):
+    """Every report this user reads, the ones awaiting their step first."""
+    user = request.user
+    _require_perm(user, "reports.view_report")
+    reports = selectors.reports_visible_to(user)
+    years = sorted({day.year for day in reports.dates("period_start", "year")}, reverse=True)
+    filter_form = ReportFilterForm(request.GET or None, user=user, years=years)
+    reports = selectors.awaiting_first(filter_form.filter(reports), user)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for report in page:
+        report.due = selectors.current_due(report)
+        report.overdue = report.due is not None and report.due < now
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "querystring": query.urlencode(),
+            "may_produce": user.has_perm("reports.produce_report"),
+        },
+    )
+
+
+# --- production ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report_produce(request):
+    """A report for a past period, produced by the worker while its page shows progress.
+    A period already produced is not produced again."""
+    user = request.user
+    _require_perm(user, "reports.produce_report")
+    if not selectors.report_types_for(user):
+        raise PermissionDenied
+    form = ProduceForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["period"]
+        try:
+            report, created = services.request_report(
+                report_type=form.cleaned_data["report_type"],
+                period_start=start,
+                period_end=end,
+                trigger=Trigger.WEB,
+                actor=user,
+            )
+        except services.ReportError as error:
+            messages.error(request, str(error))
+        else:
+            if created:
+                _enqueue(request, report, _("The report is being produced."))
+            elif report.status == RunStatus.READY:
+                messages.info(
+                    request, _("This report was already produced for this period. Here it is.")
+                )
+            elif report.status == RunStatus.FAILED:
+                messages.warning(
+                    request,
+                    _("The last run of this report failed. Read the error and retry it below."),
+                )
+            elif report.status == RunStatus.QUEUED:
+                # Sent again, harmless if the first message is still queued: produce() takes
+                # a queued report once.
+                _enqueue(request, report, _("This report is already being produced."))
+            else:
+                messages.info(request, _("This report is already being produced."))
+            return redirect("reports:detail", pk=report.pk)
+    recent = selectors.reports_visible_to(user).order_by("-created_at", "-pk")[:5]
+    return render(
+        request,
+        "reports/report_produce.html",
+        {"form": form, "recent": recent, "weekly_types": sorted(WEEKLY_TYPES)},
+    )
+
+
+@require_POST
+def report_retry(request, pk):
+    report = _visible_report_or_404(request.user, pk)
+    _require_perm(request.user, "reports.produce_report")
+    try:
+        services.retry_report(report=report, actor=request.user)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        _enqueue(request, report, _("The report is being produced again."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+_PROGRESS = {
+    RunStatus.QUEUED: 15,
+    RunStatus.RUNNING: 60,
+    RunStatus.READY: 100,
+    RunStatus.FAILED: 100,
+}
+
+
+@require_GET
+def report_status(request, pk):
+    """The production state for the progress bar of the report page (polled every 2 s)."""
+    report = _visible_report_or_404(request.user, pk)
+    in_progress = report.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "label": report.get_status_display(),
+            "percent": _PROGRESS[report.status],
+            "indeterminate": in_progress,
+            "done": not in_progress,
+            "error": report.error if report.status == RunStatus.FAILED else "",
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+# --- the files ----------------------------------------------------------------------------
+
+
+def _download_name(report, extension):
+    """An Arabic file name: "تقرير الأداء الشهري 2026-10-01.pdf" (FileResponse writes the
+    RFC 5987 form for non-ASCII names)."""
+    with translation.override("ar"):  # the documents are Arabic whoever downloads them
+        label = str(report.get_report_type_display()).replace("/", "-")
+    return f"{label} {report.period_start:%Y-%m-%d}.{extension}"
+
+
+_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _file_response(request, pk, field, extension, *, inline):
+    report = _visible_report_or_404(request.user, pk)
+    stored = getattr(report, field)
+    if report.status != RunStatus.READY or not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=_download_name(report, extension),
+        content_type=_CONTENT_TYPES[extension],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def report_pdf(request, pk):
+    return _file_response(request, pk, "pdf", "pdf", inline=True)
+
+
+@require_GET
+def report_xlsx(request, pk):
+    return _file_response(request, pk, "xlsx", "xlsx", inline=False)
+
+
+# --- the report page and its review -------------------------------------------------------
+
+
+def _summary_rows(report):
+    """The key figures kept on the report (Report.summary), labelled by its document, in
+    the document's order."""
+    from .documents import document_for
+
+    summary = report.summary or {}
+    try:
+        labels = getattr(document_for(report.report_type), "summary_labels", {}) or {}
+    except ImportError:  # a document module missing from this installation
+        labels = {}
+    return [
+        (label, summary[key])
+        for key, label in labels.items()
+        if key in summary and not isinstance(summary[key], dict | list)
+    ]
+
+
+def _deadlines(report, now):
+    """The three deadlines of the review (procedure "تقارير الأداء"), each with whether it
+    was met."""
+    if not report.has_review:
+        return []
+    steps = (
+        ("review_due_at", report.reviewed_at),
+        ("decision_due_at", report.decided_at),
+        ("archive_due_at", report.archived_at),
+    )
+    rows = []
+    for field, done_at in steps:
+        due = getattr(report, field)
+        if due is None:
+            continue
+        rows.append(
+            {
+                "label": Report._meta.get_field(field).verbose_name,
+                "due": due,
+                "done_at": done_at,
+                "overdue": done_at is None and due < now,
+                "late": done_at is not None and done_at > due,
+            }
+        )
+    return rows
+
+
+@require_GET
+def report_detail(request, pk):
+    user = request.user
+    report = _visible_report_or_404(user, pk)
+    ready = report.status == RunStatus.READY
+    due = selectors.current_due(report)
+    now = timezone.now()
+    steps = services.available_steps(report, user)
+    context = {
+        "report": report,
+        "in_progress": report.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "ready": ready,
+        "due": due,
+        "overdue": due is not None and due < now,
+        "deadlines": _deadlines(report, now),
+        "transitions": report.transitions.select_related("actor").order_by("at", "pk"),
+        "summary_rows": _summary_rows(report) if ready else [],
+        "may_retry": "retry" in steps,
+        "may_review": "review" in steps,
+        "may_decide": "decide" in steps,
+        "may_archive": "archive" in steps,
+        "review_form": ReviewForm(),
+        "decision_form": DecisionForm(),
+        "recommendation_form": RecommendationDecisionForm(),
+        "states": ReviewState,
+    }
+    if report.report_type == ReportType.MONTHLY_PERFORMANCE:
+        context.update(
+            {
+                "follow_up": selectors.recommendations_to_follow_up(report, user),
+                "period_recommendations": selectors.recommendations_of_period(report, user),
+                "may_decide_recommendations": "decide_recommendations" in steps,
+                "may_open_recommendations": user.has_perm("complaints.view_recommendation"),
+                "raised": RecommendationDecision.RAISED,
+            }
+        )
+    return render(request, "reports/report_detail.html", context)
+
+
+def _form_errors_to_messages(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@require_POST
+def report_review(request, pk):
+    report = _visible_report_or_404(request.user, pk)
+    _require_perm(request.user, "reports.review_report")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("reports:detail", pk=report.pk)
+    try:
+        services.report_review(
+            report=report,
+            actor=request.user,
+            weaknesses=form.cleaned_data["weaknesses"],
+            follow_up_notes=form.cleaned_data["follow_up_notes"],
+        )
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The review was recorded; the report awaits the secretary."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
+def report_decide(request, pk):
+    report = _visible_report_or_404(request.user, pk)
+    _require_perm(request.user, "reports.decide_report")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("reports:detail", pk=report.pk)
+    try:
+        services.report_decide(
+            report=report, actor=request.user, decision_notes=form.cleaned_data["decision_notes"]
+        )
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The decisions were recorded; the report is to be archived."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
+def report_archive(request, pk):
+    report = _visible_report_or_404(request.user, pk)
+    _require_perm(request.user, "reports.archive_report")
+    try:
+        services.report_archive(report=report, actor=request.user)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The report was archived."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
+def report_recommendation_decide(request, pk, recommendation_pk, decision):
+    """The secretary approves or rejects a recommendation of the month from the report's
+    page (step 5); the rules are complaints.recommendations'."""
+    from complaints.recommendations import recommendation_decide
+
+    report = _visible_report_or_404(request.user, pk)
+    _require_perm(request.user, "complaints.decide_recommendation")
+    if report.report_type != ReportType.MONTHLY_PERFORMANCE or decision not in (
+        "approve",
+        "reject",
+    ):
+        raise Http404
+    recommendation = get_object_or_404(
+        selectors.recommendations_of_period(report, request.user), pk=recommendation_pk
+    )
+    if "decide_recommendations" not in services.available_steps(report, request.user):
+        messages.error(
+            request, _("This report is no longer at this step. Reload the page to see its status.")
+        )
+        return redirect(f"{_detail_url(report)}#recommendations")
+    form = RecommendationDecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        recommendation_decide(
+            actor=request.user,
+            recommendation=recommendation,
+            approve=decision == "approve",
+            note=note,
+        )
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The recommendation was approved.")
+            if decision == "approve"
+            else _("The recommendation was rejected."),
+        )
+    return redirect(f"{_detail_url(report)}#recommendations")
+
+
+def _detail_url(report):
+    return reverse("reports:detail", args=[report.pk])
