@@ -61,13 +61,8 @@ def _database_url():
     return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
 
 
-@pytest.fixture
-def worker(media_root):
-    if connection.vendor != "postgresql":
-        pytest.skip("A worker process cannot see SQLite's in-memory test database")
-    if not _redis_reachable(REDIS_URL):
-        skip_or_fail(f"No Redis reachable at {REDIS_URL}: the report worker was not tested")
-    queue = f"test-reports-{uuid.uuid4().hex}"
+def _celery_env(media_root):
+    """The environment of a Celery process working on this test's database and media."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "crm_site.settings",
@@ -78,14 +73,28 @@ def worker(media_root):
         "CONN_MAX_AGE": "0",
     }
     env.setdefault("SECRET_KEY", "worker-for-the-test-suite-only")
-    process = subprocess.Popen(
-        [sys.executable, "-c", WORKER, queue],
+    return env
+
+
+def _start(script, *args, env):
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+@pytest.fixture
+def worker(media_root):
+    if connection.vendor != "postgresql":
+        pytest.skip("A worker process cannot see SQLite's in-memory test database")
+    if not _redis_reachable(REDIS_URL):
+        skip_or_fail(f"No Redis reachable at {REDIS_URL}: the report worker was not tested")
+    queue = f"test-reports-{uuid.uuid4().hex}"
+    process = _start(WORKER, queue, env=_celery_env(media_root))
     client = Celery(broker=REDIS_URL, backend=REDIS_URL)
     state = {"output": ""}
 
@@ -113,6 +122,7 @@ def worker(media_root):
         return state["output"]
 
     run.stop = stop
+    run.queue = queue
     yield run
     stop()
     client.close()
@@ -171,3 +181,58 @@ def test_a_worker_produces_the_reports_from_real_data_once(
     # The recipient got the PDF by email once (console backend), not again on the second run.
     assert output.count("To: secretary@example.org") == 1, output
     assert "application/pdf" in output
+
+
+# Beat with the database scheduler, as docker-compose runs it; --max-interval 1 so that it
+# looks at the schedule every second.
+BEAT = """
+from crm_site.celery import app
+app.start([
+    "beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
+    "--loglevel", "WARNING", "--max-interval", "1",
+])
+"""
+
+
+def test_beat_sends_the_scheduled_report_to_the_worker_once(worker, opportunity_data, media_root):
+    """The weekly entry migration 0002 creates, as Celery beat reads it from the database,
+    reaches the worker and produces the report of the week just ended; beat firing again
+    and again produces nothing more."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    # A transactional test starts from an empty database: the migration's entries again.
+    import_module("reports.migrations.0002_schedule").create_schedule(apps, None)
+    entry = PeriodicTask.objects.get(name="Weekly opportunity report")
+    assert entry.crontab.day_of_week == "0" and entry.crontab.hour == "7"
+    # Due every 2 seconds instead of Sunday 07:00, on this test's queue.
+    entry.interval = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
+    entry.crontab = None
+    entry.queue = worker.queue
+    entry.save()
+
+    beat = _start(BEAT, env=_celery_env(media_root))
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and beat.poll() is None:
+            report = Report.objects.filter(report_type=ReportType.WEEKLY_OPPORTUNITIES).first()
+            if report is not None and report.status == RunStatus.READY:
+                break
+            time.sleep(0.5)
+        else:
+            beat.terminate()
+            pytest.fail(f"Beat and the worker produced no report:\n{beat.communicate()[0]}")
+        time.sleep(6)  # beat fires at least twice more
+    finally:
+        if beat.poll() is None:
+            beat.terminate()
+            beat.communicate(timeout=60)
+    report = Report.objects.get(report_type=ReportType.WEEKLY_OPPORTUNITIES)
+    assert report.trigger == "schedule" and report.attempts == 1
+    assert (report.period_start, report.period_end) == previous_period(
+        ReportType.WEEKLY_OPPORTUNITIES, timezone.localdate()
+    )
+    assert Path(report.pdf.path).read_bytes().startswith(b"%PDF")
+    assert PeriodicTask.objects.get(pk=entry.pk).total_run_count >= 2
