@@ -180,6 +180,10 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
+# Behind a reverse proxy every visitor arrives from the proxy's address: name the header the
+# proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP) so each visitor has
+# their own limit on the public pages.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
