@@ -52,3 +52,33 @@ def screenshot(page):
         return path
 
     return _take
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    """Log a demo user in, in Arabic, in a context of their own: as_user("crm_staff")."""
+    from association.demo import DEMO_PASSWORD
+
+    contexts = []
+
+    def _login(username):
+        context = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("h1")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name):
+    """A full-page screenshot in artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -10,6 +10,7 @@ from django.utils import translation
 from association.demo import load_demo_data
 from complaints import services
 from complaints.models import Case, FaqEntry
+from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +33,6 @@ def phone(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def shot(page, name):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def arabic(message):

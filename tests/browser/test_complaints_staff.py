@@ -16,38 +16,11 @@ from association.models import Centre, Department, StaffProfile
 from complaints.models import Case, CaseRoute, CaseState, FaqEntry
 from customers.demo import load_demo_customers
 from customers.models import Customer, CustomerRequest
+from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def _login(username):
-        context = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_selector("h1")
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
-def shot(page, name):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def other_centre_staff():

@@ -5,39 +5,12 @@ modification goes the same way with its diff."""
 import pytest
 from django.utils import translation
 
-from association.demo import DEMO_PASSWORD, load_demo_data
+from association.demo import load_demo_data
 from customers.demo import load_demo_customers
 from customers.models import Customer
+from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def _login(username):
-        context = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_selector("h1")
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
-def shot(page, name):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_new_customer_and_modification_journey(as_user, live_server):

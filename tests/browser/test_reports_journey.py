@@ -9,50 +9,23 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from association.demo import DEMO_PASSWORD, load_demo_data
+from association.demo import load_demo_data
 from complaints import recommendations
 from complaints.models import Recommendation, RecommendationDecision
 from reports import services
 from reports.demo import load_demo_reports
 from reports.models import Report, ReportType, ReviewState, RunStatus
 from reports.periods import previous_period
+from tests.browser.conftest import shot
 from tests.complaints.conftest import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def _login(username):
-        context = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_selector("h1")
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def shot(page, name):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _month_data(month_start):

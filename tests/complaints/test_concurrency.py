@@ -1,13 +1,12 @@
 """Real concurrency on PostgreSQL: two connections act on the same case at the same
 instant."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from complaints import services
 from complaints.models import Case, CaseState
+from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 
 from .conftest import register
@@ -19,28 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         skip_or_fail("Concurrent transactions need PostgreSQL (SQLite serialises writers)")
-
-
-def run_together(*jobs):
-    """Start every job at the same instant, each in its own thread and DB connection."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", job())
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_concurrent_answer_and_study_one_wins(people, customers):

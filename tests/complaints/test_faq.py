@@ -1,16 +1,15 @@
 """FAQ (manual 5.1.10): staff propose, a manager approves, only published answers are used;
 an inquiry is answered from a published entry and the entry counts its uses."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
 from complaints import faq, services
 from complaints.models import Case, CaseCategory, CaseState, FaqEntry, FaqState
+from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 
 from .conftest import register
@@ -170,28 +169,11 @@ def test_concurrent_publish_one_wins(people):
     if connection.vendor != "postgresql":
         skip_or_fail("Concurrent transactions need PostgreSQL (SQLite serialises writers)")
     entry = propose(people["crm"])
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def publish(actor):
-        try:
-            barrier.wait()
-            faq.faq_publish(entry=FaqEntry.objects.get(pk=entry.pk), actor=actor)
-            outcomes.append(("ok", None))
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes.append(("error", error))
-        finally:
-            connections.close_all()
+    def publish(who):
+        return lambda: faq.faq_publish(entry=FaqEntry.objects.get(pk=entry.pk), actor=people[who])
 
-    threads = [
-        threading.Thread(target=publish, args=(people[who],))
-        for who in ("crm_manager", "centres_manager")
-    ]
-    with override("en"):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+    outcomes = run_together(publish("crm_manager"), publish("centres_manager"))
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
     error = next(value for kind, value in outcomes if kind == "error")
     assert isinstance(error, services.CaseError)

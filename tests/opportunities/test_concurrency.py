@@ -1,11 +1,10 @@
 """Real concurrency on PostgreSQL: two managers act on the same opportunity or contact at the
 same instant, each in their own connection. One wins; the other reads a clear message."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone, translation
 
 from opportunities import services
@@ -17,6 +16,7 @@ from opportunities.models import (
     OpportunityTransition,
     ProbabilityChange,
 )
+from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 
 from .conftest import contacted, new_opportunity, pdf_upload
@@ -31,28 +31,6 @@ pytestmark = [
 def _postgresql_only():
     if connection.vendor != "postgresql":
         skip_or_fail("Concurrent transactions need PostgreSQL (SQLite serialises writers)")
-
-
-def run_together(*jobs):
-    """Start every job at the same instant, each in its own thread and DB connection."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", job())
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def one_wins(outcomes):

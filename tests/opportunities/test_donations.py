@@ -23,6 +23,7 @@ from customers.models import Customer
 from opportunities import donations
 from opportunities.models import Donation, DonationImport, Opportunity
 from programmes.models import Programme, ProgrammeCategory
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -797,32 +798,6 @@ def postgresql_only():
 
     if connection.vendor != "postgresql":
         skip_or_fail("Concurrent transactions need PostgreSQL (SQLite serialises writers)")
-
-
-def run_together(*jobs):
-    """Start every job at the same instant, each in its own thread and DB connection."""
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", job())
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,17 +3,17 @@ whatever the number of runs, failed runs kept with their error and retried, the 
 the review workflow with its working-day deadlines and the concurrent secretaries."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone, translation
 
 from association.models import PublicHoliday
 from reports import selectors, services
 from reports.models import Report, ReportTransition, ReportType, ReviewState, RunStatus, Trigger
 from reports.periods import PeriodError, parse_period, period_of, previous_period
+from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 
 from . import support
@@ -444,27 +444,6 @@ def test_awaiting_lists_each_role_s_step(fake_documents, staff):
 
 
 # --- two secretaries at once (PostgreSQL) ---------------------------------------------------
-
-
-def run_together(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", job())
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
