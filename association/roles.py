@@ -224,11 +224,14 @@ def role_by_code(code):
 
 
 def user_roles(user):
-    """The roles a user holds, in the order of ALL_ROLES."""
+    """The roles a user holds, in the order of ALL_ROLES. Kept on the user object for the
+    request, like Django's permission cache: several pages' providers ask."""
     if not user.is_authenticated:
         return []
-    names = set(user.groups.values_list("name", flat=True))
-    return [role for role in ALL_ROLES if role.group_name in names]
+    if not hasattr(user, "_role_cache"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_cache = [role for role in ALL_ROLES if role.group_name in names]
+    return list(user._role_cache)
 
 
 def user_has_role(user, *roles):

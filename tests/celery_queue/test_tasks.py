@@ -83,7 +83,7 @@ def test_task_round_trips_through_a_real_worker_and_redis():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    client = Celery(broker=REDIS_URL, backend=REDIS_URL)
+    client = Celery(broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     try:
         result = client.send_task("core.tasks.ping", args=["مرحبا"], queue=queue)
         answer = result.get(timeout=60)

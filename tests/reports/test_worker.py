@@ -95,7 +95,7 @@ def worker(media_root):
         skip_or_fail(f"No Redis reachable at {REDIS_URL}: the report worker was not tested")
     queue = f"test-reports-{uuid.uuid4().hex}"
     process = _start(WORKER, queue, env=_celery_env(media_root))
-    client = Celery(broker=REDIS_URL, backend=REDIS_URL)
+    client = Celery(broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     state = {"output": ""}
 
     def run(task, **kwargs):
