@@ -44,6 +44,21 @@ class Trigger(models.TextChoices):
 
 
 _colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Write the colour as #RRGGBB."))
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+def validate_logo(upload):
+    """A PNG or JPEG image of at most 1 MB, judged by its content, not its name."""
+    import filetype
+    from django.core.exceptions import ValidationError
+
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo must be 1 MB or smaller."))
+    upload.seek(0)
+    kind = filetype.guess(upload.read(262))
+    upload.seek(0)
+    if kind is None or kind.mime not in ("image/png", "image/jpeg"):
+        raise ValidationError(_("The logo must be a PNG or JPEG image."))
 
 
 class VisualIdentity(models.Model):
@@ -55,6 +70,7 @@ class VisualIdentity(models.Model):
         _("logo"),
         upload_to="identity/",
         blank=True,
+        validators=[validate_logo],
         help_text=_("PNG or JPEG, printed at the top of every report."),
     )
     primary_colour = models.CharField(
