@@ -7,4 +7,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints, inquiries and suggestions")
 
     def ready(self):
+        from customers.signals import request_entered
+
         from . import registrations  # noqa: F401  (navigation items and my-work providers)
+        from .services import link_registered_customer
+
+        request_entered.connect(
+            lambda sender, request, **kwargs: link_registered_customer(request=request),
+            weak=False,
+            dispatch_uid="complaints.link_registered_customer",
+        )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 
-from . import faq, recommendations
+from . import faq, profile_panels, recommendations  # noqa: F401  (profile_panels registers)
 
 navigation.register_nav_item(
     "complaints",

@@ -426,3 +426,15 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
         case = case_register(actor=actor, **fields)
         store_attachments(case, checked, uploaded_by=actor)
     return case
+
+
+def link_registered_customer(*, request):
+    """Once the steward enters a registration form prepared from a case, the case belongs
+    to the new customer: it then shows on the customer's profile and its status is found by
+    the customer's mobile. Connected to customers.signals.request_entered."""
+    line = request.lines.filter(customer__isnull=False).select_related("customer").first()
+    if line is None:
+        return 0
+    return Case.objects.filter(customer_request=request, customer__isnull=True).update(
+        customer=line.customer
+    )

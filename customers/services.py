@@ -26,6 +26,7 @@ from .models import (
     RequestTransition,
     StewardDesignation,
 )
+from .signals import request_entered
 
 # The fields a form may propose, in the order of the paper form.
 CUSTOMER_FIELDS = (
@@ -336,6 +337,7 @@ def customer_request_enter(*, request, actor):
         _run_transition(request, "enter", actor=actor, entered_by=actor, entered_at=timezone.now())
         for line in lines:
             _apply_line(line, locked.get(line.customer_id), actor=actor)
+        request_entered.send(sender=CustomerRequest, request=request)
     return EntryResult(entered=True)
 
 

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from association import roles
 from complaints import services
 from complaints.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE
 from complaints.models import Case, CaseAttachment
 from customers.models import CustomerRequest, RequestState
 
-from .conftest import register
+from .conftest import register, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -413,3 +414,25 @@ def test_case_page_shows_the_answer_deadline_and_last_update(client, people, cus
     services.case_answer_immediately(case=fresh, actor=people["crm"], answer="تم الرد")
     content = client.get(detail(fresh)).content.decode()
     assert gettext("Answered within the deadline") in content
+
+
+def test_entering_the_registration_form_links_the_case_to_the_new_customer(
+    people, places, visitor_case
+):
+    """Prepared from the case, submitted, approved and entered through the customers path:
+    the case then belongs to the new customer (and shows on their profile)."""
+    from customers import services as customer_services
+    from customers.models import StewardDesignation
+
+    form_request, _created = services.case_request_registration(
+        case=visitor_case, actor=people["crm"], customer_kind="beneficiary"
+    )
+    customer_services.customer_request_submit(request=form_request, actor=people["crm"])
+    customer_services.customer_request_approve(request=form_request, actor=people["crm_manager"])
+    deputy = user_with(roles.DEPUTY_STEWARD, "deputy")
+    StewardDesignation.objects.create(steward=people["steward"], deputy=deputy)
+    customer_services.customer_request_enter(request=form_request, actor=people["steward"])
+    visitor_case.refresh_from_db()
+    assert visitor_case.customer is not None
+    assert visitor_case.customer.mobile == "+966501112233"
+    assert visitor_case.customer.name == "سالم الزائر"
