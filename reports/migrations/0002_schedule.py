@@ -7,19 +7,19 @@ import json
 from django.db import migrations
 
 SCHEDULES = [
-    # (name, report type, crontab fields)
+    # (name as administrators read it in the admin, report type, crontab fields)
     (
-        "Weekly opportunity report",
+        "تقرير الفرص الأسبوعي",
         "weekly_opportunities",
         {"minute": "0", "hour": "7", "day_of_week": "0", "day_of_month": "*"},
     ),
     (
-        "Monthly performance report",
+        "تقرير الأداء الشهري",
         "monthly_performance",
         {"minute": "0", "hour": "7", "day_of_week": "*", "day_of_month": "1"},
     ),
     (
-        "Monthly recurring-complaints report",
+        "تقرير الشكاوى المتكررة الشهري",
         "monthly_recurring",
         {"minute": "0", "hour": "7", "day_of_week": "*", "day_of_month": "1"},
     ),

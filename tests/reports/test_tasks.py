@@ -34,9 +34,9 @@ WEEKLY = ReportType.WEEKLY_OPPORTUNITIES
 @pytest.mark.parametrize(
     ("name", "report_type", "day_of_week", "day_of_month"),
     [
-        ("Weekly opportunity report", "weekly_opportunities", "0", "*"),
-        ("Monthly performance report", "monthly_performance", "*", "1"),
-        ("Monthly recurring-complaints report", "monthly_recurring", "*", "1"),
+        ("تقرير الفرص الأسبوعي", "weekly_opportunities", "0", "*"),
+        ("تقرير الأداء الشهري", "monthly_performance", "*", "1"),
+        ("تقرير الشكاوى المتكررة الشهري", "monthly_recurring", "*", "1"),
     ],
 )
 def test_beat_entries_exist_after_migrate(name, report_type, day_of_week, day_of_month):

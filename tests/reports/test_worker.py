@@ -205,7 +205,7 @@ def test_beat_sends_the_scheduled_report_to_the_worker_once(worker, opportunity_
 
     # A transactional test starts from an empty database: the migration's entries again.
     import_module("reports.migrations.0002_schedule").create_schedule(apps, None)
-    entry = PeriodicTask.objects.get(name="Weekly opportunity report")
+    entry = PeriodicTask.objects.get(name="تقرير الفرص الأسبوعي")
     assert entry.crontab.day_of_week == "0" and entry.crontab.hour == "7"
     # Due every 2 seconds instead of Sunday 07:00, on this test's queue.
     entry.interval = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
