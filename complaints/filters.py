@@ -12,40 +12,27 @@ from association.models import Centre
 from core.choices import ContactChannel
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic, normalize_digits
+from customers.models import Customer
 
 from .models import TRACKING_ALPHABET, TRACKING_LENGTH, CaseCategory, CaseKind, CaseRoute, CaseState
-
-# normalize_arabic folds these letters to the first one and drops harakat and tatweel. A
-# search matches the stored text through a regular expression built from the normalised
-# query: each letter accepts its variants and marks may sit between letters. A regular
-# expression scan is several times cheaper than normalising the column in SQL, and runs on
-# PostgreSQL and SQLite alike.
-_LETTER_VARIANTS = {"ا": "اأإآٱ", "ي": "يىئ", "ه": "هة", "و": "وؤ"}
-_DIGIT_VARIANTS = {
-    str(value): f"{value}{chr(0x0660 + value)}{chr(0x06F0 + value)}" for value in range(10)
-}
-_MARKS = "".join(chr(code) for code in (*range(0x064B, 0x0653), 0x0670, 0x0640))
 
 _TRACKING_NUMBER = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}$")
 _TRACKING_LIKE = re.compile(rf"^[{TRACKING_ALPHABET}]{{3,{TRACKING_LENGTH}}}$")
 _DIGITS_ONLY = re.compile(r"^[0-9]{4,}$")
 
 
-def arabic_pattern(normalized):
-    """A regular expression matching every spelling that normalize_arabic folds into
-    `normalized` (hamza forms, ta marbuta, alif maqsura, harakat, Arabic-Indic digits)."""
-    gap = f"[{_MARKS}]*"
-    parts = []
-    for char in normalized:
-        if char in _LETTER_VARIANTS:
-            parts.append(f"[{_LETTER_VARIANTS[char]}]")
-        elif char in _DIGIT_VARIANTS:
-            parts.append(f"[{_DIGIT_VARIANTS[char]}]")
-        elif char.isspace():
-            parts.append(r"\s+")
-        else:
-            parts.append(re.escape(char))
-    return gap.join(parts)
+# Up to this many customers' ids go into the query as a list, so that PostgreSQL combines
+# the two trigram indexes (cases' text, customers' names) in one bitmap scan; beyond it, a
+# subquery, which makes the database read the register in order instead.
+_CUSTOMER_ID_LIST_LIMIT = 5000
+
+
+def _customers_named(normalized):
+    named = Customer.objects.filter(name_normalized__contains=normalized).values_list(
+        "pk", flat=True
+    )
+    ids = list(named[: _CUSTOMER_ID_LIST_LIMIT + 1])
+    return named if len(ids) > _CUSTOMER_ID_LIST_LIMIT else ids
 
 
 def _as_mobile(text):
@@ -73,12 +60,12 @@ def search_cases(queryset, text):
     if mobile:
         return queryset.filter(Q(contact_mobile=mobile) | Q(customer__mobile=mobile))
     normalized = normalize_arabic(text)
-    pattern = arabic_pattern(normalized)
-    condition = (
-        Q(subject__iregex=pattern)
-        | Q(contact_name__iregex=pattern)
-        | Q(customer__name_normalized__contains=normalized)
-    )
+    # Every word somewhere in the subject or the contact's name ("تكييف قاعة" finds
+    # "انقطاع التكييف في قاعة الأنشطة"), or the customer's name.
+    words = Q()
+    for word in normalized.split():
+        words &= Q(search_text__contains=word)
+    condition = words | Q(customer_id__in=_customers_named(normalized))
     if _TRACKING_LIKE.match(upper):
         condition |= Q(tracking_number__startswith=upper)
     digits = re.sub(r"[\s\-().+]", "", text)

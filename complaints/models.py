@@ -131,6 +131,10 @@ def text_signature(text):
     return " ".join(sorted(words[:_SIGNATURE_WORDS]))
 
 
+def case_search_text(subject, contact_name):
+    return normalize_arabic(f"{subject} {contact_name}")
+
+
 class FaqState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     PUBLISHED = "published", _("Published")
@@ -259,6 +263,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     subject_signature = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    # The subject and the contact's name, Arabic-normalised, for the register's search box
+    # (a trigram index on PostgreSQL, migration 0004).
+    search_text = models.TextField(editable=False, default="")
     description = models.TextField(_("description"))
     routed_to = models.CharField(
         _("handled by"), max_length=10, choices=CaseRoute.choices, db_index=True
@@ -331,6 +338,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def save(self, *args, **kwargs):
         self.subject_signature = text_signature(self.subject)
+        self.search_text = case_search_text(self.subject, self.contact_name)
         super().save(*args, **kwargs)
 
     @property

@@ -23,6 +23,8 @@ PAGE_SIZE = 25
 # export, reach the others. Counting 300,000 rows on every page view would cost more than
 # the page itself.
 COUNT_CAP = 10_000
+# A search is for finding a case: beyond this many matches it asks for more words.
+SEARCH_COUNT_CAP = 1_000
 # openpyxl writes about 3,000 rows a second (pure-Python XML): beyond this many rows the
 # request would outlive the web worker's timeout. A month of the register is far below.
 EXPORT_MAX_ROWS = 50_000
@@ -96,7 +98,9 @@ def filtered_cases(request):
 def case_list(request):
     _require_perm(request.user, "complaints.view_case")
     filter_form, cases = filtered_cases(request)
-    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    searching = bool(filter_form.is_valid() and filter_form.cleaned_data.get("q"))
+    cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
+    page = CappedPaginator(cases, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     now = timezone.now()
     for case in page:
         case.reply_time_label = duration_label(case.time_to_reply)

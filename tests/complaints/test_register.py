@@ -188,6 +188,7 @@ def searchable(people, customers):
         ("٠٥٠١٢٣٤٥٦٧", "mobile"),  # Arabic-Indic digits
         ("+966 50 123 4567", "mobile"),
         ("1234567", "mobile"),  # part of the number
+        ("توزيع الغذائية", "food"),  # every word, wherever it stands
         ("مانح", "donor"),  # the customer's name
         ("ايصال", "donor"),
     ],
@@ -422,3 +423,18 @@ def test_list_links_to_the_export_with_the_filters(crm_client, people):
     register(people["crm"])
     content = crm_client.get(reverse(LIST), {"kind": "complaint"}).content.decode()
     assert f"{reverse(EXPORT)}?kind=complaint" in content
+
+
+def test_a_broad_search_counts_fewer_cases_than_the_register(crm_client, people, monkeypatch):
+    """A search finds a case: beyond SEARCH_COUNT_CAP matches the page asks for more words,
+    while the unsearched register still counts up to COUNT_CAP."""
+    monkeypatch.setattr("complaints.views_register.SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr("complaints.views_register.COUNT_CAP", 10)
+    for _ in range(3):
+        register(people["crm"], subject="تأخر السلة")
+    searched = crm_client.get(reverse(LIST), {"q": "السلة"})
+    assert searched.context["page"].paginator.capped
+    assert searched.context["page"].paginator.count == 2
+    unsearched = crm_client.get(reverse(LIST))
+    assert not unsearched.context["page"].paginator.capped
+    assert unsearched.context["page"].paginator.count == 3

@@ -39,6 +39,7 @@ from ...models import (
     CaseRoute,
     CaseState,
     CaseTransition,
+    case_search_text,
     new_tracking_number,
     text_signature,
 )
@@ -47,6 +48,7 @@ DEFAULT_COUNT = 300_000
 BUDGET_MS = 150
 BATCH = 5000
 HISTORY_DAYS = 2 * 365
+VISITOR_NAME = "زائر من الحي"
 # One case in this many gets an audit trail and register entries like a handled case.
 TRAIL_EVERY = 10
 SUBJECTS = (
@@ -217,12 +219,13 @@ class Command(BaseCommand):
             channel=rng.choice(list(ContactChannel)),
             received_at=received_at,
             customer_id=customer_id,
-            contact_name="" if customer_id else "زائر من الحي",
+            contact_name="" if customer_id else VISITOR_NAME,
             contact_mobile="" if customer_id else f"+9665{rng.randrange(10**7, 10**8)}",
             centre_id=customer_centre or rng.choice(centres),
             category=rng.choice(categories),
             subject=subject,
             subject_signature=signatures[subject],
+            search_text=case_search_text(subject, "" if customer_id else VISITOR_NAME),
             description="تفاصيل الحالة كما رواها المتصل، مع ما طلبه من الجمعية.",
             routed_to=route,
             state=state,
@@ -282,6 +285,11 @@ class Command(BaseCommand):
                 "quality",
                 "register, search by tracking number",
                 f"{register}?{urlencode({'q': tracking_number})}",
+            ),
+            (
+                "quality",
+                "register, search by subject words «تكييف قاعة»",
+                f"{register}?{urlencode({'q': 'تكييف قاعة'})}",
             ),
             (
                 "quality",
