@@ -12,9 +12,10 @@ from django.db.models import IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition
 
 from core.text import normalize_arabic
+from core.workflow import take_step
 
 from .models import FaqEntry, FaqState, FaqTransition
 from .services import CaseError
@@ -85,24 +86,20 @@ def _concurrent_message():
 
 def _run_transition(entry, transition_name, *, actor, note=""):
     """Run one transition, fill in the decision, save and record the step, atomically."""
-    source = entry.state
-    try:
-        getattr(entry, transition_name)()
-    except TransitionNotAllowed as error:
-        raise CaseError(
-            _("This FAQ entry is no longer at this step. Reload the page to see its status.")
-        ) from error
-    entry.decided_by = actor
-    entry.decided_at = timezone.now()
-    entry.decision_note = note
-    try:
-        with transaction.atomic():
-            entry.save()
-            FaqTransition.objects.create(
-                entry=entry, source=source, target=entry.state, actor=actor, note=note
-            )
-    except ConcurrentTransition as error:
-        raise CaseError(_concurrent_message()) from error
+    with transaction.atomic():
+        source = take_step(
+            entry,
+            transition_name,
+            error=CaseError,
+            stale_message=_(
+                "This FAQ entry is no longer at this step. Reload the page to see its status."
+            ),
+            conflict_message=_concurrent_message(),
+            fields={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
+        )
+        FaqTransition.objects.create(
+            entry=entry, source=source, target=entry.state, actor=actor, note=note
+        )
     return entry
 
 

@@ -14,11 +14,11 @@ from django.db.models import IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from association import roles
 from association.workdays import working_deadline
 from core import mywork
+from core.workflow import take_step
 
 from .models import (
     CaseRoute,
@@ -160,32 +160,28 @@ def _run(recommendation, transition_name, *, actor, note="", **fields):
     """Run one transition in memory, save and record it, inside a transaction. A concurrent
     change raises CaseError."""
     field_name = "decision" if transition_name in ("approve", "reject") else "implementation"
-    source = getattr(recommendation, field_name)
-    try:
-        getattr(recommendation, transition_name)()
-    except TransitionNotAllowed as error:
-        raise CaseError(
-            _("This recommendation is no longer at this step. Reload the page to see its status.")
-        ) from error
-    for name, value in fields.items():
-        setattr(recommendation, name, value)
-    try:
-        with transaction.atomic():
-            recommendation.save()
-            RecommendationTransition.objects.create(
-                recommendation=recommendation,
-                source=source,
-                target=getattr(recommendation, field_name),
-                actor=actor,
-                note=note,
-            )
-    except ConcurrentTransition as error:
-        raise CaseError(
-            _(
+    with transaction.atomic():
+        source = take_step(
+            recommendation,
+            transition_name,
+            error=CaseError,
+            stale_message=_(
+                "This recommendation is no longer at this step. Reload the page to see its status."
+            ),
+            conflict_message=_(
                 "Someone else acted on this recommendation at the same moment. "
                 "Reload the page to see its status."
-            )
-        ) from error
+            ),
+            field=field_name,
+            fields=fields,
+        )
+        RecommendationTransition.objects.create(
+            recommendation=recommendation,
+            source=source,
+            target=getattr(recommendation, field_name),
+            actor=actor,
+            note=note,
+        )
     return recommendation
 
 

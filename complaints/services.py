@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
+from core.workflow import take_step
 from customers.models import CustomerKind
 
 from .models import (
@@ -156,26 +156,22 @@ def _save_new_case(case):
 def _run_transition(case, transition_name, *, actor, note="", **fields):
     """Run one transition on the in-memory case, save it and record the step. Must run
     inside a transaction; a concurrent change of the same case raises CaseError."""
-    source = case.state
-    try:
-        getattr(case, transition_name)()
-    except TransitionNotAllowed as error:
-        raise CaseError(
-            _("This case is no longer at this step. Reload the page to see its status.")
-        ) from error
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.due_at = deadline_for(case)
-    case.last_activity_at = timezone.now()
-    try:
-        case.save()
-    except ConcurrentTransition as error:
-        raise CaseError(
-            _(
-                "Someone else acted on this case at the same moment. "
-                "Reload the page to see its status."
-            )
-        ) from error
+
+    def refresh_deadlines(case):
+        case.due_at = deadline_for(case)
+        case.last_activity_at = timezone.now()
+
+    source = take_step(
+        case,
+        transition_name,
+        error=CaseError,
+        stale_message=_("This case is no longer at this step. Reload the page to see its status."),
+        conflict_message=_(
+            "Someone else acted on this case at the same moment. Reload the page to see its status."
+        ),
+        fields=fields,
+        before_save=refresh_deadlines,
+    )
     CaseTransition.objects.create(
         case=case, source=source, target=case.state, actor=actor, note=note
     )

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from association.workdays import working_deadline
+from core.workflow import take_step
 
 from .models import (
     Customer,
@@ -175,26 +175,19 @@ def _deadline_for(state, start):
 def _run_transition(request, transition_name, *, actor, note="", **fields):
     """Run one transition on the in-memory form, save it and record the step. Must run inside
     a transaction; a concurrent change of the same form raises RequestError."""
-    source = request.state
-    try:
-        getattr(request, transition_name)()
-    except TransitionNotAllowed as error:
-        raise RequestError(
-            _("This form is no longer at this step. Reload the page to see its status.")
-        ) from error
-    now = timezone.now()
-    for name, value in fields.items():
-        setattr(request, name, value)
-    request.due_at = _deadline_for(request.state, now)
-    try:
-        request.save()
-    except ConcurrentTransition as error:
-        raise RequestError(
-            _(
-                "Someone else acted on this form at the same moment. "
-                "Reload the page to see its status."
-            )
-        ) from error
+    source = take_step(
+        request,
+        transition_name,
+        error=RequestError,
+        stale_message=_("This form is no longer at this step. Reload the page to see its status."),
+        conflict_message=_(
+            "Someone else acted on this form at the same moment. Reload the page to see its status."
+        ),
+        fields=fields,
+        before_save=lambda request: setattr(
+            request, "due_at", _deadline_for(request.state, timezone.now())
+        ),
+    )
     RequestTransition.objects.create(
         request=request, source=source, target=request.state, actor=actor, note=note
     )

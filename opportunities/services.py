@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.choices import ContactChannel
+from core.workflow import take_step
 from customers.models import CustomerKind
 
 from .models import (
@@ -300,27 +300,21 @@ def _run_transition(opportunity, transition_name, *, actor, note="", **fields):
     """Run one transition on the in-memory opportunity, save it and record the step. Must
     run inside a transaction; a concurrent move of the same opportunity raises RequestError
     and changes nothing."""
-    source = opportunity.state
-    try:
-        getattr(opportunity, transition_name)()
-    except TransitionNotAllowed as error:
-        raise RequestError(
-            _("This opportunity is no longer at this stage. Reload the page to see its status.")
-        ) from error
-    now = timezone.now()
-    for name, value in fields.items():
-        setattr(opportunity, name, value)
-    opportunity.last_activity_at = now
-    try:
+    source = take_step(
+        opportunity,
+        transition_name,
+        error=RequestError,
+        stale_message=_(
+            "This opportunity is no longer at this stage. Reload the page to see its status."
+        ),
+        conflict_message=_(
+            "Someone else moved this opportunity at the same moment. "
+            "Reload the page to see its status."
+        ),
+        fields={**fields, "last_activity_at": timezone.now()},
         # Only the fields this step owns: a probability saved meanwhile must not be undone.
-        opportunity.save(update_fields=["state", "last_activity_at", "updated_at", *fields])
-    except ConcurrentTransition as error:
-        raise RequestError(
-            _(
-                "Someone else moved this opportunity at the same moment. "
-                "Reload the page to see its status."
-            )
-        ) from error
+        update_fields=["state", "last_activity_at", "updated_at", *fields],
+    )
     return OpportunityTransition.objects.create(
         opportunity=opportunity, source=source, target=opportunity.state, actor=actor, note=note
     )

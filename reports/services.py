@@ -15,9 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 
 from association.workdays import working_deadline
+from core.workflow import take_step
 
 from .models import Report, ReportTransition, ReportType, ReviewState, RunStatus
 
@@ -66,24 +67,20 @@ def _record(report, source, actor, note=""):
 def _save_transition(report, transition_name, *, actor, note="", field="status", **fields):
     """Run one transition in memory, set the fields, save and record; must run inside a
     transaction. A concurrent change of the same report raises ReportError."""
-    source = getattr(report, field)
-    try:
-        getattr(report, transition_name)()
-    except TransitionNotAllowed as error:
-        raise ReportError(
-            _("This report is no longer at this step. Reload the page to see its status.")
-        ) from error
-    for name, value in fields.items():
-        setattr(report, name, value)
-    try:
-        report.save()
-    except ConcurrentTransition as error:
-        raise ReportError(
-            _(
-                "Someone else acted on this report at the same moment. "
-                "Reload the page to see its status."
-            )
-        ) from error
+    source = take_step(
+        report,
+        transition_name,
+        error=ReportError,
+        stale_message=_(
+            "This report is no longer at this step. Reload the page to see its status."
+        ),
+        conflict_message=_(
+            "Someone else acted on this report at the same moment. "
+            "Reload the page to see its status."
+        ),
+        field=field,
+        fields=fields,
+    )
     _record(report, source, actor, note)
     return report
 
