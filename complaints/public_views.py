@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
+from core import submissions
 from core.text import normalize_arabic
 
 from .attachments import store_attachments
@@ -159,6 +160,7 @@ def _count_filing(request):
 def file_case(request):
     """File a complaint, inquiry or suggestion; POST-redirect-GET to the thank-you page."""
     form = PublicCaseForm(request.POST or None, request.FILES or None)
+    token = submissions.token_of(request)
     status = 200
     if request.method == "POST":
         if request.limited or _filing_limit_reached(request):
@@ -175,6 +177,9 @@ def file_case(request):
             _count_filing(request)
             request.session[SESSION_FILED] = {"tracking_number": "", "kind": ""}
             return redirect("public:filed")
+        elif form.is_valid() and not submissions.claim(token):
+            # Sent twice (a double tap): the first sending filed the case once.
+            return redirect("public:filed")
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -189,6 +194,7 @@ def file_case(request):
                     )
                     store_attachments(case, form.checked_uploads, uploaded_by=None)
             except CaseError as error:
+                submissions.release(token)
                 form.add_error(None, str(error))
             else:
                 _count_filing(request)
@@ -200,7 +206,12 @@ def file_case(request):
     return render(
         request,
         "complaints/public/file.html",
-        {"form": form, "kind_icons": KIND_ICONS},
+        {
+            "form": form,
+            "kind_icons": KIND_ICONS,
+            "submission_token": token,
+            "token_field": submissions.TOKEN_FIELD,
+        },
         status=status,
     )
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import submissions
+
 from . import faq, selectors, services
 from .attachments import case_add_attachments
 from .forms import (
@@ -39,7 +41,10 @@ def _visible_case_or_404(user, pk):
 def case_new(request):
     _require_perm(request.user, "complaints.add_case")
     form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
+    token = submissions.token_of(request)
     if request.method == "POST" and form.is_valid():
+        if not submissions.claim(token):
+            return _already_registered(request, submissions.outcome(token))
         data = form.cleaned_data
         try:
             case = services.case_register_with_attachments(
@@ -58,17 +63,33 @@ def case_new(request):
                 received_at=data["received_at"],
             )
         except services.CaseError as error:
+            submissions.release(token)
             messages.error(request, str(error))
         else:
+            submissions.record(token, case.pk)
             messages.success(
                 request,
                 _("The case was registered with tracking number %(number)s.")
                 % {"number": case.tracking_number},
             )
-            if selectors.cases_visible_to(request.user).filter(pk=case.pk).exists():
-                return redirect("complaints:detail", pk=case.pk)
-            return redirect("complaints:list")
-    return render(request, "complaints/case_form.html", {"form": form})
+            return _to_registered_case(request, case.pk)
+    return render(
+        request,
+        "complaints/case_form.html",
+        {"form": form, "submission_token": token, "token_field": submissions.TOKEN_FIELD},
+    )
+
+
+def _to_registered_case(request, pk):
+    if pk is not None and selectors.cases_visible_to(request.user).filter(pk=pk).exists():
+        return redirect("complaints:detail", pk=pk)
+    return redirect("complaints:list")
+
+
+def _already_registered(request, pk):
+    """The same form sent again: the case was registered once, by the first sending."""
+    messages.info(request, _("This form was already sent: the case is registered once."))
+    return _to_registered_case(request, pk)
 
 
 @require_GET
