@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import Form
+
 from . import imports, selectors, services
 from .filters import ProgrammeFilter
 from .forms import ProgrammeForm
@@ -162,7 +164,7 @@ def _save(form, write):
 # --- import -----------------------------------------------------------------------------
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(
         label=gettext_lazy("Portfolio file"),
         help_text=gettext_lazy("Excel workbook (.xlsx) or CSV, at most 5 MB."),
