@@ -6,7 +6,7 @@ defaults read "04/07/2025" as 7 April and take "07/15/2025"; both languages refu
 latter here. Years in four digits only ("04/07/25" could be any of three dates).
 
 Display: as the pages write dates (core.dates): "4 يوليو 2025" / "4 July 2025", short
-dates in ISO, times on 24 hours.
+dates in ISO (isolated left to right, as the pages' tables show them), times on 24 hours.
 """
 
 DATE_INPUT_FORMATS = [
@@ -26,8 +26,10 @@ DATETIME_INPUT_FORMATS = [
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y H:i"
 TIME_FORMAT = "H:i"
-SHORT_DATE_FORMAT = "Y-m-d"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+# ISO dates isolated left to right (U+2066 … U+2069): after Arabic text a browser would
+# otherwise show "2026-12-06" as "06-12-2026" (the digits take the Arabic text's direction).
+SHORT_DATE_FORMAT = "\u2066Y-m-d\u2069"
+SHORT_DATETIME_FORMAT = "\u2066Y-m-d H:i\u2069"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 FIRST_DAY_OF_WEEK = 0  # Sunday: the working week is Sunday to Thursday
