@@ -1,12 +1,12 @@
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelForm
 from core.phones import normalize_saudi_mobile
 
 from .models import StaffProfile
 
 
-class StaffProfileForm(forms.ModelForm):
+class StaffProfileForm(ModelForm):
     class Meta:
         model = StaffProfile
         fields = ["department", "centres", "job_title", "mobile"]

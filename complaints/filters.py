@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
 from core.choices import ContactChannel
+from core.forms import Form
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic, normalize_digits
 from customers.models import Customer
@@ -84,7 +85,7 @@ def local_day_start(day):
     )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from core.forms import Form, ModelForm
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
 from customers.selectors import customers_visible_to
@@ -45,7 +46,7 @@ def _attachments_help():
     }
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(ModelForm):
     """Register a case. The customer is given by code; without one, the contact's name."""
 
     customer_code = forms.CharField(
@@ -132,13 +133,13 @@ class CaseForm(forms.ModelForm):
         return cleaned
 
 
-class TextActionForm(forms.Form):
+class TextActionForm(Form):
     text = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class StudyForm(forms.Form):
+class StudyForm(Form):
     causes = forms.CharField(
         label=_("analysis of causes"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -162,7 +163,7 @@ class StudyForm(forms.Form):
         )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     """Add files to a registered case."""
 
     files = MultipleFileField(label=_("Add files"))
@@ -172,7 +173,7 @@ class AttachmentForm(forms.Form):
         self.fields["files"].help_text = _attachments_help()
 
 
-class FaqEntryForm(forms.ModelForm):
+class FaqEntryForm(ModelForm):
     class Meta:
         model = FaqEntry
         fields = ["question", "answer", "category"]
@@ -183,13 +184,13 @@ class FaqEntryForm(forms.ModelForm):
         self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
 
 
-class FaqDecisionForm(forms.Form):
+class FaqDecisionForm(Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class FaqFilterForm(forms.Form):
+class FaqFilterForm(Form):
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(
         label=_("status"),
@@ -198,7 +199,7 @@ class FaqFilterForm(forms.Form):
     )
 
 
-class RegistrationRequestForm(forms.Form):
+class RegistrationRequestForm(Form):
     """What the "request registration" button asks: who the person is and their centre."""
 
     customer_kind = forms.ChoiceField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from core.forms import Form
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
 
@@ -58,7 +59,7 @@ class MobileField(forms.CharField):
         return normalize_saudi_mobile(value) if value else value
 
 
-class PublicCaseForm(forms.Form):
+class PublicCaseForm(Form):
     """A complaint, inquiry or suggestion filed by a member of the public."""
 
     kind = forms.ChoiceField(
@@ -133,7 +134,7 @@ def normalize_tracking_number(raw):
     return _NOT_TRACKING_CHARACTERS.sub("", normalize_digits(raw or "")).upper()
 
 
-class TrackForm(forms.Form):
+class TrackForm(Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=40,
@@ -163,7 +164,7 @@ class TrackForm(forms.Form):
         return number
 
 
-class FaqSearchForm(forms.Form):
+class FaqSearchForm(Form):
     q = forms.CharField(
         label=_("Search the questions"),
         required=False,

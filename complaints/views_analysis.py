@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import Form
+
 from . import recommendations, recurring
 from .filters import local_day_start
 from .models import (
@@ -43,7 +45,7 @@ def _require_perm(user, permission):
 # --- forms --------------------------------------------------------------------------------
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """The period of the recurring-complaints analysis; the last 90 days by default."""
 
     date_from = forms.DateField(
@@ -89,7 +91,7 @@ def _bounds(first_day, last_day):
     return local_day_start(first_day), local_day_start(last_day + datetime.timedelta(days=1))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     root_causes = forms.CharField(
         label=gettext_lazy("root causes"),
         required=False,
@@ -108,7 +110,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(Form):
     text = forms.CharField(
         label=gettext_lazy("recommendation"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -138,7 +140,7 @@ class RecommendationForm(forms.Form):
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class RecommendationFilterForm(forms.Form):
+class RecommendationFilterForm(Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("decision"),
         required=False,

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Shared tools")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with core.admin.AdminSite as admin.site: its forms read Arabic
+    digits and day-first dates like the rest of the project. Installed in INSTALLED_APPS
+    in place of "django.contrib.admin"."""
+
+    default = False  # "core" itself is CoreConfig
+    default_site = "core.admin.AdminSite"

@@ -10,6 +10,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm_site import formats as site_formats
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -29,7 +31,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with forms reading Arabic digits and day-first dates (core.admin).
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -132,6 +135,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Riyadh"
 USE_I18N = True
 USE_TZ = True
+# Dates typed ISO or day first in both languages, never US month first (crm_site/formats);
+# the same outside a request (commands, tasks) through the settings below.
+FORMAT_MODULE_PATH = ["crm_site.formats"]
+DATE_INPUT_FORMATS = site_formats.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = site_formats.DATETIME_INPUT_FORMATS
+TIME_INPUT_FORMATS = site_formats.TIME_INPUT_FORMATS
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -6,20 +6,15 @@ import csv
 import datetime
 
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from core import xlsx
 
 from .models import Customer
 from .resources import EXPORT_COLUMNS, CustomerResource
 
 CHUNK_SIZE = 2000
-
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection):
-# an apostrophe in front makes it plain text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_ESCAPE = "'"
+# The import reads its own CSV back: it removes this escape (customers.imports).
+FORMULA_PREFIXES, FORMULA_ESCAPE = xlsx.FORMULA_PREFIXES, xlsx.FORMULA_ESCAPE
 
 # Column widths in characters, by column (the header decides for the others).
 COLUMN_WIDTHS = {
@@ -33,80 +28,44 @@ COLUMN_WIDTHS = {
     "point_of_contact": 18,
     "consent_date": 14,
 }
-MIN_WIDTH, MAX_WIDTH = 10, 45
 
 
 def escape_formula(value):
-    """Text that a spreadsheet would run as a formula, made harmless."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return FORMULA_ESCAPE + value
-    return value
+    """For the CSV: text that a spreadsheet would run as a formula, behind an apostrophe
+    (the XLSX stores such text as quote-prefixed text cells instead: core.xlsx)."""
+    return xlsx.csv_safe(value)
 
 
 def export_rows(queryset, resource=None):
-    """One list of cell values per customer, formula-escaped, fetched in chunks."""
+    """One list of cell values per customer, as they are (the writers make them safe),
+    fetched in chunks."""
     resource = resource or CustomerResource()
     queryset = queryset.select_related("city", "centre", "point_of_contact")
     for customer in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [escape_formula(value) for value in resource.export_row(customer)]
+        yield resource.export_row(customer)
 
 
 def export_headers(resource=None):
-    return [escape_formula(header) for header in (resource or CustomerResource()).export_headers()]
+    return [str(header) for header in (resource or CustomerResource()).export_headers()]
 
 
 def sheet_title():
-    # Excel allows 31 characters and none of []:*?/\ in a sheet name.
-    title = str(Customer._meta.verbose_name_plural)
-    return "".join(char for char in title if char not in "[]:*?/\\")[:31] or "Sheet1"
+    return xlsx.sheet_title(Customer._meta.verbose_name_plural)
 
 
 def write_xlsx(queryset, file):
-    """Write the customers to `file` (binary, seekable) as an XLSX workbook.
-
-    Write-only mode streams rows to disk, so memory stays flat for a long list."""
+    """Write the customers to `file` (binary, seekable) as an XLSX workbook (core.xlsx:
+    right to left, streamed in write-only mode, set up to print)."""
     resource = CustomerResource()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title())
-    sheet.sheet_view.rightToLeft = True
-    sheet.freeze_panes = "A2"
-    headers = export_headers(resource)
-    for index, (name, header) in enumerate(zip(EXPORT_COLUMNS, headers, strict=True), start=1):
-        width = COLUMN_WIDTHS.get(name, len(header) + 4)
-        sheet.column_dimensions[get_column_letter(index)].width = max(
-            MIN_WIDTH, min(MAX_WIDTH, width)
-        )
-    sheet.append([_header_cell(sheet, header) for header in headers])
+    workbook = xlsx.new_workbook()
+    columns = [
+        (header, COLUMN_WIDTHS.get(name))
+        for name, header in zip(EXPORT_COLUMNS, export_headers(resource), strict=True)
+    ]
+    sheet = xlsx.RtlSheet(workbook, sheet_title(), columns)
     for row in export_rows(queryset, resource):
-        sheet.append([_body_cell(sheet, value) for value in row])
+        sheet.append(row)
     workbook.save(file)
-
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
-_HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
-
-
-def _header_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = _HEADER_FONT
-    cell.fill = _HEADER_FILL
-    cell.alignment = _HEADER_ALIGNMENT
-    return cell
-
-
-def _body_cell(sheet, value):
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if isinstance(value, str) and value.startswith("="):
-        # Defensive: openpyxl stores a string starting with "=" as a formula. Escaped text
-        # never does, but keep the guarantee local to the writer too.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 class _Echo:
@@ -123,9 +82,9 @@ def csv_lines(queryset, language=None):
     into `language` (the request's) explicitly."""
     writer = csv.writer(_Echo())
     with translation.override(language or translation.get_language()):
-        yield "\ufeff" + writer.writerow(export_headers())
+        yield "\ufeff" + writer.writerow([escape_formula(h) for h in export_headers()])
         for row in export_rows(queryset):
-            yield writer.writerow([_csv_value(value) for value in row])
+            yield writer.writerow([escape_formula(_csv_value(value)) for value in row])
 
 
 def _csv_value(value):

@@ -4,11 +4,12 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre, City
+from core.forms import FilterSet
 
 from .models import Customer, CustomerKind, CustomerRequest, RequestKind, RequestState
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("customer type"), choices=CustomerKind.choices)
     city = django_filters.ModelChoiceFilter(label=_("city"), queryset=City.objects.all())
     centre = django_filters.ModelChoiceFilter(
@@ -36,7 +37,7 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(is_active=value == "1")
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(FilterSet):
     state = django_filters.ChoiceFilter(label=_("status"), choices=RequestState.choices)
     kind = django_filters.ChoiceFilter(label=_("request type"), choices=RequestKind.choices)
     mine = django_filters.BooleanFilter(

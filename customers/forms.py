@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from core.forms import Form, ModelForm
 from core.identity import normalize_national_id
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
@@ -11,7 +12,7 @@ from .models import Customer, CustomerKind
 from .services import CUSTOMER_FIELDS
 
 
-class CustomerDataForm(forms.ModelForm):
+class CustomerDataForm(ModelForm):
     """The customer part of the create/modify form. It validates proposed values; it never
     saves a customer (only the steward's entry does, through customers.services)."""
 
@@ -72,13 +73,13 @@ class CustomerDataForm(forms.ModelForm):
         return cleaned
 
 
-class RequestReasonForm(forms.Form):
+class RequestReasonForm(Form):
     reason = forms.CharField(
         label=_("Reason for the request"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

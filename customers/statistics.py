@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hijridate import Gregorian
 
 from association.models import Centre, City
+from core import xlsx
 from core.choices import ContactChannel
 from core.dates import HIJRIDATE_LANGUAGES
 
@@ -342,66 +343,32 @@ def _shortened(label):
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def safe_cell(value):
-    """Text a spreadsheet will never run as a formula (formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 def statistics_workbook(statistics, *, title, filters=(), generated_at=None):
-    """The statistics table as an XLSX file (bytes): a right-to-left sheet with a title,
-    the filters applied, then label / count / percentage and a total row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Statistics")[:31]
-    sheet.sheet_view.rightToLeft = True
-    bold = Font(bold=True)
-
-    sheet.append([safe_cell(str(title))])
-    sheet["A1"].font = Font(bold=True, size=14)
+    """The statistics table as an XLSX file (bytes), written by core.xlsx: a right-to-left
+    sheet with a title, the filters applied, then label / count / percentage and a total
+    row; the table's header row repeats on every printed page."""
+    heading = [[str(title)]]
     if generated_at is not None:
-        local = timezone.localtime(generated_at)
-        sheet.append([_("Generated on"), local.strftime("%Y-%m-%d %H:%M")])
-    for label, value in filters:
-        sheet.append([safe_cell(str(label)), safe_cell(str(value))])
-    sheet.append([])
+        heading.append([_("Generated on"), generated_at])
+    heading += [[str(label), str(value)] for label, value in filters]
+    heading.append([])
+    columns = [
+        (statistics.grouping.label, 42),
+        (_("Number of customers"), 20),
+        (_("Percentage"), 14, "0.0%"),
+    ]
+    if statistics.grouping.make_detail:
+        columns.append((_("Hijri months"), 32))
 
-    header_row = sheet.max_row + 1
-    sheet.append(
-        [str(statistics.grouping.label), _("Number of customers"), _("Percentage")]
-        + ([_("Hijri months")] if statistics.grouping.make_detail else [])
-    )
-    header_fill = PatternFill("solid", fgColor="DDEBE9")
-    for cell in sheet[header_row]:
-        cell.font = bold
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center")
-
+    workbook = xlsx.new_workbook()
+    sheet = xlsx.RtlSheet(workbook, _("Statistics"), columns, heading=heading)
     for row in statistics.rows:
-        values = [safe_cell(row.label), row.count, row.share]
+        values = [row.label, row.count, row.share]
         if statistics.grouping.make_detail:
-            values.append(safe_cell(row.detail))
+            values.append(row.detail)
         sheet.append(values)
-        sheet.cell(row=sheet.max_row, column=3).number_format = "0.0%"
-
-    sheet.append([_("Total"), statistics.total, 1 if statistics.total else 0])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    sheet.cell(row=sheet.max_row, column=3).number_format = "0.0%"
-
-    sheet.column_dimensions["A"].width = 42
-    sheet.column_dimensions["B"].width = 20
-    sheet.column_dimensions["C"].width = 14
-    sheet.column_dimensions["D"].width = 32
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-
+    sheet.append([_("Total"), statistics.total, 1 if statistics.total else 0], bold=True)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

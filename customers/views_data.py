@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import Form
+
 from . import exports, imports, services
 from .resources import IMPORT_COLUMNS, column_label
 from .views import _require_perm, filtered_customers
@@ -66,7 +68,7 @@ def export_csv(request):
 # --- import -----------------------------------------------------------------------------
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet file"),
         help_text=gettext_lazy("Excel workbook (.xlsx) or CSV, at most 5 MB."),
@@ -82,7 +84,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(Form):
     token = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=gettext_lazy("Reason for the request"),

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ContactChannel
+from core.forms import FilterSet, Form
 from core.text import normalize_digits
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
@@ -65,7 +66,7 @@ class QuickSelect(forms.Select):
 # --- the list and the board -------------------------------------------------------------
 
 
-class OpportunityFilter(django_filters.FilterSet):
+class OpportunityFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     state = django_filters.ChoiceFilter(
         label=_("status"), choices=OpportunityState.choices, widget=QuickSelect
@@ -132,7 +133,7 @@ class DonorChoiceField(forms.ModelMultipleChoiceField):
         return donor.name
 
 
-class OpportunityCreateForm(forms.Form):
+class OpportunityCreateForm(Form):
     """Identification: the programme, the amounts and the potential donors. Donors interested
     in the programme's category are offered ticked; others can be added from the list."""
 
@@ -184,7 +185,7 @@ class OpportunityCreateForm(forms.Form):
 # --- the detail page's forms ------------------------------------------------------------
 
 
-class AddDonorForm(forms.Form):
+class AddDonorForm(Form):
     # A code, not a list of every donor: the association has thousands of them.
     donor = forms.CharField(
         label=_("customer code of the donor"),
@@ -202,12 +203,12 @@ class AddDonorForm(forms.Form):
         return donors[0]
 
 
-class ProbabilityForm(forms.Form):
+class ProbabilityForm(Form):
     probability = forms.IntegerField(label=_("success probability (%)"), min_value=0, max_value=100)
     success_factors = forms.CharField(label=_("success factors"), required=False, widget=_rows(3))
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     """A contact with a donor. On an opportunity the donor is one of its potential donors;
     on a donor's page the opportunity is optional."""
 
@@ -234,11 +235,11 @@ class ContactForm(forms.Form):
             self.fields["opportunity"].queryset = opportunities
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(Form):
     """Closing: the signed written pledge (تعهد خطي) of one of the potential donors."""
 
     pledge_donor = forms.ModelChoiceField(label=_("pledging donor"), queryset=None)
@@ -268,7 +269,7 @@ class PledgeForm(forms.Form):
         return upload
 
 
-class SuccessForm(forms.Form):
+class SuccessForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
     override_reason = forms.CharField(
         label=_("Reason for marking it successful before the full pledge arrived"),
@@ -277,7 +278,7 @@ class SuccessForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(label=_("reason for cancelling"), widget=_rows(2))
 
 
@@ -289,11 +290,11 @@ TRANSITION_FORMS = {
 }
 
 
-class ContactDecisionForm(forms.Form):
+class ContactDecisionForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
 
 
-class DonorInterestsForm(forms.Form):
+class DonorInterestsForm(Form):
     categories = forms.ModelMultipleChoiceField(
         label=_("Programme categories the donor wants to fund"),
         queryset=ProgrammeCategory.objects.order_by("name"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import FilterSet, Form
 from core.text import normalize_digits
 from customers import imports as upload_store
 from customers.models import Customer
@@ -49,7 +50,7 @@ def _querystring_without_page(request):
 # --- import -----------------------------------------------------------------------------
 
 
-class DonationUploadForm(forms.Form):
+class DonationUploadForm(Form):
     file = forms.FileField(
         label=gettext_lazy("File exported by the finance system"),
         help_text=gettext_lazy("Excel workbook (.xlsx) or CSV."),
@@ -196,7 +197,7 @@ def _render_preview(request, result, token):
 # --- matching by hand -------------------------------------------------------------------
 
 
-class DonationMatchForm(forms.Form):
+class DonationMatchForm(Form):
     donor_code = forms.CharField(label=gettext_lazy("Donor code"), max_length=20)
     programme = forms.ModelChoiceField(
         label=gettext_lazy("Programme"), queryset=Programme.objects.all()
@@ -289,7 +290,7 @@ def donation_match(request, pk):
 MATCHED, UNMATCHED = "matched", "unmatched"
 
 
-class DonationFilter(django_filters.FilterSet):
+class DonationFilter(FilterSet):
     donor = django_filters.CharFilter(label=gettext_lazy("Donor code"), method="filter_donor")
     programme = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Programme"),

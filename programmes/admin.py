@@ -1,14 +1,15 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.forms import ModelForm
 
 from .forms import clean_programme_values
 from .models import Programme, ProgrammeCategory
 from .services import PROGRAMME_FIELDS
 
 
-class ProgrammeAdminForm(forms.ModelForm):
+class ProgrammeAdminForm(ModelForm):
     """The same rules as the programme form: dates in order, no negative budget."""
 
     class Meta:

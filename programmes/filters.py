@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from core.forms import FilterSet
 
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
 
@@ -16,7 +17,7 @@ def _portfolio_years():
     return [(str(year), str(year)) for year in years]
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("category"), queryset=ProgrammeCategory.objects.all()
     )

@@ -4,54 +4,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
-from core.text import normalize_digits
+from core.forms import ModelForm
 
 from . import services
 from .models import Programme, ProgrammeCategory
 
-# Dates as staff type them: ISO, day first with / - or ., Arabic-Indic digits accepted.
-DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
-
-# Thousands separators (Latin comma, Arabic ٬, spaces) dropped; the Arabic decimal sign ٫
-# read as a point.
-_NUMBER_TABLE = {ord(","): None, ord("٬"): None, ord(" "): None, 0xA0: None, ord("٫"): "."}
-
 FIRST_PORTFOLIO_YEAR, LAST_PORTFOLIO_YEAR = 1400, 2100
-
-
-def normalize_number(value):
-    if isinstance(value, str):
-        return normalize_digits(value).translate(_NUMBER_TABLE).strip()
-    return value
-
-
-class AmountField(forms.DecimalField):
-    """Amounts in riyals: "120,000", "١٢٠٬٠٠٠" and "120000.50" all read."""
-
-    def to_python(self, value):
-        return super().to_python(normalize_number(value))
-
-
-class YearField(forms.IntegerField):
-    def to_python(self, value):
-        return super().to_python(normalize_number(value))
-
-
-class LocalDateField(forms.DateField):
-    input_formats = DATE_INPUT_FORMATS
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = normalize_digits(value).strip()
-        return super().to_python(value)
-
-
-FIELD_CLASSES = {
-    "budget": AmountField,
-    "portfolio_year": YearField,
-    "start_date": LocalDateField,
-    "end_date": LocalDateField,
-}
 
 
 def clean_programme_values(form, cleaned_data):
@@ -71,7 +29,7 @@ def clean_programme_values(form, cleaned_data):
         )
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ModelForm):
     """Creating or editing one programme. It validates; the service writes."""
 
     new_category = forms.CharField(
@@ -95,7 +53,6 @@ class ProgrammeForm(forms.ModelForm):
             "status",
             "portfolio_year",
         ]
-        field_classes = FIELD_CLASSES
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.models import Centre
+from core.forms import Form
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
 from core.spreadsheets import map_header_columns
@@ -41,7 +42,7 @@ from customers.imports import (  # noqa: F401  (the upload helpers, re-exported 
 )
 
 from . import services
-from .forms import FIELD_CLASSES, clean_programme_values
+from .forms import clean_programme_values
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
 from .presentation import format_riyals
 
@@ -262,7 +263,7 @@ class _Lookups:
 # --- one row ----------------------------------------------------------------------------
 
 
-class ImportRowForm(forms.Form):
+class ImportRowForm(Form):
     """The programme form's fields and rules; the category is a name (added when new) and
     the centres are resolved before the form."""
 
@@ -275,7 +276,7 @@ class ImportRowForm(forms.Form):
 _ROW_FORM_FIELDS = ["code", "name", "start_date", "end_date", "budget", "description"]
 _ROW_FORM_FIELDS += ["status", "portfolio_year"]
 ImportRowForm.base_fields = {
-    **fields_for_model(Programme, fields=_ROW_FORM_FIELDS, field_classes=FIELD_CLASSES),
+    **fields_for_model(Programme, fields=_ROW_FORM_FIELDS),
     "category": forms.CharField(label=column_label("category"), max_length=150),
 }
 

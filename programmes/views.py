@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import xlsx
+from core.forms import Form
+
 from . import imports, selectors, services
 from .filters import ProgrammeFilter
 from .forms import ProgrammeForm
@@ -162,7 +165,7 @@ def _save(form, write):
 # --- import -----------------------------------------------------------------------------
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(
         label=gettext_lazy("Portfolio file"),
         help_text=gettext_lazy("Excel workbook (.xlsx) or CSV, at most 5 MB."),
@@ -272,15 +275,10 @@ def import_confirm(request):
 def import_template(request):
     """An empty portfolio workbook with the column headers, right to left."""
     _require_perm(request.user, "programmes.add_programme")
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Portfolio"))[:31]
-    sheet.sheet_view.rightToLeft = True
-    sheet.append([str(imports.column_label(name)) for name in imports.COLUMNS])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 22
+    workbook = xlsx.new_workbook()
+    xlsx.RtlSheet(
+        workbook, _("Portfolio"), [(imports.column_label(name), 22) for name in imports.COLUMNS]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
+
 from .models import ReportType, ReviewState
 from .periods import WEEKLY_TYPES, PeriodError, parse_period, previous_period
 from .selectors import report_types_for
@@ -15,7 +17,7 @@ def _type_choices(user):
     return [(report_type.value, report_type.label) for report_type in report_types_for(user)]
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     report_type = forms.ChoiceField(label=_("report"), required=False)
     review_state = forms.ChoiceField(
         label=_("review"),
@@ -42,7 +44,7 @@ class ReportFilterForm(forms.Form):
         return queryset
 
 
-class ProduceForm(forms.Form):
+class ProduceForm(Form):
     """A report type and a past period: a month for the monthly reports, any date of the
     week for the weekly one. Arabic-Indic digits are accepted (periods.parse_period)."""
 
@@ -92,7 +94,7 @@ class ProduceForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     """The department manager's review (procedure steps 2-4)."""
 
     weaknesses = forms.CharField(
@@ -111,7 +113,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     """The sub-council secretary's discussion and decisions (step 5)."""
 
     decision_notes = forms.CharField(
@@ -121,7 +123,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class RecommendationDecisionForm(forms.Form):
+class RecommendationDecisionForm(Form):
     note = forms.CharField(
         label=_("note"),
         required=False,

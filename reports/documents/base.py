@@ -3,8 +3,8 @@
 to an XLSX file in constant memory.
 
 Also the pieces the three documents share: the period as aware datetimes, the numbers
-formatted for print, and the right-to-left write-only sheet (Arabic bold headers, cells
-escaped against formula injection)."""
+formatted for print, and the sheet writer (core.xlsx.RtlSheet: right to left, Arabic bold
+headers, formula-safe text cells, real date cells, set up to print)."""
 
 import datetime
 import re
@@ -15,18 +15,14 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from core import xlsx
 from core.dates import format_gregorian_hijri
 from core.pdf import RenderedPdf, render_pdf
-from customers.exports import escape_formula
+from core.xlsx import RtlSheet  # noqa: F401  (the documents' sheets, re-exported)
 
 from ..models import VisualIdentity
 
@@ -99,7 +95,7 @@ class ReportDocument:
     def write_xlsx(self, report, figures):
         """The XLSX of the underlying rows, in a temporary file (the caller removes it)."""
         with translation.override("ar"):
-            workbook = Workbook(write_only=True)
+            workbook = xlsx.new_workbook()
             self.write_rows(report, workbook, figures)
             with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
                 path = Path(handle.name)
@@ -207,13 +203,18 @@ def json_number(value, places=1):
     return value
 
 
+def local_day(value):
+    """The Riyadh calendar day of a date or datetime, for a date cell; None stays None."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, timezone.get_default_timezone()).date()
+    return value
+
+
 def local_date(value):
+    """The day as printed: "2026-10-05"; "" for None."""
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value, timezone.get_default_timezone())
-        return f"{value:%Y-%m-%d}"
-    return f"{value:%Y-%m-%d}"
+    return f"{local_day(value):%Y-%m-%d}"
 
 
 def local_datetime(value):
@@ -226,61 +227,6 @@ def user_name(user):
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
-
-
-# --- XLSX -----------------------------------------------------------------------------------
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
-_HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
-
-
-def sheet_title(title):
-    # Excel allows 31 characters and none of []:*?/\ in a sheet name.
-    title = "".join(char for char in str(title) if char not in "[]:*?/\\")
-    return title[:31] or "Sheet1"
-
-
-class RtlSheet:
-    """A right-to-left sheet of a write-only workbook: bold Arabic headers on a frozen
-    first row, then rows appended one by one (streamed to disk by openpyxl). Text cells are
-    escaped against formula injection, datetimes written in Riyadh time."""
-
-    def __init__(self, workbook, title, columns):
-        """`columns`: (header, width in characters) pairs."""
-        self.sheet = workbook.create_sheet(sheet_title(title))
-        self.sheet.sheet_view.rightToLeft = True
-        self.sheet.freeze_panes = "A2"
-        for index, (_header, width) in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.append([self._header(header) for header, _width in columns])
-
-    def _header(self, value):
-        cell = WriteOnlyCell(self.sheet, value=escape_formula(str(value)))
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGNMENT
-        return cell
-
-    def append(self, values):
-        self.sheet.append([self.cell(value) for value in values])
-
-    def cell(self, value):
-        """Plain values where openpyxl formats them itself (it gives datetimes and dates a
-        date format): a styled cell costs several times a plain one on long sheets."""
-        if isinstance(value, str):
-            value = escape_formula(value)
-            if value.startswith("="):  # never after escaping; keep the guarantee here too
-                cell = WriteOnlyCell(self.sheet, value=value)
-                cell.data_type = "s"
-                return cell
-            return value
-        if isinstance(value, Promise):
-            return escape_formula(str(value))
-        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            # openpyxl refuses aware datetimes: Riyadh local time, without the zone.
-            return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
-        return value
 
 
 def yes_no(value):

@@ -26,6 +26,7 @@ from .base import (
     json_number,
     local_date,
     local_datetime,
+    local_day,
     number,
     percent,
     period_bounds,
@@ -175,12 +176,14 @@ def _recommendation_row(rec):
         "department": rec.get_department_display(),
         "owner": user_name(rec.owner),
         "due_date": local_date(rec.due_date),
+        "due_day": rec.due_date,  # the XLSX's date cells
         "decision": rec.get_decision_display(),
         "decision_note": rec.decision_note,
         "implementation": rec.get_implementation_display(),
         "implementation_note": rec.implementation_note,
         "reasons": rec.investigation_reasons,
         "raised_at": local_date(rec.raised_at),
+        "raised_day": local_day(rec.raised_at),
     }
 
 
@@ -446,8 +449,8 @@ class MonthlyPerformanceReport(ReportDocument):
                         row["text"],
                         row["department"],
                         row["owner"],
-                        row["raised_at"],
-                        row["due_date"],
+                        row["raised_day"],
+                        row["due_day"],
                         row["decision"],
                         row["decision_note"],
                         row["implementation"],

@@ -16,6 +16,11 @@ from complaints import exports, services
 from complaints.filters import CaseFilterForm
 from complaints.models import Case, CaseCategory, CaseState
 from complaints.views_register import deadline_state, duration_label
+from tests.xlsx_checks import (
+    assert_date_cell,
+    assert_prints_one_page_wide,
+    assert_text_cell_as_typed,
+)
 
 from .conftest import register, user_with
 
@@ -323,10 +328,12 @@ def test_export_is_a_right_to_left_sheet_with_arabic_headers(crm_client, people,
     assert row[1] == ar(case.get_kind_display())
     assert row[5] == "السلال الغذائية"
     assert row[6] == "مانح"
-    # Formula injection: the subject is plain text starting with an apostrophe.
-    assert row[7] == "'" + case.subject
+    # Formula injection: the subject is a quote-prefixed text cell, shown as typed.
+    assert_text_cell_as_typed(sheet["H2"], case.subject)
     assert all(c.data_type != "f" for r in sheet.iter_rows(min_row=2) for c in r)
-    assert isinstance(row[8], datetime.datetime)
+    assert_date_cell(sheet["I2"], with_time=True)
+    assert_date_cell(sheet["J2"], with_time=True)
+    assert_prints_one_page_wide(sheet, landscape=True)
     case.refresh_from_db()
     local_received = timezone.localtime(case.received_at).replace(tzinfo=None, microsecond=0)
     assert abs(row[8] - local_received) < datetime.timedelta(seconds=1)

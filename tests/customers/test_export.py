@@ -16,6 +16,11 @@ from customers.exports import escape_formula
 from customers.models import Customer, CustomerKind
 from customers.resources import EXPORT_COLUMNS, column_label
 from tests.factories import CentreFactory, CityFactory
+from tests.xlsx_checks import (
+    assert_date_cell,
+    assert_prints_one_page_wide,
+    assert_text_cell_as_typed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,11 +110,28 @@ def test_xlsx_export_is_a_right_to_left_sheet_with_arabic_headers(staff_client, 
     assert by_column["point_of_contact"] == "staff"
     assert by_column["email_consent"] == ar(gettext_lazy("Yes"))
     assert by_column["consent_date"].date() == datetime.date(2026, 1, 15)
-    # Formula injection: text a spreadsheet would run starts with an apostrophe.
-    assert by_column["name"] == "'" + donor.name
-    assert by_column["address"] == "'@SUM(1+1)"
-    assert by_column["phone"] == "'+966126543210"
     assert all(cell.data_type != "f" for row in sheet.iter_rows(min_row=2) for cell in row)
+
+
+def test_xlsx_export_shows_text_as_typed_real_dates_and_prints_one_page_wide(
+    staff_client, customer_rows
+):
+    donor, _beneficiary = customer_rows
+
+    _response, content = export(staff_client, "customers:export_xlsx")
+
+    sheet = read_xlsx(content)
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == donor.code)
+    cells = dict(zip(EXPORT_COLUMNS, row, strict=True))
+    # Formula-like text is a quote-prefixed text cell, shown without an apostrophe.
+    assert_text_cell_as_typed(cells["phone"], "+966126543210")
+    assert_text_cell_as_typed(cells["name"], donor.name)
+    assert_text_cell_as_typed(cells["address"], "@SUM(1+1)")
+    assert cells["mobile"].value == "0501234567" and not cells["mobile"].quotePrefix
+    assert_date_cell(cells["consent_date"], with_time=False)
+    # 18 columns: landscape, one page wide, the header row on every page.
+    assert len(EXPORT_COLUMNS) > 6
+    assert_prints_one_page_wide(sheet, landscape=True)
 
 
 def test_xlsx_export_respects_the_list_filter_and_search(staff_client, customer_rows):

@@ -18,6 +18,11 @@ from core.choices import ContactChannel
 from customers import statistics
 from customers.models import Customer, CustomerKind
 from tests.factories import CentreFactory, CityFactory, StaffProfileFactory, UserFactory
+from tests.xlsx_checks import (
+    assert_date_cell,
+    assert_prints_one_page_wide,
+    assert_text_cell_as_typed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -330,9 +335,21 @@ def test_xlsx_export_escapes_formulas(staff_client, db):
     make_customer(1, city=city)
     response = staff_client.get(reverse("customers:statistics_xlsx"), {"group_by": "city"})
     sheet = load_workbook(BytesIO(response.content)).active
-    labels = [row[0] for row in sheet.iter_rows(values_only=True)]
-    assert "'=HYPERLINK(1)" in labels
-    assert "=HYPERLINK(1)" not in labels
+    [cell] = [row[0] for row in sheet.iter_rows() if row[0].value == "=HYPERLINK(1)"]
+    assert_text_cell_as_typed(cell, "=HYPERLINK(1)")
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_xlsx_export_dates_the_table_and_prints_its_header_on_every_page(staff_client, customers):
+    response = staff_client.get(
+        reverse("customers:statistics_xlsx"), {"group_by": "city", "kind": "beneficiary"}
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    generated = next(row for row in sheet.iter_rows() if row[0].value == arabic("Generated on"))
+    assert_date_cell(generated[1], with_time=True)
+    header_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == arabic("city"))
+    assert header_row > 1  # the title and the filters come first
+    assert_prints_one_page_wide(sheet, landscape=False, title_row=header_row)
 
 
 def test_the_page_links_to_the_export_with_the_same_query(staff_client, customers):

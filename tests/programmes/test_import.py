@@ -15,6 +15,7 @@ from django.utils import translation
 from programmes import imports
 from programmes.models import Programme, ProgrammeCategory
 from tests.factories import CentreFactory, CityFactory
+from tests.xlsx_checks import assert_prints_one_page_wide
 
 from .conftest import make_programme
 
@@ -408,6 +409,8 @@ def test_the_template_workbook_has_the_headers_right_to_left(manager_client):
     assert len(header) == len(imports.COLUMNS)
     # The template's own headers import.
     assert imports.map_columns(header)[1].keys() == set(imports.COLUMNS)
+    assert all(cell.font.bold for cell in sheet[1])
+    assert_prints_one_page_wide(sheet, landscape=True)
 
 
 def test_the_dry_run_does_not_query_per_row(people, centres, django_assert_max_num_queries):

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from reports import charts, services
 from reports.documents import base as document_base
@@ -23,6 +24,11 @@ from reports.models import Report, ReportType, RunStatus, Trigger
 from reports.periods import previous_period
 from tests.conftest import skip_or_fail
 from tests.customers.test_pdf import compact, embedded_font_names, pdf_text
+from tests.xlsx_checks import (
+    assert_date_cell,
+    assert_prints_one_page_wide,
+    assert_text_cell_as_typed,
+)
 
 from .conftest import (
     CATEGORY_DISTRIBUTION,
@@ -108,7 +114,27 @@ def check_workbook(report, sheet_count):
         for header in headers:
             assert ARABIC.search(header), (sheet.title, header)
         assert all(cell.font.bold for cell in sheet[1]), sheet.title
+        assert_prints_one_page_wide(sheet, landscape=is_wide(sheet, len(headers)))
     return workbook
+
+
+def is_wide(sheet, column_count):
+    """More than six columns, or wider than A4 portrait holds (in characters)."""
+    widths = [sheet.column_dimensions[get_column_letter(i + 1)].width for i in range(column_count)]
+    return column_count > 6 or sum(widths) > 100
+
+
+def column(sheet, header):
+    """The cells of a column below its header."""
+    index = [cell.value for cell in sheet[1]].index(arabic(header))
+    return [row[index] for row in sheet.iter_rows(min_row=2)]
+
+
+def assert_dates(sheet, header, *, with_time):
+    cells = [cell for cell in column(sheet, header) if cell.value is not None]
+    assert cells, (sheet.title, header)
+    for cell in cells:
+        assert_date_cell(cell, with_time=with_time)
 
 
 def capture_html(monkeypatch):
@@ -131,10 +157,12 @@ def assert_escaped(workbook, sheet_index):
     """The formula typed by a user is plain text in the sheet, not a formula."""
     sheet = workbook.worksheets[sheet_index]
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value]
-    escaped = [cell for cell in cells if cell.value == "'" + MALICIOUS]
-    assert escaped, "the malicious text is missing"
-    assert all(cell.data_type == "s" for cell in escaped)
-    assert not any(str(cell.value).startswith("=") for cell in cells)
+    typed = [cell for cell in cells if cell.value == MALICIOUS]
+    assert typed, "the malicious text is missing"
+    for cell in typed:  # shown as typed, no apostrophe, and never run
+        assert_text_cell_as_typed(cell, MALICIOUS)
+    assert not any(cell.data_type == "f" for cell in cells)
+    assert not any(str(cell.value).startswith("'") for cell in cells)
 
 
 # --- the weekly opportunity report -------------------------------------------------------------
@@ -196,6 +224,10 @@ def test_weekly_xlsx(weekly, opportunity_data):
     [pledge] = rows_of(pledges)
     assert pledge[2] == DONOR_NAME
     assert pledge[6:9] == [100000, 30000, 70000]
+    assert_dates(opportunities, "created at", with_time=True)
+    assert_dates(opportunities, "last activity", with_time=True)
+    assert_dates(stale, "last activity", with_time=True)
+    assert_dates(pledges, "pledge date", with_time=False)
 
 
 def test_weekly_pdf_lists_the_first_rows_the_xlsx_all(
@@ -308,6 +340,11 @@ def test_performance_xlsx_has_every_case_escaped(performance, case_data, report_
     texts = [row[1] for row in rows_of(recommendations)]
     assert len(texts) == 3 and RAISED_TEXT in texts
     assert REASONS in [row[10] for row in rows_of(recommendations)]
+    # Every date is a date cell, none written as text.
+    assert_dates(cases, "received at", with_time=True)
+    assert_dates(overdue, "due", with_time=True)
+    assert_dates(recommendations, "raised at", with_time=False)
+    assert_dates(recommendations, "due date", with_time=False)
 
 
 # --- the monthly recurring-complaints report ---------------------------------------------------
@@ -357,6 +394,10 @@ def test_recurring_xlsx(recurring_report, case_data):
     expected += [case_data["cases"][key].tracking_number for key in ("air_1", "air_2")]
     assert listed == sorted(expected)
     assert [row[0] for row in rows_of(recommendations)] == [GROUP_LABEL]
+    assert_dates(groups, "First", with_time=False)
+    assert_dates(groups, "Last", with_time=False)
+    assert_dates(cases, "received at", with_time=True)
+    assert_dates(recommendations, "due date", with_time=False)
 
 
 # --- every type -----------------------------------------------------------------------------------

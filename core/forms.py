@@ -1,0 +1,145 @@
+"""How every form of the project reads the numbers and dates people type.
+
+Staff type on Arabic keyboards: Arabic-Indic digits (٠-٩) or Persian ones (۰-۹), the Arabic
+decimal separator ٫ and thousands separator ٬, and text pasted from a right-to-left page
+carries invisible direction marks. Django's fields refuse all of these. Every form of the
+project derives from `Form`, `ModelForm` or `FilterSet` below (the admin's forms get the same
+through core.admin), and their numeric and date fields then read:
+
+- numbers: "١٢٥٠٠٫٥٠", "١٢٬٥٠٠", "12,500.50", "12 500": digits folded to ASCII, ٫ read as
+  the decimal point, ٬, commas and spaces dropped where they group the digits by threes. A
+  comma anywhere else ("1,5") is left for Django to refuse: one and a half or fifteen is
+  the person's to say, not ours to guess.
+- dates, datetimes and times: digits folded, spaces and direction marks trimmed, then the
+  language's DATE_INPUT_FORMATS (crm_site/formats: ISO first, then day first, never US
+  month first).
+
+Django validates the folded text as usual. Free text (names, notes, codes typed in a
+CharField) is never touched. Number fields are drawn as text boxes with a numeric keyboard:
+a browser's <input type="number"> drops Arabic-Indic digits before the form is sent.
+"""
+
+import re
+
+import django_filters
+from django import forms
+
+from core.text import normalize_digits
+
+# Invisible characters that come with text copied from right-to-left pages.
+DIRECTION_MARKS = "\u200e\u200f\u061c\u200b\u200c\u200d\ufeff" + "".join(
+    map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+)
+_WITHOUT_MARKS = dict.fromkeys(map(ord, DIRECTION_MARKS))
+_NUMBER_SIGNS = {ord("٫"): ".", ord("\u2212"): "-"}  # Arabic decimal separator, minus sign
+# Characters that group thousands: comma, Arabic thousands separator, spaces.
+_GROUP = ",٬ \u00a0\u2007\u2009\u202f"
+_GROUPED_NUMBER = re.compile(rf"[-+]?\d{{1,3}}(?:[{_GROUP}]\d{{3}})+(?:\.\d*)?")
+_GROUP_TABLE = dict.fromkeys(map(ord, _GROUP))
+
+
+def fold_number(text):
+    """ "١٢٬٥٠٠٫٥٠" -> "12500.50"; text that is not a number is returned for Django to refuse."""
+    text = normalize_digits(text).translate(_WITHOUT_MARKS).translate(_NUMBER_SIGNS).strip()
+    if _GROUPED_NUMBER.fullmatch(text):
+        text = text.translate(_GROUP_TABLE)
+    return text
+
+
+def fold_date(text):
+    """ "\u200f٠٤/٠٧/٢٠٢٥" -> "04/07/2025"."""
+    return normalize_digits(text).translate(_WITHOUT_MARKS).strip()
+
+
+class _ReadsNumbers:
+    def to_python(self, value):
+        return super().to_python(fold_number(value) if isinstance(value, str) else value)
+
+
+class _ReadsDates:
+    def to_python(self, value):
+        return super().to_python(fold_date(value) if isinstance(value, str) else value)
+
+
+_NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+_DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.TimeField)
+_localised_classes = {}
+
+
+def _localised_class(field_class):
+    """The field's own class with the folding in front of its to_python, made once per
+    class. Building the field again instead would lose what the form set on it (label,
+    queryset, bounds, widget attributes)."""
+    if field_class not in _localised_classes:
+        reader = _ReadsNumbers if issubclass(field_class, _NUMBER_FIELDS) else _ReadsDates
+        _localised_classes[field_class] = type(field_class.__name__, (reader, field_class), {})
+    return _localised_classes[field_class]
+
+
+def is_localised(field):
+    return isinstance(field, (_ReadsNumbers, _ReadsDates))
+
+
+def localise_field(field):
+    """Make one form field read Arabic digits and separators (see the module's docstring).
+    Fields that are neither numbers nor dates are returned untouched; so is None."""
+    if isinstance(field, forms.MultiValueField):  # e.g. the admin's date and time pair
+        for part in field.fields:
+            localise_field(part)
+        return field
+    if not isinstance(field, _NUMBER_FIELDS + _DATE_FIELDS) or is_localised(field):
+        return field
+    field.__class__ = _localised_class(type(field))
+    if isinstance(field, _NUMBER_FIELDS) and isinstance(field.widget, forms.NumberInput):
+        field.widget = _number_text_box(field)
+    return field
+
+
+def _number_text_box(field):
+    old = field.widget
+    attrs = {key: value for key, value in old.attrs.items() if key not in ("min", "max", "step")}
+    # DecimalField and FloatField derive from IntegerField.
+    whole = not isinstance(field, (forms.DecimalField, forms.FloatField))
+    attrs.setdefault("inputmode", "numeric" if whole else "decimal")
+    attrs.setdefault("dir", "ltr")
+    widget = forms.TextInput(attrs=attrs)
+    widget.is_required, widget.is_localized = old.is_required, old.is_localized
+    return widget
+
+
+def localise_fields(fields):
+    for field in fields.values():
+        localise_field(field)
+
+
+class LocalisedInputMixin:
+    """For a Django form class: its numeric and date fields read Arabic digits and
+    separators. Fields are converted when the form is made and again before it is cleaned
+    (a field added by a subclass after __init__ is read the same way)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        localise_fields(self.fields)
+
+    def full_clean(self):
+        localise_fields(self.fields)
+        super().full_clean()
+
+
+class Form(LocalisedInputMixin, forms.Form):
+    """The base of every plain form of the project."""
+
+
+class ModelForm(LocalisedInputMixin, forms.ModelForm):
+    """The base of every model form of the project."""
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every django-filter FilterSet of the project: its form reads numbers and
+    dates like every other form."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        if issubclass(form_class, LocalisedInputMixin):
+            return form_class
+        return type(form_class.__name__, (LocalisedInputMixin, form_class), {})
