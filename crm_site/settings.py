@@ -123,7 +123,22 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address (django-ipware). AXES_PROXY_COUNT is the number of reverse proxies in
+# front of the app: 0 (direct) reads REMOTE_ADDR only, so a forged X-Forwarded-For changes
+# nothing. Behind N proxies, X-Forwarded-For must hold exactly the client and the N-1 proxies
+# before the last one (the last proxy, the one Django talks to, appends the client and is
+# REMOTE_ADDR); any other chain (a visitor who sent their own header) counts as the proxy's
+# address, so forging the header never gives a fresh address.
+PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Optional: the addresses (or prefixes, CIDR networks) of the proxies listed in the header.
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_PROXY_TRUSTED_IPS", default=[]) or None
 
 # Internationalisation: Arabic first, English available.
 LANGUAGE_CODE = "ar"
@@ -180,10 +195,10 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
-# Behind a reverse proxy every visitor arrives from the proxy's address: name the header the
-# proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP) so each visitor has
-# their own limit on the public pages.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Behind a reverse proxy every visitor arrives from the proxy's address: the rate limits read
+# the client's address as the login lock does (AXES_PROXY_COUNT, django-ipware). Setting
+# RATELIMIT_IP_META_KEY to a header name (e.g. HTTP_X_REAL_IP) overrides it.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="core.client_ip.client_ip")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
