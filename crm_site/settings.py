@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Personal files (PDFs, exports, attachments) are never cached: Cache-Control: no-store.
+    "core.middleware.NoStoreFilesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
