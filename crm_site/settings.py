@@ -216,6 +216,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Security. Production (DEBUG off) gets secure cookies, HSTS and an HTTPS redirect; each can
 # be relaxed through the environment, e.g. behind a proxy that already redirects.
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts a working day (9 hours from login by default, not Django's 14 days);
+# SESSION_EXPIRE_AT_BROWSER_CLOSE=1 also ends it when the browser closes.
+SESSION_COOKIE_AGE = round(env.float("SESSION_HOURS", default=9.0) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
