@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django_celery_beat.models import PeriodicTask
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_celery_beat.models import PeriodicTask
 
 from tests.core.personal_files import build_personal_files
 from tests.reports.support import fake_documents, media_root  # noqa: F401 (fixtures)
