@@ -168,6 +168,8 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Where `manage.py backup` writes its archives when given no path (README: Operations).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
