@@ -151,6 +151,7 @@ def designation_history(limit=50):
             old = _designation_value(older, name) if older else None
             if older is None or old != new:
                 label = StewardDesignation._meta.get_field(name).verbose_name
-                changes.append((label, shown(name, old) if older else "—", shown(name, new)))
+                # The first record (the first designation) has no old value: None.
+                changes.append((label, shown(name, old) if older else None, shown(name, new)))
         entries.append((record, changes))
     return entries
