@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_celery_beat.models import PeriodicTask
 
 from tests.core.personal_files import build_personal_files
 from tests.reports.support import fake_documents, media_root  # noqa: F401 (fixtures)
+from tests.site.beat import any_periodic_task
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Templates rendered by WeasyPrint into PDFs, never shown by a browser.
@@ -108,7 +108,7 @@ def test_every_html_page_carries_the_policy(fake_documents, superuser):  # noqa:
         reverse("admin:customers_stewarddesignation_changelist"),
         reverse(
             "admin:django_celery_beat_periodictask_change",
-            args=[PeriodicTask.objects.order_by("pk").first().pk],
+            args=[any_periodic_task().pk],
         ),
         "/no-such-page/",
     }
