@@ -86,6 +86,18 @@ class StewardDesignationAdminForm(forms.ModelForm):
         self.fields["steward"].queryset = stewards
         self.fields["deputy"].queryset = deputies
 
+    def clean(self):
+        cleaned = super().clean()
+        steward, deputy = cleaned.get("steward"), cleaned.get("deputy")
+        if steward and deputy and steward == deputy:
+            self.add_error("deputy", _("The deputy must be another person than the steward."))
+        elif self.instance.pk and not self.has_changed_designation():
+            raise forms.ValidationError(_("Nothing changed: the designation is already this one."))
+        return cleaned
+
+    def has_changed_designation(self):
+        return any(name in self.changed_data for name in ("steward", "deputy", "steward_absent"))
+
 
 @admin.register(StewardDesignation)
 class StewardDesignationAdmin(SimpleHistoryAdmin):

@@ -214,3 +214,18 @@ def test_the_crm_manager_role_holds_the_permission(crew):
     for name in READERS:
         assert crew[name].has_perm("customers.view_stewarddesignation")
     assert not crew["management"].has_perm("customers.change_stewarddesignation")
+
+
+def test_admin_refuses_the_same_person_twice_and_an_unchanged_designation(client, superuser, crew):
+    designation = StewardDesignation.objects.get()
+    url = reverse("admin:customers_stewarddesignation_change", args=[designation.pk])
+    client.force_login(superuser)
+    history = StewardDesignation.history.count()
+    both = user_with(roles.DATA_STEWARD, "both")
+    both.groups.add(Group.objects.get(name=roles.DEPUTY_STEWARD.group_name))
+    same = client.post(url, {"steward": both.pk, "deputy": both.pk, "reason": "x"})
+    assert same.status_code == 200 and same.context["adminform"].form.errors
+    unchanged = client.post(url, change_data(crew, "data_steward", "deputy_steward"))
+    assert unchanged.status_code == 200 and unchanged.context["adminform"].form.errors
+    assert current() == ("data_steward", "deputy_steward", False)
+    assert StewardDesignation.history.count() == history
