@@ -101,9 +101,17 @@ def test_main_pages_and_admin_run_without_policy_violations(as_user, live_server
         assert response.status == 200, path
     shot(admin, "csp-admin-holiday-add-1280")
 
-    public = manager.context.browser.new_page()
+    public = manager.context.browser.new_page(
+        locale="ar-SA", viewport={"width": 390, "height": 844}
+    )
     violations += watch_violations(public)
     public.goto(f"{live_server.url}/public/cases/new/")
+    # The public pages' styles now come from static/css/public.css.
+    assert public.locator(".public-header").evaluate("e => getComputedStyle(e).color") == (
+        "rgb(255, 255, 255)"
+    )
+    assert public.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(public, "csp-public-file-390")
     public.goto(f"{live_server.url}/public/faq/")
     public.close()
 
