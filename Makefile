@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: run test bench install install-dev lint format messages lock check-deploy clean
+.PHONY: run test bench install install-dev lint format messages lock check-deploy clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ bench: install-dev
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_opportunities
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_complaints
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+
+# Backup and restore of the database and the media together (README: Operations).
+# make backup [BACKUP=path/or/folder/]   make restore ARCHIVE=backups/crm-backup-….tar [YES=1]
+BACKUP ?=
+backup: install
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: install
+	@test -n "$(ARCHIVE)" || (echo "Usage: make restore ARCHIVE=backups/crm-backup-YYYYMMDD-HHMMSS.tar [YES=1]"; exit 2)
+	$(BIN)/python manage.py restore "$(ARCHIVE)" $(if $(YES),--yes,)
 
 lint: install-dev
 	$(BIN)/ruff check .

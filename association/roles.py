@@ -69,6 +69,10 @@ _READ_STRUCTURE = (
 # of their centres, see customers.selectors); CRM staff prepare and file the create/modify
 # form, the CRM manager approves it, the steward and deputy enter it.
 _READ_CUSTOMERS = ("customers.view_customer",)
+# The CRM department designates the steward and deputy (6.1.4): the CRM manager changes the
+# designation and the "steward absent" flag; the steward and deputy see it.
+_SEE_DESIGNATION = ("customers.view_stewarddesignation",)
+_DESIGNATE_STEWARD = _SEE_DESIGNATION + ("customers.change_stewarddesignation",)
 _PREPARE_FORMS = (
     "customers.view_customerrequest",
     "customers.add_customerrequest",
@@ -166,6 +170,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _HANDLE_CASES
     + _MANAGE_CASES
     + ("association.view_staffprofile", "customers.approve_customerrequest")
+    + _DESIGNATE_STEWARD
     + _REVIEW_REPORTS,
     CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _HANDLE_CASES + _PREPARE_REPORTS,
     CENTRES_MANAGER: _READ_STRUCTURE
@@ -177,10 +182,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     QUALITY_OFFICER: _READ_STRUCTURE + _READ_CUSTOMERS + _ANALYSE_CASES + _PREPARE_REPORTS,
     DATA_STEWARD: _READ_STRUCTURE
     + _READ_CUSTOMERS
-    + ("customers.view_customerrequest", "customers.enter_customerrequest"),
+    + ("customers.view_customerrequest", "customers.enter_customerrequest")
+    + _SEE_DESIGNATION,
     DEPUTY_STEWARD: _READ_STRUCTURE
     + _READ_CUSTOMERS
-    + ("customers.view_customerrequest", "customers.enter_customerrequest"),
+    + ("customers.view_customerrequest", "customers.enter_customerrequest")
+    + _SEE_DESIGNATION,
     # Management keeps the structure the others read: centres, departments and holidays.
     MANAGEMENT: _READ_STRUCTURE
     + _READ_CUSTOMERS

@@ -7,6 +7,7 @@ Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "django_ratelimit",
+    "csp",
     "core",
     "association",
     "customers",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Personal files (PDFs, exports, attachments) are never cached: Cache-Control: no-store.
+    "core.middleware.NoStoreFilesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -126,7 +131,22 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address (django-ipware). AXES_PROXY_COUNT is the number of reverse proxies in
+# front of the app: 0 (direct) reads REMOTE_ADDR only, so a forged X-Forwarded-For changes
+# nothing. Behind N proxies, X-Forwarded-For must hold exactly the client and the N-1 proxies
+# before the last one (the last proxy, the one Django talks to, appends the client and is
+# REMOTE_ADDR); any other chain (a visitor who sent their own header) counts as the proxy's
+# address, so forging the header never gives a fresh address.
+PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Optional: the addresses (or prefixes, CIDR networks) of the proxies listed in the header.
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_PROXY_TRUSTED_IPS", default=[]) or None
 
 # Internationalisation: Arabic first, English available.
 LANGUAGE_CODE = "ar"
@@ -157,6 +177,8 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Where `manage.py backup` writes its archives when given no path (README: Operations).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -189,10 +211,10 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
-# Behind a reverse proxy every visitor arrives from the proxy's address: name the header the
-# proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP) so each visitor has
-# their own limit on the public pages.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Behind a reverse proxy every visitor arrives from the proxy's address: the rate limits read
+# the client's address as the login lock does (AXES_PROXY_COUNT, django-ipware). Setting
+# RATELIMIT_IP_META_KEY to a header name (e.g. HTTP_X_REAL_IP) overrides it.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="core.client_ip.client_ip")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -208,10 +230,31 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Security. Production (DEBUG off) gets secure cookies, HSTS and an HTTPS redirect; each can
 # be relaxed through the environment, e.g. behind a proxy that already redirects.
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts a working day (9 hours from login by default, not Django's 14 days);
+# SESSION_EXPIRE_AT_BROWSER_CLOSE=1 also ends it when the browser closes.
+SESSION_COOKIE_AGE = round(env.float("SESSION_HOURS", default=9.0) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from our own
+# static files (no inline script, style block or style attribute; JavaScript lives under
+# static/js/); data: images for Bootstrap's built-in SVG icons; no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

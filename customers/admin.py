@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Customer, CustomerRequest, RequestTransition, StewardDesignation
 
 
@@ -63,13 +67,76 @@ class CustomerRequestAdmin(admin.ModelAdmin):
         return False
 
 
+class StewardDesignationAdminForm(forms.ModelForm):
+    """Only holders of the two roles are offered; the reason goes into the history."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        max_length=100,
+        help_text=gettext_lazy("Recorded in the history of the designation."),
+    )
+
+    class Meta:
+        model = StewardDesignation
+        fields = ["steward", "deputy", "steward_absent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stewards, deputies = services.steward_candidates()
+        self.fields["steward"].queryset = stewards
+        self.fields["deputy"].queryset = deputies
+
+    def clean(self):
+        cleaned = super().clean()
+        steward, deputy = cleaned.get("steward"), cleaned.get("deputy")
+        if steward and deputy and steward == deputy:
+            self.add_error("deputy", _("The deputy must be another person than the steward."))
+        elif self.instance.pk and not self.has_changed_designation():
+            raise forms.ValidationError(_("Nothing changed: the designation is already this one."))
+        return cleaned
+
+    def has_changed_designation(self):
+        return any(name in self.changed_data for name in ("steward", "deputy", "steward_absent"))
+
+
 @admin.register(StewardDesignation)
 class StewardDesignationAdmin(SimpleHistoryAdmin):
+    """Changed through customers.services.steward_designation_change, as on the page in the
+    customers area: by holders of customers.change_stewarddesignation (the CRM manager),
+    recorded with the reason."""
+
+    form = StewardDesignationAdminForm
     list_display = ["steward", "deputy", "steward_absent"]
 
     def has_add_permission(self, request):
-        # Exactly one designation at a time.
-        return not StewardDesignation.objects.exists()
+        # Exactly one designation at a time; creating it is designating.
+        return (
+            request.user.has_perm("customers.change_stewarddesignation")
+            and not StewardDesignation.objects.exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("customers.change_stewarddesignation")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("customers.view_stewarddesignation") or (
+            self.has_change_permission(request, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.steward_designation_change(
+                actor=request.user,
+                steward=form.cleaned_data["steward"],
+                deputy=form.cleaned_data["deputy"],
+                steward_absent=form.cleaned_data["steward_absent"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            # The form shows the same rules; this is a change made meanwhile by someone else.
+            messages.error(request, " ".join(error.messages))
+            return
+        obj.pk = saved.pk

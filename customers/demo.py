@@ -105,9 +105,16 @@ def load_demo_customers():
     }
     if len(users) < 4:
         return 0
-    StewardDesignation.objects.get_or_create(
-        defaults={"steward": users["steward"], "deputy": users["deputy_steward"]}
-    )
+    if not StewardDesignation.objects.exists():
+        # Designated by the CRM manager, as the page in the customers area does: the page
+        # shows it in the designation's history.
+        services.steward_designation_change(
+            actor=users["crm_manager"],
+            steward=users["steward"],
+            deputy=users["deputy_steward"],
+            steward_absent=False,
+            reason="تعيين مسؤول قاعدة بيانات العملاء ونائبه عند بدء العمل بالنظام",
+        )
     if CustomerRequest.objects.exists():
         return 0
     for row in DEMO_CUSTOMERS:

@@ -88,3 +88,42 @@ class DecisionForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class StewardDesignationForm(forms.Form):
+    """The CRM manager's designation of the steward and deputy (6.1.4); only holders of the
+    two roles are offered."""
+
+    steward = PersonChoiceField(
+        label=_("Customer-data steward"), queryset=get_user_model().objects.none()
+    )
+    deputy = PersonChoiceField(label=_("Deputy steward"), queryset=get_user_model().objects.none())
+    steward_absent = forms.BooleanField(
+        label=_("The steward is absent: the deputy enters approved forms"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=100,
+        widget=forms.TextInput(),
+        help_text=_("Recorded in the history of the designation."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .services import steward_candidates
+
+        super().__init__(*args, **kwargs)
+        stewards, deputies = steward_candidates()
+        self.fields["steward"].queryset = stewards
+        self.fields["deputy"].queryset = deputies
+
+    def clean(self):
+        cleaned = super().clean()
+        steward, deputy = cleaned.get("steward"), cleaned.get("deputy")
+        if steward and deputy and steward == deputy:
+            self.add_error("deputy", _("The deputy must be another person than the steward."))
+        return cleaned

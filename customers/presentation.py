@@ -112,3 +112,46 @@ def history_entries(customer, limit=50):
             )
         )
     return entries
+
+
+DESIGNATION_FIELDS = ("steward", "deputy", "steward_absent")
+
+
+def _designation_value(record, name):
+    return record.steward_absent if name == "steward_absent" else getattr(record, f"{name}_id")
+
+
+def designation_history(limit=50):
+    """[(record, [(label, old, new)])] of the steward designation, newest first: who changed
+    it, when, from what to what, and why."""
+    from .models import StewardDesignation
+
+    records = list(
+        StewardDesignation.history.select_related("history_user").order_by("-history_id")[
+            : limit + 1
+        ]
+    )
+    people = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(
+            pk__in={r.steward_id for r in records} | {r.deputy_id for r in records}
+        )
+    }
+
+    def shown(name, value):
+        if name == "steward_absent":
+            return _("Absent") if value else _("Present")
+        return people.get(value, "—")
+
+    entries = []
+    for record, older in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
+        changes = []
+        for name in DESIGNATION_FIELDS:
+            new = _designation_value(record, name)
+            old = _designation_value(older, name) if older else None
+            if older is None or old != new:
+                label = StewardDesignation._meta.get_field(name).verbose_name
+                # The first record (the first designation) has no old value: None.
+                changes.append((label, shown(name, old) if older else None, shown(name, new)))
+        entries.append((record, changes))
+    return entries

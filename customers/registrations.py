@@ -46,6 +46,15 @@ navigation.register_nav_item(
 navigation.register_nav_item(
     "customers",
     navigation.NavItem(
+        gettext_lazy("Data steward and deputy"),
+        "customers:steward",
+        "person-badge",
+        "customers.view_stewarddesignation",
+    ),
+)
+navigation.register_nav_item(
+    "customers",
+    navigation.NavItem(
         gettext_lazy("Customer statistics"),
         "customers:statistics",
         "pie-chart",

@@ -159,6 +159,62 @@ def acting_steward():
     return designation.acting_steward() if designation else None
 
 
+def steward_candidates():
+    """Who may be designated: active holders of the steward role, and of the deputy role."""
+    from django.contrib.auth import get_user_model
+
+    from association import roles
+
+    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    return (
+        users.filter(groups__name=roles.DATA_STEWARD.group_name),
+        users.filter(groups__name=roles.DEPUTY_STEWARD.group_name),
+    )
+
+
+REASON_MAX_LENGTH = 100  # django-simple-history's change reason
+
+
+def steward_designation_change(*, actor, steward, deputy, steward_absent, reason):
+    """The CRM department (the CRM manager) designates the steward and the deputy and marks
+    the steward absent or back (6.1.4). Recorded in the designation's history with who,
+    when, the old and new values and the reason. Returns the designation."""
+    _require(actor, "customers.change_stewarddesignation")
+    stewards, deputies = steward_candidates()
+    reason = (reason or "").strip()
+    errors = {}
+    if not stewards.filter(pk=steward.pk).exists():
+        errors["steward"] = _("Choose a holder of the customer-data steward role.")
+    if not deputies.filter(pk=deputy.pk).exists():
+        errors["deputy"] = _("Choose a holder of the deputy steward role.")
+    if steward.pk == deputy.pk:
+        errors["deputy"] = _("The deputy must be another person than the steward.")
+    if not reason:
+        errors["reason"] = _("Write the reason for the change.")
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = _("Keep the reason to %(count)d characters.") % {
+            "count": REASON_MAX_LENGTH
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        designation = StewardDesignation.objects.select_for_update().order_by("pk").first()
+        if designation is not None and (
+            designation.steward_id,
+            designation.deputy_id,
+            designation.steward_absent,
+        ) == (steward.pk, deputy.pk, bool(steward_absent)):
+            raise ValidationError(_("Nothing changed: the designation is already this one."))
+        designation = designation or StewardDesignation()
+        designation.steward = steward
+        designation.deputy = deputy
+        designation.steward_absent = bool(steward_absent)
+        designation._change_reason = reason
+        designation._history_user = actor
+        designation.save()
+    return designation
+
+
 def may_enter(actor):
     """Only the designated steward, or the deputy while the steward is absent (6.1.4)."""
     return actor.has_perm("customers.enter_customerrequest") and acting_steward() == actor

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_steward
 
 app_name = "customers"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/modify/", views.request_modify, name="request_modify"),
     path("forms/", views.request_list, name="request_list"),
+    path("steward/", views_steward.steward_designation, name="steward"),
     path("forms/new/", views.request_new, name="request_new"),
     path("forms/<int:pk>/", views.request_detail, name="request_detail"),
     path("forms/<int:pk>/pdf/", views.request_pdf, name="request_pdf"),

@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 from association.workdays import working_deadline
 from core.workflow import take_step
 
-from .models import Report, ReportTransition, ReportType, ReviewState, RunStatus
+from .models import Report, ReportTransition, ReportType, ReviewState, RunStatus, report_path
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +184,54 @@ def produce(report_id):
 
         send_report.delay_on_commit(report.pk)
     return report
+
+
+def missing_files(report):
+    """The report's files that its row names but the storage no longer has (a database
+    restored without its media, a lost volume)."""
+    return [
+        stored
+        for stored in (report.pdf, report.xlsx)
+        if not stored or not stored.storage.exists(stored.name)
+    ]
+
+
+def report_regenerate_files(*, report, actor=None):
+    """Render a produced report again and store the files it lost, under their old names
+    (links and emails keep working). Files still present are left as they are; the report
+    keeps its state, review and summary, and nobody is emailed again. The figures come from
+    the data as it is now. Returns True when files were regenerated, False when none was
+    missing."""
+    from .documents import document_for
+
+    _require(actor, "reports.produce_report", report.report_type)
+    if report.status != RunStatus.READY:
+        raise ReportError(_("Only a produced report can have its files regenerated."))
+    lost = missing_files(report)
+    if not lost:
+        return False
+    built = document_for(report.report_type).build(report)
+    stem = f"{report.report_type}-{report.period_start:%Y-%m-%d}"
+    try:
+        if report.pdf in lost:
+            name = report.pdf.name or report_path(report, f"{stem}.pdf")
+            report.pdf.name = report.pdf.storage.save(name, ContentFile(built.pdf.content))
+        if report.xlsx in lost:
+            name = report.xlsx.name or report_path(report, f"{stem}.xlsx")
+            with built.xlsx_path.open("rb") as handle:
+                report.xlsx.name = report.xlsx.storage.save(name, File(handle))
+    finally:
+        built.xlsx_path.unlink(missing_ok=True)
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(pdf=report.pdf.name, xlsx=report.xlsx.name)
+        ReportTransition.objects.create(
+            report=report,
+            source=RunStatus.READY,
+            target=RunStatus.READY,
+            actor=actor,
+            note=_("Files regenerated: they were missing from the storage."),
+        )
+    return True
 
 
 def _store_files(report, built):

@@ -418,7 +418,7 @@ def test_withdraw_form_asks_for_confirmation(client, people):
     client.force_login(people["crm_manager"])
     content = client.get(reverse("complaints:faq_detail", args=[entry.pk])).content.decode()
     assert 'data-testid="form-withdraw"' in content
-    assert "return confirm(" in content
+    assert "data-confirm=" in content
 
 
 # --- answering an inquiry from the FAQ --------------------------------------------------

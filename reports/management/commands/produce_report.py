@@ -1,6 +1,7 @@
 """`manage.py produce_report --type monthly_performance --period 2026-10`: produce a report
 in this process, without Celery. A report already produced for that period is not made
-again; a failed one is retried."""
+again; a failed one is retried. With --force, a produced report whose files are missing
+(a database restored without its media) gets them regenerated."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -16,8 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--type", required=True, choices=ReportType.values, dest="report_type")
         parser.add_argument("--period", required=True, help="2026-10 or 2026-11-15")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Regenerate the PDF and XLSX of a produced report whose files are missing.",
+        )
 
-    def handle(self, *args, report_type, period, **options):
+    def handle(self, *args, report_type, period, force=False, **options):
         try:
             start, end = parse_period(report_type, period, timezone.localdate())
             report, created = services.produce_now(
@@ -28,6 +34,16 @@ class Command(BaseCommand):
         if report.status != RunStatus.READY:
             raise CommandError(f"Report {report.pk} is {report.status}: {report.error}")
         verb = "Produced" if created else "Already produced"
+        if not created and services.missing_files(report):
+            if not force:
+                raise CommandError(
+                    f"Report {report.pk} is produced but its files are missing: "
+                    "run again with --force to regenerate them."
+                )
+            services.report_regenerate_files(report=report)
+            verb = "Regenerated the missing files of"
+        elif not created and force:
+            self.stdout.write("Its files are all present: nothing to regenerate.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb}: {report} ({start} to {end}), {report.page_count} pages\n"
