@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import ModelForm
+
 from . import services
 from .models import Customer, CustomerRequest, RequestTransition, StewardDesignation
 
@@ -67,7 +69,7 @@ class CustomerRequestAdmin(admin.ModelAdmin):
         return False
 
 
-class StewardDesignationAdminForm(forms.ModelForm):
+class StewardDesignationAdminForm(ModelForm):
     """Only holders of the two roles are offered; the reason goes into the history."""
 
     reason = forms.CharField(

@@ -95,7 +95,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-class StewardDesignationForm(forms.Form):
+class StewardDesignationForm(Form):
     """The CRM manager's designation of the steward and deputy (6.1.4); only holders of the
     two roles are offered."""
 
