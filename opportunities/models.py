@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import ContactChannel
@@ -25,7 +26,8 @@ class OpportunityState(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
     CLOSING = "closing", _("Closing")
     SUCCESSFUL = "successful", _("Successful")
-    CANCELLED = "cancelled", _("Cancelled")
+    # ملغاة (feminine, فرصة); a programme is ملغى: see programmes.models.ProgrammeStatus.
+    CANCELLED = "cancelled", pgettext_lazy("opportunity state", "Cancelled")
 
 
 OPEN_STATES = (
