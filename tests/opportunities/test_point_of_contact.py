@@ -323,3 +323,23 @@ def test_the_migration_keeps_existing_points_of_contact_as_approved_designations
     assert kept.staff == people["staff"]
     assert kept.state == DesignationState.APPROVED and kept.carried_over
     assert Customer.objects.get(pk=donors["with_point"].pk).point_of_contact == people["staff"]
+
+
+def test_the_demo_data_shows_designations_and_a_request_to_contact(db):
+    from django.core.management import call_command
+
+    from opportunities.models import DonorContact
+
+    call_command("load_demo_data", stdout=None)
+    call_command("load_demo_data", stdout=None)  # idempotent
+    states = sorted(PointOfContactDesignation.objects.values_list("state", flat=True))
+    assert states == ["approved", "proposed"]
+    donor = Customer.objects.get(name="مؤسسة عبدالله الخيرية")
+    assert donor.point_of_contact.username == "crm_staff"
+    [request] = DonorContact.objects.all()
+    assert request.is_request
+    assert sorted(request.approval_steps.values_list("decision", flat=True)) == [
+        "approved",
+        "pending",
+        "pending",
+    ]
