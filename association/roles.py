@@ -91,13 +91,17 @@ _PROPOSE_POINT_OF_CONTACT = (
     "opportunities.add_pointofcontactdesignation",
     "opportunities.view_pledge",
 )
-_DOCUMENT_OPPORTUNITIES = _READ_FUNDING + (
-    "opportunities.add_opportunity",
-    "opportunities.change_opportunity",
-    "opportunities.add_donorcontact",
-    "opportunities.add_donorinterest",
-    "opportunities.delete_donorinterest",
-) + _PROPOSE_POINT_OF_CONTACT
+_DOCUMENT_OPPORTUNITIES = (
+    _READ_FUNDING
+    + (
+        "opportunities.add_opportunity",
+        "opportunities.change_opportunity",
+        "opportunities.add_donorcontact",
+        "opportunities.add_donorinterest",
+        "opportunities.delete_donorinterest",
+    )
+    + _PROPOSE_POINT_OF_CONTACT
+)
 _KEEP_PORTFOLIO = (
     "programmes.add_programme",
     "programmes.change_programme",

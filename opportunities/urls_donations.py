@@ -17,7 +17,5 @@ urlpatterns = [
     ),
     path("donations/unmatched/", views_donations.donations_unmatched, name="donations_unmatched"),
     path("donations/<int:pk>/match/", views_donations.donation_match, name="donation_match"),
-    path(
-        "donations/<int:pk>/unmatch/", views_donations.donation_unmatch, name="donation_unmatch"
-    ),
+    path("donations/<int:pk>/unmatch/", views_donations.donation_unmatch, name="donation_unmatch"),
 ]

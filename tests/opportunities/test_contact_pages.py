@@ -30,9 +30,9 @@ def request_to_contact(people, donors, programme):
     )
 
 
-DETAIL = {who: 200 for who in WHO} | {"quality": 403, "centres": 403, "nobody": 403}
-PENDING = {who: 403 for who in WHO} | {"manager": 200, "resources": 200, "secretary": 200}
-REQUEST_PAGE = {who: 403 for who in WHO} | {
+DETAIL = dict.fromkeys(WHO, 200) | {"quality": 403, "centres": 403, "nobody": 403}
+PENDING = dict.fromkeys(WHO, 403) | {"manager": 200, "resources": 200, "secretary": 200}
+REQUEST_PAGE = dict.fromkeys(WHO, 403) | {
     "staff": 200,
     "staff2": 200,
     "manager": 200,
@@ -50,8 +50,8 @@ def test_get_matrix(client, people, donors, request_to_contact, who):
     assert client.get(page).status_code == REQUEST_PAGE[who]
 
 
-DECIDE = {who: 403 for who in WHO} | {"manager": 302, "resources": 302, "secretary": 302}
-# staff2 asked: a message, not a decision (nobody decides on their own contact).
+DECIDE = dict.fromkeys(WHO, 403) | {"manager": 302, "resources": 302, "secretary": 302}
+# staff2 asked, and holds no approving permission.
 DECIDE["staff2"] = 403
 
 
@@ -77,9 +77,7 @@ def test_recording_made_is_for_the_requester_only(client, people, request_to_con
     response = client.post(url, data)
     expected = 302 if who == "staff2" else (404 if DETAIL[who] == 404 else 403)
     assert response.status_code == expected
-    assert DonorContact.objects.filter(made_under=request_to_contact).exists() == (
-        who == "staff2"
-    )
+    assert DonorContact.objects.filter(made_under=request_to_contact).exists() == (who == "staff2")
 
 
 def test_anonymous_visitors_are_sent_to_login(client, donors, request_to_contact):
