@@ -181,8 +181,8 @@ def notify_designation_decision(designation_id):
             lines += ["", _("Note: %(note)s") % {"note": designation.decision_note}]
         lines += ["", _link(reverse("customers:detail", args=[designation.donor_id]))]
         body = "\n".join(lines)
-        recipients = {designation.proposed_by, designation.staff} - {None}
-        if designation.state == DesignationState.REFUSED:
-            recipients.discard(designation.staff)
-            recipients.add(designation.proposed_by)
-        return sum(_send(user, subject, body) for user in recipients if user is not None)
+        # The person proposed learns only of an approval: a refusal is the proposer's to tell.
+        recipients = {designation.proposed_by}
+        if designation.state == DesignationState.APPROVED:
+            recipients.add(designation.staff)
+        return sum(_send(user, subject, body) for user in recipients - {None})

@@ -130,7 +130,9 @@ def test_approving_a_new_designation_ends_the_earlier_one(people, donors):
     assert donor.point_of_contact == people["staff2"]
 
 
-def test_a_refusal_needs_a_reason_and_changes_nothing(people, donors):
+def test_a_refusal_needs_a_reason_and_changes_nothing(
+    people, donors, django_capture_on_commit_callbacks
+):
     donor = donors["free"]
     designation = propose(people, donor)
     assert (
@@ -142,9 +144,16 @@ def test_a_refusal_needs_a_reason_and_changes_nothing(people, donors):
         )
         == "Write the reason for refusing the designation."
     )
-    services.designation_decide(
-        designation=designation, actor=people["secretary"], approve=False, note="ليس من الإدارة"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.designation_decide(
+            designation=designation,
+            actor=people["secretary"],
+            approve=False,
+            note="ليس من الإدارة",
+        )
+    # Only the proposer is told of a refusal, with the secretary's note.
+    [email] = mail.outbox
+    assert email.to == [people["staff"].email] and "ليس من الإدارة" in email.body
     designation.refresh_from_db()
     assert designation.state == DesignationState.REFUSED
     assert designation.decision_note == "ليس من الإدارة"
