@@ -241,7 +241,7 @@ def opportunity_correct(*, opportunity, actor, title, expected_amount, programme
     now = timezone.now()
     with transaction.atomic():
         current = (
-            Opportunity.objects.select_for_update()
+            Opportunity.objects.select_for_update(of=("self",))
             .select_related("programme")
             .get(pk=opportunity.pk)
         )
@@ -495,7 +495,7 @@ def donor_contact_record_made(*, request, actor, contact_date, summary):
         with transaction.atomic():
             # Read under lock: the approvals may have been given since the page was drawn.
             request = (
-                DonorContact.objects.select_for_update()
+                DonorContact.objects.select_for_update(of=("self",))
                 .select_related("donor", "opportunity")
                 .get(pk=request.pk)
             )
