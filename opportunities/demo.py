@@ -1,6 +1,7 @@
 """Demo points of contact and donor contacts (3.1.21), put through the services: a donor
 spoken for by the CRM employee (approved by the secretary), a proposal awaiting the
-secretary, and a request to contact awaiting two of its three approvals. Idempotent."""
+secretary, and a request to contact by resource development (approved by asking for its
+own party, and by the CRM manager) awaiting the secretary. Idempotent."""
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone

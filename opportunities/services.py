@@ -310,10 +310,34 @@ def _needs_approval(actor, donor):
 
 
 def _open_approval_steps(contact, now):
+    """One decision per party, due within CONTACT_APPROVAL_WORKING_DAYS working days.
+
+    When the person who contacts (or asks to) is themselves one of the approving parties (the
+    CRM manager, a resource development officer), their party knows and approves by asking:
+    that step is recorded as approved by them, so a department with a single holder does not
+    wait for a colleague it does not have. The other parties still decide."""
     due = working_deadline(now, CONTACT_APPROVAL_WORKING_DAYS)
-    ContactApprovalStep.objects.bulk_create(
-        ContactApprovalStep(contact=contact, party=party, due_at=due) for party in ApprovalParty
-    )
+    staff = contact.staff
+    steps = []
+    for party in ApprovalParty:
+        step = ContactApprovalStep(contact=contact, party=party, due_at=due)
+        if staff.has_perm(PARTY_PERMISSIONS[party]):
+            step.decision, step.decided_by, step.decided_at = StepDecision.APPROVED, staff, now
+            step.note = _("Approved by asking: the person who asked decides for this party.")
+        steps.append(step)
+    ContactApprovalStep.objects.bulk_create(steps)
+    if all(step.decision == StepDecision.APPROVED for step in steps):
+        # Only someone who holds every party's permission (a superuser) gets here.
+        take_step(
+            contact,
+            "approve",
+            field="approval",
+            error=RequestError,
+            stale_message="",
+            conflict_message="",
+            fields={"decided_by": staff, "decided_at": now},
+            update_fields=["approval", "decided_by", "decided_at"],
+        )
 
 
 def _check_contact(donor, opportunity, contact_date, channel, summary, is_planned):

@@ -353,8 +353,8 @@ def test_one_refusal_refuses_the_contact_and_closes_the_other_decisions(
     assert decisions == {
         "crm_manager": "approved",
         "council_secretary": "refused",
-        # Resource development is the requester here: no other holder decided, so closed.
-        "resource_development": "closed",
+        # Resource development asked: its part is approved by asking.
+        "resource_development": "approved",
     }
     assert [email.to for email in mail.outbox][-1] == [people["resources"].email]
     assert "رُفض" in mail.outbox[-1].subject  # in the association's language
@@ -369,17 +369,43 @@ def test_one_refusal_refuses_the_contact_and_closes_the_other_decisions(
     )
 
 
-def test_nobody_decides_on_their_own_contact(people, donors, programme):
+def test_the_askers_own_party_approves_by_asking_and_nobody_decides_on_their_own(
+    people, donors, programme
+):
+    """The CRM manager contacting another's donor gives the CRM manager's approval by
+    asking (recorded as theirs); resource development and the secretary still decide."""
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
     contact = contacted(opportunity, people["manager"], donors["with_point"])
+    own = contact.approval_steps.get(party="crm_manager")
+    assert (own.decision, own.decided_by) == ("approved", people["manager"])
+    assert own.decided_at and own.note
+    assert contact.approval == ContactApproval.PENDING
     assert (
         refused(
             services.donor_contact_decide, contact=contact, actor=people["manager"], approve=True
         )
         == "You cannot decide on your own contact with a donor."
     )
-    services.donor_contact_decide(contact=contact, actor=people["manager2"], approve=True)
-    assert contact.approval_steps.get(party="crm_manager").decided_by == people["manager2"]
+    assert (
+        refused(
+            services.donor_contact_decide, contact=contact, actor=people["manager2"], approve=True
+        )
+        == "This contact is not awaiting your decision any more. Reload the page."
+    )
+    for who in ("resources", "secretary"):
+        services.donor_contact_decide(contact=contact, actor=people[who], approve=True)
+    contact.refresh_from_db()
+    assert contact.approval == ContactApproval.APPROVED
+
+
+def test_a_superuser_holds_every_party_and_is_approved_at_once(
+    people, donors, programme, superuser
+):
+    opportunity = new_opportunity(people, programme, [donors["with_point"]])
+    contact = contacted(opportunity, superuser, donors["with_point"])
+    contact.refresh_from_db()
+    assert contact.approval == ContactApproval.APPROVED
+    assert set(contact.approval_steps.values_list("decision", flat=True)) == {"approved"}
 
 
 def test_a_request_to_contact_then_the_contact_made_under_it(people, donors, programme):
