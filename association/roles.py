@@ -87,13 +87,24 @@ _READ_FUNDING = (
     "opportunities.view_opportunity",
     "opportunities.view_donorcontact",
     "opportunities.view_donation",
+    "opportunities.view_pointofcontactdesignation",
 )
-_DOCUMENT_OPPORTUNITIES = _READ_FUNDING + (
-    "opportunities.add_opportunity",
-    "opportunities.change_opportunity",
-    "opportunities.add_donorcontact",
-    "opportunities.add_donorinterest",
-    "opportunities.delete_donorinterest",
+# 3.1.21: the CRM department and resource development propose a donor's point of contact
+# (the sub-council secretary approves it); those who work opportunities open signed pledges.
+_PROPOSE_POINT_OF_CONTACT = (
+    "opportunities.add_pointofcontactdesignation",
+    "opportunities.view_pledge",
+)
+_DOCUMENT_OPPORTUNITIES = (
+    _READ_FUNDING
+    + (
+        "opportunities.add_opportunity",
+        "opportunities.change_opportunity",
+        "opportunities.add_donorcontact",
+        "opportunities.add_donorinterest",
+        "opportunities.delete_donorinterest",
+    )
+    + _PROPOSE_POINT_OF_CONTACT
 )
 _KEEP_PORTFOLIO = (
     "programmes.add_programme",
@@ -212,14 +223,19 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     RESOURCE_DEVELOPMENT: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
-    + ("opportunities.add_donorcontact",)
+    + ("opportunities.add_donorcontact", "opportunities.approve_donorcontact_resources")
+    + _PROPOSE_POINT_OF_CONTACT
     + _READ_REPORTS,
     COUNCIL_SECRETARY: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
     + _DECIDE_RECOMMENDATIONS
     + _READ_REPORTS
-    + ("reports.decide_report",),
+    + ("reports.decide_report",)
+    + (
+        "opportunities.approve_pointofcontactdesignation",
+        "opportunities.approve_donorcontact_secretary",
+    ),
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

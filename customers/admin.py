@@ -21,7 +21,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_active", "city"]
     search_fields = ["code", "name", "name_normalized", "mobile", "email", "national_id"]
     list_select_related = ["city", "centre"]
-    readonly_fields = ["code", "version", "created_at", "updated_at"]
+    # The point of contact is designated with the secretary's approval (3.1.21), not here.
+    readonly_fields = ["code", "point_of_contact", "version", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
         return False

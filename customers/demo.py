@@ -142,7 +142,6 @@ def _prepare(actor, row):
         "mobile": mobile,
         "email": email,
         "contact_channel": channel,
-        "point_of_contact": None,
         "sms_consent": False,
         "email_consent": False,
         "consent_date": None,

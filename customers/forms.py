@@ -8,7 +8,7 @@ from core.identity import normalize_national_id
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
 
-from .models import Customer, CustomerKind
+from .models import Customer
 from .services import CUSTOMER_FIELDS
 
 
@@ -29,12 +29,6 @@ class CustomerDataForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
             "city"
-        )
-        self.fields["point_of_contact"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
-        )
-        self.fields["point_of_contact"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
         )
         for name in ("mobile", "phone", "national_id", "email"):
             self.fields[name].widget.attrs["dir"] = "ltr"
@@ -59,8 +53,6 @@ class CustomerDataForm(ModelForm):
             self.add_error("centre", _("This centre is not in the chosen city."))
         if centre and not city:
             cleaned["city"] = centre.city
-        if cleaned.get("point_of_contact") and cleaned.get("kind") != CustomerKind.DONOR:
-            self.add_error("point_of_contact", _("Only donors have a single point of contact."))
         gave_consent = cleaned.get("sms_consent") or cleaned.get("email_consent")
         if gave_consent and not cleaned.get("consent_date"):
             self.add_error("consent_date", _("Record when the customer gave consent."))

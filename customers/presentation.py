@@ -11,6 +11,9 @@ from .models import Customer
 from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS
 
 _RELATED_MODELS = {"city": City, "centre": Centre, "point_of_contact": get_user_model()}
+_RELATED_FIELDS = (*FOREIGN_KEY_FIELDS, "point_of_contact")
+# The history also shows the point of contact, designated outside the form (3.1.21).
+HISTORY_FIELDS = (*CUSTOMER_FIELDS, "point_of_contact")
 # Numbers and addresses that read left to right even inside Arabic text.
 LEFT_TO_RIGHT_FIELDS = ("national_id", "phone", "mobile", "email")
 
@@ -29,7 +32,7 @@ def display_value(name, value, related=None):
 def _display_text(name, value, related=None):
     if value in (None, ""):
         return "—"
-    if name in FOREIGN_KEY_FIELDS:
+    if name in _RELATED_FIELDS:
         obj = (related or {}).get((name, value))
         if obj is None:
             return "—"
@@ -50,9 +53,9 @@ def _display_text(name, value, related=None):
 
 def related_objects(*value_dicts):
     """Fetch the related objects named in several value dicts with one query per model."""
-    wanted = {name: set() for name in FOREIGN_KEY_FIELDS}
+    wanted = {name: set() for name in _RELATED_FIELDS}
     for values in value_dicts:
-        for name in FOREIGN_KEY_FIELDS:
+        for name in _RELATED_FIELDS:
             if values.get(name):
                 wanted[name].add(values[name])
     related = {}
@@ -90,7 +93,7 @@ def history_entries(customer, limit=50):
     entries = []
     for record, older in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
         changes = record.diff_against(older).changes if older else []
-        shown = [change for change in changes if change.field in CUSTOMER_FIELDS]
+        shown = [change for change in changes if change.field in HISTORY_FIELDS]
         old_values = {change.field: change.old for change in shown}
         new_values = {change.field: change.new for change in shown}
         for values in (old_values, new_values):

@@ -16,11 +16,20 @@ from .services import CUSTOMER_FIELDS
 
 # The exported columns, in form order (also the columns the import recognises): the code,
 # then every form field but the notes.
-EXPORT_COLUMNS = ("code", *(name for name in CUSTOMER_FIELDS if name != "notes"))
+# The donor's point of contact is exported for people to read, never imported: it is
+# designated with the sub-council secretary's approval (manual 3.1.21).
+EXPORT_ONLY_COLUMNS = ("point_of_contact",)
+EXPORT_COLUMNS = (
+    "code",
+    *(name for name in CUSTOMER_FIELDS if name != "notes"),
+    *EXPORT_ONLY_COLUMNS,
+)
 # Columns the import also accepts, though the export does not write them (notes can be long
 # and private; they stay in the database).
 IMPORT_ONLY_COLUMNS = ("notes",)
-IMPORT_COLUMNS = EXPORT_COLUMNS + IMPORT_ONLY_COLUMNS
+IMPORT_COLUMNS = (
+    tuple(name for name in EXPORT_COLUMNS if name not in EXPORT_ONLY_COLUMNS) + IMPORT_ONLY_COLUMNS
+)
 BOOLEAN_COLUMNS = ("sms_consent", "email_consent", "is_active")
 
 
@@ -59,8 +68,8 @@ class CustomerResource(resources.ModelResource):
 
     class Meta:
         model = Customer
-        fields = IMPORT_COLUMNS
-        export_order = IMPORT_COLUMNS
+        fields = EXPORT_COLUMNS + IMPORT_ONLY_COLUMNS
+        export_order = EXPORT_COLUMNS + IMPORT_ONLY_COLUMNS
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

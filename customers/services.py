@@ -41,7 +41,6 @@ CUSTOMER_FIELDS = (
     "mobile",
     "email",
     "contact_channel",
-    "point_of_contact",
     "sms_consent",
     "email_consent",
     "consent_date",
@@ -49,7 +48,9 @@ CUSTOMER_FIELDS = (
     "notes",
     "is_active",
 )
-FOREIGN_KEY_FIELDS = ("city", "centre", "point_of_contact")
+FOREIGN_KEY_FIELDS = ("city", "centre")
+# A donor's point of contact is not a form field: it is designated with the sub-council
+# secretary's approval (opportunities.services.designation_decide, manual 3.1.21).
 DATE_FIELDS = ("consent_date",)
 
 # Working days each step may take (manual 6.2): review and approval one day each, entry one
@@ -113,6 +114,8 @@ def changed_fields(base_values, proposed):
 
 def _assign_values(customer, values):
     for name, value in values.items():
+        if name not in CUSTOMER_FIELDS:
+            continue  # e.g. a point of contact proposed by a form prepared before 3.1.21
         if name in FOREIGN_KEY_FIELDS:
             setattr(customer, f"{name}_id", value)
         elif name in DATE_FIELDS:

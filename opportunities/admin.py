@@ -4,10 +4,14 @@ and decisions go through the site's pages (opportunities.services), which record
 from django.contrib import admin
 
 from .models import (
+    ContactApprovalStep,
+    DesignationTransition,
     DonorContact,
     DonorInterest,
     Opportunity,
+    OpportunityCorrection,
     OpportunityTransition,
+    PointOfContactDesignation,
     PotentialDonor,
     ProbabilityChange,
 )
@@ -42,6 +46,32 @@ class ProbabilityChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OpportunityCorrection
+    extra = 0
+
+
+class ApprovalStepInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ContactApprovalStep
+    extra = 0
+
+
+class DesignationTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DesignationTransition
+    extra = 0
+
+
+@admin.register(PointOfContactDesignation)
+class PointOfContactDesignationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Proposed and decided on the site (the sub-council secretary approves there)."""
+
+    list_display = ["donor", "staff", "state", "proposed_by", "decided_by", "created_at"]
+    list_filter = ["state", "carried_over"]
+    search_fields = ["donor__name", "donor__code"]
+    list_select_related = ["donor", "staff", "proposed_by", "decided_by"]
+    inlines = [DesignationTransitionInline]
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "programme", "state", "owner", "probability", "last_activity_at"]
@@ -49,7 +79,7 @@ class OpportunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "programme__code", "programme__name"]
     list_select_related = ["programme", "owner"]
     date_hierarchy = "created_at"
-    inlines = [PotentialDonorInline, ProbabilityChangeInline, TransitionInline]
+    inlines = [PotentialDonorInline, ProbabilityChangeInline, CorrectionInline, TransitionInline]
 
 
 @admin.register(DonorContact)
@@ -59,6 +89,7 @@ class DonorContactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["donor__name", "donor__code", "summary"]
     list_select_related = ["donor", "staff"]
     date_hierarchy = "contact_date"
+    inlines = [ApprovalStepInline]
 
 
 @admin.register(DonorInterest)

@@ -43,7 +43,7 @@ from customers.imports import _xlsx_rows as openpyxl_rows
 from customers.models import Customer
 from programmes.models import Programme
 
-from .models import Donation, DonationImport
+from .models import Donation, DonationImport, UndoneDonationMatch
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -883,6 +883,56 @@ def donation_match(*, donation, donor, programme, actor):
         locked.matched_at = timezone.now()
         locked.save(update_fields=["donor", "programme", "matched_by", "matched_at"])
     return locked
+
+
+def donation_unmatch(*, donation, actor, reason):
+    """Undo a wrong manual match: the donation goes back among the rows waiting to be
+    matched, and the match is kept (donor, programme, who matched it and when) with who
+    undid it, when and why. Matches the import made by code are the finance system's own
+    and are not undone here."""
+    if not actor.has_perm("opportunities.change_donation"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise DonationError(_("Write why the match is wrong."))
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.matched_by_id is None:
+            raise DonationError(
+                _(
+                    "Donation %(receipt)s was not matched by hand (or its match was already "
+                    "undone): there is nothing to undo."
+                )
+                % {"receipt": locked.receipt_number}
+            )
+        undone = UndoneDonationMatch.objects.create(
+            donation=locked,
+            donor_id=locked.donor_id,
+            programme_id=locked.programme_id,
+            matched_by_id=locked.matched_by_id,
+            matched_at=locked.matched_at,
+            undone_by=actor,
+            reason=reason,
+        )
+        locked.donor = None
+        locked.programme = None
+        locked.matched_by = None
+        locked.matched_at = None
+        locked.save(update_fields=["donor", "programme", "matched_by", "matched_at"])
+    return undone
+
+
+def undone_matches_of(donations):
+    """{donation id: [UndoneDonationMatch, newest first]} for the donations shown."""
+    found = {}
+    rows = (
+        UndoneDonationMatch.objects.filter(donation__in=donations)
+        .select_related("donor", "programme", "matched_by", "undone_by")
+        .order_by("-undone_at", "-id")
+    )
+    for row in rows:
+        found.setdefault(row.donation_id, []).append(row)
+    return found
 
 
 # --- selectors --------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import re
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,7 +16,7 @@ from core.text import normalize_digits
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
 from . import selectors, services
-from .models import OPEN_STATES, Opportunity, OpportunityState
+from .models import OPEN_STATES, ApprovalParty, Opportunity, OpportunityState
 
 
 def _date_input():
@@ -292,6 +292,75 @@ TRANSITION_FORMS = {
 
 class ContactDecisionForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=_rows(2))
+    # Which party the decision is given for, when the user decides for more than one.
+    party = forms.ChoiceField(choices=ApprovalParty.choices, required=False)
+
+
+class ContactRequestForm(Form):
+    """A request to contact a donor, asked before contacting (3.1.21)."""
+
+    purpose = forms.CharField(label=_("Purpose of the contact"), widget=_rows(3))
+    proposed_date = forms.DateField(label=_("Proposed date"), widget=_date_input())
+    channel = forms.ChoiceField(label=_("channel"), choices=ContactChannel.choices)
+    opportunity = forms.ModelChoiceField(
+        label=_("opportunity"), queryset=Opportunity.objects.none(), required=False
+    )
+
+    def __init__(self, *args, opportunities, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("proposed_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["opportunity"].queryset = opportunities
+
+
+class ContactMadeForm(Form):
+    """The contact made under an approved request: when, and what was said."""
+
+    contact_date = forms.DateField(label=_("Date of the contact"), widget=_date_input())
+    summary = forms.CharField(label=_("What was said"), widget=_rows(3))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class DesignationForm(Form):
+    """A proposed point of contact for a donor, for the sub-council secretary to approve."""
+
+    staff = forms.ModelChoiceField(label=_("Proposed point of contact"), queryset=None)
+    reason = forms.CharField(label=_("Reason for the proposal"), widget=_rows(3))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = selectors.point_of_contact_candidates()
+        self.fields["staff"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+
+class CorrectionForm(Form):
+    """The owner's (or the CRM manager's) correction of an open opportunity."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    expected_amount = forms.DecimalField(
+        label=_("expected amount (SAR)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    programme = forms.ModelChoiceField(
+        label=_("programme or activity"), queryset=Programme.objects.none(), widget=QuickSelect
+    )
+    note = forms.CharField(label=_("Reason for the correction"), required=False, widget=_rows(2))
+
+    def __init__(self, *args, opportunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Planned and running programmes, and the opportunity's own whatever its status.
+        queryset = Programme.objects.filter(
+            Q(status__in=services.OPEN_PROGRAMME_STATUSES) | Q(pk=opportunity.programme_id)
+        ).order_by("code")
+        self.fields["programme"].queryset = queryset
+        self.fields["programme"].widget.choices = [
+            (pk, f"{code} · {name}")
+            for pk, code, name in queryset.values_list("pk", "code", "name")
+        ]
+        self.fields["expected_amount"].widget.attrs["dir"] = "ltr"
 
 
 class DonorInterestsForm(Form):

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import ContactChannel
@@ -25,7 +26,8 @@ class OpportunityState(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
     CLOSING = "closing", _("Closing")
     SUCCESSFUL = "successful", _("Successful")
-    CANCELLED = "cancelled", _("Cancelled")
+    # ملغاة (feminine, فرصة); a programme is ملغى: see programmes.models.ProgrammeStatus.
+    CANCELLED = "cancelled", pgettext_lazy("opportunity state", "Cancelled")
 
 
 OPEN_STATES = (
@@ -112,6 +114,15 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         permissions = [
             ("move_opportunity", _("Can move opportunities between states")),
             ("approve_donorcontact", _("Can approve contact with another's donor")),
+            (
+                "approve_donorcontact_resources",
+                _("Can approve contact with another's donor for resource development"),
+            ),
+            (
+                "approve_donorcontact_secretary",
+                _("Can approve contact with another's donor as the sub-council secretary"),
+            ),
+            ("view_pledge", _("Can open the signed pledges of opportunities")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -221,15 +232,19 @@ class DonorInterest(models.Model):
 
 
 class ContactApproval(models.TextChoices):
-    NOT_NEEDED = "not_needed", _("By the point of contact")
-    PENDING = "pending", _("Awaiting the CRM manager's approval")
-    APPROVED = "approved", _("Approved by the CRM manager")
-    REFUSED = "refused", _("Refused by the CRM manager")
+    NOT_NEEDED = "not_needed", _("No approval needed")
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
 
 
-class DonorContact(models.Model):
-    """A contact with a donor, made or planned (3.1.21). Contact by anyone other than the
-    donor's point of contact is flagged and needs the CRM manager's approval."""
+class DonorContact(ConcurrentTransitionMixin, models.Model):
+    """A contact with a donor, made or planned (3.1.21).
+
+    A contact by anyone other than the donor's approved point of contact needs the approval
+    of three parties, given in parallel (ContactApprovalStep): the CRM manager, resource
+    development and the sub-council secretary. A planned contact is a request to contact:
+    once approved, the contact made under it is recorded as its own row (`made_under`)."""
 
     donor = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("donor")
@@ -252,12 +267,24 @@ class DonorContact(models.Model):
     channel = models.CharField(_("channel"), max_length=30, choices=ContactChannel.choices)
     summary = models.TextField(_("summary"))
     is_planned = models.BooleanField(_("planned (not yet made)"), default=False)
-    approval = models.CharField(
+    approval = FSMField(
         _("approval"),
         max_length=20,
         choices=ContactApproval.choices,
         default=ContactApproval.NOT_NEEDED,
+        protected=True,
+        db_index=True,
     )
+    # The planned contact (request to contact) this contact was made under.
+    made_under = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="made_contact",
+        verbose_name=_("made under the request"),
+    )
+    # Who settled the approval (the last approver, or the one who refused), when, and why.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -277,6 +304,218 @@ class DonorContact(models.Model):
     @property
     def is_flagged(self):
         return self.approval != ContactApproval.NOT_NEEDED
+
+    @property
+    def is_request(self):
+        """Planned by someone who needs the approvals first: a request to contact."""
+        return self.is_planned and self.is_flagged
+
+    @property
+    def counts_as_made(self):
+        """Made, and either needing no approval or approved (the follow-up guard)."""
+        return not self.is_planned and self.approval in (
+            ContactApproval.NOT_NEEDED,
+            ContactApproval.APPROVED,
+        )
+
+    @transition(field=approval, source=ContactApproval.PENDING, target=ContactApproval.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=approval, source=ContactApproval.PENDING, target=ContactApproval.REFUSED)
+    def refuse(self):
+        pass
+
+
+class ApprovalParty(models.TextChoices):
+    """The three parties whose knowledge and approval a contact by someone other than the
+    point of contact needs (3.1.21), in the order they are shown."""
+
+    CRM_MANAGER = "crm_manager", _("CRM manager")
+    RESOURCE_DEVELOPMENT = "resource_development", _("Resource development")
+    COUNCIL_SECRETARY = "council_secretary", _("Sub-council secretary")
+
+
+# The permission that lets a user decide for each party (association.roles grants them).
+PARTY_PERMISSIONS = {
+    ApprovalParty.CRM_MANAGER: "opportunities.approve_donorcontact",
+    ApprovalParty.RESOURCE_DEVELOPMENT: "opportunities.approve_donorcontact_resources",
+    ApprovalParty.COUNCIL_SECRETARY: "opportunities.approve_donorcontact_secretary",
+}
+
+
+class StepDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    # Another party refused first: this party's decision is no longer needed.
+    CLOSED = "closed", _("Not needed: refused by another approver")
+
+
+class ContactApprovalStep(models.Model):
+    """One party's decision on a flagged contact: who, when, approve or refuse and why."""
+
+    contact = models.ForeignKey(
+        DonorContact, on_delete=models.CASCADE, related_name="approval_steps"
+    )
+    party = models.CharField(_("approver"), max_length=30, choices=ApprovalParty.choices)
+    decision = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=StepDecision.choices,
+        default=StepDecision.PENDING,
+        db_index=True,
+    )
+    due_at = models.DateTimeField(_("deadline"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact approval")
+        verbose_name_plural = _("contact approvals")
+        ordering = ["contact", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "party"], name="one_step_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.contact_id}: {self.party} {self.decision}"
+
+
+class DesignationState(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting the sub-council secretary")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    ENDED = "ended", _("Replaced by a later designation")
+
+
+class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
+    """The designation of a donor's single point of contact (3.1.21): proposed by the CRM
+    department or resource development, approved by the sub-council secretary. Approving
+    sets Customer.point_of_contact and ends the donor's earlier designation."""
+
+    donor = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="contact_designations",
+        verbose_name=_("donor"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("point of contact"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    state = FSMField(
+        _("status"),
+        default=DesignationState.PROPOSED,
+        choices=DesignationState.choices,
+        protected=True,
+        db_index=True,
+    )
+    due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # Recorded by migration from the point of contact set on the customer form before
+    # designations needed the secretary's approval.
+    carried_over = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("point of contact designation")
+        verbose_name_plural = _("point of contact designations")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("approve_pointofcontactdesignation", _("Can approve a donor's point of contact")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["donor"],
+                condition=models.Q(state="approved"),
+                name="one_approved_point_of_contact_per_donor",
+            ),
+            models.UniqueConstraint(
+                fields=["donor", "staff"],
+                condition=models.Q(state="proposed"),
+                name="one_open_proposal_per_donor_and_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.donor_id} → {self.staff_id} ({self.state})"
+
+    @transition(field=state, source=DesignationState.PROPOSED, target=DesignationState.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=DesignationState.PROPOSED, target=DesignationState.REFUSED)
+    def refuse(self):
+        pass
+
+    @transition(field=state, source=DesignationState.APPROVED, target=DesignationState.ENDED)
+    def end(self):
+        pass
+
+
+class DesignationTransition(TransitionRecord):
+    designation = models.ForeignKey(
+        PointOfContactDesignation, on_delete=models.CASCADE, related_name="transitions"
+    )
+    source = models.CharField(max_length=20, choices=DesignationState.choices)
+    target = models.CharField(max_length=20, choices=DesignationState.choices)
+
+
+class CorrectedField(models.TextChoices):
+    TITLE = "title", _("title")
+    EXPECTED_AMOUNT = "expected_amount", _("expected amount (SAR)")
+    PROGRAMME = "programme", _("programme or activity")
+
+
+class OpportunityCorrection(models.Model):
+    """A correction of an open opportunity's title, expected amount or programme by its
+    owner or the CRM manager: one row per changed field, old and new as people read them."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="corrections"
+    )
+    field = models.CharField(max_length=30, choices=CorrectedField.choices)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.opportunity_id}: {self.field} {self.old_value} → {self.new_value}"
 
 
 class DonationImport(models.Model):
@@ -356,3 +595,31 @@ class Donation(models.Model):
     @property
     def is_matched(self):
         return self.donor_id is not None and self.programme_id is not None
+
+
+class UndoneDonationMatch(models.Model):
+    """A manual match that was undone: what it said, who matched it and when, who undid it,
+    when and why. The donation went back among the rows waiting to be matched."""
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="undone_matches")
+    donor = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-undone_at", "-id"]
+
+    def __str__(self):
+        return f"{self.donation_id} ({self.undone_at:%Y-%m-%d})"

@@ -15,6 +15,18 @@ from . import profile_panels  # noqa: F401  (the donations panel registers itsel
 # Shown on the my-work page; the full lists are one click away.
 WORK_ITEMS = 20
 
+
+class AnyPermissionNavItem(navigation.NavItem):
+    """A page for holders of any of several permissions (e.g. the three approving parties)."""
+
+    def __init__(self, label, url_name, icon, permissions):
+        super().__init__(label, url_name, icon, permissions[0])
+        object.__setattr__(self, "permissions", tuple(permissions))
+
+    def visible_to(self, user):
+        return any(user.has_perm(permission) for permission in self.permissions)
+
+
 for item in (
     navigation.NavItem(
         gettext_lazy("Opportunities board"),
@@ -34,11 +46,21 @@ for item in (
         "plus-circle",
         "opportunities.add_opportunity",
     ),
-    navigation.NavItem(
+    AnyPermissionNavItem(
         gettext_lazy("Donor contacts awaiting approval"),
         "opportunities:contacts_pending",
         "shield-check",
-        "opportunities.approve_donorcontact",
+        (
+            "opportunities.approve_donorcontact",
+            "opportunities.approve_donorcontact_resources",
+            "opportunities.approve_donorcontact_secretary",
+        ),
+    ),
+    navigation.NavItem(
+        gettext_lazy("Points of contact"),
+        "opportunities:designation_list",
+        "person-badge",
+        "opportunities.view_pointofcontactdesignation",
     ),
 ):
     navigation.register_nav_item("marketing", item)
@@ -103,28 +125,134 @@ def stale_opportunities(user):
 
 @mywork.register_work_provider
 def contacts_to_approve(user):
-    """3.1.21: contact with another's donor needs the CRM manager's approval."""
-    from .selectors import contacts_awaiting_approval
+    """3.1.21: a contact with another's donor needs the CRM manager, resource development
+    and the sub-council secretary, each deciding in parallel within the deadline."""
+    from .selectors import contact_steps_awaiting
 
-    if not user.has_perm("opportunities.approve_donorcontact"):
+    steps = list(contact_steps_awaiting(user)[:WORK_ITEMS])
+    if not steps:
         return None
     items = [
         mywork.WorkItem(
-            title=_("%(staff)s with %(donor)s")
-            % {"staff": _name(contact.staff), "donor": contact.donor.name},
-            url=reverse("opportunities:contacts_pending"),
-            detail=_("Point of contact: %(point)s")
-            % {"point": _name(contact.donor.point_of_contact)},
+            title=(
+                _("%(staff)s asks to contact %(donor)s")
+                if step.contact.is_planned
+                else _("%(staff)s contacted %(donor)s")
+            )
+            % {"staff": _name(step.contact.staff), "donor": step.contact.donor.name},
+            url=reverse("opportunities:contact_detail", args=[step.contact_id]),
+            due=step.due_at,
+            detail=_("Your decision as %(party)s · point of contact: %(point)s")
+            % {
+                "party": step.get_party_display(),
+                "point": _name(step.contact.donor.point_of_contact),
+            },
         )
-        for contact in contacts_awaiting_approval()[:WORK_ITEMS]
+        for step in steps
     ]
-    if not items:
-        return None
     return mywork.WorkSection(
         title=_("Donor contacts awaiting your approval"),
         items=items,
         list_url=reverse("opportunities:contacts_pending"),
     )
+
+
+@mywork.register_work_provider
+def my_flagged_contacts(user):
+    """The person who made or asked for a flagged contact follows its approvals and learns
+    the decision; an approved request waits for the contact to be recorded as made."""
+    from .models import ContactApproval
+    from .selectors import flagged_contacts_of
+
+    contacts = [
+        contact
+        for contact in flagged_contacts_of(user)[:WORK_ITEMS]
+        if not (contact.is_planned and _made(contact))
+    ]
+    if not contacts:
+        return None
+    items = []
+    for contact in contacts:
+        steps = list(contact.approval_steps.all())
+        approved = sum(1 for step in steps if step.decision == "approved")
+        if contact.approval == ContactApproval.PENDING:
+            detail = _("Approved by %(approved)s of %(total)s") % {
+                "approved": approved,
+                "total": len(steps),
+            }
+        elif contact.approval == ContactApproval.APPROVED:
+            detail = (
+                _("Approved: record the contact once made") if contact.is_planned else _("Approved")
+            )
+        else:
+            detail = _("Refused: %(reason)s") % {"reason": contact.decision_note or "—"}
+        items.append(
+            mywork.WorkItem(
+                title=(
+                    _("Your request to contact %(donor)s")
+                    if contact.is_planned
+                    else _("Your contact with %(donor)s")
+                )
+                % {"donor": contact.donor.name},
+                url=reverse("opportunities:contact_detail", args=[contact.pk]),
+                detail=detail,
+            )
+        )
+    return mywork.WorkSection(title=_("Your contacts with others' donors"), items=items)
+
+
+def _made(contact):
+    try:
+        return contact.made_contact is not None
+    except contact.__class__.made_contact.RelatedObjectDoesNotExist:
+        return False
+
+
+@mywork.register_work_provider
+def designations_to_approve(user):
+    """3.1.21: the sub-council secretary approves who speaks for each donor."""
+    from .selectors import designations_awaiting_approval
+
+    if not user.has_perm("opportunities.approve_pointofcontactdesignation"):
+        return None
+    items = [
+        mywork.WorkItem(
+            title=_("%(person)s for %(donor)s")
+            % {"person": _name(designation.staff), "donor": designation.donor.name},
+            url=reverse("opportunities:designation_detail", args=[designation.pk]),
+            due=designation.due_at,
+            detail=_("Proposed by %(person)s") % {"person": _name(designation.proposed_by)},
+        )
+        for designation in designations_awaiting_approval()[:WORK_ITEMS]
+    ]
+    if not items:
+        return None
+    return mywork.WorkSection(
+        title=_("Points of contact awaiting your approval"),
+        items=items,
+        list_url=reverse("opportunities:designation_list"),
+    )
+
+
+@mywork.register_work_provider
+def my_designation_proposals(user):
+    """Whoever proposed a point of contact sees it waiting, then the secretary's decision."""
+    from .selectors import designation_proposals_of
+
+    if not user.has_perm("opportunities.add_pointofcontactdesignation"):
+        return None
+    items = [
+        mywork.WorkItem(
+            title=_("%(person)s for %(donor)s")
+            % {"person": _name(designation.staff), "donor": designation.donor.name},
+            url=reverse("opportunities:designation_detail", args=[designation.pk]),
+            detail=str(designation.get_state_display()),
+        )
+        for designation in designation_proposals_of(user)[:WORK_ITEMS]
+    ]
+    if not items:
+        return None
+    return mywork.WorkSection(title=_("Your point-of-contact proposals"), items=items)
 
 
 @mywork.register_work_provider
@@ -139,7 +267,7 @@ def contacts_with_my_donors(user):
         mywork.WorkItem(
             title=_("%(staff)s contacted %(donor)s")
             % {"staff": _name(contact.staff), "donor": contact.donor.name},
-            url=_contact_url(contact),
+            url=reverse("opportunities:contact_detail", args=[contact.pk]),
             detail=f"{contact.get_channel_display()} · {contact.get_approval_display()}",
         )
         for contact in contacts
@@ -153,13 +281,34 @@ def _name(user):
     return user.get_full_name() or user.get_username()
 
 
-def _contact_url(contact):
-    if contact.opportunity_id:
-        return reverse("opportunities:detail", args=[contact.opportunity_id])
-    return reverse("customers:detail", args=[contact.donor_id])
-
-
 # --- the donor's profile ----------------------------------------------------------------
+
+
+@register_profile_panel
+def point_of_contact_panel(customer, user):
+    """The donor's single point of contact, its designations (who proposed, who approved)
+    and, for those allowed, a proposal of another one or a request to contact (3.1.21)."""
+    from .selectors import designations_of
+
+    if customer.kind != CustomerKind.DONOR or not user.has_perm(
+        "opportunities.view_pointofcontactdesignation"
+    ):
+        return None
+    is_point = customer.point_of_contact_id == user.pk
+    return ProfilePanel(
+        title=_("Point of contact"),
+        template="opportunities/panel_point_of_contact.html",
+        context={
+            "designations": list(designations_of(customer)[:10]),
+            "may_propose": customer.is_active
+            and user.has_perm("opportunities.add_pointofcontactdesignation"),
+            "may_request": customer.is_active
+            and not is_point
+            and customer.point_of_contact_id is not None
+            and user.has_perm("opportunities.add_donorcontact"),
+            "is_point": is_point,
+        },
+    )
 
 
 @register_profile_panel

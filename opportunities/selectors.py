@@ -24,13 +24,19 @@ from customers.models import Customer, CustomerKind
 
 from .models import (
     OPEN_STATES,
+    PARTY_PERMISSIONS,
     STALE_AFTER,
+    ApprovalParty,
     ContactApproval,
+    ContactApprovalStep,
+    DesignationState,
     Donation,
     DonorContact,
     Opportunity,
     OpportunityState,
+    PointOfContactDesignation,
     PotentialDonor,
+    StepDecision,
 )
 
 # Cards shown per board column; the rest are one click away in the filtered list. The
@@ -50,6 +56,34 @@ def opportunities_visible_to(user):
     if not user.has_perm("opportunities.view_opportunity"):
         return queryset.none()
     return queryset
+
+
+def may_open_pledge(user, opportunity):
+    """The signed pledge is for those who work the opportunity (issue 10, item 20): CRM
+    staff and manager and resource development (`view_pledge`), the pledging donor's point
+    of contact, and the sub-council secretary only while a decision of hers is pending on
+    it: an approval of a contact about this opportunity or with its pledging donor, or of a
+    point of contact for that donor."""
+    if not user.is_authenticated or not user.has_perm("opportunities.view_opportunity"):
+        return False
+    if user.has_perm("opportunities.view_pledge"):
+        return True
+    donor_id = opportunity.pledge_donor_id
+    if donor_id is not None and opportunity.pledge_donor.point_of_contact_id == user.pk:
+        return True
+    if user.has_perm(PARTY_PERMISSIONS[ApprovalParty.COUNCIL_SECRETARY]):
+        about = Q(contact__opportunity=opportunity)
+        if donor_id is not None:
+            about |= Q(contact__donor_id=donor_id)
+        if ContactApprovalStep.objects.filter(
+            about, party=ApprovalParty.COUNCIL_SECRETARY, decision=StepDecision.PENDING
+        ).exists():
+            return True
+    if donor_id is not None and user.has_perm("opportunities.approve_pointofcontactdesignation"):
+        return PointOfContactDesignation.objects.filter(
+            donor_id=donor_id, state=DesignationState.PROPOSED
+        ).exists()
+    return False
 
 
 def active_donors():
@@ -274,18 +308,30 @@ def with_received_amount(queryset):
 
 @dataclass
 class TimelineEntry:
-    kind: str  # "created", "contact", "transition" or "probability"
+    kind: str  # "created", "contact", "transition", "probability" or "correction"
     at: datetime
     actor: object
     item: object = None
 
 
 def timeline(opportunity):
-    """Contacts, steps and probability changes, newest first (three queries)."""
+    """Contacts (with their approvals), steps, probability changes and corrections, newest
+    first (five queries)."""
     entries = [TimelineEntry("created", opportunity.created_at, opportunity.owner)]
     entries += [
         TimelineEntry("contact", contact.created_at, contact.staff, contact)
-        for contact in opportunity.contacts.select_related("staff", "donor", "decided_by")
+        for contact in opportunity.contacts.select_related(
+            "staff", "donor", "decided_by", "made_under"
+        ).prefetch_related(
+            Prefetch(
+                "approval_steps",
+                queryset=ContactApprovalStep.objects.select_related("decided_by"),
+            )
+        )
+    ]
+    entries += [
+        TimelineEntry("correction", correction.at, correction.actor, correction)
+        for correction in opportunity.corrections.select_related("actor")
     ]
     entries += [
         TimelineEntry("transition", step.at, step.actor, step)
@@ -295,18 +341,126 @@ def timeline(opportunity):
         TimelineEntry("probability", change.at, change.actor, change)
         for change in opportunity.probability_changes.select_related("actor")
     ]
-    order = {"created": 0, "contact": 1, "probability": 2, "transition": 3}
+    order = {"created": 0, "contact": 1, "correction": 2, "probability": 3, "transition": 4}
     return sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True)
 
 
 # --- donor contacts ---------------------------------------------------------------------
 
 
-def contacts_awaiting_approval():
+def _with_steps(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "approval_steps",
+            queryset=ContactApprovalStep.objects.select_related("decided_by"),
+        )
+    )
+
+
+def contact_steps_awaiting(user):
+    """The decisions on contacts with others' donors this user may give now: one row per
+    pending step of a party they decide for, never on their own contacts; oldest first."""
+    parties = [party for party in ApprovalParty if user.has_perm(PARTY_PERMISSIONS[party])]
+    if not parties:
+        return ContactApprovalStep.objects.none()
     return (
-        DonorContact.objects.filter(approval=ContactApproval.PENDING)
+        ContactApprovalStep.objects.filter(
+            party__in=parties,
+            decision=StepDecision.PENDING,
+            contact__approval=ContactApproval.PENDING,
+        )
+        .exclude(contact__staff=user)
+        .select_related(
+            "contact__donor__point_of_contact", "contact__staff", "contact__opportunity"
+        )
+        .order_by("due_at", "contact_id", "id")
+    )
+
+
+def contacts_awaiting_approval(user):
+    """The flagged contacts awaiting a decision of this user, with all their steps."""
+    ids = contact_steps_awaiting(user).values("contact_id")
+    return _with_steps(
+        DonorContact.objects.filter(pk__in=ids)
         .select_related("donor__point_of_contact", "staff", "opportunity")
         .order_by("created_at", "pk")
+    )
+
+
+def contact_with_steps(pk):
+    return _with_steps(
+        DonorContact.objects.select_related(
+            "donor__point_of_contact", "staff", "opportunity", "decided_by", "made_under"
+        )
+    ).filter(pk=pk)
+
+
+def flagged_contacts_of(user, now=None):
+    """The contacts this user made or asked for that needed approval: those still waiting,
+    and those decided in the last two weeks (the person learns the decision, 3.1.21)."""
+    since = (now or timezone.now()) - FLAGGED_CONTACTS_WINDOW
+    return _with_steps(
+        DonorContact.objects.filter(staff=user)
+        .filter(
+            Q(approval=ContactApproval.PENDING)
+            | Q(
+                approval__in=[ContactApproval.APPROVED, ContactApproval.REFUSED],
+                decided_at__gte=since,
+            )
+        )
+        .select_related("donor", "opportunity", "made_contact")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- points of contact (3.1.21) ---------------------------------------------------------
+
+
+def point_of_contact_candidates():
+    """Who may speak for a donor: active CRM staff, CRM managers and resource development."""
+    from django.contrib.auth import get_user_model
+
+    from association import roles
+
+    groups = [
+        role.group_name for role in (roles.CRM_STAFF, roles.CRM_MANAGER, roles.RESOURCE_DEVELOPMENT)
+    ]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def designations():
+    return PointOfContactDesignation.objects.select_related(
+        "donor", "staff", "proposed_by", "decided_by"
+    )
+
+
+def designations_awaiting_approval():
+    return designations().filter(state=DesignationState.PROPOSED).order_by("due_at", "pk")
+
+
+def designations_of(donor):
+    return designations().filter(donor=donor).order_by("-created_at", "-pk")
+
+
+def designation_proposals_of(user, now=None):
+    """This user's proposals awaiting the secretary, or decided in the last two weeks."""
+    since = (now or timezone.now()) - FLAGGED_CONTACTS_WINDOW
+    return (
+        designations()
+        .filter(proposed_by=user)
+        .filter(
+            Q(state=DesignationState.PROPOSED)
+            | Q(
+                state__in=[DesignationState.APPROVED, DesignationState.REFUSED],
+                decided_at__gte=since,
+            )
+        )
+        .order_by("-created_at", "-pk")
     )
 
 

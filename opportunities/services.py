@@ -10,23 +10,34 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.workdays import working_deadline
 from core.choices import ContactChannel
 from core.workflow import take_step
-from customers.models import CustomerKind
+from customers.models import Customer, CustomerKind
+from programmes.models import ProgrammeStatus
 
 from .models import (
     OPEN_STATES,
+    PARTY_PERMISSIONS,
+    ApprovalParty,
     ContactApproval,
+    ContactApprovalStep,
+    CorrectedField,
+    DesignationState,
+    DesignationTransition,
     DonorContact,
     DonorInterest,
     Opportunity,
+    OpportunityCorrection,
     OpportunityTransition,
+    PointOfContactDesignation,
     PotentialDonor,
     ProbabilityChange,
+    StepDecision,
 )
 
 # The transitions, in the order of the manual's procedure; the names are the model methods.
@@ -44,6 +55,15 @@ PLEDGE_SIGNATURES = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
+
+
+# Working days each approver has to decide on a contact with another's donor, and the
+# sub-council secretary on a point-of-contact designation: the same two working days the
+# manual gives the review and approval of the customer form (6.2).
+CONTACT_APPROVAL_WORKING_DAYS = 2
+DESIGNATION_WORKING_DAYS = 2
+# Programmes an opportunity may be for (created or corrected).
+OPEN_PROGRAMME_STATUSES = (ProgrammeStatus.PLANNED, ProgrammeStatus.ACTIVE)
 
 
 class RequestError(Exception):
@@ -191,20 +211,138 @@ def opportunity_update_probability(*, opportunity, actor, probability, success_f
     return change
 
 
+# --- corrections (title, expected amount, programme) -----------------------------------
+
+
+def may_correct(user, opportunity):
+    """The owner, and the CRM manager, correct an open opportunity."""
+    if not user.has_perm("opportunities.change_opportunity"):
+        return False
+    return opportunity.owner_id == user.pk or may_move(user)
+
+
+def _programme_text(programme):
+    return f"{programme.code} · {programme.name}"
+
+
+def opportunity_correct(*, opportunity, actor, title, expected_amount, programme, note=""):
+    """Correct what was recorded at identification. Each changed field is kept with its old
+    and new value, who changed it and when (shown on the opportunity's timeline)."""
+    if not may_correct(actor, opportunity):
+        raise PermissionDenied
+    title = (title or "").strip()
+    if not title:
+        raise RequestError(_("Write a title for the opportunity."))
+    if expected_amount is None or expected_amount < 0:
+        raise RequestError(_("The expected amount cannot be negative."))
+    if programme is None:
+        raise RequestError(_("Choose the programme or activity."))
+    note = (note or "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        current = (
+            Opportunity.objects.select_for_update(of=("self",))
+            .select_related("programme")
+            .get(pk=opportunity.pk)
+        )
+        _require_open(current)
+        changes = []
+        if current.title != title:
+            changes.append((CorrectedField.TITLE, current.title, title))
+        if current.expected_amount != expected_amount:
+            changes.append(
+                (
+                    CorrectedField.EXPECTED_AMOUNT,
+                    _money(current.expected_amount),
+                    _money(expected_amount),
+                )
+            )
+        if current.programme_id != programme.pk:
+            if programme.status not in OPEN_PROGRAMME_STATUSES:
+                raise RequestError(
+                    _("%(programme)s is %(status)s: choose a planned or running programme.")
+                    % {"programme": programme, "status": programme.get_status_display()}
+                )
+            changes.append(
+                (
+                    CorrectedField.PROGRAMME,
+                    _programme_text(current.programme),
+                    _programme_text(programme),
+                )
+            )
+        if not changes:
+            raise RequestError(_("Nothing changed: the title, amount and programme are the same."))
+        OpportunityCorrection.objects.bulk_create(
+            OpportunityCorrection(
+                opportunity=opportunity,
+                field=field,
+                old_value=old[:300],
+                new_value=new[:300],
+                note=note,
+                actor=actor,
+            )
+            for field, old, new in changes
+        )
+        Opportunity.objects.filter(pk=opportunity.pk).update(
+            title=title,
+            expected_amount=expected_amount,
+            programme=programme,
+            last_activity_at=now,
+            updated_at=now,
+        )
+    opportunity.title, opportunity.expected_amount = title, expected_amount
+    opportunity.programme = programme
+    opportunity.last_activity_at = now
+    return [field for field, _old, _new in changes]
+
+
 # --- donor contacts (3.1.21: one point of contact per donor) ---------------------------
 
 
-def donor_contact_log(
-    *, actor, donor, opportunity=None, contact_date, channel, summary, is_planned=False
-):
-    """Record a contact with a donor, made or planned.
+def is_point_of_contact(user, donor):
+    return donor.point_of_contact_id is not None and donor.point_of_contact_id == user.pk
 
-    A donor speaks to the association through one point of contact. Anyone else's contact
-    is flagged: it waits for the CRM manager's approval and the point of contact is told."""
-    _require(actor, "opportunities.add_donorcontact")
+
+def _needs_approval(actor, donor):
+    """3.1.21: a donor is contacted through their approved point of contact; anyone else
+    needs the approval of the CRM manager, resource development and the secretary."""
+    return donor.point_of_contact_id is not None and donor.point_of_contact_id != actor.pk
+
+
+def _open_approval_steps(contact, now):
+    """One decision per party, due within CONTACT_APPROVAL_WORKING_DAYS working days.
+
+    When the person who contacts (or asks to) is themselves one of the approving parties (the
+    CRM manager, a resource development officer), their party knows and approves by asking:
+    that step is recorded as approved by them, so a department with a single holder does not
+    wait for a colleague it does not have. The other parties still decide."""
+    due = working_deadline(now, CONTACT_APPROVAL_WORKING_DAYS)
+    staff = contact.staff
+    steps = []
+    for party in ApprovalParty:
+        step = ContactApprovalStep(contact=contact, party=party, due_at=due)
+        if staff.has_perm(PARTY_PERMISSIONS[party]):
+            step.decision, step.decided_by, step.decided_at = StepDecision.APPROVED, staff, now
+            step.note = _("Approved by asking: the person who asked decides for this party.")
+        steps.append(step)
+    ContactApprovalStep.objects.bulk_create(steps)
+    if all(step.decision == StepDecision.APPROVED for step in steps):
+        # Only someone who holds every party's permission (a superuser) gets here.
+        take_step(
+            contact,
+            "approve",
+            field="approval",
+            error=RequestError,
+            stale_message="",
+            conflict_message="",
+            fields={"decided_by": staff, "decided_at": now},
+            update_fields=["approval", "decided_by", "decided_at"],
+        )
+
+
+def _check_contact(donor, opportunity, contact_date, channel, summary, is_planned):
     if donor.kind != CustomerKind.DONOR:
         raise RequestError(_("%(customer)s is not a donor.") % {"customer": donor})
-    summary = (summary or "").strip()
     if not summary:
         raise RequestError(_("Write a summary of the contact."))
     if not contact_date:
@@ -215,6 +353,8 @@ def donor_contact_log(
         raise RequestError(
             _("A contact already made cannot be dated in the future. Tick “planned” instead.")
         )
+    if is_planned and contact_date < timezone.localdate():
+        raise RequestError(_("A planned contact cannot be dated in the past."))
     if opportunity is not None:
         _require_open(opportunity)
         if not PotentialDonor.objects.filter(opportunity=opportunity, donor=donor).exists():
@@ -222,7 +362,22 @@ def donor_contact_log(
                 _("%(donor)s is not a potential donor of this opportunity. Add the donor first.")
                 % {"donor": donor}
             )
-    flagged = donor.point_of_contact_id is not None and donor.point_of_contact_id != actor.pk
+
+
+def donor_contact_log(
+    *, actor, donor, opportunity=None, contact_date, channel, summary, is_planned=False
+):
+    """Record a contact with a donor, made or planned.
+
+    A donor speaks to the association through one point of contact. Anyone else's contact
+    is flagged: it needs the approval of the CRM manager, resource development and the
+    sub-council secretary, each on their "My work" page, and the point of contact is told.
+    A planned contact by anyone else is a request to contact, asked before contacting."""
+    _require(actor, "opportunities.add_donorcontact")
+    summary = (summary or "").strip()
+    _check_contact(donor, opportunity, contact_date, channel, summary, is_planned)
+    flagged = _needs_approval(actor, donor)
+    now = timezone.now()
     with transaction.atomic():
         contact = DonorContact.objects.create(
             donor=donor,
@@ -235,38 +390,296 @@ def donor_contact_log(
             approval=ContactApproval.PENDING if flagged else ContactApproval.NOT_NEEDED,
         )
         if opportunity is not None:
-            _touch(opportunity, timezone.now())
+            _touch(opportunity, now)
         if flagged:
+            _open_approval_steps(contact, now)
             from .tasks import notify_point_of_contact
 
             notify_point_of_contact.delay_on_commit(contact.pk)
     return contact
 
 
-def donor_contact_decide(*, contact, actor, approve, note=""):
-    """The CRM manager approves or refuses a contact with another's donor."""
-    _require(actor, "opportunities.approve_donorcontact")
+def donor_contact_request(*, actor, donor, opportunity=None, proposed_date, channel, purpose):
+    """Ask for approval before contacting a donor (a request to contact): the purpose, the
+    proposed date and channel. Once approved, the contact is recorded as made against it."""
+    return donor_contact_log(
+        actor=actor,
+        donor=donor,
+        opportunity=opportunity,
+        contact_date=proposed_date,
+        channel=channel,
+        summary=purpose,
+        is_planned=True,
+    )
+
+
+def approval_parties_of(user):
+    """The parties this user decides for (a superuser decides for any of them)."""
+    return [party for party in ApprovalParty if user.has_perm(PARTY_PERMISSIONS[party])]
+
+
+def pending_parties_for(contact, user):
+    """The parties whose decision on this contact this user may give now."""
+    if contact.staff_id == user.pk or contact.approval != ContactApproval.PENDING:
+        return []
+    mine = approval_parties_of(user)
+    pending = set(
+        contact.approval_steps.filter(decision=StepDecision.PENDING).values_list("party", flat=True)
+    )
+    return [party for party in mine if party in pending]
+
+
+def donor_contact_decide(*, contact, actor, approve, note="", party=None):
+    """One party's decision on a flagged contact. The contact is approved once the three
+    parties approved it, refused as soon as one refuses (the others' decisions are then no
+    longer needed). The person who made or asked for the contact learns the outcome."""
+    mine = approval_parties_of(actor)
+    if not mine or (party is not None and party not in mine):
+        raise PermissionDenied
+    if contact.staff_id == actor.pk:
+        raise RequestError(_("You cannot decide on your own contact with a donor."))
     note = (note or "").strip()
     if not approve and not note:
         raise RequestError(_("Write the reason for refusing the contact."))
     now = timezone.now()
-    decision = ContactApproval.APPROVED if approve else ContactApproval.REFUSED
+    not_pending = _("This contact is not awaiting your decision any more. Reload the page.")
     with transaction.atomic():
-        # Conditional on still pending: a second click or a second manager changes nothing.
-        decided = DonorContact.objects.filter(
-            pk=contact.pk, approval=ContactApproval.PENDING
-        ).update(approval=decision, decided_by=actor, decided_at=now, decision_note=note)
-        if not decided:
-            raise RequestError(
-                _("This contact is not awaiting a decision any more. Reload the page.")
+        # The contact's row is locked first: decisions on one contact are taken one at a
+        # time, so the last approval (or a refusal) always sees the others.
+        current = DonorContact.objects.select_for_update().get(pk=contact.pk)
+        if current.approval != ContactApproval.PENDING:
+            raise RequestError(not_pending)
+        pending = ContactApprovalStep.objects.filter(
+            contact=current, decision=StepDecision.PENDING, party__in=[party] if party else mine
+        ).order_by("id")
+        step = pending.first()
+        if step is None:
+            raise RequestError(not_pending)
+        step.decision = StepDecision.APPROVED if approve else StepDecision.REFUSED
+        step.decided_by, step.decided_at, step.note = actor, now, note
+        step.save(update_fields=["decision", "decided_by", "decided_at", "note"])
+        if not approve:
+            ContactApprovalStep.objects.filter(
+                contact=current, decision=StepDecision.PENDING
+            ).update(decision=StepDecision.CLOSED)
+            settled = "refuse"
+        elif not current.approval_steps.exclude(decision=StepDecision.APPROVED).exists():
+            settled = "approve"
+        else:
+            settled = None
+        if settled:
+            take_step(
+                current,
+                settled,
+                field="approval",
+                error=RequestError,
+                stale_message=not_pending,
+                conflict_message=not_pending,
+                fields={"decided_by": actor, "decided_at": now, "decision_note": note},
+                update_fields=["approval", "decided_by", "decided_at", "decision_note"],
             )
-        if contact.opportunity_id:
-            Opportunity.objects.filter(pk=contact.opportunity_id).update(
+            from .tasks import notify_contact_decision
+
+            notify_contact_decision.delay_on_commit(current.pk)
+        if current.opportunity_id:
+            Opportunity.objects.filter(pk=current.opportunity_id).update(
                 last_activity_at=now, updated_at=now
             )
-    contact.approval, contact.decided_by, contact.decided_at = decision, actor, now
-    contact.decision_note = note
-    return contact
+    return current
+
+
+def may_record_made(contact, user):
+    """The person who planned (or asked for) a contact records it as made once it may be:
+    approved, or needing no approval."""
+    return (
+        contact.staff_id == user.pk
+        and contact.is_planned
+        and contact.approval in (ContactApproval.APPROVED, ContactApproval.NOT_NEEDED)
+        and not DonorContact.objects.filter(made_under=contact).exists()
+        and user.has_perm("opportunities.add_donorcontact")
+    )
+
+
+def donor_contact_record_made(*, request, actor, contact_date, summary):
+    """Record the contact made under an approved request to contact (or a planned contact
+    of the point of contact). It counts as a contact made for the opportunity's follow-up."""
+    _require(actor, "opportunities.add_donorcontact")
+    if request.staff_id != actor.pk:
+        raise PermissionDenied
+    summary = (summary or "").strip()
+    if not summary:
+        raise RequestError(_("Write a summary of the contact."))
+    if not contact_date:
+        raise RequestError(_("Enter the date of the contact."))
+    if contact_date > timezone.localdate():
+        raise RequestError(_("A contact already made cannot be dated in the future."))
+    now = timezone.now()
+    recorded = _("The contact made under this request is already recorded.")
+    try:
+        with transaction.atomic():
+            # Read under lock: the approvals may have been given since the page was drawn.
+            request = (
+                DonorContact.objects.select_for_update(of=("self",))
+                .select_related("donor", "opportunity")
+                .get(pk=request.pk)
+            )
+            if not request.is_planned:
+                raise RequestError(_("This contact was already made."))
+            if request.approval == ContactApproval.PENDING:
+                raise RequestError(_("This request to contact still awaits its approvals."))
+            if request.approval == ContactApproval.REFUSED:
+                raise RequestError(
+                    _("This request to contact was refused: do not contact the donor.")
+                )
+            if DonorContact.objects.filter(made_under=request).exists():
+                raise RequestError(recorded)
+            made = DonorContact.objects.create(
+                donor=request.donor,
+                opportunity=request.opportunity,
+                staff=actor,
+                contact_date=contact_date,
+                channel=request.channel,
+                summary=summary,
+                approval=_made_approval(request, actor),
+                made_under=request,
+            )
+            if made.approval == ContactApproval.PENDING:
+                _open_approval_steps(made, now)
+            if request.opportunity is not None and request.opportunity.is_open:
+                _touch(request.opportunity, now)
+    except IntegrityError as error:  # the same contact recorded twice at the same instant
+        raise RequestError(recorded) from error
+    return made
+
+
+def _made_approval(request, actor):
+    if not _needs_approval(actor, request.donor):
+        return ContactApproval.NOT_NEEDED
+    if request.approval == ContactApproval.APPROVED:
+        return ContactApproval.APPROVED
+    # Planned as the point of contact, made after someone else was designated.
+    return ContactApproval.PENDING
+
+
+# --- point of contact designations (3.1.21) --------------------------------------------
+
+
+def _designation_step(designation, name, *, actor, note="", fields=None, update_fields=()):
+    source = take_step(
+        designation,
+        name,
+        error=RequestError,
+        stale_message=_("This designation is no longer awaiting a decision. Reload the page."),
+        conflict_message=_(
+            "Someone else decided on this designation at the same moment. Reload the page."
+        ),
+        fields=fields,
+        update_fields=["state", *update_fields],
+    )
+    DesignationTransition.objects.create(
+        designation=designation, source=source, target=designation.state, actor=actor, note=note
+    )
+
+
+def designation_propose(*, donor, staff, reason, actor):
+    """The CRM department or resource development proposes who speaks for a donor; the
+    sub-council secretary approves it (on her "My work" page, within two working days)."""
+    from .selectors import point_of_contact_candidates
+
+    _require(actor, "opportunities.add_pointofcontactdesignation")
+    _require_donor(donor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError(_("Write the reason for the proposal."))
+    if staff is None or not point_of_contact_candidates().filter(pk=staff.pk).exists():
+        raise RequestError(
+            _(
+                "%(person)s cannot be a donor's point of contact: only CRM staff, the CRM "
+                "manager and resource development speak for donors."
+            )
+            % {"person": staff.get_full_name() or staff.get_username() if staff else "—"}
+        )
+    if donor.point_of_contact_id == staff.pk:
+        raise RequestError(
+            _("%(person)s is already the point of contact of %(donor)s.")
+            % {"person": staff.get_full_name() or staff.get_username(), "donor": donor.name}
+        )
+    now = timezone.now()
+    already = _("This proposal already awaits the sub-council secretary's decision.")
+    try:
+        with transaction.atomic():
+            if PointOfContactDesignation.objects.filter(
+                donor=donor, staff=staff, state=DesignationState.PROPOSED
+            ).exists():
+                raise RequestError(already)
+            return PointOfContactDesignation.objects.create(
+                donor=donor,
+                staff=staff,
+                proposed_by=actor,
+                reason=reason,
+                due_at=working_deadline(now, DESIGNATION_WORKING_DAYS),
+                created_at=now,
+            )
+    except IntegrityError as error:  # the same proposal, sent twice at the same instant
+        raise RequestError(already) from error
+
+
+def designation_decide(*, designation, actor, approve, note=""):
+    """The sub-council secretary approves or refuses a proposed point of contact. Approval
+    sets the donor's point of contact (recorded in the customer's history) and ends the
+    donor's earlier designation."""
+    _require(actor, "opportunities.approve_pointofcontactdesignation")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise RequestError(_("Write the reason for refusing the designation."))
+    now = timezone.now()
+    decided = {"decided_by": actor, "decided_at": now, "decision_note": note}
+    decided_fields = list(decided)
+    with transaction.atomic():
+        if not approve:
+            _designation_step(
+                designation,
+                "refuse",
+                actor=actor,
+                note=note,
+                fields=decided,
+                update_fields=decided_fields,
+            )
+        else:
+            # Lock the donor: two approvals for one donor at once are taken one at a time.
+            donor = Customer.objects.select_for_update().get(pk=designation.donor_id)
+            staff = designation.staff
+            earlier = PointOfContactDesignation.objects.filter(
+                donor=donor, state=DesignationState.APPROVED
+            ).exclude(pk=designation.pk)
+            for previous in earlier:
+                _designation_step(
+                    previous,
+                    "end",
+                    actor=actor,
+                    note=_("Replaced by %(person)s.")
+                    % {"person": staff.get_full_name() or staff.get_username()},
+                    fields={"ended_at": now},
+                    update_fields=["ended_at"],
+                )
+            _designation_step(
+                designation,
+                "approve",
+                actor=actor,
+                note=note,
+                fields=decided,
+                update_fields=decided_fields,
+            )
+            donor.point_of_contact = staff
+            donor._history_user = actor
+            donor._change_reason = _(
+                "Point of contact approved by the sub-council secretary (designation %(number)s)"
+            ) % {"number": designation.pk}
+            donor.save(update_fields=["point_of_contact", "updated_at"])
+        from .tasks import notify_designation_decision
+
+        notify_designation_decision.delay_on_commit(designation.pk)
+    return designation
 
 
 # --- donor interests (3.1.12) -----------------------------------------------------------
@@ -333,16 +746,19 @@ def follow_up_blockers(opportunity):
     blockers = []
     if not PotentialDonor.objects.filter(opportunity=opportunity).exists():
         blockers.append(_("Add at least one potential donor before starting follow-up."))
-    contacted = (
-        DonorContact.objects.filter(opportunity=opportunity, is_planned=False)
-        .exclude(approval=ContactApproval.REFUSED)
-        .exists()
-    )
+    # 3.1.21: a request to contact, or a contact still awaiting (or refused) its
+    # approvals, is not a contact made.
+    contacted = DonorContact.objects.filter(
+        opportunity=opportunity,
+        is_planned=False,
+        approval__in=[ContactApproval.NOT_NEEDED, ContactApproval.APPROVED],
+    ).exists()
     if not contacted:
         blockers.append(
             _(
                 "Record at least one contact made with a donor about this opportunity before "
-                "starting follow-up (planned or refused contacts do not count)."
+                "starting follow-up (planned contacts, and contacts awaiting or refused "
+                "approval, do not count)."
             )
         )
     return blockers
@@ -522,6 +938,8 @@ def available_actions(opportunity, user):
         actions.append("log_contact")
     if user.has_perm("opportunities.change_opportunity"):
         actions += ["update_probability", "add_donor"]
+    if may_correct(user, opportunity):
+        actions.append("correct")
     if may_move(user):
         available = {t.name for t in opportunity.get_available_state_transitions()}
         actions += [name for name in TRANSITIONS if name in available]

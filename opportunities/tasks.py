@@ -24,13 +24,9 @@ def notify_point_of_contact(contact_id):
     )
     if contact is None or contact.donor.point_of_contact is None:
         return False
-    recipient = contact.donor.point_of_contact
-    if not recipient.email or not recipient.is_active:
-        return False
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = _message(contact)
-    send_mail(subject, body, None, [recipient.email])
-    return True
+    return _send(contact.donor.point_of_contact, subject, body)
 
 
 def _message(contact):
@@ -39,12 +35,20 @@ def _message(contact):
         "donor": contact.donor.name,
         "staff": staff,
     }
-    lines = [
-        _(
-            "%(staff)s recorded a contact with %(donor)s, a donor for whom you are the point "
-            "of contact. It awaits the CRM manager's approval."
+    if contact.is_planned:
+        opening = _(
+            "%(staff)s asks to contact %(donor)s, a donor for whom you are the point of "
+            "contact. The request awaits the approval of the CRM manager, resource "
+            "development and the sub-council secretary."
         )
-        % {"staff": staff, "donor": contact.donor.name},
+    else:
+        opening = _(
+            "%(staff)s recorded a contact with %(donor)s, a donor for whom you are the point "
+            "of contact. It awaits the approval of the CRM manager, resource development and "
+            "the sub-council secretary."
+        )
+    lines = [
+        opening % {"staff": staff, "donor": contact.donor.name},
         "",
         _("Date: %(date)s") % {"date": format_gregorian_hijri(contact.contact_date)},
         _("Channel: %(channel)s") % {"channel": contact.get_channel_display()},
@@ -54,9 +58,131 @@ def _message(contact):
     if contact.opportunity_id:
         lines.append(_("Opportunity: %(title)s") % {"title": contact.opportunity.title})
     lines += ["", _("Summary:"), contact.summary, ""]
+    lines.append(_link(reverse("home")))
+    return subject, "\n".join(lines)
+
+
+def _link(path):
     site_url = getattr(settings, "SITE_URL", "").rstrip("/")
     if site_url:
-        lines.append(site_url + reverse("home"))
-    else:
-        lines.append(_("You will also find it on your “My work” page."))
-    return subject, "\n".join(lines)
+        return site_url + path
+    return _("You will also find it on your “My work” page.")
+
+
+def _send(recipient, subject, body):
+    if recipient is None or not recipient.email or not recipient.is_active:
+        return False
+    send_mail(subject, body, None, [recipient.email])
+    return True
+
+
+def _person(user):
+    return user.get_full_name() or user.get_username()
+
+
+@shared_task
+def notify_contact_decision(contact_id):
+    """Tell the person who made (or asked for) a flagged contact that it was approved by the
+    three parties or refused, and why (3.1.21). Returns whether an email was sent."""
+    from .models import ContactApproval, DonorContact
+
+    contact = (
+        DonorContact.objects.select_related("donor", "staff", "decided_by", "opportunity")
+        .prefetch_related("approval_steps__decided_by")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None or contact.approval not in (
+        ContactApproval.APPROVED,
+        ContactApproval.REFUSED,
+    ):
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"donor": contact.donor.name}
+        if contact.approval == ContactApproval.APPROVED:
+            subject = _("Your contact with %(donor)s was approved") % values
+            opening = (
+                _(
+                    "Your request to contact %(donor)s was approved by the CRM manager, "
+                    "resource development and the sub-council secretary. Once you have "
+                    "contacted the donor, record the contact from its page."
+                )
+                if contact.is_planned
+                else _(
+                    "Your contact with %(donor)s was approved by the CRM manager, resource "
+                    "development and the sub-council secretary."
+                )
+            ) % values
+        else:
+            subject = _("Your contact with %(donor)s was refused") % values
+            opening = (
+                _("Your request to contact %(donor)s was refused: do not contact the donor.")
+                if contact.is_planned
+                else _("Your contact with %(donor)s was refused.")
+            ) % values
+        lines = [opening, ""]
+        for step in contact.approval_steps.all():
+            if step.decided_by_id:
+                lines.append(
+                    _("%(party)s: %(decision)s by %(person)s on %(date)s")
+                    % {
+                        "party": step.get_party_display(),
+                        "decision": step.get_decision_display(),
+                        "person": _person(step.decided_by),
+                        "date": format_gregorian_hijri(step.decided_at),
+                    }
+                )
+                if step.note:
+                    lines.append(_("Note: %(note)s") % {"note": step.note})
+        lines += ["", _link(reverse("opportunities:contact_detail", args=[contact.pk]))]
+        return _send(contact.staff, subject, "\n".join(lines))
+
+
+@shared_task
+def notify_designation_decision(designation_id):
+    """Tell whoever proposed a point of contact, and the person proposed, the sub-council
+    secretary's decision. Returns the number of emails sent."""
+    from .models import DesignationState, PointOfContactDesignation
+
+    designation = (
+        PointOfContactDesignation.objects.select_related(
+            "donor", "staff", "proposed_by", "decided_by"
+        )
+        .filter(pk=designation_id)
+        .first()
+    )
+    if designation is None or designation.state not in (
+        DesignationState.APPROVED,
+        DesignationState.REFUSED,
+    ):
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"person": _person(designation.staff), "donor": designation.donor.name}
+        if designation.state == DesignationState.APPROVED:
+            subject = _("%(person)s is now the point of contact of %(donor)s") % values
+            opening = (
+                _(
+                    "The sub-council secretary approved %(person)s as the point of contact of "
+                    "%(donor)s. Contacts with this donor now go through %(person)s."
+                )
+                % values
+            )
+        else:
+            subject = _("Point of contact for %(donor)s refused") % values
+            opening = (
+                _(
+                    "The sub-council secretary refused %(person)s as the point of contact of "
+                    "%(donor)s."
+                )
+                % values
+            )
+        lines = [opening]
+        if designation.decision_note:
+            lines += ["", _("Note: %(note)s") % {"note": designation.decision_note}]
+        lines += ["", _link(reverse("customers:detail", args=[designation.donor_id]))]
+        body = "\n".join(lines)
+        # The person proposed learns only of an approval: a refusal is the proposer's to tell.
+        recipients = {designation.proposed_by}
+        if designation.state == DesignationState.APPROVED:
+            recipients.add(designation.staff)
+        return sum(_send(user, subject, body) for user in recipients - {None})

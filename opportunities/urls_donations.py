@@ -1,7 +1,7 @@
 """Donations from the finance system. Included by opportunities/urls.py inside the
 "opportunities" namespace: opportunities:donation_list, opportunities:donation_import,
 opportunities:donation_import_confirm, opportunities:donations_unmatched,
-opportunities:donation_match."""
+opportunities:donation_match, opportunities:donation_unmatch."""
 
 from django.urls import path
 
@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("donations/unmatched/", views_donations.donations_unmatched, name="donations_unmatched"),
     path("donations/<int:pk>/match/", views_donations.donation_match, name="donation_match"),
+    path("donations/<int:pk>/unmatch/", views_donations.donation_unmatch, name="donation_unmatch"),
 ]

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +18,7 @@ from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
 from . import forms, selectors, services
-from .models import DonorContact, OpportunityState
+from .models import OpportunityState
 
 PAGE_SIZE = 25
 
@@ -173,6 +173,7 @@ def _detail_context(request, opportunity, **bound_forms):
         "actions": actions,
         "states": OpportunityState,
         "show_pledge": opportunity.state in (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL),
+        "may_open_pledge": selectors.may_open_pledge(user, opportunity),
     }
     if context["show_pledge"]:
         received = services.pledge_received(opportunity)
@@ -274,8 +275,9 @@ def log_contact(request, pk):
 def _flagged_message(contact):
     point = contact.donor.point_of_contact
     return _(
-        "%(point)s is the point of contact for %(donor)s: your contact awaits the CRM manager's "
-        "approval and %(point)s has been told."
+        "%(point)s is the point of contact for %(donor)s: your contact awaits the approval of "
+        "the CRM manager, resource development and the sub-council secretary, and %(point)s "
+        "has been told."
     ) % {"point": point.get_full_name() or point.get_username(), "donor": contact.donor.name}
 
 
@@ -293,6 +295,46 @@ def update_probability(request, pk):
             opportunity=opportunity, actor=request.user, **form.cleaned_data
         ),
         _("The success probability was updated."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_correct(request, pk):
+    """The owner (or the CRM manager) corrects the title, expected amount or programme."""
+    opportunity = _visible_opportunity_or_404(request.user, pk)
+    if not services.may_correct(request.user, opportunity):
+        raise PermissionDenied
+    if not opportunity.is_open:
+        messages.error(
+            request,
+            _("This opportunity is closed (%(state)s): it can no longer change.")
+            % {"state": opportunity.get_state_display()},
+        )
+        return redirect("opportunities:detail", pk=opportunity.pk)
+    initial = {
+        "title": opportunity.title,
+        "expected_amount": opportunity.expected_amount,
+        "programme": opportunity.programme_id,
+    }
+    form = forms.CorrectionForm(request.POST or None, initial=initial, opportunity=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_correct(
+                opportunity=opportunity, actor=request.user, **form.cleaned_data
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The opportunity was corrected."))
+            return redirect("opportunities:detail", pk=opportunity.pk)
+    return render(
+        request,
+        "opportunities/opportunity_correct.html",
+        {
+            "opportunity": opportunity,
+            "form": form,
+            "corrections": opportunity.corrections.select_related("actor").order_by("-at", "-id"),
+        },
     )
 
 
@@ -345,8 +387,11 @@ def move(request, pk, transition):
 
 @require_GET
 def pledge_file(request, pk):
-    """The signed pledge, to those who may view opportunities: never a public media URL."""
+    """The signed pledge, only to those who work the opportunity (selectors.may_open_pledge):
+    never a public media URL."""
     opportunity = _visible_opportunity_or_404(request.user, pk)
+    if not selectors.may_open_pledge(request.user, opportunity):
+        raise PermissionDenied
     if not opportunity.pledge_file:
         raise Http404
     try:
@@ -406,52 +451,6 @@ def donor_contact_new(request, pk):
             "flagged": donor.point_of_contact_id and donor.point_of_contact_id != request.user.pk,
         },
     )
-
-
-@require_GET
-def contacts_pending(request):
-    _require_perm(request.user, "opportunities.approve_donorcontact")
-    page = Paginator(selectors.contacts_awaiting_approval(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "opportunities/contact_pending.html",
-        {"page": page, "decision_form": forms.ContactDecisionForm()},
-    )
-
-
-@require_POST
-def contact_decide(request, pk, decision):
-    _require_perm(request.user, "opportunities.approve_donorcontact")
-    contact = get_object_or_404(DonorContact.objects.select_related("donor"), pk=pk)
-    if decision not in ("approve", "refuse"):
-        raise PermissionDenied
-    form = forms.ContactDecisionForm(request.POST)
-    form.is_valid()
-    try:
-        services.donor_contact_decide(
-            contact=contact,
-            actor=request.user,
-            approve=decision == "approve",
-            note=form.cleaned_data.get("note", ""),
-        )
-    except services.RequestError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _decision_message(decision, contact))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("opportunities:contacts_pending")
-    return redirect(next_url)
-
-
-def _decision_message(decision, contact):
-    if decision == "approve":
-        return _("The contact with %(donor)s was approved.") % {"donor": contact.donor.name}
-    return _("The contact with %(donor)s was refused.") % {"donor": contact.donor.name}
 
 
 # --- donor interests (3.1.12) -----------------------------------------------------------

@@ -222,19 +222,26 @@ def donations_unmatched(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     programmes = list(Programme.objects.only("pk", "code", "name"))
     programme_by_code = {programme.code.casefold(): programme.pk for programme in programmes}
+    undone = donations.undone_matches_of(list(page))
     rows = [
         (
             donation,
             _proposed_donor_code(donation),
             donation.programme_id
             or programme_by_code.get(donation.programme_code_as_imported.casefold()),
+            undone.get(donation.pk, []),
         )
         for donation in page
     ]
     return render(
         request,
         "opportunities/donation_unmatched.html",
-        {"page": page, "rows": rows, "programmes": programmes, "querystring": ""},
+        {
+            "page": page,
+            "rows": rows,
+            "programmes": programmes,
+            "querystring": "",
+        },
     )
 
 
@@ -283,6 +290,46 @@ def donation_match(request, pk):
         },
     )
     return redirect(back)
+
+
+class UnmatchForm(Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the match wrong?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def donation_unmatch(request, pk):
+    """Confirm, with the reason, then undo a manual match (the donation is matched again
+    from the list of donations waiting to be matched)."""
+    _require_perm(request.user, "opportunities.change_donation")
+    donation = get_object_or_404(
+        Donation.objects.select_related("donor", "programme", "matched_by"), pk=pk
+    )
+    form = UnmatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            donations.donation_unmatch(
+                donation=donation, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except donations.DonationError as error:
+            messages.error(request, str(error))
+            return redirect("opportunities:donation_list")
+        messages.success(
+            request,
+            _("The match of donation %(receipt)s was undone: it waits to be matched again.")
+            % {"receipt": donation.receipt_number},
+        )
+        return redirect("opportunities:donations_unmatched")
+    return render(
+        request,
+        "opportunities/donation_unmatch.html",
+        {
+            "donation": donation,
+            "form": form,
+            "history": donations.undone_matches_of([donation]).get(donation.pk, []),
+        },
+    )
 
 
 # --- the list ---------------------------------------------------------------------------
@@ -367,5 +414,6 @@ def donation_list(request):
                 if request.user.has_perm("opportunities.change_donation")
                 else None
             ),
+            "may_unmatch": request.user.has_perm("opportunities.change_donation"),
         },
     )

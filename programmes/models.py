@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from association.models import Centre
@@ -29,7 +30,8 @@ class ProgrammeStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ACTIVE = "active", _("Running")
     COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A programme (برنامج) is ملغى; an opportunity (فرصة) is ملغاة: two msgids by context.
+    CANCELLED = "cancelled", pgettext_lazy("programme status", "Cancelled")
 
 
 class Programme(models.Model):

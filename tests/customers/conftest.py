@@ -13,7 +13,6 @@ def blank_values(**overrides):
     values.update(
         city=None,
         centre=None,
-        point_of_contact=None,
         consent_date=None,
         sms_consent=False,
         email_consent=False,

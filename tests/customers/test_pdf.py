@@ -40,7 +40,6 @@ def customer_values(**overrides):
         "mobile": "+966501234567",
         "email": "ahmed@example.org",
         "contact_channel": "",
-        "point_of_contact": None,
         "sms_consent": True,
         "email_consent": False,
         "consent_date": "2026-11-01",

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from opportunities import services
 from opportunities.models import (
     ContactApproval,
+    ContactApprovalStep,
     DonorContact,
     Opportunity,
     OpportunityState,
@@ -106,6 +107,7 @@ def test_cancel_and_close_at_once_leave_one_outcome_and_no_orphan_file(
 
 
 def test_two_decisions_on_one_contact_at_once(people, donors, programme):
+    """Two CRM managers decide the CRM manager's part at the same moment: one wins."""
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
     pk = contacted(opportunity, people["resources"], donors["with_point"]).pk
 
@@ -118,12 +120,35 @@ def test_two_decisions_on_one_contact_at_once(people, donors, programme):
         run_together(decide(people["manager"], True), decide(people["manager2"], False))
     )
     assert message == in_arabic(
-        "This contact is not awaiting a decision any more. Reload the page."
+        "This contact is not awaiting your decision any more. Reload the page."
     )
-    assert DonorContact.objects.get(pk=pk).approval in (
-        ContactApproval.APPROVED,
-        ContactApproval.REFUSED,
+    step = ContactApprovalStep.objects.get(contact_id=pk, party="crm_manager")
+    assert step.decision in ("approved", "refused")
+    assert DonorContact.objects.get(pk=pk).approval == (
+        ContactApproval.PENDING if step.decision == "approved" else ContactApproval.REFUSED
     )
+
+
+def test_the_last_two_approvals_at_once_approve_the_contact_once(people, donors, programme):
+    """Resource development and the secretary approve at the same moment, after the CRM
+    manager: both are recorded and the contact is approved (the row lock orders them)."""
+    opportunity = new_opportunity(people, programme, [donors["with_point"]])
+    pk = contacted(opportunity, people["staff2"], donors["with_point"]).pk
+    services.donor_contact_decide(
+        contact=DonorContact.objects.get(pk=pk), actor=people["manager"], approve=True
+    )
+
+    def approve(actor):
+        return lambda: services.donor_contact_decide(
+            contact=DonorContact.objects.get(pk=pk), actor=actor, approve=True
+        )
+
+    outcomes = run_together(approve(people["resources"]), approve(people["secretary"]))
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert DonorContact.objects.get(pk=pk).approval == ContactApproval.APPROVED
+    assert set(
+        ContactApprovalStep.objects.filter(contact_id=pk).values_list("decision", flat=True)
+    ) == {"approved"}
 
 
 def test_two_probability_reviews_at_once_chain_their_from_values(people, programme):

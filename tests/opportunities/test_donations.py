@@ -441,7 +441,7 @@ def test_the_unmatched_page_matches_a_donation(client, manager, donor, programme
 
     page = client.get(reverse("opportunities:donations_unmatched"))
     assert page.status_code == 200
-    assert page.context["rows"] == [(donation, "", programme.pk)]  # the programme guessed
+    assert page.context["rows"] == [(donation, "", programme.pk, [])]  # the programme guessed
     assert "D-77" in page.content.decode()
 
     response = client.post(

@@ -4,6 +4,7 @@ of others' contacts with their donors."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.mywork import work_sections_for
 from core.navigation import navigation_for
@@ -65,36 +66,61 @@ def test_recording_work_takes_an_opportunity_off_the_stale_list(people, donors, 
     assert section(people["staff"], STALE) is None
 
 
-def test_the_manager_sees_contacts_to_approve(people, donors, programme):
+def test_each_of_the_three_approvers_sees_the_contact_with_its_deadline(people, donors, programme):
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
-    contacted(opportunity, people["resources"], donors["with_point"])
-    found = section(people["manager"], TO_APPROVE)
-    assert len(found.items) == 1
-    assert donors["with_point"].name in found.items[0].title
-    assert found.list_url == reverse("opportunities:contacts_pending")
+    contact = contacted(opportunity, people["staff2"], donors["with_point"])
+    for who in ("manager", "resources", "secretary"):
+        found = section(people[who], TO_APPROVE)
+        [item] = found.items
+        assert donors["with_point"].name in item.title
+        assert item.due == contact.approval_steps.first().due_at
+        assert item.url == reverse("opportunities:contact_detail", args=[contact.pk])
+        assert found.list_url == reverse("opportunities:contacts_pending")
     assert section(people["staff"], TO_APPROVE) is None
-    services.donor_contact_decide(
-        contact=DonorContact.objects.get(), actor=people["manager"], approve=True
-    )
+    assert section(people["staff2"], TO_APPROVE) is None  # not on their own contact
+    services.donor_contact_decide(contact=contact, actor=people["manager"], approve=True)
     assert section(people["manager"], TO_APPROVE) is None
+    assert section(people["secretary"], TO_APPROVE) is not None  # in parallel
+
+
+def test_the_requester_follows_the_approvals_and_learns_the_decision(people, donors):
+    request = services.donor_contact_request(
+        actor=people["staff2"],
+        donor=donors["with_point"],
+        proposed_date=timezone.localdate(),
+        channel="phone",
+        purpose="تهنئة",
+    )
+    mine = "Your contacts with others' donors"
+    [item] = section(people["staff2"], mine).items
+    assert item.detail == "Approved by 0 of 3"
+    for who in ("manager", "resources", "secretary"):
+        services.donor_contact_decide(contact=request, actor=people[who], approve=True)
+    [item] = section(people["staff2"], mine).items
+    assert item.detail == "Approved: record the contact once made"
+    services.donor_contact_record_made(
+        request=request, actor=people["staff2"], contact_date=timezone.localdate(), summary="تم"
+    )
+    assert section(people["staff2"], mine) is None
 
 
 def test_the_point_of_contact_sees_others_contacts_for_two_weeks(people, donors, programme):
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
     contacted(opportunity, people["staff"], donors["with_point"], summary="own contact")
-    recent = contacted(opportunity, people["resources"], donors["with_point"])
+    recent = contacted(opportunity, people["staff2"], donors["with_point"])
     old = contacted(opportunity, people["staff2"], donors["with_point"])
     DonorContact.objects.filter(pk=old.pk).update(created_at=days_ago(15))
     found = section(people["staff"], MY_DONORS)
     assert [item.title for item in found.items] == [
-        f"{people['resources'].get_full_name()} contacted {donors['with_point'].name}"
+        f"{people['staff2'].get_full_name()} contacted {donors['with_point'].name}"
     ]
-    assert found.items[0].url == reverse("opportunities:detail", args=[opportunity.pk])
-    assert "Awaiting the CRM manager" in found.items[0].detail
+    assert found.items[0].url == reverse("opportunities:contact_detail", args=[recent.pk])
+    assert "Awaiting approval" in found.items[0].detail
     # Still shown once decided, with the decision.
-    services.donor_contact_decide(contact=recent, actor=people["manager"], approve=True)
+    for who in ("manager", "resources", "secretary"):
+        services.donor_contact_decide(contact=recent, actor=people[who], approve=True)
     assert "Approved" in section(people["staff"], MY_DONORS).items[0].detail
-    assert section(people["resources"], MY_DONORS) is None
+    assert section(people["staff2"], MY_DONORS) is None
 
 
 def test_the_home_page_shows_the_sections(client, people, donors, programme):
@@ -127,8 +153,15 @@ def marketing_links(user):
     [
         ("manager", NAV),
         ("staff", NAV - {"Donor contacts awaiting approval"}),
-        ("resources", {"Opportunities board", "Opportunities list"}),
-        ("secretary", {"Opportunities board", "Opportunities list"}),
+        # Resource development and the secretary are two of the three approvers (3.1.21).
+        (
+            "resources",
+            {"Opportunities board", "Opportunities list", "Donor contacts awaiting approval"},
+        ),
+        (
+            "secretary",
+            {"Opportunities board", "Opportunities list", "Donor contacts awaiting approval"},
+        ),
         ("quality", set()),
     ],
 )

@@ -49,15 +49,17 @@ PAGES = {
     "pledge": lambda ids: reverse("opportunities:pledge_file", args=[ids["opportunity"]]),
 }
 ALL_200 = dict.fromkeys(PAGES, 200)
-READ_ONLY = {**ALL_200, "create": 403, "pending": 403, "contact": 403}
+# The signed pledge is for those who work the opportunity (item 20): not for readers.
+READ_ONLY = {**ALL_200, "create": 403, "pending": 403, "contact": 403, "pledge": 403}
 NOTHING = dict.fromkeys(PAGES, 403)
 MATRIX = {
     "staff": {**ALL_200, "pending": 403},
     "manager": ALL_200,
-    "resources": {**ALL_200, "create": 403, "pending": 403},
+    # Resource development and the secretary each approve contacts with others' donors.
+    "resources": {**ALL_200, "create": 403},
     "management": READ_ONLY,
     "planning": READ_ONLY,
-    "secretary": READ_ONLY,
+    "secretary": {**READ_ONLY, "pending": 200},
     # The quality officer and centres staff have no part in opportunities (association.roles).
     "quality": NOTHING,
     "centres": NOTHING,
@@ -282,7 +284,7 @@ def test_staff_log_a_contact_and_resources_are_flagged(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data, follow=True)
     page = response.content.decode()
-    assert "your contact awaits the CRM manager" in page
+    assert "your contact awaits the approval of the CRM manager, resource development" in page
     contacts = list(DonorContact.objects.order_by("pk").values_list("staff", "approval"))
     assert contacts == [
         (people["staff"].pk, ContactApproval.NOT_NEEDED),
@@ -305,7 +307,7 @@ def test_an_invalid_contact_form_is_shown_again_with_errors(client, people, dono
 
 def test_the_manager_approves_on_the_pending_page(client, people, donors, programme):
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
-    contact = contacted(opportunity, people["resources"], donors["with_point"])
+    contact = contacted(opportunity, people["staff2"], donors["with_point"])
     client.force_login(people["manager"])
     page = client.get(reverse("opportunities:contacts_pending")).content.decode()
     assert donors["with_point"].name in page and "عرض البرنامج على المانح" in page
@@ -314,29 +316,35 @@ def test_the_manager_approves_on_the_pending_page(client, people, donors, progra
         {"note": "بعلم نقطة الاتصال"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("opportunities:contacts_pending")
-    assert "was approved" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "opportunities:contact_detail", args=[contact.pk]
+    )
+    assert "Your approval of the contact" in response.content.decode()
     contact.refresh_from_db()
-    assert contact.approval == ContactApproval.APPROVED
-    assert contact.decision_note == "بعلم نقطة الاتصال"
+    assert contact.approval == ContactApproval.PENDING  # two parties still to decide
+    step = contact.approval_steps.get(party="crm_manager")
+    assert (step.decision, step.decided_by, step.note) == (
+        "approved",
+        people["manager"],
+        "بعلم نقطة الاتصال",
+    )
     # A second click only says it is decided already.
     response = client.post(
         reverse("opportunities:contact_decide", args=[contact.pk, "refuse"]),
         {"note": "x"},
         follow=True,
     )
-    assert "not awaiting a decision any more" in response.content.decode()
+    assert "not awaiting your decision any more" in response.content.decode()
+    assert contact.approval_steps.get(party="crm_manager").decision == "approved"
 
 
-def test_decisions_return_only_to_pages_of_this_site(client, people, donors, programme):
+def test_an_unknown_decision_is_not_found(client, people, donors, programme):
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
     contact = contacted(opportunity, people["resources"], donors["with_point"])
     client.force_login(people["manager"])
-    response = client.post(
-        reverse("opportunities:contact_decide", args=[contact.pk, "approve"]),
-        {"next": "https://evil.example.org/"},
-    )
-    assert response.url == reverse("opportunities:contacts_pending")
+    response = client.post(reverse("opportunities:contact_decide", args=[contact.pk, "ignore"]))
+    assert response.status_code == 404
+    assert not contact.approval_steps.filter(decided_by=people["manager"]).exists()
 
 
 def test_the_full_journey_over_http(client, people, donors, programme, media_root):
@@ -440,10 +448,10 @@ def test_probability_and_add_donor_over_http(client, people, donors, programme):
 # --- the pledge file is private ---------------------------------------------------------
 
 
-def test_the_pledge_is_streamed_to_viewers_only(client, people, donors, programme):
+def test_the_pledge_is_streamed_to_those_who_work_it_only(client, people, donors, programme):
     opportunity = in_closing(people, programme, donors)
     url = reverse("opportunities:pledge_file", args=[opportunity.pk])
-    client.force_login(people["secretary"])
+    client.force_login(people["resources"])
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

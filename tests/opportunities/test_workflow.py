@@ -13,6 +13,7 @@ from django.utils import timezone
 from opportunities import selectors, services
 from opportunities.models import (
     ContactApproval,
+    DonorContact,
     DonorInterest,
     Opportunity,
     OpportunityState,
@@ -211,7 +212,7 @@ def test_anyone_else_is_flagged_for_approval_and_the_point_of_contact_is_emailed
     assert email.to == [people["staff"].email]
     assert donors["with_point"].name in email.subject
     assert "اتصال من تنمية الموارد بشأن الوقف التعليمي" in email.body
-    assert "بانتظار موافقة" in email.body  # sent in the association's language
+    assert "أمين المجلس الفرعي" in email.body  # sent in the association's language
 
 
 def test_no_email_before_the_commit(people, donors, programme, django_capture_on_commit_callbacks):
@@ -290,38 +291,192 @@ def test_contacts_without_an_opportunity_and_who_may_log_them(people, donors):
             )
 
 
-def test_the_crm_manager_approves_or_refuses_a_flagged_contact(people, donors, programme):
+def test_the_three_parties_approve_a_flagged_contact_in_parallel(
+    people, donors, programme, django_capture_on_commit_callbacks
+):
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
-    first = contacted(opportunity, people["resources"], donors["with_point"])
-    second = contacted(opportunity, people["staff2"], donors["with_point"])
+    contact = contacted(opportunity, people["staff2"], donors["with_point"])
+    steps = {step.party: step for step in contact.approval_steps.all()}
+    assert set(steps) == {"crm_manager", "resource_development", "council_secretary"}
+    assert all(step.decision == "pending" and step.due_at for step in steps.values())
     with pytest.raises(PermissionDenied):
-        services.donor_contact_decide(contact=first, actor=people["staff"], approve=True)
-    services.donor_contact_decide(contact=first, actor=people["manager"], approve=True, note="")
-    first.refresh_from_db()
-    assert first.approval == ContactApproval.APPROVED
-    assert first.decided_by == people["manager"] and first.decided_at
+        services.donor_contact_decide(contact=contact, actor=people["staff"], approve=True)
+    # Any order: the secretary first, then resource development, then the CRM manager.
+    for who in ("secretary", "resources"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.donor_contact_decide(contact=contact, actor=people[who], approve=True)
+        contact.refresh_from_db()
+        assert contact.approval == ContactApproval.PENDING
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.donor_contact_decide(
+            contact=contact, actor=people["manager"], approve=True, note="بالتنسيق"
+        )
+    contact.refresh_from_db()
+    assert contact.approval == ContactApproval.APPROVED
+    assert contact.decided_by == people["manager"] and contact.decided_at
+    decided = {step.party: step.decided_by for step in contact.approval_steps.all()}
+    assert decided == {
+        "crm_manager": people["manager"],
+        "resource_development": people["resources"],
+        "council_secretary": people["secretary"],
+    }
+    # The person who made the contact learns the decision, after the commit.
+    [email] = mail.outbox
+    assert email.to == [people["staff2"].email]
+    assert donors["with_point"].name in email.subject
+
+
+def test_one_refusal_refuses_the_contact_and_closes_the_other_decisions(
+    people, donors, programme, django_capture_on_commit_callbacks
+):
+    opportunity = new_opportunity(people, programme, [donors["with_point"]])
+    contact = contacted(opportunity, people["resources"], donors["with_point"])
+    services.donor_contact_decide(contact=contact, actor=people["manager"], approve=True)
     assert (
         refused(
-            services.donor_contact_decide, contact=first, actor=people["manager2"], approve=False
+            services.donor_contact_decide, contact=contact, actor=people["secretary"], approve=False
         )
         == "Write the reason for refusing the contact."
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.donor_contact_decide(
+            contact=contact,
+            actor=people["secretary"],
+            approve=False,
+            note="التواصل عبر نقطة الاتصال",
+        )
+    contact.refresh_from_db()
+    assert contact.approval == ContactApproval.REFUSED
+    assert contact.decision_note == "التواصل عبر نقطة الاتصال"
+    decisions = dict(contact.approval_steps.values_list("party", "decision"))
+    assert decisions == {
+        "crm_manager": "approved",
+        "council_secretary": "refused",
+        # Resource development asked: its part is approved by asking.
+        "resource_development": "approved",
+    }
+    assert [email.to for email in mail.outbox][-1] == [people["resources"].email]
+    assert "رُفض" in mail.outbox[-1].subject  # in the association's language
     assert (
         refused(
             services.donor_contact_decide,
-            contact=first,
+            contact=contact,
             actor=people["manager2"],
-            approve=False,
-            note="لا",
+            approve=True,
         )
-        == "This contact is not awaiting a decision any more. Reload the page."
+        == "This contact is not awaiting your decision any more. Reload the page."
+    )
+
+
+def test_the_askers_own_party_approves_by_asking_and_nobody_decides_on_their_own(
+    people, donors, programme
+):
+    """The CRM manager contacting another's donor gives the CRM manager's approval by
+    asking (recorded as theirs); resource development and the secretary still decide."""
+    opportunity = new_opportunity(people, programme, [donors["with_point"]])
+    contact = contacted(opportunity, people["manager"], donors["with_point"])
+    own = contact.approval_steps.get(party="crm_manager")
+    assert (own.decision, own.decided_by) == ("approved", people["manager"])
+    assert own.decided_at and own.note
+    assert contact.approval == ContactApproval.PENDING
+    assert (
+        refused(
+            services.donor_contact_decide, contact=contact, actor=people["manager"], approve=True
+        )
+        == "You cannot decide on your own contact with a donor."
+    )
+    assert (
+        refused(
+            services.donor_contact_decide, contact=contact, actor=people["manager2"], approve=True
+        )
+        == "This contact is not awaiting your decision any more. Reload the page."
+    )
+    for who in ("resources", "secretary"):
+        services.donor_contact_decide(contact=contact, actor=people[who], approve=True)
+    contact.refresh_from_db()
+    assert contact.approval == ContactApproval.APPROVED
+
+
+def test_a_superuser_holds_every_party_and_is_approved_at_once(
+    people, donors, programme, superuser
+):
+    opportunity = new_opportunity(people, programme, [donors["with_point"]])
+    contact = contacted(opportunity, superuser, donors["with_point"])
+    contact.refresh_from_db()
+    assert contact.approval == ContactApproval.APPROVED
+    assert set(contact.approval_steps.values_list("decision", flat=True)) == {"approved"}
+
+
+def test_a_request_to_contact_then_the_contact_made_under_it(people, donors, programme):
+    opportunity = new_opportunity(people, programme, [donors["with_point"]])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    request = services.donor_contact_request(
+        actor=people["staff2"],
+        donor=donors["with_point"],
+        opportunity=opportunity,
+        proposed_date=tomorrow,
+        channel="face_to_face",
+        purpose="زيارة لعرض البرنامج",
+    )
+    assert request.is_planned and request.is_request
+    assert request.approval == ContactApproval.PENDING
+    record = {
+        "request": request,
+        "actor": people["staff2"],
+        "contact_date": timezone.localdate(),
+        "summary": "تمت الزيارة",
+    }
+    assert (
+        refused(services.donor_contact_record_made, **record)
+        == "This request to contact still awaits its approvals."
+    )
+    for who in ("manager", "resources", "secretary"):
+        services.donor_contact_decide(contact=request, actor=people[who], approve=True)
+    request.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.donor_contact_record_made(**{**record, "actor": people["staff"]})
+    made = services.donor_contact_record_made(**record)
+    assert made.made_under == request and not made.is_planned
+    assert made.approval == ContactApproval.APPROVED and made.opportunity == opportunity
+    assert made.channel == "face_to_face"
+    assert (
+        refused(services.donor_contact_record_made, **record)
+        == "The contact made under this request is already recorded."
+    )
+    assert refused(
+        services.donor_contact_request,
+        actor=people["staff2"],
+        donor=donors["with_point"],
+        proposed_date=timezone.localdate() - datetime.timedelta(days=1),
+        channel="phone",
+        purpose="x",
+    ) == ("A planned contact cannot be dated in the past.")
+
+
+def test_a_refused_request_cannot_be_recorded_as_made(people, donors):
+    request = services.donor_contact_request(
+        actor=people["staff2"],
+        donor=donors["with_point"],
+        proposed_date=timezone.localdate(),
+        channel="phone",
+        purpose="تهنئة",
     )
     services.donor_contact_decide(
-        contact=second, actor=people["manager"], approve=False, note="التواصل عبر نقطة الاتصال"
+        contact=request, actor=people["resources"], approve=False, note="لا"
     )
-    second.refresh_from_db()
-    assert second.approval == ContactApproval.REFUSED
-    assert second.decision_note == "التواصل عبر نقطة الاتصال"
+    request.refresh_from_db()
+    assert (
+        refused(
+            services.donor_contact_record_made,
+            request=request,
+            actor=people["staff2"],
+            contact_date=timezone.localdate(),
+            summary="x",
+        )
+        == "This request to contact was refused: do not contact the donor."
+    )
+    assert not DonorContact.objects.filter(made_under=request).exists()
 
 
 # --- transitions: who moves, and the audit row ------------------------------------------
@@ -349,7 +504,7 @@ def test_start_follow_up_needs_a_donor(people, programme):
 
 FOLLOW_UP_CONTACT = (
     "Record at least one contact made with a donor about this opportunity before starting "
-    "follow-up (planned or refused contacts do not count)."
+    "follow-up (planned contacts, and contacts awaiting or refused approval, do not count)."
 )
 
 
@@ -364,10 +519,30 @@ def test_start_follow_up_needs_a_contact_made_and_not_refused(people, donors, pr
     assert attempt() == FOLLOW_UP_CONTACT
     contacted(opportunity, people["staff"], donors["with_point"], is_planned=True)
     assert attempt() == FOLLOW_UP_CONTACT  # planned only
-    other = contacted(opportunity, people["resources"], donors["with_point"])
-    services.donor_contact_decide(contact=other, actor=people["manager"], approve=False, note="لا")
+    request = services.donor_contact_request(
+        actor=people["staff2"],
+        donor=donors["with_point"],
+        opportunity=opportunity,
+        proposed_date=timezone.localdate(),
+        channel="phone",
+        purpose="عرض البرنامج",
+    )
+    assert attempt() == FOLLOW_UP_CONTACT  # a request to contact, still pending
+    made_without = contacted(opportunity, people["staff2"], donors["with_point"])
+    assert attempt() == FOLLOW_UP_CONTACT  # made by someone else, awaiting its approvals
+    services.donor_contact_decide(
+        contact=made_without, actor=people["manager"], approve=False, note="لا"
+    )
     assert attempt() == FOLLOW_UP_CONTACT  # refused
-    contacted(opportunity, people["staff"], donors["with_point"])
+    for who in ("manager", "resources", "secretary"):
+        services.donor_contact_decide(contact=request, actor=people[who], approve=True)
+    assert attempt() == FOLLOW_UP_CONTACT  # an approved request is not a contact made yet
+    services.donor_contact_record_made(
+        request=request,
+        actor=people["staff2"],
+        contact_date=timezone.localdate(),
+        summary="تم العرض هاتفياً",
+    )
     services.opportunity_start_follow_up(
         opportunity=opportunity, actor=people["manager"], note="بدأ التواصل"
     )
@@ -642,11 +817,18 @@ def test_available_actions_follow_role_and_state(people, donors, programme):
         "log_contact",
         "update_probability",
         "add_donor",
+        "correct",  # the owner
+    ]
+    assert actions(opportunity, people["staff2"]) == [
+        "log_contact",
+        "update_probability",
+        "add_donor",
     ]
     assert actions(opportunity, people["manager"]) == [
         "log_contact",
         "update_probability",
         "add_donor",
+        "correct",
         "start_follow_up",
         "cancel",
     ]

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
 from complaints.demo import load_demo_cases
 from customers.demo import load_demo_customers
+from opportunities.demo import load_demo_donor_contacts
 from reports.demo import load_demo_reports
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         customers = load_demo_customers()
         if customers:
             self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers."))
+        load_demo_donor_contacts()
         load_demo_reports()
         cases = load_demo_cases()
         if cases:
