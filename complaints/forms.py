@@ -11,7 +11,7 @@ from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
-from .models import Case, CaseCategory, FaqEntry, FaqState
+from .models import Case, CaseCategory, ContactKind, FaqEntry, FaqState
 from .services import REGISTRATION_CUSTOMER_KINDS, CaseError
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
@@ -53,6 +53,17 @@ class CaseForm(forms.ModelForm):
         required=False,
         help_text=_("Leave empty when the person is not in the customer database."),
     )
+    # Asked when no customer is chosen: it routes the case (a customer's own kind wins).
+    contact_kind = forms.ChoiceField(
+        label=_("The person is"),
+        choices=ContactKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For a person not in the customer database. A beneficiary's case goes to "
+            "the centres-affairs department of the chosen centre."
+        ),
+    )
     attachments = MultipleFileField(label=_("attachments"), required=False)
 
     class Meta:
@@ -86,6 +97,12 @@ class CaseForm(forms.ModelForm):
         )
         self.fields["programme"].queryset = Programme.objects.order_by("name")
         self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
+        for name in ("kind", "channel"):
+            choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+            self.fields[name].choices = [("", _("Choose…"))] + choices
+        self.fields["centre"].empty_label = _("No centre")
+        self.fields["programme"].empty_label = _("No programme")
+        self.fields["category"].empty_label = _("No category")
         self.fields["contact_mobile"].widget.attrs["dir"] = "ltr"
         self.fields["customer_code"].widget.attrs["dir"] = "ltr"
         if user.has_perm("complaints.add_caseattachment"):
@@ -124,10 +141,25 @@ class CaseForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("customer_code") and not (cleaned.get("contact_name") or "").strip():
+        if cleaned.get("customer_code"):
+            cleaned["contact_kind"] = ""
+            return cleaned
+        if "customer_code" in self.errors:
+            return cleaned
+        if not (cleaned.get("contact_name") or "").strip():
             self.add_error(
                 "contact_name",
                 _("Give the customer code or the name of the person who contacted us."),
+            )
+        contact_kind = cleaned.get("contact_kind")
+        if not contact_kind:
+            self.add_error(
+                "contact_kind",
+                _("Choose whether the person is a beneficiary of a centre, a donor or other."),
+            )
+        elif contact_kind == ContactKind.BENEFICIARY and not cleaned.get("centre"):
+            self.add_error(
+                "centre", _("Choose the centre whose services the beneficiary receives.")
             )
         return cleaned
 

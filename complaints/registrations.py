@@ -88,7 +88,7 @@ def cases_due(user):
     from association.workdays import is_working_day
 
     from .models import CaseState
-    from .selectors import cases_visible_to
+    from .selectors import cases_in_queue_of
 
     if not user.has_perm("complaints.change_case"):
         return None
@@ -98,7 +98,7 @@ def cases_due(user):
         waiting = (CaseState.UNDER_STUDY, CaseState.CALLBACK_PROMISED)
         due |= Q(state__in=waiting, last_activity_at__lt=start_of_today)
     cases = (
-        cases_visible_to(user).exclude(state=CaseState.CLOSED).filter(due).order_by("due_at", "pk")
+        cases_in_queue_of(user).exclude(state=CaseState.CLOSED).filter(due).order_by("due_at", "pk")
     )
     items = [
         mywork.WorkItem(

@@ -16,9 +16,12 @@ from customers.models import CustomerKind
 from .models import (
     Case,
     CaseEntry,
+    CaseEvent,
+    CaseEventKind,
     CaseRoute,
     CaseState,
     CaseTransition,
+    ContactKind,
     new_tracking_number,
 )
 
@@ -42,12 +45,25 @@ def _require(actor, permission):
         raise PermissionDenied
 
 
-def route_for(customer):
-    """Beneficiaries' cases go to the centres-affairs department; donors' and everyone
-    else's to the CRM department."""
-    if customer is not None and customer.kind == CustomerKind.BENEFICIARY:
-        return CaseRoute.CENTRES
-    return CaseRoute.CRM
+def route_for(customer, contact_kind=""):
+    """Beneficiaries' cases go to the centres-affairs department (the queue of the case's
+    centre); donors' and everyone else's to the CRM department (manual 5.1.2-5.1.3). A
+    linked customer's kind wins over what the person said they are (`contact_kind`)."""
+    if customer is not None:
+        beneficiary = customer.kind == CustomerKind.BENEFICIARY
+    else:
+        beneficiary = contact_kind == ContactKind.BENEFICIARY
+    return CaseRoute.CENTRES if beneficiary else CaseRoute.CRM
+
+
+def _check_contact_kind(contact_kind, centre):
+    """A person not in the customer database: a known kind, and a beneficiary's centre."""
+    if contact_kind and contact_kind not in ContactKind.values:
+        raise CaseError(
+            _("Choose whether the person is a beneficiary of a centre, a donor or other.")
+        )
+    if contact_kind == ContactKind.BENEFICIARY and centre is None:
+        raise CaseError(_("Choose the centre whose services the beneficiary receives."))
 
 
 def deadline_for(case):
@@ -72,19 +88,26 @@ def case_register(
     customer=None,
     contact_name="",
     contact_mobile="",
+    contact_kind="",
     centre=None,
     programme=None,
     category=None,
     received_at=None,
 ):
-    """Register a case received on any channel and route it to its department."""
+    """Register a case received on any channel and route it to its department: by the
+    customer's kind, or, for a person not in the customer database, by the kind they say
+    they are (`contact_kind`; the staff form always asks it, an empty one routes to the
+    CRM department) and the centre."""
     _require(actor, "complaints.add_case")
     if customer is None and not contact_name.strip():
         raise CaseError(_("Choose the customer or write the name of the person who contacted us."))
     if not subject.strip() or not description.strip():
         raise CaseError(_("Write the subject and the description of the case."))
-    if centre is None and customer is not None:
-        centre = customer.centre
+    if customer is not None:
+        contact_kind = ""
+        if centre is None:
+            centre = customer.centre
+    _check_contact_kind(contact_kind, centre)
     case = Case(
         kind=kind,
         channel=channel,
@@ -93,10 +116,11 @@ def case_register(
         customer=customer,
         contact_name="" if customer else contact_name.strip(),
         contact_mobile="" if customer else contact_mobile,
+        contact_kind=contact_kind,
         centre=centre,
         programme=programme,
         category=category,
-        routed_to=route_for(customer),
+        routed_to=route_for(customer, contact_kind),
         registered_by=actor,
     )
     if received_at is not None:
@@ -178,11 +202,12 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
 
 
 def _require_handler(actor, case):
-    """Only staff who handle cases, and only on cases of their own queue."""
-    from .selectors import cases_visible_to
+    """Only staff who handle cases, and only on cases of their own queue (whoever
+    registered a case of another queue reads it, and no more)."""
+    from .selectors import user_handles_case
 
     _require(actor, "complaints.change_case")
-    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+    if not user_handles_case(actor, case):
         raise PermissionDenied
 
 
@@ -219,10 +244,10 @@ def case_start_study(*, case, actor, causes, assignee):
         raise CaseError(_("Write the analysis of the causes."))
     if assignee is None:
         raise CaseError(_("Choose the employee who studies the case."))
-    from .selectors import cases_visible_to
+    from .selectors import user_handles_case
 
     may_handle = assignee.has_perm("complaints.change_case")
-    if not may_handle or not cases_visible_to(assignee).filter(pk=case.pk).exists():
+    if not may_handle or not user_handles_case(assignee, case):
         raise CaseError(_("This employee cannot handle cases of this queue."))
     return _transition(
         case,
@@ -279,9 +304,13 @@ def case_add_entry(*, case, actor, text):
 
 def available_transitions(case, user):
     """The actions this user may take on this case now."""
+    from .selectors import user_handles_case
+
     if not user.has_perm("complaints.change_case"):
         following = user.has_perm("complaints.add_caseentry") and case.state != CaseState.CLOSED
         return ["entry"] if following else []
+    if not user_handles_case(user, case):
+        return []
     return {
         CaseState.RECEIVED: ["answer_immediately", "promise_callback", "start_study", "entry"],
         CaseState.CALLBACK_PROMISED: ["start_study", "record_reply", "entry"],
@@ -336,10 +365,14 @@ REGISTRATION_CUSTOMER_KINDS = (CustomerKind.BENEFICIARY, CustomerKind.DONOR)
 
 
 def may_request_registration(case, user):
+    from .selectors import user_handles_case
+
     return (
         case.customer_id is None
+        and case.possible_customer_id is None
         and bool(case.contact_mobile)
         and user.has_perm("customers.add_customerrequest")
+        and user_handles_case(user, case)
     )
 
 
@@ -352,13 +385,17 @@ def case_request_registration(*, case, actor, customer_kind, centre=None):
     from customers.forms import CustomerDataForm
     from customers.models import CustomerRequest, RequestKind
 
-    from .selectors import cases_visible_to
+    from .selectors import user_handles_case
 
     _require(actor, "customers.add_customerrequest")
-    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+    if not user_handles_case(actor, case):
         raise PermissionDenied
     if case.customer_id is not None:
         raise CaseError(_("This case is already linked to a customer."))
+    if case.possible_customer_id is not None:
+        raise CaseError(
+            _("The mobile number matches a customer: confirm or dismiss the match first.")
+        )
     if customer_kind not in REGISTRATION_CUSTOMER_KINDS:
         raise CaseError(_("Choose whether the person is a beneficiary or a donor."))
     if not case.contact_mobile:
@@ -427,10 +464,51 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
 def link_registered_customer(*, request):
     """Once the steward enters a registration form prepared from a case, the case belongs
     to the new customer: it then shows on the customer's profile and its status is found by
-    the customer's mobile. Connected to customers.signals.request_entered."""
+    the customer's mobile. A customer of another kind than the case's route re-routes it
+    (recorded, by the steward who entered the form). Connected to
+    customers.signals.request_entered, inside the entry's transaction."""
     line = request.lines.filter(customer__isnull=False).select_related("customer").first()
     if line is None:
         return 0
-    return Case.objects.filter(customer_request=request, customer__isnull=True).update(
-        customer=line.customer
+    cases = Case.objects.select_for_update().filter(customer_request=request, customer__isnull=True)
+    linked = 0
+    for case in cases.select_related("centre"):
+        _link_customer(case, line.customer, actor=request.entered_by)
+        linked += 1
+    return linked
+
+
+def _link_customer(case, customer, *, actor):
+    """Give the (locked) case its customer. The customer's kind routes it (manual
+    5.1.2-5.1.3): when that changes the department, or the centre of a centres case, the
+    case moves to the new queue, keeps its deadlines (counted from its receipt) and shows
+    as newly referred there; the move is recorded with who, when, from, to and why."""
+    centre = case.centre or customer.centre
+    route = route_for(customer)
+    fields = {"customer": customer, "possible_customer": None, "centre": centre}
+    moved = route != case.routed_to or (
+        route == CaseRoute.CENTRES and getattr(centre, "pk", None) != case.centre_id
     )
+    if moved:
+        now = timezone.now()
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.REROUTED,
+            actor=actor,
+            from_route=case.routed_to,
+            from_centre=case.centre,
+            to_route=route,
+            to_centre=centre if route == CaseRoute.CENTRES else None,
+            customer=customer,
+            note=_("Linked to customer %(customer)s (%(kind)s): the case goes to %(route)s.")
+            % {
+                "customer": customer,
+                "kind": customer.get_kind_display(),
+                "route": CaseRoute(route).label,
+            },
+        )
+        fields.update(routed_to=route, referred_at=now, last_activity_at=now)
+    Case.objects.filter(pk=case.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return moved

@@ -57,6 +57,7 @@ def case_new(request):
                 customer=data["customer_code"],
                 contact_name=data["contact_name"],
                 contact_mobile=data["contact_mobile"],
+                contact_kind=data.get("contact_kind") or "",
                 centre=data["centre"],
                 programme=data["programme"],
                 category=data["category"],
@@ -69,8 +70,11 @@ def case_new(request):
             submissions.record(token, case.pk)
             messages.success(
                 request,
-                _("The case was registered with tracking number %(number)s.")
-                % {"number": case.tracking_number},
+                _(
+                    "The case was registered with tracking number %(number)s and routed to "
+                    "%(route)s."
+                )
+                % {"number": case.tracking_number, "route": case.route_display},
             )
             return _to_registered_case(request, case.pk)
     return render(
@@ -97,20 +101,28 @@ def case_detail(request, pk):
     case = _visible_case_or_404(request.user, pk)
     timeline = sorted(
         [("step", step.at, step) for step in case.transitions.select_related("actor")]
-        + [("entry", entry.at, entry) for entry in case.entries.select_related("author")],
+        + [("entry", entry.at, entry) for entry in case.entries.select_related("author")]
+        + [
+            ("event", event.at, event)
+            for event in case.events.select_related("actor", "from_centre", "to_centre")
+        ],
         key=lambda item: item[1],
     )
     actions = services.available_transitions(case, request.user)
     user = request.user
+    handles = selectors.user_handles_case(user, case)
     context = {
         "case": case,
         "timeline": timeline,
         "actions": actions,
+        # Whoever registered a case of another queue reads it and sees where it went.
+        "registered_elsewhere": not handles and case.registered_by_id == user.pk,
         "text_form": TextActionForm(),
         "study_form": StudyForm(),
         "states": CaseState,
         "attachments": case.attachments.select_related("uploaded_by"),
-        "may_attach": user.has_perm("complaints.add_caseattachment")
+        "may_attach": handles
+        and user.has_perm("complaints.add_caseattachment")
         and case.state != CaseState.CLOSED,
         "attachment_form": AttachmentForm(),
         "may_request_registration": services.may_request_registration(case, user),

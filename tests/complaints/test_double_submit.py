@@ -14,6 +14,7 @@ STAFF_FORM = {
     "kind": "complaint",
     "channel": "phone",
     "contact_name": "زائر",
+    "contact_kind": "other",
     "subject": "تأخر الرد",
     "description": "لم يتصل بنا أحد",
 }
