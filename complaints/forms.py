@@ -11,7 +11,7 @@ from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
-from .models import Case, CaseCategory, ContactKind, FaqEntry, FaqState
+from .models import Case, CaseCategory, CaseRoute, ContactKind, FaqEntry, FaqState
 from .services import REGISTRATION_CUSTOMER_KINDS, CaseError
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
@@ -174,6 +174,11 @@ class StudyForm(forms.Form):
     causes = forms.CharField(
         label=_("analysis of causes"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    helping_party = forms.CharField(
+        label=_("party that can help solve it"),
+        max_length=200,
+        help_text=_("Another department, a centre or an outside party."),
+    )
     assignee = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
 
     def __init__(self, *args, **kwargs):
@@ -191,6 +196,29 @@ class StudyForm(forms.Form):
         )
         self.fields["assignee"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
+        )
+
+
+class ReferralForm(forms.Form):
+    """Refer a case to another department or centre (procedure step 3)."""
+
+    department = forms.ChoiceField(label=_("Refer to"), choices=CaseRoute.choices)
+    centre = forms.ModelChoiceField(
+        label=_("neighbourhood centre"),
+        queryset=Centre.objects.none(),
+        required=False,
+        empty_label=_("No centre"),
+        help_text=_("Required for the centres-affairs department: its staff in this centre."),
+    )
+    note = forms.CharField(
+        label=_("Note for those who receive it"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    seen_route = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
+            "city"
         )
 
 

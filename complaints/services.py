@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
@@ -185,6 +186,9 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
         case.due_at = deadline_for(case)
         case.last_activity_at = timezone.now()
 
+    # Only what the step changes is written: a referral committed at the same moment (its
+    # queue, centre) is not overwritten with the values this copy was loaded with.
+    changed = ["state", "due_at", "last_activity_at", *fields]
     source = take_step(
         case,
         transition_name,
@@ -195,6 +199,7 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
         ),
         fields=fields,
         before_save=refresh_deadlines,
+        update_fields=changed,
     )
     CaseTransition.objects.create(
         case=case, source=source, target=case.state, actor=actor, note=note
@@ -238,10 +243,17 @@ def case_promise_callback(*, case, actor, note=""):
     return _transition(case, "promise_callback", actor=actor, note=(note or "").strip())
 
 
-def case_start_study(*, case, actor, causes, assignee):
-    """Analyse the causes and give the case to the employee who studies it."""
+def case_start_study(*, case, actor, causes, assignee, helping_party=None):
+    """Analyse the causes and give the case to the employee who studies it (procedure step
+    3), with the party that can help solve it: another department, a centre or an outside
+    party. The staff page always asks that party (a blank one is refused); callers that
+    pass None record none."""
     if not (causes or "").strip():
         raise CaseError(_("Write the analysis of the causes."))
+    if helping_party is not None and not helping_party.strip():
+        raise CaseError(
+            _("Write the party that can help solve it: a department, a centre or an outside party.")
+        )
     if assignee is None:
         raise CaseError(_("Choose the employee who studies the case."))
     from .selectors import user_handles_case
@@ -249,14 +261,10 @@ def case_start_study(*, case, actor, causes, assignee):
     may_handle = assignee.has_perm("complaints.change_case")
     if not may_handle or not user_handles_case(assignee, case):
         raise CaseError(_("This employee cannot handle cases of this queue."))
-    return _transition(
-        case,
-        "start_study",
-        actor=actor,
-        note=causes.strip(),
-        causes=causes.strip(),
-        assigned_to=assignee,
-    )
+    fields = {"causes": causes.strip(), "assigned_to": assignee}
+    if helping_party is not None:
+        fields["helping_party"] = helping_party.strip()[:200]
+    return _transition(case, "start_study", actor=actor, note=causes.strip(), **fields)
 
 
 def case_record_reply(*, case, actor, reply):
@@ -318,6 +326,93 @@ def available_transitions(case, user):
         CaseState.REPLIED: ["close", "entry"],
         CaseState.CLOSED: [],
     }[case.state]
+
+
+# --- referral to another department or centre (procedure step 3) -----------------------
+
+# A case is referred while its answer is still being sought.
+REFERRABLE_STATES = (CaseState.RECEIVED, CaseState.CALLBACK_PROMISED, CaseState.UNDER_STUDY)
+
+_CONFLICT_MESSAGE = gettext_noop(
+    "Someone else acted on this case at the same moment. Reload the page to see its status."
+)
+
+
+def routing_key(case):
+    """The queue a page showed the case in, sent back with a referral: a referral from a
+    page shown before another move is refused."""
+    return f"{case.routed_to}:{case.centre_id or ''}"
+
+
+def may_refer(case, user):
+    from .selectors import user_handles_case
+
+    return (
+        case.state in REFERRABLE_STATES
+        and user.has_perm("complaints.change_case")
+        and user_handles_case(user, case)
+    )
+
+
+def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
+    """Refer a case to the party that can help solve it inside the association: the CRM
+    department, or the centres-affairs department of a centre (procedure step 3). Those
+    who handle the case now refer it, with a note; it moves to that queue with its
+    deadlines unchanged (they count from its receipt), shows there as newly referred, and
+    the referral (who, when, from, to, note) is in its audit trail. A referral to the CRM
+    department keeps the centre the case is about."""
+    from .selectors import user_handles_case
+
+    _require_handler(actor, case)
+    note = (note or "").strip()
+    if department not in CaseRoute.values:
+        raise CaseError(_("Choose the department the case is referred to."))
+    if department == CaseRoute.CENTRES:
+        if centre is None:
+            raise CaseError(_("Choose the centre whose centres-affairs staff receive the case."))
+        if not centre.is_active:
+            raise CaseError(_("This centre is no longer active."))
+        target_centre = centre
+    else:
+        target_centre = case.centre
+    if department == case.routed_to and getattr(target_centre, "pk", None) == case.centre_id:
+        raise CaseError(_("The case is already handled there."))
+    if not note:
+        raise CaseError(_("Write a note for those who receive the case."))
+    if case.state not in REFERRABLE_STATES:
+        raise CaseError(_("Only a case that is not answered yet can be referred."))
+    if seen_route is not None and seen_route != routing_key(case):
+        raise CaseError(_(_CONFLICT_MESSAGE))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        seen = (case.routed_to, case.centre_id, case.state, case.customer_id)
+        if (locked.routed_to, locked.centre_id, locked.state, locked.customer_id) != seen:
+            raise CaseError(_(_CONFLICT_MESSAGE))
+        now = timezone.now()
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.REFERRED,
+            actor=actor,
+            from_route=case.routed_to,
+            from_centre_id=case.centre_id,
+            to_route=department,
+            to_centre=target_centre if department == CaseRoute.CENTRES else None,
+            note=note,
+        )
+        fields = {
+            "routed_to": department,
+            "centre": target_centre,
+            "referred_at": now,
+            "last_activity_at": now,
+        }
+        Case.objects.filter(pk=case.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(case, name, value)
+        # The employee studying it stays only if they handle the new queue too.
+        if case.assigned_to_id and not user_handles_case(case.assigned_to, case):
+            Case.objects.filter(pk=case.pk).update(assigned_to=None)
+            case.assigned_to = None
+    return case
 
 
 # --- answering from the FAQ, registration requests, attachments at intake ---------------

@@ -15,6 +15,7 @@ from .attachments import case_add_attachments
 from .forms import (
     AttachmentForm,
     CaseForm,
+    ReferralForm,
     RegistrationRequestForm,
     StudyForm,
     TextActionForm,
@@ -119,6 +120,9 @@ def case_detail(request, pk):
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
         "text_form": TextActionForm(),
         "study_form": StudyForm(),
+        "may_refer": services.may_refer(case, user),
+        "referral_form": ReferralForm(initial={"seen_route": services.routing_key(case)}),
+        "seen_route": services.routing_key(case),
         "states": CaseState,
         "attachments": case.attachments.select_related("uploaded_by"),
         "may_attach": handles
@@ -173,7 +177,11 @@ def _start_study(case, user, data):
     form = StudyForm(data)
     assignee = form.fields["assignee"].queryset.filter(pk=data.get("assignee") or None).first()
     return services.case_start_study(
-        case=case, actor=user, causes=data.get("causes", ""), assignee=assignee
+        case=case,
+        actor=user,
+        causes=data.get("causes", ""),
+        assignee=assignee,
+        helping_party=data.get("helping_party", ""),
     )
 
 
@@ -208,11 +216,46 @@ _DONE_MESSAGES = {
 
 @require_POST
 def case_action(request, pk, action):
-    case = _visible_case_or_404(request.user, pk)
+    _require_perm(request.user, "complaints.view_case")
+    case = (
+        selectors.cases_visible_to(request.user)
+        .select_related("faq_entry", "customer_request")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        if selectors.case_left_queue_of(request.user, pk):
+            # A page shown before someone moved the case out of this user's queue.
+            messages.error(request, _moved_message())
+            return redirect("complaints:list")
+        raise Http404
+    try:
+        return _act(request, case, action)
+    except PermissionDenied:
+        if not selectors.user_handles_case(request.user, case) and selectors.case_left_queue_of(
+            request.user, pk
+        ):
+            # Moved out of this user's queue between the page and the click (they still
+            # read it: they registered it).
+            messages.error(request, _moved_message())
+            return redirect("complaints:detail", pk=case.pk)
+        raise
+
+
+def _moved_message():
+    return _(
+        "This case was moved to another department or centre meanwhile: it is no longer in "
+        "your queue."
+    )
+
+
+def _act(request, case, action):
     if action == "attach":
         return _attach(request, case)
     if action == "request_registration":
         return _request_registration(request, case)
+    if action == "refer":
+        return _refer(request, case)
     if action not in _ACTIONS:
         raise PermissionDenied
     try:
@@ -222,6 +265,30 @@ def case_action(request, pk, action):
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect("complaints:detail", pk=case.pk)
+
+
+def _refer(request, case):
+    form = ReferralForm(request.POST)
+    centre_pk = request.POST.get("centre", "")
+    centre = (
+        form.fields["centre"].queryset.filter(pk=centre_pk).first() if centre_pk.isdigit() else None
+    )
+    try:
+        services.case_refer(
+            case=case,
+            actor=request.user,
+            department=request.POST.get("department", ""),
+            centre=centre,
+            note=request.POST.get("note", ""),
+            seen_route=request.POST.get("seen_route") or None,
+        )
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return redirect("complaints:detail", pk=case.pk)
+    messages.success(
+        request, _("The case was referred to %(route)s.") % {"route": case.route_display}
+    )
+    return _to_registered_case(request, case.pk)
 
 
 def _attach(request, case):

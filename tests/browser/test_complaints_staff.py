@@ -90,6 +90,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
 
     # Studied: the causes and the employee who studies it.
     staff.fill("form[action$='/start_study/'] textarea[name=causes]", "تأخر المورد في التسليم")
+    staff.fill("form[action$='/start_study/'] input[name=helping_party]", "مورد السلال الغذائية")
     staff.select_option(
         "form[action$='/start_study/'] select[name=assignee]", str(staff_user("centres_staff").pk)
     )

@@ -114,7 +114,11 @@ def test_staff_work_a_case_through_the_page(client, people, donor_case):
     client.post(action(donor_case, "entry"), {"text": "اتصال أول"})
     client.post(
         action(donor_case, "start_study"),
-        {"causes": "تأخر المورد", "assignee": people["crm_manager"].pk},
+        {
+            "causes": "تأخر المورد",
+            "helping_party": "قسم شؤون المراكز",
+            "assignee": people["crm_manager"].pk,
+        },
     )
     donor_case.refresh_from_db()
     assert donor_case.state == CaseState.UNDER_STUDY
