@@ -129,27 +129,35 @@ def case_register(
     return _save_new_case(case)
 
 
-def case_file_public(*, kind, subject, description, contact_name, contact_mobile, centre=None):
+def case_file_public(
+    *, kind, subject, description, contact_name, contact_mobile, centre=None, contact_kind=""
+):
     """A member of the public files a case on the public page (channel: website). Nobody
-    is logged in: the case is matched to a customer by mobile when one is on record, and
-    routed like any other case."""
+    is logged in, and anyone can type anyone's mobile: the case is routed by the kind the
+    person says they are and the centre they chose, and a customer with this mobile is only
+    kept as a possible match, never linked, until a staff handler confirms it
+    (case_confirm_match)."""
     from customers.models import Customer
 
     if not contact_name.strip() or not contact_mobile:
         raise CaseError(_("Write your name and mobile number."))
     if not subject.strip() or not description.strip():
         raise CaseError(_("Write the subject and the description of the case."))
-    customer = Customer.objects.filter(mobile=contact_mobile, is_active=True).first()
+    _check_contact_kind(contact_kind, centre)
+    possible = (
+        Customer.objects.filter(mobile=contact_mobile, is_active=True).order_by("code").first()
+    )
     case = Case(
         kind=kind,
         channel=ContactChannel.WEBSITE,
         subject=subject.strip(),
         description=description.strip(),
-        customer=customer,
         contact_name=contact_name.strip(),
         contact_mobile=contact_mobile,
-        centre=centre or (customer.centre if customer else None),
-        routed_to=route_for(customer),
+        contact_kind=contact_kind,
+        possible_customer=possible,
+        centre=centre,
+        routed_to=route_for(None, contact_kind),
         registered_by=None,
     )
     return _save_new_case(case)
@@ -412,6 +420,88 @@ def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
         if case.assigned_to_id and not user_handles_case(case.assigned_to, case):
             Case.objects.filter(pk=case.pk).update(assigned_to=None)
             case.assigned_to = None
+    return case
+
+
+# --- a public filing's possible customer match (issue 10 item 18) ------------------------
+
+
+def may_see_possible_match(case, user):
+    """The matched customer's name and code, only for staff who may see that customer."""
+    from customers.selectors import customers_visible_to
+
+    return (
+        case.possible_customer_id is not None
+        and customers_visible_to(user).filter(pk=case.possible_customer_id).exists()
+    )
+
+
+def may_decide_match(case, user):
+    from .selectors import user_handles_case
+
+    return (
+        case.customer_id is None
+        and may_see_possible_match(case, user)
+        and user.has_perm("complaints.change_case")
+        and user_handles_case(user, case)
+    )
+
+
+def _locked_pending_match(case, actor):
+    """Handlers of the case who may see the matched customer decide, once: the case
+    locked, its match still the one the caller saw."""
+    from customers.selectors import customers_visible_to
+
+    _require_handler(actor, case)
+    if case.possible_customer_id is None or case.customer_id is not None:
+        raise CaseError(_("This case has no customer match to confirm or dismiss."))
+    if not customers_visible_to(actor).filter(pk=case.possible_customer_id).exists():
+        raise PermissionDenied
+    locked = Case.objects.select_for_update().select_related("centre").get(pk=case.pk)
+    if locked.possible_customer_id != case.possible_customer_id or locked.customer_id:
+        raise CaseError(
+            _("The match was already confirmed or dismissed. Reload the page to see the case.")
+        )
+    return locked
+
+
+def case_confirm_match(*, case, actor, note=""):
+    """A staff handler confirms that the person who filed on the public page is the
+    customer with this mobile: the case is linked to the customer (and shows on their
+    profile), and re-routed when the customer's kind says so."""
+    with transaction.atomic():
+        locked = _locked_pending_match(case, actor)
+        customer = locked.possible_customer
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEventKind.MATCH_CONFIRMED,
+            actor=actor,
+            customer=customer,
+            note=(note or "").strip(),
+        )
+        _link_customer(locked, customer, actor=actor)
+    for name in ("customer", "possible_customer", "centre", "routed_to", "referred_at"):
+        setattr(case, name, getattr(locked, name))
+    return case
+
+
+def case_dismiss_match(*, case, actor, note):
+    """A staff handler records that the person is not the customer with this mobile (a
+    shared or mistyped number): the match is gone, and the case stays unlinked."""
+    _require_handler(actor, case)
+    if not (note or "").strip():
+        raise CaseError(_("Write why the person is not this customer."))
+    with transaction.atomic():
+        locked = _locked_pending_match(case, actor)
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEventKind.MATCH_DISMISSED,
+            actor=actor,
+            customer=locked.possible_customer,
+            note=note.strip(),
+        )
+        Case.objects.filter(pk=case.pk).update(possible_customer=None)
+    case.possible_customer = None
     return case
 
 

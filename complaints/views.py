@@ -34,7 +34,10 @@ def _require_perm(user, permission):
 def _visible_case_or_404(user, pk):
     _require_perm(user, "complaints.view_case")
     return get_object_or_404(
-        selectors.cases_visible_to(user).select_related("faq_entry", "customer_request"), pk=pk
+        selectors.cases_visible_to(user).select_related(
+            "faq_entry", "customer_request", "possible_customer"
+        ),
+        pk=pk,
     )
 
 
@@ -130,6 +133,8 @@ def case_detail(request, pk):
         and case.state != CaseState.CLOSED,
         "attachment_form": AttachmentForm(),
         "may_request_registration": services.may_request_registration(case, user),
+        "may_see_possible_match": services.may_see_possible_match(case, user),
+        "may_decide_match": services.may_decide_match(case, user),
         "registration_form": RegistrationRequestForm(initial={"centre": case.centre_id}),
         "may_view_requests": user.has_perm("customers.view_customerrequest"),
         "answer_overdue": case.replied_at is None
@@ -256,6 +261,8 @@ def _act(request, case, action):
         return _request_registration(request, case)
     if action == "refer":
         return _refer(request, case)
+    if action in ("confirm_match", "dismiss_match"):
+        return _decide_match(request, case, confirm=action == "confirm_match")
     if action not in _ACTIONS:
         raise PermissionDenied
     try:
@@ -288,6 +295,33 @@ def _refer(request, case):
     messages.success(
         request, _("The case was referred to %(route)s.") % {"route": case.route_display}
     )
+    return _to_registered_case(request, case.pk)
+
+
+def _decide_match(request, case, *, confirm):
+    """Confirm or dismiss a public filing's possible customer match (issue 10 item 18)."""
+    note = request.POST.get("note", "")
+    try:
+        if confirm:
+            services.case_confirm_match(case=case, actor=request.user, note=note)
+        else:
+            services.case_dismiss_match(case=case, actor=request.user, note=note)
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return redirect("complaints:detail", pk=case.pk)
+    if not confirm:
+        messages.success(request, _("The match was dismissed: the case stays unlinked."))
+    elif selectors.user_handles_case(request.user, case):
+        messages.success(
+            request,
+            _("The case is now linked to customer %(customer)s.") % {"customer": case.customer},
+        )
+    else:
+        messages.success(
+            request,
+            _("The case is now linked to customer %(customer)s and was routed to %(route)s.")
+            % {"customer": case.customer, "route": case.route_display},
+        )
     return _to_registered_case(request, case.pk)
 
 

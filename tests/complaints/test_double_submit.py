@@ -19,6 +19,7 @@ STAFF_FORM = {
     "description": "لم يتصل بنا أحد",
 }
 PUBLIC_FORM = {
+    "contact_kind": "other",
     "kind": "suggestion",
     "name": "أم خالد",
     "mobile": "0559876543",
