@@ -437,3 +437,12 @@ def test_refer_refused_for_anonymous(client, matrix_cases, places):
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
     assert snapshot(case) == before
+
+
+def test_the_admin_lists_the_referrals_read_only(client, people, places, crm_case):
+    refer(crm_case, people["crm"], CaseRoute.CENTRES, places["mine"], note="للمركز المختص")
+    superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:complaints_case_change", args=[crm_case.pk]))
+    assert page.status_code == 200
+    assert "للمركز المختص" in page.content.decode()
