@@ -194,6 +194,7 @@ class StudyForm(forms.Form):
             .distinct()
             .order_by("first_name", "username")
         )
+        self.fields["assignee"].empty_label = _("Choose…")
         self.fields["assignee"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
         )

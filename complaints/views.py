@@ -20,7 +20,7 @@ from .forms import (
     StudyForm,
     TextActionForm,
 )
-from .models import CaseAttachment, CaseKind, CaseState, FaqEntry
+from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
@@ -119,12 +119,21 @@ def case_detail(request, pk):
         "case": case,
         "timeline": timeline,
         "actions": actions,
+        "handles": handles,
         # Whoever registered a case of another queue reads it and sees where it went.
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
         "text_form": TextActionForm(),
         "study_form": StudyForm(),
         "may_refer": services.may_refer(case, user),
-        "referral_form": ReferralForm(initial={"seen_route": services.routing_key(case)}),
+        "referral_form": ReferralForm(
+            initial={
+                "seen_route": services.routing_key(case),
+                # The other department is the likelier destination.
+                "department": CaseRoute.CRM
+                if case.routed_to == CaseRoute.CENTRES
+                else CaseRoute.CENTRES,
+            }
+        ),
         "seen_route": services.routing_key(case),
         "states": CaseState,
         "attachments": case.attachments.select_related("uploaded_by"),

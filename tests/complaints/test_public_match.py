@@ -177,6 +177,10 @@ def test_staff_see_the_possible_match_and_confirm_it(client, people, known):
     assert known["donor"].name in content and str(known["donor"].code) in content
     assert page.context["may_decide_match"]
     assert not page.context["may_request_registration"]
+    # No misleading "no mobile, prepare a form" hint, and never "None" for the registrant.
+    assert 'data-testid="request-registration"' not in content
+    assert 'data-testid="no-mobile"' not in content
+    assert ">None<" not in content
 
     response = client.post(action(case, "confirm_match"), {"note": "الاسم مطابق"})
     assert response["Location"] == detail(case)
