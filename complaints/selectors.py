@@ -57,7 +57,14 @@ def cases_visible_to(user):
 
 
 def user_handles_case(user, case):
-    return cases_in_queue_of(user).filter(pk=case.pk).exists()
+    """Whether the case is in this user's queue now. Asked several times by one page (the
+    buttons, the referral, the match): remembered on the case for its current queue, so a
+    move of the in-memory case asks again."""
+    remembered = case.__dict__.setdefault("_handled_by", {})
+    key = (user.pk, case.routed_to, case.centre_id)
+    if key not in remembered:
+        remembered[key] = cases_in_queue_of(user).filter(pk=case.pk).exists()
+    return remembered[key]
 
 
 def case_left_queue_of(user, pk):

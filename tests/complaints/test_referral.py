@@ -446,3 +446,11 @@ def test_the_admin_lists_the_referrals_read_only(client, people, places, crm_cas
     page = client.get(reverse("admin:complaints_case_change", args=[crm_case.pk]))
     assert page.status_code == 200
     assert "للمركز المختص" in page.content.decode()
+
+
+def test_the_case_page_asks_the_queue_once(client, people, crm_case, django_assert_max_num_queries):
+    client.force_login(people["crm"])
+    client.get(detail(crm_case))
+    with django_assert_max_num_queries(13):
+        page = client.get(detail(crm_case))
+    assert page.context["may_refer"] and page.context["actions"]
