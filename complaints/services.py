@@ -457,7 +457,8 @@ def _locked_pending_match(case, actor):
         raise CaseError(_("This case has no customer match to confirm or dismiss."))
     if not customers_visible_to(actor).filter(pk=case.possible_customer_id).exists():
         raise PermissionDenied
-    locked = Case.objects.select_for_update().select_related("centre").get(pk=case.pk)
+    # Only the case row is locked: PostgreSQL does not lock the nullable side of a join.
+    locked = Case.objects.select_for_update(of=("self",)).select_related("centre").get(pk=case.pk)
     if locked.possible_customer_id != case.possible_customer_id or locked.customer_id:
         raise CaseError(
             _("The match was already confirmed or dismissed. Reload the page to see the case.")
@@ -655,7 +656,9 @@ def link_registered_customer(*, request):
     line = request.lines.filter(customer__isnull=False).select_related("customer").first()
     if line is None:
         return 0
-    cases = Case.objects.select_for_update().filter(customer_request=request, customer__isnull=True)
+    cases = Case.objects.select_for_update(of=("self",)).filter(
+        customer_request=request, customer__isnull=True
+    )
     linked = 0
     for case in cases.select_related("centre"):
         _link_customer(case, line.customer, actor=request.entered_by)
