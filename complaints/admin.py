@@ -5,6 +5,7 @@ from .models import (
     CaseAttachment,
     CaseCategory,
     CaseEntry,
+    CaseEvent,
     CaseTransition,
     FaqEntry,
     FaqTransition,
@@ -37,6 +38,19 @@ class CaseEntryInline(admin.TabularInline):
         return False
 
 
+class CaseEventInline(admin.TabularInline):
+    """Referrals, re-routes and customer-match decisions (complaints.services)."""
+
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ["kind", "actor", "at", "from_route", "from_centre", "to_route", "to_centre", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class CaseAttachmentInline(admin.TabularInline):
     """Listed only: files are added through the case page, which checks their content."""
 
@@ -55,9 +69,9 @@ class CaseAdmin(admin.ModelAdmin):
     """Read-only: cases change only through complaints.services."""
 
     list_display = ["tracking_number", "kind", "channel", "routed_to", "state", "due_at"]
-    list_filter = ["kind", "channel", "routed_to", "state"]
+    list_filter = ["kind", "channel", "routed_to", "contact_kind", "state"]
     search_fields = ["tracking_number", "subject", "contact_name", "contact_mobile"]
-    inlines = [CaseTransitionInline, CaseEntryInline, CaseAttachmentInline]
+    inlines = [CaseTransitionInline, CaseEventInline, CaseEntryInline, CaseAttachmentInline]
 
     def has_add_permission(self, request):
         return False

@@ -65,11 +65,11 @@ def store_attachments(case, checked_uploads, *, uploaded_by=None):
 
 def case_add_attachments(*, case, actor, uploads):
     """Staff attach files to a case of their queue."""
-    from .selectors import cases_visible_to
+    from .selectors import user_handles_case
 
     if not actor.has_perm("complaints.add_caseattachment"):
         raise PermissionDenied
-    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+    if not user_handles_case(actor, case):
         raise PermissionDenied
     if not uploads:
         raise CaseError(_("Choose the files to attach."))

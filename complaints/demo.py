@@ -110,7 +110,11 @@ def load_demo_cases():
         )
         handler = centres
         services.case_start_study(
-            case=case, actor=handler, causes="تأخر المورد في تسليم السلال للمركز.", assignee=handler
+            case=case,
+            actor=handler,
+            causes="تأخر المورد في تسليم السلال للمركز.",
+            assignee=handler,
+            helping_party="مورد السلال الغذائية",
         )
         services.case_add_entry(case=case, actor=handler, text="تم التواصل مع المورد وتحديد موعد.")
         services.case_record_reply(
@@ -155,11 +159,16 @@ def load_demo_cases():
         description="حضر المراجع إلى المركز وأفاد بأن موظف الاستقبال لم يحسن استقباله.",
         contact_name="سعيد عبدالله الحربي",
         contact_mobile="+966551234567",
+        contact_kind="other",
         centre=fatima.centre if fatima else None,
         category=categories["التعامل والاستقبال"],
     )
     services.case_start_study(
-        case=visitor, actor=crm, causes="ضغط المراجعين وقت الظهيرة.", assignee=crm
+        case=visitor,
+        actor=crm,
+        causes="ضغط المراجعين وقت الظهيرة.",
+        assignee=crm,
+        helping_party="قسم شؤون المراكز – مركز حي الصفا",
     )
     _back_date(visitor, now - datetime.timedelta(days=6))
     callback = services.case_register(
@@ -178,7 +187,9 @@ def load_demo_cases():
         description="أقترح فتح المركز مساءً يومي الأربعاء والخميس لأنشطة الشباب.",
         contact_name="ريم سالم",
         contact_mobile="+966561112233",
+        contact_kind="other",
     )
+    _load_routing(crm, centres, fatima)
     services.case_register(
         actor=centres,
         kind="complaint",
@@ -190,6 +201,53 @@ def load_demo_cases():
     )
     _load_follow_up(quality, centres_manager, secretary, distribution, fatima, last_month)
     return Case.objects.count()
+
+
+def _load_routing(crm, centres, fatima):
+    """Issue 10 items 2, 3 and 18: a public filing from the demo donor's mobile, a possible
+    match awaiting the CRM staff's confirmation; a phone call from an unknown donor taken
+    by the centres-affairs employee (routed to CRM, she keeps reading it); and a CRM case
+    referred to the centres-affairs staff of مركز حي الصفا, newly referred on their my-work
+    page."""
+    services.case_file_public(
+        kind="complaint",
+        subject="لم يصلني تقرير البرنامج المدعوم",
+        description="تبرعنا لبرنامج الحقيبة المدرسية ولم يصلنا التقرير الختامي حتى الآن.",
+        contact_name="مؤسسة عبدالله الخيرية",
+        contact_mobile="+966501110001",
+        contact_kind="donor",
+    )
+    services.case_register(
+        actor=centres,
+        kind="inquiry",
+        channel="phone",
+        subject="الاستفسار عن التبرع لبرنامج الأسر المنتجة",
+        description="اتصل متبرع بالمركز يسأل عن طريقة دعم برنامج الأسر المنتجة.",
+        contact_name="ماجد العتيبي",
+        contact_mobile="+966553334455",
+        contact_kind="donor",
+        centre=fatima.centre if fatima else None,
+    )
+    if fatima is None:
+        return
+    referred = services.case_register(
+        actor=crm,
+        kind="complaint",
+        channel="email",
+        subject="صعوبة الوصول إلى قاعة الأنشطة",
+        description="وصلت رسالة من أحد الأهالي بأن مدخل قاعة الأنشطة غير مهيأ لكبار السن.",
+        contact_name="أبو عبدالله القرشي",
+        contact_mobile="+966554445566",
+        contact_kind="other",
+        centre=fatima.centre,
+    )
+    services.case_refer(
+        case=referred,
+        actor=crm,
+        department="centres",
+        centre=fatima.centre,
+        note="المدخل تابع للمركز: يتولى قسم شؤون المراكز التنسيق مع إدارة المركز.",
+    )
 
 
 def _load_faq(crm, crm_manager, categories):

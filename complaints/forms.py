@@ -12,7 +12,7 @@ from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
-from .models import Case, CaseCategory, FaqEntry, FaqState
+from .models import Case, CaseCategory, CaseRoute, ContactKind, FaqEntry, FaqState
 from .services import REGISTRATION_CUSTOMER_KINDS, CaseError
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
@@ -54,6 +54,17 @@ class CaseForm(ModelForm):
         required=False,
         help_text=_("Leave empty when the person is not in the customer database."),
     )
+    # Asked when no customer is chosen: it routes the case (a customer's own kind wins).
+    contact_kind = forms.ChoiceField(
+        label=_("The person is"),
+        choices=ContactKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For a person not in the customer database. A beneficiary's case goes to "
+            "the centres-affairs department of the chosen centre."
+        ),
+    )
     attachments = MultipleFileField(label=_("attachments"), required=False)
 
     class Meta:
@@ -87,6 +98,12 @@ class CaseForm(ModelForm):
         )
         self.fields["programme"].queryset = Programme.objects.order_by("name")
         self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
+        for name in ("kind", "channel"):
+            choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+            self.fields[name].choices = [("", _("Choose…"))] + choices
+        self.fields["centre"].empty_label = _("No centre")
+        self.fields["programme"].empty_label = _("No programme")
+        self.fields["category"].empty_label = _("No category")
         self.fields["contact_mobile"].widget.attrs["dir"] = "ltr"
         self.fields["customer_code"].widget.attrs["dir"] = "ltr"
         if user.has_perm("complaints.add_caseattachment"):
@@ -125,10 +142,25 @@ class CaseForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("customer_code") and not (cleaned.get("contact_name") or "").strip():
+        if cleaned.get("customer_code"):
+            cleaned["contact_kind"] = ""
+            return cleaned
+        if "customer_code" in self.errors:
+            return cleaned
+        if not (cleaned.get("contact_name") or "").strip():
             self.add_error(
                 "contact_name",
                 _("Give the customer code or the name of the person who contacted us."),
+            )
+        contact_kind = cleaned.get("contact_kind")
+        if not contact_kind:
+            self.add_error(
+                "contact_kind",
+                _("Choose whether the person is a beneficiary of a centre, a donor or other."),
+            )
+        elif contact_kind == ContactKind.BENEFICIARY and not cleaned.get("centre"):
+            self.add_error(
+                "centre", _("Choose the centre whose services the beneficiary receives.")
             )
         return cleaned
 
@@ -142,6 +174,11 @@ class TextActionForm(Form):
 class StudyForm(Form):
     causes = forms.CharField(
         label=_("analysis of causes"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    helping_party = forms.CharField(
+        label=_("party that can help solve it"),
+        max_length=200,
+        help_text=_("Another department, a centre or an outside party."),
     )
     assignee = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
 
@@ -158,8 +195,32 @@ class StudyForm(Form):
             .distinct()
             .order_by("first_name", "username")
         )
+        self.fields["assignee"].empty_label = _("Choose…")
         self.fields["assignee"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
+        )
+
+
+class ReferralForm(Form):
+    """Refer a case to another department or centre (procedure step 3)."""
+
+    department = forms.ChoiceField(label=_("Refer to"), choices=CaseRoute.choices)
+    centre = forms.ModelChoiceField(
+        label=_("neighbourhood centre"),
+        queryset=Centre.objects.none(),
+        required=False,
+        empty_label=_("No centre"),
+        help_text=_("Required for the centres-affairs department: its staff in this centre."),
+    )
+    note = forms.CharField(
+        label=_("Note for those who receive it"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    seen_route = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
+            "city"
         )
 
 

@@ -39,6 +39,14 @@ class CaseRoute(models.TextChoices):
     CRM = "crm", _("Customer relations department")
 
 
+class ContactKind(models.TextChoices):
+    """What a person not (yet) linked to a customer says they are: it routes the case."""
+
+    BENEFICIARY = "beneficiary", _("Beneficiary of a centre")
+    DONOR = "donor", _("Donor or supporter")
+    OTHER = "other", _("Other")
+
+
 class CaseState(models.TextChoices):
     RECEIVED = "received", _("Registered")
     CALLBACK_PROMISED = "callback_promised", _("Callback promised")
@@ -237,6 +245,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
     contact_mobile = models.CharField(
         _("contact mobile"), max_length=16, blank=True, validators=[validate_saudi_mobile]
     )
+    # What the person said they are when no customer was chosen; a linked customer's own
+    # kind wins for routing (complaints.services.route_for).
+    contact_kind = models.CharField(
+        _("the person is"), max_length=20, choices=ContactKind.choices, blank=True
+    )
+    # A public filing whose mobile is a customer's: shown to staff as a possible match until
+    # a handler confirms it (then `customer` is set) or dismisses it.
+    possible_customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="possible_cases",
+        verbose_name=_("possible customer match"),
+    )
     centre = models.ForeignKey(
         Centre,
         on_delete=models.PROTECT,
@@ -270,6 +293,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     routed_to = models.CharField(
         _("handled by"), max_length=10, choices=CaseRoute.choices, db_index=True
     )
+    # When the case last reached its current queue from another one (a referral, or a
+    # re-route when it was linked to a customer of another kind): until the receiving
+    # department acts on it, it is "newly referred" on their my-work page.
+    referred_at = models.DateTimeField(_("referred at"), null=True, blank=True)
     state = FSMField(
         _("status"),
         default=CaseState.RECEIVED,
@@ -319,6 +346,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("registration request"),
     )
     causes = models.TextField(_("analysis of causes"), blank=True)
+    # Complaints procedure step 3: "تحديد الجهة التي تساعد على الحل", another department,
+    # a centre or an outside party.
+    helping_party = models.CharField(_("party that can help solve it"), max_length=200, blank=True)
     immediate_answer = models.TextField(_("immediate answer"), blank=True)
     reply = models.TextField(_("reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -350,6 +380,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
         if self.replied_at is None or self.answer_due_at is None:
             return None
         return self.replied_at <= self.answer_due_at
+
+    @property
+    def route_display(self):
+        """Where the case is handled: the department, and the centre for centres affairs
+        ("قسم شؤون المراكز – مركز حي الصفا")."""
+        label = self.get_routed_to_display()
+        if self.routed_to == CaseRoute.CENTRES and self.centre_id:
+            return f"{label} – {self.centre}"
+        return str(label)
 
     @property
     def contact_display(self):
@@ -409,6 +448,65 @@ class CaseTransition(TransitionRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=CaseState.choices)
     target = models.CharField(max_length=20, choices=CaseState.choices)
+
+
+class CaseEventKind(models.TextChoices):
+    REFERRED = "referred", _("Referred")
+    REROUTED = "rerouted", _("Re-routed")
+    MATCH_CONFIRMED = "match_confirmed", _("Customer match confirmed")
+    MATCH_DISMISSED = "match_dismissed", _("Customer match dismissed")
+
+
+def route_label(route, centre):
+    label = CaseRoute(route).label if route in CaseRoute.values else route
+    if route == CaseRoute.CENTRES and centre is not None:
+        return f"{label} – {centre}"
+    return str(label)
+
+
+class CaseEvent(models.Model):
+    """The audit trail of what is not a step of the workflow: a referral to another
+    department or centre, a re-route when the case is linked to a customer of another kind,
+    and the confirmation or dismissal of a public filing's customer match. Who, when, from
+    which queue to which, why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_route = models.CharField(max_length=10, choices=CaseRoute.choices, blank=True)
+    from_centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_route = models.CharField(max_length=10, choices=CaseRoute.choices, blank=True)
+    to_centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.kind} ({self.at:%Y-%m-%d %H:%M})"
+
+    @property
+    def moves(self):
+        return bool(self.to_route)
+
+    @property
+    def from_display(self):
+        return route_label(self.from_route, self.from_centre)
+
+    @property
+    def to_display(self):
+        return route_label(self.to_route, self.to_centre)
 
 
 class CaseEntry(models.Model):

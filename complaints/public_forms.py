@@ -13,11 +13,18 @@ from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
-from .models import TRACKING_LENGTH, CaseCategory, CaseKind
+from .models import TRACKING_LENGTH, CaseCategory, CaseKind, ContactKind
 from .services import CaseError
 
 # The field a person never sees and a bot fills in.
 HONEYPOT_FIELD = "website"
+
+# Who the person is, in the public's words: it routes the request (manual 5.1.2-5.1.3).
+PUBLIC_CONTACT_KINDS = [
+    (ContactKind.BENEFICIARY.value, _("I use the services of a neighbourhood centre")),
+    (ContactKind.DONOR.value, _("I am a donor or supporter of the association")),
+    (ContactKind.OTHER.value, _("Something else")),
+]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,6 +75,17 @@ class PublicCaseForm(Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose complaint, inquiry or suggestion.")},
     )
+    contact_kind = forms.ChoiceField(
+        label=_("Which describes you?"),
+        choices=PUBLIC_CONTACT_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Tell us whether you use a centre's services, support us, or else."),
+            "invalid_choice": _(
+                "Tell us whether you use a centre's services, support us, or else."
+            ),
+        },
+    )
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -82,6 +100,7 @@ class PublicCaseForm(Form):
         queryset=Centre.objects.none(),
         required=False,
         empty_label=_("I don't know / not about a centre"),
+        help_text=_("Needed if you use a centre's services: that centre's team answers you."),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(
@@ -114,6 +133,12 @@ class PublicCaseForm(Form):
     def is_bot(self):
         """True when the hidden field came back filled in."""
         return bool(self.is_bound and (self.data.get(HONEYPOT_FIELD) or "").strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contact_kind") == ContactKind.BENEFICIARY and not cleaned.get("centre"):
+            self.add_error("centre", _("Choose the centre whose services you use."))
+        return cleaned
 
     def clean_attachments(self):
         uploads = self.cleaned_data.get("attachments") or []

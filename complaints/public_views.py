@@ -190,6 +190,7 @@ def file_case(request):
                         description=data["description"],
                         contact_name=data["name"],
                         contact_mobile=data["mobile"],
+                        contact_kind=data["contact_kind"],
                         centre=data["centre"],
                     )
                     store_attachments(case, form.checked_uploads, uploaded_by=None)

@@ -88,7 +88,7 @@ def cases_due(user):
     from association.workdays import is_working_day
 
     from .models import CaseState
-    from .selectors import cases_visible_to
+    from .selectors import cases_in_queue_of
 
     if not user.has_perm("complaints.change_case"):
         return None
@@ -98,7 +98,7 @@ def cases_due(user):
         waiting = (CaseState.UNDER_STUDY, CaseState.CALLBACK_PROMISED)
         due |= Q(state__in=waiting, last_activity_at__lt=start_of_today)
     cases = (
-        cases_visible_to(user).exclude(state=CaseState.CLOSED).filter(due).order_by("due_at", "pk")
+        cases_in_queue_of(user).exclude(state=CaseState.CLOSED).filter(due).order_by("due_at", "pk")
     )
     items = [
         mywork.WorkItem(
@@ -123,3 +123,46 @@ def _daily_detail(case, start_of_today):
     if case.last_activity_at and case.last_activity_at < start_of_today:
         detail += " · " + _("not updated today")
     return detail
+
+
+@mywork.register_work_provider
+def cases_referred(user):
+    """Cases referred to my queue (by another department or centre, or re-routed when
+    linked to a customer of another kind) that nobody here has acted on yet."""
+    from django.db.models import F, OuterRef, Q, Subquery
+
+    from .models import CaseEvent, CaseState, route_label
+    from .selectors import cases_in_queue_of
+
+    if not user.has_perm("complaints.change_case"):
+        return None
+    moves = (
+        CaseEvent.objects.filter(case=OuterRef("pk")).exclude(to_route="").order_by("-at", "-pk")
+    )
+    cases = (
+        cases_in_queue_of(user)
+        .exclude(state=CaseState.CLOSED)
+        .filter(referred_at__isnull=False)
+        .filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lte=F("referred_at")))
+        .annotate(
+            came_from_route=Subquery(moves.values("from_route")[:1]),
+            came_from_centre=Subquery(moves.values("from_centre__name")[:1]),
+        )
+        .order_by("-referred_at", "-pk")
+    )
+    items = [
+        mywork.WorkItem(
+            title=str(case),
+            url=reverse("complaints:detail", args=[case.pk]),
+            due=case.due_at,
+            detail=_("%(kind)s · from %(source)s")
+            % {
+                "kind": case.get_kind_display(),
+                "source": route_label(case.came_from_route, case.came_from_centre),
+            },
+        )
+        for case in cases[:20]
+    ]
+    if not items:
+        return None
+    return mywork.WorkSection(title=_("Newly referred to you"), items=items)

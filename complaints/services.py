@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
@@ -16,9 +17,12 @@ from customers.models import CustomerKind
 from .models import (
     Case,
     CaseEntry,
+    CaseEvent,
+    CaseEventKind,
     CaseRoute,
     CaseState,
     CaseTransition,
+    ContactKind,
     new_tracking_number,
 )
 
@@ -42,12 +46,25 @@ def _require(actor, permission):
         raise PermissionDenied
 
 
-def route_for(customer):
-    """Beneficiaries' cases go to the centres-affairs department; donors' and everyone
-    else's to the CRM department."""
-    if customer is not None and customer.kind == CustomerKind.BENEFICIARY:
-        return CaseRoute.CENTRES
-    return CaseRoute.CRM
+def route_for(customer, contact_kind=""):
+    """Beneficiaries' cases go to the centres-affairs department (the queue of the case's
+    centre); donors' and everyone else's to the CRM department (manual 5.1.2-5.1.3). A
+    linked customer's kind wins over what the person said they are (`contact_kind`)."""
+    if customer is not None:
+        beneficiary = customer.kind == CustomerKind.BENEFICIARY
+    else:
+        beneficiary = contact_kind == ContactKind.BENEFICIARY
+    return CaseRoute.CENTRES if beneficiary else CaseRoute.CRM
+
+
+def _check_contact_kind(contact_kind, centre):
+    """A person not in the customer database: a known kind, and a beneficiary's centre."""
+    if contact_kind and contact_kind not in ContactKind.values:
+        raise CaseError(
+            _("Choose whether the person is a beneficiary of a centre, a donor or other.")
+        )
+    if contact_kind == ContactKind.BENEFICIARY and centre is None:
+        raise CaseError(_("Choose the centre whose services the beneficiary receives."))
 
 
 def deadline_for(case):
@@ -72,19 +89,26 @@ def case_register(
     customer=None,
     contact_name="",
     contact_mobile="",
+    contact_kind="",
     centre=None,
     programme=None,
     category=None,
     received_at=None,
 ):
-    """Register a case received on any channel and route it to its department."""
+    """Register a case received on any channel and route it to its department: by the
+    customer's kind, or, for a person not in the customer database, by the kind they say
+    they are (`contact_kind`; the staff form always asks it, an empty one routes to the
+    CRM department) and the centre."""
     _require(actor, "complaints.add_case")
     if customer is None and not contact_name.strip():
         raise CaseError(_("Choose the customer or write the name of the person who contacted us."))
     if not subject.strip() or not description.strip():
         raise CaseError(_("Write the subject and the description of the case."))
-    if centre is None and customer is not None:
-        centre = customer.centre
+    if customer is not None:
+        contact_kind = ""
+        if centre is None:
+            centre = customer.centre
+    _check_contact_kind(contact_kind, centre)
     case = Case(
         kind=kind,
         channel=channel,
@@ -93,10 +117,11 @@ def case_register(
         customer=customer,
         contact_name="" if customer else contact_name.strip(),
         contact_mobile="" if customer else contact_mobile,
+        contact_kind=contact_kind,
         centre=centre,
         programme=programme,
         category=category,
-        routed_to=route_for(customer),
+        routed_to=route_for(customer, contact_kind),
         registered_by=actor,
     )
     if received_at is not None:
@@ -104,27 +129,35 @@ def case_register(
     return _save_new_case(case)
 
 
-def case_file_public(*, kind, subject, description, contact_name, contact_mobile, centre=None):
+def case_file_public(
+    *, kind, subject, description, contact_name, contact_mobile, centre=None, contact_kind=""
+):
     """A member of the public files a case on the public page (channel: website). Nobody
-    is logged in: the case is matched to a customer by mobile when one is on record, and
-    routed like any other case."""
+    is logged in, and anyone can type anyone's mobile: the case is routed by the kind the
+    person says they are and the centre they chose, and a customer with this mobile is only
+    kept as a possible match, never linked, until a staff handler confirms it
+    (case_confirm_match)."""
     from customers.models import Customer
 
     if not contact_name.strip() or not contact_mobile:
         raise CaseError(_("Write your name and mobile number."))
     if not subject.strip() or not description.strip():
         raise CaseError(_("Write the subject and the description of the case."))
-    customer = Customer.objects.filter(mobile=contact_mobile, is_active=True).first()
+    _check_contact_kind(contact_kind, centre)
+    possible = (
+        Customer.objects.filter(mobile=contact_mobile, is_active=True).order_by("code").first()
+    )
     case = Case(
         kind=kind,
         channel=ContactChannel.WEBSITE,
         subject=subject.strip(),
         description=description.strip(),
-        customer=customer,
         contact_name=contact_name.strip(),
         contact_mobile=contact_mobile,
-        centre=centre or (customer.centre if customer else None),
-        routed_to=route_for(customer),
+        contact_kind=contact_kind,
+        possible_customer=possible,
+        centre=centre,
+        routed_to=route_for(None, contact_kind),
         registered_by=None,
     )
     return _save_new_case(case)
@@ -161,6 +194,9 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
         case.due_at = deadline_for(case)
         case.last_activity_at = timezone.now()
 
+    # Only what the step changes is written: a referral committed at the same moment (its
+    # queue, centre) is not overwritten with the values this copy was loaded with.
+    changed = ["state", "due_at", "last_activity_at", *fields]
     source = take_step(
         case,
         transition_name,
@@ -171,6 +207,7 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
         ),
         fields=fields,
         before_save=refresh_deadlines,
+        update_fields=changed,
     )
     CaseTransition.objects.create(
         case=case, source=source, target=case.state, actor=actor, note=note
@@ -178,11 +215,12 @@ def _run_transition(case, transition_name, *, actor, note="", **fields):
 
 
 def _require_handler(actor, case):
-    """Only staff who handle cases, and only on cases of their own queue."""
-    from .selectors import cases_visible_to
+    """Only staff who handle cases, and only on cases of their own queue (whoever
+    registered a case of another queue reads it, and no more)."""
+    from .selectors import user_handles_case
 
     _require(actor, "complaints.change_case")
-    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+    if not user_handles_case(actor, case):
         raise PermissionDenied
 
 
@@ -213,25 +251,28 @@ def case_promise_callback(*, case, actor, note=""):
     return _transition(case, "promise_callback", actor=actor, note=(note or "").strip())
 
 
-def case_start_study(*, case, actor, causes, assignee):
-    """Analyse the causes and give the case to the employee who studies it."""
+def case_start_study(*, case, actor, causes, assignee, helping_party=None):
+    """Analyse the causes and give the case to the employee who studies it (procedure step
+    3), with the party that can help solve it: another department, a centre or an outside
+    party. The staff page always asks that party (a blank one is refused); callers that
+    pass None record none."""
     if not (causes or "").strip():
         raise CaseError(_("Write the analysis of the causes."))
+    if helping_party is not None and not helping_party.strip():
+        raise CaseError(
+            _("Write the party that can help solve it: a department, a centre or an outside party.")
+        )
     if assignee is None:
         raise CaseError(_("Choose the employee who studies the case."))
-    from .selectors import cases_visible_to
+    from .selectors import user_handles_case
 
     may_handle = assignee.has_perm("complaints.change_case")
-    if not may_handle or not cases_visible_to(assignee).filter(pk=case.pk).exists():
+    if not may_handle or not user_handles_case(assignee, case):
         raise CaseError(_("This employee cannot handle cases of this queue."))
-    return _transition(
-        case,
-        "start_study",
-        actor=actor,
-        note=causes.strip(),
-        causes=causes.strip(),
-        assigned_to=assignee,
-    )
+    fields = {"causes": causes.strip(), "assigned_to": assignee}
+    if helping_party is not None:
+        fields["helping_party"] = helping_party.strip()[:200]
+    return _transition(case, "start_study", actor=actor, note=causes.strip(), **fields)
 
 
 def case_record_reply(*, case, actor, reply):
@@ -279,9 +320,13 @@ def case_add_entry(*, case, actor, text):
 
 def available_transitions(case, user):
     """The actions this user may take on this case now."""
+    from .selectors import user_handles_case
+
     if not user.has_perm("complaints.change_case"):
         following = user.has_perm("complaints.add_caseentry") and case.state != CaseState.CLOSED
         return ["entry"] if following else []
+    if not user_handles_case(user, case):
+        return []
     return {
         CaseState.RECEIVED: ["answer_immediately", "promise_callback", "start_study", "entry"],
         CaseState.CALLBACK_PROMISED: ["start_study", "record_reply", "entry"],
@@ -289,6 +334,176 @@ def available_transitions(case, user):
         CaseState.REPLIED: ["close", "entry"],
         CaseState.CLOSED: [],
     }[case.state]
+
+
+# --- referral to another department or centre (procedure step 3) -----------------------
+
+# A case is referred while its answer is still being sought.
+REFERRABLE_STATES = (CaseState.RECEIVED, CaseState.CALLBACK_PROMISED, CaseState.UNDER_STUDY)
+
+_CONFLICT_MESSAGE = gettext_noop(
+    "Someone else acted on this case at the same moment. Reload the page to see its status."
+)
+
+
+def routing_key(case):
+    """The queue a page showed the case in, sent back with a referral: a referral from a
+    page shown before another move is refused."""
+    return f"{case.routed_to}:{case.centre_id or ''}"
+
+
+def may_refer(case, user):
+    from .selectors import user_handles_case
+
+    return (
+        case.state in REFERRABLE_STATES
+        and user.has_perm("complaints.change_case")
+        and user_handles_case(user, case)
+    )
+
+
+def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
+    """Refer a case to the party that can help solve it inside the association: the CRM
+    department, or the centres-affairs department of a centre (procedure step 3). Those
+    who handle the case now refer it, with a note; it moves to that queue with its
+    deadlines unchanged (they count from its receipt), shows there as newly referred, and
+    the referral (who, when, from, to, note) is in its audit trail. A referral to the CRM
+    department keeps the centre the case is about."""
+    from .selectors import user_handles_case
+
+    _require_handler(actor, case)
+    note = (note or "").strip()
+    if department not in CaseRoute.values:
+        raise CaseError(_("Choose the department the case is referred to."))
+    if department == CaseRoute.CENTRES:
+        if centre is None:
+            raise CaseError(_("Choose the centre whose centres-affairs staff receive the case."))
+        if not centre.is_active:
+            raise CaseError(_("This centre is no longer active."))
+        target_centre = centre
+    else:
+        target_centre = case.centre
+    if department == case.routed_to and getattr(target_centre, "pk", None) == case.centre_id:
+        raise CaseError(_("The case is already handled there."))
+    if not note:
+        raise CaseError(_("Write a note for those who receive the case."))
+    if case.state not in REFERRABLE_STATES:
+        raise CaseError(_("Only a case that is not answered yet can be referred."))
+    if seen_route is not None and seen_route != routing_key(case):
+        raise CaseError(_(_CONFLICT_MESSAGE))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        seen = (case.routed_to, case.centre_id, case.state, case.customer_id)
+        if (locked.routed_to, locked.centre_id, locked.state, locked.customer_id) != seen:
+            raise CaseError(_(_CONFLICT_MESSAGE))
+        now = timezone.now()
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.REFERRED,
+            actor=actor,
+            from_route=case.routed_to,
+            from_centre_id=case.centre_id,
+            to_route=department,
+            to_centre=target_centre if department == CaseRoute.CENTRES else None,
+            note=note,
+        )
+        fields = {
+            "routed_to": department,
+            "centre": target_centre,
+            "referred_at": now,
+            "last_activity_at": now,
+        }
+        Case.objects.filter(pk=case.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(case, name, value)
+        # The employee studying it stays only if they handle the new queue too.
+        if case.assigned_to_id and not user_handles_case(case.assigned_to, case):
+            Case.objects.filter(pk=case.pk).update(assigned_to=None)
+            case.assigned_to = None
+    return case
+
+
+# --- a public filing's possible customer match (issue 10 item 18) ------------------------
+
+
+def may_see_possible_match(case, user):
+    """The matched customer's name and code, only for staff who may see that customer."""
+    from customers.selectors import customers_visible_to
+
+    return (
+        case.possible_customer_id is not None
+        and customers_visible_to(user).filter(pk=case.possible_customer_id).exists()
+    )
+
+
+def may_decide_match(case, user):
+    from .selectors import user_handles_case
+
+    return (
+        case.customer_id is None
+        and may_see_possible_match(case, user)
+        and user.has_perm("complaints.change_case")
+        and user_handles_case(user, case)
+    )
+
+
+def _locked_pending_match(case, actor):
+    """Handlers of the case who may see the matched customer decide, once: the case
+    locked, its match still the one the caller saw."""
+    from customers.selectors import customers_visible_to
+
+    _require_handler(actor, case)
+    if case.possible_customer_id is None or case.customer_id is not None:
+        raise CaseError(_("This case has no customer match to confirm or dismiss."))
+    if not customers_visible_to(actor).filter(pk=case.possible_customer_id).exists():
+        raise PermissionDenied
+    # Only the case row is locked: PostgreSQL does not lock the nullable side of a join.
+    locked = Case.objects.select_for_update(of=("self",)).select_related("centre").get(pk=case.pk)
+    if locked.possible_customer_id != case.possible_customer_id or locked.customer_id:
+        raise CaseError(
+            _("The match was already confirmed or dismissed. Reload the page to see the case.")
+        )
+    return locked
+
+
+def case_confirm_match(*, case, actor, note=""):
+    """A staff handler confirms that the person who filed on the public page is the
+    customer with this mobile: the case is linked to the customer (and shows on their
+    profile), and re-routed when the customer's kind says so."""
+    with transaction.atomic():
+        locked = _locked_pending_match(case, actor)
+        customer = locked.possible_customer
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEventKind.MATCH_CONFIRMED,
+            actor=actor,
+            customer=customer,
+            note=(note or "").strip(),
+        )
+        _link_customer(locked, customer, actor=actor)
+    for name in ("customer", "possible_customer", "centre", "routed_to", "referred_at"):
+        setattr(case, name, getattr(locked, name))
+    return case
+
+
+def case_dismiss_match(*, case, actor, note):
+    """A staff handler records that the person is not the customer with this mobile (a
+    shared or mistyped number): the match is gone, and the case stays unlinked."""
+    _require_handler(actor, case)
+    if not (note or "").strip():
+        raise CaseError(_("Write why the person is not this customer."))
+    with transaction.atomic():
+        locked = _locked_pending_match(case, actor)
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEventKind.MATCH_DISMISSED,
+            actor=actor,
+            customer=locked.possible_customer,
+            note=note.strip(),
+        )
+        Case.objects.filter(pk=case.pk).update(possible_customer=None)
+    case.possible_customer = None
+    return case
 
 
 # --- answering from the FAQ, registration requests, attachments at intake ---------------
@@ -336,10 +551,14 @@ REGISTRATION_CUSTOMER_KINDS = (CustomerKind.BENEFICIARY, CustomerKind.DONOR)
 
 
 def may_request_registration(case, user):
+    from .selectors import user_handles_case
+
     return (
         case.customer_id is None
+        and case.possible_customer_id is None
         and bool(case.contact_mobile)
         and user.has_perm("customers.add_customerrequest")
+        and user_handles_case(user, case)
     )
 
 
@@ -352,13 +571,17 @@ def case_request_registration(*, case, actor, customer_kind, centre=None):
     from customers.forms import CustomerDataForm
     from customers.models import CustomerRequest, RequestKind
 
-    from .selectors import cases_visible_to
+    from .selectors import user_handles_case
 
     _require(actor, "customers.add_customerrequest")
-    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+    if not user_handles_case(actor, case):
         raise PermissionDenied
     if case.customer_id is not None:
         raise CaseError(_("This case is already linked to a customer."))
+    if case.possible_customer_id is not None:
+        raise CaseError(
+            _("The mobile number matches a customer: confirm or dismiss the match first.")
+        )
     if customer_kind not in REGISTRATION_CUSTOMER_KINDS:
         raise CaseError(_("Choose whether the person is a beneficiary or a donor."))
     if not case.contact_mobile:
@@ -427,10 +650,53 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
 def link_registered_customer(*, request):
     """Once the steward enters a registration form prepared from a case, the case belongs
     to the new customer: it then shows on the customer's profile and its status is found by
-    the customer's mobile. Connected to customers.signals.request_entered."""
+    the customer's mobile. A customer of another kind than the case's route re-routes it
+    (recorded, by the steward who entered the form). Connected to
+    customers.signals.request_entered, inside the entry's transaction."""
     line = request.lines.filter(customer__isnull=False).select_related("customer").first()
     if line is None:
         return 0
-    return Case.objects.filter(customer_request=request, customer__isnull=True).update(
-        customer=line.customer
+    cases = Case.objects.select_for_update(of=("self",)).filter(
+        customer_request=request, customer__isnull=True
     )
+    linked = 0
+    for case in cases.select_related("centre"):
+        _link_customer(case, line.customer, actor=request.entered_by)
+        linked += 1
+    return linked
+
+
+def _link_customer(case, customer, *, actor):
+    """Give the (locked) case its customer. The customer's kind routes it (manual
+    5.1.2-5.1.3): when that changes the department, or the centre of a centres case, the
+    case moves to the new queue, keeps its deadlines (counted from its receipt) and shows
+    as newly referred there; the move is recorded with who, when, from, to and why."""
+    centre = case.centre or customer.centre
+    route = route_for(customer)
+    fields = {"customer": customer, "possible_customer": None, "centre": centre}
+    moved = route != case.routed_to or (
+        route == CaseRoute.CENTRES and getattr(centre, "pk", None) != case.centre_id
+    )
+    if moved:
+        now = timezone.now()
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.REROUTED,
+            actor=actor,
+            from_route=case.routed_to,
+            from_centre=case.centre,
+            to_route=route,
+            to_centre=centre if route == CaseRoute.CENTRES else None,
+            customer=customer,
+            note=_("Linked to customer %(customer)s (%(kind)s): the case goes to %(route)s.")
+            % {
+                "customer": customer,
+                "kind": customer.get_kind_display(),
+                "route": CaseRoute(route).label,
+            },
+        )
+        fields.update(routed_to=route, referred_at=now, last_activity_at=now)
+    Case.objects.filter(pk=case.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return moved

@@ -15,11 +15,12 @@ from .attachments import case_add_attachments
 from .forms import (
     AttachmentForm,
     CaseForm,
+    ReferralForm,
     RegistrationRequestForm,
     StudyForm,
     TextActionForm,
 )
-from .models import CaseAttachment, CaseKind, CaseState, FaqEntry
+from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
@@ -33,7 +34,10 @@ def _require_perm(user, permission):
 def _visible_case_or_404(user, pk):
     _require_perm(user, "complaints.view_case")
     return get_object_or_404(
-        selectors.cases_visible_to(user).select_related("faq_entry", "customer_request"), pk=pk
+        selectors.cases_visible_to(user).select_related(
+            "faq_entry", "customer_request", "possible_customer"
+        ),
+        pk=pk,
     )
 
 
@@ -57,6 +61,7 @@ def case_new(request):
                 customer=data["customer_code"],
                 contact_name=data["contact_name"],
                 contact_mobile=data["contact_mobile"],
+                contact_kind=data.get("contact_kind") or "",
                 centre=data["centre"],
                 programme=data["programme"],
                 category=data["category"],
@@ -69,8 +74,11 @@ def case_new(request):
             submissions.record(token, case.pk)
             messages.success(
                 request,
-                _("The case was registered with tracking number %(number)s.")
-                % {"number": case.tracking_number},
+                _(
+                    "The case was registered with tracking number %(number)s and routed to "
+                    "%(route)s."
+                )
+                % {"number": case.tracking_number, "route": case.route_display},
             )
             return _to_registered_case(request, case.pk)
     return render(
@@ -97,23 +105,45 @@ def case_detail(request, pk):
     case = _visible_case_or_404(request.user, pk)
     timeline = sorted(
         [("step", step.at, step) for step in case.transitions.select_related("actor")]
-        + [("entry", entry.at, entry) for entry in case.entries.select_related("author")],
+        + [("entry", entry.at, entry) for entry in case.entries.select_related("author")]
+        + [
+            ("event", event.at, event)
+            for event in case.events.select_related("actor", "from_centre", "to_centre")
+        ],
         key=lambda item: item[1],
     )
     actions = services.available_transitions(case, request.user)
     user = request.user
+    handles = selectors.user_handles_case(user, case)
     context = {
         "case": case,
         "timeline": timeline,
         "actions": actions,
+        "handles": handles,
+        # Whoever registered a case of another queue reads it and sees where it went.
+        "registered_elsewhere": not handles and case.registered_by_id == user.pk,
         "text_form": TextActionForm(),
         "study_form": StudyForm(),
+        "may_refer": services.may_refer(case, user),
+        "referral_form": ReferralForm(
+            initial={
+                "seen_route": services.routing_key(case),
+                # The other department is the likelier destination.
+                "department": CaseRoute.CRM
+                if case.routed_to == CaseRoute.CENTRES
+                else CaseRoute.CENTRES,
+            }
+        ),
+        "seen_route": services.routing_key(case),
         "states": CaseState,
         "attachments": case.attachments.select_related("uploaded_by"),
-        "may_attach": user.has_perm("complaints.add_caseattachment")
+        "may_attach": handles
+        and user.has_perm("complaints.add_caseattachment")
         and case.state != CaseState.CLOSED,
         "attachment_form": AttachmentForm(),
         "may_request_registration": services.may_request_registration(case, user),
+        "may_see_possible_match": services.may_see_possible_match(case, user),
+        "may_decide_match": services.may_decide_match(case, user),
         "registration_form": RegistrationRequestForm(initial={"centre": case.centre_id}),
         "may_view_requests": user.has_perm("customers.view_customerrequest"),
         "answer_overdue": case.replied_at is None
@@ -161,7 +191,11 @@ def _start_study(case, user, data):
     form = StudyForm(data)
     assignee = form.fields["assignee"].queryset.filter(pk=data.get("assignee") or None).first()
     return services.case_start_study(
-        case=case, actor=user, causes=data.get("causes", ""), assignee=assignee
+        case=case,
+        actor=user,
+        causes=data.get("causes", ""),
+        assignee=assignee,
+        helping_party=data.get("helping_party", ""),
     )
 
 
@@ -196,11 +230,48 @@ _DONE_MESSAGES = {
 
 @require_POST
 def case_action(request, pk, action):
-    case = _visible_case_or_404(request.user, pk)
+    _require_perm(request.user, "complaints.view_case")
+    case = (
+        selectors.cases_visible_to(request.user)
+        .select_related("faq_entry", "customer_request")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        if selectors.case_left_queue_of(request.user, pk):
+            # A page shown before someone moved the case out of this user's queue.
+            messages.error(request, _moved_message())
+            return redirect("complaints:list")
+        raise Http404
+    try:
+        return _act(request, case, action)
+    except PermissionDenied:
+        if not selectors.user_handles_case(request.user, case) and selectors.case_left_queue_of(
+            request.user, pk
+        ):
+            # Moved out of this user's queue between the page and the click (they still
+            # read it: they registered it).
+            messages.error(request, _moved_message())
+            return redirect("complaints:detail", pk=case.pk)
+        raise
+
+
+def _moved_message():
+    return _(
+        "This case was moved to another department or centre meanwhile: it is no longer in "
+        "your queue."
+    )
+
+
+def _act(request, case, action):
     if action == "attach":
         return _attach(request, case)
     if action == "request_registration":
         return _request_registration(request, case)
+    if action == "refer":
+        return _refer(request, case)
+    if action in ("confirm_match", "dismiss_match"):
+        return _decide_match(request, case, confirm=action == "confirm_match")
     if action not in _ACTIONS:
         raise PermissionDenied
     try:
@@ -210,6 +281,57 @@ def case_action(request, pk, action):
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect("complaints:detail", pk=case.pk)
+
+
+def _refer(request, case):
+    form = ReferralForm(request.POST)
+    centre_pk = request.POST.get("centre", "")
+    centre = (
+        form.fields["centre"].queryset.filter(pk=centre_pk).first() if centre_pk.isdigit() else None
+    )
+    try:
+        services.case_refer(
+            case=case,
+            actor=request.user,
+            department=request.POST.get("department", ""),
+            centre=centre,
+            note=request.POST.get("note", ""),
+            seen_route=request.POST.get("seen_route") or None,
+        )
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return redirect("complaints:detail", pk=case.pk)
+    messages.success(
+        request, _("The case was referred to %(route)s.") % {"route": case.route_display}
+    )
+    return _to_registered_case(request, case.pk)
+
+
+def _decide_match(request, case, *, confirm):
+    """Confirm or dismiss a public filing's possible customer match (issue 10 item 18)."""
+    note = request.POST.get("note", "")
+    try:
+        if confirm:
+            services.case_confirm_match(case=case, actor=request.user, note=note)
+        else:
+            services.case_dismiss_match(case=case, actor=request.user, note=note)
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return redirect("complaints:detail", pk=case.pk)
+    if not confirm:
+        messages.success(request, _("The match was dismissed: the case stays unlinked."))
+    elif selectors.user_handles_case(request.user, case):
+        messages.success(
+            request,
+            _("The case is now linked to customer %(customer)s.") % {"customer": case.customer},
+        )
+    else:
+        messages.success(
+            request,
+            _("The case is now linked to customer %(customer)s and was routed to %(route)s.")
+            % {"customer": case.customer, "route": case.route_display},
+        )
+    return _to_registered_case(request, case.pk)
 
 
 def _attach(request, case):

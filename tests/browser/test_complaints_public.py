@@ -60,6 +60,7 @@ def test_public_files_a_suggestion_and_follows_it_up(phone, live_server):
     assert phone.get_attribute("html", "dir") == "rtl"
     assert_fits_the_phone(phone)
     phone.click("label[for=id_kind_2]")  # suggestion
+    phone.check("input[name=contact_kind][value=other]")
     phone.fill("input[name=name]", "أم خالد الحربي")
     phone.fill("input[name=mobile]", "٠٥٥٩٨")  # too short
     phone.fill("input[name=subject]", "تمديد ساعات عمل المركز")

@@ -40,6 +40,9 @@ def register_case(page, live_server, **fields):
     page.goto(f"{live_server.url}/complaints/new/")
     page.select_option("select[name=kind]", fields.pop("kind"))
     page.select_option("select[name=channel]", "phone")
+    contact_kind = fields.pop("contact_kind", None)
+    if contact_kind:
+        page.check(f"input[name=contact_kind][value={contact_kind}]")
     for name, value in fields.items():
         selector = "textarea" if name == "description" else "input"
         page.fill(f"{selector}[name={name}]", value)
@@ -87,6 +90,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
 
     # Studied: the causes and the employee who studies it.
     staff.fill("form[action$='/start_study/'] textarea[name=causes]", "تأخر المورد في التسليم")
+    staff.fill("form[action$='/start_study/'] input[name=helping_party]", "مورد السلال الغذائية")
     staff.select_option(
         "form[action$='/start_study/'] select[name=assignee]", str(staff_user("centres_staff").pk)
     )
@@ -168,6 +172,7 @@ def test_crm_staff_answer_an_inquiry_from_the_faq(as_user, live_server):
         staff,
         live_server,
         kind="inquiry",
+        contact_kind="other",
         contact_name="سالم عبدالله",
         contact_mobile="0501234599",
         subject="موعد استلام السلة",

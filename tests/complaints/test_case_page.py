@@ -47,6 +47,7 @@ def new_case_data(**extra):
         "kind": "complaint",
         "channel": "phone",
         "contact_name": "زائر",
+        "contact_kind": "other",
         "contact_mobile": "0501234567",
         "subject": "تأخر السلة",
         "description": "لم تصل السلة الغذائية",

@@ -6,8 +6,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from complaints.models import Case, CaseState, FaqEntry, FaqState, Recommendation
-from complaints.selectors import cases_visible_to
+from complaints.models import (
+    Case,
+    CaseEventKind,
+    CaseRoute,
+    CaseState,
+    FaqEntry,
+    FaqState,
+    Recommendation,
+)
+from complaints.registrations import cases_referred
+from complaints.selectors import cases_in_queue_of, cases_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +41,24 @@ def test_demo_register_has_every_step_and_loads_once():
 def test_demo_queues_are_split_by_department():
     call_command("load_demo_data", stdout=StringIO())
     users = get_user_model().objects
-    centres = cases_visible_to(users.get(username="centres_staff"))
-    crm = cases_visible_to(users.get(username="crm_staff"))
+    centres = cases_in_queue_of(users.get(username="centres_staff"))
+    crm = cases_in_queue_of(users.get(username="crm_staff"))
     assert centres.exists() and crm.exists()
     assert not set(centres) & set(crm)
+
+
+def test_demo_shows_routing_referral_and_possible_match():
+    """Issue 10 items 2, 3 and 18 where a user would look for them."""
+    call_command("load_demo_data", stdout=StringIO())
+    users = get_user_model().objects
+    centres_staff = users.get(username="centres_staff")
+    # A donor's call she registered: in the CRM queue, still on her register.
+    theirs = Case.objects.get(registered_by=centres_staff, routed_to=CaseRoute.CRM)
+    assert cases_visible_to(centres_staff).filter(pk=theirs.pk).exists()
+    # A CRM case referred to her centre, newly referred on her my-work page.
+    referred = Case.objects.get(events__kind=CaseEventKind.REFERRED)
+    assert [item.title for item in cases_referred(centres_staff).items] == [str(referred)]
+    # A public filing from the demo donor's mobile, awaiting confirmation.
+    pending = Case.objects.get(possible_customer__isnull=False)
+    assert pending.customer is None and pending.routed_to == CaseRoute.CRM
+    assert Case.objects.exclude(helping_party="").exists()

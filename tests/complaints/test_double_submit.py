@@ -14,10 +14,12 @@ STAFF_FORM = {
     "kind": "complaint",
     "channel": "phone",
     "contact_name": "زائر",
+    "contact_kind": "other",
     "subject": "تأخر الرد",
     "description": "لم يتصل بنا أحد",
 }
 PUBLIC_FORM = {
+    "contact_kind": "other",
     "kind": "suggestion",
     "name": "أم خالد",
     "mobile": "0559876543",

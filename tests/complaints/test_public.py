@@ -76,6 +76,7 @@ def public_customers(places):
 def filing(**changes):
     data = {
         "kind": "suggestion",
+        "contact_kind": "other",
         "name": "أم خالد",
         "mobile": UNKNOWN_MOBILE,
         "centre": "",
@@ -168,18 +169,27 @@ def test_filing_each_kind_creates_a_website_case(client, places, kind):
     assert case.tracking_number in page.content.decode()
 
 
-def test_a_beneficiarys_mobile_routes_to_the_centres_department(client, public_customers):
+def test_a_beneficiarys_mobile_is_a_possible_match_not_a_link(client, public_customers):
+    """Issue 10 item 18: anyone can type someone's mobile; staff confirm the match."""
     file_case(client, kind="complaint", mobile="0501112233")
     case = Case.objects.get()
-    assert case.customer == public_customers["beneficiary"]
+    assert case.customer is None
+    assert case.possible_customer == public_customers["beneficiary"]
+    assert case.routed_to == CaseRoute.CRM  # by what the person said ("other")
+    assert case.centre is None
+
+
+def test_a_beneficiary_filing_routes_to_the_centres_department(client, places):
+    file_case(client, kind="complaint", contact_kind="beneficiary", centre=places["mine"].pk)
+    case = Case.objects.get()
     assert case.routed_to == CaseRoute.CENTRES
-    assert case.centre == public_customers["beneficiary"].centre
+    assert case.centre == places["mine"]
 
 
 def test_a_donors_mobile_routes_to_the_crm_department(client, public_customers):
-    file_case(client, kind="complaint", mobile="+966 50 222 3344")
+    file_case(client, kind="complaint", mobile="+966 50 222 3344", contact_kind="donor")
     case = Case.objects.get()
-    assert case.customer == public_customers["donor"]
+    assert case.possible_customer == public_customers["donor"]
     assert case.routed_to == CaseRoute.CRM
 
 

@@ -114,7 +114,11 @@ def test_staff_work_a_case_through_the_page(client, people, donor_case):
     client.post(action(donor_case, "entry"), {"text": "اتصال أول"})
     client.post(
         action(donor_case, "start_study"),
-        {"causes": "تأخر المورد", "assignee": people["crm_manager"].pk},
+        {
+            "causes": "تأخر المورد",
+            "helping_party": "قسم شؤون المراكز",
+            "assignee": people["crm_manager"].pk,
+        },
     )
     donor_case.refresh_from_db()
     assert donor_case.state == CaseState.UNDER_STUDY
@@ -164,6 +168,7 @@ def test_register_form_normalises_the_contact_mobile(client, people):
             "kind": "inquiry",
             "channel": "phone",
             "contact_name": "زائر",
+            "contact_kind": "other",
             "contact_mobile": "0501234567",
             "subject": "موضوع",
             "description": "وصف",
@@ -185,9 +190,8 @@ def test_register_form_needs_a_customer_or_a_name(client, people):
     assert not Case.objects.exists()
 
 
-def test_centres_staff_registering_a_case_for_another_queue_go_back_to_the_list(
-    client, people, customers
-):
+def test_centres_staff_registering_a_case_for_another_queue_see_its_page(client, people, customers):
+    """Issue 10 item 2: the employee who registered it keeps reading it (read-only)."""
     client.force_login(people["centres"])
     response = client.post(
         reverse("complaints:new"),
@@ -195,12 +199,14 @@ def test_centres_staff_registering_a_case_for_another_queue_go_back_to_the_list(
             "kind": "complaint",
             "channel": "phone",
             "contact_name": "زائر",
+            "contact_kind": "other",
             "subject": "م",
             "description": "و",
         },
     )
-    assert response["Location"] == reverse("complaints:list")
-    assert Case.objects.get().routed_to == CaseRoute.CRM
+    case = Case.objects.get()
+    assert response["Location"] == detail(case)
+    assert case.routed_to == CaseRoute.CRM
 
 
 def test_list_filters_and_overdue_rows(client, people):
@@ -249,6 +255,7 @@ def test_register_form_refuses_a_future_receipt_time(client, people):
             "kind": "inquiry",
             "channel": "phone",
             "contact_name": "زائر",
+            "contact_kind": "other",
             "received_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
             "subject": "م",
             "description": "و",
@@ -266,6 +273,7 @@ def test_register_form_keeps_a_past_receipt_time(client, people):
             "kind": "inquiry",
             "channel": "phone",
             "contact_name": "زائر",
+            "contact_kind": "other",
             "received_at": "2026-01-04T09:30",
             "subject": "م",
             "description": "و",
