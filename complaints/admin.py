@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Case,
@@ -80,9 +82,10 @@ class FaqTransitionInline(admin.TabularInline):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(SimpleHistoryAdmin):
     """Read-only: entries are proposed, approved and withdrawn on the staff FAQ pages
-    (complaints.faq), so every step has its author and its trail."""
+    (complaints.faq), so every step has its author and its trail. The history shows every
+    edit; reverting to an old version here would bypass the four-eyes rule, so it is off."""
 
     list_display = ["question", "category", "state", "times_used", "proposed_by", "decided_at"]
     list_filter = ["state", "category"]
@@ -104,5 +107,16 @@ class FaqEntryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

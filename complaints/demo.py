@@ -199,10 +199,18 @@ def _load_faq(crm, crm_manager, categories):
             actor=crm, question=question, answer=answer, category=categories[category]
         )
         published.append(faq.faq_publish(entry=entry, actor=crm_manager))
-    faq.faq_propose(
+    waiting = faq.faq_propose(
         actor=crm,
         question="هل يمكن التبرع عينياً للمراكز؟",
         answer="نعم، تُقبل التبرعات العينية بعد التنسيق مع إدارة علاقات العملاء.",
+    )
+    # The CRM manager completes the answer: being one of its authors now, another manager
+    # (the centres-affairs manager) publishes it.
+    faq.faq_update(
+        entry=waiting,
+        actor=crm_manager,
+        question=waiting.question,
+        answer=waiting.answer + " وتُسلَّم في المركز الأقرب للمتبرع خلال ساعات الدوام.",
     )
     return published
 

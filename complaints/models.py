@@ -182,6 +182,14 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     times_used = models.PositiveIntegerField(_("inquiries answered"), default=0, editable=False)
+    # Four eyes (issue 10 item 15): everyone who wrote the text awaiting publication, the
+    # proposer and whoever edited its question or answer since; none of them publishes it.
+    text_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("written by")
+    )
+    # Counts the edits, so that a manager publishes the text they read (complaints.faq).
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_text", "times_used"])
 
     class Meta:
         verbose_name = _("FAQ entry")
