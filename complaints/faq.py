@@ -171,9 +171,7 @@ def faq_publish(*, entry, actor, note="", revision=None):
                 )
             )
 
-    return _run_transition(
-        entry, "publish", actor=actor, note=(note or "").strip(), check=check
-    )
+    return _run_transition(entry, "publish", actor=actor, note=(note or "").strip(), check=check)
 
 
 def faq_reject(*, entry, actor, note):
@@ -368,9 +366,7 @@ def credit(entry, changes=None):
         for pk, user in sorted(authors.items())
         if pk != entry.proposed_by_id and user not in edited_by
     ]
-    publication = (
-        entry.transitions.filter(target=FaqState.PUBLISHED).select_related("actor").last()
-    )
+    publication = entry.transitions.filter(target=FaqState.PUBLISHED).select_related("actor").last()
     return Credit(
         proposed_by=entry.proposed_by,
         proposed_at=entry.proposed_at,

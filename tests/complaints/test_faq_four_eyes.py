@@ -263,9 +263,7 @@ def test_the_list_shows_who_proposed_and_who_edited(client, people):
 def test_the_admin_shows_the_history(admin_client, people):
     entry = propose(people["crm"])
     edit(entry, people["crm_manager"], answer="جواب المدير")
-    response = admin_client.get(
-        reverse("admin:complaints_faqentry_history", args=[entry.pk])
-    )
+    response = admin_client.get(reverse("admin:complaints_faqentry_history", args=[entry.pk]))
     assert response.status_code == 200
     assert "جواب المدير" in response.content.decode()
 
