@@ -10,6 +10,8 @@ from .models import (
     CaseTransition,
     FaqEntry,
     FaqTransition,
+    RegisterReview,
+    RegisterReviewSchedule,
 )
 
 
@@ -120,3 +122,29 @@ class FaqEntryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(RegisterReviewSchedule)
+class RegisterReviewScheduleAdmin(admin.ModelAdmin):
+    """Since when each department's register is reviewed weekly: earlier weeks are never
+    missed."""
+
+    list_display = ["department", "starts_on"]
+
+
+@admin.register(RegisterReview)
+class RegisterReviewAdmin(admin.ModelAdmin):
+    """Read-only: weekly reviews are recorded by the department managers on their page."""
+
+    list_display = ["week_start", "department", "reviewer", "reviewed_at"]
+    list_filter = ["department"]
+    date_hierarchy = "week_start"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -567,6 +567,14 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("investigated by"),
     )
+    register_review = models.ForeignKey(
+        "RegisterReview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("raised from the weekly review"),
+    )
 
     class Meta:
         verbose_name = _("recommendation")
@@ -630,3 +638,69 @@ class RecommendationTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
     target = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
+
+
+# --- the weekly review of the register (procedure step 8, أسبوعي) -------------------------
+
+
+class RegisterReviewSchedule(models.Model):
+    """Since when a department's register is reviewed weekly: earlier weeks are never
+    counted as missed. Created with the week the weekly reviews arrived (migration 0005);
+    an administrator may move it."""
+
+    department = models.CharField(
+        _("department"), max_length=10, choices=CaseRoute.choices, unique=True
+    )
+    starts_on = models.DateField(
+        _("first week reviewed"),
+        help_text=_("Any day of the first working week (Sunday to Thursday) to review."),
+    )
+
+    class Meta:
+        verbose_name = _("weekly review schedule")
+        verbose_name_plural = _("weekly review schedules")
+        ordering = ["department"]
+
+    def __str__(self):
+        return f"{self.get_department_display()} · {self.starts_on:%Y-%m-%d}"
+
+
+class RegisterReview(models.Model):
+    """A department manager's weekly review of the complaints register (procedure step 8):
+    the CRM manager reviews the CRM department's cases, the centres-affairs manager the
+    centres'. Keeps what was looked at (the week, the register's figures shown when
+    reviewing, the findings); recommendations raised from it point to it."""
+
+    department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
+    week_start = models.DateField(_("week"), help_text=_("The Sunday the working week starts."))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    findings = models.TextField(_("findings"))
+    # The register's figures for the department as shown to the reviewer.
+    received_count = models.PositiveIntegerField(_("received this week"), default=0)
+    closed_count = models.PositiveIntegerField(_("closed this week"), default=0)
+    open_count = models.PositiveIntegerField(_("open"), default=0)
+    overdue_count = models.PositiveIntegerField(_("overdue"), default=0)
+    deadline = models.DateTimeField(_("due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly register review")
+        verbose_name_plural = _("weekly register reviews")
+        ordering = ["-week_start", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "week_start"], name="one_register_review_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_department_display()} · {self.week_start:%Y-%m-%d}"
+
+    @property
+    def is_late(self):
+        return self.deadline is not None and self.reviewed_at > self.deadline

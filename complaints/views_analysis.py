@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import recommendations, recurring
+from . import recommendations, recurring, register_reviews
 from .filters import local_day_start
 from .models import (
     CaseRoute,
@@ -123,10 +123,40 @@ class RecommendationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     group_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    register_review = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["owner"].queryset = recommendations.owner_choices()
+
+    def clean_register_review(self):
+        """The weekly review the recommendation is raised from: one of the user's own
+        department's reviews."""
+        pk = self.cleaned_data.get("register_review")
+        if not pk:
+            return None
+        review = (
+            register_reviews.reviews_visible_to(self.user)
+            .filter(pk=pk, department__in=register_reviews.departments_reviewed_by(self.user))
+            .first()
+        )
+        if review is None:
+            raise forms.ValidationError(_("Choose a weekly review of your department."))
+        return review
+
+    def clean(self):
+        data = super().clean()
+        review = data.get("register_review")
+        if review is not None and data.get("department") not in (None, review.department):
+            self.add_error(
+                "department",
+                _(
+                    "A recommendation raised from a weekly review belongs to the department of "
+                    "the review."
+                ),
+            )
+        return data
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]
@@ -336,14 +366,16 @@ def recommendation_new(request):
     _require_perm(request.user, "complaints.add_recommendation")
     group_key = request.GET.get("group_key", "")
     if request.method == "POST":
-        form = RecommendationForm(request.POST)
+        form = RecommendationForm(request.POST, user=request.user)
     else:
-        form = RecommendationForm(
-            initial={
-                "group_key": group_key if recurring.parse_group_key(group_key) else "",
-                "department": _default_department(request.user),
-            }
-        )
+        initial = {
+            "group_key": group_key if recurring.parse_group_key(group_key) else "",
+            "department": _default_department(request.user),
+        }
+        review = _review_to_raise_from(request.user, request.GET.get("register_review"))
+        if review is not None:
+            initial.update(register_review=review.pk, department=review.department)
+        form = RecommendationForm(initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -363,7 +395,21 @@ def recommendation_new(request):
             "form": form,
             "group_label": recurring.label_for_key(key) if key else "",
             "group_key": key,
+            "register_review": _review_to_raise_from(request.user, form["register_review"].value()),
         },
+    )
+
+
+def _review_to_raise_from(user, pk):
+    """The user's own department's weekly review with this id, or None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        register_reviews.reviews_visible_to(user)
+        .filter(pk=pk, department__in=register_reviews.departments_reviewed_by(user))
+        .first()
     )
 
 
@@ -386,6 +432,9 @@ def recommendation_detail(request, pk):
             "transitions": recommendation.transitions.select_related("actor"),
             "group_label": group_label,
             "may_read_groups": request.user.has_perm("complaints.view_recurringgroupreview"),
+            "may_read_register_review": recommendation.register_review is not None
+            and recommendation.register_review.department
+            in register_reviews.departments_visible_to(request.user),
             "decisions": RecommendationDecision,
             "implementations": Implementation,
         },
