@@ -135,6 +135,8 @@ _ANALYSE_CASES = (
     "complaints.view_recurringgroupreview",
     "complaints.add_recurringgroupreview",
     "complaints.change_recurringgroupreview",
+    "complaints.add_proposedsolution",
+    "complaints.change_proposedsolution",
     "complaints.view_recommendation",
     "complaints.view_registerreview",
 )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -704,3 +705,132 @@ class RegisterReview(models.Model):
     @property
     def is_late(self):
         return self.deadline is not None and self.reviewed_at > self.deadline
+
+
+# --- proposed solutions of a recurring group and their monitoring (procedure step 7) -------
+
+
+class SolutionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("solution", "In progress")
+    IMPLEMENTED = "implemented", _("Implemented, effect to check")
+    EFFECTIVE = "effective", _("Implemented and effective")
+    NOT_EFFECTIVE = "not_effective", _("Not effective")
+    CANCELLED = "cancelled", pgettext_lazy("solution", "Cancelled")
+
+
+# Statuses in which the solution still has to be implemented by its due date.
+SOLUTION_OPEN_STATUSES = (
+    SolutionStatus.NOT_STARTED,
+    SolutionStatus.IN_PROGRESS,
+    SolutionStatus.NOT_EFFECTIVE,
+)
+
+
+class ProposedSolution(ConcurrentTransitionMixin, models.Model):
+    """One solution the quality officer proposes for a recurring group (procedure step 7:
+    "propose solutions and how to implement them, and monitor their implementation"): the
+    solution, its implementation plan, owner and due date, and its monitoring status,
+    moved with dated notes (SolutionMonitoring). Edits are kept by simple-history.
+
+    Solutions written as free text before (RecurringGroupReview.proposed_solutions) were
+    migrated into a first solution without plan, owner or due date (migration 0006)."""
+
+    review = models.ForeignKey(
+        RecurringGroupReview,
+        on_delete=models.CASCADE,
+        related_name="solutions",
+        verbose_name=_("recurring group"),
+    )
+    text = models.TextField(_("proposed solution"))
+    implementation_plan = models.TextField(_("implementation plan"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = FSMField(
+        _("monitoring status"),
+        default=SolutionStatus.NOT_STARTED,
+        choices=SolutionStatus.choices,
+        protected=True,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proposed solution")
+        verbose_name_plural = _("proposed solutions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_open(self):
+        return self.status in SOLUTION_OPEN_STATUSES
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def status_badge(self):
+        return {
+            SolutionStatus.NOT_STARTED: "secondary",
+            SolutionStatus.IN_PROGRESS: "info",
+            SolutionStatus.IMPLEMENTED: "primary",
+            SolutionStatus.EFFECTIVE: "success",
+            SolutionStatus.NOT_EFFECTIVE: "danger",
+            SolutionStatus.CANCELLED: "light",
+        }[self.status]
+
+    @transition(field=status, source=SolutionStatus.NOT_STARTED, target=SolutionStatus.IN_PROGRESS)
+    def start(self):
+        pass
+
+    @transition(field=status, source=SolutionStatus.IN_PROGRESS, target=SolutionStatus.IMPLEMENTED)
+    def complete(self):
+        pass
+
+    @transition(field=status, source=SolutionStatus.IMPLEMENTED, target=SolutionStatus.EFFECTIVE)
+    def confirm_effective(self):
+        pass
+
+    @transition(
+        field=status, source=SolutionStatus.IMPLEMENTED, target=SolutionStatus.NOT_EFFECTIVE
+    )
+    def mark_not_effective(self):
+        pass
+
+    @transition(
+        field=status, source=SolutionStatus.NOT_EFFECTIVE, target=SolutionStatus.IN_PROGRESS
+    )
+    def resume(self):
+        pass
+
+    @transition(field=status, source=SOLUTION_OPEN_STATUSES, target=SolutionStatus.CANCELLED)
+    def cancel(self):
+        pass
+
+
+class SolutionMonitoring(TransitionRecord):
+    """A dated monitoring note on a proposed solution: who, when, what they found, and the
+    status it moved to (the same status for a note alone)."""
+
+    solution = models.ForeignKey(
+        ProposedSolution, on_delete=models.CASCADE, related_name="monitoring"
+    )
+    source = models.CharField(max_length=20, choices=SolutionStatus.choices)
+    target = models.CharField(max_length=20, choices=SolutionStatus.choices)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 
-from . import faq, profile_panels, recommendations, register_reviews  # noqa: F401
+from . import faq, profile_panels, recommendations, register_reviews, solutions  # noqa: F401
 
 navigation.register_nav_item(
     "complaints",
@@ -76,6 +76,8 @@ for provider in (
     recommendations.recommendations_awaiting_decision,
     recommendations.recommendations_due,
     recommendations.recommendations_awaiting_investigation,
+    solutions.solutions_to_implement,
+    solutions.solutions_overdue,
 ):
     mywork.register_work_provider(provider)
 

@@ -96,11 +96,6 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Found with the departments concerned."),
     )
-    proposed_solutions = forms.CharField(
-        label=gettext_lazy("proposed solutions"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -264,18 +259,14 @@ def recurring_detail(request):
         raise Http404
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
-    cases = recurring.analysis_cases(request.user)
-    group = recurring.find_group(cases, group_key, start, end)
+    group = recurring.find_group(recurring.analysis_cases(request.user), group_key, start, end)
     may_write = _may_write_review(request.user)
     review_form = None
     if may_write:
         review = group.review
         review_form = ReviewForm(
             request.POST or None,
-            initial={
-                "root_causes": review.root_causes if review else "",
-                "proposed_solutions": review.proposed_solutions if review else "",
-            },
+            initial={"root_causes": review.root_causes if review else ""},
         )
     if request.method == "POST":
         if not may_write:
@@ -293,6 +284,25 @@ def recurring_detail(request):
             else:
                 messages.success(request, _("The analysis of the group was saved."))
                 return redirect(request.get_full_path())
+    return render_group_page(request, group_key, review_form=review_form)
+
+
+def render_group_page(request, group_key, *, review_form=None, solution_form=None):
+    """The page of one recurring group: its frequency, complaints, the quality officer's
+    root causes, the proposed solutions with their implementation, the recommendations."""
+    from . import solutions
+    from .views_solutions import SolutionForm
+
+    first_day, last_day, _kind = PeriodForm(request.GET).period()
+    start, end = _bounds(first_day, last_day)
+    cases = recurring.analysis_cases(request.user)
+    group = recurring.find_group(cases, group_key, start, end)
+    if review_form is None and _may_write_review(request.user):
+        review_form = ReviewForm(
+            initial={"root_causes": group.review.root_causes if group.review else ""}
+        )
+    if solution_form is None and request.user.has_perm(solutions.ADD_PERMISSION):
+        solution_form = SolutionForm(initial={"group_key": group.key})
     shows_cases = request.user.has_perm("complaints.view_case")
     page = None
     if shows_cases:
@@ -300,10 +310,12 @@ def recurring_detail(request):
             recurring.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
         ).get_page(request.GET.get("page"))
     history = []
+    group_solutions = []
     if group.review is not None:
         history = list(
             group.review.history.select_related("history_user").order_by("-history_date")
         )
+        group_solutions = list(solutions.solutions_of_reviews([group.review]))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -314,6 +326,8 @@ def recurring_detail(request):
             "first_day": first_day,
             "last_day": last_day,
             "review_form": review_form,
+            "solution_form": solution_form,
+            "solutions": group_solutions,
             "page": page,
             "shows_cases": shows_cases,
             "history": history,
