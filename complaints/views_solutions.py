@@ -31,6 +31,7 @@ class SolutionForm(forms.ModelForm):
     owner = OwnerChoiceField(
         label=gettext_lazy("owner"),
         queryset=recommendations.owner_choices(),
+        empty_label=gettext_lazy("Choose the owner"),
         help_text=gettext_lazy("Who implements the solution."),
     )
 
