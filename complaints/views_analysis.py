@@ -111,6 +111,7 @@ class RecommendationForm(forms.Form):
     owner = OwnerChoiceField(
         label=gettext_lazy("owner"),
         queryset=get_user_model().objects.none(),
+        empty_label=gettext_lazy("Choose the owner"),
         help_text=gettext_lazy("Who implements the recommendation."),
     )
     due_date = forms.DateField(

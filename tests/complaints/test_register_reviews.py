@@ -489,6 +489,23 @@ def test_the_list_is_paginated(client, people, clock):
     assert len(client.get(reverse(LIST), {"page": 3}).context["page"]) == 31 - 24
 
 
+def test_the_list_s_queries_do_not_grow_with_the_weeks(
+    client, people, clock, django_assert_max_num_queries
+):
+    clock(at(THURSDAY, 11))
+    client.force_login(people["quality"])
+    for weeks in (2, 60):
+        for department in ("crm", "centres"):
+            RegisterReviewSchedule.objects.update_or_create(
+                department=department,
+                defaults={"starts_on": SUNDAY - datetime.timedelta(weeks=weeks)},
+            )
+        with django_assert_max_num_queries(16):
+            response = client.get(reverse(LIST))
+        assert response.status_code == 200
+        assert "---------" not in response.content.decode()
+
+
 def test_navigation_has_the_weekly_reviews(client, people):
     client.force_login(people["crm_manager"])
     assert reverse(LIST).encode() in client.get(reverse("home")).content
