@@ -137,6 +137,8 @@ _MANAGE_CASES = (
     "complaints.view_recommendation",
     "complaints.add_recommendation",
     "complaints.change_recommendation",
+    "complaints.view_registerreview",
+    "complaints.add_registerreview",
 )
 # The quality officer reads every case, follows them up with the departments (a register
 # entry) and writes the analysis of each recurring group (5.1.7-5.1.8).
@@ -148,13 +150,17 @@ _ANALYSE_CASES = (
     "complaints.view_recurringgroupreview",
     "complaints.add_recurringgroupreview",
     "complaints.change_recurringgroupreview",
+    "complaints.add_proposedsolution",
+    "complaints.change_proposedsolution",
     "complaints.view_recommendation",
+    "complaints.view_registerreview",
 )
 # The sub-council secretary decides on the recommendations monthly (procedure step 9).
 _DECIDE_RECOMMENDATIONS = (
     "complaints.view_recurringgroupreview",
     "complaints.view_recommendation",
     "complaints.decide_recommendation",
+    "complaints.view_registerreview",
 )
 
 # Reports (manual 3.1.15, 5.1.11-5.1.12): department staff prepare and archive them, the

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Case,
@@ -9,6 +11,8 @@ from .models import (
     CaseTransition,
     FaqEntry,
     FaqTransition,
+    RegisterReview,
+    RegisterReviewSchedule,
 )
 
 
@@ -94,9 +98,10 @@ class FaqTransitionInline(admin.TabularInline):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(SimpleHistoryAdmin):
     """Read-only: entries are proposed, approved and withdrawn on the staff FAQ pages
-    (complaints.faq), so every step has its author and its trail."""
+    (complaints.faq), so every step has its author and its trail. The history shows every
+    edit; reverting to an old version here would bypass the four-eyes rule, so it is off."""
 
     list_display = ["question", "category", "state", "times_used", "proposed_by", "decided_at"]
     list_filter = ["state", "category"]
@@ -116,6 +121,43 @@ class FaqEntryAdmin(admin.ModelAdmin):
     inlines = [FaqTransitionInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(RegisterReviewSchedule)
+class RegisterReviewScheduleAdmin(admin.ModelAdmin):
+    """Since when each department's register is reviewed weekly: earlier weeks are never
+    missed."""
+
+    list_display = ["department", "starts_on"]
+
+
+@admin.register(RegisterReview)
+class RegisterReviewAdmin(admin.ModelAdmin):
+    """Read-only: weekly reviews are recorded by the department managers on their page."""
+
+    list_display = ["week_start", "department", "reviewer", "reviewed_at"]
+    list_filter = ["department"]
+    date_hierarchy = "week_start"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -15,8 +15,15 @@ from django.utils import timezone
 from association.workdays import working_deadline
 from customers.models import Customer
 
-from . import faq, recommendations, recurring, services
-from .models import Case, CaseCategory, CaseTransition, Recommendation
+from . import faq, recommendations, recurring, register_reviews, services, solutions
+from .models import (
+    Case,
+    CaseCategory,
+    CaseTransition,
+    ProposedSolution,
+    Recommendation,
+    RegisterReviewSchedule,
+)
 
 CATEGORIES = ("التوزيع والمساعدات", "التعامل والاستقبال", "المرافق", "البرامج والأنشطة")
 
@@ -200,6 +207,7 @@ def load_demo_cases():
         category=categories["المرافق"],
     )
     _load_follow_up(quality, centres_manager, secretary, distribution, fatima, last_month)
+    _load_weekly_reviews(crm, crm_manager)
     return Case.objects.count()
 
 
@@ -257,10 +265,18 @@ def _load_faq(crm, crm_manager, categories):
             actor=crm, question=question, answer=answer, category=categories[category]
         )
         published.append(faq.faq_publish(entry=entry, actor=crm_manager))
-    faq.faq_propose(
+    waiting = faq.faq_propose(
         actor=crm,
         question="هل يمكن التبرع عينياً للمراكز؟",
         answer="نعم، تُقبل التبرعات العينية بعد التنسيق مع إدارة علاقات العملاء.",
+    )
+    # The CRM manager completes the answer: being one of its authors now, another manager
+    # (the centres-affairs manager) publishes it.
+    faq.faq_update(
+        entry=waiting,
+        actor=crm_manager,
+        question=waiting.question,
+        answer=waiting.answer + " وتُسلَّم في المركز الأقرب للمتبرع خلال ساعات الدوام.",
     )
     return published
 
@@ -270,12 +286,46 @@ def _load_follow_up(quality, centres_manager, secretary, distribution, fatima, l
     approved but not implemented (its investigation due), and this month's awaiting the
     secretary's decision."""
     group_key = recurring.category_centre_key(distribution.pk, fatima.centre_id if fatima else None)
+    label = "التوزيع والمساعدات · مركز حي الصفا"
     recurring.save_group_review(
         actor=quality,
         group_key=group_key,
-        label="التوزيع والمساعدات · مركز حي الصفا",
+        label=label,
         root_causes="تأخر المورد في التسليم وعدم إبلاغ المستفيدين بالموعد البديل.",
-        proposed_solutions="إضافة بند غرامة تأخير في عقد المورد، وإرسال رسالة نصية بموعد التوزيع.",
+    )
+    # Two proposed solutions with their plans: one under way (monitored), one overdue.
+    penalty = solutions.solution_add(
+        actor=quality,
+        group_key=group_key,
+        label=label,
+        text="إضافة بند غرامة تأخير في عقد المورد.",
+        plan="مراجعة العقد مع الشؤون المالية، ثم توقيع ملحق العقد مع المورد.",
+        owner=centres_manager,
+        due_date=timezone.localdate() + datetime.timedelta(days=21),
+    )
+    solutions.solution_monitor(
+        actor=centres_manager,
+        solution=penalty,
+        step="start",
+        note="أُرسلت مسودة الملحق إلى الشؤون المالية.",
+    )
+    solutions.solution_monitor(
+        actor=quality,
+        solution=penalty,
+        step="note",
+        note="تابعت مع الشؤون المالية: الرد متوقع هذا الأسبوع.",
+    )
+    reminder = solutions.solution_add(
+        actor=quality,
+        group_key=group_key,
+        label=label,
+        text="إرسال رسالة نصية للمستفيدين بموعد التوزيع.",
+        plan="تفعيل خدمة الرسائل مع مزود الخدمة، وإعداد نص الرسالة، وإرسالها قبل التوزيع بيومين.",
+        owner=centres_manager,
+        due_date=timezone.localdate(),
+    )
+    ProposedSolution.objects.filter(pk=reminder.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=5)
     )
     earlier = recommendations.recommendation_raise(
         actor=centres_manager,
@@ -304,4 +354,36 @@ def _load_follow_up(quality, centres_manager, secretary, distribution, fatima, l
         department="centres",
         owner=centres_manager,
         due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+def _load_weekly_reviews(crm, crm_manager):
+    """The weekly reviews started three weeks ago: the CRM manager reviewed last week and
+    raised a recommendation from it; the centres-affairs weeks are missed; this week's
+    reviews are due on both managers' "عملي"."""
+    this_week = register_reviews.current_week()
+    started = this_week - datetime.timedelta(weeks=3)
+    for department in register_reviews.DEPARTMENTS:
+        RegisterReviewSchedule.objects.update_or_create(
+            department=department, defaults={"starts_on": started}
+        )
+    User = get_user_model()
+    User.objects.filter(username__in=["crm_manager", "centres_manager"]).update(
+        date_joined=timezone.make_aware(datetime.datetime.combine(started, datetime.time(8)))
+    )
+    crm_manager.refresh_from_db()
+    review = register_reviews.register_review_record(
+        actor=crm_manager,
+        department="crm",
+        week_start=this_week - datetime.timedelta(weeks=1),
+        findings="استفسار مانح وُعد بمعاودة الاتصال ولم يُحدَّث السجل منذ يومين، "
+        "وشكوى سوء تعامل ما زالت قيد الدراسة بعد موعدها.",
+    )
+    recommendations.recommendation_raise(
+        actor=crm_manager,
+        text="تحديث سجل الشكاوى يومياً لكل حالة وُعد صاحبها بمعاودة الاتصال.",
+        department="crm",
+        owner=crm,
+        due_date=timezone.localdate() + datetime.timedelta(days=14),
+        register_review=review,
     )

@@ -5,6 +5,8 @@ Services (writes) and selectors (reads) of the FAQ, in one place. Every write ch
 actor's right to act, runs the django-fsm transition, saves in a transaction and records a
 FaqTransition."""
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case as Conditional
@@ -17,7 +19,7 @@ from django_fsm import ConcurrentTransition
 from core.text import normalize_arabic
 from core.workflow import take_step
 
-from .models import FaqEntry, FaqState, FaqTransition
+from .models import CaseCategory, FaqEntry, FaqState, FaqTransition
 from .services import CaseError
 
 PUBLISH_PERMISSION = "complaints.publish_faqentry"
@@ -44,9 +46,12 @@ def faq_propose(*, actor, question, answer, category=None):
     """A staff member proposes a question with its answer; it waits for a manager."""
     _require(actor, "complaints.add_faqentry")
     question, answer = _clean_texts(question, answer)
-    return FaqEntry.objects.create(
-        question=question, answer=answer, category=category, proposed_by=actor
-    )
+    with transaction.atomic():
+        entry = FaqEntry(question=question, answer=answer, category=category, proposed_by=actor)
+        entry._history_user = actor
+        entry.save()
+        entry.text_authors.add(actor)
+    return entry
 
 
 def may_edit(entry, user):
@@ -58,7 +63,15 @@ def may_edit(entry, user):
     return entry.proposed_by_id == user.pk and user.has_perm("complaints.add_faqentry")
 
 
+def _lock(entry):
+    """The entry's row, locked until the transaction ends: an edit and a publication of the
+    same entry take turns (PostgreSQL; SQLite serialises writers anyway)."""
+    return FaqEntry.objects.select_for_update().get(pk=entry.pk)
+
+
 def faq_update(*, entry, actor, question, answer, category=None):
+    """Edit a proposal. Whoever changes its question or answer becomes one of its authors,
+    who cannot publish it; every change is kept in the entry's history."""
     if not may_edit(entry, actor):
         if entry.state != FaqState.PROPOSED and (
             actor.has_perm(PUBLISH_PERMISSION) or entry.proposed_by_id == actor.pk
@@ -66,14 +79,27 @@ def faq_update(*, entry, actor, question, answer, category=None):
             raise CaseError(_("Only a proposal awaiting approval can be edited."))
         raise PermissionDenied
     question, answer = _clean_texts(question, answer)
-    entry.question, entry.answer, entry.category = question, answer, category
     try:
         with transaction.atomic():
-            # The state is part of the UPDATE's condition: an entry published or rejected
-            # meanwhile is not changed behind the manager's back.
-            entry.save()
+            current = _lock(entry)
+            # A proposal published or rejected meanwhile is not changed behind the
+            # publisher's back.
+            if current.state != FaqState.PROPOSED:
+                raise CaseError(_concurrent_message())
+            text_changed = (current.question, current.answer) != (question, answer)
+            category_id = category.pk if category is not None else None
+            if not text_changed and current.category_id == category_id:
+                return current
+            current.question, current.answer, current.category = question, answer, category
+            current.revision += 1
+            current._history_user = actor
+            current.save()
+            if text_changed:
+                current.text_authors.add(actor)
     except ConcurrentTransition as error:
         raise CaseError(_concurrent_message()) from error
+    for name in ("question", "answer", "category", "revision", "search_text"):
+        setattr(entry, name, getattr(current, name))
     return entry
 
 
@@ -84,9 +110,14 @@ def _concurrent_message():
     )
 
 
-def _run_transition(entry, transition_name, *, actor, note=""):
-    """Run one transition, fill in the decision, save and record the step, atomically."""
+def _run_transition(entry, transition_name, *, actor, note="", check=None):
+    """Run one transition, fill in the decision, save and record the step, atomically.
+    `check(current)` looks at the locked row first and raises CaseError to refuse."""
     with transaction.atomic():
+        current = _lock(entry)
+        if check is not None:
+            check(current)
+        entry._history_user = actor
         source = take_step(
             entry,
             transition_name,
@@ -103,15 +134,44 @@ def _run_transition(entry, transition_name, *, actor, note=""):
     return entry
 
 
-def faq_publish(*, entry, actor, note=""):
-    """A manager approves a proposal: it goes on the public FAQ page. Nobody approves their
-    own proposal (staff propose, a manager approves)."""
+def is_author(entry, user):
+    """Did this user write the text of the entry: propose it, or edit its question or
+    answer since?"""
+    if entry.proposed_by_id == user.pk:
+        return True
+    return entry.text_authors.filter(pk=user.pk).exists()
+
+
+def faq_publish(*, entry, actor, note="", revision=None):
+    """A manager approves a proposal: it goes on the public FAQ page. Four eyes: nobody
+    publishes a text they wrote, as its proposer or by editing its question or answer.
+    `revision` is the one the manager read; a text edited since is not published."""
     _require(actor, PUBLISH_PERMISSION)
-    if entry.proposed_by_id == actor.pk:
-        raise CaseError(
-            _("You cannot approve an FAQ entry you proposed yourself: another manager approves it.")
-        )
-    return _run_transition(entry, "publish", actor=actor, note=(note or "").strip())
+
+    def check(current):
+        if current.proposed_by_id == actor.pk:
+            raise CaseError(
+                _(
+                    "You cannot approve an FAQ entry you proposed yourself: "
+                    "another manager approves it."
+                )
+            )
+        if current.text_authors.filter(pk=actor.pk).exists():
+            raise CaseError(
+                _(
+                    "You cannot publish an FAQ entry whose text you wrote or edited: "
+                    "another manager publishes it."
+                )
+            )
+        if revision is not None and str(revision).strip() != str(current.revision):
+            raise CaseError(
+                _(
+                    "The question or answer changed since you opened the page. "
+                    "Read the new text before publishing it."
+                )
+            )
+
+    return _run_transition(entry, "publish", actor=actor, note=(note or "").strip(), check=check)
 
 
 def faq_reject(*, entry, actor, note):
@@ -138,7 +198,7 @@ def available_actions(entry, user):
         actions.append("edit")
     if user.has_perm(PUBLISH_PERMISSION):
         if entry.state == FaqState.PROPOSED:
-            if entry.proposed_by_id != user.pk:
+            if not is_author(entry, user):
                 actions.append("publish")
             actions.append("reject")
         elif entry.state == FaqState.PUBLISHED:
@@ -187,14 +247,133 @@ def ordered_for(queryset, user):
 
 
 def proposals_awaiting(user):
-    """Proposals a manager may approve: waiting, and not their own."""
+    """Proposals a manager may approve: waiting, and none of whose text they wrote."""
     if not user.has_perm(PUBLISH_PERMISSION):
         return FaqEntry.objects.none()
     return (
         FaqEntry.objects.filter(state=FaqState.PROPOSED)
         .exclude(proposed_by=user)
+        .exclude(text_authors=user)
         .select_related("proposed_by")
         .order_by("proposed_at", "pk")
+    )
+
+
+# --- who wrote what: the edit history and the credit --------------------------------------
+
+# The fields of an entry whose changes the edit history shows, in this order.
+_EDITED_FIELDS = ("question", "answer", "category")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One version of an entry: who saved it, when, and what it changed. `kind` is
+    "proposed", "edited" or the state it moved to ("published", "rejected", "withdrawn")."""
+
+    user: object
+    at: object
+    kind: str
+    fields: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        if self.kind == "edited":
+            return _("Edited")
+        if self.kind == "proposed":
+            return FaqState.PROPOSED.label
+        return FaqState(self.kind).label
+
+
+def _field_text(version, name, categories):
+    if name == "category":
+        return categories.get(version.category_id, "")
+    return getattr(version, name) or ""
+
+
+def edit_history(entry):
+    """Every saved version of the entry, the latest first, with what each changed
+    (simple-history keeps the versions; one query, plus one for the category names)."""
+    versions = list(entry.history.select_related("history_user").order_by("history_date", "pk"))
+    category_ids = {version.category_id for version in versions if version.category_id}
+    categories = dict(CaseCategory.objects.filter(pk__in=category_ids).values_list("pk", "name"))
+    labels = {name: str(FaqEntry._meta.get_field(name).verbose_name) for name in _EDITED_FIELDS}
+    changes = []
+    previous = None
+    for version in versions:
+        if previous is None or version.history_type == "+":
+            changes.append(EntryChange(version.history_user, version.history_date, "proposed"))
+        elif version.state != previous.state:
+            changes.append(EntryChange(version.history_user, version.history_date, version.state))
+        else:
+            fields = [
+                FieldChange(
+                    name,
+                    labels[name],
+                    _field_text(previous, name, categories),
+                    _field_text(version, name, categories),
+                )
+                for name in _EDITED_FIELDS
+                if _field_text(previous, name, categories) != _field_text(version, name, categories)
+            ]
+            if fields:
+                changes.append(
+                    EntryChange(version.history_user, version.history_date, "edited", fields)
+                )
+        previous = version
+    changes.reverse()
+    return changes
+
+
+@dataclass(frozen=True)
+class Credit:
+    proposed_by: object
+    proposed_at: object
+    edited_by: list
+    decided_by: object  # who published, rejected or withdrew it last
+    published_by: object
+    published_at: object
+
+
+def credit(entry, changes=None):
+    """Who wrote the entry and who published it, as the entry page shows: the proposer,
+    the other authors of its text in the order of their first edit, and the manager who
+    published it (kept when it is later withdrawn)."""
+    changes = edit_history(entry) if changes is None else changes
+    authors = {user.pk: user for user in entry.text_authors.all()}
+    edited_by = []
+    for change in reversed(changes):
+        user = change.user
+        if (
+            change.kind == "edited"
+            and user is not None
+            and user.pk in authors
+            and user.pk != entry.proposed_by_id
+            and user not in edited_by
+            and any(item.name in ("question", "answer") for item in change.fields)
+        ):
+            edited_by.append(user)
+    # Authors whose edits predate the history (entries created before it was kept).
+    edited_by += [
+        user
+        for pk, user in sorted(authors.items())
+        if pk != entry.proposed_by_id and user not in edited_by
+    ]
+    publication = entry.transitions.filter(target=FaqState.PUBLISHED).select_related("actor").last()
+    return Credit(
+        proposed_by=entry.proposed_by,
+        proposed_at=entry.proposed_at,
+        edited_by=edited_by,
+        decided_by=entry.decided_by,
+        published_by=publication.actor if publication else None,
+        published_at=publication.at if publication else None,
     )
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -190,6 +191,14 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     times_used = models.PositiveIntegerField(_("inquiries answered"), default=0, editable=False)
+    # Four eyes (issue 10 item 15): everyone who wrote the text awaiting publication, the
+    # proposer and whoever edited its question or answer since; none of them publishes it.
+    text_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("written by")
+    )
+    # Counts the edits, so that a manager publishes the text they read (complaints.faq).
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_text", "times_used"])
 
     class Meta:
         verbose_name = _("FAQ entry")
@@ -657,6 +666,14 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("investigated by"),
     )
+    register_review = models.ForeignKey(
+        "RegisterReview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("raised from the weekly review"),
+    )
 
     class Meta:
         verbose_name = _("recommendation")
@@ -720,3 +737,198 @@ class RecommendationTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
     target = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
+
+
+# --- the weekly review of the register (procedure step 8, أسبوعي) -------------------------
+
+
+class RegisterReviewSchedule(models.Model):
+    """Since when a department's register is reviewed weekly: earlier weeks are never
+    counted as missed. Created with the week the weekly reviews arrived (migration 0005);
+    an administrator may move it."""
+
+    department = models.CharField(
+        _("department"), max_length=10, choices=CaseRoute.choices, unique=True
+    )
+    starts_on = models.DateField(
+        _("first week reviewed"),
+        help_text=_("Any day of the first working week (Sunday to Thursday) to review."),
+    )
+
+    class Meta:
+        verbose_name = _("weekly review schedule")
+        verbose_name_plural = _("weekly review schedules")
+        ordering = ["department"]
+
+    def __str__(self):
+        return f"{self.get_department_display()} · {self.starts_on:%Y-%m-%d}"
+
+
+class RegisterReview(models.Model):
+    """A department manager's weekly review of the complaints register (procedure step 8):
+    the CRM manager reviews the CRM department's cases, the centres-affairs manager the
+    centres'. Keeps what was looked at (the week, the register's figures shown when
+    reviewing, the findings); recommendations raised from it point to it."""
+
+    department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
+    week_start = models.DateField(_("week"), help_text=_("The Sunday the working week starts."))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    findings = models.TextField(_("findings"))
+    # The register's figures for the department as shown to the reviewer.
+    received_count = models.PositiveIntegerField(_("received this week"), default=0)
+    closed_count = models.PositiveIntegerField(_("closed this week"), default=0)
+    open_count = models.PositiveIntegerField(_("open"), default=0)
+    overdue_count = models.PositiveIntegerField(_("overdue"), default=0)
+    deadline = models.DateTimeField(_("due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly register review")
+        verbose_name_plural = _("weekly register reviews")
+        ordering = ["-week_start", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "week_start"], name="one_register_review_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_department_display()} · {self.week_start:%Y-%m-%d}"
+
+    @property
+    def is_late(self):
+        return self.deadline is not None and self.reviewed_at > self.deadline
+
+
+# --- proposed solutions of a recurring group and their monitoring (procedure step 7) -------
+
+
+class SolutionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("solution", "In progress")
+    IMPLEMENTED = "implemented", _("Implemented, effect to check")
+    EFFECTIVE = "effective", _("Implemented and effective")
+    NOT_EFFECTIVE = "not_effective", _("Not effective")
+    CANCELLED = "cancelled", pgettext_lazy("solution", "Cancelled")
+
+
+# Statuses in which the solution still has to be implemented by its due date.
+SOLUTION_OPEN_STATUSES = (
+    SolutionStatus.NOT_STARTED,
+    SolutionStatus.IN_PROGRESS,
+    SolutionStatus.NOT_EFFECTIVE,
+)
+
+
+class ProposedSolution(ConcurrentTransitionMixin, models.Model):
+    """One solution the quality officer proposes for a recurring group (procedure step 7:
+    "propose solutions and how to implement them, and monitor their implementation"): the
+    solution, its implementation plan, owner and due date, and its monitoring status,
+    moved with dated notes (SolutionMonitoring). Edits are kept by simple-history.
+
+    Solutions written as free text before (RecurringGroupReview.proposed_solutions) were
+    migrated into a first solution without plan, owner or due date (migration 0006)."""
+
+    review = models.ForeignKey(
+        RecurringGroupReview,
+        on_delete=models.CASCADE,
+        related_name="solutions",
+        verbose_name=_("recurring group"),
+    )
+    text = models.TextField(_("proposed solution"))
+    implementation_plan = models.TextField(_("implementation plan"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = FSMField(
+        _("monitoring status"),
+        default=SolutionStatus.NOT_STARTED,
+        choices=SolutionStatus.choices,
+        protected=True,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proposed solution")
+        verbose_name_plural = _("proposed solutions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_open(self):
+        return self.status in SOLUTION_OPEN_STATUSES
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def status_badge(self):
+        return {
+            SolutionStatus.NOT_STARTED: "secondary",
+            SolutionStatus.IN_PROGRESS: "info",
+            SolutionStatus.IMPLEMENTED: "primary",
+            SolutionStatus.EFFECTIVE: "success",
+            SolutionStatus.NOT_EFFECTIVE: "danger",
+            SolutionStatus.CANCELLED: "light",
+        }[self.status]
+
+    @transition(field=status, source=SolutionStatus.NOT_STARTED, target=SolutionStatus.IN_PROGRESS)
+    def start(self):
+        pass
+
+    @transition(field=status, source=SolutionStatus.IN_PROGRESS, target=SolutionStatus.IMPLEMENTED)
+    def complete(self):
+        pass
+
+    @transition(field=status, source=SolutionStatus.IMPLEMENTED, target=SolutionStatus.EFFECTIVE)
+    def confirm_effective(self):
+        pass
+
+    @transition(
+        field=status, source=SolutionStatus.IMPLEMENTED, target=SolutionStatus.NOT_EFFECTIVE
+    )
+    def mark_not_effective(self):
+        pass
+
+    @transition(
+        field=status, source=SolutionStatus.NOT_EFFECTIVE, target=SolutionStatus.IN_PROGRESS
+    )
+    def resume(self):
+        pass
+
+    @transition(field=status, source=SOLUTION_OPEN_STATUSES, target=SolutionStatus.CANCELLED)
+    def cancel(self):
+        pass
+
+
+class SolutionMonitoring(TransitionRecord):
+    """A dated monitoring note on a proposed solution: who, when, what they found, and the
+    status it moved to (the same status for a note alone)."""
+
+    solution = models.ForeignKey(
+        ProposedSolution, on_delete=models.CASCADE, related_name="monitoring"
+    )
+    source = models.CharField(max_length=20, choices=SolutionStatus.choices)
+    target = models.CharField(max_length=20, choices=SolutionStatus.choices)

@@ -47,7 +47,7 @@ def recommendations_visible_to(user):
     """Managers, the quality officer and the secretary (view_recommendation) see every
     recommendation; anyone else only those they own."""
     queryset = Recommendation.objects.select_related(
-        "owner", "raised_by", "decided_by", "investigated_by"
+        "owner", "raised_by", "decided_by", "investigated_by", "register_review"
     )
     if not user.is_authenticated:
         return queryset.none()
@@ -120,9 +120,25 @@ def owner_choices():
 # --- services -----------------------------------------------------------------------------
 
 
-def recommendation_raise(*, actor, text, department, owner, due_date, group_key=""):
-    """A department manager raises a recommendation from the weekly review (step 8)."""
+def recommendation_raise(
+    *, actor, text, department, owner, due_date, group_key="", register_review=None
+):
+    """A department manager raises a recommendation from the weekly review (step 8); when
+    raised from a recorded review (register_reviews), it is linked to it and belongs to the
+    review's department."""
     _require(actor, "complaints.add_recommendation")
+    if register_review is not None:
+        from .register_reviews import departments_reviewed_by
+
+        if register_review.department not in departments_reviewed_by(actor):
+            raise PermissionDenied
+        if department != register_review.department:
+            raise CaseError(
+                _(
+                    "A recommendation raised from a weekly review belongs to the "
+                    "department of the review."
+                )
+            )
     text = (text or "").strip()
     group_key = (group_key or "").strip()
     if not text:
@@ -145,6 +161,7 @@ def recommendation_raise(*, actor, text, department, owner, due_date, group_key=
             due_date=due_date,
             group_key=group_key,
             raised_by=actor,
+            register_review=register_review,
         )
         RecommendationTransition.objects.create(
             recommendation=recommendation,

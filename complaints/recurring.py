@@ -1,6 +1,7 @@
 """Recurring complaints (manual 5.1.8): complaints grouped by the same category and centre,
 or by similar wording (Case.subject_signature), with their frequency month by month, and
-the quality officer's analysis of each group (root causes, proposed solutions; 5.1.7).
+the quality officer's analysis of each group (root causes; the proposed solutions with
+their plans are complaints.solutions'; 5.1.7).
 
 Groups are computed with aggregate queries, never by loading the cases: one query per kind
 of group, one for the monthly counts of the groups shown and one for their reviews."""
@@ -376,21 +377,21 @@ def group_cases(cases, group_key, start, end):
 # --- the quality officer's analysis -------------------------------------------------------
 
 
-def save_group_review(*, actor, group_key, label, root_causes, proposed_solutions):
-    """Write (or rewrite) the root causes and proposed solutions of one recurring group.
-    Every version is kept by simple-history."""
+def save_group_review(*, actor, group_key, label, root_causes):
+    """Write (or rewrite) the root causes of one recurring group, found with the
+    departments concerned. Every version is kept by simple-history. The proposed solutions,
+    each with its plan, owner and due date, are complaints.solutions'."""
     parsed = parse_group_key(group_key)
     if parsed is None:
         raise CaseError(_("This recurring group does not exist."))
     root_causes = (root_causes or "").strip()
-    proposed_solutions = (proposed_solutions or "").strip()
     label = (label or "").strip()[:300] or parsed.key
     existing = RecurringGroupReview.objects.filter(group_key=parsed.key).exists()
     permission = "change" if existing else "add"
     if not actor.has_perm(f"complaints.{permission}_recurringgroupreview"):
         raise PermissionDenied
-    if not root_causes and not proposed_solutions:
-        raise CaseError(_("Write the root causes or the proposed solutions."))
+    if not root_causes:
+        raise CaseError(_("Write the root causes."))
     try:
         with transaction.atomic():
             review = (
@@ -404,7 +405,6 @@ def save_group_review(*, actor, group_key, label, root_causes, proposed_solution
                 review = RecurringGroupReview(group_key=parsed.key)
             review.label = label
             review.root_causes = root_causes
-            review.proposed_solutions = proposed_solutions
             review.updated_by = actor
             review._history_user = actor
             review.save()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 
-from . import faq, profile_panels, recommendations  # noqa: F401  (profile_panels registers)
+from . import faq, profile_panels, recommendations, register_reviews, solutions  # noqa: F401
 
 navigation.register_nav_item(
     "complaints",
@@ -61,11 +61,23 @@ navigation.register_nav_item(
         "complaints.view_recommendation",
     ),
 )
+navigation.register_nav_item(
+    "complaints",
+    navigation.NavItem(
+        gettext_lazy("Weekly register reviews"),
+        "complaints:register_reviews",
+        "journal-check",
+        "complaints.view_registerreview",
+    ),
+)
 for provider in (
+    register_reviews.register_reviews_due,
     faq.faq_proposals_to_approve,
     recommendations.recommendations_awaiting_decision,
     recommendations.recommendations_due,
     recommendations.recommendations_awaiting_investigation,
+    solutions.solutions_to_implement,
+    solutions.solutions_overdue,
 ):
     mywork.register_work_provider(provider)
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import Form
 
-from . import recommendations, recurring
+from . import recommendations, recurring, register_reviews
 from .filters import local_day_start
 from .models import (
     CaseRoute,
@@ -98,11 +98,6 @@ class ReviewForm(Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Found with the departments concerned."),
     )
-    proposed_solutions = forms.CharField(
-        label=gettext_lazy("proposed solutions"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -118,6 +113,7 @@ class RecommendationForm(Form):
     owner = OwnerChoiceField(
         label=gettext_lazy("owner"),
         queryset=get_user_model().objects.none(),
+        empty_label=gettext_lazy("Choose the owner"),
         help_text=gettext_lazy("Who implements the recommendation."),
     )
     due_date = forms.DateField(
@@ -125,10 +121,40 @@ class RecommendationForm(Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     group_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    register_review = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["owner"].queryset = recommendations.owner_choices()
+
+    def clean_register_review(self):
+        """The weekly review the recommendation is raised from: one of the user's own
+        department's reviews."""
+        pk = self.cleaned_data.get("register_review")
+        if not pk:
+            return None
+        review = (
+            register_reviews.reviews_visible_to(self.user)
+            .filter(pk=pk, department__in=register_reviews.departments_reviewed_by(self.user))
+            .first()
+        )
+        if review is None:
+            raise forms.ValidationError(_("Choose a weekly review of your department."))
+        return review
+
+    def clean(self):
+        data = super().clean()
+        review = data.get("register_review")
+        if review is not None and data.get("department") not in (None, review.department):
+            self.add_error(
+                "department",
+                _(
+                    "A recommendation raised from a weekly review belongs to the department of "
+                    "the review."
+                ),
+            )
+        return data
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]
@@ -236,18 +262,14 @@ def recurring_detail(request):
         raise Http404
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
-    cases = recurring.analysis_cases(request.user)
-    group = recurring.find_group(cases, group_key, start, end)
+    group = recurring.find_group(recurring.analysis_cases(request.user), group_key, start, end)
     may_write = _may_write_review(request.user)
     review_form = None
     if may_write:
         review = group.review
         review_form = ReviewForm(
             request.POST or None,
-            initial={
-                "root_causes": review.root_causes if review else "",
-                "proposed_solutions": review.proposed_solutions if review else "",
-            },
+            initial={"root_causes": review.root_causes if review else ""},
         )
     if request.method == "POST":
         if not may_write:
@@ -265,6 +287,25 @@ def recurring_detail(request):
             else:
                 messages.success(request, _("The analysis of the group was saved."))
                 return redirect(request.get_full_path())
+    return render_group_page(request, group_key, review_form=review_form)
+
+
+def render_group_page(request, group_key, *, review_form=None, solution_form=None):
+    """The page of one recurring group: its frequency, complaints, the quality officer's
+    root causes, the proposed solutions with their implementation, the recommendations."""
+    from . import solutions
+    from .views_solutions import SolutionForm
+
+    first_day, last_day, _kind = PeriodForm(request.GET).period()
+    start, end = _bounds(first_day, last_day)
+    cases = recurring.analysis_cases(request.user)
+    group = recurring.find_group(cases, group_key, start, end)
+    if review_form is None and _may_write_review(request.user):
+        review_form = ReviewForm(
+            initial={"root_causes": group.review.root_causes if group.review else ""}
+        )
+    if solution_form is None and request.user.has_perm(solutions.ADD_PERMISSION):
+        solution_form = SolutionForm(initial={"group_key": group.key})
     shows_cases = request.user.has_perm("complaints.view_case")
     page = None
     if shows_cases:
@@ -272,10 +313,12 @@ def recurring_detail(request):
             recurring.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
         ).get_page(request.GET.get("page"))
     history = []
+    group_solutions = []
     if group.review is not None:
         history = list(
             group.review.history.select_related("history_user").order_by("-history_date")
         )
+        group_solutions = list(solutions.solutions_of_reviews([group.review]))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -286,6 +329,8 @@ def recurring_detail(request):
             "first_day": first_day,
             "last_day": last_day,
             "review_form": review_form,
+            "solution_form": solution_form,
+            "solutions": group_solutions,
             "page": page,
             "shows_cases": shows_cases,
             "history": history,
@@ -338,14 +383,16 @@ def recommendation_new(request):
     _require_perm(request.user, "complaints.add_recommendation")
     group_key = request.GET.get("group_key", "")
     if request.method == "POST":
-        form = RecommendationForm(request.POST)
+        form = RecommendationForm(request.POST, user=request.user)
     else:
-        form = RecommendationForm(
-            initial={
-                "group_key": group_key if recurring.parse_group_key(group_key) else "",
-                "department": _default_department(request.user),
-            }
-        )
+        initial = {
+            "group_key": group_key if recurring.parse_group_key(group_key) else "",
+            "department": _default_department(request.user),
+        }
+        review = _review_to_raise_from(request.user, request.GET.get("register_review"))
+        if review is not None:
+            initial.update(register_review=review.pk, department=review.department)
+        form = RecommendationForm(initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -365,7 +412,21 @@ def recommendation_new(request):
             "form": form,
             "group_label": recurring.label_for_key(key) if key else "",
             "group_key": key,
+            "register_review": _review_to_raise_from(request.user, form["register_review"].value()),
         },
+    )
+
+
+def _review_to_raise_from(user, pk):
+    """The user's own department's weekly review with this id, or None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        register_reviews.reviews_visible_to(user)
+        .filter(pk=pk, department__in=register_reviews.departments_reviewed_by(user))
+        .first()
     )
 
 
@@ -388,6 +449,9 @@ def recommendation_detail(request, pk):
             "transitions": recommendation.transitions.select_related("actor"),
             "group_label": group_label,
             "may_read_groups": request.user.has_perm("complaints.view_recurringgroupreview"),
+            "may_read_register_review": recommendation.register_review is not None
+            and recommendation.register_review.department
+            in register_reviews.departments_visible_to(request.user),
             "decisions": RecommendationDecision,
             "implementations": Implementation,
         },

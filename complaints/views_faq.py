@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +37,9 @@ def faq_list(request):
         if filter_form.cleaned_data["state"]:
             entries = entries.filter(state=filter_form.cleaned_data["state"])
         entries = faq.search_entries(entries, filter_form.cleaned_data["q"])
-    entries = faq.ordered_for(entries, request.user)
+    entries = faq.ordered_for(entries, request.user).annotate(
+        author_count=Count("text_authors", distinct=True)
+    )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -110,6 +113,8 @@ def faq_detail(request, pk):
         .filter(faq_entry=entry)
         .order_by("-received_at", "-pk")
     )
+    changes = faq.edit_history(entry)
+    self_proposed = entry.proposed_by_id == request.user.pk
     return render(
         request,
         "complaints/faq_detail.html",
@@ -120,7 +125,10 @@ def faq_detail(request, pk):
             "decision_form": FaqDecisionForm(),
             "answered_cases": answered[:ANSWERED_CASES_SHOWN],
             "states": FaqState,
-            "self_proposed": entry.proposed_by_id == request.user.pk,
+            "self_proposed": self_proposed,
+            "self_authored": not self_proposed and faq.is_author(entry, request.user),
+            "credit": faq.credit(entry, changes),
+            "edits": [change for change in changes if change.kind == "edited"],
         },
     )
 
@@ -143,8 +151,14 @@ def faq_action(request, pk, action):
     entry = _entry_or_404(request.user, pk)
     if action not in _ACTIONS:
         raise PermissionDenied
+    extra = {}
+    if action == "publish":
+        # The revision of the text the manager read on the page (faq.faq_publish).
+        extra["revision"] = request.POST.get("revision") or None
     try:
-        _ACTIONS[action](entry=entry, actor=request.user, note=request.POST.get("note", ""))
+        _ACTIONS[action](
+            entry=entry, actor=request.user, note=request.POST.get("note", ""), **extra
+        )
     except CaseError as error:
         messages.error(request, str(error))
     else:

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services, tasks
-from .models import Report, ReportRecipient, ReportTransition, RunStatus, VisualIdentity
+from .models import (
+    DepartmentReview,
+    Report,
+    ReportRecipient,
+    ReportTransition,
+    RunStatus,
+    VisualIdentity,
+)
 
 
 @admin.register(VisualIdentity)
@@ -44,6 +51,20 @@ class ReportTransitionInline(admin.TabularInline):
         return False
 
 
+class DepartmentReviewInline(admin.TabularInline):
+    model = DepartmentReview
+    extra = 0
+    can_delete = False
+    fields = ["department", "reviewer", "reviewed_at", "weaknesses", "follow_up_notes"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     """Read-only: reports are produced, reviewed and archived through reports.services."""
@@ -60,7 +81,7 @@ class ReportAdmin(admin.ModelAdmin):
     ]
     list_filter = ["report_type", "status", "review_state", "trigger"]
     date_hierarchy = "period_start"
-    inlines = [ReportTransitionInline]
+    inlines = [DepartmentReviewInline, ReportTransitionInline]
     actions = ["retry_failed"]
 
     def has_add_permission(self, request):

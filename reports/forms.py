@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import CaseRoute
 from core.forms import Form
 
 from .models import ReportType, ReviewState
@@ -95,7 +96,10 @@ class ProduceForm(Form):
 
 
 class ReviewForm(Form):
-    """The department manager's review (procedure steps 2-4)."""
+    """A department manager's review of their department (procedure steps 2-3). The
+    department is asked only of someone who manages both."""
+
+    department = forms.ChoiceField(label=_("department"), required=False)
 
     weaknesses = forms.CharField(
         label=_("weak points"),
@@ -107,10 +111,19 @@ class ReviewForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Which recommendations were implemented; for those that were not, the reasons "
-            "the investigation found."
+            "Which of your department's recommendations were implemented; for those that "
+            "were not, the reasons the investigation found."
         ),
     )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(CaseRoute.choices)
+        self.fields["department"].choices = [(code, labels[code]) for code in departments]
+        if len(departments) < 2:
+            self.fields["department"].widget = forms.HiddenInput()
+            if departments:
+                self.initial.setdefault("department", departments[0])
 
 
 class DecisionForm(Form):

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from complaints.models import CaseRoute
 from core.models import TransitionRecord
+
+# The departments whose managers both review the monthly performance report, in the order
+# they are shown.
+REVIEWING_DEPARTMENTS = (CaseRoute.CRM, CaseRoute.CENTRES)
 
 
 class ReportType(models.TextChoices):
@@ -31,7 +36,7 @@ class RunStatus(models.TextChoices):
 
 
 class ReviewState(models.TextChoices):
-    PREPARED = "prepared", _("Awaiting review")
+    PREPARED = "prepared", _("Awaiting the managers' reviews")
     REVIEWED = "reviewed", _("Awaiting the secretary's decision")
     DECIDED = "decided", _("Decided, to be archived")
     ARCHIVED = "archived", _("Archived")
@@ -168,20 +173,16 @@ class Report(ConcurrentTransitionMixin, models.Model):
     xlsx = models.FileField(_("Excel file"), upload_to=report_path, blank=True)
     page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     summary = models.JSONField(_("key figures"), default=dict, blank=True)
-    # Review (procedure "تقارير الأداء"): the manager's notes on weak points and on last
-    # period's recommendations, the secretary's discussion and decisions, the archiving.
+    # Review (procedure "تقارير الأداء"): each department manager's review (DepartmentReview:
+    # weak points, follow-up of their department's recommendations), then the secretary's
+    # discussion and decisions, then the archiving.
     review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    reviewed_at = models.DateTimeField(
+        _("reviewed at"),
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
+        help_text=_("When the last department's review was in and the report went on."),
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    weaknesses = models.TextField(_("weak points"), blank=True)
-    follow_up_notes = models.TextField(_("follow-up of last period's recommendations"), blank=True)
     decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -238,6 +239,16 @@ class Report(ConcurrentTransitionMixin, models.Model):
     def skips_review(self):
         return not self.has_review
 
+    def has_every_department_review(self):
+        """Both departments reviewed the report (procedure "تقارير الأداء" steps 2-3): the
+        CRM department and centres affairs, each by its manager."""
+        reviewed = set(
+            self.department_reviews.filter(department__in=REVIEWING_DEPARTMENTS).values_list(
+                "department", flat=True
+            )
+        )
+        return reviewed == set(REVIEWING_DEPARTMENTS)
+
     # --- production ---------------------------------------------------------------------
 
     @transition(field=status, source=[RunStatus.QUEUED, RunStatus.FAILED], target=RunStatus.RUNNING)
@@ -262,7 +273,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         field=review_state,
         source=ReviewState.PREPARED,
         target=ReviewState.REVIEWED,
-        conditions=[is_ready, needs_review],
+        conditions=[is_ready, needs_review, has_every_department_review],
     )
     def review(self):
         pass
@@ -307,3 +318,35 @@ class ReportTransition(TransitionRecord):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=_REPORT_STATES)
     target = models.CharField(max_length=20, choices=_REPORT_STATES)
+
+
+class DepartmentReview(models.Model):
+    """One department manager's review of a monthly performance report (procedure
+    "تقارير الأداء", steps 2-3): the weak points of their department and the follow-up of
+    the recommendations their department raised last period. One per department; the
+    report goes to the sub-council secretary once both are in."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="department_reviews")
+    department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    weaknesses = models.TextField(_("weak points"))
+    follow_up_notes = models.TextField(_("follow-up of last period's recommendations"), blank=True)
+
+    class Meta:
+        verbose_name = _("department review")
+        verbose_name_plural = _("department reviews")
+        ordering = ["reviewed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "department"], name="one_review_per_report_and_department"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.get_department_display()}"

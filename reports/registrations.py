@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.models import CaseRoute
 from core import mywork, navigation
 from core.dates import format_gregorian_hijri
 
+from .models import ReviewState
 from .selectors import period_title
 
 # A recipient finds a newly produced report on their my-work page for this long.
@@ -37,9 +39,19 @@ def _title(report):
     return f"{report.get_report_type_display()} · {period_title(report)}"
 
 
-def _step_label(report):
+def _step_label(report, user):
     if not report.has_review:
         return _("To read and archive")
+    if report.review_state == ReviewState.PREPARED:
+        from .services import pending_departments
+
+        pending = pending_departments(report, user)
+        if pending:
+            return _("Your department's review: %(departments)s") % {
+                "departments": " · ".join(
+                    str(CaseRoute(department).label) for department in pending
+                )
+            }
     return report.get_review_state_display()
 
 
@@ -59,7 +71,7 @@ def reports_awaiting_me(user):
             title=_title(report),
             url=reverse("reports:detail", args=[report.pk]),
             due=current_due(report),
-            detail=_step_label(report),
+            detail=_step_label(report, user),
         )
         for report in reports[:MY_WORK_LIMIT]
     ]

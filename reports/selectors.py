@@ -5,13 +5,13 @@ from the quality officer to the strategic planning director."""
 
 import datetime
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from association import roles
 
-from .models import Report, ReportType, ReviewState, RunStatus
+from .models import DepartmentReview, Report, ReportType, ReviewState, RunStatus
 
 READERS = {
     ReportType.WEEKLY_OPPORTUNITIES: {
@@ -52,17 +52,24 @@ def report_types_for(user):
 
 def reports_visible_to(user):
     return Report.objects.filter(report_type__in=report_types_for(user)).select_related(
-        "requested_by", "reviewed_by", "decided_by", "archived_by"
+        "requested_by", "decided_by", "archived_by"
     )
 
 
 def awaiting(user):
     """Ready reports waiting for this user's step: the manager's review, the secretary's
     decision, the archiving (reports without a review are archived once read)."""
+    from .services import reviewing_departments_of
+
     reviewed = Q(report_type=ReportType.MONTHLY_PERFORMANCE)
     condition = Q(pk__in=[])
-    if user.has_perm("reports.review_report"):
-        condition |= reviewed & Q(review_state=ReviewState.PREPARED)
+    for department in reviewing_departments_of(user):
+        # Each manager until their own department's review is in (procedure steps 2-3).
+        condition |= (
+            reviewed
+            & Q(review_state=ReviewState.PREPARED)
+            & ~Exists(DepartmentReview.objects.filter(report=OuterRef("pk"), department=department))
+        )
     if user.has_perm("reports.decide_report"):
         condition |= Q(review_state=ReviewState.REVIEWED)
     if user.has_perm("reports.archive_report"):

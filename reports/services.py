@@ -17,22 +17,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from association import roles
 from association.workdays import working_deadline
+from complaints.models import CaseRoute
 from core.workflow import take_step
 
-from .models import Report, ReportTransition, ReportType, ReviewState, RunStatus, report_path
+from .models import (
+    REVIEWING_DEPARTMENTS,
+    DepartmentReview,
+    Report,
+    ReportTransition,
+    ReportType,
+    ReviewState,
+    RunStatus,
+    report_path,
+)
 
 logger = logging.getLogger(__name__)
 
-# Procedure "تقارير الأداء": the manager reviews the prepared report (steps 2-4; 2 working
-# days, the time step 4 gives to investigate unimplemented recommendations), the secretary
-# reviews and decides within 3 working days (step 5), staff archive it within 1 (step 6).
-REVIEW_WORKING_DAYS = 2
+# Procedure "تقارير الأداء": both department managers review the prepared report (steps
+# 2-3, "شهري": a monthly step with no duration of its own). Their reviews are due a working
+# week after the report is ready: time to read it, to follow up last period's
+# recommendations and to run step 4's investigations of those not implemented (2 working
+# days each, complaints.recommendations), while the secretary still decides in the first
+# half of the month. The secretary reviews and decides within 3 working days (step 5),
+# staff archive it within 1 (step 6).
+REVIEW_WORKING_DAYS = 5
 DECISION_WORKING_DAYS = 3
 ARCHIVE_WORKING_DAYS = 1
 # The biggest report renders in seconds; a run "being produced" for this long has lost its
 # worker (killed, redeployed) and may be retried.
 STALLED_AFTER = datetime.timedelta(minutes=30)
+REVIEW_RECORD_TEMPLATE = "reports/pdf/review_record.html"
 
 
 class ReportError(Exception):
@@ -272,24 +288,135 @@ def _review_step(report, transition_name, *, actor, permission, note="", **field
         )
 
 
-def report_review(*, report, actor, weaknesses, follow_up_notes):
-    """The department manager notes the weak points and follows last period's
-    recommendations up (steps 2-4)."""
-    if not (weaknesses or "").strip():
+_DEPARTMENT_OF_ROLE = {roles.CRM_MANAGER: CaseRoute.CRM, roles.CENTRES_MANAGER: CaseRoute.CENTRES}
+
+
+def reviewing_departments_of(user):
+    """The departments whose review of the monthly report this user writes: the CRM
+    manager the CRM department's, the centres-affairs manager centres affairs'."""
+    if not user.is_authenticated or not user.has_perm("reports.review_report"):
+        return []
+    if user.is_superuser:
+        return list(REVIEWING_DEPARTMENTS)
+    held = {
+        _DEPARTMENT_OF_ROLE[role] for role in roles.user_roles(user) if role in _DEPARTMENT_OF_ROLE
+    }
+    return [department for department in REVIEWING_DEPARTMENTS if department in held]
+
+
+def pending_departments(report, user):
+    """The departments this user may still review on this report now."""
+    from .selectors import report_types_for
+
+    if not (
+        report.has_review
+        and report.status == RunStatus.READY
+        and report.review_state == ReviewState.PREPARED
+        and report.report_type in report_types_for(user)
+    ):
+        return []
+    done = set(report.department_reviews.values_list("department", flat=True))
+    return [department for department in reviewing_departments_of(user) if department not in done]
+
+
+def report_review(*, report, actor, weaknesses, follow_up_notes, department=None):
+    """A department manager notes their department's weak points and follows up the
+    recommendations it raised last period (steps 2-3). The report goes on to the
+    secretary once both departments have reviewed it, whichever was first; the report's
+    row is locked meanwhile, so two reviews arriving together move it exactly once."""
+    _require(actor, "reports.review_report", report.report_type)
+    weaknesses = (weaknesses or "").strip()
+    if not weaknesses:
         raise ReportError(_("Write the weak points found in the report."))
-    now = timezone.now()
-    return _review_step(
-        report,
-        "review",
-        actor=actor,
-        permission="reports.review_report",
-        note=weaknesses.strip(),
-        weaknesses=weaknesses.strip(),
-        follow_up_notes=(follow_up_notes or "").strip(),
-        reviewed_by=actor,
-        reviewed_at=now,
-        decision_due_at=working_deadline(now, DECISION_WORKING_DAYS),
-    )
+    departments = reviewing_departments_of(actor)
+    if not departments:
+        raise PermissionDenied
+    if not department:
+        if len(departments) > 1:
+            raise ReportError(_("Choose the department whose review you record."))
+        department = departments[0]
+    elif department not in departments:
+        raise PermissionDenied
+    stale = _("This report is no longer at this step. Reload the page to see its status.")
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if not (
+            locked.has_review
+            and locked.status == RunStatus.READY
+            and locked.review_state == ReviewState.PREPARED
+        ):
+            raise ReportError(stale)
+        existing = (
+            locked.department_reviews.filter(department=department)
+            .select_related("reviewer")
+            .first()
+        )
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    DepartmentReview.objects.create(
+                        report=locked,
+                        department=department,
+                        reviewer=actor,
+                        weaknesses=weaknesses,
+                        follow_up_notes=(follow_up_notes or "").strip(),
+                    )
+            except IntegrityError:
+                existing = locked.department_reviews.select_related("reviewer").get(
+                    department=department
+                )
+        if existing is not None:
+            raise ReportError(
+                _(
+                    "The review of the %(department)s was already recorded by %(name)s. "
+                    "Reload the page to see it."
+                )
+                % {
+                    "department": existing.get_department_display(),
+                    "name": existing.reviewer.get_full_name() or existing.reviewer.get_username(),
+                }
+            )
+        _record(locked, ReviewState.PREPARED, actor, f"{CaseRoute(department).label}: {weaknesses}")
+        if locked.has_every_department_review():
+            now = timezone.now()
+            _save_transition(
+                locked,
+                "review",
+                actor=actor,
+                note=_("Both departments reviewed the report."),
+                field="review_state",
+                reviewed_at=now,
+                decision_due_at=working_deadline(now, DECISION_WORKING_DAYS),
+            )
+    report.refresh_from_db()
+    return report
+
+
+def _review_record_context(report):
+    reviews = {
+        item.department: item for item in report.department_reviews.select_related("reviewer")
+    }
+    return {
+        "department_reviews": [
+            (CaseRoute(department).label, reviews.get(department))
+            for department in REVIEWING_DEPARTMENTS
+        ],
+    }
+
+
+def review_record_html(report):
+    """The review record of a monthly report: both departments' reviews, the secretary's
+    discussion and decisions, the archiving. The report's own PDF is the document prepared
+    before them; this record goes with it in the archive."""
+    from .documents.base import render_report_html
+
+    return render_report_html(report, REVIEW_RECORD_TEMPLATE, _review_record_context(report))[0]
+
+
+def review_record_pdf(report):
+    from .documents.base import render_report_pdf
+
+    return render_report_pdf(report, REVIEW_RECORD_TEMPLATE, _review_record_context(report))
 
 
 def report_decide(*, report, actor, decision_notes):
@@ -337,7 +464,7 @@ def available_steps(report, user):
     failed = report.status == RunStatus.FAILED or is_stalled(report)
     if failed and user.has_perm("reports.produce_report"):
         steps.add("retry")
-    if can_proceed(report.review) and user.has_perm("reports.review_report"):
+    if pending_departments(report, user):
         steps.add("review")
     if can_proceed(report.decide) and user.has_perm("reports.decide_report"):
         steps.add("decide")

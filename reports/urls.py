@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/xlsx/", views.report_xlsx, name="xlsx"),
     path("<int:pk>/retry/", views.report_retry, name="retry"),
     path("<int:pk>/review/", views.report_review, name="review"),
+    path("<int:pk>/review-record.pdf", views.report_review_pdf, name="review_pdf"),
     path("<int:pk>/decide/", views.report_decide, name="decide"),
     path("<int:pk>/archive/", views.report_archive, name="archive"),
     path(

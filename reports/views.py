@@ -5,14 +5,15 @@ are in reports.services, who sees what in reports.selectors."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from complaints.models import RecommendationDecision
+from complaints.models import CaseRoute, RecommendationDecision
 from complaints.services import CaseError
 
 from . import selectors, services, tasks
@@ -23,7 +24,7 @@ from .forms import (
     ReportFilterForm,
     ReviewForm,
 )
-from .models import Report, ReportType, ReviewState, RunStatus, Trigger
+from .models import REVIEWING_DEPARTMENTS, Report, ReportType, ReviewState, RunStatus, Trigger
 from .periods import WEEKLY_TYPES
 
 PAGE_SIZE = 20
@@ -71,9 +72,15 @@ def report_list(request):
     reports = selectors.awaiting_first(filter_form.filter(reports), user)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    reviewed = _reviewed_departments([report.pk for report in page])
     for report in page:
         report.due = selectors.current_due(report)
         report.overdue = report.due is not None and report.due < now
+        if report.has_review and report.status == RunStatus.READY:
+            report.review_marks = [
+                (department, CaseRoute(department).label, department in reviewed.get(report.pk, ()))
+                for department in REVIEWING_DEPARTMENTS
+            ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -86,6 +93,19 @@ def report_list(request):
             "may_produce": user.has_perm("reports.produce_report"),
         },
     )
+
+
+def _reviewed_departments(report_ids):
+    """{report id: {departments whose review is in}} for a page of reports, in one query."""
+    from .models import DepartmentReview
+
+    reviewed = {}
+    rows = DepartmentReview.objects.filter(report_id__in=report_ids).values_list(
+        "report_id", "department"
+    )
+    for report_id, department in rows:
+        reviewed.setdefault(report_id, set()).add(department)
+    return reviewed
 
 
 # --- production ---------------------------------------------------------------------------
@@ -271,6 +291,23 @@ def _deadlines(report, now):
     return rows
 
 
+def _department_reviews(report):
+    """Each reviewing department with its review, or None while it is awaited."""
+    if not report.has_review:
+        return []
+    reviews = {
+        review.department: review for review in report.department_reviews.select_related("reviewer")
+    }
+    return [
+        {
+            "department": department,
+            "label": CaseRoute(department).label,
+            "review": reviews.get(department),
+        }
+        for department in REVIEWING_DEPARTMENTS
+    ]
+
+
 @require_GET
 def report_detail(request, pk):
     user = request.user
@@ -290,6 +327,8 @@ def report_detail(request, pk):
         "summary_rows": _summary_rows(report) if ready else [],
         "may_retry": "retry" in steps,
         "may_review": "review" in steps,
+        "review_departments": services.pending_departments(report, user),
+        "department_reviews": _department_reviews(report),
         "may_decide": "decide" in steps,
         "may_archive": "archive" in steps,
         "review_form": ReviewForm(),
@@ -303,6 +342,15 @@ def report_detail(request, pk):
                 "follow_up": selectors.recommendations_to_follow_up(report, user),
                 "period_recommendations": selectors.recommendations_of_period(report, user),
                 "may_decide_recommendations": "decide_recommendations" in steps,
+                "own_follow_up": [
+                    (
+                        department,
+                        selectors.recommendations_to_follow_up(report, user).filter(
+                            department=department
+                        ),
+                    )
+                    for department in services.pending_departments(report, user)
+                ],
                 "may_open_recommendations": user.has_perm("complaints.view_recommendation"),
                 "raised": RecommendationDecision.RAISED,
             }
@@ -318,9 +366,10 @@ def _form_errors_to_messages(request, form):
 
 @require_POST
 def report_review(request, pk):
+    """A department manager records their department's review (procedure steps 2-3)."""
     report = _visible_report_or_404(request.user, pk)
     _require_perm(request.user, "reports.review_report")
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, departments=services.reviewing_departments_of(request.user))
     if not form.is_valid():
         _form_errors_to_messages(request, form)
         return redirect("reports:detail", pk=report.pk)
@@ -330,12 +379,45 @@ def report_review(request, pk):
             actor=request.user,
             weaknesses=form.cleaned_data["weaknesses"],
             follow_up_notes=form.cleaned_data["follow_up_notes"],
+            department=form.cleaned_data.get("department") or None,
         )
     except services.ReportError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The review was recorded; the report awaits the secretary."))
+        if report.review_state == ReviewState.REVIEWED:
+            messages.success(
+                request,
+                _(
+                    "Your department's review was recorded. Both departments reviewed the "
+                    "report: it awaits the secretary."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your department's review was recorded. The report awaits the other "
+                    "department's review before the secretary."
+                ),
+            )
     return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def report_review_pdf(request, pk):
+    """The review record of a monthly report (both departments' reviews, the decisions,
+    the archiving) as a PDF, rendered from what is recorded now."""
+    report = _visible_report_or_404(request.user, pk)
+    if not report.has_review or report.status != RunStatus.READY:
+        raise Http404
+    pdf = services.review_record_pdf(report)
+    with translation.override("ar"):
+        label = str(report.get_report_type_display()).replace("/", "-")
+        name = f"{_('Review record')} - {label} {report.period_start:%Y-%m-%d}.pdf"
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -74,23 +74,7 @@ class ReportDocument:
 
     def render(self, report, figures):
         """The PDF of the figures."""
-        with translation.override("ar"):
-            identity = VisualIdentity.current()
-            logo_path = _logo_path(identity)
-            html = render_to_string(
-                self.template,
-                {
-                    **figures,
-                    "report": report,
-                    "identity": identity,
-                    "colours": identity_colours(identity),
-                    "logo_uri": Path(logo_path).resolve().as_uri() if logo_path else "",
-                    "period": period_label(report),
-                    "generated_at": format_gregorian_hijri(timezone.now()),
-                    "page_css": page_counter_css(),
-                },
-            )
-            return render_pdf(html, extra_files=[logo_path] if logo_path else [])
+        return render_report_pdf(report, self.template, figures)
 
     def write_xlsx(self, report, figures):
         """The XLSX of the underlying rows, in a temporary file (the caller removes it)."""
@@ -105,6 +89,34 @@ class ReportDocument:
                 path.unlink(missing_ok=True)
                 raise
             return path
+
+
+def render_report_html(report, template, context):
+    """The HTML of a report's PDF in the association's visual identity, in Arabic: the
+    template with `context`, the identity, the period and the page counter. Returns (html,
+    the logo's file or None)."""
+    with translation.override("ar"):
+        identity = VisualIdentity.current()
+        logo_path = _logo_path(identity)
+        html = render_to_string(
+            template,
+            {
+                **context,
+                "report": report,
+                "identity": identity,
+                "colours": identity_colours(identity),
+                "logo_uri": Path(logo_path).resolve().as_uri() if logo_path else "",
+                "period": period_label(report),
+                "generated_at": format_gregorian_hijri(timezone.now()),
+                "page_css": page_counter_css(),
+            },
+        )
+    return html, logo_path
+
+
+def render_report_pdf(report, template, context):
+    html, logo_path = render_report_html(report, template, context)
+    return render_pdf(html, extra_files=[logo_path] if logo_path else [])
 
 
 def _logo_path(identity):

@@ -1,8 +1,9 @@
 """The quality officer's monthly recurring-complaints report to the strategic planning
 director (procedure "تقديم ومعالجة الشكاوي", step 7; manual 5.1.7-5.1.8): the recurring
 groups of the month (complaints.recurring), their frequency month by month over the last
-six months, the root causes and proposed solutions written for each group, and the
-recommendations linked to it. The XLSX lists every group and every complaint in them."""
+six months, the root causes written for each group, its proposed solutions with their
+implementation plan, owner, due date and monitoring, and the recommendations linked to it.
+The XLSX lists every group, every complaint in them and every proposed solution."""
 
 import datetime
 from collections import defaultdict
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import recurring, statistics
-from complaints.models import Case, CaseState, Recommendation
+from complaints import solutions as solution_selectors
+from complaints.models import Case, CaseState, Recommendation, SolutionStatus
 
 from ..charts import bar_chart, column_chart
 from .base import (
@@ -25,6 +27,7 @@ from .base import (
     percent,
     period_bounds,
     user_name,
+    yes_no,
 )
 
 CHUNK_SIZE = 2000
@@ -39,6 +42,9 @@ SUMMARY_KEYS = (
     ("complaints_total", gettext_lazy("Complaints received")),
     ("complaints_in_groups", gettext_lazy("Complaints in recurring groups")),
     ("analysed_groups", gettext_lazy("Groups analysed")),
+    ("solutions", gettext_lazy("Proposed solutions")),
+    ("solutions_implemented", gettext_lazy("Solutions implemented")),
+    ("solutions_overdue", gettext_lazy("Solutions overdue")),
     ("recommendations", gettext_lazy("Linked recommendations")),
     ("largest_group", gettext_lazy("Largest group")),
     ("largest_group_count", gettext_lazy("Complaints in the largest group")),
@@ -62,6 +68,36 @@ def _group_label(group):
 
 def _month_name(month):
     return formats.date_format(datetime.date(month.year, month.month, 1), "F Y")
+
+
+_IMPLEMENTED = (SolutionStatus.IMPLEMENTED, SolutionStatus.EFFECTIVE)
+
+
+def _solution_row(solution):
+    """A proposed solution as printed: what, how, who, by when, and its monitoring."""
+    latest = solution.monitoring_newest_first[0] if solution.monitoring_newest_first else None
+    return {
+        "text": solution.text,
+        "plan": solution.implementation_plan,
+        "owner": user_name(solution.owner),
+        "due_date": local_date(solution.due_date) if solution.due_date else "",
+        "status": solution.get_status_display(),
+        "status_code": solution.status,
+        "overdue": solution.is_overdue,
+        "latest_note": latest.note if latest else "",
+        "latest_note_at": local_date(latest.at) if latest else "",
+        "notes": len(solution.monitoring_newest_first),
+    }
+
+
+def _solutions_by_group(groups):
+    """{group key: [solution rows]} for the groups' reviews, in two queries."""
+    reviews = [group.review for group in groups if group.review is not None]
+    by_key = defaultdict(list)
+    if reviews:
+        for solution in solution_selectors.solutions_of_reviews(reviews):
+            by_key[solution.review.group_key].append(_solution_row(solution))
+    return by_key
 
 
 def _grouped_complaints(complaints, groups):
@@ -90,6 +126,7 @@ class MonthlyRecurringReport(ReportDocument):
         )
         for rec in linked:
             recommendations[rec.group_key].append(rec)
+        solutions_by_key = _solutions_by_group(groups)
         months = recurring.frequency_months(end)
         month_names = [_month_name(recurring.MonthCount(year, month)) for year, month in months]
         rows = []
@@ -109,9 +146,9 @@ class MonthlyRecurringReport(ReportDocument):
                     "last_day": local_day(group.last_at),
                     "monthly": [number(month.count) for month in group.monthly],
                     "root_causes": review.root_causes if review else "",
-                    "proposed_solutions": review.proposed_solutions if review else "",
+                    "solutions": solutions_by_key.get(group.key, []),
                     "analysed": bool(
-                        review and (review.root_causes.strip() or review.proposed_solutions.strip())
+                        review and (review.root_causes.strip() or solutions_by_key.get(group.key))
                     ),
                     "recommendations": [
                         {
@@ -132,6 +169,11 @@ class MonthlyRecurringReport(ReportDocument):
             )
         analysed = sum(1 for row in rows if row["analysed"])
         linked_count = sum(len(row["recommendations"]) for row in rows)
+        all_solutions = [solution for row in rows for solution in row["solutions"]]
+        solutions_implemented = sum(
+            1 for solution in all_solutions if solution["status_code"] in _IMPLEMENTED
+        )
+        solutions_overdue = sum(1 for solution in all_solutions if solution["overdue"])
         share = in_groups * 100 / complaints_total if complaints_total else None
         return {
             "groups": groups,
@@ -149,6 +191,9 @@ class MonthlyRecurringReport(ReportDocument):
             "complaints_in_groups": in_groups,
             "analysed": analysed,
             "linked_count": linked_count,
+            "solutions_total": len(all_solutions),
+            "solutions_implemented": solutions_implemented,
+            "solutions_overdue": solutions_overdue,
             "cards": [
                 (_("Recurring groups"), number(len(rows)), "", ""),
                 (
@@ -164,7 +209,16 @@ class MonthlyRecurringReport(ReportDocument):
                     "",
                     _("Root causes or solutions written"),
                 ),
-                (_("Linked recommendations"), number(linked_count), "", ""),
+                (
+                    _("Solutions implemented"),
+                    number(solutions_implemented),
+                    "",
+                    _("of %(total)s proposed; %(overdue)s overdue")
+                    % {
+                        "total": number(len(all_solutions)),
+                        "overdue": number(solutions_overdue),
+                    },
+                ),
             ],
         }
 
@@ -175,6 +229,9 @@ class MonthlyRecurringReport(ReportDocument):
             "complaints_total": figures["complaints_total"],
             "complaints_in_groups": figures["complaints_in_groups"],
             "analysed_groups": figures["analysed"],
+            "solutions": figures["solutions_total"],
+            "solutions_implemented": figures["solutions_implemented"],
+            "solutions_overdue": figures["solutions_overdue"],
             "recommendations": figures["linked_count"],
             "largest_group": str(rows[0]["label"]) if rows else "",
             "largest_group_count": rows[0]["count"] if rows else 0,
@@ -187,6 +244,7 @@ class MonthlyRecurringReport(ReportDocument):
         self._groups_sheet(workbook, figures)
         self._cases_sheet(workbook, figures, start, end)
         self._recommendations_sheet(workbook, figures)
+        self._solutions_sheet(workbook, figures)
 
     def _groups_sheet(self, workbook, figures):
         sheet = RtlSheet(
@@ -200,7 +258,7 @@ class MonthlyRecurringReport(ReportDocument):
                 (_("Last"), 12),
                 *[(name, 12) for name in figures["month_names"]],
                 (_("root causes"), 44),
-                (_("proposed solutions"), 44),
+                (_("Proposed solutions"), 44),
                 (_("Linked recommendations"), 12),
                 (_("Group key"), 30),
             ],
@@ -215,7 +273,7 @@ class MonthlyRecurringReport(ReportDocument):
                     row["last_day"],
                     *[month.count for month in row["group"].monthly],
                     row["root_causes"],
-                    row["proposed_solutions"],
+                    "\n".join(solution["text"] for solution in row["solutions"]),
                     len(row["recommendations"]),
                     row["key"],
                 ]
@@ -300,5 +358,40 @@ class MonthlyRecurringReport(ReportDocument):
                         rec["due_day"],
                         rec["decision"],
                         rec["implementation"],
+                    ]
+                )
+
+    def _solutions_sheet(self, workbook, figures):
+        """Every proposed solution with its implementation plan and monitoring."""
+        sheet = RtlSheet(
+            workbook,
+            _("Proposed solutions"),
+            [
+                (_("Group"), 36),
+                (_("proposed solution"), 44),
+                (_("implementation plan"), 50),
+                (_("owner"), 22),
+                (_("due date"), 14),
+                (_("monitoring status"), 22),
+                (_("Overdue"), 10),
+                (_("Latest monitoring"), 14),
+                (_("Latest monitoring note"), 44),
+                (_("Monitoring notes"), 12),
+            ],
+        )
+        for row in figures["rows"]:
+            for solution in row["solutions"]:
+                sheet.append(
+                    [
+                        row["label"],
+                        solution["text"],
+                        solution["plan"],
+                        solution["owner"],
+                        solution["due_date"],
+                        solution["status"],
+                        yes_no(solution["overdue"]),
+                        solution["latest_note_at"],
+                        solution["latest_note"],
+                        solution["notes"],
                     ]
                 )

@@ -1,7 +1,9 @@
 """In Chromium, in Arabic: the CRM manager produces last month's performance report from the
-web page, watches its progress until it is ready, downloads the PDF and reviews it with its
-weak points; the sub-council secretary finds it first in the archive, approves the month's
-recommendation from the report and records the decisions; a CRM employee archives it."""
+web page, watches its progress until it is ready, downloads the PDF and reviews it for the
+CRM department; the centres-affairs manager finds the report on "عملي" and reviews it for
+centres affairs; only then the sub-council secretary finds it first in the archive with both
+reviews, approves the month's recommendation from the report and records the decisions; a
+CRM employee archives it."""
 
 import datetime
 
@@ -88,7 +90,36 @@ def test_monthly_report_produced_reviewed_decided_and_archived(
     manager.click("[data-testid=review-form] button[type=submit]")
     manager.wait_for_selector(".alert-success")
     report.refresh_from_db()
+    # The CRM department's review is in; the report waits for centres affairs'.
+    assert report.review_state == ReviewState.PREPARED
+    manager.wait_for_selector("[data-testid=department-review-crm]")
+    manager.wait_for_selector("[data-testid=department-review-pending-centres]")
+    assert manager.query_selector("[data-testid=review-form]") is None
+    shot(manager, "reports_review_crm_done_ar")
+
+    # The centres-affairs manager finds the pending review on "عملي" and records it.
+    centres = as_user("centres_manager")
+    link = centres.locator(f"main a[href='/reports/{report.pk}/']")
+    assert "قسم شؤون المراكز" in centres.inner_text("main")
+    link.first.click()
+    centres.wait_for_selector("[data-testid=review-form]")
+    assert "تأخر الرد على الشكاوى الهاتفية" in centres.inner_text(
+        "[data-testid=department-review-crm]"
+    )
+    centres.fill("textarea[name=weaknesses]", "تأخر توزيع السلال في مركز حي الصفا")
+    shot(centres, "reports_review_centres_form_ar")
+    centres.set_viewport_size({"width": 390, "height": 844})
+    assert centres.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(centres, "reports_review_centres_form_ar_390")
+    centres.set_viewport_size({"width": 1280, "height": 900})
+    centres.click("[data-testid=review-form] button[type=submit]")
+    centres.wait_for_selector(".alert-success")
+    report.refresh_from_db()
     assert report.review_state == ReviewState.REVIEWED
+    assert set(report.department_reviews.values_list("department", flat=True)) == {
+        "crm",
+        "centres",
+    }
 
     secretary = as_user("secretary")
     # On the secretary's my-work page, with the decision's deadline.
@@ -101,7 +132,17 @@ def test_monthly_report_produced_reviewed_decided_and_archived(
     shot(secretary, "reports_archive_secretary_ar")
     first_row.query_selector("a").click()
     secretary.wait_for_selector("[data-testid=decide-form]")
-    assert "تأخر الرد على الشكاوى الهاتفية" in secretary.inner_text("[data-testid=weaknesses]")
+    assert "تأخر الرد على الشكاوى الهاتفية" in secretary.inner_text(
+        "[data-testid=department-review-crm] [data-testid=weaknesses]"
+    )
+    assert "تأخر توزيع السلال" in secretary.inner_text(
+        "[data-testid=department-review-centres] [data-testid=weaknesses]"
+    )
+    shot(secretary, "reports_both_reviews_secretary_ar")
+    secretary.set_viewport_size({"width": 390, "height": 844})
+    assert secretary.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(secretary, "reports_both_reviews_secretary_ar_390")
+    secretary.set_viewport_size({"width": 1280, "height": 900})
     secretary.click(
         f"[data-recommendation='{recommendation.pk}'] [data-testid=recommendation-decide] "
         "button.btn-success"

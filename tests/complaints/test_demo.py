@@ -13,7 +13,9 @@ from complaints.models import (
     CaseState,
     FaqEntry,
     FaqState,
+    ProposedSolution,
     Recommendation,
+    RegisterReview,
 )
 from complaints.registrations import cases_referred
 from complaints.selectors import cases_in_queue_of, cases_visible_to
@@ -29,7 +31,16 @@ def test_demo_register_has_every_step_and_loads_once():
     assert Case.objects.filter(faq_entry__isnull=False).count() == 1
     assert FaqEntry.objects.filter(state=FaqState.PUBLISHED).count() == 3
     assert FaqEntry.objects.filter(state=FaqState.PROPOSED).count() == 1
-    assert Recommendation.objects.count() == 2
+    assert Recommendation.objects.count() == 3
+    # The new features where a user looks for them: a proposal edited by the CRM manager
+    # (another manager publishes it), last week's CRM review with its recommendation and
+    # missed centres-affairs weeks, two proposed solutions with plans, one overdue.
+    waiting = FaqEntry.objects.get(state=FaqState.PROPOSED)
+    assert {user.username for user in waiting.text_authors.all()} == {"crm_staff", "crm_manager"}
+    review = RegisterReview.objects.get()
+    assert review.department == "crm" and review.recommendations.count() == 1
+    assert ProposedSolution.objects.count() == 2
+    assert sum(solution.is_overdue for solution in ProposedSolution.objects.all()) == 1
     # Closed cases of last month keep their steps in order.
     for case in Case.objects.filter(state=CaseState.CLOSED):
         assert case.received_at <= case.replied_at <= case.closed_at

@@ -418,7 +418,9 @@ def test_withdraw_form_asks_for_confirmation(client, people):
     client.force_login(people["crm_manager"])
     content = client.get(reverse("complaints:faq_detail", args=[entry.pk])).content.decode()
     assert 'data-testid="form-withdraw"' in content
-    assert "data-confirm=" in content
+    # Asked by static/js/confirm.js (loaded by base.html): no inline handler (CSP).
+    assert 'data-confirm="' in content
+    assert "onsubmit=" not in content and "onclick=" not in content
 
 
 # --- answering an inquiry from the FAQ --------------------------------------------------

@@ -222,7 +222,6 @@ def test_quality_officer_writes_and_rewrites_the_analysis(people, food, places):
         group_key=key,
         label="السلال · المركز",
         root_causes="  نقص المخزون ",
-        proposed_solutions="",
     )
     assert review.root_causes == "نقص المخزون"
     assert review.updated_by == people["quality"]
@@ -230,15 +229,14 @@ def test_quality_officer_writes_and_rewrites_the_analysis(people, food, places):
         actor=people["quality"],
         group_key=key,
         label="السلال · المركز",
-        root_causes="نقص المخزون",
-        proposed_solutions="التعاقد مع مورد ثان",
+        root_causes="نقص المخزون وتأخر المورد",
     )
     review.refresh_from_db()
     assert RecurringGroupReview.objects.count() == 1
-    assert review.proposed_solutions == "التعاقد مع مورد ثان"
+    assert review.root_causes == "نقص المخزون وتأخر المورد"
     history = list(review.history.order_by("history_date"))
     assert len(history) == 2
-    assert history[0].proposed_solutions == ""
+    assert history[0].root_causes == "نقص المخزون"
     assert all(version.history_user == people["quality"] for version in history)
 
 
@@ -248,9 +246,7 @@ def test_quality_officer_writes_and_rewrites_the_analysis(people, food, places):
 def test_only_the_quality_officer_writes_the_analysis(people, who):
     user = user_with(roles.COUNCIL_SECRETARY, "secretary") if who == "secretary" else people[who]
     with pytest.raises(PermissionDenied):
-        recurring.save_group_review(
-            actor=user, group_key="tx:نقص", label="نقص", root_causes="س", proposed_solutions=""
-        )
+        recurring.save_group_review(actor=user, group_key="tx:نقص", label="نقص", root_causes="س")
 
 
 def test_review_needs_some_text_and_a_real_key(people):
@@ -260,7 +256,6 @@ def test_review_needs_some_text_and_a_real_key(people):
             group_key="tx:نقص",
             label="نقص",
             root_causes=" ",
-            proposed_solutions="",
         )
     with translation.override("en"), pytest.raises(CaseError, match="does not exist"):
         recurring.save_group_review(
@@ -268,7 +263,6 @@ def test_review_needs_some_text_and_a_real_key(people):
             group_key="bad",
             label="",
             root_causes="س",
-            proposed_solutions="",
         )
 
 
@@ -354,9 +348,7 @@ def test_quality_officer_saves_the_analysis_on_the_page(client, people, dataset,
     response = client.get(detail_url(key))
     assert set(response.context["page"]) == {dataset["food_1"], dataset["food_2"]}
     assert response.context["review_form"] is not None
-    response = client.post(
-        detail_url(key), {"root_causes": "نقص المخزون", "proposed_solutions": "مورد ثان"}
-    )
+    response = client.post(detail_url(key), {"root_causes": "نقص المخزون"})
     assert response.status_code == 302
     review = RecurringGroupReview.objects.get(group_key=key)
     assert "السلال الغذائية" in review.label
@@ -366,11 +358,11 @@ def test_quality_officer_saves_the_analysis_on_the_page(client, people, dataset,
 
 def test_empty_analysis_shows_the_message(client, people, dataset):
     client.force_login(people["quality"])
-    response = client.post(detail_url("tx:نقص"), {"root_causes": "", "proposed_solutions": ""})
+    response = client.post(detail_url("tx:نقص"), {"root_causes": ""})
     assert response.status_code == 200
     assert not RecurringGroupReview.objects.exists()
     with translation.override("ar"):
-        expected = str(gettext_lazy("Write the root causes or the proposed solutions."))
+        expected = str(gettext_lazy("Write the root causes."))
     assert [str(m) for m in response.context["messages"]] == [expected]
 
 
@@ -391,7 +383,6 @@ def test_secretary_reads_counts_and_analysis_but_not_the_cases(
         group_key=key,
         label="مجموعة",
         root_causes="نقص المخزون",
-        proposed_solutions="مورد ثان",
     )
     client.force_login(user_with(roles.COUNCIL_SECRETARY, "secretary"))
     response = client.get(detail_url(key))

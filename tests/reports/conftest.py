@@ -12,7 +12,8 @@ from association import roles
 from complaints import recommendations as recommendation_services
 from complaints import recurring
 from complaints import services as case_services
-from complaints.models import Case, CaseCategory, Recommendation
+from complaints import solutions as solution_services
+from complaints.models import Case, CaseCategory, ProposedSolution, Recommendation
 from customers.models import Customer
 from opportunities import services as opportunity_services
 from opportunities.models import Opportunity, OpportunityState, OpportunityTransition
@@ -34,6 +35,9 @@ CATEGORY_DISTRIBUTION = "توزيع السلة الغذائية"
 CATEGORY_CONDUCT = "تعامل الموظفين"
 ROOT_CAUSES = "تأخر المورد في تسليم السلة"
 SOLUTIONS = "التعاقد مع مورد بديل"
+PLAN = "طرح منافسة بين موردين وتوقيع العقد"
+OVERDUE_SOLUTION = "إخطار المستفيدين بموعد التوزيع"
+MONITOR_NOTE = "تم تجهيز نص الرسالة"
 REASONS = "نقص عدد الموظفين في المركز"
 RAISED_TEXT = "زيادة عدد الموزعين في مركز الحي"
 GROUP_LABEL = "تأخر توزيع السلة في مركز الصفا"
@@ -349,11 +353,36 @@ def recommendation_data(crew, case_data, report_month):
         group_key=group_key,
         label=GROUP_LABEL,
         root_causes=ROOT_CAUSES,
-        proposed_solutions=SOLUTIONS,
+    )
+    solution = solution_services.solution_add(
+        actor=crew["quality"],
+        group_key=group_key,
+        label=GROUP_LABEL,
+        text=SOLUTIONS,
+        plan=PLAN,
+        owner=crew["centres_manager"],
+        due_date=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    overdue = solution_services.solution_add(
+        actor=crew["quality"],
+        group_key=group_key,
+        label=GROUP_LABEL,
+        text=OVERDUE_SOLUTION,
+        plan="إرسال رسالة نصية قبل التوزيع بيومين",
+        owner=crew["centres"],
+        due_date=timezone.localdate(),
+    )
+    solution_services.solution_monitor(
+        actor=crew["quality"], solution=overdue, step="start", note=MONITOR_NOTE
+    )
+    ProposedSolution.objects.filter(pk=overdue.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=3)
     )
     return {
         "implemented": implemented,
         "not_implemented": not_implemented,
         "this_month": this_month,
         "group_key": group_key,
+        "solution": solution,
+        "overdue_solution": overdue,
     }

@@ -110,8 +110,12 @@ def ready_report(report_type=ReportType.MONTHLY_PERFORMANCE, period=None):
 
 
 def reviewed(report, staff):
-    return services.report_review(
+    """Both department managers review the report; it goes on to the secretary."""
+    services.report_review(
         report=report, actor=staff["crm_manager"], weaknesses="تأخر الرد", follow_up_notes=""
+    )
+    return services.report_review(
+        report=report, actor=staff["centres_manager"], weaknesses="نقص السلال", follow_up_notes=""
     )
 
 

@@ -373,6 +373,9 @@ def test_recurring_summary(recurring_report):
         "complaints_total": 5,
         "complaints_in_groups": 4,
         "analysed_groups": 1,
+        "solutions": 2,
+        "solutions_implemented": 0,
+        "solutions_overdue": 1,
         "recommendations": 1,
         "largest_group": recurring_report.summary["largest_group"],
         "largest_group_count": 2,
@@ -382,8 +385,8 @@ def test_recurring_summary(recurring_report):
 
 
 def test_recurring_xlsx(recurring_report, case_data):
-    workbook = check_workbook(recurring_report, 3)
-    groups, cases, recommendations = workbook.worksheets
+    workbook = check_workbook(recurring_report, 4)
+    groups, cases, recommendations, _solutions = workbook.worksheets
     group_rows = {row[0]: row for row in rows_of(groups)}
     assert set(group_rows) == {GROUP_LABEL, "انقطاع التكييف في القاعة"}
     # Six months of frequency, this month last: one the month before, two this month.

@@ -385,20 +385,20 @@ def end_of_day(year, month, day):
 
 
 def test_deadlines_count_working_days_and_holidays(fake_documents, staff, monkeypatch):
-    """REVIEW 2, DECISION 3, ARCHIVE 1 working days: Friday and Saturday are off, and so is
-    a public holiday."""
+    """REVIEW 5 (a working week: both managers' monthly review), DECISION 3, ARCHIVE 1
+    working days: Friday and Saturday are off, and so is a public holiday."""
     PublicHoliday.objects.create(
         name="إجازة", start_date=datetime.date(2026, 11, 15), end_date=datetime.date(2026, 11, 15)
     )
     clock = FrozenClock(monkeypatch)
     clock.at(2026, 11, 12, 10, 0)  # Thursday
     report = ready_report(MONTHLY, (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)))
-    # Fri 13, Sat 14 weekend; Sun 15 holiday; Mon 16 (1), Tue 17 (2).
-    assert report.review_due_at == end_of_day(2026, 11, 17)
-    assert not selectors.is_overdue(report, datetime.datetime(2026, 11, 17, 20, 0, tzinfo=RIYADH))
-    assert selectors.is_overdue(report, datetime.datetime(2026, 11, 18, 8, 0, tzinfo=RIYADH))
+    # Fri 13, Sat 14 weekend; Sun 15 holiday; Mon 16 (1) ... Thu 19 (4), Sun 22 (5).
+    assert report.review_due_at == end_of_day(2026, 11, 22)
+    assert not selectors.is_overdue(report, datetime.datetime(2026, 11, 22, 20, 0, tzinfo=RIYADH))
+    assert selectors.is_overdue(report, datetime.datetime(2026, 11, 23, 8, 0, tzinfo=RIYADH))
 
-    clock.at(2026, 11, 18, 9, 0)  # Wednesday, a day late
+    clock.at(2026, 11, 18, 9, 0)  # Wednesday
     reviewed(report, staff)
     # Thu 19 (1), Sun 22 (2), Mon 23 (3).
     assert report.decision_due_at == end_of_day(2026, 11, 23)
@@ -417,7 +417,9 @@ def test_deadlines_count_working_days_and_holidays(fake_documents, staff, monkey
         )
     )
     assert trail == [
-        (ReviewState.PREPARED, ReviewState.REVIEWED, "crm_manager"),
+        (ReviewState.PREPARED, ReviewState.PREPARED, "crm_manager"),
+        (ReviewState.PREPARED, ReviewState.PREPARED, "centres_manager"),
+        (ReviewState.PREPARED, ReviewState.REVIEWED, "centres_manager"),
         (ReviewState.REVIEWED, ReviewState.DECIDED, "secretary"),
         (ReviewState.DECIDED, ReviewState.ARCHIVED, "crm"),
     ]

@@ -167,8 +167,10 @@ def test_review_by_role(client, staff, reports, who):
     )
     assert response.status_code == _expected_for_step(who, MONTHLY, REVIEWERS)
     report.refresh_from_db()
-    expected = ReviewState.REVIEWED if who in REVIEWERS else ReviewState.PREPARED
-    assert report.review_state == expected
+    # One department's review: the report waits for the other one's.
+    assert report.review_state == ReviewState.PREPARED
+    reviewers = list(report.department_reviews.values_list("reviewer__username", flat=True))
+    assert reviewers == ([who] if who in REVIEWERS else [])
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -549,10 +551,29 @@ def test_review_decide_archive_through_the_pages(client, staff, reports, english
         reverse("reports:review", args=[report.pk]),
         {"weaknesses": "تأخر الرد على الشكاوى", "follow_up_notes": "نفذت توصيتان"},
     )
-    assert texts(client, response) == ["The review was recorded; the report awaits the secretary."]
-    report.refresh_from_db()
-    assert report.weaknesses == "تأخر الرد على الشكاوى"
-    assert report.reviewed_by == staff["centres_manager"]
+    assert texts(client, response) == [
+        "Your department's review was recorded. "
+        "The report awaits the other department's review before the secretary."
+    ]
+    review = report.department_reviews.get()
+    assert (review.department, review.reviewer) == ("centres", staff["centres_manager"])
+    assert review.weaknesses == "تأخر الرد على الشكاوى"
+    response = client.post(reverse("reports:review", args=[report.pk]), {"weaknesses": "مرة ثانية"})
+    name = staff["centres_manager"].get_full_name()
+    assert texts(client, response) == [
+        f"The review of the Centres-affairs department was already recorded by {name}. "
+        "Reload the page to see it."
+    ]
+    assert report.department_reviews.get().weaknesses == "تأخر الرد على الشكاوى"
+    client.force_login(staff["crm_manager"])
+    response = client.post(
+        reverse("reports:review", args=[report.pk]),
+        {"weaknesses": "تأخر الرد على المانحين", "follow_up_notes": ""},
+    )
+    assert texts(client, response) == [
+        "Your department's review was recorded. Both departments reviewed the report: "
+        "it awaits the secretary."
+    ]
     response = client.post(reverse("reports:review", args=[report.pk]), {"weaknesses": "مرة ثانية"})
     assert texts(client, response) == [
         "This report is no longer at this step. Reload the page to see its status."
@@ -572,7 +593,8 @@ def test_review_decide_archive_through_the_pages(client, staff, reports, english
     client.force_login(staff["crm"])
     page = client.get(detail_url(report))
     assert page.context["may_archive"]
-    assert b"data-confirm=" in page.content  # confirmation before archiving
+    assert b'data-testid="archive-form"' in page.content
+    assert b'data-confirm="' in page.content  # confirmation before archiving (confirm.js)
     response = client.post(reverse("reports:archive", args=[report.pk]))
     assert texts(client, response) == ["The report was archived."]
     report.refresh_from_db()
