@@ -297,6 +297,15 @@ def _require_unresolved(problem):
         raise ProblemError(_("This problem is resolved: it can no longer change."))
 
 
+def _locked(problem):
+    """The problem read again and locked until the transaction ends, so that actions and the
+    resolution of one problem happen one after the other, never interleaved: two first actions
+    at once start the handling once, and no action is added to a problem just resolved."""
+    current = DonorProblem.objects.select_for_update().get(pk=problem.pk)
+    _require_unresolved(current)
+    return current
+
+
 def _step(problem, transition_name, *, actor, note, **fields):
     """Run one transition in memory, save it and record it; inside a transaction."""
     source = take_step(
@@ -331,39 +340,39 @@ def problem_add_action(*, problem, actor, action_date, text):
     if action_date > timezone.localdate():
         raise ProblemError(_("An action taken cannot be dated in the future."))
     with transaction.atomic():
-        if problem.state == ProblemState.OPEN:
-            _step(problem, "start_handling", actor=actor, note=text)
-        else:
-            # Locked and read again: an action is never added to a problem just resolved.
-            current = DonorProblem.objects.select_for_update().only("state").get(pk=problem.pk)
-            _require_unresolved(current)
+        current = _locked(problem)
+        if current.state == ProblemState.OPEN:
+            _step(current, "start_handling", actor=actor, note=text)
         action = ProblemAction.objects.create(
-            problem=problem, action_date=action_date, text=text, actor=actor
+            problem=current, action_date=action_date, text=text, actor=actor
         )
     return action
 
 
 def problem_resolve(*, problem, actor, resolution):
-    """Close the problem with its resolution (what was agreed, how the relationship stands)."""
+    """Close the problem with its resolution (what was agreed, how the relationship stands).
+    Returns the problem as saved (the caller's copy is left as it was read)."""
     if not may_act(actor, problem):
         raise PermissionDenied
     _require_unresolved(problem)
     resolution = (resolution or "").strip()
     if not resolution:
         raise ProblemError(_("Write the resolution before closing the problem."))
-    if problem.state == ProblemState.OPEN:
-        raise ProblemError(_("Record the actions taken before resolving the problem."))
     with transaction.atomic():
+        current = _locked(problem)
+        if current.state == ProblemState.OPEN:
+            raise ProblemError(_("Record the actions taken before resolving the problem."))
         _step(
-            problem,
+            current,
             "resolve",
             actor=actor,
             note=resolution,
             resolution=resolution,
             resolved_by=actor,
+            # Read after the lock: an action recorded meanwhile is always dated before.
             resolved_at=timezone.now(),
         )
-    return problem
+    return current
 
 
 def problem_assign(*, problem, actor, owner, severity):

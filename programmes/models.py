@@ -167,8 +167,20 @@ class PortfolioCycle(ConcurrentTransitionMixin, models.Model):
                 _("Can review a portfolio cycle and identify its potential donors"),
             )
         ]
+        # A year's portfolio covers both halves: one cycle at most per half-year, whether
+        # handed over for the whole year or for that half (checked by the database, so two
+        # handovers at the same moment cannot both pass).
         constraints = [
-            models.UniqueConstraint(fields=["year", "half"], name="unique_portfolio_cycle_period")
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(half__in=[CycleHalf.WHOLE_YEAR, CycleHalf.FIRST_HALF]),
+                name="one_portfolio_cycle_per_first_half",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(half__in=[CycleHalf.WHOLE_YEAR, CycleHalf.SECOND_HALF]),
+                name="one_portfolio_cycle_per_second_half",
+            ),
         ]
 
     def __str__(self):

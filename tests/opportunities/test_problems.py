@@ -223,7 +223,7 @@ def test_a_second_resolution_from_a_stale_page_gets_a_clear_message(people, dono
     )
     stale = DonorProblem.objects.get(pk=problem.pk)
     problems.problem_resolve(problem=problem, actor=people["manager"], resolution="أولى")
-    with pytest.raises(problems.ProblemError, match="Someone else acted on this problem"):
+    with pytest.raises(problems.ProblemError, match="This problem is resolved"):
         problems.problem_resolve(problem=stale, actor=people["manager2"], resolution="ثانية")
     problem.refresh_from_db()
     assert problem.resolution == "أولى"
