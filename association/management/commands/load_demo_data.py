@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
 from complaints.demo import load_demo_cases
 from customers.demo import load_demo_customers
+from opportunities.problems_demo import load_demo_problems
+from programmes.demo import load_demo_portfolio
 from reports.demo import load_demo_reports
 
 
@@ -15,6 +17,10 @@ class Command(BaseCommand):
         if customers:
             self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers."))
         load_demo_reports()
+        if load_demo_portfolio():
+            self.stdout.write(self.style.SUCCESS("Created the demo portfolio cycles."))
+        if load_demo_problems():
+            self.stdout.write(self.style.SUCCESS("Created the demo donor-relationship problems."))
         cases = load_demo_cases()
         if cases:
             self.stdout.write(self.style.SUCCESS(f"Created {cases} demo cases."))
