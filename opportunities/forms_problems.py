@@ -113,7 +113,9 @@ class ResolveForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = OwnerChoice(label=_("owner"), queryset=get_user_model().objects.none())
+    owner = OwnerChoice(
+        label=_("owner"), queryset=get_user_model().objects.none(), empty_label=None
+    )
     severity = forms.ChoiceField(label=_("severity"), choices=ProblemSeverity.choices)
 
     def __init__(self, *args, **kwargs):
@@ -126,12 +128,20 @@ ORIGINS = [("external", _("External")), ("internal", _("Internal"))]
 
 class ProblemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    state = django_filters.ChoiceFilter(label=_("status"), choices=ProblemState.choices)
-    severity = django_filters.ChoiceFilter(label=_("severity"), choices=ProblemSeverity.choices)
-    origin = django_filters.ChoiceFilter(label=_("origin"), choices=ORIGINS, method="filter_origin")
-    kind = django_filters.ChoiceFilter(label=_("kind of problem"), choices=ProblemKind.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("status"), choices=ProblemState.choices, empty_label=_("All")
+    )
+    severity = django_filters.ChoiceFilter(
+        label=_("severity"), choices=ProblemSeverity.choices, empty_label=_("All")
+    )
+    origin = django_filters.ChoiceFilter(
+        label=_("origin"), choices=ORIGINS, method="filter_origin", empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("kind of problem"), choices=ProblemKind.choices, empty_label=_("All")
+    )
     owner = django_filters.ModelChoiceFilter(
-        label=_("owner"), queryset=get_user_model().objects.none()
+        label=_("owner"), queryset=get_user_model().objects.none(), empty_label=_("All")
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Deadlines"),

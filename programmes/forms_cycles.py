@@ -129,8 +129,10 @@ def _cycle_years():
 
 
 class CycleFilter(django_filters.FilterSet):
-    year = django_filters.ChoiceFilter(label=_("year"), choices=_cycle_years)
-    state = django_filters.ChoiceFilter(label=_("status"), choices=CycleState.choices)
+    year = django_filters.ChoiceFilter(label=_("year"), choices=_cycle_years, empty_label=_("All"))
+    state = django_filters.ChoiceFilter(
+        label=_("status"), choices=CycleState.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = PortfolioCycle
@@ -146,6 +148,7 @@ class ProposalForm(forms.Form):
         label=_("category"),
         queryset=ProgrammeCategory.objects.all(),
         required=False,
+        empty_label=_("Not set"),
         help_text=_("The kind of programme, as the donors' interests record it."),
     )
     donor_codes = forms.CharField(
@@ -180,7 +183,9 @@ class ProposalProgrammeForm(forms.Form):
 
     code = forms.CharField(label=_("programme code"), max_length=30)
     name = forms.CharField(label=_("programme name"), max_length=200)
-    category = forms.ModelChoiceField(label=_("category"), queryset=ProgrammeCategory.objects.all())
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=ProgrammeCategory.objects.all(), empty_label=_("Choose…")
+    )
     budget = forms.DecimalField(
         label=_("budget (SAR)"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )
@@ -203,14 +208,17 @@ class LinkProgrammeForm(forms.Form):
     programme = ProgrammeChoice(
         label=_("programme created from it"),
         queryset=Programme.objects.order_by("code"),
+        empty_label=_("Choose…"),
     )
 
 
 class ProposalFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    state = django_filters.ChoiceFilter(label=_("status"), choices=ProposalState.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("status"), choices=ProposalState.choices, empty_label=_("All")
+    )
     category = django_filters.ModelChoiceFilter(
-        label=_("category"), queryset=ProgrammeCategory.objects.all()
+        label=_("category"), queryset=ProgrammeCategory.objects.all(), empty_label=_("All")
     )
 
     class Meta:

@@ -401,7 +401,13 @@ def test_who_opens_the_register_pages(client, everyone, problem, who):
         "detail": reverse("opportunities:problem_detail", args=[problem.pk]),
         "create": reverse("opportunities:problem_create"),
     }
-    outcome = {name: client.get(url).status_code for name, url in pages.items()}
+    outcome = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        outcome[name] = response.status_code
+        if response.status_code == 200:
+            assert "---------" not in response.content.decode(), name
+            assert ">None<" not in response.content.decode(), name
     assert outcome == {
         "list": 200 if who in READERS else 403,
         "detail": 200 if who in READERS else 403,

@@ -159,7 +159,14 @@ PAGES = {
 @pytest.mark.parametrize("who", SUBJECTS)
 def test_who_opens_each_page(client, everyone, world, who):
     client.force_login(everyone[who])
-    outcome = {page: client.get(url(world)).status_code for page, (url, _) in PAGES.items()}
+    outcome = {}
+    for page, (url, _allowed) in PAGES.items():
+        response = client.get(url(world))
+        outcome[page] = response.status_code
+        if response.status_code == 200:
+            # Never an empty-choice dash line or a Python None on a page.
+            assert "---------" not in response.content.decode(), page
+            assert ">None<" not in response.content.decode(), page
     assert outcome == {
         page: 200 if who in allowed else 403 for page, (_url, allowed) in PAGES.items()
     }
