@@ -71,7 +71,11 @@ def test_problem_raised_handled_and_resolved(as_user, live_server):
     problem.refresh_from_db()
     assert problem.state == ProblemState.RESOLVED
     assert problem.resolved_by == manager_user
-    assert [step.target for step in problem.transitions.all()] == ["open", "in_progress", "resolved"]
+    assert [step.target for step in problem.transitions.all()] == [
+        "open",
+        "in_progress",
+        "resolved",
+    ]
     assert manager.query_selector("[data-testid=action-form]") is None
     shot(manager, "52-problem-resolved-ar")
 

@@ -538,3 +538,20 @@ def test_an_overdue_proposal_is_marked(client, everyone, world):
     response = client.get(reverse("programmes:proposal_list"))
     assert "list-group-item-danger" in response.content.decode()
     assert Customer.objects.count() == 1
+
+
+def test_the_programme_page_lists_its_cycles_and_the_proposal_it_came_from(client, everyone, world):
+    proposal = world["accepted"]
+    proposals.proposal_link_programme(
+        proposal=proposal, actor=everyone["planning_director"], programme=world["programme"]
+    )
+    client.force_login(everyone["crm_manager"])
+    content = client.get(reverse("programmes:detail", args=[world["programme"].pk])).content
+    content = content.decode()
+    assert 'data-testid="programme-cycles"' in content
+    assert "First half of 2027" in content and "Year 2026" in content
+    assert reverse("programmes:proposal_detail", args=[proposal.pk]) in content
+    # Quality officers read programmes but neither cycles nor proposals.
+    client.force_login(everyone["quality_officer"])
+    content = client.get(reverse("programmes:detail", args=[world["programme"].pk])).content
+    assert b'data-testid="programme-cycles"' not in content
