@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers.models import Customer, CustomerKind
@@ -381,9 +382,9 @@ def _redisplay_proposal(request, proposal, **bound):
 
 
 _ANSWERED = {
-    proposals.ACCEPT: _("The proposal was accepted into the portfolio."),
-    proposals.REFUSE: _("The proposal was refused."),
-    proposals.STUDY: _("The proposal was marked as needing study."),
+    proposals.ACCEPT: gettext_lazy("The proposal was accepted into the portfolio."),
+    proposals.REFUSE: gettext_lazy("The proposal was refused."),
+    proposals.STUDY: gettext_lazy("The proposal was marked as needing study."),
 }
 
 
