@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
+from customers.profile import ProfilePanel, register_profile_panel
 
 WORK_ITEMS = 20
 
@@ -172,4 +173,28 @@ def proposal_answers(user):
         title=_("Planning's answers to programme proposals"),
         items=items,
         list_url=reverse("programmes:proposal_list"),
+    )
+
+
+# --- the donor's profile ------------------------------------------------------------------
+
+
+@register_profile_panel
+def proposals_panel(customer, user):
+    """The programmes this donor asked for, and a link to propose one (3.1.12)."""
+    from customers.models import CustomerKind
+
+    from .proposals import proposals_of_donor
+
+    if customer.kind != CustomerKind.DONOR or not user.has_perm(
+        "programmes.view_programmeproposal"
+    ):
+        return None
+    return ProfilePanel(
+        title=_("Programmes asked for"),
+        template="programmes/panel_proposals.html",
+        context={
+            "proposals": list(proposals_of_donor(customer)[:10]),
+            "may_propose": user.has_perm("programmes.add_programmeproposal"),
+        },
     )

@@ -555,3 +555,21 @@ def test_the_programme_page_lists_its_cycles_and_the_proposal_it_came_from(clien
     client.force_login(everyone["quality_officer"])
     content = client.get(reverse("programmes:detail", args=[world["programme"].pk])).content
     assert b'data-testid="programme-cycles"' not in content
+
+
+def test_the_donors_profile_lists_the_programmes_asked_for_and_links_a_proposal(
+    client, everyone, world
+):
+    donor = world["donor"]
+    client.force_login(everyone["crm_staff"])
+    content = client.get(reverse("customers:detail", args=[donor.pk])).content.decode()
+    assert 'data-testid="proposals-panel"' in content
+    assert "برنامج الحقيبة المدرسية" in content and "برنامج كسوة العيد" in content
+    assert f"{reverse('programmes:proposal_create')}?donor={donor.pk}" in content
+    client.force_login(everyone["management"])  # reads proposals, does not propose
+    content = client.get(reverse("customers:detail", args=[donor.pk])).content.decode()
+    assert 'data-testid="proposals-panel"' in content
+    assert reverse("programmes:proposal_create") not in content
+    client.force_login(everyone["resource_development"])
+    content = client.get(reverse("customers:detail", args=[donor.pk])).content.decode()
+    assert 'data-testid="proposals-panel"' not in content
