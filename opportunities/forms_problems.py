@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import normalize_arabic, normalize_digits
+from programmes.models import Programme
 
 from . import problems
 from .models import (
@@ -53,6 +54,11 @@ def severity_help():
     )
 
 
+class ProgrammeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, programme):
+        return f"{programme.code} · {programme.name}"
+
+
 class OwnerChoice(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.get_username()
@@ -75,8 +81,17 @@ class ProblemForm(forms.Form):
         empty_label=_("The CRM manager"),
     )
 
-    def __init__(self, *args, may_assign=False, **kwargs):
+    programme = ProgrammeChoice(
+        label=_("programme or activity"),
+        queryset=Programme.objects.order_by("code"),
+        required=False,
+        empty_label=_("Not set"),
+    )
+
+    def __init__(self, *args, may_assign=False, opportunity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if opportunity is not None:
+            del self.fields["programme"]  # the opportunity's programme
         self.fields["donor_code"].widget.attrs["dir"] = "ltr"
         self.fields["severity"].help_text = severity_help()
         if may_assign:

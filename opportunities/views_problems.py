@@ -81,7 +81,10 @@ def problem_create(request):
     opportunity = _opportunity_from(request.GET, request.user)
     may_assign = problems.may_manage(request.user)
     form = ProblemForm(
-        request.POST or None, initial=_initial(request, opportunity), may_assign=may_assign
+        request.POST or None,
+        initial=_initial(request, opportunity),
+        may_assign=may_assign,
+        opportunity=opportunity,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,6 +97,7 @@ def problem_create(request):
                 title=data["title"],
                 description=data["description"],
                 opportunity=opportunity,
+                programme=data.get("programme"),
                 owner=data.get("owner"),
             )
         except problems.ProblemError as error:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -427,10 +427,3 @@ def cycle_seed_opportunity(*, cycle, entry, actor, title, expected_amount, proba
         locked.save(update_fields=["opportunity"])
     entry.opportunity = opportunity
     return opportunity
-
-
-def suggested_share(cycle):
-    """How many identified donors were suggested by interests (for the summary line)."""
-    return CycleDonor.objects.filter(cycle_programme__cycle=cycle).aggregate(
-        total=Count("pk"), suggested=Count("pk", filter=Q(suggested=True))
-    )

@@ -559,6 +559,26 @@ def test_raising_from_an_opportunity_page_over_http(client, people, donors, prog
     assert 'data-testid="opportunity-problems"' in content and "التعهد لم يُسدد" in content
 
 
+def test_a_problem_may_concern_a_programme_without_an_opportunity(
+    client, people, donors, programme
+):
+    client.force_login(people["staff"])
+    response = client.post(
+        reverse("opportunities:problem_create"),
+        {
+            "donor_code": donors["free"].code,
+            "kind": "service_problem",
+            "severity": "medium",
+            "title": "تأخر تنفيذ البرنامج",
+            "description": "تأخر بدء البرنامج الممول",
+            "programme": programme.pk,
+        },
+    )
+    problem = DonorProblem.objects.get()
+    assert response.url == reverse("opportunities:problem_detail", args=[problem.pk])
+    assert (problem.programme, problem.opportunity) == (programme, None)
+
+
 def test_the_form_refuses_an_unknown_donor_and_keeps_what_was_typed(client, people, donors):
     client.force_login(people["staff"])
     response = client.post(
