@@ -118,6 +118,23 @@ _MANAGE_OPPORTUNITIES = (
     "opportunities.change_donation",
 )
 
+# Portfolio cycles and programme proposals (procedure "خلق الفرص" steps 1-2, 3.1.11-3.1.12):
+# strategic planning hands each cycle over and answers proposals; the CRM manager reviews the
+# cycle and identifies its potential donors; CRM staff and manager propose programmes.
+_READ_CYCLES = ("programmes.view_portfoliocycle",)
+_HAND_OVER_CYCLES = _READ_CYCLES + (
+    "programmes.add_portfoliocycle",
+    "programmes.view_programmeproposal",
+    "programmes.answer_programmeproposal",
+)
+_PROPOSE_PROGRAMMES = ("programmes.view_programmeproposal", "programmes.add_programmeproposal")
+_REVIEW_CYCLES = _READ_CYCLES + ("programmes.review_portfoliocycle",)
+# Problems threatening a donor relationship (3.1.17, 3.1.20): those who meet donors raise
+# them; the CRM manager handles and assigns them (owners see their own, see
+# opportunities.problems).
+_RAISE_DONOR_PROBLEMS = ("opportunities.view_donorproblem", "opportunities.add_donorproblem")
+_HANDLE_DONOR_PROBLEMS = _RAISE_DONOR_PROBLEMS + ("opportunities.manage_donorproblem",)
+
 # Complaints, inquiries and suggestions (manual 5): CRM staff handle the CRM queue (donors
 # and others), centres-affairs staff the beneficiaries' cases of their centres (see
 # complaints.selectors); the quality officer reads every case for the analysis.
@@ -177,7 +194,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _PREPARE_FORMS
     + _DOCUMENT_OPPORTUNITIES
     + _HANDLE_CASES
-    + _PREPARE_REPORTS,
+    + _PREPARE_REPORTS
+    + _READ_CYCLES
+    + _PROPOSE_PROGRAMMES
+    + _RAISE_DONOR_PROBLEMS,
     CRM_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _PREPARE_FORMS
@@ -188,7 +208,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _MANAGE_CASES
     + ("association.view_staffprofile", "customers.approve_customerrequest")
     + _DESIGNATE_STEWARD
-    + _REVIEW_REPORTS,
+    + _REVIEW_REPORTS
+    + _REVIEW_CYCLES
+    + _PROPOSE_PROGRAMMES
+    + _HANDLE_DONOR_PROBLEMS,
     CENTRES_STAFF: _READ_STRUCTURE + _READ_CUSTOMERS + _HANDLE_CASES + _PREPARE_REPORTS,
     CENTRES_MANAGER: _READ_STRUCTURE
     + _READ_CUSTOMERS
@@ -218,20 +241,25 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "association.delete_publicholiday",
         "customers.export_customer",
     )
-    + _READ_REPORTS,
+    + _READ_REPORTS
+    + _READ_CYCLES
+    + ("programmes.view_programmeproposal", "opportunities.view_donorproblem"),
     PLANNING_DIRECTOR: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
     + _KEEP_PORTFOLIO
     + ("complaints.view_recurringgroupreview",)
     + _READ_REPORTS
-    + ("reports.archive_report",),
+    + ("reports.archive_report",)
+    + _HAND_OVER_CYCLES,
     RESOURCE_DEVELOPMENT: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING
     + ("opportunities.add_donorcontact", "opportunities.approve_donorcontact_resources")
     + _PROPOSE_POINT_OF_CONTACT
-    + _READ_REPORTS,
+    + _READ_REPORTS
+    + _READ_CYCLES
+    + _RAISE_DONOR_PROBLEMS,
     COUNCIL_SECRETARY: _READ_STRUCTURE
     + _READ_CUSTOMERS
     + _READ_FUNDING

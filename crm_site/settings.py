@@ -280,3 +280,12 @@ LOGGING = {
 # The address staff open the site at, for links in emails (reports sent to recipients).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ASSOCIATION_NAME = env.str("ASSOCIATION_NAME", default="جمعية مراكز الأحياء بمنطقة مكة المكرمة")
+
+# The programmes portfolio is handed over by strategic planning once a year ("annual") or
+# every half-year ("half_yearly"); the planning director sees the cycle due on "عملي".
+PORTFOLIO_CYCLE_CADENCE = env.str("PORTFOLIO_CYCLE_CADENCE", default="half_yearly")
+if PORTFOLIO_CYCLE_CADENCE not in ("annual", "half_yearly"):
+    raise ImproperlyConfigured("PORTFOLIO_CYCLE_CADENCE must be annual or half_yearly.")
+# Days after its pledge date when a pledge not covered by donations is proposed to the CRM
+# manager as a problem threatening the donor relationship.
+PLEDGE_OVERDUE_DAYS = env.int("PLEDGE_OVERDUE_DAYS", default=30)

@@ -8,12 +8,15 @@ from .models import (
     DesignationTransition,
     DonorContact,
     DonorInterest,
+    DonorProblem,
     Opportunity,
     OpportunityCorrection,
     OpportunityTransition,
     PointOfContactDesignation,
     PotentialDonor,
     ProbabilityChange,
+    ProblemAction,
+    ProblemTransition,
 )
 
 
@@ -98,3 +101,25 @@ class DonorInterestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["category"]
     search_fields = ["donor__name", "donor__code"]
     list_select_related = ["donor", "category", "recorded_by"]
+
+
+# --- the donor-relationship problems register (read-only here too) --------------------------
+
+
+class ProblemActionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProblemAction
+    extra = 0
+
+
+class ProblemTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProblemTransition
+    extra = 0
+
+
+@admin.register(DonorProblem)
+class DonorProblemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "donor", "kind", "severity", "state", "owner", "raised_at"]
+    list_filter = ["state", "severity", "kind"]
+    search_fields = ["title", "donor__name", "donor__code"]
+    list_select_related = ["donor", "owner"]
+    inlines = [ProblemActionInline, ProblemTransitionInline]

@@ -7,4 +7,5 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities and funding")
 
     def ready(self):
-        from . import registrations  # noqa: F401  (navigation items and my-work providers)
+        # Navigation items, my-work providers and profile panels (the problems register's too).
+        from . import problem_registrations, registrations  # noqa: F401

@@ -623,3 +623,188 @@ class UndoneDonationMatch(models.Model):
 
     def __str__(self):
         return f"{self.donation_id} ({self.undone_at:%Y-%m-%d})"
+
+
+# --- problems that threaten a donor relationship (3.1.17, 3.1.20) -----------------------
+#
+# Kept at the end of the module: the register's services, views and pages live in their own
+# modules (opportunities/problems.py, views_problems.py, urls_problems.py).
+
+
+class ProblemKind(models.TextChoices):
+    # External: the donor's side (3.1.17, "امتناع المانحين عن تنفيذ التزاماتهم").
+    PLEDGE_NOT_HONOURED = "pledge_not_honoured", _("Donor not honouring a pledge")
+    LATE_PAYMENT = "late_payment", _("Late payment of a pledge")
+    DONOR_DISSATISFIED = "donor_dissatisfied", _("Donor dissatisfied")
+    OTHER_EXTERNAL = "other_external", _("Other problem on the donor's side")
+    # Internal: a problem in the association's service that affects the relationship.
+    SERVICE_PROBLEM = "service_problem", _("Problem in the service delivered")
+    LATE_REPORTING = "late_reporting", _("Late report or information to the donor")
+    OTHER_INTERNAL = "other_internal", _("Other internal problem")
+
+
+EXTERNAL_PROBLEM_KINDS = (
+    ProblemKind.PLEDGE_NOT_HONOURED,
+    ProblemKind.LATE_PAYMENT,
+    ProblemKind.DONOR_DISSATISFIED,
+    ProblemKind.OTHER_EXTERNAL,
+)
+INTERNAL_PROBLEM_KINDS = (
+    ProblemKind.SERVICE_PROBLEM,
+    ProblemKind.LATE_REPORTING,
+    ProblemKind.OTHER_INTERNAL,
+)
+
+
+class ProblemSeverity(models.TextChoices):
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class ProblemState(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("Being handled")
+    RESOLVED = "resolved", _("Resolved")
+
+
+UNRESOLVED_PROBLEM_STATES = (ProblemState.OPEN, ProblemState.IN_PROGRESS)
+
+
+class DonorProblem(ConcurrentTransitionMixin, models.Model):
+    """A problem that may harm the relationship with a donor, handled urgently by the CRM
+    manager (3.1.20): first action and resolution each have a deadline set by the severity."""
+
+    donor = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="relationship_problems",
+        verbose_name=_("donor"),
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("opportunity"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donor_problems",
+        verbose_name=_("programme or activity"),
+    )
+    kind = models.CharField(_("kind of problem"), max_length=30, choices=ProblemKind.choices)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=ProblemSeverity.choices, db_index=True
+    )
+    title = models.CharField(_("problem"), max_length=200)
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_donor_problems",
+        verbose_name=_("owner"),
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
+    respond_by = models.DateTimeField(_("first action due"))
+    resolve_by = models.DateTimeField(_("resolution due"), db_index=True)
+    state = FSMField(
+        _("status"),
+        default=ProblemState.OPEN,
+        choices=ProblemState.choices,
+        protected=True,
+        db_index=True,
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("donor-relationship problem")
+        verbose_name_plural = _("donor-relationship problems")
+        ordering = ["-raised_at", "-id"]
+        permissions = [
+            ("manage_donorproblem", _("Can handle any donor-relationship problem and assign it"))
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_external(self):
+        return self.kind in EXTERNAL_PROBLEM_KINDS
+
+    @property
+    def is_resolved(self):
+        return self.state == ProblemState.RESOLVED
+
+    @property
+    def response_overdue(self):
+        return self.state == ProblemState.OPEN and self.respond_by < timezone.now()
+
+    @property
+    def resolution_overdue(self):
+        return not self.is_resolved and self.resolve_by < timezone.now()
+
+    @property
+    def is_overdue(self):
+        return self.response_overdue or self.resolution_overdue
+
+    @property
+    def next_due(self):
+        """The deadline that matters now: the first action while open, then the resolution."""
+        if self.state == ProblemState.OPEN:
+            return self.respond_by
+        if self.state == ProblemState.IN_PROGRESS:
+            return self.resolve_by
+        return None
+
+    @transition(field=state, source=ProblemState.OPEN, target=ProblemState.IN_PROGRESS)
+    def start_handling(self):
+        pass
+
+    @transition(field=state, source=ProblemState.IN_PROGRESS, target=ProblemState.RESOLVED)
+    def resolve(self):
+        pass
+
+
+class ProblemAction(models.Model):
+    """One dated entry of a problem's actions log: what was done, by whom."""
+
+    problem = models.ForeignKey(DonorProblem, on_delete=models.CASCADE, related_name="actions")
+    action_date = models.DateField(_("date"))
+    text = models.TextField(_("action taken"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action on a problem")
+        verbose_name_plural = _("actions on problems")
+        ordering = ["-action_date", "-id"]
+
+    def __str__(self):
+        return f"{self.problem_id} {self.action_date}"
+
+
+class ProblemTransition(TransitionRecord):
+    problem = models.ForeignKey(DonorProblem, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=20, choices=ProblemState.choices)
+    target = models.CharField(max_length=20, choices=ProblemState.choices)

@@ -47,4 +47,5 @@ urlpatterns = [
     path("donors/<int:pk>/interests/", views.donor_interests, name="donor_interests"),
     path("donors/<int:pk>/contacts/new/", views.donor_contact_new, name="donor_contact_new"),
     path("", include("opportunities.urls_donations")),
+    path("", include("opportunities.urls_problems")),
 ]

@@ -5,7 +5,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.forms import ModelForm
 
 from .forms import clean_programme_values
-from .models import Programme, ProgrammeCategory
+from .models import (
+    CycleProgramme,
+    PortfolioCycle,
+    PortfolioCycleTransition,
+    Programme,
+    ProgrammeCategory,
+    ProgrammeProposal,
+    ProposalTransition,
+)
 from .services import PROGRAMME_FIELDS
 
 
@@ -41,3 +49,51 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 class ProgrammeCategoryAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+
+
+# --- portfolio cycles and programme proposals: read here, written through the site's pages
+# (programmes.cycles, programmes.proposals), which record who took each step. -------------
+
+
+class _ReadOnly:
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CycleProgrammeInline(_ReadOnly, admin.TabularInline):
+    model = CycleProgramme
+    extra = 0
+
+
+class CycleTransitionInline(_ReadOnly, admin.TabularInline):
+    model = PortfolioCycleTransition
+    extra = 0
+
+
+@admin.register(PortfolioCycle)
+class PortfolioCycleAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["__str__", "state", "received_on", "handed_over_by", "reviewed_at"]
+    list_filter = ["state", "year"]
+    inlines = [CycleProgrammeInline, CycleTransitionInline]
+
+
+class ProposalTransitionInline(_ReadOnly, admin.TabularInline):
+    model = ProposalTransition
+    extra = 0
+
+
+@admin.register(ProgrammeProposal)
+class ProgrammeProposalAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["title", "state", "proposed_by", "proposed_at", "programme"]
+    list_filter = ["state", "category"]
+    search_fields = ["title"]
+    inlines = [ProposalTransitionInline]

@@ -7,4 +7,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and activities portfolio")
 
     def ready(self):
-        from . import registrations  # noqa: F401  (navigation items)
+        from . import cycle_registrations, registrations  # noqa: F401  (navigation, my work)

@@ -2,14 +2,21 @@
 year by the strategic planning department (manual 3.1.11). Opportunities, donations,
 surveys and complaints refer to these programmes."""
 
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from association.models import Centre
+from core.models import TransitionRecord
+from customers.models import Customer
 
 
 class ProgrammeCategory(models.Model):
@@ -71,3 +78,317 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
+
+
+# --- the portfolio cycles (procedure "خلق الفرص", steps 1-2) -----------------------------
+#
+# Once a year or every half-year, the strategic planning director hands the portfolio over to
+# the CRM manager, who reviews it and then identifies the potential donors of each programme.
+
+
+class CycleHalf(models.IntegerChoices):
+    """Which part of the Gregorian year a cycle covers."""
+
+    WHOLE_YEAR = 0, _("Whole year")
+    FIRST_HALF = 1, _("First half")
+    SECOND_HALF = 2, _("Second half")
+
+
+class CycleState(models.TextChoices):
+    HANDED_OVER = "handed_over", _("Handed over, awaiting review")
+    REVIEWED = "reviewed", _("Reviewed, awaiting potential donors")
+    DONORS_IDENTIFIED = "donors_identified", _("Potential donors identified")
+
+
+class PortfolioCycle(ConcurrentTransitionMixin, models.Model):
+    """The portfolio of one year or half-year as strategic planning handed it over."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    half = models.PositiveSmallIntegerField(
+        _("period"), choices=CycleHalf.choices, default=CycleHalf.WHOLE_YEAR
+    )
+    programmes = models.ManyToManyField(
+        Programme,
+        through="CycleProgramme",
+        related_name="portfolio_cycles",
+        verbose_name=_("programmes and activities"),
+    )
+    received_on = models.DateField(_("date received"))
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+    handed_over_at = models.DateTimeField(_("handed over at"), default=timezone.now)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    state = FSMField(
+        _("status"),
+        default=CycleState.HANDED_OVER,
+        choices=CycleState.choices,
+        protected=True,
+        db_index=True,
+    )
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_notes = models.TextField(_("review notes"), blank=True)
+    identification_due_at = models.DateTimeField(
+        _("identification of donors due"), null=True, blank=True
+    )
+    donors_identified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("potential donors identified by"),
+    )
+    donors_identified_at = models.DateTimeField(
+        _("potential donors identified at"), null=True, blank=True
+    )
+    identification_note = models.TextField(_("identification note"), blank=True)
+
+    class Meta:
+        verbose_name = _("portfolio cycle")
+        verbose_name_plural = _("portfolio cycles")
+        ordering = ["-year", "-half"]
+        permissions = [
+            (
+                "review_portfoliocycle",
+                _("Can review a portfolio cycle and identify its potential donors"),
+            )
+        ]
+        # A year's portfolio covers both halves: one cycle at most per half-year, whether
+        # handed over for the whole year or for that half (checked by the database, so two
+        # handovers at the same moment cannot both pass).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(half__in=[CycleHalf.WHOLE_YEAR, CycleHalf.FIRST_HALF]),
+                name="one_portfolio_cycle_per_first_half",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(half__in=[CycleHalf.WHOLE_YEAR, CycleHalf.SECOND_HALF]),
+                name="one_portfolio_cycle_per_second_half",
+            ),
+        ]
+
+    def __str__(self):
+        return self.period_label
+
+    @property
+    def start_date(self):
+        return date(self.year, 7 if self.half == CycleHalf.SECOND_HALF else 1, 1)
+
+    @property
+    def end_date(self):
+        if self.half == CycleHalf.FIRST_HALF:
+            return date(self.year, 6, 30)
+        return date(self.year, 12, 31)
+
+    @property
+    def period_label(self):
+        if self.half == CycleHalf.WHOLE_YEAR:
+            return gettext("Year %(year)s") % {"year": self.year}
+        return gettext("%(half)s of %(year)s") % {
+            "half": self.get_half_display(),
+            "year": self.year,
+        }
+
+    @transition(field=state, source=CycleState.HANDED_OVER, target=CycleState.REVIEWED)
+    def review(self):
+        pass
+
+    @transition(field=state, source=CycleState.REVIEWED, target=CycleState.DONORS_IDENTIFIED)
+    def identify_donors(self):
+        pass
+
+
+class CycleProgramme(models.Model):
+    """A programme of a cycle's portfolio; the opportunity seeded from its potential donors."""
+
+    cycle = models.ForeignKey(
+        PortfolioCycle, on_delete=models.CASCADE, related_name="cycle_programmes"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="cycle_entries",
+        verbose_name=_("programme or activity"),
+    )
+    # The opportunities app builds on this one: a lazy reference, no import.
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opportunity"),
+    )
+
+    class Meta:
+        verbose_name = _("programme of a cycle")
+        verbose_name_plural = _("programmes of a cycle")
+        ordering = ["programme__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "programme"], name="unique_cycle_programme")
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.programme.code}"
+
+
+class CycleDonor(models.Model):
+    """A potential donor the CRM manager identified for one programme of a cycle."""
+
+    cycle_programme = models.ForeignKey(
+        CycleProgramme, on_delete=models.CASCADE, related_name="donors"
+    )
+    donor = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("donor")
+    )
+    # True when the donor's recorded interests proposed them.
+    suggested = models.BooleanField(_("suggested from interests"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("potential donor of a cycle")
+        verbose_name_plural = _("potential donors of a cycle")
+        ordering = ["donor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle_programme", "donor"], name="unique_cycle_programme_donor"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_programme_id}: {self.donor_id}"
+
+
+class PortfolioCycleTransition(TransitionRecord):
+    cycle = models.ForeignKey(PortfolioCycle, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=20, choices=CycleState.choices)
+    target = models.CharField(max_length=20, choices=CycleState.choices)
+
+
+# --- programme proposals to strategic planning (3.1.12) ---------------------------------
+
+
+class ProposalState(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting planning's answer")
+    NEEDS_STUDY = "needs_study", _("Needs study")
+    ACCEPTED = "accepted", _("Accepted into the portfolio")
+    REFUSED = "refused", _("Refused")
+
+
+ANSWERABLE_PROPOSAL_STATES = (ProposalState.SUBMITTED, ProposalState.NEEDS_STUDY)
+
+
+class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
+    """A programme donors asked for, proposed by the CRM department to strategic planning,
+    with planning's answer; an accepted one is linked to the programme made from it."""
+
+    title = models.CharField(_("proposed programme"), max_length=200)
+    category = models.ForeignKey(
+        ProgrammeCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("category"),
+    )
+    description = models.TextField(_("what the donors asked for"))
+    reason = models.TextField(_("why it is proposed"))
+    donors = models.ManyToManyField(
+        Customer, related_name="programme_proposals", verbose_name=_("donors who asked for it")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now, db_index=True)
+    state = FSMField(
+        _("status"),
+        default=ProposalState.SUBMITTED,
+        choices=ProposalState.choices,
+        protected=True,
+        db_index=True,
+    )
+    answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.TextField(_("planning's note"), blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("programme created from it"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme proposal")
+        verbose_name_plural = _("programme proposals")
+        ordering = ["-proposed_at", "-id"]
+        permissions = [
+            ("answer_programmeproposal", _("Can answer programme proposals for planning"))
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self):
+        return (
+            self.state in ANSWERABLE_PROPOSAL_STATES
+            and self.answer_due_at is not None
+            and self.answer_due_at < timezone.now()
+        )
+
+    @transition(field=state, source=ProposalState.SUBMITTED, target=ProposalState.NEEDS_STUDY)
+    def ask_for_study(self):
+        pass
+
+    @transition(field=state, source=list(ANSWERABLE_PROPOSAL_STATES), target=ProposalState.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=state, source=list(ANSWERABLE_PROPOSAL_STATES), target=ProposalState.REFUSED)
+    def refuse(self):
+        pass
+
+
+class ProposalTransition(TransitionRecord):
+    proposal = models.ForeignKey(
+        ProgrammeProposal, on_delete=models.CASCADE, related_name="transitions"
+    )
+    source = models.CharField(max_length=20, choices=ProposalState.choices)
+    target = models.CharField(max_length=20, choices=ProposalState.choices)

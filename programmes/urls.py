@@ -1,7 +1,7 @@
 """The programmes and activities portfolio, included at /programmes/ in the "programmes"
 namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("", include("programmes.urls_cycles")),
 ]

@@ -4,6 +4,8 @@ from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
 from complaints.demo import load_demo_cases
 from customers.demo import load_demo_customers
 from opportunities.demo import load_demo_donor_contacts
+from opportunities.problems_demo import load_demo_problems
+from programmes.demo import load_demo_portfolio
 from reports.demo import load_demo_reports
 
 
@@ -17,6 +19,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers."))
         load_demo_donor_contacts()
         load_demo_reports()
+        if load_demo_portfolio():
+            self.stdout.write(self.style.SUCCESS("Created the demo portfolio cycles."))
+        if load_demo_problems():
+            self.stdout.write(self.style.SUCCESS("Created the demo donor-relationship problems."))
         cases = load_demo_cases()
         if cases:
             self.stdout.write(self.style.SUCCESS(f"Created {cases} demo cases."))

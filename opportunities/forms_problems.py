@@ -1,0 +1,198 @@
+"""Forms and list filter of the donor-relationship problems register."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import FilterSet, Form
+from core.text import normalize_arabic, normalize_digits
+from programmes.models import Programme
+
+from . import problems
+from .models import (
+    EXTERNAL_PROBLEM_KINDS,
+    INTERNAL_PROBLEM_KINDS,
+    DonorProblem,
+    ProblemKind,
+    ProblemSeverity,
+    ProblemState,
+)
+from .selectors import active_donors
+
+
+def _rows(count):
+    return forms.Textarea(attrs={"rows": count})
+
+
+def kind_choices():
+    """The kinds grouped as the manual names them: external and internal."""
+    return [
+        ("", "—"),
+        (_("External (the donor's side)"), [(k.value, k.label) for k in EXTERNAL_PROBLEM_KINDS]),
+        (
+            _("Internal (the association's side)"),
+            [(k.value, k.label) for k in INTERNAL_PROBLEM_KINDS],
+        ),
+    ]
+
+
+def severity_help():
+    """ "Critical: first action the same working day, resolution within 2 working days…"."""
+    return " · ".join(
+        _(
+            "%(severity)s: first action within %(respond)s, resolution within %(resolve)s "
+            "working days"
+        )
+        % {
+            "severity": severity.label,
+            "respond": problems.RESPONSE_WORKING_DAYS[severity] or _("the same day"),
+            "resolve": problems.RESOLUTION_WORKING_DAYS[severity],
+        }
+        for severity in ProblemSeverity
+    )
+
+
+class ProgrammeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, programme):
+        return f"{programme.code} · {programme.name}"
+
+
+class OwnerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class ProblemForm(Form):
+    donor_code = forms.CharField(label=_("customer code of the donor"), max_length=20)
+    kind = forms.ChoiceField(label=_("kind of problem"), choices=kind_choices)
+    severity = forms.ChoiceField(label=_("severity"), choices=ProblemSeverity.choices)
+    title = forms.CharField(label=_("problem"), max_length=200)
+    description = forms.CharField(
+        label=_("description"),
+        widget=_rows(4),
+        help_text=_("What happened and how it affects the relationship with the donor."),
+    )
+    owner = OwnerChoice(
+        label=_("owner"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("The CRM manager"),
+    )
+
+    programme = ProgrammeChoice(
+        label=_("programme or activity"),
+        queryset=Programme.objects.order_by("code"),
+        required=False,
+        empty_label=_("Not set"),
+    )
+
+    def __init__(self, *args, may_assign=False, opportunity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if opportunity is not None:
+            del self.fields["programme"]  # the opportunity's programme
+        self.fields["donor_code"].widget.attrs["dir"] = "ltr"
+        self.fields["severity"].help_text = severity_help()
+        if may_assign:
+            self.fields["owner"].queryset = problems.owner_choices()
+        else:
+            del self.fields["owner"]
+
+    def clean_donor_code(self):
+        code = normalize_digits(self.cleaned_data["donor_code"]).strip()
+        donor = active_donors().filter(code=code).first() if code.isdigit() else None
+        if donor is None:
+            raise forms.ValidationError(_("No active donor has this customer code."))
+        return donor
+
+
+class ActionForm(Form):
+    action_date = forms.DateField(
+        label=_("date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    text = forms.CharField(label=_("action taken"), widget=_rows(3))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"action_date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ResolveForm(Form):
+    resolution = forms.CharField(
+        label=_("resolution"),
+        widget=_rows(3),
+        help_text=_("What was agreed with the donor and how the relationship stands now."),
+    )
+
+
+class AssignForm(Form):
+    owner = OwnerChoice(
+        label=_("owner"), queryset=get_user_model().objects.none(), empty_label=None
+    )
+    severity = forms.ChoiceField(label=_("severity"), choices=ProblemSeverity.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = problems.owner_choices()
+
+
+ORIGINS = [("external", _("External")), ("internal", _("Internal"))]
+
+
+class ProblemFilter(FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    state = django_filters.ChoiceFilter(
+        label=_("status"), choices=ProblemState.choices, empty_label=_("All")
+    )
+    severity = django_filters.ChoiceFilter(
+        label=_("severity"), choices=ProblemSeverity.choices, empty_label=_("All")
+    )
+    origin = django_filters.ChoiceFilter(
+        label=_("origin"), choices=ORIGINS, method="filter_origin", empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("kind of problem"), choices=ProblemKind.choices, empty_label=_("All")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("owner"), queryset=get_user_model().objects.none(), empty_label=_("All")
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Deadlines"),
+        choices=[("1", _("Overdue"))],
+        empty_label=_("All"),
+        method="filter_overdue",
+    )
+
+    class Meta:
+        model = DonorProblem
+        fields = ["q", "state", "severity", "origin", "kind", "owner", "overdue"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Donor name or code, problem")
+        owners = get_user_model().objects.filter(owned_donor_problems__isnull=False).distinct()
+        self.filters["owner"].queryset = owners
+        self.form.fields["owner"].queryset = owners
+        self.form.fields["owner"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+    def filter_text(self, queryset, name, value):
+        value = normalize_digits(value or "").strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(donor__code=value)
+        return queryset.filter(
+            Q(donor__name_normalized__contains=normalize_arabic(value)) | Q(title__icontains=value)
+        )
+
+    def filter_origin(self, queryset, name, value):
+        kinds = EXTERNAL_PROBLEM_KINDS if value == "external" else INTERNAL_PROBLEM_KINDS
+        return queryset.filter(kind__in=kinds)
+
+    def filter_overdue(self, queryset, name, value):
+        return problems.with_overdue(queryset) if value == "1" else queryset

@@ -1,0 +1,421 @@
+"""The register of problems that threaten a donor relationship (manual 3.1.17, 3.1.20): a
+donor not honouring a pledge, a late payment, or an internal problem that affects the service.
+The CRM manager handles them urgently: each problem has an owner (the CRM manager unless
+assigned), a first-action and a resolution deadline in working days set by its severity, a
+dated actions log, and a resolution. Workflow (django-fsm-2): open → in progress (the first
+action) → resolved (needs the resolution).
+
+Services (the only writes: `problem_<action>(*, ..., actor)`) and selectors. Kept apart
+from opportunities/services.py so that the two registers evolve independently.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from association import roles
+from association.workdays import working_deadline
+from core.workflow import take_step
+from customers.models import CustomerKind
+
+from .models import (
+    EXTERNAL_PROBLEM_KINDS,
+    UNRESOLVED_PROBLEM_STATES,
+    DonorProblem,
+    Opportunity,
+    OpportunityState,
+    PotentialDonor,
+    ProblemAction,
+    ProblemKind,
+    ProblemSeverity,
+    ProblemState,
+    ProblemTransition,
+)
+
+# Working days to the first action and to the resolution, by severity ("على وجه السرعة":
+# a critical problem is acted on the same working day).
+RESPONSE_WORKING_DAYS = {
+    ProblemSeverity.CRITICAL: 0,
+    ProblemSeverity.HIGH: 1,
+    ProblemSeverity.MEDIUM: 2,
+    ProblemSeverity.LOW: 5,
+}
+RESOLUTION_WORKING_DAYS = {
+    ProblemSeverity.CRITICAL: 2,
+    ProblemSeverity.HIGH: 5,
+    ProblemSeverity.MEDIUM: 10,
+    ProblemSeverity.LOW: 20,
+}
+
+
+class ProblemError(Exception):
+    """A refusal the user should read (already translated)."""
+
+
+def _require(actor, permission):
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+def may_manage(user):
+    return user.has_perm("opportunities.manage_donorproblem")
+
+
+def may_act(user, problem):
+    """The owner handles the problem, and so does the CRM manager (any problem)."""
+    return problem.owner_id == user.pk or may_manage(user)
+
+
+# --- selectors ----------------------------------------------------------------------------
+
+
+def problems_visible_to(user):
+    """Every problem for those who read the register; their own for an owner without that
+    right (e.g. a centres manager assigned an internal problem); nothing for anyone else."""
+    queryset = DonorProblem.objects.select_related(
+        "donor", "opportunity", "programme", "owner", "raised_by", "resolved_by"
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_perm("opportunities.view_donorproblem"):
+        return queryset
+    return queryset.filter(owner=user)
+
+
+def may_open_register(user):
+    return user.has_perm("opportunities.view_donorproblem") or (
+        user.is_authenticated and DonorProblem.objects.filter(owner=user).exists()
+    )
+
+
+def unresolved_for(user):
+    """What awaits this user: every unresolved problem for the CRM manager, their own for
+    an owner; the most urgent deadline first."""
+    queryset = DonorProblem.objects.filter(state__in=UNRESOLVED_PROBLEM_STATES).select_related(
+        "donor", "owner"
+    )
+    if not may_manage(user):
+        queryset = queryset.filter(owner=user)
+    return queryset.order_by("resolve_by", "pk")
+
+
+def problems_of_donor(donor):
+    return (
+        DonorProblem.objects.filter(donor=donor)
+        .select_related("owner", "opportunity")
+        .order_by(_unresolved_first(), "-raised_at")
+    )
+
+
+def problems_of_opportunity(opportunity):
+    return (
+        DonorProblem.objects.filter(opportunity=opportunity)
+        .select_related("owner", "donor")
+        .order_by(_unresolved_first(), "-raised_at")
+    )
+
+
+def _unresolved_first():
+    return F("resolved_at").desc(nulls_first=True)
+
+
+def with_overdue(queryset, now=None):
+    """Filter to the problems past a deadline (no first action, or not resolved in time)."""
+    now = now or timezone.now()
+    return queryset.filter(
+        Q(state=ProblemState.OPEN, respond_by__lt=now)
+        | Q(state__in=UNRESOLVED_PROBLEM_STATES, resolve_by__lt=now)
+    )
+
+
+def owner_choices():
+    """Active staff holding a role: the problem may concern any department."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[r.group_name for r in roles.ALL_ROLES])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def default_owner(actor):
+    """The CRM manager handles the problems (3.1.20): the raiser when they are one, otherwise
+    the first active CRM manager; the raiser when the association has none."""
+    if may_manage(actor):
+        return actor
+    manager = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.CRM_MANAGER.group_name)
+        .order_by("pk")
+        .first()
+    )
+    return manager or actor
+
+
+def available_actions(problem, user):
+    """What this user may do on this problem now."""
+    if problem.state == ProblemState.RESOLVED:
+        return []
+    actions = []
+    if may_act(user, problem):
+        actions.append("add_action")
+        if problem.state == ProblemState.IN_PROGRESS:
+            actions.append("resolve")
+    if may_manage(user):
+        actions.append("assign")
+    return actions
+
+
+def overdue_pledges(now=None):
+    """Closing opportunities whose donations do not cover the pledge PLEDGE_OVERDUE_DAYS after
+    its date, and with no unresolved problem recorded yet: proposed to the CRM manager as a
+    problem (a donor not honouring a pledge, 3.1.17)."""
+    from .selectors import with_received_amount
+
+    today = timezone.localdate(now) if now else timezone.localdate()
+    cutoff = today - timedelta(days=getattr(settings, "PLEDGE_OVERDUE_DAYS", 30))
+    open_problem = DonorProblem.objects.filter(
+        opportunity=OuterRef("pk"), state__in=UNRESOLVED_PROBLEM_STATES
+    )
+    return (
+        with_received_amount(
+            Opportunity.objects.filter(
+                state=OpportunityState.CLOSING,
+                pledge_date__lte=cutoff,
+                pledge_donor__isnull=False,
+            )
+        )
+        .filter(received_amount__lt=F("pledged_amount"))
+        .exclude(Exists(open_problem))
+        .select_related("pledge_donor", "programme")
+        .order_by("pledge_date", "pk")
+    )
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def deadlines(severity, raised_at):
+    return (
+        working_deadline(raised_at, RESPONSE_WORKING_DAYS[severity]),
+        working_deadline(raised_at, RESOLUTION_WORKING_DAYS[severity]),
+    )
+
+
+def _check_owner(owner):
+    if owner is None or not owner.is_active or not owner_choices().filter(pk=owner.pk).exists():
+        raise ProblemError(_("Choose an active staff member as the owner."))
+
+
+def problem_raise(
+    *,
+    actor,
+    donor,
+    kind,
+    severity,
+    title,
+    description,
+    opportunity=None,
+    programme=None,
+    owner=None,
+):
+    """Record a problem that threatens the relationship with a donor. Its owner is the CRM
+    manager unless the CRM manager raising it assigns someone else; the owner is told by
+    email after commit."""
+    _require(actor, "opportunities.add_donorproblem")
+    title = (title or "").strip()
+    description = (description or "").strip()
+    if donor is None or donor.kind != CustomerKind.DONOR:
+        raise ProblemError(_("Choose the donor concerned."))
+    if kind not in ProblemKind.values:
+        raise ProblemError(_("Choose the kind of problem."))
+    if severity not in ProblemSeverity.values:
+        raise ProblemError(_("Choose the severity."))
+    if not title:
+        raise ProblemError(_("Write the problem in a few words."))
+    if not description:
+        raise ProblemError(_("Describe the problem and how it affects the relationship."))
+    if opportunity is not None:
+        involved = opportunity.pledge_donor_id == donor.pk or (
+            PotentialDonor.objects.filter(opportunity=opportunity, donor=donor).exists()
+        )
+        if not involved:
+            raise ProblemError(
+                _("%(donor)s is not a donor of the opportunity “%(opportunity)s”.")
+                % {"donor": donor.name, "opportunity": opportunity.title}
+            )
+        if programme is None:
+            programme = opportunity.programme
+        elif programme.pk != opportunity.programme_id:
+            raise ProblemError(_("The programme must be the opportunity's programme."))
+    if owner is None or not may_manage(actor):
+        owner = default_owner(actor)
+    _check_owner(owner)
+    now = timezone.now()
+    respond_by, resolve_by = deadlines(severity, now)
+    with transaction.atomic():
+        problem = DonorProblem.objects.create(
+            donor=donor,
+            opportunity=opportunity,
+            programme=programme,
+            kind=kind,
+            severity=severity,
+            title=title,
+            description=description,
+            owner=owner,
+            raised_by=actor,
+            raised_at=now,
+            respond_by=respond_by,
+            resolve_by=resolve_by,
+        )
+        ProblemTransition.objects.create(
+            problem=problem,
+            source=ProblemState.OPEN,
+            target=ProblemState.OPEN,
+            actor=actor,
+            note=title,
+        )
+        _notify_owner(problem, actor)
+    return problem
+
+
+def _notify_owner(problem, actor):
+    if problem.owner_id != actor.pk:
+        from .problem_tasks import notify_problem_owner
+
+        notify_problem_owner.delay_on_commit(problem.pk)
+
+
+def _require_unresolved(problem):
+    if problem.state == ProblemState.RESOLVED:
+        raise ProblemError(_("This problem is resolved: it can no longer change."))
+
+
+def _locked(problem):
+    """The problem read again and locked until the transaction ends, so that actions and the
+    resolution of one problem happen one after the other, never interleaved: two first actions
+    at once start the handling once, and no action is added to a problem just resolved."""
+    current = DonorProblem.objects.select_for_update().get(pk=problem.pk)
+    _require_unresolved(current)
+    return current
+
+
+def _step(problem, transition_name, *, actor, note, **fields):
+    """Run one transition in memory, save it and record it; inside a transaction."""
+    source = take_step(
+        problem,
+        transition_name,
+        error=ProblemError,
+        stale_message=_(
+            "This problem is no longer at this step. Reload the page to see its status."
+        ),
+        conflict_message=_(
+            "Someone else acted on this problem at the same moment. "
+            "Reload the page to see its status."
+        ),
+        fields=fields,
+    )
+    return ProblemTransition.objects.create(
+        problem=problem, source=source, target=problem.state, actor=actor, note=note
+    )
+
+
+def problem_add_action(*, problem, actor, action_date, text):
+    """A dated entry of the actions log. The first action starts the handling (open → in
+    progress), which answers the first-action deadline."""
+    if not may_act(actor, problem):
+        raise PermissionDenied
+    _require_unresolved(problem)
+    text = (text or "").strip()
+    if not text:
+        raise ProblemError(_("Write the action taken."))
+    if action_date is None:
+        raise ProblemError(_("Enter the date of the action."))
+    if action_date > timezone.localdate():
+        raise ProblemError(_("An action taken cannot be dated in the future."))
+    with transaction.atomic():
+        current = _locked(problem)
+        if current.state == ProblemState.OPEN:
+            _step(current, "start_handling", actor=actor, note=text)
+        action = ProblemAction.objects.create(
+            problem=current, action_date=action_date, text=text, actor=actor
+        )
+    return action
+
+
+def problem_resolve(*, problem, actor, resolution):
+    """Close the problem with its resolution (what was agreed, how the relationship stands).
+    Returns the problem as saved (the caller's copy is left as it was read)."""
+    if not may_act(actor, problem):
+        raise PermissionDenied
+    _require_unresolved(problem)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ProblemError(_("Write the resolution before closing the problem."))
+    with transaction.atomic():
+        current = _locked(problem)
+        if current.state == ProblemState.OPEN:
+            raise ProblemError(_("Record the actions taken before resolving the problem."))
+        _step(
+            current,
+            "resolve",
+            actor=actor,
+            note=resolution,
+            resolution=resolution,
+            resolved_by=actor,
+            # Read after the lock: an action recorded meanwhile is always dated before.
+            resolved_at=timezone.now(),
+        )
+    return current
+
+
+def problem_assign(*, problem, actor, owner, severity):
+    """The CRM manager assigns the problem to someone else or changes its severity (the
+    deadlines follow, counted from when it was raised). Recorded in the actions log."""
+    _require(actor, "opportunities.manage_donorproblem")
+    _require_unresolved(problem)
+    if severity not in ProblemSeverity.values:
+        raise ProblemError(_("Choose the severity."))
+    _check_owner(owner)
+    changes = []
+    if owner.pk != problem.owner_id:
+        changes.append(
+            _("Assigned to %(owner)s.") % {"owner": owner.get_full_name() or owner.get_username()}
+        )
+    if severity != problem.severity:
+        changes.append(
+            _("Severity changed from %(old)s to %(new)s.")
+            % {
+                "old": problem.get_severity_display(),
+                "new": ProblemSeverity(severity).label,
+            }
+        )
+    if not changes:
+        raise ProblemError(_("Nothing changed: the owner and the severity are the same."))
+    respond_by, resolve_by = deadlines(severity, problem.raised_at)
+    with transaction.atomic():
+        updated = DonorProblem.objects.filter(
+            pk=problem.pk, state__in=UNRESOLVED_PROBLEM_STATES
+        ).update(owner=owner, severity=severity, respond_by=respond_by, resolve_by=resolve_by)
+        if not updated:
+            raise ProblemError(_("This problem is resolved: it can no longer change."))
+        ProblemAction.objects.create(
+            problem=problem,
+            action_date=timezone.localdate(),
+            text=" ".join(changes),
+            actor=actor,
+        )
+        problem.owner, problem.severity = owner, severity
+        problem.respond_by, problem.resolve_by = respond_by, resolve_by
+        _notify_owner(problem, actor)
+    return problem
+
+
+def is_external(kind):
+    return kind in EXTERNAL_PROBLEM_KINDS

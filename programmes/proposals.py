@@ -1,0 +1,263 @@
+"""Programme proposals to strategic planning (manual 3.1.12): from donors' recorded
+interests, CRM staff or the CRM manager propose a programme the donors asked for (which
+donors, what, why); the strategic planning director answers: accepted into the portfolio,
+refused, or needs study (then accepted or refused). An accepted proposal is linked to the
+programme created from it.
+
+Services (the only writes: `proposal_<action>(*, ..., actor)`) and selectors.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from association.workdays import working_deadline
+from core.workflow import take_step
+from customers.models import CustomerKind
+
+from . import services as programme_services
+from .models import (
+    ANSWERABLE_PROPOSAL_STATES,
+    ProgrammeProposal,
+    ProposalState,
+    ProposalTransition,
+)
+
+ANSWER_WORKING_DAYS = 10  # planning answers a proposal within two working weeks
+STUDY_WORKING_DAYS = 20  # and decides on one that needed study within four more
+# How long an answer stays on the proposer's "عملي".
+ANSWERS_SHOWN_FOR = timedelta(days=14)
+
+ACCEPT = "accept"
+REFUSE = "refuse"
+STUDY = "study"
+ANSWERS = (ACCEPT, REFUSE, STUDY)
+_TRANSITIONS = {ACCEPT: "accept", REFUSE: "refuse", STUDY: "ask_for_study"}
+
+
+class ProposalError(Exception):
+    """A refusal the user should read (already translated)."""
+
+
+def _require(actor, permission):
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+# --- selectors ----------------------------------------------------------------------------
+
+
+def proposals_visible_to(user):
+    if not user.has_perm("programmes.view_programmeproposal"):
+        return ProgrammeProposal.objects.none()
+    return ProgrammeProposal.objects.select_related(
+        "category", "proposed_by", "answered_by", "programme"
+    )
+
+
+def ordered_for(queryset, user):
+    """Those awaiting the planning director's answer first, for the planning director."""
+    if user.has_perm("programmes.answer_programmeproposal"):
+        return queryset.order_by(
+            Case(
+                When(state__in=ANSWERABLE_PROPOSAL_STATES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "answer_due_at",
+            "-proposed_at",
+            "-id",
+        )
+    return queryset.order_by("-proposed_at", "-id")
+
+
+def proposals_awaiting_answer():
+    return ProgrammeProposal.objects.filter(state__in=ANSWERABLE_PROPOSAL_STATES).order_by(
+        "answer_due_at", "pk"
+    )
+
+
+def recent_answers_for(user, now=None):
+    """Planning's answers of the last two weeks: the CRM manager (who reviews the portfolio)
+    reads every one, a proposer their own."""
+    since = (now or timezone.now()) - ANSWERS_SHOWN_FOR
+    queryset = ProgrammeProposal.objects.filter(answered_at__gte=since).select_related(
+        "answered_by"
+    )
+    if not user.has_perm("programmes.review_portfoliocycle"):
+        queryset = queryset.filter(proposed_by=user)
+    return queryset.order_by("-answered_at", "-pk")
+
+
+def accepted_without_programme():
+    return ProgrammeProposal.objects.filter(
+        state=ProposalState.ACCEPTED, programme__isnull=True
+    ).order_by("answered_at", "pk")
+
+
+def proposals_of_donor(donor):
+    return donor.programme_proposals.select_related("programme").order_by("-proposed_at")
+
+
+def may_link(user):
+    return user.has_perm("programmes.add_programme") or user.has_perm("programmes.change_programme")
+
+
+def available_actions(proposal, user):
+    actions = []
+    if proposal.state in ANSWERABLE_PROPOSAL_STATES and user.has_perm(
+        "programmes.answer_programmeproposal"
+    ):
+        actions += [ACCEPT, REFUSE]
+        if proposal.state == ProposalState.SUBMITTED:
+            actions.append(STUDY)
+    if proposal.state == ProposalState.ACCEPTED and proposal.programme_id is None:
+        if user.has_perm("programmes.add_programme"):
+            actions.append("create_programme")
+        if user.has_perm("programmes.change_programme"):
+            actions.append("link_programme")
+    return actions
+
+
+def search_donor_filter(text):
+    text = (text or "").strip()
+    if not text:
+        return Q()
+    if text.isdigit():
+        return Q(donors__code=text)
+    return Q(donors__name__icontains=text) | Q(title__icontains=text)
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def proposal_submit(*, actor, title, category, description, reason, donors):
+    """A proposal of a programme donors asked for, sent to strategic planning."""
+    _require(actor, "programmes.add_programmeproposal")
+    title = (title or "").strip()
+    description = (description or "").strip()
+    reason = (reason or "").strip()
+    donors = list(dict.fromkeys(donors or []))
+    if not title:
+        raise ProposalError(_("Write the programme proposed."))
+    if not description:
+        raise ProposalError(_("Write what the donors asked for."))
+    if not reason:
+        raise ProposalError(_("Write why the programme is proposed."))
+    if not donors:
+        raise ProposalError(_("Choose at least one donor who asked for it."))
+    for donor in donors:
+        if donor.kind != CustomerKind.DONOR:
+            raise ProposalError(_("%(customer)s is not a donor.") % {"customer": donor})
+    now = timezone.now()
+    with transaction.atomic():
+        proposal = ProgrammeProposal.objects.create(
+            title=title,
+            category=category,
+            description=description,
+            reason=reason,
+            proposed_by=actor,
+            proposed_at=now,
+            answer_due_at=working_deadline(now, ANSWER_WORKING_DAYS),
+        )
+        proposal.donors.set(donors)
+        ProposalTransition.objects.create(
+            proposal=proposal,
+            source=ProposalState.SUBMITTED,
+            target=ProposalState.SUBMITTED,
+            actor=actor,
+            note=reason,
+        )
+    return proposal
+
+
+def proposal_answer(*, proposal, actor, answer, note=""):
+    """The strategic planning director's answer. Refusing and asking for a study say why;
+    a study is then decided within STUDY_WORKING_DAYS."""
+    _require(actor, "programmes.answer_programmeproposal")
+    if answer not in ANSWERS:
+        raise PermissionDenied
+    note = (note or "").strip()
+    if answer in (REFUSE, STUDY) and not note:
+        raise ProposalError(
+            _("Write why the proposal is refused.")
+            if answer == REFUSE
+            else _("Write what needs to be studied.")
+        )
+    now = timezone.now()
+    fields = {"answered_by": actor, "answered_at": now, "answer_note": note}
+    if answer == STUDY:
+        fields["answer_due_at"] = working_deadline(now, STUDY_WORKING_DAYS)
+    with transaction.atomic():
+        source = take_step(
+            proposal,
+            _TRANSITIONS[answer],
+            error=ProposalError,
+            stale_message=_(
+                "This proposal was already answered. Reload the page to see its status."
+            ),
+            conflict_message=_(
+                "Someone else answered this proposal at the same moment. "
+                "Reload the page to see its status."
+            ),
+            fields=fields,
+        )
+        ProposalTransition.objects.create(
+            proposal=proposal, source=source, target=proposal.state, actor=actor, note=note
+        )
+    return proposal
+
+
+def _link(proposal, programme, actor):
+    """Conditional on no programme linked yet: a second click links nothing."""
+    now = timezone.now()
+    linked = ProgrammeProposal.objects.filter(
+        pk=proposal.pk, state=ProposalState.ACCEPTED, programme__isnull=True
+    ).update(programme=programme, linked_by=actor, linked_at=now)
+    if not linked:
+        raise ProposalError(
+            _("This proposal is not waiting for its programme any more. Reload the page.")
+        )
+    proposal.programme, proposal.linked_by, proposal.linked_at = programme, actor, now
+
+
+def _require_accepted(proposal):
+    if proposal.state != ProposalState.ACCEPTED:
+        raise ProposalError(_("Only an accepted proposal is linked to a programme."))
+    if proposal.programme_id is not None:
+        raise ProposalError(_("This proposal is already linked to a programme."))
+
+
+def proposal_link_programme(*, proposal, actor, programme):
+    """Link an accepted proposal to the programme already created from it."""
+    _require(actor, "programmes.change_programme")
+    _require_accepted(proposal)
+    if programme is None:
+        raise ProposalError(_("Choose the programme."))
+    with transaction.atomic():
+        _link(proposal, programme, actor)
+    return proposal
+
+
+def proposal_create_programme(*, proposal, actor, code, name, category, budget, portfolio_year):
+    """Add the accepted proposal's programme to the portfolio and link it, in one step."""
+    _require(actor, "programmes.add_programme")
+    _require_accepted(proposal)
+    with transaction.atomic():
+        programme = programme_services.programme_create(
+            actor=actor,
+            code=code,
+            name=name,
+            category=category,
+            budget=budget,
+            description=proposal.description,
+            portfolio_year=portfolio_year,
+            change_reason=_("Created from the programme proposal “%(title)s”")
+            % {"title": proposal.title},
+        )
+        _link(proposal, programme, actor)
+    return programme

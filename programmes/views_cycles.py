@@ -1,0 +1,460 @@
+"""Pages of the portfolio cycles and the programme proposals: thin views over
+programmes.cycles and programmes.proposals (access → form → service → message → redirect)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customers.models import Customer, CustomerKind
+
+from . import cycles, proposals
+from .forms_cycles import (
+    AnswerForm,
+    CycleDonorsForm,
+    CycleFilter,
+    HandoverForm,
+    IdentifyForm,
+    LinkProgrammeForm,
+    ProposalFilter,
+    ProposalForm,
+    ProposalProgrammeForm,
+    ReviewForm,
+    SeedOpportunityForm,
+)
+from .models import CycleHalf, CycleProgramme
+
+PAGE_SIZE = 25
+
+
+def _require_perm(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- cycles -------------------------------------------------------------------------------
+
+
+def _cycle_or_404(user, pk):
+    _require_perm(user, "programmes.view_portfoliocycle")
+    return get_object_or_404(cycles.cycles_visible_to(user), pk=pk)
+
+
+@require_GET
+def cycle_list(request):
+    _require_perm(request.user, "programmes.view_portfoliocycle")
+    cycle_filter = CycleFilter(
+        request.GET, queryset=cycles.cycles_with_counts(cycles.cycles_visible_to(request.user))
+    )
+    page = Paginator(cycle_filter.qs.order_by("-year", "-half"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    may_hand_over = request.user.has_perm("programmes.add_portfoliocycle")
+    return render(
+        request,
+        "programmes/cycle_list.html",
+        {
+            "filter": cycle_filter,
+            "page": page,
+            "querystring": _querystring_without_page(request),
+            "may_hand_over": may_hand_over,
+            "due_periods": cycles.periods_due_for_handover() if may_hand_over else [],
+        },
+    )
+
+
+def _handover_initial(params):
+    """The period the "عملي" link names (?year=&half=), else the first one due."""
+    initial = {"received_on": timezone.localdate()}
+    due = cycles.periods_due_for_handover()
+    year, half = params.get("year", ""), params.get("half", "")
+    if year.isdigit() and half.isdigit() and int(half) in CycleHalf.values:
+        initial.update(year=int(year), half=int(half))
+    elif due:
+        initial.update(year=due[0].year, half=due[0].half)
+    else:
+        current = cycles.period_of(timezone.localdate())
+        initial.update(year=current.year, half=current.half)
+    # The programmes planned for that year come ticked.
+    initial["programmes"] = list(
+        cycles.handover_programme_choices()
+        .filter(portfolio_year=initial["year"])
+        .values_list("pk", flat=True)
+    )
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def cycle_handover(request):
+    _require_perm(request.user, "programmes.add_portfoliocycle")
+    if request.method == "POST":
+        form = HandoverForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                cycle = cycles.cycle_hand_over(
+                    actor=request.user,
+                    year=data["year"],
+                    half=data["half"],
+                    programmes=data["programmes"],
+                    received_on=data["received_on"],
+                    note=data["note"],
+                )
+            except cycles.CycleError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The portfolio of %(period)s was handed over to the CRM manager.")
+                    % {"period": cycle.period_label},
+                )
+                return redirect("programmes:cycle_detail", pk=cycle.pk)
+    else:
+        form = HandoverForm(initial=_handover_initial(request.GET))
+    return render(request, "programmes/cycle_handover.html", {"form": form})
+
+
+def _cycle_context(request, cycle, **bound):
+    user = request.user
+    actions = cycles.available_actions(cycle, user)
+    entries = list(cycles.cycle_programmes(cycle))
+    rows = []
+    for entry in entries:
+        row = {"entry": entry, "donors": list(entry.donors.all())}
+        if "choose_donors" in actions:
+            suggested = list(cycles.suggested_donors_for(entry.programme))
+            chosen_ids = {donor.donor_id for donor in row["donors"]}
+            offered = suggested + [d.donor for d in row["donors"] if d.donor not in suggested]
+            row["suggested_ids"] = {donor.pk for donor in suggested}
+            row["form"] = bound.get(f"donors_{entry.pk}") or CycleDonorsForm(
+                prefix=f"p{entry.pk}",
+                choices=offered,
+                # Until chosen, the donors the interests suggest come ticked.
+                initial={"donors": list(chosen_ids) or list(row["suggested_ids"])},
+            )
+        if cycles.may_seed_opportunity(user, cycle, entry):
+            row["seed_form"] = bound.get(f"seed_{entry.pk}") or SeedOpportunityForm(
+                prefix=f"s{entry.pk}",
+                initial={
+                    "title": _("Funding %(programme)s") % {"programme": entry.programme.name},
+                    "expected_amount": entry.programme.budget,
+                },
+            )
+        rows.append(row)
+    context = {
+        "cycle": cycle,
+        "rows": rows,
+        "actions": actions,
+        "transitions": cycle.transitions.select_related("actor"),
+        "without_donors": [row["entry"] for row in rows if not row["donors"]],
+    }
+    if "review" in actions:
+        context["review_form"] = bound.get("review_form") or ReviewForm()
+    if "identify_donors" in actions:
+        context["identify_form"] = bound.get("identify_form") or IdentifyForm()
+    return context
+
+
+@require_GET
+def cycle_detail(request, pk):
+    cycle = _cycle_or_404(request.user, pk)
+    return render(request, "programmes/cycle_detail.html", _cycle_context(request, cycle))
+
+
+def _redisplay_cycle(request, cycle, **bound):
+    messages.error(request, _("Please correct the errors below."))
+    return render(request, "programmes/cycle_detail.html", _cycle_context(request, cycle, **bound))
+
+
+def _cycle_act(request, cycle, action, done_message):
+    try:
+        action()
+    except cycles.CycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done_message)
+    return redirect("programmes:cycle_detail", pk=cycle.pk)
+
+
+@require_POST
+def cycle_review(request, pk):
+    cycle = _cycle_or_404(request.user, pk)
+    _require_perm(request.user, "programmes.review_portfoliocycle")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _redisplay_cycle(request, cycle, review_form=form)
+    return _cycle_act(
+        request,
+        cycle,
+        lambda: cycles.cycle_review(
+            cycle=cycle, actor=request.user, notes=form.cleaned_data["notes"]
+        ),
+        _("The portfolio was reviewed. Now identify the potential donors of its programmes."),
+    )
+
+
+def _entry_or_404(cycle, entry_pk):
+    return get_object_or_404(
+        CycleProgramme.objects.select_related("programme__category"), pk=entry_pk, cycle=cycle
+    )
+
+
+@require_POST
+def cycle_donors(request, pk, entry_pk):
+    cycle = _cycle_or_404(request.user, pk)
+    _require_perm(request.user, "programmes.review_portfoliocycle")
+    entry = _entry_or_404(cycle, entry_pk)
+    form = CycleDonorsForm(request.POST, prefix=f"p{entry.pk}")
+    if not form.is_valid():
+        return _redisplay_cycle(request, cycle, **{f"donors_{entry.pk}": form})
+    try:
+        added, removed = cycles.cycle_set_donors(
+            cycle=cycle, entry=entry, actor=request.user, donors=form.chosen_donors()
+        )
+    except cycles.CycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Potential donors of %(programme)s saved: %(added)s added, %(removed)s removed.")
+            % {"programme": entry.programme.code, "added": added, "removed": removed},
+        )
+    return redirect(f"{reverse('programmes:cycle_detail', args=[cycle.pk])}#programme-{entry.pk}")
+
+
+@require_POST
+def cycle_identify(request, pk):
+    cycle = _cycle_or_404(request.user, pk)
+    _require_perm(request.user, "programmes.review_portfoliocycle")
+    form = IdentifyForm(request.POST)
+    if not form.is_valid():
+        return _redisplay_cycle(request, cycle, identify_form=form)
+    return _cycle_act(
+        request,
+        cycle,
+        lambda: cycles.cycle_identify_donors(
+            cycle=cycle, actor=request.user, note=form.cleaned_data["note"]
+        ),
+        _("The potential donors of the portfolio were identified."),
+    )
+
+
+@require_POST
+def cycle_seed(request, pk, entry_pk):
+    cycle = _cycle_or_404(request.user, pk)
+    _require_perm(request.user, "opportunities.add_opportunity")
+    entry = _entry_or_404(cycle, entry_pk)
+    form = SeedOpportunityForm(request.POST, prefix=f"s{entry.pk}")
+    if not form.is_valid():
+        return _redisplay_cycle(request, cycle, **{f"seed_{entry.pk}": form})
+    try:
+        opportunity = cycles.cycle_seed_opportunity(
+            cycle=cycle,
+            entry=entry,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            expected_amount=form.cleaned_data["expected_amount"],
+        )
+    except cycles.CycleError as error:
+        messages.error(request, str(error))
+        return redirect("programmes:cycle_detail", pk=cycle.pk)
+    messages.success(
+        request,
+        _("The opportunity was recorded in identification with the donors of the portfolio."),
+    )
+    return redirect("opportunities:detail", pk=opportunity.pk)
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+def _proposal_or_404(user, pk):
+    _require_perm(user, "programmes.view_programmeproposal")
+    return get_object_or_404(proposals.proposals_visible_to(user).prefetch_related("donors"), pk=pk)
+
+
+@require_GET
+def proposal_list(request):
+    _require_perm(request.user, "programmes.view_programmeproposal")
+    proposal_filter = ProposalFilter(
+        request.GET, queryset=proposals.proposals_visible_to(request.user)
+    )
+    queryset = proposals.ordered_for(proposal_filter.qs, request.user).prefetch_related("donors")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/proposal_list.html",
+        {
+            "filter": proposal_filter,
+            "page": page,
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+def _proposal_initial(params):
+    """?donor=<pk> (from the donor's profile): the donor's code and first interest."""
+    value = params.get("donor", "")
+    if not value.isdigit():
+        return {}
+    donor = (
+        Customer.objects.filter(pk=value, kind=CustomerKind.DONOR, is_active=True)
+        .prefetch_related("interests__category")
+        .first()
+    )
+    if donor is None:
+        return {}
+    initial = {"donor_codes": str(donor.code)}
+    interests = list(donor.interests.all())
+    if interests:
+        initial["category"] = interests[0].category_id
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_create(request):
+    _require_perm(request.user, "programmes.add_programmeproposal")
+    form = ProposalForm(request.POST or None, initial=_proposal_initial(request.GET))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = proposals.proposal_submit(
+                actor=request.user,
+                title=data["title"],
+                category=data["category"],
+                description=data["description"],
+                reason=data["reason"],
+                donors=data["donor_codes"],
+            )
+        except proposals.ProposalError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The proposal was sent to strategic planning."))
+            return redirect("programmes:proposal_detail", pk=proposal.pk)
+    return render(request, "programmes/proposal_form.html", {"form": form})
+
+
+def _proposal_context(request, proposal, **bound):
+    actions = proposals.available_actions(proposal, request.user)
+    context = {
+        "proposal": proposal,
+        "actions": actions,
+        "transitions": proposal.transitions.select_related("actor"),
+    }
+    if proposals.ACCEPT in actions:
+        context["answer_form"] = bound.get("answer_form") or AnswerForm()
+    if "create_programme" in actions:
+        context["programme_form"] = bound.get("programme_form") or ProposalProgrammeForm(
+            initial={
+                "name": proposal.title,
+                "category": proposal.category_id,
+                "portfolio_year": timezone.localdate().year,
+            }
+        )
+    if "link_programme" in actions:
+        context["link_form"] = bound.get("link_form") or LinkProgrammeForm()
+    return context
+
+
+@require_GET
+def proposal_detail(request, pk):
+    proposal = _proposal_or_404(request.user, pk)
+    return render(request, "programmes/proposal_detail.html", _proposal_context(request, proposal))
+
+
+def _redisplay_proposal(request, proposal, **bound):
+    messages.error(request, _("Please correct the errors below."))
+    return render(
+        request, "programmes/proposal_detail.html", _proposal_context(request, proposal, **bound)
+    )
+
+
+_ANSWERED = {
+    proposals.ACCEPT: gettext_lazy("The proposal was accepted into the portfolio."),
+    proposals.REFUSE: gettext_lazy("The proposal was refused."),
+    proposals.STUDY: gettext_lazy("The proposal was marked as needing study."),
+}
+
+
+@require_POST
+def proposal_answer(request, pk, answer):
+    proposal = _proposal_or_404(request.user, pk)
+    _require_perm(request.user, "programmes.answer_programmeproposal")
+    if answer not in proposals.ANSWERS:
+        raise PermissionDenied
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _redisplay_proposal(request, proposal, answer_form=form)
+    try:
+        proposals.proposal_answer(
+            proposal=proposal, actor=request.user, answer=answer, note=form.cleaned_data["note"]
+        )
+    except proposals.ProposalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, str(_ANSWERED[answer]))
+    return redirect("programmes:proposal_detail", pk=proposal.pk)
+
+
+@require_POST
+def proposal_create_programme(request, pk):
+    proposal = _proposal_or_404(request.user, pk)
+    _require_perm(request.user, "programmes.add_programme")
+    form = ProposalProgrammeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = proposals.proposal_create_programme(
+                proposal=proposal,
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                category=data["category"],
+                budget=data["budget"],
+                portfolio_year=data["portfolio_year"],
+            )
+        except proposals.ProposalError as error:
+            messages.error(request, str(error))
+            return redirect("programmes:proposal_detail", pk=proposal.pk)
+        except ValidationError as error:
+            form.add_error(None, list(error.messages))
+        except IntegrityError:
+            form.add_error("code", _("Another programme already has this code."))
+        else:
+            messages.success(
+                request,
+                _("The programme %(programme)s was added to the portfolio and linked.")
+                % {"programme": programme},
+            )
+            return redirect("programmes:proposal_detail", pk=proposal.pk)
+    return _redisplay_proposal(request, proposal, programme_form=form)
+
+
+@require_POST
+def proposal_link_programme(request, pk):
+    proposal = _proposal_or_404(request.user, pk)
+    _require_perm(request.user, "programmes.change_programme")
+    form = LinkProgrammeForm(request.POST)
+    if not form.is_valid():
+        return _redisplay_proposal(request, proposal, link_form=form)
+    try:
+        proposals.proposal_link_programme(
+            proposal=proposal, actor=request.user, programme=form.cleaned_data["programme"]
+        )
+    except proposals.ProposalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The proposal was linked to its programme."))
+    return redirect("programmes:proposal_detail", pk=proposal.pk)
