@@ -103,7 +103,11 @@ def xlsx_bytes(header, rows):
 
 
 def upload(client, content, name="customers.csv"):
-    return client.post(reverse("customers:import"), {"file": SimpleUploadedFile(name, content)})
+    """The upload, then the pages it leads to (the dry run runs as a background job, eagerly
+    in the tests): the preview, or the upload page with the file's error."""
+    return client.post(
+        reverse("customers:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
 
 
 def outcomes(response):
@@ -612,3 +616,213 @@ def test_a_semicolon_separated_csv_with_blank_lines_keeps_spreadsheet_row_number
     ).encode("utf-8")
     response = upload(staff_client, content)
     assert outcomes(response) == {3: "create", 5: "create"}
+
+
+# --- files from the field (issue 10, items 12 and 14) -------------------------------------------
+
+
+def test_a_workbook_whose_shared_strings_unpack_to_150_mb_is_refused(client, people, settings):
+    from core.imports import samples
+
+    client.force_login(people["staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    rows = [ROW_COLUMNS, new_rows()[0]]
+    content = samples.workbook_bytes(rows, shared_strings_bytes=150 * 1024 * 1024)
+    assert len(content) < imports.MAX_UPLOAD_BYTES
+
+    message = _refused(upload(client, content, "list.xlsx"))
+
+    assert "MB of text" in message
+    assert CustomerRequest.objects.count() == 0
+
+
+def test_a_sheet_formatted_to_the_last_row_gives_its_customers(staff_client):
+    from core.imports import samples
+
+    content = samples.workbook_bytes(
+        [arabic_headers(ROW_COLUMNS), *new_rows()], formatted_to=samples.LAST_EXCEL_ROW
+    )
+    response = upload(staff_client, content, "formatted.xlsx")
+    assert outcomes(response) == {2: "create", 3: "create"}
+
+
+def test_rows_of_a_mixed_encoding_csv_are_errors_never_garbled_names(staff_client):
+    header, (first, second) = arabic_headers(ROW_COLUMNS), new_rows()
+    lines = [
+        ",".join(header).encode("cp1256"),
+        ",".join(first).encode("cp1256"),
+        ",".join(second).encode("utf-8"),  # a line pasted from a UTF-8 file
+        ",".join(["هند علي", individual(), beneficiary(), "", "0501234567", ""]).encode("cp1256"),
+    ]
+    response = upload(staff_client, b"\r\n".join(lines))
+
+    assert outcomes(response) == {2: "create", 3: "error", 4: "create"}
+    preview = response.context["preview"]
+    assert "UTF-8" in preview.rows[1].errors[0].message
+    assert [row.name for row in preview.rows if row.outcome == "create"] == [
+        "نورة سعد الدوسري",
+        "هند علي",
+    ]
+    assert "\ufffd" not in response.content.decode()
+
+
+# --- customer import fidelity (item 16) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("مانح", "donor"),
+        ("داعم", "donor"),
+        ("مانح/داعم", "donor"),
+        ("متبرع", "donor"),
+        ("Supporter", "donor"),
+        ("حكومي", "government"),
+        ("جهة حكومية", "government"),
+        ("جهه حكوميه", "government"),
+        ("Government", "government"),
+        ("مستفيد", "beneficiary"),
+        ("مستفيدة", "beneficiary"),
+        ("عضو مجلس حي", "council_member"),
+        ("أعضاء مجالس أحياء", "council_member"),
+        ("council member", "council_member"),
+        ("أخرى", "other"),
+        ("اخرى", "other"),
+        ("مختلف", "other"),
+    ],
+)
+def test_short_and_common_forms_of_the_customer_types_are_accepted(staff_client, written, kind):
+    rows = [["نورة", individual(), written, "", "0551234567", ""]]
+    response = upload(staff_client, csv_bytes(arabic_headers(ROW_COLUMNS), rows))
+    assert outcomes(response) == {2: "create"}, response.context["preview"].rows[0].errors
+    assert response.context["preview"].rows[0].proposed["kind"] == kind
+
+
+def test_same_name_with_another_mobile_in_one_file_is_flagged_as_a_possible_duplicate(
+    staff_client, people
+):
+    rows = [
+        ["أحمد محمد الغامدي", individual(), beneficiary(), "", "0551234567", ""],
+        ["احمد محمّد الغامـدي", individual(), beneficiary(), "", "0559876543", ""],
+        ["سلمى", individual(), beneficiary(), "", "0551111111", ""],
+    ]
+    response = upload(staff_client, csv_bytes(arabic_headers(ROW_COLUMNS), rows))
+
+    assert outcomes(response) == {2: "create", 3: "create", 4: "create"}
+    warnings = {row.number: row.warnings for row in response.context["preview"].rows}
+    assert any("3" in warning for warning in warnings[2])
+    assert any("2" in warning for warning in warnings[3])
+    assert warnings[4] == []
+    assert "text-warning-emphasis" in response.content.decode()
+
+    # The manager sees them on the form's approval page.
+    confirm(staff_client, response)
+    form_request = CustomerRequest.objects.get()
+    staff_client.force_login(people["manager"])
+    page = staff_client.get(reverse("customers:request_detail", args=[form_request.pk]))
+    duplicates = {
+        item["line"].source_row: item["duplicates"] for item in page.context["lines"]
+    }
+    assert [match.line.source_row for match in duplicates[2]] == [3]
+    assert [match.line.source_row for match in duplicates[3]] == [2]
+    assert duplicates[4] == []
+    assert page.content.decode().count('data-testid="duplicates"') == 2
+
+
+def test_a_formula_in_the_name_is_read_as_its_text_kept_escaped(staff_client):
+    from core.imports import samples
+
+    name = samples.FormulaCell('HYPERLINK("http://evil.example/","نورة")')  # no cached value
+    rows = [[name, individual(), beneficiary(), "", "0551234567", ""]]
+    content = samples.workbook_bytes([arabic_headers(ROW_COLUMNS), *rows])
+
+    response = upload(staff_client, content, "list.xlsx")
+
+    assert outcomes(response) == {2: "create"}
+    proposed = response.context["preview"].rows[0].proposed
+    assert proposed["name"] == "'=HYPERLINK(\"http://evil.example/\",\"نورة\")"
+
+
+CONSENT_COLUMNS = [*ROW_COLUMNS, "sms_consent", "consent_date", "consent_source"]
+
+
+def consent_row(consent_date):
+    return [*new_rows()[0], "نعم", consent_date, "استمارة ورقية"]
+
+
+def test_a_consent_date_in_the_future_is_a_row_error(staff_client):
+    header = arabic_headers(CONSENT_COLUMNS)
+    response = upload(staff_client, csv_bytes(header, [consent_row("01/01/2099")]))
+    assert outcomes(response) == {2: "error"}
+    [error] = response.context["preview"].rows[0].errors
+    assert error.column == header[-2]
+
+
+def test_a_future_consent_date_is_refused_by_the_web_form_too(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from customers.forms import CustomerDataForm
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {
+        "name": "أحمد",
+        "entity_type": "individual",
+        "kind": "beneficiary",
+        "mobile": "0501234567",
+        "is_active": True,
+        "sms_consent": True,
+        "consent_source": "هاتف",
+    }
+    form = CustomerDataForm(data={**data, "consent_date": tomorrow.isoformat()})
+    assert not form.is_valid()
+    assert "consent_date" in form.errors
+    assert CustomerDataForm(data={**data, "consent_date": timezone.localdate()}).is_valid()
+
+
+# --- dates as Saudi users write them (item 21) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("١٤٤٦/٠٩/١٥", "2025-03-15"),  # Hijri, from an office suite with a Saudi locale
+        ("15/09/1446", "2025-03-15"),
+        ("04/07/25", "2025-07-04"),  # 4 July, never 7 April
+        ("15/03/25", "2025-03-15"),
+        ("2025-07-04", "2025-07-04"),
+    ],
+)
+def test_consent_dates_are_read_as_saudi_users_write_them(staff_client, written, stored):
+    response = upload(staff_client, csv_bytes(arabic_headers(CONSENT_COLUMNS), [consent_row(written)]))
+    assert outcomes(response) == {2: "create"}, response.context["preview"].rows[0].errors
+    assert response.context["preview"].rows[0].proposed["consent_date"] == stored
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [("07/15/2025", "month"), ("1446/09/30", "Hijri"), ("01/01/1850", "1900"), ("soon", "date")],
+)
+def test_ambiguous_or_implausible_consent_dates_are_row_errors_naming_the_column(
+    client, people, settings, written, words
+):
+    client.force_login(people["staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = upload(client, csv_bytes(CONSENT_COLUMNS, [consent_row(written)]))
+    assert outcomes(response) == {2: "error"}
+    [error] = response.context["preview"].rows[0].errors
+    assert error.column == "consent_date"
+    assert words in error.message
+
+
+def test_the_dry_run_shows_the_values_a_new_row_will_write(staff_client):
+    with translation.override("ar"):
+        response = upload(
+            staff_client, csv_bytes(arabic_headers(CONSENT_COLUMNS), [consent_row("١٤٤٦/٠٩/١٥")])
+        )
+    content = response.content.decode()
+    assert "القيم التي ستُكتب" in content
+    # The converted date, Gregorian with the Hijri beside it, and the other values.
+    assert "15 مارس 2025" in content and "15 رمضان 1446" in content
+    assert "نورة سعد الدوسري" in content and "استمارة ورقية" in content

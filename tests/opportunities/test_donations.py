@@ -831,3 +831,70 @@ def test_two_people_matching_one_donation_at_once(postgresql_only, manager, dono
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
     error = next(value for kind, value in outcomes if kind == "error")
     assert isinstance(error, donations.DonationError)
+
+
+# --- Saudi dates, formulas, mixed encodings (issue 10, items 12, 14 and 21) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("١٤٤٦/٠٩/١٥", datetime.date(2025, 3, 15)),  # Hijri, Umm al-Qura
+        ("15/09/1446", datetime.date(2025, 3, 15)),
+        ("04/07/25", datetime.date(2025, 7, 4)),  # day first: 4 July
+        ("15/03/25", datetime.date(2025, 3, 15)),
+    ],
+)
+def test_receipt_dates_are_read_as_saudi_users_write_them(
+    manager, donor, programme, written, expected
+):
+    content = csv_bytes([["R-1", written, "100", str(donor.code), programme.code]])
+    [row] = dry_run(content, manager).rows
+    assert row.errors == []
+    assert row.received_on == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [("07/15/2025", "month"), ("1446/09/30", "Hijri"), ("01/01/1850", "1900")],
+)
+def test_ambiguous_or_implausible_receipt_dates_are_row_errors(
+    manager, donor, programme, written, words
+):
+    content = csv_bytes([["R-1", written, "100", donor.code, programme.code]], ARABIC_HEADER)
+    with translation.override("en"):
+        [row] = dry_run(content, manager).rows
+    [error] = row.errors
+    assert error.column == ARABIC_HEADER[1]
+    assert words in error.message
+
+
+def test_a_formula_amount_is_a_row_error_not_its_cached_value(manager, donor, programme):
+    from core.imports import samples
+
+    rows = [["R-1", "2025-03-15", samples.FormulaCell("1000*2", cached="2000"), donor.code, "PRG-1"]]
+    content = samples.workbook_bytes([ARABIC_HEADER, *rows])
+    with translation.override("en"):
+        [row] = dry_run(content, manager, filename="finance.xlsx").rows
+    [error] = row.errors
+    assert error.column == ARABIC_HEADER[2]
+    assert "formula" in error.message
+
+
+def test_a_utf8_line_in_a_windows_1256_finance_file_is_a_row_error(manager, donor, programme):
+    lines = [
+        ",".join(ARABIC_HEADER).encode("cp1256"),
+        f"R-1,2025-03-15,100,{donor.code},PRG-1".encode("cp1256"),
+        f"R-2,2025-03-15,100,{donor.code},برنامج".encode(),
+    ]
+    result = dry_run(b"\r\n".join(lines), manager)
+    assert [(row.number, row.outcome) for row in result.rows] == [(2, "new"), (3, "error")]
+
+
+def test_a_finance_sheet_formatted_to_the_last_row_is_read_to_its_data(manager, donor, programme):
+    from core.imports import samples
+
+    rows = [["R-1", "2025-03-15", 100, donor.code, "PRG-1"]]
+    content = samples.workbook_bytes([ARABIC_HEADER, *rows], formatted_to=samples.LAST_EXCEL_ROW)
+    result = dry_run(content, manager, filename="finance.xlsx")
+    assert [(row.number, row.outcome) for row in result.rows] == [(2, "new")]
