@@ -181,7 +181,7 @@ def _date_from_text(text, original, today, future):
 
 
 def _two_digit_year(year, hijri_mark, original, today, future):
-    """"25" is 2025; "46هـ" is 1446 AH; a year that would be after this one is ambiguous
+    """ "25" is 2025; "46هـ" is 1446 AH; a year that would be after this one is ambiguous
     (1946, 2046 or 1446 AH?) and must be written in full, unless the field takes future
     dates (then 20yy)."""
     if hijri_mark:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.workdays import working_deadline
+from core.jobs import NO_PROGRESS
 from core.workflow import take_step
 
 from .models import (
@@ -291,12 +292,13 @@ def customer_request_reject(*, request, actor, note):
     )
 
 
-def customer_request_enter(*, request, actor):
+def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
     """The steward's signature: apply every line to the database and allocate codes.
 
     If a customer changed after the form was prepared, nothing is applied: the form goes
     back to the manager with the customer's new values as its base, and the conflicts are
-    returned for the steward to see."""
+    returned for the steward to see. `progress` (core.jobs.Progress) follows the lines of a
+    large form entered in the background."""
     if not may_enter(actor):
         raise PermissionDenied
     with transaction.atomic():
@@ -328,8 +330,10 @@ def customer_request_enter(*, request, actor):
                 entered=False, conflicts=[locked[line.customer_id] for line in conflicts]
             )
         _run_transition(request, "enter", actor=actor, entered_by=actor, entered_at=timezone.now())
-        for line in lines:
+        progress.phase("enter", start=5, end=100)
+        for done, line in enumerate(lines, start=1):
             _apply_line(line, locked.get(line.customer_id), actor=actor)
+            progress.advance(done, len(lines))
         request_entered.send(sender=CustomerRequest, request=request)
     return EntryResult(entered=True)
 

@@ -8,3 +8,4 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self):
         from . import registrations  # noqa: F401  (navigation items and my-work providers)
+        from . import tasks  # noqa: F401  (its background job kinds)

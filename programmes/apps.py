@@ -8,3 +8,4 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from . import registrations  # noqa: F401  (navigation items)
+        from . import tasks  # noqa: F401  (its background job kinds)

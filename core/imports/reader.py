@@ -61,6 +61,29 @@ class Formula(str):
         return text
 
 
+def cell_text(value):
+    """A cell as text: whole numbers without ".0", dates in ISO form, a formula as its
+    escaped text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def formula_message(cell):
+    """The error of a cell that must hold a value (a date, an amount) but holds a formula."""
+    return _("The cell holds a formula (%(formula)s): write the value itself.") % {
+        "formula": cell.formula
+    }
+
+
 @dataclass(frozen=True)
 class SheetLimits:
     """What one import accepts. `rows_noun` names its rows in messages ("customer rows")."""
@@ -196,9 +219,7 @@ def _collect(rows, limits):
         if header is None:
             if problem is not None:
                 raise ImportFileError(
-                    _(
-                        "The column headers in the first row cannot be read: %(reason)s"
-                    )
+                    _("The column headers in the first row cannot be read: %(reason)s")
                     % {"reason": problem}
                 )
             header = cells
@@ -279,17 +300,7 @@ def _decode_lines(content):
         forced = None
     raw_lines = content.splitlines(keepends=True)
     kinds = [_line_kind(line) for line in raw_lines]
-    if forced:
-        encoding = forced
-    elif "other" not in kinds:
-        encoding = _UTF8
-    else:
-        utf8, other = kinds.count("utf8"), kinds.count("other")
-        first = next(kind for kind in kinds if kind != "ascii")
-        if utf8 > other or (utf8 == other and first == "utf8"):
-            encoding = _UTF8
-        else:
-            encoding = _CP1256
+    encoding = forced or _file_encoding(kinds)
     lines, bad_lines = [], {}
     for index, (line, kind) in enumerate(zip(raw_lines, kinds, strict=True)):
         if encoding == _UTF8 and kind == "other":
@@ -300,6 +311,18 @@ def _decode_lines(content):
     for index in _lines_with_replacement(lines):
         bad_lines.setdefault(index, _replacement_character_message())
     return encoding, lines, bad_lines
+
+
+def _file_encoding(kinds):
+    """UTF-8 unless most lines with non-ASCII letters are not UTF-8 (a tie goes to the
+    first such line's encoding): then Windows-1256."""
+    if "other" not in kinds:
+        return _UTF8
+    utf8, other = kinds.count("utf8"), kinds.count("other")
+    first = next(kind for kind in kinds if kind != "ascii")
+    if utf8 > other or (utf8 == other and first == "utf8"):
+        return _UTF8
+    return _CP1256
 
 
 def _line_kind(line):
@@ -533,9 +556,7 @@ class _Workbook:
         for element in styles:
             if _local(element.tag) == "numFmts":
                 for number_format in element:
-                    custom[int(number_format.get("numFmtId"))] = number_format.get(
-                        "formatCode", ""
-                    )
+                    custom[int(number_format.get("numFmtId"))] = number_format.get("formatCode", "")
             elif _local(element.tag) == "cellXfs":
                 cell_formats = [int(xf.get("numFmtId", 0)) for xf in element]
         return frozenset(

@@ -21,15 +21,17 @@ _NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
 
+_OFFICE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_OFFICE}.worksheet+xml"/>'
+    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_OFFICE}.sharedStrings+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.styles+xml"/>'
     "</Types>"
 )
 _PACKAGE_RELS = (
@@ -136,9 +138,7 @@ def _data_row(number, row, shared, shared_index):
             continue
         if isinstance(value, FormulaCell):
             cached = "" if value.cached is None else f"<v>{escape(value.cached)}</v>"
-            cells.append(
-                f'<c r="{reference}" t="str"><f>{escape(value.formula)}</f>{cached}</c>'
-            )
+            cells.append(f'<c r="{reference}" t="str"><f>{escape(value.formula)}</f>{cached}</c>')
         elif isinstance(value, DateSerial):
             cells.append(f'<c r="{reference}" s="2"><v>{value.serial}</v></c>')
         elif isinstance(value, bool):
@@ -173,9 +173,7 @@ def _write_formatted_rows(sheet, first, last, columns, references):
 def _write_shared_strings(file, shared, total_bytes):
     """The strings the rows use, then unused ones up to `total_bytes`, written as they are
     made (the counts, optional, are left out)."""
-    file.write(
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{_NAMESPACE}">'.encode()
-    )
+    file.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_NAMESPACE}">'.encode())
     data = "".join(f"<si><t>{escape(text)}</t></si>" for text in shared).encode()
     file.write(data)
     written, number = len(data), 0

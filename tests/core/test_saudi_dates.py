@@ -18,7 +18,15 @@ def parse(value, **options):
 
 @pytest.mark.parametrize(
     "text",
-    ["١٤٤٦/٠٩/١٥", "1446/09/15", "1446-9-15", "1446.09.15", "15/09/1446", "١٥-٩-١٤٤٦", "15/9/1446 هـ"],
+    [
+        "١٤٤٦/٠٩/١٥",
+        "1446/09/15",
+        "1446-9-15",
+        "1446.09.15",
+        "15/09/1446",
+        "١٥-٩-١٤٤٦",
+        "15/9/1446 هـ",
+    ],
 )
 def test_hijri_dates_are_converted_with_umm_al_qura(text):
     # 15 Ramadan 1446 is 15 March 2025 in the Umm al-Qura calendar.

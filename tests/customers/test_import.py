@@ -114,9 +114,12 @@ def outcomes(response):
     return {row.number: row.outcome for row in response.context["preview"].rows}
 
 
-def confirm(client, response, reason="قائمة المتبرعين من حملة رمضان"):
-    token = response.context["confirm_form"].initial["token"]
-    return client.post(reverse("customers:import_confirm"), {"token": token, "reason": reason})
+def confirm(client, response, reason="قائمة المتبرعين من حملة رمضان", follow=False):
+    """Confirm the dry run shown: the confirmation job's page (followed: where it leads)."""
+    job = response.context["confirm_form"].initial["job"]
+    return client.post(
+        reverse("customers:import_confirm"), {"job": job, "reason": reason}, follow=follow
+    )
 
 
 def database_state():
@@ -189,8 +192,8 @@ def test_dry_run_of_a_utf8_csv_with_arabic_headers(staff_client, existing_custom
     assert services.changed_fields(
         services.customer_values(existing_customer), modified.proposed
     ) == ["email"]
-    assert [label for label, _current, _new in modified.changes] == [
-        Customer._meta.get_field("email").verbose_name
+    assert [label for label, *_values in modified.changes] == [
+        str(Customer._meta.get_field("email").verbose_name)
     ]
     content = response.content.decode()
     assert "نورة سعد الدوسري" in content
@@ -362,7 +365,8 @@ def test_files_that_cannot_be_imported_give_a_message_and_create_nothing(
 
     assert expected in message
     assert database_state() == before
-    assert not media_root.exists() or not any(media_root.rglob("*"))
+    # The upload kept for the dry run is deleted once the file is refused.
+    assert not any(path.is_file() for path in media_root.rglob("*"))
 
 
 def test_a_file_over_5_mb_is_refused(client, people, settings):
@@ -410,11 +414,16 @@ def test_confirm_creates_one_submitted_import_form_and_no_customer(
     }
     customers_before = list(Customer.objects.values())
 
-    response = confirm(staff_client, preview_response)
+    response = confirm(staff_client, preview_response, follow=True)
 
     form_request = CustomerRequest.objects.get()
-    assert response.status_code == 302
-    assert response.url == reverse("customers:request_detail", args=[form_request.pk])
+    # Through the confirmation job's page to the new form, with its message.
+    assert response.redirect_chain[0][0].startswith("/jobs/")
+    assert response.redirect_chain[-1][0] == reverse(
+        "customers:request_detail", args=[form_request.pk]
+    )
+    [message] = [str(message) for message in response.context["messages"]]
+    assert str(form_request.pk) in message
     assert form_request.kind == RequestKind.IMPORT
     assert form_request.state == RequestState.SUBMITTED
     assert form_request.prepared_by == people["staff"]
@@ -455,11 +464,12 @@ def test_nothing_to_confirm_when_every_row_is_unchanged_or_wrong(
     assert outcomes(preview_response) == {2: "unchanged", 3: "error"}
     assert reverse("customers:import_confirm") not in preview_response.content.decode()
 
-    response = confirm(client, preview_response)
+    response = confirm(client, preview_response, follow=True)
 
     assert response.status_code == 200
     [message] = [str(message) for message in response.context["messages"]]
     assert "nothing to import" in message
+    assert response.context["preview"].counts["unchanged"] == 1
     assert CustomerRequest.objects.count() == 0
 
 
@@ -477,7 +487,7 @@ def test_the_same_file_cannot_be_confirmed_twice(staff_client):
     second = upload(staff_client, content)
     assert second.context["preview"].previous_import == form_request
     assert f"{form_request.pk}" in second.content.decode()
-    refused = confirm(staff_client, second)
+    refused = confirm(staff_client, second, follow=True)
     assert refused.status_code == 200
     messages = [str(message) for message in refused.context["messages"]]
     assert any(str(form_request.pk) in message for message in messages)
@@ -647,7 +657,8 @@ def test_a_sheet_formatted_to_the_last_row_gives_its_customers(staff_client):
 
 
 def test_rows_of_a_mixed_encoding_csv_are_errors_never_garbled_names(staff_client):
-    header, (first, second) = arabic_headers(ROW_COLUMNS), new_rows()
+    header, (first, _second) = arabic_headers(ROW_COLUMNS), new_rows()
+    second = ["خالد عمر", individual(), donor(), NATIONAL_ID_2, "0562223344", ""]
     lines = [
         ",".join(header).encode("cp1256"),
         ",".join(first).encode("cp1256"),
@@ -720,9 +731,7 @@ def test_same_name_with_another_mobile_in_one_file_is_flagged_as_a_possible_dupl
     form_request = CustomerRequest.objects.get()
     staff_client.force_login(people["manager"])
     page = staff_client.get(reverse("customers:request_detail", args=[form_request.pk]))
-    duplicates = {
-        item["line"].source_row: item["duplicates"] for item in page.context["lines"]
-    }
+    duplicates = {item["line"].source_row: item["duplicates"] for item in page.context["lines"]}
     assert [match.line.source_row for match in duplicates[2]] == [3]
     assert [match.line.source_row for match in duplicates[3]] == [2]
     assert duplicates[4] == []
@@ -740,7 +749,7 @@ def test_a_formula_in_the_name_is_read_as_its_text_kept_escaped(staff_client):
 
     assert outcomes(response) == {2: "create"}
     proposed = response.context["preview"].rows[0].proposed
-    assert proposed["name"] == "'=HYPERLINK(\"http://evil.example/\",\"نورة\")"
+    assert proposed["name"] == '\'=HYPERLINK("http://evil.example/","نورة")'
 
 
 CONSENT_COLUMNS = [*ROW_COLUMNS, "sms_consent", "consent_date", "consent_source"]
@@ -795,7 +804,9 @@ def test_a_future_consent_date_is_refused_by_the_web_form_too(db):
     ],
 )
 def test_consent_dates_are_read_as_saudi_users_write_them(staff_client, written, stored):
-    response = upload(staff_client, csv_bytes(arabic_headers(CONSENT_COLUMNS), [consent_row(written)]))
+    response = upload(
+        staff_client, csv_bytes(arabic_headers(CONSENT_COLUMNS), [consent_row(written)])
+    )
     assert outcomes(response) == {2: "create"}, response.context["preview"].rows[0].errors
     assert response.context["preview"].rows[0].proposed["consent_date"] == stored
 

@@ -116,8 +116,10 @@ def outcomes(response):
     return {row.number: row.outcome for row in response.context["preview"].rows}
 
 
-def confirm(client, response):
-    return client.post(reverse("programmes:import_confirm"), {"token": response.context["token"]})
+def confirm(client, response, follow=False):
+    """Confirm the dry run shown: the confirmation job's page (followed: where it leads)."""
+    job = response.context["job"].pk
+    return client.post(reverse("programmes:import_confirm"), {"job": job}, follow=follow)
 
 
 def portfolio_state():
@@ -145,10 +147,13 @@ def test_dry_run_writes_nothing_then_confirm_writes_through_the_services(
     assert len(notes) == 2  # two categories to add
     assert len(list((media_root / "imports").iterdir())) == 1
 
-    response = confirm(manager_client, response)
+    response = confirm(manager_client, response, follow=True)
 
-    assert response.status_code == 302
-    assert response.url == reverse("programmes:list")
+    # Through the confirmation job's page to the portfolio, with its message.
+    assert response.redirect_chain[0][0].startswith("/jobs/")
+    assert response.redirect_chain[-1][0] == reverse("programmes:list")
+    [message] = [str(message) for message in response.context["messages"]]
+    assert "2" in message
     literacy = Programme.objects.get(code="EDU-01")
     assert literacy.name == "برنامج محو الأمية"
     assert literacy.category.name == "تعليم"
@@ -180,8 +185,10 @@ def test_importing_the_same_file_again_changes_nothing(manager_client, centres):
     assert outcomes(response) == {2: "unchanged", 3: "unchanged"}
     assert not response.context["preview"].can_confirm
     assert 'data-testid="nothing-to-import"' in response.content.decode()
-    followed = confirm(manager_client, response)
+    followed = confirm(manager_client, response, follow=True)
     assert followed.status_code == 200
+    [message] = [str(message) for message in followed.context["messages"]]
+    assert "nothing to import" in message or "لا يوجد" in message
     assert portfolio_state() == before
 
 
@@ -274,19 +281,18 @@ def test_centres_of_one_name_in_two_cities_need_the_city(manager_client, categor
     in_makkah = CentreFactory(city=makkah, name="مركز حي الفيصلية")
     CentreFactory(city=taif, name="مركز حي الفيصلية")
     header = ["code", "name", "category", "centres"]
-    response = upload(
-        manager_client,
-        csv_bytes(
-            header,
-            [
-                ["A", "أ", "تعليم", "مركز حي الفيصلية"],
-                ["B", "ب", "تعليم", "مركز حي الفيصلية (مكة المكرمة)"],
-            ],
-        ),
+    content = csv_bytes(
+        header,
+        [
+            ["A", "أ", "تعليم", "مركز حي الفيصلية"],
+            ["B", "ب", "تعليم", "مركز حي الفيصلية (مكة المكرمة)"],
+        ],
     )
+    response = upload(manager_client, content)
     errors = errors_by_row(response)
     assert "(" in errors[2][0][1]
-    row = response.context["preview"].rows[1]
+    assert response.context["preview"].rows[1].outcome == "create"
+    row = imports.preview_import(content, "portfolio.csv").rows[1]
     assert row.outcome == "create" and row.values["centres"] == [in_makkah]
 
 
