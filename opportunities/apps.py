@@ -7,5 +7,7 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities and funding")
 
     def ready(self):
-        from . import registrations  # noqa: F401  (navigation items and my-work providers)
-        from . import tasks  # noqa: F401  (its background job kinds)
+        from . import (
+            registrations,  # noqa: F401  (navigation items and my-work providers)
+            tasks,  # noqa: F401  (its background job kinds)
+        )

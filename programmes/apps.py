@@ -7,5 +7,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and activities portfolio")
 
     def ready(self):
-        from . import registrations  # noqa: F401  (navigation items)
-        from . import tasks  # noqa: F401  (its background job kinds)
+        from . import (
+            registrations,  # noqa: F401  (navigation items)
+            tasks,  # noqa: F401  (its background job kinds)
+        )

@@ -7,7 +7,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from decimal import Decimal
 
 import openpyxl
