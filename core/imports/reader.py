@@ -360,9 +360,9 @@ def _mixed_encoding_message(encoding, other):
 
 def _replacement_character_message():
     return _(
-        "This row holds the character “\ufffd”: its text was damaged before the file was "
-        "saved. Correct the row and import it again."
-    )
+        "This row holds the character “%(character)s”: its text was damaged before the file "
+        "was saved. Correct the row and import it again."
+    ) % {"character": REPLACEMENT_CHARACTER}
 
 
 # --- XLSX -------------------------------------------------------------------------------------
