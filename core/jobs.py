@@ -136,8 +136,7 @@ def progress_of(job):
     """{"phase", "percent", "label"} of a job, for its page."""
     if job.state == JobState.DONE or job.state == JobState.FAILED:
         return {"phase": job.state, "percent": 100, "label": job.get_state_display()}
-    found = cache.get(_progress_key(job.pk)) if job.state == JobState.RUNNING else None
-    found = found or {"phase": "queued", "percent": 0}
+    found = cache.get(_progress_key(job.pk)) or {"phase": "queued", "percent": 0}
     label = PHASES.get(found["phase"], job.get_state_display())
     return {"phase": found["phase"], "percent": found["percent"], "label": str(label)}
 
