@@ -371,6 +371,8 @@ _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_MEMBERS = 10_000
 # Workbook parts other than the sheet and its text, read whole: a few kilobytes normally.
 _MAX_PART_BYTES = 10 * MEGABYTE
+# Text between two tags: a cell holds at most 32,767 characters (up to 4 bytes each).
+_MAX_TEXT_RUN = 256 * 1024
 _RELATIONSHIP_TYPES = ("officeDocument", "worksheet", "sharedStrings", "styles")
 # Excel's built-in number formats that show a date.
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)})
@@ -391,15 +393,27 @@ class _Budget:
 
 
 class _CountedStream:
-    """A zip member read through the budget, for the streaming XML parser."""
+    """A zip member read through the budget, for the streaming XML parser. A run of text
+    longer than any cell can hold (Excel: 32,767 characters) is refused before the parser
+    gathers it in memory."""
 
     def __init__(self, member, budget):
         self.member = member
         self.budget = budget
+        self.text_run = 0  # bytes since the last "<"
 
     def read(self, size=-1):
         data = self.member.read(size if size and size > 0 else 64 * 1024)
         self.budget.spend(len(data))
+        last_tag = data.rfind(b"<")
+        if last_tag < 0:
+            self.text_run += len(data)
+        else:
+            if self.text_run + data.find(b"<") > _MAX_TEXT_RUN:
+                raise _not_xlsx()
+            self.text_run = len(data) - last_tag - 1
+        if self.text_run > _MAX_TEXT_RUN:
+            raise _not_xlsx()
         return data
 
 

@@ -5,7 +5,7 @@ and for `manage.py bench_imports`.
   and empty (a 0.8 MB file holding some 190 MB of XML);
 - bloated shared strings: a few rows of data in a workbook whose shared strings (its text)
   unpack to 150 MB, most of it unused;
-- padded: a sheet whose XML unpacks to far more than its data (a zip bomb).
+- padded: a sheet whose XML unpacks to far more than its data (a zip bomb), with comments.
 """
 
 import io
@@ -115,11 +115,10 @@ def workbook_bytes(
             )
             for number, row in enumerate(rows, start=1):
                 sheet.write(_data_row(number, row, shared, shared_index).encode())
-            padding = sheet_padding_bytes
-            while padding > 0:
-                chunk = min(padding, 1024 * 1024)
-                sheet.write(b" " * chunk)
-                padding -= chunk
+            # Comments: the parser keeps nothing of them, so only the unpacking costs.
+            block = (b"<!--" + b" " * (64 * 1024 - 7) + b"-->") * 16  # 1 MB
+            for _megabyte in range(sheet_padding_bytes // len(block)):
+                sheet.write(block)
             if formatted_to:
                 _write_formatted_rows(
                     sheet, len(rows) + 1, formatted_to, formatted_columns, formatted_references

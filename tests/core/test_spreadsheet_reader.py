@@ -104,11 +104,20 @@ def test_shared_strings_under_the_cap_are_read():
 
 
 def test_a_sheet_that_unpacks_past_the_limit_is_refused():
-    # 30 MB of white space inside the sheet's XML: a small file, a large unpacking.
+    # 30 MB of comments inside the sheet's XML: a small file, a large unpacking.
     content = samples.workbook_bytes([HEADER, *DATA], sheet_padding_bytes=30 * 1024 * 1024)
     limits = SheetLimits(max_unpacked_bytes=20 * 1024 * 1024)
     with pytest.raises(ImportFileError, match="unpacks to more than 20 MB"):
         read(content, limits=limits)
+
+
+def test_a_cell_longer_than_excel_allows_is_refused_before_it_is_held_in_memory():
+    content = samples.workbook_bytes([HEADER, ["ن" * 200_000, "0551234567"]])
+    with pytest.raises(ImportFileError, match="not a readable Excel workbook"):
+        read(content)
+    # The longest cell Excel allows is read.
+    longest = samples.workbook_bytes([HEADER, ["ن" * 32_767, "0551234567"]])
+    assert len(read(longest).rows[0][1][0]) == 32_767
 
 
 def test_an_old_xls_or_password_protected_workbook_gets_its_own_message():

@@ -61,6 +61,9 @@ def test_a_large_form_is_entered_in_the_background_then_shown(client, people, bi
     assert big_form.state == RequestState.ENTERED and big_form.entered_by == people["steward"]
     assert Customer.objects.count() == views.BACKGROUND_ENTRY_LINES + 1
     assert big_form.transitions.filter(target=RequestState.ENTERED).count() == 1
+    # One block of codes, taken at once, given in the order of the form's lines.
+    codes = [line.customer.code for line in big_form.lines.order_by("source_row")]
+    assert codes == list(range(codes[0], codes[0] + len(codes)))
 
 
 def test_the_progress_page_follows_the_entry(client, people, big_form):
