@@ -303,9 +303,17 @@ def _text(value):
     text = cell_text(value)
     if isinstance(value, Formula):
         return text
-    if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_ESCAPE) and _needs_escape(text[1:]):
         return text[1:]
     return text
+
+
+def _needs_escape(text):
+    """What customers.exports.escape_formula escapes: formula text, and text already
+    escaped (a formula imported as its text), so that one escape undone gives it back."""
+    return text.startswith(FORMULA_PREFIXES) or (
+        text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES)
+    )
 
 
 # --- columns ----------------------------------------------------------------------------

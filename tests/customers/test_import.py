@@ -551,11 +551,15 @@ def test_an_exported_list_imports_back_unchanged(staff_client, people, existing_
         consent_source="خطاب رسمي",
         notes="ملاحظة",
     )
+    # A name imported from a formula cell, stored escaped.
+    Customer.objects.create(
+        code=900004, name="'=HYPERLINK(\"x\")", kind="donor", mobile="+966577770000"
+    )
     exports = (("customers:export_xlsx", "list.xlsx"), ("customers:export_csv", "list.csv"))
     for export_name, filename in exports:
         exported = b"".join(staff_client.get(reverse(export_name)).streaming_content)
         response = upload(staff_client, exported, filename)
-        assert outcomes(response) == {2: "unchanged", 3: "unchanged"}, [
+        assert outcomes(response) == {2: "unchanged", 3: "unchanged", 4: "unchanged"}, [
             (row.number, row.errors, row.changes) for row in response.context["preview"].rows
         ]
 
