@@ -87,3 +87,43 @@ def test_an_import_shows_its_progress_then_its_dry_run_then_the_form(as_user, li
     # The manager sees the two rows of one name as possible duplicates of each other.
     assert len(staff.query_selector_all("[data-testid=same-form-duplicate]")) == 2
     shot(staff, "44-import-form-with-in-file-duplicates-ar")
+
+
+def test_the_portfolio_and_finance_dry_runs_show_converted_dates_on_a_phone(as_user, live_server):
+    load_demo_data()
+    manager = as_user("crm_manager")
+    manager.set_viewport_size({"width": 390, "height": 800})
+    portfolio = (
+        "رمز البرنامج,اسم البرنامج,الفئة,تاريخ البداية,تاريخ النهاية,الميزانية\r\n"
+        "EDU-77,برنامج محو الأمية,تعليم,١٤٤٧/٠٩/٠١,31/12/26,120000\r\n"
+        "EDU-78,برنامج القراءة,تعليم,02/15/2026,,5000\r\n"
+    )
+    manager.goto(f"{live_server.url}/programmes/import/")
+    manager.set_input_files(
+        "input[type=file]",
+        files=[{"name": "محفظة.csv", "mimeType": "text/csv", "buffer": portfolio.encode()}],
+    )
+    manager.click("main form button[type=submit]")
+    manager.wait_for_selector("#import-rows")
+    table = manager.inner_text("#import-rows")
+    assert "18 فبراير 2026" in table and "1 رمضان 1447" in table
+    assert "لا يوجد شهر رقمه 15" in table
+    assert manager.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(manager, "45-portfolio-dry-run-phone-ar")
+
+    finance = (
+        "رقم الإيصال,التاريخ,المبلغ,رقم العميل,رمز البرنامج\r\n"
+        "R-901,١٤٤٦/٠٩/١٥,1500,100001,EDU-77\r\n"
+        "R-902,04/07/25,250,999999,EDU-77\r\n"
+    )
+    manager.goto(f"{live_server.url}/opportunities/donations/import/")
+    manager.set_input_files(
+        "input[type=file]",
+        files=[{"name": "مالية.csv", "mimeType": "text/csv", "buffer": finance.encode()}],
+    )
+    manager.click("main form button[type=submit]")
+    manager.wait_for_selector("#import-rows")
+    table = manager.inner_text("#import-rows")
+    assert "15 مارس 2025" in table and "4 يوليو 2025" in table
+    assert manager.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(manager, "46-finance-dry-run-phone-ar")
