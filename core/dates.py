@@ -67,8 +67,9 @@ def format_gregorian_hijri(value: date | datetime | None, with_time: bool | None
 HIJRI_YEARS = range(1300, 1600)
 EARLIEST_HIJRI_YEAR = 1318
 EARLIEST_DATE = date(1900, 1, 1)
-# Excel's serial day numbers (1900 calendar) that can be a date worth reading: 1900 to 2173.
-EXCEL_SERIALS = range(1, 100_000)
+# A bare number read as Excel's serial day number (1900 calendar): five digits, 1927 to
+# 2173. A smaller number in a date column is more likely an amount or a code than a date.
+EXCEL_SERIALS = range(10_000, 100_000)
 # A future date, where the field allows one, is at most this many years ahead.
 FUTURE_YEARS = 100
 

@@ -37,13 +37,8 @@ MIN_WIDTH, MAX_WIDTH = 10, 45
 
 
 def escape_formula(value):
-    """Text that a spreadsheet would run as a formula, made harmless. Text already escaped
-    (a formula imported as its text) is escaped once more, so that the import, which undoes
-    one escape, reads it back as it is stored."""
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_PREFIXES)
-        or (value.startswith(FORMULA_ESCAPE) and value[1:].startswith(FORMULA_PREFIXES))
-    ):
+    """Text that a spreadsheet would run as a formula, made harmless."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return FORMULA_ESCAPE + value
     return value
 

@@ -303,17 +303,9 @@ def _text(value):
     text = cell_text(value)
     if isinstance(value, Formula):
         return text
-    if text.startswith(FORMULA_ESCAPE) and _needs_escape(text[1:]):
+    if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text
-
-
-def _needs_escape(text):
-    """What customers.exports.escape_formula escapes: formula text, and text already
-    escaped (a formula imported as its text), so that one escape undone gives it back."""
-    return text.startswith(FORMULA_PREFIXES) or (
-        text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES)
-    )
 
 
 # --- columns ----------------------------------------------------------------------------
@@ -397,6 +389,19 @@ class _Lookups:
             for text in texts:
                 mapping[_choice_key(text)] = value
         return mapping
+
+
+def _kept_escape(text, current, customer):
+    """A value stored escaped (a formula imported as its text, "'=…") comes back from an
+    export with its escape undone: it is the same value, kept as stored."""
+    if (
+        customer is not None
+        and isinstance(current, str)
+        and text.startswith(FORMULA_PREFIXES)
+        and current == FORMULA_ESCAPE + text
+    ):
+        return current
+    return text
 
 
 def _choice_key(text):
@@ -684,7 +689,7 @@ class _RowReader:
             elif name in services.DATE_FIELDS:
                 data[name] = self._date(row, name, value)
             else:
-                data[name] = _text(value)
+                data[name] = _kept_escape(_text(value), data.get(name), customer)
         return data
 
     def _defaults(self, customer):

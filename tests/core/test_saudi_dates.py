@@ -82,6 +82,7 @@ def test_empty_is_none():
         ("next Tuesday", "not a date"),
         ("2025-13-01", "month"),
         ("12345678", "not a date"),
+        (500, "not a date"),  # an amount in the date column, not 14 May 1901
         (True, "not a date"),
     ],
 )
