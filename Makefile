@@ -50,6 +50,7 @@ bench: install-dev
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_opportunities
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_complaints
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_imports
 
 # Backup and restore of the database and the media together (README: Operations).
 # make backup [BACKUP=path/or/folder/]   make restore ARCHIVE=backups/crm-backup-….tar [YES=1]

@@ -1,11 +1,15 @@
 """Dates shown the way the association writes them: Gregorian with the Hijri (Umm al-Qura)
 date beside it. Used by the `dates` template filters and by Python code (PDFs, emails)."""
 
+import re
 from datetime import date, datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from hijridate import Gregorian
+
+from .text import normalize_digits
 
 # Languages hijridate has month names and an era notation for.
 HIJRIDATE_LANGUAGES = frozenset({"en", "ar", "bn", "tr"})
@@ -54,3 +58,194 @@ def format_gregorian_hijri(value: date | datetime | None, with_time: bool | None
         text += " " + formats.time_format(local_value, "H:i")
     hijri = format_hijri(local_value)
     return f"{text} ({hijri})" if hijri else text
+
+
+# --- reading dates as Saudi users write them ------------------------------------------------
+
+# Years read as Hijri: 13xx to 15xx. 1318 AH began in 1900; the Umm al-Qura tables of
+# hijridate cover 1343 to 1500 AH (1924 to 2077).
+HIJRI_YEARS = range(1300, 1600)
+EARLIEST_HIJRI_YEAR = 1318
+EARLIEST_DATE = date(1900, 1, 1)
+# A bare number read as Excel's serial day number (1900 calendar): five digits, 1927 to
+# 2173. A smaller number in a date column is more likely an amount or a code than a date.
+EXCEL_SERIALS = range(10_000, 100_000)
+# A future date, where the field allows one, is at most this many years ahead.
+FUTURE_YEARS = 100
+
+_INVISIBLE_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"))
+_HIJRI_MARKS = ("هـ", "ھ", "ه", "AH", "A.H.", "A.H")
+_GREGORIAN_MARKS = ("م", "AD", "CE")
+_DATE_TEXT = re.compile(r"^(\d{1,4})\s*[/\-.\\]\s*(\d{1,2})\s*[/\-.\\]\s*(\d{1,4})$")
+
+
+class DateParseError(ValueError):
+    """A date that cannot be read, or should not be; `message` is for the user (translated
+    in the active language)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+    def __str__(self):
+        return self.message
+
+
+def parse_saudi_date(value, *, today, future=False):
+    """A date from a spreadsheet cell or a form, as Saudi users write them.
+
+    - a real date or datetime cell, or an Excel serial day number (45842);
+    - a Hijri date, converted with the Umm al-Qura calendar: a year from 1300 to 1599, in
+      any digits, year first or last, separated by / - or . ("١٤٤٦/٠٩/١٥", "15-9-1446 هـ");
+    - a Gregorian date written day first ("04/07/2025", "04/07/25" is 4 July) or ISO
+      ("2025-07-04").
+
+    Empty gives None. Raises DateParseError for anything else: a month above 12 (a date
+    written month first), a day the month does not have, a year before 1900 (1318 AH), a
+    date in the future unless `future` is true, a two-digit year whose reading is not sure.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _checked(value.date(), today=today, future=future)
+    if isinstance(value, date):
+        return _checked(value, today=today, future=future)
+    if isinstance(value, bool):
+        raise _not_a_date(value)
+    if isinstance(value, int | float):
+        return _checked(_excel_day(value, value), today=today, future=future)
+    text = normalize_digits(str(value)).translate(_INVISIBLE_MARKS).strip()
+    if not text:
+        return None
+    if text.isdigit():
+        if len(text) == 5:
+            return _checked(_excel_day(int(text), value), today=today, future=future)
+        raise _not_a_date(value)
+    return _checked(_date_from_text(text, value, today, future), today=today, future=future)
+
+
+def _excel_day(serial, original):
+    from openpyxl.utils.datetime import from_excel
+
+    if int(serial) != serial or int(serial) not in EXCEL_SERIALS:
+        raise _not_a_date(original)
+    return from_excel(int(serial)).date()
+
+
+def _without_mark(text, marks):
+    for mark in marks:
+        if text.endswith(mark):
+            return text[: -len(mark)].strip(), True
+    return text, False
+
+
+def _date_from_text(text, original, today, future):
+    # "2025-07-04 00:00:00" or "2025-07-04T10:30": the date part is enough.
+    text = re.split(r"[ T](?=\d{1,2}:\d{2})", text, maxsplit=1)[0].strip()
+    text, hijri_mark = _without_mark(text, _HIJRI_MARKS)
+    if not hijri_mark:
+        text, _gregorian_mark = _without_mark(text, _GREGORIAN_MARKS)
+    match = _DATE_TEXT.match(text)
+    if not match:
+        raise _not_a_date(original)
+    first, middle, last = match.groups()
+    if len(first) >= 3:
+        year_text, month, day = first, int(middle), int(last)
+    elif len(last) >= 3 or len(last) == 2:
+        day, month, year_text = int(first), int(middle), last
+    else:
+        raise _not_a_date(original)
+    if not 1 <= month <= 12:
+        raise DateParseError(
+            _(
+                "“%(value)s”: there is no month %(month)s. Write the day first, then the "
+                "month: DD/MM/YYYY."
+            )
+            % {"value": original, "month": month}
+        )
+    year = int(year_text)
+    if len(year_text) <= 2:
+        year = _two_digit_year(year, hijri_mark, original, today, future)
+    if year in HIJRI_YEARS:
+        return _from_hijri(year, month, day, original)
+    if hijri_mark:
+        raise _not_a_date(original)
+    if year < EARLIEST_DATE.year:
+        raise _too_early(original)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateParseError(
+            _("“%(value)s” is not a valid date: that month has no day %(day)s.")
+            % {"value": original, "day": day}
+        ) from None
+
+
+def _two_digit_year(year, hijri_mark, original, today, future):
+    """ "25" is 2025; "46هـ" is 1446 AH; a year that would be after this one is ambiguous
+    (1946, 2046 or 1446 AH?) and must be written in full, unless the field takes future
+    dates (then 20yy)."""
+    if hijri_mark:
+        return 1400 + year
+    full = 2000 + year
+    if full > today.year and not future:
+        raise DateParseError(
+            _(
+                "“%(value)s”: a two-digit year can be read in more than one way here. "
+                "Write the year with four digits."
+            )
+            % {"value": original}
+        )
+    return full
+
+
+def _from_hijri(year, month, day, original):
+    from hijridate import Hijri
+
+    if year < EARLIEST_HIJRI_YEAR:
+        raise _too_early(original)
+    try:
+        return Hijri(year, month, day).to_gregorian()
+    except OverflowError:
+        raise DateParseError(
+            _(
+                "“%(value)s”: Hijri dates can be converted from 1343 to 1500 AH only (Umm "
+                "al-Qura calendar). Write the Gregorian date."
+            )
+            % {"value": original}
+        ) from None
+    except ValueError:
+        raise DateParseError(
+            _("“%(value)s” is not a valid Hijri date: that month has no day %(day)s.")
+            % {"value": original, "day": day}
+        ) from None
+
+
+def _checked(day, *, today, future):
+    if day < EARLIEST_DATE:
+        raise _too_early(day.isoformat())
+    if not future and day > today:
+        raise DateParseError(
+            _("The date %(date)s is in the future.") % {"date": format_gregorian_hijri(day)}
+        )
+    if future and day.year > today.year + FUTURE_YEARS:
+        raise DateParseError(
+            _("The date %(date)s is too far in the future.") % {"date": day.isoformat()}
+        )
+    return day
+
+
+def _too_early(original):
+    return DateParseError(
+        _("“%(value)s”: dates before 1900 (1318 AH) are not accepted.") % {"value": original}
+    )
+
+
+def _not_a_date(original):
+    return DateParseError(
+        _(
+            "“%(value)s” is not a date. Write it day first as DD/MM/YYYY (15/03/2025), as "
+            "YYYY-MM-DD, or as a Hijri date such as 15/09/1446."
+        )
+        % {"value": original}
+    )

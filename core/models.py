@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TransitionRecord(models.Model):
@@ -16,3 +19,62 @@ class TransitionRecord(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.target} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_JOB_STATES = (JobState.QUEUED, JobState.RUNNING)
+
+
+class BackgroundJob(models.Model):
+    """Long work one person started from a page (an import's dry run or confirmation, the
+    entry of a large form), done by a Celery task while the page shows its progress.
+
+    Only the person who started a job sees it. `key` names what it works on: while one job
+    with a kind and key is queued or running, starting the same again finds it instead
+    (a double click confirms or enters once)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=60)
+    key = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    language = models.CharField(max_length=10, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # What the work produced: where to go next, a message, the data a page shows.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(key=""),
+                name="core_one_active_job_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "kind", "key"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.pk}"
+
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_JOB_STATES

@@ -6,3 +6,12 @@ from django.utils import timezone
 def ping(message="ping"):
     """Round-trip check of the task queue: `manage.py check_worker` and the integration test."""
     return {"message": message, "answered_at": timezone.now().isoformat()}
+
+
+@shared_task
+def run_job(job_id):
+    """A background job started from a page (core.jobs): an import, a large form's entry."""
+    from . import jobs
+
+    jobs.run(job_id)
+    return job_id

@@ -1,13 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from association.roles import user_roles
 from association.selectors import staff_profile_for
 
+from . import jobs
+from .models import JobState
 from .mywork import work_sections_for
 
 
@@ -37,3 +41,64 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- background jobs ---------------------------------------------------------------------------
+
+
+def _own_job_or_404(request, pk):
+    job = jobs.own_job(request.user, pk)
+    if job is None:
+        raise Http404
+    return jobs.fail_if_stale(job)
+
+
+_MESSAGE_LEVELS = {
+    "success": messages.SUCCESS,
+    "info": messages.INFO,
+    "warning": messages.WARNING,
+    "error": messages.ERROR,
+}
+
+
+@require_GET
+def job_detail(request, pk):
+    """A job's progress while it runs; once done, where it leads, with its message."""
+    job = _own_job_or_404(request, pk)
+    if job.state == JobState.DONE:
+        if job.result.get("message"):
+            level = _MESSAGE_LEVELS.get(job.result.get("level"), messages.INFO)
+            messages.add_message(request, level, job.result["message"])
+        return redirect(job.result["url"])
+    if job.state == JobState.FAILED:
+        if job.result.get("as_message", True):
+            messages.error(request, job.error)
+        return redirect(job.result.get("url") or "home")
+    kind = jobs.JOB_KINDS.get(job.kind)
+    return render(
+        request,
+        "core/job_progress.html",
+        {
+            "job": job,
+            "title": kind.title if kind else "",
+            "progress": jobs.progress_of(job),
+            "back_url": kind.fallback_url(job) if kind else reverse("home"),
+        },
+    )
+
+
+@require_GET
+def job_status(request, pk):
+    """The progress bar's data, polled by static/js/job-progress.js."""
+    job = _own_job_or_404(request, pk)
+    progress = jobs.progress_of(job)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "done": not job.is_active,
+            "percent": progress["percent"],
+            "label": progress["label"],
+            "url": reverse("core:job_detail", args=[job.pk]),
+        },
+        headers={"Cache-Control": "no-store"},
+    )

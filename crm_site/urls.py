@@ -38,6 +38,8 @@ urlpatterns = [
     # The public's pages (no login): file a case, follow it, read the FAQ.
     path("public/", include("complaints.urls_public")),
     path("reports/", include("reports.urls")),
+    # Background jobs (imports, large entries): their progress page and status.
+    path("jobs/", include("core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -7,4 +7,7 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers and their data")
 
     def ready(self):
-        from . import registrations  # noqa: F401  (navigation items and my-work providers)
+        from . import (
+            registrations,  # noqa: F401  (navigation items and my-work providers)
+            tasks,  # noqa: F401  (its background job kinds)
+        )

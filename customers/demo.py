@@ -125,7 +125,35 @@ def load_demo_customers():
     _prepare(users["crm_staff"], PENDING_REVIEW)
     waiting = _prepare(users["crm_staff"], AWAITING_ENTRY)
     services.customer_request_approve(request=waiting, actor=users["crm_manager"])
+    _import(users["crm_staff"])
     return len(DEMO_CUSTOMERS)
+
+
+# A centre's list as staff send it: short type names, a Hijri date and a day-first one, the
+# same person typed twice with two mobiles (flagged for the manager), a date written month
+# first (an error of its row, left out of the form).
+DEMO_IMPORT_FILE = "\r\n".join(
+    [
+        "اسم العميل,نوع العميل,رقم الجوال,يوافق على تلقي الرسائل النصية القصيرة,"
+        "تاريخ الموافقة,مصدر الموافقة,مركز الحي",
+        "هدى عبدالرحمن المالكي,مستفيدة,0501110021,نعم,١٤٤٦/٠٩/١٥,استمارة ورقية,مركز حي الصفا",
+        "هدى عبدالرحمن المالكى,مستفيد,0501110022,لا,,,مركز حي الصفا",
+        "مؤسسة البر الخيرية,مانح,0501110023,نعم,04/07/25,خطاب رسمي,",
+        "عبدالعزيز ناصر العتيبي,مستفيد,0501110024,نعم,07/15/2025,هاتف,مركز حي الصفا",
+        "",
+    ]
+)
+
+
+def _import(actor):
+    """An import form waiting for the manager, made through the real import (dry run,
+    then confirmation): its page shows the two rows of one person as possible duplicates."""
+    from .imports import confirm_import, preview_import
+
+    preview = preview_import(DEMO_IMPORT_FILE.encode("utf-8"), "مستفيدو مركز الصفا.csv")
+    confirm_import(
+        actor=actor, preview=preview, reason="قائمة مستفيدي مركز حي الصفا (بيانات تجريبية)"
+    )
 
 
 def _prepare(actor, row):

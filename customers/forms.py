@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
@@ -42,6 +43,12 @@ class CustomerDataForm(ModelForm):
 
     def clean_national_id(self):
         return normalize_national_id(self.cleaned_data.get("national_id", ""))
+
+    def clean_consent_date(self):
+        consent_date = self.cleaned_data.get("consent_date")
+        if consent_date and consent_date > timezone.localdate():
+            raise forms.ValidationError(_("The consent date cannot be in the future."))
+        return consent_date
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()

@@ -8,50 +8,109 @@ through the manager's approval and the steward's entry like any other form.
 Pure functions and classes (no HttpRequest): customers.views_data calls them.
 """
 
-import contextlib
-import csv
-import datetime
-import hashlib
-import io
-import os
-import re
-import time
-import uuid
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.models import Centre, City
+from core.dates import DateParseError, parse_saudi_date
 from core.identity import normalize_national_id
+from core.imports import (  # noqa: F401  (the upload store, used by the views)
+    ALLOWED_EXTENSIONS,
+    FORMULA_ESCAPE,
+    FORMULA_PREFIXES,
+    Formula,
+    ImportFileError,
+    SheetLimits,
+    UploadMissing,
+    cell_text,
+    claim_upload,
+    claimed_upload,
+    discard_upload,
+    file_digest,
+    finish_claim,
+    formula_message,
+    purge_stale_uploads,
+    read_claimed_upload,
+    read_upload,
+    release_claim,
+    store_upload,
+)
+from core.imports import read_table as read_sheet
+from core.imports.uploads import _upload_directory  # noqa: F401  (for the tests)
+from core.jobs import NO_PROGRESS
 from core.phones import normalize_saudi_mobile
-from core.spreadsheets import ImportFileError, map_header_columns
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
-from core.text import normalize_digits
+from core.spreadsheets import map_header_columns
+from core.text import normalize_arabic, normalize_digits
 
 from . import presentation, services
-from .exports import FORMULA_ESCAPE, FORMULA_PREFIXES
 from .forms import CustomerDataForm
-from .models import Customer, CustomerRequest, EntityType, RequestKind, RequestState
+from .models import Customer, CustomerKind, CustomerRequest, EntityType, RequestKind, RequestState
 from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, column_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 # A 10,000-row dry run (or confirmation, which reads the file again) takes about 10 seconds,
-# well within gunicorn's 30-second worker timeout; bigger lists are split.
+# in a background job; bigger lists are split.
 MAX_ROWS = 10_000
-# An XLSX is a zip: refuse one that unpacks to far more than any real customer list.
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
-ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 QUERY_CHUNK = 1000
+# Other names people give the customer types and kinds of entity, compared folded (see
+# _choice_key): the manual's own plural forms (6.1.2), the short forms, English.
+CHOICE_ALIASES = {
+    "kind": {
+        CustomerKind.DONOR: (
+            "مانح",
+            "داعم",
+            "مانح داعم",
+            "متبرع",
+            "مانحين",
+            "داعمين",
+            "مانحين / داعمين",
+            "متبرعين",
+            "donor",
+            "supporter",
+            "donor supporter",
+        ),
+        CustomerKind.GOVERNMENT: (
+            "حكومي",
+            "حكومية",
+            "جهة حكومية",
+            "جهات حكومية",
+            "government",
+            "government entity",
+        ),
+        CustomerKind.COUNCIL_MEMBER: (
+            "عضو مجلس حي",
+            "عضو مجلس الحي",
+            "عضو مجلس",
+            "أعضاء مجالس أحياء",
+            "أعضاء مجالس الأحياء",
+            "council member",
+            "neighbourhood council member",
+            "neighborhood council member",
+        ),
+        CustomerKind.BENEFICIARY: ("مستفيد", "مستفيدة", "مستفيدين", "beneficiary"),
+        CustomerKind.OTHER: ("أخرى", "آخر", "مختلف", "other"),
+    },
+    "entity_type": {
+        EntityType.INDIVIDUAL: ("فرد", "شخص", "individual", "person"),
+        EntityType.ORGANISATION: (
+            "منظمة",
+            "جهة",
+            "مؤسسة",
+            "شركة",
+            "organisation",
+            "organization",
+        ),
+    },
+}
 REQUIRED_COLUMNS = ("name", "kind")
 CHOICE_COLUMNS = ("entity_type", "kind", "contact_channel")
 
@@ -63,10 +122,6 @@ OUTCOME_LABELS = {
     ERROR: gettext_lazy("Error"),
 }
 OUTCOME_BADGES = {CREATE: "success", MODIFY: "primary", UNCHANGED: "secondary", ERROR: "danger"}
-
-
-class UploadMissing(Exception):
-    """The stored upload is gone: already confirmed, expired, or never ours."""
 
 
 # --- results ----------------------------------------------------------------------------
@@ -86,6 +141,7 @@ class ImportRow:
     customer: Customer | None = None
     proposed: dict | None = None
     changes: list = field(default_factory=list)  # [(label, current, proposed)]
+    values: list = field(default_factory=list)  # [(label, value)] a new customer will have
     errors: list = field(default_factory=list)  # [RowError]
     warnings: list = field(default_factory=list)  # [str]
 
@@ -97,6 +153,37 @@ class ImportRow:
     def badge(self):
         return OUTCOME_BADGES[self.outcome]
 
+    def as_data(self):
+        """The row as the preview page shows it, JSON (kept by the dry run's job)."""
+        return {
+            "number": self.number,
+            "name": self.name,
+            "outcome": self.outcome,
+            "customer": {"pk": self.customer.pk, "code": self.customer.code}
+            if self.customer
+            else None,
+            "changes": [[str(label), *values] for label, *values in self.changes],
+            "values": [[str(label), *values] for label, *values in self.values],
+            "errors": [[error.column, error.message] for error in self.errors],
+            "warnings": [str(warning) for warning in self.warnings],
+            "proposed": self.proposed,
+        }
+
+    @classmethod
+    def from_data(cls, data, customers):
+        customer = data["customer"]
+        return cls(
+            number=data["number"],
+            name=data["name"],
+            outcome=data["outcome"],
+            customer=customers.get(customer["pk"]) if customer else None,
+            proposed=data["proposed"],
+            changes=[tuple(change) for change in data["changes"]],
+            values=[tuple(value) for value in data["values"]],
+            errors=[RowError(*error) for error in data["errors"]],
+            warnings=data["warnings"],
+        )
+
 
 @dataclass
 class ImportPreview:
@@ -106,6 +193,7 @@ class ImportPreview:
     columns: list  # headers recognised, in file order
     ignored_columns: list  # headers that name no customer column
     previous_import: CustomerRequest | None = None
+    stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
     @property
     def counts(self):
@@ -128,12 +216,66 @@ class ImportPreview:
             row.outcome in (CREATE, MODIFY) for row in self.rows
         )
 
+    def as_data(self):
+        """The dry run as its page shows it, JSON, kept by the dry run's background job:
+        every count, the rows with errors and the first others (PREVIEW_ROW_LIMIT each)."""
+        shown, shown_errors, shown_others = [], 0, 0
+        for row in self.rows:
+            if row.outcome == ERROR and shown_errors < PREVIEW_ROW_LIMIT:
+                shown_errors += 1
+            elif row.outcome != ERROR and shown_others < PREVIEW_ROW_LIMIT:
+                shown_others += 1
+            else:
+                continue
+            shown.append(row.as_data())
+        counts = self.counts
+        return {
+            "digest": self.digest,
+            "filename": self.filename,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "previous_import": self.previous_import.pk if self.previous_import else None,
+            "stopped_after": self.stopped_after,
+            "counts": counts,
+            "total_rows": len(self.rows),
+            "rows": shown,
+            "can_confirm": self.can_confirm,
+        }
+
+
+# The preview lists the rows with errors and, apart, the other rows, each up to this many.
+PREVIEW_ROW_LIMIT = 1000
+
+
+class StoredPreview:
+    """A dry run kept by its background job, for the preview page and the confirmation."""
+
+    def __init__(self, data):
+        self.digest = data["digest"]
+        self.filename = data["filename"]
+        self.columns = data["columns"]
+        self.ignored_columns = data["ignored_columns"]
+        self.stopped_after = data["stopped_after"]
+        self.counts = data["counts"]
+        self.total_rows = data["total_rows"]
+        self.can_confirm = data["can_confirm"]
+        customers = Customer.objects.in_bulk(
+            {row["customer"]["pk"] for row in data["rows"] if row["customer"]}
+        )
+        self.rows = [ImportRow.from_data(row, customers) for row in data["rows"]]
+        self.hidden_rows = self.total_rows - len(self.rows)
+        self.previous_import = (
+            CustomerRequest.objects.filter(pk=data["previous_import"]).first()
+            if data["previous_import"]
+            else None
+        )
+
+    @property
+    def to_import(self):
+        return self.counts[CREATE] + self.counts[MODIFY]
+
 
 # --- reading the file -------------------------------------------------------------------
-
-
-def file_digest(content):
-    return hashlib.sha256(content).hexdigest()
 
 
 def too_large_message():
@@ -142,125 +284,24 @@ def too_large_message():
     }
 
 
-def read_table(content, filename):
-    """(header cells, [(row number, cells)]) of the first sheet of an XLSX or of a CSV.
-
-    Blank rows are skipped; row numbers stay those of the spreadsheet."""
-    if not content:
-        raise ImportFileError(_("The file is empty."))
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(too_large_message())
-    extension = Path(filename or "").suffix.lower()
-    if extension == ".xlsx":
-        rows = _xlsx_rows(content)
-    elif extension == ".csv":
-        rows = _csv_rows(content)
-    else:
-        raise ImportFileError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-    header, body = None, []
-    for number, cells in rows:
-        if all(_text(cell).strip() == "" for cell in cells):
-            continue
-        if header is None:
-            header = cells
-            continue
-        if len(body) >= MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(rows)s customer rows. Split it into smaller files.")
-                % {"rows": f"{MAX_ROWS:,}"}
-            )
-        body.append((number, cells))
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
-    if not body:
-        raise ImportFileError(_("The file has column headers but no customer rows."))
-    return header, body
-
-
-def _not_xlsx():
-    return ImportFileError(
-        _(
-            "This file is not a readable Excel workbook (.xlsx). Open it in Excel and save it "
-            "again as .xlsx or as CSV."
-        )
+def sheet_limits():
+    return SheetLimits(
+        rows_noun=gettext_lazy("customer rows"), max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS
     )
 
 
-def _xlsx_rows(content):
-    import openpyxl
-
-    if not content.startswith(b"PK\x03\x04"):
-        raise _not_xlsx()
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise _not_xlsx() from error
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ImportFileError(too_large_message())
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds of error on a damaged file
-        raise _not_xlsx() from error
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
-    except ImportFileError:
-        raise
-    except Exception as error:  # a damaged sheet fails while it is read, not when opened
-        raise _not_xlsx() from error
-    finally:
-        workbook.close()
-
-
-def decode_csv(content):
-    """CSV text: UTF-8 (with or without BOM) or UTF-16 with BOM (Excel's "Unicode text"),
-    else Windows-1256, what Excel on Arabic Windows writes."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1256", errors="replace")
-
-
-def _csv_rows(content):
-    text = decode_csv(content)
-    if "\x00" in text:
-        raise ImportFileError(
-            _("This file is not a CSV spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file.")
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file cannot be read (%(error)s). Save it again from Excel.")
-            % {"error": error}
-        ) from error
+def read_table(content, filename):
+    """The file's header and rows (core.imports.read_table within the customer import's
+    limits). Raises ImportFileError."""
+    return read_sheet(content, filename, sheet_limits())
 
 
 def _text(value):
-    """A cell as text: whole numbers without ".0", dates in ISO form, formula escape undone."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
+    """A cell as text (core.imports.cell_text), the escape of a value this system exported
+    undone. A formula cell keeps its escape: it is text, never live again."""
+    text = cell_text(value)
+    if isinstance(value, Formula):
+        return text
     if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text
@@ -318,12 +359,9 @@ class _Lookups:
         for centre in centres:
             for text in {centre.name, centre.name_en} - {""}:
                 self.centres_by_key[_key(text)].append(centre)
-        users = list(get_user_model().objects.all())
-        self.user_by_username = {user.get_username().casefold(): user for user in users}
         self.objects = {
             "city": {city.pk: city for city in cities},
             "centre": {centre.pk: centre for centre in centres},
-            "point_of_contact": {user.pk: user for user in users},
         }
         # In the shape customers.presentation expects, to show current and proposed values.
         self.related = {
@@ -339,10 +377,33 @@ class _Lookups:
     def _choice_map(name):
         mapping = {}
         for value, label in Customer._meta.get_field(name).flatchoices:
-            mapping[_key(value)] = value
-            for text in _in_every_language(label):
-                mapping[_key(text)] = value
+            texts = {
+                value,
+                *_in_every_language(label),
+                *CHOICE_ALIASES.get(name, {}).get(value, ()),
+            }
+            for text in texts:
+                mapping[_choice_key(text)] = value
         return mapping
+
+
+def _kept_escape(text, current, customer):
+    """A value stored escaped (a formula imported as its text, "'=…") comes back from an
+    export with its escape undone: it is the same value, kept as stored."""
+    if (
+        customer is not None
+        and isinstance(current, str)
+        and text.startswith(FORMULA_PREFIXES)
+        and current == FORMULA_ESCAPE + text
+    ):
+        return current
+    return text
+
+
+def _choice_key(text):
+    """Choices compared folded, a slash spaced the same whatever the spelling: "مانح/داعم"
+    is "مانح / داعم"."""
+    return " ".join(_key(text).replace("/", " / ").split())
 
 
 class _CustomerIndex:
@@ -390,15 +451,14 @@ class _SharedFields(dict):
 
 class ImportRowForm(CustomerDataForm):
     """CustomerDataForm (the same fields, clean methods and rules as the paper form) with
-    the city, centre and point of contact given as objects the import found by name.
+    the city and centre given as objects the import found by name.
 
-    CustomerDataForm.__init__ is skipped: it only sets the querysets of those three fields
-    (replaced here; the import checks that a centre or user is active itself) and widget
+    CustomerDataForm.__init__ is skipped: it only sets the querysets of those fields
+    (replaced here; the import checks that a centre is active itself) and widget
     attributes, and building them for each of 10,000 rows was slow."""
 
     city = _ResolvedObjectField(required=False, label=column_label("city"))
     centre = _ResolvedObjectField(required=False, label=column_label("centre"))
-    point_of_contact = _ResolvedObjectField(required=False, label=column_label("point_of_contact"))
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
@@ -455,6 +515,7 @@ class _RowReader:
         self.headers = headers
         self.lookups = lookups
         self.index = index
+        self.today = timezone.localdate()
         self.row_of_customer = {}  # customer pk → first row number
         self.row_of_new_national_id = {}
         self.row_of_new_mobile = {}
@@ -479,8 +540,12 @@ class _RowReader:
         # row could not be matched.
         form = ImportRowForm(data=self._form_data(row, raw, customer))
         if not form.is_valid():
+            # A cell already reported as unreadable is not reported again as missing.
+            unreadable = {error.column for error in row.errors}
             for name, messages in form.errors.items():
                 column = "" if name == NON_FIELD_ERRORS else self.column(name)
+                if column and column in unreadable:
+                    continue
                 row.errors.extend(RowError(column, str(message)) for message in messages)
         if row.errors:
             return row
@@ -489,20 +554,37 @@ class _RowReader:
         if customer is None:
             self._check_new_customer(row, proposed)
             row.outcome = ERROR if row.errors else CREATE
+            if row.outcome == CREATE:
+                row.values = self._shown_values(proposed)
             return row
         row.customer = customer
         current = services.customer_values(customer)
         changed = services.changed_fields(current, proposed)
         row.outcome = MODIFY if changed else UNCHANGED
+        related = self.lookups.related
         row.changes = [
             (
                 presentation.field_label(name),
-                presentation.display_value(name, current.get(name), self.lookups.related),
-                presentation.display_value(name, proposed[name], self.lookups.related),
+                presentation.display_text(name, current.get(name), related),
+                presentation.display_text(name, proposed[name], related),
+                name in presentation.LEFT_TO_RIGHT_FIELDS,
             )
             for name in changed
         ]
         return row
+
+    def _shown_values(self, proposed):
+        """[(label, value as shown, left to right)] a new customer will have: the filled
+        values (a date Gregorian with its Hijri beside it), so a person can check them."""
+        return [
+            (
+                presentation.field_label(name),
+                presentation.display_text(name, value, self.lookups.related),
+                name in presentation.LEFT_TO_RIGHT_FIELDS,
+            )
+            for name, value in proposed.items()
+            if value not in (None, "", False) or (name == "is_active" and value is False)
+        ]
 
     # matching: by code if given, else by national ID, else by mobile
 
@@ -598,11 +680,11 @@ class _RowReader:
                 data[name] = self._boolean(row, name, value)
             elif name in CHOICE_COLUMNS:
                 text = _text(value).strip()
-                data[name] = self.lookups.choices[name].get(_key(text), text)
+                data[name] = self.lookups.choices[name].get(_choice_key(text), text)
             elif name in services.DATE_FIELDS:
-                data[name] = _date(value)
+                data[name] = self._date(row, name, value)
             else:
-                data[name] = _text(value)
+                data[name] = _kept_escape(_text(value), data.get(name), customer)
         return data
 
     def _defaults(self, customer):
@@ -615,7 +697,6 @@ class _RowReader:
                 is_active=True,
                 city=None,
                 centre=None,
-                point_of_contact=None,
                 consent_date=None,
             )
             return data
@@ -623,6 +704,18 @@ class _RowReader:
         for name in services.FOREIGN_KEY_FIELDS:
             data[name] = self.lookups.objects[name].get(data[name])
         return data
+
+    def _date(self, row, name, value):
+        """A date as Saudi users write it (Hijri, day first, ISO, a date cell). A formula,
+        or a date that cannot be read, is an error of the row naming the column."""
+        if isinstance(value, Formula):
+            row.errors.append(RowError(self.column(name), formula_message(value)))
+            return None
+        try:
+            return parse_saudi_date(value, today=self.today)
+        except DateParseError as error:
+            row.errors.append(RowError(self.column(name), error.message))
+            return None
 
     def _boolean(self, row, name, value):
         if isinstance(value, bool):
@@ -646,25 +739,7 @@ class _RowReader:
                     RowError(self.column(name), _("No city is named “%(name)s”.") % {"name": text})
                 )
             return city
-        if name == "centre":
-            return self._centre(row, text, data, current_pk)
-        user = self.lookups.user_by_username.get(text.casefold())
-        if user is None:
-            row.errors.append(
-                RowError(
-                    self.column(name), _("No user has the username “%(name)s”.") % {"name": text}
-                )
-            )
-            return None
-        if not user.is_active and user.pk != current_pk:
-            row.errors.append(
-                RowError(
-                    self.column(name),
-                    _("The user “%(name)s” is no longer active.") % {"name": text},
-                )
-            )
-            return None
-        return user
+        return self._centre(row, text, data, current_pk)
 
     def _centre(self, row, text, data, current_pk):
         candidates = self.lookups.centres_by_key.get(_key(text), [])
@@ -704,27 +779,6 @@ class _RowReader:
         return centre
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
-
-
-def _date(value):
-    """A date cell: a real date, or text in a usual format; anything else goes to the form,
-    which reports it in its own words."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = normalize_digits(_text(value)).strip()
-    if not text:
-        return None
-    for date_format in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-    return text
-
-
 # --- the dry run and the confirmation ---------------------------------------------------
 
 
@@ -742,11 +796,13 @@ def _cells_by_column(cells, by_index):
     return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
 
 
-def preview_import(content, filename):
-    """The dry run: every row's outcome. Writes nothing. Raises ImportFileError."""
-    header, body = read_table(content, filename)
-    by_index, headers, ignored = map_columns(header)
-    raw_rows = [(number, _cells_by_column(cells, by_index)) for number, cells in body]
+def preview_import(content, filename, progress=NO_PROGRESS):
+    """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
+    `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
+    progress.phase("read", start=0, end=10)
+    table = read_table(content, filename)
+    by_index, headers, ignored = map_columns(table.header)
+    raw_rows = [(number, _cells_by_column(cells, by_index)) for number, cells in table.rows]
     keys = [_match_keys(raw) for _number, raw in raw_rows]
     index = _CustomerIndex(
         codes={key.code for key in keys if key.code is not None},
@@ -754,10 +810,17 @@ def preview_import(content, filename):
         mobiles={key.mobile for key in keys if key.mobile},
     )
     reader = _RowReader(headers, _Lookups(), index)
-    rows = [
-        reader.read(number, raw, row_keys)
-        for (number, raw), row_keys in zip(raw_rows, keys, strict=True)
+    progress.phase("check", start=10, end=100)
+    rows = []
+    for done, ((number, raw), row_keys) in enumerate(zip(raw_rows, keys, strict=True), 1):
+        rows.append(reader.read(number, raw, row_keys))
+        progress.advance(done, len(raw_rows))
+    rows += [
+        ImportRow(number=number, errors=[RowError("", message)])
+        for number, message in table.bad_rows
     ]
+    rows.sort(key=lambda row: row.number)
+    _flag_same_names(rows)
     digest = file_digest(content)
     return ImportPreview(
         digest=digest,
@@ -766,7 +829,34 @@ def preview_import(content, filename):
         columns=list(headers.values()),
         ignored_columns=ignored,
         previous_import=previous_import(digest),
+        stopped_after=table.stopped_after,
     )
+
+
+def _flag_same_names(rows):
+    """Rows of the file going into the form with the same name (Arabic-normalised:
+    alef, ya, hamza, tatweel, tashkeel) and another mobile: possibly one person twice."""
+    by_name = defaultdict(list)
+    for row in rows:
+        if row.outcome in (CREATE, MODIFY):
+            name = normalize_arabic(row.proposed.get("name"))
+            if name:
+                by_name[name].append(row)
+    for group in by_name.values():
+        for row in group:
+            others = [
+                str(other.number)
+                for other in group
+                if other is not row and other.proposed.get("mobile") != row.proposed.get("mobile")
+            ]
+            if others:
+                row.warnings.append(
+                    _(
+                        "Row %(rows)s of this file has the same name with another mobile: "
+                        "possibly the same person. The manager will see it."
+                    )
+                    % {"rows": ", ".join(others[:10])}
+                )
 
 
 def confirm_import(*, actor, preview, reason):
@@ -791,74 +881,3 @@ def confirm_import(*, actor, preview, reason):
         lines=lines,
         source_file_digest=preview.digest,
     )
-
-
-# --- the uploaded file, kept between the dry run and the confirmation -------------------
-
-UPLOAD_SUBDIRECTORY = "imports"
-UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _upload_directory():
-    return Path(settings.MEDIA_ROOT) / UPLOAD_SUBDIRECTORY
-
-
-def _upload_path(token):
-    if not isinstance(token, str) or not _TOKEN.match(token):
-        raise UploadMissing
-    return _upload_directory() / token
-
-
-def store_upload(content):
-    """Keep the uploaded bytes under MEDIA_ROOT/imports/<token>; return the token."""
-    directory = _upload_directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    purge_stale_uploads()
-    token = uuid.uuid4().hex
-    descriptor = os.open(directory / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(content)
-    return token
-
-
-def read_upload(token):
-    try:
-        return _upload_path(token).read_bytes()
-    except FileNotFoundError as error:
-        raise UploadMissing from error
-
-
-@contextlib.contextmanager
-def claimed_upload(token):
-    """The stored bytes, taken (renamed, atomically) so that a second confirmation of the
-    same upload finds nothing. Put back if the block fails; deleted if it succeeds."""
-    path = _upload_path(token)
-    claimed = path.with_name(f"{token}.claimed")
-    try:
-        path.rename(claimed)
-    except FileNotFoundError as error:
-        raise UploadMissing from error
-    try:
-        yield claimed.read_bytes()
-    except BaseException:
-        claimed.rename(path)
-        raise
-    claimed.unlink(missing_ok=True)
-
-
-def discard_upload(token):
-    with contextlib.suppress(UploadMissing):
-        _upload_path(token).unlink(missing_ok=True)
-
-
-def purge_stale_uploads(max_age_seconds=UPLOAD_MAX_AGE_SECONDS):
-    """Delete uploads nobody confirmed within a day."""
-    directory = _upload_directory()
-    if not directory.is_dir():
-        return
-    oldest = time.time() - max_age_seconds
-    for path in directory.iterdir():
-        with contextlib.suppress(FileNotFoundError):
-            if path.is_file() and path.stat().st_mtime < oldest:
-                path.unlink()

@@ -23,13 +23,14 @@ def field_label(name):
 
 
 def display_value(name, value, related=None):
-    shown = _display_text(name, value, related)
+    shown = display_text(name, value, related)
     if name in LEFT_TO_RIGHT_FIELDS and shown != "—":
         return format_html('<span dir="ltr">{}</span>', shown)
     return shown
 
 
-def _display_text(name, value, related=None):
+def display_text(name, value, related=None):
+    """The value as plain text (display_value marks left-to-right values in HTML)."""
     if value in (None, ""):
         return "—"
     if name in _RELATED_FIELDS:

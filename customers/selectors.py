@@ -57,9 +57,11 @@ def _as_mobile(text):
 
 @dataclass
 class DuplicateMatch:
-    customer: Customer
+    customer: Customer | None
     reasons: list = field(default_factory=list)
     blocking: bool = False
+    # Another line of the same form (an import listing one person twice), not a customer.
+    line: object = None
 
 
 def _match_keys(values):
@@ -121,17 +123,69 @@ def _line_values(line):
 
 
 def duplicates_by_line(request, lines=None):
-    """[(line, [DuplicateMatch])] for the lines of a form (all of them by default)."""
+    """[(line, [DuplicateMatch])] for the lines of a form (all of them by default): existing
+    customers, then other lines of the form with the same name and another mobile."""
     lines = list(request.lines.all() if lines is None else lines)
     if len(lines) <= FULL_SEARCH_LINE_LIMIT:
-        return [
+        results = [
             (line, find_possible_duplicates(_line_values(line), exclude_pk=line.customer_id))
             for line in lines
         ]
-    results = []
-    for start in range(0, len(lines), BULK_CHUNK):
-        results += _exact_duplicates(lines[start : start + BULK_CHUNK])
+    else:
+        results = []
+        for start in range(0, len(lines), BULK_CHUNK):
+            results += _exact_duplicates(lines[start : start + BULK_CHUNK])
+    same_name = _same_name_lines(request, lines)
+    for line, matches in results:
+        matches += same_name.get(line.pk, [])
     return results
+
+
+@dataclass
+class _OtherLine:
+    pk: int
+    source_row: int | None
+
+
+def _same_name_lines(request, lines):
+    """{line pk: [DuplicateMatch]}: the other lines of the form whose name is the same after
+    Arabic normalisation (alef, ya, hamza, tatweel, tashkeel) and whose mobile differs. One
+    query over the whole form, reading only names and mobiles."""
+    from django.utils.translation import gettext as _
+
+    if not lines:
+        return {}
+    by_name = {}
+    for pk, source_row, name, base_name, mobile, base_mobile in request.lines.values_list(
+        "pk",
+        "source_row",
+        "proposed__name",
+        "base_values__name",
+        "proposed__mobile",
+        "base_values__mobile",
+    ).order_by("source_row", "pk"):
+        key = normalize_arabic(name if name is not None else base_name)
+        if key:
+            shown_mobile = mobile if mobile is not None else base_mobile
+            by_name.setdefault(key, []).append((_OtherLine(pk, source_row), shown_mobile or ""))
+    found = {}
+    wanted = {line.pk for line in lines}
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        for line, mobile in group:
+            if line.pk not in wanted:
+                continue
+            found[line.pk] = [
+                DuplicateMatch(
+                    customer=None,
+                    reasons=[_("same name in this form, another mobile")],
+                    line=other,
+                )
+                for other, other_mobile in group
+                if other.pk != line.pk and other_mobile != mobile
+            ]
+    return found
 
 
 def _exact_duplicates(lines):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.workdays import working_deadline
+from core.jobs import NO_PROGRESS
 from core.workflow import take_step
 
 from .models import (
@@ -134,19 +135,26 @@ def allocate_customer_code():
     """The next customer code. The counter row is incremented by an UPDATE, which locks it
     until the transaction ends, so two entries at the same instant never share a code; a
     rolled-back entry gives its number back, a committed one never does."""
-    if not _increment_counter():
+    return allocate_customer_codes(1)
+
+
+def allocate_customer_codes(count):
+    """The first of `count` consecutive new customer codes, taken with one UPDATE (a large
+    form's entry takes its block at once)."""
+    if not _increment_counter(count):
         # The row is made by migration 0002; if it was lost (e.g. a flushed test database),
         # restart above every code ever given so none is reused.
         highest = Customer.objects.aggregate(highest=Max("code"))["highest"]
         CustomerCodeCounter.objects.get_or_create(
             pk=1, defaults={"last_code": max(highest or 0, FIRST_CUSTOMER_CODE - 1)}
         )
-        _increment_counter()
-    return CustomerCodeCounter.objects.values_list("last_code", flat=True).get(pk=1)
+        _increment_counter(count)
+    last = CustomerCodeCounter.objects.values_list("last_code", flat=True).get(pk=1)
+    return last - count + 1
 
 
-def _increment_counter():
-    return CustomerCodeCounter.objects.filter(pk=1).update(last_code=F("last_code") + 1)
+def _increment_counter(count=1):
+    return CustomerCodeCounter.objects.filter(pk=1).update(last_code=F("last_code") + count)
 
 
 # --- permissions ------------------------------------------------------------------------
@@ -350,12 +358,13 @@ def customer_request_reject(*, request, actor, note):
     )
 
 
-def customer_request_enter(*, request, actor):
+def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
     """The steward's signature: apply every line to the database and allocate codes.
 
     If a customer changed after the form was prepared, nothing is applied: the form goes
     back to the manager with the customer's new values as its base, and the conflicts are
-    returned for the steward to see."""
+    returned for the steward to see. `progress` (core.jobs.Progress) follows the lines of a
+    large form entered in the background."""
     if not may_enter(actor):
         raise PermissionDenied
     with transaction.atomic():
@@ -387,8 +396,14 @@ def customer_request_enter(*, request, actor):
                 entered=False, conflicts=[locked[line.customer_id] for line in conflicts]
             )
         _run_transition(request, "enter", actor=actor, entered_by=actor, entered_at=timezone.now())
-        for line in lines:
-            _apply_line(line, locked.get(line.customer_id), actor=actor)
+        progress.phase("enter", start=5, end=100)
+        # The new customers' codes, in the order of the lines, taken in one UPDATE.
+        new_lines = sum(1 for line in lines if line.action == LineAction.CREATE)
+        first_code = allocate_customer_codes(new_lines) if new_lines else 0
+        codes = iter(range(first_code, first_code + new_lines))
+        for done, line in enumerate(lines, start=1):
+            _apply_line(line, locked.get(line.customer_id), actor=actor, codes=codes)
+            progress.advance(done, len(lines))
         request_entered.send(sender=CustomerRequest, request=request)
     return EntryResult(entered=True)
 
@@ -399,9 +414,9 @@ def _rebase_line(line, customer):
     line.save(update_fields=["base_values", "base_version"])
 
 
-def _apply_line(line, customer, *, actor):
+def _apply_line(line, customer, *, actor, codes):
     if line.action == LineAction.CREATE:
-        customer = Customer(code=allocate_customer_code())
+        customer = Customer(code=next(codes))
     else:
         customer.version += 1
     _assign_values(customer, line.proposed)

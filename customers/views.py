@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import presentation, selectors, services
+from core import jobs
+
+from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
 from .forms import CustomerDataForm, DecisionForm, RequestReasonForm
 from .models import Customer, RequestKind, RequestState
 from .profile import profile_panels
+from .tasks import not_entered_message
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
@@ -225,28 +228,50 @@ _DONE_MESSAGES = {
 }
 
 
+# A form with more lines than this is entered in the background, with a progress bar.
+BACKGROUND_ENTRY_LINES = 100
+
+
 @require_POST
 def request_action(request, pk, action):
     form_request = _visible_request_or_404(request.user, pk)
     if action not in _ACTIONS:
         raise PermissionDenied
+    if action == "enter" and form_request.lines.count() > BACKGROUND_ENTRY_LINES:
+        return _enter_in_background(request, form_request)
     try:
         result = _ACTIONS[action](form_request, request.user, request.POST)
     except services.RequestError as error:
         messages.error(request, str(error))
     else:
         if isinstance(result, services.EntryResult) and not result.entered:
-            messages.warning(
-                request,
-                _(
-                    "Not entered: %(names)s changed after this form was prepared. The form went "
-                    "back to the CRM manager with the current values."
-                )
-                % {"names": ", ".join(str(customer) for customer in result.conflicts)},
-            )
+            messages.warning(request, not_entered_message(result))
         else:
             messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect(reverse("customers:request_detail", args=[form_request.pk]))
+
+
+def _enter_in_background(request, form_request):
+    """The steward's entry of a large form, as a background job: its progress page, then
+    the form. A second click finds the job already at work."""
+    if not services.may_enter(request.user):
+        raise PermissionDenied
+    detail_url = reverse("customers:request_detail", args=[form_request.pk])
+    if "enter" not in services.available_transitions(form_request, request.user):
+        messages.error(
+            request, _("This form is no longer at this step. Reload the page to see its status.")
+        )
+        return redirect(detail_url)
+    job, _started = jobs.start_job(
+        kind=tasks.REQUEST_ENTER,
+        owner=request.user,
+        key=str(form_request.pk),
+        params={"request": form_request.pk},
+    )
+    if job.owner_id != request.user.pk:
+        messages.error(request, _("Someone else is entering this form at this moment."))
+        return redirect(detail_url)
+    return redirect("core:job_detail", pk=job.pk)
 
 
 @require_GET

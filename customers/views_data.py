@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
@@ -13,18 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import jobs
 from core.forms import Form
+from core.models import JobState
 
-from . import exports, imports, services
+from . import exports, imports, tasks
 from .resources import IMPORT_COLUMNS, column_label
 from .views import _require_perm, filtered_customers
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Upload tokens this user may still confirm: {token: {"digest": ..., "filename": ...}}.
-SESSION_KEY = "customer_import_uploads"
-SESSION_UPLOADS_KEPT = 5
-# The preview lists every error row and, beyond that, at most this many rows.
-PREVIEW_ROW_LIMIT = 1000
 
 
 # --- export -----------------------------------------------------------------------------
@@ -66,6 +63,9 @@ def export_csv(request):
 
 
 # --- import -----------------------------------------------------------------------------
+# The dry run and the confirmation run as background jobs (customers.tasks): the upload page
+# stores the file and goes to the job's progress page, which leads to the preview; the
+# confirmation claims the upload (a second one finds it taken) and leads to the new form.
 
 
 class ImportUploadForm(Form):
@@ -85,7 +85,7 @@ class ImportUploadForm(Form):
 
 
 class ImportConfirmForm(Form):
-    token = forms.CharField(widget=forms.HiddenInput)
+    job = forms.UUIDField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=gettext_lazy("Reason for the request"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -106,18 +106,19 @@ def import_upload(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
-            try:
-                preview = imports.preview_import(content, upload.name)
-            except imports.ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                token = imports.store_upload(content)
-                _remember_upload(request, token, preview.digest, upload.name)
-                return _render_preview(
-                    request, preview, ImportConfirmForm(initial={"token": token})
-                )
+            job, _started = jobs.start_job(
+                kind=tasks.IMPORT_PREVIEW,
+                owner=request.user,
+                params={
+                    "token": imports.store_upload(content),
+                    "filename": upload.name,
+                    "digest": imports.file_digest(content),
+                },
+            )
+            return redirect("core:job_detail", pk=job.pk)
     else:
         form = ImportUploadForm()
+        _show_failed_dry_run(request, form, tasks.IMPORT_PREVIEW)
     return render(
         request,
         "customers/import_upload.html",
@@ -130,59 +131,64 @@ def import_upload(request):
     )
 
 
+def _show_failed_dry_run(request, form, kind):
+    """After a dry run that refused the file, its reason under the file field."""
+    job = jobs.own_job(request.user, request.GET.get("job", ""), kind=kind)
+    if job is not None and job.state == JobState.FAILED:
+        form.full_clean()  # An unbound form: no data, no errors, until this one.
+        form.cleaned_data = {}
+        form.add_error("file", job.error)
+
+
+def _preview_job_or_404(request, pk):
+    job = jobs.own_job(request.user, pk, kind=tasks.IMPORT_PREVIEW)
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_GET
+def import_preview(request, pk):
+    """The dry run's outcome, row by row, kept by its job."""
+    _require_perm(request.user, "customers.add_customerrequest")
+    job = _preview_job_or_404(request, pk)
+    if job.state != JobState.DONE:
+        return redirect("core:job_detail", pk=job.pk)
+    preview = imports.StoredPreview(job.result["data"])
+    return _render_preview(request, preview, ImportConfirmForm(initial={"job": job.pk}))
+
+
 @require_POST
 def import_confirm(request):
     _require_perm(request.user, "customers.add_customerrequest")
     form = ImportConfirmForm(request.POST)
-    token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if pending is None:
+    preview_job = jobs.own_job(request.user, request.POST.get("job", ""), kind=tasks.IMPORT_PREVIEW)
+    if preview_job is None or preview_job.state != JobState.DONE:
         return _upload_expired(request)
+    token = preview_job.params["token"]
+    running = jobs.latest_job(request.user, kind=tasks.IMPORT_CONFIRM, key=token)
+    if running is not None and running.is_active:
+        # A second click while the first confirmation is at work: its progress.
+        return redirect("core:job_detail", pk=running.pk)
     if not form.is_valid():
-        # Show the same dry run again, with the missing reason marked.
-        try:
-            preview = _preview_of_stored(token, pending)
-        except imports.UploadMissing:
-            return _upload_expired(request)
-        except imports.ImportFileError as error:
-            messages.error(request, str(error))
-            return redirect("customers:import")
-        return _render_preview(request, preview, form)
+        # The same dry run again, with the missing reason marked.
+        return _render_preview(request, imports.StoredPreview(preview_job.result["data"]), form)
     try:
         # Taking the file first means a double click confirms the upload once.
-        with imports.claimed_upload(token) as content:
-            if imports.file_digest(content) != pending["digest"]:
-                raise imports.UploadMissing
-            preview = imports.preview_import(content, pending["filename"])
-            form_request = imports.confirm_import(
-                actor=request.user, preview=preview, reason=form.cleaned_data["reason"]
-            )
+        imports.claim_upload(token)
     except imports.UploadMissing:
         return _upload_expired(request)
-    except imports.ImportFileError as error:
-        messages.error(request, str(error))
-        return redirect("customers:import")
-    except services.RequestError as error:
-        messages.error(request, str(error))
-        return _render_preview(request, preview, form)
-    _forget_upload(request, token)
-    messages.success(
-        request,
-        _(
-            "The import form number %(number)s was submitted to the CRM manager with "
-            "%(count)s customers. Nothing changes in the customer database until it is "
-            "approved and entered."
-        )
-        % {"number": form_request.pk, "count": len(preview.lines())},
+    job, _started = jobs.start_job(
+        kind=tasks.IMPORT_CONFIRM,
+        owner=request.user,
+        key=token,
+        params={
+            **preview_job.params,
+            "reason": form.cleaned_data["reason"],
+            "preview_job": str(preview_job.pk),
+        },
     )
-    return redirect("customers:request_detail", pk=form_request.pk)
-
-
-def _preview_of_stored(token, pending):
-    content = imports.read_upload(token)
-    if imports.file_digest(content) != pending["digest"]:
-        raise imports.UploadMissing
-    return imports.preview_import(content, pending["filename"])
+    return redirect("core:job_detail", pk=job.pk)
 
 
 def _upload_expired(request):
@@ -193,48 +199,20 @@ def _upload_expired(request):
     return redirect("customers:import")
 
 
-def _remember_upload(request, token, digest, filename):
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads[token] = {"digest": digest, "filename": filename}
-    for stale in list(uploads)[:-SESSION_UPLOADS_KEPT]:
-        imports.discard_upload(stale)
-        del uploads[stale]
-    request.session[SESSION_KEY] = uploads
-
-
-def _forget_upload(request, token):
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
-
-
-def _shown_rows(preview):
-    """Every error row, and the other rows up to the limit, in file order."""
-    shown, others = [], 0
-    for row in preview.rows:
-        if row.outcome == imports.ERROR:
-            shown.append(row)
-        elif others < PREVIEW_ROW_LIMIT:
-            shown.append(row)
-            others += 1
-    return shown
-
-
 def _render_preview(request, preview, confirm_form):
-    rows = _shown_rows(preview)
     counts = preview.counts
     return render(
         request,
         "customers/import_preview.html",
         {
             "preview": preview,
-            "rows": rows,
-            "hidden_rows": len(preview.rows) - len(rows),
+            "rows": preview.rows,
+            "hidden_rows": preview.hidden_rows,
             "counts": [
                 (imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
                 for outcome, count in counts.items()
             ],
-            "to_import": counts[imports.CREATE] + counts[imports.MODIFY],
+            "to_import": preview.to_import,
             "confirm_form": confirm_form,
         },
     )

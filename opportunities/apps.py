@@ -7,5 +7,6 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities and funding")
 
     def ready(self):
-        # Navigation items, my-work providers and profile panels (the problems register's too).
-        from . import problem_registrations, registrations  # noqa: F401
+        # Navigation items, my-work providers and profile panels (the problems register's
+        # too), and the background job kinds of the finance import.
+        from . import problem_registrations, registrations, tasks  # noqa: F401

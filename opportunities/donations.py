@@ -13,14 +13,10 @@ call them.
 """
 
 import datetime
-import io
-import posixpath
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -31,15 +27,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import DateParseError, parse_saudi_date
+from core.imports import (
+    Formula,
+    ImportFileError,
+    SheetLimits,
+    cell_text,
+    file_digest,
+    formula_message,
+    no_rows_message,
+    read_table,
+)
+from core.jobs import NO_PROGRESS
 from core.text import normalize_arabic, normalize_digits
-from customers.imports import MAX_XLSX_UNPACKED_BYTES, ImportFileError, RowError, file_digest
-
-# The customer importer's sheet readers: the same encodings (UTF-8, UTF-16, Windows-1256),
-# the same messages on damaged workbooks. Its read_table is not used because it stops at
-# 10,000 rows and speaks of customer rows; a finance export is longer.
-from customers.imports import _csv_rows as csv_rows
-from customers.imports import _text as cell_text
-from customers.imports import _xlsx_rows as openpyxl_rows
+from customers.imports import RowError
 from customers.models import Customer
 from programmes.models import Programme
 
@@ -124,11 +125,6 @@ COLUMN_ALIASES = {
     ),
 }
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_OTHER_DATE_FORMATS = ("%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y")
-# Excel's serial day numbers that are dates a finance file can hold (1954 to 2173).
-_EXCEL_SERIALS = range(20_000, 100_000)
 # "12500", "12500.5", "12,500.00": thousands grouped by three or not at all, so that a
 # European "12.500,00" is refused instead of read as 12.5.
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -191,6 +187,7 @@ class DonationImportResult:
     ignored_columns: list  # headers that name no column
     previous_import: DonationImport | None = None  # the same file, imported before
     record: DonationImport | None = None  # set when confirmed
+    stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
     @property
     def counts(self):
@@ -214,6 +211,107 @@ class DonationImportResult:
     def can_confirm(self):
         return self.dry_run and self.to_write > 0
 
+    def as_data(self):
+        """The dry run as its page shows it, JSON, kept by its background job: every count,
+        the rows to look at (errors, unmatched) and the first others."""
+        shown, problems, others = [], 0, 0
+        for row in self.rows:
+            if row.outcome in (ERROR, UNMATCHED):
+                if problems >= PREVIEW_PROBLEM_ROWS:
+                    continue
+                problems += 1
+            elif others < PREVIEW_OTHER_ROWS:
+                others += 1
+            else:
+                continue
+            shown.append(_row_data(row))
+        return {
+            "filename": self.filename,
+            "digest": self.digest,
+            "ignored_columns": self.ignored_columns,
+            "previous_import": self.previous_import.pk if self.previous_import else None,
+            "stopped_after": self.stopped_after,
+            "counts": self.counts,
+            "total_rows": len(self.rows),
+            "to_write": self.to_write,
+            "total_amount": str(self.total_amount),
+            "can_confirm": self.can_confirm,
+            "rows": shown,
+        }
+
+
+# The preview lists the rows to look at (errors, unmatched) up to the first limit and the
+# others up to the second; every row is counted above the table.
+PREVIEW_PROBLEM_ROWS = 1000
+PREVIEW_OTHER_ROWS = 200
+
+
+def _row_data(row):
+    return {
+        "number": row.number,
+        "outcome": row.outcome,
+        "receipt_number": row.receipt_number,
+        "received_on": row.received_on.isoformat() if row.received_on else None,
+        "amount": str(row.amount) if row.amount is not None else None,
+        "donor": {"code": row.donor.code, "name": row.donor.name} if row.donor else None,
+        "donor_code": row.donor_code,
+        "programme": str(row.programme) if row.programme else None,
+        "programme_code": row.programme_code,
+        "errors": [[error.column, error.message] for error in row.errors],
+        "notes": [str(note) for note in row.notes],
+    }
+
+
+@dataclass
+class _StoredDonor:
+    code: int
+    name: str
+
+
+class StoredDryRun:
+    """A dry run kept by its background job, for the preview page."""
+
+    dry_run = True
+
+    def __init__(self, data):
+        self.filename = data["filename"]
+        self.digest = data["digest"]
+        self.ignored_columns = data["ignored_columns"]
+        self.stopped_after = data["stopped_after"]
+        self.counts = data["counts"]
+        self.total_rows = data["total_rows"]
+        self.to_write = data["to_write"]
+        self.total_amount = Decimal(data["total_amount"])
+        self.can_confirm = data["can_confirm"]
+        self.rows = [self._row(row) for row in data["rows"]]
+        self.hidden_rows = self.total_rows - len(self.rows)
+        self.previous_import = (
+            DonationImport.objects.select_related("imported_by")
+            .filter(pk=data["previous_import"])
+            .first()
+            if data["previous_import"]
+            else None
+        )
+
+    @staticmethod
+    def _row(data):
+        row = DonationRow(
+            number=data["number"],
+            receipt_number=data["receipt_number"],
+            received_on=datetime.date.fromisoformat(data["received_on"])
+            if data["received_on"]
+            else None,
+            amount=Decimal(data["amount"]) if data["amount"] is not None else None,
+            donor_code=data["donor_code"],
+            programme_code=data["programme_code"],
+            outcome=data["outcome"],
+            errors=[RowError(*error) for error in data["errors"]],
+            notes=data["notes"],
+        )
+        row.donor = _StoredDonor(**data["donor"]) if data["donor"] else None
+        row.programme = data["programme"]
+        return row
+
 
 # --- reading the file -------------------------------------------------------------------
 
@@ -228,230 +326,20 @@ def wrong_type_message():
     return _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
 
 
+def sheet_limits():
+    # A year of receipts: more rows, and more text, than a customer list.
+    return SheetLimits(
+        rows_noun=gettext_lazy("donation rows"),
+        max_bytes=MAX_UPLOAD_BYTES,
+        max_rows=MAX_ROWS,
+        max_shared_strings_bytes=40 * 1024 * 1024,
+    )
+
+
 def read_donation_table(content, filename):
-    """(header cells, [(row number, cells)]) of the first sheet of an XLSX or of a CSV.
-
-    Blank rows are skipped; row numbers stay those of the spreadsheet. The rows may be
-    none: read_rows checks the headers first, then that there are rows."""
-    if not content:
-        raise ImportFileError(_("The file is empty."))
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(too_large_message())
-    extension = Path(filename or "").suffix.lower()
-    if extension == ".xlsx":
-        rows = xlsx_rows(content)
-    elif extension == ".csv":
-        rows = csv_rows(content)
-    else:
-        raise ImportFileError(wrong_type_message())
-    header, body = None, []
-    for number, cells in rows:
-        if all(cell_text(cell).strip() == "" for cell in cells):
-            continue
-        if header is None:
-            header = cells
-            continue
-        if len(body) >= MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(rows)s donation rows. Split it into smaller files.")
-                % {"rows": f"{MAX_ROWS:,}"}
-            )
-        body.append((number, cells))
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
-    return header, body
-
-
-# --- XLSX, read fast --------------------------------------------------------------------
-# openpyxl needs 5 to 9 seconds here for a 50,000-row sheet, and a file is read twice (dry run,
-# confirmation). The sheet's XML read directly with the standard library's C parser takes
-# about a second. Anything this reader does not understand goes to openpyxl, which reads
-# it (or says what is wrong) as the customer import does.
-
-# Excel's built-in number formats that show a date.
-_BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)})
-_CELL_REFERENCE = re.compile(r"^([A-Z]+)(\d+)$")
-
-
-def xlsx_rows(content):
-    """[(row number, cells)] of the first sheet; cells are str, int, float, bool or
-    datetime as openpyxl gives them. Raises ImportFileError."""
-    if not content.startswith(b"PK\x03\x04"):
-        raise _not_xlsx()
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
-                raise ImportFileError(too_large_message())
-            return _read_first_sheet(archive)
-    except ImportFileError:
-        raise
-    except zipfile.BadZipFile as error:
-        raise _not_xlsx() from error
-    except Exception:  # noqa: BLE001 - an unusual workbook: openpyxl reads it or says why
-        return list(openpyxl_rows(content))
-
-
-def _not_xlsx():
-    return ImportFileError(
-        _(
-            "This file is not a readable Excel workbook (.xlsx). Open it in Excel and save it "
-            "again as .xlsx or as CSV."
-        )
-    )
-
-
-def _local(tag):
-    return tag.rpartition("}")[2]
-
-
-def _attribute(element, name):
-    """An attribute by its local name, whatever its namespace (transitional or strict)."""
-    for key, value in element.attrib.items():
-        if _local(key) == name:
-            return value
-    return None
-
-
-def _read_first_sheet(archive):
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-
-    names = set(archive.namelist())
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheet_path = _first_sheet_path(archive, workbook, names)
-    # Workbooks made on old Macs count days from 1904.
-    properties = next((e for e in workbook if _local(e.tag) == "workbookPr"), None)
-    mac_1904 = properties is not None and properties.get("date1904") in ("1", "true")
-    epoch = CALENDAR_MAC_1904 if mac_1904 else CALENDAR_WINDOWS_1900
-    shared = _shared_strings(archive) if "xl/sharedStrings.xml" in names else []
-    date_styles = _date_styles(archive) if "xl/styles.xml" in names else frozenset()
-    with archive.open(sheet_path) as sheet:
-        return list(_sheet_rows(sheet, shared, date_styles, epoch))
-
-
-def _first_sheet_path(archive, workbook, names):
-    first = next(element for element in workbook.iter() if _local(element.tag) == "sheet")
-    relation_id = _attribute(first, "id")
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(
-        element.get("Target")
-        for element in relations.iter()
-        if _local(element.tag) == "Relationship" and element.get("Id") == relation_id
-    )
-    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-    path = posixpath.normpath(path)
-    if path not in names:
-        raise KeyError(path)
-    return path
-
-
-def _text_of(element):
-    """The text of a shared or inline string: its <t>, or its runs' <t>, not phonetic runs."""
-    parts = []
-    for child in element:
-        name = _local(child.tag)
-        if name == "t":
-            parts.append(child.text or "")
-        elif name == "r":
-            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return "".join(parts)
-
-
-def _shared_strings(archive):
-    strings = []
-    with archive.open("xl/sharedStrings.xml") as file:
-        for _event, element in ElementTree.iterparse(file):
-            if _local(element.tag) == "si":
-                strings.append(_text_of(element))
-                element.clear()
-    return strings
-
-
-def _date_styles(archive):
-    """The indexes of the cell styles whose number format shows a date."""
-    from openpyxl.styles.numbers import is_date_format
-
-    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
-    custom = {}
-    cell_formats = []
-    for element in styles:
-        if _local(element.tag) == "numFmts":
-            for number_format in element:
-                custom[int(number_format.get("numFmtId"))] = number_format.get("formatCode", "")
-        elif _local(element.tag) == "cellXfs":
-            cell_formats = [int(xf.get("numFmtId", 0)) for xf in element]
-    return frozenset(
-        index
-        for index, format_id in enumerate(cell_formats)
-        if format_id in _BUILTIN_DATE_FORMATS
-        or (format_id in custom and is_date_format(custom[format_id]))
-    )
-
-
-def _column_index(letters):
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def _sheet_rows(file, shared, date_styles, epoch):
-    from openpyxl.utils.datetime import from_excel
-
-    local_names = {}  # tag with its namespace -> local name: computed once per tag
-    days = {}  # Excel serial -> datetime: a year of receipts has 365 dates
-
-    def local(tag):
-        name = local_names.get(tag)
-        if name is None:
-            name = local_names[tag] = _local(tag)
-        return name
-
-    def as_date(number):
-        day = days.get(number)
-        if day is None:
-            day = days[number] = from_excel(number, epoch=epoch)
-        return day
-
-    row_number = 0
-    cells = []
-    for _event, element in ElementTree.iterparse(file):
-        name = local(element.tag)
-        if name == "c":
-            reference = element.get("r")
-            match = _CELL_REFERENCE.match(reference) if reference else None
-            column = _column_index(match.group(1)) if match else len(cells)
-            if column > len(cells):
-                cells.extend([None] * (column - len(cells)))
-            cells.append(_cell_value(element, local, shared, date_styles, as_date))
-            element.clear()
-        elif name == "row":
-            number = element.get("r")
-            row_number = int(number) if number else row_number + 1
-            yield row_number, cells
-            cells = []
-            element.clear()
-
-
-def _cell_value(element, local, shared, date_styles, as_date):
-    kind = element.get("t", "n")
-    if kind == "inlineStr":
-        inline = next((child for child in element if local(child.tag) == "is"), None)
-        return _text_of(inline) if inline is not None else None
-    value = next((child.text for child in element if local(child.tag) == "v"), None)
-    if value is None:
-        return None
-    if kind == "s":
-        return shared[int(value)]
-    if kind in ("str", "e"):
-        return value
-    if kind == "b":
-        return value == "1"
-    if kind == "d":
-        return datetime.datetime.fromisoformat(value.rstrip("Z"))
-    number = float(value) if any(mark in value for mark in ".eE") else int(value)
-    if int(element.get("s", 0)) in date_styles:
-        return as_date(number)
-    return number
+    """The finance file's header and rows (core.imports.read_table). The rows may be none:
+    read_rows checks the headers first, then that there are rows."""
+    return read_table(content, filename, sheet_limits(), require_rows=False)
 
 
 def _header_key(text):
@@ -525,62 +413,24 @@ class _CellError(ValueError):
 
 
 def parse_date(value, today=None):
-    """A date cell: a real date, an Excel serial day number, or text as YYYY-MM-DD or
-    DD/MM/YYYY (Arabic-Indic digits allowed). Raises _CellError."""
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        day = _excel_day(value)
-    else:
-        text = normalize_digits(cell_text(value)).strip()
-        if not text:
-            raise _CellError(_("The date is missing."))
-        day = _excel_day(int(text)) if text.isdigit() else _date_from_text(text)
-    if day > (today or timezone.localdate()):
-        raise _CellError(_("The date %(date)s is in the future.") % {"date": day.isoformat()})
+    """A receipt date as Saudi users write it (core.dates.parse_saudi_date: a date cell, an
+    Excel serial, Hijri, day first, ISO), never in the future. Raises _CellError."""
+    if isinstance(value, Formula):
+        raise _CellError(formula_message(value))
+    try:
+        day = parse_saudi_date(value, today=today or timezone.localdate())
+    except DateParseError as error:
+        raise _CellError(error.message) from error
+    if day is None:
+        raise _CellError(_("The date is missing."))
     return day
-
-
-def _excel_day(serial):
-    from openpyxl.utils.datetime import from_excel
-
-    if int(serial) not in _EXCEL_SERIALS:
-        raise _CellError(_("“%(value)s” is not a date.") % {"value": serial})
-    return from_excel(serial).date()
-
-
-def _date_from_text(text):
-    # "2024-03-15 00:00:00" (a date written with its time): the date part is enough.
-    date_part = text.split()[0].split("T")[0]
-    # The two usual forms without strptime, which is slow over 50,000 rows.
-    if match := _ISO_DATE.match(date_part):
-        year, month, day = match.groups()
-    elif match := _DAY_FIRST_DATE.match(date_part):
-        day, month, year = match.groups()
-    if match:
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise _not_a_date(text) from None
-    for date_format in _OTHER_DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(date_part, date_format).date()
-        except ValueError:
-            continue
-    raise _not_a_date(text)
-
-
-def _not_a_date(text):
-    return _CellError(
-        _("“%(value)s” is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY.") % {"value": text}
-    )
 
 
 def parse_amount(value):
     """An amount in riyals: a number cell, or text such as "12,500.00" or "١٢٬٥٠٠٫٠٠".
     More than zero, at most two decimal places. Raises _CellError."""
+    if isinstance(value, Formula):
+        raise _CellError(formula_message(value))
     if isinstance(value, bool):
         raise _CellError(_("The amount is not a number."))
     if isinstance(value, float):
@@ -786,18 +636,30 @@ def previous_import(digest):
     )
 
 
-def read_rows(content, filename, today=None):
-    """(rows, {column: header text}, ignored headers) of a finance file, parsed but not
-    yet checked against the database. Raises ImportFileError."""
-    header, body = read_donation_table(content, filename)
-    by_index, headers, ignored = map_columns(header)
-    if not body:
-        raise ImportFileError(_("The file has column headers but no donation rows."))
+def read_rows(content, filename, today=None, progress=NO_PROGRESS):
+    """(rows, {column: header text}, ignored headers, the sheet's last row read when empty
+    rows ended it) of a finance file, parsed but not yet checked against the database.
+    Raises ImportFileError."""
+    progress.phase("read", start=0, end=10)
+    table = read_donation_table(content, filename)
+    by_index, headers, ignored = map_columns(table.header)
+    if not table.row_count:
+        raise ImportFileError(no_rows_message(sheet_limits()))
     parser = _RowParser(by_index, headers, today or timezone.localdate())
-    return [parser.parse(number, cells) for number, cells in body], headers, ignored
+    progress.phase("check", start=10, end=60)
+    rows = []
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        rows.append(parser.parse(number, cells))
+        progress.advance(done, len(table.rows))
+    rows += [
+        DonationRow(number=number, errors=[RowError("", message)])
+        for number, message in table.bad_rows
+    ]
+    rows.sort(key=lambda row: row.number)
+    return rows, headers, ignored, table.stopped_after
 
 
-def import_donations(*, content, filename, actor, dry_run):
+def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS):
     """Import a finance file. With dry_run, write nothing and say what each row would do;
     without, add the new and unmatched rows in one transaction and record a DonationImport.
 
@@ -806,10 +668,11 @@ def import_donations(*, content, filename, actor, dry_run):
     added meanwhile (unique receipt number). Rows with errors are left out; once the file
     is corrected it can be imported again and only those rows are added.
 
-    Raises ImportFileError (the file as a whole cannot be read) and PermissionDenied."""
+    Raises ImportFileError (the file as a whole cannot be read) and PermissionDenied.
+    `progress` (core.jobs.Progress) follows the reading, checking and writing."""
     if not actor.has_perm("opportunities.add_donation"):
         raise PermissionDenied
-    rows, headers, ignored = read_rows(content, filename)
+    rows, headers, ignored, stopped_after = read_rows(content, filename, progress=progress)
     digest = file_digest(content)
     result = DonationImportResult(
         filename=filename,
@@ -818,7 +681,9 @@ def import_donations(*, content, filename, actor, dry_run):
         rows=rows,
         ignored_columns=ignored,
         previous_import=previous_import(digest),
+        stopped_after=stopped_after,
     )
+    progress.phase("check", start=60, end=80)
     if dry_run:
         _resolve(rows, headers["receipt_number"])
         return result
@@ -828,6 +693,7 @@ def import_donations(*, content, filename, actor, dry_run):
             filename=Path(filename or "").name[:255], digest=digest, imported_by=actor
         )
         to_write = [row for row in rows if row.outcome in WRITTEN_OUTCOMES]
+        progress.phase("write", start=80, end=100)
         Donation.objects.bulk_create(
             (row.as_donation(record) for row in to_write),
             batch_size=_insert_batch_size(),

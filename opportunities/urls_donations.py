@@ -11,6 +11,11 @@ urlpatterns = [
     path("donations/", views_donations.donation_list, name="donation_list"),
     path("donations/import/", views_donations.donation_import, name="donation_import"),
     path(
+        "donations/import/<uuid:pk>/",
+        views_donations.donation_import_preview,
+        name="donation_import_preview",
+    ),
+    path(
         "donations/import/confirm/",
         views_donations.donation_import_confirm,
         name="donation_import_confirm",

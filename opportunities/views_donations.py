@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,23 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import imports as upload_store
+from core import jobs
 from core.forms import FilterSet, Form
+from core.models import JobState
 from core.text import normalize_digits
-from customers import imports as upload_store
 from customers.models import Customer
 from programmes.models import Programme
 
-from . import donations
+from . import donations, tasks
 from .models import Donation, DonationImport
 
 PAGE_SIZE = 25
-# Upload tokens this user may still confirm: {token: {"digest": ..., "filename": ...}}.
-SESSION_KEY = "donation_import_uploads"
-SESSION_UPLOADS_KEPT = 5
-# The preview lists the rows to look at (errors, unmatched) up to the first limit and the
-# others up to the second; every row is counted above the table.
-PREVIEW_PROBLEM_ROWS = 1000
-PREVIEW_OTHER_ROWS = 200
 
 
 def _require_perm(user, permission):
@@ -68,24 +64,33 @@ class DonationUploadForm(Form):
 
 @require_http_methods(["GET", "POST"])
 def donation_import(request):
+    """The dry run runs as a background job (opportunities.tasks): its progress page leads
+    to the preview, or back here with the file's error under the field."""
     _require_perm(request.user, "opportunities.add_donation")
     if request.method == "POST":
         form = DonationUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
-            try:
-                result = donations.import_donations(
-                    content=content, filename=upload.name, actor=request.user, dry_run=True
-                )
-            except donations.ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                token = upload_store.store_upload(content)
-                _remember_upload(request, token, result.digest, upload.name)
-                return _render_preview(request, result, token)
+            job, _started = jobs.start_job(
+                kind=tasks.DONATION_IMPORT_PREVIEW,
+                owner=request.user,
+                params={
+                    "token": upload_store.store_upload(content),
+                    "filename": upload.name,
+                    "digest": upload_store.file_digest(content),
+                },
+            )
+            return redirect("core:job_detail", pk=job.pk)
     else:
         form = DonationUploadForm()
+        job = jobs.own_job(
+            request.user, request.GET.get("job", ""), kind=tasks.DONATION_IMPORT_PREVIEW
+        )
+        if job is not None and job.state == JobState.FAILED:
+            form.full_clean()  # An unbound form: no data, no errors, until this one.
+            form.cleaned_data = {}
+            form.add_error("file", job.error)
     return render(
         request,
         "opportunities/donation_import.html",
@@ -102,39 +107,42 @@ def donation_import(request):
     )
 
 
+@require_GET
+def donation_import_preview(request, pk):
+    _require_perm(request.user, "opportunities.add_donation")
+    job = jobs.own_job(request.user, pk, kind=tasks.DONATION_IMPORT_PREVIEW)
+    if job is None:
+        raise Http404
+    if job.state != JobState.DONE:
+        return redirect("core:job_detail", pk=job.pk)
+    return _render_preview(request, donations.StoredDryRun(job.result["data"]), job)
+
+
 @require_POST
 def donation_import_confirm(request):
     _require_perm(request.user, "opportunities.add_donation")
-    token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if pending is None:
+    preview_job = jobs.own_job(
+        request.user, request.POST.get("job", ""), kind=tasks.DONATION_IMPORT_PREVIEW
+    )
+    if preview_job is None or preview_job.state != JobState.DONE:
         return _upload_expired(request)
+    token = preview_job.params["token"]
+    running = jobs.latest_job(request.user, kind=tasks.DONATION_IMPORT_CONFIRM, key=token)
+    if running is not None and running.is_active:
+        # A second click while the first confirmation is at work: its progress.
+        return redirect("core:job_detail", pk=running.pk)
     try:
         # Taking the file first means a double click imports the upload once.
-        with upload_store.claimed_upload(token) as content:
-            if donations.file_digest(content) != pending["digest"]:
-                raise upload_store.UploadMissing
-            result = donations.import_donations(
-                content=content, filename=pending["filename"], actor=request.user, dry_run=False
-            )
+        upload_store.claim_upload(token)
     except upload_store.UploadMissing:
         return _upload_expired(request)
-    except donations.ImportFileError as error:
-        messages.error(request, str(error))
-        return redirect("opportunities:donation_import")
-    _forget_upload(request, token)
-    record = result.record
-    messages.success(
-        request,
-        _(
-            "%(added)s donations were added (%(unmatched)s of them wait to be matched); "
-            "%(present)s were already recorded and were skipped."
-        )
-        % {"added": record.added, "unmatched": record.unmatched, "present": record.already_present},
+    job, _started = jobs.start_job(
+        kind=tasks.DONATION_IMPORT_CONFIRM,
+        owner=request.user,
+        key=token,
+        params={**preview_job.params, "preview_job": str(preview_job.pk)},
     )
-    if record.unmatched:
-        return redirect("opportunities:donations_unmatched")
-    return redirect("opportunities:donation_list")
+    return redirect("core:job_detail", pk=job.pk)
 
 
 def _upload_expired(request):
@@ -144,52 +152,22 @@ def _upload_expired(request):
     return redirect("opportunities:donation_import")
 
 
-def _remember_upload(request, token, digest, filename):
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads[token] = {"digest": digest, "filename": filename}
-    for stale in list(uploads)[:-SESSION_UPLOADS_KEPT]:
-        upload_store.discard_upload(stale)
-        del uploads[stale]
-    request.session[SESSION_KEY] = uploads
-
-
-def _forget_upload(request, token):
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
-
-
-def _shown_rows(result):
-    """The rows to look at (errors, unmatched) and the first others, in file order."""
-    shown, problems, others = [], 0, 0
-    for row in result.rows:
-        if row.outcome in (donations.ERROR, donations.UNMATCHED):
-            if problems < PREVIEW_PROBLEM_ROWS:
-                shown.append(row)
-                problems += 1
-        elif others < PREVIEW_OTHER_ROWS:
-            shown.append(row)
-            others += 1
-    return shown
-
-
-def _render_preview(request, result, token):
-    rows = _shown_rows(result)
+def _render_preview(request, result, job):
     counts = result.counts
     return render(
         request,
         "opportunities/donation_import_preview.html",
         {
             "result": result,
-            "rows": rows,
-            "hidden_rows": len(result.rows) - len(rows),
+            "rows": result.rows,
+            "hidden_rows": result.hidden_rows,
             "counts": [
                 (outcome, donations.OUTCOME_LABELS[outcome], donations.OUTCOME_BADGES[outcome], n)
                 for outcome, n in counts.items()
             ],
             "to_write": counts[donations.NEW] + counts[donations.UNMATCHED],
             "unmatched": counts[donations.UNMATCHED],
-            "token": token,
+            "job": job,
         },
     )
 

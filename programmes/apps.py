@@ -7,4 +7,5 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and activities portfolio")
 
     def ready(self):
-        from . import cycle_registrations, registrations  # noqa: F401  (navigation, my work)
+        # Navigation, my work, and the background job kinds of the portfolio import.
+        from . import cycle_registrations, registrations, tasks  # noqa: F401

@@ -7,8 +7,9 @@ the new and changed programmes at once, in one transaction, through programmes.s
 The portfolio is not customer data, so there is no approval step; importing the same file
 again finds every row unchanged and writes nothing.
 
-Reading the file, its limits and keeping the upload between the two steps are those of the
-customer import (customers.imports). Pure functions (no HttpRequest): views call them.
+Reading the file (core.imports: XLSX or CSV, its limits) and keeping the upload between
+the two steps are shared with the other imports. The dry run and the confirmation run as
+background jobs (programmes.tasks). Pure functions (no HttpRequest): views call them.
 """
 
 import re
@@ -18,34 +19,47 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.forms.models import fields_for_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.models import Centre
+from core.dates import DateParseError, format_gregorian_hijri, parse_saudi_date
 from core.forms import Form
+from core.imports import (  # noqa: F401  (the upload store, used by the views and tasks)
+    ALLOWED_EXTENSIONS,
+    Formula,
+    ImportFileError,
+    SheetLimits,
+    UploadMissing,
+    cell_text,
+    claim_upload,
+    discard_upload,
+    file_digest,
+    finish_claim,
+    formula_message,
+    read_claimed_upload,
+    read_upload,
+    release_claim,
+    store_upload,
+)
+from core.imports import read_table as read_sheet
+from core.jobs import NO_PROGRESS
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
 from core.spreadsheets import map_header_columns
 from core.text import normalize_digits
-from customers import imports as customer_imports
-from customers.imports import (  # noqa: F401  (the upload helpers, re-exported for the views)
-    ALLOWED_EXTENSIONS,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    ImportFileError,
-    UploadMissing,
-    claimed_upload,
-    discard_upload,
-    file_digest,
-    store_upload,
-    too_large_message,
-)
 
 from . import services
 from .forms import clean_programme_values
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
 from .presentation import format_riyals
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+# The preview lists the rows with errors and, apart, the other rows, each up to this many.
+PREVIEW_ROW_LIMIT = 1000
+DATE_COLUMNS = ("start_date", "end_date")
 # The portfolio's columns, in the order of the spreadsheet template.
 COLUMNS = services.PROGRAMME_FIELDS
 REQUIRED_COLUMNS = ("code", "name")
@@ -111,6 +125,7 @@ class ImportRow:
     programme: Programme | None = None
     values: dict | None = None  # for services.programme_create / programme_update
     changes: list = field(default_factory=list)  # [(label, current, new)]
+    shown_values: list = field(default_factory=list)  # [(label, value)] of a new programme
     errors: list = field(default_factory=list)  # [RowError]
     notes: list = field(default_factory=list)  # [str], e.g. a category to be added
 
@@ -122,6 +137,34 @@ class ImportRow:
     def badge(self):
         return OUTCOME_BADGES[self.outcome]
 
+    def as_data(self):
+        """The row as the preview page shows it, JSON (kept by the dry run's job)."""
+        return {
+            "number": self.number,
+            "code": self.code,
+            "name": self.name,
+            "outcome": self.outcome,
+            "programme": self.programme.pk if self.programme else None,
+            "changes": [[str(label), current, new] for label, current, new in self.changes],
+            "values": [[str(label), value] for label, value in self.shown_values],
+            "errors": [[error.column, error.message] for error in self.errors],
+            "notes": [str(note) for note in self.notes],
+        }
+
+    @classmethod
+    def from_data(cls, data, programmes):
+        return cls(
+            number=data["number"],
+            code=data["code"],
+            name=data["name"],
+            outcome=data["outcome"],
+            programme=programmes.get(data["programme"]),
+            changes=[tuple(change) for change in data["changes"]],
+            shown_values=[tuple(value) for value in data["values"]],
+            errors=[RowError(*error) for error in data["errors"]],
+            notes=data["notes"],
+        )
+
 
 @dataclass
 class ImportPreview:
@@ -130,6 +173,7 @@ class ImportPreview:
     rows: list
     columns: list  # headers recognised, in file order
     ignored_columns: list  # headers that name no portfolio column
+    stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
     @property
     def counts(self):
@@ -141,6 +185,51 @@ class ImportPreview:
     @property
     def can_confirm(self):
         return any(row.outcome in (CREATE, UPDATE) for row in self.rows)
+
+    def as_data(self):
+        """The dry run as its page shows it, JSON, kept by the dry run's background job:
+        every count, the rows with errors and the first others (PREVIEW_ROW_LIMIT each)."""
+        shown, errors, others = [], 0, 0
+        for row in self.rows:
+            if row.outcome == ERROR and errors < PREVIEW_ROW_LIMIT:
+                errors += 1
+            elif row.outcome != ERROR and others < PREVIEW_ROW_LIMIT:
+                others += 1
+            else:
+                continue
+            shown.append(row.as_data())
+        return {
+            "digest": self.digest,
+            "filename": self.filename,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "stopped_after": self.stopped_after,
+            "counts": self.counts,
+            "total_rows": len(self.rows),
+            "rows": shown,
+            "can_confirm": self.can_confirm,
+        }
+
+
+class StoredPreview:
+    """A dry run kept by its background job, for the preview page."""
+
+    def __init__(self, data):
+        self.digest = data["digest"]
+        self.filename = data["filename"]
+        self.columns = data["columns"]
+        self.ignored_columns = data["ignored_columns"]
+        self.stopped_after = data["stopped_after"]
+        self.counts = data["counts"]
+        self.total_rows = data["total_rows"]
+        self.can_confirm = data["can_confirm"]
+        programmes = Programme.objects.in_bulk({row["programme"] for row in data["rows"]} - {None})
+        self.rows = [ImportRow.from_data(row, programmes) for row in data["rows"]]
+        self.hidden_rows = self.total_rows - len(self.rows)
+
+    @property
+    def to_write(self):
+        return self.counts[CREATE] + self.counts[UPDATE]
 
 
 @dataclass
@@ -154,43 +243,27 @@ class ImportResult:
 # --- reading the file -------------------------------------------------------------------
 
 
-def _reworded(error, customer_message, portfolio_message):
-    return portfolio_message if str(error) == customer_message else None
+def too_large_message():
+    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
+        "size": MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
+
+
+def sheet_limits():
+    return SheetLimits(
+        rows_noun=gettext_lazy("programme rows"), max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS
+    )
 
 
 def read_table(content, filename):
-    """customers.imports.read_table (XLSX, or CSV in UTF-8 or Windows-1256, with its size
-    limits), with the two messages that speak of customer rows reworded for a portfolio."""
-    try:
-        return customer_imports.read_table(content, filename)
-    except ImportFileError as error:
-        rows = {"rows": f"{MAX_ROWS:,}"}
-        message = _reworded(
-            error,
-            _("The file has column headers but no customer rows."),
-            _("The file has column headers but no programme rows."),
-        ) or _reworded(
-            error,
-            _("The file has more than %(rows)s customer rows. Split it into smaller files.") % rows,
-            _("The file has more than %(rows)s programme rows. Split it into smaller files.")
-            % rows,
-        )
-        if message:
-            raise ImportFileError(message) from error
-        raise
+    """The file's header and rows (core.imports.read_table, within the portfolio's
+    limits). Raises ImportFileError."""
+    return read_sheet(content, filename, sheet_limits())
 
 
 def _text(value):
-    """A cell as text: whole numbers without ".0", dates in ISO form."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
+    """A cell as text (core.imports.cell_text)."""
+    return cell_text(value)
 
 
 def column_aliases():
@@ -290,6 +363,7 @@ class _RowReader:
         )
         self.row_of_code = {}
         self.row_adding_category = {}
+        self.today = timezone.localdate()
 
     def column(self, name):
         return self.headers.get(name) or str(column_label(name))
@@ -302,8 +376,12 @@ class _RowReader:
         data, centres = self._form_data(row, raw, programme)
         form = ImportRowForm(data=data)
         if not form.is_valid():
+            # A cell already reported as unreadable is not reported again.
+            unreadable = {error.column for error in row.errors}
             for name, messages in form.errors.items():
                 column = "" if name == NON_FIELD_ERRORS else self.column(name)
+                if column and column in unreadable:
+                    continue
                 row.errors.extend(RowError(column, str(message)) for message in messages)
         if row.errors:
             return row
@@ -315,6 +393,12 @@ class _RowReader:
         if programme is None:
             row.values = values
             row.outcome = CREATE
+            # What the new programme will hold, for a person to check (dates converted).
+            row.shown_values = [
+                (str(column_label(name)), _display(name, values[name]))
+                for name in COLUMNS
+                if values.get(name) not in (None, "", [])
+            ]
             return row
         row.programme = programme
         changed = services.programme_changes(
@@ -360,19 +444,34 @@ class _RowReader:
         for name, value in raw.items():
             if name in KEPT_WHEN_EMPTY and not _text(value).strip():
                 continue
-            if name == "centres":
+            if isinstance(value, Formula) and name in ("budget", "portfolio_year"):
+                row.errors.append(RowError(self.column(name), formula_message(value)))
+                data[name] = None
+            elif name == "centres":
                 centres = self._centres(row, _text(value), programme)
             elif name == "status":
                 text = _text(value).strip()
                 data[name] = self.lookups.status_by_key.get(_key(text), text)
-            elif name in ("start_date", "end_date"):
-                data[name] = value if hasattr(value, "isoformat") else _text(value)
+            elif name in DATE_COLUMNS:
+                data[name] = self._date(row, name, value)
             else:
                 data[name] = _text(value).strip()
         # The code only finds the programme: "edu-7" in the file keeps the stored "EDU-7",
         # which the finance system's donation files also use.
         data["code"] = programme.code if programme is not None else row.code
         return data, centres
+
+    def _date(self, row, name, value):
+        """A date as Saudi users write it (Hijri, day first, ISO, a date cell); a programme
+        may lie in the future. A formula or an unreadable date is an error of the row."""
+        if isinstance(value, Formula):
+            row.errors.append(RowError(self.column(name), formula_message(value)))
+            return None
+        try:
+            return parse_saudi_date(value, today=self.today, future=True)
+        except DateParseError as error:
+            row.errors.append(RowError(self.column(name), error.message))
+            return None
 
     def _category(self, row, name):
         """The existing category of that name, or the name of a category to add."""
@@ -440,8 +539,8 @@ def _display(name, value):
         return str(ProgrammeStatus(value).label)
     if name == "budget":
         return format_riyals(value)
-    if name in ("start_date", "end_date"):
-        return value.isoformat()
+    if name in DATE_COLUMNS:
+        return format_gregorian_hijri(value)
     text = str(value)
     if len(text) > DESCRIPTION_SHOWN:
         return text[: DESCRIPTION_SHOWN - 1] + "…"
@@ -455,18 +554,30 @@ def _cells_by_column(cells, by_index):
     return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
 
 
-def preview_import(content, filename, actor=None):
-    """The dry run: every row's outcome. Writes nothing. Raises ImportFileError."""
-    header, body = read_table(content, filename)
-    by_index, headers, ignored = map_columns(header)
+def preview_import(content, filename, actor=None, progress=NO_PROGRESS):
+    """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
+    `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
+    progress.phase("read", start=0, end=10)
+    table = read_table(content, filename)
+    by_index, headers, ignored = map_columns(table.header)
     reader = _RowReader(headers, _Lookups(), actor)
-    rows = [reader.read(number, _cells_by_column(cells, by_index)) for number, cells in body]
+    progress.phase("check", start=10, end=90)
+    rows = []
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        rows.append(reader.read(number, _cells_by_column(cells, by_index)))
+        progress.advance(done, len(table.rows))
+    rows += [
+        ImportRow(number=number, errors=[RowError("", message)])
+        for number, message in table.bad_rows
+    ]
+    rows.sort(key=lambda row: row.number)
     return ImportPreview(
         digest=file_digest(content),
         filename=filename,
         rows=rows,
         columns=list(headers.values()),
         ignored_columns=ignored,
+        stopped_after=table.stopped_after,
     )
 
 

@@ -8,17 +8,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import xlsx
+from core import jobs, xlsx
 from core.forms import Form
+from core.models import JobState
 
-from . import imports, selectors, services
+from . import imports, selectors, services, tasks
 from .filters import ProgrammeFilter
 from .forms import ProgrammeForm
 from .models import Programme
@@ -27,11 +28,6 @@ PAGE_SIZE = 25
 FUNDERS_SHOWN = 100
 HISTORY_SHOWN = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Upload tokens this user may still confirm: {token: {"digest": ..., "filename": ...}}.
-SESSION_KEY = "programme_import_uploads"
-SESSION_UPLOADS_KEPT = 5
-# The preview lists every error row and, beyond that, at most this many rows.
-PREVIEW_ROW_LIMIT = 1000
 
 
 def _require_perm(user, permission):
@@ -191,22 +187,31 @@ def _column_help():
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
+    """The dry run runs as a background job (programmes.tasks): its progress page leads to
+    the preview, or back here with the file's error under the field."""
     _require_perm(request.user, "programmes.add_programme")
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
-            try:
-                preview = imports.preview_import(content, upload.name, actor=request.user)
-            except imports.ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                token = imports.store_upload(content)
-                _remember_upload(request, token, preview.digest, upload.name)
-                return _render_preview(request, preview, token)
+            job, _started = jobs.start_job(
+                kind=tasks.IMPORT_PREVIEW,
+                owner=request.user,
+                params={
+                    "token": imports.store_upload(content),
+                    "filename": upload.name,
+                    "digest": imports.file_digest(content),
+                },
+            )
+            return redirect("core:job_detail", pk=job.pk)
     else:
         form = ImportUploadForm()
+        job = jobs.own_job(request.user, request.GET.get("job", ""), kind=tasks.IMPORT_PREVIEW)
+        if job is not None and job.state == JobState.FAILED:
+            form.full_clean()  # An unbound form: no data, no errors, until this one.
+            form.cleaned_data = {}
+            form.add_error("file", job.error)
     return render(
         request,
         "programmes/import_upload.html",
@@ -214,61 +219,40 @@ def import_upload(request):
     )
 
 
+@require_GET
+def import_preview(request, pk):
+    _require_perm(request.user, "programmes.add_programme")
+    job = jobs.own_job(request.user, pk, kind=tasks.IMPORT_PREVIEW)
+    if job is None:
+        raise Http404
+    if job.state != JobState.DONE:
+        return redirect("core:job_detail", pk=job.pk)
+    return _render_preview(request, imports.StoredPreview(job.result["data"]), job)
+
+
 @require_POST
 def import_confirm(request):
     _require_perm(request.user, "programmes.add_programme")
-    token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if pending is None:
+    preview_job = jobs.own_job(request.user, request.POST.get("job", ""), kind=tasks.IMPORT_PREVIEW)
+    if preview_job is None or preview_job.state != JobState.DONE:
         return _upload_expired(request)
+    token = preview_job.params["token"]
+    running = jobs.latest_job(request.user, kind=tasks.IMPORT_CONFIRM, key=token)
+    if running is not None and running.is_active:
+        # A second click while the first confirmation is at work: its progress.
+        return redirect("core:job_detail", pk=running.pk)
     try:
         # Taking the file first means a double click imports it once.
-        with imports.claimed_upload(token) as content:
-            if imports.file_digest(content) != pending["digest"]:
-                raise imports.UploadMissing
-            # Read again now: the portfolio may have changed since the dry run.
-            preview = imports.preview_import(content, pending["filename"], actor=request.user)
-            result = (
-                imports.confirm_import(actor=request.user, preview=preview)
-                if preview.can_confirm
-                else None
-            )
+        imports.claim_upload(token)
     except imports.UploadMissing:
         return _upload_expired(request)
-    except imports.ImportFileError as error:
-        messages.error(request, str(error))
-        return redirect("programmes:import")
-    except (ValidationError, IntegrityError):
-        # Someone changed the portfolio between the second reading and the writing. Nothing
-        # was written; the upload is kept, but it is simplest to check the file again.
-        messages.error(
-            request,
-            _(
-                "The portfolio changed while the file was being imported. Nothing was "
-                "written: upload the file again to check it against the current portfolio."
-            ),
-        )
-        return redirect("programmes:import")
-    _forget_upload(request, token)
-    if result is None:
-        messages.info(
-            request, _("There is nothing to import: every row is unchanged or has an error.")
-        )
-        return _render_preview(request, preview, token=None)
-    messages.success(
-        request,
-        _(
-            "The portfolio was imported: %(created)s new programmes, %(updated)s updated, "
-            "%(unchanged)s unchanged, %(errors)s rows with errors left out."
-        )
-        % {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "errors": result.errors,
-        },
+    job, _started = jobs.start_job(
+        kind=tasks.IMPORT_CONFIRM,
+        owner=request.user,
+        key=token,
+        params={**preview_job.params, "preview_job": str(preview_job.pk)},
     )
-    return redirect("programmes:list")
+    return redirect("core:job_detail", pk=job.pk)
 
 
 @require_GET
@@ -296,48 +280,20 @@ def _upload_expired(request):
     return redirect("programmes:import")
 
 
-def _remember_upload(request, token, digest, filename):
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads[token] = {"digest": digest, "filename": filename}
-    for stale in list(uploads)[:-SESSION_UPLOADS_KEPT]:
-        imports.discard_upload(stale)
-        del uploads[stale]
-    request.session[SESSION_KEY] = uploads
-
-
-def _forget_upload(request, token):
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
-
-
-def _shown_rows(preview):
-    """Every error row, and the other rows up to the limit, in file order."""
-    shown, others = [], 0
-    for row in preview.rows:
-        if row.outcome == imports.ERROR:
-            shown.append(row)
-        elif others < PREVIEW_ROW_LIMIT:
-            shown.append(row)
-            others += 1
-    return shown
-
-
-def _render_preview(request, preview, token):
+def _render_preview(request, preview, job):
     counts = preview.counts
-    rows = _shown_rows(preview)
     return render(
         request,
         "programmes/import_preview.html",
         {
             "preview": preview,
-            "rows": rows,
-            "hidden_rows": len(preview.rows) - len(rows),
-            "token": token,
+            "rows": preview.rows,
+            "hidden_rows": preview.hidden_rows,
+            "job": job,
             "counts": [
                 (imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
                 for outcome, count in counts.items()
             ],
-            "to_write": counts[imports.CREATE] + counts[imports.UPDATE],
+            "to_write": preview.to_write,
         },
     )

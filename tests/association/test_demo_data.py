@@ -47,6 +47,21 @@ def test_demo_data_loads_structure_and_one_user_per_role():
     }
     centres_staff = StaffProfile.objects.get(user__username="centres_staff")
     assert centres_staff.centres.count() == 2
+    # An import waits for the manager: a Hijri and a day-first date converted, one person
+    # typed twice flagged, the row with a month-first date left out.
+    from customers.selectors import duplicates_by_line
+
+    imported = CustomerRequest.objects.get(kind="import")
+    lines = {line.source_row: line for line in imported.lines.all()}
+    assert set(lines) == {2, 3, 4}
+    assert lines[2].proposed["consent_date"] == "2025-03-15"
+    assert lines[4].proposed["consent_date"] == "2025-07-04"
+    assert lines[4].proposed["kind"] == "donor"
+    same_form = {
+        line.source_row: [match.line.source_row for match in matches if match.line]
+        for line, matches in duplicates_by_line(imported)
+    }
+    assert same_form == {2: [3], 3: [2], 4: []}
 
 
 def test_running_demo_data_twice_changes_nothing():

@@ -103,16 +103,23 @@ def xlsx_bytes(header, rows):
 
 
 def upload(client, content, name="customers.csv"):
-    return client.post(reverse("customers:import"), {"file": SimpleUploadedFile(name, content)})
+    """The upload, then the pages it leads to (the dry run runs as a background job, eagerly
+    in the tests): the preview, or the upload page with the file's error."""
+    return client.post(
+        reverse("customers:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
 
 
 def outcomes(response):
     return {row.number: row.outcome for row in response.context["preview"].rows}
 
 
-def confirm(client, response, reason="قائمة المتبرعين من حملة رمضان"):
-    token = response.context["confirm_form"].initial["token"]
-    return client.post(reverse("customers:import_confirm"), {"token": token, "reason": reason})
+def confirm(client, response, reason="قائمة المتبرعين من حملة رمضان", follow=False):
+    """Confirm the dry run shown: the confirmation job's page (followed: where it leads)."""
+    job = response.context["confirm_form"].initial["job"]
+    return client.post(
+        reverse("customers:import_confirm"), {"job": job, "reason": reason}, follow=follow
+    )
 
 
 def database_state():
@@ -185,8 +192,8 @@ def test_dry_run_of_a_utf8_csv_with_arabic_headers(staff_client, existing_custom
     assert services.changed_fields(
         services.customer_values(existing_customer), modified.proposed
     ) == ["email"]
-    assert [label for label, _current, _new in modified.changes] == [
-        Customer._meta.get_field("email").verbose_name
+    assert [label for label, *_values in modified.changes] == [
+        str(Customer._meta.get_field("email").verbose_name)
     ]
     content = response.content.decode()
     assert "نورة سعد الدوسري" in content
@@ -362,7 +369,8 @@ def test_files_that_cannot_be_imported_give_a_message_and_create_nothing(
 
     assert expected in message
     assert database_state() == before
-    assert not media_root.exists() or not any(media_root.rglob("*"))
+    # The upload kept for the dry run is deleted once the file is refused.
+    assert not any(path.is_file() for path in media_root.rglob("*"))
 
 
 def test_a_file_over_5_mb_is_refused(client, people, settings):
@@ -410,11 +418,16 @@ def test_confirm_creates_one_submitted_import_form_and_no_customer(
     }
     customers_before = list(Customer.objects.values())
 
-    response = confirm(staff_client, preview_response)
+    response = confirm(staff_client, preview_response, follow=True)
 
     form_request = CustomerRequest.objects.get()
-    assert response.status_code == 302
-    assert response.url == reverse("customers:request_detail", args=[form_request.pk])
+    # Through the confirmation job's page to the new form, with its message.
+    assert response.redirect_chain[0][0].startswith("/jobs/")
+    assert response.redirect_chain[-1][0] == reverse(
+        "customers:request_detail", args=[form_request.pk]
+    )
+    [message] = [str(message) for message in response.context["messages"]]
+    assert str(form_request.pk) in message
     assert form_request.kind == RequestKind.IMPORT
     assert form_request.state == RequestState.SUBMITTED
     assert form_request.prepared_by == people["staff"]
@@ -455,11 +468,12 @@ def test_nothing_to_confirm_when_every_row_is_unchanged_or_wrong(
     assert outcomes(preview_response) == {2: "unchanged", 3: "error"}
     assert reverse("customers:import_confirm") not in preview_response.content.decode()
 
-    response = confirm(client, preview_response)
+    response = confirm(client, preview_response, follow=True)
 
     assert response.status_code == 200
     [message] = [str(message) for message in response.context["messages"]]
     assert "nothing to import" in message
+    assert response.context["preview"].counts["unchanged"] == 1
     assert CustomerRequest.objects.count() == 0
 
 
@@ -477,7 +491,7 @@ def test_the_same_file_cannot_be_confirmed_twice(staff_client):
     second = upload(staff_client, content)
     assert second.context["preview"].previous_import == form_request
     assert f"{form_request.pk}" in second.content.decode()
-    refused = confirm(staff_client, second)
+    refused = confirm(staff_client, second, follow=True)
     assert refused.status_code == 200
     messages = [str(message) for message in refused.context["messages"]]
     assert any(str(form_request.pk) in message for message in messages)
@@ -541,11 +555,15 @@ def test_an_exported_list_imports_back_unchanged(staff_client, people, existing_
         consent_source="خطاب رسمي",
         notes="ملاحظة",
     )
+    # A name imported from a formula cell, stored escaped.
+    Customer.objects.create(
+        code=900004, name='\'=HYPERLINK("x")', kind="donor", mobile="+966577770000"
+    )
     exports = (("customers:export_xlsx", "list.xlsx"), ("customers:export_csv", "list.csv"))
     for export_name, filename in exports:
         exported = b"".join(staff_client.get(reverse(export_name)).streaming_content)
         response = upload(staff_client, exported, filename)
-        assert outcomes(response) == {2: "unchanged", 3: "unchanged"}, [
+        assert outcomes(response) == {2: "unchanged", 3: "unchanged", 4: "unchanged"}, [
             (row.number, row.errors, row.changes) for row in response.context["preview"].rows
         ]
 
@@ -616,3 +634,214 @@ def test_a_semicolon_separated_csv_with_blank_lines_keeps_spreadsheet_row_number
     ).encode("utf-8")
     response = upload(staff_client, content)
     assert outcomes(response) == {3: "create", 5: "create"}
+
+
+# --- files from the field (issue 10, items 12 and 14) -------------------------------------------
+
+
+def test_a_workbook_whose_shared_strings_unpack_to_150_mb_is_refused(client, people, settings):
+    from core.imports import samples
+
+    client.force_login(people["staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    rows = [ROW_COLUMNS, new_rows()[0]]
+    content = samples.workbook_bytes(rows, shared_strings_bytes=150 * 1024 * 1024)
+    assert len(content) < imports.MAX_UPLOAD_BYTES
+
+    message = _refused(upload(client, content, "list.xlsx"))
+
+    assert "MB of text" in message
+    assert CustomerRequest.objects.count() == 0
+
+
+def test_a_sheet_formatted_to_the_last_row_gives_its_customers(staff_client):
+    from core.imports import samples
+
+    content = samples.workbook_bytes(
+        [arabic_headers(ROW_COLUMNS), *new_rows()], formatted_to=samples.LAST_EXCEL_ROW
+    )
+    response = upload(staff_client, content, "formatted.xlsx")
+    assert outcomes(response) == {2: "create", 3: "create"}
+
+
+def test_rows_of_a_mixed_encoding_csv_are_errors_never_garbled_names(staff_client):
+    header, (first, _second) = arabic_headers(ROW_COLUMNS), new_rows()
+    second = ["خالد عمر", individual(), donor(), NATIONAL_ID_2, "0562223344", ""]
+    lines = [
+        ",".join(header).encode("cp1256"),
+        ",".join(first).encode("cp1256"),
+        ",".join(second).encode("utf-8"),  # a line pasted from a UTF-8 file
+        ",".join(["هند علي", individual(), beneficiary(), "", "0501234567", ""]).encode("cp1256"),
+    ]
+    response = upload(staff_client, b"\r\n".join(lines))
+
+    assert outcomes(response) == {2: "create", 3: "error", 4: "create"}
+    preview = response.context["preview"]
+    assert "UTF-8" in preview.rows[1].errors[0].message
+    assert [row.name for row in preview.rows if row.outcome == "create"] == [
+        "نورة سعد الدوسري",
+        "هند علي",
+    ]
+    assert "\ufffd" not in response.content.decode()
+
+
+# --- customer import fidelity (item 16) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("مانح", "donor"),
+        ("داعم", "donor"),
+        ("مانح/داعم", "donor"),
+        ("متبرع", "donor"),
+        ("Supporter", "donor"),
+        ("حكومي", "government"),
+        ("جهة حكومية", "government"),
+        ("جهه حكوميه", "government"),
+        ("Government", "government"),
+        ("مستفيد", "beneficiary"),
+        ("مستفيدة", "beneficiary"),
+        ("عضو مجلس حي", "council_member"),
+        ("أعضاء مجالس أحياء", "council_member"),
+        ("council member", "council_member"),
+        ("أخرى", "other"),
+        ("اخرى", "other"),
+        ("مختلف", "other"),
+    ],
+)
+def test_short_and_common_forms_of_the_customer_types_are_accepted(staff_client, written, kind):
+    rows = [["نورة", individual(), written, "", "0551234567", ""]]
+    response = upload(staff_client, csv_bytes(arabic_headers(ROW_COLUMNS), rows))
+    assert outcomes(response) == {2: "create"}, response.context["preview"].rows[0].errors
+    assert response.context["preview"].rows[0].proposed["kind"] == kind
+
+
+def test_same_name_with_another_mobile_in_one_file_is_flagged_as_a_possible_duplicate(
+    staff_client, people
+):
+    rows = [
+        ["أحمد محمد الغامدي", individual(), beneficiary(), "", "0551234567", ""],
+        ["احمد محمّد الغامـدي", individual(), beneficiary(), "", "0559876543", ""],
+        ["سلمى", individual(), beneficiary(), "", "0551111111", ""],
+    ]
+    response = upload(staff_client, csv_bytes(arabic_headers(ROW_COLUMNS), rows))
+
+    assert outcomes(response) == {2: "create", 3: "create", 4: "create"}
+    warnings = {row.number: row.warnings for row in response.context["preview"].rows}
+    assert any("3" in warning for warning in warnings[2])
+    assert any("2" in warning for warning in warnings[3])
+    assert warnings[4] == []
+    assert "text-warning-emphasis" in response.content.decode()
+
+    # The manager sees them on the form's approval page.
+    confirm(staff_client, response)
+    form_request = CustomerRequest.objects.get()
+    staff_client.force_login(people["manager"])
+    page = staff_client.get(reverse("customers:request_detail", args=[form_request.pk]))
+    duplicates = {item["line"].source_row: item["duplicates"] for item in page.context["lines"]}
+    assert [match.line.source_row for match in duplicates[2]] == [3]
+    assert [match.line.source_row for match in duplicates[3]] == [2]
+    assert duplicates[4] == []
+    assert page.content.decode().count('data-testid="duplicates"') == 2
+
+
+def test_a_formula_in_the_name_is_read_as_its_text_kept_escaped(staff_client):
+    from core.imports import samples
+
+    name = samples.FormulaCell('HYPERLINK("http://evil.example/","نورة")')  # no cached value
+    rows = [[name, individual(), beneficiary(), "", "0551234567", ""]]
+    content = samples.workbook_bytes([arabic_headers(ROW_COLUMNS), *rows])
+
+    response = upload(staff_client, content, "list.xlsx")
+
+    assert outcomes(response) == {2: "create"}
+    proposed = response.context["preview"].rows[0].proposed
+    assert proposed["name"] == '\'=HYPERLINK("http://evil.example/","نورة")'
+
+
+CONSENT_COLUMNS = [*ROW_COLUMNS, "sms_consent", "consent_date", "consent_source"]
+
+
+def consent_row(consent_date):
+    return [*new_rows()[0], "نعم", consent_date, "استمارة ورقية"]
+
+
+def test_a_consent_date_in_the_future_is_a_row_error(staff_client):
+    header = arabic_headers(CONSENT_COLUMNS)
+    response = upload(staff_client, csv_bytes(header, [consent_row("01/01/2099")]))
+    assert outcomes(response) == {2: "error"}
+    [error] = response.context["preview"].rows[0].errors
+    assert error.column == header[-2]
+
+
+def test_a_future_consent_date_is_refused_by_the_web_form_too(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from customers.forms import CustomerDataForm
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {
+        "name": "أحمد",
+        "entity_type": "individual",
+        "kind": "beneficiary",
+        "mobile": "0501234567",
+        "is_active": True,
+        "sms_consent": True,
+        "consent_source": "هاتف",
+    }
+    form = CustomerDataForm(data={**data, "consent_date": tomorrow.isoformat()})
+    assert not form.is_valid()
+    assert "consent_date" in form.errors
+    assert CustomerDataForm(data={**data, "consent_date": timezone.localdate()}).is_valid()
+
+
+# --- dates as Saudi users write them (item 21) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("١٤٤٦/٠٩/١٥", "2025-03-15"),  # Hijri, from an office suite with a Saudi locale
+        ("15/09/1446", "2025-03-15"),
+        ("04/07/25", "2025-07-04"),  # 4 July, never 7 April
+        ("15/03/25", "2025-03-15"),
+        ("2025-07-04", "2025-07-04"),
+    ],
+)
+def test_consent_dates_are_read_as_saudi_users_write_them(staff_client, written, stored):
+    response = upload(
+        staff_client, csv_bytes(arabic_headers(CONSENT_COLUMNS), [consent_row(written)])
+    )
+    assert outcomes(response) == {2: "create"}, response.context["preview"].rows[0].errors
+    assert response.context["preview"].rows[0].proposed["consent_date"] == stored
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [("07/15/2025", "month"), ("1446/09/30", "Hijri"), ("01/01/1850", "1900"), ("soon", "date")],
+)
+def test_ambiguous_or_implausible_consent_dates_are_row_errors_naming_the_column(
+    client, people, settings, written, words
+):
+    client.force_login(people["staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = upload(client, csv_bytes(CONSENT_COLUMNS, [consent_row(written)]))
+    assert outcomes(response) == {2: "error"}
+    [error] = response.context["preview"].rows[0].errors
+    assert error.column == "consent_date"
+    assert words in error.message
+
+
+def test_the_dry_run_shows_the_values_a_new_row_will_write(staff_client):
+    with translation.override("ar"):
+        response = upload(
+            staff_client, csv_bytes(arabic_headers(CONSENT_COLUMNS), [consent_row("١٤٤٦/٠٩/١٥")])
+        )
+    content = response.content.decode()
+    assert "القيم التي ستُكتب" in content
+    # The converted date, Gregorian with the Hijri beside it, and the other values.
+    assert "15 مارس 2025" in content and "15 رمضان 1446" in content
+    assert "نورة سعد الدوسري" in content and "استمارة ورقية" in content

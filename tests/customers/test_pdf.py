@@ -304,3 +304,16 @@ def test_a_server_without_pango_gets_a_message_not_a_500(
         "customers:request_detail", args=[form_request.pk]
     )
     assert "Pango" in response.content.decode()
+
+
+def test_rows_of_one_import_with_the_same_name_print_as_possible_duplicates(crm_staff):
+    lines = [
+        (None, customer_values(name="هدى عبدالرحمن المالكي", mobile="+966501110021"), 2),
+        (None, customer_values(name="هدى عبدالرحمن المالكى", mobile="+966501110022"), 3),
+    ]
+    batch = services.customer_request_create(
+        actor=crm_staff, kind="import", reason="استيراد", lines=lines
+    )
+    html = render_html(batch, crm_staff, "en")
+    assert "row 3" in html and "row 2" in html
+    assert "same name in this form, another mobile" in html

@@ -106,15 +106,21 @@ def xlsx_bytes(header, rows):
 
 
 def upload(client, content, name="portfolio.csv"):
-    return client.post(reverse("programmes:import"), {"file": SimpleUploadedFile(name, content)})
+    """The upload, then the pages it leads to (the dry run is a background job, eager in the
+    tests): the preview, or the upload page with the file's error."""
+    return client.post(
+        reverse("programmes:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
 
 
 def outcomes(response):
     return {row.number: row.outcome for row in response.context["preview"].rows}
 
 
-def confirm(client, response):
-    return client.post(reverse("programmes:import_confirm"), {"token": response.context["token"]})
+def confirm(client, response, follow=False):
+    """Confirm the dry run shown: the confirmation job's page (followed: where it leads)."""
+    job = response.context["job"].pk
+    return client.post(reverse("programmes:import_confirm"), {"job": job}, follow=follow)
 
 
 def portfolio_state():
@@ -142,10 +148,13 @@ def test_dry_run_writes_nothing_then_confirm_writes_through_the_services(
     assert len(notes) == 2  # two categories to add
     assert len(list((media_root / "imports").iterdir())) == 1
 
-    response = confirm(manager_client, response)
+    response = confirm(manager_client, response, follow=True)
 
-    assert response.status_code == 302
-    assert response.url == reverse("programmes:list")
+    # Through the confirmation job's page to the portfolio, with its message.
+    assert response.redirect_chain[0][0].startswith("/jobs/")
+    assert response.redirect_chain[-1][0] == reverse("programmes:list")
+    [message] = [str(message) for message in response.context["messages"]]
+    assert "2" in message
     literacy = Programme.objects.get(code="EDU-01")
     assert literacy.name == "برنامج محو الأمية"
     assert literacy.category.name == "تعليم"
@@ -177,8 +186,10 @@ def test_importing_the_same_file_again_changes_nothing(manager_client, centres):
     assert outcomes(response) == {2: "unchanged", 3: "unchanged"}
     assert not response.context["preview"].can_confirm
     assert 'data-testid="nothing-to-import"' in response.content.decode()
-    followed = confirm(manager_client, response)
+    followed = confirm(manager_client, response, follow=True)
     assert followed.status_code == 200
+    [message] = [str(message) for message in followed.context["messages"]]
+    assert "nothing to import" in message or "لا يوجد" in message
     assert portfolio_state() == before
 
 
@@ -271,19 +282,18 @@ def test_centres_of_one_name_in_two_cities_need_the_city(manager_client, categor
     in_makkah = CentreFactory(city=makkah, name="مركز حي الفيصلية")
     CentreFactory(city=taif, name="مركز حي الفيصلية")
     header = ["code", "name", "category", "centres"]
-    response = upload(
-        manager_client,
-        csv_bytes(
-            header,
-            [
-                ["A", "أ", "تعليم", "مركز حي الفيصلية"],
-                ["B", "ب", "تعليم", "مركز حي الفيصلية (مكة المكرمة)"],
-            ],
-        ),
+    content = csv_bytes(
+        header,
+        [
+            ["A", "أ", "تعليم", "مركز حي الفيصلية"],
+            ["B", "ب", "تعليم", "مركز حي الفيصلية (مكة المكرمة)"],
+        ],
     )
+    response = upload(manager_client, content)
     errors = errors_by_row(response)
     assert "(" in errors[2][0][1]
-    row = response.context["preview"].rows[1]
+    assert response.context["preview"].rows[1].outcome == "create"
+    row = imports.preview_import(content, "portfolio.csv").rows[1]
     assert row.outcome == "create" and row.values["centres"] == [in_makkah]
 
 
@@ -435,3 +445,75 @@ def test_a_new_category_named_in_several_rows_is_added_once(manager_client):
     confirm(manager_client, response)
     assert sorted(ProgrammeCategory.objects.values_list("name", flat=True)) == ["البيئة", "بيئة"]
     assert Programme.objects.get(code="B").category.name == "بيئة"
+
+
+# --- files from the field and Saudi dates (issue 10, items 12, 14 and 21) -----------------------
+
+
+def dated_row(start, end="", code="EDU-01"):
+    return [code, "برنامج محو الأمية", "تعليم", "مركز حي الصفا", start, end, "1000", "", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        ("١٤٤٧/٠٩/٠١", datetime.date(2026, 2, 18)),  # Hijri, Umm al-Qura
+        ("01/09/1447", datetime.date(2026, 2, 18)),
+        ("04/07/26", datetime.date(2026, 7, 4)),  # day first: 4 July
+        ("15/03/26", datetime.date(2026, 3, 15)),
+    ],
+)
+def test_programme_dates_are_read_as_saudi_users_write_them(
+    manager_client, centres, start, expected
+):
+    response = upload(manager_client, csv_bytes(ARABIC_HEADER, [dated_row(start)]))
+    assert outcomes(response) == {2: "create"}, response.context["preview"].rows[0].errors
+    confirm(manager_client, response)
+    assert Programme.objects.get().start_date == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [("02/15/2026", "month"), ("1446/09/30", "Hijri"), ("1850-01-01", "1900"), ("soon", "date")],
+)
+def test_ambiguous_or_implausible_programme_dates_are_row_errors(
+    manager_client, in_english, centres, start, words
+):
+    response = upload(manager_client, csv_bytes(ARABIC_HEADER, [dated_row(start)]))
+    assert outcomes(response) == {2: "error"}
+    [error] = response.context["preview"].rows[0].errors
+    assert error.column == "تاريخ البداية"
+    assert words in error.message
+
+
+def test_the_dry_run_shows_the_values_a_new_programme_will_have(manager_client, centres):
+    with translation.override("ar"):
+        response = upload(
+            manager_client, csv_bytes(ARABIC_HEADER, [dated_row("١٤٤٧/٠٩/٠١", "2026-12-31")])
+        )
+    content = response.content.decode()
+    assert "القيم التي ستُكتب" in content
+    assert "18 فبراير 2026" in content and "1 رمضان 1447" in content
+    assert "مركز حي الصفا" in content
+
+
+def test_a_row_of_a_mixed_encoding_csv_is_an_error(manager_client, centres):
+    lines = [
+        ",".join(ARABIC_HEADER).encode("cp1256"),
+        ",".join(dated_row("2026-02-01")).encode("cp1256"),
+        ",".join(dated_row("2026-02-01", code="EDU-02")).encode("utf-8"),
+    ]
+    response = upload(manager_client, b"\r\n".join(lines))
+    assert outcomes(response) == {2: "create", 3: "error"}
+    [error] = response.context["preview"].rows[1].errors
+    assert "UTF-8" in error.message
+
+
+def test_a_portfolio_formatted_to_the_last_row_is_read_to_its_data(manager_client, centres):
+    from core.imports import samples
+
+    content = samples.workbook_bytes(
+        [ARABIC_HEADER, dated_row("2026-02-01")], formatted_to=samples.LAST_EXCEL_ROW
+    )
+    response = upload(manager_client, content, name="portfolio.xlsx")
+    assert outcomes(response) == {2: "create"}
