@@ -23,6 +23,8 @@ import re
 
 import django_filters
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
 
 from core.text import normalize_digits
 
@@ -110,6 +112,24 @@ def _number_text_box(field):
 def localise_fields(fields):
     for field in fields.values():
         localise_field(field)
+        _name_the_empty_choice(field)
+
+
+_DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def _name_the_empty_choice(field):
+    """A select left empty reads "Choose…", never Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DASHES:
+            field.empty_label = _("Choose…")
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(value == "" and label == _DASHES for value, label in choices):
+            field.choices = [
+                (value, _("Choose…") if value == "" and label == _DASHES else label)
+                for value, label in choices
+            ]
 
 
 class LocalisedInputMixin:

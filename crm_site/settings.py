@@ -182,6 +182,8 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A filter left empty reads "all", never "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # Email.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -119,6 +119,8 @@ class StewardDesignationForm(Form):
         stewards, deputies = steward_candidates()
         self.fields["steward"].queryset = stewards
         self.fields["deputy"].queryset = deputies
+        for name in ("steward", "deputy"):
+            self.fields[name].empty_label = _("Choose…")
 
     def clean(self):
         cleaned = super().clean()

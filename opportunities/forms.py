@@ -76,6 +76,7 @@ class OpportunityFilter(FilterSet):
         queryset=Programme.objects.filter(
             Exists(Opportunity.objects.filter(programme=OuterRef("pk")))
         ).only("code", "name"),
+        empty_label=_("All"),
         widget=QuickSelect,
     )
     owner = django_filters.ModelChoiceFilter(
@@ -83,6 +84,7 @@ class OpportunityFilter(FilterSet):
         queryset=get_user_model()
         .objects.filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
         .only("username", "first_name", "last_name"),
+        empty_label=_("All"),
         widget=QuickSelect,
     )
     stale = django_filters.ChoiceFilter(
