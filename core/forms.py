@@ -24,6 +24,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.choices import BaseChoiceIterator, BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.text import normalize_digits
@@ -119,17 +120,25 @@ _DASHES = BLANK_CHOICE_DASH[0][1]
 
 
 def _name_the_empty_choice(field):
-    """A select left empty reads "Choose…", never Django's "---------"."""
+    """A select left empty reads "Choose…", never Django's "---------". Lazy choices
+    (a function's, django-filter's, which name their own empty choice) are left alone:
+    reading them here would query the database each time a form is made."""
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label == _DASHES:
             field.empty_label = _("Choose…")
-    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+    elif isinstance(field, forms.ChoiceField) and _fixed_choices(field.choices):
         choices = list(field.choices)
         if any(value == "" and label == _DASHES for value, label in choices):
             field.choices = [
                 (value, _("Choose…") if value == "" and label == _DASHES else label)
                 for value, label in choices
             ]
+
+
+def _fixed_choices(choices):
+    """A list, or a model field's choices behind its blank one; not choices that are worked
+    out when read."""
+    return isinstance(choices, BlankChoiceIterator) or not isinstance(choices, BaseChoiceIterator)
 
 
 class LocalisedInputMixin:

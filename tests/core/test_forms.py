@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import translation
 
-from core.forms import FilterSet, LocalisedInputMixin, is_localised
+from core.forms import FilterSet, Form, LocalisedInputMixin, is_localised
 
 PROJECT_APPS = ("core", "association", "customers", "programmes", "opportunities")
 PROJECT_APPS += ("complaints", "reports", "crm_site")
@@ -337,3 +337,44 @@ def test_dates_are_displayed_day_first_as_the_pages_write_them(language, expecte
         short = formats.date_format(datetime.date(2025, 7, 4), "SHORT_DATE_FORMAT")
     # ISO, isolated left to right so that Arabic text before it cannot reorder its digits.
     assert short == "\u20662025-07-04\u2069"
+
+
+class _Choices(Form):
+    kind = forms.ChoiceField(choices=[("", "---------"), ("a", "A")], required=False)
+
+
+class _LazyChoices(FilterSet):
+    calls = []
+
+    def _years():
+        _LazyChoices.calls.append(1)
+        return [("2026", "2026")]
+
+    year = django_filters.ChoiceFilter(field_name="portfolio_year", choices=_years)
+
+    class Meta:
+        from programmes.models import Programme
+
+        model = Programme
+        fields = ["year"]
+
+
+def test_an_empty_choice_reads_choose_never_dashes():
+    with translation.override("ar"):
+        labels = [str(label) for _, label in _Choices().fields["kind"].choices]
+    assert labels == ["اختر…", "A"]
+
+
+def test_choices_computed_by_a_function_are_not_read_when_the_form_is_made(db):
+    _LazyChoices.calls.clear()
+    _LazyChoices({}).form  # noqa: B018 - making the form is the point
+    assert _LazyChoices.calls == []
+
+
+def test_no_staff_page_shows_dashes_for_an_empty_choice(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("boss", password="x")
+    client.force_login(admin)
+    for url in ["/customers/forms/new/", "/customers/", "/programmes/", "/opportunities/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "---------" not in response.content.decode(), url
