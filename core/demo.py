@@ -52,7 +52,7 @@ def demo_loaders_in_order() -> list[DemoLoader]:
 def run_demo_loaders(write: Callable[[str], object]) -> dict[str, object]:
     """Run every loader in order, writing each one's message when it created something.
     Returns what each loader returned, by name."""
-    results = {}
+    results: dict[str, object] = {}
     for loader in demo_loaders_in_order():
         created = results[loader.name] = loader.load()
         if created and loader.message:
