@@ -10,8 +10,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .errors import AttachmentError
 from .models import CaseAttachment
-from .services import CaseError
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS_PER_CASE = 5
@@ -21,9 +21,9 @@ _SIGNATURE_BYTES = 262
 
 
 def content_type_of(upload):
-    """The checked content type of one uploaded file, or CaseError with the reason."""
+    """The checked content type of one uploaded file, or AttachmentError with the reason."""
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise CaseError(
+        raise AttachmentError(
             _("%(name)s is larger than %(limit)s.")
             % {"name": upload.name, "limit": filesizeformat(MAX_ATTACHMENT_BYTES)}
         )
@@ -32,7 +32,7 @@ def content_type_of(upload):
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_CONTENT_TYPES:
-        raise CaseError(
+        raise AttachmentError(
             _("%(name)s is not an image (JPEG, PNG) or a PDF file.") % {"name": upload.name}
         )
     return kind.mime
@@ -41,7 +41,7 @@ def content_type_of(upload):
 def check_uploads(uploads, *, already_attached=0):
     """Check every file before storing any; returns [(upload, content type)]."""
     if already_attached + len(uploads) > MAX_ATTACHMENTS_PER_CASE:
-        raise CaseError(
+        raise AttachmentError(
             _("A case takes at most %(count)d attachments.") % {"count": MAX_ATTACHMENTS_PER_CASE}
         )
     return [(upload, content_type_of(upload)) for upload in uploads]
@@ -72,6 +72,6 @@ def case_add_attachments(*, case, actor, uploads):
     if not user_handles_case(actor, case):
         raise PermissionDenied
     if not uploads:
-        raise CaseError(_("Choose the files to attach."))
+        raise AttachmentError(_("Choose the files to attach."))
     checked = check_uploads(uploads, already_attached=case.attachments.count())
     return store_attachments(case, checked, uploaded_by=actor)

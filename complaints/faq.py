@@ -19,8 +19,8 @@ from django_fsm import ConcurrentTransition
 from core.text import normalize_arabic
 from core.workflow import take_step
 
+from .errors import FaqError
 from .models import CaseCategory, FaqEntry, FaqState, FaqTransition
-from .services import CaseError
 
 PUBLISH_PERMISSION = "complaints.publish_faqentry"
 # Search words shorter than this are ignored (single letters match almost everything).
@@ -35,7 +35,7 @@ def _require(actor, permission):
 def _clean_texts(question, answer):
     question, answer = (question or "").strip(), (answer or "").strip()
     if not question or not answer:
-        raise CaseError(_("Write the question and its answer."))
+        raise FaqError(_("Write the question and its answer."))
     return question, answer
 
 
@@ -76,7 +76,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
         if entry.state != FaqState.PROPOSED and (
             actor.has_perm(PUBLISH_PERMISSION) or entry.proposed_by_id == actor.pk
         ):
-            raise CaseError(_("Only a proposal awaiting approval can be edited."))
+            raise FaqError(_("Only a proposal awaiting approval can be edited."))
         raise PermissionDenied
     question, answer = _clean_texts(question, answer)
     try:
@@ -85,7 +85,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
             # A proposal published or rejected meanwhile is not changed behind the
             # publisher's back.
             if current.state != FaqState.PROPOSED:
-                raise CaseError(_concurrent_message())
+                raise FaqError(_concurrent_message())
             text_changed = (current.question, current.answer) != (question, answer)
             category_id = category.pk if category is not None else None
             if not text_changed and current.category_id == category_id:
@@ -97,7 +97,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
             if text_changed:
                 current.text_authors.add(actor)
     except ConcurrentTransition as error:
-        raise CaseError(_concurrent_message()) from error
+        raise FaqError(_concurrent_message()) from error
     for name in ("question", "answer", "category", "revision", "search_text"):
         setattr(entry, name, getattr(current, name))
     return entry
@@ -112,7 +112,7 @@ def _concurrent_message():
 
 def _run_transition(entry, transition_name, *, actor, note="", check=None):
     """Run one transition, fill in the decision, save and record the step, atomically.
-    `check(current)` looks at the locked row first and raises CaseError to refuse."""
+    `check(current)` looks at the locked row first and raises FaqError to refuse."""
     with transaction.atomic():
         current = _lock(entry)
         if check is not None:
@@ -121,7 +121,7 @@ def _run_transition(entry, transition_name, *, actor, note="", check=None):
         source = take_step(
             entry,
             transition_name,
-            error=CaseError,
+            error=FaqError,
             stale_message=_(
                 "This FAQ entry is no longer at this step. Reload the page to see its status."
             ),
@@ -150,21 +150,21 @@ def faq_publish(*, entry, actor, note="", revision=None):
 
     def check(current):
         if current.proposed_by_id == actor.pk:
-            raise CaseError(
+            raise FaqError(
                 _(
                     "You cannot approve an FAQ entry you proposed yourself: "
                     "another manager approves it."
                 )
             )
         if current.text_authors.filter(pk=actor.pk).exists():
-            raise CaseError(
+            raise FaqError(
                 _(
                     "You cannot publish an FAQ entry whose text you wrote or edited: "
                     "another manager publishes it."
                 )
             )
         if revision is not None and str(revision).strip() != str(current.revision):
-            raise CaseError(
+            raise FaqError(
                 _(
                     "The question or answer changed since you opened the page. "
                     "Read the new text before publishing it."
@@ -178,7 +178,7 @@ def faq_reject(*, entry, actor, note):
     _require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
-        raise CaseError(_("Write the reason for rejecting the proposal."))
+        raise FaqError(_("Write the reason for rejecting the proposal."))
     return _run_transition(entry, "reject", actor=actor, note=note)
 
 
@@ -187,7 +187,7 @@ def faq_withdraw(*, entry, actor, note):
     _require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
-        raise CaseError(_("Write the reason for withdrawing the entry."))
+        raise FaqError(_("Write the reason for withdrawing the entry."))
     return _run_transition(entry, "withdraw", actor=actor, note=note)
 
 

@@ -12,8 +12,9 @@ from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
+from .errors import AttachmentError
 from .models import Case, CaseCategory, CaseRoute, ContactKind, FaqEntry, FaqState
-from .services import REGISTRATION_CUSTOMER_KINDS, CaseError
+from .services import REGISTRATION_CUSTOMER_KINDS
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
@@ -115,7 +116,7 @@ class CaseForm(ModelForm):
         uploads = self.cleaned_data.get("attachments") or []
         try:
             check_uploads(uploads)
-        except CaseError as error:
+        except AttachmentError as error:
             raise ValidationError(str(error)) from error
         return uploads
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from association.models import Centre
 
+from .errors import RecurringGroupError
 from .models import Case, CaseCategory, CaseKind, RecurringGroupReview
 from .selectors import cases_visible_to
-from .services import CaseError
 
 DEFAULT_PERIOD_DAYS = 90
 FREQUENCY_MONTHS = 6
@@ -383,7 +383,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
     each with its plan, owner and due date, are complaints.solutions'."""
     parsed = parse_group_key(group_key)
     if parsed is None:
-        raise CaseError(_("This recurring group does not exist."))
+        raise RecurringGroupError(_("This recurring group does not exist."))
     root_causes = (root_causes or "").strip()
     label = (label or "").strip()[:300] or parsed.key
     existing = RecurringGroupReview.objects.filter(group_key=parsed.key).exists()
@@ -391,7 +391,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
     if not actor.has_perm(f"complaints.{permission}_recurringgroupreview"):
         raise PermissionDenied
     if not root_causes:
-        raise CaseError(_("Write the root causes."))
+        raise RecurringGroupError(_("Write the root causes."))
     try:
         with transaction.atomic():
             review = (
@@ -409,7 +409,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
             review._history_user = actor
             review.save()
     except IntegrityError as error:
-        raise CaseError(
+        raise RecurringGroupError(
             _(
                 "Someone else saved the analysis of this group at the same moment. "
                 "Reload the page to see it."

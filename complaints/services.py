@@ -14,6 +14,7 @@ from core.choices import ContactChannel
 from core.workflow import take_step
 from customers.models import CustomerKind
 
+from .errors import CaseError
 from .models import (
     Case,
     CaseEntry,
@@ -35,10 +36,6 @@ STATE_WORKING_DAYS = {
     CaseState.UNDER_STUDY: 1,
     CaseState.REPLIED: 1,
 }
-
-
-class CaseError(Exception):
-    """A refusal the user should read (already translated)."""
 
 
 def _require(actor, permission):

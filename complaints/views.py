@@ -12,6 +12,7 @@ from core import submissions
 
 from . import faq, selectors, services
 from .attachments import case_add_attachments
+from .errors import AttachmentError
 from .forms import (
     AttachmentForm,
     CaseForm,
@@ -67,7 +68,7 @@ def case_new(request):
                 category=data["category"],
                 received_at=data["received_at"],
             )
-        except services.CaseError as error:
+        except (services.CaseError, AttachmentError) as error:
             submissions.release(token)
             messages.error(request, str(error))
         else:
@@ -349,7 +350,7 @@ def _attach(request, case):
         added = case_add_attachments(
             case=case, actor=request.user, uploads=form.cleaned_data["files"]
         )
-    except services.CaseError as error:
+    except AttachmentError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import Form
 
 from . import recommendations, recurring, register_reviews
+from .errors import RecommendationError, RecurringGroupError
 from .filters import local_day_start
 from .models import (
     CaseRoute,
@@ -30,7 +31,6 @@ from .models import (
     Recommendation,
     RecommendationDecision,
 )
-from .services import CaseError
 
 GROUPS_PAGE_SIZE = 20
 CASES_PAGE_SIZE = 25
@@ -282,7 +282,7 @@ def recurring_detail(request):
                     label=group.label,
                     **review_form.cleaned_data,
                 )
-            except CaseError as error:
+            except RecurringGroupError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("The analysis of the group was saved."))
@@ -397,7 +397,7 @@ def recommendation_new(request):
         data = form.cleaned_data
         try:
             recommendation = recommendations.recommendation_raise(actor=request.user, **data)
-        except CaseError as error:
+        except RecommendationError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -499,7 +499,7 @@ def recommendation_action(request, pk, action):
         raise PermissionDenied
     try:
         _ACTIONS[action](recommendation, request.user, request.POST)
-    except CaseError as error:
+    except RecommendationError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import faq, selectors
+from .errors import FaqError
 from .forms import FaqDecisionForm, FaqEntryForm, FaqFilterForm
 from .models import FaqState
-from .services import CaseError
 
 PAGE_SIZE = 25
 ANSWERED_CASES_SHOWN = 20
@@ -68,7 +68,7 @@ def faq_new(request):
                 answer=form.cleaned_data["answer"],
                 category=form.cleaned_data["category"],
             )
-        except CaseError as error:
+        except FaqError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -97,7 +97,7 @@ def faq_edit(request, pk):
                 answer=form.cleaned_data["answer"],
                 category=form.cleaned_data["category"],
             )
-        except CaseError as error:
+        except FaqError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The proposal was saved."))
@@ -159,7 +159,7 @@ def faq_action(request, pk, action):
         _ACTIONS[action](
             entry=entry, actor=request.user, note=request.POST.get("note", ""), **extra
         )
-    except CaseError as error:
+    except FaqError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))

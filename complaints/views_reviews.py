@@ -21,8 +21,8 @@ from core.forms import Form
 
 from . import recommendations
 from . import register_reviews as reviews
+from .errors import RegisterReviewError
 from .models import CaseRoute
-from .services import CaseError
 
 WEEKS_PAGE_SIZE = 12
 
@@ -159,7 +159,7 @@ def register_review_week(request, department, week):
                     week_start=week_start,
                     findings=form.cleaned_data["findings"],
                 )
-            except CaseError as error:
+            except RegisterReviewError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(

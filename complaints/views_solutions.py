@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import Form, ModelForm
 
 from . import recommendations, recurring, solutions
+from .errors import SolutionError
 from .models import ProposedSolution
-from .services import CaseError
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -124,7 +124,7 @@ def solution_new(request):
                 owner=data["owner"],
                 due_date=data["due_date"],
             )
-        except CaseError as error:
+        except SolutionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The proposed solution was added; its owner sees it."))
@@ -172,7 +172,7 @@ def solution_monitor(request, pk):
             step=form.cleaned_data["step"],
             note=form.cleaned_data["note"],
         )
-    except CaseError as error:
+    except SolutionError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The monitoring was recorded."))
@@ -196,7 +196,7 @@ def solution_edit(request, pk):
                 owner=data["owner"],
                 due_date=data["due_date"],
             )
-        except CaseError as error:
+        except SolutionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The solution was saved."))

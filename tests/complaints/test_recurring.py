@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from association import roles
 from complaints import recurring
+from complaints.errors import RecurringGroupError
 from complaints.models import Case, CaseCategory, RecurringGroupReview, text_signature
-from complaints.services import CaseError
 
 from .conftest import register, user_with
 
@@ -232,14 +232,14 @@ def test_only_the_quality_officer_writes_the_analysis(people, who):
 
 
 def test_review_needs_some_text_and_a_real_key(people):
-    with translation.override("en"), pytest.raises(CaseError, match="root causes"):
+    with translation.override("en"), pytest.raises(RecurringGroupError, match="root causes"):
         recurring.save_group_review(
             actor=people["quality"],
             group_key="tx:نقص",
             label="نقص",
             root_causes=" ",
         )
-    with translation.override("en"), pytest.raises(CaseError, match="does not exist"):
+    with translation.override("en"), pytest.raises(RecurringGroupError, match="does not exist"):
         recurring.save_group_review(
             actor=people["quality"],
             group_key="bad",
