@@ -1,30 +1,25 @@
 """Frequently asked questions (الأسئلة الشائعة, manual 5.1.10): staff propose a question
 with its answer, a manager approves it, and only approved answers are published.
 
-Services (writes) and selectors (reads) of the FAQ, in one place. Every write checks the
-actor's right to act, runs the django-fsm transition, saves in a transaction and records a
-FaqTransition."""
+The services (writes) of the FAQ, its edit history and credit; its queries are in
+selectors.py. Every write checks the actor's right to act, runs the django-fsm transition,
+saves in a transaction and records a FaqTransition."""
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case as Conditional
-from django.db.models import IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from core.text import normalize_arabic
 from core.workflow import take_step
 
 from .errors import FaqError
 from .models import CaseCategory, FaqEntry, FaqState, FaqTransition
 
 PUBLISH_PERMISSION = "complaints.publish_faqentry"
-# Search words shorter than this are ignored (single letters match almost everything).
-_MIN_SEARCH_WORD = 2
 
 
 def _require(actor, permission):
@@ -206,59 +201,6 @@ def available_actions(entry, user):
     return actions
 
 
-# --- selectors --------------------------------------------------------------------------
-
-
-def faq_entries_visible_to(user):
-    """Every entry, whatever its state, for staff who read the FAQ; nothing otherwise."""
-    queryset = FaqEntry.objects.select_related("category", "proposed_by", "decided_by")
-    if not user.has_perm("complaints.view_faqentry"):
-        return queryset.none()
-    return queryset
-
-
-def published_entries():
-    return FaqEntry.objects.filter(state=FaqState.PUBLISHED).select_related("category")
-
-
-def search_entries(queryset, text):
-    """Every word of the query, Arabic-normalised, must appear in the question or answer:
-    "الأسئلة" finds "الاسئله", and Arabic-Indic digits find ASCII ones."""
-    words = [word for word in normalize_arabic(text or "").split() if len(word) >= _MIN_SEARCH_WORD]
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
-    return queryset.filter(condition) if words else queryset
-
-
-def ordered_for(queryset, user):
-    """For a manager who publishes, the proposals awaiting approval come first (oldest
-    first); everyone else sees the most used answers first."""
-    if user.has_perm(PUBLISH_PERMISSION):
-        waiting = Conditional(
-            When(state=FaqState.PROPOSED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return queryset.annotate(waiting_first=waiting).order_by(
-            "waiting_first", "-times_used", "proposed_at", "pk"
-        )
-    return queryset.order_by("-times_used", "question", "pk")
-
-
-def proposals_awaiting(user):
-    """Proposals a manager may approve: waiting, and none of whose text they wrote."""
-    if not user.has_perm(PUBLISH_PERMISSION):
-        return FaqEntry.objects.none()
-    return (
-        FaqEntry.objects.filter(state=FaqState.PROPOSED)
-        .exclude(proposed_by=user)
-        .exclude(text_authors=user)
-        .select_related("proposed_by")
-        .order_by("proposed_at", "pk")
-    )
-
-
 # --- who wrote what: the edit history and the credit --------------------------------------
 
 # The fields of an entry whose changes the edit history shows, in this order.
@@ -384,7 +326,9 @@ def faq_proposals_to_approve(user):
     """The my-work section of a manager: FAQ proposals waiting for their approval."""
     from core import mywork
 
-    proposals = list(proposals_awaiting(user)[:20])
+    from .selectors import faq_proposals_awaiting
+
+    proposals = list(faq_proposals_awaiting(user)[:20])
     if not proposals:
         return None
     return mywork.WorkSection(

@@ -9,8 +9,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case as CaseExpression
-from django.db.models import IntegerField, Q, Value, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,22 +39,6 @@ def _require(actor, permission):
         raise PermissionDenied
 
 
-# --- selectors ----------------------------------------------------------------------------
-
-
-def recommendations_visible_to(user):
-    """Managers, the quality officer and the secretary (view_recommendation) see every
-    recommendation; anyone else only those they own."""
-    queryset = Recommendation.objects.select_related(
-        "owner", "raised_by", "decided_by", "investigated_by", "register_review"
-    )
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.has_perm("complaints.view_recommendation"):
-        return queryset
-    return queryset.filter(owner=user)
-
-
 def may_follow_up(user, recommendation):
     """The owner records the implementation and the investigation, as does any holder of
     change_recommendation (the department managers)."""
@@ -79,21 +62,6 @@ def available_actions(recommendation, user):
                 actions.append("investigation")
             actions.append("implemented")
     return actions
-
-
-def ordered_for(queryset, user):
-    """The secretary sees those awaiting her decision first."""
-    if user.has_perm("complaints.decide_recommendation"):
-        return queryset.order_by(
-            CaseExpression(
-                When(decision=RecommendationDecision.RAISED, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            "-raised_at",
-            "-id",
-        )
-    return queryset.order_by("-raised_at", "-id")
 
 
 _MANAGER_DEPARTMENTS = {

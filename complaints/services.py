@@ -644,6 +644,17 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
     return case
 
 
+def case_file_public_with_attachments(*, checked_uploads=(), **fields):
+    """A public filing with the files sent with it, already checked by the form before any
+    case exists: the case and its files are saved together or not at all."""
+    from .attachments import store_attachments
+
+    with transaction.atomic():
+        case = case_file_public(**fields)
+        store_attachments(case, checked_uploads, uploaded_by=None)
+    return case
+
+
 def link_registered_customer(*, request):
     """Once the steward enters a registration form prepared from a case, the case belongs
     to the new customer: it then shows on the customer's profile and its status is found by

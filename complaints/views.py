@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import submissions
 
-from . import faq, selectors, services
+from . import selectors, services
 from .attachments import case_add_attachments
 from .errors import AttachmentError
 from .forms import (
@@ -164,9 +164,9 @@ def _faq_answer_context(request, case, actions):
     if not may_answer:
         return {"may_answer_from_faq": False}
     query = request.GET.get("faq_q", "").strip()
-    entries = faq.published_entries().order_by("-times_used", "question", "pk")
+    entries = selectors.published_faq_entries().order_by("-times_used", "question", "pk")
     if query:
-        entries = faq.search_entries(entries, query)
+        entries = selectors.search_faq_entries(entries, query)
     elif case.category_id:
         entries = entries.filter(category_id=case.category_id)
     else:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
-from complaints import faq
+from complaints import faq, selectors
 from complaints.errors import FaqError
 from complaints.models import FaqEntry, FaqState
 from tests.concurrency import run_together
@@ -131,7 +131,7 @@ def test_my_work_does_not_offer_a_manager_the_proposals_they_edited(people):
     assert faq.faq_proposals_to_approve(people["crm_manager"]) is None
     other = faq.faq_proposals_to_approve(people["centres_manager"])
     assert [item.title for item in other.items] == [entry.question]
-    assert list(faq.proposals_awaiting(people["crm_manager"])) == []
+    assert list(selectors.faq_proposals_awaiting(people["crm_manager"])) == []
 
 
 def test_a_publication_of_a_text_changed_since_the_page_was_opened_is_refused(people):

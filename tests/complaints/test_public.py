@@ -310,12 +310,12 @@ def test_an_empty_file_is_refused(client):
 
 
 def test_storage_failure_leaves_no_half_case(client, monkeypatch):
-    from complaints import public_views
+    from complaints import attachments
 
     def broken(case, checked, *, uploaded_by=None):
         raise services.CaseError("disk full")
 
-    monkeypatch.setattr(public_views, "store_attachments", broken)
+    monkeypatch.setattr(attachments, "store_attachments", broken)
     response = client.post(FILE_URL, {**filing(), "attachments": [upload("letter.pdf", PDF_BYTES)]})
     assert response.status_code == 200
     assert "disk full" in response.content.decode()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from association import roles
 from complaints import recommendations as recs
+from complaints import selectors
 from complaints.errors import RecommendationError
 from complaints.models import (
     Implementation,
@@ -22,8 +23,7 @@ from complaints.models import (
     RecommendationTransition,
 )
 from tests.factories import PublicHolidayFactory, UserFactory
-
-from .conftest import user_with
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -291,11 +291,11 @@ def test_visibility(people, secretary, planning):
     mine = raise_one(people, owner=people["crm"])
     theirs = raise_one(people, owner=people["centres"])
     for reader in ("crm_manager", "centres_manager", "quality"):
-        assert set(recs.recommendations_visible_to(people[reader])) == {mine, theirs}
-    assert set(recs.recommendations_visible_to(secretary)) == {mine, theirs}
-    assert list(recs.recommendations_visible_to(people["crm"])) == [mine]
-    assert list(recs.recommendations_visible_to(people["steward"])) == []
-    assert list(recs.recommendations_visible_to(planning)) == []
+        assert set(selectors.recommendations_visible_to(people[reader])) == {mine, theirs}
+    assert set(selectors.recommendations_visible_to(secretary)) == {mine, theirs}
+    assert list(selectors.recommendations_visible_to(people["crm"])) == [mine]
+    assert list(selectors.recommendations_visible_to(people["steward"])) == []
+    assert list(selectors.recommendations_visible_to(planning)) == []
 
 
 # --- pages --------------------------------------------------------------------------------
