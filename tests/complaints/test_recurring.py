@@ -15,8 +15,9 @@ from association import roles
 from complaints import recurring
 from complaints.errors import RecurringGroupError
 from complaints.models import Case, CaseCategory, RecurringGroupReview, text_signature
+from tests.helpers import user_with
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

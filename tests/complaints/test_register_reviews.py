@@ -23,8 +23,9 @@ from core.mywork import work_sections_for
 from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 from tests.factories import PublicHolidayFactory
+from tests.helpers import user_with
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from complaints.models import (
     SolutionStatus,
 )
 from core.mywork import work_sections_for
-
-from .conftest import user_with
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
