@@ -322,6 +322,41 @@ def test_storage_failure_leaves_no_half_case(client, monkeypatch):
     assert not Case.objects.exists()
 
 
+def test_the_filing_service_saves_the_case_with_its_checked_files():
+    from complaints.attachments import check_uploads
+
+    checked = check_uploads([upload("letter.pdf", PDF_BYTES), upload("photo.png", PNG_BYTES)])
+    case = services.case_file_public_with_attachments(
+        checked_uploads=checked,
+        kind="complaint",
+        subject="تأخر الرد",
+        description="لم يتصل بي أحد",
+        contact_name="زائر",
+        contact_mobile="+966559876543",
+        contact_kind="donor",
+    )
+    assert case.channel == "website"
+    assert sorted(case.attachments.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/png",
+    ]
+    assert all(attachment.uploaded_by is None for attachment in case.attachments.all())
+
+
+def test_a_refused_filing_stores_no_file():
+    checked = [(upload("letter.pdf", PDF_BYTES), "application/pdf")]
+    with pytest.raises(services.CaseError):
+        services.case_file_public_with_attachments(
+            checked_uploads=checked,
+            kind="complaint",
+            subject="تأخر الرد",
+            description="لم يتصل بي أحد",
+            contact_name="",
+            contact_mobile="+966559876543",
+        )
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
+
+
 # --- the thank-you page ----------------------------------------------------------------
 
 
