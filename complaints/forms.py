@@ -15,7 +15,7 @@ from core.text import normalize_digits
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
-from . import recommendations, recurring, register_reviews
+from . import recurring, register_reviews, selectors
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
 from .errors import AttachmentError
 from .filters import local_day_start
@@ -375,7 +375,7 @@ class RecommendationForm(Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["owner"].queryset = recommendations.owner_choices()
+        self.fields["owner"].queryset = selectors.owner_choices()
 
     def clean_register_review(self):
         """The weekly review the recommendation is raised from: one of the user's own
@@ -496,7 +496,7 @@ class SolutionForm(ModelForm):
     group_key = forms.CharField(widget=forms.HiddenInput, required=False)
     owner = OwnerChoiceField(
         label=gettext_lazy("owner"),
-        queryset=recommendations.owner_choices(),
+        queryset=selectors.owner_choices(),
         empty_label=gettext_lazy("Choose the owner"),
         help_text=gettext_lazy("Who implements the solution."),
     )
@@ -517,7 +517,7 @@ class SolutionForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = recommendations.owner_choices()
+        self.fields["owner"].queryset = selectors.owner_choices()
         for name in ("implementation_plan", "due_date"):
             self.fields[name].required = True
 

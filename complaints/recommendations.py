@@ -6,7 +6,6 @@ Services (the only writes), selectors (who sees what) and the "my work" provider
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -79,10 +78,6 @@ def managed_departments(user):
         for role in roles.user_roles(user)
         if role in _MANAGER_DEPARTMENTS
     ]
-
-
-def owner_choices():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
 # --- services -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the public's tracking lookup, the complaints of the recurring-group analysis, th
 the recommendations. The writes are in services.py, faq.py, recommendations.py and the
 other workflow modules."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case as Conditional
 from django.db.models import IntegerField, Q, Value, When
 
@@ -243,3 +244,8 @@ def recommendations_ordered_for(queryset, user):
             "-id",
         )
     return queryset.order_by("-raised_at", "-id")
+
+
+def owner_choices():
+    """The people a recommendation or a proposed solution may be given to: active users."""
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
