@@ -1,30 +1,25 @@
 """Frequently asked questions (الأسئلة الشائعة, manual 5.1.10): staff propose a question
 with its answer, a manager approves it, and only approved answers are published.
 
-Services (writes) and selectors (reads) of the FAQ, in one place. Every write checks the
-actor's right to act, runs the django-fsm transition, saves in a transaction and records a
-FaqTransition."""
+The services (writes) of the FAQ, its edit history and credit; its queries are in
+selectors.py. Every write checks the actor's right to act, runs the django-fsm transition,
+saves in a transaction and records a FaqTransition."""
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case as Conditional
-from django.db.models import IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from core.text import normalize_arabic
 from core.workflow import take_step
 
+from .errors import FaqError
 from .models import CaseCategory, FaqEntry, FaqState, FaqTransition
-from .services import CaseError
 
 PUBLISH_PERMISSION = "complaints.publish_faqentry"
-# Search words shorter than this are ignored (single letters match almost everything).
-_MIN_SEARCH_WORD = 2
 
 
 def _require(actor, permission):
@@ -35,7 +30,7 @@ def _require(actor, permission):
 def _clean_texts(question, answer):
     question, answer = (question or "").strip(), (answer or "").strip()
     if not question or not answer:
-        raise CaseError(_("Write the question and its answer."))
+        raise FaqError(_("Write the question and its answer."))
     return question, answer
 
 
@@ -76,7 +71,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
         if entry.state != FaqState.PROPOSED and (
             actor.has_perm(PUBLISH_PERMISSION) or entry.proposed_by_id == actor.pk
         ):
-            raise CaseError(_("Only a proposal awaiting approval can be edited."))
+            raise FaqError(_("Only a proposal awaiting approval can be edited."))
         raise PermissionDenied
     question, answer = _clean_texts(question, answer)
     try:
@@ -85,7 +80,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
             # A proposal published or rejected meanwhile is not changed behind the
             # publisher's back.
             if current.state != FaqState.PROPOSED:
-                raise CaseError(_concurrent_message())
+                raise FaqError(_concurrent_message())
             text_changed = (current.question, current.answer) != (question, answer)
             category_id = category.pk if category is not None else None
             if not text_changed and current.category_id == category_id:
@@ -97,7 +92,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
             if text_changed:
                 current.text_authors.add(actor)
     except ConcurrentTransition as error:
-        raise CaseError(_concurrent_message()) from error
+        raise FaqError(_concurrent_message()) from error
     for name in ("question", "answer", "category", "revision", "search_text"):
         setattr(entry, name, getattr(current, name))
     return entry
@@ -112,7 +107,7 @@ def _concurrent_message():
 
 def _run_transition(entry, transition_name, *, actor, note="", check=None):
     """Run one transition, fill in the decision, save and record the step, atomically.
-    `check(current)` looks at the locked row first and raises CaseError to refuse."""
+    `check(current)` looks at the locked row first and raises FaqError to refuse."""
     with transaction.atomic():
         current = _lock(entry)
         if check is not None:
@@ -121,7 +116,7 @@ def _run_transition(entry, transition_name, *, actor, note="", check=None):
         source = take_step(
             entry,
             transition_name,
-            error=CaseError,
+            error=FaqError,
             stale_message=_(
                 "This FAQ entry is no longer at this step. Reload the page to see its status."
             ),
@@ -150,21 +145,21 @@ def faq_publish(*, entry, actor, note="", revision=None):
 
     def check(current):
         if current.proposed_by_id == actor.pk:
-            raise CaseError(
+            raise FaqError(
                 _(
                     "You cannot approve an FAQ entry you proposed yourself: "
                     "another manager approves it."
                 )
             )
         if current.text_authors.filter(pk=actor.pk).exists():
-            raise CaseError(
+            raise FaqError(
                 _(
                     "You cannot publish an FAQ entry whose text you wrote or edited: "
                     "another manager publishes it."
                 )
             )
         if revision is not None and str(revision).strip() != str(current.revision):
-            raise CaseError(
+            raise FaqError(
                 _(
                     "The question or answer changed since you opened the page. "
                     "Read the new text before publishing it."
@@ -178,7 +173,7 @@ def faq_reject(*, entry, actor, note):
     _require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
-        raise CaseError(_("Write the reason for rejecting the proposal."))
+        raise FaqError(_("Write the reason for rejecting the proposal."))
     return _run_transition(entry, "reject", actor=actor, note=note)
 
 
@@ -187,7 +182,7 @@ def faq_withdraw(*, entry, actor, note):
     _require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
-        raise CaseError(_("Write the reason for withdrawing the entry."))
+        raise FaqError(_("Write the reason for withdrawing the entry."))
     return _run_transition(entry, "withdraw", actor=actor, note=note)
 
 
@@ -204,59 +199,6 @@ def available_actions(entry, user):
         elif entry.state == FaqState.PUBLISHED:
             actions.append("withdraw")
     return actions
-
-
-# --- selectors --------------------------------------------------------------------------
-
-
-def faq_entries_visible_to(user):
-    """Every entry, whatever its state, for staff who read the FAQ; nothing otherwise."""
-    queryset = FaqEntry.objects.select_related("category", "proposed_by", "decided_by")
-    if not user.has_perm("complaints.view_faqentry"):
-        return queryset.none()
-    return queryset
-
-
-def published_entries():
-    return FaqEntry.objects.filter(state=FaqState.PUBLISHED).select_related("category")
-
-
-def search_entries(queryset, text):
-    """Every word of the query, Arabic-normalised, must appear in the question or answer:
-    "الأسئلة" finds "الاسئله", and Arabic-Indic digits find ASCII ones."""
-    words = [word for word in normalize_arabic(text or "").split() if len(word) >= _MIN_SEARCH_WORD]
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
-    return queryset.filter(condition) if words else queryset
-
-
-def ordered_for(queryset, user):
-    """For a manager who publishes, the proposals awaiting approval come first (oldest
-    first); everyone else sees the most used answers first."""
-    if user.has_perm(PUBLISH_PERMISSION):
-        waiting = Conditional(
-            When(state=FaqState.PROPOSED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return queryset.annotate(waiting_first=waiting).order_by(
-            "waiting_first", "-times_used", "proposed_at", "pk"
-        )
-    return queryset.order_by("-times_used", "question", "pk")
-
-
-def proposals_awaiting(user):
-    """Proposals a manager may approve: waiting, and none of whose text they wrote."""
-    if not user.has_perm(PUBLISH_PERMISSION):
-        return FaqEntry.objects.none()
-    return (
-        FaqEntry.objects.filter(state=FaqState.PROPOSED)
-        .exclude(proposed_by=user)
-        .exclude(text_authors=user)
-        .select_related("proposed_by")
-        .order_by("proposed_at", "pk")
-    )
 
 
 # --- who wrote what: the edit history and the credit --------------------------------------
@@ -384,7 +326,9 @@ def faq_proposals_to_approve(user):
     """The my-work section of a manager: FAQ proposals waiting for their approval."""
     from core import mywork
 
-    proposals = list(proposals_awaiting(user)[:20])
+    from .selectors import faq_proposals_awaiting
+
+    proposals = list(faq_proposals_awaiting(user)[:20])
     if not proposals:
         return None
     return mywork.WorkSection(

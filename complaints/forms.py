@@ -1,7 +1,11 @@
+import datetime
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
@@ -11,9 +15,22 @@ from core.text import normalize_digits
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
 
+from . import recurring, register_reviews, selectors
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
-from .models import Case, CaseCategory, CaseRoute, ContactKind, FaqEntry, FaqState
-from .services import REGISTRATION_CUSTOMER_KINDS, CaseError
+from .errors import AttachmentError
+from .filters import local_day_start
+from .models import (
+    Case,
+    CaseCategory,
+    CaseRoute,
+    ContactKind,
+    FaqEntry,
+    FaqState,
+    Implementation,
+    ProposedSolution,
+    RecommendationDecision,
+)
+from .services import REGISTRATION_CUSTOMER_KINDS
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
@@ -115,7 +132,7 @@ class CaseForm(ModelForm):
         uploads = self.cleaned_data.get("attachments") or []
         try:
             check_uploads(uploads)
-        except CaseError as error:
+        except AttachmentError as error:
             raise ValidationError(str(error)) from error
         return uploads
 
@@ -276,3 +293,265 @@ class RegistrationRequestForm(Form):
         self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
             "city"
         )
+
+
+# --- the recurring-group analysis and recommendations (views_analysis) ------------------
+
+
+class PeriodForm(Form):
+    """The period of the recurring-complaints analysis; the last 90 days by default."""
+
+    date_from = forms.DateField(
+        label=gettext_lazy("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Received to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Grouped by"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            (recurring.BY_CATEGORY_CENTRE, gettext_lazy("Same category and centre")),
+            (recurring.BY_TEXT, gettext_lazy("Similar wording")),
+        ],
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    def period(self):
+        """(first day, last day, kind): valid values, or the defaults."""
+        today = timezone.localdate()
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        last_day = data.get("date_to") or today
+        first_day = data.get("date_from") or last_day - datetime.timedelta(
+            days=recurring.DEFAULT_PERIOD_DAYS
+        )
+        return first_day, last_day, data.get("kind") or ""
+
+
+class ReviewForm(Form):
+    root_causes = forms.CharField(
+        label=gettext_lazy("root causes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Found with the departments concerned."),
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class RecommendationForm(Form):
+    text = forms.CharField(
+        label=gettext_lazy("recommendation"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    department = forms.ChoiceField(label=gettext_lazy("department"), choices=CaseRoute.choices)
+    owner = OwnerChoiceField(
+        label=gettext_lazy("owner"),
+        queryset=get_user_model().objects.none(),
+        empty_label=gettext_lazy("Choose the owner"),
+        help_text=gettext_lazy("Who implements the recommendation."),
+    )
+    due_date = forms.DateField(
+        label=gettext_lazy("due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    group_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    register_review = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["owner"].queryset = selectors.owner_choices()
+
+    def clean_register_review(self):
+        """The weekly review the recommendation is raised from: one of the user's own
+        department's reviews."""
+        pk = self.cleaned_data.get("register_review")
+        if not pk:
+            return None
+        review = (
+            register_reviews.reviews_visible_to(self.user)
+            .filter(pk=pk, department__in=register_reviews.departments_reviewed_by(self.user))
+            .first()
+        )
+        if review is None:
+            raise forms.ValidationError(_("Choose a weekly review of your department."))
+        return review
+
+    def clean(self):
+        data = super().clean()
+        review = data.get("register_review")
+        if review is not None and data.get("department") not in (None, review.department):
+            self.add_error(
+                "department",
+                _(
+                    "A recommendation raised from a weekly review belongs to the department of "
+                    "the review."
+                ),
+            )
+        return data
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_date
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class RecommendationFilterForm(Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("decision"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + RecommendationDecision.choices,
+    )
+    implementation = forms.ChoiceField(
+        label=gettext_lazy("implementation"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + Implementation.choices,
+    )
+    department = forms.ChoiceField(
+        label=gettext_lazy("department"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + CaseRoute.choices,
+    )
+    month = forms.CharField(
+        label=gettext_lazy("Month raised"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+    def clean_month(self):
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+    def filter(self, queryset):
+        self.is_valid()
+        data = self.cleaned_data
+        for name in ("decision", "implementation", "department"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        month = data.get("month")
+        if month:
+            following = (month + datetime.timedelta(days=32)).replace(day=1)
+            queryset = queryset.filter(
+                raised_at__gte=local_day_start(month), raised_at__lt=local_day_start(following)
+            )
+        return queryset
+
+
+# --- weekly register reviews (views_reviews) ----------------------------------------------
+
+
+class RegisterReviewForm(Form):
+    findings = forms.CharField(
+        label=gettext_lazy("findings"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy(
+            "What the register shows this week: late answers, recurring subjects, cases to "
+            "follow up. Raise recommendations from the review once it is recorded."
+        ),
+    )
+
+
+class WeeksFilterForm(Form):
+    department = forms.ChoiceField(label=gettext_lazy("department"), required=False)
+    missed = forms.BooleanField(label=gettext_lazy("Missed weeks only"), required=False)
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(CaseRoute.choices)
+        self.fields["department"].choices = [("", gettext_lazy("All"))] + [
+            (code, labels[code]) for code in departments
+        ]
+
+
+# --- proposed solutions (views_solutions) -------------------------------------------------
+
+
+class SolutionForm(ModelForm):
+    """A proposed solution with how to implement it, who implements it and by when."""
+
+    group_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    owner = OwnerChoiceField(
+        label=gettext_lazy("owner"),
+        queryset=selectors.owner_choices(),
+        empty_label=gettext_lazy("Choose the owner"),
+        help_text=gettext_lazy("Who implements the solution."),
+    )
+
+    class Meta:
+        model = ProposedSolution
+        fields = ["text", "implementation_plan", "owner", "due_date"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "implementation_plan": forms.Textarea(attrs={"rows": 4}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "implementation_plan": gettext_lazy(
+                "How the solution is implemented: the steps, with the departments concerned."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.owner_choices()
+        for name in ("implementation_plan", "due_date"):
+            self.fields[name].required = True
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if self.instance.pk is None and due_date < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_date
+
+
+# The monitoring steps as the form offers them.
+STEP_LABELS = {
+    "start": gettext_lazy("Implementation started"),
+    "complete": gettext_lazy("Implemented"),
+    "effective": gettext_lazy("Effective: the complaints stopped"),
+    "not_effective": gettext_lazy("Not effective"),
+    "resume": gettext_lazy("Back to work with a revised plan"),
+    "note": gettext_lazy("Monitoring note only"),
+    "cancel": gettext_lazy("Cancel the solution"),
+}
+
+
+class MonitorForm(Form):
+    step = forms.ChoiceField(label=gettext_lazy("step"), choices=[])
+    note = forms.CharField(
+        label=gettext_lazy("monitoring note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "What you found: progress, obstacles, the effect on the complaints. Required to "
+            "add a note alone, to judge a solution not effective, to resume or cancel it."
+        ),
+    )
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(step, STEP_LABELS[step]) for step in steps]

@@ -16,7 +16,7 @@ from association.models import Centre
 from core.choices import ContactChannel
 from core.models import TransitionRecord
 from core.phones import validate_saudi_mobile
-from core.text import normalize_arabic
+from core.text import normalize_arabic, text_signature
 from customers.models import Customer, CustomerRequest
 from programmes.models import Programme
 
@@ -75,69 +75,6 @@ class CaseCategory(models.Model):
 
     def __str__(self):
         return self.name
-
-
-# Words that say nothing about what went wrong; left out of the text signature so that
-# "تأخر توزيع السلال" and "التأخر في توزيع السلة" fall in the same recurring group.
-_STOPWORDS_TEXT = (
-    "في من على عن الى إلى مع هذا هذه ذلك تلك التي الذي لم لا ما او أو ثم قد تم كان "
-    "يوجد عدم بعد قبل عند كل بسبب حول لدى لقد انه أنه الخدمة خدمة شكوى استفسار اقتراح"
-)
-_SIGNATURE_STOPWORDS = frozenset(normalize_arabic(_STOPWORDS_TEXT).split())
-_SIGNATURE_WORDS = 4
-
-
-# Broken plurals of the words complaints use most, each to its singular's stem (after
-# normalisation): a light stemmer cannot see that السلال is the plural of السلة.
-_PLURAL_STEMS = {
-    normalize_arabic(plural): singular
-    for plural, singular in {
-        "سلال": "سل",
-        "مساعدات": "مساعد",
-        "خدمات": "خدم",
-        "مواعيد": "موعد",
-        "برامج": "برنامج",
-        "دورات": "دور",
-        "موظفين": "موظف",
-        "موظفون": "موظف",
-        "موظفي": "موظف",
-        "اسر": "اسر",
-        "مراكز": "مركز",
-        "رسائل": "رسال",
-        "طلبات": "طلب",
-        "مكيفات": "مكيف",
-    }.items()
-}
-
-
-def _stem(word):
-    """A light stem: without the article and the feminine ending, so that singular and
-    definite forms of the same word match; common broken plurals map to the singular."""
-    for prefix in ("وال", "بال", "فال", "كال", "ال"):
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            word = word[len(prefix) :]
-            break
-    if word in _PLURAL_STEMS:
-        return _PLURAL_STEMS[word]
-    if word.endswith("ه"):
-        word = word[:-1]
-    return word
-
-
-def text_signature(text):
-    """The key that groups complaints with similar wording (manual 5.1.8): the first
-    significant words of the normalised subject, stemmed lightly and sorted."""
-    words = []
-    for word in normalize_arabic(text).split():
-        word = "".join(ch for ch in word if ch.isalnum())
-        if len(word) < 3 or word in _SIGNATURE_STOPWORDS:
-            continue
-        stem = _stem(word)
-        if stem in _SIGNATURE_STOPWORDS:
-            continue
-        if stem not in words:
-            words.append(stem)
-    return " ".join(sorted(words[:_SIGNATURE_WORDS]))
 
 
 def case_search_text(subject, contact_name):

@@ -13,8 +13,8 @@ from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE, check_uploads
+from .errors import AttachmentError
 from .models import TRACKING_LENGTH, CaseCategory, CaseKind, ContactKind
-from .services import CaseError
 
 # The field a person never sees and a bot fills in.
 HONEYPOT_FIELD = "website"
@@ -145,7 +145,7 @@ class PublicCaseForm(Form):
         try:
             # Every file is checked here, before any case exists: a bad file leaves nothing.
             self.checked_uploads = check_uploads(uploads)
-        except CaseError as error:
+        except AttachmentError as error:
             raise ValidationError(str(error)) from error
         return uploads
 

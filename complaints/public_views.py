@@ -8,8 +8,6 @@ the same neutral message whether the tracking number is unknown or the mobile is
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -20,12 +18,11 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from core import submissions
-from core.text import normalize_arabic
 
-from .attachments import store_attachments
-from .models import Case, CaseCategory, CaseKind, CaseState, FaqEntry, FaqState
+from . import selectors
+from .models import CaseCategory, CaseKind, CaseState, FaqState
 from .public_forms import FaqSearchForm, PublicCaseForm, TrackForm
-from .services import CaseError, case_file_public
+from .services import CaseError, case_file_public_with_attachments
 
 # Cases filed per IP address (honeypot catches included), and form submissions of any
 # outcome: a person who mistypes the mobile a few times is never stopped by the first.
@@ -36,8 +33,6 @@ FILE_GROUP = "public:file"
 TRACK_RATE = "10/m"
 TRACK_GROUP = "public:track"
 FAQ_PAGE_SIZE = 20
-# Search words taken from ?q=, so that a long query cannot make a long SQL statement.
-FAQ_MAX_WORDS = 8
 
 SESSION_FILED = "public_filed"
 
@@ -95,27 +90,6 @@ KIND_ICONS = {
     CaseKind.INQUIRY: "question-circle",
     CaseKind.SUGGESTION: "lightbulb",
 }
-
-
-def find_public_case(tracking_number, mobile):
-    """The case with this tracking number whose contact mobile, or whose customer's mobile,
-    is this one (both normalised); None otherwise. One indexed query."""
-    return (
-        Case.objects.filter(tracking_number=tracking_number)
-        .filter(Q(contact_mobile=mobile) | Q(customer__mobile=mobile))
-        .only(
-            "tracking_number",
-            "kind",
-            "subject",
-            "received_at",
-            "state",
-            "reply",
-            "immediate_answer",
-            "replied_at",
-            "closed_at",
-        )
-        .first()
-    )
 
 
 def public_status(case):
@@ -183,17 +157,16 @@ def file_case(request):
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    case = case_file_public(
-                        kind=data["kind"],
-                        subject=data["subject"],
-                        description=data["description"],
-                        contact_name=data["name"],
-                        contact_mobile=data["mobile"],
-                        contact_kind=data["contact_kind"],
-                        centre=data["centre"],
-                    )
-                    store_attachments(case, form.checked_uploads, uploaded_by=None)
+                case = case_file_public_with_attachments(
+                    checked_uploads=form.checked_uploads,
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    contact_name=data["name"],
+                    contact_mobile=data["mobile"],
+                    contact_kind=data["contact_kind"],
+                    centre=data["centre"],
+                )
             except CaseError as error:
                 submissions.release(token)
                 form.add_error(None, str(error))
@@ -256,7 +229,7 @@ def track(request):
             )
             status = 429
         elif form.is_valid():
-            case = find_public_case(
+            case = selectors.find_public_case(
                 form.cleaned_data["tracking_number"], form.cleaned_data["mobile"]
             )
             if case is None:
@@ -274,17 +247,6 @@ def track(request):
     )
 
 
-def published_faq(query="", category=None):
-    """Published FAQ entries matching every word of the query after Arabic normalisation,
-    the most used first."""
-    entries = FaqEntry.objects.filter(state=FaqState.PUBLISHED)
-    for word in normalize_arabic(query).split()[:FAQ_MAX_WORDS]:
-        entries = entries.filter(search_text__contains=word)
-    if category is not None:
-        entries = entries.filter(category=category)
-    return entries.select_related("category").order_by("-times_used", "question", "pk")
-
-
 @login_not_required
 @require_GET
 def faq(request):
@@ -294,7 +256,7 @@ def faq(request):
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"] or ""
         category = form.cleaned_data["category"]
-    page = Paginator(published_faq(query, category), FAQ_PAGE_SIZE).get_page(
+    page = Paginator(selectors.published_faq(query, category), FAQ_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     filters = {"q": query, "category": category.pk if category else ""}

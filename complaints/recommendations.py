@@ -6,11 +6,9 @@ Services (the only writes), selectors (who sees what) and the "my work" provider
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case as CaseExpression
-from django.db.models import IntegerField, Q, Value, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from association.workdays import working_deadline
 from core import mywork
 from core.workflow import take_step
 
+from .errors import RecommendationError
 from .models import (
     CaseRoute,
     Implementation,
@@ -28,7 +27,6 @@ from .models import (
     RecommendationTransition,
 )
 from .recurring import parse_group_key
-from .services import CaseError
 
 INVESTIGATION_WORKING_DAYS = 2
 DUE_SOON_DAYS = 7
@@ -38,22 +36,6 @@ MY_WORK_LIMIT = 20
 def _require(actor, permission):
     if not actor.has_perm(permission):
         raise PermissionDenied
-
-
-# --- selectors ----------------------------------------------------------------------------
-
-
-def recommendations_visible_to(user):
-    """Managers, the quality officer and the secretary (view_recommendation) see every
-    recommendation; anyone else only those they own."""
-    queryset = Recommendation.objects.select_related(
-        "owner", "raised_by", "decided_by", "investigated_by", "register_review"
-    )
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.has_perm("complaints.view_recommendation"):
-        return queryset
-    return queryset.filter(owner=user)
 
 
 def may_follow_up(user, recommendation):
@@ -81,21 +63,6 @@ def available_actions(recommendation, user):
     return actions
 
 
-def ordered_for(queryset, user):
-    """The secretary sees those awaiting her decision first."""
-    if user.has_perm("complaints.decide_recommendation"):
-        return queryset.order_by(
-            CaseExpression(
-                When(decision=RecommendationDecision.RAISED, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            "-raised_at",
-            "-id",
-        )
-    return queryset.order_by("-raised_at", "-id")
-
-
 _MANAGER_DEPARTMENTS = {
     roles.CRM_MANAGER: CaseRoute.CRM,
     roles.CENTRES_MANAGER: CaseRoute.CENTRES,
@@ -111,10 +78,6 @@ def managed_departments(user):
         for role in roles.user_roles(user)
         if role in _MANAGER_DEPARTMENTS
     ]
-
-
-def owner_choices():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
 # --- services -----------------------------------------------------------------------------
@@ -133,7 +96,7 @@ def recommendation_raise(
         if register_review.department not in departments_reviewed_by(actor):
             raise PermissionDenied
         if department != register_review.department:
-            raise CaseError(
+            raise RecommendationError(
                 _(
                     "A recommendation raised from a weekly review belongs to the "
                     "department of the review."
@@ -142,17 +105,17 @@ def recommendation_raise(
     text = (text or "").strip()
     group_key = (group_key or "").strip()
     if not text:
-        raise CaseError(_("Write the recommendation."))
+        raise RecommendationError(_("Write the recommendation."))
     if department not in CaseRoute.values:
-        raise CaseError(_("Choose the department."))
+        raise RecommendationError(_("Choose the department."))
     if owner is None or not owner.is_active:
-        raise CaseError(_("Choose an active user as the owner."))
+        raise RecommendationError(_("Choose an active user as the owner."))
     if due_date is None:
-        raise CaseError(_("Choose the due date."))
+        raise RecommendationError(_("Choose the due date."))
     if due_date < timezone.localdate():
-        raise CaseError(_("The due date cannot be in the past."))
+        raise RecommendationError(_("The due date cannot be in the past."))
     if group_key and parse_group_key(group_key) is None:
-        raise CaseError(_("This recurring group does not exist."))
+        raise RecommendationError(_("This recurring group does not exist."))
     with transaction.atomic():
         recommendation = Recommendation.objects.create(
             text=text,
@@ -175,13 +138,13 @@ def recommendation_raise(
 
 def _run(recommendation, transition_name, *, actor, note="", **fields):
     """Run one transition in memory, save and record it, inside a transaction. A concurrent
-    change raises CaseError."""
+    change raises RecommendationError."""
     field_name = "decision" if transition_name in ("approve", "reject") else "implementation"
     with transaction.atomic():
         source = take_step(
             recommendation,
             transition_name,
-            error=CaseError,
+            error=RecommendationError,
             stale_message=_(
                 "This recommendation is no longer at this step. Reload the page to see its status."
             ),
@@ -207,7 +170,7 @@ def recommendation_decide(*, actor, recommendation, approve, note=""):
     _require(actor, "complaints.decide_recommendation")
     note = (note or "").strip()
     if not approve and not note:
-        raise CaseError(_("Write why the recommendation is rejected."))
+        raise RecommendationError(_("Write why the recommendation is rejected."))
     return _run(
         recommendation,
         "approve" if approve else "reject",
@@ -230,13 +193,13 @@ def recommendation_record_implementation(*, actor, recommendation, implemented, 
     _require_follower(actor, recommendation)
     note = (note or "").strip()
     if recommendation.decision != RecommendationDecision.APPROVED:
-        raise CaseError(_("Only an approved recommendation is implemented."))
+        raise RecommendationError(_("Only an approved recommendation is implemented."))
     now = timezone.now()
     fields = {"implementation_note": note, "implementation_recorded_at": now}
     if implemented:
         return _run(recommendation, "mark_implemented", actor=actor, note=note, **fields)
     if not note:
-        raise CaseError(_("Write what was not done."))
+        raise RecommendationError(_("Write what was not done."))
     return _run(
         recommendation,
         "mark_not_implemented",
@@ -252,9 +215,9 @@ def recommendation_record_investigation(*, actor, recommendation, reasons):
     _require_follower(actor, recommendation)
     reasons = (reasons or "").strip()
     if recommendation.implementation != Implementation.NOT_IMPLEMENTED:
-        raise CaseError(_("Only a recommendation not implemented is investigated."))
+        raise RecommendationError(_("Only a recommendation not implemented is investigated."))
     if not reasons:
-        raise CaseError(_("Write the reasons found."))
+        raise RecommendationError(_("Write the reasons found."))
     now = timezone.now()
     with transaction.atomic():
         # A plain conditional UPDATE: the investigation is recorded once, whoever is first.
@@ -264,7 +227,7 @@ def recommendation_record_investigation(*, actor, recommendation, reasons):
             investigated_at__isnull=True,
         ).update(investigation_reasons=reasons, investigated_at=now, investigated_by=actor)
         if not updated:
-            raise CaseError(
+            raise RecommendationError(
                 _(
                     "The investigation of this recommendation was already recorded. "
                     "Reload the page to see it."

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from association.models import Centre
 
-from .models import Case, CaseCategory, CaseKind, RecurringGroupReview
-from .selectors import cases_visible_to
-from .services import CaseError
+from .errors import RecurringGroupError
+from .models import Case, CaseCategory, RecurringGroupReview
+from .selectors import analysis_cases, complaints_between
 
 DEFAULT_PERIOD_DAYS = 90
 FREQUENCY_MONTHS = 6
@@ -156,22 +156,6 @@ def default_period(now=None):
     """The last 90 days up to now: (start, end) aware datetimes."""
     end = now or timezone.now()
     return end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS), end
-
-
-def analysis_cases(user):
-    """The cases whose groups this user reads. Staff of a queue: their own cases. Readers
-    of the analysis without access to the register (the sub-council secretary, the
-    planning director): every case, for the counts only; the pages never list the cases
-    to them."""
-    if user.has_perm("complaints.view_case"):
-        return cases_visible_to(user)
-    if user.is_authenticated and user.has_perm("complaints.view_recurringgroupreview"):
-        return Case.objects.all()
-    return Case.objects.none()
-
-
-def complaints_between(cases, start, end):
-    return cases.filter(kind=CaseKind.COMPLAINT, received_at__gte=start, received_at__lt=end)
 
 
 def _centre_label(centre):
@@ -365,15 +349,6 @@ def _group_label(group_key, sample):
     return _category_centre_label(category.name if category else "?", centre)
 
 
-def group_cases(cases, group_key, start, end):
-    """The complaints of one group in the period, the latest first."""
-    return (
-        complaints_between(cases, start, end)
-        .filter(group_key.condition())
-        .order_by("-received_at", "-id")
-    )
-
-
 # --- the quality officer's analysis -------------------------------------------------------
 
 
@@ -383,7 +358,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
     each with its plan, owner and due date, are complaints.solutions'."""
     parsed = parse_group_key(group_key)
     if parsed is None:
-        raise CaseError(_("This recurring group does not exist."))
+        raise RecurringGroupError(_("This recurring group does not exist."))
     root_causes = (root_causes or "").strip()
     label = (label or "").strip()[:300] or parsed.key
     existing = RecurringGroupReview.objects.filter(group_key=parsed.key).exists()
@@ -391,7 +366,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
     if not actor.has_perm(f"complaints.{permission}_recurringgroupreview"):
         raise PermissionDenied
     if not root_causes:
-        raise CaseError(_("Write the root causes."))
+        raise RecurringGroupError(_("Write the root causes."))
     try:
         with transaction.atomic():
             review = (
@@ -409,7 +384,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
             review._history_user = actor
             review.save()
     except IntegrityError as error:
-        raise CaseError(
+        raise RecurringGroupError(
             _(
                 "Someone else saved the analysis of this group at the same moment. "
                 "Reload the page to see it."

@@ -22,6 +22,7 @@ from association import roles
 from association.workdays import holidays_between, is_working_day
 from core import mywork
 
+from .errors import RegisterReviewError
 from .models import (
     OPEN_STATES,
     Case,
@@ -29,7 +30,6 @@ from .models import (
     RegisterReview,
     RegisterReviewSchedule,
 )
-from .services import CaseError
 
 DEPARTMENTS = (CaseRoute.CRM, CaseRoute.CENTRES)
 WORKING_WEEK_DAYS = 5  # Sunday to Thursday
@@ -238,13 +238,13 @@ def register_review_record(*, actor, week_start, findings, department=None):
         raise PermissionDenied
     findings = (findings or "").strip()
     if not findings:
-        raise CaseError(_("Write what you found in the register this week."))
+        raise RegisterReviewError(_("Write what you found in the register this week."))
     if not is_week_start(week_start):
-        raise CaseError(_("A week starts on a Sunday."))
+        raise RegisterReviewError(_("A week starts on a Sunday."))
     if week_start > current_week():
-        raise CaseError(_("This week has not started yet."))
+        raise RegisterReviewError(_("This week has not started yet."))
     if week_start < schedule_start(department):
-        raise CaseError(_("This week is before the weekly reviews started."))
+        raise RegisterReviewError(_("This week is before the weekly reviews started."))
     figures = week_figures(department, week_start)
     try:
         with transaction.atomic():
@@ -267,7 +267,7 @@ def register_review_record(*, actor, week_start, findings, department=None):
             .first()
         )
         name = existing.reviewer.get_full_name() or existing.reviewer.get_username()
-        raise CaseError(
+        raise RegisterReviewError(
             _("This week was already reviewed by %(name)s. Reload the page to see it.")
             % {"name": name}
         ) from error

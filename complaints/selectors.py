@@ -1,12 +1,27 @@
-"""Who sees which cases: each department its own queue (manual 5), and whoever registered
-a case keeps reading it wherever it was routed."""
+"""The reads of the complaints register: who sees which cases (each department its own
+queue, manual 5, and whoever registered a case keeps reading it wherever it was routed),
+the public's tracking lookup, the complaints of the recurring-group analysis, the FAQ and
+the recommendations. The writes are in services.py, faq.py, recommendations.py and the
+other workflow modules."""
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Case as Conditional
+from django.db.models import IntegerField, Q, Value, When
 
 from association import roles
 from association.models import Centre
+from core.text import normalize_arabic
 
-from .models import Case, CaseEvent, CaseRoute
+from .models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseRoute,
+    FaqEntry,
+    FaqState,
+    Recommendation,
+    RecommendationDecision,
+)
 
 # Roles reading every case: the quality officer analyses all complaints.
 READ_ALL_ROLES = {roles.QUALITY_OFFICER}
@@ -79,3 +94,158 @@ def case_left_queue_of(user, pk):
         .filter(_queue_condition(user, route="from_route", centre="from_centre"))
         .exists()
     )
+
+
+def find_public_case(tracking_number, mobile):
+    """The case with this tracking number whose contact mobile, or whose customer's mobile,
+    is this one (both normalised); None otherwise. One indexed query."""
+    return (
+        Case.objects.filter(tracking_number=tracking_number)
+        .filter(Q(contact_mobile=mobile) | Q(customer__mobile=mobile))
+        .only(
+            "tracking_number",
+            "kind",
+            "subject",
+            "received_at",
+            "state",
+            "reply",
+            "immediate_answer",
+            "replied_at",
+            "closed_at",
+        )
+        .first()
+    )
+
+
+# --- recurring groups (complaints.recurring) ----------------------------------------------
+
+
+def analysis_cases(user):
+    """The cases whose groups this user reads. Staff of a queue: their own cases. Readers
+    of the analysis without access to the register (the sub-council secretary, the
+    planning director): every case, for the counts only; the pages never list the cases
+    to them."""
+    if user.has_perm("complaints.view_case"):
+        return cases_visible_to(user)
+    if user.is_authenticated and user.has_perm("complaints.view_recurringgroupreview"):
+        return Case.objects.all()
+    return Case.objects.none()
+
+
+def complaints_between(cases, start, end):
+    return cases.filter(kind=CaseKind.COMPLAINT, received_at__gte=start, received_at__lt=end)
+
+
+def group_cases(cases, group_key, start, end):
+    """The complaints of one group in the period, the latest first."""
+    return (
+        complaints_between(cases, start, end)
+        .filter(group_key.condition())
+        .order_by("-received_at", "-id")
+    )
+
+
+# --- the FAQ ---------------------------------------------------------------------------------
+
+# Search words shorter than this are ignored (single letters match almost everything).
+_MIN_SEARCH_WORD = 2
+# Search words taken from the public page's ?q=, so that a long query cannot make a long
+# SQL statement.
+FAQ_MAX_WORDS = 8
+
+
+def faq_entries_visible_to(user):
+    """Every entry, whatever its state, for staff who read the FAQ; nothing otherwise."""
+    queryset = FaqEntry.objects.select_related("category", "proposed_by", "decided_by")
+    if not user.has_perm("complaints.view_faqentry"):
+        return queryset.none()
+    return queryset
+
+
+def published_faq_entries():
+    return FaqEntry.objects.filter(state=FaqState.PUBLISHED).select_related("category")
+
+
+def search_faq_entries(queryset, text):
+    """Every word of the query, Arabic-normalised, must appear in the question or answer:
+    "الأسئلة" finds "الاسئله", and Arabic-Indic digits find ASCII ones."""
+    words = [word for word in normalize_arabic(text or "").split() if len(word) >= _MIN_SEARCH_WORD]
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    return queryset.filter(condition) if words else queryset
+
+
+def faq_ordered_for(queryset, user):
+    """For a manager who publishes, the proposals awaiting approval come first (oldest
+    first); everyone else sees the most used answers first."""
+    if user.has_perm("complaints.publish_faqentry"):
+        waiting = Conditional(
+            When(state=FaqState.PROPOSED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(waiting_first=waiting).order_by(
+            "waiting_first", "-times_used", "proposed_at", "pk"
+        )
+    return queryset.order_by("-times_used", "question", "pk")
+
+
+def faq_proposals_awaiting(user):
+    """Proposals a manager may approve: waiting, and none of whose text they wrote."""
+    if not user.has_perm("complaints.publish_faqentry"):
+        return FaqEntry.objects.none()
+    return (
+        FaqEntry.objects.filter(state=FaqState.PROPOSED)
+        .exclude(proposed_by=user)
+        .exclude(text_authors=user)
+        .select_related("proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def published_faq(query="", category=None):
+    """Published FAQ entries matching every word of the query after Arabic normalisation,
+    the most used first."""
+    entries = FaqEntry.objects.filter(state=FaqState.PUBLISHED)
+    for word in normalize_arabic(query).split()[:FAQ_MAX_WORDS]:
+        entries = entries.filter(search_text__contains=word)
+    if category is not None:
+        entries = entries.filter(category=category)
+    return entries.select_related("category").order_by("-times_used", "question", "pk")
+
+
+# --- recommendations -----------------------------------------------------------------------
+
+
+def recommendations_visible_to(user):
+    """Managers, the quality officer and the secretary (view_recommendation) see every
+    recommendation; anyone else only those they own."""
+    queryset = Recommendation.objects.select_related(
+        "owner", "raised_by", "decided_by", "investigated_by", "register_review"
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_perm("complaints.view_recommendation"):
+        return queryset
+    return queryset.filter(owner=user)
+
+
+def recommendations_ordered_for(queryset, user):
+    """The secretary sees those awaiting her decision first."""
+    if user.has_perm("complaints.decide_recommendation"):
+        return queryset.order_by(
+            Conditional(
+                When(decision=RecommendationDecision.RAISED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "-raised_at",
+            "-id",
+        )
+    return queryset.order_by("-raised_at", "-id")
+
+
+def owner_choices():
+    """The people a recommendation or a proposed solution may be given to: active users."""
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")

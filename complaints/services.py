@@ -14,6 +14,7 @@ from core.choices import ContactChannel
 from core.workflow import take_step
 from customers.models import CustomerKind
 
+from .errors import CaseError
 from .models import (
     Case,
     CaseEntry,
@@ -35,10 +36,6 @@ STATE_WORKING_DAYS = {
     CaseState.UNDER_STUDY: 1,
     CaseState.REPLIED: 1,
 }
-
-
-class CaseError(Exception):
-    """A refusal the user should read (already translated)."""
 
 
 def _require(actor, permission):
@@ -644,6 +641,17 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
     with transaction.atomic():
         case = case_register(actor=actor, **fields)
         store_attachments(case, checked, uploaded_by=actor)
+    return case
+
+
+def case_file_public_with_attachments(*, checked_uploads=(), **fields):
+    """A public filing with the files sent with it, already checked by the form before any
+    case exists: the case and its files are saved together or not at all."""
+    from .attachments import store_attachments
+
+    with transaction.atomic():
+        case = case_file_public(**fields)
+        store_attachments(case, checked_uploads, uploaded_by=None)
     return case
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core import mywork
 from core.workflow import take_step
 
+from .errors import SolutionError
 from .models import (
     SOLUTION_OPEN_STATUSES,
     ProposedSolution,
@@ -28,7 +29,6 @@ from .models import (
     SolutionMonitoring,
 )
 from .recurring import parse_group_key
-from .services import CaseError
 
 ADD_PERMISSION = "complaints.add_proposedsolution"
 MONITOR_PERMISSION = "complaints.change_proposedsolution"
@@ -169,15 +169,15 @@ def plan_changes(solution):
 def _clean(text, plan, owner, due_date, *, creating):
     text, plan = (text or "").strip(), (plan or "").strip()
     if not text:
-        raise CaseError(_("Write the proposed solution."))
+        raise SolutionError(_("Write the proposed solution."))
     if not plan:
-        raise CaseError(_("Write how to implement the solution: its implementation plan."))
+        raise SolutionError(_("Write how to implement the solution: its implementation plan."))
     if owner is None or not owner.is_active:
-        raise CaseError(_("Choose an active user as the owner."))
+        raise SolutionError(_("Choose an active user as the owner."))
     if due_date is None:
-        raise CaseError(_("Choose the due date."))
+        raise SolutionError(_("Choose the due date."))
     if creating and due_date < timezone.localdate():
-        raise CaseError(_("The due date cannot be in the past."))
+        raise SolutionError(_("The due date cannot be in the past."))
     return text, plan
 
 
@@ -189,7 +189,7 @@ def solution_add(*, actor, group_key, label, text, plan, owner, due_date):
         raise PermissionDenied
     parsed = parse_group_key(group_key)
     if parsed is None:
-        raise CaseError(_("This recurring group does not exist."))
+        raise SolutionError(_("This recurring group does not exist."))
     text, plan = _clean(text, plan, owner, due_date, creating=True)
     try:
         with transaction.atomic():
@@ -218,7 +218,7 @@ def solution_add(*, actor, group_key, label, text, plan, owner, due_date):
             solution._history_user = actor
             solution.save()
     except IntegrityError as error:
-        raise CaseError(
+        raise SolutionError(
             _("Someone else saved this group at the same moment. Reload the page and try again.")
         ) from error
     return solution
@@ -255,7 +255,7 @@ def solution_monitor(*, actor, solution, step, note=""):
     the owner starts it, reports it implemented or adds a note; the quality officer also
     judges whether it was effective, sends it back to work or cancels it."""
     if step not in STEPS:
-        raise CaseError(_("Choose a monitoring step."))
+        raise SolutionError(_("Choose a monitoring step."))
     transition_name, who, needs_note = STEPS[step]
     quality = is_monitor(actor)
     owner = solution.owner_id is not None and solution.owner_id == actor.pk
@@ -263,20 +263,20 @@ def solution_monitor(*, actor, solution, step, note=""):
         raise PermissionDenied
     note = (note or "").strip()
     if needs_note and not note:
-        raise CaseError(_("Write the monitoring note."))
+        raise SolutionError(_("Write the monitoring note."))
     if transition_name is None and not quality and solution.status not in SOLUTION_OPEN_STATUSES:
         raise PermissionDenied
     with transaction.atomic():
         if transition_name is None:
             current = ProposedSolution.objects.select_for_update().get(pk=solution.pk)
             if current.status != solution.status:
-                raise CaseError(_conflict())
+                raise SolutionError(_conflict())
             source = current.status
         else:
             source = take_step(
                 solution,
                 transition_name,
-                error=CaseError,
+                error=SolutionError,
                 stale_message=_(
                     "This solution is no longer at this step. Reload the page to see its status."
                 ),

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import submissions
 
-from . import faq, selectors, services
+from . import selectors, services
 from .attachments import case_add_attachments
+from .errors import AttachmentError
 from .forms import (
     AttachmentForm,
     CaseForm,
@@ -67,7 +68,7 @@ def case_new(request):
                 category=data["category"],
                 received_at=data["received_at"],
             )
-        except services.CaseError as error:
+        except (services.CaseError, AttachmentError) as error:
             submissions.release(token)
             messages.error(request, str(error))
         else:
@@ -163,9 +164,9 @@ def _faq_answer_context(request, case, actions):
     if not may_answer:
         return {"may_answer_from_faq": False}
     query = request.GET.get("faq_q", "").strip()
-    entries = faq.published_entries().order_by("-times_used", "question", "pk")
+    entries = selectors.published_faq_entries().order_by("-times_used", "question", "pk")
     if query:
-        entries = faq.search_entries(entries, query)
+        entries = selectors.search_faq_entries(entries, query)
     elif case.category_id:
         entries = entries.filter(category_id=case.category_id)
     else:
@@ -349,7 +350,7 @@ def _attach(request, case):
         added = case_add_attachments(
             case=case, actor=request.user, uploads=form.cleaned_data["files"]
         )
-    except services.CaseError as error:
+    except AttachmentError as error:
         messages.error(request, str(error))
     else:
         messages.success(

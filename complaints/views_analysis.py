@@ -4,33 +4,33 @@ their follow-up. Thin views: the rules are in complaints.recurring and
 complaints.recommendations."""
 
 import datetime
-import re
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import Form
-
-from . import recommendations, recurring, register_reviews
+from . import recommendations, recurring, register_reviews, selectors
+from .errors import RecommendationError, RecurringGroupError
 from .filters import local_day_start
+from .forms import (
+    PeriodForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    ReviewForm,
+    SolutionForm,
+)
 from .models import (
-    CaseRoute,
     Implementation,
     Recommendation,
     RecommendationDecision,
 )
-from .services import CaseError
 
 GROUPS_PAGE_SIZE = 20
 CASES_PAGE_SIZE = 25
@@ -42,174 +42,8 @@ def _require_perm(user, permission):
         raise PermissionDenied
 
 
-# --- forms --------------------------------------------------------------------------------
-
-
-class PeriodForm(Form):
-    """The period of the recurring-complaints analysis; the last 90 days by default."""
-
-    date_from = forms.DateField(
-        label=gettext_lazy("Received from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("Received to"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Grouped by"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("All")),
-            (recurring.BY_CATEGORY_CENTRE, gettext_lazy("Same category and centre")),
-            (recurring.BY_TEXT, gettext_lazy("Similar wording")),
-        ],
-    )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
-
-    def period(self):
-        """(first day, last day, kind): valid values, or the defaults."""
-        today = timezone.localdate()
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        last_day = data.get("date_to") or today
-        first_day = data.get("date_from") or last_day - datetime.timedelta(
-            days=recurring.DEFAULT_PERIOD_DAYS
-        )
-        return first_day, last_day, data.get("kind") or ""
-
-
 def _bounds(first_day, last_day):
     return local_day_start(first_day), local_day_start(last_day + datetime.timedelta(days=1))
-
-
-class ReviewForm(Form):
-    root_causes = forms.CharField(
-        label=gettext_lazy("root causes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Found with the departments concerned."),
-    )
-
-
-class OwnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
-class RecommendationForm(Form):
-    text = forms.CharField(
-        label=gettext_lazy("recommendation"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    department = forms.ChoiceField(label=gettext_lazy("department"), choices=CaseRoute.choices)
-    owner = OwnerChoiceField(
-        label=gettext_lazy("owner"),
-        queryset=get_user_model().objects.none(),
-        empty_label=gettext_lazy("Choose the owner"),
-        help_text=gettext_lazy("Who implements the recommendation."),
-    )
-    due_date = forms.DateField(
-        label=gettext_lazy("due date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    group_key = forms.CharField(required=False, widget=forms.HiddenInput)
-    register_review = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["owner"].queryset = recommendations.owner_choices()
-
-    def clean_register_review(self):
-        """The weekly review the recommendation is raised from: one of the user's own
-        department's reviews."""
-        pk = self.cleaned_data.get("register_review")
-        if not pk:
-            return None
-        review = (
-            register_reviews.reviews_visible_to(self.user)
-            .filter(pk=pk, department__in=register_reviews.departments_reviewed_by(self.user))
-            .first()
-        )
-        if review is None:
-            raise forms.ValidationError(_("Choose a weekly review of your department."))
-        return review
-
-    def clean(self):
-        data = super().clean()
-        review = data.get("register_review")
-        if review is not None and data.get("department") not in (None, review.department):
-            self.add_error(
-                "department",
-                _(
-                    "A recommendation raised from a weekly review belongs to the department of "
-                    "the review."
-                ),
-            )
-        return data
-
-    def clean_due_date(self):
-        due_date = self.cleaned_data["due_date"]
-        if due_date < timezone.localdate():
-            raise forms.ValidationError(_("The due date cannot be in the past."))
-        return due_date
-
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class RecommendationFilterForm(Form):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("decision"),
-        required=False,
-        choices=[("", gettext_lazy("All"))] + RecommendationDecision.choices,
-    )
-    implementation = forms.ChoiceField(
-        label=gettext_lazy("implementation"),
-        required=False,
-        choices=[("", gettext_lazy("All"))] + Implementation.choices,
-    )
-    department = forms.ChoiceField(
-        label=gettext_lazy("department"),
-        required=False,
-        choices=[("", gettext_lazy("All"))] + CaseRoute.choices,
-    )
-    month = forms.CharField(
-        label=gettext_lazy("Month raised"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
-    )
-
-    def clean_month(self):
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            return None
-        match = _MONTH.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-
-    def filter(self, queryset):
-        self.is_valid()
-        data = self.cleaned_data
-        for name in ("decision", "implementation", "department"):
-            if data.get(name):
-                queryset = queryset.filter(**{name: data[name]})
-        month = data.get("month")
-        if month:
-            following = (month + datetime.timedelta(days=32)).replace(day=1)
-            queryset = queryset.filter(
-                raised_at__gte=local_day_start(month), raised_at__lt=local_day_start(following)
-            )
-        return queryset
 
 
 # --- recurring groups ---------------------------------------------------------------------
@@ -228,7 +62,7 @@ def recurring_list(request):
     form = PeriodForm(request.GET)
     first_day, last_day, kind = form.period()
     start, end = _bounds(first_day, last_day)
-    cases = recurring.analysis_cases(request.user)
+    cases = selectors.analysis_cases(request.user)
     groups = recurring.find_groups(cases, start, end, kind)
     page = Paginator(groups, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
     recurring.add_details(page.object_list, cases, end)
@@ -262,7 +96,7 @@ def recurring_detail(request):
         raise Http404
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
-    group = recurring.find_group(recurring.analysis_cases(request.user), group_key, start, end)
+    group = recurring.find_group(selectors.analysis_cases(request.user), group_key, start, end)
     may_write = _may_write_review(request.user)
     review_form = None
     if may_write:
@@ -282,7 +116,7 @@ def recurring_detail(request):
                     label=group.label,
                     **review_form.cleaned_data,
                 )
-            except CaseError as error:
+            except RecurringGroupError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("The analysis of the group was saved."))
@@ -294,11 +128,10 @@ def render_group_page(request, group_key, *, review_form=None, solution_form=Non
     """The page of one recurring group: its frequency, complaints, the quality officer's
     root causes, the proposed solutions with their implementation, the recommendations."""
     from . import solutions
-    from .views_solutions import SolutionForm
 
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
-    cases = recurring.analysis_cases(request.user)
+    cases = selectors.analysis_cases(request.user)
     group = recurring.find_group(cases, group_key, start, end)
     if review_form is None and _may_write_review(request.user):
         review_form = ReviewForm(
@@ -310,7 +143,7 @@ def render_group_page(request, group_key, *, review_form=None, solution_form=Non
     page = None
     if shows_cases:
         page = Paginator(
-            recurring.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
+            selectors.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
         ).get_page(request.GET.get("page"))
     history = []
     group_solutions = []
@@ -339,7 +172,7 @@ def render_group_page(request, group_key, *, review_form=None, solution_form=Non
             "recommendation_url": (
                 f"{reverse('complaints:recommendation_new')}?{urlencode({'group_key': group.key})}"
             ),
-            "recommendations": recommendations.recommendations_visible_to(request.user).filter(
+            "recommendations": selectors.recommendations_visible_to(request.user).filter(
                 group_key=group.key
             ),
         },
@@ -361,8 +194,8 @@ def _require_recommendation_reader(user):
 def recommendation_list(request):
     _require_recommendation_reader(request.user)
     filter_form = RecommendationFilterForm(request.GET)
-    queryset = filter_form.filter(recommendations.recommendations_visible_to(request.user))
-    queryset = recommendations.ordered_for(queryset, request.user)
+    queryset = filter_form.filter(selectors.recommendations_visible_to(request.user))
+    queryset = selectors.recommendations_ordered_for(queryset, request.user)
     page = Paginator(queryset, RECOMMENDATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -397,7 +230,7 @@ def recommendation_new(request):
         data = form.cleaned_data
         try:
             recommendation = recommendations.recommendation_raise(actor=request.user, **data)
-        except CaseError as error:
+        except RecommendationError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -431,7 +264,7 @@ def _review_to_raise_from(user, pk):
 
 
 def _visible_recommendation_or_404(user, pk):
-    return get_object_or_404(recommendations.recommendations_visible_to(user), pk=pk)
+    return get_object_or_404(selectors.recommendations_visible_to(user), pk=pk)
 
 
 @require_GET
@@ -499,7 +332,7 @@ def recommendation_action(request, pk, action):
         raise PermissionDenied
     try:
         _ACTIONS[action](recommendation, request.user, request.POST)
-    except CaseError as error:
+    except RecommendationError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import faq, selectors
+from .errors import FaqError
 from .forms import FaqDecisionForm, FaqEntryForm, FaqFilterForm
 from .models import FaqState
-from .services import CaseError
 
 PAGE_SIZE = 25
 ANSWERED_CASES_SHOWN = 20
@@ -25,19 +25,19 @@ def _require_perm(user, permission):
 
 def _entry_or_404(user, pk):
     _require_perm(user, "complaints.view_faqentry")
-    return get_object_or_404(faq.faq_entries_visible_to(user), pk=pk)
+    return get_object_or_404(selectors.faq_entries_visible_to(user), pk=pk)
 
 
 @require_GET
 def faq_list(request):
     _require_perm(request.user, "complaints.view_faqentry")
     filter_form = FaqFilterForm(request.GET)
-    entries = faq.faq_entries_visible_to(request.user)
+    entries = selectors.faq_entries_visible_to(request.user)
     if filter_form.is_valid():
         if filter_form.cleaned_data["state"]:
             entries = entries.filter(state=filter_form.cleaned_data["state"])
-        entries = faq.search_entries(entries, filter_form.cleaned_data["q"])
-    entries = faq.ordered_for(entries, request.user).annotate(
+        entries = selectors.search_faq_entries(entries, filter_form.cleaned_data["q"])
+    entries = selectors.faq_ordered_for(entries, request.user).annotate(
         author_count=Count("text_authors", distinct=True)
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -50,7 +50,7 @@ def faq_list(request):
             "filter_form": filter_form,
             "page": page,
             "querystring": query.urlencode(),
-            "awaiting_count": faq.proposals_awaiting(request.user).count(),
+            "awaiting_count": selectors.faq_proposals_awaiting(request.user).count(),
             "states": FaqState,
         },
     )
@@ -68,7 +68,7 @@ def faq_new(request):
                 answer=form.cleaned_data["answer"],
                 category=form.cleaned_data["category"],
             )
-        except CaseError as error:
+        except FaqError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -97,7 +97,7 @@ def faq_edit(request, pk):
                 answer=form.cleaned_data["answer"],
                 category=form.cleaned_data["category"],
             )
-        except CaseError as error:
+        except FaqError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The proposal was saved."))
@@ -159,7 +159,7 @@ def faq_action(request, pk, action):
         _ACTIONS[action](
             entry=entry, actor=request.user, note=request.POST.get("note", ""), **extra
         )
-    except CaseError as error:
+    except FaqError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, str(_DONE_MESSAGES[action]))

@@ -6,7 +6,6 @@ in complaints.register_reviews."""
 import datetime
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,40 +13,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import Form
-
-from . import recommendations
 from . import register_reviews as reviews
+from . import selectors
+from .errors import RegisterReviewError
+from .forms import RegisterReviewForm, WeeksFilterForm
 from .models import CaseRoute
-from .services import CaseError
 
 WEEKS_PAGE_SIZE = 12
-
-
-class RegisterReviewForm(Form):
-    findings = forms.CharField(
-        label=gettext_lazy("findings"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy(
-            "What the register shows this week: late answers, recurring subjects, cases to "
-            "follow up. Raise recommendations from the review once it is recorded."
-        ),
-    )
-
-
-class WeeksFilterForm(Form):
-    department = forms.ChoiceField(label=gettext_lazy("department"), required=False)
-    missed = forms.BooleanField(label=gettext_lazy("Missed weeks only"), required=False)
-
-    def __init__(self, *args, departments=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = dict(CaseRoute.choices)
-        self.fields["department"].choices = [("", gettext_lazy("All"))] + [
-            (code, labels[code]) for code in departments
-        ]
 
 
 def _require_reader(user):
@@ -159,7 +133,7 @@ def register_review_week(request, department, week):
                     week_start=week_start,
                     findings=form.cleaned_data["findings"],
                 )
-            except CaseError as error:
+            except RegisterReviewError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(
@@ -172,7 +146,7 @@ def register_review_week(request, department, week):
             return redirect("complaints:register_review", department=department, week=week)
     raised = []
     if review is not None:
-        raised = recommendations.recommendations_visible_to(user).filter(register_review=review)
+        raised = selectors.recommendations_visible_to(user).filter(register_review=review)
     return render(
         request,
         "complaints/register_review_week.html",

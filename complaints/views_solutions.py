@@ -4,92 +4,17 @@ plan. Thin views: the rules are in complaints.solutions."""
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import Form, ModelForm
-
-from . import recommendations, recurring, solutions
+from . import recurring, solutions
+from .errors import SolutionError
+from .forms import MonitorForm, SolutionForm
 from .models import ProposedSolution
-from .services import CaseError
-
-
-class OwnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
-class SolutionForm(ModelForm):
-    """A proposed solution with how to implement it, who implements it and by when."""
-
-    group_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    owner = OwnerChoiceField(
-        label=gettext_lazy("owner"),
-        queryset=recommendations.owner_choices(),
-        empty_label=gettext_lazy("Choose the owner"),
-        help_text=gettext_lazy("Who implements the solution."),
-    )
-
-    class Meta:
-        model = ProposedSolution
-        fields = ["text", "implementation_plan", "owner", "due_date"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 3}),
-            "implementation_plan": forms.Textarea(attrs={"rows": 4}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        help_texts = {
-            "implementation_plan": gettext_lazy(
-                "How the solution is implemented: the steps, with the departments concerned."
-            ),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = recommendations.owner_choices()
-        for name in ("implementation_plan", "due_date"):
-            self.fields[name].required = True
-
-    def clean_due_date(self):
-        due_date = self.cleaned_data["due_date"]
-        if self.instance.pk is None and due_date < timezone.localdate():
-            raise forms.ValidationError(_("The due date cannot be in the past."))
-        return due_date
-
-
-class MonitorForm(Form):
-    step = forms.ChoiceField(label=gettext_lazy("step"), choices=[])
-    note = forms.CharField(
-        label=gettext_lazy("monitoring note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "What you found: progress, obstacles, the effect on the complaints. Required to "
-            "add a note alone, to judge a solution not effective, to resume or cancel it."
-        ),
-    )
-
-    def __init__(self, *args, steps=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [(step, STEP_LABELS[step]) for step in steps]
-
-
-STEP_LABELS = {
-    "start": gettext_lazy("Implementation started"),
-    "complete": gettext_lazy("Implemented"),
-    "effective": gettext_lazy("Effective: the complaints stopped"),
-    "not_effective": gettext_lazy("Not effective"),
-    "resume": gettext_lazy("Back to work with a revised plan"),
-    "note": gettext_lazy("Monitoring note only"),
-    "cancel": gettext_lazy("Cancel the solution"),
-}
 
 
 def group_url(review):
@@ -124,7 +49,7 @@ def solution_new(request):
                 owner=data["owner"],
                 due_date=data["due_date"],
             )
-        except CaseError as error:
+        except SolutionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The proposed solution was added; its owner sees it."))
@@ -172,7 +97,7 @@ def solution_monitor(request, pk):
             step=form.cleaned_data["step"],
             note=form.cleaned_data["note"],
         )
-    except CaseError as error:
+    except SolutionError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The monitoring was recorded."))
@@ -196,7 +121,7 @@ def solution_edit(request, pk):
                 owner=data["owner"],
                 due_date=data["due_date"],
             )
-        except CaseError as error:
+        except SolutionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The solution was saved."))

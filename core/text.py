@@ -1,4 +1,5 @@
-"""Text normalisation for Arabic search and duplicate detection."""
+"""Text normalisation for Arabic search and duplicate detection, and the light stemmer
+with its stop words that groups texts worded alike (complaints' recurring groups)."""
 
 import re
 
@@ -48,3 +49,66 @@ def normalize_arabic(text: str | None) -> str:
         return ""
     folded = text.translate(_ARABIC_SEARCH_TABLE).casefold()
     return _WHITESPACE_RUN.sub(" ", folded).strip()
+
+
+# Words that say nothing about what went wrong; left out of the text signature so that
+# "تأخر توزيع السلال" and "التأخر في توزيع السلة" fall in the same recurring group.
+_STOP_WORDS_TEXT = (
+    "في من على عن الى إلى مع هذا هذه ذلك تلك التي الذي لم لا ما او أو ثم قد تم كان "
+    "يوجد عدم بعد قبل عند كل بسبب حول لدى لقد انه أنه الخدمة خدمة شكوى استفسار اقتراح"
+)
+STOP_WORDS = frozenset(normalize_arabic(_STOP_WORDS_TEXT).split())
+_SIGNATURE_WORDS = 4
+
+
+# Broken plurals of the words complaints use most, each to its singular's stem (after
+# normalisation): a light stemmer cannot see that السلال is the plural of السلة.
+_PLURAL_STEMS = {
+    normalize_arabic(plural): singular
+    for plural, singular in {
+        "سلال": "سل",
+        "مساعدات": "مساعد",
+        "خدمات": "خدم",
+        "مواعيد": "موعد",
+        "برامج": "برنامج",
+        "دورات": "دور",
+        "موظفين": "موظف",
+        "موظفون": "موظف",
+        "موظفي": "موظف",
+        "اسر": "اسر",
+        "مراكز": "مركز",
+        "رسائل": "رسال",
+        "طلبات": "طلب",
+        "مكيفات": "مكيف",
+    }.items()
+}
+
+
+def light_stem(word: str) -> str:
+    """A light stem: without the article and the feminine ending, so that singular and
+    definite forms of the same word match; common broken plurals map to the singular."""
+    for prefix in ("وال", "بال", "فال", "كال", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    if word in _PLURAL_STEMS:
+        return _PLURAL_STEMS[word]
+    if word.endswith("ه"):
+        word = word[:-1]
+    return word
+
+
+def text_signature(text: str) -> str:
+    """The key that groups complaints with similar wording (manual 5.1.8): the first
+    significant words of the normalised subject, stemmed lightly and sorted."""
+    words = []
+    for word in normalize_arabic(text).split():
+        word = "".join(ch for ch in word if ch.isalnum())
+        if len(word) < 3 or word in STOP_WORDS:
+            continue
+        stem = light_stem(word)
+        if stem in STOP_WORDS:
+            continue
+        if stem not in words:
+            words.append(stem)
+    return " ".join(sorted(words[:_SIGNATURE_WORDS]))

@@ -11,6 +11,7 @@ from core.dates import format_gregorian_hijri
 from core.pdf import render_pdf
 
 from .models import LineAction, RequestKind, RequestState
+from .presentation import request_context
 
 TEMPLATE = "customers/request_pdf.html"
 
@@ -56,8 +57,6 @@ def _signatures(form_request):
 
 
 def pdf_context(form_request, user):
-    from .views import request_context
-
     context = request_context(form_request, user)
     lines = context["lines"]
     actions = {item["line"].action for item in lines}

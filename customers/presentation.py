@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from association.models import Centre, City
 from core.dates import format_gregorian_hijri
 
-from .models import Customer
+from . import selectors, services
+from .forms import DecisionForm
+from .models import Customer, RequestState
 from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS
 
 _RELATED_MODELS = {"city": City, "centre": Centre, "point_of_contact": get_user_model()}
@@ -159,3 +161,36 @@ def designation_history(limit=50):
                 changes.append((label, shown(name, old) if older else None, shown(name, new)))
         entries.append((record, changes))
     return entries
+
+
+def request_context(form_request, user, lines=None):
+    """Everything the form page and its PDF show; `lines` limits it to one page of lines."""
+    if lines is None:
+        lines = form_request.lines.select_related("customer")
+    lines = list(lines)
+    related = related_objects(
+        *[line.proposed for line in lines], *[line.base_values for line in lines]
+    )
+    duplicates = dict(selectors.duplicates_by_line(form_request, lines))
+    shown_lines = [
+        {
+            "line": line,
+            "rows": value_rows(line.proposed, related)
+            if line.action == "create"
+            else diff_rows(line.base_values, line.proposed, related),
+            "duplicates": duplicates.get(line, []),
+        }
+        for line in lines
+    ]
+    actions = services.available_transitions(form_request, user)
+    return {
+        "form_request": form_request,
+        "lines": shown_lines,
+        # Over the whole form, not just this page: the approval needs an override reason.
+        "has_blocking_duplicates": "approve" in actions
+        and bool(selectors.blocking_duplicates(form_request)),
+        "transitions": form_request.transitions.select_related("actor"),
+        "actions": actions,
+        "decision_form": DecisionForm(),
+        "states": RequestState,
+    }

@@ -13,8 +13,8 @@ from core import jobs
 
 from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
-from .forms import CustomerDataForm, DecisionForm, RequestReasonForm
-from .models import Customer, RequestKind, RequestState
+from .forms import CustomerDataForm, RequestReasonForm
+from .models import Customer, RequestKind
 from .profile import profile_panels
 from .tasks import not_entered_message
 
@@ -160,42 +160,9 @@ def request_detail(request, pk):
     lines_page = Paginator(form_request.lines.select_related("customer"), LINES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = request_context(form_request, request.user, lines=lines_page.object_list)
+    context = presentation.request_context(form_request, request.user, lines=lines_page.object_list)
     context["page"] = lines_page
     return render(request, "customers/request_detail.html", context)
-
-
-def request_context(form_request, user, lines=None):
-    """Everything the form page and its PDF show; `lines` limits it to one page of lines."""
-    if lines is None:
-        lines = form_request.lines.select_related("customer")
-    lines = list(lines)
-    related = presentation.related_objects(
-        *[line.proposed for line in lines], *[line.base_values for line in lines]
-    )
-    duplicates = dict(selectors.duplicates_by_line(form_request, lines))
-    shown_lines = [
-        {
-            "line": line,
-            "rows": presentation.value_rows(line.proposed, related)
-            if line.action == "create"
-            else presentation.diff_rows(line.base_values, line.proposed, related),
-            "duplicates": duplicates.get(line, []),
-        }
-        for line in lines
-    ]
-    actions = services.available_transitions(form_request, user)
-    return {
-        "form_request": form_request,
-        "lines": shown_lines,
-        # Over the whole form, not just this page: the approval needs an override reason.
-        "has_blocking_duplicates": "approve" in actions
-        and bool(selectors.blocking_duplicates(form_request)),
-        "transitions": form_request.transitions.select_related("actor"),
-        "actions": actions,
-        "decision_form": DecisionForm(),
-        "states": RequestState,
-    }
 
 
 _ACTIONS = {

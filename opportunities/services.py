@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
+from core.uploads import UploadError, check_uploaded_file
 from core.workflow import take_step
 from customers.models import Customer, CustomerKind
 from programmes.models import ProgrammeStatus
@@ -49,12 +50,6 @@ TRANSITIONS = (START_FOLLOW_UP, CLOSE_WITH_PLEDGE, MARK_SUCCESSFUL, CANCEL)
 
 # The signed written pledge (تعهد خطي): a scan or photo, checked by content, not by name.
 PLEDGE_MAX_BYTES = 10 * 1024 * 1024
-PLEDGE_SIGNATURES = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
 
 
 # Working days each approver has to decide on a contact with another's donor, and the
@@ -776,29 +771,25 @@ def opportunity_start_follow_up(*, opportunity, actor, note=""):
 
 
 def validate_pledge_file(upload):
-    """The signed pledge must really be a PDF, JPEG or PNG of at most 10 MB."""
+    """The signed pledge must really be a PDF, JPEG or PNG of at most 10 MB, its content
+    matching its name; returns the name's extension."""
     if upload is None:
         raise RequestError(_("Upload the signed written pledge (PDF, JPEG or PNG)."))
-    extension = Path(upload.name or "").suffix.lower()
-    if extension not in PLEDGE_SIGNATURES:
-        raise RequestError(
-            _("The signed pledge must be a PDF, JPEG or PNG file; “%(name)s” is not.")
-            % {"name": upload.name}
-        )
-    if upload.size > PLEDGE_MAX_BYTES:
-        raise RequestError(_("The signed pledge is larger than 10 MB. Scan it at a lower size."))
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in PLEDGE_SIGNATURES[extension]):
-        raise RequestError(
-            _(
+    try:
+        check_uploaded_file(
+            upload,
+            max_bytes=PLEDGE_MAX_BYTES,
+            match_name=True,
+            wrong_name=_("The signed pledge must be a PDF, JPEG or PNG file; “%(name)s” is not."),
+            too_large=_("The signed pledge is larger than 10 MB. Scan it at a lower size."),
+            wrong_content=_(
                 "“%(name)s” is not a real PDF, JPEG or PNG file (its content does not match "
                 "its name). Upload the scanned pledge itself."
-            )
-            % {"name": upload.name}
+            ),
         )
-    return extension
+    except UploadError as error:
+        raise RequestError(str(error)) from error
+    return Path(upload.name).suffix.lower()
 
 
 def opportunity_close_with_pledge(

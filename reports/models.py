@@ -54,16 +54,20 @@ LOGO_MAX_BYTES = 1024 * 1024
 
 def validate_logo(upload):
     """A PNG or JPEG image of at most 1 MB, judged by its content, not its name."""
-    import filetype
     from django.core.exceptions import ValidationError
 
-    if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError(_("The logo must be 1 MB or smaller."))
-    upload.seek(0)
-    kind = filetype.guess(upload.read(262))
-    upload.seek(0)
-    if kind is None or kind.mime not in ("image/png", "image/jpeg"):
-        raise ValidationError(_("The logo must be a PNG or JPEG image."))
+    from core.uploads import JPEG, PNG, UploadError, check_uploaded_file
+
+    try:
+        check_uploaded_file(
+            upload,
+            max_bytes=LOGO_MAX_BYTES,
+            allowed=(PNG, JPEG),
+            too_large=_("The logo must be 1 MB or smaller."),
+            wrong_content=_("The logo must be a PNG or JPEG image."),
+        )
+    except UploadError as error:
+        raise ValidationError(str(error)) from error
 
 
 class VisualIdentity(models.Model):

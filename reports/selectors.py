@@ -139,7 +139,7 @@ def recommendations_of_period(report, user):
     """The recommendations the secretary decides on with this report (step 5): those raised
     in its month, and those raised earlier still awaiting a decision."""
     from complaints.models import RecommendationDecision
-    from complaints.recommendations import recommendations_visible_to
+    from complaints.selectors import recommendations_visible_to
 
     start, end = _local_bounds(report.period_start, report.period_end)
     return (
@@ -155,7 +155,7 @@ def recommendations_of_period(report, user):
 def recommendations_to_follow_up(report, user):
     """Last period's recommendations with their decision, implementation and, for those not
     implemented, the reasons the investigation found (steps 3-4)."""
-    from complaints.recommendations import recommendations_visible_to
+    from complaints.selectors import recommendations_visible_to
 
     first_day = (report.period_start - datetime.timedelta(days=1)).replace(day=1)
     start, end = _local_bounds(first_day, report.period_start - datetime.timedelta(days=1))

@@ -13,8 +13,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from complaints.errors import RecommendationError
 from complaints.models import CaseRoute, RecommendationDecision
-from complaints.services import CaseError
 
 from . import selectors, services, tasks
 from .forms import (
@@ -482,7 +482,7 @@ def report_recommendation_decide(request, pk, recommendation_pk, decision):
             approve=decision == "approve",
             note=note,
         )
-    except CaseError as error:
+    except RecommendationError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -4,6 +4,7 @@ import pytest
 
 from association import roles
 from tests.factories import UserFactory
+from tests.helpers import user_with
 
 # CI sets this so that a test that needs Chromium or Redis fails instead of skipping.
 REQUIRE_ALL = os.environ.get("CRM_REQUIRE_ALL_TESTS") == "1"
@@ -28,6 +29,20 @@ def make_user(db):
         return user
 
     return _make
+
+
+@pytest.fixture
+def people_roles():
+    """{username: role or None}: the people a package's tests meet. Each package's conftest
+    overrides it with its own table; `people` makes them."""
+    return {}
+
+
+@pytest.fixture
+def people(db, people_roles):
+    """One user per entry of people_roles, named by its key, in the table's order. A
+    package's conftest may extend it (a designation, a centre) by asking for `people`."""
+    return {name: user_with(role, name) for name, role in people_roles.items()}
 
 
 @pytest.fixture

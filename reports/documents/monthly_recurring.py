@@ -13,7 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints import recurring, statistics
+from complaints import recurring, selectors, statistics
 from complaints import solutions as solution_selectors
 from complaints.models import Case, CaseState, Recommendation, SolutionStatus
 
@@ -115,7 +115,7 @@ class MonthlyRecurringReport(ReportDocument):
     def figures(self, report):
         start, end = period_bounds(report)
         groups = statistics.recurring_groups((start, end))
-        complaints = recurring.complaints_between(Case.objects.all(), start, end)
+        complaints = selectors.complaints_between(Case.objects.all(), start, end)
         complaints_total = complaints.count()
         in_groups = _grouped_complaints(complaints, groups).count() if groups else 0
         recommendations = defaultdict(list)
@@ -298,7 +298,7 @@ class MonthlyRecurringReport(ReportDocument):
         )
         labels = {row["key"]: row["label"] for row in figures["rows"]}
         states = {key: str(label) for key, label in CaseState.choices}
-        complaints = recurring.complaints_between(Case.objects.all(), start, end)
+        complaints = selectors.complaints_between(Case.objects.all(), start, end)
         fields = (
             "tracking_number",
             "received_at",

@@ -1,16 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from association import roles
 from complaints import services
 from customers.models import Customer
-from tests.factories import CentreFactory, StaffProfileFactory, UserFactory
-
-
-def user_with(role, username, **fields):
-    user = UserFactory(username=username, **fields)
-    user.groups.add(Group.objects.get(name=role.group_name))
-    return user
+from tests.factories import CentreFactory, StaffProfileFactory
 
 
 @pytest.fixture
@@ -19,20 +12,25 @@ def places(db):
 
 
 @pytest.fixture
-def people(db, places):
+def people_roles():
     """One user per role involved in the complaints register."""
-    crew = {
-        "crm": user_with(roles.CRM_STAFF, "crm"),
-        "crm_manager": user_with(roles.CRM_MANAGER, "crm_manager"),
-        "centres": user_with(roles.CENTRES_STAFF, "centres"),
-        "centres_other": user_with(roles.CENTRES_STAFF, "centres_other"),
-        "centres_manager": user_with(roles.CENTRES_MANAGER, "centres_manager"),
-        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
-        "steward": user_with(roles.DATA_STEWARD, "steward"),
+    return {
+        "crm": roles.CRM_STAFF,
+        "crm_manager": roles.CRM_MANAGER,
+        "centres": roles.CENTRES_STAFF,
+        "centres_other": roles.CENTRES_STAFF,
+        "centres_manager": roles.CENTRES_MANAGER,
+        "quality": roles.QUALITY_OFFICER,
+        "steward": roles.DATA_STEWARD,
     }
-    StaffProfileFactory(user=crew["centres"]).centres.add(places["mine"])
-    StaffProfileFactory(user=crew["centres_other"]).centres.add(places["other"])
-    return crew
+
+
+@pytest.fixture
+def people(places, people):
+    """The centres-affairs staff each work at one of the two centres."""
+    StaffProfileFactory(user=people["centres"]).centres.add(places["mine"])
+    StaffProfileFactory(user=people["centres_other"]).centres.add(places["other"])
+    return people
 
 
 @pytest.fixture

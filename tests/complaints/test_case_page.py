@@ -15,8 +15,9 @@ from complaints import services
 from complaints.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CASE
 from complaints.models import Case, CaseAttachment
 from customers.models import CustomerRequest, RequestState
+from tests.helpers import user_with
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

@@ -310,16 +310,51 @@ def test_an_empty_file_is_refused(client):
 
 
 def test_storage_failure_leaves_no_half_case(client, monkeypatch):
-    from complaints import public_views
+    from complaints import attachments
 
     def broken(case, checked, *, uploaded_by=None):
         raise services.CaseError("disk full")
 
-    monkeypatch.setattr(public_views, "store_attachments", broken)
+    monkeypatch.setattr(attachments, "store_attachments", broken)
     response = client.post(FILE_URL, {**filing(), "attachments": [upload("letter.pdf", PDF_BYTES)]})
     assert response.status_code == 200
     assert "disk full" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_the_filing_service_saves_the_case_with_its_checked_files():
+    from complaints.attachments import check_uploads
+
+    checked = check_uploads([upload("letter.pdf", PDF_BYTES), upload("photo.png", PNG_BYTES)])
+    case = services.case_file_public_with_attachments(
+        checked_uploads=checked,
+        kind="complaint",
+        subject="تأخر الرد",
+        description="لم يتصل بي أحد",
+        contact_name="زائر",
+        contact_mobile="+966559876543",
+        contact_kind="donor",
+    )
+    assert case.channel == "website"
+    assert sorted(case.attachments.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/png",
+    ]
+    assert all(attachment.uploaded_by is None for attachment in case.attachments.all())
+
+
+def test_a_refused_filing_stores_no_file():
+    checked = [(upload("letter.pdf", PDF_BYTES), "application/pdf")]
+    with pytest.raises(services.CaseError):
+        services.case_file_public_with_attachments(
+            checked_uploads=checked,
+            kind="complaint",
+            subject="تأخر الرد",
+            description="لم يتصل بي أحد",
+            contact_name="",
+            contact_mobile="+966559876543",
+        )
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
 
 # --- the thank-you page ----------------------------------------------------------------

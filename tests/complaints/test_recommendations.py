@@ -14,16 +14,16 @@ from django.utils.translation import gettext_lazy
 
 from association import roles
 from complaints import recommendations as recs
+from complaints import selectors
+from complaints.errors import RecommendationError
 from complaints.models import (
     Implementation,
     Recommendation,
     RecommendationDecision,
     RecommendationTransition,
 )
-from complaints.services import CaseError
 from tests.factories import PublicHolidayFactory, UserFactory
-
-from .conftest import user_with
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +87,14 @@ def test_manager_raises_a_recommendation(people):
     ],
 )
 def test_raise_validation(people, fields, message):
-    with translation.override("en"), pytest.raises(CaseError, match=message):
+    with translation.override("en"), pytest.raises(RecommendationError, match=message):
         raise_one(people, **fields)
     assert not Recommendation.objects.exists()
 
 
 def test_owner_must_be_active(people):
     gone = UserFactory(username="gone", is_active=False)
-    with pytest.raises(CaseError):
+    with pytest.raises(RecommendationError):
         raise_one(people, owner=gone)
 
 
@@ -126,7 +126,7 @@ def test_secretary_approves(people, secretary):
 
 def test_rejection_needs_a_note(people, secretary):
     rec = raise_one(people)
-    with translation.override("en"), pytest.raises(CaseError, match="why"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="why"):
         recs.recommendation_decide(actor=secretary, recommendation=rec, approve=False, note=" ")
     rec.refresh_from_db()
     assert rec.decision == RecommendationDecision.RAISED
@@ -144,7 +144,10 @@ def test_only_the_secretary_decides(people, who):
 
 def test_a_decision_is_taken_once(people, secretary):
     rec = approved(people, secretary)
-    with translation.override("en"), pytest.raises(CaseError, match="no longer at this step"):
+    with (
+        translation.override("en"),
+        pytest.raises(RecommendationError, match="no longer at this step"),
+    ):
         recs.recommendation_decide(actor=secretary, recommendation=rec, approve=False, note="x")
 
 
@@ -153,7 +156,7 @@ def test_a_stale_page_loses_to_the_first_decision(people, secretary):
     first = Recommendation.objects.get(pk=rec.pk)
     second = Recommendation.objects.get(pk=rec.pk)
     recs.recommendation_decide(actor=secretary, recommendation=first, approve=True)
-    with translation.override("en"), pytest.raises(CaseError, match="Someone else"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="Someone else"):
         recs.recommendation_decide(actor=secretary, recommendation=second, approve=False, note="لا")
     rec.refresh_from_db()
     assert rec.decision == RecommendationDecision.APPROVED
@@ -198,7 +201,7 @@ def test_not_implemented_opens_an_investigation_due_in_two_working_days(
 
 def test_not_implemented_needs_a_note(people, secretary):
     rec = approved(people, secretary)
-    with translation.override("en"), pytest.raises(CaseError, match="what was not done"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="what was not done"):
         recs.recommendation_record_implementation(
             actor=people["crm"], recommendation=rec, implemented=False, note=""
         )
@@ -209,7 +212,7 @@ def test_only_approved_ones_are_implemented(people, secretary, decision):
     rec = raise_one(people)
     if decision == "rejected":
         recs.recommendation_decide(actor=secretary, recommendation=rec, approve=False, note="لا")
-    with translation.override("en"), pytest.raises(CaseError, match="Only an approved"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="Only an approved"):
         recs.recommendation_record_implementation(
             actor=people["crm"], recommendation=rec, implemented=True
         )
@@ -230,14 +233,14 @@ def test_follow_up_by_owner_or_manager_only(people, secretary):
 
 def test_investigation_is_recorded_once(people, secretary):
     rec = approved(people, secretary)
-    with translation.override("en"), pytest.raises(CaseError, match="not implemented"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="not implemented"):
         recs.recommendation_record_investigation(
             actor=people["crm"], recommendation=rec, reasons="س"
         )
     recs.recommendation_record_implementation(
         actor=people["crm"], recommendation=rec, implemented=False, note="لم ينفذ"
     )
-    with translation.override("en"), pytest.raises(CaseError, match="reasons found"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="reasons found"):
         recs.recommendation_record_investigation(
             actor=people["crm"], recommendation=rec, reasons=" "
         )
@@ -253,7 +256,7 @@ def test_investigation_is_recorded_once(people, secretary):
     assert rec.investigated_by == people["crm"]
     assert rec.investigated_at is not None
     assert not rec.investigation_overdue
-    with translation.override("en"), pytest.raises(CaseError, match="already recorded"):
+    with translation.override("en"), pytest.raises(RecommendationError, match="already recorded"):
         recs.recommendation_record_investigation(
             actor=people["crm_manager"], recommendation=rec, reasons="أخرى"
         )
@@ -288,11 +291,11 @@ def test_visibility(people, secretary, planning):
     mine = raise_one(people, owner=people["crm"])
     theirs = raise_one(people, owner=people["centres"])
     for reader in ("crm_manager", "centres_manager", "quality"):
-        assert set(recs.recommendations_visible_to(people[reader])) == {mine, theirs}
-    assert set(recs.recommendations_visible_to(secretary)) == {mine, theirs}
-    assert list(recs.recommendations_visible_to(people["crm"])) == [mine]
-    assert list(recs.recommendations_visible_to(people["steward"])) == []
-    assert list(recs.recommendations_visible_to(planning)) == []
+        assert set(selectors.recommendations_visible_to(people[reader])) == {mine, theirs}
+    assert set(selectors.recommendations_visible_to(secretary)) == {mine, theirs}
+    assert list(selectors.recommendations_visible_to(people["crm"])) == [mine]
+    assert list(selectors.recommendations_visible_to(people["steward"])) == []
+    assert list(selectors.recommendations_visible_to(planning)) == []
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -549,7 +552,7 @@ def test_concurrent_decisions_one_wins(people, secretary):
     outcomes = run_together(decide(True), decide(False))
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, CaseError)
+    assert isinstance(error, RecommendationError)
     rec.refresh_from_db()
     assert rec.decision in (RecommendationDecision.APPROVED, RecommendationDecision.REJECTED)
     assert rec.transitions.exclude(target="raised").count() == 1

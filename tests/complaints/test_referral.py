@@ -17,8 +17,9 @@ from complaints import selectors, services
 from complaints.models import Case, CaseEventKind, CaseRoute, CaseState, ContactKind
 from complaints.registrations import cases_referred
 from tests.factories import UserFactory
+from tests.helpers import user_with
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

@@ -16,13 +16,14 @@ from complaints import exports, services
 from complaints.filters import CaseFilterForm
 from complaints.models import Case, CaseCategory, CaseState
 from complaints.views_register import deadline_state, duration_label
+from tests.helpers import user_with
 from tests.xlsx_checks import (
     assert_date_cell,
     assert_prints_one_page_wide,
     assert_text_cell_as_typed,
 )
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

@@ -17,14 +17,15 @@ from association import roles
 from complaints import recommendations as recs
 from complaints import register_reviews as reviews
 from complaints import services
+from complaints.errors import RecommendationError, RegisterReviewError
 from complaints.models import Case, Recommendation, RegisterReview, RegisterReviewSchedule
-from complaints.services import CaseError
 from core.mywork import work_sections_for
 from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 from tests.factories import PublicHolidayFactory
+from tests.helpers import user_with
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 
@@ -146,10 +147,10 @@ def test_a_manager_records_the_week_s_review_with_the_figures_shown(
 def test_one_review_per_department_and_week(people, started, clock, english):
     clock(at(THURSDAY))
     record(people)
-    with pytest.raises(CaseError, match="already reviewed"):
+    with pytest.raises(RegisterReviewError, match="already reviewed"):
         record(people, findings="مرة ثانية")
     second = user_with(roles.CRM_MANAGER, "crm_manager_2")
-    with pytest.raises(CaseError, match="already reviewed"):
+    with pytest.raises(RegisterReviewError, match="already reviewed"):
         reviews.register_review_record(
             actor=second, department="crm", week_start=SUNDAY, findings="x"
         )
@@ -188,7 +189,7 @@ def test_bad_weeks_and_empty_findings_are_refused(
     people, started, clock, english, week, findings, message
 ):
     clock(at(THURSDAY))
-    with pytest.raises(CaseError, match=message):
+    with pytest.raises(RegisterReviewError, match=message):
         record(people, week=week, findings=findings)
     assert not RegisterReview.objects.exists()
 
@@ -212,7 +213,7 @@ def test_recommendations_are_raised_from_the_review(people, started, clock, engl
     )
     assert rec.register_review == review
     assert list(review.recommendations.all()) == [rec]
-    with pytest.raises(CaseError, match="department of the review"):
+    with pytest.raises(RecommendationError, match="department of the review"):
         recs.recommendation_raise(
             actor=people["crm_manager"],
             text="x",
@@ -532,5 +533,5 @@ def test_two_managers_recording_the_same_week_at_once_record_one(people, started
     outcomes = run_together(job(people["crm_manager"]), job(second))
     assert sorted(kind for kind, _value in outcomes) == ["error", "ok"], outcomes
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, CaseError)
+    assert isinstance(error, RegisterReviewError)
     assert RegisterReview.objects.count() == 1

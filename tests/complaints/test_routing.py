@@ -253,8 +253,7 @@ def enter_registration(people, case, customer_kind, centre=None):
     from association import roles
     from customers import services as customer_services
     from customers.models import StewardDesignation
-
-    from .conftest import user_with
+    from tests.helpers import user_with
 
     form_request, _created = services.case_request_registration(
         case=case, actor=people["crm"], customer_kind=customer_kind, centre=centre

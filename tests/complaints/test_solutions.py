@@ -14,16 +14,15 @@ from django.utils import timezone, translation
 
 from association import roles
 from complaints import recurring, solutions
+from complaints.errors import SolutionError
 from complaints.models import (
     CaseCategory,
     ProposedSolution,
     RecurringGroupReview,
     SolutionStatus,
 )
-from complaints.services import CaseError
 from core.mywork import work_sections_for
-
-from .conftest import user_with
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +97,7 @@ def test_a_solution_needs_each_part(people, english, field, value, message):
         "due_date": in_days(5),
     }
     values[field] = value
-    with pytest.raises(CaseError, match=message):
+    with pytest.raises(SolutionError, match=message):
         solutions.solution_add(**values)
     assert not ProposedSolution.objects.exists()
 
@@ -212,13 +211,13 @@ def test_the_owner_reports_progress_but_only_the_quality_officer_judges_it(peopl
 def test_steps_that_do_not_fit_the_status_or_lack_their_note_are_refused(people, english):
     solution = propose(people)
     quality = people["quality"]
-    with pytest.raises(CaseError, match="no longer at this step"):
+    with pytest.raises(SolutionError, match="no longer at this step"):
         solutions.solution_monitor(actor=quality, solution=solution, step="effective", note="")
-    with pytest.raises(CaseError, match="Write"):
+    with pytest.raises(SolutionError, match="Write"):
         solutions.solution_monitor(actor=quality, solution=solution, step="cancel", note=" ")
-    with pytest.raises(CaseError, match="Write"):
+    with pytest.raises(SolutionError, match="Write"):
         solutions.solution_monitor(actor=quality, solution=solution, step="note", note="")
-    with pytest.raises(CaseError):
+    with pytest.raises(SolutionError):
         solutions.solution_monitor(actor=quality, solution=solution, step="explode", note="x")
     assert not solution.monitoring.exists()
 
@@ -228,7 +227,7 @@ def test_a_stale_page_does_not_move_the_solution_twice(people, english):
     first = ProposedSolution.objects.get(pk=solution.pk)
     second = ProposedSolution.objects.get(pk=solution.pk)
     solutions.solution_monitor(actor=people["quality"], solution=first, step="start", note="")
-    with pytest.raises(CaseError, match="at the same moment"):
+    with pytest.raises(SolutionError, match="at the same moment"):
         solutions.solution_monitor(
             actor=people["quality"], solution=second, step="cancel", note="x"
         )

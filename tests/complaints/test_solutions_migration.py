@@ -10,8 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from association import roles
-
-from .conftest import user_with
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

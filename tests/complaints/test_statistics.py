@@ -10,8 +10,9 @@ from complaints import recommendations as recs
 from complaints import statistics
 from complaints.models import Case, CaseCategory, CaseState, Recommendation
 from complaints.statistics import Period, percentile
+from tests.helpers import user_with
 
-from .conftest import register, user_with
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from customers.models import Customer, StewardDesignation
 from opportunities import services as opportunity_services
 from programmes.models import Programme, ProgrammeCategory
 from reports.models import ReportType
-from tests.complaints.conftest import user_with
+from tests.helpers import user_with
 from tests.opportunities.conftest import SMALL_PDF, SMALL_PNG
 from tests.reports.support import ready_report
 

@@ -1,10 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from association import roles
 from customers.models import Customer, StewardDesignation
 from customers.services import CUSTOMER_FIELDS
-from tests.factories import UserFactory
 
 
 def blank_values(**overrides):
@@ -26,26 +24,25 @@ def blank_values(**overrides):
     return values
 
 
-def user_with(role, username, **fields):
-    user = UserFactory(username=username, **fields)
-    user.groups.add(Group.objects.get(name=role.group_name))
-    return user
+@pytest.fixture
+def people_roles():
+    """One user per role involved in the form."""
+    return {
+        "staff": roles.CRM_STAFF,
+        "staff2": roles.CRM_STAFF,
+        "manager": roles.CRM_MANAGER,
+        "steward": roles.DATA_STEWARD,
+        "deputy": roles.DEPUTY_STEWARD,
+        "quality": roles.QUALITY_OFFICER,
+        "centres": roles.CENTRES_STAFF,
+    }
 
 
 @pytest.fixture
-def people(db):
-    """One user per role involved in the form, and the steward designation."""
-    crew = {
-        "staff": user_with(roles.CRM_STAFF, "staff"),
-        "staff2": user_with(roles.CRM_STAFF, "staff2"),
-        "manager": user_with(roles.CRM_MANAGER, "manager"),
-        "steward": user_with(roles.DATA_STEWARD, "steward"),
-        "deputy": user_with(roles.DEPUTY_STEWARD, "deputy"),
-        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
-        "centres": user_with(roles.CENTRES_STAFF, "centres"),
-    }
-    StewardDesignation.objects.create(steward=crew["steward"], deputy=crew["deputy"])
-    return crew
+def people(people):
+    """With the steward and the deputy designated."""
+    StewardDesignation.objects.create(steward=people["steward"], deputy=people["deputy"])
+    return people
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from association import roles
 from customers import services
 from customers.models import StewardDesignation
 from tests.factories import UserFactory
-
-from .conftest import user_with
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 

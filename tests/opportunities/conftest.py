@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
@@ -14,7 +13,6 @@ from customers.models import Customer
 from opportunities import services
 from opportunities.models import Donation, DonorInterest
 from programmes.models import Programme, ProgrammeCategory
-from tests.factories import UserFactory
 
 # A complete, tiny PDF: enough for the magic-byte check and for a browser to open.
 SMALL_PDF = (
@@ -27,28 +25,21 @@ SMALL_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 32
 
 
-def user_with(role, username, **fields):
-    user = UserFactory(username=username, **fields)
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role.group_name))
-    return user
-
-
 @pytest.fixture
-def people(db):
-    """One user per role that meets opportunities."""
+def people_roles():
+    """One user per role that meets opportunities, and one with no role."""
     return {
-        "staff": user_with(roles.CRM_STAFF, "staff"),
-        "staff2": user_with(roles.CRM_STAFF, "staff2"),
-        "manager": user_with(roles.CRM_MANAGER, "manager"),
-        "manager2": user_with(roles.CRM_MANAGER, "manager2"),
-        "resources": user_with(roles.RESOURCE_DEVELOPMENT, "resources"),
-        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
-        "management": user_with(roles.MANAGEMENT, "management"),
-        "planning": user_with(roles.PLANNING_DIRECTOR, "planning"),
-        "secretary": user_with(roles.COUNCIL_SECRETARY, "secretary"),
-        "centres": user_with(roles.CENTRES_STAFF, "centres"),
-        "nobody": user_with(None, "nobody"),
+        "staff": roles.CRM_STAFF,
+        "staff2": roles.CRM_STAFF,
+        "manager": roles.CRM_MANAGER,
+        "manager2": roles.CRM_MANAGER,
+        "resources": roles.RESOURCE_DEVELOPMENT,
+        "quality": roles.QUALITY_OFFICER,
+        "management": roles.MANAGEMENT,
+        "planning": roles.PLANNING_DIRECTOR,
+        "secretary": roles.COUNCIL_SECRETARY,
+        "centres": roles.CENTRES_STAFF,
+        "nobody": None,
     }
 
 

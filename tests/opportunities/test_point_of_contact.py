@@ -70,7 +70,7 @@ def test_an_older_form_proposing_a_point_of_contact_does_not_set_it(people, dono
 def _stewards(people):
     from association import roles
     from customers.models import StewardDesignation
-    from tests.opportunities.conftest import user_with
+    from tests.helpers import user_with
 
     steward = user_with(roles.DATA_STEWARD, "steward")
     deputy = user_with(roles.DEPUTY_STEWARD, "deputy")

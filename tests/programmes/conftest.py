@@ -2,31 +2,23 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import translation
 
 from association import roles
 from customers.models import Customer
 from programmes import services
 from programmes.models import Programme, ProgrammeCategory
-from tests.factories import UserFactory
-
-
-def user_with(role, username):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=role.group_name))
-    return user
 
 
 @pytest.fixture
-def people(db):
+def people_roles():
     """One user per role the portfolio pages care about."""
     return {
-        "staff": user_with(roles.CRM_STAFF, "staff"),
-        "manager": user_with(roles.CRM_MANAGER, "manager"),
-        "planning": user_with(roles.PLANNING_DIRECTOR, "planning"),
-        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
-        "management": user_with(roles.MANAGEMENT, "management"),
+        "staff": roles.CRM_STAFF,
+        "manager": roles.CRM_MANAGER,
+        "planning": roles.PLANNING_DIRECTOR,
+        "quality": roles.QUALITY_OFFICER,
+        "management": roles.MANAGEMENT,
     }
 
 

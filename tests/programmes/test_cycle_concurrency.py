@@ -20,8 +20,9 @@ from programmes.models import (
 )
 from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
+from tests.helpers import user_with
 
-from .conftest import make_programme, user_with
+from .conftest import make_programme
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -21,8 +21,8 @@ from programmes.models import Programme, ProgrammeCategory
 from reports.models import ReportType, VisualIdentity
 from reports.periods import previous_period
 from tests.complaints.conftest import register
-from tests.complaints.conftest import user_with as case_user_with
 from tests.factories import CentreFactory, StaffProfileFactory
+from tests.helpers import user_with
 from tests.opportunities.conftest import contacted, donation, pdf_upload
 
 # Text searched in the PDFs with pdftotext has no lam-alef ligature (extracted as "ال" + "أ"
@@ -69,14 +69,14 @@ def crew(db):
     """The users the documents' data needs, one per role."""
     centre, other_centre = CentreFactory(name="مركز حي الصفا"), CentreFactory(name="مركز حي الروضة")
     people = {
-        "crm": case_user_with(roles.CRM_STAFF, "crm", first_name="خالد", last_name="الحربي"),
-        "crm_manager": case_user_with(
+        "crm": user_with(roles.CRM_STAFF, "crm", first_name="خالد", last_name="الحربي"),
+        "crm_manager": user_with(
             roles.CRM_MANAGER, "crm_manager", first_name="منيرة", last_name="القحطاني"
         ),
-        "centres": case_user_with(roles.CENTRES_STAFF, "centres", first_name="سعد"),
-        "centres_manager": case_user_with(roles.CENTRES_MANAGER, "centres_manager"),
-        "quality": case_user_with(roles.QUALITY_OFFICER, "quality"),
-        "secretary": case_user_with(roles.COUNCIL_SECRETARY, "secretary"),
+        "centres": user_with(roles.CENTRES_STAFF, "centres", first_name="سعد"),
+        "centres_manager": user_with(roles.CENTRES_MANAGER, "centres_manager"),
+        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
+        "secretary": user_with(roles.COUNCIL_SECRETARY, "secretary"),
         "centre": centre,
         "other_centre": other_centre,
     }

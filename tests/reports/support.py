@@ -14,7 +14,7 @@ from reports import services
 from reports.documents.base import BuiltDocument, ReportDocument
 from reports.models import ReportType, Trigger
 from reports.periods import previous_period
-from tests.complaints.conftest import user_with
+from tests.helpers import user_with
 
 ROLE_OF = {
     "crm": roles.CRM_STAFF,

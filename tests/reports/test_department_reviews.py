@@ -19,9 +19,9 @@ from complaints import recommendations as recs
 from core.mywork import work_sections_for
 from reports import selectors, services
 from reports.models import DepartmentReview, Report, ReportTransition, ReportType, ReviewState
-from tests.complaints.conftest import user_with
 from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
+from tests.helpers import user_with
 
 from . import support
 from .support import ROLE_OF, ready_report

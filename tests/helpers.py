@@ -1,0 +1,14 @@
+"""Helpers shared by every test package: users holding a role. The `people` fixture in
+tests/conftest.py builds each package's cast from its `people_roles` table with these."""
+
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+
+def user_with(role, username, **fields):
+    """A user named `username` holding `role` (a roles.Role), or no role when it is None."""
+    user = UserFactory(username=username, **fields)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.group_name))
+    return user
