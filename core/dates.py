@@ -3,6 +3,7 @@ date beside it. Used by the `dates` template filters and by Python code (PDFs, e
 
 import re
 from datetime import date, datetime
+from typing import Literal
 
 from django.utils import formats, timezone
 from django.utils.translation import get_language
@@ -12,7 +13,8 @@ from hijridate import Gregorian
 from .text import normalize_digits
 
 # Languages hijridate has month names and an era notation for.
-HIJRIDATE_LANGUAGES = frozenset({"en", "ar", "bn", "tr"})
+HijriLanguage = Literal["en", "ar", "bn", "tr"]
+HIJRIDATE_LANGUAGES: tuple[HijriLanguage, ...] = ("en", "ar", "bn", "tr")
 
 
 def _local(value: date | datetime) -> date | datetime:
@@ -22,8 +24,10 @@ def _local(value: date | datetime) -> date | datetime:
     return value
 
 
-def _active_language() -> str:
-    return (get_language() or "en").split("-")[0].lower()
+def hijri_language() -> HijriLanguage:
+    """The active language if hijridate names months in it, else English."""
+    language = (get_language() or "en").split("-")[0].lower()
+    return next((known for known in HIJRIDATE_LANGUAGES if known == language), "en")
 
 
 def format_hijri(value: date | datetime | None) -> str:
@@ -36,9 +40,7 @@ def format_hijri(value: date | datetime | None) -> str:
         hijri = Gregorian(local_day.year, local_day.month, local_day.day).to_hijri()
     except (OverflowError, ValueError):
         return ""
-    language = _active_language()
-    if language not in HIJRIDATE_LANGUAGES:
-        language = "en"
+    language = hijri_language()
     return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {hijri.notation(language)}"
 
 

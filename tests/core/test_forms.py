@@ -17,7 +17,7 @@ from django.utils import translation
 
 from core.forms import FilterSet, Form, LocalisedInputMixin, is_localised
 
-PROJECT_APPS = ("core", "association", "customers", "programmes", "opportunities")
+PROJECT_APPS: tuple[str, ...] = ("core", "association", "customers", "programmes", "opportunities")
 PROJECT_APPS += ("complaints", "reports", "crm_site")
 
 
@@ -344,9 +344,9 @@ class _Choices(Form):
 
 
 class _LazyChoices(FilterSet):
-    calls = []
+    calls: list[int] = []
 
-    def _years():
+    def _years():  # type: ignore[misc]  # a plain function the filter calls, not a method
         _LazyChoices.calls.append(1)
         return [("2026", "2026")]
 
