@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
@@ -12,7 +14,7 @@ from reports.demo import load_demo_reports
 class Command(BaseCommand):
     help = "Load the demo structure and one user per role. Safe to run again: it changes nothing."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         created = load_demo_data()
         customers = load_demo_customers()
         if customers:
