@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: run test bench install install-dev lint format messages lock check-deploy clean backup restore
+.PHONY: run test bench install install-dev lint format typecheck messages lock check-deploy clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# mypy with django-stubs; its Django plugin imports the settings, which need DEBUG or a key.
+typecheck: install-dev
+	DEBUG=1 $(BIN)/mypy .
+
 # Needs GNU gettext (msgfmt); the compiled .mo is committed so a checkout needs none.
 messages: install-dev
 	DEBUG=1 $(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore=.venv --ignore=staticfiles
@@ -87,4 +91,4 @@ check-deploy: install
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

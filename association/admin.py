@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import StaffProfileForm
@@ -51,7 +52,7 @@ class StaffProfileAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
     filter_horizontal = ["centres"]
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: StaffProfile | None = None) -> list[str]:
         return ["user", *StaffProfileForm.Meta.fields]
 
 

@@ -6,7 +6,7 @@ class AssociationConfig(AppConfig):
     name = "association"
     verbose_name = _("Association structure")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
         from core.demo import DemoLoader, register_demo_loader

@@ -4,10 +4,11 @@ Idempotent: it only creates what is missing and never changes an existing row, s
 twice changes nothing (and an administrator's later edits survive a re-run).
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from hijridate import Hijri
 
@@ -35,7 +36,9 @@ DEPARTMENTS = [
 ]
 
 # username, first name, last name, role, department code, centres
-DEMO_USERS = [
+# username, first name, last name, role, department code, centre names
+DemoUser = tuple[str, str, str, roles.Role, str, list[str]]
+DEMO_USERS: list[DemoUser] = [
     ("crm_staff", "نورة", "الحربي", roles.CRM_STAFF, "crm", []),
     ("crm_manager", "خالد", "الغامدي", roles.CRM_MANAGER, "crm", []),
     (
@@ -70,29 +73,29 @@ ASSOCIATION_DEMO = "association"
 
 
 @transaction.atomic
-def load_demo_data():
+def load_demo_data() -> list[str]:
     """Create the demo structure and users; returns the usernames created this time."""
     roles.sync_role_groups(Group, _permission_model())
     centres = _load_cities_and_centres()
     departments = _load_departments()
     _load_holidays()
     created = [
-        username
-        for username, *details in DEMO_USERS
-        if _load_user(username, *details, departments=departments, centres=centres)
+        user[0]
+        for user in DEMO_USERS
+        if _load_user(*user, departments=departments, centres=centres)
     ]
     if _load_admin():
         created.append(ADMIN_USERNAME)
     return created
 
 
-def _permission_model():
+def _permission_model() -> "type[Permission]":
     from django.contrib.auth.models import Permission
 
     return Permission
 
 
-def _load_cities_and_centres():
+def _load_cities_and_centres() -> dict[str, Centre]:
     centres = {}
     for city_name, (city_name_en, centre_names) in CITIES.items():
         city, _ = City.objects.get_or_create(name=city_name, defaults={"name_en": city_name_en})
@@ -101,7 +104,7 @@ def _load_cities_and_centres():
     return centres
 
 
-def _load_departments():
+def _load_departments() -> dict[str, Department]:
     departments = {}
     for code, name, name_en, works_in_centres in DEPARTMENTS:
         departments[code], _ = Department.objects.get_or_create(
@@ -111,7 +114,9 @@ def _load_departments():
     return departments
 
 
-def demo_holidays(hijri_years=(1447, 1448, 1449), gregorian_years=(2026, 2027)):
+def demo_holidays(
+    hijri_years: Iterable[int] = (1447, 1448, 1449), gregorian_years: Iterable[int] = (2026, 2027)
+) -> list[tuple[str, date, date]]:
     """The Saudi public holidays: both Eids from the Umm al-Qura calendar, Founding Day and
     National Day. Returns (name, first day, last day) tuples."""
     holidays = []
@@ -124,19 +129,27 @@ def demo_holidays(hijri_years=(1447, 1448, 1449), gregorian_years=(2026, 2027)):
     return holidays
 
 
-def _hijri(year, month, day):
+def _hijri(year: int, month: int, day: int) -> date:
     gregorian = Hijri(year, month, day).to_gregorian()
     return date(gregorian.year, gregorian.month, gregorian.day)
 
 
-def _load_holidays():
+def _load_holidays() -> None:
     for name, start, end in demo_holidays():
         PublicHoliday.objects.get_or_create(name=name, start_date=start, defaults={"end_date": end})
 
 
 def _load_user(
-    username, first_name, last_name, role, department_code, centre_names, *, departments, centres
-):
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: roles.Role,
+    department_code: str,
+    centre_names: Iterable[str],
+    *,
+    departments: dict[str, Department],
+    centres: dict[str, Centre],
+) -> bool:
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return False
@@ -155,7 +168,7 @@ def _load_user(
     return True
 
 
-def _load_admin():
+def _load_admin() -> bool:
     User = get_user_model()
     if User.objects.filter(username=ADMIN_USERNAME).exists():
         return False

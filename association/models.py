@@ -20,11 +20,11 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         if self.name_en and (get_language() or "ar").startswith("en"):
             return self.name_en
         return self.name
@@ -99,7 +99,7 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff profiles")
         ordering = ["user__username"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
 
@@ -125,9 +125,9 @@ class PublicHoliday(models.Model):
             models.UniqueConstraint(fields=["name", "start_date"], name="unique_holiday"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The last day cannot be before the first day.")})

@@ -6,10 +6,14 @@ own models in its `roles.py` (a GRANTS table) and registers it in its AppConfig.
 now exists. Syncing only adds, so an administrator's extra grants in the admin are kept.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the auth models need the app registry, which imports this module
+    from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 
 
 @dataclass(frozen=True)
@@ -116,26 +120,28 @@ GRANTS = {
 ADMIN_SITE_ROLES = (MANAGEMENT,)
 
 
-def role_by_code(code):
+def role_by_code(code: str) -> Role:
     return next(role for role in ALL_ROLES if role.code == code)
 
 
-def user_roles(user):
+def user_roles(user: "User | AnonymousUser") -> list[Role]:
     """The roles a user holds, in the order of ALL_ROLES. Kept on the user object for the
     request, like Django's permission cache: several pages' providers ask."""
     if not user.is_authenticated:
         return []
-    if not hasattr(user, "_role_cache"):
+    cached: list[Role] | None = getattr(user, "_role_cache", None)
+    if cached is None:
         names = set(user.groups.values_list("name", flat=True))
-        user._role_cache = [role for role in ALL_ROLES if role.group_name in names]
-    return list(user._role_cache)
+        cached = [role for role in ALL_ROLES if role.group_name in names]
+        user._role_cache = cached  # type: ignore[attr-defined]  # a cache Django's User lacks
+    return list(cached)
 
 
-def user_has_role(user, *roles):
+def user_has_role(user: "User | AnonymousUser", *roles: Role) -> bool:
     return bool(set(user_roles(user)) & set(roles))
 
 
-def sync_role_groups(group_model, permission_model):
+def sync_role_groups(group_model: "type[Group]", permission_model: "type[Permission]") -> None:
     """Create the role groups and add every listed permission that exists. Idempotent.
 
     Takes the models as arguments so data migrations can pass their historical models."""
@@ -145,8 +151,10 @@ def sync_role_groups(group_model, permission_model):
             group.permissions.add(permission)
 
 
-def _existing_permissions(permission_model, dotted_names):
-    by_app = {}
+def _existing_permissions(
+    permission_model: "type[Permission]", dotted_names: Iterable[str]
+) -> "Iterator[Permission]":
+    by_app: dict[str, set[str]] = {}
     for dotted in dotted_names:
         app_label, codename = dotted.split(".", 1)
         by_app.setdefault(app_label, set()).add(codename)
@@ -156,7 +164,7 @@ def _existing_permissions(permission_model, dotted_names):
         )
 
 
-def sync_role_groups_after_migrate(sender, using="default", **kwargs):
+def sync_role_groups_after_migrate(sender: object, using: str = "default", **kwargs: Any) -> None:
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission

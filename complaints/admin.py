@@ -48,8 +48,16 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    fields = ["kind", "actor", "at", "from_route", "from_centre", "to_route", "to_centre", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "actor",
+        "at",
+        "from_route",
+        "from_centre",
+        "to_route",
+        "to_centre",
+        "note",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -61,8 +69,13 @@ class CaseAttachmentInline(admin.TabularInline):
     model = CaseAttachment
     extra = 0
     can_delete = False
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

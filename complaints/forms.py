@@ -197,7 +197,7 @@ class StudyForm(Form):
         max_length=200,
         help_text=_("Another department, a centre or an outside party."),
     )
-    assignee = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,7 +244,8 @@ class ReferralForm(Form):
 class AttachmentForm(Form):
     """Add files to a registered case."""
 
-    files = MultipleFileField(label=_("Add files"))
+    # The form's metaclass takes declared fields off the class: self.files stays the uploads.
+    files = MultipleFileField(label=_("Add files"))  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

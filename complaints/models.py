@@ -382,7 +382,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(
-        field=state, source=CaseState.REPLIED, target=CaseState.CLOSED, conditions=[has_reply]
+        field=state,
+        source=CaseState.REPLIED,
+        target=CaseState.CLOSED,
+        # django-fsm-2 types a condition as taking any Model, not this one.
+        conditions=[has_reply],  # type: ignore[list-item]
     )
     def close(self):
         pass
@@ -648,7 +652,8 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         field=implementation,
         source=[Implementation.PENDING, Implementation.NOT_IMPLEMENTED],
         target=Implementation.IMPLEMENTED,
-        conditions=[is_approved],
+        # django-fsm-2 types a condition as taking any Model, not this one.
+        conditions=[is_approved],  # type: ignore[list-item]
     )
     def mark_implemented(self):
         pass
@@ -657,7 +662,8 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         field=implementation,
         source=Implementation.PENDING,
         target=Implementation.NOT_IMPLEMENTED,
-        conditions=[is_approved],
+        # django-fsm-2 types a condition as taking any Model, not this one.
+        conditions=[is_approved],  # type: ignore[list-item]
     )
     def mark_not_implemented(self):
         pass

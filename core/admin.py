@@ -3,28 +3,50 @@ the project does (core.forms). crm_site.settings installs it through core.apps.A
 so every admin registered with @admin.register or admin.site.register (the project's and
 third-party apps') gets it without changing its class."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django import forms
 from django.contrib import admin
+from django.db.models import Field, Model
+from django.http import HttpRequest
 
 from core.forms import localise_field
 
+# The mixin's super() is a ModelAdmin or an inline: mypy is told so, Python needs no base.
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin as _AdminBase
+else:
+    _AdminBase = object
 
-class LocalisedFieldsAdminMixin:
+
+class LocalisedFieldsAdminMixin(_AdminBase):
     """For a ModelAdmin or an inline: the form fields it builds for model fields read Arabic
     digits and separators. Fields declared on a custom form come from core.forms already."""
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: Field, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         return localise_field(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
-def _localised(admin_class):
+def _localised(admin_class: type[Any]) -> type[Any]:
     if issubclass(admin_class, LocalisedFieldsAdminMixin):
         return admin_class
-    attributes = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
+    attributes: dict[str, Any] = {
+        "__module__": admin_class.__module__,
+        "__doc__": admin_class.__doc__,
+    }
     if getattr(admin_class, "inlines", None):
         attributes["inlines"] = [_localised(inline) for inline in admin_class.inlines]
     return type(admin_class.__name__, (LocalisedFieldsAdminMixin, admin_class), attributes)
 
 
 class AdminSite(admin.AdminSite):
-    def register(self, model_or_iterable, admin_class=None, **options):
+    def register(
+        self,
+        model_or_iterable: type[Model] | Iterable[type[Model]],
+        admin_class: type[admin.ModelAdmin] | None = None,
+        **options: Any,
+    ) -> None:
         super().register(model_or_iterable, _localised(admin_class or admin.ModelAdmin), **options)

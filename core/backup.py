@@ -28,9 +28,11 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 FORMAT = 1
@@ -57,14 +59,14 @@ class RestoreResult:
 # --- what is in the database and in MEDIA_ROOT ------------------------------------------------
 
 
-def engine_name(conn=None):
+def engine_name(conn: BaseDatabaseWrapper | None = None) -> str:
     vendor = (conn or connection).vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
     return vendor
 
 
-def row_counts(conn=None):
+def row_counts(conn: BaseDatabaseWrapper | None = None) -> dict[str, int]:
     """Rows per table, for every table of the database (Django's and the others')."""
     conn = conn or connection
     with conn.cursor() as cursor:
@@ -76,7 +78,7 @@ def row_counts(conn=None):
     return counts
 
 
-def _sqlite_row_counts(path):
+def _sqlite_row_counts(path: Path) -> dict[str, int]:
     with sqlite3.connect(path) as db:
         tables = [
             row[0]
@@ -91,11 +93,11 @@ def _sqlite_row_counts(path):
     return counts
 
 
-def media_root():
+def media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-def media_files(root=None):
+def media_files(root: Path | None = None) -> list[str]:
     """Every file under MEDIA_ROOT, as POSIX paths relative to it, sorted."""
     root = Path(root or media_root())
     if not root.exists():
@@ -110,7 +112,7 @@ def media_files(root=None):
     return sorted(found)
 
 
-def sha256_of(handle):
+def sha256_of(handle: IO[bytes]) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     while chunk := handle.read(CHUNK):
@@ -119,13 +121,13 @@ def sha256_of(handle):
     return digest.hexdigest(), size
 
 
-def _file_entry(path, relative):
+def _file_entry(path: Path, relative: str) -> dict[str, Any]:
     with open(path, "rb") as handle:
         digest, size = sha256_of(handle)
     return {"path": relative, "size": size, "sha256": digest}
 
 
-def app_version():
+def app_version() -> tuple[str, str]:
     from importlib import metadata
 
     try:
@@ -151,7 +153,7 @@ def app_version():
 # --- PostgreSQL through its own tools --------------------------------------------------------
 
 
-def _pg_environment(conn):
+def _pg_environment(conn: BaseDatabaseWrapper) -> dict[str, str]:
     """libpq variables for pg_dump / pg_restore, from the connection Django uses (in the
     test suite, the test database)."""
     params = conn.get_connection_params()
@@ -171,7 +173,7 @@ def _pg_environment(conn):
     return env
 
 
-def _run(command, env):
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True)
     except FileNotFoundError as error:
@@ -184,7 +186,7 @@ def _run(command, env):
     return result
 
 
-def _dump_postgresql(conn, target):
+def _dump_postgresql(conn: BaseDatabaseWrapper, target: Path) -> dict[str, int]:
     """pg_dump in the snapshot the row counts were taken in: the counts and the dump agree
     even while the site is in use."""
     env = _pg_environment(conn)
@@ -208,7 +210,7 @@ def _dump_postgresql(conn, target):
     return counts
 
 
-def _restore_postgresql(conn, source):
+def _restore_postgresql(conn: BaseDatabaseWrapper, source: Path) -> None:
     env = _pg_environment(conn)
     connections.close_all()
     _run(
@@ -230,7 +232,7 @@ def _restore_postgresql(conn, source):
 # --- SQLite through the online backup API -----------------------------------------------------
 
 
-def _dump_sqlite(conn, target):
+def _dump_sqlite(conn: BaseDatabaseWrapper, target: Path) -> dict[str, int]:
     conn.ensure_connection()
     with sqlite3.connect(target) as copy:
         conn.connection.backup(copy)
@@ -238,7 +240,7 @@ def _dump_sqlite(conn, target):
     return _sqlite_row_counts(target)
 
 
-def _restore_sqlite(conn, source):
+def _restore_sqlite(conn: BaseDatabaseWrapper, source: Path) -> None:
     conn.ensure_connection()
     with sqlite3.connect(source) as backup:
         backup.backup(conn.connection)
@@ -247,12 +249,12 @@ def _restore_sqlite(conn, source):
 # --- backup -----------------------------------------------------------------------------------
 
 
-def default_archive_name(now=None):
+def default_archive_name(now: datetime.datetime | None = None) -> str:
     now = timezone.localtime(now)
     return f"crm-backup-{now:%Y%m%d-%H%M%S}.tar"
 
 
-def resolve_destination(destination):
+def resolve_destination(destination: str | Path) -> Path:
     """A directory (existing, or written with a trailing slash) gets a dated archive name."""
     text = str(destination)
     path = Path(destination)
@@ -263,7 +265,7 @@ def resolve_destination(destination):
     return path
 
 
-def create_backup(destination):
+def create_backup(destination: str | Path) -> tuple[Path, dict[str, Any]]:
     """Write the archive; return (path, manifest). The archive is written under a temporary
     name and renamed when complete, so a half-written backup never looks like a good one."""
     conn = connection
@@ -279,7 +281,7 @@ def create_backup(destination):
             counts = _dump_postgresql(conn, database_file)
         else:
             counts = _dump_sqlite(conn, database_file)
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
             "app_version": version,
@@ -315,12 +317,19 @@ def create_backup(destination):
 # --- verify -----------------------------------------------------------------------------------
 
 
-def _safe_member_name(name):
+def _safe_member_name(name: str) -> bool:
     pure = PurePosixPath(name)
     return not pure.is_absolute() and ".." not in pure.parts and name == pure.as_posix()
 
 
-def read_manifest(archive):
+def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    handle = archive.extractfile(member)
+    if handle is None:  # a folder or a link where a file was expected
+        raise BackupError(f"{member.name} in the archive is not a file.")
+    return handle
+
+
+def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     try:
         member = archive.getmember(MANIFEST)
     except KeyError as error:
@@ -328,7 +337,7 @@ def read_manifest(archive):
     except (tarfile.TarError, OSError, EOFError) as error:
         raise BackupError(f"The archive is truncated or damaged ({error}).") from error
     try:
-        manifest = json.loads(archive.extractfile(member).read().decode("utf-8"))
+        manifest = json.loads(_member_file(archive, member).read().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise BackupError("The archive's manifest.json is damaged.") from error
     if manifest.get("format") != FORMAT:
@@ -336,7 +345,7 @@ def read_manifest(archive):
     return manifest
 
 
-def verify_archive(path, *, engine=None):
+def verify_archive(path: str | Path, *, engine: str | None = None) -> dict[str, Any]:
     """Check the archive against its manifest without changing anything: every file there,
     none extra, every size and SHA-256 right, and made for this database engine. Returns the
     manifest; raises BackupError naming the first problems found."""
@@ -355,7 +364,9 @@ def verify_archive(path, *, engine=None):
                 f"This backup is of a {database.get('engine')} database; this site uses "
                 f"{engine}. Restore it on a site with the same database engine."
             )
-        expected = {database.get("path"): database}
+        if not isinstance(database.get("path"), str):
+            raise BackupError("The archive's manifest.json is damaged.")
+        expected: dict[str, Any] = {database["path"]: database}
         for entry in manifest.get("media", []):
             expected[MEDIA_PREFIX + entry["path"]] = entry
         problems = []
@@ -371,7 +382,7 @@ def verify_archive(path, *, engine=None):
                 if entry is None:
                     problems.append(f"{member.name}: not in the manifest")
                     continue
-                digest, size = sha256_of(archive.extractfile(member))
+                digest, size = sha256_of(_member_file(archive, member))
                 if size != entry["size"] or digest != entry["sha256"]:
                     problems.append(f"{member.name}: checksum does not match the manifest")
                 seen.add(member.name)
@@ -391,13 +402,13 @@ def verify_archive(path, *, engine=None):
 # --- restore ----------------------------------------------------------------------------------
 
 
-def _extract(archive, member, target):
+def _extract(archive: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with archive.extractfile(member) as source, open(target, "wb") as handle:
+    with _member_file(archive, member) as source, open(target, "wb") as handle:
         shutil.copyfileobj(source, handle, CHUNK)
 
 
-def _replace_media(staging, root):
+def _replace_media(staging: Path, root: Path) -> None:
     """Empty MEDIA_ROOT (it may be a mounted volume: never removed itself) and move the
     restored files in."""
     root.mkdir(parents=True, exist_ok=True)
@@ -413,7 +424,7 @@ def _replace_media(staging, root):
     staging.rmdir()
 
 
-def restore_archive(path):
+def restore_archive(path: str | Path) -> RestoreResult:
     """Verify, then restore the database and MEDIA_ROOT from the archive, then check them.
     The caller has asked for confirmation."""
     conn = connection
@@ -445,7 +456,7 @@ def restore_archive(path):
     return check_restored(manifest)
 
 
-def check_restored(manifest):
+def check_restored(manifest: dict[str, Any]) -> RestoreResult:
     """Row counts per table and every file (size and SHA-256) as the manifest says."""
     result = RestoreResult()
     counts = row_counts(connection)
@@ -467,7 +478,7 @@ def check_restored(manifest):
     return result
 
 
-def describe(manifest):
+def describe(manifest: dict[str, Any]) -> str:
     created = datetime.datetime.fromisoformat(manifest["created_at"])
     return (
         f"made {timezone.localtime(created):%Y-%m-%d %H:%M %Z}, "

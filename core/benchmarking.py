@@ -4,6 +4,7 @@ median and 95th percentile, and the number of SQL queries of one request."""
 import math
 import statistics
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -17,14 +18,14 @@ class PageTiming:
     queries: int
 
 
-def percentile(values, percent):
+def percentile(values: Iterable[float], percent: float) -> float:
     """Nearest-rank percentile: the smallest value with `percent` % of values at or below."""
     ordered = sorted(values)
     rank = max(1, math.ceil(percent / 100 * len(ordered)))
     return ordered[rank - 1]
 
 
-def time_page(get, url, *, repeat, warmup):
+def time_page(get: Callable[[str], object], url: str, *, repeat: int, warmup: int) -> PageTiming:
     """`get(url)` must perform the request and fail loudly on an error status."""
     for _ in range(warmup):
         get(url)

@@ -7,8 +7,9 @@ otherwise), so a visitor cannot choose their own address by sending a header.
 """
 
 from axes.helpers import get_client_ip_address
+from django.http import HttpRequest
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     """RATELIMIT_IP_META_KEY: the address django-axes uses, or the peer's when none is found."""
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")

@@ -2,7 +2,9 @@
 date beside it. Used by the `dates` template filters and by Python code (PDFs, emails)."""
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Literal
 
 from django.utils import formats, timezone
 from django.utils.translation import get_language
@@ -12,7 +14,8 @@ from hijridate import Gregorian
 from .text import normalize_digits
 
 # Languages hijridate has month names and an era notation for.
-HIJRIDATE_LANGUAGES = frozenset({"en", "ar", "bn", "tr"})
+HijriLanguage = Literal["en", "ar", "bn", "tr"]
+HIJRIDATE_LANGUAGES: tuple[HijriLanguage, ...] = ("en", "ar", "bn", "tr")
 
 
 def _local(value: date | datetime) -> date | datetime:
@@ -22,8 +25,10 @@ def _local(value: date | datetime) -> date | datetime:
     return value
 
 
-def _active_language() -> str:
-    return (get_language() or "en").split("-")[0].lower()
+def hijri_language() -> HijriLanguage:
+    """The active language if hijridate names months in it, else English."""
+    language = (get_language() or "en").split("-")[0].lower()
+    return next((known for known in HIJRIDATE_LANGUAGES if known == language), "en")
 
 
 def format_hijri(value: date | datetime | None) -> str:
@@ -36,9 +41,7 @@ def format_hijri(value: date | datetime | None) -> str:
         hijri = Gregorian(local_day.year, local_day.month, local_day.day).to_hijri()
     except (OverflowError, ValueError):
         return ""
-    language = _active_language()
-    if language not in HIJRIDATE_LANGUAGES:
-        language = "en"
+    language = hijri_language()
     return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {hijri.notation(language)}"
 
 
@@ -83,15 +86,15 @@ class DateParseError(ValueError):
     """A date that cannot be read, or should not be; `message` is for the user (translated
     in the active language)."""
 
-    def __init__(self, message):
+    def __init__(self, message: object) -> None:
         super().__init__(message)
         self.message = str(message)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
-def parse_saudi_date(value, *, today, future=False):
+def parse_saudi_date(value: object, *, today: date, future: bool = False) -> date | None:
     """A date from a spreadsheet cell or a form, as Saudi users write them.
 
     - a real date or datetime cell, or an Excel serial day number (45842);
@@ -124,7 +127,7 @@ def parse_saudi_date(value, *, today, future=False):
     return _checked(_date_from_text(text, value, today, future), today=today, future=future)
 
 
-def _excel_day(serial, original):
+def _excel_day(serial: float, original: object) -> date:
     from openpyxl.utils.datetime import from_excel
 
     if int(serial) != serial or int(serial) not in EXCEL_SERIALS:
@@ -132,14 +135,14 @@ def _excel_day(serial, original):
     return from_excel(int(serial)).date()
 
 
-def _without_mark(text, marks):
+def _without_mark(text: str, marks: Iterable[str]) -> tuple[str, bool]:
     for mark in marks:
         if text.endswith(mark):
             return text[: -len(mark)].strip(), True
     return text, False
 
 
-def _date_from_text(text, original, today, future):
+def _date_from_text(text: str, original: object, today: date, future: bool) -> date:
     # "2025-07-04 00:00:00" or "2025-07-04T10:30": the date part is enough.
     text = re.split(r"[ T](?=\d{1,2}:\d{2})", text, maxsplit=1)[0].strip()
     text, hijri_mark = _without_mark(text, _HIJRI_MARKS)
@@ -181,7 +184,9 @@ def _date_from_text(text, original, today, future):
         ) from None
 
 
-def _two_digit_year(year, hijri_mark, original, today, future):
+def _two_digit_year(
+    year: int, hijri_mark: bool, original: object, today: date, future: bool
+) -> int:
     """ "25" is 2025; "46هـ" is 1446 AH; a year that would be after this one is ambiguous
     (1946, 2046 or 1446 AH?) and must be written in full, unless the field takes future
     dates (then 20yy)."""
@@ -199,7 +204,7 @@ def _two_digit_year(year, hijri_mark, original, today, future):
     return full
 
 
-def _from_hijri(year, month, day, original):
+def _from_hijri(year: int, month: int, day: int, original: object) -> date:
     from hijridate import Hijri
 
     if year < EARLIEST_HIJRI_YEAR:
@@ -221,7 +226,7 @@ def _from_hijri(year, month, day, original):
         ) from None
 
 
-def _checked(day, *, today, future):
+def _checked(day: date, *, today: date, future: bool) -> date:
     if day < EARLIEST_DATE:
         raise _too_early(day.isoformat())
     if not future and day > today:
@@ -235,13 +240,13 @@ def _checked(day, *, today, future):
     return day
 
 
-def _too_early(original):
+def _too_early(original: object) -> DateParseError:
     return DateParseError(
         _("“%(value)s”: dates before 1900 (1318 AH) are not accepted.") % {"value": original}
     )
 
 
-def _not_a_date(original):
+def _not_a_date(original: object) -> DateParseError:
     return DateParseError(
         _(
             "“%(value)s” is not a date. Write it day first as DD/MM/YYYY (15/03/2025), as "

@@ -37,7 +37,7 @@ def _has_valid_check_digit(number: str) -> bool:
     return _luhn_total(number) % 10 == 0
 
 
-def validate_saudi_national_id(value) -> None:
+def validate_saudi_national_id(value: object) -> None:
     """Validator for a citizen national ID (starts with 1) or an Iqama (starts with 2).
 
     Blank passes, so the validator can sit on optional fields.
@@ -62,7 +62,7 @@ def validate_saudi_national_id(value) -> None:
         )
 
 
-def national_id_kind(value) -> str:
+def national_id_kind(value: str) -> str:
     """Return "citizen" for a national ID and "resident" for an Iqama number."""
     number = normalize_national_id(str(value))
     if number.startswith(CITIZEN_PREFIX):

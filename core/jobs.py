@@ -17,9 +17,13 @@ import datetime
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -51,17 +55,20 @@ PHASES = {
 class JobKind:
     name: str
     title: object  # lazy text: what the progress page says is being done
-    run: object  # run(job, progress) -> JobOutcome; raises JobFailed
-    fallback_url: object  # fallback_url(job) -> str, where a failed job leads
+    run: Callable[[BackgroundJob, "Progress"], "JobOutcome"]  # raises JobFailed
+    fallback_url: Callable[[BackgroundJob], str]  # where a failed job leads
 
 
-JOB_KINDS = {}
+JOB_KINDS: dict[str, JobKind] = {}
+JobRun = TypeVar("JobRun", bound=Callable[..., "JobOutcome"])
 
 
-def job_kind(name, *, title, fallback_url):
+def job_kind(
+    name: str, *, title: object, fallback_url: Callable[[BackgroundJob], str]
+) -> Callable[[JobRun], JobRun]:
     """Register what a kind of job does (the decorated function)."""
 
-    def register(run):
+    def register(run: JobRun) -> JobRun:
         JOB_KINDS[name] = JobKind(name=name, title=title, run=run, fallback_url=fallback_url)
         return run
 
@@ -73,7 +80,7 @@ class JobOutcome:
     url: str  # where the person goes once the job is done
     message: str = ""  # shown there (translated in the job's language)
     level: str = "success"  # success, info, warning or error
-    data: dict = field(default_factory=dict)  # what that page shows, JSON
+    data: dict[str, Any] = field(default_factory=dict)  # what that page shows, JSON
 
 
 class JobFailed(Exception):
@@ -81,7 +88,7 @@ class JobFailed(Exception):
     `url` is where they go to act on it; `as_message` False when that page shows the
     error itself (e.g. under the file field)."""
 
-    def __init__(self, message, *, url, as_message=True):
+    def __init__(self, message: object, *, url: str, as_message: bool = True) -> None:
         super().__init__(message)
         self.message = str(message)
         self.url = url
@@ -91,7 +98,7 @@ class JobFailed(Exception):
 # --- progress -------------------------------------------------------------------------------
 
 
-def _progress_key(job_id):
+def _progress_key(job_id: object) -> str:
     return f"job-progress:{job_id}"
 
 
@@ -99,26 +106,26 @@ class Progress:
     """How far a running job is, for its page: a phase and a percentage. Each phase covers
     a part of the bar (start to end)."""
 
-    def __init__(self, job_id=None):
+    def __init__(self, job_id: object = None) -> None:
         self.job_id = job_id
         self.name = "queued"
         self.start, self.end = 0, 100
         self.percent = 0
         self._written_at = 0.0
 
-    def phase(self, name, *, start, end):
+    def phase(self, name: str, *, start: int, end: int) -> None:
         self.name, self.start, self.end = name, start, end
         self.percent = start
         self._write()
 
-    def advance(self, done, total):
+    def advance(self, done: int, total: int) -> None:
         if total <= 0:
             return
         self.percent = self.start + (self.end - self.start) * min(done, total) // total
         if done >= total or time.monotonic() - self._written_at >= PROGRESS_INTERVAL_SECONDS:
             self._write()
 
-    def _write(self):
+    def _write(self) -> None:
         if self.job_id is None:
             return
         self._written_at = time.monotonic()
@@ -132,7 +139,7 @@ class Progress:
 NO_PROGRESS = Progress()
 
 
-def progress_of(job):
+def progress_of(job: BackgroundJob) -> dict[str, Any]:
     """{"phase", "percent", "label"} of a job, for its page."""
     if job.state == JobState.DONE or job.state == JobState.FAILED:
         return {"phase": job.state, "percent": 100, "label": job.get_state_display()}
@@ -144,7 +151,14 @@ def progress_of(job):
 # --- starting and running -------------------------------------------------------------------
 
 
-def start_job(*, kind, owner, params=None, key="", language=None):
+def start_job(
+    *,
+    kind: str,
+    owner: User,
+    params: dict[str, Any] | None = None,
+    key: str = "",
+    language: str | None = None,
+) -> tuple[BackgroundJob, bool]:
     """(job, started): a new job sent to the worker, or the job of the same kind and key
     still queued or running (started False): a double click starts the work once."""
     if kind not in JOB_KINDS:
@@ -170,7 +184,7 @@ def start_job(*, kind, owner, params=None, key="", language=None):
     return job, True
 
 
-def _enqueue(job_id):
+def _enqueue(job_id: UUID) -> None:
     from celery import current_app
 
     if current_app.conf.task_always_eager:
@@ -181,7 +195,7 @@ def _enqueue(job_id):
         transaction.on_commit(lambda: _send(job_id))
 
 
-def _send(job_id):
+def _send(job_id: UUID) -> None:
     from .tasks import run_job
 
     try:
@@ -195,7 +209,7 @@ def _send(job_id):
         )
 
 
-def run(job_id):
+def run(job_id: UUID | str) -> None:
     """Do a queued job (the Celery task's body). A job already taken (a retry, a message
     delivered twice) is left alone."""
     taken = BackgroundJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -242,13 +256,13 @@ def run(job_id):
     cache.delete(_progress_key(job.pk))
 
 
-def _finish(job, state, *, result, error=""):
+def _finish(job: BackgroundJob, state: str, *, result: dict[str, Any], error: str = "") -> None:
     job.state, job.result, job.error = state, result, error
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "result", "error", "finished_at"])
 
 
-def fail_if_stale(job):
+def fail_if_stale(job: BackgroundJob) -> BackgroundJob:
     """A job queued or running for too long lost its worker: mark it failed."""
     if job.is_active and job.created_at < timezone.now() - STALE_AFTER:
         kind = JOB_KINDS.get(job.kind)
@@ -261,7 +275,7 @@ def fail_if_stale(job):
     return job
 
 
-def _purge_old_jobs():
+def _purge_old_jobs() -> None:
     BackgroundJob.objects.filter(
         created_at__lt=timezone.now() - KEPT_FOR,
         state__in=(JobState.DONE, JobState.FAILED),
@@ -271,7 +285,7 @@ def _purge_old_jobs():
 # --- reading ----------------------------------------------------------------------------------
 
 
-def own_job(user, job_id, *, kind=None):
+def own_job(user: User, job_id: object, *, kind: str | None = None) -> BackgroundJob | None:
     """The user's job with that id (and kind), or None: nobody sees another person's job."""
     try:
         job_id = uuid.UUID(str(job_id))
@@ -283,5 +297,5 @@ def own_job(user, job_id, *, kind=None):
     return queryset.first()
 
 
-def latest_job(user, *, kind, key):
+def latest_job(user: User, *, kind: str, key: str) -> BackgroundJob | None:
     return BackgroundJob.objects.filter(owner=user, kind=kind, key=key).first()

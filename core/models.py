@@ -10,6 +10,8 @@ class TransitionRecord(models.Model):
     adds the foreign key to its record and the `source` / `target` fields with its states."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source: "models.CharField[str, str]"  # declared by each subclass, with its states
+    target: "models.CharField[str, str]"
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
@@ -17,7 +19,7 @@ class TransitionRecord(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.source} → {self.target} ({self.at:%Y-%m-%d %H:%M})"
 
 
@@ -72,9 +74,9 @@ class BackgroundJob(models.Model):
         ]
         indexes = [models.Index(fields=["owner", "kind", "key"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
 
     @property
-    def is_active(self):
+    def is_active(self) -> bool:
         return self.state in ACTIVE_JOB_STATES

@@ -20,7 +20,7 @@ class WorkItem:
     detail: str = ""
 
     @property
-    def is_overdue(self):
+    def is_overdue(self) -> bool:
         return self.due is not None and self.due < timezone.now()
 
 
@@ -31,7 +31,7 @@ class WorkSection:
     list_url: str = ""  # where the full list lives, when the section shows only a few
 
     @property
-    def overdue_count(self):
+    def overdue_count(self) -> int:
         return sum(1 for item in self.items if item.is_overdue)
 
 
@@ -45,10 +45,10 @@ def register_work_provider(provider: WorkProvider) -> WorkProvider:
     return provider
 
 
-def unregister_work_provider(provider: WorkProvider):
+def unregister_work_provider(provider: WorkProvider) -> None:
     _providers.remove(provider)
 
 
-def work_sections_for(user):
+def work_sections_for(user: object) -> list[WorkSection]:
     sections = (provider(user) for provider in _providers)
     return [section for section in sections if section is not None]

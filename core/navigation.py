@@ -6,6 +6,7 @@ only the pages whose permission they hold.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,7 @@ class NavItem:
     icon: str = "dot"
     permission: str | None = None  # "app_label.codename"; None means every staff member
 
-    def visible_to(self, user):
+    def visible_to(self, user: User | AnonymousUser) -> bool:
         return self.permission is None or user.has_perm(self.permission)
 
 
@@ -38,18 +39,20 @@ PILLARS = (
 _items_by_pillar: dict[str, list[NavItem]] = {pillar.code: [] for pillar in PILLARS}
 
 
-def register_nav_item(pillar_code, item):
+def register_nav_item(pillar_code: str, item: NavItem) -> None:
     if pillar_code not in _items_by_pillar:
         raise KeyError(f"Unknown pillar {pillar_code!r}")
     if item not in _items_by_pillar[pillar_code]:
         _items_by_pillar[pillar_code].append(item)
 
 
-def unregister_nav_item(pillar_code, item):
+def unregister_nav_item(pillar_code: str, item: NavItem) -> None:
     _items_by_pillar[pillar_code].remove(item)
 
 
-def navigation_for(user):
+def navigation_for(
+    user: User | AnonymousUser,
+) -> list[tuple[Pillar, list[tuple[NavItem, str]]]]:
     """Pillars with the links this user may follow: [(pillar, [(item, url), ...]), ...]."""
     return [
         (

@@ -8,8 +8,10 @@ fetcher loads those fonts (and files the caller names, e.g. the logo) and nothin
 documents print data typed by users, and must never reach the network or other files.
 """
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
@@ -29,19 +31,23 @@ class RenderedPdf:
     page_count: int
 
 
-def font_uris():
+def font_uris() -> dict[str, str]:
     """{static path: file:// URI} of the PDF fonts; a missing font is a deployment error,
     not a reason to print in DejaVu."""
-    uris = {}
-    for _family, _weight, static_path in FONT_FILES:
-        found = finders.find(static_path)
-        if not found:
-            raise ImproperlyConfigured(f"PDF font {static_path} not found by the static finders.")
-        uris[static_path] = Path(found).resolve().as_uri()
-    return uris
+    return {
+        static_path: _font_file(static_path).as_uri()
+        for _family, _weight, static_path in FONT_FILES
+    }
 
 
-def font_face_css(uris=None):
+def _font_file(static_path: str) -> Path:
+    found = finders.find(static_path)
+    if not isinstance(found, str):
+        raise ImproperlyConfigured(f"PDF font {static_path} not found by the static finders.")
+    return Path(found).resolve()
+
+
+def font_face_css(uris: dict[str, str] | None = None) -> str:
     uris = uris or font_uris()
     return "\n".join(
         f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
@@ -50,12 +56,12 @@ def font_face_css(uris=None):
     )
 
 
-def only_these_files_fetcher(allowed):
+def only_these_files_fetcher(allowed: Collection[str]) -> Any:
     """A URL fetcher that loads the given file:// URIs and nothing else."""
     from weasyprint import URLFetcher
 
     class OnlyTheseFilesFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             if url not in allowed:
                 raise ValueError(f"Not loaded in a PDF: {url}")
             return super().fetch(url, headers)
@@ -63,7 +69,7 @@ def only_these_files_fetcher(allowed):
     return OnlyTheseFilesFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
-def render_pdf(html, *, extra_files=()):
+def render_pdf(html: str, *, extra_files: Iterable[str | Path] = ()) -> RenderedPdf:
     """Render an HTML document to PDF with the bundled fonts embedded. `extra_files` are
     local paths the document may load besides the fonts (a logo)."""
     from weasyprint import CSS, HTML
@@ -74,7 +80,7 @@ def render_pdf(html, *, extra_files=()):
     fetcher = only_these_files_fetcher(allowed)
     font_config = FontConfiguration()
     fonts = CSS(string=font_face_css(uris), font_config=font_config, url_fetcher=fetcher)
-    base_url = str(Path(finders.find(FONT_FILES[0][2])).resolve().parent)
+    base_url = str(_font_file(FONT_FILES[0][2]).parent)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=[fonts], font_config=font_config
     )

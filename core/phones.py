@@ -58,7 +58,7 @@ def normalize_saudi_mobile(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def validate_saudi_mobile(value) -> None:
+def validate_saudi_mobile(value: object) -> None:
     """Validator for optional mobile fields: blank passes, anything else must normalise."""
     if value in (None, ""):
         return

@@ -1,7 +1,9 @@
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +13,13 @@ from association.roles import user_roles
 from association.selectors import staff_profile_for
 
 from . import jobs
-from .models import JobState
+from .http import AuthenticatedRequest
+from .models import BackgroundJob, JobState
 from .mywork import work_sections_for
 
 
 @require_GET
-def home(request):
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """عملي: what awaits this user, from every app's work provider."""
     sections = work_sections_for(request.user)
     context = {
@@ -29,14 +32,14 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Arabic page for a refused form (expired page, cookies off), instead of Django's."""
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
 @login_not_required
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer and docker compose: the app answers and reaches its database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -46,7 +49,7 @@ def healthz(request):
 # --- background jobs ---------------------------------------------------------------------------
 
 
-def _own_job_or_404(request, pk):
+def _own_job_or_404(request: AuthenticatedRequest, pk: UUID) -> BackgroundJob:
     job = jobs.own_job(request.user, pk)
     if job is None:
         raise Http404
@@ -62,7 +65,7 @@ _MESSAGE_LEVELS = {
 
 
 @require_GET
-def job_detail(request, pk):
+def job_detail(request: AuthenticatedRequest, pk: UUID) -> HttpResponse:
     """A job's progress while it runs; once done, where it leads, with its message."""
     job = _own_job_or_404(request, pk)
     if job.state == JobState.DONE:
@@ -88,7 +91,7 @@ def job_detail(request, pk):
 
 
 @require_GET
-def job_status(request, pk):
+def job_status(request: AuthenticatedRequest, pk: UUID) -> JsonResponse:
     """The progress bar's data, polled by static/js/job-progress.js."""
     job = _own_job_or_404(request, pk)
     progress = jobs.progress_of(job)

@@ -19,8 +19,10 @@ long the sheet is. Sheet-wide settings are therefore all made before the first r
 
 import datetime
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeGuard
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -51,21 +53,21 @@ _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 
 
-def looks_like_formula(value):
+def looks_like_formula(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
-def csv_safe(value):
+def csv_safe(value: object) -> object:
     """For CSV only: text a spreadsheet would run as a formula, behind an apostrophe."""
     return FORMULA_ESCAPE + value if looks_like_formula(value) else value
 
 
-def new_workbook():
+def new_workbook() -> Workbook:
     """An empty write-only workbook: add sheets with RtlSheet, then save it."""
     return Workbook(write_only=True)
 
 
-def sheet_title(title):
+def sheet_title(title: object) -> str:
     # Excel allows 31 characters and none of []:*?/\ in a sheet name.
     title = "".join(char for char in str(title) if char not in "[]:*?/\\")
     return title[:31] or "Sheet1"
@@ -78,7 +80,7 @@ class Column:
     number_format: str | None = None  # for the column's numbers, e.g. "0.0%"
 
     @classmethod
-    def of(cls, spec):
+    def of(cls, spec: object) -> "Column":
         """A Column from a Column, a header alone, or (header, width[, number_format])."""
         if isinstance(spec, cls):
             return spec
@@ -87,12 +89,12 @@ class Column:
         return cls(spec)
 
     @property
-    def print_width(self):
+    def print_width(self) -> float:
         width = self.width if self.width is not None else len(str(self.header)) + 4
         return max(MIN_WIDTH, min(MAX_WIDTH, width))
 
 
-def _lines(column):
+def _lines(column: Column) -> int:
     """Lines the column's header wraps onto (about one character per unit of width)."""
     return min(3, math.ceil(len(str(column.header)) / max(column.print_width - 2, 1)))
 
@@ -105,7 +107,14 @@ class RtlSheet:
     the title, in large bold type. The table's header row comes next: it is frozen and
     repeated at the top of every printed page. Then append() the rows, in order."""
 
-    def __init__(self, workbook, title, columns, *, heading=()):
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: object,
+        columns: Iterable[object],
+        *,
+        heading: Sequence[Iterable[object]] = (),
+    ) -> None:
         self.sheet = workbook.create_sheet(sheet_title(title))
         self.columns = [Column.of(column) for column in columns]
         self.header_row = len(heading) + 1
@@ -115,7 +124,7 @@ class RtlSheet:
             self.sheet.append([self.cell(value, font=font) for value in values])
         self.sheet.append([self._header_cell(column.header) for column in self.columns])
 
-    def _set_up_view_and_printing(self):
+    def _set_up_view_and_printing(self) -> None:
         sheet, columns = self.sheet, self.columns
         sheet.sheet_view.rightToLeft = True
         sheet.freeze_panes = f"A{self.header_row + 1}"
@@ -138,13 +147,13 @@ class RtlSheet:
         sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         sheet.HeaderFooter.oddFooter.center.text = "&P / &N"
 
-    def _header_cell(self, value):
+    def _header_cell(self, value: object) -> Any:
         cell = self.cell(str(value), font=_HEADER_FONT)
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGNMENT
         return cell
 
-    def append(self, values, *, bold=False):
+    def append(self, values: Iterable[object], *, bold: bool = False) -> None:
         """One row; `bold` for a total row."""
         font = _BOLD if bold else None
         columns = self.columns
@@ -155,7 +164,7 @@ class RtlSheet:
             ]
         )
 
-    def cell(self, value, *, font=None, column=None):
+    def cell(self, value: object, *, font: Font | None = None, column: Column | None = None) -> Any:
         """A value as the sheet stores it. Plain values where nothing needs styling: on a
         long sheet a styled cell costs several times a plain one."""
         if isinstance(value, Promise):

@@ -145,6 +145,7 @@ AXES_RESET_ON_SUCCESS = True
 # REMOTE_ADDR); any other chain (a visitor who sent their own header) counts as the proxy's
 # address, so forging the header never gives a fresh address.
 PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...]
 if PROXY_COUNT > 0:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1

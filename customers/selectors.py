@@ -1,21 +1,24 @@
 """Reads of the customer database: who sees which customers, search, duplicates."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 
 from association import roles
 from association.models import Centre
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic
 
-from .models import Customer, CustomerKind, CustomerRequest, LineAction
+from .models import Customer, CustomerKind, CustomerRequest, CustomerRequestLine, LineAction
 
 # Roles whose members see only the beneficiaries of their own centres.
 CENTRE_SCOPED_ROLES = {roles.CENTRES_STAFF, roles.CENTRES_MANAGER}
 
 
-def customers_visible_to(user):
+def customers_visible_to(user: User) -> QuerySet[Customer]:
     """All customers for roles that read the database; the beneficiaries of their own
     centres for centres-affairs staff; nothing for anyone else."""
     queryset = Customer.objects.select_related("city", "centre", "point_of_contact")
@@ -27,11 +30,11 @@ def customers_visible_to(user):
     return queryset.filter(kind=CustomerKind.BENEFICIARY, centre__in=_user_centres(user))
 
 
-def _user_centres(user):
+def _user_centres(user: User) -> QuerySet[Centre]:
     return Centre.objects.filter(staff__user=user)
 
 
-def search_customers(queryset, text):
+def search_customers(queryset: QuerySet[Customer], text: str | None) -> QuerySet[Customer]:
     """One search box: code, name (Arabic-normalised), mobile (any typing) or email."""
     text = (text or "").strip()
     if not text:
@@ -48,7 +51,7 @@ def search_customers(queryset, text):
     return queryset.filter(condition)
 
 
-def _as_mobile(text):
+def _as_mobile(text: str) -> str | None:
     try:
         return normalize_saudi_mobile(text)
     except Exception:  # noqa: BLE001 - any unparsable text is simply not a mobile number
@@ -58,13 +61,18 @@ def _as_mobile(text):
 @dataclass
 class DuplicateMatch:
     customer: Customer | None
-    reasons: list = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
     blocking: bool = False
     # Another line of the same form (an import listing one person twice), not a customer.
     line: object = None
 
 
-def _match_keys(values):
+LineMatches = tuple[CustomerRequestLine, list[DuplicateMatch]]
+# national ID, mobile, email (lower case), name (Arabic-normalised)
+MatchKeys = tuple[str, str, str, str]
+
+
+def _match_keys(values: Mapping[str, Any]) -> MatchKeys:
     return (
         values.get("national_id") or "",
         values.get("mobile") or "",
@@ -73,7 +81,9 @@ def _match_keys(values):
     )
 
 
-def find_possible_duplicates(values, *, exclude_pk=None, limit=10):
+def find_possible_duplicates(
+    values: Mapping[str, Any], *, exclude_pk: int | None = None, limit: int = 10
+) -> list[DuplicateMatch]:
     """Customers that may be the same person or body as `values` (proposed values)."""
     national_id, mobile, email, name = keys = _match_keys(values)
     condition = Q(pk__in=[])
@@ -90,11 +100,13 @@ def find_possible_duplicates(values, *, exclude_pk=None, limit=10):
             condition |= Q(name_normalized__startswith=tokens[0] + " ") & Q(
                 name_normalized__endswith=" " + tokens[-1]
             )
-    candidates = Customer.objects.filter(condition).exclude(pk=exclude_pk)[:limit]
-    return [_describe_match(customer, keys) for customer in candidates]
+    candidates = Customer.objects.filter(condition)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return [_describe_match(customer, keys) for customer in candidates[:limit]]
 
 
-def _describe_match(customer, keys):
+def _describe_match(customer: Customer, keys: MatchKeys) -> DuplicateMatch:
     from django.utils.translation import gettext as _
 
     national_id, mobile, email, name = keys
@@ -118,11 +130,13 @@ FULL_SEARCH_LINE_LIMIT = 50
 BULK_CHUNK = 1000
 
 
-def _line_values(line):
+def _line_values(line: CustomerRequestLine) -> dict[str, Any]:
     return {**line.base_values, **line.proposed}
 
 
-def duplicates_by_line(request, lines=None):
+def duplicates_by_line(
+    request: CustomerRequest, lines: Iterable[CustomerRequestLine] | None = None
+) -> list[LineMatches]:
     """[(line, [DuplicateMatch])] for the lines of a form (all of them by default): existing
     customers, then other lines of the form with the same name and another mobile."""
     lines = list(request.lines.all() if lines is None else lines)
@@ -147,7 +161,9 @@ class _OtherLine:
     source_row: int | None
 
 
-def _same_name_lines(request, lines):
+def _same_name_lines(
+    request: CustomerRequest, lines: list[CustomerRequestLine]
+) -> dict[int, list[DuplicateMatch]]:
     """{line pk: [DuplicateMatch]}: the other lines of the form whose name is the same after
     Arabic normalisation (alef, ya, hamza, tatweel, tashkeel) and whose mobile differs. One
     query over the whole form, reading only names and mobiles."""
@@ -155,7 +171,7 @@ def _same_name_lines(request, lines):
 
     if not lines:
         return {}
-    by_name = {}
+    by_name: dict[str, list[tuple[_OtherLine, str]]] = {}
     for pk, source_row, name, base_name, mobile, base_mobile in request.lines.values_list(
         "pk",
         "source_row",
@@ -188,7 +204,7 @@ def _same_name_lines(request, lines):
     return found
 
 
-def _exact_duplicates(lines):
+def _exact_duplicates(lines: list[CustomerRequestLine]) -> list[LineMatches]:
     keys = [_match_keys(_line_values(line)) for line in lines]
     wanted = [{key[position] for key in keys if key[position]} for position in range(4)]
     candidates = Customer.objects.filter(
@@ -197,7 +213,7 @@ def _exact_duplicates(lines):
         | Q(email__in=wanted[2])
         | Q(name_normalized__in=wanted[3])
     )
-    by_key = {}
+    by_key: dict[tuple[int, str], list[Customer]] = {}
     for customer in candidates:
         customer_keys = (
             customer.national_id,
@@ -223,7 +239,9 @@ def _exact_duplicates(lines):
     return results
 
 
-def blocking_duplicates(request):
+def blocking_duplicates(
+    request: CustomerRequest,
+) -> list[tuple[CustomerRequestLine, DuplicateMatch]]:
     """New-record lines that match an existing customer's national ID or mobile exactly."""
     return [
         (line, match)
@@ -234,13 +252,13 @@ def blocking_duplicates(request):
     ]
 
 
-def requests_visible_to(user):
+def requests_visible_to(user: User) -> QuerySet[CustomerRequest]:
     if not user.has_perm("customers.view_customerrequest"):
         return CustomerRequest.objects.none()
     return CustomerRequest.objects.select_related("prepared_by", "decided_by", "entered_by")
 
 
-def open_requests_in_state(state):
+def open_requests_in_state(state: str) -> QuerySet[CustomerRequest]:
     return (
         CustomerRequest.objects.filter(state=state).select_related("prepared_by").order_by("due_at")
     )

@@ -22,7 +22,7 @@ from hijridate import Gregorian
 from association.models import Centre, City
 from core import xlsx
 from core.choices import ContactChannel
-from core.dates import HIJRIDATE_LANGUAGES
+from core.dates import hijri_language
 
 from .models import CustomerKind
 
@@ -82,9 +82,7 @@ def _month_labels(keys):
 def hijri_months(year, month):
     """The Hijri month(s) a Gregorian month spans, e.g. "رمضان – شوال 1447 هـ"; "" outside
     hijridate's range."""
-    language = (get_language() or "en").split("-")[0].lower()
-    if language not in HIJRIDATE_LANGUAGES:
-        language = "en"
+    language = hijri_language()
     last_day = calendar.monthrange(year, month)[1]
     try:
         first = Gregorian(year, month, 1).to_hijri()

@@ -244,7 +244,9 @@ class NoteForm(Form):
 class PledgeForm(Form):
     """Closing: the signed written pledge (تعهد خطي) of one of the potential donors."""
 
-    pledge_donor = forms.ModelChoiceField(label=_("pledging donor"), queryset=None)
+    pledge_donor: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("pledging donor"), queryset=None
+    )
     pledged_amount = forms.DecimalField(
         label=_("pledged amount (SAR)"), min_value=0.01, max_digits=14, decimal_places=2
     )
@@ -328,7 +330,9 @@ class ContactMadeForm(Form):
 class DesignationForm(Form):
     """A proposed point of contact for a donor, for the sub-council secretary to approve."""
 
-    staff = forms.ModelChoiceField(label=_("Proposed point of contact"), queryset=None)
+    staff: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Proposed point of contact"), queryset=None
+    )
     reason = forms.CharField(label=_("Reason for the proposal"), widget=_rows(3))
 
     def __init__(self, *args, **kwargs):

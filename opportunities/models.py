@@ -75,7 +75,7 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     success_factors = models.TextField(_("success factors"), blank=True)
-    potential_donors = models.ManyToManyField(
+    potential_donors: "models.ManyToManyField[Customer, PotentialDonor]" = models.ManyToManyField(
         Customer,
         through="PotentialDonor",
         related_name="potential_opportunities",

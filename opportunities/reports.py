@@ -48,7 +48,7 @@ def weekly_opportunity_figures(week_start: date) -> dict:
         successful=_entered(OpportunityState.SUCCESSFUL),
         cancelled=_entered(OpportunityState.CANCELLED),
     )
-    money = DecimalField(max_digits=20, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=20, decimal_places=2)
     pipeline = Opportunity.objects.open().aggregate(
         total=Sum("expected_amount"),
         weighted=Sum(

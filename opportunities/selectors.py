@@ -1,16 +1,21 @@
 """Reads of opportunities, donor contacts and interests: who sees what, the board, the list
 filters, the detail page's timeline and the work waiting for each user."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Count,
     DecimalField,
+    Func,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -18,9 +23,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, Replace, TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
+from programmes.models import Programme
 
 from .models import (
     OPEN_STATES,
@@ -50,7 +57,7 @@ FLAGGED_CONTACTS_WINDOW = timedelta(days=14)
 # --- visibility -------------------------------------------------------------------------
 
 
-def opportunities_visible_to(user):
+def opportunities_visible_to(user: User) -> QuerySet[Opportunity]:
     """Every opportunity for anyone who may view opportunities; nothing for anyone else."""
     queryset = Opportunity.objects.select_related("programme", "owner", "pledge_donor")
     if not user.has_perm("opportunities.view_opportunity"):
@@ -58,7 +65,7 @@ def opportunities_visible_to(user):
     return queryset
 
 
-def may_open_pledge(user, opportunity):
+def may_open_pledge(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     """The signed pledge is for those who work the opportunity (issue 10, item 20): CRM
     staff and manager and resource development (`view_pledge`), the pledging donor's point
     of contact, and the sub-council secretary only while a decision of hers is pending on
@@ -68,8 +75,8 @@ def may_open_pledge(user, opportunity):
         return False
     if user.has_perm("opportunities.view_pledge"):
         return True
-    donor_id = opportunity.pledge_donor_id
-    if donor_id is not None and opportunity.pledge_donor.point_of_contact_id == user.pk:
+    donor_id, donor = opportunity.pledge_donor_id, opportunity.pledge_donor
+    if donor is not None and donor.point_of_contact_id == user.pk:
         return True
     if user.has_perm(PARTY_PERMISSIONS[ApprovalParty.COUNCIL_SECRETARY]):
         about = Q(contact__opportunity=opportunity)
@@ -86,11 +93,11 @@ def may_open_pledge(user, opportunity):
     return False
 
 
-def active_donors():
+def active_donors() -> QuerySet[Customer]:
     return Customer.objects.filter(kind=CustomerKind.DONOR, is_active=True).order_by("name")
 
 
-def suggested_donors(programme):
+def suggested_donors(programme: Programme | None) -> QuerySet[Customer]:
     """Active donors who recorded an interest in the programme's category (3.1.12)."""
     if programme is None:
         return Customer.objects.none()
@@ -101,7 +108,7 @@ def suggested_donors(programme):
     )
 
 
-def donor_rows(opportunity):
+def donor_rows(opportunity: Opportunity) -> QuerySet[PotentialDonor]:
     """The potential donors of one opportunity, with their point of contact."""
     return (
         PotentialDonor.objects.filter(opportunity=opportunity)
@@ -110,7 +117,7 @@ def donor_rows(opportunity):
     )
 
 
-def with_donor_rows(queryset):
+def with_donor_rows(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return queryset.prefetch_related(
         Prefetch(
             "potentialdonor_set",
@@ -140,21 +147,23 @@ _TITLE_FOLDS = [
 ]
 
 
-def _normalized_title():
-    expression = Lower("title")
+def _normalized_title() -> Func:
+    expression: Func = Lower("title")
     for variant, base in _TITLE_FOLDS:
         expression = Replace(expression, Value(variant), Value(base))
     return expression
 
 
-def search_opportunities(queryset, text):
+def search_opportunities(
+    queryset: QuerySet[Opportunity], text: str | None
+) -> QuerySet[Opportunity]:
     text = normalize_arabic(text)
     if not text:
         return queryset
     return queryset.alias(title_folded=_normalized_title()).filter(title_folded__contains=text)
 
 
-def stale_cutoff(now=None):
+def stale_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - STALE_AFTER
 
 
@@ -172,14 +181,14 @@ class BoardCard:
     probability: int
     last_activity_at: datetime
     url: str
-    donor_names: list = field(default_factory=list)
+    donor_names: list[str] = field(default_factory=list)
 
     @property
-    def is_stale(self):
+    def is_stale(self) -> bool:
         return self.state in OPEN_STATES and self.last_activity_at < stale_cutoff()
 
     @property
-    def amount_text(self):
+    def amount_text(self) -> str:
         return f"{self.amount or 0:,.2f}"  # Western digits and grouping, as everywhere
 
 
@@ -200,17 +209,17 @@ _CARD_VALUES = (
 @dataclass
 class BoardColumn:
     state: str
-    label: str
+    label: str | Promise
     count: int
     stale_count: int
-    cards: list
+    cards: list[BoardCard]
 
     @property
-    def more(self):
+    def more(self) -> int:
         return self.count - len(self.cards)
 
 
-def board_columns(queryset, cap=None):
+def board_columns(queryset: QuerySet[Opportunity], cap: int | None = None) -> list[BoardColumn]:
     """One column per state: its count and the most recently active cards (at most `cap`,
     fewer in the closed columns).
 
@@ -233,10 +242,10 @@ def board_columns(queryset, cap=None):
     columns = []
     for state, label in OpportunityState.choices:
         found = counts.get(state, {})
-        rows = []
+        rows: Iterable[Sequence[Any]] = []
         if found.get("count"):
-            rows = queryset.filter(state=state).order_by("-last_activity_at", "-pk")
-            rows = rows.values_list(*_CARD_VALUES)[
+            latest = queryset.filter(state=state).order_by("-last_activity_at", "-pk")
+            rows = latest.values_list(*_CARD_VALUES)[
                 : open_cap if state in OPEN_STATES else closed_cap
             ]
         columns.append(
@@ -245,7 +254,7 @@ def board_columns(queryset, cap=None):
                 label=label,
                 count=found.get("count", 0),
                 stale_count=found.get("stale", 0),
-                cards=[_card(*row, url=url.format(row[0])) for row in rows],
+                cards=[_card(row, url=url.format(row[0])) for row in rows],
             )
         )
     cards = {card.pk: card for column in columns for card in column.cards}
@@ -259,9 +268,8 @@ def board_columns(queryset, cap=None):
     return columns
 
 
-def _card(
-    pk, title, state, code, name, pledge_donor, pledged, expected, probability, activity, url
-):
+def _card(row: Sequence[Any], url: str) -> BoardCard:
+    pk, title, state, code, name, pledge_donor, pledged, expected, probability, activity = row
     return BoardCard(
         pk=pk,
         title=title,
@@ -279,7 +287,7 @@ def _card(
 # --- money received ---------------------------------------------------------------------
 
 
-def with_received_amount(queryset):
+def with_received_amount(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     """Annotate `received_amount`: donations from the pledging donor to the programme since
     the opportunity was created, in one query (the same rule as
     opportunities.donations.pledge_received_amount, for lists and reports)."""
@@ -294,7 +302,7 @@ def with_received_amount(queryset):
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=14, decimal_places=2)
     # The local (Asia/Riyadh) day the opportunity was created on.
     return queryset.alias(created_on=TruncDate("created_at")).annotate(
         received_amount=Coalesce(
@@ -314,7 +322,7 @@ class TimelineEntry:
     item: object = None
 
 
-def timeline(opportunity):
+def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
     """Contacts (with their approvals), steps, probability changes and corrections, newest
     first (five queries)."""
     entries = [TimelineEntry("created", opportunity.created_at, opportunity.owner)]
@@ -348,7 +356,7 @@ def timeline(opportunity):
 # --- donor contacts ---------------------------------------------------------------------
 
 
-def _with_steps(queryset):
+def _with_steps(queryset: QuerySet[DonorContact]) -> QuerySet[DonorContact]:
     return queryset.prefetch_related(
         Prefetch(
             "approval_steps",
@@ -357,7 +365,7 @@ def _with_steps(queryset):
     )
 
 
-def contact_steps_awaiting(user):
+def contact_steps_awaiting(user: User) -> QuerySet[ContactApprovalStep]:
     """The decisions on contacts with others' donors this user may give now: one row per
     pending step of a party they decide for, never on their own contacts; oldest first."""
     parties = [party for party in ApprovalParty if user.has_perm(PARTY_PERMISSIONS[party])]
@@ -377,7 +385,7 @@ def contact_steps_awaiting(user):
     )
 
 
-def contacts_awaiting_approval(user):
+def contacts_awaiting_approval(user: User) -> QuerySet[DonorContact]:
     """The flagged contacts awaiting a decision of this user, with all their steps."""
     ids = contact_steps_awaiting(user).values("contact_id")
     return _with_steps(
@@ -387,7 +395,7 @@ def contacts_awaiting_approval(user):
     )
 
 
-def contact_with_steps(pk):
+def contact_with_steps(pk: int) -> QuerySet[DonorContact]:
     return _with_steps(
         DonorContact.objects.select_related(
             "donor__point_of_contact", "staff", "opportunity", "decided_by", "made_under"
@@ -395,7 +403,7 @@ def contact_with_steps(pk):
     ).filter(pk=pk)
 
 
-def flagged_contacts_of(user, now=None):
+def flagged_contacts_of(user: User, now: datetime | None = None) -> QuerySet[DonorContact]:
     """The contacts this user made or asked for that needed approval: those still waiting,
     and those decided in the last two weeks (the person learns the decision, 3.1.21)."""
     since = (now or timezone.now()) - FLAGGED_CONTACTS_WINDOW
@@ -416,7 +424,7 @@ def flagged_contacts_of(user, now=None):
 # --- points of contact (3.1.21) ---------------------------------------------------------
 
 
-def point_of_contact_candidates():
+def point_of_contact_candidates() -> QuerySet[User]:
     """Who may speak for a donor: active CRM staff, CRM managers and resource development."""
     from django.contrib.auth import get_user_model
 
@@ -433,21 +441,23 @@ def point_of_contact_candidates():
     )
 
 
-def designations():
+def designations() -> QuerySet[PointOfContactDesignation]:
     return PointOfContactDesignation.objects.select_related(
         "donor", "staff", "proposed_by", "decided_by"
     )
 
 
-def designations_awaiting_approval():
+def designations_awaiting_approval() -> QuerySet[PointOfContactDesignation]:
     return designations().filter(state=DesignationState.PROPOSED).order_by("due_at", "pk")
 
 
-def designations_of(donor):
+def designations_of(donor: Customer) -> QuerySet[PointOfContactDesignation]:
     return designations().filter(donor=donor).order_by("-created_at", "-pk")
 
 
-def designation_proposals_of(user, now=None):
+def designation_proposals_of(
+    user: User, now: datetime | None = None
+) -> QuerySet[PointOfContactDesignation]:
     """This user's proposals awaiting the secretary, or decided in the last two weeks."""
     since = (now or timezone.now()) - FLAGGED_CONTACTS_WINDOW
     return (
@@ -464,7 +474,9 @@ def designation_proposals_of(user, now=None):
     )
 
 
-def flagged_contacts_with_donors_of(user, now=None):
+def flagged_contacts_with_donors_of(
+    user: User, now: datetime | None = None
+) -> QuerySet[DonorContact]:
     """Contacts others made in the last two weeks with the donors this user speaks for."""
     since = (now or timezone.now()) - FLAGGED_CONTACTS_WINDOW
     return (
@@ -476,7 +488,7 @@ def flagged_contacts_with_donors_of(user, now=None):
     )
 
 
-def recent_contacts_with(donor, limit=5):
+def recent_contacts_with(donor: Customer, limit: int = 5) -> QuerySet[DonorContact]:
     return (
         DonorContact.objects.filter(donor=donor)
         .select_related("staff", "opportunity")
@@ -484,7 +496,7 @@ def recent_contacts_with(donor, limit=5):
     )
 
 
-def open_opportunities_of(donor):
+def open_opportunities_of(donor: Customer) -> QuerySet[Opportunity]:
     return (
         Opportunity.objects.open()
         .filter(potentialdonor__donor=donor)
@@ -496,7 +508,7 @@ def open_opportunities_of(donor):
 # --- my work ----------------------------------------------------------------------------
 
 
-def stale_opportunities_for(user):
+def stale_opportunities_for(user: User) -> QuerySet[Opportunity]:
     """The CRM manager reviews every stale opportunity; anyone else their own."""
     queryset = Opportunity.objects.stale().select_related("programme").order_by("last_activity_at")
     if user.has_perm("opportunities.move_opportunity"):

@@ -109,7 +109,7 @@ class PortfolioCycle(ConcurrentTransitionMixin, models.Model):
     half = models.PositiveSmallIntegerField(
         _("period"), choices=CycleHalf.choices, default=CycleHalf.WHOLE_YEAR
     )
-    programmes = models.ManyToManyField(
+    programmes: "models.ManyToManyField[Programme, CycleProgramme]" = models.ManyToManyField(
         Programme,
         through="CycleProgramme",
         related_name="portfolio_cycles",

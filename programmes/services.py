@@ -6,12 +6,17 @@ the actor's right to act, validates, saves in a transaction and records who did 
 programme's history.
 """
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from association.models import Centre
 from core.text import normalize_arabic, normalize_digits
 
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
@@ -31,7 +36,7 @@ PROGRAMME_FIELDS = (
 )
 
 
-def _require(actor, permission):
+def _require(actor: User, permission: str) -> None:
     if not actor.has_perm(permission):
         raise PermissionDenied
 
@@ -39,34 +44,39 @@ def _require(actor, permission):
 # --- values -----------------------------------------------------------------------------
 
 
-def normalize_code(code):
+def normalize_code(code: object) -> str:
     """Programme codes as stored: ASCII digits, no surrounding spaces."""
     return normalize_digits(str(code or "")).strip()
 
 
-def normalize_category_name(name):
+def normalize_category_name(name: object) -> str:
     return " ".join(str(name or "").split())
 
 
-def dates_error(start_date, end_date):
+def dates_error(start_date: date | None, end_date: date | None) -> str | None:
     """The message for an end date before the start date, else None (shared with forms)."""
     if start_date and end_date and end_date < start_date:
         return _("The end date cannot be before the start date.")
     return None
 
 
-def budget_error(budget):
+def budget_error(budget: Decimal | None) -> str | None:
     if budget is not None and budget < 0:
         return _("The budget cannot be negative.")
     return None
 
 
-def code_taken(code, *, exclude_pk=None):
+def code_taken(code: str, *, exclude_pk: int | None = None) -> bool:
     """Codes are compared without regard to case: "prg-1" and "PRG-1" are one programme."""
-    return Programme.objects.filter(code__iexact=code).exclude(pk=exclude_pk).exists()
+    same_code = Programme.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        same_code = same_code.exclude(pk=exclude_pk)
+    return same_code.exists()
 
 
-def programme_changes(programme, values, current_centre_ids=None):
+def programme_changes(
+    programme: Programme, values: Mapping[str, Any], current_centre_ids: Iterable[int] | None = None
+) -> list[str]:
     """Names of the fields whose value in `values` differs from the programme's.
 
     `current_centre_ids` saves a query when the caller already holds them (the import)."""
@@ -94,11 +104,11 @@ def programme_changes(programme, values, current_centre_ids=None):
     return changed
 
 
-def _category_key(name):
+def _category_key(name: object) -> str:
     return normalize_arabic(normalize_category_name(name))
 
 
-def _validate(programme):
+def _validate(programme: Programme) -> None:
     errors = {}
     if not programme.code:
         errors["code"] = _("Write the programme code.")
@@ -116,16 +126,17 @@ def _validate(programme):
     programme.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)
 
 
-def _record_actor(programme, actor, change_reason):
-    programme._history_user = actor
+def _record_actor(programme: Programme, actor: User, change_reason: str) -> None:
+    # Read by django-simple-history when the programme is saved.
+    programme._history_user = actor  # type: ignore[attr-defined]
     if change_reason:
-        programme._change_reason = change_reason
+        programme._change_reason = change_reason  # type: ignore[attr-defined]
 
 
 # --- categories -------------------------------------------------------------------------
 
 
-def category_find(name):
+def category_find(name: object) -> ProgrammeCategory | None:
     """The category with this name, spelling variants (ة/ه, أ/ا, case) folded; or None."""
     key = _category_key(name)
     for category in ProgrammeCategory.objects.all():
@@ -135,7 +146,7 @@ def category_find(name):
 
 
 @transaction.atomic
-def category_get_or_create(*, name, actor):
+def category_get_or_create(*, name: str, actor: User) -> tuple[ProgrammeCategory, bool]:
     """(category, created). Finding one needs no right; making one needs the right to add
     categories."""
     name = normalize_category_name(name)
@@ -151,7 +162,7 @@ def category_get_or_create(*, name, actor):
     return category, True
 
 
-def _resolve_category(category, actor):
+def _resolve_category(category: ProgrammeCategory | str, actor: User) -> ProgrammeCategory:
     if isinstance(category, ProgrammeCategory):
         return category
     return category_get_or_create(name=category, actor=actor)[0]
@@ -163,19 +174,19 @@ def _resolve_category(category, actor):
 @transaction.atomic
 def programme_create(
     *,
-    actor,
-    code,
-    name,
-    category,
-    centres=(),
-    start_date=None,
-    end_date=None,
-    budget=Decimal("0"),
-    description="",
-    status=ProgrammeStatus.PLANNED,
-    portfolio_year=None,
-    change_reason="",
-):
+    actor: User,
+    code: str,
+    name: str,
+    category: ProgrammeCategory | str,
+    centres: Iterable[Centre] = (),
+    start_date: date | None = None,
+    end_date: date | None = None,
+    budget: Decimal = Decimal("0"),
+    description: str = "",
+    status: str = ProgrammeStatus.PLANNED,
+    portfolio_year: int | None = None,
+    change_reason: str = "",
+) -> Programme:
     """A new programme. `category` is a ProgrammeCategory or the name of one (made if new)."""
     _require(actor, "programmes.add_programme")
     programme = Programme(
@@ -201,7 +212,9 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(*, programme, actor, change_reason="", **values):
+def programme_update(
+    *, programme: Programme, actor: User, change_reason: str = "", **values: Any
+) -> Programme:
     """Change the given fields. Nothing is written (and no history row is made) when every
     value is already the programme's. Returns the programme as saved."""
     _require(actor, "programmes.change_programme")
@@ -230,10 +243,10 @@ def programme_update(*, programme, actor, change_reason="", **values):
     if "centres" in changed:
         # Set the centres without a history row of their own, so the save below records
         # the whole change (fields and centres) as one row.
-        current.skip_history_when_saving = True
+        current.skip_history_when_saving = True  # type: ignore[attr-defined]
         try:
             current.centres.set(list(values["centres"]))
         finally:
-            del current.skip_history_when_saving
+            del current.skip_history_when_saving  # type: ignore[attr-defined]
     current.save()
     return current

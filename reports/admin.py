@@ -41,8 +41,7 @@ class ReportTransitionInline(admin.TabularInline):
     model = ReportTransition
     extra = 0
     can_delete = False
-    fields = ["source", "target", "actor", "at", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("source", "target", "actor", "at", "note")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,8 +54,13 @@ class DepartmentReviewInline(admin.TabularInline):
     model = DepartmentReview
     extra = 0
     can_delete = False
-    fields = ["department", "reviewer", "reviewed_at", "weaknesses", "follow_up_notes"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "department",
+        "reviewer",
+        "reviewed_at",
+        "weaknesses",
+        "follow_up_notes",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -5,11 +5,13 @@ from the quality officer to the strategic planning director."""
 
 import datetime
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from association import roles
+from complaints.models import Recommendation
 
 from .models import DepartmentReview, Report, ReportType, ReviewState, RunStatus
 
@@ -40,7 +42,7 @@ READERS = {
 }
 
 
-def report_types_for(user):
+def report_types_for(user: User | AnonymousUser) -> list[ReportType]:
     """The report types this user reads (superusers: all)."""
     if not user.is_authenticated or not user.has_perm("reports.view_report"):
         return []
@@ -50,13 +52,13 @@ def report_types_for(user):
     return [report_type for report_type in ReportType if READERS[report_type] & user_roles]
 
 
-def reports_visible_to(user):
+def reports_visible_to(user: User | AnonymousUser) -> QuerySet[Report]:
     return Report.objects.filter(report_type__in=report_types_for(user)).select_related(
         "requested_by", "decided_by", "archived_by"
     )
 
 
-def awaiting(user):
+def awaiting(user: User) -> QuerySet[Report]:
     """Ready reports waiting for this user's step: the manager's review, the secretary's
     decision, the archiving (reports without a review are archived once read)."""
     from .services import reviewing_departments_of
@@ -65,10 +67,11 @@ def awaiting(user):
     condition = Q(pk__in=[])
     for department in reviewing_departments_of(user):
         # Each manager until their own department's review is in (procedure steps 2-3).
+        department_reviews = DepartmentReview.objects.filter(
+            report=OuterRef("pk"), department=department
+        )
         condition |= (
-            reviewed
-            & Q(review_state=ReviewState.PREPARED)
-            & ~Exists(DepartmentReview.objects.filter(report=OuterRef("pk"), department=department))
+            reviewed & Q(review_state=ReviewState.PREPARED) & Q(~Exists(department_reviews))
         )
     if user.has_perm("reports.decide_report"):
         condition |= Q(review_state=ReviewState.REVIEWED)
@@ -78,7 +81,7 @@ def awaiting(user):
     return reports_visible_to(user).filter(condition, status=RunStatus.READY)
 
 
-def awaiting_first(queryset, user):
+def awaiting_first(queryset: QuerySet[Report], user: User) -> QuerySet[Report]:
     """The archive list with the reports awaiting this user on top (the secretary sees the
     reports to decide first)."""
     waiting = list(awaiting(user).values_list("pk", flat=True))
@@ -89,7 +92,7 @@ def awaiting_first(queryset, user):
     ).order_by("awaits_me", "-period_start", "report_type")
 
 
-def period_title(report):
+def period_title(report: Report) -> str:
     """ "أكتوبر 2026" for a month, "15 نوفمبر إلى 21 نوفمبر 2026" for a week: month names
     rather than ISO dates, which a right-to-left line shows reversed."""
     if report.period_start.day == 1 and report.period_end.month == report.period_start.month:
@@ -109,7 +112,7 @@ _DUE_FIELD = {
 }
 
 
-def current_due(report):
+def current_due(report: Report) -> datetime.datetime | None:
     """The deadline of the step the ready report waits for (the manager's review, the
     secretary's decision, the archiving), or None."""
     if report.status != RunStatus.READY or report.review_state not in _DUE_FIELD:
@@ -117,7 +120,7 @@ def current_due(report):
     return getattr(report, _DUE_FIELD[report.review_state])
 
 
-def is_overdue(report, now=None):
+def is_overdue(report: Report, now: datetime.datetime | None = None) -> bool:
     due = current_due(report)
     return due is not None and due < (now or timezone.now())
 
@@ -125,7 +128,9 @@ def is_overdue(report, now=None):
 # --- the recommendations shown with the monthly performance report -------------------------
 
 
-def _local_bounds(first_day, last_day):
+def _local_bounds(
+    first_day: datetime.date, last_day: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     """[start, end) of whole local days as aware datetimes."""
     tz = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min), tz)
@@ -135,7 +140,7 @@ def _local_bounds(first_day, last_day):
     return start, end
 
 
-def recommendations_of_period(report, user):
+def recommendations_of_period(report: Report, user: User) -> QuerySet[Recommendation]:
     """The recommendations the secretary decides on with this report (step 5): those raised
     in its month, and those raised earlier still awaiting a decision."""
     from complaints.models import RecommendationDecision
@@ -152,7 +157,7 @@ def recommendations_of_period(report, user):
     )
 
 
-def recommendations_to_follow_up(report, user):
+def recommendations_to_follow_up(report: Report, user: User) -> QuerySet[Recommendation]:
     """Last period's recommendations with their decision, implementation and, for those not
     implemented, the reasons the investigation found (steps 3-4)."""
     from complaints.selectors import recommendations_visible_to

@@ -8,11 +8,15 @@ twice."""
 
 import datetime
 import logging
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -20,6 +24,7 @@ from django_fsm import can_proceed
 from association import roles
 from association.workdays import working_deadline
 from complaints.models import CaseRoute
+from core.pdf import RenderedPdf
 from core.workflow import take_step
 
 from .models import (
@@ -32,6 +37,10 @@ from .models import (
     RunStatus,
     report_path,
 )
+
+if TYPE_CHECKING:  # imported where used, as the functions below do
+    from .documents.base import BuiltDocument
+    from .models import ReportRecipient
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +64,7 @@ class ReportError(Exception):
     """A refusal the user should read (already translated)."""
 
 
-def _require(actor, permission, report_type=None):
+def _require(actor: User | None, permission: str, report_type: str | None = None) -> None:
     """The actor holds the permission and, for a given report type, reads that type (see
     selectors.READERS). Without an actor (the schedule, the command line) nothing is
     checked."""
@@ -70,7 +79,7 @@ def _require(actor, permission, report_type=None):
             raise PermissionDenied
 
 
-def _record(report, source, actor, note=""):
+def _record(report: Report, source: str, actor: User | None, note: str = "") -> None:
     ReportTransition.objects.create(
         report=report,
         source=source,
@@ -80,7 +89,15 @@ def _record(report, source, actor, note=""):
     )
 
 
-def _save_transition(report, transition_name, *, actor, note="", field="status", **fields):
+def _save_transition(
+    report: Report,
+    transition_name: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    field: str = "status",
+    **fields: Any,
+) -> Report:
     """Run one transition in memory, set the fields, save and record; must run inside a
     transaction. A concurrent change of the same report raises ReportError."""
     source = take_step(
@@ -104,7 +121,14 @@ def _save_transition(report, transition_name, *, actor, note="", field="status",
 # --- production ---------------------------------------------------------------------------
 
 
-def request_report(*, report_type, period_start, period_end, trigger, actor=None):
+def request_report(
+    *,
+    report_type: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    trigger: str,
+    actor: User | None = None,
+) -> tuple[Report, bool]:
     """The report of this type and period, created as queued if there is none yet.
     Returns (report, created)."""
     if report_type not in ReportType.values:
@@ -128,7 +152,7 @@ def request_report(*, report_type, period_start, period_end, trigger, actor=None
     return report, created
 
 
-def is_stalled(report):
+def is_stalled(report: Report) -> bool:
     """Being produced for far longer than any report takes: its worker has died."""
     return (
         report.status == RunStatus.RUNNING
@@ -137,7 +161,7 @@ def is_stalled(report):
     )
 
 
-def retry_report(*, report, actor=None):
+def retry_report(*, report: Report, actor: User | None = None) -> Report:
     """A failed run, or one whose worker died mid-way, goes back to the queue; the caller
     enqueues it."""
     _require(actor, "reports.produce_report", report.report_type)
@@ -153,7 +177,7 @@ def retry_report(*, report, actor=None):
         return _save_transition(report, "retry", actor=actor, error="")
 
 
-def produce(report_id):
+def produce(report_id: int) -> Report | None:
     """Render a queued report and store its files. Does nothing when another process has
     it or it is already produced: the same report is never rendered twice."""
     from .documents import document_for
@@ -202,7 +226,7 @@ def produce(report_id):
     return report
 
 
-def missing_files(report):
+def missing_files(report: Report) -> list[FieldFile]:
     """The report's files that its row names but the storage no longer has (a database
     restored without its media, a lost volume)."""
     return [
@@ -212,7 +236,7 @@ def missing_files(report):
     ]
 
 
-def report_regenerate_files(*, report, actor=None):
+def report_regenerate_files(*, report: Report, actor: User | None = None) -> bool:
     """Render a produced report again and store the files it lost, under their old names
     (links and emails keep working). Files still present are left as they are; the report
     keeps its state, review and summary, and nobody is emailed again. The figures come from
@@ -250,7 +274,7 @@ def report_regenerate_files(*, report, actor=None):
     return True
 
 
-def _store_files(report, built):
+def _store_files(report: Report, built: "BuiltDocument") -> None:
     stem = f"{report.report_type}-{report.period_start:%Y-%m-%d}"
     report.pdf.save(f"{stem}.pdf", ContentFile(built.pdf.content), save=False)
     try:
@@ -260,7 +284,14 @@ def _store_files(report, built):
         built.xlsx_path.unlink(missing_ok=True)
 
 
-def produce_now(*, report_type, period_start, period_end, trigger, actor=None):
+def produce_now(
+    *,
+    report_type: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    trigger: str,
+    actor: User | None = None,
+) -> tuple[Report | None, bool]:
     """Request and produce in this process (the command line, installations without
     Celery). Returns (report, created)."""
     report, created = request_report(
@@ -273,14 +304,22 @@ def produce_now(*, report_type, period_start, period_end, trigger, actor=None):
     if report.status == RunStatus.FAILED:
         retry_report(report=report, actor=actor)
     if report.status == RunStatus.QUEUED:
-        report = produce(report.pk)
+        return produce(report.pk), created
     return report, created
 
 
 # --- review (procedure "تقارير الأداء") -------------------------------------------------------
 
 
-def _review_step(report, transition_name, *, actor, permission, note="", **fields):
+def _review_step(
+    report: Report,
+    transition_name: str,
+    *,
+    actor: User,
+    permission: str,
+    note: str = "",
+    **fields: Any,
+) -> Report:
     _require(actor, permission, report.report_type)
     with transaction.atomic():
         return _save_transition(
@@ -291,7 +330,7 @@ def _review_step(report, transition_name, *, actor, permission, note="", **field
 _DEPARTMENT_OF_ROLE = {roles.CRM_MANAGER: CaseRoute.CRM, roles.CENTRES_MANAGER: CaseRoute.CENTRES}
 
 
-def reviewing_departments_of(user):
+def reviewing_departments_of(user: User | AnonymousUser) -> list[str]:
     """The departments whose review of the monthly report this user writes: the CRM
     manager the CRM department's, the centres-affairs manager centres affairs'."""
     if not user.is_authenticated or not user.has_perm("reports.review_report"):
@@ -304,7 +343,7 @@ def reviewing_departments_of(user):
     return [department for department in REVIEWING_DEPARTMENTS if department in held]
 
 
-def pending_departments(report, user):
+def pending_departments(report: Report, user: User | AnonymousUser) -> list[str]:
     """The departments this user may still review on this report now."""
     from .selectors import report_types_for
 
@@ -319,7 +358,14 @@ def pending_departments(report, user):
     return [department for department in reviewing_departments_of(user) if department not in done]
 
 
-def report_review(*, report, actor, weaknesses, follow_up_notes, department=None):
+def report_review(
+    *,
+    report: Report,
+    actor: User,
+    weaknesses: str,
+    follow_up_notes: str,
+    department: str | None = None,
+) -> Report:
     """A department manager notes their department's weak points and follows up the
     recommendations it raised last period (steps 2-3). The report goes on to the
     secretary once both departments have reviewed it, whichever was first; the report's
@@ -392,7 +438,7 @@ def report_review(*, report, actor, weaknesses, follow_up_notes, department=None
     return report
 
 
-def _review_record_context(report):
+def _review_record_context(report: Report) -> dict[str, Any]:
     reviews = {
         item.department: item for item in report.department_reviews.select_related("reviewer")
     }
@@ -404,7 +450,7 @@ def _review_record_context(report):
     }
 
 
-def review_record_html(report):
+def review_record_html(report: Report) -> str:
     """The review record of a monthly report: both departments' reviews, the secretary's
     discussion and decisions, the archiving. The report's own PDF is the document prepared
     before them; this record goes with it in the archive."""
@@ -413,13 +459,13 @@ def review_record_html(report):
     return render_report_html(report, REVIEW_RECORD_TEMPLATE, _review_record_context(report))[0]
 
 
-def review_record_pdf(report):
+def review_record_pdf(report: Report) -> RenderedPdf:
     from .documents.base import render_report_pdf
 
     return render_report_pdf(report, REVIEW_RECORD_TEMPLATE, _review_record_context(report))
 
 
-def report_decide(*, report, actor, decision_notes):
+def report_decide(*, report: Report, actor: User, decision_notes: str) -> Report:
     """The sub-council secretary discusses the weak points with those responsible and
     decides on the recommendations (step 5)."""
     if not (decision_notes or "").strip():
@@ -438,7 +484,7 @@ def report_decide(*, report, actor, decision_notes):
     )
 
 
-def report_archive(*, report, actor):
+def report_archive(*, report: Report, actor: User) -> Report:
     """Archived with its recommendations for the next period (step 6); the weekly and
     recurring reports are archived once their recipient has read them."""
     transition_name = "archive" if report.has_review else "acknowledge"
@@ -452,7 +498,7 @@ def report_archive(*, report, actor):
     )
 
 
-def available_steps(report, user):
+def available_steps(report: Report, user: User | AnonymousUser) -> set[str]:
     """What this user may do on this report now: "retry" a failed run, "review", "decide",
     "archive", and "decide_recommendations" (the secretary decides on the month's
     recommendations from the monthly report while it is under review)."""
@@ -482,7 +528,7 @@ def available_steps(report, user):
     return steps
 
 
-def recipients_of(report_type):
+def recipients_of(report_type: str) -> "QuerySet[ReportRecipient]":
     from .models import ReportRecipient
 
     return ReportRecipient.objects.filter(report_type=report_type, is_active=True).select_related(

@@ -1,5 +1,7 @@
 """Template filters for Gregorian and Hijri dates: {% load dates %}."""
 
+from datetime import date, datetime
+
 from django import template
 
 from core.dates import format_gregorian_hijri, format_hijri
@@ -8,12 +10,12 @@ register = template.Library()
 
 
 @register.filter
-def hijri(value):
+def hijri(value: date | datetime | None) -> str:
     """{{ day|hijri }} -> "11 جمادى الآخرة 1448 هـ"; "" for empty or unsupported dates."""
     return format_hijri(value)
 
 
 @register.filter
-def gregorian_hijri(value):
+def gregorian_hijri(value: date | datetime | None) -> str:
     """{{ day|gregorian_hijri }} -> "21 نوفمبر 2026 (11 جمادى الآخرة 1448 هـ)"."""
     return format_gregorian_hijri(value)

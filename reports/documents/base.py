@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -49,7 +50,7 @@ class ReportDocument:
     for the archive page ({key: lazy label})."""
 
     template = ""
-    summary_labels = {}
+    summary_labels: dict[str, Any] = {}
 
     def figures(self, report):
         raise NotImplementedError

@@ -13,6 +13,7 @@ from .conftest import new_opportunity
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
+WHO: tuple[str, ...]
 WHO = ("staff", "staff2", "manager", "resources", "secretary", "management", "planning")
 WHO += ("quality", "centres", "nobody")
 

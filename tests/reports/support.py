@@ -55,7 +55,7 @@ FAKE_PDF = b"%PDF-1.4\n% a stand-in report\n%%EOF\n"
 class FakeDocument(ReportDocument):
     """Builds instantly; records every build so tests can count renderings."""
 
-    builds = []
+    builds: list[int] = []
     fail_with = None
     summary_labels = {"total": "Total cases", "within_deadline": "Within the deadline (%)"}
 

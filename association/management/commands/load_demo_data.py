@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.core.management.base import BaseCommand
 
 from association.demo import ASSOCIATION_DEMO, DEMO_PASSWORD, DEMO_USERS
@@ -10,9 +12,10 @@ class Command(BaseCommand):
         "role and each app's examples. Safe to run again: it changes nothing."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         results = run_demo_loaders(lambda message: self.stdout.write(self.style.SUCCESS(message)))
-        created = results[ASSOCIATION_DEMO]
+        # association.demo.load_demo_data: the usernames it created.
+        created = cast(list[str], results[ASSOCIATION_DEMO])
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo users: {', '.join(created)}"))
         else:

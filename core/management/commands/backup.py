@@ -2,8 +2,10 @@
 manifest of checksums (core/backup.py). PATH is a .tar file or a folder (a dated name is
 chosen in it); without it, BACKUP_DIR."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core import backup
 
@@ -11,14 +13,14 @@ from core import backup
 class Command(BaseCommand):
     help = "Back up the database and the media files together, with a manifest of checksums."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "destination",
             nargs="?",
             help="The archive to write (.tar) or a folder for it (default: BACKUP_DIR).",
         )
 
-    def handle(self, *args, destination=None, **options):
+    def handle(self, *args: Any, destination: str | None = None, **options: Any) -> None:
         target = destination or f"{settings.BACKUP_DIR}/"
         try:
             path, manifest = backup.create_backup(target)

@@ -1,8 +1,9 @@
 import time
+from typing import Any
 
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.tasks import ping
 
@@ -10,10 +11,10 @@ from core.tasks import ping
 class Command(BaseCommand):
     help = "Send a task to the Celery worker and wait for its answer (checks broker and worker)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--timeout", type=float, default=10.0)
 
-    def handle(self, *args, timeout, **options):
+    def handle(self, *args: Any, timeout: float, **options: Any) -> None:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             self.stdout.write("REDIS_URL is not set: tasks run in-process (eager mode).")
         started = time.monotonic()

@@ -1,7 +1,9 @@
 """`manage.py restore ARCHIVE [--yes] [--check]`: verify a backup's checksums, then replace
 the database and the media files with it and check every table's rows and every file."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from core import backup
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "the database and under MEDIA_ROOT is replaced."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="The .tar archive written by `manage.py backup`.")
         parser.add_argument(
             "--yes", action="store_true", help="Do not ask for confirmation (scripts, CI)."
@@ -24,7 +26,9 @@ class Command(BaseCommand):
             help="Only verify the archive against its manifest; change nothing.",
         )
 
-    def handle(self, *args, archive, yes=False, check=False, **options):
+    def handle(
+        self, *args: Any, archive: str, yes: bool = False, check: bool = False, **options: Any
+    ) -> None:
         try:
             manifest = backup.verify_archive(archive, engine=backup.engine_name(connection))
         except backup.BackupError as error:
