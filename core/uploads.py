@@ -9,6 +9,7 @@ translated for the person who uploaded: the callers may give their own wording."
 from pathlib import Path
 
 import filetype
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ def kind_of_name(name: str | None) -> str | None:
     return next((kind for kind, names in _NAME_EXTENSIONS.items() if extension in names), None)
 
 
-def kind_of_content(upload) -> filetype.Type | None:
+def kind_of_content(upload: File) -> filetype.Type | None:
     """What the file's first bytes say it is (filetype's type: .extension, .mime), or None.
     The file is left at its start."""
     upload.seek(0)
@@ -43,7 +44,7 @@ def kind_of_content(upload) -> filetype.Type | None:
 
 
 def check_uploaded_file(
-    upload,
+    upload: File,
     *,
     max_bytes: int,
     allowed: tuple[str, ...] = DOCUMENT_KINDS,
