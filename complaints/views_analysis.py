@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import Form
+from core.permissions import require
 
 from . import recommendations, recurring, register_reviews
 from .filters import local_day_start
@@ -35,11 +36,6 @@ from .services import CaseError
 GROUPS_PAGE_SIZE = 20
 CASES_PAGE_SIZE = 25
 RECOMMENDATIONS_PAGE_SIZE = 25
-
-
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
 
 
 # --- forms --------------------------------------------------------------------------------
@@ -224,7 +220,7 @@ def _period_query(first_day, last_day, kind=""):
 
 @require_GET
 def recurring_list(request):
-    _require_perm(request.user, "complaints.view_recurringgroupreview")
+    require(request.user, "complaints.view_recurringgroupreview")
     form = PeriodForm(request.GET)
     first_day, last_day, kind = form.period()
     start, end = _bounds(first_day, last_day)
@@ -256,7 +252,7 @@ def _may_write_review(user):
 
 @require_http_methods(["GET", "POST"])
 def recurring_detail(request):
-    _require_perm(request.user, "complaints.view_recurringgroupreview")
+    require(request.user, "complaints.view_recurringgroupreview")
     group_key = recurring.parse_group_key(request.GET.get("key", ""))
     if group_key is None:
         raise Http404
@@ -380,7 +376,7 @@ def _default_department(user):
 
 @require_http_methods(["GET", "POST"])
 def recommendation_new(request):
-    _require_perm(request.user, "complaints.add_recommendation")
+    require(request.user, "complaints.add_recommendation")
     group_key = request.GET.get("group_key", "")
     if request.method == "POST":
         form = RecommendationForm(request.POST, user=request.user)

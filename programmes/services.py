@@ -8,10 +8,11 @@ programme's history.
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.permissions import require
 from core.text import normalize_arabic, normalize_digits
 
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
@@ -29,11 +30,6 @@ PROGRAMME_FIELDS = (
     "status",
     "portfolio_year",
 )
-
-
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
 
 
 # --- values -----------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def category_get_or_create(*, name, actor):
     found = category_find(name)
     if found is not None:
         return found, False
-    _require(actor, "programmes.add_programmecategory")
+    require(actor, "programmes.add_programmecategory")
     category = ProgrammeCategory(name=name)
     category.full_clean()
     category.save()
@@ -177,7 +173,7 @@ def programme_create(
     change_reason="",
 ):
     """A new programme. `category` is a ProgrammeCategory or the name of one (made if new)."""
-    _require(actor, "programmes.add_programme")
+    require(actor, "programmes.add_programme")
     programme = Programme(
         code=normalize_code(code),
         name=(name or "").strip(),
@@ -204,7 +200,7 @@ def programme_create(
 def programme_update(*, programme, actor, change_reason="", **values):
     """Change the given fields. Nothing is written (and no history row is made) when every
     value is already the programme's. Returns the programme as saved."""
-    _require(actor, "programmes.change_programme")
+    require(actor, "programmes.change_programme")
     unknown = set(values) - set(PROGRAMME_FIELDS)
     if unknown:
         raise TypeError(f"Unknown programme fields: {', '.join(sorted(unknown))}")

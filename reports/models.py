@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from complaints.models import CaseRoute
 from core.models import TransitionRecord
+from core.workflow import AUTOMATIC
 
 # The departments whose managers both review the monthly performance report, in the order
 # they are shown.
@@ -274,6 +275,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=ReviewState.PREPARED,
         target=ReviewState.REVIEWED,
         conditions=[is_ready, needs_review, has_every_department_review],
+        custom=AUTOMATIC,  # taken when the last department's review is recorded
     )
     def review(self):
         pass
@@ -283,6 +285,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=ReviewState.REVIEWED,
         target=ReviewState.DECIDED,
         conditions=[needs_review],
+        permission="reports.decide_report",
     )
     def decide(self):
         pass
@@ -292,6 +295,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=ReviewState.DECIDED,
         target=ReviewState.ARCHIVED,
         conditions=[needs_review],
+        permission="reports.archive_report",
     )
     def archive(self):
         pass
@@ -301,6 +305,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=ReviewState.PREPARED,
         target=ReviewState.ARCHIVED,
         conditions=[is_ready, skips_review],
+        permission="reports.archive_report",
     )
     def acknowledge(self):
         pass
