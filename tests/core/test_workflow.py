@@ -428,3 +428,201 @@ def test_proposal_answers_are_offered_to_who_the_service_accepts(donor_people, s
         ],
         proposals.ProposalError,
     )
+
+
+# --- recommendations ----------------------------------------------------------------------
+
+
+def _recommendation_at(state, crew):
+    import datetime
+
+    from django.utils import timezone
+
+    from complaints import recommendations
+
+    secretary = crew["secretary"]
+    recommendation = recommendations.recommendation_raise(
+        actor=crew["crm_manager"],
+        text="تدريب موظفي الاستقبال",
+        department="crm",
+        owner=crew["crm"],
+        due_date=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    if state == "rejected":
+        recommendations.recommendation_decide(
+            actor=secretary, recommendation=recommendation, approve=False, note="لا"
+        )
+    if state in ("approved", "not_implemented", "investigated", "implemented"):
+        recommendations.recommendation_decide(
+            actor=secretary, recommendation=recommendation, approve=True
+        )
+    if state in ("not_implemented", "investigated"):
+        recommendations.recommendation_record_implementation(
+            actor=crew["crm"], recommendation=recommendation, implemented=False, note="لم يتم"
+        )
+    if state == "investigated":
+        recommendations.recommendation_record_investigation(
+            actor=crew["crm"], recommendation=recommendation, reasons="ضيق الوقت"
+        )
+    if state == "implemented":
+        recommendations.recommendation_record_implementation(
+            actor=crew["crm"], recommendation=recommendation, implemented=True
+        )
+    return recommendation
+
+
+def _recommendation_services():
+    from complaints import recommendations as recs
+
+    return {
+        "approve": lambda rec, user: recs.recommendation_decide(
+            actor=user, recommendation=rec, approve=True
+        ),
+        "reject": lambda rec, user: recs.recommendation_decide(
+            actor=user, recommendation=rec, approve=False, note="لا"
+        ),
+        "implemented": lambda rec, user: recs.recommendation_record_implementation(
+            actor=user, recommendation=rec, implemented=True
+        ),
+        "not_implemented": lambda rec, user: recs.recommendation_record_implementation(
+            actor=user, recommendation=rec, implemented=False, note="لم يتم"
+        ),
+        "investigation": lambda rec, user: recs.recommendation_record_investigation(
+            actor=user, recommendation=rec, reasons="السبب"
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "state", ["raised", "rejected", "approved", "not_implemented", "investigated", "implemented"]
+)
+def test_recommendation_actions_are_what_the_services_accept(case_people, state):
+    from complaints import recommendations
+    from complaints.models import Recommendation
+
+    case_people["secretary"] = user_with(roles.COUNCIL_SECRETARY, "secretary")
+    pk = _recommendation_at(state, case_people).pk
+    users = {name: user for name, user in case_people.items() if name != "centre"}
+    assert_actions_match_services(
+        lambda: Recommendation.objects.get(pk=pk),
+        users,
+        _recommendation_services(),
+        recommendations.available_actions,
+        case_services.CaseError,
+    )
+
+
+# --- proposed solutions -------------------------------------------------------------------
+
+
+SOLUTION_PATHS = {
+    "not_started": [],
+    "in_progress": ["start"],
+    "implemented": ["start", "complete"],
+    "effective": ["start", "complete", "effective"],
+    "not_effective": ["start", "complete", "not_effective"],
+    "cancelled": ["cancel"],
+}
+
+
+def _solution_at(state, crew):
+    import datetime
+
+    from django.utils import timezone
+
+    from complaints import solutions
+
+    solution = solutions.solution_add(
+        actor=crew["quality"],
+        group_key="tx:تاخر توزيع سل",
+        label="تأخر توزيع السلال",
+        text="التعاقد مع مورد بديل",
+        plan="مراجعة جدول التسليم أسبوعياً",
+        owner=crew["centres_manager"],
+        due_date=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    for step in SOLUTION_PATHS[state]:
+        solutions.solution_monitor(actor=crew["quality"], solution=solution, step=step, note="م")
+    return solution
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", SOLUTION_PATHS)
+def test_solution_steps_are_what_the_services_accept(case_people, state):
+    from complaints import solutions
+    from complaints.models import ProposedSolution
+
+    pk = _solution_at(state, case_people).pk
+    users = {name: user for name, user in case_people.items() if name != "centre"}
+    assert_actions_match_services(
+        lambda: ProposedSolution.objects.get(pk=pk),
+        users,
+        {
+            step: lambda solution, user, step=step: solutions.solution_monitor(
+                actor=user, solution=solution, step=step, note="ملاحظة"
+            )
+            for step in solutions.STEPS
+        },
+        solutions.available_actions,
+        case_services.CaseError,
+    )
+
+
+# --- portfolio cycles ---------------------------------------------------------------------
+
+
+def _cycle_at(state, crew):
+    from django.utils import timezone
+
+    from customers.models import Customer
+    from opportunities.models import DonorInterest
+    from programmes import cycles
+    from programmes.models import CycleHalf, CycleProgramme, Programme, ProgrammeCategory
+
+    category = ProgrammeCategory.objects.create(name="تعليم")
+    programme = Programme.objects.create(
+        code="EDU-1", name="برنامج محو الأمية", category=category, portfolio_year=2027
+    )
+    donor = Customer.objects.create(code=700001, name="مؤسسة الخير", kind="donor")
+    DonorInterest.objects.create(donor=donor, category=category, recorded_by=crew["staff"])
+    cycle = cycles.cycle_hand_over(
+        actor=crew["planning"],
+        year=2027,
+        half=CycleHalf.FIRST_HALF,
+        programmes=[programme],
+        received_on=timezone.localdate(),
+        note="محفظة النصف الأول",
+    )
+    if state != "handed_over":
+        cycles.cycle_review(cycle=cycle, actor=crew["manager"], notes="راجعنا المحفظة")
+        entry = CycleProgramme.objects.get(cycle=cycle, programme=programme)
+        cycles.cycle_set_donors(cycle=cycle, entry=entry, actor=crew["manager"], donors=[donor])
+    if state == "donors_identified":
+        cycles.cycle_identify_donors(cycle=cycle, actor=crew["manager"])
+    return cycle
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["handed_over", "reviewed", "donors_identified"])
+def test_cycle_steps_are_offered_to_who_the_service_accepts(donor_people, state):
+    from programmes import cycles
+    from programmes.models import PortfolioCycle
+
+    pk = _cycle_at(state, donor_people).pk
+    assert_actions_match_services(
+        lambda: PortfolioCycle.objects.get(pk=pk),
+        donor_people,
+        {
+            "review": lambda cycle, user: cycles.cycle_review(cycle=cycle, actor=user, notes="تم"),
+            "identify_donors": lambda cycle, user: cycles.cycle_identify_donors(
+                cycle=cycle, actor=user
+            ),
+        },
+        lambda cycle, user: [
+            action
+            for action in cycles.available_actions(cycle, user)
+            if action in ("review", "identify_donors")
+        ],
+        cycles.CycleError,
+    )
