@@ -101,10 +101,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
 
 
 def _concurrent_message():
-    return _(
-        "Someone else acted on this FAQ entry at the same moment. "
-        "Reload the page to see its status."
-    )
+    return str(FAQ_WORKFLOW.conflict_message)
 
 
 FAQ_WORKFLOW = Workflow(

@@ -730,7 +730,7 @@ OPPORTUNITY_WORKFLOW = Workflow(
 )
 
 
-def _run_transition(opportunity, transition_name, *, actor, note="", **fields):
+def _move(opportunity, transition_name, *, actor, note="", **fields):
     """One move of the opportunity, which counts as activity on it."""
     return OPPORTUNITY_WORKFLOW.take_step(
         opportunity,
@@ -781,7 +781,7 @@ def opportunity_start_follow_up(*, opportunity, actor, note=""):
     if blockers:
         raise RequestError(" ".join(blockers))
     with transaction.atomic():
-        _run_transition(opportunity, START_FOLLOW_UP, actor=actor, note=note)
+        _move(opportunity, START_FOLLOW_UP, actor=actor, note=note)
     return opportunity
 
 
@@ -833,7 +833,7 @@ def opportunity_close_with_pledge(
     opportunity.pledge_file.save(stored_name, pledge_file, save=False)
     try:
         with transaction.atomic():
-            _run_transition(
+            _move(
                 opportunity,
                 CLOSE_WITH_PLEDGE,
                 actor=actor,
@@ -879,7 +879,7 @@ def opportunity_mark_successful(*, opportunity, actor, note="", override_reason=
             % {"received": _money(received), "pledged": _money(pledged)}
         )
     with transaction.atomic():
-        _run_transition(
+        _move(
             opportunity,
             MARK_SUCCESSFUL,
             actor=actor,
@@ -897,7 +897,7 @@ def opportunity_cancel(*, opportunity, actor, reason):
     if not reason:
         raise RequestError(_("Write the reason for cancelling the opportunity."))
     with transaction.atomic():
-        _run_transition(
+        _move(
             opportunity,
             CANCEL,
             actor=actor,
