@@ -12,19 +12,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 
 from .errors import FaqError
-from .models import CaseCategory, FaqEntry, FaqState, FaqTransition
+from .models import PUBLISH_FAQ_PERMISSION, CaseCategory, FaqEntry, FaqState, FaqTransition
 
-PUBLISH_PERMISSION = "complaints.publish_faqentry"
-
-
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
+PUBLISH_PERMISSION = PUBLISH_FAQ_PERMISSION
 
 
 def _clean_texts(question, answer):
@@ -39,7 +36,7 @@ def _clean_texts(question, answer):
 
 def faq_propose(*, actor, question, answer, category=None):
     """A staff member proposes a question with its answer; it waits for a manager."""
-    _require(actor, "complaints.add_faqentry")
+    require(actor, "complaints.add_faqentry")
     question, answer = _clean_texts(question, answer)
     with transaction.atomic():
         entry = FaqEntry(question=question, answer=answer, category=category, proposed_by=actor)
@@ -99,49 +96,45 @@ def faq_update(*, entry, actor, question, answer, category=None):
 
 
 def _concurrent_message():
-    return _(
+    return str(FAQ_WORKFLOW.conflict_message)
+
+
+FAQ_WORKFLOW = Workflow(
+    audit=FaqTransition,
+    error=FaqError,
+    stale_message=gettext_lazy(
+        "This FAQ entry is no longer at this step. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
         "Someone else acted on this FAQ entry at the same moment. "
         "Reload the page to see its status."
-    )
+    ),
+)
 
 
-def _run_transition(entry, transition_name, *, actor, note="", check=None):
-    """Run one transition, fill in the decision, save and record the step, atomically.
-    `check(current)` looks at the locked row first and raises FaqError to refuse."""
+def _decide(entry, transition_name, *, actor, note="", check=None):
+    """Take a step that decides on the entry, atomically. `check(current)` looks at the
+    locked row first and raises FaqError to refuse."""
     with transaction.atomic():
         current = _lock(entry)
         if check is not None:
             check(current)
         entry._history_user = actor
-        source = take_step(
+        FAQ_WORKFLOW.take_step(
             entry,
             transition_name,
-            error=FaqError,
-            stale_message=_(
-                "This FAQ entry is no longer at this step. Reload the page to see its status."
-            ),
-            conflict_message=_concurrent_message(),
+            actor=actor,
+            note=note,
             fields={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
         )
-        FaqTransition.objects.create(
-            entry=entry, source=source, target=entry.state, actor=actor, note=note
-        )
     return entry
-
-
-def is_author(entry, user):
-    """Did this user write the text of the entry: propose it, or edit its question or
-    answer since?"""
-    if entry.proposed_by_id == user.pk:
-        return True
-    return entry.text_authors.filter(pk=user.pk).exists()
 
 
 def faq_publish(*, entry, actor, note="", revision=None):
     """A manager approves a proposal: it goes on the public FAQ page. Four eyes: nobody
     publishes a text they wrote, as its proposer or by editing its question or answer.
     `revision` is the one the manager read; a text edited since is not published."""
-    _require(actor, PUBLISH_PERMISSION)
+    require(actor, PUBLISH_PERMISSION)
 
     def check(current):
         if current.proposed_by_id == actor.pk:
@@ -166,39 +159,30 @@ def faq_publish(*, entry, actor, note="", revision=None):
                 )
             )
 
-    return _run_transition(entry, "publish", actor=actor, note=(note or "").strip(), check=check)
+    return _decide(entry, "publish", actor=actor, note=(note or "").strip(), check=check)
 
 
 def faq_reject(*, entry, actor, note):
-    _require(actor, PUBLISH_PERMISSION)
+    require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
         raise FaqError(_("Write the reason for rejecting the proposal."))
-    return _run_transition(entry, "reject", actor=actor, note=note)
+    return _decide(entry, "reject", actor=actor, note=note)
 
 
 def faq_withdraw(*, entry, actor, note):
     """Take a published answer off the public page (it is out of date, say)."""
-    _require(actor, PUBLISH_PERMISSION)
+    require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
         raise FaqError(_("Write the reason for withdrawing the entry."))
-    return _run_transition(entry, "withdraw", actor=actor, note=note)
+    return _decide(entry, "withdraw", actor=actor, note=note)
 
 
 def available_actions(entry, user):
-    """The buttons this user may press on this entry now."""
-    actions = []
-    if may_edit(entry, user):
-        actions.append("edit")
-    if user.has_perm(PUBLISH_PERMISSION):
-        if entry.state == FaqState.PROPOSED:
-            if not is_author(entry, user):
-                actions.append("publish")
-            actions.append("reject")
-        elif entry.state == FaqState.PUBLISHED:
-            actions.append("withdraw")
-    return actions
+    """The buttons this user may press on this entry now: "edit", and its steps."""
+    actions = ["edit"] if may_edit(entry, user) else []
+    return actions + FAQ_WORKFLOW.available_actions(entry, user)
 
 
 # --- who wrote what: the edit history and the credit --------------------------------------

@@ -88,6 +88,14 @@ class FaqState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+PUBLISH_FAQ_PERMISSION = "complaints.publish_faqentry"
+
+
+def _publishes(entry, user):
+    """Four eyes: a manager who publishes, never on a text they wrote."""
+    return user.has_perm(PUBLISH_FAQ_PERMISSION) and not entry.is_author(user)
+
+
 class FaqEntry(ConcurrentTransitionMixin, models.Model):
     """A frequent question with its answer (manual 5.1.10). Staff propose, a manager
     approves; only published entries reach the public FAQ page."""
@@ -150,15 +158,37 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
         self.search_text = normalize_arabic(f"{self.question} {self.answer}")
         super().save(*args, **kwargs)
 
-    @transition(field=state, source=FaqState.PROPOSED, target=FaqState.PUBLISHED)
+    def is_author(self, user):
+        """Did this user write the text of the entry: propose it, or edit its question or
+        answer since?"""
+        if self.proposed_by_id == user.pk:
+            return True
+        return self.text_authors.filter(pk=user.pk).exists()
+
+    @transition(
+        field=state,
+        source=FaqState.PROPOSED,
+        target=FaqState.PUBLISHED,
+        permission=_publishes,
+    )
     def publish(self):
         pass
 
-    @transition(field=state, source=FaqState.PROPOSED, target=FaqState.REJECTED)
+    @transition(
+        field=state,
+        source=FaqState.PROPOSED,
+        target=FaqState.REJECTED,
+        permission=PUBLISH_FAQ_PERMISSION,
+    )
     def reject(self):
         pass
 
-    @transition(field=state, source=FaqState.PUBLISHED, target=FaqState.WITHDRAWN)
+    @transition(
+        field=state,
+        source=FaqState.PUBLISHED,
+        target=FaqState.WITHDRAWN,
+        permission=PUBLISH_FAQ_PERMISSION,
+    )
     def withdraw(self):
         pass
 
@@ -167,6 +197,14 @@ class FaqTransition(TransitionRecord):
     entry = models.ForeignKey(FaqEntry, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=FaqState.choices)
     target = models.CharField(max_length=20, choices=FaqState.choices)
+
+
+def handles_case(case, user):
+    """Staff who handle cases, and only on cases of their own queue: who may take a step of
+    the case (the `permission=` of its transitions)."""
+    from .selectors import user_handles_case  # the queues are read by the selectors
+
+    return user.has_perm("complaints.change_case") and user_handles_case(user, case)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -357,11 +395,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def has_reply(self):
         return bool((self.reply or self.immediate_answer).strip())
 
-    @transition(field=state, source=CaseState.RECEIVED, target=CaseState.REPLIED)
+    @transition(
+        field=state,
+        source=CaseState.RECEIVED,
+        target=CaseState.REPLIED,
+        permission=handles_case,
+    )
     def answer_immediately(self):
         pass
 
-    @transition(field=state, source=CaseState.RECEIVED, target=CaseState.CALLBACK_PROMISED)
+    @transition(
+        field=state,
+        source=CaseState.RECEIVED,
+        target=CaseState.CALLBACK_PROMISED,
+        permission=handles_case,
+    )
     def promise_callback(self):
         pass
 
@@ -369,6 +417,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[CaseState.RECEIVED, CaseState.CALLBACK_PROMISED],
         target=CaseState.UNDER_STUDY,
+        permission=handles_case,
     )
     def start_study(self):
         pass
@@ -377,6 +426,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[CaseState.UNDER_STUDY, CaseState.CALLBACK_PROMISED],
         target=CaseState.REPLIED,
+        permission=handles_case,
     )
     def record_reply(self):
         pass
@@ -387,6 +437,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.CLOSED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[has_reply],  # type: ignore[list-item]
+        permission=handles_case,
     )
     def close(self):
         pass
@@ -547,6 +598,15 @@ class Implementation(models.TextChoices):
     NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
 
 
+DECIDE_RECOMMENDATION = "complaints.decide_recommendation"
+
+
+def follows_up_recommendation(recommendation, user):
+    """The owner records the implementation and the investigation, as does any holder of
+    change_recommendation (the department managers)."""
+    return recommendation.owner_id == user.pk or user.has_perm("complaints.change_recommendation")
+
+
 class Recommendation(ConcurrentTransitionMixin, models.Model):
     """A recommendation raised by a department manager from the weekly review of the
     register (procedure step 8), decided by the sub-council secretary (step 9) and followed
@@ -634,13 +694,19 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         )
 
     @transition(
-        field=decision, source=RecommendationDecision.RAISED, target=RecommendationDecision.APPROVED
+        field=decision,
+        source=RecommendationDecision.RAISED,
+        target=RecommendationDecision.APPROVED,
+        permission=DECIDE_RECOMMENDATION,
     )
     def approve(self):
         pass
 
     @transition(
-        field=decision, source=RecommendationDecision.RAISED, target=RecommendationDecision.REJECTED
+        field=decision,
+        source=RecommendationDecision.RAISED,
+        target=RecommendationDecision.REJECTED,
+        permission=DECIDE_RECOMMENDATION,
     )
     def reject(self):
         pass
@@ -654,6 +720,7 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         target=Implementation.IMPLEMENTED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[is_approved],  # type: ignore[list-item]
+        permission=follows_up_recommendation,
     )
     def mark_implemented(self):
         pass
@@ -664,6 +731,7 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         target=Implementation.NOT_IMPLEMENTED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[is_approved],  # type: ignore[list-item]
+        permission=follows_up_recommendation,
     )
     def mark_not_implemented(self):
         pass
@@ -768,6 +836,15 @@ SOLUTION_OPEN_STATUSES = (
 )
 
 
+# The quality officer monitors every solution; its owner reports its progress.
+MONITOR_SOLUTION = "complaints.change_proposedsolution"
+
+
+def reports_on_solution(solution, user):
+    owner = solution.owner_id is not None and solution.owner_id == user.pk
+    return owner or user.has_perm(MONITOR_SOLUTION)
+
+
 class ProposedSolution(ConcurrentTransitionMixin, models.Model):
     """One solution the quality officer proposes for a recurring group (procedure step 7:
     "propose solutions and how to implement them, and monitor their implementation"): the
@@ -837,31 +914,57 @@ class ProposedSolution(ConcurrentTransitionMixin, models.Model):
             SolutionStatus.CANCELLED: "light",
         }[self.status]
 
-    @transition(field=status, source=SolutionStatus.NOT_STARTED, target=SolutionStatus.IN_PROGRESS)
+    @transition(
+        field=status,
+        source=SolutionStatus.NOT_STARTED,
+        target=SolutionStatus.IN_PROGRESS,
+        permission=reports_on_solution,
+    )
     def start(self):
         pass
 
-    @transition(field=status, source=SolutionStatus.IN_PROGRESS, target=SolutionStatus.IMPLEMENTED)
+    @transition(
+        field=status,
+        source=SolutionStatus.IN_PROGRESS,
+        target=SolutionStatus.IMPLEMENTED,
+        permission=reports_on_solution,
+    )
     def complete(self):
         pass
 
-    @transition(field=status, source=SolutionStatus.IMPLEMENTED, target=SolutionStatus.EFFECTIVE)
+    @transition(
+        field=status,
+        source=SolutionStatus.IMPLEMENTED,
+        target=SolutionStatus.EFFECTIVE,
+        permission=MONITOR_SOLUTION,
+    )
     def confirm_effective(self):
         pass
 
     @transition(
-        field=status, source=SolutionStatus.IMPLEMENTED, target=SolutionStatus.NOT_EFFECTIVE
+        field=status,
+        source=SolutionStatus.IMPLEMENTED,
+        target=SolutionStatus.NOT_EFFECTIVE,
+        permission=MONITOR_SOLUTION,
     )
     def mark_not_effective(self):
         pass
 
     @transition(
-        field=status, source=SolutionStatus.NOT_EFFECTIVE, target=SolutionStatus.IN_PROGRESS
+        field=status,
+        source=SolutionStatus.NOT_EFFECTIVE,
+        target=SolutionStatus.IN_PROGRESS,
+        permission=MONITOR_SOLUTION,
     )
     def resume(self):
         pass
 
-    @transition(field=status, source=SOLUTION_OPEN_STATUSES, target=SolutionStatus.CANCELLED)
+    @transition(
+        field=status,
+        source=SOLUTION_OPEN_STATUSES,
+        target=SolutionStatus.CANCELLED,
+        permission=MONITOR_SOLUTION,
+    )
     def cancel(self):
         pass
 

@@ -12,11 +12,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association import roles
 from association.workdays import working_deadline
 from core import mywork
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 
 from .errors import RecommendationError
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     Recommendation,
     RecommendationDecision,
     RecommendationTransition,
+    follows_up_recommendation,
 )
 from .recurring import parse_group_key
 
@@ -33,34 +36,32 @@ DUE_SOON_DAYS = 7
 MY_WORK_LIMIT = 20
 
 
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
-
-
 def may_follow_up(user, recommendation):
-    """The owner records the implementation and the investigation, as does any holder of
-    change_recommendation (the department managers)."""
-    return recommendation.owner_id == user.pk or user.has_perm("complaints.change_recommendation")
+    return follows_up_recommendation(recommendation, user)
+
+
+# The page's names of the implementation steps.
+_ACTION_OF_STEP = {"mark_implemented": "implemented", "mark_not_implemented": "not_implemented"}
+
+
+def may_investigate(user, recommendation):
+    """A recommendation not implemented is investigated once (step 4), by who follows it up."""
+    return (
+        recommendation.decision == RecommendationDecision.APPROVED
+        and recommendation.implementation == Implementation.NOT_IMPLEMENTED
+        and recommendation.investigated_at is None
+        and may_follow_up(user, recommendation)
+    )
 
 
 def available_actions(recommendation, user):
-    """What this user may do on this recommendation now."""
-    actions = []
-    if recommendation.decision == RecommendationDecision.RAISED and user.has_perm(
-        "complaints.decide_recommendation"
-    ):
-        actions += ["approve", "reject"]
-    if recommendation.decision == RecommendationDecision.APPROVED and may_follow_up(
-        user, recommendation
-    ):
-        if recommendation.implementation == Implementation.PENDING:
-            actions += ["implemented", "not_implemented"]
-        elif recommendation.implementation == Implementation.NOT_IMPLEMENTED:
-            if recommendation.investigated_at is None:
-                actions.append("investigation")
-            actions.append("implemented")
-    return actions
+    """What this user may do on this recommendation now: decide, investigate, record the
+    implementation."""
+    actions = DECISION_WORKFLOW.available_actions(recommendation, user)
+    if may_investigate(user, recommendation):
+        actions.append("investigation")
+    steps = IMPLEMENTATION_WORKFLOW.available_actions(recommendation, user)
+    return actions + [_ACTION_OF_STEP[step] for step in steps]
 
 
 _MANAGER_DEPARTMENTS = {
@@ -89,7 +90,7 @@ def recommendation_raise(
     """A department manager raises a recommendation from the weekly review (step 8); when
     raised from a recorded review (register_reviews), it is linked to it and belongs to the
     review's department."""
-    _require(actor, "complaints.add_recommendation")
+    require(actor, "complaints.add_recommendation")
     if register_review is not None:
         from .register_reviews import departments_reviewed_by
 
@@ -136,38 +137,42 @@ def recommendation_raise(
     return recommendation
 
 
+_STALE = gettext_lazy(
+    "This recommendation is no longer at this step. Reload the page to see its status."
+)
+_CONFLICT = gettext_lazy(
+    "Someone else acted on this recommendation at the same moment. "
+    "Reload the page to see its status."
+)
+# A recommendation has two state machines: the secretary's decision, then its implementation.
+DECISION_WORKFLOW = Workflow(
+    audit=RecommendationTransition,
+    error=RecommendationError,
+    stale_message=_STALE,
+    conflict_message=_CONFLICT,
+    field="decision",
+)
+IMPLEMENTATION_WORKFLOW = Workflow(
+    audit=RecommendationTransition,
+    error=RecommendationError,
+    stale_message=_STALE,
+    conflict_message=_CONFLICT,
+    field="implementation",
+)
+
+
 def _run(recommendation, transition_name, *, actor, note="", **fields):
-    """Run one transition in memory, save and record it, inside a transaction. A concurrent
-    change raises RecommendationError."""
-    field_name = "decision" if transition_name in ("approve", "reject") else "implementation"
+    """Take one step of the decision or of the implementation, in a transaction."""
+    decision = transition_name in ("approve", "reject")
+    workflow = DECISION_WORKFLOW if decision else IMPLEMENTATION_WORKFLOW
     with transaction.atomic():
-        source = take_step(
-            recommendation,
-            transition_name,
-            error=RecommendationError,
-            stale_message=_(
-                "This recommendation is no longer at this step. Reload the page to see its status."
-            ),
-            conflict_message=_(
-                "Someone else acted on this recommendation at the same moment. "
-                "Reload the page to see its status."
-            ),
-            field=field_name,
-            fields=fields,
-        )
-        RecommendationTransition.objects.create(
-            recommendation=recommendation,
-            source=source,
-            target=getattr(recommendation, field_name),
-            actor=actor,
-            note=note,
-        )
+        workflow.take_step(recommendation, transition_name, actor=actor, note=note, fields=fields)
     return recommendation
 
 
 def recommendation_decide(*, actor, recommendation, approve, note=""):
     """The sub-council secretary approves or rejects (step 9); a rejection says why."""
-    _require(actor, "complaints.decide_recommendation")
+    require(actor, "complaints.decide_recommendation")
     note = (note or "").strip()
     if not approve and not note:
         raise RecommendationError(_("Write why the recommendation is rejected."))

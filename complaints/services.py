@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 from customers.models import CustomerKind
 
 from .errors import CaseError
@@ -24,6 +25,7 @@ from .models import (
     CaseState,
     CaseTransition,
     ContactKind,
+    handles_case,
     new_tracking_number,
 )
 
@@ -36,11 +38,6 @@ STATE_WORKING_DAYS = {
     CaseState.UNDER_STUDY: 1,
     CaseState.REPLIED: 1,
 }
-
-
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
 
 
 def route_for(customer, contact_kind=""):
@@ -96,7 +93,7 @@ def case_register(
     customer's kind, or, for a person not in the customer database, by the kind they say
     they are (`contact_kind`; the staff form always asks it, an empty one routes to the
     CRM department) and the centre."""
-    _require(actor, "complaints.add_case")
+    require(actor, "complaints.add_case")
     if customer is None and not contact_name.strip():
         raise CaseError(_("Choose the customer or write the name of the person who contacted us."))
     if not subject.strip() or not description.strip():
@@ -183,48 +180,45 @@ def _save_new_case(case):
     raise CaseError(_("No free tracking number was found. Try again."))
 
 
-def _run_transition(case, transition_name, *, actor, note="", **fields):
-    """Run one transition on the in-memory case, save it and record the step. Must run
-    inside a transaction; a concurrent change of the same case raises CaseError."""
+CASE_WORKFLOW = Workflow(
+    audit=CaseTransition,
+    error=CaseError,
+    stale_message=gettext_lazy(
+        "This case is no longer at this step. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else acted on this case at the same moment. Reload the page to see its status."
+    ),
+)
 
-    def refresh_deadlines(case):
-        case.due_at = deadline_for(case)
-        case.last_activity_at = timezone.now()
 
-    # Only what the step changes is written: a referral committed at the same moment (its
-    # queue, centre) is not overwritten with the values this copy was loaded with.
-    changed = ["state", "due_at", "last_activity_at", *fields]
-    source = take_step(
-        case,
-        transition_name,
-        error=CaseError,
-        stale_message=_("This case is no longer at this step. Reload the page to see its status."),
-        conflict_message=_(
-            "Someone else acted on this case at the same moment. Reload the page to see its status."
-        ),
-        fields=fields,
-        before_save=refresh_deadlines,
-        update_fields=changed,
-    )
-    CaseTransition.objects.create(
-        case=case, source=source, target=case.state, actor=actor, note=note
-    )
+def _refresh_deadlines(case):
+    case.due_at = deadline_for(case)
+    case.last_activity_at = timezone.now()
 
 
 def _require_handler(actor, case):
     """Only staff who handle cases, and only on cases of their own queue (whoever
     registered a case of another queue reads it, and no more)."""
-    from .selectors import user_handles_case
-
-    _require(actor, "complaints.change_case")
-    if not user_handles_case(actor, case):
+    if not handles_case(case, actor):
         raise PermissionDenied
 
 
 def _transition(case, transition_name, *, actor, note="", **fields):
     _require_handler(actor, case)
     with transaction.atomic():
-        _run_transition(case, transition_name, actor=actor, note=note, **fields)
+        CASE_WORKFLOW.take_step(
+            case,
+            transition_name,
+            actor=actor,
+            note=note,
+            fields=fields,
+            before_save=_refresh_deadlines,
+            # Only what the step changes is written: a referral committed at the same
+            # moment (its queue, centre) is not overwritten with the values this copy was
+            # loaded with.
+            update_fields=["state", "due_at", "last_activity_at", *fields],
+        )
     return case
 
 
@@ -315,22 +309,23 @@ def case_add_entry(*, case, actor, text):
     return entry
 
 
-def available_transitions(case, user):
-    """The actions this user may take on this case now."""
-    from .selectors import user_handles_case
+def may_add_entry(case, user):
+    """Handlers of the case's queue, and staff who follow cases up (the quality officer),
+    write the register's daily entries until the case is closed."""
+    if case.state == CaseState.CLOSED:
+        return False
+    if user.has_perm("complaints.change_case"):
+        return handles_case(case, user)
+    return user.has_perm("complaints.add_caseentry")
 
-    if not user.has_perm("complaints.change_case"):
-        following = user.has_perm("complaints.add_caseentry") and case.state != CaseState.CLOSED
-        return ["entry"] if following else []
-    if not user_handles_case(user, case):
-        return []
-    return {
-        CaseState.RECEIVED: ["answer_immediately", "promise_callback", "start_study", "entry"],
-        CaseState.CALLBACK_PROMISED: ["start_study", "record_reply", "entry"],
-        CaseState.UNDER_STUDY: ["record_reply", "entry"],
-        CaseState.REPLIED: ["close", "entry"],
-        CaseState.CLOSED: [],
-    }[case.state]
+
+def available_actions(case, user):
+    """The actions this user may take on this case now: its steps, from the state machine,
+    and the daily "entry"."""
+    actions = CASE_WORKFLOW.available_actions(case, user)
+    if may_add_entry(case, user):
+        actions.append("entry")
+    return actions
 
 
 # --- referral to another department or centre (procedure step 3) -----------------------
@@ -570,7 +565,7 @@ def case_request_registration(*, case, actor, customer_kind, centre=None):
 
     from .selectors import user_handles_case
 
-    _require(actor, "customers.add_customerrequest")
+    require(actor, "customers.add_customerrequest")
     if not user_handles_case(actor, case):
         raise PermissionDenied
     if case.customer_id is not None:
@@ -636,7 +631,7 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
     from .attachments import check_uploads, store_attachments
 
     if uploads:
-        _require(actor, "complaints.add_caseattachment")
+        require(actor, "complaints.add_caseattachment")
     checked = check_uploads(list(uploads))
     with transaction.atomic():
         case = case_register(actor=actor, **fields)

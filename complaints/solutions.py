@@ -17,21 +17,24 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import mywork
-from core.workflow import take_step
+from core.workflow import Workflow, write_audit
 
 from .errors import SolutionError
 from .models import (
+    MONITOR_SOLUTION,
     SOLUTION_OPEN_STATUSES,
     ProposedSolution,
     RecurringGroupReview,
     SolutionMonitoring,
+    reports_on_solution,
 )
 from .recurring import parse_group_key
 
 ADD_PERMISSION = "complaints.add_proposedsolution"
-MONITOR_PERMISSION = "complaints.change_proposedsolution"
+MONITOR_PERMISSION = MONITOR_SOLUTION
 READ_PERMISSION = "complaints.view_recurringgroupreview"
 DUE_SOON_DAYS = 7
 MY_WORK_LIMIT = 20
@@ -86,25 +89,22 @@ def is_monitor(user):
     return user.has_perm(MONITOR_PERMISSION)
 
 
-def available_steps(solution, user):
-    """The monitoring steps this user may take on this solution now, in the page's order."""
-    from django_fsm import can_proceed
-
-    quality = is_monitor(user)
-    owner = solution.owner_id is not None and solution.owner_id == user.pk
-    if not (quality or owner):
-        return []
-    steps = []
-    for step, (transition_name, who, _note) in STEPS.items():
-        if who == "quality" and not quality:
-            continue
-        if transition_name is None:
-            if solution.status in SOLUTION_OPEN_STATUSES or quality:
-                steps.append(step)
-        elif can_proceed(getattr(solution, transition_name)):
-            steps.append(step)
+def available_actions(solution, user):
+    """The monitoring steps this user may take on this solution now, in the page's order:
+    those of the state machine, and a "note" alone."""
+    transitions = SOLUTION_WORKFLOW.available_actions(solution, user)
+    actions = [step for step, (name, _who, _note) in STEPS.items() if name in transitions]
+    if may_add_note(solution, user):
+        actions.append("note")
     order = ["start", "complete", "effective", "not_effective", "resume", "note", "cancel"]
-    return sorted(steps, key=order.index)
+    return sorted(actions, key=order.index)
+
+
+def may_add_note(solution, user):
+    """The owner notes the progress of an open solution; the quality officer notes any."""
+    if is_monitor(user):
+        return True
+    return reports_on_solution(solution, user) and solution.status in SOLUTION_OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,20 @@ def _conflict():
     )
 
 
+SOLUTION_WORKFLOW = Workflow(
+    audit=SolutionMonitoring,
+    error=SolutionError,
+    stale_message=gettext_lazy(
+        "This solution is no longer at this step. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else monitored this solution at the same moment. "
+        "Reload the page to see its status."
+    ),
+    field="status",
+)
+
+
 def solution_monitor(*, actor, solution, step, note=""):
     """A dated monitoring note on the solution, moving its status when the step says so:
     the owner starts it, reports it implemented or adds a note; the quality officer also
@@ -271,23 +285,23 @@ def solution_monitor(*, actor, solution, step, note=""):
             current = ProposedSolution.objects.select_for_update().get(pk=solution.pk)
             if current.status != solution.status:
                 raise SolutionError(_conflict())
-            source = current.status
+            write_audit(
+                SolutionMonitoring,
+                solution,
+                source=current.status,
+                target=current.status,
+                actor=actor,
+                note=note,
+            )
         else:
-            source = take_step(
+            SOLUTION_WORKFLOW.take_step(
                 solution,
                 transition_name,
-                error=SolutionError,
-                stale_message=_(
-                    "This solution is no longer at this step. Reload the page to see its status."
-                ),
-                conflict_message=_conflict(),
-                field="status",
+                actor=actor,
+                note=note,
                 fields={"_history_user": actor},
                 update_fields=["status"],
             )
-        SolutionMonitoring.objects.create(
-            solution=solution, source=source, target=solution.status, actor=actor, note=note
-        )
     return solution
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import submissions
+from core.permissions import require
 
 from . import selectors, services
 from .attachments import case_add_attachments
@@ -27,13 +28,8 @@ from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
 FAQ_SUGGESTIONS = 8
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _visible_case_or_404(user, pk):
-    _require_perm(user, "complaints.view_case")
+    require(user, "complaints.view_case")
     return get_object_or_404(
         selectors.cases_visible_to(user).select_related(
             "faq_entry", "customer_request", "possible_customer"
@@ -44,7 +40,7 @@ def _visible_case_or_404(user, pk):
 
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    _require_perm(request.user, "complaints.add_case")
+    require(request.user, "complaints.add_case")
     form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
     token = submissions.token_of(request)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +109,7 @@ def case_detail(request, pk):
         ],
         key=lambda item: item[1],
     )
-    actions = services.available_transitions(case, request.user)
+    actions = services.available_actions(case, request.user)
     user = request.user
     handles = selectors.user_handles_case(user, case)
     context = {
@@ -231,7 +227,7 @@ _DONE_MESSAGES = {
 
 @require_POST
 def case_action(request, pk, action):
-    _require_perm(request.user, "complaints.view_case")
+    require(request.user, "complaints.view_case")
     case = (
         selectors.cases_visible_to(request.user)
         .select_related("faq_entry", "customer_request")
@@ -336,7 +332,7 @@ def _decide_match(request, case, *, confirm):
 
 
 def _attach(request, case):
-    _require_perm(request.user, "complaints.add_caseattachment")
+    require(request.user, "complaints.add_caseattachment")
     if case.state == CaseState.CLOSED:
         messages.error(request, _("This case is closed."))
         return redirect("complaints:detail", pk=case.pk)
@@ -361,7 +357,7 @@ def _attach(request, case):
 
 
 def _request_registration(request, case):
-    _require_perm(request.user, "customers.add_customerrequest")
+    require(request.user, "customers.add_customerrequest")
     form = RegistrationRequestForm(request.POST)
     valid = form.is_valid()
     try:
@@ -396,7 +392,7 @@ def _request_registration(request, case):
 def attachment_download(request, pk):
     """Serve an attachment to those who see its case; always as a download, with the
     checked content type (X-Content-Type-Options: nosniff is set for the whole site)."""
-    _require_perm(request.user, "complaints.view_case")
+    require(request.user, "complaints.view_case")
     attachment = get_object_or_404(
         CaseAttachment.objects.filter(case__in=selectors.cases_visible_to(request.user)),
         pk=pk,

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import require
+
 from . import recommendations, recurring, register_reviews, selectors
 from .errors import RecommendationError, RecurringGroupError
 from .filters import local_day_start
@@ -37,11 +39,6 @@ CASES_PAGE_SIZE = 25
 RECOMMENDATIONS_PAGE_SIZE = 25
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _bounds(first_day, last_day):
     return local_day_start(first_day), local_day_start(last_day + datetime.timedelta(days=1))
 
@@ -58,7 +55,7 @@ def _period_query(first_day, last_day, kind=""):
 
 @require_GET
 def recurring_list(request):
-    _require_perm(request.user, "complaints.view_recurringgroupreview")
+    require(request.user, "complaints.view_recurringgroupreview")
     form = PeriodForm(request.GET)
     first_day, last_day, kind = form.period()
     start, end = _bounds(first_day, last_day)
@@ -90,7 +87,7 @@ def _may_write_review(user):
 
 @require_http_methods(["GET", "POST"])
 def recurring_detail(request):
-    _require_perm(request.user, "complaints.view_recurringgroupreview")
+    require(request.user, "complaints.view_recurringgroupreview")
     group_key = recurring.parse_group_key(request.GET.get("key", ""))
     if group_key is None:
         raise Http404
@@ -213,7 +210,7 @@ def _default_department(user):
 
 @require_http_methods(["GET", "POST"])
 def recommendation_new(request):
-    _require_perm(request.user, "complaints.add_recommendation")
+    require(request.user, "complaints.add_recommendation")
     group_key = request.GET.get("group_key", "")
     if request.method == "POST":
         form = RecommendationForm(request.POST, user=request.user)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import require
+
 from . import faq, selectors
 from .errors import FaqError
 from .forms import FaqDecisionForm, FaqEntryForm, FaqFilterForm
@@ -18,19 +20,14 @@ PAGE_SIZE = 25
 ANSWERED_CASES_SHOWN = 20
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _entry_or_404(user, pk):
-    _require_perm(user, "complaints.view_faqentry")
+    require(user, "complaints.view_faqentry")
     return get_object_or_404(selectors.faq_entries_visible_to(user), pk=pk)
 
 
 @require_GET
 def faq_list(request):
-    _require_perm(request.user, "complaints.view_faqentry")
+    require(request.user, "complaints.view_faqentry")
     filter_form = FaqFilterForm(request.GET)
     entries = selectors.faq_entries_visible_to(request.user)
     if filter_form.is_valid():
@@ -58,7 +55,7 @@ def faq_list(request):
 
 @require_http_methods(["GET", "POST"])
 def faq_new(request):
-    _require_perm(request.user, "complaints.add_faqentry")
+    require(request.user, "complaints.add_faqentry")
     form = FaqEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,7 +78,7 @@ def faq_new(request):
 @require_http_methods(["GET", "POST"])
 def faq_edit(request, pk):
     entry = _entry_or_404(request.user, pk)
-    _require_perm(request.user, "complaints.add_faqentry")
+    require(request.user, "complaints.add_faqentry")
     if entry.state != FaqState.PROPOSED:
         messages.error(request, _("Only a proposal awaiting approval can be edited."))
         return redirect("complaints:faq_detail", pk=entry.pk)
@@ -126,7 +123,7 @@ def faq_detail(request, pk):
             "answered_cases": answered[:ANSWERED_CASES_SHOWN],
             "states": FaqState,
             "self_proposed": self_proposed,
-            "self_authored": not self_proposed and faq.is_author(entry, request.user),
+            "self_authored": not self_proposed and entry.is_author(request.user),
             "credit": faq.credit(entry, changes),
             "edits": [change for change in changes if change.kind == "edited"],
         },

@@ -4,7 +4,6 @@ and the same list as an XLSX workbook."""
 import tempfile
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
+
+from core.permissions import require
 
 from . import exports, selectors
 from .filters import CaseFilterForm
@@ -58,11 +59,6 @@ class CappedPaginator(Paginator):
         return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def duration_label(delta):
     """A time to reply as staff say it: "45 دقيقة", "3 ساعات", "يومان"."""
     if delta is None:
@@ -96,7 +92,7 @@ def filtered_cases(request):
 
 @require_GET
 def case_list(request):
-    _require_perm(request.user, "complaints.view_case")
+    require(request.user, "complaints.view_case")
     filter_form, cases = filtered_cases(request)
     searching = bool(filter_form.is_valid() and filter_form.cleaned_data.get("q"))
     cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
@@ -121,7 +117,7 @@ def case_list(request):
 @require_GET
 def case_export(request):
     """The filtered register as XLSX: the same filters and the same visibility as the list."""
-    _require_perm(request.user, "complaints.view_case")
+    require(request.user, "complaints.view_case")
     _filter_form, cases = filtered_cases(request)
     if cases.order_by().values("pk")[: EXPORT_MAX_ROWS + 1].count() > EXPORT_MAX_ROWS:
         messages.error(

@@ -63,7 +63,7 @@ def solution_new(request):
 @require_GET
 def solution_detail(request, pk):
     solution = _solution_or_404(request.user, pk)
-    steps = solutions.available_steps(solution, request.user)
+    steps = solutions.available_actions(solution, request.user)
     return render(
         request,
         "complaints/solution_detail.html",
@@ -83,7 +83,7 @@ def solution_detail(request, pk):
 @require_POST
 def solution_monitor(request, pk):
     solution = _solution_or_404(request.user, pk)
-    steps = solutions.available_steps(solution, request.user)
+    steps = solutions.available_actions(solution, request.user)
     if not steps:
         raise PermissionDenied
     form = MonitorForm(request.POST, steps=steps)

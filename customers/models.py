@@ -14,6 +14,7 @@ from core.identity import validate_saudi_national_id
 from core.models import TransitionRecord
 from core.phones import validate_saudi_mobile
 from core.text import normalize_arabic
+from core.workflow import AUTOMATIC
 
 
 class CustomerKind(models.TextChoices):
@@ -155,6 +156,32 @@ class StewardDesignation(models.Model):
         return self.deputy if self.steward_absent else self.steward
 
 
+def acting_steward():
+    designation = StewardDesignation.objects.select_related("steward", "deputy").first()
+    return designation.acting_steward() if designation else None
+
+
+def may_enter(user):
+    """Only the designated steward, or the deputy while the steward is absent (6.1.4)."""
+    return user.has_perm("customers.enter_customerrequest") and acting_steward() == user
+
+
+# Who may take each step of a form (the `permission=` of its transitions).
+
+
+def _is_preparer(request, user):
+    return request.prepared_by_id == user.pk
+
+
+def _decides(request, user):
+    """A manager who approves forms, never on a form they prepared (four eyes)."""
+    return user.has_perm("customers.approve_customerrequest") and not _is_preparer(request, user)
+
+
+def _enters(request, user):
+    return may_enter(user)
+
+
 class RequestState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Awaiting manager review")
@@ -254,28 +281,59 @@ class CustomerRequest(ConcurrentTransitionMixin, models.Model):
     def is_overdue(self):
         return self.due_at is not None and self.due_at < timezone.now()
 
-    @transition(field=state, source=RequestState.DRAFT, target=RequestState.SUBMITTED)
+    @transition(
+        field=state,
+        source=RequestState.DRAFT,
+        target=RequestState.SUBMITTED,
+        permission=_is_preparer,
+    )
     def submit(self):
         pass
 
-    @transition(field=state, source=RequestState.SUBMITTED, target=RequestState.APPROVED)
+    @transition(
+        field=state,
+        source=RequestState.SUBMITTED,
+        target=RequestState.APPROVED,
+        permission=_decides,
+    )
     def approve(self):
         pass
 
-    @transition(field=state, source=RequestState.SUBMITTED, target=RequestState.REJECTED)
+    @transition(
+        field=state,
+        source=RequestState.SUBMITTED,
+        target=RequestState.REJECTED,
+        permission=_decides,
+    )
     def reject(self):
         pass
 
-    @transition(field=state, source=RequestState.APPROVED, target=RequestState.ENTERED)
+    @transition(
+        field=state,
+        source=RequestState.APPROVED,
+        target=RequestState.ENTERED,
+        permission=_enters,
+    )
     def enter(self):
         pass
 
-    # The customer changed after approval: back to the manager with the new current values.
-    @transition(field=state, source=RequestState.APPROVED, target=RequestState.SUBMITTED)
+    # The customer changed after approval: back to the manager with the new current values
+    # (taken by the entry itself, never a button).
+    @transition(
+        field=state,
+        source=RequestState.APPROVED,
+        target=RequestState.SUBMITTED,
+        custom=AUTOMATIC,
+    )
     def return_for_review(self):
         pass
 
-    @transition(field=state, source=RequestState.ENTERED, target=RequestState.FILED)
+    @transition(
+        field=state,
+        source=RequestState.ENTERED,
+        target=RequestState.FILED,
+        permission="customers.file_customerrequest",
+    )
     def file(self):
         pass
 

@@ -182,7 +182,7 @@ def request_context(form_request, user, lines=None):
         }
         for line in lines
     ]
-    actions = services.available_transitions(form_request, user)
+    actions = services.available_actions(form_request, user)
     return {
         "form_request": form_request,
         "lines": shown_lines,

@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
 from core.jobs import NO_PROGRESS
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 
 from .models import (
     Customer,
@@ -26,6 +28,8 @@ from .models import (
     RequestState,
     RequestTransition,
     StewardDesignation,
+    acting_steward,  # noqa: F401 - read through the services by commands and tests
+    may_enter,
 )
 from .signals import request_entered
 
@@ -160,16 +164,6 @@ def _increment_counter(count=1):
 # --- permissions ------------------------------------------------------------------------
 
 
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
-
-
-def acting_steward():
-    designation = StewardDesignation.objects.select_related("steward", "deputy").first()
-    return designation.acting_steward() if designation else None
-
-
 def steward_candidates():
     """Who may be designated: active holders of the steward role, and of the deputy role."""
     from django.contrib.auth import get_user_model
@@ -190,7 +184,7 @@ def steward_designation_change(*, actor, steward, deputy, steward_absent, reason
     """The CRM department (the CRM manager) designates the steward and the deputy and marks
     the steward absent or back (6.1.4). Recorded in the designation's history with who,
     when, the old and new values and the reason. Returns the designation."""
-    _require(actor, "customers.change_stewarddesignation")
+    require(actor, "customers.change_stewarddesignation")
     stewards, deputies = steward_candidates()
     reason = (reason or "").strip()
     errors = {}
@@ -226,11 +220,6 @@ def steward_designation_change(*, actor, steward, deputy, steward_absent, reason
     return designation
 
 
-def may_enter(actor):
-    """Only the designated steward, or the deputy while the steward is absent (6.1.4)."""
-    return actor.has_perm("customers.enter_customerrequest") and acting_steward() == actor
-
-
 # --- transitions ------------------------------------------------------------------------
 
 
@@ -239,30 +228,35 @@ def _deadline_for(state, start):
     return working_deadline(start, days) if days else None
 
 
-def _run_transition(request, transition_name, *, actor, note="", **fields):
-    """Run one transition on the in-memory form, save it and record the step. Must run inside
-    a transaction; a concurrent change of the same form raises RequestError."""
-    source = take_step(
+REQUEST_WORKFLOW = Workflow(
+    audit=RequestTransition,
+    error=RequestError,
+    stale_message=gettext_lazy(
+        "This form is no longer at this step. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else acted on this form at the same moment. Reload the page to see its status."
+    ),
+)
+
+
+def _take_step(request, transition_name, *, actor, note="", **fields):
+    """One step of the form, with the deadline of the state it reaches (manual 6.2)."""
+    REQUEST_WORKFLOW.take_step(
         request,
         transition_name,
-        error=RequestError,
-        stale_message=_("This form is no longer at this step. Reload the page to see its status."),
-        conflict_message=_(
-            "Someone else acted on this form at the same moment. Reload the page to see its status."
-        ),
+        actor=actor,
+        note=note,
         fields=fields,
         before_save=lambda request: setattr(
             request, "due_at", _deadline_for(request.state, timezone.now())
         ),
     )
-    RequestTransition.objects.create(
-        request=request, source=source, target=request.state, actor=actor, note=note
-    )
 
 
 def _transition(request, transition_name, *, actor, note="", **fields):
     with transaction.atomic():
-        _run_transition(request, transition_name, actor=actor, note=note, **fields)
+        _take_step(request, transition_name, actor=actor, note=note, **fields)
     return request
 
 
@@ -271,7 +265,7 @@ def customer_request_create(*, actor, kind, reason, lines, submit=True, source_f
 
     A modification records the customer's current values and version beside the proposal so
     the reviewer sees the diff and entry can detect a later change."""
-    _require(actor, "customers.add_customerrequest")
+    require(actor, "customers.add_customerrequest")
     if not reason.strip():
         raise RequestError(_("Write the reason for the request."))
     if not lines:
@@ -283,7 +277,7 @@ def customer_request_create(*, actor, kind, reason, lines, submit=True, source_f
         for customer, proposed, source_row in lines:
             _add_line(request, customer, proposed, source_row)
         if submit:
-            _run_transition(request, "submit", actor=actor, submitted_at=timezone.now())
+            _take_step(request, "submit", actor=actor, submitted_at=timezone.now())
     return request
 
 
@@ -317,7 +311,7 @@ def customer_request_submit(*, request, actor):
 
 
 def customer_request_approve(*, request, actor, note="", override_reason=""):
-    _require(actor, "customers.approve_customerrequest")
+    require(actor, "customers.approve_customerrequest")
     if request.prepared_by_id == actor.pk:
         raise RequestError(_("You cannot approve a form you prepared yourself."))
     from .selectors import blocking_duplicates
@@ -342,7 +336,7 @@ def customer_request_approve(*, request, actor, note="", override_reason=""):
 
 
 def customer_request_reject(*, request, actor, note):
-    _require(actor, "customers.approve_customerrequest")
+    require(actor, "customers.approve_customerrequest")
     if request.prepared_by_id == actor.pk:
         raise RequestError(_("You cannot reject a form you prepared yourself."))
     if not note.strip():
@@ -384,7 +378,7 @@ def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
             for line in conflicts:
                 _rebase_line(line, locked[line.customer_id])
             names = ", ".join(str(locked[line.customer_id]) for line in conflicts)
-            _run_transition(
+            _take_step(
                 request,
                 "return_for_review",
                 actor=actor,
@@ -395,7 +389,7 @@ def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
             return EntryResult(
                 entered=False, conflicts=[locked[line.customer_id] for line in conflicts]
             )
-        _run_transition(request, "enter", actor=actor, entered_by=actor, entered_at=timezone.now())
+        _take_step(request, "enter", actor=actor, entered_by=actor, entered_at=timezone.now())
         progress.phase("enter", start=5, end=100)
         # The new customers' codes, in the order of the lines, taken in one UPDATE.
         new_lines = sum(1 for line in lines if line.action == LineAction.CREATE)
@@ -437,24 +431,10 @@ def _apply_line(line, customer, *, actor, codes):
 
 
 def customer_request_file(*, request, actor):
-    _require(actor, "customers.file_customerrequest")
+    require(actor, "customers.file_customerrequest")
     return _transition(request, "file", actor=actor, filed_by=actor, filed_at=timezone.now())
 
 
-def available_transitions(request, user):
-    """The buttons this user may press on this form now."""
-    actions = []
-    state = request.state
-    if state == RequestState.DRAFT and request.prepared_by_id == user.pk:
-        actions.append("submit")
-    if (
-        state == RequestState.SUBMITTED
-        and user.has_perm("customers.approve_customerrequest")
-        and request.prepared_by_id != user.pk
-    ):
-        actions += ["approve", "reject"]
-    if state == RequestState.APPROVED and may_enter(user):
-        actions.append("enter")
-    if state == RequestState.ENTERED and user.has_perm("customers.file_customerrequest"):
-        actions.append("file")
-    return actions
+def available_actions(request, user):
+    """The buttons this user may press on this form now (from its state machine)."""
+    return REQUEST_WORKFLOW.available_actions(request, user)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import jobs
+from core.permissions import require
 
 from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
@@ -22,24 +23,19 @@ PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _visible_customer_or_404(user, pk):
-    _require_perm(user, "customers.view_customer")
+    require(user, "customers.view_customer")
     return get_object_or_404(selectors.customers_visible_to(user), pk=pk)
 
 
 def _visible_request_or_404(user, pk):
-    _require_perm(user, "customers.view_customerrequest")
+    require(user, "customers.view_customerrequest")
     return get_object_or_404(selectors.requests_visible_to(user), pk=pk)
 
 
 def filtered_customers(request):
     """The customer list as filtered in the query string (shared by the list and exports)."""
-    _require_perm(request.user, "customers.view_customer")
+    require(request.user, "customers.view_customer")
     queryset = selectors.customers_visible_to(request.user)
     queryset = selectors.search_customers(queryset, request.GET.get("q"))
     return CustomerFilter(request.GET, queryset=queryset, request=request)
@@ -98,7 +94,7 @@ def request_modify(request, pk):
 
 
 def _request_form(request, *, customer):
-    _require_perm(request.user, "customers.add_customerrequest")
+    require(request.user, "customers.add_customerrequest")
     data_form = CustomerDataForm(request.POST or None, instance=_unsaved_copy(customer))
     reason_form = RequestReasonForm(request.POST or None)
     if request.method == "POST" and data_form.is_valid() and reason_form.is_valid():
@@ -137,7 +133,7 @@ def _unsaved_copy(customer):
 
 @require_GET
 def request_list(request):
-    _require_perm(request.user, "customers.view_customerrequest")
+    require(request.user, "customers.view_customerrequest")
     request_filter = RequestFilter(
         request.GET,
         queryset=selectors.requests_visible_to(request.user).prefetch_related("lines"),
@@ -224,7 +220,7 @@ def _enter_in_background(request, form_request):
     if not services.may_enter(request.user):
         raise PermissionDenied
     detail_url = reverse("customers:request_detail", args=[form_request.pk])
-    if "enter" not in services.available_transitions(form_request, request.user):
+    if "enter" not in services.available_actions(form_request, request.user):
         messages.error(
             request, _("This form is no longer at this step. Reload the page to see its status.")
         )

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import jobs
 from core.forms import Form
 from core.models import JobState
+from core.permissions import require
 
 from . import exports, imports, tasks
 from .resources import IMPORT_COLUMNS, column_label
-from .views import _require_perm, filtered_customers
+from .views import filtered_customers
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,7 +34,7 @@ def _export_filename(extension):
 
 @require_GET
 def export_xlsx(request):
-    _require_perm(request.user, "customers.export_customer")
+    require(request.user, "customers.export_customer")
     queryset = filtered_customers(request).qs
     # A temporary file rather than memory for a long list; FileResponse closes (and so
     # deletes) it once sent.
@@ -50,7 +51,7 @@ def export_xlsx(request):
 
 @require_GET
 def export_csv(request):
-    _require_perm(request.user, "customers.export_customer")
+    require(request.user, "customers.export_customer")
     queryset = filtered_customers(request).qs
     response = StreamingHttpResponse(
         exports.csv_lines(queryset, language=translation.get_language()),
@@ -100,7 +101,7 @@ def _column_help():
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_perm(request.user, "customers.add_customerrequest")
+    require(request.user, "customers.add_customerrequest")
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -150,7 +151,7 @@ def _preview_job_or_404(request, pk):
 @require_GET
 def import_preview(request, pk):
     """The dry run's outcome, row by row, kept by its job."""
-    _require_perm(request.user, "customers.add_customerrequest")
+    require(request.user, "customers.add_customerrequest")
     job = _preview_job_or_404(request, pk)
     if job.state != JobState.DONE:
         return redirect("core:job_detail", pk=job.pk)
@@ -160,7 +161,7 @@ def import_preview(request, pk):
 
 @require_POST
 def import_confirm(request):
-    _require_perm(request.user, "customers.add_customerrequest")
+    require(request.user, "customers.add_customerrequest")
     form = ImportConfirmForm(request.POST)
     preview_job = jobs.own_job(request.user, request.POST.get("job", ""), kind=tasks.IMPORT_PREVIEW)
     if preview_job is None or preview_job.state != JobState.DONE:

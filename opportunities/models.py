@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import ContactChannel
 from core.models import TransitionRecord
+from core.workflow import AUTOMATIC
 from customers.models import Customer
 from programmes.models import Programme, ProgrammeCategory
 
@@ -43,6 +44,9 @@ class OpportunityQuerySet(models.QuerySet):
 
     def stale(self, now=None):
         return self.open().filter(last_activity_at__lt=(now or timezone.now()) - STALE_AFTER)
+
+
+MOVE_OPPORTUNITY = "opportunities.move_opportunity"
 
 
 class Opportunity(ConcurrentTransitionMixin, models.Model):
@@ -143,20 +147,38 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         return self.is_open and self.last_activity_at < timezone.now() - STALE_AFTER
 
     @transition(
-        field=state, source=OpportunityState.IDENTIFICATION, target=OpportunityState.FOLLOW_UP
+        field=state,
+        source=OpportunityState.IDENTIFICATION,
+        target=OpportunityState.FOLLOW_UP,
+        permission=MOVE_OPPORTUNITY,
     )
     def start_follow_up(self):
         pass
 
-    @transition(field=state, source=OpportunityState.FOLLOW_UP, target=OpportunityState.CLOSING)
+    @transition(
+        field=state,
+        source=OpportunityState.FOLLOW_UP,
+        target=OpportunityState.CLOSING,
+        permission=MOVE_OPPORTUNITY,
+    )
     def close_with_pledge(self):
         pass
 
-    @transition(field=state, source=OpportunityState.CLOSING, target=OpportunityState.SUCCESSFUL)
+    @transition(
+        field=state,
+        source=OpportunityState.CLOSING,
+        target=OpportunityState.SUCCESSFUL,
+        permission=MOVE_OPPORTUNITY,
+    )
     def mark_successful(self):
         pass
 
-    @transition(field=state, source=list(OPEN_STATES), target=OpportunityState.CANCELLED)
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=OpportunityState.CANCELLED,
+        permission=MOVE_OPPORTUNITY,
+    )
     def cancel(self):
         pass
 
@@ -672,6 +694,11 @@ class ProblemState(models.TextChoices):
 UNRESOLVED_PROBLEM_STATES = (ProblemState.OPEN, ProblemState.IN_PROGRESS)
 
 
+def handles_problem(problem, user):
+    """The owner handles the problem, and so does the CRM manager (any problem)."""
+    return problem.owner_id == user.pk or user.has_perm("opportunities.manage_donorproblem")
+
+
 class DonorProblem(ConcurrentTransitionMixin, models.Model):
     """A problem that may harm the relationship with a donor, handled urgently by the CRM
     manager (3.1.20): first action and resolution each have a deadline set by the severity."""
@@ -777,11 +804,19 @@ class DonorProblem(ConcurrentTransitionMixin, models.Model):
             return self.resolve_by
         return None
 
-    @transition(field=state, source=ProblemState.OPEN, target=ProblemState.IN_PROGRESS)
+    # Taken by the problem's first action, never a button.
+    @transition(
+        field=state, source=ProblemState.OPEN, target=ProblemState.IN_PROGRESS, custom=AUTOMATIC
+    )
     def start_handling(self):
         pass
 
-    @transition(field=state, source=ProblemState.IN_PROGRESS, target=ProblemState.RESOLVED)
+    @transition(
+        field=state,
+        source=ProblemState.IN_PROGRESS,
+        target=ProblemState.RESOLVED,
+        permission=handles_problem,
+    )
     def resolve(self):
         pass
 

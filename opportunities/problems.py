@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association import roles
 from association.workdays import working_deadline
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 from customers.models import CustomerKind
 
 from .models import (
@@ -36,6 +38,7 @@ from .models import (
     ProblemSeverity,
     ProblemState,
     ProblemTransition,
+    handles_problem,
 )
 
 # Working days to the first action and to the resolution, by severity ("على وجه السرعة":
@@ -58,18 +61,12 @@ class ProblemError(Exception):
     """A refusal the user should read (already translated)."""
 
 
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
-
-
 def may_manage(user):
     return user.has_perm("opportunities.manage_donorproblem")
 
 
 def may_act(user, problem):
-    """The owner handles the problem, and so does the CRM manager (any problem)."""
-    return problem.owner_id == user.pk or may_manage(user)
+    return handles_problem(problem, user)
 
 
 # --- selectors ----------------------------------------------------------------------------
@@ -162,11 +159,8 @@ def available_actions(problem, user):
     """What this user may do on this problem now."""
     if problem.state == ProblemState.RESOLVED:
         return []
-    actions = []
-    if may_act(user, problem):
-        actions.append("add_action")
-        if problem.state == ProblemState.IN_PROGRESS:
-            actions.append("resolve")
+    actions = ["add_action"] if may_act(user, problem) else []
+    actions += PROBLEM_WORKFLOW.available_actions(problem, user)
     if may_manage(user):
         actions.append("assign")
     return actions
@@ -228,7 +222,7 @@ def problem_raise(
     """Record a problem that threatens the relationship with a donor. Its owner is the CRM
     manager unless the CRM manager raising it assigns someone else; the owner is told by
     email after commit."""
-    _require(actor, "opportunities.add_donorproblem")
+    require(actor, "opportunities.add_donorproblem")
     title = (title or "").strip()
     description = (description or "").strip()
     if donor is None or donor.kind != CustomerKind.DONOR:
@@ -306,23 +300,21 @@ def _locked(problem):
     return current
 
 
+PROBLEM_WORKFLOW = Workflow(
+    audit=ProblemTransition,
+    error=ProblemError,
+    stale_message=gettext_lazy(
+        "This problem is no longer at this step. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else acted on this problem at the same moment. Reload the page to see its status."
+    ),
+)
+
+
 def _step(problem, transition_name, *, actor, note, **fields):
-    """Run one transition in memory, save it and record it; inside a transaction."""
-    source = take_step(
-        problem,
-        transition_name,
-        error=ProblemError,
-        stale_message=_(
-            "This problem is no longer at this step. Reload the page to see its status."
-        ),
-        conflict_message=_(
-            "Someone else acted on this problem at the same moment. "
-            "Reload the page to see its status."
-        ),
-        fields=fields,
-    )
-    return ProblemTransition.objects.create(
-        problem=problem, source=source, target=problem.state, actor=actor, note=note
+    return PROBLEM_WORKFLOW.take_step(
+        problem, transition_name, actor=actor, note=note, fields=fields
     )
 
 
@@ -378,7 +370,7 @@ def problem_resolve(*, problem, actor, resolution):
 def problem_assign(*, problem, actor, owner, severity):
     """The CRM manager assigns the problem to someone else or changes its severity (the
     deadlines follow, counted from when it was raised). Recorded in the actions log."""
-    _require(actor, "opportunities.manage_donorproblem")
+    require(actor, "opportunities.manage_donorproblem")
     _require_unresolved(problem)
     if severity not in ProblemSeverity.values:
         raise ProblemError(_("Choose the severity."))

@@ -13,15 +13,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
+from core.permissions import require
 from core.uploads import UploadError, check_uploaded_file
-from core.workflow import take_step
+from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
 from programmes.models import ProgrammeStatus
 
 from .models import (
+    MOVE_OPPORTUNITY,
     OPEN_STATES,
     PARTY_PERMISSIONS,
     ApprovalParty,
@@ -68,13 +71,8 @@ class RequestError(Exception):
 # --- permissions and small helpers ------------------------------------------------------
 
 
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
-
-
 def may_move(user):
-    return user.has_perm("opportunities.move_opportunity")
+    return user.has_perm(MOVE_OPPORTUNITY)
 
 
 def _require_open(opportunity):
@@ -113,7 +111,7 @@ def opportunity_create(
     """Identification (تحديد): document the opportunity, its programme and potential donors.
 
     Donors proposed by `suggested_donors(programme)` are recorded as suggested."""
-    _require(actor, "opportunities.add_opportunity")
+    require(actor, "opportunities.add_opportunity")
     title = (title or "").strip()
     if not title:
         raise RequestError(_("Write a title for the opportunity."))
@@ -148,7 +146,7 @@ def opportunity_create(
 
 
 def opportunity_add_donor(*, opportunity, actor, donor):
-    _require(actor, "opportunities.change_opportunity")
+    require(actor, "opportunities.change_opportunity")
     _require_open(opportunity)
     _require_donor(donor)
     with transaction.atomic():
@@ -173,7 +171,7 @@ def _check_probability(probability):
 
 def opportunity_update_probability(*, opportunity, actor, probability, success_factors):
     """The weekly review (procedure step 5): the relationship grows or fades."""
-    _require(actor, "opportunities.change_opportunity")
+    require(actor, "opportunities.change_opportunity")
     _check_probability(probability)
     success_factors = (success_factors or "").strip()
     now = timezone.now()
@@ -304,6 +302,19 @@ def _needs_approval(actor, donor):
     return donor.point_of_contact_id is not None and donor.point_of_contact_id != actor.pk
 
 
+# The approval of a contact: its audit trail is its ContactApprovalStep rows.
+CONTACT_APPROVAL_WORKFLOW = Workflow(
+    error=RequestError,
+    stale_message=gettext_lazy(
+        "This contact is not awaiting your decision any more. Reload the page."
+    ),
+    conflict_message=gettext_lazy(
+        "This contact is not awaiting your decision any more. Reload the page."
+    ),
+    field="approval",
+)
+
+
 def _open_approval_steps(contact, now):
     """One decision per party, due within CONTACT_APPROVAL_WORKING_DAYS working days.
 
@@ -323,13 +334,9 @@ def _open_approval_steps(contact, now):
     ContactApprovalStep.objects.bulk_create(steps)
     if all(step.decision == StepDecision.APPROVED for step in steps):
         # Only someone who holds every party's permission (a superuser) gets here.
-        take_step(
+        CONTACT_APPROVAL_WORKFLOW.take_step(
             contact,
             "approve",
-            field="approval",
-            error=RequestError,
-            stale_message="",
-            conflict_message="",
             fields={"decided_by": staff, "decided_at": now},
             update_fields=["approval", "decided_by", "decided_at"],
         )
@@ -368,7 +375,7 @@ def donor_contact_log(
     is flagged: it needs the approval of the CRM manager, resource development and the
     sub-council secretary, each on their "My work" page, and the point of contact is told.
     A planned contact by anyone else is a request to contact, asked before contacting."""
-    _require(actor, "opportunities.add_donorcontact")
+    require(actor, "opportunities.add_donorcontact")
     summary = (summary or "").strip()
     _check_contact(donor, opportunity, contact_date, channel, summary, is_planned)
     flagged = _needs_approval(actor, donor)
@@ -463,13 +470,9 @@ def donor_contact_decide(*, contact, actor, approve, note="", party=None):
         else:
             settled = None
         if settled:
-            take_step(
+            CONTACT_APPROVAL_WORKFLOW.take_step(
                 current,
                 settled,
-                field="approval",
-                error=RequestError,
-                stale_message=not_pending,
-                conflict_message=not_pending,
                 fields={"decided_by": actor, "decided_at": now, "decision_note": note},
                 update_fields=["approval", "decided_by", "decided_at", "decision_note"],
             )
@@ -498,7 +501,7 @@ def may_record_made(contact, user):
 def donor_contact_record_made(*, request, actor, contact_date, summary):
     """Record the contact made under an approved request to contact (or a planned contact
     of the point of contact). It counts as a contact made for the opportunity's follow-up."""
-    _require(actor, "opportunities.add_donorcontact")
+    require(actor, "opportunities.add_donorcontact")
     if request.staff_id != actor.pk:
         raise PermissionDenied
     summary = (summary or "").strip()
@@ -559,20 +562,26 @@ def _made_approval(request, actor):
 # --- point of contact designations (3.1.21) --------------------------------------------
 
 
+DESIGNATION_WORKFLOW = Workflow(
+    audit=DesignationTransition,
+    error=RequestError,
+    stale_message=gettext_lazy(
+        "This designation is no longer awaiting a decision. Reload the page."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else decided on this designation at the same moment. Reload the page."
+    ),
+)
+
+
 def _designation_step(designation, name, *, actor, note="", fields=None, update_fields=()):
-    source = take_step(
+    DESIGNATION_WORKFLOW.take_step(
         designation,
         name,
-        error=RequestError,
-        stale_message=_("This designation is no longer awaiting a decision. Reload the page."),
-        conflict_message=_(
-            "Someone else decided on this designation at the same moment. Reload the page."
-        ),
+        actor=actor,
+        note=note,
         fields=fields,
         update_fields=["state", *update_fields],
-    )
-    DesignationTransition.objects.create(
-        designation=designation, source=source, target=designation.state, actor=actor, note=note
     )
 
 
@@ -581,7 +590,7 @@ def designation_propose(*, donor, staff, reason, actor):
     sub-council secretary approves it (on her "My work" page, within two working days)."""
     from .selectors import point_of_contact_candidates
 
-    _require(actor, "opportunities.add_pointofcontactdesignation")
+    require(actor, "opportunities.add_pointofcontactdesignation")
     _require_donor(donor)
     reason = (reason or "").strip()
     if not reason:
@@ -623,7 +632,7 @@ def designation_decide(*, designation, actor, approve, note=""):
     """The sub-council secretary approves or refuses a proposed point of contact. Approval
     sets the donor's point of contact (recorded in the customer's history) and ends the
     donor's earlier designation."""
-    _require(actor, "opportunities.approve_pointofcontactdesignation")
+    require(actor, "opportunities.approve_pointofcontactdesignation")
     note = (note or "").strip()
     if not approve and not note:
         raise RequestError(_("Write the reason for refusing the designation."))
@@ -689,9 +698,9 @@ def donor_interests_set(*, donor, actor, categories):
         current = set(DonorInterest.objects.filter(donor=donor).values_list("category", flat=True))
         to_add, to_remove = wanted - current, current - wanted
         if to_add:
-            _require(actor, "opportunities.add_donorinterest")
+            require(actor, "opportunities.add_donorinterest")
         if to_remove:
-            _require(actor, "opportunities.delete_donorinterest")
+            require(actor, "opportunities.delete_donorinterest")
         DonorInterest.objects.filter(donor=donor, category__in=to_remove).delete()
         # A colleague ticking the same box at the same moment is not an error.
         DonorInterest.objects.bulk_create(
@@ -704,33 +713,34 @@ def donor_interests_set(*, donor, actor, categories):
 # --- transitions ------------------------------------------------------------------------
 
 
-def _run_transition(opportunity, transition_name, *, actor, note="", **fields):
-    """Run one transition on the in-memory opportunity, save it and record the step. Must
-    run inside a transaction; a concurrent move of the same opportunity raises RequestError
-    and changes nothing."""
-    source = take_step(
+OPPORTUNITY_WORKFLOW = Workflow(
+    audit=OpportunityTransition,
+    error=RequestError,
+    stale_message=gettext_lazy(
+        "This opportunity is no longer at this stage. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else moved this opportunity at the same moment. Reload the page to see its status."
+    ),
+)
+
+
+def _move(opportunity, transition_name, *, actor, note="", **fields):
+    """One move of the opportunity, which counts as activity on it."""
+    return OPPORTUNITY_WORKFLOW.take_step(
         opportunity,
         transition_name,
-        error=RequestError,
-        stale_message=_(
-            "This opportunity is no longer at this stage. Reload the page to see its status."
-        ),
-        conflict_message=_(
-            "Someone else moved this opportunity at the same moment. "
-            "Reload the page to see its status."
-        ),
+        actor=actor,
+        note=note,
         fields={**fields, "last_activity_at": timezone.now()},
         # Only the fields this step owns: a probability saved meanwhile must not be undone.
         update_fields=["state", "last_activity_at", "updated_at", *fields],
     )
-    return OpportunityTransition.objects.create(
-        opportunity=opportunity, source=source, target=opportunity.state, actor=actor, note=note
-    )
 
 
 def _guarded(opportunity, actor, transition_name):
-    _require(actor, "opportunities.move_opportunity")
-    if transition_name not in (t.name for t in opportunity.get_available_state_transitions()):
+    require(actor, MOVE_OPPORTUNITY)
+    if transition_name not in OPPORTUNITY_WORKFLOW.available_actions(opportunity, actor):
         raise RequestError(
             _("This opportunity is no longer at this stage. Reload the page to see its status.")
         )
@@ -766,7 +776,7 @@ def opportunity_start_follow_up(*, opportunity, actor, note=""):
     if blockers:
         raise RequestError(" ".join(blockers))
     with transaction.atomic():
-        _run_transition(opportunity, START_FOLLOW_UP, actor=actor, note=note)
+        _move(opportunity, START_FOLLOW_UP, actor=actor, note=note)
     return opportunity
 
 
@@ -814,7 +824,7 @@ def opportunity_close_with_pledge(
     opportunity.pledge_file.save(stored_name, pledge_file, save=False)
     try:
         with transaction.atomic():
-            _run_transition(
+            _move(
                 opportunity,
                 CLOSE_WITH_PLEDGE,
                 actor=actor,
@@ -860,7 +870,7 @@ def opportunity_mark_successful(*, opportunity, actor, note="", override_reason=
             % {"received": _money(received), "pledged": _money(pledged)}
         )
     with transaction.atomic():
-        _run_transition(
+        _move(
             opportunity,
             MARK_SUCCESSFUL,
             actor=actor,
@@ -878,7 +888,7 @@ def opportunity_cancel(*, opportunity, actor, reason):
     if not reason:
         raise RequestError(_("Write the reason for cancelling the opportunity."))
     with transaction.atomic():
-        _run_transition(
+        _move(
             opportunity,
             CANCEL,
             actor=actor,
@@ -931,7 +941,4 @@ def available_actions(opportunity, user):
         actions += ["update_probability", "add_donor"]
     if may_correct(user, opportunity):
         actions.append("correct")
-    if may_move(user):
-        available = {t.name for t in opportunity.get_available_state_transitions()}
-        actions += [name for name in TRANSITIONS if name in available]
-    return actions
+    return actions + OPPORTUNITY_WORKFLOW.available_actions(opportunity, user)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import require
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
@@ -23,13 +24,8 @@ from .models import OpportunityState
 PAGE_SIZE = 25
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _visible_opportunity_or_404(user, pk):
-    _require_perm(user, "opportunities.view_opportunity")
+    require(user, "opportunities.view_opportunity")
     return get_object_or_404(selectors.opportunities_visible_to(user), pk=pk)
 
 
@@ -45,7 +41,7 @@ def _querystring_without(request, *names):
 
 
 def _filtered(request):
-    _require_perm(request.user, "opportunities.view_opportunity")
+    require(request.user, "opportunities.view_opportunity")
     return forms.OpportunityFilter(
         request.GET, queryset=selectors.opportunities_visible_to(request.user), request=request
     )
@@ -56,7 +52,7 @@ def _filtered(request):
 
 @require_GET
 def board(request):
-    _require_perm(request.user, "opportunities.view_opportunity")
+    require(request.user, "opportunities.view_opportunity")
     # A column per state: a state filter would only empty the other columns.
     params = request.GET.copy()
     params.pop("state", None)
@@ -103,7 +99,7 @@ def opportunity_create(request):
     """GET ?programme=<pk> draws the form with the donors interested in that programme
     ticked (the page's script reloads it so when the programme changes; without script the
     "show suggested donors" button does the same)."""
-    _require_perm(request.user, "opportunities.add_opportunity")
+    require(request.user, "opportunities.add_opportunity")
     if request.method == "POST" and "suggest" in request.POST:
         params = {
             name: request.POST[name]
@@ -252,7 +248,7 @@ def _act(request, opportunity, action, done_message):
 @require_POST
 def log_contact(request, pk):
     opportunity = _visible_opportunity_or_404(request.user, pk)
-    _require_perm(request.user, "opportunities.add_donorcontact")
+    require(request.user, "opportunities.add_donorcontact")
     form = forms.ContactForm(
         request.POST, donors=opportunity.potential_donors.all(), prefix="contact"
     )
@@ -285,7 +281,7 @@ def _flagged_message(contact):
 def update_probability(request, pk):
     opportunity = _visible_opportunity_or_404(request.user, pk)
     form = forms.ProbabilityForm(request.POST, prefix="probability")
-    _require_perm(request.user, "opportunities.change_opportunity")
+    require(request.user, "opportunities.change_opportunity")
     if not form.is_valid():
         return _redisplay(request, opportunity, probability_form=form)
     return _act(
@@ -341,7 +337,7 @@ def opportunity_correct(request, pk):
 @require_POST
 def add_donor(request, pk):
     opportunity = _visible_opportunity_or_404(request.user, pk)
-    _require_perm(request.user, "opportunities.change_opportunity")
+    require(request.user, "opportunities.change_opportunity")
     form = forms.AddDonorForm(request.POST, prefix="donor")
     if not form.is_valid():
         return _redisplay(request, opportunity, add_donor_form=form)
@@ -422,7 +418,7 @@ _PLEDGE_CONTENT_TYPES = {
 @require_http_methods(["GET", "POST"])
 def donor_contact_new(request, pk):
     """A contact with a donor from the donor's profile, about an opportunity or not."""
-    _require_perm(request.user, "opportunities.add_donorcontact")
+    require(request.user, "opportunities.add_donorcontact")
     donor = _visible_donor_or_404(request.user, pk)
     form = forms.ContactForm(
         request.POST or None, opportunities=selectors.open_opportunities_of(donor)
@@ -458,7 +454,7 @@ def donor_contact_new(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def donor_interests(request, pk):
-    _require_perm(request.user, "opportunities.view_opportunity")
+    require(request.user, "opportunities.view_opportunity")
     donor = _visible_donor_or_404(request.user, pk)
     may_change = request.user.has_perm("opportunities.add_donorinterest") or request.user.has_perm(
         "opportunities.delete_donorinterest"

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import require
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
 
@@ -19,11 +20,6 @@ from .models import DesignationState
 
 PAGE_SIZE = 25
 DECISIONS = ("approve", "refuse")
-
-
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _visible_donor_or_404(user, pk):
@@ -38,7 +34,7 @@ def _name(user):
 
 
 def _visible_contact_or_404(user, pk):
-    _require_perm(user, "opportunities.view_donorcontact")
+    require(user, "opportunities.view_donorcontact")
     contact = selectors.contact_with_steps(pk).first()
     if contact is None or not customers_visible_to(user).filter(pk=contact.donor_id).exists():
         raise Http404
@@ -100,7 +96,7 @@ def contact_decide(request, pk, decision):
 
 @require_POST
 def contact_record_made(request, pk):
-    _require_perm(request.user, "opportunities.add_donorcontact")
+    require(request.user, "opportunities.add_donorcontact")
     contact = _visible_contact_or_404(request.user, pk)
     if contact.staff_id != request.user.pk:
         raise PermissionDenied
@@ -138,7 +134,7 @@ def contacts_pending(request):
 @require_http_methods(["GET", "POST"])
 def donor_contact_request(request, pk):
     """Ask for approval before contacting a donor someone else speaks for."""
-    _require_perm(request.user, "opportunities.add_donorcontact")
+    require(request.user, "opportunities.add_donorcontact")
     donor = _visible_donor_or_404(request.user, pk)
     form = forms.ContactRequestForm(
         request.POST or None, opportunities=selectors.open_opportunities_of(donor)
@@ -179,7 +175,7 @@ def donor_contact_request(request, pk):
 
 @require_GET
 def designation_list(request):
-    _require_perm(request.user, "opportunities.view_pointofcontactdesignation")
+    require(request.user, "opportunities.view_pointofcontactdesignation")
     visible = customers_visible_to(request.user).values("pk")
     queryset = selectors.designations().filter(donor__in=visible)
     state = request.GET.get("state", "")
@@ -210,7 +206,7 @@ def _awaiting_first(queryset):
 
 
 def _visible_designation_or_404(user, pk):
-    _require_perm(user, "opportunities.view_pointofcontactdesignation")
+    require(user, "opportunities.view_pointofcontactdesignation")
     designation = get_object_or_404(selectors.designations(), pk=pk)
     if not customers_visible_to(user).filter(pk=designation.donor_id).exists():
         raise Http404
@@ -240,7 +236,7 @@ def designation_detail(request, pk):
 def designation_decide(request, pk, decision):
     if decision not in DECISIONS:
         raise Http404
-    _require_perm(request.user, "opportunities.approve_pointofcontactdesignation")
+    require(request.user, "opportunities.approve_pointofcontactdesignation")
     designation = _visible_designation_or_404(request.user, pk)
     form = forms.ContactDecisionForm(request.POST)
     form.is_valid()
@@ -266,7 +262,7 @@ def designation_decide(request, pk, decision):
 
 @require_http_methods(["GET", "POST"])
 def designation_propose(request, pk):
-    _require_perm(request.user, "opportunities.add_pointofcontactdesignation")
+    require(request.user, "opportunities.add_pointofcontactdesignation")
     donor = _visible_donor_or_404(request.user, pk)
     form = forms.DesignationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,6 @@ from pathlib import Path
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -22,6 +21,7 @@ from core import imports as upload_store
 from core import jobs
 from core.forms import FilterSet, Form
 from core.models import JobState
+from core.permissions import require
 from core.text import normalize_digits
 from customers.models import Customer
 from programmes.models import Programme
@@ -30,11 +30,6 @@ from . import donations, tasks
 from .models import Donation, DonationImport
 
 PAGE_SIZE = 25
-
-
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _querystring_without_page(request):
@@ -66,7 +61,7 @@ class DonationUploadForm(Form):
 def donation_import(request):
     """The dry run runs as a background job (opportunities.tasks): its progress page leads
     to the preview, or back here with the file's error under the field."""
-    _require_perm(request.user, "opportunities.add_donation")
+    require(request.user, "opportunities.add_donation")
     if request.method == "POST":
         form = DonationUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -109,7 +104,7 @@ def donation_import(request):
 
 @require_GET
 def donation_import_preview(request, pk):
-    _require_perm(request.user, "opportunities.add_donation")
+    require(request.user, "opportunities.add_donation")
     job = jobs.own_job(request.user, pk, kind=tasks.DONATION_IMPORT_PREVIEW)
     if job is None:
         raise Http404
@@ -120,7 +115,7 @@ def donation_import_preview(request, pk):
 
 @require_POST
 def donation_import_confirm(request):
-    _require_perm(request.user, "opportunities.add_donation")
+    require(request.user, "opportunities.add_donation")
     preview_job = jobs.own_job(
         request.user, request.POST.get("job", ""), kind=tasks.DONATION_IMPORT_PREVIEW
     )
@@ -195,7 +190,7 @@ class DonationMatchForm(Form):
 
 @require_GET
 def donations_unmatched(request):
-    _require_perm(request.user, "opportunities.change_donation")
+    require(request.user, "opportunities.change_donation")
     queryset = donations.unmatched_donations().order_by("received_on", "id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     programmes = list(Programme.objects.only("pk", "code", "name"))
@@ -232,7 +227,7 @@ def _proposed_donor_code(donation):
 
 @require_POST
 def donation_match(request, pk):
-    _require_perm(request.user, "opportunities.change_donation")
+    require(request.user, "opportunities.change_donation")
     donation = get_object_or_404(Donation, pk=pk)
     form = DonationMatchForm(request.POST)
     back = reverse("opportunities:donations_unmatched")
@@ -280,7 +275,7 @@ class UnmatchForm(Form):
 def donation_unmatch(request, pk):
     """Confirm, with the reason, then undo a manual match (the donation is matched again
     from the list of donations waiting to be matched)."""
-    _require_perm(request.user, "opportunities.change_donation")
+    require(request.user, "opportunities.change_donation")
     donation = get_object_or_404(
         Donation.objects.select_related("donor", "programme", "matched_by"), pk=pk
     )
@@ -371,7 +366,7 @@ class DonationFilter(FilterSet):
 
 @require_GET
 def donation_list(request):
-    _require_perm(request.user, "opportunities.view_donation")
+    require(request.user, "opportunities.view_donation")
     donation_filter = DonationFilter(request.GET, queryset=donations.donations_with_parties())
     queryset = donation_filter.qs
     totals = donations.donation_totals(queryset)

@@ -17,9 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 from customers.models import CustomerKind
 
 from .models import (
@@ -47,11 +49,6 @@ HALF_YEARLY = "half_yearly"
 
 class CycleError(Exception):
     """A refusal the user should read (already translated)."""
-
-
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -203,13 +200,9 @@ def may_seed_opportunity(user, cycle, entry):
 
 def available_actions(cycle, user):
     """What this user may do on this cycle now."""
-    if not may_review(user):
-        return []
-    if cycle.state == CycleState.HANDED_OVER:
-        return ["review"]
-    if cycle.state == CycleState.REVIEWED:
-        return ["choose_donors", "identify_donors"]
-    return []
+    choosing = cycle.state == CycleState.REVIEWED and may_review(user)
+    actions = ["choose_donors"] if choosing else []
+    return actions + CYCLE_WORKFLOW.available_actions(cycle, user)
 
 
 def programmes_without_donors(cycle):
@@ -235,7 +228,7 @@ def cycle_hand_over(*, actor, year, half, programmes, received_on, note=""):
     """Step 1: the strategic planning director hands the portfolio of a year or half-year to
     the CRM manager (its programmes, the date received). The review is due within
     REVIEW_WORKING_DAYS."""
-    _require(actor, "programmes.add_portfoliocycle")
+    require(actor, "programmes.add_portfoliocycle")
     programmes = list(dict.fromkeys(programmes or []))
     note = (note or "").strip()
     if year is None or not 2000 <= year <= 2100:
@@ -278,29 +271,29 @@ def cycle_hand_over(*, actor, year, half, programmes, received_on, note=""):
     return cycle
 
 
+CYCLE_WORKFLOW = Workflow(
+    audit=PortfolioCycleTransition,
+    error=CycleError,
+    stale_message=gettext_lazy(
+        "This portfolio cycle is no longer at this step. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else acted on this portfolio cycle at the same moment. "
+        "Reload the page to see its status."
+    ),
+)
+
+
 def _step(cycle, transition_name, *, actor, note, **fields):
     with transaction.atomic():
-        source = take_step(
-            cycle,
-            transition_name,
-            error=CycleError,
-            stale_message=_(
-                "This portfolio cycle is no longer at this step. Reload the page to see its status."
-            ),
-            conflict_message=_(
-                "Someone else acted on this portfolio cycle at the same moment. "
-                "Reload the page to see its status."
-            ),
-            fields=fields,
-        )
-        _record(cycle, source=source, actor=actor, note=note)
+        CYCLE_WORKFLOW.take_step(cycle, transition_name, actor=actor, note=note, fields=fields)
     return cycle
 
 
 def cycle_review(*, cycle, actor, notes):
     """Step 1 (continued): the CRM manager reviews the portfolio and writes the review notes.
     Identifying the potential donors is then due within IDENTIFICATION_WORKING_DAYS."""
-    _require(actor, "programmes.review_portfoliocycle")
+    require(actor, "programmes.review_portfoliocycle")
     notes = (notes or "").strip()
     if not notes:
         raise CycleError(_("Write the review notes."))
@@ -337,7 +330,7 @@ def _check_donor(donor):
 def cycle_set_donors(*, cycle, entry, actor, donors):
     """Step 2: the potential donors of one programme of the cycle, suggested from the donors'
     interests or picked by hand. Adds and removes; returns (added, removed)."""
-    _require(actor, "programmes.review_portfoliocycle")
+    require(actor, "programmes.review_portfoliocycle")
     _require_choosing(cycle)
     if entry.cycle_id != cycle.pk:
         raise PermissionDenied
@@ -372,7 +365,7 @@ def cycle_set_donors(*, cycle, entry, actor, donors):
 def cycle_identify_donors(*, cycle, actor, note=""):
     """Step 2 (done): the potential donors of the cycle are identified. At least one donor is
     needed; programmes left without one need a note saying why."""
-    _require(actor, "programmes.review_portfoliocycle")
+    require(actor, "programmes.review_portfoliocycle")
     note = (note or "").strip()
     if not CycleDonor.objects.filter(cycle_programme__cycle=cycle).exists():
         raise CycleError(_("Choose the potential donors of at least one programme first."))
@@ -398,7 +391,7 @@ def cycle_seed_opportunity(*, cycle, entry, actor, title, expected_amount, proba
     identified for it as its potential donors; linked to the cycle's programme."""
     from opportunities import services as opportunity_services
 
-    _require(actor, "opportunities.add_opportunity")
+    require(actor, "opportunities.add_opportunity")
     if entry.cycle_id != cycle.pk:
         raise PermissionDenied
     if cycle.state == CycleState.HANDED_OVER:

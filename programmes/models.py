@@ -206,11 +206,21 @@ class PortfolioCycle(ConcurrentTransitionMixin, models.Model):
             "year": self.year,
         }
 
-    @transition(field=state, source=CycleState.HANDED_OVER, target=CycleState.REVIEWED)
+    @transition(
+        field=state,
+        source=CycleState.HANDED_OVER,
+        target=CycleState.REVIEWED,
+        permission="programmes.review_portfoliocycle",
+    )
     def review(self):
         pass
 
-    @transition(field=state, source=CycleState.REVIEWED, target=CycleState.DONORS_IDENTIFIED)
+    @transition(
+        field=state,
+        source=CycleState.REVIEWED,
+        target=CycleState.DONORS_IDENTIFIED,
+        permission="programmes.review_portfoliocycle",
+    )
     def identify_donors(self):
         pass
 
@@ -298,6 +308,9 @@ class ProposalState(models.TextChoices):
 ANSWERABLE_PROPOSAL_STATES = (ProposalState.SUBMITTED, ProposalState.NEEDS_STUDY)
 
 
+ANSWER_PROPOSAL = "programmes.answer_programmeproposal"
+
+
 class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
     """A programme donors asked for, proposed by the CRM department to strategic planning,
     with planning's answer; an accepted one is linked to the programme made from it."""
@@ -373,15 +386,30 @@ class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
             and self.answer_due_at < timezone.now()
         )
 
-    @transition(field=state, source=ProposalState.SUBMITTED, target=ProposalState.NEEDS_STUDY)
+    @transition(
+        field=state,
+        source=ProposalState.SUBMITTED,
+        target=ProposalState.NEEDS_STUDY,
+        permission=ANSWER_PROPOSAL,
+    )
     def ask_for_study(self):
         pass
 
-    @transition(field=state, source=list(ANSWERABLE_PROPOSAL_STATES), target=ProposalState.ACCEPTED)
+    @transition(
+        field=state,
+        source=list(ANSWERABLE_PROPOSAL_STATES),
+        target=ProposalState.ACCEPTED,
+        permission=ANSWER_PROPOSAL,
+    )
     def accept(self):
         pass
 
-    @transition(field=state, source=list(ANSWERABLE_PROPOSAL_STATES), target=ProposalState.REFUSED)
+    @transition(
+        field=state,
+        source=list(ANSWERABLE_PROPOSAL_STATES),
+        target=ProposalState.REFUSED,
+        permission=ANSWER_PROPOSAL,
+    )
     def refuse(self):
         pass
 

@@ -14,9 +14,11 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 from customers.models import CustomerKind
 
 from . import services as programme_services
@@ -43,9 +45,16 @@ class ProposalError(Exception):
     """A refusal the user should read (already translated)."""
 
 
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied
+PROPOSAL_WORKFLOW = Workflow(
+    audit=ProposalTransition,
+    error=ProposalError,
+    stale_message=gettext_lazy(
+        "This proposal was already answered. Reload the page to see its status."
+    ),
+    conflict_message=gettext_lazy(
+        "Someone else answered this proposal at the same moment. Reload the page to see its status."
+    ),
+)
 
 
 # --- selectors ----------------------------------------------------------------------------
@@ -108,13 +117,8 @@ def may_link(user):
 
 
 def available_actions(proposal, user):
-    actions = []
-    if proposal.state in ANSWERABLE_PROPOSAL_STATES and user.has_perm(
-        "programmes.answer_programmeproposal"
-    ):
-        actions += [ACCEPT, REFUSE]
-        if proposal.state == ProposalState.SUBMITTED:
-            actions.append(STUDY)
+    steps = PROPOSAL_WORKFLOW.available_actions(proposal, user)
+    actions = [answer for answer, step in _TRANSITIONS.items() if step in steps]
     if proposal.state == ProposalState.ACCEPTED and proposal.programme_id is None:
         if user.has_perm("programmes.add_programme"):
             actions.append("create_programme")
@@ -137,7 +141,7 @@ def search_donor_filter(text):
 
 def proposal_submit(*, actor, title, category, description, reason, donors):
     """A proposal of a programme donors asked for, sent to strategic planning."""
-    _require(actor, "programmes.add_programmeproposal")
+    require(actor, "programmes.add_programmeproposal")
     title = (title or "").strip()
     description = (description or "").strip()
     reason = (reason or "").strip()
@@ -178,7 +182,7 @@ def proposal_submit(*, actor, title, category, description, reason, donors):
 def proposal_answer(*, proposal, actor, answer, note=""):
     """The strategic planning director's answer. Refusing and asking for a study say why;
     a study is then decided within STUDY_WORKING_DAYS."""
-    _require(actor, "programmes.answer_programmeproposal")
+    require(actor, "programmes.answer_programmeproposal")
     if answer not in ANSWERS:
         raise PermissionDenied
     note = (note or "").strip()
@@ -193,21 +197,8 @@ def proposal_answer(*, proposal, actor, answer, note=""):
     if answer == STUDY:
         fields["answer_due_at"] = working_deadline(now, STUDY_WORKING_DAYS)
     with transaction.atomic():
-        source = take_step(
-            proposal,
-            _TRANSITIONS[answer],
-            error=ProposalError,
-            stale_message=_(
-                "This proposal was already answered. Reload the page to see its status."
-            ),
-            conflict_message=_(
-                "Someone else answered this proposal at the same moment. "
-                "Reload the page to see its status."
-            ),
-            fields=fields,
-        )
-        ProposalTransition.objects.create(
-            proposal=proposal, source=source, target=proposal.state, actor=actor, note=note
+        PROPOSAL_WORKFLOW.take_step(
+            proposal, _TRANSITIONS[answer], actor=actor, note=note, fields=fields
         )
     return proposal
 
@@ -234,7 +225,7 @@ def _require_accepted(proposal):
 
 def proposal_link_programme(*, proposal, actor, programme):
     """Link an accepted proposal to the programme already created from it."""
-    _require(actor, "programmes.change_programme")
+    require(actor, "programmes.change_programme")
     _require_accepted(proposal)
     if programme is None:
         raise ProposalError(_("Choose the programme."))
@@ -245,7 +236,7 @@ def proposal_link_programme(*, proposal, actor, programme):
 
 def proposal_create_programme(*, proposal, actor, code, name, category, budget, portfolio_year):
     """Add the accepted proposal's programme to the portfolio and link it, in one step."""
-    _require(actor, "programmes.add_programme")
+    require(actor, "programmes.add_programme")
     _require_accepted(proposal)
     with transaction.atomic():
         programme = programme_services.programme_create(

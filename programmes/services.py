@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from association.models import Centre
+from core.permissions import require
 from core.text import normalize_arabic, normalize_digits
 
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
@@ -34,11 +35,6 @@ PROGRAMME_FIELDS = (
     "status",
     "portfolio_year",
 )
-
-
-def _require(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied
 
 
 # --- values -----------------------------------------------------------------------------
@@ -155,7 +151,7 @@ def category_get_or_create(*, name: str, actor: User) -> tuple[ProgrammeCategory
     found = category_find(name)
     if found is not None:
         return found, False
-    _require(actor, "programmes.add_programmecategory")
+    require(actor, "programmes.add_programmecategory")
     category = ProgrammeCategory(name=name)
     category.full_clean()
     category.save()
@@ -188,7 +184,7 @@ def programme_create(
     change_reason: str = "",
 ) -> Programme:
     """A new programme. `category` is a ProgrammeCategory or the name of one (made if new)."""
-    _require(actor, "programmes.add_programme")
+    require(actor, "programmes.add_programme")
     programme = Programme(
         code=normalize_code(code),
         name=(name or "").strip(),
@@ -217,7 +213,7 @@ def programme_update(
 ) -> Programme:
     """Change the given fields. Nothing is written (and no history row is made) when every
     value is already the programme's. Returns the programme as saved."""
-    _require(actor, "programmes.change_programme")
+    require(actor, "programmes.change_programme")
     unknown = set(values) - set(PROGRAMME_FIELDS)
     if unknown:
         raise TypeError(f"Unknown programme fields: {', '.join(sorted(unknown))}")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import jobs, xlsx
 from core.forms import Form
 from core.models import JobState
+from core.permissions import require
 
 from . import imports, selectors, services, tasks
 from .filters import ProgrammeFilter
@@ -28,11 +29,6 @@ PAGE_SIZE = 25
 FUNDERS_SHOWN = 100
 HISTORY_SHOWN = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _querystring_without_page(request):
@@ -46,7 +42,7 @@ def _querystring_without_page(request):
 
 @require_GET
 def programme_list(request):
-    _require_perm(request.user, "programmes.view_programme")
+    require(request.user, "programmes.view_programme")
     queryset = selectors.search_programmes(
         selectors.programmes_with_funding(), request.GET.get("q")
     )
@@ -72,7 +68,7 @@ def programme_list(request):
 
 @require_GET
 def programme_detail(request, pk):
-    _require_perm(request.user, "programmes.view_programme")
+    require(request.user, "programmes.view_programme")
     programme = get_object_or_404(
         selectors.programmes_with_funding().prefetch_related("centres__city"), pk=pk
     )
@@ -109,7 +105,7 @@ def programme_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def programme_create(request):
-    _require_perm(request.user, "programmes.add_programme")
+    require(request.user, "programmes.add_programme")
     form = ProgrammeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         programme = _save(
@@ -125,7 +121,7 @@ def programme_create(request):
 
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, pk):
-    _require_perm(request.user, "programmes.change_programme")
+    require(request.user, "programmes.change_programme")
     programme = get_object_or_404(Programme, pk=pk)
     form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +185,7 @@ def _column_help():
 def import_upload(request):
     """The dry run runs as a background job (programmes.tasks): its progress page leads to
     the preview, or back here with the file's error under the field."""
-    _require_perm(request.user, "programmes.add_programme")
+    require(request.user, "programmes.add_programme")
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -221,7 +217,7 @@ def import_upload(request):
 
 @require_GET
 def import_preview(request, pk):
-    _require_perm(request.user, "programmes.add_programme")
+    require(request.user, "programmes.add_programme")
     job = jobs.own_job(request.user, pk, kind=tasks.IMPORT_PREVIEW)
     if job is None:
         raise Http404
@@ -232,7 +228,7 @@ def import_preview(request, pk):
 
 @require_POST
 def import_confirm(request):
-    _require_perm(request.user, "programmes.add_programme")
+    require(request.user, "programmes.add_programme")
     preview_job = jobs.own_job(request.user, request.POST.get("job", ""), kind=tasks.IMPORT_PREVIEW)
     if preview_job is None or preview_job.state != JobState.DONE:
         return _upload_expired(request)
@@ -258,7 +254,7 @@ def import_confirm(request):
 @require_GET
 def import_template(request):
     """An empty portfolio workbook with the column headers, right to left."""
-    _require_perm(request.user, "programmes.add_programme")
+    require(request.user, "programmes.add_programme")
     workbook = xlsx.new_workbook()
     xlsx.RtlSheet(
         workbook, _("Portfolio"), [(imports.column_label(name), 22) for name in imports.COLUMNS]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import require
 from customers.models import Customer, CustomerKind
 
 from . import cycles, proposals
@@ -33,11 +34,6 @@ from .models import CycleHalf, CycleProgramme
 PAGE_SIZE = 25
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _querystring_without_page(request):
     params = request.GET.copy()
     params.pop("page", None)
@@ -48,13 +44,13 @@ def _querystring_without_page(request):
 
 
 def _cycle_or_404(user, pk):
-    _require_perm(user, "programmes.view_portfoliocycle")
+    require(user, "programmes.view_portfoliocycle")
     return get_object_or_404(cycles.cycles_visible_to(user), pk=pk)
 
 
 @require_GET
 def cycle_list(request):
-    _require_perm(request.user, "programmes.view_portfoliocycle")
+    require(request.user, "programmes.view_portfoliocycle")
     cycle_filter = CycleFilter(
         request.GET, queryset=cycles.cycles_with_counts(cycles.cycles_visible_to(request.user))
     )
@@ -98,7 +94,7 @@ def _handover_initial(params):
 
 @require_http_methods(["GET", "POST"])
 def cycle_handover(request):
-    _require_perm(request.user, "programmes.add_portfoliocycle")
+    require(request.user, "programmes.add_portfoliocycle")
     if request.method == "POST":
         form = HandoverForm(request.POST)
         if form.is_valid():
@@ -191,7 +187,7 @@ def _cycle_act(request, cycle, action, done_message):
 @require_POST
 def cycle_review(request, pk):
     cycle = _cycle_or_404(request.user, pk)
-    _require_perm(request.user, "programmes.review_portfoliocycle")
+    require(request.user, "programmes.review_portfoliocycle")
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _redisplay_cycle(request, cycle, review_form=form)
@@ -214,7 +210,7 @@ def _entry_or_404(cycle, entry_pk):
 @require_POST
 def cycle_donors(request, pk, entry_pk):
     cycle = _cycle_or_404(request.user, pk)
-    _require_perm(request.user, "programmes.review_portfoliocycle")
+    require(request.user, "programmes.review_portfoliocycle")
     entry = _entry_or_404(cycle, entry_pk)
     form = CycleDonorsForm(request.POST, prefix=f"p{entry.pk}")
     if not form.is_valid():
@@ -237,7 +233,7 @@ def cycle_donors(request, pk, entry_pk):
 @require_POST
 def cycle_identify(request, pk):
     cycle = _cycle_or_404(request.user, pk)
-    _require_perm(request.user, "programmes.review_portfoliocycle")
+    require(request.user, "programmes.review_portfoliocycle")
     form = IdentifyForm(request.POST)
     if not form.is_valid():
         return _redisplay_cycle(request, cycle, identify_form=form)
@@ -254,7 +250,7 @@ def cycle_identify(request, pk):
 @require_POST
 def cycle_seed(request, pk, entry_pk):
     cycle = _cycle_or_404(request.user, pk)
-    _require_perm(request.user, "opportunities.add_opportunity")
+    require(request.user, "opportunities.add_opportunity")
     entry = _entry_or_404(cycle, entry_pk)
     form = SeedOpportunityForm(request.POST, prefix=f"s{entry.pk}")
     if not form.is_valid():
@@ -281,13 +277,13 @@ def cycle_seed(request, pk, entry_pk):
 
 
 def _proposal_or_404(user, pk):
-    _require_perm(user, "programmes.view_programmeproposal")
+    require(user, "programmes.view_programmeproposal")
     return get_object_or_404(proposals.proposals_visible_to(user).prefetch_related("donors"), pk=pk)
 
 
 @require_GET
 def proposal_list(request):
-    _require_perm(request.user, "programmes.view_programmeproposal")
+    require(request.user, "programmes.view_programmeproposal")
     proposal_filter = ProposalFilter(
         request.GET, queryset=proposals.proposals_visible_to(request.user)
     )
@@ -325,7 +321,7 @@ def _proposal_initial(params):
 
 @require_http_methods(["GET", "POST"])
 def proposal_create(request):
-    _require_perm(request.user, "programmes.add_programmeproposal")
+    require(request.user, "programmes.add_programmeproposal")
     form = ProposalForm(request.POST or None, initial=_proposal_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -391,7 +387,7 @@ _ANSWERED = {
 @require_POST
 def proposal_answer(request, pk, answer):
     proposal = _proposal_or_404(request.user, pk)
-    _require_perm(request.user, "programmes.answer_programmeproposal")
+    require(request.user, "programmes.answer_programmeproposal")
     if answer not in proposals.ANSWERS:
         raise PermissionDenied
     form = AnswerForm(request.POST)
@@ -411,7 +407,7 @@ def proposal_answer(request, pk, answer):
 @require_POST
 def proposal_create_programme(request, pk):
     proposal = _proposal_or_404(request.user, pk)
-    _require_perm(request.user, "programmes.add_programme")
+    require(request.user, "programmes.add_programme")
     form = ProposalProgrammeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -445,7 +441,7 @@ def proposal_create_programme(request, pk):
 @require_POST
 def proposal_link_programme(request, pk):
     proposal = _proposal_or_404(request.user, pk)
-    _require_perm(request.user, "programmes.change_programme")
+    require(request.user, "programmes.change_programme")
     form = LinkProgrammeForm(request.POST)
     if not form.is_valid():
         return _redisplay_proposal(request, proposal, link_form=form)

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from complaints.models import CaseRoute
 from core.models import TransitionRecord
+from core.workflow import AUTOMATIC
 
 # The departments whose managers both review the monthly performance report, in the order
 # they are shown.
@@ -279,6 +280,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         target=ReviewState.REVIEWED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[is_ready, needs_review, has_every_department_review],  # type: ignore[list-item]
+        custom=AUTOMATIC,  # taken when the last department's review is recorded
     )
     def review(self):
         pass
@@ -289,6 +291,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         target=ReviewState.DECIDED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[needs_review],  # type: ignore[list-item]
+        permission="reports.decide_report",
     )
     def decide(self):
         pass
@@ -299,6 +302,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         target=ReviewState.ARCHIVED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[needs_review],  # type: ignore[list-item]
+        permission="reports.archive_report",
     )
     def archive(self):
         pass
@@ -309,6 +313,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         target=ReviewState.ARCHIVED,
         # django-fsm-2 types a condition as taking any Model, not this one.
         conditions=[is_ready, skips_review],  # type: ignore[list-item]
+        permission="reports.archive_report",
     )
     def acknowledge(self):
         pass

@@ -19,13 +19,14 @@ from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
+from django.utils.translation import gettext_lazy
 
 from association import roles
 from association.workdays import working_deadline
 from complaints.models import CaseRoute
 from core.pdf import RenderedPdf
-from core.workflow import take_step
+from core.permissions import require
+from core.workflow import Workflow
 
 from .models import (
     REVIEWING_DEPARTMENTS,
@@ -70,8 +71,7 @@ def _require(actor: User | None, permission: str, report_type: str | None = None
     checked."""
     if actor is None:
         return
-    if not actor.has_perm(permission):
-        raise PermissionDenied
+    require(actor, permission)
     if report_type is not None:
         from .selectors import report_types_for
 
@@ -89,6 +89,27 @@ def _record(report: Report, source: str, actor: User | None, note: str = "") -> 
     )
 
 
+_STALE = gettext_lazy("This report is no longer at this step. Reload the page to see its status.")
+_CONFLICT = gettext_lazy(
+    "Someone else acted on this report at the same moment. Reload the page to see its status."
+)
+# A report has two state machines: its production run, then its review.
+RUN_WORKFLOW = Workflow(
+    audit=ReportTransition,
+    error=ReportError,
+    stale_message=_STALE,
+    conflict_message=_CONFLICT,
+    field="status",
+)
+REVIEW_WORKFLOW = Workflow(
+    audit=ReportTransition,
+    error=ReportError,
+    stale_message=_STALE,
+    conflict_message=_CONFLICT,
+    field="review_state",
+)
+
+
 def _save_transition(
     report: Report,
     transition_name: str,
@@ -98,23 +119,9 @@ def _save_transition(
     field: str = "status",
     **fields: Any,
 ) -> Report:
-    """Run one transition in memory, set the fields, save and record; must run inside a
-    transaction. A concurrent change of the same report raises ReportError."""
-    source = take_step(
-        report,
-        transition_name,
-        error=ReportError,
-        stale_message=_(
-            "This report is no longer at this step. Reload the page to see its status."
-        ),
-        conflict_message=_(
-            "Someone else acted on this report at the same moment. "
-            "Reload the page to see its status."
-        ),
-        field=field,
-        fields=fields,
-    )
-    _record(report, source, actor, note)
+    """Take one step of the run or of the review (inside the caller's transaction)."""
+    workflow = REVIEW_WORKFLOW if field == "review_state" else RUN_WORKFLOW
+    workflow.take_step(report, transition_name, actor=actor, note=note, fields=fields)
     return report
 
 
@@ -498,34 +505,33 @@ def report_archive(*, report: Report, actor: User) -> Report:
     )
 
 
-def available_steps(report: Report, user: User | AnonymousUser) -> set[str]:
+def available_actions(report: Report, user: User | AnonymousUser) -> list[str]:
     """What this user may do on this report now: "retry" a failed run, "review", "decide",
-    "archive", and "decide_recommendations" (the secretary decides on the month's
-    recommendations from the monthly report while it is under review)."""
+    "archive" (or acknowledge), and "decide_recommendations" (the secretary decides on the
+    month's recommendations from the monthly report while it is under review)."""
     from .selectors import report_types_for
 
     if report.report_type not in report_types_for(user):
-        return set()
-    steps = set()
+        return []
+    actions = []
     failed = report.status == RunStatus.FAILED or is_stalled(report)
     if failed and user.has_perm("reports.produce_report"):
-        steps.add("retry")
+        actions.append("retry")
     if pending_departments(report, user):
-        steps.add("review")
-    if can_proceed(report.decide) and user.has_perm("reports.decide_report"):
-        steps.add("decide")
-    if (can_proceed(report.archive) or can_proceed(report.acknowledge)) and user.has_perm(
-        "reports.archive_report"
-    ):
-        steps.add("archive")
+        actions.append("review")
+    steps = REVIEW_WORKFLOW.available_actions(report, user)
+    if "decide" in steps:
+        actions.append("decide")
+    if "archive" in steps or "acknowledge" in steps:
+        actions.append("archive")
     if (
         report.has_review
         and report.status == RunStatus.READY
         and report.review_state in (ReviewState.PREPARED, ReviewState.REVIEWED)
         and user.has_perm("complaints.decide_recommendation")
     ):
-        steps.add("decide_recommendations")
-    return steps
+        actions.append("decide_recommendations")
+    return actions
 
 
 def recipients_of(report_type: str) -> "QuerySet[ReportRecipient]":

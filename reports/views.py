@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complaints.errors import RecommendationError
 from complaints.models import CaseRoute, RecommendationDecision
+from core.permissions import require
 
 from . import selectors, services, tasks
 from .forms import (
@@ -30,13 +31,8 @@ from .periods import WEEKLY_TYPES
 PAGE_SIZE = 20
 
 
-def _require_perm(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _visible_report_or_404(user, pk):
-    _require_perm(user, "reports.view_report")
+    require(user, "reports.view_report")
     return get_object_or_404(selectors.reports_visible_to(user), pk=pk)
 
 
@@ -65,7 +61,7 @@ def _enqueue(request, report, queued_message):
 def report_list(request):
     """Every report this user reads, the ones awaiting their step first."""
     user = request.user
-    _require_perm(user, "reports.view_report")
+    require(user, "reports.view_report")
     reports = selectors.reports_visible_to(user)
     years = sorted({day.year for day in reports.dates("period_start", "year")}, reverse=True)
     filter_form = ReportFilterForm(request.GET or None, user=user, years=years)
@@ -116,7 +112,7 @@ def report_produce(request):
     """A report for a past period, produced by the worker while its page shows progress.
     A period already produced is not produced again."""
     user = request.user
-    _require_perm(user, "reports.produce_report")
+    require(user, "reports.produce_report")
     if not selectors.report_types_for(user):
         raise PermissionDenied
     form = ProduceForm(request.POST or None, user=user)
@@ -162,7 +158,7 @@ def report_produce(request):
 @require_POST
 def report_retry(request, pk):
     report = _visible_report_or_404(request.user, pk)
-    _require_perm(request.user, "reports.produce_report")
+    require(request.user, "reports.produce_report")
     try:
         services.retry_report(report=report, actor=request.user)
     except services.ReportError as error:
@@ -315,7 +311,7 @@ def report_detail(request, pk):
     ready = report.status == RunStatus.READY
     due = selectors.current_due(report)
     now = timezone.now()
-    steps = services.available_steps(report, user)
+    steps = services.available_actions(report, user)
     context = {
         "report": report,
         "in_progress": report.status in (RunStatus.QUEUED, RunStatus.RUNNING),
@@ -368,7 +364,7 @@ def _form_errors_to_messages(request, form):
 def report_review(request, pk):
     """A department manager records their department's review (procedure steps 2-3)."""
     report = _visible_report_or_404(request.user, pk)
-    _require_perm(request.user, "reports.review_report")
+    require(request.user, "reports.review_report")
     form = ReviewForm(request.POST, departments=services.reviewing_departments_of(request.user))
     if not form.is_valid():
         _form_errors_to_messages(request, form)
@@ -423,7 +419,7 @@ def report_review_pdf(request, pk):
 @require_POST
 def report_decide(request, pk):
     report = _visible_report_or_404(request.user, pk)
-    _require_perm(request.user, "reports.decide_report")
+    require(request.user, "reports.decide_report")
     form = DecisionForm(request.POST)
     if not form.is_valid():
         _form_errors_to_messages(request, form)
@@ -442,7 +438,7 @@ def report_decide(request, pk):
 @require_POST
 def report_archive(request, pk):
     report = _visible_report_or_404(request.user, pk)
-    _require_perm(request.user, "reports.archive_report")
+    require(request.user, "reports.archive_report")
     try:
         services.report_archive(report=report, actor=request.user)
     except services.ReportError as error:
@@ -459,7 +455,7 @@ def report_recommendation_decide(request, pk, recommendation_pk, decision):
     from complaints.recommendations import recommendation_decide
 
     report = _visible_report_or_404(request.user, pk)
-    _require_perm(request.user, "complaints.decide_recommendation")
+    require(request.user, "complaints.decide_recommendation")
     if report.report_type != ReportType.MONTHLY_PERFORMANCE or decision not in (
         "approve",
         "reject",
@@ -468,7 +464,7 @@ def report_recommendation_decide(request, pk, recommendation_pk, decision):
     recommendation = get_object_or_404(
         selectors.recommendations_of_period(report, request.user), pk=recommendation_pk
     )
-    if "decide_recommendations" not in services.available_steps(report, request.user):
+    if "decide_recommendations" not in services.available_actions(report, request.user):
         messages.error(
             request, _("This report is no longer at this step. Reload the page to see its status.")
         )

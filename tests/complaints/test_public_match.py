@@ -102,8 +102,8 @@ def test_a_beneficiary_filing_goes_to_her_centres_queue(client, people, places):
     assert case.contact_kind == ContactKind.BENEFICIARY
     assert case.routed_to == CaseRoute.CENTRES
     assert case.centre == places["mine"]
-    assert services.available_transitions(case, people["centres"])
-    assert not services.available_transitions(case, people["crm"])
+    assert services.available_actions(case, people["centres"])
+    assert not services.available_actions(case, people["crm"])
 
 
 def test_a_beneficiary_filing_needs_the_centre(client):
@@ -218,7 +218,7 @@ def test_confirming_a_customer_of_another_kind_re_routes_the_case(client, people
     moved = case.events.get(kind=CaseEventKind.REROUTED)
     assert (moved.from_route, moved.to_route, moved.to_centre) == ("crm", "centres", places["mine"])
     assert moved.actor == people["crm"]
-    assert services.available_transitions(case, people["centres"])
+    assert services.available_actions(case, people["centres"])
 
 
 def test_staff_dismiss_a_wrong_match(client, people, known):

@@ -91,7 +91,7 @@ def test_the_registrant_reads_a_case_routed_elsewhere_but_cannot_handle_it(peopl
     case = unknown(people["centres"], ContactKind.DONOR, places["mine"])
     assert selectors.cases_visible_to(people["centres"]).filter(pk=case.pk).exists()
     assert not selectors.cases_in_queue_of(people["centres"]).filter(pk=case.pk).exists()
-    assert services.available_transitions(case, people["centres"]) == []
+    assert services.available_actions(case, people["centres"]) == []
     with pytest.raises(PermissionDenied):
         services.case_promise_callback(case=case, actor=people["centres"])
     with pytest.raises(PermissionDenied):

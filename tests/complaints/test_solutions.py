@@ -193,8 +193,8 @@ def test_the_implementation_is_monitored_with_dated_notes(people):
 def test_the_owner_reports_progress_but_only_the_quality_officer_judges_it(people):
     solution = propose(people)
     owner = people["centres_manager"]
-    assert solutions.available_steps(solution, owner) == ["start", "note"]
-    assert solutions.available_steps(solution, people["quality"]) == ["start", "note", "cancel"]
+    assert solutions.available_actions(solution, owner) == ["start", "note"]
+    assert solutions.available_actions(solution, people["quality"]) == ["start", "note", "cancel"]
     solutions.solution_monitor(actor=owner, solution=solution, step="start", note="")
     solutions.solution_monitor(actor=owner, solution=solution, step="complete", note="")
     for step in ("effective", "not_effective", "cancel"):
@@ -203,7 +203,7 @@ def test_the_owner_reports_progress_but_only_the_quality_officer_judges_it(peopl
     for who in ("crm", "crm_manager"):
         with pytest.raises(PermissionDenied):
             solutions.solution_monitor(actor=people[who], solution=solution, step="note", note="x")
-    assert solutions.available_steps(solution, people["crm"]) == []
+    assert solutions.available_actions(solution, people["crm"]) == []
     solution.refresh_from_db()
     assert solution.status == SolutionStatus.IMPLEMENTED
 

@@ -233,14 +233,14 @@ def test_a_run_whose_worker_died_can_be_retried(fake_documents, staff):
     report.started_at = timezone.now() - datetime.timedelta(minutes=10)
     report.save()
     # Still within the time a real run may take: left alone.
-    assert "retry" not in services.available_steps(report, staff["crm"])
+    assert "retry" not in services.available_actions(report, staff["crm"])
     with pytest.raises(services.ReportError):
         services.retry_report(report=report, actor=staff["crm"])
     Report.objects.filter(pk=report.pk).update(
         started_at=timezone.now() - services.STALLED_AFTER - datetime.timedelta(minutes=1)
     )
     report.refresh_from_db()
-    assert "retry" in services.available_steps(report, staff["crm"])
+    assert "retry" in services.available_actions(report, staff["crm"])
     services.retry_report(report=report, actor=staff["crm"])
     assert report.status == RunStatus.QUEUED
     services.produce(report.pk)
