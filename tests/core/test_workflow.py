@@ -9,6 +9,7 @@ from django.db import transaction
 from association import roles
 from complaints import faq
 from complaints import services as case_services
+from complaints.errors import FaqError, RecommendationError, SolutionError
 from complaints.models import CaseState, FaqState
 from core.workflow import NoTransactionError, available_actions, record_field
 from customers import services as customer_services
@@ -316,7 +317,7 @@ def test_faq_actions_are_what_the_services_accept(case_people, state, proposer):
         users,
         FAQ_SERVICES,
         faq.available_actions,
-        case_services.CaseError,
+        FaqError,
     )
 
 
@@ -509,7 +510,7 @@ def test_recommendation_actions_are_what_the_services_accept(case_people, state)
         users,
         _recommendation_services(),
         recommendations.available_actions,
-        case_services.CaseError,
+        RecommendationError,
     )
 
 
@@ -565,7 +566,7 @@ def test_solution_steps_are_what_the_services_accept(case_people, state):
             for step in solutions.STEPS
         },
         solutions.available_actions,
-        case_services.CaseError,
+        SolutionError,
     )
 
 
