@@ -100,3 +100,17 @@ def test_a_missing_counter_gives_a_block_after_the_highest_code():
     CustomerCodeCounter.objects.all().delete()
     assert services.allocate_customer_codes(3) == 100051
     assert services.allocate_customer_code() == 100054
+
+
+def test_a_missing_counter_restarts_after_the_highest_code_through_the_pages(client, people):
+    Customer.objects.create(code=100900, name="عميل قديم", kind="donor")
+    CustomerCodeCounter.objects.all().delete()
+    form = new_form(people["staff"], name="عميل عبر الصفحات", mobile="+966503333333")
+
+    client.force_login(people["manager"])
+    client.post(reverse("customers:request_action", args=[form.pk, "approve"]), {"note": "تمام"})
+    client.force_login(people["steward"])
+    response = client.post(reverse("customers:request_action", args=[form.pk, "enter"]))
+
+    assert response.status_code == 302
+    assert Customer.objects.get(name="عميل عبر الصفحات").code == 100901
