@@ -576,7 +576,9 @@ def test_the_lookup_is_a_post_form(client):
 
 def test_lookup_query_count(client, filed_case, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        track(client, filed_case.tracking_number, UNKNOWN_MOBILE)
+        response = track(client, filed_case.tracking_number, UNKNOWN_MOBILE)
+    assert response.status_code == 200
+    assert 'method="post"' in response.content.decode()
 
 
 # --- FAQ -----------------------------------------------------------------------------------

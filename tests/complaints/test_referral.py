@@ -454,4 +454,6 @@ def test_the_case_page_asks_the_queue_once(client, people, crm_case, django_asse
     client.get(detail(crm_case))
     with django_assert_max_num_queries(13):
         page = client.get(detail(crm_case))
+    assert page.status_code == 200
     assert page.context["may_refer"] and page.context["actions"]
+    assert crm_case.subject in page.content.decode()

@@ -280,11 +280,16 @@ def test_list_queries_do_not_grow_with_the_page(
         register(people["crm"], customers["donor"], category=category)
     client.force_login(people["crm"])
     with django_assert_max_num_queries(40) as few:
-        client.get(reverse(LIST))
+        response = client.get(reverse(LIST))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3
     for _ in range(20):
         register(people["crm"], customers["donor"], category=category)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(reverse(LIST))
+        response = client.get(reverse(LIST))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 23
+    assert "تأخر الخدمة" in response.content.decode()
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -636,6 +636,7 @@ def test_the_register_filters_and_marks_overdue_problems(
     url = reverse("opportunities:problem_list")
     with django_assert_max_num_queries(12):
         response = client.get(url)
+    assert response.status_code == 200
     assert "First action overdue" in response.content.decode()
 
     def titles(**params):

@@ -432,6 +432,7 @@ def test_the_cycle_list_shows_the_period_with_its_hijri_span_and_counts(
     client.force_login(everyone["planning_director"])
     with django_assert_max_num_queries(12):
         response = client.get(reverse("programmes:cycle_list"))
+    assert response.status_code == 200
     content = response.content.decode()
     assert "First half of 2027" in content and "Year 2026" in content
     # 1 January 2027 is 22 Rajab 1448 (Umm al-Qura).

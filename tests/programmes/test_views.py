@@ -197,7 +197,9 @@ def test_the_list_queries_do_not_grow_with_programmes(
     client.force_login(people["staff"])
     with django_assert_max_num_queries(14):
         response = client.get(reverse("programmes:list"), {"q": "P", "year": "2026"})
+    assert response.status_code == 200
     assert len(response.context["rows"]) == 25
+    assert "P-00" in response.content.decode()
 
 
 # --- the programme page -----------------------------------------------------------------

@@ -115,7 +115,9 @@ def test_home_query_count_is_bounded(client, crm_staff, django_assert_max_num_qu
     # solutions they own; the portfolio two: planning's answers to their proposals and the
     # donor problems they own).
     with django_assert_max_num_queries(21):
-        client.get(reverse("home"))
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert 'data-testid="empty-work"' in response.content.decode()
 
 
 def test_navigation_shows_only_pages_the_user_may_open(client, crm_staff, make_user):

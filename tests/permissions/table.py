@@ -1,0 +1,480 @@
+"""Who may do what, written by hand from the manual (seed 000, DESIGN.md section 1) and the
+README: per URL, the roles allowed to GET and to POST. Nothing here is computed from the code.
+
+Every other principal is refused:
+- the anonymous visitor is sent to the login page;
+- a signed-in user without the right gets 403, except where the page hides that the object
+  exists from someone who may use the page but not see this object (`hidden`: 404);
+- `soft`: the role reaches the action's service, which refuses it with a message and a
+  redirect (a state rule, four eyes, not their turn): still nothing changes.
+A method the URL does not serve gets 405 for every signed-in user.
+
+Object names in `args` are keys of the world (tests/permissions/world.py).
+"""
+
+from dataclasses import dataclass, field
+
+from association.roles import (
+    CENTRES_MANAGER,
+    CENTRES_STAFF,
+    COUNCIL_SECRETARY,
+    CRM_MANAGER,
+    CRM_STAFF,
+    DATA_STEWARD,
+    DEPUTY_STEWARD,
+    MANAGEMENT,
+    PLANNING_DIRECTOR,
+    QUALITY_OFFICER,
+    RESOURCE_DEVELOPMENT,
+)
+from tests.permissions.world import NO_ROLE
+
+EVERY_ROLE = frozenset(
+    {
+        CRM_STAFF,
+        CRM_MANAGER,
+        CENTRES_STAFF,
+        CENTRES_MANAGER,
+        QUALITY_OFFICER,
+        DATA_STEWARD,
+        DEPUTY_STEWARD,
+        MANAGEMENT,
+        PLANNING_DIRECTOR,
+        RESOURCE_DEVELOPMENT,
+        COUNCIL_SECRETARY,
+    }
+)
+# Any signed-in user, a user holding no role included.
+SIGNED_IN = "signed in"
+# The URL does not answer this method (405 to every signed-in user).
+NOT_SERVED = None
+
+CRM = frozenset({CRM_STAFF, CRM_MANAGER})
+CENTRES = frozenset({CENTRES_STAFF, CENTRES_MANAGER})
+STEWARDS = frozenset({DATA_STEWARD, DEPUTY_STEWARD})
+# 6.2: CRM staff prepare and file the form, the manager approves, the steward enters.
+FORM_READERS = CRM | STEWARDS
+# Those who export the customer database: the CRM department and the association's
+# management (not resource development, not the stewards).
+CUSTOMER_EXPORTERS = CRM | {MANAGEMENT}
+# The portfolio is kept by strategic planning and the CRM manager.
+PORTFOLIO_KEEPERS = frozenset({CRM_MANAGER, PLANNING_DIRECTOR})
+CYCLE_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, RESOURCE_DEVELOPMENT}
+PROPOSAL_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR}
+# Opportunities, donor contacts, donations and points of contact are read by the CRM
+# department, management, planning, resource development and the sub-council secretary.
+FUNDING_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, RESOURCE_DEVELOPMENT, COUNCIL_SECRETARY}
+DONOR_CONTACTERS = CRM | {RESOURCE_DEVELOPMENT}
+# Contact with another's donor is approved by the CRM manager, resource development and the
+# sub-council secretary (3.1.21).
+CONTACT_APPROVERS = frozenset({CRM_MANAGER, RESOURCE_DEVELOPMENT, COUNCIL_SECRETARY})
+PROBLEM_READERS = CRM | {MANAGEMENT, RESOURCE_DEVELOPMENT}
+PROBLEM_RAISERS = CRM | {RESOURCE_DEVELOPMENT}
+# Complaints (manual 5): the CRM and centres-affairs departments handle them, the quality
+# officer reads every case.
+CASE_HANDLERS = CRM | CENTRES
+CASE_READERS = CASE_HANDLERS | {QUALITY_OFFICER}
+DEPARTMENT_MANAGERS = frozenset({CRM_MANAGER, CENTRES_MANAGER})
+ANALYSIS_READERS = DEPARTMENT_MANAGERS | {QUALITY_OFFICER, PLANNING_DIRECTOR, COUNCIL_SECRETARY}
+RECOMMENDATION_READERS = DEPARTMENT_MANAGERS | {QUALITY_OFFICER, COUNCIL_SECRETARY}
+REPORT_PRODUCERS = CASE_HANDLERS | {QUALITY_OFFICER}
+REPORT_READERS = EVERY_ROLE - STEWARDS
+# The monthly performance report is read by the departments that prepare and review it, the
+# secretary who decides on it and management (not planning, not resource development).
+PERFORMANCE_READERS = REPORT_PRODUCERS | {COUNCIL_SECRETARY, MANAGEMENT}
+REPORT_ARCHIVERS = REPORT_PRODUCERS | {PLANNING_DIRECTOR}
+# Pages that hide their object from those who may not read it answer them 404.
+NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | {NO_ROLE}
+NOT_RECOMMENDATION_READERS = (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | {NO_ROLE}
+
+
+@dataclass(frozen=True)
+class Row:
+    url_name: str
+    args: dict = field(default_factory=dict)
+    get: object = NOT_SERVED
+    post: object = NOT_SERVED
+    hidden: frozenset = frozenset()
+    soft: frozenset = frozenset()
+    query: str = ""
+    label: str = ""
+
+    @property
+    def id(self):
+        return self.label or self.url_name
+
+
+def row(url_name, args=None, *, get=NOT_SERVED, post=NOT_SERVED, **options):
+    return Row(
+        url_name,
+        args or {},
+        frozenset(get) if isinstance(get, frozenset | set) else get,
+        frozenset(post) if isinstance(post, frozenset | set) else post,
+        **options,
+    )
+
+
+# Pages anyone may open without signing in: not part of the role table.
+PUBLIC = {
+    "login": "GET",
+    "set_language": "POST",
+    "healthz": "GET",
+    "public:index": "GET",
+    "public:file": "GET",
+    "public:filed": "GET",
+    "public:track": "GET",
+    "public:faq": "GET",
+}
+
+TABLE = [
+    # --- the site ------------------------------------------------------------------------
+    row("home", get=SIGNED_IN),
+    row("logout", post=SIGNED_IN),
+    row("password_change", get=SIGNED_IN, post=SIGNED_IN),
+    row("password_change_done", get=SIGNED_IN),
+    # Background jobs: only their owner (the job belongs to CRM staff).
+    row("core:job_detail", {"pk": "job_customers"}, get={CRM_STAFF}, hidden=EVERY_ROLE | {NO_ROLE}),
+    row("core:job_status", {"pk": "job_customers"}, get={CRM_STAFF}, hidden=EVERY_ROLE | {NO_ROLE}),
+    # --- customers (manual 6) -------------------------------------------------------------
+    row("customers:list", get=EVERY_ROLE),
+    # Centres-affairs staff and their manager read only their centres' beneficiaries.
+    row(
+        "customers:detail",
+        {"pk": "donor"},
+        get=EVERY_ROLE - CENTRES,
+        hidden=CENTRES,
+        label="customers:detail donor",
+    ),
+    row(
+        "customers:detail",
+        {"pk": "beneficiary_own_centre"},
+        get=EVERY_ROLE,
+        label="customers:detail own centre",
+    ),
+    row(
+        "customers:detail",
+        {"pk": "beneficiary_other_centre"},
+        get=EVERY_ROLE - CENTRES,
+        hidden=CENTRES,
+        label="customers:detail other centre",
+    ),
+    row("customers:request_modify", {"pk": "donor"}, get=CRM, post=CRM, hidden=CENTRES),
+    row("customers:request_new", get=CRM, post=CRM),
+    row("customers:request_list", get=FORM_READERS),
+    row("customers:request_detail", {"pk": "form_submitted"}, get=FORM_READERS),
+    row("customers:request_pdf", {"pk": "form_submitted"}, get=FORM_READERS),
+    # Only the CRM manager approves (the form was prepared by CRM staff).
+    row(
+        "customers:request_action",
+        {"pk": "form_submitted", "action": "approve"},
+        post={CRM_MANAGER},
+        label="customers:request_action approve",
+    ),
+    # The steward enters; the deputy only while the steward is marked absent.
+    row(
+        "customers:request_action",
+        {"pk": "form_approved", "action": "enter"},
+        post={DATA_STEWARD},
+        label="customers:request_action enter",
+    ),
+    row("customers:steward", get={CRM_MANAGER} | STEWARDS, post={CRM_MANAGER}),
+    row("customers:export_xlsx", get=CUSTOMER_EXPORTERS),
+    row("customers:export_csv", get=CUSTOMER_EXPORTERS),
+    row("customers:import", get=CRM, post=CRM),
+    # The dry run belongs to the CRM employee who started it.
+    row("customers:import_preview", {"pk": "job_customers"}, get={CRM_STAFF}, hidden={CRM_MANAGER}),
+    row("customers:import_confirm", post=CRM),
+    row("customers:statistics", get=EVERY_ROLE),
+    row("customers:statistics_xlsx", get=EVERY_ROLE),
+    # --- programmes and the portfolio -------------------------------------------------------
+    row("programmes:list", get=EVERY_ROLE),
+    row("programmes:detail", {"pk": "programme"}, get=EVERY_ROLE),
+    row("programmes:create", get=PORTFOLIO_KEEPERS, post=PORTFOLIO_KEEPERS),
+    row("programmes:edit", {"pk": "programme"}, get=PORTFOLIO_KEEPERS, post=PORTFOLIO_KEEPERS),
+    row("programmes:import", get=PORTFOLIO_KEEPERS, post=PORTFOLIO_KEEPERS),
+    row(
+        "programmes:import_preview",
+        {"pk": "job_programmes"},
+        get={CRM_MANAGER},
+        hidden={PLANNING_DIRECTOR},
+    ),
+    row("programmes:import_confirm", post=PORTFOLIO_KEEPERS),
+    row("programmes:import_template", get=PORTFOLIO_KEEPERS),
+    row("programmes:cycle_list", get=CYCLE_READERS),
+    row("programmes:cycle_handover", get={PLANNING_DIRECTOR}, post={PLANNING_DIRECTOR}),
+    row("programmes:cycle_detail", {"pk": "cycle"}, get=CYCLE_READERS),
+    # Steps 1-2 of "خلق الفرص": the CRM manager reviews the cycle and identifies donors.
+    row("programmes:cycle_review", {"pk": "cycle"}, post={CRM_MANAGER}),
+    row("programmes:cycle_donors", {"pk": "cycle", "entry_pk": "cycle_entry"}, post={CRM_MANAGER}),
+    row("programmes:cycle_identify", {"pk": "cycle"}, post={CRM_MANAGER}),
+    # Step 3-4: an opportunity seeded from an identified cycle, by whoever documents them.
+    row(
+        "programmes:cycle_seed",
+        {"pk": "identified_cycle", "entry_pk": "identified_entry"},
+        post=CRM,
+    ),
+    row("programmes:proposal_list", get=PROPOSAL_READERS),
+    row("programmes:proposal_create", get=CRM, post=CRM),
+    row("programmes:proposal_detail", {"pk": "proposal"}, get=PROPOSAL_READERS),
+    row(
+        "programmes:proposal_answer",
+        {"pk": "proposal", "answer": "accept"},
+        post={PLANNING_DIRECTOR},
+    ),
+    row(
+        "programmes:proposal_create_programme", {"pk": "accepted_proposal"}, post=PORTFOLIO_KEEPERS
+    ),
+    row("programmes:proposal_link_programme", {"pk": "accepted_proposal"}, post=PORTFOLIO_KEEPERS),
+    # --- opportunities (3.1.11-3.1.21) ------------------------------------------------------
+    row("opportunities:board", get=FUNDING_READERS),
+    row("opportunities:list", get=FUNDING_READERS),
+    row("opportunities:create", get=CRM, post=CRM),
+    row("opportunities:detail", {"pk": "opportunity"}, get=FUNDING_READERS),
+    row("opportunities:log_contact", {"pk": "opportunity"}, post=DONOR_CONTACTERS),
+    row("opportunities:update_probability", {"pk": "opportunity"}, post=CRM),
+    row("opportunities:add_donor", {"pk": "opportunity"}, post=CRM),
+    # Its owner (the demo's CRM employee) or the CRM manager corrects an opportunity.
+    row("opportunities:correct", {"pk": "opportunity"}, get=CRM, post=CRM),
+    # The signed pledge: those who work opportunities (not management, planning), and the
+    # sub-council secretary while a contact with the pledging donor awaits her decision.
+    row(
+        "opportunities:pledge_file",
+        {"pk": "opportunity"},
+        get=DONOR_CONTACTERS | {COUNCIL_SECRETARY},
+    ),
+    # Only the CRM manager moves an opportunity (step 5-6).
+    row("opportunities:move", {"pk": "opportunity", "transition": "cancel"}, post={CRM_MANAGER}),
+    row("opportunities:contacts_pending", get=CONTACT_APPROVERS),
+    row("opportunities:contact_detail", {"pk": "contact_awaiting"}, get=FUNDING_READERS),
+    # Only the one who asked (in the demo, resource development) records the contact made.
+    row(
+        "opportunities:contact_made",
+        {"pk": "contact_awaiting"},
+        post={RESOURCE_DEVELOPMENT},
+    ),
+    row(
+        "opportunities:contact_decide",
+        {"pk": "contact_awaiting", "decision": "approve"},
+        post=CONTACT_APPROVERS,
+    ),
+    row(
+        "opportunities:donor_contact_request",
+        {"pk": "donor"},
+        get=DONOR_CONTACTERS,
+        post=DONOR_CONTACTERS,
+    ),
+    row(
+        "opportunities:designation_propose",
+        {"pk": "donor"},
+        get=DONOR_CONTACTERS,
+        post=DONOR_CONTACTERS,
+    ),
+    row("opportunities:designation_list", get=FUNDING_READERS),
+    row("opportunities:designation_detail", {"pk": "designation_proposed"}, get=FUNDING_READERS),
+    # The sub-council secretary approves a donor's point of contact.
+    row(
+        "opportunities:designation_decide",
+        {"pk": "designation_proposed", "decision": "approve"},
+        post={COUNCIL_SECRETARY},
+    ),
+    row("opportunities:donor_interests", {"pk": "donor"}, get=FUNDING_READERS, post=CRM),
+    row(
+        "opportunities:donor_contact_new",
+        {"pk": "donor"},
+        get=DONOR_CONTACTERS,
+        post=DONOR_CONTACTERS,
+    ),
+    row("opportunities:donation_list", get=FUNDING_READERS),
+    # Finance donations are imported and matched by the CRM manager.
+    row("opportunities:donation_import", get={CRM_MANAGER}, post={CRM_MANAGER}),
+    row("opportunities:donation_import_preview", {"pk": "job_opportunities"}, get={CRM_MANAGER}),
+    row("opportunities:donation_import_confirm", post={CRM_MANAGER}),
+    row("opportunities:donations_unmatched", get={CRM_MANAGER}),
+    row("opportunities:donation_match", {"pk": "donation"}, post={CRM_MANAGER}),
+    row(
+        "opportunities:donation_unmatch", {"pk": "donation"}, get={CRM_MANAGER}, post={CRM_MANAGER}
+    ),
+    row("opportunities:problem_list", get=PROBLEM_READERS),
+    row("opportunities:problem_create", get=PROBLEM_RAISERS, post=PROBLEM_RAISERS),
+    row("opportunities:problem_detail", {"pk": "problem"}, get=PROBLEM_READERS),
+    row("opportunities:problem_add_action", {"pk": "problem"}, post={CRM_MANAGER}),
+    row("opportunities:problem_resolve", {"pk": "problem"}, post={CRM_MANAGER}),
+    row("opportunities:problem_assign", {"pk": "problem"}, post={CRM_MANAGER}),
+    # --- complaints, inquiries and suggestions (manual 5) -----------------------------------
+    row("complaints:list", get=CASE_READERS),
+    row("complaints:new", get=CASE_HANDLERS, post=CASE_HANDLERS),
+    row("complaints:export", get=CASE_READERS),
+    # Each department its own queue; the centres-affairs employee only their centres.
+    row(
+        "complaints:detail",
+        {"pk": "crm_case"},
+        get=CRM | {QUALITY_OFFICER},
+        hidden=CENTRES,
+        label="complaints:detail CRM case",
+    ),
+    row(
+        "complaints:detail",
+        {"pk": "own_centre_case"},
+        get=CENTRES | {QUALITY_OFFICER},
+        hidden=CRM,
+        label="complaints:detail own centre",
+    ),
+    row(
+        "complaints:detail",
+        {"pk": "other_centre_case"},
+        get={CENTRES_MANAGER, QUALITY_OFFICER},
+        hidden=CRM | {CENTRES_STAFF},
+        label="complaints:detail other centre",
+    ),
+    row(
+        "complaints:action",
+        {"pk": "crm_case", "action": "promise_callback"},
+        post=CRM,
+        hidden=CENTRES,
+        label="complaints:action CRM case",
+    ),
+    row(
+        "complaints:action",
+        {"pk": "other_centre_case", "action": "promise_callback"},
+        post={CENTRES_MANAGER},
+        hidden=CRM | {CENTRES_STAFF},
+        label="complaints:action other centre",
+    ),
+    row("complaints:attachment", {"pk": "attachment"}, get=CRM | {QUALITY_OFFICER}, hidden=CENTRES),
+    row("complaints:faq_list", get=CASE_READERS),
+    row("complaints:faq_new", get=CASE_READERS, post=CASE_READERS),
+    row("complaints:faq_detail", {"pk": "faq_proposed"}, get=CASE_READERS),
+    # A proposal is edited by its proposer (the demo's CRM employee) or a publishing manager.
+    row(
+        "complaints:faq_edit",
+        {"pk": "faq_proposed"},
+        get={CRM_STAFF} | DEPARTMENT_MANAGERS,
+        post={CRM_STAFF} | DEPARTMENT_MANAGERS,
+    ),
+    # 5.1.10 with four eyes: the demo answer was edited by the CRM manager, so the
+    # centres-affairs manager publishes it.
+    row(
+        "complaints:faq_action",
+        {"pk": "faq_proposed", "action": "publish"},
+        post={CENTRES_MANAGER},
+        soft={CRM_MANAGER},
+    ),
+    row("complaints:recurring", get=ANALYSIS_READERS),
+    row("complaints:recurring_detail", get=ANALYSIS_READERS, post={QUALITY_OFFICER}, query="group"),
+    row("complaints:solution_new", post={QUALITY_OFFICER}),
+    # A solution is read by the analysis' readers and its owner (the centres-affairs manager
+    # in the demo), hidden from anyone else; the owner reports progress, the quality officer
+    # judges it and edits the plan.
+    row(
+        "complaints:solution_detail",
+        {"pk": "solution"},
+        get=ANALYSIS_READERS,
+        hidden=NOT_ANALYSIS_READERS,
+    ),
+    row(
+        "complaints:solution_monitor",
+        {"pk": "solution"},
+        post={QUALITY_OFFICER, CENTRES_MANAGER},
+        hidden=NOT_ANALYSIS_READERS,
+    ),
+    row(
+        "complaints:solution_edit",
+        {"pk": "solution"},
+        get={QUALITY_OFFICER},
+        post={QUALITY_OFFICER},
+        hidden=NOT_ANALYSIS_READERS,
+    ),
+    # Owners of a recommendation (the demo's CRM employee owns the one awaiting the
+    # secretary) read their own.
+    row("complaints:recommendations", get=RECOMMENDATION_READERS | {CRM_STAFF}),
+    row("complaints:recommendation_new", get=DEPARTMENT_MANAGERS, post=DEPARTMENT_MANAGERS),
+    row(
+        "complaints:recommendation_detail",
+        {"pk": "recommendation"},
+        get=RECOMMENDATION_READERS | {CRM_STAFF},
+        hidden=NOT_RECOMMENDATION_READERS,
+    ),
+    # Step 9: the sub-council secretary decides on the recommendations.
+    row(
+        "complaints:recommendation_action",
+        {"pk": "recommendation", "action": "approve"},
+        post={COUNCIL_SECRETARY},
+        hidden=NOT_RECOMMENDATION_READERS,
+    ),
+    row("complaints:register_reviews", get=RECOMMENDATION_READERS),
+    # Step 8: each department manager reviews their own register weekly.
+    row(
+        "complaints:register_review",
+        {"department": "crm", "week": "review_week"},
+        get={CRM_MANAGER, QUALITY_OFFICER, COUNCIL_SECRETARY},
+        post={CRM_MANAGER},
+        hidden={CENTRES_MANAGER},
+    ),
+    # --- reports (3.1.15, 5.1.11-5.1.12) ----------------------------------------------------
+    row("reports:list", get=REPORT_READERS),
+    row("reports:produce", get=REPORT_PRODUCERS, post=REPORT_PRODUCERS),
+    row(
+        "reports:detail",
+        {"pk": "report_monthly_performance"},
+        get=PERFORMANCE_READERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:status",
+        {"pk": "report_monthly_performance"},
+        get=PERFORMANCE_READERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:pdf",
+        {"pk": "report_monthly_performance"},
+        get=PERFORMANCE_READERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:xlsx",
+        {"pk": "report_monthly_performance"},
+        get=PERFORMANCE_READERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:retry",
+        {"pk": "report_monthly_performance"},
+        post=REPORT_PRODUCERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:review",
+        {"pk": "report_monthly_performance"},
+        post=DEPARTMENT_MANAGERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:review_pdf",
+        {"pk": "report_monthly_performance"},
+        get=PERFORMANCE_READERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:decide",
+        {"pk": "report_monthly_performance"},
+        post={COUNCIL_SECRETARY},
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:archive",
+        {"pk": "report_monthly_performance"},
+        post=REPORT_ARCHIVERS & PERFORMANCE_READERS,
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    row(
+        "reports:recommendation_decide",
+        {
+            "pk": "report_monthly_performance",
+            "recommendation_pk": "recommendation",
+            "decision": "approve",
+        },
+        post={COUNCIL_SECRETARY},
+        hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+]

@@ -1,0 +1,171 @@
+"""Every cell of the permission table (tests/permissions/table.py): each URL, each method,
+each role, a staff user holding no role, and the anonymous visitor. A refused POST must leave
+the database as it was: it sends no INSERT, UPDATE or DELETE to a project table, and every
+project table keeps its row count.
+
+The world is built once for the module inside a transaction that is rolled back at the end;
+each cell runs in a savepoint of its own, so an allowed POST does not leak into the next.
+"""
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver, reverse
+
+from association.roles import ALL_ROLES
+
+from .table import NOT_SERVED, PUBLIC, SIGNED_IN, TABLE
+from .world import ANONYMOUS, NO_ROLE, build_world
+
+PRINCIPALS = [role.code for role in ALL_ROLES] + [NO_ROLE, ANONYMOUS]
+PROJECT_APPS = {"association", "customers", "programmes", "opportunities", "complaints"}
+PROJECT_APPS |= {"reports", "core", "auth"}
+
+ALLOWED, LOGIN, SOFT = "allowed", "login", "refused with a message"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def expected_outcome(row, method, principal):
+    if principal == ANONYMOUS:
+        return LOGIN
+    allowed = row.get if method == "GET" else row.post
+    if allowed is NOT_SERVED:
+        return 405
+    if allowed == SIGNED_IN:
+        return ALLOWED
+    role = next((role for role in ALL_ROLES if role.code == principal), None)
+    if role is not None and role in allowed:
+        return ALLOWED
+    if role is not None and role in row.soft:
+        return SOFT
+    if (role or principal) in row.hidden:
+        return 404
+    return 403
+
+
+def cells():
+    for row in TABLE:
+        for method in ("GET", "POST"):
+            for principal in PRINCIPALS:
+                yield pytest.param(row, method, principal, id=f"{row.id}|{method}|{principal}")
+
+
+def url_of(row, world):
+    kwargs = {}
+    for name, value in row.args.items():
+        kwargs[name] = getattr(world.get(value), "pk", world.get(value, value))
+    url = reverse(row.url_name, kwargs=kwargs)
+    if row.query:
+        url += "?" + world[f"{row.query}_query"]
+    return url
+
+
+def project_tables():
+    return [
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS and not model._meta.proxy
+    ]
+
+
+def database_snapshot():
+    """The row count of every project table, in one round trip."""
+    parts = []
+    for table in project_tables():
+        quoted = connection.ops.quote_name(table)
+        parts.append(f"(SELECT COUNT(*) FROM {quoted})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return cursor.fetchone()
+
+
+def writes_to_project_tables(queries):
+    """The INSERT, UPDATE and DELETE statements a request sent to the project's tables (the
+    session table is not the project's): a refused POST must send none."""
+    tables = {connection.ops.quote_name(table) for table in project_tables()}
+    tables |= set(project_tables())
+    writes = []
+    for query in queries:
+        sql = query["sql"].lstrip()
+        verb = sql.split(" ", 1)[0].upper()
+        if verb in {"INSERT", "UPDATE", "DELETE"} and any(
+            f" {table} " in f" {sql} ".replace("(", " ") for table in tables
+        ):
+            writes.append(sql[:120])
+    return writes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "method", "principal"), list(cells()))
+def test_cell(world, row, method, principal):
+    client = Client()
+    if principal != ANONYMOUS:
+        client.force_login(world[principal])
+    url = url_of(row, world)
+    expected = expected_outcome(row, method, principal)
+    refused_post = method == "POST" and expected != ALLOWED
+    before = database_snapshot() if refused_post else None
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url) if method == "GET" else client.post(url, {})
+
+    status = response.status_code
+    location = response.get("Location", "")
+    if expected == LOGIN:
+        assert status == 302 and location.startswith(reverse("login")), (status, location)
+    elif expected == ALLOWED:
+        assert status < 400, status
+        if row.url_name != "logout":  # which sends everyone to the login page
+            assert not (status == 302 and location.startswith(reverse("login"))), location
+    elif expected == SOFT:
+        assert status in (200, 302), status
+    else:
+        assert status == expected, (status, location)
+    if refused_post:
+        assert writes_to_project_tables(queries) == [], "a refused POST wrote"
+        assert database_snapshot() == before, "a refused POST changed the row counts"
+
+
+@pytest.mark.parametrize("url_name", sorted(PUBLIC))
+def test_public_pages_answer_the_anonymous_visitor(client, db, url_name):
+    method = PUBLIC[url_name]
+    url = reverse(url_name)
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    assert response.status_code < 400
+    assert not response.get("Location", "").startswith(reverse("login"))
+
+
+def project_url_names(patterns=None, namespace=""):
+    """Every named URL of the project's urlconf but the Django admin's."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from project_url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield namespace + pattern.name
+        else:
+            yield f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def test_every_url_of_the_project_has_a_row_in_the_table():
+    in_table = {row.url_name for row in TABLE} | set(PUBLIC)
+    missing = sorted(set(project_url_names()) - in_table)
+    assert missing == [], f"URLs without a row in tests/permissions/table.py: {missing}"
+    assert not set(PUBLIC) & {row.url_name for row in TABLE}
+
+
+def test_every_row_names_an_existing_url():
+    assert {row.url_name for row in TABLE} <= set(project_url_names())

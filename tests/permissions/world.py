@@ -1,0 +1,216 @@
+"""One world for the permission table: one user per role, a staff user holding no role, and
+one object of every kind a URL needs, so every URL pattern with arguments resolves.
+
+It starts from the demo data (one user per role, customers, forms in their states, the
+portfolio, opportunities, cases, FAQ, recommendations, reviews, problems) and adds what the
+demo lacks: a case and a beneficiary in a centre the centres-affairs employee does not work
+in, a ready report of each type, a donation, a case attachment and background jobs.
+"""
+
+import datetime
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from association import roles
+from association.models import Centre
+from complaints import register_reviews
+from complaints.models import (
+    Case,
+    CaseAttachment,
+    CaseRoute,
+    FaqEntry,
+    ProposedSolution,
+    Recommendation,
+)
+from core.models import BackgroundJob
+from customers.models import Customer, CustomerRequest
+from opportunities.models import (
+    Donation,
+    DonorContact,
+    DonorProblem,
+    Opportunity,
+    PointOfContactDesignation,
+)
+from programmes.models import PortfolioCycle, Programme, ProgrammeProposal
+from reports.models import Report, ReportType, RunStatus, Trigger
+from tests.factories import UserFactory
+
+# The principals of the table: one per role (by role code), a staff user without a role,
+# and the anonymous visitor.
+NO_ROLE = "no_role"
+ANONYMOUS = "anonymous"
+DEMO_USERNAME = {
+    roles.CRM_STAFF: "crm_staff",
+    roles.CRM_MANAGER: "crm_manager",
+    roles.CENTRES_STAFF: "centres_staff",
+    roles.CENTRES_MANAGER: "centres_manager",
+    roles.QUALITY_OFFICER: "quality",
+    roles.DATA_STEWARD: "steward",
+    roles.DEPUTY_STEWARD: "deputy_steward",
+    roles.MANAGEMENT: "management",
+    roles.PLANNING_DIRECTOR: "planning",
+    roles.RESOURCE_DEVELOPMENT: "resources",
+    roles.COUNCIL_SECRETARY: "secretary",
+}
+# The demo centres-affairs employee works in these two Jeddah centres (association.demo).
+OWN_CENTRE = "مركز حي الصفا"
+OTHER_CENTRE = "مركز حي الشهداء"  # Taif: nobody's centre
+
+
+def build_world():
+    """Create the world in the current database; returns {name: object or user}."""
+    call_command("load_demo_data", stdout=StringIO())
+    User = get_user_model()
+    world = {role.code: User.objects.get(username=name) for role, name in DEMO_USERNAME.items()}
+    world[NO_ROLE] = UserFactory(username="staff_without_role", is_staff=True)
+    world.update(_customers())
+    world.update(_customer_forms())
+    world.update(_portfolio())
+    world.update(_funding())
+    world.update(_cases(world))
+    world.update(_analysis())
+    world.update(_reports())
+    world.update(_jobs(world))
+    return world
+
+
+def _customers():
+    own = Centre.objects.get(name=OWN_CENTRE)
+    other = Centre.objects.get(name=OTHER_CENTRE)
+    donor = Customer.objects.filter(kind="donor", is_active=True).order_by("pk").first()
+    return {
+        "donor": donor,
+        "beneficiary_own_centre": Customer.objects.create(
+            code=990001, name="مستفيد مركز الصفا", kind="beneficiary", centre=own
+        ),
+        "beneficiary_other_centre": Customer.objects.create(
+            code=990002, name="مستفيد مركز الشهداء", kind="beneficiary", centre=other
+        ),
+    }
+
+
+def _customer_forms():
+    return {
+        "form_submitted": CustomerRequest.objects.filter(state="submitted").first(),
+        "form_approved": CustomerRequest.objects.filter(state="approved").first(),
+    }
+
+
+def _portfolio():
+    cycle = PortfolioCycle.objects.get(state="handed_over")
+    identified = PortfolioCycle.objects.get(state="donors_identified")
+    return {
+        "programme": Programme.objects.order_by("pk").first(),
+        "cycle": cycle,
+        "cycle_entry": cycle.cycle_programmes.order_by("pk").first(),
+        "identified_cycle": identified,
+        "identified_entry": identified.cycle_programmes.order_by("pk").first(),
+        "proposal": ProgrammeProposal.objects.get(state="submitted"),
+        "accepted_proposal": ProgrammeProposal.objects.get(state="accepted"),
+    }
+
+
+def _funding():
+    opportunity = Opportunity.objects.get()
+    donation = Donation.objects.create(
+        receipt_number="R-PERM-1",
+        received_on=timezone.localdate(),
+        amount="1000",
+        donor=opportunity.pledge_donor,
+        programme=opportunity.programme,
+    )
+    return {
+        "opportunity": opportunity,
+        "pledge_donor": opportunity.pledge_donor,
+        "contact_awaiting": DonorContact.objects.filter(approval_steps__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .first(),
+        "designation_proposed": PointOfContactDesignation.objects.get(state="proposed"),
+        "donation": donation,
+        "problem": DonorProblem.objects.get(state="open"),
+    }
+
+
+def _cases(world):
+    centres = Case.objects.filter(routed_to=CaseRoute.CENTRES)
+    crm_case = Case.objects.filter(routed_to=CaseRoute.CRM, state="received").order_by("pk")[0]
+    other_centre_case = Case.objects.create(
+        kind="complaint",
+        channel="phone",
+        subject="تأخر السلة",
+        description="لم تصل السلة الغذائية",
+        contact_name="زائر",
+        routed_to=CaseRoute.CENTRES,
+        centre=world["beneficiary_other_centre"].centre,
+        customer=world["beneficiary_other_centre"],
+        registered_by=world[roles.CENTRES_MANAGER.code],
+    )
+    attachment = CaseAttachment.objects.create(
+        case=crm_case,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="note.pdf"),
+        original_name="note.pdf",
+        content_type="application/pdf",
+        size=14,
+        uploaded_by=world[roles.CRM_STAFF.code],
+    )
+    return {
+        "crm_case": crm_case,
+        "own_centre_case": centres.filter(centre__name=OWN_CENTRE).order_by("pk")[0],
+        "other_centre_case": other_centre_case,
+        "attachment": attachment,
+        "faq_proposed": FaqEntry.objects.get(state="proposed"),
+    }
+
+
+def _analysis():
+    solution = ProposedSolution.objects.order_by("pk").first()
+    return {
+        "solution": solution,
+        "recommendation": Recommendation.objects.get(
+            decision="raised", owner__username="crm_staff"
+        ),
+        # URL values that are not objects: this week's register review, the analysed group.
+        "review_week": register_reviews.current_week().isoformat(),
+        "group_query": urlencode({"key": solution.review.group_key}),
+    }
+
+
+def _reports():
+    """A ready report of each type for this month, whose recommendations it lists."""
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    month_end = (month_start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+    made = {}
+    for report_type in ReportType:
+        made[f"report_{report_type.value}"] = Report.objects.create(
+            report_type=report_type,
+            period_start=month_start,
+            period_end=month_end,
+            trigger=Trigger.COMMAND,
+            status=RunStatus.READY,
+            pdf=ContentFile(b"%PDF-1.4\n%%EOF\n", name="report.pdf"),
+            xlsx=ContentFile(b"PK\x03\x04", name="report.xlsx"),
+        )
+    return made
+
+
+def _jobs(world):
+    """An import dry run of each kind waiting for the worker, owned by one who may start it
+    (its preview page then sends its owner to the progress page)."""
+    owner_of = {
+        "customers.import_preview": world[roles.CRM_STAFF.code],
+        "programmes.import_preview": world[roles.CRM_MANAGER.code],
+        "opportunities.donation_import_preview": world[roles.CRM_MANAGER.code],
+    }
+    return {
+        f"job_{kind.split('.')[0]}": BackgroundJob.objects.create(kind=kind, owner=owner)
+        for kind, owner in owner_of.items()
+    }
