@@ -86,7 +86,7 @@ _PREPARE_FORMS = (
 _READ_FUNDING = (
     "opportunities.view_opportunity",
     "opportunities.view_donorcontact",
-    "opportunities.view_donation",
+    "finance.view_donation",
     "opportunities.view_pointofcontactdesignation",
 )
 # 3.1.21: the CRM department and resource development propose a donor's point of contact
@@ -114,8 +114,8 @@ _KEEP_PORTFOLIO = (
 _MANAGE_OPPORTUNITIES = (
     "opportunities.move_opportunity",
     "opportunities.approve_donorcontact",
-    "opportunities.add_donation",
-    "opportunities.change_donation",
+    "finance.add_donation",
+    "finance.change_donation",
 )
 
 # Portfolio cycles and programme proposals (procedure "خلق الفرص" steps 1-2, 3.1.11-3.1.12):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "association",
     "customers",
     "programmes",
+    "finance",
     "opportunities",
     "complaints",
     "reports",

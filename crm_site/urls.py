@@ -34,6 +34,8 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("programmes/", include("programmes.urls")),
     path("opportunities/", include("opportunities.urls")),
+    # The donation pages kept their paths under /opportunities/ when they became finance's.
+    path("opportunities/", include("finance.urls")),
     path("complaints/", include("complaints.urls")),
     # The public's pages (no login): file a case, follow it, read the FAQ.
     path("public/", include("complaints.urls_public")),

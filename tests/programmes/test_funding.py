@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities.models import Donation, Opportunity
+from finance.models import Donation
+from opportunities.models import Opportunity
 from programmes import selectors
 from programmes.models import Programme
 
