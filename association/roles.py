@@ -80,9 +80,10 @@ _PREPARE_FORMS = (
     "customers.export_customer",
 )
 
-# Opportunities (manual 3.1.11–3.1.15, 3.1.21, 6.1.7): the portfolio comes from strategic
-# planning; CRM staff document opportunities and donor contacts; the CRM manager moves
-# opportunities, approves contact with another's donor and imports finance donations.
+# Opportunities (manual 3.1.11–3.1.15, 3.1.21) and the donations received (6.1.7, the
+# finance app): the portfolio comes from strategic planning; CRM staff document
+# opportunities and donor contacts; the CRM manager moves opportunities, approves contact
+# with another's donor, imports finance donations and matches them.
 _READ_FUNDING = (
     "opportunities.view_opportunity",
     "opportunities.view_donorcontact",

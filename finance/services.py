@@ -7,6 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Customer
+from programmes.models import Programme
+
 from .models import Donation, UndoneDonationMatch
 
 
@@ -14,7 +17,9 @@ class DonationError(Exception):
     """A donation action refused for a reason the user can act on (translated message)."""
 
 
-def donation_match(*, donation, donor, programme, actor):
+def donation_match(
+    *, donation: Donation, donor: Customer | None, programme: Programme | None, actor
+) -> Donation:
     """Give an unmatched donation its donor and programme; records who matched it, when."""
     if not actor.has_perm("finance.change_donation"):
         raise PermissionDenied
@@ -35,7 +40,7 @@ def donation_match(*, donation, donor, programme, actor):
     return locked
 
 
-def donation_unmatch(*, donation, actor, reason):
+def donation_unmatch(*, donation: Donation, actor, reason: str) -> UndoneDonationMatch:
     """Undo a wrong manual match: the donation goes back among the rows waiting to be
     matched, and the match is kept (donor, programme, who matched it and when) with who
     undid it, when and why. Matches the import made by code are the finance system's own

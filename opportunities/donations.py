@@ -1,5 +1,7 @@
 """Donations received, as the finance system records them (manual 6.1.7: the customer
-database is linked to the finance system). Services and selectors for donations.
+database is linked to the finance system): the import of its files. The donations, their
+matching by hand and their reads are the finance app's (finance/models.py, services.py,
+selectors.py).
 
 The finance system exports a spreadsheet (receipt number, date, amount, donor code,
 programme code). `import_donations` reads it in two steps: a dry run that says, row by row,
