@@ -65,6 +65,9 @@ DEMO_USERS = [
 
 ADMIN_USERNAME = "admin"
 
+# The name of this demo loader (core/demo.py): every other app's demo builds on it.
+ASSOCIATION_DEMO = "association"
+
 
 @transaction.atomic
 def load_demo_data():

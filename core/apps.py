@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Shared tools")
+    # Background jobs (imports, large entries): their progress page and status.
+    urls = {"jobs/": "core.urls"}  # included by crm_site/urls.py
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -31,6 +31,20 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's own apps, each after the apps it depends on. An app registers its own parts in
+# its AppConfig (URLs, role grants, demo data, navigation, my-work providers): adding an app
+# is one line here.
+PROJECT_APPS = [
+    "core",
+    "association",
+    "customers",
+    "programmes",
+    "finance",
+    "opportunities",
+    "complaints",
+    "reports",
+]
+
 INSTALLED_APPS = [
     # django.contrib.admin, with forms reading Arabic digits and day-first dates (core.admin).
     "core.apps.AdminConfig",
@@ -49,14 +63,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_ratelimit",
     "csp",
-    "core",
-    "association",
-    "customers",
-    "programmes",
-    "finance",
-    "opportunities",
-    "complaints",
-    "reports",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

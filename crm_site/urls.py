@@ -1,3 +1,5 @@
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -31,17 +33,14 @@ urlpatterns = [
     ),
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("customers/", include("customers.urls")),
-    path("programmes/", include("programmes.urls")),
-    path("opportunities/", include("opportunities.urls")),
-    # The donation pages kept their paths under /opportunities/ when they became finance's.
-    path("opportunities/", include("finance.urls")),
-    path("complaints/", include("complaints.urls")),
-    # The public's pages (no login): file a case, follow it, read the FAQ.
-    path("public/", include("complaints.urls_public")),
-    path("reports/", include("reports.urls")),
-    # Background jobs (imports, large entries): their progress page and status.
-    path("jobs/", include("core.urls")),
+    # Each project app's pages, under the prefixes its AppConfig declares in
+    # urls = {prefix: urlconf}.
+    *(
+        path(prefix, include(urlconf))
+        for app_config in apps.get_app_configs()
+        if app_config.name in settings.PROJECT_APPS
+        for prefix, urlconf in getattr(app_config, "urls", {}).items()
+    ),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -11,14 +11,14 @@ from decimal import Decimal
 import django_filters
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import translation
 
 from core.forms import FilterSet, Form, LocalisedInputMixin, is_localised
 
-PROJECT_APPS = ("core", "association", "customers", "programmes", "finance", "opportunities")
-PROJECT_APPS += ("complaints", "reports", "crm_site")
+PROJECT_APPS = (*settings.PROJECT_APPS, "crm_site")
 
 
 class Sample(LocalisedInputMixin, forms.Form):

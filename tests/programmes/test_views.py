@@ -28,9 +28,9 @@ PAGES = {
 
 READ = {"list": 200, "detail": 200, "create": 403, "edit": 403, "import": 403, "template": 403}
 KEEP = dict.fromkeys(PAGES, 200)
-# The brief says every role reads the portfolio; association/roles.py decides who holds
+# The brief says every role reads the portfolio; programmes/roles.py decides who holds
 # programmes.view_programme (the quality officer does not, today).
-QUALITY_READS = "programmes.view_programme" in roles.ROLE_PERMISSIONS[roles.QUALITY_OFFICER]
+QUALITY_READS = "programmes.view_programme" in roles.permissions_of(roles.QUALITY_OFFICER)
 QUALITY = {**READ, "list": 200 if QUALITY_READS else 403, "detail": 200 if QUALITY_READS else 403}
 MATRIX = {"staff": READ, "manager": KEEP, "planning": KEEP, "management": READ, "quality": QUALITY}
 

@@ -1,31 +1,18 @@
 from django.core.management.base import BaseCommand
 
-from association.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
-from complaints.demo import load_demo_cases
-from customers.demo import load_demo_customers
-from opportunities.demo import load_demo_donor_contacts
-from opportunities.problems_demo import load_demo_problems
-from programmes.demo import load_demo_portfolio
-from reports.demo import load_demo_reports
+from association.demo import ASSOCIATION_DEMO, DEMO_PASSWORD, DEMO_USERS
+from core.demo import run_demo_loaders
 
 
 class Command(BaseCommand):
-    help = "Load the demo structure and one user per role. Safe to run again: it changes nothing."
+    help = (
+        "Load the demo data every app registers (core/demo.py): the structure, one user per "
+        "role and each app's examples. Safe to run again: it changes nothing."
+    )
 
     def handle(self, *args, **options):
-        created = load_demo_data()
-        customers = load_demo_customers()
-        if customers:
-            self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers."))
-        load_demo_donor_contacts()
-        load_demo_reports()
-        if load_demo_portfolio():
-            self.stdout.write(self.style.SUCCESS("Created the demo portfolio cycles."))
-        if load_demo_problems():
-            self.stdout.write(self.style.SUCCESS("Created the demo donor-relationship problems."))
-        cases = load_demo_cases()
-        if cases:
-            self.stdout.write(self.style.SUCCESS(f"Created {cases} demo cases."))
+        results = run_demo_loaders(lambda message: self.stdout.write(self.style.SUCCESS(message)))
+        created = results[ASSOCIATION_DEMO]
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo users: {', '.join(created)}"))
         else:

@@ -1,0 +1,95 @@
+"""The apps' URLs come from their AppConfigs (urls = {prefix: urlconf}); crm_site/urls.py
+includes them. The paths and names are those written by hand before the registry."""
+
+import uuid
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.urls import reverse
+
+JOB = uuid.UUID("12345678-1234-5678-1234-567812345678")
+
+PATHS_BEFORE_THE_REGISTRY = {
+    # The site's own pages.
+    ("home", ()): "/",
+    ("login", ()): "/accounts/login/",
+    ("set_language", ()): "/i18n/setlang/",
+    ("healthz", ()): "/healthz",
+    ("admin:index", ()): "/admin/",
+    ("admin:customers_customer_changelist", ()): "/admin/customers/customer/",
+    # core
+    ("core:job_detail", (JOB,)): f"/jobs/{JOB}/",
+    ("core:job_status", (JOB,)): f"/jobs/{JOB}/status/",
+    # customers
+    ("customers:list", ()): "/customers/",
+    ("customers:detail", (7,)): "/customers/7/",
+    ("customers:steward", ()): "/customers/steward/",
+    ("customers:request_new", ()): "/customers/forms/new/",
+    ("customers:request_detail", (3,)): "/customers/forms/3/",
+    ("customers:request_action", (3, "approve")): "/customers/forms/3/approve/",
+    ("customers:export_xlsx", ()): "/customers/export.xlsx",
+    ("customers:import_preview", (JOB,)): f"/customers/import/{JOB}/",
+    ("customers:statistics_xlsx", ()): "/customers/statistics/xlsx/",
+    # programmes
+    ("programmes:list", ()): "/programmes/",
+    ("programmes:create", ()): "/programmes/new/",
+    ("programmes:edit", (4,)): "/programmes/4/edit/",
+    ("programmes:cycle_handover", ()): "/programmes/cycles/hand-over/",
+    ("programmes:cycle_review", (2,)): "/programmes/cycles/2/review/",
+    ("programmes:proposal_answer", (5, "accept")): "/programmes/proposals/5/answer/accept/",
+    # opportunities
+    ("opportunities:detail", (9,)): "/opportunities/9/",
+    ("opportunities:correct", (9,)): "/opportunities/9/edit/",
+    ("opportunities:log_contact", (9,)): "/opportunities/9/contacts/",
+    ("opportunities:designation_detail", (1,)): "/opportunities/designations/1/",
+    ("opportunities:donor_contact_request", (6,)): "/opportunities/donors/6/contacts/request/",
+    ("opportunities:problem_detail", (2,)): "/opportunities/problems/2/",
+    ("opportunities:donation_import", ()): "/opportunities/donations/import/",
+    # finance (the donation pages, where they were before the app)
+    ("finance:donation_list", ()): "/opportunities/donations/",
+    ("finance:donations_unmatched", ()): "/opportunities/donations/unmatched/",
+    ("finance:donation_match", (5,)): "/opportunities/donations/5/match/",
+    ("finance:donation_unmatch", (5,)): "/opportunities/donations/5/unmatch/",
+    # complaints, staff pages and the public's
+    ("complaints:list", ()): "/complaints/",
+    ("complaints:action", (11, "close")): "/complaints/11/close/",
+    ("complaints:export", ()): "/complaints/export/",
+    ("complaints:faq_edit", (3,)): "/complaints/faq/3/edit/",
+    ("complaints:recurring", ()): "/complaints/recurring/",
+    ("complaints:solution_monitor", (1,)): "/complaints/recurring/solutions/1/monitor/",
+    ("complaints:register_reviews", ()): "/complaints/register-reviews/",
+    ("public:index", ()): "/public/",
+    ("public:file", ()): "/public/cases/new/",
+    ("public:track", ()): "/public/cases/track/",
+    ("public:faq", ()): "/public/faq/",
+    # reports
+    ("reports:pdf", (8,)): "/reports/8/pdf/",
+    ("reports:decide", (8,)): "/reports/8/decide/",
+    ("reports:status", (8,)): "/reports/8/status/",
+}
+
+
+@pytest.mark.parametrize(("name", "args"), list(PATHS_BEFORE_THE_REGISTRY))
+def test_every_name_reverses_to_the_same_path(name, args):
+    assert reverse(name, args=args) == PATHS_BEFORE_THE_REGISTRY[name, args]
+
+
+def test_each_project_app_declares_its_own_prefixes():
+    declared = [
+        (prefix, urlconf)
+        for config in apps.get_app_configs()
+        if config.name in settings.PROJECT_APPS
+        for prefix, urlconf in getattr(config, "urls", {}).items()
+    ]
+    # Finance's donation pages kept the /opportunities/ paths they had before the app.
+    assert declared == [
+        ("jobs/", "core.urls"),
+        ("customers/", "customers.urls"),
+        ("programmes/", "programmes.urls"),
+        ("opportunities/", "finance.urls"),
+        ("opportunities/", "opportunities.urls"),
+        ("complaints/", "complaints.urls"),
+        ("public/", "complaints.urls_public"),
+        ("reports/", "reports.urls"),
+    ]
