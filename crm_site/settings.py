@@ -39,6 +39,7 @@ PROJECT_APPS = [
     "association",
     "customers",
     "programmes",
+    "finance",
     "opportunities",
     "complaints",
     "reports",

@@ -1,5 +1,7 @@
 """Donations received, as the finance system records them (manual 6.1.7: the customer
-database is linked to the finance system). Services and selectors for donations.
+database is linked to the finance system): the import of its files. The donations, their
+matching by hand and their reads are the finance app's (finance/models.py, services.py,
+selectors.py).
 
 The finance system exports a spreadsheet (receipt number, date, amount, donor code,
 programme code). `import_donations` reads it in two steps: a dry run that says, row by row,
@@ -21,8 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, DecimalField, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,9 +43,9 @@ from core.jobs import NO_PROGRESS
 from core.text import normalize_arabic, normalize_digits
 from customers.imports import RowError
 from customers.models import Customer
+from finance.models import Donation, DonationImport
+from finance.selectors import unmatched_condition
 from programmes.models import Programme
-
-from .models import Donation, DonationImport, UndoneDonationMatch
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -132,10 +133,6 @@ _CURRENCY_WORDS = ("SAR", "sar", "ر.س.", "ر.س", "ريال", "رس", "\ufdfc"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u00a0\u202f "))
 _AMOUNT_SEPARATORS = str.maketrans({"\u066c": ",", "\u060c": ",", "\u066b": "."})
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-
-
-class DonationError(Exception):
-    """A donation action refused for a reason the user can act on (translated message)."""
 
 
 # --- results ----------------------------------------------------------------------------
@@ -670,7 +667,7 @@ def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS)
 
     Raises ImportFileError (the file as a whole cannot be read) and PermissionDenied.
     `progress` (core.jobs.Progress) follows the reading, checking and writing."""
-    if not actor.has_perm("opportunities.add_donation"):
+    if not actor.has_perm("finance.add_donation"):
         raise PermissionDenied
     rows, headers, ignored, stopped_after = read_rows(content, filename, progress=progress)
     digest = file_digest(content)
@@ -700,7 +697,7 @@ def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS)
             ignore_conflicts=True,
         )
         written = record.donations.aggregate(
-            added=Count("id"), unmatched=Count("id", filter=_unmatched_condition())
+            added=Count("id"), unmatched=Count("id", filter=unmatched_condition())
         )
         if written["added"] < len(to_write):
             _mark_added_meanwhile(record, to_write)
@@ -725,161 +722,3 @@ def _mark_added_meanwhile(record, to_write):
         if row.receipt_number not in ours:
             row.outcome = ALREADY_IMPORTED
             row.notes.append(_("Added by another import at the same time."))
-
-
-# --- matching by hand -------------------------------------------------------------------
-
-
-def donation_match(*, donation, donor, programme, actor):
-    """Give an unmatched donation its donor and programme; records who matched it, when."""
-    if not actor.has_perm("opportunities.change_donation"):
-        raise PermissionDenied
-    if donor is None or programme is None:
-        raise DonationError(_("Choose both the donor and the programme."))
-    with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.is_matched:
-            raise DonationError(
-                _("Donation %(receipt)s was already matched, by someone else or in another tab.")
-                % {"receipt": locked.receipt_number}
-            )
-        locked.donor = donor
-        locked.programme = programme
-        locked.matched_by = actor
-        locked.matched_at = timezone.now()
-        locked.save(update_fields=["donor", "programme", "matched_by", "matched_at"])
-    return locked
-
-
-def donation_unmatch(*, donation, actor, reason):
-    """Undo a wrong manual match: the donation goes back among the rows waiting to be
-    matched, and the match is kept (donor, programme, who matched it and when) with who
-    undid it, when and why. Matches the import made by code are the finance system's own
-    and are not undone here."""
-    if not actor.has_perm("opportunities.change_donation"):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if not reason:
-        raise DonationError(_("Write why the match is wrong."))
-    with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.matched_by_id is None:
-            raise DonationError(
-                _(
-                    "Donation %(receipt)s was not matched by hand (or its match was already "
-                    "undone): there is nothing to undo."
-                )
-                % {"receipt": locked.receipt_number}
-            )
-        undone = UndoneDonationMatch.objects.create(
-            donation=locked,
-            donor_id=locked.donor_id,
-            programme_id=locked.programme_id,
-            matched_by_id=locked.matched_by_id,
-            matched_at=locked.matched_at,
-            undone_by=actor,
-            reason=reason,
-        )
-        locked.donor = None
-        locked.programme = None
-        locked.matched_by = None
-        locked.matched_at = None
-        locked.save(update_fields=["donor", "programme", "matched_by", "matched_at"])
-    return undone
-
-
-def undone_matches_of(donations):
-    """{donation id: [UndoneDonationMatch, newest first]} for the donations shown."""
-    found = {}
-    rows = (
-        UndoneDonationMatch.objects.filter(donation__in=donations)
-        .select_related("donor", "programme", "matched_by", "undone_by")
-        .order_by("-undone_at", "-id")
-    )
-    for row in rows:
-        found.setdefault(row.donation_id, []).append(row)
-    return found
-
-
-# --- selectors --------------------------------------------------------------------------
-
-
-def _unmatched_condition():
-    return Q(donor__isnull=True) | Q(programme__isnull=True)
-
-
-def _sum_of_amounts():
-    return Coalesce(
-        Sum("amount"),
-        Value(Decimal("0")),
-        output_field=DecimalField(max_digits=16, decimal_places=2),
-    )
-
-
-def donations_with_parties():
-    return Donation.objects.select_related("donor", "programme")
-
-
-def unmatched_donations():
-    """Donations waiting for a donor or a programme, oldest receipts last."""
-    return donations_with_parties().filter(_unmatched_condition())
-
-
-def matched_donations():
-    return Donation.objects.filter(donor__isnull=False, programme__isnull=False)
-
-
-def unmatched_count():
-    return Donation.objects.filter(_unmatched_condition()).count()
-
-
-def donation_totals(queryset):
-    """{"total": Decimal, "count": int} of a donation queryset, in one query."""
-    return queryset.order_by().aggregate(total=_sum_of_amounts(), count=Count("id"))
-
-
-def donation_years():
-    """The years donations were received in, newest first (two index reads)."""
-    bounds = Donation.objects.aggregate(first=Min("received_on"), last=Max("received_on"))
-    if bounds["first"] is None:
-        return []
-    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
-
-
-def donations_received_for(donor=None, programme=None, since=None):
-    """The sum (Decimal, 0 when none) of the donations received from a donor, for a
-    programme, on or after a date; any of the three may be left out."""
-    queryset = Donation.objects.all()
-    if donor is not None:
-        queryset = queryset.filter(donor=donor)
-    if programme is not None:
-        queryset = queryset.filter(programme=programme)
-    if since is not None:
-        queryset = queryset.filter(received_on__gte=since)
-    return queryset.aggregate(total=_sum_of_amounts())["total"]
-
-
-def donor_totals_by_programme_and_year(customer):
-    """[{"programme", "programme__code", "programme__name", "year", "total", "count"}] of a
-    donor's donations, newest year first. One aggregate query. Donations whose programme
-    is not matched yet have programme None."""
-    return list(
-        Donation.objects.filter(donor=customer)
-        .annotate(year=ExtractYear("received_on"))
-        .values("programme", "programme__code", "programme__name", "year")
-        .annotate(total=Sum("amount"), count=Count("id"))
-        .order_by("-year", "programme__code")
-    )
-
-
-def pledge_received_amount(opportunity):
-    """What the pledging donor has given to the opportunity's programme since the
-    opportunity was created (its local date, Asia/Riyadh). Decimal; 0 when none."""
-    if opportunity.pledge_donor_id is None or opportunity.programme_id is None:
-        return Decimal("0")
-    since = timezone.localdate(opportunity.created_at) if opportunity.created_at else None
-    return donations_received_for(
-        donor=opportunity.pledge_donor_id,
-        programme=opportunity.programme_id,
-        since=since,
-    )

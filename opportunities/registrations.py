@@ -1,5 +1,5 @@
-"""What the opportunities pillar adds to the navigation bar, the my-work page and the
-customer profile."""
+"""What the opportunities pillar adds to the navigation bar, the my-work page, the
+customer profile and the programmes portfolio (the pledges)."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy
 from core import mywork, navigation
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
+from programmes import funding
 
-from . import profile_panels  # noqa: F401  (the donations panel registers itself)
+from .models import Opportunity, OpportunityState
 
 # Shown on the my-work page; the full lists are one click away.
 WORK_ITEMS = 20
@@ -65,29 +66,15 @@ for item in (
 ):
     navigation.register_nav_item("marketing", item)
 
-# The link to the finance system (6.1.7) sits with the customer data.
-for item in (
-    navigation.NavItem(
-        gettext_lazy("Donations received"),
-        "opportunities:donation_list",
-        "cash-coin",
-        "opportunities.view_donation",
+# Pledged: the written pledges of opportunities in closing or successful.
+PLEDGED_STATES = (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL)
+funding.register_funding_source(
+    funding.PLEDGED,
+    funding.FundingSource(
+        rows=lambda: Opportunity.objects.filter(state__in=PLEDGED_STATES),
+        amount_field="pledged_amount",
     ),
-    navigation.NavItem(
-        gettext_lazy("Import donations from the finance system"),
-        "opportunities:donation_import",
-        "upload",
-        "opportunities.add_donation",
-    ),
-    navigation.NavItem(
-        gettext_lazy("Donations to match"),
-        "opportunities:donations_unmatched",
-        "link-45deg",
-        "opportunities.change_donation",
-    ),
-):
-    navigation.register_nav_item("customers", item)
-
+)
 
 # --- my work ----------------------------------------------------------------------------
 

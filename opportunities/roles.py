@@ -1,5 +1,6 @@
-"""What each role may do with opportunities, donor contacts, donations and the donor problems
-register (registered in OpportunitiesConfig.ready, see association/roles.py)."""
+"""What each role may do with opportunities, donor contacts and the donor problems register
+(registered in OpportunitiesConfig.ready, see association/roles.py). The donations are the
+finance app's (finance/roles.py)."""
 
 from association.roles import (
     COUNCIL_SECRETARY,
@@ -10,13 +11,11 @@ from association.roles import (
     RESOURCE_DEVELOPMENT,
 )
 
-# Opportunities (manual 3.1.11–3.1.15, 3.1.21, 6.1.7): CRM staff document opportunities and
-# donor contacts; the CRM manager moves opportunities, approves contact with another's donor
-# and imports finance donations.
+# Opportunities (manual 3.1.11–3.1.15, 3.1.21): CRM staff document opportunities and donor
+# contacts; the CRM manager moves opportunities and approves contact with another's donor.
 _READ_FUNDING = (
     "opportunities.view_opportunity",
     "opportunities.view_donorcontact",
-    "opportunities.view_donation",
     "opportunities.view_pointofcontactdesignation",
 )
 # 3.1.21: the CRM department and resource development propose a donor's point of contact
@@ -39,8 +38,6 @@ _DOCUMENT_OPPORTUNITIES = (
 _MANAGE_OPPORTUNITIES = (
     "opportunities.move_opportunity",
     "opportunities.approve_donorcontact",
-    "opportunities.add_donation",
-    "opportunities.change_donation",
 )
 
 # Problems threatening a donor relationship (3.1.17, 3.1.20): those who meet donors raise

@@ -27,6 +27,8 @@ from django.utils.functional import Promise
 
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
+from finance import selectors as finance_selectors
+from finance.models import Donation
 from programmes.models import Programme
 
 from .models import (
@@ -37,7 +39,6 @@ from .models import (
     ContactApproval,
     ContactApprovalStep,
     DesignationState,
-    Donation,
     DonorContact,
     Opportunity,
     OpportunityState,
@@ -287,10 +288,23 @@ def _card(row: Sequence[Any], url: str) -> BoardCard:
 # --- money received ---------------------------------------------------------------------
 
 
+def pledge_received_amount(opportunity: Opportunity) -> Decimal:
+    """What the pledging donor has given to the opportunity's programme since the
+    opportunity was created (its local date, Asia/Riyadh). Decimal; 0 when none."""
+    if opportunity.pledge_donor_id is None or opportunity.programme_id is None:
+        return Decimal("0")
+    since = timezone.localdate(opportunity.created_at) if opportunity.created_at else None
+    return finance_selectors.donations_received_for(
+        donor=opportunity.pledge_donor_id,
+        programme=opportunity.programme_id,
+        since=since,
+    )
+
+
 def with_received_amount(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     """Annotate `received_amount`: donations from the pledging donor to the programme since
     the opportunity was created, in one query (the same rule as
-    opportunities.donations.pledge_received_amount, for lists and reports)."""
+    pledge_received_amount, for lists and reports)."""
     received = (
         Donation.objects.filter(
             donor_id=OuterRef("pledge_donor_id"),

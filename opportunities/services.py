@@ -842,7 +842,7 @@ def opportunity_close_with_pledge(
 
 def pledge_received(opportunity):
     """How much of the pledge the finance system has recorded (Decimal)."""
-    from .donations import pledge_received_amount
+    from .selectors import pledge_received_amount
 
     return pledge_received_amount(opportunity) or Decimal("0")
 

@@ -282,11 +282,7 @@ def confirm_donation_import(job, progress):
     finish_claim(token)
     record = result.record
     return JobOutcome(
-        url=reverse(
-            "opportunities:donations_unmatched"
-            if record.unmatched
-            else "opportunities:donation_list"
-        ),
+        url=reverse("finance:donations_unmatched" if record.unmatched else "finance:donation_list"),
         message=_(
             "%(added)s donations were added (%(unmatched)s of them wait to be matched); "
             "%(present)s were already recorded and were skipped."

@@ -1,18 +1,16 @@
 """Reads of the portfolio: search, and how far each programme is funded.
 
-opportunities.models imports programmes.models, so the opportunity and donation models are
-reached through the reverse relations (Programme.opportunities, Programme.donations) instead
-of being imported here.
+The pledges (opportunities) and the donations received (finance) are recorded by apps above
+programmes: they register their rows in programmes.funding, and the sums here read them from
+there (see that module).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
     DecimalField,
     F,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -23,10 +21,8 @@ from django.db.models.functions import Coalesce, Greatest, Lower, Replace
 
 from core.text import normalize_arabic, normalize_digits
 
+from . import funding
 from .models import Programme
-
-# An opportunity's pledge counts from the written pledge (closing) on.
-PLEDGED_STATES = ("closing", "successful")
 
 ZERO = Decimal("0")
 
@@ -35,21 +31,32 @@ def _money():
     return DecimalField(max_digits=16, decimal_places=2)
 
 
-def _related_model(relation_name):
-    return Programme._meta.get_field(relation_name).related_model
-
-
-def _total_per_programme(model, amount_field, **conditions):
-    """SUM(amount) of the rows of `model` pointing at the outer programme: one value per
-    programme, computed in a subquery so that two sums never multiply each other's rows."""
-    return Subquery(
-        model.objects.filter(programme=OuterRef("pk"), **conditions)
+def _total_per_programme(kind):
+    """SUM(amount) of the rows of a funding source pointing at the outer programme: one
+    value per programme, computed in a subquery so that two sums never multiply each other's
+    rows. Zero when no app registered the source."""
+    zero = Value(ZERO, output_field=_money())
+    source = funding.funding_source(kind)
+    if source is None:
+        return zero
+    total = Subquery(
+        source.rows()
+        .filter(programme=OuterRef("pk"))
         .order_by()
         .values("programme")
-        .annotate(total=Sum(amount_field))
+        .annotate(total=Sum(source.amount_field))
         .values("total"),
         output_field=_money(),
     )
+    return Coalesce(total, zero, output_field=_money())
+
+
+def _total_over_programmes(kind, ids):
+    source = funding.funding_source(kind)
+    if source is None:
+        return ZERO
+    totals = source.rows().filter(programme__in=ids).aggregate(total=Sum(source.amount_field))
+    return totals["total"] or ZERO
 
 
 def programmes_with_funding(queryset=None):
@@ -58,19 +65,11 @@ def programmes_with_funding(queryset=None):
     if queryset is None:
         queryset = Programme.objects.all()
     zero = Value(ZERO, output_field=_money())
-    opportunity = _related_model("opportunities")
-    donation = _related_model("donations")
     return (
         queryset.select_related("category")
         .annotate(
-            pledged=Coalesce(
-                _total_per_programme(opportunity, "pledged_amount", state__in=PLEDGED_STATES),
-                zero,
-                output_field=_money(),
-            ),
-            received=Coalesce(
-                _total_per_programme(donation, "amount"), zero, output_field=_money()
-            ),
+            pledged=_total_per_programme(funding.PLEDGED),
+            received=_total_per_programme(funding.RECEIVED),
         )
         .annotate(gap=Greatest(F("budget") - F("received"), zero, output_field=_money()))
     )
@@ -126,35 +125,18 @@ def portfolio_totals(queryset):
     another annotation refers to when it wraps the query for an aggregate."""
     ids = queryset.order_by().values("pk")
     money = Programme.objects.filter(pk__in=ids).aggregate(total=Sum("budget"))
-    pledged = (
-        _related_model("opportunities")
-        .objects.filter(programme__in=ids, state__in=PLEDGED_STATES)
-        .aggregate(total=Sum("pledged_amount"))
-    )
-    received = (
-        _related_model("donations").objects.filter(programme__in=ids).aggregate(total=Sum("amount"))
-    )
     return Funding(
         budget=money["total"] or ZERO,
-        pledged=pledged["total"] or ZERO,
-        received=received["total"] or ZERO,
+        pledged=_total_over_programmes(funding.PLEDGED, ids),
+        received=_total_over_programmes(funding.RECEIVED, ids),
     )
 
 
 def programme_funders(programme):
     """Donors who gave to the programme, with `total`, `donation_count` and
-    `last_donation` (date), the largest total first."""
-    donor_model = _related_model("donations")._meta.get_field("donor").related_model
-    # The filter comes before the annotations, so they sum only this programme's donations.
-    return (
-        donor_model.objects.filter(donations__programme=programme)
-        .annotate(
-            total=Sum("donations__amount"),
-            donation_count=Count("donations"),
-            last_donation=Max("donations__received_on"),
-        )
-        .order_by("-total", "name", "pk")
-    )
+    `last_donation` (date), the largest total first (as the finance app reads them)."""
+    builder = funding.funders_builder()
+    return builder(programme) if builder is not None else []
 
 
 # Arabic letters typed in more than one way, folded in the database as normalize_arabic

@@ -21,7 +21,7 @@ READ_CUSTOMERS = {"customers.view_customer"}
 READ_FUNDING = {
     "opportunities.view_opportunity",
     "opportunities.view_donorcontact",
-    "opportunities.view_donation",
+    "finance.view_donation",
     "opportunities.view_pointofcontactdesignation",
 }
 HANDLE_CASES = {
@@ -86,8 +86,8 @@ EXPECTED_GRANTS = {
         "programmes.add_programmecategory",
         "opportunities.move_opportunity",
         "opportunities.approve_donorcontact",
-        "opportunities.add_donation",
-        "opportunities.change_donation",
+        "finance.add_donation",
+        "finance.change_donation",
         "opportunities.manage_donorproblem",
         "reports.review_report",
         "programmes.review_portfoliocycle",

@@ -14,9 +14,9 @@ from django.utils import timezone
 from association.demo import load_demo_data
 from customers.demo import load_demo_customers
 from customers.models import Customer
+from finance.models import Donation
 from opportunities.models import (
     ContactApproval,
-    Donation,
     DonorContact,
     DonorInterest,
     Opportunity,

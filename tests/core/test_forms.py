@@ -220,7 +220,7 @@ def test_every_filter_set_of_the_project_reads_numbers_and_dates_the_same_way():
 
 
 def test_a_filter_sets_form_reads_arabic_digits(db):
-    from opportunities.models import Donation
+    from finance.models import Donation
 
     class Amounts(FilterSet):
         amount = django_filters.NumberFilter(field_name="amount")

@@ -14,7 +14,7 @@ from association import roles
 from core import jobs
 from core.models import BackgroundJob
 from customers.models import Customer, CustomerRequest
-from opportunities.models import Donation
+from finance.models import Donation
 from programmes.models import Programme, ProgrammeCategory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from django.utils import timezone, translation
 
 from association import roles
 from customers.models import Customer
+from finance.models import Donation
 from opportunities import services
-from opportunities.models import Donation, DonorInterest
+from opportunities.models import DonorInterest
 from programmes.models import Programme, ProgrammeCategory
 
 # A complete, tiny PDF: enough for the magic-byte check and for a browser to open.

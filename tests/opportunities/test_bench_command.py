@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from opportunities.models import Donation, Opportunity
+from finance.models import Donation
+from opportunities.models import Opportunity
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Donations from the finance system (manual 6.1.7): the import in two steps (a dry run,
-then one transaction), receipts never added twice, unmatched rows kept aside and matched
-by hand, the list with its totals, the money received against a pledge, and the donor's
-profile panel."""
+then one transaction), receipts never added twice, unmatched rows kept aside then matched
+by hand, the permissions of the donation pages, and the money received against a pledge.
+The list, the matching pages and the donor's panel are tested in tests/finance."""
 
 import csv
 import datetime
@@ -19,8 +19,12 @@ from django.utils import timezone, translation
 
 from association import roles
 from customers.models import Customer
+from finance import selectors as finance_selectors
+from finance import services as finance_services
+from finance.models import Donation, DonationImport
 from opportunities import donations
-from opportunities.models import Donation, DonationImport, Opportunity
+from opportunities import selectors as opportunity_selectors
+from opportunities.models import Opportunity
 from programmes.models import Programme, ProgrammeCategory
 from tests.concurrency import run_together
 from tests.factories import UserFactory
@@ -341,10 +345,8 @@ def test_unmatched_rows_are_kept_with_the_codes_as_written(manager, donor, mixed
     no_programme = Donation.objects.get(receipt_number="R-0005")
     assert (no_programme.donor, no_programme.programme) == (donor, None)
     assert no_programme.programme_code_as_imported == "PRG-404"
-    assert set(donations.unmatched_donations().values_list("receipt_number", flat=True)) == {
-        "R-0004",
-        "R-0005",
-    }
+    waiting = finance_selectors.unmatched_donations()
+    assert set(waiting.values_list("receipt_number", flat=True)) == {"R-0004", "R-0005"}
 
 
 def test_importing_the_same_file_again_adds_nothing(manager, mixed_file):
@@ -410,7 +412,7 @@ def test_an_unmatched_donation_is_matched_by_hand(manager, mixed_file, other_don
     confirm(mixed_file, manager)
     donation = Donation.objects.get(receipt_number="R-0004")
 
-    matched = donations.donation_match(
+    matched = finance_services.donation_match(
         donation=donation, donor=other_donor, programme=programme, actor=manager
     )
 
@@ -422,51 +424,10 @@ def test_an_unmatched_donation_is_matched_by_hand(manager, mixed_file, other_don
     )
     assert matched.matched_at is not None
     assert matched.donor_code_as_imported == "999999"
-    with pytest.raises(donations.DonationError, match="already matched"):
-        donations.donation_match(
+    with pytest.raises(finance_services.DonationError, match="already matched"):
+        finance_services.donation_match(
             donation=donation, donor=other_donor, programme=programme, actor=manager
         )
-
-
-def test_matching_needs_the_change_permission(staff, donor, programme):
-    donation = record("R-1")
-    with pytest.raises(PermissionDenied):
-        donations.donation_match(donation=donation, donor=donor, programme=programme, actor=staff)
-
-
-def test_the_unmatched_page_matches_a_donation(client, manager, donor, programme):
-    donation = record("R-1", donor_code_as_imported="D-77", programme_code_as_imported="prg-1")
-    client.force_login(manager)
-
-    page = client.get(reverse("opportunities:donations_unmatched"))
-    assert page.status_code == 200
-    assert page.context["rows"] == [(donation, "", programme.pk, [])]  # the programme guessed
-    assert "D-77" in page.content.decode()
-
-    response = client.post(
-        reverse("opportunities:donation_match", args=[donation.pk]),
-        {"donor_code": "١٠٠٢٣٤", "programme": programme.pk, "page": "1"},
-    )
-
-    assert response.status_code == 302
-    assert response.url == reverse("opportunities:donations_unmatched") + "?page=1"
-    donation.refresh_from_db()
-    assert (donation.donor, donation.programme, donation.matched_by) == (donor, programme, manager)
-
-
-def test_an_unknown_customer_code_is_refused_with_a_message(client, manager, programme):
-    donation = record("R-1", donor_code_as_imported="5")
-    client.force_login(manager)
-
-    response = client.post(
-        reverse("opportunities:donation_match", args=[donation.pk]),
-        {"donor_code": "424242", "programme": programme.pk},
-        follow=True,
-    )
-
-    assert "No customer has the code 424242." in response.content.decode()
-    donation.refresh_from_db()
-    assert donation.donor is None and donation.matched_by is None
 
 
 # --- the pages through HTTP -------------------------------------------------------------
@@ -492,7 +453,7 @@ def test_upload_preview_then_confirm(client, manager, mixed_file):
         reverse("opportunities:donation_import_confirm"), {"job": job}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("opportunities:donations_unmatched")
+    assert response.redirect_chain[-1][0] == reverse("finance:donations_unmatched")
     [message] = [str(message) for message in response.context["messages"]]
     assert "4 donations were added" in message
     assert Donation.objects.count() == 5
@@ -539,9 +500,9 @@ def test_the_upload_page_refuses_an_empty_or_too_large_file(client, manager, mon
 
 
 PAGES = {
-    "list": lambda: reverse("opportunities:donation_list"),
+    "list": lambda: reverse("finance:donation_list"),
     "import": lambda: reverse("opportunities:donation_import"),
-    "unmatched": lambda: reverse("opportunities:donations_unmatched"),
+    "unmatched": lambda: reverse("finance:donations_unmatched"),
 }
 MATRIX = {
     "staff": {"list": 200, "import": 403, "unmatched": 403},
@@ -569,75 +530,13 @@ def test_posting_needs_the_permissions(client, staff, donor, programme):
     client.force_login(staff)
     assert client.post(reverse("opportunities:donation_import_confirm")).status_code == 403
     match = client.post(
-        reverse("opportunities:donation_match", args=[donation.pk]),
+        reverse("finance:donation_match", args=[donation.pk]),
         {"donor_code": donor.code, "programme": programme.pk},
     )
     assert match.status_code == 403
 
 
-@pytest.fixture
-def list_data(donor, other_donor, programme, other_programme):
-    record("L-1", "100.00", "2023-05-01", donor=donor, programme=programme)
-    record("L-2", "250.50", "2024-02-01", donor=donor, programme=programme)
-    record("L-3", "1000.00", "2024-03-01", donor=other_donor, programme=other_programme)
-    record("L-4", "40.00", "2024-04-01", donor_code_as_imported="100234", programme=programme)
-
-
-@pytest.mark.parametrize(
-    ("query", "receipts", "total"),
-    [
-        ({}, {"L-1", "L-2", "L-3", "L-4"}, "1390.50"),
-        ({"donor": "100234"}, {"L-1", "L-2", "L-4"}, "390.50"),
-        ({"donor": "١٠٠٢٣٥"}, {"L-3"}, "1000.00"),
-        ({"year": "2024"}, {"L-2", "L-3", "L-4"}, "1290.50"),
-        ({"status": "unmatched"}, {"L-4"}, "40.00"),
-        ({"status": "matched", "year": "2024"}, {"L-2", "L-3"}, "1250.50"),
-    ],
-)
-def test_the_list_filters_and_totals(
-    client, staff, list_data, query, receipts, total, django_assert_max_num_queries
-):
-    client.force_login(staff)
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("opportunities:donation_list"), query)
-
-    assert response.status_code == 200
-    assert {donation.receipt_number for donation in response.context["page"]} == receipts
-    assert response.context["totals"] == {"total": Decimal(total), "count": len(receipts)}
-    assert f'data-total="{total}"' in response.content.decode()
-
-
-def test_the_list_filters_by_programme(client, staff, list_data, other_programme):
-    client.force_login(staff)
-    response = client.get(reverse("opportunities:donation_list"), {"programme": other_programme.pk})
-    assert [donation.receipt_number for donation in response.context["page"]] == ["L-3"]
-
-
-# --- selectors --------------------------------------------------------------------------
-
-
-def test_donations_received_for(list_data, donor, programme):
-    assert donations.donations_received_for(donor=donor) == Decimal("350.50")
-    assert donations.donations_received_for(programme=programme) == Decimal("390.50")
-    assert donations.donations_received_for(
-        donor=donor, since=datetime.date(2024, 1, 1)
-    ) == Decimal("250.50")
-    assert donations.donations_received_for(since=datetime.date(2030, 1, 1)) == Decimal("0")
-
-
-def test_donor_totals_by_programme_and_year(
-    list_data, donor, programme, other_programme, django_assert_num_queries
-):
-    record("L-5", "9.50", "2024-06-01", donor=donor, programme=other_programme)
-    record("L-6", "0.50", "2024-07-01", donor=donor, programme=programme)
-    with django_assert_num_queries(1):
-        rows = donations.donor_totals_by_programme_and_year(donor)
-
-    assert [(row["year"], row["programme__code"], row["total"], row["count"]) for row in rows] == [
-        (2024, "PRG-1", Decimal("251.00"), 2),
-        (2024, "PRG-2", Decimal("9.50"), 1),
-        (2023, "PRG-1", Decimal("100.00"), 1),
-    ]
+# --- the money received against a pledge -----------------------------------------------
 
 
 def make_opportunity(owner, programme, pledge_donor, created_on):
@@ -653,7 +552,7 @@ def make_opportunity(owner, programme, pledge_donor, created_on):
 
 def test_pledge_received_amount(manager, donor, other_donor, programme, other_programme):
     opportunity = make_opportunity(manager, programme, donor, datetime.date(2024, 3, 1))
-    assert donations.pledge_received_amount(opportunity) == Decimal("0")
+    assert opportunity_selectors.pledge_received_amount(opportunity) == Decimal("0")
 
     record("P-1", "1000.00", "2024-02-29", donor=donor, programme=programme)  # before
     record("P-2", "2500.00", "2024-03-01", donor=donor, programme=programme)  # that day
@@ -662,56 +561,12 @@ def test_pledge_received_amount(manager, donor, other_donor, programme, other_pr
     record("P-5", "800.00", "2024-04-10", donor=donor, programme=other_programme)
     record("P-6", "900.00", "2024-04-10", donor_code_as_imported=str(donor.code))
 
-    received = donations.pledge_received_amount(opportunity)
+    received = opportunity_selectors.pledge_received_amount(opportunity)
     assert received == Decimal("3000.25")
     assert isinstance(received, Decimal)
 
     opportunity.pledge_donor = None
-    assert donations.pledge_received_amount(opportunity) == Decimal("0")
-
-
-# --- the donor's profile panel ----------------------------------------------------------
-
-
-def test_the_donor_panel_shows_donations_per_programme_and_year(client, staff, list_data, donor):
-    import opportunities.profile_panels  # noqa: F401  (registered at start-up too)
-
-    client.force_login(staff)
-    response = client.get(reverse("customers:detail", args=[donor.pk]))
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert 'data-testid="donations-panel"' in html
-    assert 'data-testid="donations-panel-total">350.50<' in html
-    (panel,) = [
-        panel for panel in response.context["panels"] if panel.template.endswith("donations.html")
-    ]
-    assert [(year["year"], year["total"]) for year in panel.context["years"]] == [
-        (2024, Decimal("250.50")),
-        (2023, Decimal("100.00")),
-    ]
-
-
-def test_the_donor_panel_is_hidden_without_the_permission_or_donations(
-    client, quality, staff, list_data, donor
-):
-    import opportunities.profile_panels  # noqa: F401
-
-    client.force_login(quality)
-    assert (
-        "donations-panel"
-        not in client.get(reverse("customers:detail", args=[donor.pk])).content.decode()
-    )
-
-    beneficiary = Customer.objects.create(code=555, name="مستفيد", kind="beneficiary")
-    client.force_login(staff)
-    assert (
-        "donations-panel"
-        not in client.get(reverse("customers:detail", args=[beneficiary.pk])).content.decode()
-    )
-    new_donor = Customer.objects.create(code=556, name="مانح جديد", kind="donor")
-    page = client.get(reverse("customers:detail", args=[new_donor.pk])).content.decode()
-    assert "No donation from this donor has been recorded" in page
+    assert opportunity_selectors.pledge_received_amount(opportunity) == Decimal("0")
 
 
 # --- real concurrency (PostgreSQL) ------------------------------------------------------
@@ -741,23 +596,6 @@ def test_two_imports_of_one_file_at_once_add_each_receipt_once(
     records = list(DonationImport.objects.all())
     assert sum(record.added for record in records) == 3000
     assert all(record.added + record.already_present == 3000 for record in records)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_people_matching_one_donation_at_once(postgresql_only, manager, donor, programme):
-    donation = record("R-1")
-    second = user_with(roles.CRM_MANAGER, "second_manager")
-
-    def match(actor):
-        return lambda: donations.donation_match(
-            donation=donation, donor=donor, programme=programme, actor=actor
-        )
-
-    outcomes = run_together(match(manager), match(second))
-
-    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
-    error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, donations.DonationError)
 
 
 # --- Saudi dates, formulas, mixed encodings (issue 10, items 12, 14 and 21) ---------------------

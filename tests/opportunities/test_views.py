@@ -662,7 +662,7 @@ def test_a_contact_from_the_donor_page(client, people, donors, programme):
 
 
 def test_received_amount_annotation_agrees_with_the_finance_rule(people, donors, programme):
-    from opportunities.donations import pledge_received_amount
+    from opportunities.selectors import pledge_received_amount
 
     opportunity = in_closing(people, programme, donors)
     donation(donors["free"], programme, "1234.50")

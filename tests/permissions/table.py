@@ -284,16 +284,14 @@ TABLE = [
         get=DONOR_CONTACTERS,
         post=DONOR_CONTACTERS,
     ),
-    row("opportunities:donation_list", get=FUNDING_READERS),
+    row("finance:donation_list", get=FUNDING_READERS),
     # Finance donations are imported and matched by the CRM manager.
     row("opportunities:donation_import", get={CRM_MANAGER}, post={CRM_MANAGER}),
     row("opportunities:donation_import_preview", {"pk": "job_opportunities"}, get={CRM_MANAGER}),
     row("opportunities:donation_import_confirm", post={CRM_MANAGER}),
-    row("opportunities:donations_unmatched", get={CRM_MANAGER}),
-    row("opportunities:donation_match", {"pk": "donation"}, post={CRM_MANAGER}),
-    row(
-        "opportunities:donation_unmatch", {"pk": "donation"}, get={CRM_MANAGER}, post={CRM_MANAGER}
-    ),
+    row("finance:donations_unmatched", get={CRM_MANAGER}),
+    row("finance:donation_match", {"pk": "donation"}, post={CRM_MANAGER}),
+    row("finance:donation_unmatch", {"pk": "donation"}, get={CRM_MANAGER}, post={CRM_MANAGER}),
     row("opportunities:problem_list", get=PROBLEM_READERS),
     row("opportunities:problem_create", get=PROBLEM_RAISERS, post=PROBLEM_RAISERS),
     row("opportunities:problem_detail", {"pk": "problem"}, get=PROBLEM_READERS),

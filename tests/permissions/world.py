@@ -29,8 +29,8 @@ from complaints.models import (
 )
 from core.models import BackgroundJob
 from customers.models import Customer, CustomerRequest
+from finance.models import Donation
 from opportunities.models import (
-    Donation,
     DonorContact,
     DonorProblem,
     Opportunity,

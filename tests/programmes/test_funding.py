@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities.models import Donation, Opportunity
+from finance.models import Donation
+from opportunities.models import Opportunity
 from programmes import selectors
 from programmes.models import Programme
 
@@ -153,3 +154,21 @@ def test_search_folds_arabic_spelling_and_matches_codes():
     assert [p.code for p in search(Programme.objects.all(), "مبادره")] == ["EDU-١٠"]
     assert [p.code for p in search(Programme.objects.all(), "hea")] == ["HEA-20"]
     assert search(Programme.objects.all(), "").count() == 2
+
+
+def test_without_a_registered_source_a_programme_counts_zero(monkeypatch, people):
+    """programmes.funding: the apps above programmes register what they count; nothing
+    registered is zero, not an error (an app not installed, a test of programmes alone)."""
+    from programmes import funding
+
+    programme = make_programme(budget=Decimal("1000"))
+    donation(programme, "400")
+    opportunity(programme, people["staff"], "closing", Decimal("700"))
+    monkeypatch.setattr(funding, "_sources", {})
+    monkeypatch.setattr(funding, "_funders", [])
+
+    row = funded(programme)
+    assert (row.pledged, row.received, row.gap) == (Decimal("0"), Decimal("0"), Decimal("1000"))
+    totals = selectors.portfolio_totals(Programme.objects.filter(pk=programme.pk))
+    assert (totals.pledged, totals.received) == (Decimal("0"), Decimal("0"))
+    assert list(selectors.programme_funders(programme)) == []

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from association import roles
-from opportunities.models import Donation, Opportunity
+from finance.models import Donation
+from opportunities.models import Opportunity
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 from tests.factories import CentreFactory
 

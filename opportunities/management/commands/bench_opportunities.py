@@ -22,8 +22,8 @@ from django.utils import timezone
 from core.benchmarking import time_page
 from customers.management.commands.seed_customers import seed_customers
 from customers.models import Customer, CustomerKind
+from finance.models import Donation
 from opportunities.models import (
-    Donation,
     DonorContact,
     Opportunity,
     OpportunityState,

@@ -6,16 +6,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from opportunities import donations
-from opportunities.models import Donation, UndoneDonationMatch
+from finance import selectors, services
+from finance.models import Donation, UndoneDonationMatch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
-def matched(people, donors, programme):
+def matched(people, donor, programme):
     donation = Donation.objects.create(
         receipt_number="FIN-9001",
         received_on=datetime.date(2026, 3, 1),
@@ -23,16 +24,16 @@ def matched(people, donors, programme):
         donor_code_as_imported="77",
         programme_code_as_imported="X",
     )
-    return donations.donation_match(
-        donation=donation, donor=donors["free"], programme=programme, actor=people["manager"]
+    return services.donation_match(
+        donation=donation, donor=donor, programme=programme, actor=people["manager"]
     )
 
 
 def test_undoing_a_match_puts_the_donation_back_and_keeps_its_history(
-    people, donors, programme, matched
+    people, donor, other_donor, programme, matched
 ):
-    assert donations.donations_received_for(donor=donors["free"]) == Decimal("2500")
-    undone = donations.donation_unmatch(
+    assert selectors.donations_received_for(donor=donor) == Decimal("2500")
+    undone = services.donation_unmatch(
         donation=matched, actor=people["manager2"], reason="رقم المانح خاطئ"
     )
     matched.refresh_from_db()
@@ -42,42 +43,42 @@ def test_undoing_a_match_puts_the_donation_back_and_keeps_its_history(
         None,
         None,
     )
-    assert matched in donations.unmatched_donations()
-    assert donations.donations_received_for(donor=donors["free"]) == Decimal("0")
+    assert matched in selectors.unmatched_donations()
+    assert selectors.donations_received_for(donor=donor) == Decimal("0")
     assert (undone.donor, undone.programme, undone.matched_by) == (
-        donors["free"],
+        donor,
         programme,
         people["manager"],
     )
     assert undone.matched_at and undone.undone_at
     assert (undone.undone_by, undone.reason) == (people["manager2"], "رقم المانح خاطئ")
     # It can be matched again, and undone again: the history keeps both.
-    again = donations.donation_match(
-        donation=matched, donor=donors["with_point"], programme=programme, actor=people["manager"]
+    again = services.donation_match(
+        donation=matched, donor=other_donor, programme=programme, actor=people["manager"]
     )
-    donations.donation_unmatch(donation=again, actor=people["manager"], reason="مرة أخرى")
+    services.donation_unmatch(donation=again, actor=people["manager"], reason="مرة أخرى")
     assert UndoneDonationMatch.objects.filter(donation=matched).count() == 2
 
 
-def test_refusals(people, matched, donors, programme):
-    with pytest.raises(donations.DonationError, match="Write why the match is wrong."):
-        donations.donation_unmatch(donation=matched, actor=people["manager"], reason=" ")
+def test_refusals(people, matched, donor, programme):
+    with pytest.raises(services.DonationError, match="Write why the match is wrong."):
+        services.donation_unmatch(donation=matched, actor=people["manager"], reason=" ")
     for who in ("staff", "resources", "secretary", "management", "nobody"):
-        with pytest.raises(donations.PermissionDenied):
-            donations.donation_unmatch(donation=matched, actor=people[who], reason="x")
+        with pytest.raises(PermissionDenied):
+            services.donation_unmatch(donation=matched, actor=people[who], reason="x")
     # A donation the import matched by its codes was not matched by hand.
     imported = Donation.objects.create(
         receipt_number="FIN-9002",
         received_on=datetime.date(2026, 3, 2),
         amount=Decimal("10"),
-        donor=donors["free"],
+        donor=donor,
         programme=programme,
     )
-    with pytest.raises(donations.DonationError, match="not matched by hand"):
-        donations.donation_unmatch(donation=imported, actor=people["manager"], reason="x")
+    with pytest.raises(services.DonationError, match="not matched by hand"):
+        services.donation_unmatch(donation=imported, actor=people["manager"], reason="x")
     assert not UndoneDonationMatch.objects.exists()
     matched.refresh_from_db()
-    assert matched.donor == donors["free"]
+    assert matched.donor == donor
 
 
 MATRIX = {
@@ -95,10 +96,10 @@ MATRIX = {
 
 @pytest.mark.parametrize(("who", "status"), list(MATRIX.items()))
 def test_the_undo_page_matrix_and_a_refused_post_changes_nothing(
-    client, people, matched, donors, who, status
+    client, people, matched, who, status
 ):
     client.force_login(people[who])
-    url = reverse("opportunities:donation_unmatch", args=[matched.pk])
+    url = reverse("finance:donation_unmatch", args=[matched.pk])
     assert client.get(url).status_code == status
     response = client.post(url, {"reason": "خطأ"})
     assert response.status_code == (302 if status == 200 else status)
@@ -108,7 +109,7 @@ def test_the_undo_page_matrix_and_a_refused_post_changes_nothing(
 
 
 def test_anonymous_visitors_are_sent_to_login(client, matched):
-    url = reverse("opportunities:donation_unmatch", args=[matched.pk])
+    url = reverse("finance:donation_unmatch", args=[matched.pk])
     assert client.get(url).url.startswith(reverse("login"))
     assert client.post(url, {"reason": "x"}).status_code == 302
     assert not UndoneDonationMatch.objects.exists()
@@ -116,8 +117,8 @@ def test_anonymous_visitors_are_sent_to_login(client, matched):
 
 def test_undo_from_the_list_then_see_it_among_those_to_match(client, people, matched):
     client.force_login(people["manager"])
-    listing = client.get(reverse("opportunities:donation_list")).content.decode()
-    url = reverse("opportunities:donation_unmatch", args=[matched.pk])
+    listing = client.get(reverse("finance:donation_list")).content.decode()
+    url = reverse("finance:donation_unmatch", args=[matched.pk])
     assert url in listing
     page = client.get(url).content.decode()
     assert 'data-testid="unmatch-form"' in page  # a confirmation before undoing
@@ -129,4 +130,4 @@ def test_undo_from_the_list_then_see_it_among_those_to_match(client, people, mat
     assert 'data-testid="undone-match"' in page and "رقم المانح خاطئ" in page
     # Readers of donations without the right to match see no undo link.
     client.force_login(people["staff"])
-    assert url not in client.get(reverse("opportunities:donation_list")).content.decode()
+    assert url not in client.get(reverse("finance:donation_list")).content.decode()

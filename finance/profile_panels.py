@@ -1,6 +1,6 @@
 """The donations panel on a customer's profile: what the finance system recorded from this
 donor, per programme and year (manual 6.1.7). Imported at start-up by
-opportunities.registrations."""
+finance.registrations."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,26 +9,26 @@ from django.utils.translation import gettext as _
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
 
-from .donations import donor_totals_by_programme_and_year
+from .selectors import donor_totals_by_programme_and_year
 
 
 @register_profile_panel
 def donations_panel(customer, user):
     """Shown to those who read donations, for donors and anyone who has given."""
-    if not user.has_perm("opportunities.view_donation"):
+    if not user.has_perm("finance.view_donation"):
         return None
     rows = donor_totals_by_programme_and_year(customer)
     if not rows and customer.kind != CustomerKind.DONOR:
         return None
     return ProfilePanel(
         title=_("Donations received"),
-        template="opportunities/panel_donations.html",
+        template="finance/panel_donations.html",
         context={
             "years": _by_year(rows),
             "total": sum((row["total"] for row in rows), 0),
             "count": sum(row["count"] for row in rows),
             "list_url": (
-                f"{reverse('opportunities:donation_list')}?{urlencode({'donor': customer.code})}"
+                f"{reverse('finance:donation_list')}?{urlencode({'donor': customer.code})}"
                 if rows
                 else ""
             ),

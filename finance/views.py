@@ -1,0 +1,172 @@
+"""Donations from the finance system (manual 6.1.7): the list with its totals, the
+donations waiting to be matched by hand, matching one, and undoing a wrong match. The
+import's pages are opportunities.views_donations."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.permissions import require
+from programmes.models import Programme
+
+from . import selectors, services
+from .filters import DonationFilter
+from .forms import DonationMatchForm, UnmatchForm
+from .models import Donation
+
+PAGE_SIZE = 25
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- matching by hand -------------------------------------------------------------------
+
+
+@require_GET
+def donations_unmatched(request):
+    require(request.user, "finance.change_donation")
+    queryset = selectors.unmatched_donations().order_by("received_on", "id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    programmes = list(Programme.objects.only("pk", "code", "name"))
+    programme_by_code = {programme.code.casefold(): programme.pk for programme in programmes}
+    undone = selectors.undone_matches_of(list(page))
+    rows = [
+        (
+            donation,
+            _proposed_donor_code(donation),
+            donation.programme_id
+            or programme_by_code.get(donation.programme_code_as_imported.casefold()),
+            undone.get(donation.pk, []),
+        )
+        for donation in page
+    ]
+    return render(
+        request,
+        "finance/donation_unmatched.html",
+        {
+            "page": page,
+            "rows": rows,
+            "programmes": programmes,
+            "querystring": "",
+        },
+    )
+
+
+def _proposed_donor_code(donation):
+    if donation.donor is not None:
+        return str(donation.donor.code)
+    code = donation.donor_code_as_imported
+    return code if code.isdigit() else ""
+
+
+@require_POST
+def donation_match(request, pk):
+    require(request.user, "finance.change_donation")
+    donation = get_object_or_404(Donation, pk=pk)
+    form = DonationMatchForm(request.POST)
+    back = reverse("finance:donations_unmatched")
+    page = request.POST.get("page", "")
+    if page.isdigit():
+        back = f"{back}?{urlencode({'page': page})}"
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(
+                    request,
+                    _("Donation %(receipt)s: %(error)s")
+                    % {"receipt": donation.receipt_number, "error": error},
+                )
+        return redirect(back)
+    try:
+        matched = services.donation_match(
+            donation=donation,
+            donor=form.cleaned_data["donor_code"],
+            programme=form.cleaned_data["programme"],
+            actor=request.user,
+        )
+    except services.DonationError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Donation %(receipt)s is now recorded for %(donor)s, programme %(programme)s.")
+        % {
+            "receipt": matched.receipt_number,
+            "donor": matched.donor.name,
+            "programme": matched.programme,
+        },
+    )
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def donation_unmatch(request, pk):
+    """Confirm, with the reason, then undo a manual match (the donation is matched again
+    from the list of donations waiting to be matched)."""
+    require(request.user, "finance.change_donation")
+    donation = get_object_or_404(
+        Donation.objects.select_related("donor", "programme", "matched_by"), pk=pk
+    )
+    form = UnmatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.donation_unmatch(
+                donation=donation, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.DonationError as error:
+            messages.error(request, str(error))
+            return redirect("finance:donation_list")
+        messages.success(
+            request,
+            _("The match of donation %(receipt)s was undone: it waits to be matched again.")
+            % {"receipt": donation.receipt_number},
+        )
+        return redirect("finance:donations_unmatched")
+    return render(
+        request,
+        "finance/donation_unmatch.html",
+        {
+            "donation": donation,
+            "form": form,
+            "history": selectors.undone_matches_of([donation]).get(donation.pk, []),
+        },
+    )
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+@require_GET
+def donation_list(request):
+    require(request.user, "finance.view_donation")
+    donation_filter = DonationFilter(request.GET, queryset=selectors.donations_with_parties())
+    queryset = donation_filter.qs
+    totals = selectors.donation_totals(queryset)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    # The totals query has counted the rows already: the paginator need not count again.
+    paginator.count = totals["count"]
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "finance/donation_list.html",
+        {
+            "filter": donation_filter,
+            "page": page,
+            "totals": totals,
+            "querystring": _querystring_without_page(request),
+            "unmatched_count": (
+                selectors.unmatched_count()
+                if request.user.has_perm("finance.change_donation")
+                else None
+            ),
+            "may_unmatch": request.user.has_perm("finance.change_donation"),
+        },
+    )
