@@ -42,6 +42,7 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views)
     read_upload,
     release_claim,
     store_upload,
+    unescape_formula,
 )
 from core.imports import read_table as read_sheet
 from core.imports.uploads import _upload_directory  # noqa: F401  (for the tests)
@@ -309,9 +310,7 @@ def _text(value):
     text = cell_text(value)
     if isinstance(value, Formula):
         return text
-    if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
-        return text[1:]
-    return text
+    return unescape_formula(text)
 
 
 # --- columns ----------------------------------------------------------------------------

@@ -2,18 +2,21 @@
 finance donations): one reader (reader.py) and the upload kept between a dry run and its
 confirmation (uploads.py). Header mapping is in core.spreadsheets."""
 
-from core.spreadsheets import ImportFileError
+from core.spreadsheets import (
+    FORMULA_ESCAPE,
+    FORMULA_PREFIXES,
+    ImportFileError,
+    escape_formula,
+    unescape_formula,
+)
 
 from .reader import (
     ALLOWED_EXTENSIONS,
-    FORMULA_ESCAPE,
-    FORMULA_PREFIXES,
     Formula,
     SheetLimits,
     Table,
     cell_text,
     check_upload,
-    escape_formula,
     formula_message,
     is_blank,
     no_rows_message,
@@ -62,5 +65,6 @@ __all__ = [
     "release_claim",
     "store_upload",
     "too_large_message",
+    "unescape_formula",
     "wrong_type_message",
 ]
