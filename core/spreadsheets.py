@@ -52,17 +52,31 @@ def in_every_language(lazy_text):
     return texts
 
 
-def map_header_columns(header, *, aliases, required, label, missing_message, cell_text):
+def map_header_columns(
+    header,
+    *,
+    aliases,
+    required,
+    label,
+    missing_message,
+    cell_text,
+    key=header_key,
+    split_alternatives=False,
+):
     """({column index: field name}, {field name: header text}, [ignored headers]).
 
-    `aliases` maps folded header text to field names; `missing_message` has a %(columns)s
-    placeholder for the required columns not found."""
+    `aliases` maps header text folded by `key` to field names; `missing_message` has a
+    %(columns)s placeholder for the required columns not found. With `split_alternatives`,
+    a header "A/B" that names no column names the one both its parts name."""
     by_index, headers, ignored = {}, {}, []
     for index, cell in enumerate(header):
         text = cell_text(cell).strip()
         if not text:
             continue
-        name = aliases.get(header_key(text))
+        name = aliases.get(key(text))
+        if name is None and split_alternatives and "/" in text:
+            names = {aliases.get(key(part)) for part in text.split("/")} - {None}
+            name = names.pop() if len(names) == 1 else None
         if name is None:
             ignored.append(text)
             continue

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, DecimalField, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,16 +30,14 @@ from core.dates import DateParseError, parse_saudi_date
 from core.imports import (
     Formula,
     ImportFileError,
-    SheetLimits,
     cell_text,
     file_digest,
     formula_message,
     no_rows_message,
-    read_table,
 )
+from core.imports.importer import Importer, RowError, batches
 from core.jobs import NO_PROGRESS
 from core.text import normalize_arabic, normalize_digits
-from customers.imports import RowError
 from customers.models import Customer
 from programmes.models import Programme
 
@@ -51,7 +48,6 @@ MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 # A year of receipts; 50,000 rows are read, checked and written in a few seconds.
 MAX_ROWS = 50_000
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
-QUERY_CHUNK = 1000
 INSERT_BATCH = 5000
 RECEIPT_MAX_LENGTH = Donation._meta.get_field("receipt_number").max_length
 CODE_MAX_LENGTH = Donation._meta.get_field("donor_code_as_imported").max_length
@@ -83,8 +79,7 @@ COLUMN_LABELS = {
     "donor_code": gettext_lazy("Donor code"),
     "programme_code": gettext_lazy("Programme code"),
 }
-# Headers as the finance system and people write them. Compared folded (see _header_key):
-# Arabic spelling variants, case, underscores and a unit in brackets do not matter.
+# Headers as the finance system and people write them (DonationImporter.header_key).
 COLUMN_ALIASES = {
     "receipt_number": (
         "رقم الإيصال",
@@ -313,13 +308,54 @@ class StoredDryRun:
         return row
 
 
-# --- reading the file -------------------------------------------------------------------
+# --- the columns and the reading of the file ---------------------------------------------
+
+
+class DonationImporter(Importer):
+    """The finance export's columns, every one required; headers compared folded (see
+    header_key): Arabic spelling variants, case, underscores and a unit in brackets do not
+    matter, and "رقم العميل/رمز المانح" names the donor code by either part."""
+
+    # A year of receipts: more rows, and more text, than a customer list.
+    rows_noun = gettext_lazy("donation rows")
+    max_shared_strings_bytes = 40 * 1024 * 1024
+    columns = COLUMNS
+    required_columns = COLUMNS
+    split_alternatives = True
+
+    # The module's constants stay the knobs (the tests lower them).
+    @property
+    def max_bytes(self):
+        return MAX_UPLOAD_BYTES
+
+    @property
+    def max_rows(self):
+        return MAX_ROWS
+
+    def column_label(self, name):
+        return column_label(name)
+
+    def header_aliases(self):
+        return COLUMN_ALIASES
+
+    def header_key(self, text):
+        folded = normalize_arabic(normalize_digits(_BRACKETED.sub(" ", str(text or ""))))
+        folded = folded.replace("_", " ").replace("-", " ").replace(".", " ")
+        return " ".join(folded.split()).strip(" *:")
+
+    def missing_columns_message(self):
+        return _(
+            "The first row of the file must hold the column headers of the finance "
+            "export: receipt number, date, amount, donor code and programme code. "
+            "Missing columns: %(columns)s."
+        )
+
+
+IMPORTER = DonationImporter()
 
 
 def too_large_message():
-    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
-        "size": MAX_UPLOAD_MEGABYTES
-    }
+    return IMPORTER.too_large_message()
 
 
 def wrong_type_message():
@@ -327,82 +363,11 @@ def wrong_type_message():
 
 
 def sheet_limits():
-    # A year of receipts: more rows, and more text, than a customer list.
-    return SheetLimits(
-        rows_noun=gettext_lazy("donation rows"),
-        max_bytes=MAX_UPLOAD_BYTES,
-        max_rows=MAX_ROWS,
-        max_shared_strings_bytes=40 * 1024 * 1024,
-    )
-
-
-def read_donation_table(content, filename):
-    """The finance file's header and rows (core.imports.read_table). The rows may be none:
-    read_rows checks the headers first, then that there are rows."""
-    return read_table(content, filename, sheet_limits(), require_rows=False)
-
-
-def _header_key(text):
-    folded = normalize_arabic(normalize_digits(_BRACKETED.sub(" ", str(text or ""))))
-    folded = folded.replace("_", " ").replace("-", " ").replace(".", " ")
-    return " ".join(folded.split()).strip(" *:")
-
-
-def _column_aliases():
-    aliases = {}
-    for name, texts in COLUMN_ALIASES.items():
-        for text in texts:
-            aliases[_header_key(text)] = name
-        aliases[_header_key(name)] = name
-        for language, _language_name in settings.LANGUAGES:
-            with translation.override(language):
-                aliases[_header_key(str(COLUMN_LABELS[name]))] = name
-    return aliases
-
-
-def _column_of(text, aliases):
-    """The column a header names. "رقم العميل/رمز المانح" names the donor code by either part."""
-    name = aliases.get(_header_key(text))
-    if name is None and "/" in text:
-        names = {aliases.get(_header_key(part)) for part in text.split("/")} - {None}
-        if len(names) == 1:
-            name = names.pop()
-    return name
+    return IMPORTER.limits()
 
 
 def column_label(name):
     return str(COLUMN_LABELS[name])
-
-
-def map_columns(header):
-    """({column index: name}, {name: header text}, [ignored headers])."""
-    aliases = _column_aliases()
-    by_index, headers, ignored = {}, {}, []
-    for index, cell in enumerate(header):
-        text = cell_text(cell).strip()
-        if not text:
-            continue
-        name = _column_of(text, aliases)
-        if name is None:
-            ignored.append(text)
-            continue
-        if name in headers:
-            raise ImportFileError(
-                _("The column “%(column)s” appears twice in the first row.") % {"column": text}
-            )
-        by_index[index] = name
-        headers[name] = text
-    missing = [column_label(name) for name in COLUMNS if name not in headers]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row of the file must hold the column headers of the finance "
-                "export: receipt number, date, amount, donor code and programme code. "
-                "Missing columns: %(columns)s."
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    return by_index, headers, ignored
 
 
 # --- one row, without the database ------------------------------------------------------
@@ -477,16 +442,11 @@ def _code(value):
 
 
 class _RowParser:
-    def __init__(self, by_index, headers, today):
-        self.by_index = by_index
+    def __init__(self, headers, today):
         self.headers = headers
         self.today = today
 
-    def parse(self, number, cells):
-        raw = {
-            name: cells[index] if index < len(cells) else None
-            for index, name in self.by_index.items()
-        }
+    def parse(self, number, raw):
         row = DonationRow(number=number)
         row.receipt_number = _code(raw["receipt_number"])
         if not row.receipt_number:
@@ -522,16 +482,10 @@ class _RowParser:
 # --- lookups: one query per 1,000 keys --------------------------------------------------
 
 
-def _chunks(values, size=QUERY_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _existing_receipts(receipts):
     """{receipt number: (date, amount)} of the receipts already recorded."""
     found = {}
-    for chunk in _chunks(receipts):
+    for chunk in batches(receipts):
         rows = Donation.objects.filter(receipt_number__in=chunk).values_list(
             "receipt_number", "received_on", "amount"
         )
@@ -547,7 +501,7 @@ def _customer_code(text):
 
 def _customers_by_code(codes):
     found = {}
-    for chunk in _chunks(codes):
+    for chunk in batches(codes):
         customers = Customer.objects.filter(code__in=chunk).only("pk", "code", "name", "kind")
         found.update((customer.code, customer) for customer in customers)
     return found
@@ -557,7 +511,7 @@ def _programmes_by_code(codes):
     """Programmes by code as written, else by the code in capitals ("prg-1" is PRG-1)."""
     wanted = set(codes) | {code.upper() for code in codes}
     found = {}
-    for chunk in _chunks(wanted):
+    for chunk in batches(wanted):
         programmes = Programme.objects.filter(code__in=chunk).only("pk", "code", "name")
         found.update((programme.code, programme) for programme in programmes)
     return {code: found.get(code) or found.get(code.upper()) for code in codes}
@@ -641,22 +595,24 @@ def read_rows(content, filename, today=None, progress=NO_PROGRESS):
     rows ended it) of a finance file, parsed but not yet checked against the database.
     Raises ImportFileError."""
     progress.phase("read", start=0, end=10)
-    table = read_donation_table(content, filename)
-    by_index, headers, ignored = map_columns(table.header)
+    # The rows may be none: the headers are checked first, then that there are rows.
+    sheet = IMPORTER.read(content, filename, require_rows=False)
+    table = sheet.table
     if not table.row_count:
         raise ImportFileError(no_rows_message(sheet_limits()))
-    parser = _RowParser(by_index, headers, today or timezone.localdate())
+    parser = _RowParser(sheet.headers, today or timezone.localdate())
     progress.phase("check", start=10, end=60)
     rows = []
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(parser.parse(number, cells))
-        progress.advance(done, len(table.rows))
+    raw_rows = sheet.rows()
+    for done, (number, raw) in enumerate(raw_rows, start=1):
+        rows.append(parser.parse(number, raw))
+        progress.advance(done, len(raw_rows))
     rows += [
         DonationRow(number=number, errors=[RowError("", message)])
         for number, message in table.bad_rows
     ]
     rows.sort(key=lambda row: row.number)
-    return rows, headers, ignored, table.stopped_after
+    return rows, sheet.headers, sheet.ignored, table.stopped_after
 
 
 def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS):
