@@ -44,13 +44,12 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views)
     store_upload,
     unescape_formula,
 )
-from core.imports import read_table as read_sheet
+from core.imports.importer import DryRun, Importer, RowError, StoredDryRun, batches
 from core.imports.uploads import _upload_directory  # noqa: F401  (for the tests)
 from core.jobs import NO_PROGRESS
 from core.phones import normalize_saudi_mobile
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
-from core.spreadsheets import map_header_columns
 from core.text import normalize_arabic, normalize_digits
 
 from . import presentation, services
@@ -59,11 +58,9 @@ from .models import Customer, CustomerKind, CustomerRequest, EntityType, Request
 from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, column_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 # A 10,000-row dry run (or confirmation, which reads the file again) takes about 10 seconds,
 # in a background job; bigger lists are split.
 MAX_ROWS = 10_000
-QUERY_CHUNK = 1000
 # Other names people give the customer types and kinds of entity, compared folded (see
 # _choice_key): the manual's own plural forms (6.1.2), the short forms, English.
 CHOICE_ALIASES = {
@@ -131,12 +128,6 @@ OUTCOME_BADGES = {CREATE: "success", MODIFY: "primary", UNCHANGED: "secondary", 
 
 
 @dataclass
-class RowError:
-    column: str  # the column header as written in the file; "" for the row as a whole
-    message: str
-
-
-@dataclass
 class ImportRow:
     number: int  # as in the spreadsheet: the header is row 1
     name: str = ""
@@ -194,7 +185,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
+class ImportPreview(DryRun):
     digest: str
     filename: str
     rows: list
@@ -203,12 +194,8 @@ class ImportPreview:
     previous_import: CustomerRequest | None = None
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
-    @property
-    def counts(self):
-        totals = dict.fromkeys(OUTCOME_LABELS, 0)
-        for row in self.rows:
-            totals[row.outcome] += 1
-        return totals
+    outcome_labels = OUTCOME_LABELS
+    problem_outcomes = (ERROR,)
 
     def lines(self):
         """The lines of the import form: (customer or None, proposed values, row number)."""
@@ -224,19 +211,7 @@ class ImportPreview:
             row.outcome in (CREATE, MODIFY) for row in self.rows
         )
 
-    def as_data(self):
-        """The dry run as its page shows it, JSON, kept by the dry run's background job:
-        every count, the rows with errors and the first others (PREVIEW_ROW_LIMIT each)."""
-        shown, shown_errors, shown_others = [], 0, 0
-        for row in self.rows:
-            if row.outcome == ERROR and shown_errors < PREVIEW_ROW_LIMIT:
-                shown_errors += 1
-            elif row.outcome != ERROR and shown_others < PREVIEW_ROW_LIMIT:
-                shown_others += 1
-            else:
-                continue
-            shown.append(row.as_data())
-        counts = self.counts
+    def extra_data(self):
         return {
             "digest": self.digest,
             "filename": self.filename,
@@ -244,64 +219,33 @@ class ImportPreview:
             "ignored_columns": self.ignored_columns,
             "previous_import": self.previous_import.pk if self.previous_import else None,
             "stopped_after": self.stopped_after,
-            "counts": counts,
-            "total_rows": len(self.rows),
-            "rows": shown,
             "can_confirm": self.can_confirm,
         }
 
 
-# The preview lists the rows with errors and, apart, the other rows, each up to this many.
-PREVIEW_ROW_LIMIT = 1000
-
-
-class StoredPreview:
+class StoredPreview(StoredDryRun):
     """A dry run kept by its background job, for the preview page and the confirmation."""
 
     def __init__(self, data):
-        self.digest = data["digest"]
-        self.filename = data["filename"]
-        self.columns = data["columns"]
-        self.ignored_columns = data["ignored_columns"]
-        self.stopped_after = data["stopped_after"]
-        self.counts = data["counts"]
-        self.total_rows = data["total_rows"]
-        self.can_confirm = data["can_confirm"]
-        customers = Customer.objects.in_bulk(
-            {row["customer"]["pk"] for row in data["rows"] if row["customer"]}
-        )
-        self.rows = [ImportRow.from_data(row, customers) for row in data["rows"]]
-        self.hidden_rows = self.total_rows - len(self.rows)
+        super().__init__(data)
         self.previous_import = (
             CustomerRequest.objects.filter(pk=data["previous_import"]).first()
             if data["previous_import"]
             else None
         )
 
+    def make_rows(self, rows):
+        customers = Customer.objects.in_bulk(
+            {row["customer"]["pk"] for row in rows if row["customer"]}
+        )
+        return [ImportRow.from_data(row, customers) for row in rows]
+
     @property
     def to_import(self):
         return self.counts[CREATE] + self.counts[MODIFY]
 
 
-# --- reading the file -------------------------------------------------------------------
-
-
-def too_large_message():
-    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
-        "size": MAX_UPLOAD_MEGABYTES
-    }
-
-
-def sheet_limits():
-    return SheetLimits(
-        rows_noun=gettext_lazy("customer rows"), max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS
-    )
-
-
-def read_table(content, filename):
-    """The file's header and rows (core.imports.read_table within the customer import's
-    limits). Raises ImportFileError."""
-    return read_sheet(content, filename, sheet_limits())
+# --- the columns and the reading of the file ---------------------------------------------
 
 
 def _text(value):
@@ -313,41 +257,58 @@ def _text(value):
     return unescape_formula(text)
 
 
-# --- columns ----------------------------------------------------------------------------
+class CustomerImporter(Importer):
+    """The columns of the exported customer list (customers.resources), read back."""
+
+    rows_noun = gettext_lazy("customer rows")
+    columns = IMPORT_COLUMNS
+    required_columns = REQUIRED_COLUMNS
+
+    # The module's constants stay the knobs (the tests lower them).
+    @property
+    def max_bytes(self):
+        return MAX_UPLOAD_BYTES
+
+    @property
+    def max_rows(self):
+        return MAX_ROWS
+
+    def column_label(self, name):
+        return column_label(name)
+
+    def cell_text(self, value):
+        return _text(value)
+
+    def missing_columns_message(self):
+        return _(
+            "The first row of the file must hold the column headers, as in the exported "
+            "customer list. Missing columns: %(columns)s."
+        )
 
 
-def column_aliases():
-    """Header text (folded) → field name: the field name and its label in every language."""
-    aliases = {}
-    for name in IMPORT_COLUMNS:
-        for text in {name, *_in_every_language(column_label(name))}:
-            aliases[_key(text)] = name
-    aliases[_key("code")] = "code"
-    return aliases
+IMPORTER = CustomerImporter()
+
+
+def too_large_message():
+    return IMPORTER.too_large_message()
+
+
+def sheet_limits():
+    return IMPORTER.limits()
+
+
+def read_table(content, filename):
+    """The file's header and rows within the customer import's limits. Raises
+    ImportFileError."""
+    return IMPORTER.read_table(content, filename)
 
 
 def map_columns(header):
     """({column index: field name}, {field name: header text}, [ignored headers])."""
-    return map_header_columns(
-        header,
-        aliases=column_aliases(),
-        required=REQUIRED_COLUMNS,
-        label=column_label,
-        missing_message=_(
-            "The first row of the file must hold the column headers, as in the exported "
-            "customer list. Missing columns: %(columns)s."
-        ),
-        cell_text=_text,
-    )
+    return IMPORTER.map_columns(header)
 
 
 # --- lookups, fetched once per file -----------------------------------------------------
-
-
-def _chunks(values, size=QUERY_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class _Lookups:
@@ -420,13 +381,13 @@ class _CustomerIndex:
         self.by_code = {}
         self.by_national_id = defaultdict(list)
         self.by_mobile = defaultdict(list)
-        for chunk in _chunks(codes):
+        for chunk in batches(codes):
             for customer in self._fetch(code__in=chunk):
                 self.by_code[customer.code] = customer
-        for chunk in _chunks(national_ids):
+        for chunk in batches(national_ids):
             for customer in self._fetch(national_id__in=chunk):
                 self.by_national_id[customer.national_id].append(customer)
-        for chunk in _chunks(mobiles):
+        for chunk in batches(mobiles):
             for customer in self._fetch(mobile__in=chunk):
                 self.by_mobile[customer.mobile].append(customer)
 
@@ -940,17 +901,13 @@ def previous_import(digest):
     )
 
 
-def _cells_by_column(cells, by_index):
-    return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
-
-
 def preview_import(content, filename, progress=NO_PROGRESS):
     """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
     `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
     progress.phase("read", start=0, end=10)
-    table = read_table(content, filename)
-    by_index, headers, ignored = map_columns(table.header)
-    raw_rows = [(number, _cells_by_column(cells, by_index)) for number, cells in table.rows]
+    sheet = IMPORTER.read(content, filename)
+    table, headers, ignored = sheet.table, sheet.headers, sheet.ignored
+    raw_rows = sheet.rows()
     normalize_mobile = _mobile_memo()
     keys = [_match_keys(raw, normalize_mobile) for _number, raw in raw_rows]
     index = _CustomerIndex(
