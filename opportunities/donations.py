@@ -35,7 +35,8 @@ from core.imports import (
     formula_message,
     no_rows_message,
 )
-from core.imports.importer import Importer, RowError, batches
+from core.imports import importer as core_importer
+from core.imports.importer import DryRun, Importer, RowError, batches
 from core.jobs import NO_PROGRESS
 from core.text import normalize_arabic, normalize_digits
 from customers.models import Customer
@@ -174,7 +175,7 @@ class DonationRow:
 
 
 @dataclass
-class DonationImportResult:
+class DonationImportResult(DryRun):
     filename: str
     digest: str
     dry_run: bool
@@ -184,12 +185,11 @@ class DonationImportResult:
     record: DonationImport | None = None  # set when confirmed
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
-    @property
-    def counts(self):
-        totals = dict.fromkeys(OUTCOME_LABELS, 0)
-        for row in self.rows:
-            totals[row.outcome] += 1
-        return totals
+    outcome_labels = OUTCOME_LABELS
+    problem_outcomes = (ERROR, UNMATCHED)
+    # The rows to look at (errors, unmatched) and the first others are listed.
+    problem_rows_shown = 1000
+    other_rows_shown = 200
 
     @property
     def to_write(self):
@@ -206,39 +206,20 @@ class DonationImportResult:
     def can_confirm(self):
         return self.dry_run and self.to_write > 0
 
-    def as_data(self):
-        """The dry run as its page shows it, JSON, kept by its background job: every count,
-        the rows to look at (errors, unmatched) and the first others."""
-        shown, problems, others = [], 0, 0
-        for row in self.rows:
-            if row.outcome in (ERROR, UNMATCHED):
-                if problems >= PREVIEW_PROBLEM_ROWS:
-                    continue
-                problems += 1
-            elif others < PREVIEW_OTHER_ROWS:
-                others += 1
-            else:
-                continue
-            shown.append(_row_data(row))
+    def extra_data(self):
         return {
             "filename": self.filename,
             "digest": self.digest,
             "ignored_columns": self.ignored_columns,
             "previous_import": self.previous_import.pk if self.previous_import else None,
             "stopped_after": self.stopped_after,
-            "counts": self.counts,
-            "total_rows": len(self.rows),
             "to_write": self.to_write,
             "total_amount": str(self.total_amount),
             "can_confirm": self.can_confirm,
-            "rows": shown,
         }
 
-
-# The preview lists the rows to look at (errors, unmatched) up to the first limit and the
-# others up to the second; every row is counted above the table.
-PREVIEW_PROBLEM_ROWS = 1000
-PREVIEW_OTHER_ROWS = 200
+    def row_data(self, row):
+        return _row_data(row)
 
 
 def _row_data(row):
@@ -263,23 +244,14 @@ class _StoredDonor:
     name: str
 
 
-class StoredDryRun:
+class StoredDryRun(core_importer.StoredDryRun):
     """A dry run kept by its background job, for the preview page."""
 
     dry_run = True
 
     def __init__(self, data):
-        self.filename = data["filename"]
-        self.digest = data["digest"]
-        self.ignored_columns = data["ignored_columns"]
-        self.stopped_after = data["stopped_after"]
-        self.counts = data["counts"]
-        self.total_rows = data["total_rows"]
-        self.to_write = data["to_write"]
+        super().__init__(data)
         self.total_amount = Decimal(data["total_amount"])
-        self.can_confirm = data["can_confirm"]
-        self.rows = [self._row(row) for row in data["rows"]]
-        self.hidden_rows = self.total_rows - len(self.rows)
         self.previous_import = (
             DonationImport.objects.select_related("imported_by")
             .filter(pk=data["previous_import"])
@@ -287,6 +259,9 @@ class StoredDryRun:
             if data["previous_import"]
             else None
         )
+
+    def make_rows(self, rows):
+        return [self._row(row) for row in rows]
 
     @staticmethod
     def _row(data):
