@@ -73,6 +73,11 @@ class ImportPages:
     upload_template: str
     preview_template: str
     stored_preview: object  # the StoredDryRun class of the dry run's data
+    # The pages' heading and the way back (core/import_upload.html, import_preview.html).
+    title: object = ""
+    back_url: str = ""  # URL name
+    back_label: object = ""
+    icon: str = "bi-file-earmark-arrow-up"
     file_label: object = gettext_lazy("Spreadsheet file")
     file_help: object = ""
     # request → more context for the upload page (its column help, recent imports…)
@@ -107,7 +112,7 @@ class ImportPages:
             else:
                 form = self._upload_form()
                 self._show_failed_dry_run(request, form)
-            context = {"form": form, "max_rows": self.importer.max_rows}
+            context = {"form": form, "max_rows": self.importer.max_rows, "import_pages": self}
             context.update(self.upload_context(request))
             return render(request, self.upload_template, context)
 
@@ -198,6 +203,7 @@ class ImportPages:
             "hidden_rows": preview.hidden_rows,
             "job": job,
             "confirm_form": confirm_form,
+            "import_pages": self,
         }
         if self.preview_context is not None:
             context.update(self.preview_context(request, preview))
