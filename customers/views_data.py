@@ -84,7 +84,7 @@ def _upload_context(request):
 def _preview_context(request, preview):
     return {
         "counts": [
-            (imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
+            (outcome, imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
             for outcome, count in preview.counts.items()
         ],
         "to_import": preview.to_import,
