@@ -78,10 +78,9 @@ class Importer:
         return {}
 
     def missing_columns_message(self):
-        """The refusal of a file without a required column; has a %(columns)s placeholder."""
-        return _(
-            "The first row of the file must hold the column headers. Missing columns: %(columns)s."
-        )
+        """The refusal of a file without a required column, translated, with a %(columns)s
+        placeholder: it says where the headers come from (the export, the template)."""
+        raise NotImplementedError
 
     def header_key(self, text):
         """How a header is compared with the aliases (core.spreadsheets.header_key)."""
