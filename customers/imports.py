@@ -264,13 +264,11 @@ class CustomerImporter(Importer):
     columns = IMPORT_COLUMNS
     required_columns = REQUIRED_COLUMNS
 
-    # The module's constants stay the knobs (the tests lower them).
-    @property
-    def max_bytes(self):
-        return MAX_UPLOAD_BYTES
+    max_bytes = MAX_UPLOAD_BYTES
 
     @property
     def max_rows(self):
+        # The module's constant stays the knob (a test lowers it).
         return MAX_ROWS
 
     def column_label(self, name):
@@ -287,25 +285,6 @@ class CustomerImporter(Importer):
 
 
 IMPORTER = CustomerImporter()
-
-
-def too_large_message():
-    return IMPORTER.too_large_message()
-
-
-def sheet_limits():
-    return IMPORTER.limits()
-
-
-def read_table(content, filename):
-    """The file's header and rows within the customer import's limits. Raises
-    ImportFileError."""
-    return IMPORTER.read_table(content, filename)
-
-
-def map_columns(header):
-    """({column index: field name}, {field name: header text}, [ignored headers])."""
-    return IMPORTER.map_columns(header)
 
 
 # --- lookups, fetched once per file -----------------------------------------------------

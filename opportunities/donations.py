@@ -298,14 +298,12 @@ class DonationImporter(Importer):
     required_columns = COLUMNS
     split_alternatives = True
 
-    # The module's constants stay the knobs (the tests lower them).
-    @property
-    def max_bytes(self):
-        return MAX_UPLOAD_BYTES
+    max_rows = MAX_ROWS
 
     @property
-    def max_rows(self):
-        return MAX_ROWS
+    def max_bytes(self):
+        # The module's constant stays the knob (the tests lower it).
+        return MAX_UPLOAD_BYTES
 
     def column_label(self, name):
         return column_label(name)
@@ -327,18 +325,6 @@ class DonationImporter(Importer):
 
 
 IMPORTER = DonationImporter()
-
-
-def too_large_message():
-    return IMPORTER.too_large_message()
-
-
-def wrong_type_message():
-    return _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
-
-
-def sheet_limits():
-    return IMPORTER.limits()
 
 
 def column_label(name):
@@ -574,7 +560,7 @@ def read_rows(content, filename, today=None, progress=NO_PROGRESS):
     sheet = IMPORTER.read(content, filename, require_rows=False)
     table = sheet.table
     if not table.row_count:
-        raise ImportFileError(no_rows_message(sheet_limits()))
+        raise ImportFileError(no_rows_message(IMPORTER.limits()))
     parser = _RowParser(sheet.headers, today or timezone.localdate())
     progress.phase("check", start=10, end=60)
     rows = []

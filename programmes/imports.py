@@ -223,14 +223,8 @@ class PortfolioImporter(Importer):
     columns = COLUMNS
     required_columns = REQUIRED_COLUMNS
 
-    # The module's constants stay the knobs.
-    @property
-    def max_bytes(self):
-        return MAX_UPLOAD_BYTES
-
-    @property
-    def max_rows(self):
-        return MAX_ROWS
+    max_bytes = MAX_UPLOAD_BYTES
+    max_rows = MAX_ROWS
 
     def column_label(self, name):
         return column_label(name)
@@ -246,23 +240,6 @@ class PortfolioImporter(Importer):
 
 
 IMPORTER = PortfolioImporter()
-
-
-def too_large_message():
-    return IMPORTER.too_large_message()
-
-
-def sheet_limits():
-    return IMPORTER.limits()
-
-
-def read_table(content, filename):
-    """The file's header and rows within the portfolio's limits. Raises ImportFileError."""
-    return IMPORTER.read_table(content, filename)
-
-
-def column_aliases():
-    return IMPORTER.column_aliases()
 
 
 def map_columns(header):
