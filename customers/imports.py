@@ -8,7 +8,6 @@ through the manager's approval and the steward's entry like any other form.
 Pure functions and classes (no HttpRequest): customers.views_data calls them.
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
@@ -44,6 +43,7 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views)
     store_upload,
     unescape_formula,
 )
+from core.imports.checks import field_check
 from core.imports.importer import DryRun, Importer, RowError, StoredDryRun, batches
 from core.imports.uploads import _upload_directory  # noqa: F401  (for the tests)
 from core.jobs import NO_PROGRESS
@@ -403,79 +403,17 @@ def _mobile_memo():
 
 _FORM_FIELDS = CustomerDataForm.base_fields
 _NATIONAL_ID_FIELD = Customer._meta.get_field("national_id")
-_TEXT_FIELDS = ("name", "national_id", "address", "phone", "mobile", "consent_source", "notes")
 
 
-def _text_checker(field):
-    """A text field's clean(): the plain string is accepted at once when it is valid;
-    anything else goes through the form field for its own error message."""
-    limit = field.max_length
-
-    def check(value):
-        if isinstance(value, str):
-            text = value.strip() if field.strip else value
-            fits = "\x00" not in text and (limit is None or len(text) <= limit)
-            if fits and (text or not field.required):
-                return text
-        return field.clean(value)
-
-    return check
-
-
-def _choice_checker(field):
-    valid = {str(value) for value, _label in field.choices if value != ""}
-
-    def check(value):
-        if value in valid:
-            return value
-        if value in (None, "") and not field.required:
-            return ""
-        return field.clean(value)
-
-    return check
-
-
-def _boolean_checker(field):
-    def check(value):
-        return value if isinstance(value, bool) else field.clean(value)
-
-    return check
-
-
-def _date_checker(field):
-    def check(value):
-        if value is None or type(value) is datetime.date:
-            return value
-        return field.clean(value)
-
-    return check
-
-
-def _email_checker(field):
-    def check(value):
-        return "" if value in (None, "") else field.clean(value)
-
-    return check
-
-
-def _field_checkers():
-    checkers = {}
-    for name, form_field in _FORM_FIELDS.items():
-        if name in services.FOREIGN_KEY_FIELDS:
-            checkers[name] = lambda value: value or None
-        elif name in _TEXT_FIELDS:
-            checkers[name] = _text_checker(form_field)
-        elif name in CHOICE_COLUMNS:
-            checkers[name] = _choice_checker(form_field)
-        elif name in BOOLEAN_COLUMNS:
-            checkers[name] = _boolean_checker(form_field)
-        elif name in services.DATE_FIELDS:
-            checkers[name] = _date_checker(form_field)
-        elif name == "email":
-            checkers[name] = _email_checker(form_field)
-        else:
-            checkers[name] = form_field.clean
-    return checkers
+def _field_checks():
+    """{field name: check equal to its form field's clean}; the city and centre come as
+    objects the import already looked up."""
+    return {
+        name: (lambda value: value or None)
+        if name in services.FOREIGN_KEY_FIELDS
+        else field_check(form_field)
+        for name, form_field in _FORM_FIELDS.items()
+    }
 
 
 class RowChecker:
@@ -486,7 +424,7 @@ class RowChecker:
     (the import found them by name); the city and centre cost no query."""
 
     def __init__(self, normalize_mobile=normalize_saudi_mobile):
-        self.checkers = _field_checkers()
+        self.checkers = _field_checks()
         self.normalize_mobile = normalize_mobile
         self.today = timezone.localdate()
         # CustomerDataForm.clean_<name>, after the field's own cleaning.
