@@ -55,7 +55,7 @@ from core.text import normalize_arabic, normalize_digits
 from . import presentation, services
 from .forms import CustomerDataForm, customer_value_errors
 from .models import Customer, CustomerKind, CustomerRequest, EntityType, RequestKind, RequestState
-from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, column_label
+from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, CustomerResource, column_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A 10,000-row dry run (or confirmation, which reads the file again) takes about 10 seconds,
@@ -261,6 +261,7 @@ class CustomerImporter(Importer):
     """The columns of the exported customer list (customers.resources), read back."""
 
     rows_noun = gettext_lazy("customer rows")
+    resource_class = CustomerResource
     columns = IMPORT_COLUMNS
     required_columns = REQUIRED_COLUMNS
 
@@ -270,9 +271,6 @@ class CustomerImporter(Importer):
     def max_rows(self):
         # The module's constant stays the knob (a test lowers it).
         return MAX_ROWS
-
-    def column_label(self, name):
-        return column_label(name)
 
     def cell_text(self, value):
         return _text(value)

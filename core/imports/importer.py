@@ -12,6 +12,7 @@ never one per row.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,12 +67,22 @@ class Importer:
     max_rows = 10_000
     max_shared_strings_bytes = 20 * MEGABYTE
     columns = ()  # in the order of the spreadsheet
+    # A django-import-export resource whose fields are the columns (the export's own
+    # column table, read back): its column names are the labels.
+    resource_class = None
     required_columns = ()
     # A header "A/B" names the column both parts name ("رقم العميل/رمز المانح").
     split_alternatives = False
 
+    @cached_property
+    def resource(self):
+        return self.resource_class()
+
     def column_label(self, name):
-        raise NotImplementedError
+        """The column's header: its resource field's column name, unless overridden."""
+        if self.resource_class is None:
+            raise NotImplementedError
+        return self.resource.fields[name].column_name
 
     def header_aliases(self):
         """{column name: other headers people write}, beyond the name and its label."""
