@@ -23,6 +23,25 @@ _MOBILE_TYPES = {
 }
 
 
+# The two shapes nearly every list uses, "05XXXXXXXX" and "+9665XXXXXXXX", are checked against
+# the Saudi mobile pattern of phonenumbers' own metadata without a full parse: an import
+# normalises thousands of them. Only acceptance takes this path; anything else is parsed.
+_COMMON_SHAPE = re.compile(r"^(?:0|\+966)(5\d{8})$")
+_SAUDI_METADATA = phonenumbers.PhoneMetadata.metadata_for_region(SAUDI_REGION)
+assert (
+    _SAUDI_METADATA is not None and _SAUDI_METADATA.mobile is not None
+)  # shipped with the library
+_SAUDI_MOBILE_PATTERN = re.compile(str(_SAUDI_METADATA.mobile.national_number_pattern))
+
+
+def _common_saudi_mobile(text: str) -> str | None:
+    """The E.164 form of a mobile written in a common shape, else None (parse it)."""
+    shape = _COMMON_SHAPE.match(text)
+    if shape and _SAUDI_MOBILE_PATTERN.fullmatch(shape.group(1)):
+        return f"+{SAUDI_COUNTRY_CODE}{shape.group(1)}"
+    return None
+
+
 def _invalid_mobile() -> ValidationError:
     return ValidationError(INVALID_MOBILE_MESSAGE, code=INVALID_MOBILE_CODE)
 
@@ -50,6 +69,9 @@ def normalize_saudi_mobile(raw: str) -> str:
     Raises ValidationError (code "invalid_mobile") when raw is not a Saudi mobile number.
     """
     text = normalize_digits(raw or "").strip()
+    common = _common_saudi_mobile(text)
+    if common is not None:
+        return common
     if not _ACCEPTED_CHARACTERS.match(text):
         raise _invalid_mobile()
     number = _parse_saudi_number(text)

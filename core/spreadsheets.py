@@ -1,11 +1,36 @@
-"""Reading the header row of an imported spreadsheet, shared by every import (customers,
-programmes portfolio, finance donations)."""
+"""What every spreadsheet import and export shares: the header row read against the columns
+(customers, programmes portfolio, finance donations) and the escape of formula-like text."""
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .text import normalize_arabic, normalize_digits
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection). The CSV
+# exports put an apostrophe in front (escape_formula), the XLSX exports store such text as
+# quote-prefixed text cells (core.xlsx), and the imports take back what this system wrote
+# (unescape_formula) and read a formula cell as escaped text (core.imports.reader).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
+
+
+def looks_like_formula(value):
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def escape_formula(value):
+    """Text that a spreadsheet would run as a formula, behind an apostrophe (for CSV, which
+    has no cell styles); anything else as it is."""
+    return FORMULA_ESCAPE + value if looks_like_formula(value) else value
+
+
+def unescape_formula(text):
+    """The text escape_formula wrote, as it was: what the exports wrote comes back the
+    same when imported."""
+    if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 class ImportFileError(Exception):
@@ -27,17 +52,31 @@ def in_every_language(lazy_text):
     return texts
 
 
-def map_header_columns(header, *, aliases, required, label, missing_message, cell_text):
+def map_header_columns(
+    header,
+    *,
+    aliases,
+    required,
+    label,
+    missing_message,
+    cell_text,
+    key=header_key,
+    split_alternatives=False,
+):
     """({column index: field name}, {field name: header text}, [ignored headers]).
 
-    `aliases` maps folded header text to field names; `missing_message` has a %(columns)s
-    placeholder for the required columns not found."""
+    `aliases` maps header text folded by `key` to field names; `missing_message` has a
+    %(columns)s placeholder for the required columns not found. With `split_alternatives`,
+    a header "A/B" that names no column names the one both its parts name."""
     by_index, headers, ignored = {}, {}, []
     for index, cell in enumerate(header):
         text = cell_text(cell).strip()
         if not text:
             continue
-        name = aliases.get(header_key(text))
+        name = aliases.get(key(text))
+        if name is None and split_alternatives and "/" in text:
+            names = {aliases.get(key(part)) for part in text.split("/")} - {None}
+            name = names.pop() if len(names) == 1 else None
         if name is None:
             ignored.append(text)
             continue

@@ -9,7 +9,7 @@ every page, page numbers in the footer. Cells:
   first, e.g. "+966501234567" or '=HYPERLINK(…)') is a text cell with the quote-prefix
   style: shown and printed as typed, never run, and still text if someone edits it. No
   apostrophe is added to the value; CSV, which has no styles, keeps the apostrophe
-  (csv_safe).
+  (core.spreadsheets.escape_formula).
 - dates and datetimes are real date cells in one format everywhere (DATE_FORMAT,
   DATETIME_FORMAT), datetimes in Riyadh local time, never text.
 
@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeGuard
+from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -33,12 +33,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import looks_like_formula
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TIME_FORMAT = "hh:mm"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_ESCAPE = "'"  # CSV only
 
 # A sheet with more columns than this, or wider than A4 portrait holds at a readable size
 # (in characters), prints in landscape.
@@ -51,15 +51,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
 _HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
-
-
-def looks_like_formula(value: object) -> TypeGuard[str]:
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-
-
-def csv_safe(value: object) -> object:
-    """For CSV only: text a spreadsheet would run as a formula, behind an apostrophe."""
-    return FORMULA_ESCAPE + value if looks_like_formula(value) else value
 
 
 def new_workbook() -> Workbook:

@@ -8,13 +8,12 @@ import datetime
 from django.utils import translation
 
 from core import xlsx
+from core.spreadsheets import escape_formula
 
 from .models import Customer
 from .resources import EXPORT_COLUMNS, CustomerResource
 
 CHUNK_SIZE = 2000
-# The import reads its own CSV back: it removes this escape (customers.imports).
-FORMULA_PREFIXES, FORMULA_ESCAPE = xlsx.FORMULA_PREFIXES, xlsx.FORMULA_ESCAPE
 
 # Column widths in characters, by column (the header decides for the others).
 COLUMN_WIDTHS = {
@@ -28,12 +27,6 @@ COLUMN_WIDTHS = {
     "point_of_contact": 18,
     "consent_date": 14,
 }
-
-
-def escape_formula(value):
-    """For the CSV: text that a spreadsheet would run as a formula, behind an apostrophe
-    (the XLSX stores such text as quote-prefixed text cells instead: core.xlsx)."""
-    return xlsx.csv_safe(value)
 
 
 def export_rows(queryset, resource=None):

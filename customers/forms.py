@@ -55,21 +55,32 @@ class CustomerDataForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        city, centre = cleaned.get("city"), cleaned.get("centre")
-        if centre and city and centre.city_id != city.pk:
-            self.add_error("centre", _("This centre is not in the chosen city."))
-        if centre and not city:
-            cleaned["city"] = centre.city
-        gave_consent = cleaned.get("sms_consent") or cleaned.get("email_consent")
-        if gave_consent and not cleaned.get("consent_date"):
-            self.add_error("consent_date", _("Record when the customer gave consent."))
-        if gave_consent and not cleaned.get("consent_source"):
-            self.add_error("consent_source", _("Record how the customer gave consent."))
-        if not (cleaned.get("mobile") or cleaned.get("phone") or cleaned.get("email")):
-            raise forms.ValidationError(
-                _("Give at least one way to reach the customer: mobile, phone or email.")
-            )
+        for name, message in customer_value_errors(cleaned):
+            self.add_error(name, message)
         return cleaned
+
+
+def customer_value_errors(cleaned):
+    """The rules between the fields of a customer, over cleaned values: [(field name or
+    None for the whole form, message)]. Shared by the form and the import's row check
+    (customers.imports), which validates rows without a form. A centre without a city
+    gives `cleaned` its city."""
+    errors = []
+    city, centre = cleaned.get("city"), cleaned.get("centre")
+    if centre and city and centre.city_id != city.pk:
+        errors.append(("centre", _("This centre is not in the chosen city.")))
+    if centre and not city:
+        cleaned["city"] = centre.city
+    gave_consent = cleaned.get("sms_consent") or cleaned.get("email_consent")
+    if gave_consent and not cleaned.get("consent_date"):
+        errors.append(("consent_date", _("Record when the customer gave consent.")))
+    if gave_consent and not cleaned.get("consent_source"):
+        errors.append(("consent_source", _("Record how the customer gave consent.")))
+    if not (cleaned.get("mobile") or cleaned.get("phone") or cleaned.get("email")):
+        errors.append(
+            (None, _("Give at least one way to reach the customer: mobile, phone or email."))
+        )
+    return errors
 
 
 class RequestReasonForm(Form):

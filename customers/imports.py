@@ -10,8 +10,9 @@ Pure functions and classes (no HttpRequest): customers.views_data calls them.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 
-from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,27 +41,26 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views)
     read_upload,
     release_claim,
     store_upload,
+    unescape_formula,
 )
-from core.imports import read_table as read_sheet
+from core.imports.checks import field_check
+from core.imports.importer import DryRun, Importer, RowError, StoredDryRun, batches
 from core.imports.uploads import _upload_directory  # noqa: F401  (for the tests)
 from core.jobs import NO_PROGRESS
 from core.phones import normalize_saudi_mobile
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
-from core.spreadsheets import map_header_columns
 from core.text import normalize_arabic, normalize_digits
 
 from . import presentation, services
-from .forms import CustomerDataForm
+from .forms import CustomerDataForm, customer_value_errors
 from .models import Customer, CustomerKind, CustomerRequest, EntityType, RequestKind, RequestState
-from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, column_label
+from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, CustomerResource, column_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 # A 10,000-row dry run (or confirmation, which reads the file again) takes about 10 seconds,
 # in a background job; bigger lists are split.
 MAX_ROWS = 10_000
-QUERY_CHUNK = 1000
 # Other names people give the customer types and kinds of entity, compared folded (see
 # _choice_key): the manual's own plural forms (6.1.2), the short forms, English.
 CHOICE_ALIASES = {
@@ -128,12 +128,6 @@ OUTCOME_BADGES = {CREATE: "success", MODIFY: "primary", UNCHANGED: "secondary", 
 
 
 @dataclass
-class RowError:
-    column: str  # the column header as written in the file; "" for the row as a whole
-    message: str
-
-
-@dataclass
 class ImportRow:
     number: int  # as in the spreadsheet: the header is row 1
     name: str = ""
@@ -144,6 +138,8 @@ class ImportRow:
     values: list = field(default_factory=list)  # [(label, value)] a new customer will have
     errors: list = field(default_factory=list)  # [RowError]
     warnings: list = field(default_factory=list)  # [str]
+    # Fills `changes` or `values` as text for a person: done only for the rows shown.
+    describe: object = field(default=None, repr=False, compare=False)
 
     @property
     def outcome_label(self):
@@ -155,6 +151,9 @@ class ImportRow:
 
     def as_data(self):
         """The row as the preview page shows it, JSON (kept by the dry run's job)."""
+        if self.describe is not None:
+            self.describe()
+            self.describe = None
         return {
             "number": self.number,
             "name": self.name,
@@ -186,7 +185,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
+class ImportPreview(DryRun):
     digest: str
     filename: str
     rows: list
@@ -195,12 +194,8 @@ class ImportPreview:
     previous_import: CustomerRequest | None = None
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
-    @property
-    def counts(self):
-        totals = dict.fromkeys(OUTCOME_LABELS, 0)
-        for row in self.rows:
-            totals[row.outcome] += 1
-        return totals
+    outcome_labels = OUTCOME_LABELS
+    problem_outcomes = (ERROR,)
 
     def lines(self):
         """The lines of the import form: (customer or None, proposed values, row number)."""
@@ -216,19 +211,7 @@ class ImportPreview:
             row.outcome in (CREATE, MODIFY) for row in self.rows
         )
 
-    def as_data(self):
-        """The dry run as its page shows it, JSON, kept by the dry run's background job:
-        every count, the rows with errors and the first others (PREVIEW_ROW_LIMIT each)."""
-        shown, shown_errors, shown_others = [], 0, 0
-        for row in self.rows:
-            if row.outcome == ERROR and shown_errors < PREVIEW_ROW_LIMIT:
-                shown_errors += 1
-            elif row.outcome != ERROR and shown_others < PREVIEW_ROW_LIMIT:
-                shown_others += 1
-            else:
-                continue
-            shown.append(row.as_data())
-        counts = self.counts
+    def extra_data(self):
         return {
             "digest": self.digest,
             "filename": self.filename,
@@ -236,64 +219,33 @@ class ImportPreview:
             "ignored_columns": self.ignored_columns,
             "previous_import": self.previous_import.pk if self.previous_import else None,
             "stopped_after": self.stopped_after,
-            "counts": counts,
-            "total_rows": len(self.rows),
-            "rows": shown,
             "can_confirm": self.can_confirm,
         }
 
 
-# The preview lists the rows with errors and, apart, the other rows, each up to this many.
-PREVIEW_ROW_LIMIT = 1000
-
-
-class StoredPreview:
+class StoredPreview(StoredDryRun):
     """A dry run kept by its background job, for the preview page and the confirmation."""
 
     def __init__(self, data):
-        self.digest = data["digest"]
-        self.filename = data["filename"]
-        self.columns = data["columns"]
-        self.ignored_columns = data["ignored_columns"]
-        self.stopped_after = data["stopped_after"]
-        self.counts = data["counts"]
-        self.total_rows = data["total_rows"]
-        self.can_confirm = data["can_confirm"]
-        customers = Customer.objects.in_bulk(
-            {row["customer"]["pk"] for row in data["rows"] if row["customer"]}
-        )
-        self.rows = [ImportRow.from_data(row, customers) for row in data["rows"]]
-        self.hidden_rows = self.total_rows - len(self.rows)
+        super().__init__(data)
         self.previous_import = (
             CustomerRequest.objects.filter(pk=data["previous_import"]).first()
             if data["previous_import"]
             else None
         )
 
+    def make_rows(self, rows):
+        customers = Customer.objects.in_bulk(
+            {row["customer"]["pk"] for row in rows if row["customer"]}
+        )
+        return [ImportRow.from_data(row, customers) for row in rows]
+
     @property
     def to_import(self):
         return self.counts[CREATE] + self.counts[MODIFY]
 
 
-# --- reading the file -------------------------------------------------------------------
-
-
-def too_large_message():
-    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
-        "size": MAX_UPLOAD_MEGABYTES
-    }
-
-
-def sheet_limits():
-    return SheetLimits(
-        rows_noun=gettext_lazy("customer rows"), max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS
-    )
-
-
-def read_table(content, filename):
-    """The file's header and rows (core.imports.read_table within the customer import's
-    limits). Raises ImportFileError."""
-    return read_sheet(content, filename, sheet_limits())
+# --- the columns and the reading of the file ---------------------------------------------
 
 
 def _text(value):
@@ -302,46 +254,38 @@ def _text(value):
     text = cell_text(value)
     if isinstance(value, Formula):
         return text
-    if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
-        return text[1:]
-    return text
+    return unescape_formula(text)
 
 
-# --- columns ----------------------------------------------------------------------------
+class CustomerImporter(Importer):
+    """The columns of the exported customer list (customers.resources), read back."""
 
+    rows_noun = gettext_lazy("customer rows")
+    resource_class = CustomerResource
+    columns = IMPORT_COLUMNS
+    required_columns = REQUIRED_COLUMNS
 
-def column_aliases():
-    """Header text (folded) → field name: the field name and its label in every language."""
-    aliases = {}
-    for name in IMPORT_COLUMNS:
-        for text in {name, *_in_every_language(column_label(name))}:
-            aliases[_key(text)] = name
-    aliases[_key("code")] = "code"
-    return aliases
+    max_bytes = MAX_UPLOAD_BYTES
 
+    @property
+    def max_rows(self):
+        # The module's constant stays the knob (a test lowers it).
+        return MAX_ROWS
 
-def map_columns(header):
-    """({column index: field name}, {field name: header text}, [ignored headers])."""
-    return map_header_columns(
-        header,
-        aliases=column_aliases(),
-        required=REQUIRED_COLUMNS,
-        label=column_label,
-        missing_message=_(
+    def cell_text(self, value):
+        return _text(value)
+
+    def missing_columns_message(self):
+        return _(
             "The first row of the file must hold the column headers, as in the exported "
             "customer list. Missing columns: %(columns)s."
-        ),
-        cell_text=_text,
-    )
+        )
+
+
+IMPORTER = CustomerImporter()
 
 
 # --- lookups, fetched once per file -----------------------------------------------------
-
-
-def _chunks(values, size=QUERY_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class _Lookups:
@@ -414,13 +358,13 @@ class _CustomerIndex:
         self.by_code = {}
         self.by_national_id = defaultdict(list)
         self.by_mobile = defaultdict(list)
-        for chunk in _chunks(codes):
+        for chunk in batches(codes):
             for customer in self._fetch(code__in=chunk):
                 self.by_code[customer.code] = customer
-        for chunk in _chunks(national_ids):
+        for chunk in batches(national_ids):
             for customer in self._fetch(national_id__in=chunk):
                 self.by_national_id[customer.national_id].append(customer)
-        for chunk in _chunks(mobiles):
+        for chunk in batches(mobiles):
             for customer in self._fetch(mobile__in=chunk):
                 self.by_mobile[customer.mobile].append(customer)
 
@@ -433,47 +377,111 @@ class _CustomerIndex:
 # --- one row ----------------------------------------------------------------------------
 
 
-class _ResolvedObjectField(forms.Field):
-    """Receives the related object the import already looked up by name in its caches, so
-    that validating a row costs no query."""
-
-    def to_python(self, value):
-        return value or None
+# --- checking a row: the customer form's rules, without a form per row -------------------
 
 
-class _SharedFields(dict):
-    """Form fields shared by every row of an import instead of deep-copied for each: the
-    fields below keep no state between rows, and copying them was most of a dry run's time."""
+def _mobile_memo():
+    """{text: E.164 mobile or the ValidationError}: a mobile is parsed once per import,
+    for the match and for the check alike."""
+    memo = {}
 
-    def __deepcopy__(self, memo):
-        return dict(self)
+    def normalize(text):
+        if text not in memo:
+            try:
+                memo[text] = normalize_saudi_mobile(text)
+            except ValidationError as error:
+                memo[text] = error
+        found = memo[text]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
 
-
-class ImportRowForm(CustomerDataForm):
-    """CustomerDataForm (the same fields, clean methods and rules as the paper form) with
-    the city and centre given as objects the import found by name.
-
-    CustomerDataForm.__init__ is skipped: it only sets the querysets of those fields
-    (replaced here; the import checks that a centre is active itself) and widget
-    attributes, and building them for each of 10,000 rows was slow."""
-
-    city = _ResolvedObjectField(required=False, label=column_label("city"))
-    centre = _ResolvedObjectField(required=False, label=column_label("centre"))
-
-    def __init__(self, *args, **kwargs):
-        forms.ModelForm.__init__(self, *args, **kwargs)
-
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        # The related objects come from the caches, so they exist: skip the model's
-        # one-query-per-field existence check. clean_mobile has already validated the
-        # mobile; the model's validator would parse it a second time.
-        exclude.update(services.FOREIGN_KEY_FIELDS)
-        exclude.add("mobile")
-        return exclude
+    return normalize
 
 
-ImportRowForm.base_fields = _SharedFields(ImportRowForm.base_fields)
+_FORM_FIELDS = CustomerDataForm.base_fields
+_NATIONAL_ID_FIELD = Customer._meta.get_field("national_id")
+
+
+def _field_checks():
+    """{field name: check equal to its form field's clean}; the city and centre come as
+    objects the import already looked up."""
+    return {
+        name: (lambda value: value or None)
+        if name in services.FOREIGN_KEY_FIELDS
+        else field_check(form_field)
+        for name, form_field in _FORM_FIELDS.items()
+    }
+
+
+class RowChecker:
+    """Checks one row's values as CustomerDataForm would (the same fields, the same clean
+    methods, the same rules between fields, the model's own validators) with the same
+    messages, at a fraction of the cost: a valid value takes a fast path, an invalid one
+    goes through the form field for its message. Related objects come already looked up
+    (the import found them by name); the city and centre cost no query."""
+
+    def __init__(self, normalize_mobile=normalize_saudi_mobile):
+        self.checkers = _field_checks()
+        self.normalize_mobile = normalize_mobile
+        self.today = timezone.localdate()
+        # CustomerDataForm.clean_<name>, after the field's own cleaning.
+        self.clean_methods = {
+            name: getattr(self, f"_clean_{name}")
+            for name in ("mobile", "phone", "national_id", "consent_date", "email")
+        }
+
+    def check(self, data):
+        """(cleaned values, {field name or "__all__": [messages]}), as form.cleaned_data
+        and form.errors would be."""
+        cleaned, errors = {}, {}
+        clean_methods = self.clean_methods
+        for name, checker in self.checkers.items():
+            try:
+                value = checker(data.get(name))
+                if name in clean_methods:
+                    value = clean_methods[name](value)
+                cleaned[name] = value
+            except ValidationError as error:
+                errors.setdefault(name, []).extend(error.messages)
+        for name, message in customer_value_errors(cleaned):
+            key = NON_FIELD_ERRORS if name is None else name
+            errors.setdefault(key, []).append(str(message))
+            cleaned.pop(name, None)
+        self._model_validation(cleaned, errors)
+        return cleaned, errors
+
+    def _clean_mobile(self, value):
+        return self.normalize_mobile(value) if value else ""
+
+    def _clean_consent_date(self, value):
+        if value and value > self.today:
+            raise ValidationError(_("The consent date cannot be in the future."))
+        return value
+
+    @staticmethod
+    def _clean_phone(value):
+        return normalize_digits(value or "").strip()
+
+    @staticmethod
+    def _clean_national_id(value):
+        return normalize_national_id(value or "")
+
+    @staticmethod
+    def _clean_email(value):
+        return (value or "").strip().lower()
+
+    @staticmethod
+    def _model_validation(cleaned, errors):
+        """The model's validators the form fields do not run: the national ID's (the
+        mobile's is clean_mobile's own; the others repeat the form fields')."""
+        national_id = cleaned.get("national_id")
+        if national_id and "national_id" not in errors:
+            try:
+                _NATIONAL_ID_FIELD.run_validators(national_id)
+            except ValidationError as error:
+                errors["national_id"] = list(error.messages)
+                del cleaned["national_id"]
 
 
 @dataclass
@@ -484,7 +492,7 @@ class _MatchKeys:
     mobile: str = ""
 
 
-def _match_keys(raw):
+def _match_keys(raw, normalize_mobile):
     keys = _MatchKeys()
     code = normalize_digits(_text(raw.get("code"))).strip()
     if code:
@@ -495,15 +503,15 @@ def _match_keys(raw):
     national_id = normalize_national_id(_text(raw.get("national_id")))
     if len(national_id) == 10 and national_id.isdigit():
         keys.national_id = national_id
-    keys.mobile = _as_mobile(_text(raw.get("mobile")))
+    keys.mobile = _as_mobile(_text(raw.get("mobile")), normalize_mobile)
     return keys
 
 
-def _as_mobile(text):
+def _as_mobile(text, normalize_mobile):
     if not text.strip():
         return ""
     try:
-        return normalize_saudi_mobile(text)
+        return normalize_mobile(text)
     except ValidationError:
         return ""
 
@@ -511,11 +519,13 @@ def _as_mobile(text):
 class _RowReader:
     """Turns raw rows into ImportRows; remembers what earlier rows of the file claimed."""
 
-    def __init__(self, headers, lookups, index):
+    def __init__(self, headers, lookups, index, normalize_mobile=normalize_saudi_mobile):
         self.headers = headers
         self.lookups = lookups
         self.index = index
+        self.checker = RowChecker(normalize_mobile)
         self.today = timezone.localdate()
+        self.dates_read = {}  # (type, cell) → date or DateParseError
         self.row_of_customer = {}  # customer pk → first row number
         self.row_of_new_national_id = {}
         self.row_of_new_mobile = {}
@@ -538,29 +548,34 @@ class _RowReader:
                 )
         # Every error of the row is reported at once, so the form is checked even when the
         # row could not be matched.
-        form = ImportRowForm(data=self._form_data(row, raw, customer))
-        if not form.is_valid():
+        cleaned, errors = self.checker.check(self._form_data(row, raw, customer))
+        if errors:
             # A cell already reported as unreadable is not reported again as missing.
             unreadable = {error.column for error in row.errors}
-            for name, messages in form.errors.items():
+            for name, messages in errors.items():
                 column = "" if name == NON_FIELD_ERRORS else self.column(name)
                 if column and column in unreadable:
                     continue
                 row.errors.extend(RowError(column, str(message)) for message in messages)
         if row.errors:
             return row
-        proposed = services.values_from_cleaned_data(form.cleaned_data)
+        proposed = services.values_from_cleaned_data(cleaned)
         row.proposed = proposed
         if customer is None:
             self._check_new_customer(row, proposed)
             row.outcome = ERROR if row.errors else CREATE
             if row.outcome == CREATE:
-                row.values = self._shown_values(proposed)
+                row.describe = partial(self._describe_new, row, proposed)
             return row
         row.customer = customer
         current = services.customer_values(customer)
         changed = services.changed_fields(current, proposed)
         row.outcome = MODIFY if changed else UNCHANGED
+        if changed:
+            row.describe = partial(self._describe_changes, row, current, proposed, changed)
+        return row
+
+    def _describe_changes(self, row, current, proposed, changed):
         related = self.lookups.related
         row.changes = [
             (
@@ -571,7 +586,9 @@ class _RowReader:
             )
             for name in changed
         ]
-        return row
+
+    def _describe_new(self, row, proposed):
+        row.values = self._shown_values(proposed)
 
     def _shown_values(self, proposed):
         """[(label, value as shown, left to right)] a new customer will have: the filled
@@ -711,11 +728,18 @@ class _RowReader:
         if isinstance(value, Formula):
             row.errors.append(RowError(self.column(name), formula_message(value)))
             return None
-        try:
-            return parse_saudi_date(value, today=self.today)
-        except DateParseError as error:
-            row.errors.append(RowError(self.column(name), error.message))
+        # A list repeats its dates: each text is read once per import.
+        key = (type(value), value)
+        if key not in self.dates_read:
+            try:
+                self.dates_read[key] = parse_saudi_date(value, today=self.today)
+            except DateParseError as error:
+                self.dates_read[key] = error
+        found = self.dates_read[key]
+        if isinstance(found, DateParseError):
+            row.errors.append(RowError(self.column(name), found.message))
             return None
+        return found
 
     def _boolean(self, row, name, value):
         if isinstance(value, bool):
@@ -792,24 +816,21 @@ def previous_import(digest):
     )
 
 
-def _cells_by_column(cells, by_index):
-    return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
-
-
 def preview_import(content, filename, progress=NO_PROGRESS):
     """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
     `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
     progress.phase("read", start=0, end=10)
-    table = read_table(content, filename)
-    by_index, headers, ignored = map_columns(table.header)
-    raw_rows = [(number, _cells_by_column(cells, by_index)) for number, cells in table.rows]
-    keys = [_match_keys(raw) for _number, raw in raw_rows]
+    sheet = IMPORTER.read(content, filename)
+    table, headers, ignored = sheet.table, sheet.headers, sheet.ignored
+    raw_rows = sheet.rows()
+    normalize_mobile = _mobile_memo()
+    keys = [_match_keys(raw, normalize_mobile) for _number, raw in raw_rows]
     index = _CustomerIndex(
         codes={key.code for key in keys if key.code is not None},
         national_ids={key.national_id for key in keys if key.national_id},
         mobiles={key.mobile for key in keys if key.mobile},
     )
-    reader = _RowReader(headers, _Lookups(), index)
+    reader = _RowReader(headers, _Lookups(), index, normalize_mobile)
     progress.phase("check", start=10, end=100)
     rows = []
     for done, ((number, raw), row_keys) in enumerate(zip(raw_rows, keys, strict=True), 1):
@@ -843,19 +864,28 @@ def _flag_same_names(rows):
             if name:
                 by_name[name].append(row)
     for group in by_name.values():
+        if len(group) < 2:
+            continue
         for row in group:
-            others = [
-                str(other.number)
-                for other in group
-                if other is not row and other.proposed.get("mobile") != row.proposed.get("mobile")
-            ]
+            mobile = row.proposed.get("mobile")
+            # Ten are named: the others are not looked for (a common name fills a group).
+            others = list(
+                islice(
+                    (
+                        str(other.number)
+                        for other in group
+                        if other is not row and other.proposed.get("mobile") != mobile
+                    ),
+                    10,
+                )
+            )
             if others:
                 row.warnings.append(
                     _(
                         "Row %(rows)s of this file has the same name with another mobile: "
                         "possibly the same person. The manager will see it."
                     )
-                    % {"rows": ", ".join(others[:10])}
+                    % {"rows": ", ".join(others)}
                 )
 
 

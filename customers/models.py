@@ -30,6 +30,11 @@ class EntityType(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+# A customer code is a PositiveBigIntegerField: at most 18 digits fit; a longer number typed
+# or imported is no customer's code.
+CODE_MAX_DIGITS = 18
+
+
 class Customer(models.Model):
     """One customer of the association. Rows are written only by customers.services when a
     data steward enters an approved request; they are archived, never deleted."""

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import FilterSet
 from core.text import normalize_digits
+from customers.models import CODE_MAX_DIGITS
 from programmes.models import Programme
 
 from . import selectors
-from .forms import CUSTOMER_CODE_MAX_DIGITS
 from .models import Donation
 
 MATCHED, UNMATCHED = "matched", "unmatched"
@@ -53,7 +53,7 @@ class DonationFilter(FilterSet):
     def filter_donor(self, queryset, name, value):
         code = normalize_digits(value).strip()
         condition = Q(donor_code_as_imported=code)
-        if code.isdigit() and len(code) <= CUSTOMER_CODE_MAX_DIGITS:
+        if code.isdigit() and len(code) <= CODE_MAX_DIGITS:
             condition |= Q(donor__code=int(code))
         return queryset.filter(condition)
 

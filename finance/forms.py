@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import Form
 from core.text import normalize_digits
-from customers.models import Customer
+from customers.models import CODE_MAX_DIGITS, Customer
 from programmes.models import Programme
 
 # A customer code is a bigint: a longer number cannot be one and must not reach the query.
-CUSTOMER_CODE_MAX_DIGITS = 18
 
 
 class DonationMatchForm(Form):
@@ -21,7 +20,7 @@ class DonationMatchForm(Form):
 
     def clean_donor_code(self):
         text = normalize_digits(self.cleaned_data["donor_code"]).strip()
-        if not text.isdigit() or len(text) > CUSTOMER_CODE_MAX_DIGITS:
+        if not text.isdigit() or len(text) > CODE_MAX_DIGITS:
             raise forms.ValidationError(_("A customer code is a number."))
         donor = Customer.objects.filter(code=int(text)).first()
         if donor is None:

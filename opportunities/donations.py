@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,17 +31,16 @@ from core.dates import DateParseError, parse_saudi_date
 from core.imports import (
     Formula,
     ImportFileError,
-    SheetLimits,
     cell_text,
     file_digest,
     formula_message,
     no_rows_message,
-    read_table,
 )
+from core.imports import importer as core_importer
+from core.imports.importer import DryRun, Importer, RowError, batches
 from core.jobs import NO_PROGRESS
 from core.text import normalize_arabic, normalize_digits
-from customers.imports import RowError
-from customers.models import Customer
+from customers.models import CODE_MAX_DIGITS, Customer
 from finance.models import Donation, DonationImport
 from finance.selectors import unmatched_condition
 from programmes.models import Programme
@@ -52,12 +50,10 @@ MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 # A year of receipts; 50,000 rows are read, checked and written in a few seconds.
 MAX_ROWS = 50_000
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
-QUERY_CHUNK = 1000
 INSERT_BATCH = 5000
 RECEIPT_MAX_LENGTH = Donation._meta.get_field("receipt_number").max_length
 CODE_MAX_LENGTH = Donation._meta.get_field("donor_code_as_imported").max_length
-# A customer code is a bigint: a longer number cannot be one and must not reach the query.
-CUSTOMER_CODE_MAX_DIGITS = 18
+
 AMOUNT_MAX = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 CENT = Decimal("0.01")
 
@@ -84,8 +80,7 @@ COLUMN_LABELS = {
     "donor_code": gettext_lazy("Donor code"),
     "programme_code": gettext_lazy("Programme code"),
 }
-# Headers as the finance system and people write them. Compared folded (see _header_key):
-# Arabic spelling variants, case, underscores and a unit in brackets do not matter.
+# Headers as the finance system and people write them (DonationImporter.header_key).
 COLUMN_ALIASES = {
     "receipt_number": (
         "رقم الإيصال",
@@ -176,7 +171,7 @@ class DonationRow:
 
 
 @dataclass
-class DonationImportResult:
+class DonationImportResult(DryRun):
     filename: str
     digest: str
     dry_run: bool
@@ -186,12 +181,11 @@ class DonationImportResult:
     record: DonationImport | None = None  # set when confirmed
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
-    @property
-    def counts(self):
-        totals = dict.fromkeys(OUTCOME_LABELS, 0)
-        for row in self.rows:
-            totals[row.outcome] += 1
-        return totals
+    outcome_labels = OUTCOME_LABELS
+    problem_outcomes = (ERROR, UNMATCHED)
+    # The rows to look at (errors, unmatched) and the first others are listed.
+    problem_rows_shown = 1000
+    other_rows_shown = 200
 
     @property
     def to_write(self):
@@ -208,39 +202,20 @@ class DonationImportResult:
     def can_confirm(self):
         return self.dry_run and self.to_write > 0
 
-    def as_data(self):
-        """The dry run as its page shows it, JSON, kept by its background job: every count,
-        the rows to look at (errors, unmatched) and the first others."""
-        shown, problems, others = [], 0, 0
-        for row in self.rows:
-            if row.outcome in (ERROR, UNMATCHED):
-                if problems >= PREVIEW_PROBLEM_ROWS:
-                    continue
-                problems += 1
-            elif others < PREVIEW_OTHER_ROWS:
-                others += 1
-            else:
-                continue
-            shown.append(_row_data(row))
+    def extra_data(self):
         return {
             "filename": self.filename,
             "digest": self.digest,
             "ignored_columns": self.ignored_columns,
             "previous_import": self.previous_import.pk if self.previous_import else None,
             "stopped_after": self.stopped_after,
-            "counts": self.counts,
-            "total_rows": len(self.rows),
             "to_write": self.to_write,
             "total_amount": str(self.total_amount),
             "can_confirm": self.can_confirm,
-            "rows": shown,
         }
 
-
-# The preview lists the rows to look at (errors, unmatched) up to the first limit and the
-# others up to the second; every row is counted above the table.
-PREVIEW_PROBLEM_ROWS = 1000
-PREVIEW_OTHER_ROWS = 200
+    def row_data(self, row):
+        return _row_data(row)
 
 
 def _row_data(row):
@@ -265,23 +240,14 @@ class _StoredDonor:
     name: str
 
 
-class StoredDryRun:
+class StoredDryRun(core_importer.StoredDryRun):
     """A dry run kept by its background job, for the preview page."""
 
     dry_run = True
 
     def __init__(self, data):
-        self.filename = data["filename"]
-        self.digest = data["digest"]
-        self.ignored_columns = data["ignored_columns"]
-        self.stopped_after = data["stopped_after"]
-        self.counts = data["counts"]
-        self.total_rows = data["total_rows"]
-        self.to_write = data["to_write"]
+        super().__init__(data)
         self.total_amount = Decimal(data["total_amount"])
-        self.can_confirm = data["can_confirm"]
-        self.rows = [self._row(row) for row in data["rows"]]
-        self.hidden_rows = self.total_rows - len(self.rows)
         self.previous_import = (
             DonationImport.objects.select_related("imported_by")
             .filter(pk=data["previous_import"])
@@ -289,6 +255,9 @@ class StoredDryRun:
             if data["previous_import"]
             else None
         )
+
+    def make_rows(self, rows):
+        return [self._row(row) for row in rows]
 
     @staticmethod
     def _row(data):
@@ -310,96 +279,52 @@ class StoredDryRun:
         return row
 
 
-# --- reading the file -------------------------------------------------------------------
+# --- the columns and the reading of the file ---------------------------------------------
 
 
-def too_large_message():
-    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
-        "size": MAX_UPLOAD_MEGABYTES
-    }
+class DonationImporter(Importer):
+    """The finance export's columns, every one required; headers compared folded (see
+    header_key): Arabic spelling variants, case, underscores and a unit in brackets do not
+    matter, and "رقم العميل/رمز المانح" names the donor code by either part."""
 
-
-def wrong_type_message():
-    return _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
-
-
-def sheet_limits():
     # A year of receipts: more rows, and more text, than a customer list.
-    return SheetLimits(
-        rows_noun=gettext_lazy("donation rows"),
-        max_bytes=MAX_UPLOAD_BYTES,
-        max_rows=MAX_ROWS,
-        max_shared_strings_bytes=40 * 1024 * 1024,
-    )
+    rows_noun = gettext_lazy("donation rows")
+    max_shared_strings_bytes = 40 * 1024 * 1024
+    columns = COLUMNS
+    required_columns = COLUMNS
+    split_alternatives = True
+
+    max_rows = MAX_ROWS
+
+    @property
+    def max_bytes(self):
+        # The module's constant stays the knob (the tests lower it).
+        return MAX_UPLOAD_BYTES
+
+    def column_label(self, name):
+        return column_label(name)
+
+    def header_aliases(self):
+        return COLUMN_ALIASES
+
+    def header_key(self, text):
+        folded = normalize_arabic(normalize_digits(_BRACKETED.sub(" ", str(text or ""))))
+        folded = folded.replace("_", " ").replace("-", " ").replace(".", " ")
+        return " ".join(folded.split()).strip(" *:")
+
+    def missing_columns_message(self):
+        return _(
+            "The first row of the file must hold the column headers of the finance "
+            "export: receipt number, date, amount, donor code and programme code. "
+            "Missing columns: %(columns)s."
+        )
 
 
-def read_donation_table(content, filename):
-    """The finance file's header and rows (core.imports.read_table). The rows may be none:
-    read_rows checks the headers first, then that there are rows."""
-    return read_table(content, filename, sheet_limits(), require_rows=False)
-
-
-def _header_key(text):
-    folded = normalize_arabic(normalize_digits(_BRACKETED.sub(" ", str(text or ""))))
-    folded = folded.replace("_", " ").replace("-", " ").replace(".", " ")
-    return " ".join(folded.split()).strip(" *:")
-
-
-def _column_aliases():
-    aliases = {}
-    for name, texts in COLUMN_ALIASES.items():
-        for text in texts:
-            aliases[_header_key(text)] = name
-        aliases[_header_key(name)] = name
-        for language, _language_name in settings.LANGUAGES:
-            with translation.override(language):
-                aliases[_header_key(str(COLUMN_LABELS[name]))] = name
-    return aliases
-
-
-def _column_of(text, aliases):
-    """The column a header names. "رقم العميل/رمز المانح" names the donor code by either part."""
-    name = aliases.get(_header_key(text))
-    if name is None and "/" in text:
-        names = {aliases.get(_header_key(part)) for part in text.split("/")} - {None}
-        if len(names) == 1:
-            name = names.pop()
-    return name
+IMPORTER = DonationImporter()
 
 
 def column_label(name):
     return str(COLUMN_LABELS[name])
-
-
-def map_columns(header):
-    """({column index: name}, {name: header text}, [ignored headers])."""
-    aliases = _column_aliases()
-    by_index, headers, ignored = {}, {}, []
-    for index, cell in enumerate(header):
-        text = cell_text(cell).strip()
-        if not text:
-            continue
-        name = _column_of(text, aliases)
-        if name is None:
-            ignored.append(text)
-            continue
-        if name in headers:
-            raise ImportFileError(
-                _("The column “%(column)s” appears twice in the first row.") % {"column": text}
-            )
-        by_index[index] = name
-        headers[name] = text
-    missing = [column_label(name) for name in COLUMNS if name not in headers]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row of the file must hold the column headers of the finance "
-                "export: receipt number, date, amount, donor code and programme code. "
-                "Missing columns: %(columns)s."
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    return by_index, headers, ignored
 
 
 # --- one row, without the database ------------------------------------------------------
@@ -474,16 +399,11 @@ def _code(value):
 
 
 class _RowParser:
-    def __init__(self, by_index, headers, today):
-        self.by_index = by_index
+    def __init__(self, headers, today):
         self.headers = headers
         self.today = today
 
-    def parse(self, number, cells):
-        raw = {
-            name: cells[index] if index < len(cells) else None
-            for index, name in self.by_index.items()
-        }
+    def parse(self, number, raw):
         row = DonationRow(number=number)
         row.receipt_number = _code(raw["receipt_number"])
         if not row.receipt_number:
@@ -519,16 +439,10 @@ class _RowParser:
 # --- lookups: one query per 1,000 keys --------------------------------------------------
 
 
-def _chunks(values, size=QUERY_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _existing_receipts(receipts):
     """{receipt number: (date, amount)} of the receipts already recorded."""
     found = {}
-    for chunk in _chunks(receipts):
+    for chunk in batches(receipts):
         rows = Donation.objects.filter(receipt_number__in=chunk).values_list(
             "receipt_number", "received_on", "amount"
         )
@@ -537,14 +451,14 @@ def _existing_receipts(receipts):
 
 
 def _customer_code(text):
-    if text.isdigit() and len(text) <= CUSTOMER_CODE_MAX_DIGITS:
+    if text.isdigit() and len(text) <= CODE_MAX_DIGITS:
         return int(text)
     return None
 
 
 def _customers_by_code(codes):
     found = {}
-    for chunk in _chunks(codes):
+    for chunk in batches(codes):
         customers = Customer.objects.filter(code__in=chunk).only("pk", "code", "name", "kind")
         found.update((customer.code, customer) for customer in customers)
     return found
@@ -554,7 +468,7 @@ def _programmes_by_code(codes):
     """Programmes by code as written, else by the code in capitals ("prg-1" is PRG-1)."""
     wanted = set(codes) | {code.upper() for code in codes}
     found = {}
-    for chunk in _chunks(wanted):
+    for chunk in batches(wanted):
         programmes = Programme.objects.filter(code__in=chunk).only("pk", "code", "name")
         found.update((programme.code, programme) for programme in programmes)
     return {code: found.get(code) or found.get(code.upper()) for code in codes}
@@ -638,22 +552,24 @@ def read_rows(content, filename, today=None, progress=NO_PROGRESS):
     rows ended it) of a finance file, parsed but not yet checked against the database.
     Raises ImportFileError."""
     progress.phase("read", start=0, end=10)
-    table = read_donation_table(content, filename)
-    by_index, headers, ignored = map_columns(table.header)
+    # The rows may be none: the headers are checked first, then that there are rows.
+    sheet = IMPORTER.read(content, filename, require_rows=False)
+    table = sheet.table
     if not table.row_count:
-        raise ImportFileError(no_rows_message(sheet_limits()))
-    parser = _RowParser(by_index, headers, today or timezone.localdate())
+        raise ImportFileError(no_rows_message(IMPORTER.limits()))
+    parser = _RowParser(sheet.headers, today or timezone.localdate())
     progress.phase("check", start=10, end=60)
     rows = []
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(parser.parse(number, cells))
-        progress.advance(done, len(table.rows))
+    raw_rows = sheet.rows()
+    for done, (number, raw) in enumerate(raw_rows, start=1):
+        rows.append(parser.parse(number, raw))
+        progress.advance(done, len(raw_rows))
     rows += [
         DonationRow(number=number, errors=[RowError("", message)])
         for number, message in table.bad_rows
     ]
     rows.sort(key=lambda row: row.number)
-    return rows, headers, ignored, table.stopped_after
+    return rows, sheet.headers, sheet.ignored, table.stopped_after
 
 
 def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS):

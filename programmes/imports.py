@@ -43,11 +43,10 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views a
     release_claim,
     store_upload,
 )
-from core.imports import read_table as read_sheet
+from core.imports.importer import DryRun, Importer, RowError, StoredDryRun
 from core.jobs import NO_PROGRESS
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
-from core.spreadsheets import map_header_columns
 from core.text import normalize_digits
 
 from . import services
@@ -111,12 +110,6 @@ def column_label(name):
 
 
 @dataclass
-class RowError:
-    column: str  # the column header as written in the file; "" for the row as a whole
-    message: str
-
-
-@dataclass
 class ImportRow:
     number: int  # as in the spreadsheet: the header is row 1
     code: str = ""
@@ -167,7 +160,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
+class ImportPreview(DryRun):
     digest: str
     filename: str
     rows: list
@@ -175,57 +168,31 @@ class ImportPreview:
     ignored_columns: list  # headers that name no portfolio column
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
-    @property
-    def counts(self):
-        totals = dict.fromkeys(OUTCOME_LABELS, 0)
-        for row in self.rows:
-            totals[row.outcome] += 1
-        return totals
+    outcome_labels = OUTCOME_LABELS
+    problem_outcomes = (ERROR,)
+    problem_rows_shown = other_rows_shown = PREVIEW_ROW_LIMIT
 
     @property
     def can_confirm(self):
         return any(row.outcome in (CREATE, UPDATE) for row in self.rows)
 
-    def as_data(self):
-        """The dry run as its page shows it, JSON, kept by the dry run's background job:
-        every count, the rows with errors and the first others (PREVIEW_ROW_LIMIT each)."""
-        shown, errors, others = [], 0, 0
-        for row in self.rows:
-            if row.outcome == ERROR and errors < PREVIEW_ROW_LIMIT:
-                errors += 1
-            elif row.outcome != ERROR and others < PREVIEW_ROW_LIMIT:
-                others += 1
-            else:
-                continue
-            shown.append(row.as_data())
+    def extra_data(self):
         return {
             "digest": self.digest,
             "filename": self.filename,
             "columns": self.columns,
             "ignored_columns": self.ignored_columns,
             "stopped_after": self.stopped_after,
-            "counts": self.counts,
-            "total_rows": len(self.rows),
-            "rows": shown,
             "can_confirm": self.can_confirm,
         }
 
 
-class StoredPreview:
+class StoredPreview(StoredDryRun):
     """A dry run kept by its background job, for the preview page."""
 
-    def __init__(self, data):
-        self.digest = data["digest"]
-        self.filename = data["filename"]
-        self.columns = data["columns"]
-        self.ignored_columns = data["ignored_columns"]
-        self.stopped_after = data["stopped_after"]
-        self.counts = data["counts"]
-        self.total_rows = data["total_rows"]
-        self.can_confirm = data["can_confirm"]
-        programmes = Programme.objects.in_bulk({row["programme"] for row in data["rows"]} - {None})
-        self.rows = [ImportRow.from_data(row, programmes) for row in data["rows"]]
-        self.hidden_rows = self.total_rows - len(self.rows)
+    def make_rows(self, rows):
+        programmes = Programme.objects.in_bulk({row["programme"] for row in rows} - {None})
+        return [ImportRow.from_data(row, programmes) for row in rows]
 
     @property
     def to_write(self):
@@ -240,25 +207,7 @@ class ImportResult:
     errors: int
 
 
-# --- reading the file -------------------------------------------------------------------
-
-
-def too_large_message():
-    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
-        "size": MAX_UPLOAD_BYTES // (1024 * 1024)
-    }
-
-
-def sheet_limits():
-    return SheetLimits(
-        rows_noun=gettext_lazy("programme rows"), max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS
-    )
-
-
-def read_table(content, filename):
-    """The file's header and rows (core.imports.read_table, within the portfolio's
-    limits). Raises ImportFileError."""
-    return read_sheet(content, filename, sheet_limits())
+# --- the columns and the reading of the file ---------------------------------------------
 
 
 def _text(value):
@@ -266,30 +215,36 @@ def _text(value):
     return cell_text(value)
 
 
-def column_aliases():
-    """Header text (folded) → field name: the field name, its label in every language and
-    the usual Arabic headers."""
-    aliases = {}
-    for name in COLUMNS:
-        texts = {name, *_in_every_language(column_label(name)), *HEADER_ALIASES.get(name, ())}
-        for text in texts:
-            aliases[_key(text)] = name
-    return aliases
+class PortfolioImporter(Importer):
+    """The portfolio's columns: the programme fields, with the headers the planning
+    department writes."""
+
+    rows_noun = gettext_lazy("programme rows")
+    columns = COLUMNS
+    required_columns = REQUIRED_COLUMNS
+
+    max_bytes = MAX_UPLOAD_BYTES
+    max_rows = MAX_ROWS
+
+    def column_label(self, name):
+        return column_label(name)
+
+    def header_aliases(self):
+        return HEADER_ALIASES
+
+    def missing_columns_message(self):
+        return _(
+            "The first row of the file must hold the column headers of the portfolio. "
+            "Missing columns: %(columns)s."
+        )
+
+
+IMPORTER = PortfolioImporter()
 
 
 def map_columns(header):
     """({column index: field name}, {field name: header text}, [ignored headers])."""
-    return map_header_columns(
-        header,
-        aliases=column_aliases(),
-        required=REQUIRED_COLUMNS,
-        label=column_label,
-        missing_message=_(
-            "The first row of the file must hold the column headers of the portfolio. "
-            "Missing columns: %(columns)s."
-        ),
-        cell_text=_text,
-    )
+    return IMPORTER.map_columns(header)
 
 
 # --- lookups, read once per file --------------------------------------------------------
@@ -550,22 +505,19 @@ def _display(name, value):
 # --- the dry run and the confirmation ---------------------------------------------------
 
 
-def _cells_by_column(cells, by_index):
-    return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
-
-
 def preview_import(content, filename, actor=None, progress=NO_PROGRESS):
     """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
     `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
     progress.phase("read", start=0, end=10)
-    table = read_table(content, filename)
-    by_index, headers, ignored = map_columns(table.header)
+    sheet = IMPORTER.read(content, filename)
+    table, headers, ignored = sheet.table, sheet.headers, sheet.ignored
     reader = _RowReader(headers, _Lookups(), actor)
     progress.phase("check", start=10, end=90)
     rows = []
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(reader.read(number, _cells_by_column(cells, by_index)))
-        progress.advance(done, len(table.rows))
+    raw_rows = sheet.rows()
+    for done, (number, raw) in enumerate(raw_rows, start=1):
+        rows.append(reader.read(number, raw))
+        progress.advance(done, len(raw_rows))
     rows += [
         ImportRow(number=number, errors=[RowError("", message)])
         for number, message in table.bad_rows

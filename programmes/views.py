@@ -1,23 +1,20 @@
 """The programmes and activities portfolio: list, programme page, form, and import."""
 
 import io
-from pathlib import Path
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from core import jobs, xlsx
-from core.forms import Form
-from core.models import JobState
+from core import xlsx
+from core.imports.views import ImportPages
 from core.permissions import require
 
 from . import imports, selectors, services, tasks
@@ -155,100 +152,50 @@ def _save(form, write):
 
 
 # --- import -----------------------------------------------------------------------------
+# The pages are core.imports.views': the dry run and the confirmation run as background jobs
+# (programmes.tasks); confirming writes the new and changed programmes at once.
 
 
-class ImportUploadForm(Form):
-    file = forms.FileField(
-        label=gettext_lazy("Portfolio file"),
-        help_text=gettext_lazy("Excel workbook (.xlsx) or CSV, at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(imports.ALLOWED_EXTENSIONS)}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(imports.too_large_message())
-        if Path(upload.name).suffix.lower() not in imports.ALLOWED_EXTENSIONS:
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-        return upload
+def _upload_context(request):
+    return {
+        # [(column header, field name, required)]
+        "columns": [
+            (imports.column_label(name), name, name in imports.REQUIRED_COLUMNS)
+            for name in imports.COLUMNS
+        ],
+    }
 
 
-def _column_help():
-    """[(column header, field name, required)] for the upload page."""
-    return [
-        (imports.column_label(name), name, name in imports.REQUIRED_COLUMNS)
-        for name in imports.COLUMNS
-    ]
+def _preview_context(request, preview):
+    return {
+        "counts": [
+            (outcome, imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
+            for outcome, count in preview.counts.items()
+        ],
+        "to_write": preview.to_write,
+    }
 
 
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    """The dry run runs as a background job (programmes.tasks): its progress page leads to
-    the preview, or back here with the file's error under the field."""
-    require(request.user, "programmes.add_programme")
-    if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            job, _started = jobs.start_job(
-                kind=tasks.IMPORT_PREVIEW,
-                owner=request.user,
-                params={
-                    "token": imports.store_upload(content),
-                    "filename": upload.name,
-                    "digest": imports.file_digest(content),
-                },
-            )
-            return redirect("core:job_detail", pk=job.pk)
-    else:
-        form = ImportUploadForm()
-        job = jobs.own_job(request.user, request.GET.get("job", ""), kind=tasks.IMPORT_PREVIEW)
-        if job is not None and job.state == JobState.FAILED:
-            form.full_clean()  # An unbound form: no data, no errors, until this one.
-            form.cleaned_data = {}
-            form.add_error("file", job.error)
-    return render(
-        request,
-        "programmes/import_upload.html",
-        {"form": form, "columns": _column_help(), "max_rows": imports.MAX_ROWS},
-    )
-
-
-@require_GET
-def import_preview(request, pk):
-    require(request.user, "programmes.add_programme")
-    job = jobs.own_job(request.user, pk, kind=tasks.IMPORT_PREVIEW)
-    if job is None:
-        raise Http404
-    if job.state != JobState.DONE:
-        return redirect("core:job_detail", pk=job.pk)
-    return _render_preview(request, imports.StoredPreview(job.result["data"]), job)
-
-
-@require_POST
-def import_confirm(request):
-    require(request.user, "programmes.add_programme")
-    preview_job = jobs.own_job(request.user, request.POST.get("job", ""), kind=tasks.IMPORT_PREVIEW)
-    if preview_job is None or preview_job.state != JobState.DONE:
-        return _upload_expired(request)
-    token = preview_job.params["token"]
-    running = jobs.latest_job(request.user, kind=tasks.IMPORT_CONFIRM, key=token)
-    if running is not None and running.is_active:
-        # A second click while the first confirmation is at work: its progress.
-        return redirect("core:job_detail", pk=running.pk)
-    try:
-        # Taking the file first means a double click imports it once.
-        imports.claim_upload(token)
-    except imports.UploadMissing:
-        return _upload_expired(request)
-    job, _started = jobs.start_job(
-        kind=tasks.IMPORT_CONFIRM,
-        owner=request.user,
-        key=token,
-        params={**preview_job.params, "preview_job": str(preview_job.pk)},
-    )
-    return redirect("core:job_detail", pk=job.pk)
+IMPORT_PAGES = ImportPages(
+    importer=imports.IMPORTER,
+    permission="programmes.add_programme",
+    preview_job=tasks.IMPORT_PREVIEW,
+    confirm_job=tasks.IMPORT_CONFIRM,
+    upload_url="programmes:import",
+    upload_template="programmes/import_upload.html",
+    preview_template="programmes/import_preview.html",
+    stored_preview=imports.StoredPreview,
+    title=gettext_lazy("Import the portfolio"),
+    back_url="programmes:list",
+    back_label=gettext_lazy("Back to the portfolio"),
+    file_label=gettext_lazy("Portfolio file"),
+    file_help=gettext_lazy("Excel workbook (.xlsx) or CSV, at most 5 MB."),
+    upload_context=_upload_context,
+    preview_context=_preview_context,
+)
+import_upload = IMPORT_PAGES.upload
+import_preview = IMPORT_PAGES.preview
+import_confirm = IMPORT_PAGES.confirm
 
 
 @require_GET
@@ -266,30 +213,3 @@ def import_template(request):
         as_attachment=True, filename="programmes-portfolio.xlsx"
     )
     return response
-
-
-def _upload_expired(request):
-    messages.error(
-        request,
-        _("This upload was already confirmed or has expired. Upload the file again."),
-    )
-    return redirect("programmes:import")
-
-
-def _render_preview(request, preview, job):
-    counts = preview.counts
-    return render(
-        request,
-        "programmes/import_preview.html",
-        {
-            "preview": preview,
-            "rows": preview.rows,
-            "hidden_rows": preview.hidden_rows,
-            "job": job,
-            "counts": [
-                (imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
-                for outcome, count in counts.items()
-            ],
-            "to_write": preview.to_write,
-        },
-    )

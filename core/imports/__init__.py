@@ -1,19 +1,33 @@
-"""The shared reading part of the spreadsheet imports (customers, programmes portfolio,
-finance donations): one reader (reader.py) and the upload kept between a dry run and its
-confirmation (uploads.py). Header mapping is in core.spreadsheets."""
+"""The spreadsheet import framework shared by every import (customers, programmes portfolio,
+finance donations; campaigns, surveys and support requests next).
 
-from core.spreadsheets import ImportFileError
+- reader.py: one reader (XLSX and CSV, UTF-8 and Windows-1256, limits, zip-bomb guard);
+- importer.py: the `Importer` an app declares (columns, labels, header aliases, limits),
+  reading and header mapping, `RowError`, `batches` for per-batch look-ups, and the dry
+  run kept by its job (`DryRun`, `StoredDryRun`);
+- checks.py: checking a row as a form would, without a form per row (`field_check`);
+- uploads.py: the upload kept between the dry run and its confirmation, claimed once;
+- views.py: the upload, preview and confirm pages (`ImportPages`), with the templates
+  core/import_upload.html and core/import_preview.html.
+
+An app keeps only its column table (its Importer subclass) and the code that resolves a
+row; the header mapping and the formula escape are core.spreadsheets'."""
+
+from core.spreadsheets import (
+    FORMULA_ESCAPE,
+    FORMULA_PREFIXES,
+    ImportFileError,
+    escape_formula,
+    unescape_formula,
+)
 
 from .reader import (
     ALLOWED_EXTENSIONS,
-    FORMULA_ESCAPE,
-    FORMULA_PREFIXES,
     Formula,
     SheetLimits,
     Table,
     cell_text,
     check_upload,
-    escape_formula,
     formula_message,
     is_blank,
     no_rows_message,
@@ -62,5 +76,6 @@ __all__ = [
     "release_claim",
     "store_upload",
     "too_large_message",
+    "unescape_formula",
     "wrong_type_message",
 ]

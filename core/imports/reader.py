@@ -29,22 +29,11 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.spreadsheets import ImportFileError
+from core.spreadsheets import ImportFileError, escape_formula
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): an
-# apostrophe in front makes it plain text. customers.exports writes cells this way.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_ESCAPE = "'"
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 MEGABYTE = 1024 * 1024
 REPLACEMENT_CHARACTER = "\ufffd"
-
-
-def escape_formula(value):
-    """Text that a spreadsheet would run as a formula, made harmless."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return FORMULA_ESCAPE + value
-    return value
 
 
 class Formula(str):

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from core import xlsx
+from core.spreadsheets import escape_formula
 
 RIYADH = zoneinfo.ZoneInfo("Asia/Riyadh")
 FORMULA_LIKE = ["+966501234567", '=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "-2+3"]
@@ -142,9 +143,9 @@ def test_heading_rows_come_above_the_repeated_header_row():
 
 
 def test_csv_keeps_the_apostrophe():
-    assert xlsx.csv_safe("+966501234567") == "'+966501234567"
-    assert xlsx.csv_safe("مريم") == "مريم"
-    assert xlsx.csv_safe(5) == 5
+    assert escape_formula("+966501234567") == "'+966501234567"
+    assert escape_formula("مريم") == "مريم"
+    assert escape_formula(5) == 5
 
 
 def test_no_module_but_core_xlsx_writes_a_workbook():

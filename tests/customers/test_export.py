@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from association import roles
-from customers.exports import escape_formula
+from core.spreadsheets import escape_formula
 from customers.models import Customer, CustomerKind
 from customers.resources import EXPORT_COLUMNS, column_label
 from tests.factories import CentreFactory, CityFactory

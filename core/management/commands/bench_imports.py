@@ -154,14 +154,55 @@ class Command(BaseCommand):
         )
 
     def _dry_run(self, content, rows):
+        """The customer dry run, duplicate checks included (the target: 10,000 rows a second
+        at 100,000 existing customers). Best of three: the machine is shared."""
         from customers.imports import preview_import
+        from customers.models import Customer
 
-        started = time.perf_counter()
-        preview = preview_import(content, "list.csv")
-        elapsed = time.perf_counter() - started
+        existing = Customer.objects.count()
+        elapsed, cpu, preview = _best_of(3, lambda: preview_import(content, "list.csv"))
         self.stdout.write(
-            f"Dry run of the {rows:,}-row CSV in the background job: {elapsed:.1f} s "
+            f"Customer dry run of the {rows:,}-row CSV in the background job, "
+            f"{existing:,} existing customers: {elapsed:.2f} s, {rows / elapsed:,.0f} rows/s "
+            f"(target 10,000 rows/s; this process's CPU: {rows / cpu:,.0f} rows/s) "
             f"({dict(preview.counts)})"
+        )
+        self._finance_dry_run(rows)
+
+    def _finance_dry_run(self, rows):
+        """The finance system's donations file: its dry run, against existing donors and
+        programmes (receipts, donors and programmes looked up per batch)."""
+        from customers.models import Customer
+        from opportunities.donations import import_donations
+        from programmes.models import Programme
+
+        actor = get_user_model().objects.filter(is_superuser=True).first()
+        donor_codes = list(Customer.objects.values_list("code", flat=True)[:1000])
+        programme_codes = list(Programme.objects.values_list("code", flat=True)[:20])
+        if actor is None or not donor_codes or not programme_codes:
+            self.stdout.write("No superuser, customers or programmes: finance dry run not timed.")
+            return
+        header = ["رقم الإيصال", "التاريخ", "المبلغ", "رمز المانح", "رمز البرنامج"]
+        body = [
+            [
+                f"BENCH-{number:07d}",
+                "15/09/1446",
+                f"{100 + number % 900}.50",
+                donor_codes[number % len(donor_codes)],
+                programme_codes[number % len(programme_codes)],
+            ]
+            for number in range(rows)
+        ]
+        content = _csv([header, *body])
+        elapsed, cpu, result = _best_of(
+            3,
+            lambda: import_donations(
+                content=content, filename="receipts.csv", actor=actor, dry_run=True
+            ),
+        )
+        self.stdout.write(
+            f"Finance dry run of a {rows:,}-row CSV: {elapsed:.2f} s, {rows / elapsed:,.0f} "
+            f"rows/s (this process's CPU: {rows / cpu:,.0f} rows/s) ({dict(result.counts)})"
         )
 
     def _entry(self, lines):
@@ -199,6 +240,20 @@ class Command(BaseCommand):
             f"Entry of a {lines:,}-line form in the background job: {elapsed:.1f} s "
             f"(entered: {result.entered}; rolled back afterwards)"
         )
+
+
+def _best_of(attempts, work):
+    """(the shortest time in seconds, the shortest CPU time of this process, the result)
+    of `attempts` runs of `work`. The CPU time leaves out the database server and the
+    other processes on a shared machine."""
+    best, best_cpu, result = None, None, None
+    for _attempt in range(attempts):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = work()
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        best = elapsed if best is None else min(best, elapsed)
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    return best, best_cpu, result
 
 
 def _outcome(content, name, limits):
