@@ -1,4 +1,4 @@
-"""The association's roles (DESIGN.md section 1) as Django groups, with their permissions.
+"""The association's roles (README, "Demo logins") as Django groups.
 
 The roles are created by a data migration. Each app declares what the roles may do with its
 own models in its `roles.py` (a GRANTS table) and registers it in its AppConfig.ready with

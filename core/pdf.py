@@ -1,7 +1,7 @@
 """PDF rendering shared by every printable document (the customer form, the reports).
 
 WeasyPrint is imported inside the functions so that the site runs on a machine without
-Pango until someone asks for a PDF. Fonts (DESIGN.md section 5): one full TTF per weight
+Pango until someone asks for a PDF. Fonts (docs/ARCHITECTURE.md, section 6): one full TTF per weight
 from static/fonts, declared with @font-face and ONE FontConfiguration shared by the
 stylesheet and the rendering; otherwise WeasyPrint silently falls back to DejaVu. The URL
 fetcher loads those fonts (and files the caller names, e.g. the logo) and nothing else:

@@ -140,7 +140,7 @@ def programme_funders(programme):
 
 
 # Arabic letters typed in more than one way, folded in the database as normalize_arabic
-# folds the search text (DESIGN.md section 5). The portfolio is small: no stored column.
+# folds the search text (docs/ARCHITECTURE.md, section 6). The portfolio is small: no stored column.
 _FOLDED_LETTERS: tuple[tuple[str, str], ...]
 _FOLDED_LETTERS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
 _FOLDED_LETTERS += (("ؤ", "و"), ("ئ", "ي"), ("ـ", ""))

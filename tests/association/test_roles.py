@@ -6,7 +6,7 @@ from association import roles
 pytestmark = pytest.mark.django_db
 
 # The exact permissions each role's group holds after the migrations, written by hand from
-# the manual (DESIGN.md section 1) and not read from association.roles: an extra grant (the
+# the manual (README, "Demo logins") and not read from association.roles: an extra grant (the
 # deputy preparing forms, the centres manager moving opportunities, resource development
 # exporting customers) fails the equality below as surely as a missing one.
 READ_STRUCTURE = {

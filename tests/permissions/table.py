@@ -1,5 +1,6 @@
-"""Who may do what, written by hand from the manual (seed 000, DESIGN.md section 1) and the
-README: per URL, the roles allowed to GET and to POST. Nothing here is computed from the code.
+"""Who may do what, written by hand from the manual as the README summarises it (its "Demo
+logins" table and each pillar's section): per URL, the roles allowed to GET and to POST.
+Nothing here is computed from the code.
 
 Every other principal is refused:
 - the anonymous visitor is sent to the login page;
