@@ -90,7 +90,7 @@ class Importer:
             raise NotImplementedError
         return self.resource.fields[name].column_name
 
-    def header_aliases(self) -> dict[str, Iterable[str]]:
+    def header_aliases(self) -> Mapping[str, Iterable[str]]:
         """{column name: other headers people write}, beyond the name and its label."""
         return {}
 

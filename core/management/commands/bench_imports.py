@@ -226,27 +226,28 @@ class Command(BaseCommand):
         from customers import services
         from customers.models import RequestKind
 
-        users = {
-            name: get_user_model().objects.filter(username=name).first()
+        staff, manager, steward = (
+            get_user_model().objects.filter(username=name).first()
             for name in ("crm_staff", "crm_manager", "steward")
-        }
-        if None in users.values() or services.acting_steward() != users["steward"]:
+        )
+        if staff is None or manager is None or steward is None:
+            self.stdout.write("Demo users or steward designation missing: entry not timed.")
+            return
+        if services.acting_steward() != steward:
             self.stdout.write("Demo users or steward designation missing: entry not timed.")
             return
         proposed = [_new_customer(number) for number in range(lines)]
         try:
             with transaction.atomic():
                 form_request = services.customer_request_create(
-                    actor=users["crm_staff"],
+                    actor=staff,
                     kind=RequestKind.IMPORT,
                     reason="bench",
                     lines=[(None, values, number + 2) for number, values in enumerate(proposed)],
                 )
-                services.customer_request_approve(request=form_request, actor=users["crm_manager"])
+                services.customer_request_approve(request=form_request, actor=manager)
                 started = time.perf_counter()
-                result = services.customer_request_enter(
-                    request=form_request, actor=users["steward"]
-                )
+                result = services.customer_request_enter(request=form_request, actor=steward)
                 elapsed = time.perf_counter() - started
                 raise _Rollback
         except _Rollback:
