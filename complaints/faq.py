@@ -5,8 +5,11 @@ The services (writes) of the FAQ, its edit history and credit; its queries are i
 selectors.py. Every write checks the actor's right to act, runs the django-fsm transition,
 saves in a transaction and records a FaqTransition."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -21,10 +24,15 @@ from core.workflow import Workflow
 from .errors import FaqError
 from .models import PUBLISH_FAQ_PERMISSION, CaseCategory, FaqEntry, FaqState, FaqTransition
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    from core.mywork import WorkSection
+
 PUBLISH_PERMISSION = PUBLISH_FAQ_PERMISSION
 
 
-def _clean_texts(question, answer):
+def _clean_texts(question: str | None, answer: str | None) -> tuple[str, str]:
     question, answer = (question or "").strip(), (answer or "").strip()
     if not question or not answer:
         raise FaqError(_("Write the question and its answer."))
@@ -34,19 +42,21 @@ def _clean_texts(question, answer):
 # --- services ---------------------------------------------------------------------------
 
 
-def faq_propose(*, actor, question, answer, category=None):
+def faq_propose(
+    *, actor: User, question: str, answer: str, category: CaseCategory | None = None
+) -> FaqEntry:
     """A staff member proposes a question with its answer; it waits for a manager."""
     require(actor, "complaints.add_faqentry")
     question, answer = _clean_texts(question, answer)
     with transaction.atomic():
         entry = FaqEntry(question=question, answer=answer, category=category, proposed_by=actor)
-        entry._history_user = actor
+        entry._history_user = actor  # read by simple-history
         entry.save()
         entry.text_authors.add(actor)
     return entry
 
 
-def may_edit(entry, user):
+def may_edit(entry: FaqEntry, user: User) -> bool:
     """A proposal is edited by its proposer or by a manager who publishes, until decided."""
     if entry.state != FaqState.PROPOSED:
         return False
@@ -55,13 +65,20 @@ def may_edit(entry, user):
     return entry.proposed_by_id == user.pk and user.has_perm("complaints.add_faqentry")
 
 
-def _lock(entry):
+def _lock(entry: FaqEntry) -> FaqEntry:
     """The entry's row, locked until the transaction ends: an edit and a publication of the
     same entry take turns (PostgreSQL; SQLite serialises writers anyway)."""
     return FaqEntry.objects.select_for_update().get(pk=entry.pk)
 
 
-def faq_update(*, entry, actor, question, answer, category=None):
+def faq_update(
+    *,
+    entry: FaqEntry,
+    actor: User,
+    question: str,
+    answer: str,
+    category: CaseCategory | None = None,
+) -> FaqEntry:
     """Edit a proposal. Whoever changes its question or answer becomes one of its authors,
     who cannot publish it; every change is kept in the entry's history."""
     if not may_edit(entry, actor):
@@ -84,7 +101,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
                 return current
             current.question, current.answer, current.category = question, answer, category
             current.revision += 1
-            current._history_user = actor
+            current._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
             current.save()
             if text_changed:
                 current.text_authors.add(actor)
@@ -95,7 +112,7 @@ def faq_update(*, entry, actor, question, answer, category=None):
     return entry
 
 
-def _concurrent_message():
+def _concurrent_message() -> str:
     return str(FAQ_WORKFLOW.conflict_message)
 
 
@@ -112,14 +129,21 @@ FAQ_WORKFLOW = Workflow(
 )
 
 
-def _decide(entry, transition_name, *, actor, note="", check=None):
+def _decide(
+    entry: FaqEntry,
+    transition_name: str,
+    *,
+    actor: User,
+    note: str = "",
+    check: Callable[[FaqEntry], None] | None = None,
+) -> FaqEntry:
     """Take a step that decides on the entry, atomically. `check(current)` looks at the
     locked row first and raises FaqError to refuse."""
     with transaction.atomic():
         current = _lock(entry)
         if check is not None:
             check(current)
-        entry._history_user = actor
+        entry._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
         FAQ_WORKFLOW.take_step(
             entry,
             transition_name,
@@ -130,13 +154,15 @@ def _decide(entry, transition_name, *, actor, note="", check=None):
     return entry
 
 
-def faq_publish(*, entry, actor, note="", revision=None):
+def faq_publish(
+    *, entry: FaqEntry, actor: User, note: str = "", revision: object = None
+) -> FaqEntry:
     """A manager approves a proposal: it goes on the public FAQ page. Four eyes: nobody
     publishes a text they wrote, as its proposer or by editing its question or answer.
     `revision` is the one the manager read; a text edited since is not published."""
     require(actor, PUBLISH_PERMISSION)
 
-    def check(current):
+    def check(current: FaqEntry) -> None:
         if current.proposed_by_id == actor.pk:
             raise FaqError(
                 _(
@@ -162,7 +188,7 @@ def faq_publish(*, entry, actor, note="", revision=None):
     return _decide(entry, "publish", actor=actor, note=(note or "").strip(), check=check)
 
 
-def faq_reject(*, entry, actor, note):
+def faq_reject(*, entry: FaqEntry, actor: User, note: str) -> FaqEntry:
     require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
     if not note:
@@ -170,7 +196,7 @@ def faq_reject(*, entry, actor, note):
     return _decide(entry, "reject", actor=actor, note=note)
 
 
-def faq_withdraw(*, entry, actor, note):
+def faq_withdraw(*, entry: FaqEntry, actor: User, note: str) -> FaqEntry:
     """Take a published answer off the public page (it is out of date, say)."""
     require(actor, PUBLISH_PERMISSION)
     note = (note or "").strip()
@@ -179,7 +205,7 @@ def faq_withdraw(*, entry, actor, note):
     return _decide(entry, "withdraw", actor=actor, note=note)
 
 
-def available_actions(entry, user):
+def available_actions(entry: FaqEntry, user: User) -> list[str]:
     """The buttons this user may press on this entry now: "edit", and its steps."""
     actions = ["edit"] if may_edit(entry, user) else []
     return actions + FAQ_WORKFLOW.available_actions(entry, user)
@@ -204,13 +230,13 @@ class EntryChange:
     """One version of an entry: who saved it, when, and what it changed. `kind` is
     "proposed", "edited" or the state it moved to ("published", "rejected", "withdrawn")."""
 
-    user: object
-    at: object
+    user: Any  # the history's user: a User, or None
+    at: Any  # datetime
     kind: str
-    fields: list = field(default_factory=list)
+    fields: list[FieldChange] = field(default_factory=list)
 
     @property
-    def label(self):
+    def label(self) -> "str | _StrPromise":
         if self.kind == "edited":
             return _("Edited")
         if self.kind == "proposed":
@@ -218,19 +244,23 @@ class EntryChange:
         return FaqState(self.kind).label
 
 
-def _field_text(version, name, categories):
+def _field_label(name: str) -> str:
+    return str(FaqEntry._meta.get_field(name).verbose_name)
+
+
+def _field_text(version: Any, name: str, categories: dict[int, str]) -> str:
     if name == "category":
         return categories.get(version.category_id, "")
     return getattr(version, name) or ""
 
 
-def edit_history(entry):
+def edit_history(entry: FaqEntry) -> list[EntryChange]:
     """Every saved version of the entry, the latest first, with what each changed
     (simple-history keeps the versions; one query, plus one for the category names)."""
     versions = list(entry.history.select_related("history_user").order_by("history_date", "pk"))
     category_ids = {version.category_id for version in versions if version.category_id}
     categories = dict(CaseCategory.objects.filter(pk__in=category_ids).values_list("pk", "name"))
-    labels = {name: str(FaqEntry._meta.get_field(name).verbose_name) for name in _EDITED_FIELDS}
+    labels = {name: _field_label(name) for name in _EDITED_FIELDS}
     changes = []
     previous = None
     for version in versions:
@@ -260,15 +290,15 @@ def edit_history(entry):
 
 @dataclass(frozen=True)
 class Credit:
-    proposed_by: object
-    proposed_at: object
-    edited_by: list
-    decided_by: object  # who published, rejected or withdrew it last
-    published_by: object
-    published_at: object
+    proposed_by: Any
+    proposed_at: Any
+    edited_by: list[Any]
+    decided_by: Any  # who published, rejected or withdrew it last
+    published_by: Any
+    published_at: Any
 
 
-def credit(entry, changes=None):
+def credit(entry: FaqEntry, changes: list[EntryChange] | None = None) -> Credit:
     """Who wrote the entry and who published it, as the entry page shows: the proposer,
     the other authors of its text in the order of their first edit, and the manager who
     published it (kept when it is later withdrawn)."""
@@ -306,7 +336,7 @@ def credit(entry, changes=None):
 # --- my work (registered by complaints.registrations) ------------------------------------
 
 
-def faq_proposals_to_approve(user):
+def faq_proposals_to_approve(user: User) -> "WorkSection | None":
     """The my-work section of a manager: FAQ proposals waiting for their approval."""
     from core import mywork
 

@@ -5,7 +5,9 @@ of the reasons within 2 working days (performance-reports procedure, steps 3-4).
 Services (the only writes), selectors (who sees what) and the "my work" providers."""
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +29,7 @@ from .models import (
     Recommendation,
     RecommendationDecision,
     RecommendationTransition,
+    RegisterReview,
     follows_up_recommendation,
 )
 from .recurring import parse_group_key
@@ -36,7 +39,7 @@ DUE_SOON_DAYS = 7
 MY_WORK_LIMIT = 20
 
 
-def may_follow_up(user, recommendation):
+def may_follow_up(user: User, recommendation: Recommendation) -> bool:
     return follows_up_recommendation(recommendation, user)
 
 
@@ -44,7 +47,7 @@ def may_follow_up(user, recommendation):
 _ACTION_OF_STEP = {"mark_implemented": "implemented", "mark_not_implemented": "not_implemented"}
 
 
-def may_investigate(user, recommendation):
+def may_investigate(user: User, recommendation: Recommendation) -> bool:
     """A recommendation not implemented is investigated once (step 4), by who follows it up."""
     return (
         recommendation.decision == RecommendationDecision.APPROVED
@@ -54,7 +57,7 @@ def may_investigate(user, recommendation):
     )
 
 
-def available_actions(recommendation, user):
+def available_actions(recommendation: Recommendation, user: User) -> list[str]:
     """What this user may do on this recommendation now: decide, investigate, record the
     implementation."""
     actions = DECISION_WORKFLOW.available_actions(recommendation, user)
@@ -70,7 +73,7 @@ _MANAGER_DEPARTMENTS = {
 }
 
 
-def managed_departments(user):
+def managed_departments(user: User) -> list[str]:
     """The departments whose recommendations this manager follows up."""
     if not user.has_perm("complaints.change_recommendation"):
         return []
@@ -85,8 +88,15 @@ def managed_departments(user):
 
 
 def recommendation_raise(
-    *, actor, text, department, owner, due_date, group_key="", register_review=None
-):
+    *,
+    actor: User,
+    text: str,
+    department: str,
+    owner: User | None,
+    due_date: datetime.date | None,
+    group_key: str = "",
+    register_review: RegisterReview | None = None,
+) -> Recommendation:
     """A department manager raises a recommendation from the weekly review (step 8); when
     raised from a recorded review (register_reviews), it is linked to it and belongs to the
     review's department."""
@@ -161,7 +171,14 @@ IMPLEMENTATION_WORKFLOW = Workflow(
 )
 
 
-def _run(recommendation, transition_name, *, actor, note="", **fields):
+def _run(
+    recommendation: Recommendation,
+    transition_name: str,
+    *,
+    actor: User,
+    note: str = "",
+    **fields: Any,
+) -> Recommendation:
     """Take one step of the decision or of the implementation, in a transaction."""
     decision = transition_name in ("approve", "reject")
     workflow = DECISION_WORKFLOW if decision else IMPLEMENTATION_WORKFLOW
@@ -170,7 +187,9 @@ def _run(recommendation, transition_name, *, actor, note="", **fields):
     return recommendation
 
 
-def recommendation_decide(*, actor, recommendation, approve, note=""):
+def recommendation_decide(
+    *, actor: User, recommendation: Recommendation, approve: bool, note: str = ""
+) -> Recommendation:
     """The sub-council secretary approves or rejects (step 9); a rejection says why."""
     require(actor, "complaints.decide_recommendation")
     note = (note or "").strip()
@@ -187,12 +206,14 @@ def recommendation_decide(*, actor, recommendation, approve, note=""):
     )
 
 
-def _require_follower(actor, recommendation):
+def _require_follower(actor: User, recommendation: Recommendation) -> None:
     if not may_follow_up(actor, recommendation):
         raise PermissionDenied
 
 
-def recommendation_record_implementation(*, actor, recommendation, implemented, note=""):
+def recommendation_record_implementation(
+    *, actor: User, recommendation: Recommendation, implemented: bool, note: str = ""
+) -> Recommendation:
     """The owner says whether the approved recommendation was implemented (step 3). One not
     implemented is investigated within 2 working days (step 4)."""
     _require_follower(actor, recommendation)
@@ -215,7 +236,9 @@ def recommendation_record_implementation(*, actor, recommendation, implemented, 
     )
 
 
-def recommendation_record_investigation(*, actor, recommendation, reasons):
+def recommendation_record_investigation(
+    *, actor: User, recommendation: Recommendation, reasons: str
+) -> Recommendation:
     """The reasons a recommendation was not implemented, found by the investigation."""
     _require_follower(actor, recommendation)
     reasons = (reasons or "").strip()
@@ -254,13 +277,15 @@ def recommendation_record_investigation(*, actor, recommendation, reasons):
 # --- my work ------------------------------------------------------------------------------
 
 
-def _end_of_day(day):
+def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time.max), timezone.get_default_timezone()
     )
 
 
-def _item(recommendation, due, detail):
+def _item(
+    recommendation: Recommendation, due: datetime.datetime | None, detail: str
+) -> mywork.WorkItem:
     return mywork.WorkItem(
         title=str(recommendation),
         url=reverse("complaints:recommendation_detail", args=[recommendation.pk]),
@@ -269,14 +294,14 @@ def _item(recommendation, due, detail):
     )
 
 
-def _list_url(**params):
+def _list_url(**params: str) -> str:
     from urllib.parse import urlencode
 
     url = reverse("complaints:recommendations")
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def recommendations_awaiting_decision(user):
+def recommendations_awaiting_decision(user: User) -> mywork.WorkSection | None:
     """For the sub-council secretary: recommendations awaiting her decision (step 9)."""
     if not user.has_perm("complaints.decide_recommendation"):
         return None
@@ -300,7 +325,7 @@ def recommendations_awaiting_decision(user):
     )
 
 
-def recommendations_due(user):
+def recommendations_due(user: User) -> mywork.WorkSection | None:
     """For the owner: approved recommendations not yet recorded, past due or due within
     7 days."""
     if not user.is_authenticated:
@@ -325,7 +350,7 @@ def recommendations_due(user):
     )
 
 
-def recommendations_awaiting_investigation(user):
+def recommendations_awaiting_investigation(user: User) -> mywork.WorkSection | None:
     """For the owner and the managers: recommendations not implemented whose reasons are
     still to be investigated (2 working days)."""
     if not user.is_authenticated:

@@ -8,10 +8,12 @@ of group, one for the monthly counts of the groups shown and one for their revie
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,11 +41,11 @@ _NO_CENTRE = "-"
 # --- keys ---------------------------------------------------------------------------------
 
 
-def category_centre_key(category_id, centre_id):
+def category_centre_key(category_id: int | None, centre_id: int | None) -> str:
     return f"{BY_CATEGORY_CENTRE}:{category_id}:{centre_id if centre_id else _NO_CENTRE}"
 
 
-def text_key(signature):
+def text_key(signature: str) -> str:
     return f"{BY_TEXT}:{signature}"
 
 
@@ -55,12 +57,12 @@ class GroupKey:
     signature: str = ""
 
     @property
-    def key(self):
+    def key(self) -> str:
         if self.kind == BY_CATEGORY_CENTRE:
             return category_centre_key(self.category_id, self.centre_id)
         return text_key(self.signature)
 
-    def condition(self):
+    def condition(self) -> Q:
         """The cases of this group, as a filter on Case."""
         if self.kind == BY_CATEGORY_CENTRE:
             if self.centre_id is None:
@@ -69,7 +71,7 @@ class GroupKey:
         return Q(subject_signature=self.signature)
 
 
-def parse_group_key(key):
+def parse_group_key(key: str | None) -> GroupKey | None:
     """The GroupKey of "cc:<category>:<centre or ->" or "tx:<signature>"; None if malformed."""
     kind, _sep, rest = (key or "").partition(":")
     if kind == BY_TEXT:
@@ -99,7 +101,7 @@ class MonthCount:
     count: int = 0
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
 
@@ -114,25 +116,25 @@ class RecurringGroup:
     review: RecurringGroupReview | None = None
 
     @property
-    def key(self):
+    def key(self) -> str:
         return self.group_key.key
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return self.group_key.kind
 
     @property
-    def monthly_peak(self):
+    def monthly_peak(self) -> int:
         return max((month.count for month in self.monthly), default=0)
 
     @property
-    def chart(self):
+    def chart(self) -> dict[str, Any]:
         """Bars of the monthly counts for a small inline SVG chart. Time runs the way the
         page reads, as in the table of months: oldest on the right in Arabic."""
         peak = self.monthly_peak or 1
         count = len(self.monthly)
         rtl = translation.get_language_bidi()
-        bars = []
+        bars: list[dict[str, Any]] = []
         for index, month in enumerate(self.monthly):
             height = round(month.count * CHART_HEIGHT / peak) if month.count else 0
             slot = count - 1 - index if rtl else index
@@ -152,21 +154,23 @@ class RecurringGroup:
         }
 
 
-def default_period(now=None):
+def default_period(
+    now: datetime.datetime | None = None,
+) -> tuple[datetime.datetime, datetime.datetime]:
     """The last 90 days up to now: (start, end) aware datetimes."""
     end = now or timezone.now()
     return end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS), end
 
 
-def _centre_label(centre):
+def _centre_label(centre: Centre | None) -> str:
     return centre.display_name if centre else _("No centre")
 
 
-def _category_centre_label(category_name, centre):
+def _category_centre_label(category_name: str, centre: Centre | None) -> str:
     return f"{category_name} · {_centre_label(centre)}"
 
 
-def _category_centre_groups(complaints):
+def _category_centre_groups(complaints: QuerySet[Case]) -> list[RecurringGroup]:
     rows = list(
         complaints.filter(category__isnull=False)
         .order_by()
@@ -194,7 +198,7 @@ def _category_centre_groups(complaints):
     ]
 
 
-def _text_groups(complaints):
+def _text_groups(complaints: QuerySet[Case]) -> list[RecurringGroup]:
     rows = (
         complaints.exclude(subject_signature="")
         .order_by()
@@ -219,20 +223,33 @@ def _text_groups(complaints):
     ]
 
 
-def find_groups(cases, start, end, kind=None):
+def find_groups(
+    cases: QuerySet[Case],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    kind: str | None = None,
+) -> list[RecurringGroup]:
     """The recurring groups among the complaints of `cases` received in [start, end), the
     largest first. Without their monthly counts and reviews (see add_details)."""
     complaints = complaints_between(cases, start, end)
-    groups = []
+    groups: list[RecurringGroup] = []
     if kind in (None, "", BY_CATEGORY_CENTRE):
         groups += _category_centre_groups(complaints)
     if kind in (None, "", BY_TEXT):
         groups += _text_groups(complaints)
-    groups.sort(key=lambda group: (-group.count, -group.last_at.timestamp(), group.key))
+    groups.sort(key=_largest_latest_first)
     return groups
 
 
-def frequency_months(end, months=FREQUENCY_MONTHS):
+def _largest_latest_first(group: RecurringGroup) -> tuple[int, float, str]:
+    # A group found in the period has at least two complaints, so a last one.
+    last_at = cast(datetime.datetime, group.last_at)
+    return (-group.count, -last_at.timestamp(), group.key)
+
+
+def frequency_months(
+    end: datetime.datetime, months: int = FREQUENCY_MONTHS
+) -> list[tuple[int, int]]:
     """The `months` calendar months (Riyadh) ending with the month of `end`, oldest first."""
     local_end = timezone.localtime(end - datetime.timedelta(microseconds=1))
     year, month = local_end.year, local_end.month
@@ -243,17 +260,19 @@ def frequency_months(end, months=FREQUENCY_MONTHS):
     return list(reversed(keys))
 
 
-def _month_start(year, month):
+def _month_start(year: int, month: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(year, month, 1), timezone.get_default_timezone())
 
 
-def _month_key(value):
+def _month_key(value: datetime.datetime) -> tuple[int, int]:
     if timezone.is_aware(value):
         value = timezone.localtime(value, timezone.get_default_timezone())
     return (value.year, value.month)
 
 
-def add_details(groups, cases, end):
+def add_details(
+    groups: list[RecurringGroup], cases: QuerySet[Case], end: datetime.datetime
+) -> list[RecurringGroup]:
     """Give each group its monthly counts over the FREQUENCY_MONTHS months ending at `end`
     (one query for all the groups) and its review, if written (one query)."""
     if not groups:
@@ -274,7 +293,7 @@ def add_details(groups, cases, end):
         .values("category_id", "centre_id", "subject_signature", "month")
         .annotate(count=Count("id"))
     )
-    counts = {}
+    counts: dict[tuple[str, tuple[int, int]], int] = {}
     for row in rows:
         month = _month_key(row["month"])
         keys = [text_key(row["subject_signature"])] if row["subject_signature"] else []
@@ -294,16 +313,28 @@ def add_details(groups, cases, end):
     return groups
 
 
-def recurring_groups(cases, start, end, kind=None):
+def recurring_groups(
+    cases: QuerySet[Case],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    kind: str | None = None,
+) -> list[RecurringGroup]:
     """Every recurring group of the period, with monthly counts and reviews."""
     return add_details(find_groups(cases, start, end, kind), cases, end)
 
 
-def groups_for_user(user, start, end, kind=None):
+def groups_for_user(
+    user: User | AnonymousUser,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    kind: str | None = None,
+) -> list[RecurringGroup]:
     return find_groups(analysis_cases(user), start, end, kind)
 
 
-def find_group(cases, group_key, start, end):
+def find_group(
+    cases: QuerySet[Case], group_key: GroupKey, start: datetime.datetime, end: datetime.datetime
+) -> RecurringGroup:
     """One group (even with fewer than two complaints in the period), with its details."""
     complaints = complaints_between(cases, start, end).filter(group_key.condition())
     totals = complaints.order_by().aggregate(
@@ -323,7 +354,7 @@ def find_group(cases, group_key, start, end):
     return group
 
 
-def label_for_key(key):
+def label_for_key(key: str | None) -> str:
     """A readable name for a group key (the review's label when one was written)."""
     group_key = parse_group_key(key)
     if group_key is None:
@@ -341,10 +372,11 @@ def label_for_key(key):
     return _group_label(group_key, sample)
 
 
-def _group_label(group_key, sample):
+def _group_label(group_key: GroupKey, sample: str | None) -> str:
     if group_key.kind == BY_TEXT:
         return sample or group_key.signature
-    category = CaseCategory.objects.filter(pk=group_key.category_id).first()
+    category_id = cast(int, group_key.category_id)  # a category-centre key has its category
+    category = CaseCategory.objects.filter(pk=category_id).first()
     centre = Centre.objects.filter(pk=group_key.centre_id).first() if group_key.centre_id else None
     return _category_centre_label(category.name if category else "?", centre)
 
@@ -352,7 +384,9 @@ def _group_label(group_key, sample):
 # --- the quality officer's analysis -------------------------------------------------------
 
 
-def save_group_review(*, actor, group_key, label, root_causes):
+def save_group_review(
+    *, actor: User, group_key: str, label: str | None, root_causes: str | None
+) -> RecurringGroupReview:
     """Write (or rewrite) the root causes of one recurring group, found with the
     departments concerned. Every version is kept by simple-history. The proposed solutions,
     each with its plan, owner and due date, are complaints.solutions'."""
@@ -381,7 +415,7 @@ def save_group_review(*, actor, group_key, label, root_causes):
             review.label = label
             review.root_causes = root_causes
             review.updated_by = actor
-            review._history_user = actor
+            review._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
             review.save()
     except IntegrityError as error:
         raise RecurringGroupError(

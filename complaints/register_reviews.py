@@ -11,9 +11,12 @@ state, the register's figures) and the "my work" provider."""
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -44,25 +47,27 @@ _READ_ALL_ROLES = {roles.QUALITY_OFFICER, roles.COUNCIL_SECRETARY}
 # --- weeks --------------------------------------------------------------------------------
 
 
-def week_start_of(day):
+def week_start_of(day: datetime.date) -> datetime.date:
     """The Sunday of the week containing `day`."""
     return day - datetime.timedelta(days=(day.weekday() + 1) % 7)
 
 
-def is_week_start(day):
+def is_week_start(day: datetime.date) -> bool:
     return day.weekday() == 6
 
 
-def current_week():
+def current_week() -> datetime.date:
     return week_start_of(timezone.localdate())
 
 
-def week_end(week_start):
+def week_end(week_start: datetime.date) -> datetime.date:
     """The Thursday that ends the working week."""
     return week_start + datetime.timedelta(days=WORKING_WEEK_DAYS - 1)
 
 
-def week_deadline(week_start, holidays=None):
+def week_deadline(
+    week_start: datetime.date, holidays: set[datetime.date] | None = None
+) -> datetime.datetime | None:
     """The end of the week's last working day (Thursday unless a holiday), as an aware
     datetime; None for a week wholly on holiday."""
     last = week_end(week_start)
@@ -79,7 +84,7 @@ def week_deadline(week_start, holidays=None):
     return None
 
 
-def week_label(week_start):
+def week_label(week_start: datetime.date) -> str:
     """ "8 – 12 نوفمبر 2026": the working days of the week, with month names."""
     return _("%(start)s to %(end)s") % {
         "start": formats.date_format(week_start, "j F"),
@@ -87,13 +92,13 @@ def week_label(week_start):
     }
 
 
-def _local_start(day):
+def _local_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
     )
 
 
-def schedule_start(department):
+def schedule_start(department: str) -> datetime.date:
     """The first week the department's register is reviewed: its schedule's week, or this
     week when no schedule was set (nothing missed before)."""
     starts_on = (
@@ -104,7 +109,7 @@ def schedule_start(department):
     return week_start_of(starts_on) if starts_on else current_week()
 
 
-def first_due_week(department, user=None):
+def first_due_week(department: str, user: User | None = None) -> datetime.date:
     """The first week a review is due: the department's start, or later for a manager who
     joined after it."""
     start = schedule_start(department)
@@ -117,7 +122,7 @@ def first_due_week(department, user=None):
 # --- who reviews, who reads ---------------------------------------------------------------
 
 
-def departments_reviewed_by(user):
+def departments_reviewed_by(user: User | AnonymousUser) -> list[str]:
     """The departments whose weekly review this user records: the CRM manager the CRM
     department's, the centres-affairs manager centres affairs'."""
     if not user.is_authenticated or not user.has_perm("complaints.add_registerreview"):
@@ -128,7 +133,7 @@ def departments_reviewed_by(user):
     return [department for department in DEPARTMENTS if department in held]
 
 
-def departments_visible_to(user):
+def departments_visible_to(user: User | AnonymousUser) -> list[str]:
     """The departments whose reviews this user reads: every one for the quality officer
     and the sub-council secretary; their own for a department manager."""
     if not user.is_authenticated or not user.has_perm("complaints.view_registerreview"):
@@ -139,7 +144,7 @@ def departments_visible_to(user):
     return [department for department in DEPARTMENTS if department in held]
 
 
-def reviews_visible_to(user):
+def reviews_visible_to(user: User | AnonymousUser) -> QuerySet[RegisterReview]:
     return RegisterReview.objects.filter(department__in=departments_visible_to(user))
 
 
@@ -154,7 +159,9 @@ class WeekFigures:
     overdue: int
 
 
-def week_figures(department, week_start, now=None):
+def week_figures(
+    department: str, week_start: datetime.date, now: datetime.datetime | None = None
+) -> WeekFigures:
     """The department's register for the week: cases received and closed during the week
     (Sunday to Saturday), and the cases open and overdue now."""
     now = now or timezone.now()
@@ -181,17 +188,19 @@ class Week:
     state: str  # reviewed, late, due, missed, no_working_day
 
     @property
-    def label(self):
+    def label(self) -> str:
         return week_label(self.week_start)
 
     @property
-    def url(self):
+    def url(self) -> str:
         return reverse(
             "complaints:register_review", args=[self.department, self.week_start.isoformat()]
         )
 
 
-def _state(deadline, review, now):
+def _state(
+    deadline: datetime.datetime | None, review: RegisterReview | None, now: datetime.datetime
+) -> str:
     if review is not None:
         return "late" if review.is_late else "reviewed"
     if deadline is None:
@@ -199,7 +208,12 @@ def _state(deadline, review, now):
     return "missed" if deadline < now else "due"
 
 
-def weeks_of(department, first_week, last_week, now=None):
+def weeks_of(
+    department: str,
+    first_week: datetime.date,
+    last_week: datetime.date,
+    now: datetime.datetime | None = None,
+) -> list[Week]:
     """Every week of the department from last_week back to first_week (newest first),
     each with its deadline, its review if recorded, and its state. Two queries."""
     now = now or timezone.now()
@@ -225,7 +239,9 @@ def weeks_of(department, first_week, last_week, now=None):
 # --- the service --------------------------------------------------------------------------
 
 
-def register_review_record(*, actor, week_start, findings, department=None):
+def register_review_record(
+    *, actor: User, week_start: datetime.date, findings: str, department: str | None = None
+) -> RegisterReview:
     """A department manager records the week's review of their department's register:
     the findings, with the register's figures shown to them. One review per department and
     week; a missed week can still be reviewed, and shows as late."""
@@ -261,10 +277,12 @@ def register_review_record(*, actor, week_start, findings, department=None):
                 deadline=week_deadline(week_start),
             )
     except IntegrityError as error:
-        existing = (
+        # The review recorded meanwhile, whose insert made this one fail.
+        existing = cast(
+            RegisterReview,
             RegisterReview.objects.filter(department=department, week_start=week_start)
             .select_related("reviewer")
-            .first()
+            .first(),
         )
         name = existing.reviewer.get_full_name() or existing.reviewer.get_username()
         raise RegisterReviewError(
@@ -276,7 +294,7 @@ def register_review_record(*, actor, week_start, findings, department=None):
 # --- my work ------------------------------------------------------------------------------
 
 
-def register_reviews_due(user):
+def register_reviews_due(user: User) -> mywork.WorkSection | None:
     """For a department manager: this week's review (due by the end of its last working
     day) and the weeks missed since the reviews started, or since they joined."""
     departments = departments_reviewed_by(user)
@@ -303,7 +321,8 @@ def register_reviews_due(user):
             )
     if not items:
         return None
-    items.sort(key=lambda item: item.due, reverse=True)
+    # Due and missed weeks have a working day, so a deadline.
+    items.sort(key=lambda item: cast(datetime.datetime, item.due), reverse=True)
     return mywork.WorkSection(
         title=_("Weekly reviews of the complaints register"),
         items=items,

@@ -4,9 +4,13 @@ the public's tracking lookup, the complaints of the recurring-group analysis, th
 the recommendations. The writes are in services.py, faq.py, recommendations.py and the
 other workflow modules."""
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case as Conditional
-from django.db.models import IntegerField, Q, Value, When
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 
 from association import roles
 from association.models import Centre
@@ -23,6 +27,11 @@ from .models import (
     RecommendationDecision,
 )
 
+if TYPE_CHECKING:
+    from .recurring import GroupKey
+
+AnyUser = User | AnonymousUser
+
 # Roles reading every case: the quality officer analyses all complaints.
 READ_ALL_ROLES = {roles.QUALITY_OFFICER}
 CRM_ROLES = {roles.CRM_STAFF, roles.CRM_MANAGER}
@@ -30,7 +39,7 @@ CRM_ROLES = {roles.CRM_STAFF, roles.CRM_MANAGER}
 _RELATED = ("customer", "centre", "programme", "category", "assigned_to", "registered_by")
 
 
-def _queue_condition(user, *, route="routed_to", centre="centre"):
+def _queue_condition(user: User, *, route: str = "routed_to", centre: str = "centre") -> Q:
     """The queues this user's roles handle, as a condition on a route field and a centre
     field (of a case, or of a case event's origin). CRM staff and manager: the CRM queue.
     Centres-affairs manager: the whole centres queue; centres-affairs staff: the centres
@@ -48,7 +57,7 @@ def _queue_condition(user, *, route="routed_to", centre="centre"):
     return condition
 
 
-def cases_in_queue_of(user):
+def cases_in_queue_of(user: AnyUser) -> QuerySet[Case]:
     """The cases this user's department (and centres) handle now: the only cases they may
     act on (services._require_handler). Superusers: every case."""
     queryset = Case.objects.select_related(*_RELATED)
@@ -59,7 +68,7 @@ def cases_in_queue_of(user):
     return queryset.filter(_queue_condition(user))
 
 
-def cases_visible_to(user):
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     """The cases this user reads. Superusers and the quality officer: every case. Everyone
     else with the right to read cases: their queue (cases_in_queue_of), and the cases they
     registered themselves, wherever those were routed. Anyone else: nothing."""
@@ -71,7 +80,7 @@ def cases_visible_to(user):
     return queryset.filter(_queue_condition(user) | Q(registered_by=user))
 
 
-def user_handles_case(user, case):
+def user_handles_case(user: AnyUser, case: Case) -> bool:
     """Whether the case is in this user's queue now. Asked several times by one page (the
     buttons, the referral, the match): remembered on the case for its current queue, so a
     move of the in-memory case asks again."""
@@ -82,7 +91,7 @@ def user_handles_case(user, case):
     return remembered[key]
 
 
-def case_left_queue_of(user, pk):
+def case_left_queue_of(user: AnyUser, pk: int | str) -> bool:
     """True when the case was moved out of this user's queue (referred, or re-routed when
     linked to a customer): an action sent from a page shown before the move then gets a
     message instead of a 404."""
@@ -96,7 +105,7 @@ def case_left_queue_of(user, pk):
     )
 
 
-def find_public_case(tracking_number, mobile):
+def find_public_case(tracking_number: str, mobile: str) -> Case | None:
     """The case with this tracking number whose contact mobile, or whose customer's mobile,
     is this one (both normalised); None otherwise. One indexed query."""
     return (
@@ -120,7 +129,7 @@ def find_public_case(tracking_number, mobile):
 # --- recurring groups (complaints.recurring) ----------------------------------------------
 
 
-def analysis_cases(user):
+def analysis_cases(user: AnyUser) -> QuerySet[Case]:
     """The cases whose groups this user reads. Staff of a queue: their own cases. Readers
     of the analysis without access to the register (the sub-council secretary, the
     planning director): every case, for the counts only; the pages never list the cases
@@ -132,11 +141,15 @@ def analysis_cases(user):
     return Case.objects.none()
 
 
-def complaints_between(cases, start, end):
+def complaints_between(
+    cases: QuerySet[Case], start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Case]:
     return cases.filter(kind=CaseKind.COMPLAINT, received_at__gte=start, received_at__lt=end)
 
 
-def group_cases(cases, group_key, start, end):
+def group_cases(
+    cases: QuerySet[Case], group_key: "GroupKey", start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Case]:
     """The complaints of one group in the period, the latest first."""
     return (
         complaints_between(cases, start, end)
@@ -154,7 +167,7 @@ _MIN_SEARCH_WORD = 2
 FAQ_MAX_WORDS = 8
 
 
-def faq_entries_visible_to(user):
+def faq_entries_visible_to(user: AnyUser) -> QuerySet[FaqEntry]:
     """Every entry, whatever its state, for staff who read the FAQ; nothing otherwise."""
     queryset = FaqEntry.objects.select_related("category", "proposed_by", "decided_by")
     if not user.has_perm("complaints.view_faqentry"):
@@ -162,11 +175,11 @@ def faq_entries_visible_to(user):
     return queryset
 
 
-def published_faq_entries():
+def published_faq_entries() -> QuerySet[FaqEntry]:
     return FaqEntry.objects.filter(state=FaqState.PUBLISHED).select_related("category")
 
 
-def search_faq_entries(queryset, text):
+def search_faq_entries(queryset: QuerySet[FaqEntry], text: str | None) -> QuerySet[FaqEntry]:
     """Every word of the query, Arabic-normalised, must appear in the question or answer:
     "الأسئلة" finds "الاسئله", and Arabic-Indic digits find ASCII ones."""
     words = [word for word in normalize_arabic(text or "").split() if len(word) >= _MIN_SEARCH_WORD]
@@ -176,7 +189,7 @@ def search_faq_entries(queryset, text):
     return queryset.filter(condition) if words else queryset
 
 
-def faq_ordered_for(queryset, user):
+def faq_ordered_for(queryset: QuerySet[FaqEntry], user: AnyUser) -> QuerySet[FaqEntry]:
     """For a manager who publishes, the proposals awaiting approval come first (oldest
     first); everyone else sees the most used answers first."""
     if user.has_perm("complaints.publish_faqentry"):
@@ -191,7 +204,7 @@ def faq_ordered_for(queryset, user):
     return queryset.order_by("-times_used", "question", "pk")
 
 
-def faq_proposals_awaiting(user):
+def faq_proposals_awaiting(user: AnyUser) -> QuerySet[FaqEntry]:
     """Proposals a manager may approve: waiting, and none of whose text they wrote."""
     if not user.has_perm("complaints.publish_faqentry"):
         return FaqEntry.objects.none()
@@ -204,7 +217,7 @@ def faq_proposals_awaiting(user):
     )
 
 
-def published_faq(query="", category=None):
+def published_faq(query: str = "", category: Any = None) -> QuerySet[FaqEntry]:
     """Published FAQ entries matching every word of the query after Arabic normalisation,
     the most used first."""
     entries = FaqEntry.objects.filter(state=FaqState.PUBLISHED)
@@ -218,7 +231,7 @@ def published_faq(query="", category=None):
 # --- recommendations -----------------------------------------------------------------------
 
 
-def recommendations_visible_to(user):
+def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
     """Managers, the quality officer and the secretary (view_recommendation) see every
     recommendation; anyone else only those they own."""
     queryset = Recommendation.objects.select_related(
@@ -231,7 +244,9 @@ def recommendations_visible_to(user):
     return queryset.filter(owner=user)
 
 
-def recommendations_ordered_for(queryset, user):
+def recommendations_ordered_for(
+    queryset: QuerySet[Recommendation], user: AnyUser
+) -> QuerySet[Recommendation]:
     """The secretary sees those awaiting her decision first."""
     if user.has_perm("complaints.decide_recommendation"):
         return queryset.order_by(
@@ -246,6 +261,6 @@ def recommendations_ordered_for(queryset, user):
     return queryset.order_by("-raised_at", "-id")
 
 
-def owner_choices():
+def owner_choices() -> QuerySet[User]:
     """The people a recommendation or a proposed solution may be given to: active users."""
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")

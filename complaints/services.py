@@ -3,8 +3,15 @@
 Views, the admin and commands call these functions; each checks the actor's right to act,
 runs the django-fsm transition, saves in a transaction and records who did it."""
 
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -13,7 +20,7 @@ from association.workdays import working_deadline
 from core.choices import ContactChannel
 from core.permissions import require
 from core.workflow import Workflow
-from customers.models import CustomerKind
+from customers.models import Customer, CustomerKind
 
 from .errors import CaseError
 from .models import (
@@ -29,10 +36,17 @@ from .models import (
     new_tracking_number,
 )
 
+if TYPE_CHECKING:
+    from association.models import Centre
+    from customers.models import CustomerRequest
+    from programmes.models import Programme
+
+    from .models import CaseCategory, FaqEntry
+
 # Working days each state may last (manual 5.2): a received case is answered, or a callback
 # promised, the same working day; a study takes one working day from receipt; a reply is
 # closed within one working day.
-STATE_WORKING_DAYS = {
+STATE_WORKING_DAYS: dict[str, int] = {
     CaseState.RECEIVED: 0,
     CaseState.CALLBACK_PROMISED: 0,
     CaseState.UNDER_STUDY: 1,
@@ -40,7 +54,7 @@ STATE_WORKING_DAYS = {
 }
 
 
-def route_for(customer, contact_kind=""):
+def route_for(customer: Customer | None, contact_kind: str = "") -> CaseRoute:
     """Beneficiaries' cases go to the centres-affairs department (the queue of the case's
     centre); donors' and everyone else's to the CRM department (manual 5.1.2-5.1.3). A
     linked customer's kind wins over what the person said they are (`contact_kind`)."""
@@ -51,7 +65,7 @@ def route_for(customer, contact_kind=""):
     return CaseRoute.CENTRES if beneficiary else CaseRoute.CRM
 
 
-def _check_contact_kind(contact_kind, centre):
+def _check_contact_kind(contact_kind: str, centre: "Centre | None") -> None:
     """A person not in the customer database: a known kind, and a beneficiary's centre."""
     if contact_kind and contact_kind not in ContactKind.values:
         raise CaseError(
@@ -61,7 +75,7 @@ def _check_contact_kind(contact_kind, centre):
         raise CaseError(_("Choose the centre whose services the beneficiary receives."))
 
 
-def deadline_for(case):
+def deadline_for(case: Case) -> datetime.datetime | None:
     """When the case's current state must be left; None once closed."""
     days = STATE_WORKING_DAYS.get(case.state)
     if days is None:
@@ -75,20 +89,20 @@ def deadline_for(case):
 
 def case_register(
     *,
-    actor,
-    kind,
-    channel,
-    subject,
-    description,
-    customer=None,
-    contact_name="",
-    contact_mobile="",
-    contact_kind="",
-    centre=None,
-    programme=None,
-    category=None,
-    received_at=None,
-):
+    actor: User,
+    kind: str,
+    channel: str,
+    subject: str,
+    description: str,
+    customer: Customer | None = None,
+    contact_name: str = "",
+    contact_mobile: str = "",
+    contact_kind: str = "",
+    centre: "Centre | None" = None,
+    programme: "Programme | None" = None,
+    category: "CaseCategory | None" = None,
+    received_at: datetime.datetime | None = None,
+) -> Case:
     """Register a case received on any channel and route it to its department: by the
     customer's kind, or, for a person not in the customer database, by the kind they say
     they are (`contact_kind`; the staff form always asks it, an empty one routes to the
@@ -124,15 +138,20 @@ def case_register(
 
 
 def case_file_public(
-    *, kind, subject, description, contact_name, contact_mobile, centre=None, contact_kind=""
-):
+    *,
+    kind: str,
+    subject: str,
+    description: str,
+    contact_name: str,
+    contact_mobile: str,
+    centre: "Centre | None" = None,
+    contact_kind: str = "",
+) -> Case:
     """A member of the public files a case on the public page (channel: website). Nobody
     is logged in, and anyone can type anyone's mobile: the case is routed by the kind the
     person says they are and the centre they chose, and a customer with this mobile is only
     kept as a possible match, never linked, until a staff handler confirms it
     (case_confirm_match)."""
-    from customers.models import Customer
-
     if not contact_name.strip() or not contact_mobile:
         raise CaseError(_("Write your name and mobile number."))
     if not subject.strip() or not description.strip():
@@ -157,13 +176,13 @@ def case_file_public(
     return _save_new_case(case)
 
 
-def answer_deadline(received_at):
+def answer_deadline(received_at: datetime.datetime) -> datetime.datetime:
     """Manual 5.2: answered at once, or studied within one working day and then answered;
     the answer is due by the end of the working day after receipt."""
     return working_deadline(received_at, 1)
 
 
-def _save_new_case(case):
+def _save_new_case(case: Case) -> Case:
     """Give the new case its deadlines and a free tracking number, and save it."""
     case.due_at = deadline_for(case)
     case.answer_due_at = answer_deadline(case.received_at)
@@ -192,19 +211,23 @@ CASE_WORKFLOW = Workflow(
 )
 
 
-def _refresh_deadlines(case):
+def _refresh_deadlines(record: Model) -> None:
+    """The deadline of the state the case reaches, set by the workflow before it saves."""
+    case = cast(Case, record)
     case.due_at = deadline_for(case)
     case.last_activity_at = timezone.now()
 
 
-def _require_handler(actor, case):
+def _require_handler(actor: User, case: Case) -> None:
     """Only staff who handle cases, and only on cases of their own queue (whoever
     registered a case of another queue reads it, and no more)."""
     if not handles_case(case, actor):
         raise PermissionDenied
 
 
-def _transition(case, transition_name, *, actor, note="", **fields):
+def _transition(
+    case: Case, transition_name: str, *, actor: User, note: str = "", **fields: Any
+) -> Case:
     _require_handler(actor, case)
     with transaction.atomic():
         CASE_WORKFLOW.take_step(
@@ -222,7 +245,7 @@ def _transition(case, transition_name, *, actor, note="", **fields):
     return case
 
 
-def case_answer_immediately(*, case, actor, answer):
+def case_answer_immediately(*, case: Case, actor: User, answer: str) -> Case:
     """Manual 5.2: the employee answers at once (فوري) when the answer is known."""
     if not (answer or "").strip():
         raise CaseError(_("Write the answer given to the customer."))
@@ -237,12 +260,19 @@ def case_answer_immediately(*, case, actor, answer):
     )
 
 
-def case_promise_callback(*, case, actor, note=""):
+def case_promise_callback(*, case: Case, actor: User, note: str = "") -> Case:
     """The answer is not known yet: promise the customer to call back."""
     return _transition(case, "promise_callback", actor=actor, note=(note or "").strip())
 
 
-def case_start_study(*, case, actor, causes, assignee, helping_party=None):
+def case_start_study(
+    *,
+    case: Case,
+    actor: User,
+    causes: str,
+    assignee: User | None,
+    helping_party: str | None = None,
+) -> Case:
     """Analyse the causes and give the case to the employee who studies it (procedure step
     3), with the party that can help solve it: another department, a centre or an outside
     party. The staff page always asks that party (a blank one is refused); callers that
@@ -260,13 +290,13 @@ def case_start_study(*, case, actor, causes, assignee, helping_party=None):
     may_handle = assignee.has_perm("complaints.change_case")
     if not may_handle or not user_handles_case(assignee, case):
         raise CaseError(_("This employee cannot handle cases of this queue."))
-    fields = {"causes": causes.strip(), "assigned_to": assignee}
+    fields: dict[str, Any] = {"causes": causes.strip(), "assigned_to": assignee}
     if helping_party is not None:
         fields["helping_party"] = helping_party.strip()[:200]
     return _transition(case, "start_study", actor=actor, note=causes.strip(), **fields)
 
 
-def case_record_reply(*, case, actor, reply):
+def case_record_reply(*, case: Case, actor: User, reply: str) -> Case:
     if not (reply or "").strip():
         raise CaseError(_("Write the reply given to the customer."))
     reply = reply.strip()
@@ -275,7 +305,7 @@ def case_record_reply(*, case, actor, reply):
     )
 
 
-def case_close(*, case, actor, note=""):
+def case_close(*, case: Case, actor: User, note: str = "") -> Case:
     _require_handler(actor, case)
     if not case.has_reply():
         raise CaseError(_("A case is closed only after a reply is recorded."))
@@ -284,7 +314,7 @@ def case_close(*, case, actor, note=""):
     )
 
 
-def _require_follower(actor, case):
+def _require_follower(actor: User, case: Case) -> None:
     """Handlers of the case's queue, and the quality officer who follows every case up
     with the departments concerned (manual 5.1.7)."""
     from .selectors import cases_visible_to
@@ -295,7 +325,7 @@ def _require_follower(actor, case):
         raise PermissionDenied
 
 
-def case_add_entry(*, case, actor, text):
+def case_add_entry(*, case: Case, actor: User, text: str) -> CaseEntry:
     """A dated entry in the register (what was done on the case today)."""
     _require_follower(actor, case)
     if not (text or "").strip():
@@ -309,7 +339,7 @@ def case_add_entry(*, case, actor, text):
     return entry
 
 
-def may_add_entry(case, user):
+def may_add_entry(case: Case, user: User) -> bool:
     """Handlers of the case's queue, and staff who follow cases up (the quality officer),
     write the register's daily entries until the case is closed."""
     if case.state == CaseState.CLOSED:
@@ -319,7 +349,7 @@ def may_add_entry(case, user):
     return user.has_perm("complaints.add_caseentry")
 
 
-def available_actions(case, user):
+def available_actions(case: Case, user: User) -> list[str]:
     """The actions this user may take on this case now: its steps, from the state machine,
     and the daily "entry"."""
     actions = CASE_WORKFLOW.available_actions(case, user)
@@ -338,13 +368,13 @@ _CONFLICT_MESSAGE = gettext_noop(
 )
 
 
-def routing_key(case):
+def routing_key(case: Case) -> str:
     """The queue a page showed the case in, sent back with a referral: a referral from a
     page shown before another move is refused."""
     return f"{case.routed_to}:{case.centre_id or ''}"
 
 
-def may_refer(case, user):
+def may_refer(case: Case, user: User) -> bool:
     from .selectors import user_handles_case
 
     return (
@@ -354,7 +384,15 @@ def may_refer(case, user):
     )
 
 
-def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
+def case_refer(
+    *,
+    case: Case,
+    actor: User,
+    department: str,
+    centre: "Centre | None" = None,
+    note: str,
+    seen_route: str | None = None,
+) -> Case:
     """Refer a case to the party that can help solve it inside the association: the CRM
     department, or the centres-affairs department of a centre (procedure step 3). Those
     who handle the case now refer it, with a note; it moves to that queue with its
@@ -372,7 +410,7 @@ def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
             raise CaseError(_("Choose the centre whose centres-affairs staff receive the case."))
         if not centre.is_active:
             raise CaseError(_("This centre is no longer active."))
-        target_centre = centre
+        target_centre: Centre | None = centre
     else:
         target_centre = case.centre
     if department == case.routed_to and getattr(target_centre, "pk", None) == case.centre_id:
@@ -399,7 +437,7 @@ def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
             to_centre=target_centre if department == CaseRoute.CENTRES else None,
             note=note,
         )
-        fields = {
+        fields: dict[str, Any] = {
             "routed_to": department,
             "centre": target_centre,
             "referred_at": now,
@@ -409,7 +447,7 @@ def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
         for name, value in fields.items():
             setattr(case, name, value)
         # The employee studying it stays only if they handle the new queue too.
-        if case.assigned_to_id and not user_handles_case(case.assigned_to, case):
+        if case.assigned_to is not None and not user_handles_case(case.assigned_to, case):
             Case.objects.filter(pk=case.pk).update(assigned_to=None)
             case.assigned_to = None
     return case
@@ -418,7 +456,7 @@ def case_refer(*, case, actor, department, centre=None, note, seen_route=None):
 # --- a public filing's possible customer match (issue 10 item 18) ------------------------
 
 
-def may_see_possible_match(case, user):
+def may_see_possible_match(case: Case, user: User) -> bool:
     """The matched customer's name and code, only for staff who may see that customer."""
     from customers.selectors import customers_visible_to
 
@@ -428,7 +466,7 @@ def may_see_possible_match(case, user):
     )
 
 
-def may_decide_match(case, user):
+def may_decide_match(case: Case, user: User) -> bool:
     from .selectors import user_handles_case
 
     return (
@@ -439,7 +477,7 @@ def may_decide_match(case, user):
     )
 
 
-def _locked_pending_match(case, actor):
+def _locked_pending_match(case: Case, actor: User) -> Case:
     """Handlers of the case who may see the matched customer decide, once: the case
     locked, its match still the one the caller saw."""
     from customers.selectors import customers_visible_to
@@ -458,13 +496,13 @@ def _locked_pending_match(case, actor):
     return locked
 
 
-def case_confirm_match(*, case, actor, note=""):
+def case_confirm_match(*, case: Case, actor: User, note: str = "") -> Case:
     """A staff handler confirms that the person who filed on the public page is the
     customer with this mobile: the case is linked to the customer (and shows on their
     profile), and re-routed when the customer's kind says so."""
     with transaction.atomic():
         locked = _locked_pending_match(case, actor)
-        customer = locked.possible_customer
+        customer = cast(Customer, locked.possible_customer)  # checked by _locked_pending_match
         CaseEvent.objects.create(
             case=locked,
             kind=CaseEventKind.MATCH_CONFIRMED,
@@ -478,7 +516,7 @@ def case_confirm_match(*, case, actor, note=""):
     return case
 
 
-def case_dismiss_match(*, case, actor, note):
+def case_dismiss_match(*, case: Case, actor: User, note: str) -> Case:
     """A staff handler records that the person is not the customer with this mobile (a
     shared or mistyped number): the match is gone, and the case stays unlinked."""
     _require_handler(actor, case)
@@ -501,7 +539,7 @@ def case_dismiss_match(*, case, actor, note):
 # --- answering from the FAQ, registration requests, attachments at intake ---------------
 
 
-def case_answer_from_faq(*, case, actor, entry):
+def case_answer_from_faq(*, case: Case, actor: User, entry: "FaqEntry | None") -> Case:
     """Manual 5.1.10: an inquiry is answered with a published FAQ answer. The answer goes
     through the ordinary steps (an immediate answer, or the reply after a callback promise
     or a study) so the audit trail stays one path; the entry counts one more use."""
@@ -517,7 +555,7 @@ def case_answer_from_faq(*, case, actor, entry):
     if entry.state != FaqState.PUBLISHED:
         raise CaseError(_("Only a published FAQ answer can be given to a customer."))
     if case.state == CaseState.RECEIVED:
-        answer_with = case_answer_immediately
+        answer_with: Callable[..., Case] = case_answer_immediately
         keyword = "answer"
     elif case.state in (CaseState.CALLBACK_PROMISED, CaseState.UNDER_STUDY):
         answer_with = case_record_reply
@@ -542,7 +580,7 @@ def case_answer_from_faq(*, case, actor, entry):
 REGISTRATION_CUSTOMER_KINDS = (CustomerKind.BENEFICIARY, CustomerKind.DONOR)
 
 
-def may_request_registration(case, user):
+def may_request_registration(case: Case, user: User) -> bool:
     from .selectors import user_handles_case
 
     return (
@@ -554,7 +592,9 @@ def may_request_registration(case, user):
     )
 
 
-def case_request_registration(*, case, actor, customer_kind, centre=None):
+def case_request_registration(
+    *, case: Case, actor: User, customer_kind: str, centre: "Centre | None" = None
+) -> tuple["CustomerRequest", bool]:
     """One click for someone not yet in the customer database: prepare a draft customer
     "create" form with the contact's name, mobile and centre (the case's, unless another is
     given), for staff to check and submit (manual 6.2). Returns (request, created); a case
@@ -592,7 +632,7 @@ def case_request_registration(*, case, actor, customer_kind, centre=None):
         }
     )
     if not data_form.is_valid():
-        problems = [message for errors in data_form.errors.values() for message in errors]
+        problems = [str(message) for errors in data_form.errors.values() for message in errors]
         raise CaseError(
             _("The customer form cannot be prepared: %(errors)s") % {"errors": " ".join(problems)}
         )
@@ -625,7 +665,9 @@ def case_request_registration(*, case, actor, customer_kind, centre=None):
     return request, True
 
 
-def case_register_with_attachments(*, actor, uploads=(), **fields):
+def case_register_with_attachments(
+    *, actor: User, uploads: Iterable[UploadedFile] = (), **fields: Any
+) -> Case:
     """Register a case with the files received with it: every file is checked before
     anything is written, and the case and its files are saved together or not at all."""
     from .attachments import check_uploads, store_attachments
@@ -639,7 +681,9 @@ def case_register_with_attachments(*, actor, uploads=(), **fields):
     return case
 
 
-def case_file_public_with_attachments(*, checked_uploads=(), **fields):
+def case_file_public_with_attachments(
+    *, checked_uploads: Sequence[tuple[UploadedFile, str]] = (), **fields: Any
+) -> Case:
     """A public filing with the files sent with it, already checked by the form before any
     case exists: the case and its files are saved together or not at all."""
     from .attachments import store_attachments
@@ -650,7 +694,7 @@ def case_file_public_with_attachments(*, checked_uploads=(), **fields):
     return case
 
 
-def link_registered_customer(*, request):
+def link_registered_customer(*, request: "CustomerRequest") -> int:
     """Once the steward enters a registration form prepared from a case, the case belongs
     to the new customer: it then shows on the customer's profile and its status is found by
     the customer's mobile. A customer of another kind than the case's route re-routes it
@@ -664,19 +708,21 @@ def link_registered_customer(*, request):
     )
     linked = 0
     for case in cases.select_related("centre"):
-        _link_customer(case, line.customer, actor=request.entered_by)
+        # The line's customer, and its entry's steward: set by the entry this runs in.
+        customer, steward = cast(Customer, line.customer), cast(User, request.entered_by)
+        _link_customer(case, customer, actor=steward)
         linked += 1
     return linked
 
 
-def _link_customer(case, customer, *, actor):
+def _link_customer(case: Case, customer: Customer, *, actor: User) -> bool:
     """Give the (locked) case its customer. The customer's kind routes it (manual
     5.1.2-5.1.3): when that changes the department, or the centre of a centres case, the
     case moves to the new queue, keeps its deadlines (counted from its receipt) and shows
     as newly referred there; the move is recorded with who, when, from, to and why."""
     centre = case.centre or customer.centre
     route = route_for(customer)
-    fields = {"customer": customer, "possible_customer": None, "centre": centre}
+    fields: dict[str, Any] = {"customer": customer, "possible_customer": None, "centre": centre}
     moved = route != case.routed_to or (
         route == CaseRoute.CENTRES and getattr(centre, "pk", None) != case.centre_id
     )

@@ -8,12 +8,15 @@ monitoring note (SolutionMonitoring); the owner reports progress, the quality of
 judges the effect, sends a solution back to work or cancels it."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -41,7 +44,7 @@ MY_WORK_LIMIT = 20
 
 # step -> (transition, who may take it, the note is required). A "note" alone keeps the
 # status. The owner reports progress; the quality officer does everything.
-STEPS = {
+STEPS: dict[str, tuple[str | None, str, bool]] = {
     "start": ("start", "owner", False),
     "complete": ("complete", "owner", False),
     "effective": ("confirm_effective", "quality", False),
@@ -55,7 +58,7 @@ STEPS = {
 # --- selectors ----------------------------------------------------------------------------
 
 
-def solutions_visible_to(user):
+def solutions_visible_to(user: User | AnonymousUser) -> QuerySet[ProposedSolution]:
     """Readers of the recurring-complaints analysis see every solution; anyone else the
     solutions they own."""
     queryset = ProposedSolution.objects.select_related("review", "owner", "created_by")
@@ -66,7 +69,7 @@ def solutions_visible_to(user):
     return queryset.filter(owner=user)
 
 
-def _monitoring_newest_first():
+def _monitoring_newest_first() -> Prefetch:
     return Prefetch(
         "monitoring",
         queryset=SolutionMonitoring.objects.select_related("actor").order_by("-at", "-pk"),
@@ -74,7 +77,9 @@ def _monitoring_newest_first():
     )
 
 
-def solutions_of_reviews(reviews):
+def solutions_of_reviews(
+    reviews: Iterable[RecurringGroupReview] | QuerySet[RecurringGroupReview],
+) -> QuerySet[ProposedSolution]:
     """The solutions of these groups' reviews, in order, each with its monitoring notes
     newest first (`monitoring_newest_first`): two queries."""
     return (
@@ -85,11 +90,11 @@ def solutions_of_reviews(reviews):
     )
 
 
-def is_monitor(user):
+def is_monitor(user: User | AnonymousUser) -> bool:
     return user.has_perm(MONITOR_PERMISSION)
 
 
-def available_actions(solution, user):
+def available_actions(solution: ProposedSolution, user: User) -> list[str]:
     """The monitoring steps this user may take on this solution now, in the page's order:
     those of the state machine, and a "note" alone."""
     transitions = SOLUTION_WORKFLOW.available_actions(solution, user)
@@ -100,7 +105,7 @@ def available_actions(solution, user):
     return sorted(actions, key=order.index)
 
 
-def may_add_note(solution, user):
+def may_add_note(solution: ProposedSolution, user: User) -> bool:
     """The owner notes the progress of an open solution; the quality officer notes any."""
     if is_monitor(user):
         return True
@@ -117,19 +122,19 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class PlanChange:
-    user: object
-    at: object
-    fields: list = field(default_factory=list)
+    user: Any  # the history's user: a User, or None
+    at: Any  # datetime
+    fields: list[FieldChange] = field(default_factory=list)
 
 
 _PLAN_FIELDS = ("text", "implementation_plan", "owner", "due_date")
 
 
-def _raw(version, name):
+def _raw(version: Any, name: str) -> Any:
     return getattr(version, f"{name}_id" if name == "owner" else name)
 
 
-def _shown(version, name, users):
+def _shown(version: Any, name: str, users: dict[Any, User]) -> str:
     value = _raw(version, name)
     if name == "owner":
         user = users.get(value)
@@ -139,7 +144,7 @@ def _shown(version, name, users):
     return value or ""
 
 
-def plan_changes(solution):
+def plan_changes(solution: ProposedSolution) -> list[PlanChange]:
     """The edits of the solution (its text, plan, owner, due date), the latest first, each
     with who made it and what changed (simple-history)."""
     versions = list(solution.history.select_related("history_user").order_by("history_date", "pk"))
@@ -166,7 +171,14 @@ def plan_changes(solution):
 # --- services -----------------------------------------------------------------------------
 
 
-def _clean(text, plan, owner, due_date, *, creating):
+def _clean(
+    text: str | None,
+    plan: str | None,
+    owner: User | None,
+    due_date: datetime.date | None,
+    *,
+    creating: bool,
+) -> tuple[str, str]:
     text, plan = (text or "").strip(), (plan or "").strip()
     if not text:
         raise SolutionError(_("Write the proposed solution."))
@@ -181,7 +193,16 @@ def _clean(text, plan, owner, due_date, *, creating):
     return text, plan
 
 
-def solution_add(*, actor, group_key, label, text, plan, owner, due_date):
+def solution_add(
+    *,
+    actor: User,
+    group_key: str,
+    label: str | None,
+    text: str,
+    plan: str,
+    owner: User | None,
+    due_date: datetime.date | None,
+) -> ProposedSolution:
     """The quality officer proposes a solution for a recurring group, with its
     implementation plan, owner and due date. The group's analysis is created if the root
     causes were not written yet."""
@@ -204,7 +225,7 @@ def solution_add(*, actor, group_key, label, text, plan, owner, due_date):
                     label=(label or "").strip()[:300] or parsed.key,
                     updated_by=actor,
                 )
-                review._history_user = actor
+                review._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
                 review.save()
             solution = ProposedSolution(
                 review=review,
@@ -224,7 +245,15 @@ def solution_add(*, actor, group_key, label, text, plan, owner, due_date):
     return solution
 
 
-def solution_update(*, actor, solution, text, plan, owner, due_date):
+def solution_update(
+    *,
+    actor: User,
+    solution: ProposedSolution,
+    text: str,
+    plan: str,
+    owner: User | None,
+    due_date: datetime.date | None,
+) -> ProposedSolution:
     """The quality officer revises a solution: its text, plan, owner or due date (a
     solution migrated from free text gets its plan, owner and due date this way). Every
     version is kept."""
@@ -243,7 +272,7 @@ def solution_update(*, actor, solution, text, plan, owner, due_date):
     return solution
 
 
-def _conflict():
+def _conflict() -> str:
     return _(
         "Someone else monitored this solution at the same moment. "
         "Reload the page to see its status."
@@ -264,7 +293,9 @@ SOLUTION_WORKFLOW = Workflow(
 )
 
 
-def solution_monitor(*, actor, solution, step, note=""):
+def solution_monitor(
+    *, actor: User, solution: ProposedSolution, step: str, note: str = ""
+) -> ProposedSolution:
     """A dated monitoring note on the solution, moving its status when the step says so:
     the owner starts it, reports it implemented or adds a note; the quality officer also
     judges whether it was effective, sends it back to work or cancels it."""
@@ -308,7 +339,7 @@ def solution_monitor(*, actor, solution, step, note=""):
 # --- my work ------------------------------------------------------------------------------
 
 
-def _item(solution):
+def _item(solution: ProposedSolution) -> mywork.WorkItem:
     label = solution.review.label
     return mywork.WorkItem(
         title=str(solution),
@@ -318,13 +349,13 @@ def _item(solution):
     )
 
 
-def _end_of_day(day):
+def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time.max), timezone.get_default_timezone()
     )
 
 
-def solutions_to_implement(user):
+def solutions_to_implement(user: User) -> mywork.WorkSection | None:
     """For an owner: their solutions still to implement, overdue or due within 7 days."""
     if not user.is_authenticated:
         return None
@@ -344,7 +375,7 @@ def solutions_to_implement(user):
     )
 
 
-def solutions_overdue(user):
+def solutions_overdue(user: User) -> mywork.WorkSection | None:
     """For the quality officer, who monitors the implementation: every solution past its
     due date and not implemented."""
     if not is_monitor(user):

@@ -8,8 +8,12 @@ deadline so overdue work stands out.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class WorkSection:
         return sum(1 for item in self.items if item.is_overdue)
 
 
-WorkProvider = Callable[[object], WorkSection | None]
+WorkProvider = Callable[["User"], WorkSection | None]
 _providers: list[WorkProvider] = []
 
 
@@ -49,6 +53,6 @@ def unregister_work_provider(provider: WorkProvider) -> None:
     _providers.remove(provider)
 
 
-def work_sections_for(user: object) -> list[WorkSection]:
+def work_sections_for(user: "User") -> list[WorkSection]:
     sections = (provider(user) for provider in _providers)
     return [section for section in sections if section is not None]

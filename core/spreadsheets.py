@@ -1,6 +1,9 @@
 """What every spreadsheet import and export shares: the header row read against the columns
 (customers, programmes portfolio, finance donations) and the escape of formula-like text."""
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,17 +18,17 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
 
 
-def looks_like_formula(value):
+def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
-def escape_formula(value):
+def escape_formula(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula, behind an apostrophe (for CSV, which
     has no cell styles); anything else as it is."""
     return FORMULA_ESCAPE + value if looks_like_formula(value) else value
 
 
-def unescape_formula(text):
+def unescape_formula(text: str) -> str:
     """The text escape_formula wrote, as it was: what the exports wrote comes back the
     same when imported."""
     if text.startswith(FORMULA_ESCAPE) and text[1:].startswith(FORMULA_PREFIXES):
@@ -37,15 +40,15 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported. The message is translated, for the user."""
 
 
-def header_key(text):
+def header_key(text: object) -> str:
     """How headers and names are compared: Arabic spelling variants, digits, case, spacing
     and underscores folded."""
     return normalize_arabic(normalize_digits(str(text or ""))).replace("_", " ").strip(" *:")
 
 
-def in_every_language(lazy_text):
+def in_every_language(lazy_text: object) -> set[str]:
     """A translatable label in each of the site's languages (headers may be in either)."""
-    texts = set()
+    texts: set[str] = set()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             texts.add(str(lazy_text))
@@ -53,22 +56,24 @@ def in_every_language(lazy_text):
 
 
 def map_header_columns(
-    header,
+    header: Iterable[object],
     *,
-    aliases,
-    required,
-    label,
-    missing_message,
-    cell_text,
-    key=header_key,
-    split_alternatives=False,
-):
+    aliases: Mapping[str, str],
+    required: Iterable[str],
+    label: Callable[[str], object],
+    missing_message: str,
+    cell_text: Callable[[object], str],
+    key: Callable[[object], str] = header_key,
+    split_alternatives: bool = False,
+) -> tuple[dict[int, str], dict[str, str], list[str]]:
     """({column index: field name}, {field name: header text}, [ignored headers]).
 
     `aliases` maps header text folded by `key` to field names; `missing_message` has a
     %(columns)s placeholder for the required columns not found. With `split_alternatives`,
     a header "A/B" that names no column names the one both its parts name."""
-    by_index, headers, ignored = {}, {}, []
+    by_index: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
     for index, cell in enumerate(header):
         text = cell_text(cell).strip()
         if not text:

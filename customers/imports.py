@@ -8,11 +8,15 @@ through the manager's approval and the steward's entry like any other form.
 Pure functions and classes (no HttpRequest): customers.views_data calls them.
 """
 
+import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +50,7 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views)
 from core.imports.checks import field_check
 from core.imports.importer import DryRun, Importer, RowError, StoredDryRun, batches
 from core.imports.uploads import _upload_directory  # noqa: F401  (for the tests)
-from core.jobs import NO_PROGRESS
+from core.jobs import NO_PROGRESS, Progress
 from core.phones import normalize_saudi_mobile
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
@@ -63,7 +67,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # Other names people give the customer types and kinds of entity, compared folded (see
 # _choice_key): the manual's own plural forms (6.1.2), the short forms, English.
-CHOICE_ALIASES = {
+CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "kind": {
         CustomerKind.DONOR: (
             "مانح",
@@ -133,23 +137,24 @@ class ImportRow:
     name: str = ""
     outcome: str = ERROR
     customer: Customer | None = None
-    proposed: dict | None = None
-    changes: list = field(default_factory=list)  # [(label, current, proposed)]
-    values: list = field(default_factory=list)  # [(label, value)] a new customer will have
-    errors: list = field(default_factory=list)  # [RowError]
-    warnings: list = field(default_factory=list)  # [str]
+    proposed: dict[str, Any] | None = None
+    changes: list[tuple[Any, ...]] = field(default_factory=list)  # [(label, current, proposed)]
+    # [(label, value)] a new customer will have
+    values: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)  # [str]
     # Fills `changes` or `values` as text for a person: done only for the rows shown.
-    describe: object = field(default=None, repr=False, compare=False)
+    describe: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     @property
-    def outcome_label(self):
+    def outcome_label(self) -> Any:
         return OUTCOME_LABELS[self.outcome]
 
     @property
-    def badge(self):
+    def badge(self) -> str:
         return OUTCOME_BADGES[self.outcome]
 
-    def as_data(self):
+    def as_data(self) -> dict[str, Any]:
         """The row as the preview page shows it, JSON (kept by the dry run's job)."""
         if self.describe is not None:
             self.describe()
@@ -169,7 +174,7 @@ class ImportRow:
         }
 
     @classmethod
-    def from_data(cls, data, customers):
+    def from_data(cls, data: dict[str, Any], customers: Mapping[Any, Customer]) -> "ImportRow":
         customer = data["customer"]
         return cls(
             number=data["number"],
@@ -188,30 +193,30 @@ class ImportRow:
 class ImportPreview(DryRun):
     digest: str
     filename: str
-    rows: list
-    columns: list  # headers recognised, in file order
-    ignored_columns: list  # headers that name no customer column
+    rows: list[ImportRow]
+    columns: list[str]  # headers recognised, in file order
+    ignored_columns: list[str]  # headers that name no customer column
     previous_import: CustomerRequest | None = None
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
     outcome_labels = OUTCOME_LABELS
     problem_outcomes = (ERROR,)
 
-    def lines(self):
+    def lines(self) -> list[tuple[Customer | None, dict[str, Any], int | None]]:
         """The lines of the import form: (customer or None, proposed values, row number)."""
         return [
-            (row.customer, row.proposed, row.number)
+            (row.customer, _proposed(row), row.number)
             for row in self.rows
             if row.outcome in (CREATE, MODIFY)
         ]
 
     @property
-    def can_confirm(self):
+    def can_confirm(self) -> bool:
         return self.previous_import is None and any(
             row.outcome in (CREATE, MODIFY) for row in self.rows
         )
 
-    def extra_data(self):
+    def extra_data(self) -> dict[str, Any]:
         return {
             "digest": self.digest,
             "filename": self.filename,
@@ -226,7 +231,9 @@ class ImportPreview(DryRun):
 class StoredPreview(StoredDryRun):
     """A dry run kept by its background job, for the preview page and the confirmation."""
 
-    def __init__(self, data):
+    counts: dict[str, int]  # kept by the dry run (DryRun.as_data)
+
+    def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
         self.previous_import = (
             CustomerRequest.objects.filter(pk=data["previous_import"]).first()
@@ -234,21 +241,21 @@ class StoredPreview(StoredDryRun):
             else None
         )
 
-    def make_rows(self, rows):
+    def make_rows(self, rows: list[Any]) -> list[Any]:
         customers = Customer.objects.in_bulk(
             {row["customer"]["pk"] for row in rows if row["customer"]}
         )
         return [ImportRow.from_data(row, customers) for row in rows]
 
     @property
-    def to_import(self):
+    def to_import(self) -> int:
         return self.counts[CREATE] + self.counts[MODIFY]
 
 
 # --- the columns and the reading of the file ---------------------------------------------
 
 
-def _text(value):
+def _text(value: object) -> str:
     """A cell as text (core.imports.cell_text), the escape of a value this system exported
     undone. A formula cell keeps its escape: it is text, never live again."""
     text = cell_text(value)
@@ -268,14 +275,14 @@ class CustomerImporter(Importer):
     max_bytes = MAX_UPLOAD_BYTES
 
     @property
-    def max_rows(self):
+    def max_rows(self) -> int:  # type: ignore[override]  # a property over the class's int
         # The module's constant stays the knob (a test lowers it).
         return MAX_ROWS
 
-    def cell_text(self, value):
+    def cell_text(self, value: object) -> str:
         return _text(value)
 
-    def missing_columns_message(self):
+    def missing_columns_message(self) -> str:
         return _(
             "The first row of the file must hold the column headers, as in the exported "
             "customer list. Missing columns: %(columns)s."
@@ -291,19 +298,19 @@ IMPORTER = CustomerImporter()
 class _Lookups:
     """Cities, centres, users and choice labels by name, read once for the whole file."""
 
-    def __init__(self):
-        self.city_by_key = {}
+    def __init__(self) -> None:
+        self.city_by_key: dict[str, City] = {}
         cities = list(City.objects.all())
         for city in cities:
             for text in (city.name, city.name_en):
                 if text:
                     self.city_by_key.setdefault(_key(text), city)
-        self.centres_by_key = defaultdict(list)
+        self.centres_by_key: defaultdict[str, list[Centre]] = defaultdict(list)
         centres = list(Centre.objects.select_related("city"))
         for centre in centres:
             for text in {centre.name, centre.name_en} - {""}:
                 self.centres_by_key[_key(text)].append(centre)
-        self.objects = {
+        self.objects: dict[str, dict[Any, Any]] = {
             "city": {city.pk: city for city in cities},
             "centre": {centre.pk: centre for centre in centres},
         }
@@ -318,9 +325,10 @@ class _Lookups:
         self.false_words |= {_key(text) for text in _in_every_language(gettext_lazy("No"))}
 
     @staticmethod
-    def _choice_map(name):
-        mapping = {}
-        for value, label in Customer._meta.get_field(name).flatchoices:
+    def _choice_map(name: str) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        # django-stubs: get_field may give a relation's other side; these are choice fields.
+        for value, label in Customer._meta.get_field(name).flatchoices:  # type: ignore[union-attr]
             texts = {
                 value,
                 *_in_every_language(label),
@@ -331,7 +339,7 @@ class _Lookups:
         return mapping
 
 
-def _kept_escape(text, current, customer):
+def _kept_escape(text: str, current: object, customer: Customer | None) -> Any:
     """A value stored escaped (a formula imported as its text, "'=…") comes back from an
     export with its escape undone: it is the same value, kept as stored."""
     if (
@@ -344,7 +352,7 @@ def _kept_escape(text, current, customer):
     return text
 
 
-def _choice_key(text):
+def _choice_key(text: object) -> str:
     """Choices compared folded, a slash spaced the same whatever the spelling: "مانح/داعم"
     is "مانح / داعم"."""
     return " ".join(_key(text).replace("/", " / ").split())
@@ -353,13 +361,15 @@ def _choice_key(text):
 class _CustomerIndex:
     """Existing customers by code, national ID and mobile: one query per 1,000 keys."""
 
-    def __init__(self, codes, national_ids, mobiles):
-        self._customers = {}
-        self.by_code = {}
-        self.by_national_id = defaultdict(list)
-        self.by_mobile = defaultdict(list)
-        for chunk in batches(codes):
-            for customer in self._fetch(code__in=chunk):
+    def __init__(
+        self, codes: Iterable[int], national_ids: Iterable[str], mobiles: Iterable[str]
+    ) -> None:
+        self._customers: dict[int, Customer] = {}
+        self.by_code: dict[int, Customer] = {}
+        self.by_national_id: defaultdict[str, list[Customer]] = defaultdict(list)
+        self.by_mobile: defaultdict[str, list[Customer]] = defaultdict(list)
+        for code_chunk in batches(codes):
+            for customer in self._fetch(code__in=code_chunk):
                 self.by_code[customer.code] = customer
         for chunk in batches(national_ids):
             for customer in self._fetch(national_id__in=chunk):
@@ -368,7 +378,7 @@ class _CustomerIndex:
             for customer in self._fetch(mobile__in=chunk):
                 self.by_mobile[customer.mobile].append(customer)
 
-    def _fetch(self, **lookup):
+    def _fetch(self, **lookup: Any) -> Iterator[Customer]:
         # One Python object per customer, however many keys found it.
         for customer in Customer.objects.filter(**lookup).order_by("pk"):
             yield self._customers.setdefault(customer.pk, customer)
@@ -380,12 +390,12 @@ class _CustomerIndex:
 # --- checking a row: the customer form's rules, without a form per row -------------------
 
 
-def _mobile_memo():
+def _mobile_memo() -> Callable[[str], str]:
     """{text: E.164 mobile or the ValidationError}: a mobile is parsed once per import,
     for the match and for the check alike."""
-    memo = {}
+    memo: dict[str, str | ValidationError] = {}
 
-    def normalize(text):
+    def normalize(text: str) -> str:
         if text not in memo:
             try:
                 memo[text] = normalize_saudi_mobile(text)
@@ -403,7 +413,7 @@ _FORM_FIELDS = CustomerDataForm.base_fields
 _NATIONAL_ID_FIELD = Customer._meta.get_field("national_id")
 
 
-def _field_checks():
+def _field_checks() -> dict[str, Callable[[Any], Any]]:
     """{field name: check equal to its form field's clean}; the city and centre come as
     objects the import already looked up."""
     return {
@@ -421,7 +431,7 @@ class RowChecker:
     goes through the form field for its message. Related objects come already looked up
     (the import found them by name); the city and centre cost no query."""
 
-    def __init__(self, normalize_mobile=normalize_saudi_mobile):
+    def __init__(self, normalize_mobile: Callable[[str], str] = normalize_saudi_mobile) -> None:
         self.checkers = _field_checks()
         self.normalize_mobile = normalize_mobile
         self.today = timezone.localdate()
@@ -431,10 +441,11 @@ class RowChecker:
             for name in ("mobile", "phone", "national_id", "consent_date", "email")
         }
 
-    def check(self, data):
+    def check(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         """(cleaned values, {field name or "__all__": [messages]}), as form.cleaned_data
         and form.errors would be."""
-        cleaned, errors = {}, {}
+        cleaned: dict[str, Any] = {}
+        errors: dict[str, list[Any]] = {}
         clean_methods = self.clean_methods
         for name, checker in self.checkers.items():
             try:
@@ -451,28 +462,28 @@ class RowChecker:
         self._model_validation(cleaned, errors)
         return cleaned, errors
 
-    def _clean_mobile(self, value):
+    def _clean_mobile(self, value: str | None) -> str:
         return self.normalize_mobile(value) if value else ""
 
-    def _clean_consent_date(self, value):
+    def _clean_consent_date(self, value: datetime.date | None) -> datetime.date | None:
         if value and value > self.today:
             raise ValidationError(_("The consent date cannot be in the future."))
         return value
 
     @staticmethod
-    def _clean_phone(value):
+    def _clean_phone(value: str | None) -> str:
         return normalize_digits(value or "").strip()
 
     @staticmethod
-    def _clean_national_id(value):
+    def _clean_national_id(value: str | None) -> str:
         return normalize_national_id(value or "")
 
     @staticmethod
-    def _clean_email(value):
+    def _clean_email(value: str | None) -> str:
         return (value or "").strip().lower()
 
     @staticmethod
-    def _model_validation(cleaned, errors):
+    def _model_validation(cleaned: dict[str, Any], errors: dict[str, list[Any]]) -> None:
         """The model's validators the form fields do not run: the national ID's (the
         mobile's is clean_mobile's own; the others repeat the form fields')."""
         national_id = cleaned.get("national_id")
@@ -492,7 +503,7 @@ class _MatchKeys:
     mobile: str = ""
 
 
-def _match_keys(raw, normalize_mobile):
+def _match_keys(raw: Mapping[str, Any], normalize_mobile: Callable[[str], str]) -> _MatchKeys:
     keys = _MatchKeys()
     code = normalize_digits(_text(raw.get("code"))).strip()
     if code:
@@ -507,7 +518,7 @@ def _match_keys(raw, normalize_mobile):
     return keys
 
 
-def _as_mobile(text, normalize_mobile):
+def _as_mobile(text: str, normalize_mobile: Callable[[str], str]) -> str:
     if not text.strip():
         return ""
     try:
@@ -519,21 +530,28 @@ def _as_mobile(text, normalize_mobile):
 class _RowReader:
     """Turns raw rows into ImportRows; remembers what earlier rows of the file claimed."""
 
-    def __init__(self, headers, lookups, index, normalize_mobile=normalize_saudi_mobile):
+    def __init__(
+        self,
+        headers: dict[str, str],
+        lookups: _Lookups,
+        index: _CustomerIndex,
+        normalize_mobile: Callable[[str], str] = normalize_saudi_mobile,
+    ) -> None:
         self.headers = headers
         self.lookups = lookups
         self.index = index
         self.checker = RowChecker(normalize_mobile)
         self.today = timezone.localdate()
-        self.dates_read = {}  # (type, cell) → date or DateParseError
-        self.row_of_customer = {}  # customer pk → first row number
-        self.row_of_new_national_id = {}
-        self.row_of_new_mobile = {}
+        # (type, cell) → date or DateParseError
+        self.dates_read: dict[tuple[type, Any], datetime.date | None | DateParseError] = {}
+        self.row_of_customer: dict[int, int] = {}  # customer pk → first row number
+        self.row_of_new_national_id: dict[str, int] = {}
+        self.row_of_new_mobile: dict[str, int] = {}
 
-    def column(self, name):
+    def column(self, name: str) -> str:
         return self.headers.get(name) or str(column_label(name))
 
-    def read(self, number, raw, keys):
+    def read(self, number: int, raw: dict[str, Any], keys: _MatchKeys) -> ImportRow:
         row = ImportRow(number=number, name=_text(raw.get("name")).strip())
         customer = self._match(row, keys)
         if customer is not None:
@@ -575,7 +593,13 @@ class _RowReader:
             row.describe = partial(self._describe_changes, row, current, proposed, changed)
         return row
 
-    def _describe_changes(self, row, current, proposed, changed):
+    def _describe_changes(
+        self,
+        row: ImportRow,
+        current: dict[str, Any],
+        proposed: dict[str, Any],
+        changed: list[str],
+    ) -> None:
         related = self.lookups.related
         row.changes = [
             (
@@ -587,10 +611,10 @@ class _RowReader:
             for name in changed
         ]
 
-    def _describe_new(self, row, proposed):
+    def _describe_new(self, row: ImportRow, proposed: dict[str, Any]) -> None:
         row.values = self._shown_values(proposed)
 
-    def _shown_values(self, proposed):
+    def _shown_values(self, proposed: dict[str, Any]) -> list[tuple[Any, ...]]:
         """[(label, value as shown, left to right)] a new customer will have: the filled
         values (a date Gregorian with its Hijri beside it), so a person can check them."""
         return [
@@ -605,7 +629,7 @@ class _RowReader:
 
     # matching: by code if given, else by national ID, else by mobile
 
-    def _match(self, row, keys):
+    def _match(self, row: ImportRow, keys: _MatchKeys) -> Customer | None:
         if keys.code_invalid:
             row.errors.append(RowError(self.column("code"), _("A customer code is a number.")))
             return None
@@ -654,7 +678,7 @@ class _RowReader:
                 )
         return None
 
-    def _ambiguous(self, name, customers):
+    def _ambiguous(self, name: str, customers: list[Customer]) -> RowError:
         return RowError(
             self.column(name),
             _(
@@ -664,7 +688,7 @@ class _RowReader:
             % {"codes": ", ".join(str(customer.code) for customer in customers)},
         )
 
-    def _check_new_customer(self, row, proposed):
+    def _check_new_customer(self, row: ImportRow, proposed: dict[str, Any]) -> None:
         """Two new rows of one file for the same person would make two customers."""
         for name, seen in (
             ("national_id", self.row_of_new_national_id),
@@ -684,7 +708,9 @@ class _RowReader:
 
     # form data: the file's cells, the customer's current values for absent columns
 
-    def _form_data(self, row, raw, customer):
+    def _form_data(
+        self, row: ImportRow, raw: dict[str, Any], customer: Customer | None
+    ) -> dict[str, Any]:
         data = self._defaults(customer)
         # In IMPORT_COLUMNS order: the city is known before the centre is looked up in it.
         for name in IMPORT_COLUMNS:
@@ -704,9 +730,9 @@ class _RowReader:
                 data[name] = _kept_escape(_text(value), data.get(name), customer)
         return data
 
-    def _defaults(self, customer):
+    def _defaults(self, customer: Customer | None) -> dict[str, Any]:
         if customer is None:
-            data = dict.fromkeys(services.CUSTOMER_FIELDS, "")
+            data: dict[str, Any] = dict.fromkeys(services.CUSTOMER_FIELDS, "")
             data.update(
                 entity_type=EntityType.INDIVIDUAL,
                 sms_consent=False,
@@ -722,7 +748,7 @@ class _RowReader:
             data[name] = self.lookups.objects[name].get(data[name])
         return data
 
-    def _date(self, row, name, value):
+    def _date(self, row: ImportRow, name: str, value: object) -> datetime.date | None:
         """A date as Saudi users write it (Hijri, day first, ISO, a date cell). A formula,
         or a date that cannot be read, is an error of the row naming the column."""
         if isinstance(value, Formula):
@@ -741,7 +767,7 @@ class _RowReader:
             return None
         return found
 
-    def _boolean(self, row, name, value):
+    def _boolean(self, row: ImportRow, name: str, value: object) -> bool:
         if isinstance(value, bool):
             return value
         text = _key(_text(value))
@@ -752,7 +778,14 @@ class _RowReader:
         row.errors.append(RowError(self.column(name), _("Write yes or no.")))
         return False
 
-    def _related(self, row, name, text, data, customer):
+    def _related(
+        self,
+        row: ImportRow,
+        name: str,
+        text: str,
+        data: dict[str, Any],
+        customer: Customer | None,
+    ) -> City | Centre | None:
         if not text:
             return None
         current_pk = getattr(customer, f"{name}_id", None) if customer else None
@@ -765,7 +798,9 @@ class _RowReader:
             return city
         return self._centre(row, text, data, current_pk)
 
-    def _centre(self, row, text, data, current_pk):
+    def _centre(
+        self, row: ImportRow, text: str, data: dict[str, Any], current_pk: int | None
+    ) -> Centre | None:
         candidates = self.lookups.centres_by_key.get(_key(text), [])
         city = data.get("city")
         in_city = [centre for centre in candidates if city and centre.city_id == city.pk]
@@ -806,7 +841,7 @@ class _RowReader:
 # --- the dry run and the confirmation ---------------------------------------------------
 
 
-def previous_import(digest):
+def previous_import(digest: str) -> CustomerRequest | None:
     """An import form made from the same file, unless that form was rejected."""
     return (
         CustomerRequest.objects.filter(kind=RequestKind.IMPORT, source_file_digest=digest)
@@ -816,7 +851,9 @@ def previous_import(digest):
     )
 
 
-def preview_import(content, filename, progress=NO_PROGRESS):
+def preview_import(
+    content: bytes, filename: str, progress: Progress = NO_PROGRESS
+) -> ImportPreview:
     """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
     `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
     progress.phase("read", start=0, end=10)
@@ -854,27 +891,32 @@ def preview_import(content, filename, progress=NO_PROGRESS):
     )
 
 
-def _flag_same_names(rows):
+def _proposed(row: ImportRow) -> dict[str, Any]:
+    """The proposed values of a row going into the form (created or modified): never None."""
+    return cast("dict[str, Any]", row.proposed)
+
+
+def _flag_same_names(rows: list[ImportRow]) -> None:
     """Rows of the file going into the form with the same name (Arabic-normalised:
     alef, ya, hamza, tatweel, tashkeel) and another mobile: possibly one person twice."""
-    by_name = defaultdict(list)
+    by_name: defaultdict[str, list[ImportRow]] = defaultdict(list)
     for row in rows:
         if row.outcome in (CREATE, MODIFY):
-            name = normalize_arabic(row.proposed.get("name"))
+            name = normalize_arabic(_proposed(row).get("name"))
             if name:
                 by_name[name].append(row)
     for group in by_name.values():
         if len(group) < 2:
             continue
         for row in group:
-            mobile = row.proposed.get("mobile")
+            mobile = _proposed(row).get("mobile")
             # Ten are named: the others are not looked for (a common name fills a group).
             others = list(
                 islice(
                     (
                         str(other.number)
                         for other in group
-                        if other is not row and other.proposed.get("mobile") != mobile
+                        if other is not row and _proposed(other).get("mobile") != mobile
                     ),
                     10,
                 )
@@ -889,7 +931,7 @@ def _flag_same_names(rows):
                 )
 
 
-def confirm_import(*, actor, preview, reason):
+def confirm_import(*, actor: User, preview: ImportPreview, reason: str) -> CustomerRequest:
     """One import form with the new and modified rows, submitted to the CRM manager.
 
     Unchanged rows and rows with errors are left out. Refused when nothing is left, or when

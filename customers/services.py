@@ -5,17 +5,20 @@ to act, runs the django-fsm transition, saves in a transaction and records who d
 """
 
 import datetime
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
-from core.jobs import NO_PROGRESS
+from core.jobs import NO_PROGRESS, Progress
 from core.permissions import require
 from core.workflow import Workflow
 
@@ -60,7 +63,7 @@ DATE_FIELDS = ("consent_date",)
 
 # Working days each step may take (manual 6.2): review and approval one day each, entry one
 # day, filing one day.
-STEP_WORKING_DAYS = {
+STEP_WORKING_DAYS: dict[str, int] = {
     RequestState.SUBMITTED: 2,
     RequestState.APPROVED: 1,
     RequestState.ENTERED: 1,
@@ -74,13 +77,13 @@ class RequestError(Exception):
 @dataclass
 class EntryResult:
     entered: bool
-    conflicts: list = field(default_factory=list)  # customers changed since the form
+    conflicts: list[Customer] = field(default_factory=list)  # customers changed since the form
 
 
 # --- values -----------------------------------------------------------------------------
 
 
-def values_from_cleaned_data(cleaned_data):
+def values_from_cleaned_data(cleaned_data: Mapping[str, Any]) -> dict[str, Any]:
     """Form data to JSON-safe proposed values: objects become primary keys, dates ISO."""
     values = {}
     for name in CUSTOMER_FIELDS:
@@ -95,7 +98,7 @@ def values_from_cleaned_data(cleaned_data):
     return values
 
 
-def customer_values(customer):
+def customer_values(customer: Customer) -> dict[str, Any]:
     """The current values of a customer, in the same JSON-safe shape as proposed values."""
     values = {}
     for name in CUSTOMER_FIELDS:
@@ -109,7 +112,7 @@ def customer_values(customer):
     return values
 
 
-def changed_fields(base_values, proposed):
+def changed_fields(base_values: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[str]:
     return [
         name
         for name in CUSTOMER_FIELDS
@@ -117,7 +120,7 @@ def changed_fields(base_values, proposed):
     ]
 
 
-def _assign_values(customer, values):
+def _assign_values(customer: Customer, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         if name not in CUSTOMER_FIELDS:
             continue  # e.g. a point of contact proposed by a form prepared before 3.1.21
@@ -135,14 +138,14 @@ def _assign_values(customer, values):
 FIRST_CUSTOMER_CODE = 100001
 
 
-def allocate_customer_code():
+def allocate_customer_code() -> int:
     """The next customer code. The counter row is incremented by an UPDATE, which locks it
     until the transaction ends, so two entries at the same instant never share a code; a
     rolled-back entry gives its number back, a committed one never does."""
     return allocate_customer_codes(1)
 
 
-def allocate_customer_codes(count):
+def allocate_customer_codes(count: int) -> int:
     """The first of `count` consecutive new customer codes, taken with one UPDATE (a large
     form's entry takes its block at once)."""
     if not _increment_counter(count):
@@ -157,14 +160,14 @@ def allocate_customer_codes(count):
     return last - count + 1
 
 
-def _increment_counter(count=1):
+def _increment_counter(count: int = 1) -> int:
     return CustomerCodeCounter.objects.filter(pk=1).update(last_code=F("last_code") + count)
 
 
 # --- permissions ------------------------------------------------------------------------
 
 
-def steward_candidates():
+def steward_candidates() -> tuple[QuerySet[User], QuerySet[User]]:
     """Who may be designated: active holders of the steward role, and of the deputy role."""
     from django.contrib.auth import get_user_model
 
@@ -180,14 +183,16 @@ def steward_candidates():
 REASON_MAX_LENGTH = 100  # django-simple-history's change reason
 
 
-def steward_designation_change(*, actor, steward, deputy, steward_absent, reason):
+def steward_designation_change(
+    *, actor: User, steward: User, deputy: User, steward_absent: bool, reason: str
+) -> StewardDesignation:
     """The CRM department (the CRM manager) designates the steward and the deputy and marks
     the steward absent or back (6.1.4). Recorded in the designation's history with who,
     when, the old and new values and the reason. Returns the designation."""
     require(actor, "customers.change_stewarddesignation")
     stewards, deputies = steward_candidates()
     reason = (reason or "").strip()
-    errors = {}
+    errors: dict[str, str] = {}
     if not stewards.filter(pk=steward.pk).exists():
         errors["steward"] = _("Choose a holder of the customer-data steward role.")
     if not deputies.filter(pk=deputy.pk).exists():
@@ -214,8 +219,9 @@ def steward_designation_change(*, actor, steward, deputy, steward_absent, reason
         designation.steward = steward
         designation.deputy = deputy
         designation.steward_absent = bool(steward_absent)
-        designation._change_reason = reason
-        designation._history_user = actor
+        # Read by django-simple-history when the designation is saved.
+        designation._change_reason = reason  # type: ignore[attr-defined]
+        designation._history_user = actor  # type: ignore[attr-defined]
         designation.save()
     return designation
 
@@ -223,7 +229,7 @@ def steward_designation_change(*, actor, steward, deputy, steward_absent, reason
 # --- transitions ------------------------------------------------------------------------
 
 
-def _deadline_for(state, start):
+def _deadline_for(state: str, start: datetime.datetime) -> datetime.datetime | None:
     days = STEP_WORKING_DAYS.get(state)
     return working_deadline(start, days) if days else None
 
@@ -240,7 +246,14 @@ REQUEST_WORKFLOW = Workflow(
 )
 
 
-def _take_step(request, transition_name, *, actor, note="", **fields):
+def _take_step(
+    request: CustomerRequest,
+    transition_name: str,
+    *,
+    actor: User,
+    note: str = "",
+    **fields: Any,
+) -> None:
     """One step of the form, with the deadline of the state it reaches (manual 6.2)."""
     REQUEST_WORKFLOW.take_step(
         request,
@@ -248,19 +261,38 @@ def _take_step(request, transition_name, *, actor, note="", **fields):
         actor=actor,
         note=note,
         fields=fields,
-        before_save=lambda request: setattr(
-            request, "due_at", _deadline_for(request.state, timezone.now())
-        ),
+        before_save=_set_deadline,
     )
 
 
-def _transition(request, transition_name, *, actor, note="", **fields):
+def _set_deadline(record: Model) -> None:
+    """The deadline of the state the form reaches, set by the workflow before it saves."""
+    request = cast(CustomerRequest, record)
+    request.due_at = _deadline_for(request.state, timezone.now())
+
+
+def _transition(
+    request: CustomerRequest,
+    transition_name: str,
+    *,
+    actor: User,
+    note: str = "",
+    **fields: Any,
+) -> CustomerRequest:
     with transaction.atomic():
         _take_step(request, transition_name, actor=actor, note=note, **fields)
     return request
 
 
-def customer_request_create(*, actor, kind, reason, lines, submit=True, source_file_digest=""):
+def customer_request_create(
+    *,
+    actor: User,
+    kind: str,
+    reason: str,
+    lines: Iterable[tuple[Customer | None, dict[str, Any], int | None]],
+    submit: bool = True,
+    source_file_digest: str = "",
+) -> CustomerRequest:
     """Prepare a form. `lines` is a list of (customer or None, proposed values, source row).
 
     A modification records the customer's current values and version beside the proposal so
@@ -281,7 +313,12 @@ def customer_request_create(*, actor, kind, reason, lines, submit=True, source_f
     return request
 
 
-def _add_line(request, customer, proposed, source_row=None):
+def _add_line(
+    request: CustomerRequest,
+    customer: Customer | None,
+    proposed: dict[str, Any],
+    source_row: int | None = None,
+) -> CustomerRequestLine:
     if customer is None:
         return CustomerRequestLine.objects.create(
             request=request, action=LineAction.CREATE, proposed=proposed, source_row=source_row
@@ -304,13 +341,15 @@ def _add_line(request, customer, proposed, source_row=None):
     )
 
 
-def customer_request_submit(*, request, actor):
+def customer_request_submit(*, request: CustomerRequest, actor: User) -> CustomerRequest:
     if request.prepared_by_id != actor.pk:
         raise PermissionDenied
     return _transition(request, "submit", actor=actor, submitted_at=timezone.now())
 
 
-def customer_request_approve(*, request, actor, note="", override_reason=""):
+def customer_request_approve(
+    *, request: CustomerRequest, actor: User, note: str = "", override_reason: str = ""
+) -> CustomerRequest:
     require(actor, "customers.approve_customerrequest")
     if request.prepared_by_id == actor.pk:
         raise RequestError(_("You cannot approve a form you prepared yourself."))
@@ -335,7 +374,7 @@ def customer_request_approve(*, request, actor, note="", override_reason=""):
     )
 
 
-def customer_request_reject(*, request, actor, note):
+def customer_request_reject(*, request: CustomerRequest, actor: User, note: str) -> CustomerRequest:
     require(actor, "customers.approve_customerrequest")
     if request.prepared_by_id == actor.pk:
         raise RequestError(_("You cannot reject a form you prepared yourself."))
@@ -352,7 +391,9 @@ def customer_request_reject(*, request, actor, note):
     )
 
 
-def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
+def customer_request_enter(
+    *, request: CustomerRequest, actor: User, progress: Progress = NO_PROGRESS
+) -> EntryResult:
     """The steward's signature: apply every line to the database and allocate codes.
 
     If a customer changed after the form was prepared, nothing is applied: the form goes
@@ -363,7 +404,7 @@ def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
         raise PermissionDenied
     with transaction.atomic():
         lines = list(request.lines.select_related("customer"))
-        locked = {
+        locked: dict[int | None, Customer] = {
             customer.pk: customer
             for customer in Customer.objects.select_for_update().filter(
                 pk__in=[line.customer_id for line in lines if line.customer_id]
@@ -402,16 +443,20 @@ def customer_request_enter(*, request, actor, progress=NO_PROGRESS):
     return EntryResult(entered=True)
 
 
-def _rebase_line(line, customer):
+def _rebase_line(line: CustomerRequestLine, customer: Customer) -> None:
     line.base_values = customer_values(customer)
     line.base_version = customer.version
     line.save(update_fields=["base_values", "base_version"])
 
 
-def _apply_line(line, customer, *, actor, codes):
+def _apply_line(
+    line: CustomerRequestLine, customer: Customer | None, *, actor: User, codes: Iterator[int]
+) -> Customer:
     if line.action == LineAction.CREATE:
         customer = Customer(code=next(codes))
     else:
+        # A modification's customer, locked by customer_request_enter.
+        customer = cast(Customer, customer)
         customer.version += 1
     _assign_values(customer, line.proposed)
     try:
@@ -421,8 +466,9 @@ def _apply_line(line, customer, *, actor, codes):
             _("Form line %(line)s cannot be entered: %(errors)s")
             % {"line": line.pk, "errors": "; ".join(error.messages)}
         ) from error
-    customer._history_user = actor
-    customer._change_reason = _("Form %(number)s") % {"number": line.request_id}
+    # Read by django-simple-history when the customer is saved.
+    customer._history_user = actor  # type: ignore[attr-defined]
+    customer._change_reason = _("Form %(number)s") % {"number": line.request_id}  # type: ignore[attr-defined]
     customer.save()
     if line.customer_id != customer.pk:
         line.customer = customer
@@ -430,11 +476,11 @@ def _apply_line(line, customer, *, actor, codes):
     return customer
 
 
-def customer_request_file(*, request, actor):
+def customer_request_file(*, request: CustomerRequest, actor: User) -> CustomerRequest:
     require(actor, "customers.file_customerrequest")
     return _transition(request, "file", actor=actor, filed_by=actor, filed_at=timezone.now())
 
 
-def available_actions(request, user):
+def available_actions(request: CustomerRequest, user: User) -> list[str]:
     """The buttons this user may press on this form now (from its state machine)."""
     return REQUEST_WORKFLOW.available_actions(request, user)

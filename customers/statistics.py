@@ -6,12 +6,14 @@ groups, `bar_chart` lays out an inline SVG chart and `statistics_workbook` write
 """
 
 import calendar
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -24,62 +26,62 @@ from core import xlsx
 from core.choices import ContactChannel
 from core.dates import hijri_language
 
-from .models import CustomerKind
+from .models import Customer, CustomerKind
 
 # --- labels -------------------------------------------------------------------------------
 
 
-def _not_set():
+def _not_set() -> str:
     return _("Not set")
 
 
-def _english():
+def _english() -> bool:
     return (get_language() or "ar").startswith("en")
 
 
-def _bilingual(obj):
+def _bilingual(obj: City | Centre) -> str:
     """City and centre names as BilingualNameMixin.display_name shows them."""
     return obj.name_en if obj.name_en and _english() else obj.name
 
 
-def _choice_labels(choices):
-    def labels(keys):
+def _choice_labels(choices: Iterable[tuple[Any, Any]]) -> Callable[[Iterable[Any]], dict[Any, str]]:
+    def labels(keys: Iterable[Any]) -> dict[Any, str]:
         names = dict(choices)
         return {key: str(names.get(key, key)) for key in keys}
 
     return labels
 
 
-def _city_labels(keys):
+def _city_labels(keys: Iterable[Any]) -> dict[Any, str]:
     return {city.pk: _bilingual(city) for city in City.objects.filter(pk__in=keys)}
 
 
-def _centre_labels(keys):
+def _centre_labels(keys: Iterable[Any]) -> dict[Any, str]:
     return {
         centre.pk: f"{_bilingual(centre)} · {_bilingual(centre.city)}"
         for centre in Centre.objects.filter(pk__in=keys).select_related("city")
     }
 
 
-def _person_labels(keys):
+def _person_labels(keys: Iterable[Any]) -> dict[Any, str]:
     return {
         user.pk: user.get_full_name() or user.get_username()
         for user in get_user_model().objects.filter(pk__in=keys)
     }
 
 
-def _month_key(value):
+def _month_key(value: datetime.datetime) -> tuple[int, int]:
     """TruncMonth gives the first instant of the month in Asia/Riyadh; keep (year, month)."""
     if timezone.is_aware(value):
         value = timezone.localtime(value, timezone.get_default_timezone())
     return (value.year, value.month)
 
 
-def _month_labels(keys):
+def _month_labels(keys: Iterable[tuple[int, int]]) -> dict[Any, str]:
     return {(year, month): f"{year:04d}-{month:02d}" for year, month in keys}
 
 
-def hijri_months(year, month):
+def hijri_months(year: int, month: int) -> str:
     """The Hijri month(s) a Gregorian month spans, e.g. "رمضان – شوال 1447 هـ"; "" outside
     hijridate's range."""
     language = hijri_language()
@@ -100,7 +102,7 @@ def hijri_months(year, month):
     )
 
 
-def _month_detail(key):
+def _month_detail(key: tuple[int, int]) -> str:
     return hijri_months(*key)
 
 
@@ -122,7 +124,7 @@ class Grouping:
     chronological: bool = False  # sort by key instead of by count
 
 
-def _truncated_month():
+def _truncated_month() -> TruncMonth:
     return TruncMonth("created_at", tzinfo=timezone.get_default_timezone())
 
 
@@ -166,13 +168,13 @@ GROUPINGS = {
 DEFAULT_GROUPING = "kind"
 
 
-def grouping_choices():
+def grouping_choices() -> list[tuple[str, object]]:
     return [(grouping.code, grouping.label) for grouping in GROUPINGS.values()]
 
 
-def resolve_grouping(code):
+def resolve_grouping(code: str | None) -> Grouping:
     """The grouping asked for, or the default (by type) for anything unknown."""
-    return GROUPINGS.get(code) or GROUPINGS[DEFAULT_GROUPING]
+    return GROUPINGS.get(code or "") or GROUPINGS[DEFAULT_GROUPING]
 
 
 # --- counting -----------------------------------------------------------------------------
@@ -180,33 +182,33 @@ def resolve_grouping(code):
 
 @dataclass
 class StatisticsRow:
-    key: object  # None for "Not set"
+    key: Any  # None for "Not set"
     label: str
     count: int
     share: float = 0.0  # of the total, 0..1
     detail: str = ""
 
     @property
-    def percentage(self):
+    def percentage(self) -> float:
         return self.share * 100
 
     @property
-    def is_not_set(self):
+    def is_not_set(self) -> bool:
         return self.key is None
 
 
 @dataclass
 class Statistics:
     grouping: Grouping
-    rows: list = field(default_factory=list)
+    rows: list[StatisticsRow] = field(default_factory=list)
     total: int = 0
 
     @property
-    def largest(self):
+    def largest(self) -> int:
         return max((row.count for row in self.rows), default=0)
 
 
-def customer_statistics(queryset, grouping_code):
+def customer_statistics(queryset: QuerySet[Customer], grouping_code: str | None) -> Statistics:
     """Count the customers of `queryset` per group.
 
     One aggregate query (GROUP BY the key), however many groups there are, plus for
@@ -218,7 +220,7 @@ def customer_statistics(queryset, grouping_code):
     queryset = queryset.order_by()
     if grouping.annotation is not None:
         queryset = queryset.annotate(**{grouping.key_field: grouping.annotation()})
-    counts = {}
+    counts: dict[Any, int] = {}
     for record in queryset.values(grouping.key_field).annotate(customer_count=Count("*")):
         raw_key = record[grouping.key_field]
         if raw_key in (None, ""):  # "" and None are both "Not set"
@@ -241,7 +243,7 @@ def customer_statistics(queryset, grouping_code):
     return Statistics(grouping=grouping, rows=_sorted(grouping, rows), total=total)
 
 
-def _sorted(grouping, rows):
+def _sorted(grouping: Grouping, rows: list[StatisticsRow]) -> list[StatisticsRow]:
     """Months in calendar order; other groups largest first; "Not set" always last."""
     known = [row for row in rows if not row.is_not_set]
     unknown = [row for row in rows if row.is_not_set]
@@ -278,7 +280,9 @@ class Bar:
     value_anchor: str
 
 
-def bar_chart(statistics, *, rtl=True, width=CHART_WIDTH):
+def bar_chart(
+    statistics: Statistics, *, rtl: bool = True, width: int = CHART_WIDTH
+) -> dict[str, Any]:
     """Geometry of a horizontal bar chart, drawn by the template as inline SVG.
 
     The SVG is laid out with direction="ltr" so that x and text-anchor mean the same thing
@@ -286,7 +290,7 @@ def bar_chart(statistics, *, rtl=True, width=CHART_WIDTH):
     bars growing leftwards from the axis, counts at the bars' ends."""
     track = width - LABEL_WIDTH - VALUE_WIDTH - 2 * GAP
     largest = statistics.largest or 1
-    bars = []
+    bars: list[Bar] = []
     for index, row in enumerate(statistics.rows):
         bar_width = round(track * row.count / largest, 1)
         if row.count and bar_width < 1:
@@ -298,7 +302,7 @@ def bar_chart(statistics, *, rtl=True, width=CHART_WIDTH):
         )  # formatted as the table shows them (an Arabic decimal comma in Arabic)
         if rtl:
             axis = width - LABEL_WIDTH - GAP
-            geometry = {
+            geometry: dict[str, Any] = {
                 "x": round(axis - bar_width, 1),
                 "label_x": width,
                 "label_anchor": "end",
@@ -333,7 +337,7 @@ def bar_chart(statistics, *, rtl=True, width=CHART_WIDTH):
     }
 
 
-def _shortened(label):
+def _shortened(label: str) -> str:
     if len(label) <= LABEL_MAX_CHARACTERS:
         return label
     return label[: LABEL_MAX_CHARACTERS - 1] + "…"
@@ -342,11 +346,17 @@ def _shortened(label):
 # --- XLSX ---------------------------------------------------------------------------------
 
 
-def statistics_workbook(statistics, *, title, filters=(), generated_at=None):
+def statistics_workbook(
+    statistics: Statistics,
+    *,
+    title: object,
+    filters: Iterable[tuple[object, object]] = (),
+    generated_at: object = None,
+) -> bytes:
     """The statistics table as an XLSX file (bytes), written by core.xlsx: a right-to-left
     sheet with a title, the filters applied, then label / count / percentage and a total
     row; the table's header row repeats on every printed page."""
-    heading = [[str(title)]]
+    heading: list[list[object]] = [[str(title)]]
     if generated_at is not None:
         heading.append([_("Generated on"), generated_at])
     heading += [[str(label), str(value)] for label, value in filters]

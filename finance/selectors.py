@@ -4,6 +4,7 @@ read by opportunities.selectors.pledge_received_amount, which passes its donor, 
 and date to donations_received_for."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
@@ -15,7 +16,7 @@ from programmes.models import Programme
 from .models import Donation, UndoneDonationMatch
 
 
-def undone_matches_of(donations) -> dict[int, list[UndoneDonationMatch]]:
+def undone_matches_of(donations: Iterable[Donation]) -> dict[int, list[UndoneDonationMatch]]:
     """{donation id: [UndoneDonationMatch, newest first]} for the donations shown."""
     found: dict[int, list[UndoneDonationMatch]] = {}
     rows = (

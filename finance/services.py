@@ -2,6 +2,7 @@
 manual match (manual 6.1.7). The import of the finance system's files is
 opportunities.donations (moving onto the shared import framework)."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ class DonationError(Exception):
 
 
 def donation_match(
-    *, donation: Donation, donor: Customer | None, programme: Programme | None, actor
+    *, donation: Donation, donor: Customer | None, programme: Programme | None, actor: User
 ) -> Donation:
     """Give an unmatched donation its donor and programme; records who matched it, when."""
     require(actor, "finance.change_donation")
@@ -39,7 +40,7 @@ def donation_match(
     return locked
 
 
-def donation_unmatch(*, donation: Donation, actor, reason: str) -> UndoneDonationMatch:
+def donation_unmatch(*, donation: Donation, actor: User, reason: str) -> UndoneDonationMatch:
     """Undo a wrong manual match: the donation goes back among the rows waiting to be
     matched, and the match is kept (donor, programme, who matched it and when) with who
     undid it, when and why. Matches the import made by code are the finance system's own

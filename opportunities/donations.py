@@ -16,10 +16,13 @@ call them.
 
 import datetime
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -38,7 +41,7 @@ from core.imports import (
 )
 from core.imports import importer as core_importer
 from core.imports.importer import DryRun, Importer, RowError, batches
-from core.jobs import NO_PROGRESS
+from core.jobs import NO_PROGRESS, Progress
 from core.text import normalize_arabic, normalize_digits
 from customers.models import CODE_MAX_DIGITS, Customer
 from finance.models import Donation, DonationImport
@@ -51,8 +54,9 @@ MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 MAX_ROWS = 50_000
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 INSERT_BATCH = 5000
-RECEIPT_MAX_LENGTH = Donation._meta.get_field("receipt_number").max_length
-CODE_MAX_LENGTH = Donation._meta.get_field("donor_code_as_imported").max_length
+# The fields' max_length (set on both: never None).
+RECEIPT_MAX_LENGTH = cast(int, Donation._meta.get_field("receipt_number").max_length)
+CODE_MAX_LENGTH = cast(int, Donation._meta.get_field("donor_code_as_imported").max_length)
 
 AMOUNT_MAX = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 CENT = Decimal("0.01")
@@ -141,29 +145,35 @@ class DonationRow:
     amount: Decimal | None = None
     donor_code: str = ""  # as written, Arabic-Indic digits made ASCII
     programme_code: str = ""
-    donor: Customer | None = None
-    programme: Programme | None = None
+    # A stored dry run (StoredDryRun) keeps only what the preview shows: the donor's code
+    # and name, the programme as text.
+    donor: "Customer | _StoredDonor | None" = None
+    programme: Programme | str | None = None
     receipt_readable: bool = False  # present and not too long
     outcome: str = ERROR
-    errors: list = field(default_factory=list)  # [RowError]
-    notes: list = field(default_factory=list)  # [str]: why unmatched, what differs
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)  # [str]: why unmatched, what differs
 
     @property
-    def outcome_label(self):
+    def outcome_label(self) -> Any:
         return OUTCOME_LABELS[self.outcome]
 
     @property
-    def badge(self):
+    def badge(self) -> str:
         return OUTCOME_BADGES[self.outcome]
 
-    def as_donation(self, source):
+    def as_donation(self, source: DonationImport) -> Donation:
+        # A row read from the file, without error: its date and amount were read, its donor
+        # and programme are records or None.
+        donor = cast("Customer | None", self.donor)
+        programme = cast("Programme | None", self.programme)
         return Donation(
             receipt_number=self.receipt_number,
-            received_on=self.received_on,
-            amount=self.amount,
+            received_on=cast(datetime.date, self.received_on),
+            amount=cast(Decimal, self.amount),
             # Ids, not objects: cheaper over 50,000 rows.
-            donor_id=self.donor.pk if self.donor else None,
-            programme_id=self.programme.pk if self.programme else None,
+            donor_id=donor.pk if donor else None,
+            programme_id=programme.pk if programme else None,
             donor_code_as_imported=self.donor_code,
             programme_code_as_imported=self.programme_code,
             source_id=source.pk,
@@ -175,8 +185,8 @@ class DonationImportResult(DryRun):
     filename: str
     digest: str
     dry_run: bool
-    rows: list  # [DonationRow], in file order
-    ignored_columns: list  # headers that name no column
+    rows: list[DonationRow]  # in file order
+    ignored_columns: list[str]  # headers that name no column
     previous_import: DonationImport | None = None  # the same file, imported before
     record: DonationImport | None = None  # set when confirmed
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
@@ -188,21 +198,23 @@ class DonationImportResult(DryRun):
     other_rows_shown = 200
 
     @property
-    def to_write(self):
+    def to_write(self) -> int:
         return sum(1 for row in self.rows if row.outcome in WRITTEN_OUTCOMES)
 
     @property
-    def total_amount(self):
+    def total_amount(self) -> Decimal:
         """The amount of the rows that are (or would be) written."""
-        return sum(
-            (row.amount for row in self.rows if row.outcome in WRITTEN_OUTCOMES), Decimal("0")
+        # A row written has no error: its amount was read.
+        amounts = (
+            cast(Decimal, row.amount) for row in self.rows if row.outcome in WRITTEN_OUTCOMES
         )
+        return sum(amounts, Decimal("0"))
 
     @property
-    def can_confirm(self):
+    def can_confirm(self) -> bool:
         return self.dry_run and self.to_write > 0
 
-    def extra_data(self):
+    def extra_data(self) -> dict[str, Any]:
         return {
             "filename": self.filename,
             "digest": self.digest,
@@ -214,11 +226,11 @@ class DonationImportResult(DryRun):
             "can_confirm": self.can_confirm,
         }
 
-    def row_data(self, row):
+    def row_data(self, row: DonationRow) -> dict[str, Any]:
         return _row_data(row)
 
 
-def _row_data(row):
+def _row_data(row: DonationRow) -> dict[str, Any]:
     return {
         "number": row.number,
         "outcome": row.outcome,
@@ -245,7 +257,7 @@ class StoredDryRun(core_importer.StoredDryRun):
 
     dry_run = True
 
-    def __init__(self, data):
+    def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
         self.total_amount = Decimal(data["total_amount"])
         self.previous_import = (
@@ -256,11 +268,11 @@ class StoredDryRun(core_importer.StoredDryRun):
             else None
         )
 
-    def make_rows(self, rows):
+    def make_rows(self, rows: list[Any]) -> list[Any]:
         return [self._row(row) for row in rows]
 
     @staticmethod
-    def _row(data):
+    def _row(data: dict[str, Any]) -> DonationRow:
         row = DonationRow(
             number=data["number"],
             receipt_number=data["receipt_number"],
@@ -297,22 +309,22 @@ class DonationImporter(Importer):
     max_rows = MAX_ROWS
 
     @property
-    def max_bytes(self):
+    def max_bytes(self) -> int:  # type: ignore[override]  # a property over the class's int
         # The module's constant stays the knob (the tests lower it).
         return MAX_UPLOAD_BYTES
 
-    def column_label(self, name):
+    def column_label(self, name: str) -> str:
         return column_label(name)
 
-    def header_aliases(self):
+    def header_aliases(self) -> Mapping[str, Iterable[str]]:
         return COLUMN_ALIASES
 
-    def header_key(self, text):
+    def header_key(self, text: object) -> str:
         folded = normalize_arabic(normalize_digits(_BRACKETED.sub(" ", str(text or ""))))
         folded = folded.replace("_", " ").replace("-", " ").replace(".", " ")
         return " ".join(folded.split()).strip(" *:")
 
-    def missing_columns_message(self):
+    def missing_columns_message(self) -> str:
         return _(
             "The first row of the file must hold the column headers of the finance "
             "export: receipt number, date, amount, donor code and programme code. "
@@ -323,7 +335,7 @@ class DonationImporter(Importer):
 IMPORTER = DonationImporter()
 
 
-def column_label(name):
+def column_label(name: str) -> str:
     return str(COLUMN_LABELS[name])
 
 
@@ -334,7 +346,7 @@ class _CellError(ValueError):
     """A cell that cannot be read; the message is for the user."""
 
 
-def parse_date(value, today=None):
+def parse_date(value: object, today: datetime.date | None = None) -> datetime.date:
     """A receipt date as Saudi users write it (core.dates.parse_saudi_date: a date cell, an
     Excel serial, Hijri, day first, ISO), never in the future. Raises _CellError."""
     if isinstance(value, Formula):
@@ -348,7 +360,7 @@ def parse_date(value, today=None):
     return day
 
 
-def parse_amount(value):
+def parse_amount(value: object) -> Decimal:
     """An amount in riyals: a number cell, or text such as "12,500.00" or "١٢٬٥٠٠٫٠٠".
     More than zero, at most two decimal places. Raises _CellError."""
     if isinstance(value, Formula):
@@ -374,7 +386,7 @@ def parse_amount(value):
     return amount.quantize(CENT)
 
 
-def _amount_from_text(text):
+def _amount_from_text(text: str) -> Decimal:
     text = normalize_digits(text).translate(_AMOUNT_SEPARATORS)
     for word in _CURRENCY_WORDS:
         text = text.replace(word, "")
@@ -394,16 +406,16 @@ def _amount_from_text(text):
         raise _CellError(_("The amount is not a number.")) from error
 
 
-def _code(value):
+def _code(value: object) -> str:
     return normalize_digits(cell_text(value)).strip()
 
 
 class _RowParser:
-    def __init__(self, headers, today):
+    def __init__(self, headers: dict[str, str], today: datetime.date) -> None:
         self.headers = headers
         self.today = today
 
-    def parse(self, number, raw):
+    def parse(self, number: int, raw: dict[str, Any]) -> DonationRow:
         row = DonationRow(number=number)
         row.receipt_number = _code(raw["receipt_number"])
         if not row.receipt_number:
@@ -428,20 +440,22 @@ class _RowParser:
                 setattr(row, name, code)
         return row
 
-    def _error(self, row, name, message):
+    def _error(self, row: DonationRow, name: str, message: str) -> None:
         row.errors.append(RowError(self.headers[name], message))
 
     @staticmethod
-    def _too_long(length):
+    def _too_long(length: int) -> str:
         return _("Longer than %(length)s characters.") % {"length": length}
 
 
 # --- lookups: one query per 1,000 keys --------------------------------------------------
 
 
-def _existing_receipts(receipts):
+def _existing_receipts(
+    receipts: Iterable[str],
+) -> dict[str, tuple[datetime.date, Decimal]]:
     """{receipt number: (date, amount)} of the receipts already recorded."""
-    found = {}
+    found: dict[str, tuple[datetime.date, Decimal]] = {}
     for chunk in batches(receipts):
         rows = Donation.objects.filter(receipt_number__in=chunk).values_list(
             "receipt_number", "received_on", "amount"
@@ -450,38 +464,38 @@ def _existing_receipts(receipts):
     return found
 
 
-def _customer_code(text):
+def _customer_code(text: str) -> int | None:
     if text.isdigit() and len(text) <= CODE_MAX_DIGITS:
         return int(text)
     return None
 
 
-def _customers_by_code(codes):
-    found = {}
+def _customers_by_code(codes: Iterable[int]) -> dict[int, Customer]:
+    found: dict[int, Customer] = {}
     for chunk in batches(codes):
         customers = Customer.objects.filter(code__in=chunk).only("pk", "code", "name", "kind")
         found.update((customer.code, customer) for customer in customers)
     return found
 
 
-def _programmes_by_code(codes):
+def _programmes_by_code(codes: Iterable[str]) -> dict[str, Programme | None]:
     """Programmes by code as written, else by the code in capitals ("prg-1" is PRG-1)."""
     wanted = set(codes) | {code.upper() for code in codes}
-    found = {}
+    found: dict[str, Programme] = {}
     for chunk in batches(wanted):
         programmes = Programme.objects.filter(code__in=chunk).only("pk", "code", "name")
         found.update((programme.code, programme) for programme in programmes)
     return {code: found.get(code) or found.get(code.upper()) for code in codes}
 
 
-def _resolve(rows, receipt_column):
+def _resolve(rows: list[DonationRow], receipt_column: str) -> None:
     """Decide every row's outcome against the database as it is now."""
     existing = _existing_receipts({row.receipt_number for row in rows if row.receipt_readable})
     customers = _customers_by_code(
         {code for row in rows if (code := _customer_code(row.donor_code)) is not None}
     )
     programmes = _programmes_by_code({row.programme_code for row in rows if row.programme_code})
-    first_row_of_receipt = {}
+    first_row_of_receipt: dict[str, int] = {}
     for row in rows:
         if row.receipt_readable and row.receipt_number in existing:
             # Skipped whatever else the row says: it is never written.
@@ -501,13 +515,16 @@ def _resolve(rows, receipt_column):
         if row.errors:
             row.outcome = ERROR
             continue
-        row.donor = customers.get(_customer_code(row.donor_code))
+        code = _customer_code(row.donor_code)
+        row.donor = customers.get(code) if code is not None else None
         row.programme = programmes.get(row.programme_code) if row.programme_code else None
         _note_unmatched(row)
         row.outcome = NEW if row.donor and row.programme else UNMATCHED
 
 
-def _note_differences(row, recorded_on, recorded_amount):
+def _note_differences(
+    row: DonationRow, recorded_on: datetime.date, recorded_amount: Decimal
+) -> None:
     if (row.received_on and row.received_on != recorded_on) or (
         row.amount and row.amount != recorded_amount
     ):
@@ -520,7 +537,7 @@ def _note_differences(row, recorded_on, recorded_amount):
         )
 
 
-def _note_unmatched(row):
+def _note_unmatched(row: DonationRow) -> None:
     if row.donor is None:
         row.notes.append(
             _("No customer has the donor code %(code)s.") % {"code": row.donor_code}
@@ -538,7 +555,7 @@ def _note_unmatched(row):
 # --- the import -------------------------------------------------------------------------
 
 
-def previous_import(digest):
+def previous_import(digest: str) -> DonationImport | None:
     return (
         DonationImport.objects.filter(digest=digest)
         .select_related("imported_by")
@@ -547,7 +564,12 @@ def previous_import(digest):
     )
 
 
-def read_rows(content, filename, today=None, progress=NO_PROGRESS):
+def read_rows(
+    content: bytes,
+    filename: str,
+    today: datetime.date | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> tuple[list[DonationRow], dict[str, str], list[str], int | None]:
     """(rows, {column: header text}, ignored headers, the sheet's last row read when empty
     rows ended it) of a finance file, parsed but not yet checked against the database.
     Raises ImportFileError."""
@@ -572,7 +594,14 @@ def read_rows(content, filename, today=None, progress=NO_PROGRESS):
     return rows, sheet.headers, sheet.ignored, table.stopped_after
 
 
-def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS):
+def import_donations(
+    *,
+    content: bytes,
+    filename: str,
+    actor: User,
+    dry_run: bool,
+    progress: Progress = NO_PROGRESS,
+) -> DonationImportResult:
     """Import a finance file. With dry_run, write nothing and say what each row would do;
     without, add the new and unmatched rows in one transaction and record a DonationImport.
 
@@ -625,13 +654,13 @@ def import_donations(*, content, filename, actor, dry_run, progress=NO_PROGRESS)
     return result
 
 
-def _insert_batch_size():
+def _insert_batch_size() -> int:
     """INSERT_BATCH rows, fewer if the model grows: PostgreSQL takes at most 65,535
     parameters in one statement."""
     return min(INSERT_BATCH, 65_000 // len(Donation._meta.concrete_fields))
 
 
-def _mark_added_meanwhile(record, to_write):
+def _mark_added_meanwhile(record: DonationImport, to_write: list[DonationRow]) -> None:
     """Rows another import added between our check and our insert: already imported."""
     ours = set(record.donations.values_list("receipt_number", flat=True))
     for row in to_write:

@@ -9,13 +9,15 @@ Services (the only writes: `problem_<action>(*, ..., actor)`) and selectors. Kep
 from opportunities/services.py so that the two registers evolve independently.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +26,8 @@ from association import roles
 from association.workdays import working_deadline
 from core.permissions import require
 from core.workflow import Workflow
-from customers.models import CustomerKind
+from customers.models import Customer, CustomerKind
+from programmes.models import Programme
 
 from .models import (
     EXTERNAL_PROBLEM_KINDS,
@@ -43,13 +46,13 @@ from .models import (
 
 # Working days to the first action and to the resolution, by severity ("على وجه السرعة":
 # a critical problem is acted on the same working day).
-RESPONSE_WORKING_DAYS = {
+RESPONSE_WORKING_DAYS: dict[str, int] = {
     ProblemSeverity.CRITICAL: 0,
     ProblemSeverity.HIGH: 1,
     ProblemSeverity.MEDIUM: 2,
     ProblemSeverity.LOW: 5,
 }
-RESOLUTION_WORKING_DAYS = {
+RESOLUTION_WORKING_DAYS: dict[str, int] = {
     ProblemSeverity.CRITICAL: 2,
     ProblemSeverity.HIGH: 5,
     ProblemSeverity.MEDIUM: 10,
@@ -61,18 +64,18 @@ class ProblemError(Exception):
     """A refusal the user should read (already translated)."""
 
 
-def may_manage(user):
+def may_manage(user: User | AnonymousUser) -> bool:
     return user.has_perm("opportunities.manage_donorproblem")
 
 
-def may_act(user, problem):
+def may_act(user: User, problem: DonorProblem) -> bool:
     return handles_problem(problem, user)
 
 
 # --- selectors ----------------------------------------------------------------------------
 
 
-def problems_visible_to(user):
+def problems_visible_to(user: User | AnonymousUser) -> QuerySet[DonorProblem]:
     """Every problem for those who read the register; their own for an owner without that
     right (e.g. a centres manager assigned an internal problem); nothing for anyone else."""
     queryset = DonorProblem.objects.select_related(
@@ -85,13 +88,13 @@ def problems_visible_to(user):
     return queryset.filter(owner=user)
 
 
-def may_open_register(user):
+def may_open_register(user: User | AnonymousUser) -> bool:
     return user.has_perm("opportunities.view_donorproblem") or (
         user.is_authenticated and DonorProblem.objects.filter(owner=user).exists()
     )
 
 
-def unresolved_for(user):
+def unresolved_for(user: User) -> QuerySet[DonorProblem]:
     """What awaits this user: every unresolved problem for the CRM manager, their own for
     an owner; the most urgent deadline first."""
     queryset = DonorProblem.objects.filter(state__in=UNRESOLVED_PROBLEM_STATES).select_related(
@@ -102,7 +105,7 @@ def unresolved_for(user):
     return queryset.order_by("resolve_by", "pk")
 
 
-def problems_of_donor(donor):
+def problems_of_donor(donor: Customer) -> QuerySet[DonorProblem]:
     return (
         DonorProblem.objects.filter(donor=donor)
         .select_related("owner", "opportunity")
@@ -110,7 +113,7 @@ def problems_of_donor(donor):
     )
 
 
-def problems_of_opportunity(opportunity):
+def problems_of_opportunity(opportunity: Opportunity) -> QuerySet[DonorProblem]:
     return (
         DonorProblem.objects.filter(opportunity=opportunity)
         .select_related("owner", "donor")
@@ -118,11 +121,13 @@ def problems_of_opportunity(opportunity):
     )
 
 
-def _unresolved_first():
+def _unresolved_first() -> OrderBy:
     return F("resolved_at").desc(nulls_first=True)
 
 
-def with_overdue(queryset, now=None):
+def with_overdue(
+    queryset: QuerySet[DonorProblem], now: datetime | None = None
+) -> QuerySet[DonorProblem]:
     """Filter to the problems past a deadline (no first action, or not resolved in time)."""
     now = now or timezone.now()
     return queryset.filter(
@@ -131,7 +136,7 @@ def with_overdue(queryset, now=None):
     )
 
 
-def owner_choices():
+def owner_choices() -> QuerySet[User]:
     """Active staff holding a role: the problem may concern any department."""
     return (
         get_user_model()
@@ -141,7 +146,7 @@ def owner_choices():
     )
 
 
-def default_owner(actor):
+def default_owner(actor: User) -> User:
     """The CRM manager handles the problems (3.1.20): the raiser when they are one, otherwise
     the first active CRM manager; the raiser when the association has none."""
     if may_manage(actor):
@@ -155,7 +160,7 @@ def default_owner(actor):
     return manager or actor
 
 
-def available_actions(problem, user):
+def available_actions(problem: DonorProblem, user: User) -> list[str]:
     """What this user may do on this problem now."""
     if problem.state == ProblemState.RESOLVED:
         return []
@@ -166,7 +171,7 @@ def available_actions(problem, user):
     return actions
 
 
-def overdue_pledges(now=None):
+def overdue_pledges(now: datetime | None = None) -> QuerySet[Opportunity]:
     """Closing opportunities whose donations do not cover the pledge PLEDGE_OVERDUE_DAYS after
     its date, and with no unresolved problem recorded yet: proposed to the CRM manager as a
     problem (a donor not honouring a pledge, 3.1.17)."""
@@ -185,7 +190,8 @@ def overdue_pledges(now=None):
                 pledge_donor__isnull=False,
             )
         )
-        .filter(received_amount__lt=F("pledged_amount"))
+        # django-stubs does not see the annotation with_received_amount adds.
+        .filter(received_amount__lt=F("pledged_amount"))  # type: ignore[misc]
         .exclude(Exists(open_problem))
         .select_related("pledge_donor", "programme")
         .order_by("pledge_date", "pk")
@@ -195,30 +201,32 @@ def overdue_pledges(now=None):
 # --- services -----------------------------------------------------------------------------
 
 
-def deadlines(severity, raised_at):
+def deadlines(severity: str, raised_at: datetime) -> tuple[datetime, datetime]:
     return (
         working_deadline(raised_at, RESPONSE_WORKING_DAYS[severity]),
         working_deadline(raised_at, RESOLUTION_WORKING_DAYS[severity]),
     )
 
 
-def _check_owner(owner):
+def _check_owner(owner: User | None) -> User:
+    """The owner, if the problem may be given to them; ProblemError otherwise."""
     if owner is None or not owner.is_active or not owner_choices().filter(pk=owner.pk).exists():
         raise ProblemError(_("Choose an active staff member as the owner."))
+    return owner
 
 
 def problem_raise(
     *,
-    actor,
-    donor,
-    kind,
-    severity,
-    title,
-    description,
-    opportunity=None,
-    programme=None,
-    owner=None,
-):
+    actor: User,
+    donor: Customer | None,
+    kind: str,
+    severity: str,
+    title: str,
+    description: str,
+    opportunity: Opportunity | None = None,
+    programme: Programme | None = None,
+    owner: User | None = None,
+) -> DonorProblem:
     """Record a problem that threatens the relationship with a donor. Its owner is the CRM
     manager unless the CRM manager raising it assigns someone else; the owner is told by
     email after commit."""
@@ -250,7 +258,7 @@ def problem_raise(
             raise ProblemError(_("The programme must be the opportunity's programme."))
     if owner is None or not may_manage(actor):
         owner = default_owner(actor)
-    _check_owner(owner)
+    owner = _check_owner(owner)
     now = timezone.now()
     respond_by, resolve_by = deadlines(severity, now)
     with transaction.atomic():
@@ -279,19 +287,19 @@ def problem_raise(
     return problem
 
 
-def _notify_owner(problem, actor):
+def _notify_owner(problem: DonorProblem, actor: User) -> None:
     if problem.owner_id != actor.pk:
         from .problem_tasks import notify_problem_owner
 
         notify_problem_owner.delay_on_commit(problem.pk)
 
 
-def _require_unresolved(problem):
+def _require_unresolved(problem: DonorProblem) -> None:
     if problem.state == ProblemState.RESOLVED:
         raise ProblemError(_("This problem is resolved: it can no longer change."))
 
 
-def _locked(problem):
+def _locked(problem: DonorProblem) -> DonorProblem:
     """The problem read again and locked until the transaction ends, so that actions and the
     resolution of one problem happen one after the other, never interleaved: two first actions
     at once start the handling once, and no action is added to a problem just resolved."""
@@ -312,13 +320,17 @@ PROBLEM_WORKFLOW = Workflow(
 )
 
 
-def _step(problem, transition_name, *, actor, note, **fields):
+def _step(
+    problem: DonorProblem, transition_name: str, *, actor: User, note: str, **fields: Any
+) -> Any:
     return PROBLEM_WORKFLOW.take_step(
         problem, transition_name, actor=actor, note=note, fields=fields
     )
 
 
-def problem_add_action(*, problem, actor, action_date, text):
+def problem_add_action(
+    *, problem: DonorProblem, actor: User, action_date: date | None, text: str
+) -> ProblemAction:
     """A dated entry of the actions log. The first action starts the handling (open → in
     progress), which answers the first-action deadline."""
     if not may_act(actor, problem):
@@ -341,7 +353,7 @@ def problem_add_action(*, problem, actor, action_date, text):
     return action
 
 
-def problem_resolve(*, problem, actor, resolution):
+def problem_resolve(*, problem: DonorProblem, actor: User, resolution: str) -> DonorProblem:
     """Close the problem with its resolution (what was agreed, how the relationship stands).
     Returns the problem as saved (the caller's copy is left as it was read)."""
     if not may_act(actor, problem):
@@ -367,14 +379,16 @@ def problem_resolve(*, problem, actor, resolution):
     return current
 
 
-def problem_assign(*, problem, actor, owner, severity):
+def problem_assign(
+    *, problem: DonorProblem, actor: User, owner: User | None, severity: str
+) -> DonorProblem:
     """The CRM manager assigns the problem to someone else or changes its severity (the
     deadlines follow, counted from when it was raised). Recorded in the actions log."""
     require(actor, "opportunities.manage_donorproblem")
     _require_unresolved(problem)
     if severity not in ProblemSeverity.values:
         raise ProblemError(_("Choose the severity."))
-    _check_owner(owner)
+    owner = _check_owner(owner)
     changes = []
     if owner.pk != problem.owner_id:
         changes.append(
@@ -409,5 +423,5 @@ def problem_assign(*, problem, actor, owner, severity):
     return problem
 
 
-def is_external(kind):
+def is_external(kind: str) -> bool:
     return kind in EXTERNAL_PROBLEM_KINDS

@@ -5,12 +5,18 @@ the django-fsm transition or the change inside a transaction, records who did it
 as activity on the opportunity (an opportunity left alone for a week is stale).
 """
 
+import datetime
 import secrets
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +27,7 @@ from core.permissions import require
 from core.uploads import UploadError, check_uploaded_file
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
-from programmes.models import ProgrammeStatus
+from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
 from .models import (
     MOVE_OPPORTUNITY,
@@ -71,11 +77,11 @@ class RequestError(Exception):
 # --- permissions and small helpers ------------------------------------------------------
 
 
-def may_move(user):
+def may_move(user: User | AnonymousUser) -> bool:
     return user.has_perm(MOVE_OPPORTUNITY)
 
 
-def _require_open(opportunity):
+def _require_open(opportunity: Opportunity) -> None:
     if opportunity.state not in OPEN_STATES:
         raise RequestError(
             _("This opportunity is closed (%(state)s): it can no longer change.")
@@ -83,20 +89,20 @@ def _require_open(opportunity):
         )
 
 
-def _touch(opportunity, now):
+def _touch(opportunity: Opportunity, now: datetime.datetime) -> None:
     """Record activity without saving the rest of the (possibly stale) in-memory object."""
     Opportunity.objects.filter(pk=opportunity.pk).update(last_activity_at=now, updated_at=now)
     opportunity.last_activity_at = now
 
 
-def _require_donor(customer):
+def _require_donor(customer: Customer) -> None:
     if customer.kind != CustomerKind.DONOR:
         raise RequestError(_("%(customer)s is not a donor.") % {"customer": customer})
     if not customer.is_active:
         raise RequestError(_("%(customer)s is archived.") % {"customer": customer})
 
 
-def _suggested_ids(programme):
+def _suggested_ids(programme: Programme | None) -> set[int]:
     from .selectors import suggested_donors
 
     return set(suggested_donors(programme).values_list("pk", flat=True))
@@ -106,8 +112,15 @@ def _suggested_ids(programme):
 
 
 def opportunity_create(
-    *, actor, title, programme, expected_amount, probability, success_factors, donors
-):
+    *,
+    actor: User,
+    title: str,
+    programme: Programme,
+    expected_amount: Decimal | None,
+    probability: int | None,
+    success_factors: str | None,
+    donors: Iterable[Customer] | None,
+) -> Opportunity:
     """Identification (تحديد): document the opportunity, its programme and potential donors.
 
     Donors proposed by `suggested_donors(programme)` are recorded as suggested."""
@@ -145,7 +158,9 @@ def opportunity_create(
     return opportunity
 
 
-def opportunity_add_donor(*, opportunity, actor, donor):
+def opportunity_add_donor(
+    *, opportunity: Opportunity, actor: User, donor: Customer
+) -> PotentialDonor:
     require(actor, "opportunities.change_opportunity")
     _require_open(opportunity)
     _require_donor(donor)
@@ -164,12 +179,14 @@ def opportunity_add_donor(*, opportunity, actor, donor):
     return added
 
 
-def _check_probability(probability):
+def _check_probability(probability: int | None) -> None:
     if probability is None or not 0 <= probability <= 100:
         raise RequestError(_("The success probability must be between 0 and 100%."))
 
 
-def opportunity_update_probability(*, opportunity, actor, probability, success_factors):
+def opportunity_update_probability(
+    *, opportunity: Opportunity, actor: User, probability: int, success_factors: str | None
+) -> ProbabilityChange:
     """The weekly review (procedure step 5): the relationship grows or fades."""
     require(actor, "opportunities.change_opportunity")
     _check_probability(probability)
@@ -207,18 +224,26 @@ def opportunity_update_probability(*, opportunity, actor, probability, success_f
 # --- corrections (title, expected amount, programme) -----------------------------------
 
 
-def may_correct(user, opportunity):
+def may_correct(user: User, opportunity: Opportunity) -> bool:
     """The owner, and the CRM manager, correct an open opportunity."""
     if not user.has_perm("opportunities.change_opportunity"):
         return False
     return opportunity.owner_id == user.pk or may_move(user)
 
 
-def _programme_text(programme):
+def _programme_text(programme: Programme) -> str:
     return f"{programme.code} · {programme.name}"
 
 
-def opportunity_correct(*, opportunity, actor, title, expected_amount, programme, note=""):
+def opportunity_correct(
+    *,
+    opportunity: Opportunity,
+    actor: User,
+    title: str,
+    expected_amount: Decimal,
+    programme: Programme,
+    note: str = "",
+) -> list[str]:
     """Correct what was recorded at identification. Each changed field is kept with its old
     and new value, who changed it and when (shown on the opportunity's timeline)."""
     if not may_correct(actor, opportunity):
@@ -292,11 +317,11 @@ def opportunity_correct(*, opportunity, actor, title, expected_amount, programme
 # --- donor contacts (3.1.21: one point of contact per donor) ---------------------------
 
 
-def is_point_of_contact(user, donor):
+def is_point_of_contact(user: User, donor: Customer) -> bool:
     return donor.point_of_contact_id is not None and donor.point_of_contact_id == user.pk
 
 
-def _needs_approval(actor, donor):
+def _needs_approval(actor: User, donor: Customer) -> bool:
     """3.1.21: a donor is contacted through their approved point of contact; anyone else
     needs the approval of the CRM manager, resource development and the secretary."""
     return donor.point_of_contact_id is not None and donor.point_of_contact_id != actor.pk
@@ -315,7 +340,7 @@ CONTACT_APPROVAL_WORKFLOW = Workflow(
 )
 
 
-def _open_approval_steps(contact, now):
+def _open_approval_steps(contact: DonorContact, now: datetime.datetime) -> None:
     """One decision per party, due within CONTACT_APPROVAL_WORKING_DAYS working days.
 
     When the person who contacts (or asks to) is themselves one of the approving parties (the
@@ -342,7 +367,14 @@ def _open_approval_steps(contact, now):
         )
 
 
-def _check_contact(donor, opportunity, contact_date, channel, summary, is_planned):
+def _check_contact(
+    donor: Customer,
+    opportunity: Opportunity | None,
+    contact_date: datetime.date | None,
+    channel: str,
+    summary: str,
+    is_planned: bool,
+) -> None:
     if donor.kind != CustomerKind.DONOR:
         raise RequestError(_("%(customer)s is not a donor.") % {"customer": donor})
     if not summary:
@@ -367,8 +399,15 @@ def _check_contact(donor, opportunity, contact_date, channel, summary, is_planne
 
 
 def donor_contact_log(
-    *, actor, donor, opportunity=None, contact_date, channel, summary, is_planned=False
-):
+    *,
+    actor: User,
+    donor: Customer,
+    opportunity: Opportunity | None = None,
+    contact_date: datetime.date | None,
+    channel: str,
+    summary: str,
+    is_planned: bool = False,
+) -> DonorContact:
     """Record a contact with a donor, made or planned.
 
     A donor speaks to the association through one point of contact. Anyone else's contact
@@ -401,7 +440,15 @@ def donor_contact_log(
     return contact
 
 
-def donor_contact_request(*, actor, donor, opportunity=None, proposed_date, channel, purpose):
+def donor_contact_request(
+    *,
+    actor: User,
+    donor: Customer,
+    opportunity: Opportunity | None = None,
+    proposed_date: datetime.date | None,
+    channel: str,
+    purpose: str,
+) -> DonorContact:
     """Ask for approval before contacting a donor (a request to contact): the purpose, the
     proposed date and channel. Once approved, the contact is recorded as made against it."""
     return donor_contact_log(
@@ -415,12 +462,12 @@ def donor_contact_request(*, actor, donor, opportunity=None, proposed_date, chan
     )
 
 
-def approval_parties_of(user):
+def approval_parties_of(user: User) -> list[ApprovalParty]:
     """The parties this user decides for (a superuser decides for any of them)."""
     return [party for party in ApprovalParty if user.has_perm(PARTY_PERMISSIONS[party])]
 
 
-def pending_parties_for(contact, user):
+def pending_parties_for(contact: DonorContact, user: User) -> list[ApprovalParty]:
     """The parties whose decision on this contact this user may give now."""
     if contact.staff_id == user.pk or contact.approval != ContactApproval.PENDING:
         return []
@@ -431,7 +478,14 @@ def pending_parties_for(contact, user):
     return [party for party in mine if party in pending]
 
 
-def donor_contact_decide(*, contact, actor, approve, note="", party=None):
+def donor_contact_decide(
+    *,
+    contact: DonorContact,
+    actor: User,
+    approve: bool,
+    note: str = "",
+    party: str | None = None,
+) -> DonorContact:
     """One party's decision on a flagged contact. The contact is approved once the three
     parties approved it, refused as soon as one refuses (the others' decisions are then no
     longer needed). The person who made or asked for the contact learns the outcome."""
@@ -486,7 +540,7 @@ def donor_contact_decide(*, contact, actor, approve, note="", party=None):
     return current
 
 
-def may_record_made(contact, user):
+def may_record_made(contact: DonorContact, user: User) -> bool:
     """The person who planned (or asked for) a contact records it as made once it may be:
     approved, or needing no approval."""
     return (
@@ -498,7 +552,9 @@ def may_record_made(contact, user):
     )
 
 
-def donor_contact_record_made(*, request, actor, contact_date, summary):
+def donor_contact_record_made(
+    *, request: DonorContact, actor: User, contact_date: datetime.date | None, summary: str
+) -> DonorContact:
     """Record the contact made under an approved request to contact (or a planned contact
     of the point of contact). It counts as a contact made for the opportunity's follow-up."""
     require(actor, "opportunities.add_donorcontact")
@@ -550,7 +606,7 @@ def donor_contact_record_made(*, request, actor, contact_date, summary):
     return made
 
 
-def _made_approval(request, actor):
+def _made_approval(request: DonorContact, actor: User) -> ContactApproval:
     if not _needs_approval(actor, request.donor):
         return ContactApproval.NOT_NEEDED
     if request.approval == ContactApproval.APPROVED:
@@ -574,7 +630,15 @@ DESIGNATION_WORKFLOW = Workflow(
 )
 
 
-def _designation_step(designation, name, *, actor, note="", fields=None, update_fields=()):
+def _designation_step(
+    designation: PointOfContactDesignation,
+    name: str,
+    *,
+    actor: User,
+    note: str = "",
+    fields: dict[str, Any] | None = None,
+    update_fields: Iterable[str] = (),
+) -> None:
     DESIGNATION_WORKFLOW.take_step(
         designation,
         name,
@@ -585,7 +649,9 @@ def _designation_step(designation, name, *, actor, note="", fields=None, update_
     )
 
 
-def designation_propose(*, donor, staff, reason, actor):
+def designation_propose(
+    *, donor: Customer, staff: User | None, reason: str, actor: User
+) -> PointOfContactDesignation:
     """The CRM department or resource development proposes who speaks for a donor; the
     sub-council secretary approves it (on her "My work" page, within two working days)."""
     from .selectors import point_of_contact_candidates
@@ -628,7 +694,9 @@ def designation_propose(*, donor, staff, reason, actor):
         raise RequestError(already) from error
 
 
-def designation_decide(*, designation, actor, approve, note=""):
+def designation_decide(
+    *, designation: PointOfContactDesignation, actor: User, approve: bool, note: str = ""
+) -> PointOfContactDesignation:
     """The sub-council secretary approves or refuses a proposed point of contact. Approval
     sets the donor's point of contact (recorded in the customer's history) and ends the
     donor's earlier designation."""
@@ -675,8 +743,9 @@ def designation_decide(*, designation, actor, approve, note=""):
                 update_fields=decided_fields,
             )
             donor.point_of_contact = staff
-            donor._history_user = actor
-            donor._change_reason = _(
+            # Read by django-simple-history when the donor is saved.
+            donor._history_user = actor  # type: ignore[attr-defined]
+            donor._change_reason = _(  # type: ignore[attr-defined]
                 "Point of contact approved by the sub-council secretary (designation %(number)s)"
             ) % {"number": designation.pk}
             donor.save(update_fields=["point_of_contact", "updated_at"])
@@ -689,7 +758,9 @@ def designation_decide(*, designation, actor, approve, note=""):
 # --- donor interests (3.1.12) -----------------------------------------------------------
 
 
-def donor_interests_set(*, donor, actor, categories):
+def donor_interests_set(
+    *, donor: Customer, actor: User, categories: Iterable[ProgrammeCategory]
+) -> tuple[int, int]:
     """Record the programme categories a donor wants to fund: adds and removes."""
     if donor.kind != CustomerKind.DONOR:
         raise RequestError(_("%(customer)s is not a donor.") % {"customer": donor})
@@ -725,7 +796,9 @@ OPPORTUNITY_WORKFLOW = Workflow(
 )
 
 
-def _move(opportunity, transition_name, *, actor, note="", **fields):
+def _move(
+    opportunity: Opportunity, transition_name: str, *, actor: User, note: str = "", **fields: Any
+) -> Model | None:
     """One move of the opportunity, which counts as activity on it."""
     return OPPORTUNITY_WORKFLOW.take_step(
         opportunity,
@@ -738,7 +811,7 @@ def _move(opportunity, transition_name, *, actor, note="", **fields):
     )
 
 
-def _guarded(opportunity, actor, transition_name):
+def _guarded(opportunity: Opportunity, actor: User, transition_name: str) -> None:
     require(actor, MOVE_OPPORTUNITY)
     if transition_name not in OPPORTUNITY_WORKFLOW.available_actions(opportunity, actor):
         raise RequestError(
@@ -746,7 +819,7 @@ def _guarded(opportunity, actor, transition_name):
         )
 
 
-def follow_up_blockers(opportunity):
+def follow_up_blockers(opportunity: Opportunity) -> list[str]:
     """Why the opportunity cannot start follow-up yet (empty when it can)."""
     blockers = []
     if not PotentialDonor.objects.filter(opportunity=opportunity).exists():
@@ -769,7 +842,9 @@ def follow_up_blockers(opportunity):
     return blockers
 
 
-def opportunity_start_follow_up(*, opportunity, actor, note=""):
+def opportunity_start_follow_up(
+    *, opportunity: Opportunity, actor: User, note: str = ""
+) -> Opportunity:
     """Follow-up (متابعة): the donors have been contacted."""
     _guarded(opportunity, actor, START_FOLLOW_UP)
     blockers = follow_up_blockers(opportunity)
@@ -780,7 +855,7 @@ def opportunity_start_follow_up(*, opportunity, actor, note=""):
     return opportunity
 
 
-def validate_pledge_file(upload):
+def validate_pledge_file(upload: UploadedFile | None) -> str:
     """The signed pledge must really be a PDF, JPEG or PNG of at most 10 MB, its content
     matching its name; returns the name's extension."""
     if upload is None:
@@ -799,12 +874,19 @@ def validate_pledge_file(upload):
         )
     except UploadError as error:
         raise RequestError(str(error)) from error
-    return Path(upload.name).suffix.lower()
+    return Path(upload.name or "").suffix.lower()
 
 
 def opportunity_close_with_pledge(
-    *, opportunity, actor, pledge_donor, pledged_amount, pledge_date, pledge_file, note=""
-):
+    *,
+    opportunity: Opportunity,
+    actor: User,
+    pledge_donor: Customer | None,
+    pledged_amount: Decimal | None,
+    pledge_date: datetime.date | None,
+    pledge_file: UploadedFile | None,
+    note: str = "",
+) -> Opportunity:
     """Closing (إغلاق): a donor accepted and signed a written pledge (تعهد خطي)."""
     _guarded(opportunity, actor, CLOSE_WITH_PLEDGE)
     if (
@@ -840,19 +922,21 @@ def opportunity_close_with_pledge(
     return opportunity
 
 
-def pledge_received(opportunity):
+def pledge_received(opportunity: Opportunity) -> Decimal:
     """How much of the pledge the finance system has recorded (Decimal)."""
     from .selectors import pledge_received_amount
 
     return pledge_received_amount(opportunity) or Decimal("0")
 
 
-def _money(amount):
+def _money(amount: Decimal) -> str:
     # Western digits and grouping, as amounts are shown everywhere (1,500,000.00).
     return f"{amount:,.2f}"
 
 
-def opportunity_mark_successful(*, opportunity, actor, note="", override_reason=""):
+def opportunity_mark_successful(
+    *, opportunity: Opportunity, actor: User, note: str = "", override_reason: str = ""
+) -> Opportunity:
     """Successful (ناجحة): the funding arrived. Short of the full amount, the CRM manager
     may still decide it succeeded, with a recorded reason."""
     _guarded(opportunity, actor, MARK_SUCCESSFUL)
@@ -881,7 +965,7 @@ def opportunity_mark_successful(*, opportunity, actor, note="", override_reason=
     return opportunity
 
 
-def opportunity_cancel(*, opportunity, actor, reason):
+def opportunity_cancel(*, opportunity: Opportunity, actor: User, reason: str) -> Opportunity:
     """Cancelled (ملغاة): it is certain the opportunity cannot succeed."""
     _guarded(opportunity, actor, CANCEL)
     reason = (reason or "").strip()
@@ -899,7 +983,9 @@ def opportunity_cancel(*, opportunity, actor, reason):
     return opportunity
 
 
-def opportunity_move(*, opportunity, actor, transition, note="", **data):
+def opportunity_move(
+    *, opportunity: Opportunity, actor: User, transition: str, note: str = "", **data: Any
+) -> Opportunity:
     """One entry point for the transition forms: `data` holds the step's own fields."""
     if transition == START_FOLLOW_UP:
         return opportunity_start_follow_up(opportunity=opportunity, actor=actor, note=note)
@@ -930,9 +1016,9 @@ def opportunity_move(*, opportunity, actor, transition, note="", **data):
 # --- what the user may do now -----------------------------------------------------------
 
 
-def available_actions(opportunity, user):
+def available_actions(opportunity: Opportunity, user: User) -> list[str]:
     """The forms and buttons this user may use on this opportunity now."""
-    actions = []
+    actions: list[str] = []
     if opportunity.state not in OPEN_STATES:
         return actions
     if user.has_perm("opportunities.add_donorcontact"):

@@ -8,13 +8,17 @@ arithmetic. The workflow is django-fsm-2 (programmes.models.PortfolioCycle): han
 reviewed → donors identified, every step recorded in PortfolioCycleTransition.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from association.workdays import working_deadline
 from core.permissions import require
 from core.workflow import Workflow
-from customers.models import CustomerKind
+from customers.models import Customer, CustomerKind
 
 from .models import (
     CycleDonor,
@@ -34,6 +38,9 @@ from .models import (
     Programme,
     ProgrammeStatus,
 )
+
+if TYPE_CHECKING:
+    from opportunities.models import Opportunity
 
 # Deadlines in working days (the manual gives the frequency, annual / half-yearly, not the
 # length of each step; these are the department's working rule).
@@ -54,7 +61,7 @@ class CycleError(Exception):
 # --- periods ------------------------------------------------------------------------------
 
 
-def cadence():
+def cadence() -> str:
     return getattr(settings, "PORTFOLIO_CYCLE_CADENCE", HALF_YEARLY)
 
 
@@ -66,26 +73,26 @@ class Period:
     half: int
 
     @property
-    def start(self):
+    def start(self) -> date:
         return date(self.year, 7 if self.half == CycleHalf.SECOND_HALF else 1, 1)
 
     @property
-    def end(self):
+    def end(self) -> date:
         if self.half == CycleHalf.FIRST_HALF:
             return date(self.year, 6, 30)
         return date(self.year, 12, 31)
 
     @property
-    def label(self):
+    def label(self) -> str:
         # The same wording as PortfolioCycle.period_label.
         return PortfolioCycle(year=self.year, half=self.half).period_label
 
     @property
-    def handover_due(self):
+    def handover_due(self) -> datetime:
         start = timezone.make_aware(datetime.combine(self.start, time.min))
         return working_deadline(start, HANDOVER_WORKING_DAYS)
 
-    def following(self):
+    def following(self) -> "Period":
         if self.half == CycleHalf.WHOLE_YEAR:
             return Period(self.year + 1, CycleHalf.WHOLE_YEAR)
         if self.half == CycleHalf.FIRST_HALF:
@@ -93,14 +100,14 @@ class Period:
         return Period(self.year + 1, CycleHalf.FIRST_HALF)
 
 
-def period_of(day, every=None):
+def period_of(day: date, every: str | None = None) -> Period:
     """The period (by the configured cadence) that contains `day`."""
     if (every or cadence()) == ANNUAL:
         return Period(day.year, CycleHalf.WHOLE_YEAR)
     return Period(day.year, CycleHalf.FIRST_HALF if day.month <= 6 else CycleHalf.SECOND_HALF)
 
 
-def overlapping_cycles(year, half):
+def overlapping_cycles(year: int, half: int) -> QuerySet[PortfolioCycle]:
     """Cycles covering any part of the period: the whole year covers both halves."""
     cycles = PortfolioCycle.objects.filter(year=year)
     if half == CycleHalf.WHOLE_YEAR:
@@ -108,7 +115,7 @@ def overlapping_cycles(year, half):
     return cycles.filter(half__in=[CycleHalf.WHOLE_YEAR, half])
 
 
-def periods_due_for_handover(today=None, every=None):
+def periods_due_for_handover(today: date | None = None, every: str | None = None) -> list[Period]:
     """Periods with no cycle handed over yet: the current one, and the next one once it is
     less than HANDOVER_LEAD_DAYS away (the planning director prepares it in advance)."""
     today = today or timezone.localdate()
@@ -125,7 +132,7 @@ def periods_due_for_handover(today=None, every=None):
 # --- selectors ----------------------------------------------------------------------------
 
 
-def cycles_visible_to(user):
+def cycles_visible_to(user: User | AnonymousUser) -> QuerySet[PortfolioCycle]:
     """Every cycle for those who may view cycles; nothing for anyone else."""
     if not user.has_perm("programmes.view_portfoliocycle"):
         return PortfolioCycle.objects.none()
@@ -134,14 +141,14 @@ def cycles_visible_to(user):
     )
 
 
-def cycles_with_counts(queryset):
+def cycles_with_counts(queryset: QuerySet[PortfolioCycle]) -> QuerySet[PortfolioCycle]:
     return queryset.annotate(
         programme_count=Count("cycle_programmes", distinct=True),
         donor_count=Count("cycle_programmes__donors", distinct=True),
     )
 
 
-def cycle_programmes(cycle):
+def cycle_programmes(cycle: PortfolioCycle) -> QuerySet[CycleProgramme]:
     """The programmes of a cycle with their identified donors (and who added them) and the
     opportunity seeded from them, in two queries."""
     return (
@@ -159,14 +166,14 @@ def cycle_programmes(cycle):
     )
 
 
-def suggested_donors_for(programme):
+def suggested_donors_for(programme: Programme) -> QuerySet[Customer]:
     """Active donors whose recorded interests match the programme (3.1.12)."""
     from opportunities.selectors import suggested_donors
 
     return suggested_donors(programme)
 
 
-def handover_programme_choices():
+def handover_programme_choices() -> QuerySet[Programme]:
     """Programmes the planning director may put in a cycle: planned or running."""
     return (
         Programme.objects.filter(status__in=[ProgrammeStatus.PLANNED, ProgrammeStatus.ACTIVE])
@@ -175,21 +182,21 @@ def handover_programme_choices():
     )
 
 
-def cycles_awaiting_review():
+def cycles_awaiting_review() -> QuerySet[PortfolioCycle]:
     return PortfolioCycle.objects.filter(state=CycleState.HANDED_OVER).order_by("review_due_at")
 
 
-def cycles_awaiting_identification():
+def cycles_awaiting_identification() -> QuerySet[PortfolioCycle]:
     return PortfolioCycle.objects.filter(state=CycleState.REVIEWED).order_by(
         "identification_due_at"
     )
 
 
-def may_review(user):
+def may_review(user: User | AnonymousUser) -> bool:
     return user.has_perm("programmes.review_portfoliocycle")
 
 
-def may_seed_opportunity(user, cycle, entry):
+def may_seed_opportunity(user: User, cycle: PortfolioCycle, entry: CycleProgramme) -> bool:
     return (
         user.has_perm("opportunities.add_opportunity")
         and cycle.state != CycleState.HANDED_OVER
@@ -198,14 +205,14 @@ def may_seed_opportunity(user, cycle, entry):
     )
 
 
-def available_actions(cycle, user):
+def available_actions(cycle: PortfolioCycle, user: User) -> list[str]:
     """What this user may do on this cycle now."""
     choosing = cycle.state == CycleState.REVIEWED and may_review(user)
     actions = ["choose_donors"] if choosing else []
     return actions + CYCLE_WORKFLOW.available_actions(cycle, user)
 
 
-def programmes_without_donors(cycle):
+def programmes_without_donors(cycle: PortfolioCycle) -> list[CycleProgramme]:
     return list(
         CycleProgramme.objects.filter(cycle=cycle)
         .annotate(donor_count=Count("donors"))
@@ -218,13 +225,23 @@ def programmes_without_donors(cycle):
 # --- services -----------------------------------------------------------------------------
 
 
-def _record(cycle, *, source, actor, note=""):
+def _record(
+    cycle: PortfolioCycle, *, source: str, actor: User, note: str = ""
+) -> PortfolioCycleTransition:
     return PortfolioCycleTransition.objects.create(
         cycle=cycle, source=source, target=cycle.state, actor=actor, note=note
     )
 
 
-def cycle_hand_over(*, actor, year, half, programmes, received_on, note=""):
+def cycle_hand_over(
+    *,
+    actor: User,
+    year: int | None,
+    half: int,
+    programmes: Iterable[Programme] | None,
+    received_on: date | None,
+    note: str = "",
+) -> PortfolioCycle:
     """Step 1: the strategic planning director hands the portfolio of a year or half-year to
     the CRM manager (its programmes, the date received). The review is due within
     REVIEW_WORKING_DAYS."""
@@ -284,13 +301,15 @@ CYCLE_WORKFLOW = Workflow(
 )
 
 
-def _step(cycle, transition_name, *, actor, note, **fields):
+def _step(
+    cycle: PortfolioCycle, transition_name: str, *, actor: User, note: str, **fields: Any
+) -> PortfolioCycle:
     with transaction.atomic():
         CYCLE_WORKFLOW.take_step(cycle, transition_name, actor=actor, note=note, fields=fields)
     return cycle
 
 
-def cycle_review(*, cycle, actor, notes):
+def cycle_review(*, cycle: PortfolioCycle, actor: User, notes: str) -> PortfolioCycle:
     """Step 1 (continued): the CRM manager reviews the portfolio and writes the review notes.
     Identifying the potential donors is then due within IDENTIFICATION_WORKING_DAYS."""
     require(actor, "programmes.review_portfoliocycle")
@@ -310,7 +329,7 @@ def cycle_review(*, cycle, actor, notes):
     )
 
 
-def _require_choosing(cycle):
+def _require_choosing(cycle: PortfolioCycle) -> None:
     if cycle.state != CycleState.REVIEWED:
         raise CycleError(
             _(
@@ -320,14 +339,20 @@ def _require_choosing(cycle):
         )
 
 
-def _check_donor(donor):
+def _check_donor(donor: Customer) -> None:
     if donor.kind != CustomerKind.DONOR:
         raise CycleError(_("%(customer)s is not a donor.") % {"customer": donor})
     if not donor.is_active:
         raise CycleError(_("%(customer)s is archived.") % {"customer": donor})
 
 
-def cycle_set_donors(*, cycle, entry, actor, donors):
+def cycle_set_donors(
+    *,
+    cycle: PortfolioCycle,
+    entry: CycleProgramme,
+    actor: User,
+    donors: Iterable[Customer] | None,
+) -> tuple[int, int]:
     """Step 2: the potential donors of one programme of the cycle, suggested from the donors'
     interests or picked by hand. Adds and removes; returns (added, removed)."""
     require(actor, "programmes.review_portfoliocycle")
@@ -362,7 +387,7 @@ def cycle_set_donors(*, cycle, entry, actor, donors):
     return len(to_add), len(to_remove)
 
 
-def cycle_identify_donors(*, cycle, actor, note=""):
+def cycle_identify_donors(*, cycle: PortfolioCycle, actor: User, note: str = "") -> PortfolioCycle:
     """Step 2 (done): the potential donors of the cycle are identified. At least one donor is
     needed; programmes left without one need a note saying why."""
     require(actor, "programmes.review_portfoliocycle")
@@ -386,7 +411,15 @@ def cycle_identify_donors(*, cycle, actor, note=""):
     )
 
 
-def cycle_seed_opportunity(*, cycle, entry, actor, title, expected_amount, probability=10):
+def cycle_seed_opportunity(
+    *,
+    cycle: PortfolioCycle,
+    entry: CycleProgramme,
+    actor: User,
+    title: str,
+    expected_amount: Decimal | None,
+    probability: int = 10,
+) -> "Opportunity":
     """An opportunity (in identification) for one programme of the cycle, with the donors
     identified for it as its potential donors; linked to the cycle's programme."""
     from opportunities import services as opportunity_services

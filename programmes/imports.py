@@ -12,10 +12,14 @@ the two steps are shared with the other imports. The dry run and the confirmatio
 background jobs (programmes.tasks). Pure functions (no HttpRequest): views call them.
 """
 
+import datetime
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.forms.models import fields_for_model
@@ -44,7 +48,7 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views a
     store_upload,
 )
 from core.imports.importer import DryRun, Importer, RowError, StoredDryRun
-from core.jobs import NO_PROGRESS
+from core.jobs import NO_PROGRESS, Progress
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
 from core.text import normalize_digits
@@ -79,7 +83,7 @@ HEADER_ALIASES = {
     "status": ("الحالة", "حالة البرنامج", "status"),
     "portfolio_year": ("سنة المحفظة", "السنة", "العام", "year"),
 }
-STATUS_ALIASES = {
+STATUS_ALIASES: dict[str, tuple[str, ...]] = {
     ProgrammeStatus.PLANNED: ("مخطط", "مخطط له", "مخططه"),
     ProgrammeStatus.ACTIVE: ("قيد التنفيذ", "جاري", "جار", "نشط", "قائم", "active"),
     ProgrammeStatus.COMPLETED: ("مكتمل", "منتهي", "منفذ", "done", "finished"),
@@ -101,9 +105,10 @@ OUTCOME_LABELS = {
 OUTCOME_BADGES = {CREATE: "success", UPDATE: "primary", UNCHANGED: "secondary", ERROR: "danger"}
 
 
-def column_label(name):
+def column_label(name: str) -> Any:
     """The label of a portfolio column: the programme field's verbose name."""
-    return Programme._meta.get_field(name).verbose_name
+    # django-stubs: get_field may give a relation's other side; these are the fields.
+    return Programme._meta.get_field(name).verbose_name  # type: ignore[union-attr]
 
 
 # --- results ----------------------------------------------------------------------------
@@ -116,21 +121,22 @@ class ImportRow:
     name: str = ""
     outcome: str = ERROR
     programme: Programme | None = None
-    values: dict | None = None  # for services.programme_create / programme_update
-    changes: list = field(default_factory=list)  # [(label, current, new)]
-    shown_values: list = field(default_factory=list)  # [(label, value)] of a new programme
-    errors: list = field(default_factory=list)  # [RowError]
-    notes: list = field(default_factory=list)  # [str], e.g. a category to be added
+    values: dict[str, Any] | None = None  # for services.programme_create / programme_update
+    changes: list[tuple[Any, ...]] = field(default_factory=list)  # [(label, current, new)]
+    # [(label, value)] of a new programme
+    shown_values: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)  # [str], e.g. a category to be added
 
     @property
-    def outcome_label(self):
+    def outcome_label(self) -> Any:
         return OUTCOME_LABELS[self.outcome]
 
     @property
-    def badge(self):
+    def badge(self) -> str:
         return OUTCOME_BADGES[self.outcome]
 
-    def as_data(self):
+    def as_data(self) -> dict[str, Any]:
         """The row as the preview page shows it, JSON (kept by the dry run's job)."""
         return {
             "number": self.number,
@@ -145,7 +151,7 @@ class ImportRow:
         }
 
     @classmethod
-    def from_data(cls, data, programmes):
+    def from_data(cls, data: dict[str, Any], programmes: Mapping[Any, Programme]) -> "ImportRow":
         return cls(
             number=data["number"],
             code=data["code"],
@@ -163,9 +169,9 @@ class ImportRow:
 class ImportPreview(DryRun):
     digest: str
     filename: str
-    rows: list
-    columns: list  # headers recognised, in file order
-    ignored_columns: list  # headers that name no portfolio column
+    rows: list[ImportRow]
+    columns: list[str]  # headers recognised, in file order
+    ignored_columns: list[str]  # headers that name no portfolio column
     stopped_after: int | None = None  # the sheet's last row read (empty rows follow it)
 
     outcome_labels = OUTCOME_LABELS
@@ -173,10 +179,10 @@ class ImportPreview(DryRun):
     problem_rows_shown = other_rows_shown = PREVIEW_ROW_LIMIT
 
     @property
-    def can_confirm(self):
+    def can_confirm(self) -> bool:
         return any(row.outcome in (CREATE, UPDATE) for row in self.rows)
 
-    def extra_data(self):
+    def extra_data(self) -> dict[str, Any]:
         return {
             "digest": self.digest,
             "filename": self.filename,
@@ -190,12 +196,14 @@ class ImportPreview(DryRun):
 class StoredPreview(StoredDryRun):
     """A dry run kept by its background job, for the preview page."""
 
-    def make_rows(self, rows):
+    counts: dict[str, int]  # kept by the dry run (DryRun.as_data)
+
+    def make_rows(self, rows: list[Any]) -> list[Any]:
         programmes = Programme.objects.in_bulk({row["programme"] for row in rows} - {None})
         return [ImportRow.from_data(row, programmes) for row in rows]
 
     @property
-    def to_write(self):
+    def to_write(self) -> int:
         return self.counts[CREATE] + self.counts[UPDATE]
 
 
@@ -210,7 +218,7 @@ class ImportResult:
 # --- the columns and the reading of the file ---------------------------------------------
 
 
-def _text(value):
+def _text(value: object) -> str:
     """A cell as text (core.imports.cell_text)."""
     return cell_text(value)
 
@@ -226,13 +234,13 @@ class PortfolioImporter(Importer):
     max_bytes = MAX_UPLOAD_BYTES
     max_rows = MAX_ROWS
 
-    def column_label(self, name):
+    def column_label(self, name: str) -> Any:
         return column_label(name)
 
-    def header_aliases(self):
+    def header_aliases(self) -> Mapping[str, Iterable[str]]:
         return HEADER_ALIASES
 
-    def missing_columns_message(self):
+    def missing_columns_message(self) -> str:
         return _(
             "The first row of the file must hold the column headers of the portfolio. "
             "Missing columns: %(columns)s."
@@ -242,7 +250,7 @@ class PortfolioImporter(Importer):
 IMPORTER = PortfolioImporter()
 
 
-def map_columns(header):
+def map_columns(header: Iterable[object]) -> tuple[dict[int, str], dict[str, str], list[str]]:
     """({column index: field name}, {field name: header text}, [ignored headers])."""
     return IMPORTER.map_columns(header)
 
@@ -254,29 +262,29 @@ class _Lookups:
     """Programmes by code, categories and centres by name, status words: a few queries for
     the whole file."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         programmes = Programme.objects.select_related("category").prefetch_related("centres")
         self.programme_by_code = {programme.code.casefold(): programme for programme in programmes}
         self.centre_ids = {
             programme.pk: {centre.pk for centre in programme.centres.all()}
             for programme in self.programme_by_code.values()
         }
-        self.category_by_key = {}
+        self.category_by_key: dict[str, ProgrammeCategory] = {}
         for category in ProgrammeCategory.objects.all():
             self.category_by_key.setdefault(_key(category.name), category)
-        self.centres_by_key = {}
+        self.centres_by_key: dict[str, list[Centre]] = {}
         for centre in Centre.objects.select_related("city"):
             for text in self._centre_names(centre):
                 found = self.centres_by_key.setdefault(_key(text), [])
                 if centre not in found:
                     found.append(centre)
-        self.status_by_key = {}
+        self.status_by_key: dict[str, str] = {}
         for value, label in ProgrammeStatus.choices:
             for text in {value, *_in_every_language(label), *STATUS_ALIASES.get(value, ())}:
                 self.status_by_key[_key(text)] = value
 
     @staticmethod
-    def _centre_names(centre):
+    def _centre_names(centre: Centre) -> set[str]:
         names = {centre.name, centre.name_en} - {""}
         cities = {centre.city.name, centre.city.name_en} - {""}
         # "مركز حي الصفا (جدة)" tells apart two centres of one name in different cities.
@@ -295,7 +303,7 @@ class ImportRowForm(Form):
     """The programme form's fields and rules; the category is a name (added when new) and
     the centres are resolved before the form."""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         clean_programme_values(self, cleaned)
         return cleaned
@@ -310,20 +318,20 @@ ImportRowForm.base_fields = {
 
 
 class _RowReader:
-    def __init__(self, headers, lookups, actor):
+    def __init__(self, headers: dict[str, str], lookups: _Lookups, actor: User | None) -> None:
         self.headers = headers
         self.lookups = lookups
         self.may_add_categories = actor is None or actor.has_perm(
             "programmes.add_programmecategory"
         )
-        self.row_of_code = {}
-        self.row_adding_category = {}
+        self.row_of_code: dict[str, int] = {}
+        self.row_adding_category: dict[str, int] = {}
         self.today = timezone.localdate()
 
-    def column(self, name):
+    def column(self, name: str) -> str:
         return self.headers.get(name) or str(column_label(name))
 
-    def read(self, number, raw):
+    def read(self, number: int, raw: dict[str, Any]) -> ImportRow:
         row = ImportRow(number=number)
         row.code = services.normalize_code(_text(raw.get("code")))
         row.name = _text(raw.get("name")).strip()
@@ -371,7 +379,7 @@ class _RowReader:
         ]
         return row
 
-    def _match(self, row):
+    def _match(self, row: ImportRow) -> Programme | None:
         if not row.code:
             row.errors.append(RowError(self.column("code"), _("Write the programme code.")))
             return None
@@ -387,11 +395,17 @@ class _RowReader:
             return None
         return self.lookups.programme_by_code.get(key)
 
-    def _form_data(self, row, raw, programme):
+    def _form_data(
+        self, row: ImportRow, raw: dict[str, Any], programme: Programme | None
+    ) -> tuple[dict[str, Any], list[Centre]]:
         """The file's cells, and the programme's current values for absent columns."""
         if programme is None:
-            data = {"status": ProgrammeStatus.PLANNED, "budget": "0", "description": ""}
-            centres = []
+            data: dict[str, Any] = {
+                "status": ProgrammeStatus.PLANNED,
+                "budget": "0",
+                "description": "",
+            }
+            centres: list[Centre] = []
         else:
             data = {name: getattr(programme, name) for name in _ROW_FORM_FIELDS}
             data["category"] = programme.category.name
@@ -416,7 +430,7 @@ class _RowReader:
         data["code"] = programme.code if programme is not None else row.code
         return data, centres
 
-    def _date(self, row, name, value):
+    def _date(self, row: ImportRow, name: str, value: object) -> datetime.date | None:
         """A date as Saudi users write it (Hijri, day first, ISO, a date cell); a programme
         may lie in the future. A formula or an unreadable date is an error of the row."""
         if isinstance(value, Formula):
@@ -428,7 +442,7 @@ class _RowReader:
             row.errors.append(RowError(self.column(name), error.message))
             return None
 
-    def _category(self, row, name):
+    def _category(self, row: ImportRow, name: str) -> ProgrammeCategory | str | None:
         """The existing category of that name, or the name of a category to add."""
         name = services.normalize_category_name(name)
         category = self.lookups.category_by_key.get(_key(name))
@@ -448,9 +462,9 @@ class _RowReader:
             row.notes.append(_("The category “%(name)s” will be added.") % {"name": name})
         return name
 
-    def _centres(self, row, text, programme):
+    def _centres(self, row: ImportRow, text: str, programme: Programme | None) -> list[Centre]:
         current = self.lookups.centre_ids.get(programme.pk, set()) if programme else set()
-        centres = []
+        centres: list[Centre] = []
         for name in CENTRE_SEPARATORS.split(normalize_digits(text)):
             name = name.strip()
             if not name:
@@ -476,7 +490,7 @@ class _RowReader:
         return centres
 
 
-def _current_value(programme, name):
+def _current_value(programme: Programme, name: str) -> Any:
     if name == "centres":
         return list(programme.centres.all())
     if name == "category":
@@ -484,7 +498,7 @@ def _current_value(programme, name):
     return getattr(programme, name)
 
 
-def _display(name, value):
+def _display(name: str, value: Any) -> str:
     """A value as the preview shows it."""
     if value is None or value == "":
         return "—"
@@ -505,7 +519,9 @@ def _display(name, value):
 # --- the dry run and the confirmation ---------------------------------------------------
 
 
-def preview_import(content, filename, actor=None, progress=NO_PROGRESS):
+def preview_import(
+    content: bytes, filename: str, actor: User | None = None, progress: Progress = NO_PROGRESS
+) -> ImportPreview:
     """The dry run: every row's outcome. Writes nothing. Raises ImportFileError.
     `progress` (core.jobs.Progress) follows the reading and the checking of the rows."""
     progress.phase("read", start=0, end=10)
@@ -533,18 +549,21 @@ def preview_import(content, filename, actor=None, progress=NO_PROGRESS):
     )
 
 
-def confirm_import(*, actor, preview):
+def confirm_import(*, actor: User, preview: ImportPreview) -> ImportResult:
     """Write the new and changed programmes of a dry run, all or none. Unchanged rows and
     rows with errors are left out."""
     reason = _("Portfolio import: %(file)s") % {"file": preview.filename}
     counts = preview.counts
     with transaction.atomic():
         for row in preview.rows:
+            # A row to write has its values, and a row that updates its programme.
+            values = cast("dict[str, Any]", row.values)
             if row.outcome == CREATE:
-                services.programme_create(actor=actor, change_reason=reason, **row.values)
+                services.programme_create(actor=actor, change_reason=reason, **values)
             elif row.outcome == UPDATE:
+                programme = cast(Programme, row.programme)
                 services.programme_update(
-                    programme=row.programme, actor=actor, change_reason=reason, **row.values
+                    programme=programme, actor=actor, change_reason=reason, **values
                 )
     return ImportResult(
         created=counts[CREATE],

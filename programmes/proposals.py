@@ -7,11 +7,15 @@ programme created from it.
 Services (the only writes: `proposal_<action>(*, ..., actor)`) and selectors.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,11 +23,13 @@ from django.utils.translation import gettext_lazy
 from association.workdays import working_deadline
 from core.permissions import require
 from core.workflow import Workflow
-from customers.models import CustomerKind
+from customers.models import Customer, CustomerKind
 
 from . import services as programme_services
 from .models import (
     ANSWERABLE_PROPOSAL_STATES,
+    Programme,
+    ProgrammeCategory,
     ProgrammeProposal,
     ProposalState,
     ProposalTransition,
@@ -60,7 +66,7 @@ PROPOSAL_WORKFLOW = Workflow(
 # --- selectors ----------------------------------------------------------------------------
 
 
-def proposals_visible_to(user):
+def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[ProgrammeProposal]:
     if not user.has_perm("programmes.view_programmeproposal"):
         return ProgrammeProposal.objects.none()
     return ProgrammeProposal.objects.select_related(
@@ -68,7 +74,9 @@ def proposals_visible_to(user):
     )
 
 
-def ordered_for(queryset, user):
+def ordered_for(
+    queryset: QuerySet[ProgrammeProposal], user: User | AnonymousUser
+) -> QuerySet[ProgrammeProposal]:
     """Those awaiting the planning director's answer first, for the planning director."""
     if user.has_perm("programmes.answer_programmeproposal"):
         return queryset.order_by(
@@ -84,13 +92,13 @@ def ordered_for(queryset, user):
     return queryset.order_by("-proposed_at", "-id")
 
 
-def proposals_awaiting_answer():
+def proposals_awaiting_answer() -> QuerySet[ProgrammeProposal]:
     return ProgrammeProposal.objects.filter(state__in=ANSWERABLE_PROPOSAL_STATES).order_by(
         "answer_due_at", "pk"
     )
 
 
-def recent_answers_for(user, now=None):
+def recent_answers_for(user: User, now: datetime | None = None) -> QuerySet[ProgrammeProposal]:
     """Planning's answers of the last two weeks: the CRM manager (who reviews the portfolio)
     reads every one, a proposer their own."""
     since = (now or timezone.now()) - ANSWERS_SHOWN_FOR
@@ -102,21 +110,21 @@ def recent_answers_for(user, now=None):
     return queryset.order_by("-answered_at", "-pk")
 
 
-def accepted_without_programme():
+def accepted_without_programme() -> QuerySet[ProgrammeProposal]:
     return ProgrammeProposal.objects.filter(
         state=ProposalState.ACCEPTED, programme__isnull=True
     ).order_by("answered_at", "pk")
 
 
-def proposals_of_donor(donor):
+def proposals_of_donor(donor: Customer) -> QuerySet[ProgrammeProposal]:
     return donor.programme_proposals.select_related("programme").order_by("-proposed_at")
 
 
-def may_link(user):
+def may_link(user: User | AnonymousUser) -> bool:
     return user.has_perm("programmes.add_programme") or user.has_perm("programmes.change_programme")
 
 
-def available_actions(proposal, user):
+def available_actions(proposal: ProgrammeProposal, user: User) -> list[str]:
     steps = PROPOSAL_WORKFLOW.available_actions(proposal, user)
     actions = [answer for answer, step in _TRANSITIONS.items() if step in steps]
     if proposal.state == ProposalState.ACCEPTED and proposal.programme_id is None:
@@ -127,7 +135,7 @@ def available_actions(proposal, user):
     return actions
 
 
-def search_donor_filter(text):
+def search_donor_filter(text: str | None) -> Q:
     text = (text or "").strip()
     if not text:
         return Q()
@@ -139,7 +147,15 @@ def search_donor_filter(text):
 # --- services -----------------------------------------------------------------------------
 
 
-def proposal_submit(*, actor, title, category, description, reason, donors):
+def proposal_submit(
+    *,
+    actor: User,
+    title: str,
+    category: ProgrammeCategory | None,
+    description: str,
+    reason: str,
+    donors: Iterable[Customer] | None,
+) -> ProgrammeProposal:
     """A proposal of a programme donors asked for, sent to strategic planning."""
     require(actor, "programmes.add_programmeproposal")
     title = (title or "").strip()
@@ -179,7 +195,9 @@ def proposal_submit(*, actor, title, category, description, reason, donors):
     return proposal
 
 
-def proposal_answer(*, proposal, actor, answer, note=""):
+def proposal_answer(
+    *, proposal: ProgrammeProposal, actor: User, answer: str, note: str = ""
+) -> ProgrammeProposal:
     """The strategic planning director's answer. Refusing and asking for a study say why;
     a study is then decided within STUDY_WORKING_DAYS."""
     require(actor, "programmes.answer_programmeproposal")
@@ -193,7 +211,7 @@ def proposal_answer(*, proposal, actor, answer, note=""):
             else _("Write what needs to be studied.")
         )
     now = timezone.now()
-    fields = {"answered_by": actor, "answered_at": now, "answer_note": note}
+    fields: dict[str, Any] = {"answered_by": actor, "answered_at": now, "answer_note": note}
     if answer == STUDY:
         fields["answer_due_at"] = working_deadline(now, STUDY_WORKING_DAYS)
     with transaction.atomic():
@@ -203,7 +221,7 @@ def proposal_answer(*, proposal, actor, answer, note=""):
     return proposal
 
 
-def _link(proposal, programme, actor):
+def _link(proposal: ProgrammeProposal, programme: Programme, actor: User) -> None:
     """Conditional on no programme linked yet: a second click links nothing."""
     now = timezone.now()
     linked = ProgrammeProposal.objects.filter(
@@ -216,14 +234,16 @@ def _link(proposal, programme, actor):
     proposal.programme, proposal.linked_by, proposal.linked_at = programme, actor, now
 
 
-def _require_accepted(proposal):
+def _require_accepted(proposal: ProgrammeProposal) -> None:
     if proposal.state != ProposalState.ACCEPTED:
         raise ProposalError(_("Only an accepted proposal is linked to a programme."))
     if proposal.programme_id is not None:
         raise ProposalError(_("This proposal is already linked to a programme."))
 
 
-def proposal_link_programme(*, proposal, actor, programme):
+def proposal_link_programme(
+    *, proposal: ProgrammeProposal, actor: User, programme: Programme | None
+) -> ProgrammeProposal:
     """Link an accepted proposal to the programme already created from it."""
     require(actor, "programmes.change_programme")
     _require_accepted(proposal)
@@ -234,7 +254,16 @@ def proposal_link_programme(*, proposal, actor, programme):
     return proposal
 
 
-def proposal_create_programme(*, proposal, actor, code, name, category, budget, portfolio_year):
+def proposal_create_programme(
+    *,
+    proposal: ProgrammeProposal,
+    actor: User,
+    code: str,
+    name: str,
+    category: ProgrammeCategory | str,
+    budget: Decimal,
+    portfolio_year: int | None,
+) -> Programme:
     """Add the accepted proposal's programme to the portfolio and link it, in one step."""
     require(actor, "programmes.add_programme")
     _require_accepted(proposal)

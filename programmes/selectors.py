@@ -7,12 +7,15 @@ there (see that module).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     DecimalField,
     F,
+    Func,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -27,11 +30,11 @@ from .models import Programme
 ZERO = Decimal("0")
 
 
-def _money():
+def _money() -> DecimalField:
     return DecimalField(max_digits=16, decimal_places=2)
 
 
-def _total_per_programme(kind):
+def _total_per_programme(kind: str) -> Value | Coalesce:
     """SUM(amount) of the rows of a funding source pointing at the outer programme: one
     value per programme, computed in a subquery so that two sums never multiply each other's
     rows. Zero when no app registered the source."""
@@ -51,7 +54,7 @@ def _total_per_programme(kind):
     return Coalesce(total, zero, output_field=_money())
 
 
-def _total_over_programmes(kind, ids):
+def _total_over_programmes(kind: str, ids: QuerySet[Any]) -> Decimal:
     source = funding.funding_source(kind)
     if source is None:
         return ZERO
@@ -59,7 +62,7 @@ def _total_over_programmes(kind, ids):
     return totals["total"] or ZERO
 
 
-def programmes_with_funding(queryset=None):
+def programmes_with_funding(queryset: QuerySet[Programme] | None = None) -> QuerySet[Programme]:
     """Programmes annotated with `pledged` (pledges of opportunities in closing or
     successful), `received` (donations) and `gap` (budget − received, never below zero)."""
     if queryset is None:
@@ -84,32 +87,32 @@ class Funding:
     received: Decimal
 
     @property
-    def has_budget(self):
+    def has_budget(self) -> bool:
         return self.budget > 0
 
     @property
-    def gap(self):
+    def gap(self) -> Decimal:
         return max(self.budget - self.received, ZERO)
 
     @property
-    def fully_funded(self):
+    def fully_funded(self) -> bool:
         return self.has_budget and self.received >= self.budget
 
     @property
-    def received_percent(self):
+    def received_percent(self) -> int:
         """0–100, for the progress bar."""
         if not self.has_budget:
             return 0
         return min(int(self.received * 100 / self.budget), 100)
 
     @property
-    def pledged_percent(self):
+    def pledged_percent(self) -> int:
         if not self.has_budget:
             return 0
         return min(int(self.pledged * 100 / self.budget), 100)
 
 
-def funding_of(programme):
+def funding_of(programme: Any) -> Funding:
     """Funding of a programme read through programmes_with_funding()."""
     return Funding(
         budget=programme.budget or ZERO,
@@ -118,7 +121,7 @@ def funding_of(programme):
     )
 
 
-def portfolio_totals(queryset):
+def portfolio_totals(queryset: QuerySet[Programme]) -> Funding:
     """Budget, pledged and received over the programmes of a (filtered) queryset.
 
     Summed from the tables, not over the annotations: Django 5.2 drops an annotation that
@@ -132,7 +135,7 @@ def portfolio_totals(queryset):
     )
 
 
-def programme_funders(programme):
+def programme_funders(programme: Programme) -> Any:
     """Donors who gave to the programme, with `total`, `donation_count` and
     `last_donation` (date), the largest total first (as the finance app reads them)."""
     builder = funding.funders_builder()
@@ -146,14 +149,14 @@ _FOLDED_LETTERS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى"
 _FOLDED_LETTERS += (("ؤ", "و"), ("ئ", "ي"), ("ـ", ""))
 
 
-def _folded_name():
-    expression = Lower("name")
+def _folded_name() -> Func:
+    expression: Func = Lower("name")
     for variant, base in _FOLDED_LETTERS:
         expression = Replace(expression, Value(variant), Value(base))
     return expression
 
 
-def search_programmes(queryset, text):
+def search_programmes(queryset: QuerySet[Programme], text: str | None) -> QuerySet[Programme]:
     """One search box: part of the programme code or of its name, in any spelling."""
     text = (text or "").strip()
     if not text:

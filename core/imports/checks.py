@@ -9,14 +9,18 @@ combines these with its form's clean methods and rules between fields.
 """
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 
+Check = Callable[[Any], Any]
 
-def _text_check(field):
+
+def _text_check(field: forms.CharField) -> Check:
     limit = field.max_length
 
-    def check(value):
+    def check(value: Any) -> Any:
         if isinstance(value, str):
             text = value.strip() if field.strip else value
             fits = "\x00" not in text and (limit is None or len(text) <= limit)
@@ -27,10 +31,12 @@ def _text_check(field):
     return check
 
 
-def _choice_check(field):
-    valid = {str(value) for value, _label in field.choices if value != ""}
+def _choice_check(field: forms.TypedChoiceField) -> Check:
+    # django-stubs types `choices` as any value the setter accepts; it is a list once set.
+    choices: Any = field.choices
+    valid = {str(value) for value, _label in choices if value != ""}
 
-    def check(value):
+    def check(value: Any) -> Any:
         if value in valid:
             return value
         if value in (None, "") and not field.required:
@@ -40,15 +46,15 @@ def _choice_check(field):
     return check
 
 
-def _boolean_check(field):
-    def check(value):
+def _boolean_check(field: forms.BooleanField) -> Check:
+    def check(value: Any) -> Any:
         return value if isinstance(value, bool) else field.clean(value)
 
     return check
 
 
-def _date_check(field):
-    def check(value):
+def _date_check(field: forms.DateField) -> Check:
+    def check(value: Any) -> Any:
         if value is None or type(value) is datetime.date:
             return value
         return field.clean(value)
@@ -56,10 +62,10 @@ def _date_check(field):
     return check
 
 
-def _optional_check(field):
+def _optional_check(field: forms.Field) -> Check:
     """A field whose valid values have no cheap test (an email): only empty is quick."""
 
-    def check(value):
+    def check(value: Any) -> Any:
         if value in (None, "") and not field.required:
             return ""
         return field.clean(value)
@@ -67,7 +73,7 @@ def _optional_check(field):
     return check
 
 
-def field_check(field):
+def field_check(field: forms.Field) -> Check:
     """A function equal to `field.clean` (the same value, the same ValidationError) but
     quick for a plainly valid value."""
     if isinstance(field, forms.EmailField | forms.URLField):

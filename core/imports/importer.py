@@ -11,18 +11,21 @@ Lookups of existing records go per batch (`batches`): one query per QUERY_BATCH 
 never one per row.
 """
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import header_key, in_every_language, map_header_columns
 
-from .reader import MEGABYTE, SheetLimits, cell_text, read_table
+from .reader import MEGABYTE, SheetLimits, Table, cell_text, read_table
 
 QUERY_BATCH = 1000
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,14 +34,14 @@ class RowError:
     message: str
 
 
-def batches(values, size=QUERY_BATCH):
+def batches(values: Iterable[T], size: int = QUERY_BATCH) -> Iterator[list[T]]:
     """The values in lists of at most `size`: one query each (`field__in=batch`)."""
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
-def cells_by_column(cells, by_index):
+def cells_by_column(cells: Sequence[Any], by_index: Mapping[int, str]) -> dict[str, Any]:
     """{column name: cell} of one row, None for a column the row is too short to have."""
     return {name: cells[index] if index < len(cells) else None for index, name in by_index.items()}
 
@@ -47,12 +50,12 @@ def cells_by_column(cells, by_index):
 class Sheet:
     """A file read and its header mapped: the rows as {column name: cell}."""
 
-    table: object  # core.imports.reader.Table
-    by_index: dict  # {column index: column name}
-    headers: dict  # {column name: header text as written}
-    ignored: list  # headers that name no column
+    table: Table
+    by_index: dict[int, str]  # {column index: column name}
+    headers: dict[str, str]  # {column name: header text as written}
+    ignored: list[str]  # headers that name no column
 
-    def rows(self):
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """[(row number, {column name: cell})] of the readable rows."""
         return [
             (number, cells_by_column(cells, self.by_index)) for number, cells in self.table.rows
@@ -76,34 +79,36 @@ class Importer:
     split_alternatives = False
 
     @cached_property
-    def resource(self):
+    def resource(self) -> Any:
+        if self.resource_class is None:
+            raise NotImplementedError
         return self.resource_class()
 
-    def column_label(self, name):
+    def column_label(self, name: str) -> Any:
         """The column's header: its resource field's column name, unless overridden."""
         if self.resource_class is None:
             raise NotImplementedError
         return self.resource.fields[name].column_name
 
-    def header_aliases(self):
+    def header_aliases(self) -> Mapping[str, Iterable[str]]:
         """{column name: other headers people write}, beyond the name and its label."""
         return {}
 
-    def missing_columns_message(self):
+    def missing_columns_message(self) -> str:
         """The refusal of a file without a required column, translated, with a %(columns)s
         placeholder: it says where the headers come from (the export, the template)."""
         raise NotImplementedError
 
-    def header_key(self, text):
+    def header_key(self, text: object) -> str:
         """How a header is compared with the aliases (core.spreadsheets.header_key)."""
         return header_key(text)
 
-    def cell_text(self, value):
+    def cell_text(self, value: object) -> str:
         return cell_text(value)
 
     # --- reading -------------------------------------------------------------------------
 
-    def limits(self):
+    def limits(self) -> SheetLimits:
         return SheetLimits(
             rows_noun=self.rows_noun,
             max_bytes=self.max_bytes,
@@ -111,15 +116,15 @@ class Importer:
             max_shared_strings_bytes=self.max_shared_strings_bytes,
         )
 
-    def too_large_message(self):
+    def too_large_message(self) -> str:
         return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
             "size": self.max_bytes // MEGABYTE
         }
 
-    def column_aliases(self):
+    def column_aliases(self) -> dict[str, str]:
         """Folded header text → column name: the name, its label in every language and the
         other headers people write."""
-        aliases = {}
+        aliases: dict[str, str] = {}
         extra = self.header_aliases()
         for name in self.columns:
             texts = {name, *in_every_language(self.column_label(name)), *extra.get(name, ())}
@@ -127,7 +132,9 @@ class Importer:
                 aliases[self.header_key(text)] = name
         return aliases
 
-    def map_columns(self, header):
+    def map_columns(
+        self, header: Iterable[object]
+    ) -> tuple[dict[int, str], dict[str, str], list[str]]:
         """({column index: name}, {name: header text}, [ignored headers])."""
         return map_header_columns(
             header,
@@ -140,11 +147,11 @@ class Importer:
             split_alternatives=self.split_alternatives,
         )
 
-    def read_table(self, content, filename, *, require_rows=True):
+    def read_table(self, content: bytes, filename: str, *, require_rows: bool = True) -> Table:
         """The file's header and rows within the limits. Raises ImportFileError."""
         return read_table(content, filename, self.limits(), require_rows=require_rows)
 
-    def read(self, content, filename, *, require_rows=True):
+    def read(self, content: bytes, filename: str, *, require_rows: bool = True) -> Sheet:
         """The file read and its header mapped. Raises ImportFileError."""
         table = self.read_table(content, filename, require_rows=require_rows)
         return Sheet(table, *self.map_columns(table.header))
@@ -165,15 +172,16 @@ class DryRun:
     # second; every row is counted above the table.
     problem_rows_shown = 1000
     other_rows_shown = 1000
+    rows: list[Any]  # each with an `outcome`
 
     @property
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         totals = dict.fromkeys(self.outcome_labels, 0)
         for row in self.rows:
             totals[row.outcome] += 1
         return totals
 
-    def shown_rows(self):
+    def shown_rows(self) -> list[Any]:
         shown, problems, others = [], 0, 0
         for row in self.rows:
             if row.outcome in self.problem_outcomes:
@@ -187,13 +195,13 @@ class DryRun:
             shown.append(row)
         return shown
 
-    def row_data(self, row):
+    def row_data(self, row: Any) -> dict[str, Any]:
         return row.as_data()
 
-    def extra_data(self):
+    def extra_data(self) -> dict[str, Any]:
         return {}
 
-    def as_data(self):
+    def as_data(self) -> dict[str, Any]:
         return {
             "counts": self.counts,
             "total_rows": len(self.rows),
@@ -206,12 +214,15 @@ class StoredDryRun:
     """A dry run as its job kept it (DryRun.as_data), for the preview page. The keys of
     the data become attributes; subclasses rebuild the rows (`make_rows`)."""
 
-    def __init__(self, data):
+    total_rows: int
+    rows: list[Any]
+
+    def __init__(self, data: dict[str, Any]) -> None:
         for name, value in data.items():
             if name != "rows":
                 setattr(self, name, value)
         self.rows = self.make_rows(data["rows"])
         self.hidden_rows = self.total_rows - len(self.rows)
 
-    def make_rows(self, rows):
+    def make_rows(self, rows: list[Any]) -> list[Any]:
         raise NotImplementedError

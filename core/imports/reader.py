@@ -22,8 +22,10 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
@@ -35,6 +37,9 @@ ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 MEGABYTE = 1024 * 1024
 REPLACEMENT_CHARACTER = "\ufffd"
 
+# (row number, cells, why the row cannot be read or None) as a reader yields them.
+RawRow = tuple[int, list[Any], str | None]
+
 
 class Formula(str):
     """A formula cell, as text: "'=HYPERLINK(...)", the formula escaped so that it is never
@@ -43,14 +48,14 @@ class Formula(str):
     formula: str
     cached: object
 
-    def __new__(cls, formula, cached=None):
+    def __new__(cls, formula: str, cached: object = None) -> "Formula":
         text = super().__new__(cls, escape_formula(formula))
         text.formula = formula
         text.cached = cached
         return text
 
 
-def cell_text(value):
+def cell_text(value: object) -> str:
     """A cell as text: whole numbers without ".0", dates in ISO form, a formula as its
     escaped text."""
     if value is None:
@@ -66,7 +71,7 @@ def cell_text(value):
     return str(value)
 
 
-def formula_message(cell):
+def formula_message(cell: Formula) -> str:
     """The error of a cell that must hold a value (a date, an amount) but holds a formula."""
     return _("The cell holds a formula (%(formula)s): write the value itself.") % {
         "formula": cell.formula
@@ -90,7 +95,7 @@ class SheetLimits:
     max_columns: int = 500
 
     @property
-    def max_megabytes(self):
+    def max_megabytes(self) -> int:
         return self.max_bytes // MEGABYTE
 
 
@@ -104,35 +109,35 @@ class Table:
     stopped_after: int | None = None
 
     @property
-    def row_count(self):
+    def row_count(self) -> int:
         return len(self.rows) + len(self.bad_rows)
 
 
 # --- messages -------------------------------------------------------------------------------
 
 
-def too_large_message(limits):
+def too_large_message(limits: SheetLimits) -> str:
     return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
         "size": limits.max_megabytes
     }
 
 
-def wrong_type_message():
+def wrong_type_message() -> str:
     return _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
 
 
-def _too_many_rows(limits):
+def _too_many_rows(limits: SheetLimits) -> ImportFileError:
     return ImportFileError(
         _("The file has more than %(count)s %(rows)s. Split it into smaller files.")
         % {"count": f"{limits.max_rows:,}", "rows": limits.rows_noun}
     )
 
 
-def no_rows_message(limits):
+def no_rows_message(limits: SheetLimits) -> str:
     return _("The file has column headers but no %(rows)s.") % {"rows": limits.rows_noun}
 
 
-def _not_xlsx():
+def _not_xlsx() -> ImportFileError:
     return ImportFileError(
         _(
             "This file is not a readable Excel workbook (.xlsx). Open it in Excel and save it "
@@ -141,7 +146,7 @@ def _not_xlsx():
     )
 
 
-def _unpacks_too_large(limits):
+def _unpacks_too_large(limits: SheetLimits) -> ImportFileError:
     return ImportFileError(
         _(
             "The workbook unpacks to more than %(limit)s MB. Copy the rows to import into a "
@@ -154,7 +159,7 @@ def _unpacks_too_large(limits):
 # --- the table ------------------------------------------------------------------------------
 
 
-def check_upload(content, filename, limits):
+def check_upload(content: bytes, filename: str | None, limits: SheetLimits) -> None:
     """The checks that need no reading: size and kind. Raises ImportFileError."""
     if not content:
         raise ImportFileError(_("The file is empty."))
@@ -164,12 +169,15 @@ def check_upload(content, filename, limits):
         raise ImportFileError(wrong_type_message())
 
 
-def read_table(content, filename, limits, *, require_rows=True):
+def read_table(
+    content: bytes, filename: str, limits: SheetLimits, *, require_rows: bool = True
+) -> Table:
     """The first sheet of an XLSX, or a CSV: its header row and its rows, within `limits`.
 
     Raises ImportFileError when the file as a whole cannot be imported; rows that cannot be
     read are in `bad_rows` with the reason."""
     check_upload(content, filename, limits)
+    rows: Iterable[RawRow]
     if Path(filename).suffix.lower() == ".xlsx":
         rows, source = _xlsx_rows(content, limits), "xlsx"
     else:
@@ -181,7 +189,7 @@ def read_table(content, filename, limits, *, require_rows=True):
     return table
 
 
-def is_blank(cell):
+def is_blank(cell: object) -> bool:
     if isinstance(cell, Formula):
         return is_blank(cell.cached)
     if cell is None:
@@ -189,10 +197,12 @@ def is_blank(cell):
     return isinstance(cell, str) and not cell.strip()
 
 
-def _collect(rows, limits):
+def _collect(rows: Iterable[RawRow], limits: SheetLimits) -> Table:
     """Header and body from (row number, cells, problem) triples, stopping after a run of
     empty rows and as soon as there are more rows than the limit."""
-    header, body, bad_rows = None, [], []
+    header: list[Any] | None = None
+    body: list[tuple[int, list[Any]]] = []
+    bad_rows: list[tuple[int, str]] = []
     last_filled = 0  # the last row with something in it
     run = limits.empty_rows_end_sheet
     stopped_after = None
@@ -230,7 +240,7 @@ _UTF8, _CP1256, _UTF16 = "utf-8", "windows-1256", "utf-16"
 _ENCODING_NAMES = {_UTF8: "UTF-8", _CP1256: "Windows-1256", _UTF16: "UTF-16"}
 
 
-def _csv_rows(content):
+def _csv_rows(content: bytes) -> tuple[Iterator[RawRow], str]:
     """((row number, cells, problem) for each CSV record, the encoding)."""
     encoding, lines, bad_lines = _decode_lines(content)
     if any("\x00" in line for line in lines):
@@ -242,7 +252,7 @@ def _csv_rows(content):
     return _csv_records(lines, bad_lines, delimiter), encoding
 
 
-def _csv_records(lines, bad_lines, delimiter):
+def _csv_records(lines: list[str], bad_lines: dict[int, str], delimiter: str) -> Iterator[RawRow]:
     reader = csv.reader(iter(lines), delimiter=delimiter)
     consumed = 0
     number = 0
@@ -262,7 +272,7 @@ def _csv_records(lines, bad_lines, delimiter):
         ) from error
 
 
-def _decode_lines(content):
+def _decode_lines(content: bytes) -> tuple[str, list[str], dict[int, str]]:
     """(encoding, [text lines with their ends], {line index: why it cannot be read}).
 
     One encoding per file: UTF-16 or UTF-8 when the file starts with their BOM; otherwise
@@ -290,7 +300,8 @@ def _decode_lines(content):
     raw_lines = content.splitlines(keepends=True)
     kinds = [_line_kind(line) for line in raw_lines]
     encoding = forced or _file_encoding(kinds)
-    lines, bad_lines = [], {}
+    lines = []
+    bad_lines: dict[int, str] = {}
     for index, (line, kind) in enumerate(zip(raw_lines, kinds, strict=True)):
         if encoding == _UTF8 and kind == "other":
             bad_lines[index] = _not_in_encoding_message(encoding)
@@ -302,7 +313,7 @@ def _decode_lines(content):
     return encoding, lines, bad_lines
 
 
-def _file_encoding(kinds):
+def _file_encoding(kinds: list[str]) -> str:
     """UTF-8 unless most lines with non-ASCII letters are not UTF-8 (a tie goes to the
     first such line's encoding): then Windows-1256."""
     if "other" not in kinds:
@@ -314,7 +325,7 @@ def _file_encoding(kinds):
     return _CP1256
 
 
-def _line_kind(line):
+def _line_kind(line: bytes) -> str:
     if line.isascii():
         return "ascii"
     try:
@@ -324,7 +335,7 @@ def _line_kind(line):
     return "utf8"
 
 
-def _lines_with_replacement(lines):
+def _lines_with_replacement(lines: list[str]) -> dict[int, str]:
     return {
         index: _replacement_character_message()
         for index, line in enumerate(lines)
@@ -332,14 +343,14 @@ def _lines_with_replacement(lines):
     }
 
 
-def _not_in_encoding_message(encoding):
+def _not_in_encoding_message(encoding: str) -> str:
     return _(
         "This row is not written in the file's encoding (%(encoding)s) and cannot be read; "
         "it is left out. Save the file again as “CSV UTF-8” and import it again."
     ) % {"encoding": _ENCODING_NAMES[encoding]}
 
 
-def _mixed_encoding_message(encoding, other):
+def _mixed_encoding_message(encoding: str, other: str) -> str:
     return _(
         "This row is written in another encoding (%(other)s) than the rest of the file "
         "(%(encoding)s) and would be read as garbled letters; it is left out. Save the file "
@@ -347,7 +358,7 @@ def _mixed_encoding_message(encoding, other):
     ) % {"encoding": _ENCODING_NAMES[encoding], "other": _ENCODING_NAMES[other]}
 
 
-def _replacement_character_message():
+def _replacement_character_message() -> str:
     return _(
         "This row holds the character “%(character)s”: its text was damaged before the file "
         "was saved. Correct the row and import it again."
@@ -371,11 +382,11 @@ _CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 class _Budget:
     """Bytes unpacked so far, all parts together; refuses past the limit (zip bombs)."""
 
-    def __init__(self, limits):
+    def __init__(self, limits: SheetLimits) -> None:
         self.limits = limits
         self.left = limits.max_unpacked_bytes
 
-    def spend(self, count):
+    def spend(self, count: int) -> None:
         self.left -= count
         if self.left < 0:
             raise _unpacks_too_large(self.limits)
@@ -386,12 +397,12 @@ class _CountedStream:
     longer than any cell can hold (Excel: 32,767 characters) is refused before the parser
     gathers it in memory."""
 
-    def __init__(self, member, budget):
+    def __init__(self, member: IO[bytes], budget: _Budget) -> None:
         self.member = member
         self.budget = budget
         self.text_run = 0  # bytes since the last "<"
 
-    def read(self, size=-1):
+    def read(self, size: int | None = -1) -> bytes:
         data = self.member.read(size if size and size > 0 else 64 * 1024)
         self.budget.spend(len(data))
         last_tag = data.rfind(b"<")
@@ -406,7 +417,7 @@ class _CountedStream:
         return data
 
 
-def _xlsx_rows(content, limits):
+def _xlsx_rows(content: bytes, limits: SheetLimits) -> Iterator[RawRow]:
     """(row number, cells, None) of the first sheet; cells are str, int, float, bool,
     datetime, Formula or None. Raises ImportFileError."""
     if content.startswith(_OLE_SIGNATURE):
@@ -429,7 +440,7 @@ def _xlsx_rows(content, limits):
         raise _not_xlsx() from error
 
 
-def _guarded(rows):
+def _guarded(rows: Iterator[RawRow]) -> Iterator[RawRow]:
     try:
         yield from rows
     except ImportFileError:
@@ -438,11 +449,11 @@ def _guarded(rows):
         raise _not_xlsx() from error
 
 
-def _local(tag):
+def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _attribute(element, name):
+def _attribute(element: ElementTree.Element, name: str) -> str | None:
     """An attribute by its local name, whatever its namespace (transitional or strict)."""
     for key, value in element.attrib.items():
         if _local(key) == name:
@@ -451,7 +462,7 @@ def _attribute(element, name):
 
 
 class _Workbook:
-    def __init__(self, archive, limits):
+    def __init__(self, archive: zipfile.ZipFile, limits: SheetLimits) -> None:
         self.archive = archive
         self.limits = limits
         self.budget = _Budget(limits)
@@ -468,17 +479,19 @@ class _Workbook:
         shared_path = self._target_of_type(relations, "sharedStrings", "xl/sharedStrings.xml")
         styles_path = self._target_of_type(relations, "styles", "xl/styles.xml")
         self.shared = self._shared_strings(shared_path) if shared_path else []
-        self.date_styles = self._date_styles(styles_path) if styles_path else frozenset()
+        self.date_styles: frozenset[int] = (
+            self._date_styles(styles_path) if styles_path else frozenset()
+        )
 
     # the package's parts
 
-    def _member(self, path):
+    def _member(self, path: str) -> zipfile.ZipInfo:
         member = self.members.get(path)
         if member is None:
             raise KeyError(path)
         return member
 
-    def _parse(self, path):
+    def _parse(self, path: str) -> ElementTree.Element:
         member = self._member(path)
         if member.file_size > _MAX_PART_BYTES:
             raise _unpacks_too_large(self.limits)
@@ -487,7 +500,7 @@ class _Workbook:
         self.budget.spend(len(data))
         return ElementTree.fromstring(data)
 
-    def _relations(self, part_path):
+    def _relations(self, part_path: str) -> list[tuple[str | None, str, str]]:
         folder, name = posixpath.split(part_path)
         path = posixpath.join(folder, "_rels", f"{name}.rels")
         if path not in self.members:
@@ -499,13 +512,13 @@ class _Workbook:
         ]
 
     @staticmethod
-    def _resolve(folder, relation):
+    def _resolve(folder: str, relation: ElementTree.Element) -> str:
         target = relation.get("Target", "")
         if target.startswith("/"):
             return posixpath.normpath(target.lstrip("/"))
         return posixpath.normpath(posixpath.join(folder, target))
 
-    def _package_target(self, kind):
+    def _package_target(self, kind: str) -> str | None:
         if "_rels/.rels" not in self.members:
             return None
         for element in self._parse("_rels/.rels").iter():
@@ -516,20 +529,24 @@ class _Workbook:
                 return posixpath.normpath(target.lstrip("/"))
         return None
 
-    def _target_of_type(self, relations, kind, default):
+    def _target_of_type(
+        self, relations: list[tuple[str | None, str, str]], kind: str, default: str
+    ) -> str | None:
         for _id, relation_type, target in relations:
             if relation_type.endswith(f"/{kind}") and target in self.members:
                 return target
         return default if default in self.members else None
 
-    def _first_sheet(self, workbook, relations):
+    def _first_sheet(
+        self, workbook: ElementTree.Element, relations: list[tuple[str | None, str, str]]
+    ) -> str:
         first = next(element for element in workbook.iter() if _local(element.tag) == "sheet")
         relation_id = _attribute(first, "id")
         path = next(target for rid, _type, target in relations if rid == relation_id)
         self._member(path)
         return path
 
-    def _shared_strings(self, path):
+    def _shared_strings(self, path: str) -> list[str]:
         member = self._member(path)
         limit = self.limits.max_shared_strings_bytes
         if member.file_size > limit:
@@ -549,17 +566,18 @@ class _Workbook:
                     element.clear()
         return strings
 
-    def _date_styles(self, path):
+    def _date_styles(self, path: str) -> frozenset[int]:
         """The indexes of the cell styles whose number format shows a date."""
         from openpyxl.styles.numbers import is_date_format
 
         styles = self._parse(path)
-        custom = {}
-        cell_formats = []
+        custom: dict[int, str] = {}
+        cell_formats: list[int] = []
         for element in styles:
             if _local(element.tag) == "numFmts":
                 for number_format in element:
-                    custom[int(number_format.get("numFmtId"))] = number_format.get("formatCode", "")
+                    format_id = int(number_format.attrib["numFmtId"])
+                    custom[format_id] = number_format.get("formatCode", "")
             elif _local(element.tag) == "cellXfs":
                 cell_formats = [int(xf.get("numFmtId", 0)) for xf in element]
         return frozenset(
@@ -571,7 +589,7 @@ class _Workbook:
 
     # the sheet, streamed
 
-    def rows(self):
+    def rows(self) -> Iterator[RawRow]:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
         reader = _SheetReader(
@@ -588,7 +606,7 @@ class _Workbook:
                     element.clear()
 
 
-def _text_of(element):
+def _text_of(element: ElementTree.Element) -> str:
     """The text of a shared or inline string: its <t>, or its runs' <t>, not phonetic runs."""
     parts = []
     for child in element:
@@ -600,7 +618,7 @@ def _text_of(element):
     return "".join(parts)
 
 
-def _column_index(letters):
+def _column_index(letters: str) -> int:
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - 64
@@ -608,26 +626,35 @@ def _column_index(letters):
 
 
 class _SheetReader:
-    def __init__(self, shared, date_styles, epoch, max_columns):
+    def __init__(
+        self,
+        shared: list[str],
+        date_styles: frozenset[int],
+        epoch: datetime.datetime,
+        max_columns: int,
+    ) -> None:
         self.shared = shared
         self.date_styles = date_styles
         self.epoch = epoch
         self.max_columns = max_columns
-        self.local_names = {}  # tag with its namespace -> local name, computed once per tag
-        self.days = {}  # Excel serial -> datetime: a year of receipts has 365 dates
-        self.shared_formulas = {}  # shared formula index -> (formula, cell reference)
+        # tag with its namespace -> local name, computed once per tag
+        self.local_names: dict[str, str] = {}
+        # Excel serial -> datetime: a year of receipts has 365 dates
+        self.days: dict[float, datetime.datetime] = {}
+        # shared formula index -> (formula, cell reference)
+        self.shared_formulas: dict[str, tuple[str, str]] = {}
         self.row_number = 0
 
-    def local(self, tag):
+    def local(self, tag: str) -> str:
         name = self.local_names.get(tag)
         if name is None:
             name = self.local_names[tag] = _local(tag)
         return name
 
-    def row(self, element):
+    def row(self, element: ElementTree.Element) -> RawRow:
         number = element.get("r")
         self.row_number = int(number) if number else self.row_number + 1
-        cells = []
+        cells: list[Any] = []
         for cell in element:
             if self.local(cell.tag) != "c":
                 continue
@@ -641,7 +668,7 @@ class _SheetReader:
             cells.append(self.value(cell, reference))
         return self.row_number, cells, None
 
-    def as_date(self, number):
+    def as_date(self, number: float) -> datetime.datetime:
         from openpyxl.utils.datetime import from_excel
 
         day = self.days.get(number)
@@ -649,7 +676,7 @@ class _SheetReader:
             day = self.days[number] = from_excel(number, epoch=self.epoch)
         return day
 
-    def value(self, element, reference):
+    def value(self, element: ElementTree.Element, reference: str | None) -> Any:
         kind = element.get("t", "n")
         value_text, formula = None, None
         inline = None
@@ -669,7 +696,7 @@ class _SheetReader:
             return Formula(formula, cached=value)
         return value
 
-    def typed(self, kind, text, element):
+    def typed(self, kind: str, text: str | None, element: ElementTree.Element) -> Any:
         if text is None:
             return None
         if kind == "s":
@@ -680,12 +707,12 @@ class _SheetReader:
             return text == "1"
         if kind == "d":
             return datetime.datetime.fromisoformat(text.rstrip("Z"))
-        number = float(text) if any(mark in text for mark in ".eE") else int(text)
+        number: float = float(text) if any(mark in text for mark in ".eE") else int(text)
         if int(element.get("s", 0)) in self.date_styles:
             return self.as_date(number)
         return number
 
-    def formula(self, element, reference):
+    def formula(self, element: ElementTree.Element, reference: str | None) -> str | None:
         """The formula text with its "=", or None. A shared formula is written once, on its
         first cell; the others are translated from it as Excel does."""
         text = element.text

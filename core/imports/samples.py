@@ -10,7 +10,9 @@ and for `manage.py bench_imports`.
 
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import IO
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
@@ -85,20 +87,21 @@ class DateSerial:
 
 
 def workbook_bytes(
-    rows,
+    rows: Sequence[Sequence[object]],
     *,
-    formatted_to=None,
-    formatted_columns=15,
-    formatted_references=False,
-    shared_strings_bytes=0,
-    sheet_padding_bytes=0,
-):
+    formatted_to: int | None = None,
+    formatted_columns: int = 15,
+    formatted_references: bool = False,
+    shared_strings_bytes: int = 0,
+    sheet_padding_bytes: int = 0,
+) -> bytes:
     """An XLSX with `rows` (lists of str, int, float, None, FormulaCell, DateSerial) from
     row 1, then, if asked: every row down to `formatted_to` styled and empty; unused
     shared strings up to `shared_strings_bytes`; `sheet_padding_bytes` of white space in
     the sheet's XML after the data. The data rows carry their references (r="A1"); the
     formatted ones only with `formatted_references`."""
-    shared, shared_index = [], {}
+    shared: list[str] = []
+    shared_index: dict[str, int] = {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -129,7 +132,9 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
-def _data_row(number, row, shared, shared_index):
+def _data_row(
+    number: int, row: Sequence[object], shared: list[str], shared_index: dict[str, int]
+) -> str:
     cells = []
     for column, value in enumerate(row, start=1):
         reference = f"{get_column_letter(column)}{number}"
@@ -152,7 +157,9 @@ def _data_row(number, row, shared, shared_index):
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
-def _write_formatted_rows(sheet, first, last, columns, references):
+def _write_formatted_rows(
+    sheet: IO[bytes], first: int, last: int, columns: int, references: bool
+) -> None:
     """Styled empty rows. Without references (`r` attributes, which are optional), every row
     is the same text and the part compresses some 250 to 1, as in the issue's file."""
     if not references:
@@ -169,7 +176,7 @@ def _write_formatted_rows(sheet, first, last, columns, references):
         sheet.write("".join([template % {"n": number} for number in range(start, end)]).encode())
 
 
-def _write_shared_strings(file, shared, total_bytes):
+def _write_shared_strings(file: IO[bytes], shared: list[str], total_bytes: int) -> None:
     """The strings the rows use, then unused ones up to `total_bytes`, written as they are
     made (the counts, optional, are left out)."""
     file.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_NAMESPACE}">'.encode())

@@ -11,6 +11,7 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -24,25 +25,25 @@ class UploadMissing(Exception):
     """The stored upload is gone: already confirmed, expired, or never ours."""
 
 
-def file_digest(content):
+def file_digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _upload_directory():
+def _upload_directory() -> Path:
     return Path(settings.MEDIA_ROOT) / UPLOAD_SUBDIRECTORY
 
 
-def _upload_path(token):
+def _upload_path(token: object) -> Path:
     if not isinstance(token, str) or not _TOKEN.match(token):
         raise UploadMissing
     return _upload_directory() / token
 
 
-def _claimed_path(token):
+def _claimed_path(token: str) -> Path:
     return _upload_path(token).with_name(f"{token}.claimed")
 
 
-def store_upload(content):
+def store_upload(content: bytes) -> str:
     """Keep the uploaded bytes under MEDIA_ROOT/imports/<token>; return the token."""
     directory = _upload_directory()
     directory.mkdir(parents=True, exist_ok=True)
@@ -54,14 +55,14 @@ def store_upload(content):
     return token
 
 
-def read_upload(token):
+def read_upload(token: str) -> bytes:
     try:
         return _upload_path(token).read_bytes()
     except FileNotFoundError as error:
         raise UploadMissing from error
 
 
-def claim_upload(token):
+def claim_upload(token: str) -> None:
     """Take the upload for its confirmation (atomically: one of two clicks wins).
     Raises UploadMissing when it was already taken, expired, or never stored."""
     path = _upload_path(token)
@@ -71,27 +72,27 @@ def claim_upload(token):
         raise UploadMissing from error
 
 
-def read_claimed_upload(token):
+def read_claimed_upload(token: str) -> bytes:
     try:
         return _claimed_path(token).read_bytes()
     except FileNotFoundError as error:
         raise UploadMissing from error
 
 
-def release_claim(token):
+def release_claim(token: str) -> None:
     """The confirmation failed: the upload may be confirmed again."""
     with contextlib.suppress(FileNotFoundError, UploadMissing):
         _claimed_path(token).rename(_upload_path(token))
 
 
-def finish_claim(token):
+def finish_claim(token: str) -> None:
     """The confirmation succeeded: the upload is gone."""
     with contextlib.suppress(UploadMissing):
         _claimed_path(token).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
-def claimed_upload(token):
+def claimed_upload(token: str) -> Iterator[bytes]:
     """The stored bytes, claimed; put back if the block fails, deleted if it succeeds."""
     claim_upload(token)
     try:
@@ -102,12 +103,12 @@ def claimed_upload(token):
     finish_claim(token)
 
 
-def discard_upload(token):
+def discard_upload(token: str) -> None:
     with contextlib.suppress(UploadMissing):
         _upload_path(token).unlink(missing_ok=True)
 
 
-def purge_stale_uploads(max_age_seconds=UPLOAD_MAX_AGE_SECONDS):
+def purge_stale_uploads(max_age_seconds: float = UPLOAD_MAX_AGE_SECONDS) -> None:
     """Delete uploads (and claims of dead jobs) nobody touched within a day."""
     directory = _upload_directory()
     if not directory.is_dir():

@@ -13,12 +13,15 @@ with the reason the file was refused under the field. Confirming claims the uplo
 so a double click confirms it once, then starts the confirmation job.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,11 +29,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import jobs
 from core.forms import Form
-from core.models import JobState
+from core.http import AuthenticatedRequest
+from core.models import BackgroundJob, JobState
 from core.permissions import require
 
+from .importer import Importer, StoredDryRun
 from .reader import ALLOWED_EXTENSIONS, wrong_type_message
 from .uploads import UploadMissing, claim_upload, file_digest, store_upload
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class ImportUploadForm(Form):
@@ -40,13 +48,20 @@ class ImportUploadForm(Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)})
     )
 
-    def __init__(self, *args, importer, label, help_text, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        importer: Importer,
+        label: "str | _StrPromise",
+        help_text: "str | _StrPromise",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.importer = importer
         self.fields["file"].label = label
         self.fields["file"].help_text = help_text
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > self.importer.max_bytes:
             raise forms.ValidationError(self.importer.too_large_message())
@@ -55,44 +70,44 @@ class ImportUploadForm(Form):
         return upload
 
 
-def _no_context(request):
+def _no_context(request: HttpRequest) -> dict[str, Any]:
     return {}
 
 
-def _no_params(form):
+def _no_params(form: forms.Form) -> dict[str, Any]:
     return {}
 
 
 @dataclass
 class ImportPages:
-    importer: object  # core.imports.importer.Importer
+    importer: Importer
     permission: str
     preview_job: str  # the job kind of the dry run (core.jobs)
     confirm_job: str  # the job kind of the confirmation
     upload_url: str  # the upload page's URL name: where an expired upload goes back to
     upload_template: str
     preview_template: str
-    stored_preview: object  # the StoredDryRun class of the dry run's data
+    stored_preview: type[StoredDryRun]  # the class of the dry run's data
     # The pages' heading and the way back (core/import_upload.html, import_preview.html).
     title: object = ""
     back_url: str = ""  # URL name
     back_label: object = ""
     icon: str = "bi-file-earmark-arrow-up"
-    file_label: object = gettext_lazy("Spreadsheet file")
-    file_help: object = ""
+    file_label: "str | _StrPromise" = gettext_lazy("Spreadsheet file")
+    file_help: "str | _StrPromise" = ""
     # request → more context for the upload page (its column help, recent imports…)
-    upload_context: object = _no_context
-    # (request, stored preview, job, confirm form) → the preview page's context
-    preview_context: object = None
+    upload_context: Callable[[Any], dict[str, Any]] = _no_context
+    # (request, stored preview) → the preview page's context
+    preview_context: Callable[[Any, Any], dict[str, Any]] | None = None
     # A form the confirmation needs (a reason…), and its values for the confirm job.
-    confirm_form: object = None
-    confirm_params: object = _no_params
-    _views: dict = field(default_factory=dict, repr=False)
+    confirm_form: type[forms.Form] | None = None
+    confirm_params: Callable[[Any], dict[str, Any]] = _no_params
+    _views: dict[str, Callable[..., HttpResponse]] = field(default_factory=dict, repr=False)
 
-    def _require_permission(self, request):
+    def _require_permission(self, request: AuthenticatedRequest) -> None:
         require(request.user, self.permission)
 
-    def _upload_form(self, *args):
+    def _upload_form(self, *args: Any) -> ImportUploadForm:
         return ImportUploadForm(
             *args, importer=self.importer, label=self.file_label, help_text=self.file_help
         )
@@ -100,9 +115,9 @@ class ImportPages:
     # --- the views ------------------------------------------------------------------------
 
     @property
-    def upload(self):
+    def upload(self) -> Callable[..., HttpResponse]:
         @require_http_methods(["GET", "POST"])
-        def upload(request):
+        def upload(request: AuthenticatedRequest) -> HttpResponse:
             self._require_permission(request)
             if request.method == "POST":
                 form = self._upload_form(request.POST, request.FILES)
@@ -118,9 +133,9 @@ class ImportPages:
         return self._views.setdefault("upload", upload)
 
     @property
-    def preview(self):
+    def preview(self) -> Callable[..., HttpResponse]:
         @require_GET
-        def preview(request, pk):
+        def preview(request: AuthenticatedRequest, pk: object) -> HttpResponse:
             """The dry run's outcome, row by row, kept by its job."""
             self._require_permission(request)
             job = jobs.own_job(request.user, pk, kind=self.preview_job)
@@ -134,9 +149,9 @@ class ImportPages:
         return self._views.setdefault("preview", preview)
 
     @property
-    def confirm(self):
+    def confirm(self) -> Callable[..., HttpResponse]:
         @require_POST
-        def confirm(request):
+        def confirm(request: AuthenticatedRequest) -> HttpResponse:
             self._require_permission(request)
             preview_job = jobs.own_job(
                 request.user, request.POST.get("job", ""), kind=self.preview_job
@@ -173,7 +188,7 @@ class ImportPages:
 
     # --- steps ----------------------------------------------------------------------------
 
-    def _start_dry_run(self, request, upload):
+    def _start_dry_run(self, request: AuthenticatedRequest, upload: UploadedFile) -> HttpResponse:
         content = upload.read()
         job, _started = jobs.start_job(
             kind=self.preview_job,
@@ -186,7 +201,7 @@ class ImportPages:
         )
         return redirect("core:job_detail", pk=job.pk)
 
-    def _show_failed_dry_run(self, request, form):
+    def _show_failed_dry_run(self, request: AuthenticatedRequest, form: forms.Form) -> None:
         """After a dry run that refused the file, its reason under the file field."""
         job = jobs.own_job(request.user, request.GET.get("job", ""), kind=self.preview_job)
         if job is not None and job.state == JobState.FAILED:
@@ -194,7 +209,9 @@ class ImportPages:
             form.cleaned_data = {}
             form.add_error("file", job.error)
 
-    def _render_preview(self, request, job, confirm_form):
+    def _render_preview(
+        self, request: AuthenticatedRequest, job: BackgroundJob, confirm_form: forms.Form | None
+    ) -> HttpResponse:
         preview = self.stored_preview(job.result["data"])
         context = {
             "preview": preview,
@@ -208,7 +225,7 @@ class ImportPages:
             context.update(self.preview_context(request, preview))
         return render(request, self.preview_template, context)
 
-    def _upload_expired(self, request):
+    def _upload_expired(self, request: AuthenticatedRequest) -> HttpResponse:
         messages.error(
             request,
             _("This upload was already confirmed or has expired. Upload the file again."),

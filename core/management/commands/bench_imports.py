@@ -9,9 +9,13 @@ message, or rows read correctly). Memory is Python's peak (tracemalloc) during t
 
 import csv
 import io
+import math
 import time
 import tracemalloc
 import zipfile
+from argparse import ArgumentParser
+from collections.abc import Callable
+from typing import Any, TypeVar
 from unittest import mock
 
 from django.conf import settings
@@ -29,6 +33,8 @@ from core.imports import ImportFileError, SheetLimits, read_table, samples
 MEGABYTE = 1024 * 1024
 REQUEST_BUDGET_MS = 1000
 
+T = TypeVar("T")
+
 
 class _Rollback(Exception):
     pass
@@ -37,7 +43,7 @@ class _Rollback(Exception):
 class Command(BaseCommand):
     help = "Measure the spreadsheet reader, the upload request and the background import work."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--rows", type=int, default=10_000, help="rows of the real list")
         parser.add_argument("--formatted-to", type=int, default=samples.LAST_EXCEL_ROW)
         parser.add_argument("--shared-mb", type=int, default=150, help="shared strings, MB")
@@ -51,7 +57,16 @@ class Command(BaseCommand):
             help="also time openpyxl (the former reader) on the formatted sheet: slow",
         )
 
-    def handle(self, *args, rows, formatted_to, shared_mb, bomb_mb, entry_lines, **options):
+    def handle(
+        self,
+        *args: Any,
+        rows: int,
+        formatted_to: int,
+        shared_mb: int,
+        bomb_mb: int,
+        entry_lines: int,
+        **options: Any,
+    ) -> None:
         with translation.override("en"):
             self.stdout.write("Spreadsheet reader (core.imports), first sheet, customer limits:")
             self.stdout.write(
@@ -94,7 +109,7 @@ class Command(BaseCommand):
 
     # --- the reader -----------------------------------------------------------------------
 
-    def _read(self, label, name, content, limits):
+    def _read(self, label: str, name: str, content: bytes, limits: SheetLimits) -> None:
         unpacked = _unpacked(content, name)
         started = time.perf_counter()
         outcome = _outcome(content, name, limits)
@@ -109,7 +124,7 @@ class Command(BaseCommand):
             f"| {elapsed:.2f} s | {peak / MEGABYTE:.1f} MiB |"
         )
 
-    def _openpyxl(self, content):
+    def _openpyxl(self, content: bytes) -> None:
         import openpyxl
 
         started = time.perf_counter()
@@ -125,7 +140,7 @@ class Command(BaseCommand):
 
     # --- the web request and the background work ------------------------------------------
 
-    def _upload_request(self, content, rows):
+    def _upload_request(self, content: bytes, rows: int) -> None:
         """The upload's web request: it stores the file and hands the dry run to the worker
         (the hand-over replaced by nothing here: no worker takes it)."""
         user = get_user_model().objects.filter(username="crm_staff").first()
@@ -153,7 +168,7 @@ class Command(BaseCommand):
             f"(budget {REQUEST_BUDGET_MS} ms): {verdict}"
         )
 
-    def _dry_run(self, content, rows):
+    def _dry_run(self, content: bytes, rows: int) -> None:
         """The customer dry run, duplicate checks included (the target: 10,000 rows a second
         at 100,000 existing customers). Best of three: the machine is shared."""
         from customers.imports import preview_import
@@ -169,7 +184,7 @@ class Command(BaseCommand):
         )
         self._finance_dry_run(rows)
 
-    def _finance_dry_run(self, rows):
+    def _finance_dry_run(self, rows: int) -> None:
         """The finance system's donations file: its dry run, against existing donors and
         programmes (receipts, donors and programmes looked up per batch)."""
         from customers.models import Customer
@@ -205,33 +220,34 @@ class Command(BaseCommand):
             f"rows/s (this process's CPU: {rows / cpu:,.0f} rows/s) ({dict(result.counts)})"
         )
 
-    def _entry(self, lines):
+    def _entry(self, lines: int) -> None:
         """Prepare, approve and enter a form of `lines` new customers, timing the entry,
         then roll everything back: the database is left as it was."""
         from customers import services
         from customers.models import RequestKind
 
-        users = {
-            name: get_user_model().objects.filter(username=name).first()
+        staff, manager, steward = (
+            get_user_model().objects.filter(username=name).first()
             for name in ("crm_staff", "crm_manager", "steward")
-        }
-        if None in users.values() or services.acting_steward() != users["steward"]:
+        )
+        if staff is None or manager is None or steward is None:
+            self.stdout.write("Demo users or steward designation missing: entry not timed.")
+            return
+        if services.acting_steward() != steward:
             self.stdout.write("Demo users or steward designation missing: entry not timed.")
             return
         proposed = [_new_customer(number) for number in range(lines)]
         try:
             with transaction.atomic():
                 form_request = services.customer_request_create(
-                    actor=users["crm_staff"],
+                    actor=staff,
                     kind=RequestKind.IMPORT,
                     reason="bench",
                     lines=[(None, values, number + 2) for number, values in enumerate(proposed)],
                 )
-                services.customer_request_approve(request=form_request, actor=users["crm_manager"])
+                services.customer_request_approve(request=form_request, actor=manager)
                 started = time.perf_counter()
-                result = services.customer_request_enter(
-                    request=form_request, actor=users["steward"]
-                )
+                result = services.customer_request_enter(request=form_request, actor=steward)
                 elapsed = time.perf_counter() - started
                 raise _Rollback
         except _Rollback:
@@ -242,21 +258,20 @@ class Command(BaseCommand):
         )
 
 
-def _best_of(attempts, work):
+def _best_of(attempts: int, work: Callable[[], T]) -> tuple[float, float, T]:
     """(the shortest time in seconds, the shortest CPU time of this process, the result)
     of `attempts` runs of `work`. The CPU time leaves out the database server and the
     other processes on a shared machine."""
-    best, best_cpu, result = None, None, None
+    best, best_cpu = math.inf, math.inf
     for _attempt in range(attempts):
         started, started_cpu = time.perf_counter(), time.process_time()
         result = work()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
-        best = elapsed if best is None else min(best, elapsed)
-        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+        best, best_cpu = min(best, elapsed), min(best_cpu, cpu)
     return best, best_cpu, result
 
 
-def _outcome(content, name, limits):
+def _outcome(content: bytes, name: str, limits: SheetLimits) -> str:
     try:
         table = read_table(content, name, limits)
     except ImportFileError as error:
@@ -267,13 +282,13 @@ def _outcome(content, name, limits):
     return outcome
 
 
-def _customer_rows(count):
+def _customer_rows(count: int) -> tuple[list[str], list[list[str]]]:
     """A header in Arabic and `count` new beneficiaries with Arabic names."""
-    from customers.models import Customer
+    from customers.presentation import field_label
 
     with translation.override("ar"):
         header = [
-            str(Customer._meta.get_field(name).verbose_name)
+            str(field_label(name))
             for name in ("name", "kind", "mobile", "national_id", "consent_date")
         ]
     first_names = ["محمد", "فاطمة", "عبدالله", "نورة", "خالد", "سارة", "أحمد", "هند"]
@@ -292,7 +307,7 @@ def _customer_rows(count):
     return header, body
 
 
-def _new_customer(number):
+def _new_customer(number: int) -> dict[str, Any]:
     return {
         "name": f"مستفيد تجريبي {number}",
         "entity_type": "individual",
@@ -315,13 +330,13 @@ def _new_customer(number):
     }
 
 
-def _csv(rows):
+def _csv(rows: list[list[Any]]) -> bytes:
     output = io.StringIO()
     csv.writer(output).writerows(rows)
     return output.getvalue().encode("cp1256")
 
 
-def _unpacked(content, name):
+def _unpacked(content: bytes, name: str) -> str:
     if not name.endswith(".xlsx"):
         return "—"
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
