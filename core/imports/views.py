@@ -55,6 +55,11 @@ class ImportUploadForm(Form):
         return upload
 
 
+def outcome_counts(counts, labels, badges):
+    """The preview's summary: (outcome, its label, its badge class, count) per outcome."""
+    return [(outcome, labels[outcome], badges[outcome], count) for outcome, count in counts.items()]
+
+
 def _no_context(request):
     return {}
 
