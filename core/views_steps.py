@@ -24,3 +24,13 @@ def redisplay(request, template, context):
     """The page again, with the form that was not valid marked in `context`."""
     messages.error(request, _("Please correct the errors below."))
     return render(request, template, context)
+
+
+def step_runner(*, refusal, to):
+    """`run_step` for one page of records: `run(request, record, step, done)` redirects to
+    `to` (a URL name taking the record's pk)."""
+
+    def run(request, record, step, done):
+        return run_step(request, step, refusal=refusal, done=done, to=to, pk=record.pk)
+
+    return run

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
-from core.views_steps import redisplay, run_step
+from core.views_steps import redisplay, step_runner
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
@@ -234,16 +234,8 @@ def _redisplay(request, opportunity, **bound_forms):
     )
 
 
-def _act(request, opportunity, action, done_message):
-    """Run a service call; its refusal becomes a message. Always back to the detail page."""
-    return run_step(
-        request,
-        action,
-        refusal=services.RequestError,
-        done=done_message,
-        to="opportunities:detail",
-        pk=opportunity.pk,
-    )
+# Runs a service call; its refusal becomes a message. Always back to the detail page.
+_act = step_runner(refusal=services.RequestError, to="opportunities:detail")
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.views_steps import redisplay, run_step
+from core.views_steps import redisplay, step_runner
 
 from . import problems
 from .forms_problems import ActionForm, AssignForm, ProblemFilter, ProblemForm, ResolveForm
@@ -150,15 +150,7 @@ def _redisplay(request, problem, **bound):
     )
 
 
-def _act(request, problem, action, done_message):
-    return run_step(
-        request,
-        action,
-        refusal=problems.ProblemError,
-        done=done_message,
-        to="opportunities:problem_detail",
-        pk=problem.pk,
-    )
+_act = step_runner(refusal=problems.ProblemError, to="opportunities:problem_detail")
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
-from core.views_steps import redisplay, run_step
+from core.views_steps import redisplay, step_runner
 from customers.models import Customer, CustomerKind
 
 from . import cycles, proposals
@@ -176,15 +176,7 @@ def _redisplay_cycle(request, cycle, **bound):
     )
 
 
-def _cycle_act(request, cycle, action, done_message):
-    return run_step(
-        request,
-        action,
-        refusal=cycles.CycleError,
-        done=done_message,
-        to="programmes:cycle_detail",
-        pk=cycle.pk,
-    )
+_cycle_act = step_runner(refusal=cycles.CycleError, to="programmes:cycle_detail")
 
 
 @require_POST
@@ -379,15 +371,7 @@ def _redisplay_proposal(request, proposal, **bound):
     )
 
 
-def _proposal_act(request, proposal, action, done_message):
-    return run_step(
-        request,
-        action,
-        refusal=proposals.ProposalError,
-        done=done_message,
-        to="programmes:proposal_detail",
-        pk=proposal.pk,
-    )
+_proposal_act = step_runner(refusal=proposals.ProposalError, to="programmes:proposal_detail")
 
 
 _ANSWERED = {
