@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import TransitionInline
+
 from .models import (
     Case,
     CaseAttachment,
@@ -22,14 +24,8 @@ class CaseCategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class CaseTransitionInline(admin.TabularInline):
+class CaseTransitionInline(TransitionInline):
     model = CaseTransition
-    extra = 0
-    can_delete = False
-    readonly_fields = ["source", "target", "actor", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class CaseEntryInline(admin.TabularInline):
@@ -100,14 +96,8 @@ class CaseAdmin(admin.ModelAdmin):
         return False
 
 
-class FaqTransitionInline(admin.TabularInline):
+class FaqTransitionInline(TransitionInline):
     model = FaqTransition
-    extra = 0
-    can_delete = False
-    readonly_fields = ["source", "target", "actor", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FaqEntry)

@@ -50,3 +50,31 @@ class AdminSite(admin.AdminSite):
         **options: Any,
     ) -> None:
         super().register(model_or_iterable, _localised(admin_class or admin.ModelAdmin), **options)
+
+
+class ReadOnlyAdminMixin(_AdminBase):
+    """For a ModelAdmin or an inline of records written only by the site's services (their
+    steps, audit rows): every field shown read-only, nothing added, changed or deleted here."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+
+
+class TransitionInline(ReadOnlyInline):
+    """The audit trail of a workflow (a core.models.TransitionRecord subclass) under its
+    record: set `model`."""
+
+    fields = ("source", "target", "actor", "at", "note")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import TransitionInline
 from core.forms import ModelForm
 
 from . import services
@@ -39,14 +40,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class RequestTransitionInline(admin.TabularInline):
+class RequestTransitionInline(TransitionInline):
     model = RequestTransition
-    extra = 0
-    can_delete = False
-    readonly_fields = ["source", "target", "actor", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CustomerRequest)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.imports.jobs import import_job_kinds, preview_page
 from core.jobs import JobFailed, JobOutcome, job_kind
 
 from . import imports, services
@@ -17,73 +18,24 @@ IMPORT_CONFIRM = "customers.import_confirm"
 REQUEST_ENTER = "customers.request_enter"
 
 
-def _upload_page(job=None):
-    return reverse("customers:import")
-
-
-def _expired():
-    return _("This upload was already confirmed or has expired. Upload the file again.")
-
-
 def _no_longer_allowed():
     return _("You may no longer do this: your permissions changed.")
 
 
-@job_kind(
-    IMPORT_PREVIEW, title=gettext_lazy("Checking the customer file"), fallback_url=_upload_page
-)
-def preview_customer_import(job, progress):
-    """The dry run of an uploaded file: its preview is kept on the job for its page."""
-    token = job.params["token"]
+def _check_file(job, content, progress):
+    return imports.preview_import(content, job.params["filename"], progress)
+
+
+def _submit_form(job, content, progress):
+    """The file becomes one import form for the CRM manager."""
     try:
-        content = imports.read_upload(token)
         preview = imports.preview_import(content, job.params["filename"], progress)
-    except imports.UploadMissing as missing:
-        raise JobFailed(_expired(), url=_upload_page()) from missing
-    except imports.ImportFileError as error:
-        imports.discard_upload(token)
-        # Shown under the file field of the upload page.
-        raise JobFailed(
-            str(error), url=f"{_upload_page()}?job={job.pk}", as_message=False
-        ) from error
-    return JobOutcome(
-        url=reverse("customers:import_preview", args=[job.pk]), data=preview.as_data()
-    )
-
-
-@job_kind(
-    IMPORT_CONFIRM, title=gettext_lazy("Preparing the import form"), fallback_url=_upload_page
-)
-def confirm_customer_import(job, progress):
-    """The confirmation: the claimed upload is read again against the database as it is
-    now and becomes one import form. The claim is given back if this fails."""
-    params = job.params
-    token = params["token"]
-    preview_url = reverse("customers:import_preview", args=[params["preview_job"]])
-    try:
-        content = imports.read_claimed_upload(token)
-        if imports.file_digest(content) != params["digest"]:
-            raise imports.UploadMissing
-        preview = imports.preview_import(content, params["filename"], progress)
         progress.phase("write", start=95, end=100)
         form_request = imports.confirm_import(
-            actor=job.owner, preview=preview, reason=params["reason"]
+            actor=job.owner, preview=preview, reason=job.params["reason"]
         )
-    except imports.UploadMissing as missing:
-        raise JobFailed(_expired(), url=_upload_page()) from missing
-    except imports.ImportFileError as error:
-        imports.release_claim(token)
-        raise JobFailed(str(error), url=_upload_page()) from error
     except services.RequestError as error:
-        imports.release_claim(token)
-        raise JobFailed(str(error), url=preview_url) from error
-    except PermissionDenied as denied:
-        imports.release_claim(token)
-        raise JobFailed(_no_longer_allowed(), url=reverse("home")) from denied
-    except BaseException:
-        imports.release_claim(token)
-        raise
-    imports.finish_claim(token)
+        raise JobFailed(str(error), url=preview_page(job, "customers:import_preview")) from error
     return JobOutcome(
         url=reverse("customers:request_detail", args=[form_request.pk]),
         message=_(
@@ -93,6 +45,18 @@ def confirm_customer_import(job, progress):
         )
         % {"number": form_request.pk, "count": len(preview.lines())},
     )
+
+
+import_job_kinds(
+    preview_kind=IMPORT_PREVIEW,
+    confirm_kind=IMPORT_CONFIRM,
+    preview_title=gettext_lazy("Checking the customer file"),
+    confirm_title=gettext_lazy("Preparing the import form"),
+    upload_url="customers:import",
+    preview_url="customers:import_preview",
+    dry_run=_check_file,
+    confirm=_submit_form,
+)
 
 
 def _request_page(job):

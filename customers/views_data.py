@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.forms import Form
-from core.imports.views import ImportPages
+from core.imports.views import ImportPages, outcome_counts
 from core.permissions import require
 
 from . import exports, imports, tasks
@@ -84,10 +84,7 @@ def _upload_context(request):
 
 def _preview_context(request, preview):
     return {
-        "counts": [
-            (outcome, imports.OUTCOME_LABELS[outcome], imports.OUTCOME_BADGES[outcome], count)
-            for outcome, count in preview.counts.items()
-        ],
+        "counts": outcome_counts(preview.counts, imports.OUTCOME_LABELS, imports.OUTCOME_BADGES),
         "to_import": preview.to_import,
     }
 

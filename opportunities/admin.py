@@ -3,6 +3,8 @@ and decisions go through the site's pages (opportunities.services), which record
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
+
 from .models import (
     ContactApprovalStep,
     DesignationTransition,
@@ -20,48 +22,28 @@ from .models import (
 )
 
 
-class ReadOnlyAdminMixin:
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PotentialDonorInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PotentialDonorInline(ReadOnlyInline):
     model = PotentialDonor
-    extra = 0
 
 
-class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class OpportunityTransitionInline(TransitionInline):
     model = OpportunityTransition
-    extra = 0
 
 
-class ProbabilityChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProbabilityChangeInline(ReadOnlyInline):
     model = ProbabilityChange
-    extra = 0
 
 
-class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CorrectionInline(ReadOnlyInline):
     model = OpportunityCorrection
-    extra = 0
 
 
-class ApprovalStepInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ApprovalStepInline(ReadOnlyInline):
     model = ContactApprovalStep
-    extra = 0
 
 
-class DesignationTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class DesignationTransitionInline(TransitionInline):
     model = DesignationTransition
-    extra = 0
 
 
 @admin.register(PointOfContactDesignation)
@@ -82,7 +64,12 @@ class OpportunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "programme__code", "programme__name"]
     list_select_related = ["programme", "owner"]
     date_hierarchy = "created_at"
-    inlines = [PotentialDonorInline, ProbabilityChangeInline, CorrectionInline, TransitionInline]
+    inlines = [
+        PotentialDonorInline,
+        ProbabilityChangeInline,
+        CorrectionInline,
+        OpportunityTransitionInline,
+    ]
 
 
 @admin.register(DonorContact)
@@ -106,14 +93,12 @@ class DonorInterestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- the donor-relationship problems register (read-only here too) --------------------------
 
 
-class ProblemActionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProblemActionInline(ReadOnlyInline):
     model = ProblemAction
-    extra = 0
 
 
-class ProblemTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProblemTransitionInline(TransitionInline):
     model = ProblemTransition
-    extra = 0
 
 
 @admin.register(DonorProblem)

@@ -3,7 +3,6 @@ the finance import's dry run and confirmation as background jobs (core.jobs)."""
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
@@ -11,17 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import format_gregorian_hijri
-from core.imports import (
-    ImportFileError,
-    UploadMissing,
-    discard_upload,
-    file_digest,
-    finish_claim,
-    read_claimed_upload,
-    read_upload,
-    release_claim,
-)
-from core.jobs import JobFailed, JobOutcome, job_kind
+from core.imports.jobs import import_job_kinds
+from core.jobs import JobOutcome
 
 from .donations import import_donations
 
@@ -210,77 +200,24 @@ DONATION_IMPORT_PREVIEW = "opportunities.donation_import_preview"
 DONATION_IMPORT_CONFIRM = "opportunities.donation_import_confirm"
 
 
-def _donation_upload_page(job=None):
-    return reverse("opportunities:donation_import")
-
-
-def _donation_upload_expired():
-    return _("This upload was already confirmed or has expired. Upload the file again.")
-
-
-@job_kind(
-    DONATION_IMPORT_PREVIEW,
-    title=gettext_lazy("Checking the finance file"),
-    fallback_url=_donation_upload_page,
-)
-def preview_donation_import(job, progress):
-    token = job.params["token"]
-    try:
-        content = read_upload(token)
-        result = import_donations(
-            content=content,
-            filename=job.params["filename"],
-            actor=job.owner,
-            dry_run=True,
-            progress=progress,
-        )
-    except UploadMissing as missing:
-        raise JobFailed(_donation_upload_expired(), url=_donation_upload_page()) from missing
-    except ImportFileError as error:
-        discard_upload(token)
-        raise JobFailed(
-            str(error), url=f"{_donation_upload_page()}?job={job.pk}", as_message=False
-        ) from error
-    return JobOutcome(
-        url=reverse("opportunities:donation_import_preview", args=[job.pk]),
-        data=result.as_data(),
+def _check_file(job, content, progress):
+    return import_donations(
+        content=content,
+        filename=job.params["filename"],
+        actor=job.owner,
+        dry_run=True,
+        progress=progress,
     )
 
 
-@job_kind(
-    DONATION_IMPORT_CONFIRM,
-    title=gettext_lazy("Adding the donations"),
-    fallback_url=_donation_upload_page,
-)
-def confirm_donation_import(job, progress):
-    params = job.params
-    token = params["token"]
-    try:
-        content = read_claimed_upload(token)
-        if file_digest(content) != params["digest"]:
-            raise UploadMissing
-        result = import_donations(
-            content=content,
-            filename=params["filename"],
-            actor=job.owner,
-            dry_run=False,
-            progress=progress,
-        )
-    except UploadMissing as missing:
-        raise JobFailed(_donation_upload_expired(), url=_donation_upload_page()) from missing
-    except ImportFileError as error:
-        release_claim(token)
-        raise JobFailed(str(error), url=_donation_upload_page()) from error
-    except PermissionDenied as denied:
-        release_claim(token)
-        raise JobFailed(
-            _("You may no longer do this: your permissions changed."), url=reverse("home")
-        ) from denied
-    except BaseException:
-        release_claim(token)
-        raise
-    finish_claim(token)
-    record = result.record
+def _add_donations(job, content, progress):
+    record = import_donations(
+        content=content,
+        filename=job.params["filename"],
+        actor=job.owner,
+        dry_run=False,
+        progress=progress,
+    ).record
     return JobOutcome(
         url=reverse("finance:donations_unmatched" if record.unmatched else "finance:donation_list"),
         message=_(
@@ -293,3 +230,15 @@ def confirm_donation_import(job, progress):
             "present": record.already_present,
         },
     )
+
+
+import_job_kinds(
+    preview_kind=DONATION_IMPORT_PREVIEW,
+    confirm_kind=DONATION_IMPORT_CONFIRM,
+    preview_title=gettext_lazy("Checking the finance file"),
+    confirm_title=gettext_lazy("Adding the donations"),
+    upload_url="opportunities:donation_import",
+    preview_url="opportunities:donation_import_preview",
+    dry_run=_check_file,
+    confirm=_add_donations,
+)

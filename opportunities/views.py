@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
+from core.views_steps import redisplay, step_runner
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
 from programmes.models import Programme
@@ -226,23 +227,15 @@ def opportunity_detail(request, pk):
 
 
 def _redisplay(request, opportunity, **bound_forms):
-    messages.error(request, _("Please correct the errors below."))
-    return render(
+    return redisplay(
         request,
         "opportunities/opportunity_detail.html",
         _detail_context(request, opportunity, **bound_forms),
     )
 
 
-def _act(request, opportunity, action, done_message):
-    """Run a service call; its refusal becomes a message. Always back to the detail page."""
-    try:
-        action()
-    except services.RequestError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(done_message))
-    return redirect("opportunities:detail", pk=opportunity.pk)
+# Runs a service call; its refusal becomes a message. Always back to the detail page.
+_act = step_runner(refusal=services.RequestError, to="opportunities:detail")
 
 
 @require_POST

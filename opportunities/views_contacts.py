@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
+from core.views_steps import redisplay
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
 
@@ -102,8 +103,7 @@ def contact_record_made(request, pk):
         raise PermissionDenied
     form = forms.ContactMadeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please correct the errors below."))
-        return render(
+        return redisplay(
             request,
             "opportunities/contact_detail.html",
             _contact_context(request, contact, made_form=form),

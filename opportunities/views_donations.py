@@ -6,7 +6,7 @@ The pages are core.imports.views': the dry run and the confirmation run as backg
 
 from django.utils.translation import gettext_lazy
 
-from core.imports.views import ImportPages
+from core.imports.views import ImportPages, outcome_counts
 from finance.models import DonationImport
 
 from . import donations, tasks
@@ -27,10 +27,7 @@ def _preview_context(request, result):
     counts = result.counts
     return {
         "result": result,
-        "counts": [
-            (outcome, donations.OUTCOME_LABELS[outcome], donations.OUTCOME_BADGES[outcome], n)
-            for outcome, n in counts.items()
-        ],
+        "counts": outcome_counts(counts, donations.OUTCOME_LABELS, donations.OUTCOME_BADGES),
         "to_write": counts[donations.NEW] + counts[donations.UNMATCHED],
         "unmatched": counts[donations.UNMATCHED],
     }

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views_steps import redisplay, step_runner
+
 from . import problems
 from .forms_problems import ActionForm, AssignForm, ProblemFilter, ProblemForm, ResolveForm
 from .models import Opportunity, ProblemState
@@ -143,18 +145,12 @@ def problem_detail(request, pk):
 
 
 def _redisplay(request, problem, **bound):
-    messages.error(request, _("Please correct the errors below."))
-    return render(request, "opportunities/problem_detail.html", _context(request, problem, **bound))
+    return redisplay(
+        request, "opportunities/problem_detail.html", _context(request, problem, **bound)
+    )
 
 
-def _act(request, problem, action, done_message):
-    try:
-        action()
-    except problems.ProblemError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done_message)
-    return redirect("opportunities:problem_detail", pk=problem.pk)
+_act = step_runner(refusal=problems.ProblemError, to="opportunities:problem_detail")
 
 
 @require_POST

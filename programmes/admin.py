@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
 from core.forms import ModelForm
 
 from .forms import clean_programme_values
@@ -55,44 +56,27 @@ class ProgrammeCategoryAdmin(admin.ModelAdmin):
 # (programmes.cycles, programmes.proposals), which record who took each step. -------------
 
 
-class _ReadOnly:
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CycleProgrammeInline(_ReadOnly, admin.TabularInline):
+class CycleProgrammeInline(ReadOnlyInline):
     model = CycleProgramme
-    extra = 0
 
 
-class CycleTransitionInline(_ReadOnly, admin.TabularInline):
+class CycleTransitionInline(TransitionInline):
     model = PortfolioCycleTransition
-    extra = 0
 
 
 @admin.register(PortfolioCycle)
-class PortfolioCycleAdmin(_ReadOnly, admin.ModelAdmin):
+class PortfolioCycleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "state", "received_on", "handed_over_by", "reviewed_at"]
     list_filter = ["state", "year"]
     inlines = [CycleProgrammeInline, CycleTransitionInline]
 
 
-class ProposalTransitionInline(_ReadOnly, admin.TabularInline):
+class ProposalTransitionInline(TransitionInline):
     model = ProposalTransition
-    extra = 0
 
 
 @admin.register(ProgrammeProposal)
-class ProgrammeProposalAdmin(_ReadOnly, admin.ModelAdmin):
+class ProgrammeProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "state", "proposed_by", "proposed_at", "programme"]
     list_filter = ["state", "category"]
     search_fields = ["title"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
+from core.views_steps import redisplay, step_runner
 from customers.models import Customer, CustomerKind
 
 from . import cycles, proposals
@@ -170,18 +171,12 @@ def cycle_detail(request, pk):
 
 
 def _redisplay_cycle(request, cycle, **bound):
-    messages.error(request, _("Please correct the errors below."))
-    return render(request, "programmes/cycle_detail.html", _cycle_context(request, cycle, **bound))
+    return redisplay(
+        request, "programmes/cycle_detail.html", _cycle_context(request, cycle, **bound)
+    )
 
 
-def _cycle_act(request, cycle, action, done_message):
-    try:
-        action()
-    except cycles.CycleError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done_message)
-    return redirect("programmes:cycle_detail", pk=cycle.pk)
+_cycle_act = step_runner(refusal=cycles.CycleError, to="programmes:cycle_detail")
 
 
 @require_POST
@@ -371,10 +366,12 @@ def proposal_detail(request, pk):
 
 
 def _redisplay_proposal(request, proposal, **bound):
-    messages.error(request, _("Please correct the errors below."))
-    return render(
+    return redisplay(
         request, "programmes/proposal_detail.html", _proposal_context(request, proposal, **bound)
     )
+
+
+_proposal_act = step_runner(refusal=proposals.ProposalError, to="programmes:proposal_detail")
 
 
 _ANSWERED = {
@@ -393,15 +390,14 @@ def proposal_answer(request, pk, answer):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _redisplay_proposal(request, proposal, answer_form=form)
-    try:
-        proposals.proposal_answer(
+    return _proposal_act(
+        request,
+        proposal,
+        lambda: proposals.proposal_answer(
             proposal=proposal, actor=request.user, answer=answer, note=form.cleaned_data["note"]
-        )
-    except proposals.ProposalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(_ANSWERED[answer]))
-    return redirect("programmes:proposal_detail", pk=proposal.pk)
+        ),
+        _ANSWERED[answer],
+    )
 
 
 @require_POST
@@ -445,12 +441,11 @@ def proposal_link_programme(request, pk):
     form = LinkProgrammeForm(request.POST)
     if not form.is_valid():
         return _redisplay_proposal(request, proposal, link_form=form)
-    try:
-        proposals.proposal_link_programme(
+    return _proposal_act(
+        request,
+        proposal,
+        lambda: proposals.proposal_link_programme(
             proposal=proposal, actor=request.user, programme=form.cleaned_data["programme"]
-        )
-    except proposals.ProposalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The proposal was linked to its programme."))
-    return redirect("programmes:proposal_detail", pk=proposal.pk)
+        ),
+        _("The proposal was linked to its programme."),
+    )

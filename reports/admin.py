@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import TransitionInline
+
 from . import services, tasks
 from .models import (
     DepartmentReview,
@@ -37,17 +39,8 @@ class ReportRecipientAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class ReportTransitionInline(admin.TabularInline):
+class ReportTransitionInline(TransitionInline):
     model = ReportTransition
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ("source", "target", "actor", "at", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DepartmentReviewInline(admin.TabularInline):

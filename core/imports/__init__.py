@@ -7,6 +7,7 @@ finance donations; campaigns, surveys and support requests next).
   run kept by its job (`DryRun`, `StoredDryRun`);
 - checks.py: checking a row as a form would, without a form per row (`field_check`);
 - uploads.py: the upload kept between the dry run and its confirmation, claimed once;
+- jobs.py: the dry run and confirmation job kinds of an import (`import_job_kinds`);
 - views.py: the upload, preview and confirm pages (`ImportPages`), with the templates
   core/import_upload.html and core/import_preview.html.
 

@@ -13,7 +13,7 @@ with the reason the file was refused under the field. Confirming claims the uplo
 so a double click confirms it once, then starts the confirmation job.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +68,13 @@ class ImportUploadForm(Form):
         if Path(upload.name).suffix.lower() not in ALLOWED_EXTENSIONS:
             raise forms.ValidationError(wrong_type_message())
         return upload
+
+
+def outcome_counts(
+    counts: Mapping[str, int], labels: Mapping[str, Any], badges: Mapping[str, str]
+) -> list[tuple[str, Any, str, int]]:
+    """The preview's summary: (outcome, its label, its badge class, count) per outcome."""
+    return [(outcome, labels[outcome], badges[outcome], count) for outcome, count in counts.items()]
 
 
 def _no_context(request: HttpRequest) -> dict[str, Any]:
