@@ -5,36 +5,27 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import translation
 
 from association import roles
 from customers.models import Customer
 from finance.models import Donation
 from programmes.models import Programme, ProgrammeCategory
-from tests.factories import UserFactory
-
-
-def user_with(role, username):
-    user = UserFactory(username=username)
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role.group_name))
-    return user
 
 
 @pytest.fixture
-def people(db):
+def people_roles():
     return {
-        "staff": user_with(roles.CRM_STAFF, "staff"),
-        "manager": user_with(roles.CRM_MANAGER, "manager"),
-        "manager2": user_with(roles.CRM_MANAGER, "manager2"),
-        "resources": user_with(roles.RESOURCE_DEVELOPMENT, "resources"),
-        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
-        "management": user_with(roles.MANAGEMENT, "management"),
-        "planning": user_with(roles.PLANNING_DIRECTOR, "planning"),
-        "secretary": user_with(roles.COUNCIL_SECRETARY, "secretary"),
-        "centres": user_with(roles.CENTRES_STAFF, "centres"),
-        "nobody": user_with(None, "nobody"),
+        "staff": roles.CRM_STAFF,
+        "manager": roles.CRM_MANAGER,
+        "manager2": roles.CRM_MANAGER,
+        "resources": roles.RESOURCE_DEVELOPMENT,
+        "quality": roles.QUALITY_OFFICER,
+        "management": roles.MANAGEMENT,
+        "planning": roles.PLANNING_DIRECTOR,
+        "secretary": roles.COUNCIL_SECRETARY,
+        "centres": roles.CENTRES_STAFF,
+        "nobody": None,
     }
 
 

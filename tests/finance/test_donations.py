@@ -12,8 +12,9 @@ from association import roles
 from customers.models import Customer
 from finance import selectors, services
 from tests.concurrency import run_together
+from tests.helpers import user_with
 
-from .conftest import record, user_with
+from .conftest import record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

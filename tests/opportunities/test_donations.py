@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -27,7 +26,7 @@ from opportunities import selectors as opportunity_selectors
 from opportunities.models import Opportunity
 from programmes.models import Programme, ProgrammeCategory
 from tests.concurrency import run_together
-from tests.factories import UserFactory
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +46,6 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
-
-
-def user_with(role, username):
-    user = UserFactory(username=username)
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role.group_name))
-    return user
 
 
 @pytest.fixture
