@@ -9,12 +9,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
 
 from association.models import Centre
 from core.choices import ContactChannel
-from core.models import TransitionRecord
+from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.phones import validate_saudi_mobile
 from core.text import normalize_arabic, text_signature
 from customers.models import Customer, CustomerRequest
@@ -102,37 +102,12 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
 
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer"))
-    category = models.ForeignKey(
-        CaseCategory,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="faq_entries",
-        verbose_name=_("category"),
-    )
+    category = optional_link(CaseCategory, related_name="faq_entries", verbose_name=_("category"))
     search_text = models.TextField(editable=False, default="")
-    state = FSMField(
-        _("status"),
-        default=FaqState.PROPOSED,
-        choices=FaqState.choices,
-        protected=True,
-        db_index=True,
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    state = state_field(FaqState, default=FaqState.PROPOSED)
+    proposed_by = staff_member(_("proposed by"), required=True)
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     times_used = models.PositiveIntegerField(_("inquiries answered"), default=0, editable=False)
@@ -217,14 +192,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=CaseKind.choices)
     channel = models.CharField(_("channel"), max_length=30, choices=ContactChannel.choices)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
-    customer = models.ForeignKey(
-        Customer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-        verbose_name=_("customer"),
-    )
+    customer = optional_link(Customer, related_name="cases", verbose_name=_("customer"))
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_mobile = models.CharField(
         _("contact mobile"), max_length=16, blank=True, validators=[validate_saudi_mobile]
@@ -236,38 +204,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     # A public filing whose mobile is a customer's: shown to staff as a possible match until
     # a handler confirms it (then `customer` is set) or dismisses it.
-    possible_customer = models.ForeignKey(
-        Customer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="possible_cases",
-        verbose_name=_("possible customer match"),
+    possible_customer = optional_link(
+        Customer, related_name="possible_cases", verbose_name=_("possible customer match")
     )
-    centre = models.ForeignKey(
-        Centre,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-        verbose_name=_("neighbourhood centre"),
-    )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-        verbose_name=_("programme"),
-    )
-    category = models.ForeignKey(
-        CaseCategory,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-        verbose_name=_("category"),
-    )
+    centre = optional_link(Centre, related_name="cases", verbose_name=_("neighbourhood centre"))
+    programme = optional_link(Programme, related_name="cases", verbose_name=_("programme"))
+    category = optional_link(CaseCategory, related_name="cases", verbose_name=_("category"))
     subject = models.CharField(_("subject"), max_length=200)
     subject_signature = models.CharField(max_length=200, editable=False, db_index=True, default="")
     # The subject and the contact's name, Arabic-normalised, for the register's search box
@@ -281,22 +223,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # re-route when it was linked to a customer of another kind): until the receiving
     # department acts on it, it is "newly referred" on their my-work page.
     referred_at = models.DateTimeField(_("referred at"), null=True, blank=True)
-    state = FSMField(
-        _("status"),
-        default=CaseState.RECEIVED,
-        choices=CaseState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(CaseState, default=CaseState.RECEIVED)
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigned to"),
-    )
+    assigned_to = staff_member(_("assigned to"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -313,13 +242,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         help_text=_("End of the working day after receipt: the answer deadline (manual 5.2)."),
     )
     last_activity_at = models.DateTimeField(_("last update"), null=True, blank=True)
-    faq_entry = models.ForeignKey(
-        FaqEntry,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="answered_cases",
-        verbose_name=_("answered from the FAQ"),
+    faq_entry = optional_link(
+        FaqEntry, related_name="answered_cases", verbose_name=_("answered from the FAQ")
     )
     customer_request = models.ForeignKey(
         CustomerRequest,
@@ -543,14 +467,7 @@ class CaseAttachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = staff_member(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -616,62 +533,27 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     text = models.TextField(_("recommendation"))
     department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
     group_key = models.CharField(_("recurring group"), max_length=250, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = staff_member(_("owner"), required=True)
     due_date = models.DateField(_("due date"))
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    raised_by = staff_member(_("raised by"), required=True)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
-    decision = FSMField(
-        _("decision"),
-        default=RecommendationDecision.RAISED,
-        choices=RecommendationDecision.choices,
-        protected=True,
-        db_index=True,
+    decision = state_field(
+        RecommendationDecision, default=RecommendationDecision.RAISED, verbose_name=_("decision")
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
-    implementation = FSMField(
-        _("implementation"),
-        default=Implementation.PENDING,
-        choices=Implementation.choices,
-        protected=True,
-        db_index=True,
+    implementation = state_field(
+        Implementation, default=Implementation.PENDING, verbose_name=_("implementation")
     )
     implementation_note = models.TextField(_("implementation note"), blank=True)
     implementation_recorded_at = models.DateTimeField(null=True, blank=True)
     investigation_due_at = models.DateTimeField(_("investigation due"), null=True, blank=True)
     investigation_reasons = models.TextField(_("reasons found"), blank=True)
     investigated_at = models.DateTimeField(_("investigated at"), null=True, blank=True)
-    investigated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("investigated by"),
-    )
-    register_review = models.ForeignKey(
+    investigated_by = staff_member(_("investigated by"))
+    register_review = optional_link(
         "RegisterReview",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="recommendations",
         verbose_name=_("raised from the weekly review"),
     )
@@ -783,12 +665,7 @@ class RegisterReview(models.Model):
 
     department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
     week_start = models.DateField(_("week"), help_text=_("The Sunday the working week starts."))
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewer = staff_member(_("reviewed by"), required=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
     findings = models.TextField(_("findings"))
     # The register's figures for the department as shown to the reviewer.
@@ -862,28 +739,12 @@ class ProposedSolution(ConcurrentTransitionMixin, models.Model):
     )
     text = models.TextField(_("proposed solution"))
     implementation_plan = models.TextField(_("implementation plan"), blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = staff_member(_("owner"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = FSMField(
-        _("monitoring status"),
-        default=SolutionStatus.NOT_STARTED,
-        choices=SolutionStatus.choices,
-        protected=True,
-        db_index=True,
+    status = state_field(
+        SolutionStatus, default=SolutionStatus.NOT_STARTED, verbose_name=_("monitoring status")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    created_by = staff_member(_("proposed by"), required=True)
     created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     history = HistoricalRecords()
 

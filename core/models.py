@@ -1,8 +1,53 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+
+# The three field shapes every app's records repeat, declared once so they stay alike.
+
+
+def staff_member(verbose_name: Any, *, required: bool = False) -> "models.ForeignKey[Any, Any]":
+    """The member of staff who did something to a record (raised it, decided, reviewed).
+    PROTECT: an account that acted is deactivated, never deleted; no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=not required,
+        blank=not required,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+def optional_link(
+    to: Any, *, related_name: str, verbose_name: Any
+) -> "models.ForeignKey[Any, Any]":
+    """A link the record may lack (a case with no centre yet). PROTECT: a linked row is
+    not deleted from under the records that name it."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
+STATUS = _("status")
+
+
+def state_field(
+    states: type[models.TextChoices], *, default: str, verbose_name: Any = STATUS
+) -> FSMField:
+    """The state of a django-fsm-2 workflow: changed only by its transitions (protected),
+    indexed because lists filter on it."""
+    return FSMField(
+        verbose_name, default=default, choices=states.choices, protected=True, db_index=True
+    )
 
 
 class TransitionRecord(models.Model):

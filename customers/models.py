@@ -5,13 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
 
 from association.models import Centre, City
 from core.choices import ContactChannel
 from core.identity import validate_saudi_national_id
-from core.models import TransitionRecord
+from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.phones import validate_saudi_mobile
 from core.text import normalize_arabic
 from core.workflow import AUTOMATIC
@@ -131,18 +131,8 @@ class StewardDesignation(models.Model):
     """Who may write to the customer database (6.1.4): one steward, one deputy who acts
     only while the steward is marked absent. A single row, edited in the admin."""
 
-    steward = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("customer-data steward"),
-    )
-    deputy = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("deputy steward"),
-    )
+    steward = staff_member(_("customer-data steward"), required=True)
+    deputy = staff_member(_("deputy steward"), required=True)
     steward_absent = models.BooleanField(
         _("steward is absent"),
         default=False,
@@ -208,50 +198,18 @@ class CustomerRequest(ConcurrentTransitionMixin, models.Model):
     saves, records a RequestTransition and applies the lines on entry."""
 
     kind = models.CharField(_("request type"), max_length=10, choices=RequestKind.choices)
-    state = FSMField(
-        _("status"),
-        default=RequestState.DRAFT,
-        choices=RequestState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(RequestState, default=RequestState.DRAFT)
     reason = models.TextField(_("reason for the request"))
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("prepared by"),
-    )
+    prepared_by = staff_member(_("prepared by"), required=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved or rejected by"),
-    )
+    decided_by = staff_member(_("approved or rejected by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     duplicate_override_reason = models.TextField(_("reason for overriding duplicates"), blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = staff_member(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("filed by"),
-    )
+    filed_by = staff_member(_("filed by"))
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     # Deadline of the current step (working days, manual 6.2); empty once filed or rejected.
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
@@ -355,14 +313,7 @@ class CustomerRequestLine(models.Model):
 
     request = models.ForeignKey(CustomerRequest, on_delete=models.CASCADE, related_name="lines")
     action = models.CharField(max_length=10, choices=LineAction.choices)
-    customer = models.ForeignKey(
-        Customer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="request_lines",
-        verbose_name=_("customer"),
-    )
+    customer = optional_link(Customer, related_name="request_lines", verbose_name=_("customer"))
     proposed = models.JSONField(_("proposed values"))
     base_values = models.JSONField(default=dict)
     base_version = models.PositiveIntegerField(null=True, blank=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link
 from customers.models import Customer
 from programmes.models import Programme
 
@@ -37,21 +38,9 @@ class Donation(models.Model):
     receipt_number = models.CharField(_("receipt number"), max_length=50, unique=True)
     received_on = models.DateField(_("date received"), db_index=True)
     amount = models.DecimalField(_("amount (SAR)"), max_digits=14, decimal_places=2)
-    donor = models.ForeignKey(
-        Customer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="donations",
-        verbose_name=_("donor"),
-    )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="donations",
-        verbose_name=_("programme or activity"),
+    donor = optional_link(Customer, related_name="donations", verbose_name=_("donor"))
+    programme = optional_link(
+        Programme, related_name="donations", verbose_name=_("programme or activity")
     )
     donor_code_as_imported = models.CharField(
         _("donor code in the file"), max_length=30, blank=True

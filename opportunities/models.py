@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import ContactChannel
-from core.models import TransitionRecord
+from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.workflow import AUTOMATIC
 from customers.models import Customer
 from programmes.models import Programme, ProgrammeCategory
@@ -64,13 +64,7 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         related_name="owned_opportunities",
         verbose_name=_("owner"),
     )
-    state = FSMField(
-        _("status"),
-        default=OpportunityState.IDENTIFICATION,
-        choices=OpportunityState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(OpportunityState, default=OpportunityState.IDENTIFICATION)
     expected_amount = models.DecimalField(
         _("expected amount (SAR)"), max_digits=14, decimal_places=2, default=Decimal("0")
     )
@@ -87,13 +81,8 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("potential donors"),
     )
     # The written pledge (تعهد خطي), required to enter closing.
-    pledge_donor = models.ForeignKey(
-        Customer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pledged_opportunities",
-        verbose_name=_("pledging donor"),
+    pledge_donor = optional_link(
+        Customer, related_name="pledged_opportunities", verbose_name=_("pledging donor")
     )
     pledged_amount = models.DecimalField(
         _("pledged amount (SAR)"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -272,14 +261,7 @@ class DonorContact(ConcurrentTransitionMixin, models.Model):
     donor = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("donor")
     )
-    opportunity = models.ForeignKey(
-        Opportunity,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name=_("opportunity"),
-    )
+    opportunity = optional_link(Opportunity, related_name="contacts", verbose_name=_("opportunity"))
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -390,14 +372,7 @@ class ContactApprovalStep(models.Model):
         db_index=True,
     )
     due_at = models.DateTimeField(_("deadline"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -431,37 +406,12 @@ class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
         related_name="contact_designations",
         verbose_name=_("donor"),
     )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("point of contact"),
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    staff = staff_member(_("point of contact"), required=True)
+    proposed_by = staff_member(_("proposed by"))
     reason = models.TextField(_("reason"), blank=True)
-    state = FSMField(
-        _("status"),
-        default=DesignationState.PROPOSED,
-        choices=DesignationState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(DesignationState, default=DesignationState.PROPOSED)
     due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
@@ -603,21 +553,9 @@ class DonorProblem(ConcurrentTransitionMixin, models.Model):
         related_name="relationship_problems",
         verbose_name=_("donor"),
     )
-    opportunity = models.ForeignKey(
-        Opportunity,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="problems",
-        verbose_name=_("opportunity"),
-    )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="donor_problems",
-        verbose_name=_("programme or activity"),
+    opportunity = optional_link(Opportunity, related_name="problems", verbose_name=_("opportunity"))
+    programme = optional_link(
+        Programme, related_name="donor_problems", verbose_name=_("programme or activity")
     )
     kind = models.CharField(_("kind of problem"), max_length=30, choices=ProblemKind.choices)
     severity = models.CharField(
@@ -631,31 +569,13 @@ class DonorProblem(ConcurrentTransitionMixin, models.Model):
         related_name="owned_donor_problems",
         verbose_name=_("owner"),
     )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    raised_by = staff_member(_("raised by"), required=True)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
     respond_by = models.DateTimeField(_("first action due"))
     resolve_by = models.DateTimeField(_("resolution due"), db_index=True)
-    state = FSMField(
-        _("status"),
-        default=ProblemState.OPEN,
-        choices=ProblemState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(ProblemState, default=ProblemState.OPEN)
     resolution = models.TextField(_("resolution"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = staff_member(_("resolved by"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:

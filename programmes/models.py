@@ -11,11 +11,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
 
 from association.models import Centre
-from core.models import TransitionRecord
+from core.models import TransitionRecord, optional_link, staff_member, state_field
 from customers.models import Customer
 
 
@@ -116,43 +116,18 @@ class PortfolioCycle(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("programmes and activities"),
     )
     received_on = models.DateField(_("date received"))
-    handed_over_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("handed over by"),
-    )
+    handed_over_by = staff_member(_("handed over by"), required=True)
     handed_over_at = models.DateTimeField(_("handed over at"), default=timezone.now)
     handover_note = models.TextField(_("handover note"), blank=True)
-    state = FSMField(
-        _("status"),
-        default=CycleState.HANDED_OVER,
-        choices=CycleState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(CycleState, default=CycleState.HANDED_OVER)
     review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = staff_member(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_notes = models.TextField(_("review notes"), blank=True)
     identification_due_at = models.DateTimeField(
         _("identification of donors due"), null=True, blank=True
     )
-    donors_identified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("potential donors identified by"),
-    )
+    donors_identified_by = staff_member(_("potential donors identified by"))
     donors_identified_at = models.DateTimeField(
         _("potential donors identified at"), null=True, blank=True
     )
@@ -316,51 +291,23 @@ class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
     with planning's answer; an accepted one is linked to the programme made from it."""
 
     title = models.CharField(_("proposed programme"), max_length=200)
-    category = models.ForeignKey(
-        ProgrammeCategory,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="proposals",
-        verbose_name=_("category"),
+    category = optional_link(
+        ProgrammeCategory, related_name="proposals", verbose_name=_("category")
     )
     description = models.TextField(_("what the donors asked for"))
     reason = models.TextField(_("why it is proposed"))
     donors = models.ManyToManyField(
         Customer, related_name="programme_proposals", verbose_name=_("donors who asked for it")
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposed_by = staff_member(_("proposed by"), required=True)
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now, db_index=True)
-    state = FSMField(
-        _("status"),
-        default=ProposalState.SUBMITTED,
-        choices=ProposalState.choices,
-        protected=True,
-        db_index=True,
-    )
+    state = state_field(ProposalState, default=ProposalState.SUBMITTED)
     answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    answered_by = staff_member(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer_note = models.TextField(_("planning's note"), blank=True)
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="proposals",
-        verbose_name=_("programme created from it"),
+    programme = optional_link(
+        Programme, related_name="proposals", verbose_name=_("programme created from it")
     )
     linked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -12,10 +12,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from complaints.models import CaseRoute
-from core.models import TransitionRecord
+from core.models import TransitionRecord, staff_member, state_field
 from core.workflow import AUTOMATIC
 
 # The departments whose managers both review the monthly performance report, in the order
@@ -146,29 +146,10 @@ class Report(ConcurrentTransitionMixin, models.Model):
     report_type = models.CharField(_("report"), max_length=30, choices=ReportType.choices)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"), help_text=_("The last day of the period."))
-    status = FSMField(
-        _("production"),
-        default=RunStatus.QUEUED,
-        choices=RunStatus.choices,
-        protected=True,
-        db_index=True,
-    )
-    review_state = FSMField(
-        _("review"),
-        default=ReviewState.PREPARED,
-        choices=ReviewState.choices,
-        protected=True,
-        db_index=True,
-    )
+    status = state_field(RunStatus, default=RunStatus.QUEUED, verbose_name=_("production"))
+    review_state = state_field(ReviewState, default=ReviewState.PREPARED, verbose_name=_("review"))
     trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = staff_member(_("requested by"))
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -189,25 +170,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
         help_text=_("When the last department's review was in and the report went on."),
     )
     decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_notes = models.TextField(_("discussion and decisions"), blank=True)
     archive_due_at = models.DateTimeField(_("archiving due"), null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("archived by"),
-    )
+    archived_by = staff_member(_("archived by"))
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     class Meta:
@@ -342,12 +309,7 @@ class DepartmentReview(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="department_reviews")
     department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewer = staff_member(_("reviewed by"), required=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
     weaknesses = models.TextField(_("weak points"))
     follow_up_notes = models.TextField(_("follow-up of last period's recommendations"), blank=True)
