@@ -137,13 +137,7 @@ def recommendation_raise(
             raised_by=actor,
             register_review=register_review,
         )
-        RecommendationTransition.objects.create(
-            recommendation=recommendation,
-            source=RecommendationDecision.RAISED,
-            target=RecommendationDecision.RAISED,
-            actor=actor,
-            note=text,
-        )
+        DECISION_WORKFLOW.record_event(recommendation, actor=actor, note=text)
     return recommendation
 
 
@@ -261,13 +255,7 @@ def recommendation_record_investigation(
                     "Reload the page to see it."
                 )
             )
-        RecommendationTransition.objects.create(
-            recommendation=recommendation,
-            source=Implementation.NOT_IMPLEMENTED,
-            target=Implementation.NOT_IMPLEMENTED,
-            actor=actor,
-            note=reasons,
-        )
+        IMPLEMENTATION_WORKFLOW.record_event(recommendation, actor=actor, note=reasons)
     recommendation.investigation_reasons = reasons
     recommendation.investigated_at = now
     recommendation.investigated_by = actor

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mywork
-from core.workflow import Workflow, write_audit
+from core.workflow import Workflow
 
 from .errors import SolutionError
 from .models import (
@@ -316,14 +316,7 @@ def solution_monitor(
             current = ProposedSolution.objects.select_for_update().get(pk=solution.pk)
             if current.status != solution.status:
                 raise SolutionError(_conflict())
-            write_audit(
-                SolutionMonitoring,
-                solution,
-                source=current.status,
-                target=current.status,
-                actor=actor,
-                note=note,
-            )
+            SOLUTION_WORKFLOW.record_event(current, actor=actor, note=note)
         else:
             SOLUTION_WORKFLOW.take_step(
                 solution,

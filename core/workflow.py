@@ -123,6 +123,16 @@ class Workflow:
         target = getattr(record, self.field)
         return write_audit(self.audit, record, source=source, target=target, actor=actor, note=note)
 
+    def record_event(self, record: models.Model, *, actor: Any, note: str = "") -> models.Model:
+        """An audit row that takes no step: the record created at its first state, or
+        something done at its current one (an investigation, files regenerated). Inside the
+        caller's transaction, like a step."""
+        require_transaction()
+        if self.audit is None:
+            raise LookupError("This workflow keeps no audit trail.")
+        state = getattr(record, self.field)
+        return write_audit(self.audit, record, source=state, target=state, actor=actor, note=note)
+
     def available_actions(self, record: models.Model, user: Any) -> list[str]:
         return available_actions(record, user, field=self.field)
 

@@ -276,13 +276,7 @@ def problem_raise(
             respond_by=respond_by,
             resolve_by=resolve_by,
         )
-        ProblemTransition.objects.create(
-            problem=problem,
-            source=ProblemState.OPEN,
-            target=ProblemState.OPEN,
-            actor=actor,
-            note=title,
-        )
+        PROBLEM_WORKFLOW.record_event(problem, actor=actor, note=title)
         _notify_owner(problem, actor)
     return problem
 

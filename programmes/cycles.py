@@ -225,14 +225,6 @@ def programmes_without_donors(cycle: PortfolioCycle) -> list[CycleProgramme]:
 # --- services -----------------------------------------------------------------------------
 
 
-def _record(
-    cycle: PortfolioCycle, *, source: str, actor: User, note: str = ""
-) -> PortfolioCycleTransition:
-    return PortfolioCycleTransition.objects.create(
-        cycle=cycle, source=source, target=cycle.state, actor=actor, note=note
-    )
-
-
 def cycle_hand_over(
     *,
     actor: User,
@@ -279,7 +271,7 @@ def cycle_hand_over(
             CycleProgramme.objects.bulk_create(
                 CycleProgramme(cycle=cycle, programme=programme) for programme in programmes
             )
-            _record(cycle, source=CycleState.HANDED_OVER, actor=actor, note=note)
+            CYCLE_WORKFLOW.record_event(cycle, actor=actor, note=note)
     except IntegrityError as error:
         # The same period handed over by someone else at the same moment.
         raise CycleError(

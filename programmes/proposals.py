@@ -185,13 +185,7 @@ def proposal_submit(
             answer_due_at=working_deadline(now, ANSWER_WORKING_DAYS),
         )
         proposal.donors.set(donors)
-        ProposalTransition.objects.create(
-            proposal=proposal,
-            source=ProposalState.SUBMITTED,
-            target=ProposalState.SUBMITTED,
-            actor=actor,
-            note=reason,
-        )
+        PROPOSAL_WORKFLOW.record_event(proposal, actor=actor, note=reason)
     return proposal
 
 

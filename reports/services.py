@@ -79,16 +79,6 @@ def _require(actor: User | None, permission: str, report_type: str | None = None
             raise PermissionDenied
 
 
-def _record(report: Report, source: str, actor: User | None, note: str = "") -> None:
-    ReportTransition.objects.create(
-        report=report,
-        source=source,
-        target=report.review_state if source in ReviewState.values else report.status,
-        actor=actor,
-        note=note,
-    )
-
-
 _STALE = gettext_lazy("This report is no longer at this step. Reload the page to see its status.")
 _CONFLICT = gettext_lazy(
     "Someone else acted on this report at the same moment. Reload the page to see its status."
@@ -271,12 +261,8 @@ def report_regenerate_files(*, report: Report, actor: User | None = None) -> boo
         built.xlsx_path.unlink(missing_ok=True)
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(pdf=report.pdf.name, xlsx=report.xlsx.name)
-        ReportTransition.objects.create(
-            report=report,
-            source=RunStatus.READY,
-            target=RunStatus.READY,
-            actor=actor,
-            note=_("Files regenerated: they were missing from the storage."),
+        RUN_WORKFLOW.record_event(
+            report, actor=actor, note=_("Files regenerated: they were missing from the storage.")
         )
     return True
 
@@ -429,7 +415,9 @@ def report_review(
                     "name": existing.reviewer.get_full_name() or existing.reviewer.get_username(),
                 }
             )
-        _record(locked, ReviewState.PREPARED, actor, f"{CaseRoute(department).label}: {weaknesses}")
+        REVIEW_WORKFLOW.record_event(
+            locked, actor=actor, note=f"{CaseRoute(department).label}: {weaknesses}"
+        )
         if locked.has_every_department_review():
             now = timezone.now()
             _save_transition(
