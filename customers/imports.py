@@ -851,6 +851,10 @@ def previous_import(digest: str) -> CustomerRequest | None:
     )
 
 
+def _refused_row(number: int, error: RowError) -> "ImportRow":
+    return ImportRow(number=number, errors=[error])
+
+
 def preview_import(
     content: bytes, filename: str, progress: Progress = NO_PROGRESS
 ) -> ImportPreview:
@@ -869,15 +873,13 @@ def preview_import(
     )
     reader = _RowReader(headers, _Lookups(), index, normalize_mobile)
     progress.phase("check", start=10, end=100)
-    rows = []
-    for done, ((number, raw), row_keys) in enumerate(zip(raw_rows, keys, strict=True), 1):
-        rows.append(reader.read(number, raw, row_keys))
-        progress.advance(done, len(raw_rows))
-    rows += [
-        ImportRow(number=number, errors=[RowError("", message)])
-        for number, message in table.bad_rows
-    ]
-    rows.sort(key=lambda row: row.number)
+    row_keys = iter(keys)
+    rows = sheet.check_rows(
+        lambda number, raw: reader.read(number, raw, next(row_keys)),
+        progress,
+        refused_row=_refused_row,
+        rows=raw_rows,
+    )
     _flag_same_names(rows)
     digest = file_digest(content)
     return ImportPreview(

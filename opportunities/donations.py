@@ -581,16 +581,11 @@ def read_rows(
         raise ImportFileError(no_rows_message(IMPORTER.limits()))
     parser = _RowParser(sheet.headers, today or timezone.localdate())
     progress.phase("check", start=10, end=60)
-    rows = []
-    raw_rows = sheet.rows()
-    for done, (number, raw) in enumerate(raw_rows, start=1):
-        rows.append(parser.parse(number, raw))
-        progress.advance(done, len(raw_rows))
-    rows += [
-        DonationRow(number=number, errors=[RowError("", message)])
-        for number, message in table.bad_rows
-    ]
-    rows.sort(key=lambda row: row.number)
+    rows = sheet.check_rows(
+        parser.parse,
+        progress,
+        refused_row=lambda number, error: DonationRow(number=number, errors=[error]),
+    )
     return rows, sheet.headers, sheet.ignored, table.stopped_after
 
 

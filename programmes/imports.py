@@ -529,16 +529,11 @@ def preview_import(
     table, headers, ignored = sheet.table, sheet.headers, sheet.ignored
     reader = _RowReader(headers, _Lookups(), actor)
     progress.phase("check", start=10, end=90)
-    rows = []
-    raw_rows = sheet.rows()
-    for done, (number, raw) in enumerate(raw_rows, start=1):
-        rows.append(reader.read(number, raw))
-        progress.advance(done, len(raw_rows))
-    rows += [
-        ImportRow(number=number, errors=[RowError("", message)])
-        for number, message in table.bad_rows
-    ]
-    rows.sort(key=lambda row: row.number)
+    rows = sheet.check_rows(
+        reader.read,
+        progress,
+        refused_row=lambda number, error: ImportRow(number=number, errors=[error]),
+    )
     return ImportPreview(
         digest=file_digest(content),
         filename=filename,

@@ -11,10 +11,10 @@ Lookups of existing records go per batch (`batches`): one query per QUERY_BATCH 
 never one per row.
 """
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy
 from core.spreadsheets import header_key, in_every_language, map_header_columns
 
 from .reader import MEGABYTE, SheetLimits, Table, cell_text, read_table
+
+if TYPE_CHECKING:
+    from core.jobs import Progress
 
 QUERY_BATCH = 1000
 
@@ -60,6 +63,28 @@ class Sheet:
         return [
             (number, cells_by_column(cells, self.by_index)) for number, cells in self.table.rows
         ]
+
+    def check_rows(
+        self,
+        check_row: Callable[[int, dict[str, Any]], T],
+        progress: "Progress",
+        *,
+        refused_row: Callable[[int, RowError], T],
+        rows: list[tuple[int, dict[str, Any]]] | None = None,
+    ) -> list[T]:
+        """Every row in file order: each readable row (`rows`, by default all of them) as
+        `check_row(number, cells)` made it, `progress` advancing, and each row the reader
+        refused as `refused_row(number, error)`. Rows have a `number`."""
+        readable = self.rows() if rows is None else rows
+        checked = []
+        for done, (number, cells) in enumerate(readable, start=1):
+            checked.append(check_row(number, cells))
+            progress.advance(done, len(readable))
+        checked += [
+            refused_row(number, RowError("", message)) for number, message in self.table.bad_rows
+        ]
+        checked.sort(key=lambda row: row.number)  # type: ignore[attr-defined]  # rows have a number
+        return checked
 
 
 class Importer:
