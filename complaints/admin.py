@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import TransitionInline
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
 
 from .models import (
     Case,
@@ -28,23 +28,16 @@ class CaseTransitionInline(TransitionInline):
     model = CaseTransition
 
 
-class CaseEntryInline(admin.TabularInline):
+class CaseEntryInline(ReadOnlyInline):
     model = CaseEntry
-    extra = 0
-    can_delete = False
-    readonly_fields = ["author", "at", "text"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("author", "at", "text")
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     """Referrals, re-routes and customer-match decisions (complaints.services)."""
 
     model = CaseEvent
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = (
+    fields = (
         "kind",
         "actor",
         "at",
@@ -55,17 +48,12 @@ class CaseEventInline(admin.TabularInline):
         "note",
     )
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class CaseAttachmentInline(admin.TabularInline):
+class CaseAttachmentInline(ReadOnlyInline):
     """Listed only: files are added through the case page, which checks their content."""
 
     model = CaseAttachment
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = (
+    fields = (
         "original_name",
         "content_type",
         "size",
@@ -73,12 +61,9 @@ class CaseAttachmentInline(admin.TabularInline):
         "uploaded_at",
     )
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: cases change only through complaints.services."""
 
     list_display = ["tracking_number", "kind", "channel", "routed_to", "state", "due_at"]
@@ -86,22 +71,13 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["tracking_number", "subject", "contact_name", "contact_mobile"]
     inlines = [CaseTransitionInline, CaseEventInline, CaseEntryInline, CaseAttachmentInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class FaqTransitionInline(TransitionInline):
     model = FaqTransition
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(SimpleHistoryAdmin):
+class FaqEntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: entries are proposed, approved and withdrawn on the staff FAQ pages
     (complaints.faq), so every step has its author and its trail. The history shows every
     edit; reverting to an old version here would bypass the four-eyes rule, so it is off."""
@@ -109,28 +85,7 @@ class FaqEntryAdmin(SimpleHistoryAdmin):
     list_display = ["question", "category", "state", "times_used", "proposed_by", "decided_at"]
     list_filter = ["state", "category"]
     search_fields = ["question", "search_text"]
-    readonly_fields = [
-        "question",
-        "answer",
-        "category",
-        "state",
-        "proposed_by",
-        "proposed_at",
-        "decided_by",
-        "decided_at",
-        "decision_note",
-        "times_used",
-    ]
     inlines = [FaqTransitionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def revert_disabled(self, request, obj=None):
         return True

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import TransitionInline
+from core.admin import ReadOnlyAdminMixin, TransitionInline
 from core.forms import ModelForm
 
 from . import services
@@ -45,24 +45,12 @@ class RequestTransitionInline(TransitionInline):
 
 
 @admin.register(CustomerRequest)
-class CustomerRequestAdmin(admin.ModelAdmin):
+class CustomerRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Forms are read in the admin, never changed there: their steps are in the site."""
 
     list_display = ["id", "kind", "state", "prepared_by", "due_at"]
     list_filter = ["state", "kind"]
     inlines = [RequestTransitionInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StewardDesignationAdminForm(ModelForm):

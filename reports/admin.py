@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import TransitionInline
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
 
 from . import services, tasks
 from .models import (
@@ -43,11 +43,9 @@ class ReportTransitionInline(TransitionInline):
     model = ReportTransition
 
 
-class DepartmentReviewInline(admin.TabularInline):
+class DepartmentReviewInline(ReadOnlyInline):
     model = DepartmentReview
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = (
+    fields = (
         "department",
         "reviewer",
         "reviewed_at",
@@ -55,15 +53,9 @@ class DepartmentReviewInline(admin.TabularInline):
         "follow_up_notes",
     )
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: reports are produced, reviewed and archived through reports.services."""
 
     list_display = [
@@ -80,15 +72,6 @@ class ReportAdmin(admin.ModelAdmin):
     date_hierarchy = "period_start"
     inlines = [DepartmentReviewInline, ReportTransitionInline]
     actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_produce_permission(self, request):
         return request.user.has_perm("reports.produce_report")
