@@ -3,6 +3,7 @@ tests/conftest.py builds each package's cast from its `people_roles` table with 
 
 from django.contrib.auth.models import Group
 
+from association import roles
 from tests.factories import UserFactory
 
 
@@ -12,3 +13,7 @@ def user_with(role, username, **fields):
     if role is not None:
         user.groups.add(Group.objects.get(name=role.group_name))
     return user
+
+
+# Every role by its code, for the tests that go through the whole permission matrix.
+ROLES_BY_CODE = {role.code: role for role in roles.ALL_ROLES}

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import override
 
-from association import roles
 from complaints import services
 from complaints.models import Case, CaseEventKind, CaseRoute, ContactKind
 from customers.models import Customer
 from tests.factories import StaffProfileFactory, UserFactory
+from tests.helpers import ROLES_BY_CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -289,19 +289,7 @@ def test_registration_is_not_prepared_while_a_match_is_pending(client, people, k
 
 # --- permission matrix of confirm / dismiss ----------------------------------------------
 
-ROLES = {
-    "crm_staff": roles.CRM_STAFF,
-    "crm_manager": roles.CRM_MANAGER,
-    "centres_staff": roles.CENTRES_STAFF,
-    "centres_manager": roles.CENTRES_MANAGER,
-    "quality_officer": roles.QUALITY_OFFICER,
-    "data_steward": roles.DATA_STEWARD,
-    "deputy_steward": roles.DEPUTY_STEWARD,
-    "management": roles.MANAGEMENT,
-    "planning_director": roles.PLANNING_DIRECTOR,
-    "resource_development": roles.RESOURCE_DEVELOPMENT,
-    "council_secretary": roles.COUNCIL_SECRETARY,
-}
+ROLES = ROLES_BY_CODE
 # A donor's possible match on a CRM case: CRM handlers decide (302); centres affairs do
 # not read the case (404); the quality officer reads it without handling it (403); the
 # others may not read cases at all (403).

@@ -17,7 +17,7 @@ from complaints import selectors, services
 from complaints.models import Case, CaseEventKind, CaseRoute, CaseState, ContactKind
 from complaints.registrations import cases_referred
 from tests.factories import UserFactory
-from tests.helpers import user_with
+from tests.helpers import ROLES_BY_CODE, user_with
 
 from .conftest import register
 
@@ -354,19 +354,7 @@ def test_the_referral_is_post_only(client, people, crm_case):
     assert client.get(action(crm_case, "refer")).status_code == 405
 
 
-ALL_ROLES = {
-    "crm_staff": roles.CRM_STAFF,
-    "crm_manager": roles.CRM_MANAGER,
-    "centres_staff": roles.CENTRES_STAFF,
-    "centres_manager": roles.CENTRES_MANAGER,
-    "quality_officer": roles.QUALITY_OFFICER,
-    "data_steward": roles.DATA_STEWARD,
-    "deputy_steward": roles.DEPUTY_STEWARD,
-    "management": roles.MANAGEMENT,
-    "planning_director": roles.PLANNING_DIRECTOR,
-    "resource_development": roles.RESOURCE_DEVELOPMENT,
-    "council_secretary": roles.COUNCIL_SECRETARY,
-}
+ALL_ROLES = ROLES_BY_CODE
 
 # Who may refer a case of the CRM queue, and a case of the centres queue (of the centre of
 # the centres-affairs employee): 302 after the referral, 404 for a case they do not read,

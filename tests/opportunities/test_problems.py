@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from association import roles
 from association.workdays import working_deadline
 from core.mywork import work_sections_for
 from opportunities import problems
@@ -25,6 +24,7 @@ from opportunities.models import (
     ProblemTransition,
 )
 from tests.factories import UserFactory
+from tests.helpers import ROLES_BY_CODE
 
 from .conftest import donation, in_closing, new_opportunity
 
@@ -353,19 +353,7 @@ def test_a_pledge_with_a_problem_recorded_is_not_proposed_again(people, donors, 
 
 # --- pages --------------------------------------------------------------------------------
 
-ROLES = {
-    "crm_staff": roles.CRM_STAFF,
-    "crm_manager": roles.CRM_MANAGER,
-    "centres_staff": roles.CENTRES_STAFF,
-    "centres_manager": roles.CENTRES_MANAGER,
-    "quality_officer": roles.QUALITY_OFFICER,
-    "data_steward": roles.DATA_STEWARD,
-    "deputy_steward": roles.DEPUTY_STEWARD,
-    "management": roles.MANAGEMENT,
-    "planning_director": roles.PLANNING_DIRECTOR,
-    "resource_development": roles.RESOURCE_DEVELOPMENT,
-    "council_secretary": roles.COUNCIL_SECRETARY,
-}
+ROLES = ROLES_BY_CODE
 SUBJECTS = [*ROLES, "no_role"]
 READERS = {"crm_staff", "crm_manager", "management", "resource_development"}
 RAISERS = {"crm_staff", "crm_manager", "resource_development"}

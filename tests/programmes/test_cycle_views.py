@@ -10,7 +10,6 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from association import roles
 from customers.models import Customer
 from opportunities.models import DonorInterest, Opportunity
 from programmes import cycles, proposals
@@ -27,24 +26,13 @@ from programmes.models import (
     ProposalTransition,
 )
 from tests.factories import UserFactory
+from tests.helpers import ROLES_BY_CODE
 
 from .conftest import make_donor, make_programme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-ROLES = {
-    "crm_staff": roles.CRM_STAFF,
-    "crm_manager": roles.CRM_MANAGER,
-    "centres_staff": roles.CENTRES_STAFF,
-    "centres_manager": roles.CENTRES_MANAGER,
-    "quality_officer": roles.QUALITY_OFFICER,
-    "data_steward": roles.DATA_STEWARD,
-    "deputy_steward": roles.DEPUTY_STEWARD,
-    "management": roles.MANAGEMENT,
-    "planning_director": roles.PLANNING_DIRECTOR,
-    "resource_development": roles.RESOURCE_DEVELOPMENT,
-    "council_secretary": roles.COUNCIL_SECRETARY,
-}
+ROLES = ROLES_BY_CODE
 SUBJECTS = [*ROLES, "no_role"]
 
 

@@ -1,7 +1,7 @@
 """Donations from the finance system (manual 6.1.7): the import in two steps (a dry run,
 then one transaction), receipts never added twice, unmatched rows kept aside then matched
 by hand, the permissions of the donation pages, and the money received against a pledge.
-The list, the matching pages and the donor's panel are tested in tests/finance."""
+The list, the matching pages and the donor's panel are tested beside it."""
 
 import csv
 import datetime
@@ -16,17 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from association import roles
-from customers.models import Customer
 from finance import selectors as finance_selectors
 from finance import services as finance_services
 from finance.models import Donation, DonationImport
 from opportunities import donations
 from opportunities import selectors as opportunity_selectors
 from opportunities.models import Opportunity
-from programmes.models import Programme, ProgrammeCategory
 from tests.concurrency import run_together
-from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -41,53 +37,8 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def english(client, settings):
+def in_english(english):
     """Messages compared in English, for the functions and for the pages."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def manager(db):
-    return user_with(roles.CRM_MANAGER, "crm_manager_user")
-
-
-@pytest.fixture
-def staff(db):
-    return user_with(roles.CRM_STAFF, "crm_staff_user")
-
-
-@pytest.fixture
-def quality(db):
-    return user_with(roles.QUALITY_OFFICER, "quality_user")
-
-
-@pytest.fixture
-def donor(db):
-    return Customer.objects.create(code=100234, name="مؤسسة الخير الخيرية", kind="donor")
-
-
-@pytest.fixture
-def other_donor(db):
-    return Customer.objects.create(code=100235, name="عبدالله سعيد الحربي", kind="donor")
-
-
-@pytest.fixture
-def programme(db):
-    return Programme.objects.create(
-        code="PRG-1",
-        name="كفالة الأيتام",
-        category=ProgrammeCategory.objects.create(name="أيتام"),
-        budget=Decimal("500000"),
-    )
-
-
-@pytest.fixture
-def other_programme(programme):
-    return Programme.objects.create(
-        code="PRG-2", name="السلة الغذائية", category=programme.category, budget=Decimal("1000")
-    )
 
 
 def csv_bytes(rows, header=ENGLISH_HEADER, encoding="utf-8"):
