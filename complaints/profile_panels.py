@@ -69,9 +69,9 @@ def open_cases_badge(customer, user):
         "count": counts["open"]
     }
     if counts["overdue"]:
-        label += " · " + ngettext(
-            "%(count)s overdue", "%(count)s overdue", counts["overdue"]
-        ) % {"count": counts["overdue"]}
+        label += " · " + ngettext("%(count)s overdue", "%(count)s overdue", counts["overdue"]) % {
+            "count": counts["overdue"]
+        }
     return ProfileBadge(
         label=label,
         tone="danger" if counts["overdue"] else "warning",

@@ -93,12 +93,12 @@ def open_cases_counts(user: AnyUser, customer: Customer, now: datetime.datetime)
     open_cases = Case.objects.filter(
         pk__in=cases_of_customer(user, customer).values("pk"), state__in=OPEN_STATES
     )
-    return open_cases.aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
-    )
+    return open_cases.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
 
 
-def case_steps_of_customer(user: AnyUser, customer: Customer, limit: int) -> QuerySet[CaseTransition]:
+def case_steps_of_customer(
+    user: AnyUser, customer: Customer, limit: int
+) -> QuerySet[CaseTransition]:
     """The newest steps of this customer's cases the user reads (one query)."""
     cases = cases_of_customer(user, customer).values("pk")
     return (

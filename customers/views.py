@@ -19,8 +19,8 @@ from .filters import CustomerFilter, RequestFilter
 from .forms import CustomerDataForm, RequestReasonForm
 from .models import Customer, RequestKind
 from .profile import profile_actions, profile_badges, profile_panels
-from .timeline import customer_timeline
 from .tasks import not_entered_message
+from .timeline import customer_timeline
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)

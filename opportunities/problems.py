@@ -115,9 +115,7 @@ def problems_of_donor(donor: Customer) -> QuerySet[DonorProblem]:
 
 def unresolved_problems_count(user: User | AnonymousUser, donor: Customer) -> int:
     return (
-        problems_visible_to(user)
-        .filter(donor=donor, state__in=UNRESOLVED_PROBLEM_STATES)
-        .count()
+        problems_visible_to(user).filter(donor=donor, state__in=UNRESOLVED_PROBLEM_STATES).count()
     )
 
 

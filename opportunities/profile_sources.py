@@ -30,9 +30,7 @@ PROBLEMS = "problems"
 
 @register_profile_badge
 def pending_contacts_badge(customer, user):
-    if customer.kind != CustomerKind.DONOR or not user.has_perm(
-        "opportunities.view_donorcontact"
-    ):
+    if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorcontact"):
         return None
     count = selectors.pending_contacts_count(customer)
     if not count:
@@ -50,9 +48,7 @@ def pending_contacts_badge(customer, user):
 
 @register_profile_badge
 def unresolved_problems_badge(customer, user):
-    if customer.kind != CustomerKind.DONOR or not user.has_perm(
-        "opportunities.view_donorproblem"
-    ):
+    if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorproblem"):
         return None
     count = problems.unresolved_problems_count(user, customer)
     if not count:
@@ -86,9 +82,7 @@ def log_contact_action(customer, user):
 
 @register_profile_action
 def record_problem_action(customer, user):
-    if customer.kind != CustomerKind.DONOR or not user.has_perm(
-        "opportunities.add_donorproblem"
-    ):
+    if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.add_donorproblem"):
         return None
     return ProfileAction(
         label=_("Record a problem"),
