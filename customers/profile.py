@@ -84,9 +84,13 @@ def profile_panels(customer: "Customer", user: "User") -> list[ProfilePanel]:
     return [panel for panel in panels if panel is not None]
 
 
+# The most urgent badges first (registration order among equals).
+TONE_ORDER = {"danger": 0, "warning": 1, "info": 2, "primary": 3, "success": 4}
+
+
 def profile_badges(customer: "Customer", user: "User") -> list[ProfileBadge]:
-    badges = (builder(customer, user) for builder in _badge_builders)
-    return [badge for badge in badges if badge is not None]
+    badges = [badge for badge in (b(customer, user) for b in _badge_builders) if badge]
+    return sorted(badges, key=lambda badge: TONE_ORDER.get(badge.tone, len(TONE_ORDER)))
 
 
 def profile_actions(customer: "Customer", user: "User") -> list[ProfileAction]:

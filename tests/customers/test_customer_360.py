@@ -124,15 +124,18 @@ def test_a_source_registers_once_and_two_sources_may_not_share_a_kind(own_regist
     assert timeline._sources == []
 
 
-def test_badges_and_actions_leave_out_none_and_put_primary_actions_first(own_registries):
+def test_badges_and_actions_leave_out_none_and_put_the_urgent_and_primary_first(
+    own_registries,
+):
     profile.register_profile_badge(lambda customer, user: None)
+    profile.register_profile_badge(lambda customer, user: ProfileBadge("موافقة", "success"))
     profile.register_profile_badge(lambda customer, user: ProfileBadge("٣ طلبات", "warning"))
     profile.register_profile_action(lambda customer, user: ProfileAction("تعديل", "/edit/"))
     profile.register_profile_action(lambda customer, user: None)
     profile.register_profile_action(
         lambda customer, user: ProfileAction("طلب جديد", "/new/", primary=True)
     )
-    assert [badge.label for badge in profile.profile_badges(None, None)] == ["٣ طلبات"]
+    assert [badge.label for badge in profile.profile_badges(None, None)] == ["٣ طلبات", "موافقة"]
     assert [action.label for action in profile.profile_actions(None, None)] == [
         "طلب جديد",
         "تعديل",
