@@ -17,7 +17,7 @@ from customers.profile import (
     register_profile_badge,
     register_profile_panel,
 )
-from customers.timeline import TimelineEntry, person_name, register_timeline_source
+from customers.timeline import TimelineEntry, person_name, register_timeline_source, step_entries
 
 from .selectors import (
     case_events_of_customer,
@@ -101,8 +101,6 @@ def new_case_action(customer, user):
 )
 def case_entries(customer, user, limit):
     """Each case's registration, its steps, referrals and re-routes (three queries)."""
-    if not user.has_perm("complaints.view_case"):
-        return []
     entries = [
         TimelineEntry(
             when=case.received_at,
@@ -116,29 +114,29 @@ def case_entries(customer, user, limit):
             },
             detail=_("Channel: %(channel)s · routed to %(route)s")
             % {"channel": case.get_channel_display(), "route": case.route_display},
-            url=reverse("complaints:detail", args=[case.pk]),
+            url=reverse("complaints:detail", args=[case.pk]),  # the case is visible
             actor=person_name(case.registered_by),
         )
         for case in cases_of_customer(user, customer).order_by("-received_at", "-id")[:limit]
     ]
-    entries += [
-        TimelineEntry(
-            when=step.at,
-            kind=CASES,
-            icon="arrow-left-circle",
-            title=_("%(kind)s %(number)s: %(state)s")
+    entries += step_entries(
+        (
+            step
+            for step in case_steps_of_customer(user, customer, limit)
+            if step.source != step.target
+        ),
+        kind=CASES,
+        icon="arrow-left-circle",
+        title=lambda step: (
+            _("%(kind)s %(number)s: %(state)s")
             % {
                 "kind": step.case.get_kind_display(),
                 "number": step.case.tracking_number,
                 "state": step.get_target_display(),
-            },
-            detail=step.note,
-            url=reverse("complaints:detail", args=[step.case_id]),
-            actor=person_name(step.actor),
-        )
-        for step in case_steps_of_customer(user, customer, limit)
-        if step.source != step.target
-    ]
+            }
+        ),
+        url=_case_url,
+    )
     entries += [
         TimelineEntry(
             when=event.at,
@@ -155,9 +153,14 @@ def case_entries(customer, user, limit):
                 if event.moves
                 else event.note
             ),
-            url=reverse("complaints:detail", args=[event.case_id]),
+            url=_case_url(event),
             actor=person_name(event.actor),
         )
         for event in case_events_of_customer(user, customer, limit)
     ]
     return entries
+
+
+def _case_url(record):
+    """A step or an event of a case the reader sees: its page."""
+    return reverse("complaints:detail", args=[record.case_id])

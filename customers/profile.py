@@ -52,6 +52,22 @@ class ProfileAction:
     primary: bool = False
 
 
+def count_badge(
+    count: int, label: Any, *, tone: str, kind: str = "", icon: str = ""
+) -> ProfileBadge | None:
+    """A badge counting something, or None for nothing. `label` is an
+    ngettext_lazy(singular, plural, "count"); with a timeline `kind`, the badge opens the
+    timeline filtered by it."""
+    if not count:
+        return None
+    return ProfileBadge(
+        label=label % {"count": count},
+        tone=tone,
+        url=f"?kind={kind}#timeline" if kind else "",
+        icon=icon,
+    )
+
+
 PanelBuilder = Callable[["Customer", "User"], ProfilePanel | None]
 BadgeBuilder = Callable[["Customer", "User"], ProfileBadge | None]
 ActionBuilder = Callable[["Customer", "User"], ProfileAction | None]

@@ -5,17 +5,18 @@ start-up by customers.registrations."""
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from . import selectors
 from .models import Customer, CustomerRequest, RequestKind, RequestState
 from .profile import (
     ProfileAction,
     ProfileBadge,
+    count_badge,
     register_profile_action,
     register_profile_badge,
 )
-from .timeline import TimelineEntry, person_name, register_timeline_source
+from .timeline import TimelineEntry, register_timeline_source, step_entries
 
 FORMS = "forms"
 
@@ -33,14 +34,11 @@ def request_change(customer: Customer, user: User) -> ProfileAction | None:
 
 @register_profile_badge
 def pending_forms(customer: Customer, user: User) -> ProfileBadge | None:
-    count = selectors.pending_requests_count(user, customer)
-    if not count:
-        return None
-    return ProfileBadge(
-        label=ngettext("%(count)s pending form", "%(count)s pending forms", count)
-        % {"count": count},
+    return count_badge(
+        selectors.pending_requests_count(user, customer),
+        ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
         tone="info",
-        url=f"?kind={FORMS}#timeline",
+        kind=FORMS,
         icon="file-earmark-text",
     )
 
@@ -74,19 +72,13 @@ def form_entries(customer: Customer, user: User, limit: int) -> list[TimelineEnt
             % {"code": customer.code},
         )
     ]
-    for step in selectors.request_steps_of_customer(user, customer, limit):
-        entries.append(
-            TimelineEntry(
-                when=step.at,
-                kind=FORMS,
-                icon="file-earmark-text",
-                title=_step_title(step.request, step.target),
-                detail=step.note,
-                url=reverse("customers:request_detail", args=[step.request_id]),
-                actor=person_name(step.actor),
-            )
-        )
-    return entries
+    return entries + step_entries(
+        selectors.request_steps_of_customer(user, customer, limit),
+        kind=FORMS,
+        icon="file-earmark-text",
+        title=lambda step: _step_title(step.request, step.target),
+        url=lambda step: reverse("customers:request_detail", args=[step.request_id]),
+    )
 
 
 def _step_title(form: CustomerRequest, target: str) -> str:

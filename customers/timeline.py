@@ -4,9 +4,11 @@
 Each app registers its sources from its registrations module::
 
     @register_timeline_source("cases", gettext_lazy("Cases"), "chat-left-text",
-                              permission="complaints.view_case")
+                              permission="complaints.view_case")  # asked only for holders
     def case_entries(customer, user, limit):
         ...  # at most `limit` entries per query, newest first, only what `user` may see
+
+`step_entries` turns a workflow's steps (TransitionRecord rows) into entries.
 
 A source returns TimelineEntry rows: when, what, a title, a detail and a link only when the
 user may open it. Each source runs a fixed number of queries whatever the number of entries
@@ -18,13 +20,15 @@ enough to fill the page whatever the mix. Customers never import the apps that r
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from core.models import TransitionRecord
 
     from .models import Customer
 
@@ -77,7 +81,9 @@ _sources: list[_Source] = []
 def register_timeline_source(
     key: str, label: str | Promise, icon: str, *, permission: str = ""
 ) -> Callable[[TimelineSource], TimelineSource]:
-    """Register `fn(customer, user, limit)` under the kind `key` (one kind per source)."""
+    """Register `fn(customer, user, limit)` under the kind `key` (one kind per source). With
+    a `permission`, the source is asked only for users holding it (and its kind is offered
+    in the filter only to them); within it, the source still keeps to what the user reads."""
 
     def register(entries: TimelineSource) -> TimelineSource:
         if all(source.entries is not entries for source in _sources):
@@ -138,6 +144,30 @@ def customer_timeline(
         kind=kind,
         kinds=kinds,
     )
+
+
+def step_entries(
+    steps: "Iterable[TransitionRecord]",
+    *,
+    kind: str,
+    icon: str,
+    title: Callable[[Any], str],
+    url: Callable[[Any], str | None],
+) -> list[TimelineEntry]:
+    """The entries of a workflow's steps (core.models.TransitionRecord rows, their actor
+    selected): when, who and the note; `title(step)` and `url(step)` give the rest."""
+    return [
+        TimelineEntry(
+            when=step.at,
+            kind=kind,
+            icon=icon,
+            title=title(step),
+            detail=step.note,
+            url=url(step),
+            actor=person_name(step.actor),
+        )
+        for step in steps
+    ]
 
 
 def person_name(user: "User | None") -> str:

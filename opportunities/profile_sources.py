@@ -6,16 +6,16 @@ Imported at start-up by opportunities.registrations."""
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from customers.models import CustomerKind
 from customers.profile import (
     ProfileAction,
-    ProfileBadge,
+    count_badge,
     register_profile_action,
     register_profile_badge,
 )
-from customers.timeline import TimelineEntry, person_name, register_timeline_source
+from customers.timeline import TimelineEntry, person_name, register_timeline_source, step_entries
 
 from . import problems, selectors
 
@@ -32,16 +32,13 @@ PROBLEMS = "problems"
 def pending_contacts_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorcontact"):
         return None
-    count = selectors.pending_contacts_count(customer)
-    if not count:
-        return None
-    return ProfileBadge(
-        label=ngettext(
-            "%(count)s contact awaiting approval", "%(count)s contacts awaiting approval", count
-        )
-        % {"count": count},
+    return count_badge(
+        selectors.pending_contacts_count(customer),
+        ngettext_lazy(
+            "%(count)s contact awaiting approval", "%(count)s contacts awaiting approval", "count"
+        ),
         tone="warning",
-        url=f"?kind={CONTACTS}#timeline",
+        kind=CONTACTS,
         icon="shield-exclamation",
     )
 
@@ -50,14 +47,11 @@ def pending_contacts_badge(customer, user):
 def unresolved_problems_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorproblem"):
         return None
-    count = problems.unresolved_problems_count(user, customer)
-    if not count:
-        return None
-    return ProfileBadge(
-        label=ngettext("%(count)s unresolved problem", "%(count)s unresolved problems", count)
-        % {"count": count},
+    return count_badge(
+        problems.unresolved_problems_count(user, customer),
+        ngettext_lazy("%(count)s unresolved problem", "%(count)s unresolved problems", "count"),
         tone="danger",
-        url=f"?kind={PROBLEMS}#timeline",
+        kind=PROBLEMS,
         icon="exclamation-octagon",
     )
 
@@ -101,8 +95,6 @@ def record_problem_action(customer, user):
     permission="opportunities.view_donorcontact",
 )
 def contact_entries(customer, user, limit):
-    if not user.has_perm("opportunities.view_donorcontact"):
-        return []
     entries = []
     for contact in selectors.contacts_of_donor(customer, limit):
         if contact.is_request:
@@ -138,8 +130,6 @@ def contact_entries(customer, user, limit):
 )
 def opportunity_entries(customer, user, limit):
     """When the donor was named on an opportunity, and every move of those opportunities."""
-    if not user.has_perm("opportunities.view_opportunity"):
-        return []
     entries = [
         TimelineEntry(
             when=row.added_at,
@@ -152,20 +142,16 @@ def opportunity_entries(customer, user, limit):
         )
         for row in selectors.donor_additions_of(customer, limit)
     ]
-    entries += [
-        TimelineEntry(
-            when=step.at,
-            kind=OPPORTUNITIES,
-            icon="kanban",
-            title=_("The opportunity %(title)s moved to %(state)s")
-            % {"title": step.opportunity.title, "state": step.get_target_display()},
-            detail=step.note,
-            url=reverse("opportunities:detail", args=[step.opportunity_id]),
-            actor=person_name(step.actor),
-        )
-        for step in selectors.opportunity_steps_of_donor(customer, limit)
-    ]
-    return entries
+    return entries + step_entries(
+        selectors.opportunity_steps_of_donor(customer, limit),
+        kind=OPPORTUNITIES,
+        icon="kanban",
+        title=lambda step: (
+            _("The opportunity %(title)s moved to %(state)s")
+            % {"title": step.opportunity.title, "state": step.get_target_display()}
+        ),
+        url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
+    )
 
 
 @register_timeline_source(
@@ -176,8 +162,6 @@ def opportunity_entries(customer, user, limit):
 )
 def designation_entries(customer, user, limit):
     """Each proposal of a point of contact and the secretary's decision on it (3.1.21)."""
-    if not user.has_perm("opportunities.view_pointofcontactdesignation"):
-        return []
     entries = [
         TimelineEntry(
             when=designation.created_at,
@@ -191,20 +175,16 @@ def designation_entries(customer, user, limit):
         )
         for designation in selectors.designations_of(customer)[:limit]
     ]
-    entries += [
-        TimelineEntry(
-            when=step.at,
-            kind=POINT_OF_CONTACT,
-            icon="person-check",
-            title=_("Point of contact %(person)s: %(state)s")
-            % {"person": person_name(step.designation.staff), "state": step.get_target_display()},
-            detail=step.note,
-            url=reverse("opportunities:designation_detail", args=[step.designation_id]),
-            actor=person_name(step.actor),
-        )
-        for step in selectors.designation_steps_of(customer, limit)
-    ]
-    return entries
+    return entries + step_entries(
+        selectors.designation_steps_of(customer, limit),
+        kind=POINT_OF_CONTACT,
+        icon="person-check",
+        title=lambda step: (
+            _("Point of contact %(person)s: %(state)s")
+            % {"person": person_name(step.designation.staff), "state": step.get_target_display()}
+        ),
+        url=lambda step: reverse("opportunities:designation_detail", args=[step.designation_id]),
+    )
 
 
 @register_timeline_source(
@@ -214,8 +194,6 @@ def designation_entries(customer, user, limit):
     permission="opportunities.view_donorproblem",
 )
 def problem_entries(customer, user, limit):
-    if not user.has_perm("opportunities.view_donorproblem"):
-        return []
     entries = [
         TimelineEntry(
             when=problem.raised_at,
@@ -228,17 +206,13 @@ def problem_entries(customer, user, limit):
         )
         for problem in problems.problems_raised_for(user, customer, limit)
     ]
-    entries += [
-        TimelineEntry(
-            when=step.at,
-            kind=PROBLEMS,
-            icon="check2-circle",
-            title=_("Problem %(title)s: %(state)s")
-            % {"title": step.problem.title, "state": step.get_target_display()},
-            detail=step.note,
-            url=reverse("opportunities:problem_detail", args=[step.problem_id]),
-            actor=person_name(step.actor),
-        )
-        for step in problems.problem_steps_of_donor(user, customer, limit)
-    ]
-    return entries
+    return entries + step_entries(
+        problems.problem_steps_of_donor(user, customer, limit),
+        kind=PROBLEMS,
+        icon="check2-circle",
+        title=lambda step: (
+            _("Problem %(title)s: %(state)s")
+            % {"title": step.problem.title, "state": step.get_target_display()}
+        ),
+        url=lambda step: reverse("opportunities:problem_detail", args=[step.problem_id]),
+    )

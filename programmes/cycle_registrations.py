@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 from customers.profile import ProfilePanel, register_profile_panel
-from customers.timeline import TimelineEntry, person_name, register_timeline_source
+from customers.timeline import register_timeline_source, step_entries
 
 WORK_ITEMS = 20
 
@@ -215,23 +215,21 @@ def proposal_entries(customer, user, limit):
     """The programmes this donor asked for: the proposal to planning and its answer."""
     from .proposals import proposal_steps_of_donor
 
-    if not user.has_perm("programmes.view_programmeproposal"):
-        return []
-    entries = []
-    for step in proposal_steps_of_donor(user, customer, limit):
-        if step.source == step.target:
-            title = _("Programme proposed to strategic planning: %(title)s")
-        else:
-            title = _("Programme proposal %(title)s: %(state)s")
-        entries.append(
-            TimelineEntry(
-                when=step.at,
-                kind=PROPOSALS,
-                icon="lightbulb",
-                title=title % {"title": step.proposal.title, "state": step.get_target_display()},
-                detail=step.note,
-                url=reverse("programmes:proposal_detail", args=[step.proposal_id]),
-                actor=person_name(step.actor),
-            )
-        )
-    return entries
+    return step_entries(
+        proposal_steps_of_donor(user, customer, limit),
+        kind=PROPOSALS,
+        icon="lightbulb",
+        title=_proposal_step_title,
+        url=lambda step: reverse("programmes:proposal_detail", args=[step.proposal_id]),
+    )
+
+
+def _proposal_step_title(step):
+    if step.source == step.target:  # the proposal itself
+        return _("Programme proposed to strategic planning: %(title)s") % {
+            "title": step.proposal.title
+        }
+    return _("Programme proposal %(title)s: %(state)s") % {
+        "title": step.proposal.title,
+        "state": step.get_target_display(),
+    }
