@@ -1,14 +1,31 @@
-"""The cases panel on a customer's profile: their complaints, inquiries and suggestions,
-newest first, limited to the cases the reader may see. Imported at start-up by
+"""What the complaints register adds to a customer's profile (the customer 360): the cases
+panel (newest first, limited to the cases the reader may see), the open-cases badge, the
+"new case" action and the cases in the timeline. Imported at start-up by
 complaints.registrations."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from customers.profile import ProfilePanel, register_profile_panel
+from customers.profile import (
+    ProfileAction,
+    ProfileBadge,
+    ProfilePanel,
+    register_profile_action,
+    register_profile_badge,
+    register_profile_panel,
+)
+from customers.timeline import TimelineEntry, person_name, register_timeline_source, step_entries
 
-from .selectors import cases_visible_to
+from .selectors import (
+    case_events_of_customer,
+    case_steps_of_customer,
+    cases_of_customer,
+    cases_visible_to,
+    open_cases_counts,
+)
 
 PANEL_CASES = 10
 
@@ -34,3 +51,116 @@ def cases_panel(customer, user):
             ),
         },
     )
+
+
+# --- the customer 360: badge, action, timeline --------------------------------------------
+
+CASES = "cases"
+
+
+@register_profile_badge
+def open_cases_badge(customer, user):
+    if not user.has_perm("complaints.view_case"):
+        return None
+    counts = open_cases_counts(user, customer, timezone.now())
+    if not counts["open"]:
+        return None
+    label = ngettext("%(count)s open case", "%(count)s open cases", counts["open"]) % {
+        "count": counts["open"]
+    }
+    if counts["overdue"]:
+        label += " · " + ngettext("%(count)s overdue", "%(count)s overdue", counts["overdue"]) % {
+            "count": counts["overdue"]
+        }
+    return ProfileBadge(
+        label=label,
+        tone="danger" if counts["overdue"] else "warning",
+        url=f"?kind={CASES}#timeline",
+        icon="chat-left-text",
+    )
+
+
+@register_profile_action
+def new_case_action(customer, user):
+    """Register a complaint, inquiry or suggestion for this customer, the code filled in."""
+    if not customer.is_active or not user.has_perm("complaints.add_case"):
+        return None
+    return ProfileAction(
+        label=_("New case"),
+        url=f"{reverse('complaints:new')}?{urlencode({'customer': customer.code})}",
+        icon="plus-circle",
+        primary=True,
+    )
+
+
+@register_timeline_source(
+    CASES,
+    gettext_lazy("Complaints, inquiries and suggestions"),
+    "chat-left-text",
+    permission="complaints.view_case",
+)
+def case_entries(customer, user, limit):
+    """Each case's registration, its steps, referrals and re-routes (three queries)."""
+    entries = [
+        TimelineEntry(
+            when=case.received_at,
+            kind=CASES,
+            icon="chat-left-text",
+            title=_("%(kind)s %(number)s registered: %(subject)s")
+            % {
+                "kind": case.get_kind_display(),
+                "number": case.tracking_number,
+                "subject": case.subject,
+            },
+            detail=_("Channel: %(channel)s · routed to %(route)s")
+            % {"channel": case.get_channel_display(), "route": case.route_display},
+            url=reverse("complaints:detail", args=[case.pk]),  # the case is visible
+            actor=person_name(case.registered_by),
+        )
+        for case in cases_of_customer(user, customer).order_by("-received_at", "-id")[:limit]
+    ]
+    entries += step_entries(
+        (
+            step
+            for step in case_steps_of_customer(user, customer, limit)
+            if step.source != step.target
+        ),
+        kind=CASES,
+        icon="arrow-left-circle",
+        title=lambda step: (
+            _("%(kind)s %(number)s: %(state)s")
+            % {
+                "kind": step.case.get_kind_display(),
+                "number": step.case.tracking_number,
+                "state": step.get_target_display(),
+            }
+        ),
+        url=_case_url,
+    )
+    entries += [
+        TimelineEntry(
+            when=event.at,
+            kind=CASES,
+            icon="signpost-split",
+            title=_("%(kind)s %(number)s: %(event)s")
+            % {
+                "kind": event.case.get_kind_display(),
+                "number": event.case.tracking_number,
+                "event": event.get_kind_display(),
+            },
+            detail=(
+                _("From %(from)s to %(to)s") % {"from": event.from_display, "to": event.to_display}
+                if event.moves
+                else event.note
+            ),
+            url=_case_url(event),
+            actor=person_name(event.actor),
+        )
+        for event in case_events_of_customer(user, customer, limit)
+    ]
+    return entries
+
+
+def _case_url(record):
+    """A step or an event of a case the reader sees: its page."""
+    return reverse("complaints:detail", args=[record.case_id])

@@ -10,17 +10,20 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case as Conditional
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 
 from association import roles
 from association.models import Centre
 from core.text import normalize_arabic
+from customers.models import Customer
 
 from .models import (
+    OPEN_STATES,
     Case,
     CaseEvent,
     CaseKind,
     CaseRoute,
+    CaseTransition,
     FaqEntry,
     FaqState,
     Recommendation,
@@ -78,6 +81,41 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     if user.is_superuser or set(roles.user_roles(user)) & READ_ALL_ROLES:
         return queryset
     return queryset.filter(_queue_condition(user) | Q(registered_by=user))
+
+
+def cases_of_customer(user: AnyUser, customer: Customer) -> QuerySet[Case]:
+    """This customer's cases that this user reads (the customer 360 page)."""
+    return cases_visible_to(user).filter(customer=customer)
+
+
+def open_cases_counts(user: AnyUser, customer: Customer, now: datetime.datetime) -> dict[str, int]:
+    """{"open": n, "overdue": m} of this customer's cases the user reads (one query)."""
+    open_cases = Case.objects.filter(
+        pk__in=cases_of_customer(user, customer).values("pk"), state__in=OPEN_STATES
+    )
+    return open_cases.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+
+
+def case_steps_of_customer(
+    user: AnyUser, customer: Customer, limit: int
+) -> QuerySet[CaseTransition]:
+    """The newest steps of this customer's cases the user reads (one query)."""
+    cases = cases_of_customer(user, customer).values("pk")
+    return (
+        CaseTransition.objects.filter(case__in=cases)
+        .select_related("actor", "case")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def case_events_of_customer(user: AnyUser, customer: Customer, limit: int) -> QuerySet[CaseEvent]:
+    """The newest referrals and re-routes of this customer's cases the user reads."""
+    cases = cases_of_customer(user, customer).values("pk")
+    return (
+        CaseEvent.objects.filter(case__in=cases)
+        .select_related("actor", "case", "from_centre", "to_centre")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 def user_handles_case(user: AnyUser, case: Case) -> bool:

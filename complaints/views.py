@@ -41,7 +41,13 @@ def _visible_case_or_404(user, pk):
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     require(request.user, "complaints.add_case")
-    form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
+    form = CaseForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        # From a customer's profile: the customer's code filled in.
+        initial={"customer_code": request.GET.get("customer", "")[:20]},
+    )
     token = submissions.token_of(request)
     if request.method == "POST" and form.is_valid():
         if not submissions.claim(token):

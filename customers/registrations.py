@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 
+from . import profile_sources  # noqa: F401  (the customer 360's own badges, action, timeline)
+
 navigation.register_nav_item(
     "customers",
     navigation.NavItem(

@@ -12,7 +12,15 @@ from association.models import Centre
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic
 
-from .models import Customer, CustomerKind, CustomerRequest, CustomerRequestLine, LineAction
+from .models import (
+    Customer,
+    CustomerKind,
+    CustomerRequest,
+    CustomerRequestLine,
+    LineAction,
+    RequestState,
+    RequestTransition,
+)
 
 # Roles whose members see only the beneficiaries of their own centres.
 CENTRE_SCOPED_ROLES = {roles.CENTRES_STAFF, roles.CENTRES_MANAGER}
@@ -256,6 +264,32 @@ def requests_visible_to(user: User) -> QuerySet[CustomerRequest]:
     if not user.has_perm("customers.view_customerrequest"):
         return CustomerRequest.objects.none()
     return CustomerRequest.objects.select_related("prepared_by", "decided_by", "entered_by")
+
+
+# A form on its way to the database: awaiting the decision, the entry or the filing.
+PENDING_REQUEST_STATES = (RequestState.SUBMITTED, RequestState.APPROVED, RequestState.ENTERED)
+
+
+def requests_of_customer(user: User, customer: Customer) -> QuerySet[CustomerRequest]:
+    """The forms with a line about this customer that this user may read."""
+    lines = CustomerRequestLine.objects.filter(customer=customer).values("request_id")
+    return requests_visible_to(user).filter(pk__in=lines)
+
+
+def pending_requests_count(user: User, customer: Customer) -> int:
+    return requests_of_customer(user, customer).filter(state__in=PENDING_REQUEST_STATES).count()
+
+
+def request_steps_of_customer(
+    user: User, customer: Customer, limit: int
+) -> QuerySet[RequestTransition]:
+    """The newest steps of this customer's forms (one query)."""
+    forms = requests_of_customer(user, customer).values("pk")
+    return (
+        RequestTransition.objects.filter(request__in=forms)
+        .select_related("actor", "request")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 def open_requests_in_state(state: str) -> QuerySet[CustomerRequest]:

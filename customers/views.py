@@ -11,13 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import jobs
 from core.permissions import require
+from core.phones import format_saudi_mobile_local
+from core.text import normalize_digits
 
 from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
 from .forms import CustomerDataForm, RequestReasonForm
 from .models import Customer, RequestKind
-from .profile import profile_panels
+from .profile import profile_actions, profile_badges, profile_panels
 from .tasks import not_entered_message
+from .timeline import customer_timeline
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
@@ -65,6 +68,8 @@ def _querystring_without_page(request):
 
 @require_GET
 def customer_detail(request, pk):
+    """The customer 360: the header card (badges and actions registered by every app), the
+    details with the apps' panels, and one timeline of everything done with this person."""
     customer = _visible_customer_or_404(request.user, pk)
     values = services.customer_values(customer)
     lines = customer.request_lines.select_related("request__prepared_by").order_by("-id")[:20]
@@ -73,13 +78,28 @@ def customer_detail(request, pk):
         "customers/customer_detail.html",
         {
             "customer": customer,
+            "mobile": format_saudi_mobile_local(customer.mobile),
             "rows": presentation.value_rows(values, presentation.related_objects(values)),
             "changes": presentation.history_entries(customer),
             "lines": lines,
-            "may_request_change": request.user.has_perm("customers.add_customerrequest"),
+            "badges": profile_badges(customer, request.user),
+            "actions": profile_actions(customer, request.user),
             "panels": profile_panels(customer, request.user),
+            "timeline": customer_timeline(
+                customer,
+                request.user,
+                page=_page_number(request.GET.get("page")),
+                kind=request.GET.get("kind", ""),
+            ),
         },
     )
+
+
+def _page_number(text):
+    try:
+        return int(normalize_digits(text or "1"))
+    except ValueError:
+        return 1
 
 
 @require_http_methods(["GET", "POST"])

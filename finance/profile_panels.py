@@ -1,15 +1,17 @@
-"""The donations panel on a customer's profile: what the finance system recorded from this
-donor, per programme and year (manual 6.1.7). Imported at start-up by
-finance.registrations."""
+"""The donations on a customer's profile: the panel of what the finance system recorded
+from this donor, per programme and year (manual 6.1.7), and each donation in the customer
+360's timeline. Imported at start-up by finance.registrations."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
+from customers.timeline import TimelineEntry, register_timeline_source
 
-from .selectors import donor_totals_by_programme_and_year
+from .selectors import donations_of_donor, donor_totals_by_programme_and_year
 
 
 @register_profile_panel
@@ -46,3 +48,31 @@ def _by_year(rows):
         years[-1]["total"] += row["total"]
         years[-1]["count"] += row["count"]
     return years
+
+
+DONATIONS = "donations"
+
+
+@register_timeline_source(
+    DONATIONS, gettext_lazy("Donations received"), "cash-coin", permission="finance.view_donation"
+)
+def donation_entries(customer, user, limit):
+    """Each donation the finance system recorded from this donor, on the day received."""
+    list_url = f"{reverse('finance:donation_list')}?{urlencode({'donor': customer.code})}"
+    return [
+        TimelineEntry(
+            when=donation.received_on,
+            kind=DONATIONS,
+            icon="cash-coin",
+            title=_("Donation of %(amount)s SAR received") % {"amount": f"{donation.amount:,.2f}"},
+            detail=(
+                _("%(programme)s · receipt %(receipt)s")
+                % {"programme": donation.programme.name, "receipt": donation.receipt_number}
+                if donation.programme
+                else _("Programme not matched yet · receipt %(receipt)s")
+                % {"receipt": donation.receipt_number}
+            ),
+            url=list_url,
+        )
+        for donation in donations_of_donor(customer, limit)
+    ]

@@ -102,6 +102,15 @@ def donor_totals_by_programme_and_year(customer: Customer) -> list[dict]:
     )
 
 
+def donations_of_donor(customer: Customer, limit: int) -> QuerySet[Donation]:
+    """The donor's newest donations, with their programme (one query)."""
+    return (
+        Donation.objects.filter(donor=customer)
+        .select_related("programme")
+        .order_by("-received_on", "-id")[:limit]
+    )
+
+
 def programme_funders(programme: Programme) -> QuerySet[Customer]:
     """Donors who gave to the programme, with `total`, `donation_count` and
     `last_donation` (date), the largest total first. The programme's page reads it through

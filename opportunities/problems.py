@@ -113,6 +113,30 @@ def problems_of_donor(donor: Customer) -> QuerySet[DonorProblem]:
     )
 
 
+def unresolved_problems_count(user: User | AnonymousUser, donor: Customer) -> int:
+    return (
+        problems_visible_to(user).filter(donor=donor, state__in=UNRESOLVED_PROBLEM_STATES).count()
+    )
+
+
+def problem_steps_of_donor(
+    user: User | AnonymousUser, donor: Customer, limit: int
+) -> QuerySet[ProblemTransition]:
+    """The newest steps of this donor's problems the user reads (one query)."""
+    problems = problems_visible_to(user).filter(donor=donor).values("pk")
+    return (
+        ProblemTransition.objects.filter(problem__in=problems)
+        .select_related("actor", "problem")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def problems_raised_for(
+    user: User | AnonymousUser, donor: Customer, limit: int
+) -> QuerySet[DonorProblem]:
+    return problems_visible_to(user).filter(donor=donor).order_by("-raised_at", "-id")[:limit]
+
+
 def problems_of_opportunity(opportunity: Opportunity) -> QuerySet[DonorProblem]:
     return (
         DonorProblem.objects.filter(opportunity=opportunity)

@@ -11,6 +11,7 @@ from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
 from programmes import funding
 
+from . import profile_sources  # noqa: F401  (badges, actions and timeline of the customer 360)
 from .models import Opportunity, OpportunityState
 
 # Shown on the my-work page; the full lists are one click away.

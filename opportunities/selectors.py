@@ -39,9 +39,11 @@ from .models import (
     ContactApproval,
     ContactApprovalStep,
     DesignationState,
+    DesignationTransition,
     DonorContact,
     Opportunity,
     OpportunityState,
+    OpportunityTransition,
     PointOfContactDesignation,
     PotentialDonor,
     StepDecision,
@@ -516,6 +518,53 @@ def open_opportunities_of(donor: Customer) -> QuerySet[Opportunity]:
         .filter(potentialdonor__donor=donor)
         .select_related("programme")
         .order_by("-last_activity_at")
+    )
+
+
+# --- the customer 360 ------------------------------------------------------------------
+
+
+def pending_contacts_count(donor: Customer) -> int:
+    """Contacts with this donor awaiting the three parties' approval (3.1.21)."""
+    return DonorContact.objects.filter(donor=donor, approval=ContactApproval.PENDING).count()
+
+
+def contacts_of_donor(donor: Customer, limit: int) -> QuerySet[DonorContact]:
+    return (
+        DonorContact.objects.filter(donor=donor)
+        .select_related("staff", "opportunity")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def _opportunities_of_donor(donor: Customer) -> QuerySet[Opportunity]:
+    """The opportunities this donor is a potential or the pledging donor of."""
+    return Opportunity.objects.filter(Q(potentialdonor__donor=donor) | Q(pledge_donor=donor))
+
+
+def opportunity_steps_of_donor(donor: Customer, limit: int) -> QuerySet[OpportunityTransition]:
+    ids = _opportunities_of_donor(donor).values("pk")
+    return (
+        OpportunityTransition.objects.filter(opportunity__in=ids)
+        .select_related("actor", "opportunity")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def donor_additions_of(donor: Customer, limit: int) -> QuerySet[PotentialDonor]:
+    """When the donor was named a potential donor of an opportunity, and by whom."""
+    return (
+        PotentialDonor.objects.filter(donor=donor)
+        .select_related("opportunity", "added_by")
+        .order_by("-added_at", "-id")[:limit]
+    )
+
+
+def designation_steps_of(donor: Customer, limit: int) -> QuerySet[DesignationTransition]:
+    return (
+        DesignationTransition.objects.filter(designation__donor=donor)
+        .select_related("actor", "designation__staff")
+        .order_by("-at", "-id")[:limit]
     )
 
 

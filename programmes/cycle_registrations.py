@@ -1,5 +1,6 @@
-"""What the portfolio cycles and the programme proposals add to the navigation bar and to
-the "عملي" page (imported at start-up by ProgrammesConfig.ready)."""
+"""What the portfolio cycles and the programme proposals add to the navigation bar, the
+"عملي" page and the donor's profile (a panel and the timeline; imported at start-up by
+ProgrammesConfig.ready)."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
 from customers.profile import ProfilePanel, register_profile_panel
+from customers.timeline import register_timeline_source, step_entries
 
 WORK_ITEMS = 20
 
@@ -198,3 +200,36 @@ def proposals_panel(customer, user):
             "may_propose": user.has_perm("programmes.add_programmeproposal"),
         },
     )
+
+
+PROPOSALS = "proposals"
+
+
+@register_timeline_source(
+    PROPOSALS,
+    gettext_lazy("Programmes asked for"),
+    "lightbulb",
+    permission="programmes.view_programmeproposal",
+)
+def proposal_entries(customer, user, limit):
+    """The programmes this donor asked for: the proposal to planning and its answer."""
+    from .proposals import proposal_steps_of_donor
+
+    return step_entries(
+        proposal_steps_of_donor(user, customer, limit),
+        kind=PROPOSALS,
+        icon="lightbulb",
+        title=_proposal_step_title,
+        url=lambda step: reverse("programmes:proposal_detail", args=[step.proposal_id]),
+    )
+
+
+def _proposal_step_title(step):
+    if step.source == step.target:  # the proposal itself
+        return _("Programme proposed to strategic planning: %(title)s") % {
+            "title": step.proposal.title
+        }
+    return _("Programme proposal %(title)s: %(state)s") % {
+        "title": step.proposal.title,
+        "state": step.get_target_display(),
+    }

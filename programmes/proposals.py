@@ -120,6 +120,19 @@ def proposals_of_donor(donor: Customer) -> QuerySet[ProgrammeProposal]:
     return donor.programme_proposals.select_related("programme").order_by("-proposed_at")
 
 
+def proposal_steps_of_donor(
+    user: User | AnonymousUser, donor: Customer, limit: int
+) -> QuerySet[ProposalTransition]:
+    """The newest steps of the proposals this donor asked for that the user reads (the
+    proposal itself is its first step, submitted → submitted). One query."""
+    proposals = proposals_visible_to(user).filter(donors=donor).values("pk")
+    return (
+        ProposalTransition.objects.filter(proposal__in=proposals)
+        .select_related("actor", "proposal")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
 def may_link(user: User | AnonymousUser) -> bool:
     return user.has_perm("programmes.add_programme") or user.has_perm("programmes.change_programme")
 
