@@ -10,8 +10,10 @@ Downloads (PDF, XLSX, CSV, JSON) are not pages and are left out.
 A page fails on:
 - horizontal overflow: the document is wider than the viewport (it scrolls sideways);
 - "None" or "---------" in the visible text or in a list's choices;
-- an untranslated word: a visible Latin word of three letters or more that is not data
-  (e-mail addresses, usernames, file names, codes are data; ALLOWED_LATIN lists the rest);
+- an untranslated word: a visible Latin word of three letters or more, or one in a
+  placeholder, title or aria-label, that is not data: e-mail addresses, usernames, file
+  names and codes are data, and so is what a page marks as such (class ltr-value, dir="ltr",
+  translate="no", <code>); ALLOWED_LATIN lists the few words that may stay;
 - a console error or an uncaught page error (a script error, a blocked resource, a CSP
   violation).
 Every failure of every page is collected and reported together at the end.
@@ -48,16 +50,39 @@ ALLOWED_LATIN = {
     "PDF",
     "XLSX",
     "CSV",
+    "JPEG",
+    "PNG",
+    # product names in the import instructions ("Excel", "Windows Arabic (1256)")
     "Excel",
+    "Windows",
 }
-# Tokens that are data, not wording: e-mail addresses, usernames, file names, URLs and
-# codes (anything with a digit, "@", "_", "/" or a file extension).
-DATA_TOKEN = re.compile(r"[@_/\d]|\.(pdf|xlsx|csv|png|jpe?g|docx?|txt)\b", re.IGNORECASE)
+# Tokens that are data, not wording: e-mail addresses, usernames, file names, URLs, codes
+# (anything with a digit, "@", "_", "/" or a file extension) and date formats (YYYY-MM-DD).
+DATA_TOKEN = re.compile(r"[@_/\d]|\.(pdf|xlsx|csv|png|jpe?g|docx?|txt)\b|YYYY", re.IGNORECASE)
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 # What the page shows: its visible text, the texts of its lists' choices, and its size.
-READ_PAGE = """() => ({
+READ_PAGE = """() => {
+  const DATA = 'script, style, template, noscript, code, kbd, samp, '
+    + '.ltr-value, [dir="ltr"], [translate="no"]';
+  const wording = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (parent && !parent.closest(DATA) && parent.checkVisibility()) {
+      wording.push(walker.currentNode.textContent);
+    }
+  }
+  for (const element of document.body.querySelectorAll('[placeholder], [title], [aria-label]')) {
+    if (!element.closest(DATA) && element.checkVisibility()) {
+      for (const name of ['placeholder', 'title', 'aria-label']) {
+        wording.push(element.getAttribute(name) || '');
+      }
+    }
+  }
+  return {
   text: document.body.innerText,
+  wording: wording.join(' '),
   options: Array.from(document.querySelectorAll('select option'), (o) => o.textContent),
   scrollWidth: document.documentElement.scrollWidth,
   viewport: window.innerWidth,
@@ -68,7 +93,7 @@ READ_PAGE = """() => ({
     })
     .slice(0, 3)
     .map((e) => e.tagName.toLowerCase() + '.' + String(e.className).split(' ').join('.')),
-})"""
+};}"""
 
 
 def pages_of(principal, role, world):
@@ -114,7 +139,7 @@ def check(page, where, findings, data_words):
         findings.append(f'{where}: shows "None"')
     if "---------" in shown:
         findings.append(f'{where}: shows "---------"')
-    words = [word for word in untranslated(seen["text"]) if word not in data_words]
+    words = [word for word in untranslated(seen["wording"]) if word not in data_words]
     if words:
         findings.append(f"{where}: untranslated words {words}")
 
