@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from association.demo import ADMIN_USERNAME
 from association.roles import ALL_ROLES
+from complaints.models import TRACKING_ALPHABET, TRACKING_LENGTH
 from tests.browser.conftest import SCREENSHOTS
 from tests.permissions.table import NOT_SERVED, PUBLIC, SIGNED_IN, TABLE
 from tests.permissions.test_table import url_of
@@ -59,6 +60,8 @@ ALLOWED_LATIN = {
 # Tokens that are data, not wording: e-mail addresses, usernames, file names, URLs, codes
 # (anything with a digit, "@", "_", "/" or a file extension) and date formats (YYYY-MM-DD).
 DATA_TOKEN = re.compile(r"[@_/\d]|\.(pdf|xlsx|csv|png|jpe?g|docx?|txt)\b|YYYY", re.IGNORECASE)
+# A case's tracking number ("MCMMEHJV") may hold no digit.
+TRACKING_NUMBER = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}$")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 # What the page shows: its visible text, the texts of its lists' choices, and its size.
@@ -119,7 +122,7 @@ def pages_of(principal, role, world):
 def untranslated(text):
     words = set()
     for token in text.split():
-        if DATA_TOKEN.search(token):
+        if DATA_TOKEN.search(token) or TRACKING_NUMBER.match(token.strip(".,:;()·-")):
             continue
         for word in LATIN_WORD.findall(token):
             if word not in ALLOWED_LATIN:
