@@ -2,14 +2,21 @@
 first, and the filters fold behind a button unless one is in use (table-cards and
 filter-card, static/js/phone-layout.js); without JavaScript the filters stay open."""
 
-import pytest
+from io import StringIO
 
-from association.demo import DEMO_PASSWORD, load_demo_data
+import pytest
+from django.core.management import call_command
+
+from association.demo import DEMO_PASSWORD
 from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+
+
+def load_demo_data():
+    call_command("load_demo_data", stdout=StringIO())
 
 
 def sign_in(browser, live_server, *, javascript=True):
@@ -29,7 +36,10 @@ def test_the_case_list_is_a_list_of_cards_with_status_and_deadline_first(browser
     page.goto(f"{live_server.url}/complaints/")
     row = page.locator("[data-testid=case-row]").first
     assert row.evaluate("r => getComputedStyle(r).flexDirection") == "column"
-    assert page.locator("table.table-cards thead").evaluate("h => h.getBoundingClientRect().height") <= 1
+    assert (
+        page.locator("table.table-cards thead").evaluate("h => h.getBoundingClientRect().height")
+        <= 1
+    )
     status, due = row.locator("td.card-first").all()
     assert status.get_attribute("data-label") == "الحالة"
     assert due.get_attribute("data-label")
