@@ -28,7 +28,12 @@ def test_404_page_is_arabic_for_staff(client, crm_staff):
 def test_404_page_is_arabic_for_visitors(client):
     response = client.get("/static-missing/none/")
     assert response.status_code == 404
-    assert "الصفحة غير موجودة" in response.content.decode()
+    content = response.content.decode()
+    assert "الصفحة غير موجودة" in content
+    # A visitor is offered the public pages and the login, not a staff home behind it.
+    assert f'href="{reverse("public:file")}"' in content
+    assert f'href="{reverse("login")}"' in content
+    assert "العودة إلى عملي" not in content
 
 
 @pytest.mark.urls("tests.site.urls_errors")
