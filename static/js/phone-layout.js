@@ -5,6 +5,7 @@
 //    value; a heading with the class "card-first" (status, deadline) puts its cells first.
 // 2. A filter form with the class "filter-card" folds behind a button on phones, unless a
 //    filter is in use. The button is the <template id="filter-toggle-template"> of base.html.
+// Content swapped in later by htmx is enhanced too (its htmx:load event).
 (function () {
   "use strict";
 
@@ -83,6 +84,23 @@
     form.parentNode.insertBefore(button, form);
   }
 
-  document.querySelectorAll("table.table-cards").forEach(labelCells);
-  document.querySelectorAll("form.filter-card").forEach(foldFilters);
+  var folded = 0;
+  function enhance(root) {
+    var around = root.closest && root.closest("table.table-cards");
+    if (around) {
+      labelCells(around);
+    }
+    root.querySelectorAll("table.table-cards").forEach(labelCells);
+    root.querySelectorAll("form.filter-card:not([data-folding])").forEach(function (form) {
+      form.setAttribute("data-folding", "");
+      folded += 1;
+      foldFilters(form, folded);
+    });
+  }
+
+  enhance(document);
+  // Content swapped in later (htmx) gets the same treatment.
+  document.addEventListener("htmx:load", function (event) {
+    enhance(event.target);
+  });
 })();
