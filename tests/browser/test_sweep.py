@@ -23,7 +23,6 @@ import re
 import time
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -158,7 +157,7 @@ def slug(text):
 
 
 def data_words_of():
-    """Latin words of the world's own data (names of people, subjects typed in English)."""
+    """Latin words of the world's own data: the users' names, usernames and e-mails."""
     from django.contrib.auth import get_user_model
 
     words = set()
@@ -168,7 +167,7 @@ def data_words_of():
     return words
 
 
-def test_every_page_for_every_principal_at_both_widths(browser, live_server, tmp_path):
+def test_every_page_for_every_principal_at_both_widths(browser, live_server, tmp_path, settings):
     started = time.monotonic()
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
