@@ -1,11 +1,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import page_not_found
 
 
 class ArabicFirstLocaleMiddleware(LocaleMiddleware):
@@ -37,3 +39,30 @@ class NoStoreFilesMiddleware:
             add_never_cache_headers(response)
             response["Pragma"] = "no-cache"
         return response
+
+
+class SitePageNotFoundMiddleware:
+    """With DEBUG on (`make run`), a page not found still shows the site's own page
+    (templates/404.html, in the user's language) instead of Django's English technical 404
+    page: a newcomer sees what users see. An unknown address is answered before the view
+    is looked up (the technical page is made outside every middleware), a view's Http404
+    through process_exception. Refusals (403) already use templates/403.html with DEBUG on,
+    and the technical 500 page stays for developers. With DEBUG off it does nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exception:
+                return page_not_found(request, exception)
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # With DEBUG on, the site's own 404 page rather than Django's technical one.
+    "core.middleware.SitePageNotFoundMiddleware",
     # Personal files (PDFs, exports, attachments) are never cached: Cache-Control: no-store.
     "core.middleware.NoStoreFilesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -28,7 +28,12 @@ def test_404_page_is_arabic_for_staff(client, crm_staff):
 def test_404_page_is_arabic_for_visitors(client):
     response = client.get("/static-missing/none/")
     assert response.status_code == 404
-    assert "الصفحة غير موجودة" in response.content.decode()
+    content = response.content.decode()
+    assert "الصفحة غير موجودة" in content
+    # A visitor is offered the public pages and the login, not a staff home behind it.
+    assert f'href="{reverse("public:file")}"' in content
+    assert f'href="{reverse("login")}"' in content
+    assert "العودة إلى عملي" not in content
 
 
 @pytest.mark.urls("tests.site.urls_errors")
@@ -48,6 +53,50 @@ def test_500_page_is_arabic_and_standalone(crm_staff):
     content = response.content.decode()
     assert "خطأ في الخادم" in content
     assert 'dir="rtl"' in content
+
+
+@pytest.mark.urls("tests.site.urls_errors")
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/no-such-page/", 404, "الصفحة غير موجودة"),
+        ("/customers/999999/", 404, "الصفحة غير موجودة"),
+        ("/forbidden/", 403, "غير مصرح لك بالدخول"),
+    ],
+    ids=["unknown address", "a view's Http404", "refused"],
+)
+def test_with_debug_on_the_site_s_own_error_pages_answer(
+    client, crm_staff, settings, url, status, text
+):
+    """`make run` (DEBUG=1): a newcomer sees the Arabic 404 and 403 pages, never Django's
+    English technical page."""
+    settings.DEBUG = True
+    client.force_login(crm_staff)
+    response = client.get(url)
+    assert response.status_code == status
+    content = response.content.decode()
+    assert text in content
+    assert 'dir="rtl"' in content
+    assert "DEBUG = True" not in content
+    assert "Page not found" not in content
+
+
+@pytest.mark.urls("tests.site.urls_errors")
+def test_with_debug_on_a_crash_keeps_the_technical_page_for_developers(crm_staff, settings):
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    client.force_login(crm_staff)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert "deliberate failure for the 500 page test" in response.content.decode()
+
+
+def test_with_debug_on_a_missing_slash_still_redirects(client, crm_staff, settings):
+    settings.DEBUG = True
+    client.force_login(crm_staff)
+    response = client.get("/customers")
+    assert response.status_code == 301
+    assert response["Location"] == "/customers/"
 
 
 def test_form_without_csrf_token_is_refused_with_an_arabic_page(crm_staff):
