@@ -122,10 +122,6 @@ FAQ_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This FAQ entry is no longer at this step. Reload the page to see its status."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else acted on this FAQ entry at the same moment. "
-        "Reload the page to see its status."
-    ),
 )
 
 
