@@ -124,13 +124,13 @@ def _number_text_box(field: forms.Field) -> forms.TextInput:
 def localise_fields(fields: Mapping[str, forms.Field]) -> None:
     for field in fields.values():
         localise_field(field)
-        _name_the_empty_choice(field)
+        name_the_empty_choice(field)
 
 
 _DASHES = BLANK_CHOICE_DASH[0][1]
 
 
-def _name_the_empty_choice(field: forms.Field) -> None:
+def name_the_empty_choice(field: forms.Field | None) -> None:
     """A select left empty reads "Choose…", never Django's "---------". Lazy choices
     (a function's, django-filter's, which name their own empty choice) are left alone:
     reading them here would query the database each time a form is made."""
