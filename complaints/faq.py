@@ -1,4 +1,4 @@
-"""Frequently asked questions (الأسئلة الشائعة, manual 5.1.10): staff propose a question
+"""Frequently asked questions (الأسئلة المتكررة, manual 5.1.10): staff propose a question
 with its answer, a manager approves it, and only approved answers are published.
 
 The services (writes) of the FAQ, its edit history and credit; its queries are in

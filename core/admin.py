@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Field, Model
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import localise_field, name_the_empty_choice
@@ -109,8 +111,8 @@ class TransitionInline(ReadOnlyInline):
         return str(record.actor.get_full_name() or record.actor)
 
     @admin.display(description=_("at"))
-    def step_at(self, record: Any) -> Any:
-        return record.at
+    def step_at(self, record: Any) -> str:
+        return date_format(timezone.localtime(record.at), "DATETIME_FORMAT")
 
     @admin.display(description=_("note"))
     def step_note(self, record: Any) -> str:
