@@ -1,4 +1,4 @@
-"""Frequently asked questions (الأسئلة الشائعة, manual 5.1.10): staff propose a question
+"""Frequently asked questions (الأسئلة المتكررة, manual 5.1.10): staff propose a question
 with its answer, a manager approves it, and only approved answers are published.
 
 The services (writes) of the FAQ, its edit history and credit; its queries are in
@@ -121,10 +121,6 @@ FAQ_WORKFLOW = Workflow(
     error=FaqError,
     stale_message=gettext_lazy(
         "This FAQ entry is no longer at this step. Reload the page to see its status."
-    ),
-    conflict_message=gettext_lazy(
-        "Someone else acted on this FAQ entry at the same moment. "
-        "Reload the page to see its status."
     ),
 )
 

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from association.models import Centre
 from core.choices import ContactChannel
@@ -121,7 +122,7 @@ class CaseFilterForm(Form):
     state = forms.ChoiceField(
         label=_("status"),
         required=False,
-        choices=[("", _("All")), ("open", _("Open"))] + CaseState.choices,
+        choices=[("", _("All")), ("open", pgettext_lazy("case", "Open"))] + CaseState.choices,
     )
     date_from = forms.DateField(
         label=_("Received from"),

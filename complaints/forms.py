@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
@@ -532,7 +532,7 @@ class SolutionForm(ModelForm):
 # The monitoring steps as the form offers them.
 STEP_LABELS = {
     "start": gettext_lazy("Implementation started"),
-    "complete": gettext_lazy("Implemented"),
+    "complete": pgettext_lazy("solution", "Implemented"),
     "effective": gettext_lazy("Effective: the complaints stopped"),
     "not_effective": gettext_lazy("Not effective"),
     "resume": gettext_lazy("Back to work with a revised plan"),

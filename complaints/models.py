@@ -505,14 +505,14 @@ class RecurringGroupReview(models.Model):
 
 class RecommendationDecision(models.TextChoices):
     RAISED = "raised", _("Awaiting decision")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("recommendation", "Approved")
+    REJECTED = "rejected", pgettext_lazy("recommendation", "Rejected")
 
 
 class Implementation(models.TextChoices):
-    PENDING = "pending", _("Not yet due")
-    IMPLEMENTED = "implemented", _("Implemented")
-    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    PENDING = "pending", pgettext_lazy("recommendation", "Not yet due")
+    IMPLEMENTED = "implemented", pgettext_lazy("recommendation", "Implemented")
+    NOT_IMPLEMENTED = "not_implemented", pgettext_lazy("recommendation", "Not implemented")
 
 
 DECIDE_RECOMMENDATION = "complaints.decide_recommendation"

@@ -144,23 +144,17 @@ def recommendation_raise(
 _STALE = gettext_lazy(
     "This recommendation is no longer at this step. Reload the page to see its status."
 )
-_CONFLICT = gettext_lazy(
-    "Someone else acted on this recommendation at the same moment. "
-    "Reload the page to see its status."
-)
 # A recommendation has two state machines: the secretary's decision, then its implementation.
 DECISION_WORKFLOW = Workflow(
     audit=RecommendationTransition,
     error=RecommendationError,
     stale_message=_STALE,
-    conflict_message=_CONFLICT,
     field="decision",
 )
 IMPLEMENTATION_WORKFLOW = Workflow(
     audit=RecommendationTransition,
     error=RecommendationError,
     stale_message=_STALE,
-    conflict_message=_CONFLICT,
     field="implementation",
 )
 

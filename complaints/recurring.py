@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from association.models import Centre
+from core.workflow import CONFLICT_MESSAGE
 
 from .errors import RecurringGroupError
 from .models import Case, CaseCategory, RecurringGroupReview
@@ -418,10 +419,5 @@ def save_group_review(
             review._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
             review.save()
     except IntegrityError as error:
-        raise RecurringGroupError(
-            _(
-                "Someone else saved the analysis of this group at the same moment. "
-                "Reload the page to see it."
-            )
-        ) from error
+        raise RecurringGroupError(str(CONFLICT_MESSAGE)) from error
     return review

@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
 from core.permissions import require
-from core.workflow import Workflow
+from core.workflow import CONFLICT_MESSAGE, Workflow
 from customers.models import Customer, CustomerKind
 
 from .errors import CaseError
@@ -205,9 +205,6 @@ CASE_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This case is no longer at this step. Reload the page to see its status."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else acted on this case at the same moment. Reload the page to see its status."
-    ),
 )
 
 
@@ -363,10 +360,6 @@ def available_actions(case: Case, user: User) -> list[str]:
 # A case is referred while its answer is still being sought.
 REFERRABLE_STATES = (CaseState.RECEIVED, CaseState.CALLBACK_PROMISED, CaseState.UNDER_STUDY)
 
-_CONFLICT_MESSAGE = gettext_noop(
-    "Someone else acted on this case at the same moment. Reload the page to see its status."
-)
-
 
 def routing_key(case: Case) -> str:
     """The queue a page showed the case in, sent back with a referral: a referral from a
@@ -420,12 +413,12 @@ def case_refer(
     if case.state not in REFERRABLE_STATES:
         raise CaseError(_("Only a case that is not answered yet can be referred."))
     if seen_route is not None and seen_route != routing_key(case):
-        raise CaseError(_(_CONFLICT_MESSAGE))
+        raise CaseError(str(CONFLICT_MESSAGE))
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         seen = (case.routed_to, case.centre_id, case.state, case.customer_id)
         if (locked.routed_to, locked.centre_id, locked.state, locked.customer_id) != seen:
-            raise CaseError(_(_CONFLICT_MESSAGE))
+            raise CaseError(str(CONFLICT_MESSAGE))
         now = timezone.now()
         CaseEvent.objects.create(
             case=case,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mywork
-from core.workflow import Workflow
+from core.workflow import CONFLICT_MESSAGE, Workflow
 
 from .errors import SolutionError
 from .models import (
@@ -239,9 +239,7 @@ def solution_add(
             solution._history_user = actor
             solution.save()
     except IntegrityError as error:
-        raise SolutionError(
-            _("Someone else saved this group at the same moment. Reload the page and try again.")
-        ) from error
+        raise SolutionError(str(CONFLICT_MESSAGE)) from error
     return solution
 
 
@@ -272,22 +270,11 @@ def solution_update(
     return solution
 
 
-def _conflict() -> str:
-    return _(
-        "Someone else monitored this solution at the same moment. "
-        "Reload the page to see its status."
-    )
-
-
 SOLUTION_WORKFLOW = Workflow(
     audit=SolutionMonitoring,
     error=SolutionError,
     stale_message=gettext_lazy(
         "This solution is no longer at this step. Reload the page to see its status."
-    ),
-    conflict_message=gettext_lazy(
-        "Someone else monitored this solution at the same moment. "
-        "Reload the page to see its status."
     ),
     field="status",
 )
@@ -315,7 +302,7 @@ def solution_monitor(
         if transition_name is None:
             current = ProposedSolution.objects.select_for_update().get(pk=solution.pk)
             if current.status != solution.status:
-                raise SolutionError(_conflict())
+                raise SolutionError(str(CONFLICT_MESSAGE))
             SOLUTION_WORKFLOW.record_event(current, actor=actor, note=note)
         else:
             SOLUTION_WORKFLOW.take_step(

@@ -4,14 +4,17 @@ so every admin registered with @admin.register or admin.site.register (the proje
 third-party apps') gets it without changing its class."""
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Field, Model
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
-from core.forms import localise_field
+from core.forms import localise_field, name_the_empty_choice
 
 # The mixin's super() is a ModelAdmin or an inline: mypy is told so, Python needs no base.
 if TYPE_CHECKING:
@@ -22,12 +25,21 @@ else:
 
 class LocalisedFieldsAdminMixin(_AdminBase):
     """For a ModelAdmin or an inline: the form fields it builds for model fields read Arabic
-    digits and separators. Fields declared on a custom form come from core.forms already."""
+    digits and separators, and a select left empty reads «اختر…», never "---------" (the
+    actions list too). Fields declared on a custom form come from core.forms already."""
 
     def formfield_for_dbfield(
         self, db_field: Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        return localise_field(super().formfield_for_dbfield(db_field, request, **kwargs))
+        field = localise_field(super().formfield_for_dbfield(db_field, request, **kwargs))
+        name_the_empty_choice(field)
+        return field
+
+    def get_action_choices(
+        self, request: HttpRequest, default_choices: Any = None
+    ) -> list[tuple[str, str]]:
+        parent = cast(Any, super())
+        return list(parent.get_action_choices(request, default_choices=[("", _("Choose…"))]))
 
 
 def _localised(admin_class: type[Any]) -> type[Any]:
@@ -77,4 +89,31 @@ class TransitionInline(ReadOnlyInline):
     """The audit trail of a workflow (a core.models.TransitionRecord subclass) under its
     record: set `model`."""
 
-    fields = ("source", "target", "actor", "at", "note")
+    # Named here, in Arabic, rather than on the abstract model: its fields carry no
+    # verbose names, and giving them some would migrate every workflow's audit table.
+    fields = ("step_from", "step_to", "step_actor", "step_at", "step_note")
+    verbose_name = _("step")
+    verbose_name_plural = _("Steps taken")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
+
+    @admin.display(description=_("from"))
+    def step_from(self, record: Any) -> str:
+        return str(getattr(record, "get_source_display", lambda: record.source)())
+
+    @admin.display(description=_("to"))
+    def step_to(self, record: Any) -> str:
+        return str(getattr(record, "get_target_display", lambda: record.target)())
+
+    @admin.display(description=_("by"))
+    def step_actor(self, record: Any) -> str:
+        return str(record.actor.get_full_name() or record.actor)
+
+    @admin.display(description=_("at"))
+    def step_at(self, record: Any) -> str:
+        return date_format(timezone.localtime(record.at), "DATETIME_FORMAT")
+
+    @admin.display(description=_("note"))
+    def step_note(self, record: Any) -> str:
+        return str(record.note)

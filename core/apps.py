@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -17,3 +18,11 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False  # "core" itself is CoreConfig
     default_site = "core.admin.AdminSite"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes under an Arabic name: it ships none, so the admin showed "AXES".
+    Installed in INSTALLED_APPS in place of "axes"."""
+
+    default = False  # "core" itself is CoreConfig
+    verbose_name = _("Login lockouts")

@@ -28,6 +28,7 @@ from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.choices import BaseChoiceIterator, BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from core.text import normalize_digits
 
@@ -124,13 +125,13 @@ def _number_text_box(field: forms.Field) -> forms.TextInput:
 def localise_fields(fields: Mapping[str, forms.Field]) -> None:
     for field in fields.values():
         localise_field(field)
-        _name_the_empty_choice(field)
+        name_the_empty_choice(field)
 
 
 _DASHES = BLANK_CHOICE_DASH[0][1]
 
 
-def _name_the_empty_choice(field: forms.Field) -> None:
+def name_the_empty_choice(field: forms.Field | None) -> None:
     """A select left empty reads "Choose…", never Django's "---------". Lazy choices
     (a function's, django-filter's, which name their own empty choice) are left alone:
     reading them here would query the database each time a form is made."""
@@ -180,6 +181,15 @@ class FilterSet(django_filters.FilterSet):
 
     def get_form_class(self) -> type[forms.Form]:
         form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
+            _name_the_empty_yes_no(field)
         if issubclass(form_class, LocalisedInputMixin):
             return form_class
         return type(form_class.__name__, (LocalisedInputMixin, form_class), {})
+
+
+def _name_the_empty_yes_no(field: forms.Field) -> None:
+    """A yes/no filter left empty reads «الكل», not django-filter's «غير معروف» (Unknown)."""
+    widget = field.widget
+    if isinstance(widget, BooleanWidget):
+        widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]

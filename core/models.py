@@ -3,6 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
@@ -65,7 +66,10 @@ class TransitionRecord(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.source} → {self.target} ({self.at:%Y-%m-%d %H:%M})"
+        """The step in the reader's language («مسجّل ← تم الرد»), as the admin lists it."""
+        source = getattr(self, "get_source_display", lambda: self.source)()
+        target = getattr(self, "get_target_display", lambda: self.target)()
+        return f"{source} → {target} ({timezone.localtime(self.at):%Y-%m-%d %H:%M})"
 
 
 class JobState(models.TextChoices):

@@ -20,3 +20,8 @@ DJANGO_CELERY_BEAT = (
     gettext_noop("solar event"),
     gettext_noop("solar events"),
 )
+
+SIMPLE_HISTORY = (
+    gettext_noop("Changes"),  # the column of an admin history page
+    gettext_noop("None"),  # no field changed
+)

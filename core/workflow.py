@@ -20,11 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 # `custom=AUTOMATIC` on a transition a service takes as part of another step (a form
 # returned for review by its entry): it is never offered as an action.
 AUTOMATIC = {"automatic": True}
+
+# The one message of every app when two people act on the same record at once: the second
+# is refused and reloads (docs/GLOSSARY.md holds its Arabic wording).
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else acted here at the same moment. Reload the page to see where it stands."
+)
 
 
 class NoTransactionError(RuntimeError):
@@ -75,11 +82,11 @@ class Workflow:
     """One state machine of an app: the field holding its state, its audit model (None when
     the app keeps its own trail, such as a contact's approval steps), the error its services
     raise and the two messages a refused step shows (gettext_lazy: read in the user's
-    language when raised)."""
+    language when raised). The conflict message is the shared CONFLICT_MESSAGE."""
 
     error: type[Exception]
     stale_message: Any
-    conflict_message: Any
+    conflict_message: Any = CONFLICT_MESSAGE
     audit: type[models.Model] | None = None
     field: str = "state"
 

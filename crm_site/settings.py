@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "core.apps.AxesConfig",  # django-axes, named in Arabic
     "django_celery_beat",
     "django_ratelimit",
     "csp",

@@ -23,7 +23,11 @@ class CustomerAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "name_normalized", "mobile", "email", "national_id"]
     list_select_related = ["city", "centre"]
     # The point of contact is designated with the secretary's approval (3.1.21), not here.
-    readonly_fields = ["code", "point_of_contact", "version", "created_at", "updated_at"]
+    readonly_fields = ["code", "point_of_contact", "version_number", "created_at", "updated_at"]
+
+    @admin.display(description=gettext_lazy("version"))
+    def version_number(self, customer):
+        return customer.version
 
     def has_add_permission(self, request):
         return False

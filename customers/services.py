@@ -240,9 +240,6 @@ REQUEST_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This form is no longer at this step. Reload the page to see its status."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else acted on this form at the same moment. Reload the page to see its status."
-    ),
 )
 
 

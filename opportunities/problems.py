@@ -332,9 +332,6 @@ PROBLEM_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This problem is no longer at this step. Reload the page to see its status."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else acted on this problem at the same moment. Reload the page to see its status."
-    ),
 )
 
 

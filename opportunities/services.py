@@ -333,9 +333,6 @@ CONTACT_APPROVAL_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This contact is not awaiting your decision any more. Reload the page."
     ),
-    conflict_message=gettext_lazy(
-        "This contact is not awaiting your decision any more. Reload the page."
-    ),
     field="approval",
 )
 
@@ -624,9 +621,6 @@ DESIGNATION_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This designation is no longer awaiting a decision. Reload the page."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else decided on this designation at the same moment. Reload the page."
-    ),
 )
 
 
@@ -789,9 +783,6 @@ OPPORTUNITY_WORKFLOW = Workflow(
     error=RequestError,
     stale_message=gettext_lazy(
         "This opportunity is no longer at this stage. Reload the page to see its status."
-    ),
-    conflict_message=gettext_lazy(
-        "Someone else moved this opportunity at the same moment. Reload the page to see its status."
     ),
 )
 

@@ -286,10 +286,6 @@ CYCLE_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This portfolio cycle is no longer at this step. Reload the page to see its status."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else acted on this portfolio cycle at the same moment. "
-        "Reload the page to see its status."
-    ),
 )
 
 

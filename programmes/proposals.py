@@ -57,9 +57,6 @@ PROPOSAL_WORKFLOW = Workflow(
     stale_message=gettext_lazy(
         "This proposal was already answered. Reload the page to see its status."
     ),
-    conflict_message=gettext_lazy(
-        "Someone else answered this proposal at the same moment. Reload the page to see its status."
-    ),
 )
 
 

@@ -80,22 +80,17 @@ def _require(actor: User | None, permission: str, report_type: str | None = None
 
 
 _STALE = gettext_lazy("This report is no longer at this step. Reload the page to see its status.")
-_CONFLICT = gettext_lazy(
-    "Someone else acted on this report at the same moment. Reload the page to see its status."
-)
 # A report has two state machines: its production run, then its review.
 RUN_WORKFLOW = Workflow(
     audit=ReportTransition,
     error=ReportError,
     stale_message=_STALE,
-    conflict_message=_CONFLICT,
     field="status",
 )
 REVIEW_WORKFLOW = Workflow(
     audit=ReportTransition,
     error=ReportError,
     stale_message=_STALE,
-    conflict_message=_CONFLICT,
     field="review_state",
 )
 

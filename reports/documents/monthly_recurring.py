@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from complaints import recurring, selectors, statistics
 from complaints import solutions as solution_selectors
@@ -200,7 +200,11 @@ class MonthlyRecurringReport(ReportDocument):
                     _("Complaints in recurring groups"),
                     number(in_groups),
                     "",
-                    _("%(share)s of the %(total)s complaints of the month")
+                    ngettext(
+                        "%(share)s of the %(total)s complaint of the month",
+                        "%(share)s of the %(total)s complaints of the month",
+                        complaints_total,
+                    )
                     % {"share": percent(share), "total": number(complaints_total)},
                 ),
                 (

@@ -102,7 +102,7 @@ def test_centres_staff_register_refer_and_follow_cases(as_user, live_server):
     staff.wait_for_selector("[data-testid=read-only]")
     donor_case = Case.objects.get(subject="كيف أدعم برنامج الأسر المنتجة؟")
     assert donor_case.routed_to == CaseRoute.CRM
-    assert "أُحيلت إلى إدارة علاقات العملاء" in staff.inner_text("[data-testid=read-only]")
+    assert "أُحيل إلى إدارة علاقات العملاء" in staff.inner_text("[data-testid=read-only]")
     assert staff.query_selector("[data-testid=actions]") is None
     assert staff.query_selector("[data-testid=refer]") is None
     both_widths(staff, "routing_03_donor_case_read_only")
@@ -127,12 +127,12 @@ def test_centres_staff_register_refer_and_follow_cases(as_user, live_server):
     both_widths(crm, "routing_04_refer_form")
     crm.click("[data-testid=refer] button[type=submit]")
     crm.wait_for_selector(".alert-success")
-    assert "أُحيلت الحالة إلى قسم شؤون المراكز – مركز حي الصفا" in crm.inner_text("main")
+    assert "أُحيل الطلب إلى قسم شؤون المراكز – مركز حي الصفا" in crm.inner_text("main")
     assert crm_case.events.get().kind == CaseEventKind.REFERRED
 
     staff.goto(f"{live_server.url}/")
     staff.wait_for_selector("h1")
-    assert "أُحيلت إليكم حديثاً" in staff.inner_text("main")
+    assert "أُحيل إليكم حديثًا" in staff.inner_text("main")
     assert crm_case.tracking_number in staff.inner_text("main")
     both_widths(staff, "routing_05_my_work_newly_referred")
     staff.goto(f"{live_server.url}/complaints/{crm_case.pk}/")

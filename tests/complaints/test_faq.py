@@ -10,6 +10,7 @@ from django.utils.translation import gettext, override
 from complaints import faq, selectors, services
 from complaints.errors import FaqError
 from complaints.models import Case, CaseCategory, CaseState, FaqEntry, FaqState
+from core.workflow import CONFLICT_MESSAGE
 from tests.concurrency import run_together
 from tests.conftest import skip_or_fail
 
@@ -149,7 +150,8 @@ def test_a_stale_publish_gets_the_concurrent_message(people):
     faq.faq_publish(entry=first, actor=people["crm_manager"])
     with override("en"), pytest.raises(FaqError) as error:
         faq.faq_reject(entry=second, actor=people["centres_manager"], note="لا")
-    assert "Someone else acted on this FAQ entry at the same moment" in str(error.value)
+    with override("en"):
+        assert str(error.value) == str(CONFLICT_MESSAGE)
     entry.refresh_from_db()
     assert entry.state == FaqState.PUBLISHED
     assert entry.transitions.count() == 1

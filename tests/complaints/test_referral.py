@@ -16,6 +16,7 @@ from association import roles
 from complaints import selectors, services
 from complaints.models import Case, CaseEventKind, CaseRoute, CaseState, ContactKind
 from complaints.registrations import cases_referred
+from core.workflow import CONFLICT_MESSAGE
 from tests.factories import UserFactory
 from tests.helpers import ROLES_BY_CODE, user_with
 
@@ -23,7 +24,7 @@ from .conftest import register
 
 pytestmark = pytest.mark.django_db
 
-CONFLICT = "Someone else acted on this case at the same moment. Reload the page to see its status."
+CONFLICT = CONFLICT_MESSAGE
 
 
 @pytest.fixture
@@ -234,7 +235,7 @@ def test_the_my_work_page_shows_the_referral(client, people, places, crm_case):
     client.force_login(people["centres"])
     content = client.get(reverse("home")).content.decode()
     assert crm_case.tracking_number in content
-    assert "أُحيلت إليكم حديثاً" in content
+    assert "أُحيل إليكم حديثًا" in content
 
 
 # --- the party that can help solve it ---------------------------------------------------

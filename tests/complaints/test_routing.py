@@ -197,7 +197,7 @@ def test_a_centres_employee_registering_a_donors_case_sees_its_page_read_only(
     assert page.status_code == 200
     assert page.context["actions"] == []
     content = page.content.decode()
-    assert "أُحيلت إلى إدارة علاقات العملاء" in content
+    assert "أُحيل إلى إدارة علاقات العملاء" in content
     assert 'data-testid="read-only"' in content
     assert 'data-testid="actions"' not in content
     assert action(case, "promise_callback") not in content

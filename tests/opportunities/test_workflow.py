@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from core.workflow import CONFLICT_MESSAGE
 from opportunities import selectors, services
 from opportunities.models import (
     ContactApproval,
@@ -765,9 +766,7 @@ def test_a_stale_page_cannot_move_twice(people, donors, programme):
     message = refused(
         services.opportunity_cancel, opportunity=second, actor=people["manager2"], reason="ثانياً"
     )
-    assert message == (
-        "Someone else moved this opportunity at the same moment. Reload the page to see its status."
-    )
+    assert message == str(CONFLICT_MESSAGE)
     assert Opportunity.objects.get().cancel_reason == "أولاً"
     assert OpportunityTransition.objects.count() == 1
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from core.workflow import CONFLICT_MESSAGE
 from customers.models import Customer
 from opportunities.models import DonorInterest, Opportunity
 from programmes import cycles, proposals
@@ -95,10 +96,7 @@ def test_two_managers_review_the_same_cycle_at_once(people, category, two_manage
     )
     message = one_wins(outcomes, cycles.CycleError)
     assert message in (
-        in_arabic(
-            "Someone else acted on this portfolio cycle at the same moment. "
-            "Reload the page to see its status."
-        ),
+        in_arabic(CONFLICT_MESSAGE),
         in_arabic(
             "This portfolio cycle is no longer at this step. Reload the page to see its status."
         ),

@@ -239,7 +239,7 @@ def test_a_cycle_already_reviewed_gets_a_clear_message(people, programmes):
     with pytest.raises(cycles.CycleError, match="no longer at this step"):
         cycles.cycle_review(cycle=cycle, actor=people["manager"], notes="ثانية")
     # The same from a page loaded before the first review (the concurrent-save check).
-    with pytest.raises(cycles.CycleError, match="Someone else acted on this portfolio cycle"):
+    with pytest.raises(cycles.CycleError, match="Someone else acted here at the same moment"):
         cycles.cycle_review(cycle=stale_copy, actor=people["manager"], notes="ثالثة")
     cycle.refresh_from_db()
     assert cycle.review_notes == "أولى"

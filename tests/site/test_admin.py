@@ -83,7 +83,7 @@ def test_centres_staff_profile_requires_a_centre(client, superuser, crm_staff):
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "اختر مركزاً واحداً على الأقل" in response.content.decode()
+    assert "اختر مركزًا واحدًا على الأقل" in response.content.decode()
 
     centre = CentreFactory()
     response = client.post(url, {**data, "centres": [centre.pk]})

@@ -121,7 +121,7 @@ def test_repeated_failures_lock_the_username_from_that_address_only(client, crm_
         REMOTE_ADDR="10.1.1.1",
     )
     assert locked.status_code == 429
-    assert "الحساب مقفل مؤقتاً" in locked.content.decode()
+    assert "الحساب مقفل مؤقتًا" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 
     # The same user from another address still logs in: an attacker cannot lock staff out.
