@@ -197,8 +197,8 @@ class StudyForm(Form):
         # Only the people who may handle this case, the current user first and chosen.
         handlers = selectors.case_handlers(case, current=user)
         self.fields["assignee"].queryset = handlers
-        if not self.is_bound and handlers.filter(pk=user.pk).exists():
-            self.initial.setdefault("assignee", user.pk)
+        # Chosen when listed (the option of a pk not in the list is never drawn).
+        self.initial.setdefault("assignee", user.pk)
         self.fields["assignee"].empty_label = _("Choose…")
         self.fields["assignee"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
