@@ -42,8 +42,15 @@ def lookup_label(customer: Customer) -> str:
 
 
 def lookup_option(customer: Customer) -> dict[str, str]:
-    """One suggestion as the JavaScript reads it."""
-    return {"value": str(customer.code), "text": lookup_label(customer)}
+    """One suggestion as the JavaScript reads it: the code as its value, the label, and
+    the parts the list shows on their own (the name, then the code and mobile in small)."""
+    mobile = format_saudi_mobile_local(customer.mobile) if customer.mobile else ""
+    return {
+        "value": str(customer.code),
+        "text": lookup_label(customer),
+        "name": customer.name,
+        "details": " · ".join(part for part in (str(customer.code), mobile) if part),
+    }
 
 
 def typed_codes(value: object) -> list[str]:

@@ -62,7 +62,11 @@
         no_results: function (item, escape) { return message(data.textNone, escape, "no-results"); },
         not_loading: function (item, escape) { return message(data.textType, escape, "no-results"); },
         loading: function (item, escape) { return message(data.textLoading, escape, "no-results"); },
-        option: function (item, escape) { return "<div><bdi>" + escape(item.text) + "</bdi></div>"; },
+        option: function (item, escape) {
+          if (!item.name) { return "<div><bdi>" + escape(item.text) + "</bdi></div>"; }
+          return '<div class="lookup-option"><bdi>' + escape(item.name) + "</bdi> " +
+            '<small class="text-body-secondary" dir="ltr">' + escape(item.details) + "</small></div>";
+        },
         item: function (item, escape) { return "<div><bdi>" + escape(item.text) + "</bdi></div>"; }
       },
       onInitialize: function () { this.dropdown.appendChild(footer); }
