@@ -22,6 +22,12 @@ class DonationMatchForm(Form):
         label=gettext_lazy("Programme"), queryset=Programme.objects.all()
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor_code"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": gettext_lazy("Donor code")}
+        )
+
 
 class UnmatchForm(Form):
     reason = forms.CharField(

@@ -38,6 +38,8 @@
       loadThrottle: 250,
       closeAfterSelect: true,
       plugins: data.multiple === "1" ? ["remove_button"] : [],
+      // Inside a scrolling table the list would be cut off: it opens over the page instead.
+      dropdownParent: input.closest(".table-responsive") ? "body" : null,
       // The server already searched (Arabic-normalised): keep its order, drop nothing.
       score: function () { return function () { return 1; }; },
       shouldLoad: function (query) { return query.trim().length >= 2; },

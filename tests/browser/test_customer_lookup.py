@@ -27,7 +27,7 @@ def test_staff_find_a_donor_by_part_of_the_name_and_register_a_case(as_user, liv
     donor = Customer.objects.get(name="مؤسسة عبدالله الخيرية")
     page = as_user("crm_staff")
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda line: errors.append(line.text) if line.type == "error" else None)
     page.goto(f"{live_server.url}/complaints/new/")
     _fill_case(page, "سؤال عن تقرير البرنامج")
 
@@ -88,3 +88,17 @@ def test_without_javascript_the_field_takes_the_customer_code(browser, live_serv
     page.wait_for_selector("[data-testid=state]")
     assert Case.objects.get(subject="سؤال بلا جافاسكربت").customer == donor
     context.close()
+
+
+def test_the_centre_list_follows_the_chosen_city(as_user, live_server):
+    from association.models import Centre
+
+    load_demo_data()
+    page = as_user("crm_staff")
+    page.goto(f"{live_server.url}/customers/forms/new/")
+    centres = page.locator("select[name$=centre] option:not([value=''])")
+    assert centres.count() == Centre.objects.filter(is_active=True).count()
+    for city in ("مكة المكرمة", "جدة"):
+        page.select_option("select[name$=city]", label=city)
+        expected = Centre.objects.filter(is_active=True, city__name=city)
+        assert sorted(centres.all_inner_texts()) == sorted(c.name for c in expected)

@@ -22,9 +22,7 @@ def test_a_crm_case_is_offered_to_the_crm_department_only(people, donor_case):
     assert set(handlers) == {"crm", "crm_manager"}
 
 
-def test_a_centres_case_is_offered_to_its_centre_and_the_centres_manager(
-    people, beneficiary_case
-):
+def test_a_centres_case_is_offered_to_its_centre_and_the_centres_manager(people, beneficiary_case):
     handlers = _names(selectors.case_handlers(beneficiary_case, current=people["centres"]))
     assert handlers == ["centres", "centres_manager"]
     # Every one offered is accepted by the rule of the queue, and nobody else is offered.
@@ -45,7 +43,7 @@ def test_inactive_people_are_not_offered(people, donor_case):
 def test_the_study_form_lists_the_handlers_with_the_current_user_chosen(people, donor_case):
     form = StudyForm(case=donor_case, user=people["crm"])
     assert _names(form.fields["assignee"].queryset) == ["crm", "crm_manager"]
-    assert 'value="%d" selected' % people["crm"].pk in str(form["assignee"])
+    assert f'value="{people["crm"].pk}" selected' in str(form["assignee"])
 
 
 def test_the_case_page_offers_only_the_handlers(client, people, beneficiary_case):
