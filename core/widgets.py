@@ -10,7 +10,6 @@ option stays; the form's own validation refuses a pair that does not belong toge
 from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIteratorValue
 
 
 class DependentSelect(forms.Select):
@@ -40,8 +39,9 @@ class DependentSelect(forms.Select):
         attrs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if isinstance(value, ModelChoiceIteratorValue):
-            parent = getattr(value.instance, self.key, None)
-            if parent is not None:
-                option["attrs"]["data-parent"] = str(parent)
+        # A ModelChoiceField's option values carry their model instance.
+        instance = getattr(value, "instance", None)
+        parent = getattr(instance, self.key, None) if instance is not None else None
+        if parent is not None:
+            option["attrs"]["data-parent"] = str(parent)
         return option

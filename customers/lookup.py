@@ -164,7 +164,8 @@ class CustomerChoiceField(forms.Field):
         self.queryset = self.queryset.filter(pk__in=customers_visible_to(user).values("pk"))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "CustomerChoiceField":
-        result: CustomerChoiceField = super().__deepcopy__(memo)
+        # Each form gets its own field and widget; the queryset is shared by neither.
+        result: CustomerChoiceField = super().__deepcopy__(memo)  # type: ignore[misc]  # Field.__deepcopy__ is missing from django-stubs
         result.queryset = self._queryset.all()
         return result
 
