@@ -14,6 +14,13 @@ from tests.browser.conftest import choose_customer, shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def donor():
+    load_demo_data()
+    load_demo_customers()
+    return Customer.objects.get(name="مؤسسة عبدالله الخيرية")
+
+
 def _fill_case(page, subject):
     page.select_option("select[name=kind]", "inquiry")
     page.select_option("select[name=channel]", "phone")
@@ -21,10 +28,7 @@ def _fill_case(page, subject):
     page.fill("textarea[name=description]", "سأل المانح عن تقرير البرنامج الذي دعمه.")
 
 
-def test_staff_find_a_donor_by_part_of_the_name_and_register_a_case(as_user, live_server):
-    load_demo_data()
-    load_demo_customers()
-    donor = Customer.objects.get(name="مؤسسة عبدالله الخيرية")
+def test_staff_find_a_donor_by_part_of_the_name_and_register_a_case(as_user, live_server, donor):
     page = as_user("crm_staff")
     errors = []
     page.on("console", lambda line: errors.append(line.text) if line.type == "error" else None)
@@ -55,10 +59,7 @@ def test_staff_find_a_donor_by_part_of_the_name_and_register_a_case(as_user, liv
     assert errors == []
 
 
-def test_a_wrong_choice_keeps_the_chosen_customer_on_the_page(as_user, live_server):
-    load_demo_data()
-    load_demo_customers()
-    donor = Customer.objects.get(name="مؤسسة عبدالله الخيرية")
+def test_a_refused_form_keeps_the_chosen_customer(as_user, live_server, donor):
     page = as_user("crm_staff")
     page.goto(f"{live_server.url}/complaints/new/")
     choose_customer(page, "customer_code", "موسسة عبد", str(donor.code))  # ؤ typed as و
@@ -68,12 +69,9 @@ def test_a_wrong_choice_keeps_the_chosen_customer_on_the_page(as_user, live_serv
     assert donor.name in chosen.inner_text()
 
 
-def test_without_javascript_the_field_takes_the_customer_code(browser, live_server):
+def test_without_javascript_the_field_takes_the_customer_code(browser, live_server, donor):
     from association.demo import DEMO_PASSWORD
 
-    load_demo_data()
-    load_demo_customers()
-    donor = Customer.objects.get(name="مؤسسة عبدالله الخيرية")
     context = browser.new_context(locale="ar-SA", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
