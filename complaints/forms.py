@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from association.models import Centre
 from core.forms import Form, ModelForm
 from core.phones import normalize_saudi_mobile
-from core.text import normalize_digits
-from customers.selectors import customers_visible_to
+from customers.lookup import CustomerChoiceField
 from programmes.models import Programme
 
 from . import recurring, register_reviews, selectors
@@ -64,12 +63,17 @@ def _attachments_help():
 
 
 class CaseForm(ModelForm):
-    """Register a case. The customer is given by code; without one, the contact's name."""
+    """Register a case. The customer is looked up by name, code, mobile or national ID;
+    without one, the contact's name."""
 
-    customer_code = forms.CharField(
-        label=_("customer code"),
+    customer_code = CustomerChoiceField(
+        label=_("customer"),
         required=False,
-        help_text=_("Leave empty when the person is not in the customer database."),
+        help_text=_(
+            "Type a name, code, mobile or national ID and choose from the suggestions. Leave "
+            "empty when the person is not in the customer database."
+        ),
+        error_messages={"unknown": _("No customer with this code.")},
     )
     # Asked when no customer is chosen: it routes the case (a customer's own kind wins).
     contact_kind = forms.ChoiceField(
@@ -122,7 +126,7 @@ class CaseForm(ModelForm):
         self.fields["programme"].empty_label = _("No programme")
         self.fields["category"].empty_label = _("No category")
         self.fields["contact_mobile"].widget.attrs["dir"] = "ltr"
-        self.fields["customer_code"].widget.attrs["dir"] = "ltr"
+        self.fields["customer_code"].limit_to(user)
         if user.has_perm("complaints.add_caseattachment"):
             self.fields["attachments"].help_text = _attachments_help()
         else:
@@ -145,17 +149,6 @@ class CaseForm(ModelForm):
     def clean_contact_mobile(self):
         mobile = self.cleaned_data.get("contact_mobile", "")
         return normalize_saudi_mobile(mobile) if mobile else ""
-
-    def clean_customer_code(self):
-        code = normalize_digits(self.cleaned_data.get("customer_code") or "").strip()
-        if not code:
-            return None
-        if not code.isdigit():
-            raise ValidationError(_("Enter the numeric customer code."))
-        customer = customers_visible_to(self.user).filter(code=int(code)).first()
-        if customer is None:
-            raise ValidationError(_("No customer with this code."))
-        return customer
 
     def clean(self):
         cleaned = super().clean()
@@ -199,19 +192,13 @@ class StudyForm(Form):
     )
     assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
-
-        handlers = Q(groups__permissions__codename="change_case") | Q(
-            user_permissions__codename="change_case"
-        )
-        self.fields["assignee"].queryset = (
-            get_user_model()
-            .objects.filter(handlers, is_active=True)
-            .distinct()
-            .order_by("first_name", "username")
-        )
+        # Only the people who may handle this case, the current user first and chosen.
+        handlers = selectors.case_handlers(case, current=user)
+        self.fields["assignee"].queryset = handlers
+        # Chosen when listed (the option of a pk not in the list is never drawn).
+        self.initial.setdefault("assignee", user.pk)
         self.fields["assignee"].empty_label = _("Choose…")
         self.fields["assignee"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()

@@ -71,6 +71,43 @@ def cases_in_queue_of(user: AnyUser) -> QuerySet[Case]:
     return queryset.filter(_queue_condition(user))
 
 
+def case_handlers(case: Case, *, current: User | None = None) -> QuerySet[User]:
+    """The people who may handle the case now, as its assignee: active staff with the right
+    to act on cases whose queue holds it (the rule of _queue_condition, read from the user's
+    side), `current` first, then by name."""
+    may_act = Q(
+        groups__permissions__codename="change_case",
+        groups__permissions__content_type__app_label="complaints",
+    ) | Q(
+        user_permissions__codename="change_case",
+        user_permissions__content_type__app_label="complaints",
+    )
+    if case.routed_to == CaseRoute.CRM:
+        queue = Q(groups__name__in=[role.group_name for role in CRM_ROLES])
+    elif case.routed_to == CaseRoute.CENTRES:
+        queue = Q(groups__name=roles.CENTRES_MANAGER.group_name) | Q(
+            groups__name=roles.CENTRES_STAFF.group_name,
+            staff_profile__centres=case.centre_id,
+        )
+    else:
+        queue = Q(pk__in=[])
+    handler_pks = (
+        get_user_model().objects.filter(may_act, is_active=True).filter(queue).values("pk")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=handler_pks)
+        .annotate(
+            is_current=Conditional(
+                When(pk=current.pk if current else None, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("is_current", "first_name", "last_name", "username")
+    )
+
+
 def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     """The cases this user reads. Superusers and the quality officer: every case. Everyone
     else with the right to read cases: their queue (cases_in_queue_of), and the cases they

@@ -126,7 +126,7 @@ def case_detail(request, pk):
         # Whoever registered a case of another queue reads it and sees where it went.
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
         "text_form": TextActionForm(),
-        "study_form": StudyForm(),
+        "study_form": StudyForm(case=case, user=user),
         "may_refer": services.may_refer(case, user),
         "referral_form": ReferralForm(
             initial={
@@ -191,7 +191,7 @@ def _answer_from_faq(case, user, data):
 
 
 def _start_study(case, user, data):
-    form = StudyForm(data)
+    form = StudyForm(data, case=case, user=user)
     assignee = form.fields["assignee"].queryset.filter(pk=data.get("assignee") or None).first()
     return services.case_start_study(
         case=case,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre, City
 from core.forms import FilterSet
+from core.widgets import DependentSelect
 
 from .models import Customer, CustomerKind, CustomerRequest, RequestKind, RequestState
 
@@ -13,7 +14,10 @@ class CustomerFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("customer type"), choices=CustomerKind.choices)
     city = django_filters.ModelChoiceFilter(label=_("city"), queryset=City.objects.all())
     centre = django_filters.ModelChoiceFilter(
-        label=_("neighbourhood centre"), queryset=Centre.objects.select_related("city")
+        label=_("neighbourhood centre"),
+        queryset=Centre.objects.select_related("city"),
+        # The centres of the chosen city only (static/js/dependent-select.js).
+        widget=DependentSelect(follows="city", key="city_id"),
     )
     point_of_contact = django_filters.ModelChoiceFilter(
         label=_("point of contact"),

@@ -8,6 +8,7 @@ from core.forms import Form, ModelForm
 from core.identity import normalize_national_id
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_digits
+from core.widgets import DependentSelect
 
 from .models import Customer
 from .services import CUSTOMER_FIELDS
@@ -24,6 +25,7 @@ class CustomerDataForm(ModelForm):
             "consent_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "address": forms.TextInput(),
+            "centre": DependentSelect(follows="city", key="city_id"),
         }
 
     def __init__(self, *args, **kwargs):

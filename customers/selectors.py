@@ -13,6 +13,7 @@ from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic
 
 from .models import (
+    CODE_MAX_DIGITS,
     Customer,
     CustomerKind,
     CustomerRequest,
@@ -21,6 +22,11 @@ from .models import (
     RequestState,
     RequestTransition,
 )
+
+# A mobile is also found by this many of its digits or more, typed as they come to mind.
+MOBILE_PART_MIN_DIGITS = 5
+# The lookup fields show this many suggestions at most.
+LOOKUP_LIMIT = 20
 
 # Roles whose members see only the beneficiaries of their own centres.
 CENTRE_SCOPED_ROLES = {roles.CENTRES_STAFF, roles.CENTRES_MANAGER}
@@ -43,20 +49,47 @@ def _user_centres(user: User) -> QuerySet[Centre]:
 
 
 def search_customers(queryset: QuerySet[Customer], text: str | None) -> QuerySet[Customer]:
-    """One search box: code, name (Arabic-normalised), mobile (any typing) or email."""
+    """One search box: code, name (Arabic-normalised), mobile (any typing, or its last
+    digits), national ID or email. The customer list and the lookup fields use it."""
     text = (text or "").strip()
     if not text:
         return queryset
     normalized = normalize_arabic(text)
     condition = Q(name_normalized__contains=normalized)
-    if normalized.isdigit():
-        condition |= Q(code=int(normalized))
+    digits = normalized.replace(" ", "")
+    if digits.isdigit():
+        if len(digits) <= CODE_MAX_DIGITS:
+            condition |= Q(code=int(digits))
+        condition |= Q(national_id=digits)
+        if len(digits.lstrip("0")) >= MOBILE_PART_MIN_DIGITS:
+            condition |= Q(mobile__contains=digits.lstrip("0"))
     mobile = _as_mobile(text)
     if mobile:
         condition |= Q(mobile=mobile)
     if "@" in text:
         condition |= Q(email=text.lower())
     return queryset.filter(condition)
+
+
+def lookup_customers(
+    user: User,
+    text: str | None,
+    *,
+    kinds: Iterable[str] = (),
+    active_only: bool = False,
+    limit: int = LOOKUP_LIMIT,
+) -> list[Customer]:
+    """The suggestions of a customer lookup field: the customer list's search over the
+    customers `user` may see, of the given kinds, active ones first, at most `limit`."""
+    if not (text or "").strip():
+        return []
+    queryset = search_customers(customers_visible_to(user), text)
+    kinds = list(kinds)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if active_only:
+        queryset = queryset.filter(is_active=True)
+    return list(queryset.order_by("-is_active", "name", "code")[:limit])
 
 
 def _as_mobile(text: str) -> str | None:

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from . import views, views_steward
+from . import views, views_lookup, views_steward
 
 app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("lookup/", views_lookup.customer_lookup, name="lookup"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/modify/", views.request_modify, name="request_modify"),
     path("forms/", views.request_list, name="request_list"),

@@ -41,7 +41,10 @@ def donations_unmatched(request):
     rows = [
         (
             donation,
-            _proposed_donor_code(donation),
+            DonationMatchForm(
+                initial={"donor_code": _proposed_donor_code(donation)},
+                auto_id=f"%s-{donation.pk}",
+            )["donor_code"],
             donation.programme_id
             or programme_by_code.get(donation.programme_code_as_imported.casefold()),
             undone.get(donation.pk, []),

@@ -1,5 +1,3 @@
-import re
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -12,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import ContactChannel
 from core.forms import FilterSet, Form
-from core.text import normalize_digits
+from customers.lookup import donor_choice_field
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
 from . import selectors, services
@@ -25,23 +23,6 @@ def _date_input():
 
 def _rows(count):
     return forms.Textarea(attrs={"rows": count})
-
-
-def donors_by_codes(text):
-    """Active donors from customer codes typed with commas or spaces (any digits)."""
-    codes = [code for code in re.split(r"[\s,،]+", normalize_digits(text or "")) if code]
-    wrong = [code for code in codes if not code.isdigit()]
-    if wrong:
-        raise forms.ValidationError(
-            _("These are not customer codes: %(codes)s") % {"codes": ", ".join(wrong)}
-        )
-    found = {str(donor.code): donor for donor in selectors.active_donors().filter(code__in=codes)}
-    missing = [code for code in codes if code not in found]
-    if missing:
-        raise forms.ValidationError(
-            _("No active donor has these customer codes: %(codes)s") % {"codes": ", ".join(missing)}
-        )
-    return list(dict.fromkeys(found[code] for code in codes))
 
 
 class QuickSelect(forms.Select):
@@ -161,10 +142,8 @@ class OpportunityCreateForm(Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Donors who recorded an interest in this programme's category."),
     )
-    other_donors = forms.CharField(
-        label=_("Other potential donors (customer codes)"),
-        required=False,
-        help_text=_("Customer codes of other donors, separated by commas or spaces."),
+    other_donors = donor_choice_field(
+        label=_("Other potential donors"), required=False, multiple=True
     )
 
     def __init__(self, *args, suggested=(), **kwargs):
@@ -173,36 +152,22 @@ class OpportunityCreateForm(Form):
         # Validation accepts any active donor (the programme may have changed since the page
         # was drawn); only the suggested ones are shown as boxes.
         self.fields["donors"].widget.choices = [(donor.pk, donor.name) for donor in self.suggested]
-        self.fields["other_donors"].widget.attrs["dir"] = "ltr"
         self.fields["expected_amount"].widget.attrs["dir"] = "ltr"
         self.fields["probability"].widget.attrs["dir"] = "ltr"
 
-    def clean_other_donors(self):
-        return donors_by_codes(self.cleaned_data.get("other_donors", ""))
-
     def chosen_donors(self):
-        return [*self.cleaned_data.get("donors", []), *self.cleaned_data.get("other_donors", [])]
+        chosen = [*self.cleaned_data.get("donors", []), *self.cleaned_data.get("other_donors", [])]
+        return list(dict.fromkeys(chosen))
 
 
 # --- the detail page's forms ------------------------------------------------------------
 
 
 class AddDonorForm(Form):
-    # A code, not a list of every donor: the association has thousands of them.
-    donor = forms.CharField(
-        label=_("customer code of the donor"),
-        help_text=_("Find the code in the customer database."),
+    # A lookup, not a list of every donor: the association has thousands of them.
+    donor = donor_choice_field(
+        label=_("donor"), error_messages={"one": _("Enter one customer code.")}
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["donor"].widget.attrs.update(dir="ltr", inputmode="numeric")
-
-    def clean_donor(self):
-        donors = donors_by_codes(self.cleaned_data["donor"])
-        if len(donors) != 1:
-            raise forms.ValidationError(_("Enter one customer code."))
-        return donors[0]
 
 
 class ProbabilityForm(Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import FilterSet, Form
 from core.text import normalize_arabic, normalize_digits
+from customers.lookup import donor_choice_field
 from programmes.models import Programme
 
 from . import problems
@@ -20,7 +21,6 @@ from .models import (
     ProblemSeverity,
     ProblemState,
 )
-from .selectors import active_donors
 
 
 def _rows(count):
@@ -66,7 +66,9 @@ class OwnerChoice(forms.ModelChoiceField):
 
 
 class ProblemForm(Form):
-    donor_code = forms.CharField(label=_("customer code of the donor"), max_length=20)
+    donor_code = donor_choice_field(
+        label=_("donor"), error_messages={"unknown": _("No active donor has this customer code.")}
+    )
     kind = forms.ChoiceField(label=_("kind of problem"), choices=kind_choices)
     severity = forms.ChoiceField(label=_("severity"), choices=ProblemSeverity.choices)
     title = forms.CharField(label=_("problem"), max_length=200)
@@ -93,19 +95,11 @@ class ProblemForm(Form):
         super().__init__(*args, **kwargs)
         if opportunity is not None:
             del self.fields["programme"]  # the opportunity's programme
-        self.fields["donor_code"].widget.attrs["dir"] = "ltr"
         self.fields["severity"].help_text = severity_help()
         if may_assign:
             self.fields["owner"].queryset = problems.owner_choices()
         else:
             del self.fields["owner"]
-
-    def clean_donor_code(self):
-        code = normalize_digits(self.cleaned_data["donor_code"]).strip()
-        donor = active_donors().filter(code=code).first() if code.isdigit() else None
-        if donor is None:
-            raise forms.ValidationError(_("No active donor has this customer code."))
-        return donor
 
 
 class ActionForm(Form):

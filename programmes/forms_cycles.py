@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FilterSet, Form
-from opportunities.forms import donors_by_codes
+from customers.lookup import donor_choice_field
 
 from . import cycles
 from .models import (
@@ -82,11 +82,7 @@ class CycleDonorsForm(Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    other_donors = forms.CharField(
-        label=_("Other donors (customer codes)"),
-        required=False,
-        help_text=_("Customer codes separated by commas or spaces."),
-    )
+    other_donors = donor_choice_field(label=_("Other donors"), required=False, multiple=True)
 
     def __init__(self, *args, choices=(), **kwargs):
         from opportunities.selectors import active_donors
@@ -95,13 +91,10 @@ class CycleDonorsForm(Form):
         # Validation accepts any active donor; only the offered ones are drawn as boxes.
         self.fields["donors"].queryset = active_donors()
         self.fields["donors"].widget.choices = [(donor.pk, donor.name) for donor in choices]
-        self.fields["other_donors"].widget.attrs["dir"] = "ltr"
-
-    def clean_other_donors(self):
-        return donors_by_codes(self.cleaned_data.get("other_donors", ""))
 
     def chosen_donors(self):
-        return [*self.cleaned_data.get("donors", []), *self.cleaned_data.get("other_donors", [])]
+        chosen = [*self.cleaned_data.get("donors", []), *self.cleaned_data.get("other_donors", [])]
+        return list(dict.fromkeys(chosen))
 
 
 class IdentifyForm(Form):
@@ -152,22 +145,13 @@ class ProposalForm(Form):
         empty_label=_("Not set"),
         help_text=_("The kind of programme, as the donors' interests record it."),
     )
-    donor_codes = forms.CharField(
-        label=_("Donors who asked for it (customer codes)"),
-        help_text=_("Customer codes separated by commas or spaces."),
+    donor_codes = donor_choice_field(
+        label=_("Donors who asked for it"),
+        multiple=True,
+        error_messages={"required": _("Enter the customer code of at least one donor.")},
     )
     description = forms.CharField(label=_("what the donors asked for"), widget=_rows(4))
     reason = forms.CharField(label=_("why it is proposed"), widget=_rows(3))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["donor_codes"].widget.attrs["dir"] = "ltr"
-
-    def clean_donor_codes(self):
-        donors = donors_by_codes(self.cleaned_data.get("donor_codes", ""))
-        if not donors:
-            raise forms.ValidationError(_("Enter the customer code of at least one donor."))
-        return donors
 
 
 class AnswerForm(Form):

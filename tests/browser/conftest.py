@@ -82,3 +82,14 @@ def shot(page, name):
     """A full-page screenshot in artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def choose_customer(scope, name, typed, pick):
+    """Type `typed` into the customer lookup field `name` (customers.lookup, the field's name
+    or its end for a prefixed form) of `scope` (a page or a locator) and pick the
+    suggestion showing `pick`."""
+    control = scope.locator(f"input[name$={name}] + .ts-wrapper .ts-control input")
+    control.click()
+    control.press_sequentially(typed, delay=20)
+    wrapper = scope.locator(f"input[name$={name}] + .ts-wrapper")
+    wrapper.locator(".ts-dropdown .option", has_text=pick).first.click()

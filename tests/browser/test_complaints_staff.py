@@ -16,7 +16,7 @@ from association.models import Centre, Department, StaffProfile
 from complaints.models import Case, CaseRoute, CaseState, FaqEntry
 from customers.demo import load_demo_customers
 from customers.models import Customer, CustomerRequest
-from tests.browser.conftest import shot
+from tests.browser.conftest import choose_customer, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +43,9 @@ def register_case(page, live_server, **fields):
     contact_kind = fields.pop("contact_kind", None)
     if contact_kind:
         page.check(f"input[name=contact_kind][value={contact_kind}]")
+    customer = fields.pop("customer", None)
+    if customer is not None:
+        choose_customer(page, "customer_code", customer.name[:6], str(customer.code))
     for name, value in fields.items():
         selector = "textarea" if name == "description" else "input"
         page.fill(f"{selector}[name={name}]", value)
@@ -59,7 +62,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
         staff,
         live_server,
         kind="complaint",
-        customer_code=str(beneficiary.code),
+        customer=beneficiary,
         subject="تأخر توزيع السلة الغذائية",
         description="اتصلت المستفيدة وذكرت أن السلة الغذائية لم تصل منذ أسبوعين.",
     )
@@ -122,7 +125,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
         staff,
         live_server,
         kind="complaint",
-        customer_code=str(beneficiary.code),
+        customer=beneficiary,
         subject="لم يرد أحد على الاتصال",
         description="اتصلت المستفيدة ولم يرد أحد.",
         received_at=(timezone.localtime() - datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),

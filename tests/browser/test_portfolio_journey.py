@@ -11,7 +11,7 @@ from customers.demo import load_demo_customers
 from customers.models import Customer
 from opportunities.models import DonorInterest
 from programmes.models import CycleDonor, CycleState, PortfolioCycle, Programme, ProgrammeCategory
-from tests.browser.conftest import shot
+from tests.browser.conftest import choose_customer, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +82,7 @@ def test_portfolio_handed_over_reviewed_and_donors_identified(as_user, live_serv
         f"#programme-{cycle.cycle_programmes.get(programme=literacy).pk}"
     )
     assert literacy_card.locator(f"input[value='{abdullah.pk}']").is_checked()
-    literacy_card.locator("input[name$=other_donors]").fill(str(wafa.code))
+    choose_customer(literacy_card, "other_donors", "الوفاء", str(wafa.code))
     literacy_card.locator("button[type=submit]").click()
     manager.wait_for_selector(".alert-success")
     assert set(CycleDonor.objects.values_list("donor__name", flat=True)) == {

@@ -138,6 +138,8 @@ TABLE = [
     row("core:job_status", {"pk": "job_customers"}, get={CRM_STAFF}, hidden=EVERY_ROLE | {NO_ROLE}),
     # --- customers (manual 6) -------------------------------------------------------------
     row("customers:list", get=EVERY_ROLE),
+    # The suggestions of the customer lookup fields: JSON, scoped like the list.
+    row("customers:lookup", get=EVERY_ROLE),
     # Centres-affairs staff and their manager read only their centres' beneficiaries.
     row(
         "customers:detail",

@@ -23,6 +23,7 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("core:job_status", (JOB,)): f"/jobs/{JOB}/status/",
     # customers
     ("customers:list", ()): "/customers/",
+    ("customers:lookup", ()): "/customers/lookup/",
     ("customers:detail", (7,)): "/customers/7/",
     ("customers:steward", ()): "/customers/steward/",
     ("customers:request_new", ()): "/customers/forms/new/",
