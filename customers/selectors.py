@@ -2,17 +2,25 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from association import roles
 from association.models import Centre
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic
 
-from .models import Customer, CustomerKind, CustomerRequest, CustomerRequestLine, LineAction
+from .models import (
+    Customer,
+    CustomerKind,
+    CustomerRequest,
+    CustomerRequestLine,
+    LineAction,
+    RequestState,
+)
 
 # Roles whose members see only the beneficiaries of their own centres.
 CENTRE_SCOPED_ROLES = {roles.CENTRES_STAFF, roles.CENTRES_MANAGER}
@@ -262,3 +270,13 @@ def open_requests_in_state(state: str) -> QuerySet[CustomerRequest]:
     return (
         CustomerRequest.objects.filter(state=state).select_related("prepared_by").order_by("due_at")
     )
+
+
+def forms_awaiting_approval_counts(now: datetime) -> tuple[int, int]:
+    """(awaiting the CRM manager's decision, of which past the review deadline): one query."""
+    totals = (
+        CustomerRequest.objects.filter(state=RequestState.SUBMITTED)
+        .order_by()
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    )
+    return totals["waiting"], totals["overdue"]
