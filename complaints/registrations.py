@@ -210,6 +210,7 @@ def open_cases_headline(user):
     received = dashboard.monthly_counts(cases, "received_at", dashboard.recent_months())
     return dashboard.Headline(
         key="open_cases",
+        order=10,
         label=_("Open cases"),
         value=dashboard.figure(open_count),
         detail=ngettext("%(count)s overdue", "%(count)s overdue", overdue)
@@ -235,6 +236,7 @@ def within_deadline_headline(user):
     ]
     return dashboard.Headline(
         key="within_deadline",
+        order=20,
         label=_("Answered within the deadline this month"),
         value=dashboard.percentage(within / answered if answered else None),
         detail=ngettext(

@@ -98,6 +98,9 @@ class Headline:
     chart: Chart | None = None
     alert: bool = False  # something is overdue: the card stands out
     key: str = field(default="", compare=False)  # data-headline attribute, for tests
+    # Cards are shown by order, then in registration order: the work first (cases, forms),
+    # then money, then reports.
+    order: int = 100
 
 
 HeadlineProvider = Callable[["User"], Headline | None]
@@ -116,7 +119,10 @@ def unregister_headline(provider: HeadlineProvider) -> None:
 
 def headlines_for(user: "User") -> list[Headline]:
     headlines = (provider(user) for provider in _providers)
-    return [headline for headline in headlines if headline is not None]
+    return sorted(
+        (headline for headline in headlines if headline is not None),
+        key=lambda headline: headline.order,
+    )
 
 
 # --- helpers for the apps' selectors --------------------------------------------------------

@@ -148,6 +148,7 @@ def forms_awaiting_approval_headline(user):
         url = f"{reverse('customers:request_list')}?state={RequestState.SUBMITTED}"
     return dashboard.Headline(
         key="forms_awaiting_approval",
+        order=30,
         label=_("Customer forms awaiting approval"),
         value=dashboard.figure(waiting),
         detail=ngettext(

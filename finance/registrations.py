@@ -59,6 +59,7 @@ def donations_to_match_headline(user):
         return None
     return dashboard.Headline(
         key="donations_to_match",
+        order=50,
         label=_("Donations to match"),
         value=dashboard.figure(selectors.unmatched_count()),
         detail=_("Received without a known donor or programme"),

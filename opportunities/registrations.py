@@ -333,6 +333,7 @@ def pipeline_headline(user):
     count = sum(row.count for row in rows)
     return dashboard.Headline(
         key="pipeline",
+        order=40,
         label=_("Pipeline (SAR)"),
         value=dashboard.figure(sum(row.total for row in rows)),
         detail=ngettext(

@@ -136,6 +136,7 @@ def reports_awaiting_decision_headline(user):
     waiting, overdue = awaiting_decision_counts(user, timezone.now())
     return dashboard.Headline(
         key="reports_awaiting_decision",
+        order=60,
         label=_("Reports awaiting a decision"),
         value=dashboard.figure(waiting),
         detail=ngettext(
