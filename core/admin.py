@@ -10,8 +10,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Field, Model
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from core.forms import localise_field
+from core.forms import _name_the_empty_choice, localise_field
 
 # The mixin's super() is a ModelAdmin or an inline: mypy is told so, Python needs no base.
 if TYPE_CHECKING:
@@ -22,12 +23,23 @@ else:
 
 class LocalisedFieldsAdminMixin(_AdminBase):
     """For a ModelAdmin or an inline: the form fields it builds for model fields read Arabic
-    digits and separators. Fields declared on a custom form come from core.forms already."""
+    digits and separators, and a select left empty reads "Choose…" (the action list too),
+    never "---------". Fields declared on a custom form come from core.forms already."""
 
     def formfield_for_dbfield(
         self, db_field: Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        return localise_field(super().formfield_for_dbfield(db_field, request, **kwargs))
+        field = localise_field(super().formfield_for_dbfield(db_field, request, **kwargs))
+        if field is not None:
+            _name_the_empty_choice(field)
+        return field
+
+    def get_action_choices(
+        self, request: HttpRequest, default_choices: Any = None
+    ) -> list[tuple[str, str]]:
+        return super().get_action_choices(  # type: ignore[attr-defined]  # ModelAdmin's
+            request, [("", _("Choose…"))]
+        )
 
 
 def _localised(admin_class: type[Any]) -> type[Any]:
