@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
 from core import dashboard, mywork, navigation
 
@@ -213,7 +213,7 @@ def open_cases_headline(user):
         order=10,
         label=_("Open cases"),
         value=dashboard.figure(open_count),
-        detail=ngettext("%(count)s overdue", "%(count)s overdue", overdue)
+        detail=npgettext("cases", "%(count)s overdue", "%(count)s overdue", overdue)
         % {"count": dashboard.figure(overdue)},
         url=_register_link(user, state="open", **({"overdue": "1"} if overdue else {})),
         chart=dashboard.bar_chart(received, _("Cases received each month")),
