@@ -54,7 +54,7 @@ WORK = {
 NOTHING_WAITING = {"deputy_steward", "management"}
 # The most queries a home page may run on the demo data (session, user, roles, profile,
 # navigation, one or two per work provider and per headline).
-HOME_QUERY_BUDGET = 45
+HOME_QUERY_BUDGET = {None: 45, "admin": 60}  # the superuser meets every provider
 
 
 @pytest.fixture
@@ -152,6 +152,7 @@ def test_a_page_registered_under_two_pillars_is_listed_once(crm_staff):
 
 
 def _headline_queries(user):
+    user = get_user_model().objects.get(pk=user.pk)  # no permission or role cached yet
     with CaptureQueriesContext(connection) as queries:
         dashboard.headlines_for(user)
     return len(queries)
@@ -177,8 +178,13 @@ def test_the_figures_cost_the_same_queries_whatever_the_data(client, make_user):
 
 
 def test_each_home_page_stays_within_its_query_budget(client, demo):
+    counts = {}
     for username, user in demo.items():
         client.force_login(user)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("home")).status_code == 200
-        assert len(queries) <= HOME_QUERY_BUDGET, (username, len(queries))
+        counts[username] = len(queries)
+    assert all(
+        count <= HOME_QUERY_BUDGET.get(username, HOME_QUERY_BUDGET[None])
+        for username, count in counts.items()
+    ), counts
