@@ -37,7 +37,7 @@ class LocalisedFieldsAdminMixin(_AdminBase):
     def get_action_choices(
         self, request: HttpRequest, default_choices: Any = None
     ) -> list[tuple[str, str]]:
-        return super().get_action_choices(  # type: ignore[attr-defined]  # ModelAdmin's
+        return super().get_action_choices(  # type: ignore[misc]  # ModelAdmin's, not inlines'
             request, [("", _("Choose…"))]
         )
 

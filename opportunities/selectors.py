@@ -546,7 +546,7 @@ class PipelineRow:
 def open_pipeline_by_state() -> list[PipelineRow]:
     """The open opportunities per state (identification, follow-up, closing, in that order,
     every state present): their number, expected amounts and weighted amounts. One query."""
-    money = DecimalField(max_digits=20, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=20, decimal_places=2)
     rows = {
         row["state"]: row
         for row in Opportunity.objects.open()
