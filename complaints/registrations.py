@@ -208,16 +208,15 @@ def open_cases_headline(user):
     cases = headline_cases(user)
     open_count, overdue = open_case_counts(cases, timezone.now())
     received = dashboard.monthly_counts(cases, "received_at", dashboard.recent_months())
-    return dashboard.Headline(
+    return dashboard.waiting_headline(
         key="open_cases",
         order=10,
         label=_("Open cases"),
-        value=dashboard.figure(open_count),
-        detail=npgettext("cases", "%(count)s overdue", "%(count)s overdue", overdue)
-        % {"count": dashboard.figure(overdue)},
+        waiting=open_count,
+        overdue=overdue,
+        overdue_text=npgettext("cases", "%(count)s overdue", "%(count)s overdue", overdue),
         url=_register_link(user, state="open", **({"overdue": "1"} if overdue else {})),
         chart=dashboard.bar_chart(received, _("Cases received each month")),
-        alert=bool(overdue),
     )
 
 

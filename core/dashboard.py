@@ -103,6 +103,32 @@ class Headline:
     order: int = 100
 
 
+def waiting_headline(
+    *,
+    key: str,
+    order: int,
+    label: str,
+    waiting: int,
+    overdue: int,
+    overdue_text: str,
+    url: str = "",
+    chart: Chart | None = None,
+) -> Headline:
+    """The usual card: how many things wait for a step and, under it, how many are past
+    their deadline (`overdue_text`, an ngettext of `overdue` with a %(count)s); the card
+    stands out when some are."""
+    return Headline(
+        key=key,
+        order=order,
+        label=label,
+        value=figure(waiting),
+        detail=overdue_text % {"count": figure(overdue)},
+        url=url,
+        chart=chart,
+        alert=bool(overdue),
+    )
+
+
 HeadlineProvider = Callable[["User"], Headline | None]
 _providers: list[HeadlineProvider] = []
 

@@ -146,15 +146,14 @@ def forms_awaiting_approval_headline(user):
     url = ""
     if user.has_perm("customers.view_customerrequest"):
         url = f"{reverse('customers:request_list')}?state={RequestState.SUBMITTED}"
-    return dashboard.Headline(
+    return dashboard.waiting_headline(
         key="forms_awaiting_approval",
         order=30,
         label=_("Customer forms awaiting approval"),
-        value=dashboard.figure(waiting),
-        detail=ngettext(
+        waiting=waiting,
+        overdue=overdue,
+        overdue_text=ngettext(
             "%(count)s past the review deadline", "%(count)s past the review deadline", overdue
-        )
-        % {"count": dashboard.figure(overdue)},
+        ),
         url=url,
-        alert=bool(overdue),
     )

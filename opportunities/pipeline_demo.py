@@ -12,7 +12,6 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +23,7 @@ from programmes.models import Programme
 from . import services
 from .donations import import_donations
 from .models import Opportunity
-from .problems_demo import DEMO_PLEDGE_PDF
+from .problems_demo import close_with_demo_pledge
 
 USERNAMES = ("crm_staff", "crm_manager")
 DONORS = ("مؤسسة عبدالله الخيرية", "شركة الوفاء للتجارة")
@@ -35,6 +34,31 @@ FOLLOWED = "شراكة صحية للقوافل الطبية في أحياء ال
 SUCCESSFUL = "رعاية مبادرة نادي الحي للشباب"
 CANCELLED = "تمويل السلال الغذائية لأحياء مكة المكرمة"
 DONATIONS_FILE = "finance-demo.csv"
+# title: programme code, expected amount, probability, success factors, potential donor
+OPPORTUNITIES = {
+    IDENTIFIED: (
+        "EDU-101",
+        "60000",
+        20,
+        "اهتمام المؤسسة المسجل بالتعليم ونتائج الفصل الأول.",
+        "مؤسسة عبدالله الخيرية",
+    ),
+    FOLLOWED: (
+        "HLT-103",
+        "120000",
+        40,
+        "الشركة تبحث عن برنامج صحي ذي أثر ملموس في الطائف.",
+        "شركة الوفاء للتجارة",
+    ),
+    SUCCESSFUL: (
+        "COM-104",
+        "30000",
+        70,
+        "المؤسسة ترعى برامج الشباب في جدة منذ سنوات.",
+        "مؤسسة عبدالله الخيرية",
+    ),
+    CANCELLED: ("FAM-102", "80000", 30, "", "شركة الوفاء للتجارة"),
+}
 
 
 def _ready():
@@ -66,27 +90,21 @@ def load_demo_pipeline():
     abdullah, wafa = donors["مؤسسة عبدالله الخيرية"], donors["شركة الوفاء للتجارة"]
     today = timezone.localdate()
 
+    created = {
+        title: services.opportunity_create(
+            actor=staff,
+            title=title,
+            programme=programmes[code],
+            expected_amount=Decimal(amount),
+            probability=probability,
+            success_factors=factors,
+            donors=[donors[donor]],
+        )
+        for title, (code, amount, probability, factors, donor) in OPPORTUNITIES.items()
+    }
     # Identification: documented with its potential donor, nobody contacted yet.
-    services.opportunity_create(
-        actor=staff,
-        title=IDENTIFIED,
-        programme=programmes["EDU-101"],
-        expected_amount=Decimal("60000"),
-        probability=20,
-        success_factors="اهتمام المؤسسة المسجل بالتعليم ونتائج الفصل الأول.",
-        donors=[abdullah],
-    )
-
     # Follow-up: the donor was met and the probability raised after the visit.
-    followed = services.opportunity_create(
-        actor=staff,
-        title=FOLLOWED,
-        programme=programmes["HLT-103"],
-        expected_amount=Decimal("120000"),
-        probability=40,
-        success_factors="الشركة تبحث عن برنامج صحي ذي أثر ملموس في الطائف.",
-        donors=[wafa],
-    )
+    followed = created[FOLLOWED]
     _contact(followed, wafa, staff, today - datetime.timedelta(days=3), "عرض خطة القوافل.")
     services.opportunity_start_follow_up(opportunity=followed, actor=manager)
     services.opportunity_update_probability(
@@ -95,41 +113,16 @@ def load_demo_pipeline():
         probability=60,
         success_factors="طلبت الشركة عرض تكلفة مفصلاً بعد الزيارة.",
     )
-
     # Successful: pledged, then the money arrived from the finance system (below).
-    successful = services.opportunity_create(
-        actor=staff,
-        title=SUCCESSFUL,
-        programme=programmes["COM-104"],
-        expected_amount=Decimal("30000"),
-        probability=70,
-        success_factors="المؤسسة ترعى برامج الشباب في جدة منذ سنوات.",
-        donors=[abdullah],
-    )
+    successful = created[SUCCESSFUL]
     _contact(successful, abdullah, staff, today - datetime.timedelta(days=2), "اتفاق مبدئي.")
     services.opportunity_start_follow_up(opportunity=successful, actor=manager)
-    services.opportunity_close_with_pledge(
-        opportunity=successful,
-        actor=manager,
-        pledge_donor=abdullah,
-        pledged_amount=Decimal("30000"),
-        pledge_date=today - datetime.timedelta(days=1),
-        pledge_file=SimpleUploadedFile("pledge.pdf", DEMO_PLEDGE_PDF, "application/pdf"),
-        note="تعهد خطي موقّع من المدير التنفيذي للمؤسسة.",
+    close_with_demo_pledge(
+        successful, manager, abdullah, Decimal("30000"), today - datetime.timedelta(days=1)
     )
-
     # Cancelled: the donor chose another association's programme.
-    cancelled = services.opportunity_create(
-        actor=staff,
-        title=CANCELLED,
-        programme=programmes["FAM-102"],
-        expected_amount=Decimal("80000"),
-        probability=30,
-        success_factors="",
-        donors=[wafa],
-    )
     services.opportunity_cancel(
-        opportunity=cancelled,
+        opportunity=created[CANCELLED],
         actor=manager,
         reason="اعتمدت الشركة ميزانية هذا العام لبرنامج جمعية أخرى.",
     )

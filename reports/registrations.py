@@ -134,17 +134,16 @@ def reports_awaiting_decision_headline(user):
     if not user.has_perm("reports.view_report"):
         return None
     waiting, overdue = awaiting_decision_counts(user, timezone.now())
-    return dashboard.Headline(
+    return dashboard.waiting_headline(
         key="reports_awaiting_decision",
         order=60,
         label=_("Reports awaiting a decision"),
-        value=dashboard.figure(waiting),
-        detail=ngettext(
+        waiting=waiting,
+        overdue=overdue,
+        overdue_text=ngettext(
             "%(count)s past the decision deadline",
             "%(count)s past the decision deadline",
             overdue,
-        )
-        % {"count": dashboard.figure(overdue)},
+        ),
         url=f"{reverse('reports:list')}?review_state={ReviewState.REVIEWED}",
-        alert=bool(overdue),
     )
