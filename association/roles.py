@@ -58,6 +58,11 @@ ALL_ROLES = (
     COUNCIL_SECRETARY,
 )
 
+# Who sees the row of headline figures on top of "عملي" (core.dashboard): the department
+# managers, the sub-council secretary and the association's management. Each app's
+# headline decides which of them its figure is for.
+HEADLINE_ROLES = (CRM_MANAGER, CENTRES_MANAGER, COUNCIL_SECRETARY, MANAGEMENT)
+
 # What each role may do is declared by each app next to its own code (its roles.py, a
 # GRANTS table naming only its own permissions), registered in its AppConfig.ready.
 _grants_by_app: dict[str, dict[Role, frozenset[str]]] = {}

@@ -8,17 +8,22 @@ of group, one for the monthly counts of the groups shown and one for their revie
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from association.models import Centre
+from core import mywork
+from core.dashboard import Chart, bar_chart, month_label
 from core.workflow import CONFLICT_MESSAGE
 
 from .errors import RecurringGroupError
@@ -129,30 +134,16 @@ class RecurringGroup:
         return max((month.count for month in self.monthly), default=0)
 
     @property
-    def chart(self) -> dict[str, Any]:
-        """Bars of the monthly counts for a small inline SVG chart. Time runs the way the
-        page reads, as in the table of months: oldest on the right in Arabic."""
-        peak = self.monthly_peak or 1
-        count = len(self.monthly)
-        rtl = translation.get_language_bidi()
-        bars: list[dict[str, Any]] = []
-        for index, month in enumerate(self.monthly):
-            height = round(month.count * CHART_HEIGHT / peak) if month.count else 0
-            slot = count - 1 - index if rtl else index
-            bars.append(
-                {
-                    "month": month,
-                    "x": slot * (CHART_BAR_WIDTH + CHART_GAP),
-                    "y": CHART_HEIGHT - height,
-                    "height": height,
-                }
-            )
-        return {
-            "bars": bars,
-            "width": len(bars) * (CHART_BAR_WIDTH + CHART_GAP) - CHART_GAP,
-            "height": CHART_HEIGHT,
-            "bar_width": CHART_BAR_WIDTH,
-        }
+    def chart(self) -> Chart:
+        """Bars of the monthly counts for a small inline SVG chart (includes/bar_chart.html),
+        time running the way the page reads, as in the table of months."""
+        return bar_chart(
+            [(month_label(datetime.date(m.year, m.month, 1)), m.count) for m in self.monthly],
+            _("Complaints per month"),
+            height=CHART_HEIGHT,
+            bar_width=CHART_BAR_WIDTH,
+            gap=CHART_GAP,
+        )
 
 
 def default_period(
@@ -421,3 +412,47 @@ def save_group_review(
     except IntegrityError as error:
         raise RecurringGroupError(str(CONFLICT_MESSAGE)) from error
     return review
+
+
+# --- the quality officer's "عملي" -----------------------------------------------------------
+
+MY_WORK_LIMIT = 20
+
+
+def groups_awaiting_analysis(user: User) -> mywork.WorkSection | None:
+    """For whoever writes the analysis (the quality officer, 5.1.8): the recurring groups of
+    the default period (the last 90 days) whose root causes nobody has written yet, the
+    largest first. Three queries (the two kinds of group, their reviews), whatever the
+    number of cases."""
+    if not user.has_perm("complaints.add_recurringgroupreview"):
+        return None
+    start, end = default_period()
+    groups = find_groups(analysis_cases(user), start, end)
+    analysed = set(
+        RecurringGroupReview.objects.filter(
+            group_key__in=[group.key for group in groups]
+        ).values_list("group_key", flat=True)
+    )
+    waiting = [group for group in groups if group.key not in analysed][:MY_WORK_LIMIT]
+    if not waiting:
+        return None
+    detail_url = reverse("complaints:recurring_detail")
+    since = formats.date_format(timezone.localtime(start), "j F Y")
+    items = [
+        mywork.WorkItem(
+            title=group.label,
+            url=f"{detail_url}?{urlencode({'key': group.key})}",
+            detail=ngettext(
+                "%(count)s complaint since %(day)s",
+                "%(count)s complaints since %(day)s",
+                group.count,
+            )
+            % {"count": group.count, "day": since},
+        )
+        for group in waiting
+    ]
+    return mywork.WorkSection(
+        title=_("Recurring complaints awaiting your analysis"),
+        items=items,
+        list_url=reverse("complaints:recurring"),
+    )

@@ -4,12 +4,20 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
-from core import mywork, navigation
+from core import dashboard, mywork, navigation
 
-from . import faq, profile_panels, recommendations, register_reviews, solutions  # noqa: F401
+from . import (  # noqa: F401
+    faq,
+    profile_panels,
+    recommendations,
+    recurring,
+    register_reviews,
+    solutions,
+)
 
 navigation.register_nav_item(
     "complaints",
@@ -76,6 +84,7 @@ for provider in (
     recommendations.recommendations_awaiting_decision,
     recommendations.recommendations_due,
     recommendations.recommendations_awaiting_investigation,
+    recurring.groups_awaiting_analysis,
     solutions.solutions_to_implement,
     solutions.solutions_overdue,
 ):
@@ -178,3 +187,63 @@ def cases_referred(user):
     if not items:
         return None
     return mywork.WorkSection(title=_("Newly referred to you"), items=items)
+
+
+# --- headline figures on "عملي" (core.dashboard) ---------------------------------------------
+
+
+def _register_link(user, **query):
+    """The register filtered by `query`, for those who may open it."""
+    if not user.has_perm("complaints.view_case"):
+        return ""
+    return f"{reverse('complaints:list')}?{urlencode(query)}"
+
+
+@dashboard.register_headline
+def open_cases_headline(user):
+    """Open and overdue cases (of the manager's queue; the association's for the others),
+    with the cases received month by month."""
+    from .selectors import headline_cases, open_case_counts
+
+    cases = headline_cases(user)
+    open_count, overdue = open_case_counts(cases, timezone.now())
+    received = dashboard.monthly_counts(cases, "received_at", dashboard.recent_months())
+    return dashboard.waiting_headline(
+        key="open_cases",
+        order=10,
+        label=_("Open cases"),
+        waiting=open_count,
+        overdue=overdue,
+        overdue_text=npgettext("cases", "%(count)s overdue", "%(count)s overdue", overdue),
+        url=_register_link(user, state="open", **({"overdue": "1"} if overdue else {})),
+        chart=dashboard.bar_chart(received, _("Cases received each month")),
+    )
+
+
+@dashboard.register_headline
+def within_deadline_headline(user):
+    """The share of this month's cases answered by their answer deadline (manual 5.2), with
+    the share month by month."""
+    from .selectors import answered_within_deadline_by_month, headline_cases
+
+    months = dashboard.recent_months()
+    rows = answered_within_deadline_by_month(headline_cases(user), months)
+    _month, answered, within = rows[-1]
+    shares = [
+        (dashboard.month_label(day), round(100 * done / total) if total else 0)
+        for day, total, done in rows
+    ]
+    return dashboard.Headline(
+        key="within_deadline",
+        order=20,
+        label=_("Answered within the deadline this month"),
+        value=dashboard.percentage(within / answered if answered else None),
+        detail=ngettext(
+            "%(within)s of %(answered)s case answered",
+            "%(within)s of %(answered)s cases answered",
+            answered,
+        )
+        % {"within": dashboard.figure(within), "answered": dashboard.figure(answered)},
+        url=_register_link(user, date_from=months[-1].isoformat()),
+        chart=dashboard.bar_chart(shares, _("Share answered within the deadline, by month (%)")),
+    )

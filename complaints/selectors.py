@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case as Conditional
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from association import roles
 from association.models import Centre
+from core.dashboard import month_start
 from core.text import normalize_arabic
 from customers.models import Customer
 
@@ -339,3 +342,57 @@ def recommendations_ordered_for(
 def owner_choices() -> QuerySet[User]:
     """The people a recommendation or a proposed solution may be given to: active users."""
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+# --- headline figures on "عملي" (core.dashboard) ---------------------------------------------
+
+
+def headline_cases(user: AnyUser) -> QuerySet[Case]:
+    """The cases a user's headline figures count: the cases they read (a manager's queue),
+    or every case for the readers of the figures without the register (the sub-council
+    secretary and the association's management, who read them in the monthly report)."""
+    if user.has_perm("complaints.view_case"):
+        return cases_visible_to(user)
+    return Case.objects.all()
+
+
+def open_case_counts(cases: QuerySet[Case], now: datetime.datetime) -> tuple[int, int]:
+    """(open, overdue) among `cases`, in one aggregate query. Open: not closed (the
+    register's "open" filter); overdue: open and past the deadline of its current step."""
+    from .models import OPEN_STATES
+
+    totals = (
+        cases.filter(state__in=OPEN_STATES)
+        .order_by()
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    )
+    return totals["open"], totals["overdue"]
+
+
+def answered_within_deadline_by_month(
+    cases: QuerySet[Case], months: list[datetime.date]
+) -> list[tuple[datetime.date, int, int]]:
+    """[(first day of the month, answered, answered within the answer deadline)] of the cases
+    received in each month of `months` (oldest first), in one grouped query: the share of
+    the monthly report (complaints.statistics.within_deadline_share) month by month."""
+    if not months:
+        return []
+    rows = (
+        cases.filter(
+            received_at__gte=month_start(months[0]),
+            replied_at__isnull=False,
+            answer_due_at__isnull=False,
+        )
+        .order_by()
+        .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .annotate(
+            answered=Count("pk"), within=Count("pk", filter=Q(replied_at__lte=F("answer_due_at")))
+        )
+    )
+    totals: dict[tuple[int, int], tuple[int, int]] = {}
+    for row in rows:
+        month = timezone.localtime(row["month"], timezone.get_default_timezone())
+        answered, within = totals.get((month.year, month.month), (0, 0))
+        totals[(month.year, month.month)] = (answered + row["answered"], within + row["within"])
+    return [(day, *totals.get((day.year, day.month), (0, 0))) for day in months]

@@ -1,7 +1,7 @@
 """The navigation bar: the manual's three pillars and reports.
 
 Each app registers the pages it adds under a pillar (in its AppConfig.ready); a user sees
-only the pages whose permission they hold.
+only the pages whose permission they hold, and only the pillars where they have a page.
 """
 
 from dataclasses import dataclass
@@ -24,6 +24,9 @@ class NavItem:
     url_name: str
     icon: str = "dot"
     permission: str | None = None  # "app_label.codename"; None means every staff member
+    # Items of a pillar are listed by weight, then in registration order; a change of
+    # weight starts a new group (a divider in the menu).
+    weight: int = 0
 
     def visible_to(self, user: User | AnonymousUser) -> bool:
         return self.permission is None or user.has_perm(self.permission)
@@ -53,15 +56,18 @@ def unregister_nav_item(pillar_code: str, item: NavItem) -> None:
 def navigation_for(
     user: User | AnonymousUser,
 ) -> list[tuple[Pillar, list[tuple[NavItem, str]]]]:
-    """Pillars with the links this user may follow: [(pillar, [(item, url), ...]), ...]."""
-    return [
-        (
-            pillar,
-            [
-                (item, reverse(item.url_name))
-                for item in _items_by_pillar[pillar.code]
-                if item.visible_to(user)
-            ],
-        )
-        for pillar in PILLARS
-    ]
+    """Pillars with the links this user may follow: [(pillar, [(item, url), ...]), ...].
+    A pillar with no page for this user is left out (no empty menu), and a page registered
+    twice is listed once, under the first pillar that lists it."""
+    seen: set[str] = set()
+    menus = []
+    for pillar in PILLARS:
+        links = []
+        for item in sorted(_items_by_pillar[pillar.code], key=lambda each: each.weight):
+            if item.url_name in seen or not item.visible_to(user):
+                continue
+            seen.add(item.url_name)
+            links.append((item, reverse(item.url_name)))
+        if links:
+            menus.append((pillar, links))
+    return menus

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from association.roles import user_roles
+from association.roles import HEADLINE_ROLES, user_has_role, user_roles
 from association.selectors import staff_profile_for
 
 from . import jobs
+from .dashboard import headlines_for
 from .http import AuthenticatedRequest
 from .models import BackgroundJob, JobState
 from .mywork import work_sections_for
@@ -20,9 +21,13 @@ from .mywork import work_sections_for
 
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """عملي: what awaits this user, from every app's work provider."""
-    sections = work_sections_for(request.user)
+    """عملي: what awaits this user, from every app's work provider; for the managers, the
+    secretary and the management, a row of headline figures from every app above it."""
+    user = request.user
+    sections = work_sections_for(user)
+    sees_headlines = user.is_superuser or user_has_role(user, *HEADLINE_ROLES)
     context = {
+        "headlines": headlines_for(user) if sees_headlines else [],
         "sections": sections,
         "has_work": any(section.items for section in sections),
         "roles": user_roles(request.user),

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import mywork, navigation
+from core import dashboard, mywork, navigation
 
 from . import profile_sources  # noqa: F401  (the customer 360's own badges, action, timeline)
 
@@ -56,15 +56,6 @@ navigation.register_nav_item(
 )
 navigation.register_nav_item(
     "customers",
-    navigation.NavItem(
-        gettext_lazy("Customer statistics"),
-        "customers:statistics",
-        "pie-chart",
-        "customers.view_customer",
-    ),
-)
-navigation.register_nav_item(
-    "reports",
     navigation.NavItem(
         gettext_lazy("Customer statistics"),
         "customers:statistics",
@@ -131,3 +122,40 @@ def forms_to_file_or_submit(user):
         state=RequestState.DRAFT, prepared_by=user
     )
     return _section(_("Customer forms to file or submit"), forms, RequestState.ENTERED)
+
+
+# --- headline figures on "عملي" (core.dashboard) ---------------------------------------------
+
+
+@dashboard.register_headline
+def forms_awaiting_approval_headline(user):
+    """Customer forms awaiting the CRM manager's decision (2 working days), for the manager
+    and the association's management."""
+    from django.utils import timezone
+    from django.utils.translation import ngettext
+
+    from association import roles
+
+    from .models import RequestState
+    from .selectors import forms_awaiting_approval_counts
+
+    if not (
+        user.has_perm("customers.approve_customerrequest")
+        or roles.user_has_role(user, roles.MANAGEMENT)
+    ):
+        return None
+    waiting, overdue = forms_awaiting_approval_counts(timezone.now())
+    url = ""
+    if user.has_perm("customers.view_customerrequest"):
+        url = f"{reverse('customers:request_list')}?state={RequestState.SUBMITTED}"
+    return dashboard.waiting_headline(
+        key="forms_awaiting_approval",
+        order=30,
+        label=_("Customer forms awaiting approval"),
+        waiting=waiting,
+        overdue=overdue,
+        overdue_text=ngettext(
+            "%(count)s past the review deadline", "%(count)s past the review deadline", overdue
+        ),
+        url=url,
+    )

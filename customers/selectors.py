@@ -2,10 +2,11 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from association import roles
 from association.models import Centre
@@ -329,3 +330,13 @@ def open_requests_in_state(state: str) -> QuerySet[CustomerRequest]:
     return (
         CustomerRequest.objects.filter(state=state).select_related("prepared_by").order_by("due_at")
     )
+
+
+def forms_awaiting_approval_counts(now: datetime) -> tuple[int, int]:
+    """(awaiting the CRM manager's decision, of which past the review deadline): one query."""
+    totals = (
+        CustomerRequest.objects.filter(state=RequestState.SUBMITTED)
+        .order_by()
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    )
+    return totals["waiting"], totals["overdue"]

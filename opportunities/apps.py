@@ -15,6 +15,7 @@ class OpportunitiesConfig(AppConfig):
         # too), and the background job kinds of the finance import.
         from . import problem_registrations, registrations, tasks  # noqa: F401
         from .demo import load_demo_donor_contacts
+        from .pipeline_demo import load_demo_pipeline
         from .problems_demo import load_demo_problems
         from .roles import GRANTS
 
@@ -30,5 +31,14 @@ class OpportunitiesConfig(AppConfig):
                 load_demo_problems,
                 after=("opportunities", "programmes"),
                 message="Created the demo donor-relationship problems.",
+            )
+        )
+        # An opportunity at every stage and the finance system's donations, matched or not.
+        register_demo_loader(
+            DemoLoader(
+                "opportunities.pipeline",
+                load_demo_pipeline,
+                after=("opportunities.problems",),
+                message="Created {created} demo opportunities and the demo donations.",
             )
         )

@@ -131,11 +131,17 @@ def _pledge_past_its_date(staff, manager):
         summary="عرض البرنامج على المانح في مقره.",
     )
     services.opportunity_start_follow_up(opportunity=opportunity, actor=manager)
+    forty_days_ago = timezone.localdate() - datetime.timedelta(days=40)
+    close_with_demo_pledge(opportunity, manager, donor, Decimal("150000"), forty_days_ago)
+
+
+def close_with_demo_pledge(opportunity, manager, donor, amount, day):
+    """Closing with the donor's written pledge, signed on `day` (a one-page PDF on file)."""
     services.opportunity_close_with_pledge(
         opportunity=opportunity,
         actor=manager,
         pledge_donor=donor,
-        pledged_amount=Decimal("150000"),
-        pledge_date=timezone.localdate() - datetime.timedelta(days=40),
+        pledged_amount=amount,
+        pledge_date=day,
         pledge_file=SimpleUploadedFile("pledge.pdf", DEMO_PLEDGE_PDF, "application/pdf"),
     )

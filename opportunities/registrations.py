@@ -4,9 +4,9 @@ customer profile and the programmes portfolio (the pledges)."""
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from core import mywork, navigation
+from core import dashboard, mywork, navigation
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
 from programmes import funding
@@ -315,4 +315,40 @@ def contacts_panel(customer, user):
             "interests": list(customer.interests.select_related("category")),
             "may_log": user.has_perm("opportunities.add_donorcontact"),
         },
+    )
+
+
+# --- headline figures on "عملي" (core.dashboard) ---------------------------------------------
+
+
+@dashboard.register_headline
+def pipeline_headline(user):
+    """The open pipeline (expected amounts) and the weighted pipeline (by the success
+    probability), with the amount at each stage."""
+    from .models import OpportunityState
+    from .selectors import open_pipeline_by_state
+
+    if not user.has_perm("opportunities.view_opportunity"):
+        return None
+    rows = open_pipeline_by_state()
+    count = sum(row.count for row in rows)
+    return dashboard.Headline(
+        key="pipeline",
+        order=40,
+        label=_("Pipeline (SAR)"),
+        value=dashboard.figure(sum(row.total for row in rows)),
+        detail=ngettext(
+            "Weighted: %(weighted)s SAR · %(count)s open opportunity",
+            "Weighted: %(weighted)s SAR · %(count)s open opportunities",
+            count,
+        )
+        % {
+            "weighted": dashboard.figure(sum(row.weighted for row in rows)),
+            "count": dashboard.figure(count),
+        },
+        url=reverse("opportunities:board"),
+        chart=dashboard.bar_chart(
+            [(str(OpportunityState(row.state).label), row.total) for row in rows],
+            _("Expected amounts at each stage"),
+        ),
     )

@@ -6,11 +6,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .models import Opportunity, OpportunityState, OpportunityTransition
-from .selectors import with_received_amount
+from .selectors import open_pipeline_by_state, with_received_amount
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 CENTS = Decimal("0.01")
@@ -48,21 +48,15 @@ def weekly_opportunity_figures(week_start: date) -> dict:
         successful=_entered(OpportunityState.SUCCESSFUL),
         cancelled=_entered(OpportunityState.CANCELLED),
     )
-    money: DecimalField = DecimalField(max_digits=20, decimal_places=2)
-    pipeline = Opportunity.objects.open().aggregate(
-        total=Sum("expected_amount"),
-        weighted=Sum(
-            ExpressionWrapper(F("expected_amount") * F("probability"), output_field=money)
-        ),
-    )
+    pipeline = open_pipeline_by_state()
     return {
         "week_start": week_start,
         "week_end": week_start + timedelta(days=6),
         "state_counts": counts,
         "opened": Opportunity.objects.filter(created_at__gte=start, created_at__lt=end).count(),
         **moves,
-        "pipeline_total": _sar(pipeline["total"]),
-        "weighted_pipeline": _sar((pipeline["weighted"] or 0) / Decimal(100)),
+        "pipeline_total": _sar(sum(row.total for row in pipeline)),
+        "weighted_pipeline": _sar(sum(row.weighted for row in pipeline)),
         "stale": list(
             Opportunity.objects.stale()
             .select_related("programme", "owner")

@@ -11,6 +11,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Count,
     DecimalField,
+    ExpressionWrapper,
+    F,
     Func,
     OuterRef,
     Prefetch,
@@ -577,3 +579,42 @@ def stale_opportunities_for(user: User) -> QuerySet[Opportunity]:
     if user.has_perm("opportunities.move_opportunity"):
         return queryset
     return queryset.filter(owner=user)
+
+
+# --- the pipeline (headline on "عملي", weekly report) -------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    state: str
+    count: int
+    total: Decimal  # expected amounts (SAR)
+    weighted: Decimal  # expected amounts weighted by the success probability (SAR)
+
+
+def open_pipeline_by_state() -> list[PipelineRow]:
+    """The open opportunities per state (identification, follow-up, closing, in that order,
+    every state present): their number, expected amounts and weighted amounts. One query."""
+    money: DecimalField = DecimalField(max_digits=20, decimal_places=2)
+    rows = {
+        row["state"]: row
+        for row in Opportunity.objects.open()
+        .order_by()
+        .values("state")
+        .annotate(
+            count=Count("pk"),
+            total=Sum("expected_amount"),
+            weighted=Sum(
+                ExpressionWrapper(F("expected_amount") * F("probability"), output_field=money)
+            ),
+        )
+    }
+    return [
+        PipelineRow(
+            state=state,
+            count=rows.get(state, {}).get("count") or 0,
+            total=Decimal(rows.get(state, {}).get("total") or 0),
+            weighted=Decimal(rows.get(state, {}).get("weighted") or 0) / Decimal(100),
+        )
+        for state in OPEN_STATES
+    ]

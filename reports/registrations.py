@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import CaseRoute
-from core import mywork, navigation
+from core import dashboard, mywork, navigation
 from core.dates import format_gregorian_hijri
 
 from .models import ReviewState
@@ -118,4 +118,32 @@ def new_reports(user):
         return None
     return mywork.WorkSection(
         title=_("New reports for you"), items=items, list_url=reverse("reports:list")
+    )
+
+
+# --- headline figures on "عملي" (core.dashboard) ---------------------------------------------
+
+
+@dashboard.register_headline
+def reports_awaiting_decision_headline(user):
+    """The reports awaiting the sub-council secretary's decision (3 working days)."""
+    from django.utils.translation import ngettext
+
+    from .selectors import awaiting_decision_counts
+
+    if not user.has_perm("reports.view_report"):
+        return None
+    waiting, overdue = awaiting_decision_counts(user, timezone.now())
+    return dashboard.waiting_headline(
+        key="reports_awaiting_decision",
+        order=60,
+        label=_("Reports awaiting a decision"),
+        waiting=waiting,
+        overdue=overdue,
+        overdue_text=ngettext(
+            "%(count)s past the decision deadline",
+            "%(count)s past the decision deadline",
+            overdue,
+        ),
+        url=f"{reverse('reports:list')}?review_state={ReviewState.REVIEWED}",
     )

@@ -6,7 +6,7 @@ from the quality officer to the strategic planning director."""
 import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -169,3 +169,15 @@ def recommendations_to_follow_up(report: Report, user: User) -> QuerySet[Recomme
         .filter(raised_at__gte=start, raised_at__lt=end)
         .order_by("raised_at", "pk")
     )
+
+
+def awaiting_decision_counts(user: User | AnonymousUser, now: datetime.datetime) -> tuple[int, int]:
+    """(reports this user reads that await the sub-council secretary's decision, of which
+    past the decision deadline of 3 working days): one query."""
+    totals = (
+        reports_visible_to(user)
+        .filter(status=RunStatus.READY, review_state=ReviewState.REVIEWED)
+        .order_by()
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(decision_due_at__lt=now)))
+    )
+    return totals["waiting"], totals["overdue"]

@@ -164,7 +164,7 @@ def test_monthly_frequency_over_six_months_in_one_query(
         ("2026-06", 1),
     ]
     assert group.monthly_peak == 2
-    heights = [bar["height"] for bar in group.chart["bars"]]
+    heights = [bar.height for bar in group.chart.bars]
     assert heights[2] == recurring.CHART_HEIGHT and heights[1] == 0
 
 

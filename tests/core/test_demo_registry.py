@@ -31,6 +31,7 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
         "programmes",
         "opportunities",
         "opportunities.problems",
+        "opportunities.pipeline",
         "complaints",
         "reports",
     ]
@@ -60,6 +61,7 @@ def test_load_demo_data_prints_each_apps_message_in_order():
         "Created 6 demo customers.",
         "Created the demo portfolio cycles.",
         "Created the demo donor-relationship problems.",
+        "Created 4 demo opportunities and the demo donations.",
         "Created 11 demo cases.",
         "Created demo users: crm_staff, crm_manager, centres_staff, centres_manager, quality, "
         "steward, deputy_steward, management, planning, resources, secretary, admin",
