@@ -16,6 +16,7 @@ from association.models import Centre
 from core.choices import ContactChannel
 from core.models import TransitionRecord
 from core.phones import validate_saudi_mobile
+from core.steps import Step, StepPath
 from core.text import normalize_arabic, text_signature
 from customers.models import Customer, CustomerRequest
 from programmes.models import Programme
@@ -55,6 +56,26 @@ class CaseState(models.TextChoices):
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", _("Closed")
 
+
+# The case page's step bar: registered → studied → answered → closed. A promised callback
+# is still at "registered"; an immediate answer skips the study.
+CASE_STEP_PATH = StepPath(
+    steps=(
+        Step(CaseState.RECEIVED, pgettext_lazy("case step", "Registered")),
+        Step(CaseState.UNDER_STUDY, pgettext_lazy("case step", "Studied")),
+        Step(CaseState.REPLIED, pgettext_lazy("case step", "Answered")),
+        Step(CaseState.CLOSED, pgettext_lazy("case step", "Closed")),
+    ),
+    at={CaseState.CALLBACK_PROMISED: CaseState.RECEIVED},
+)
+
+# What the deadline of each open state (Case.due_at) is due for.
+CASE_DUE_LABELS = {
+    CaseState.RECEIVED: _("First answer due"),
+    CaseState.CALLBACK_PROMISED: _("Study due"),
+    CaseState.UNDER_STUDY: _("Study due"),
+    CaseState.REPLIED: _("Closing due"),
+}
 
 OPEN_STATES = (
     CaseState.RECEIVED,
@@ -210,6 +231,8 @@ def handles_case(case, user):
 class Case(ConcurrentTransitionMixin, models.Model):
     """One complaint, inquiry or suggestion. Transitions only change the state in memory;
     complaints.services runs them, fills the fields, saves and records a CaseTransition."""
+
+    STEP_PATH = CASE_STEP_PATH
 
     tracking_number = models.CharField(
         _("tracking number"), max_length=TRACKING_LENGTH, unique=True, editable=False
@@ -391,6 +414,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def is_overdue(self):
         return self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def due_label(self):
+        """What due_at is due for: "Study due", "Closing due"…"""
+        return CASE_DUE_LABELS.get(self.state, _("Due"))
 
     def has_reply(self):
         return bool((self.reply or self.immediate_answer).strip())

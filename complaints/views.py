@@ -10,22 +10,65 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import submissions
 from core.permissions import require
+from core.steps import Action, HistoryItem, action_panel
+from core.views_steps import redisplay
 
 from . import selectors, services
 from .attachments import case_add_attachments
 from .errors import AttachmentError
 from .forms import (
+    AnswerForm,
     AttachmentForm,
     CaseForm,
+    EntryForm,
     ReferralForm,
     RegistrationRequestForm,
+    ReplyForm,
     StudyForm,
-    TextActionForm,
 )
 from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
+
+# The steps of the case page (names from services.available_actions), the natural next
+# step first: the first one available is the primary action of the page.
+_ANSWER = Action(
+    "answer_immediately",
+    gettext_lazy("Answer immediately"),
+    AnswerForm,
+    icon="bi-chat-left-text",
+    help=gettext_lazy("The answer given while the person is on the line."),
+)
+_STUDY = Action(
+    "start_study",
+    gettext_lazy("Send for study"),
+    StudyForm,
+    icon="bi-search",
+    help=gettext_lazy("Not solved at once: the causes, who studies it and who can help."),
+)
+CASE_ACTIONS = (
+    Action(
+        "record_reply",
+        gettext_lazy("Record the reply"),
+        ReplyForm,
+        icon="bi-reply",
+        help=gettext_lazy("The answer given to the person after the study or the callback."),
+    ),
+    Action(
+        "close",
+        gettext_lazy("Close the case"),
+        icon="bi-check2-circle",
+        style="success",
+        help=gettext_lazy("The person was called back with the answer."),
+    ),
+    _STUDY,
+    _ANSWER,
+    Action("promise_callback", gettext_lazy("Promise to call back"), icon="bi-telephone-forward"),
+    Action("entry", gettext_lazy("Add the entry"), EntryForm, icon="bi-journal-plus"),
+)
+# An inquiry or a suggestion is answered at once when it can be; a complaint is studied.
+_ANSWER_FIRST = (*CASE_ACTIONS[:2], _ANSWER, _STUDY, *CASE_ACTIONS[4:])
 
 
 def _visible_case_or_404(user, pk):
@@ -100,27 +143,59 @@ def _already_registered(request, pk):
 @require_GET
 def case_detail(request, pk):
     case = _visible_case_or_404(request.user, pk)
-    timeline = sorted(
-        [("step", step.at, step) for step in case.transitions.select_related("actor")]
-        + [("entry", entry.at, entry) for entry in case.entries.select_related("author")]
-        + [
-            ("event", event.at, event)
-            for event in case.events.select_related("actor", "from_centre", "to_centre")
-        ],
-        key=lambda item: item[1],
-    )
-    actions = services.available_actions(case, request.user)
+    return render(request, "complaints/case_detail.html", _detail_context(request, case))
+
+
+def _case_history(case):
+    """The case's steps, register entries and referrals in one list, oldest first."""
+    items = [
+        HistoryItem(step.at, step.actor, step.get_target_display(), step.note)
+        for step in case.transitions.select_related("actor")
+    ]
+    items += [
+        HistoryItem(entry.at, entry.author, _("Register entry"), entry.text, icon="bi-journal")
+        for entry in case.entries.select_related("author")
+    ]
+    for event in case.events.select_related("actor", "from_centre", "to_centre"):
+        moved = (
+            _("From %(source)s to %(target)s")
+            % {"source": event.from_display, "target": event.to_display}
+            if event.moves
+            else ""
+        )
+        items.append(
+            HistoryItem(
+                event.at,
+                event.actor,
+                event.get_kind_display(),
+                event.note,
+                icon="bi-signpost-split",
+                detail=moved,
+                badge="info",
+            )
+        )
+    return sorted(items, key=lambda item: item.at)
+
+
+def _detail_context(request, case, *, bound=None):
+    """The case page; `bound` is (action name, form) of a form sent back with errors."""
     user = request.user
+    actions = services.available_actions(case, user)
     handles = selectors.user_handles_case(user, case)
+    declared = CASE_ACTIONS if case.kind == CaseKind.COMPLAINT else _ANSWER_FIRST
     context = {
         "case": case,
-        "timeline": timeline,
+        "timeline": _case_history(case),
         "actions": actions,
+        "panel": action_panel(
+            declared,
+            actions,
+            url=lambda name: reverse("complaints:action", args=[case.pk, name]),
+            bound=bound,
+        ),
         "handles": handles,
         # Whoever registered a case of another queue reads it and sees where it went.
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
-        "text_form": TextActionForm(),
-        "study_form": StudyForm(),
         "may_refer": services.may_refer(case, user),
         "referral_form": ReferralForm(
             initial={
@@ -148,7 +223,7 @@ def case_detail(request, pk):
         and case.answer_due_at < timezone.now(),
     }
     context.update(_faq_answer_context(request, case, actions))
-    return render(request, "complaints/case_detail.html", context)
+    return context
 
 
 def _faq_answer_context(request, case, actions):
@@ -185,13 +260,11 @@ def _answer_from_faq(case, user, data):
 
 
 def _start_study(case, user, data):
-    form = StudyForm(data)
-    assignee = form.fields["assignee"].queryset.filter(pk=data.get("assignee") or None).first()
     return services.case_start_study(
         case=case,
         actor=user,
         causes=data.get("causes", ""),
-        assignee=assignee,
+        assignee=data.get("assignee"),
         helping_party=data.get("helping_party", ""),
     )
 
@@ -213,6 +286,7 @@ _ACTIONS = {
     ),
     "answer_from_faq": _answer_from_faq,
 }
+_FORMS = {action.name: action.form for action in CASE_ACTIONS if action.form is not None}
 
 _DONE_MESSAGES = {
     "answer_immediately": gettext_lazy("The immediate answer was recorded."),
@@ -271,13 +345,32 @@ def _act(request, case, action):
         return _decide_match(request, case, confirm=action == "confirm_match")
     if action not in _ACTIONS:
         raise PermissionDenied
+    form = None
+    data = request.POST
+    if action in _FORMS:
+        # The step's own form: sent back with errors, the page shows it again with what
+        # was typed (never a blank form).
+        form = _FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+        if not form.is_valid():
+            return _redisplay(request, case, action, form)
+        data = form.cleaned_data
     try:
-        _ACTIONS[action](case, request.user, request.POST)
+        _ACTIONS[action](case, request.user, data)
     except services.CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(_DONE_MESSAGES[action]))
+        if form is None:
+            messages.error(request, str(error))
+            return redirect("complaints:detail", pk=case.pk)
+        form.add_error(None, str(error))
+        return _redisplay(request, case, action, form)
+    messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect("complaints:detail", pk=case.pk)
+
+
+def _redisplay(request, case, action, form):
+    case.refresh_from_db()
+    return redisplay(
+        request, "complaints/case_detail.html", _detail_context(request, case, bound=(action, form))
+    )
 
 
 def _refer(request, case):
