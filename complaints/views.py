@@ -66,6 +66,16 @@ CASE_ACTIONS = (
     _ANSWER,
     Action("promise_callback", gettext_lazy("Promise to call back"), icon="bi-telephone-forward"),
     Action("entry", gettext_lazy("Add the entry"), EntryForm, icon="bi-journal-plus"),
+    Action(
+        "refer",
+        gettext_lazy("Refer the case"),
+        ReferralForm,
+        icon="bi-signpost-split",
+        help=gettext_lazy(
+            "When another department or centre can solve it: the case moves to its queue with "
+            "the same deadlines, and the referral is recorded in the timeline."
+        ),
+    ),
 )
 # An inquiry or a suggestion is answered at once when it can be; a complaint is studied.
 _ANSWER_FIRST = (*CASE_ACTIONS[:2], _ANSWER, _STUDY, *CASE_ACTIONS[4:])
@@ -177,35 +187,37 @@ def _case_history(case):
     return sorted(items, key=lambda item: item.at)
 
 
+def _referral_initial(case):
+    return {
+        "seen_route": services.routing_key(case),
+        # The other department is the likelier destination.
+        "department": CaseRoute.CRM if case.routed_to == CaseRoute.CENTRES else CaseRoute.CENTRES,
+    }
+
+
 def _detail_context(request, case, *, bound=None):
     """The case page; `bound` is (action name, form) of a form sent back with errors."""
     user = request.user
     actions = services.available_actions(case, user)
     handles = selectors.user_handles_case(user, case)
     declared = CASE_ACTIONS if case.kind == CaseKind.COMPLAINT else _ANSWER_FIRST
+    may_refer = services.may_refer(case, user)
     context = {
         "case": case,
         "timeline": _case_history(case),
         "actions": actions,
         "panel": action_panel(
             declared,
-            actions,
+            [*actions, "refer"] if may_refer else actions,
             url=lambda name: reverse("complaints:action", args=[case.pk, name]),
             bound=bound,
+            form_kwargs={"refer": {"initial": _referral_initial(case)}},
         ),
         "handles": handles,
         # Whoever registered a case of another queue reads it and sees where it went.
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
-        "may_refer": services.may_refer(case, user),
-        "referral_form": ReferralForm(
-            initial={
-                "seen_route": services.routing_key(case),
-                # The other department is the likelier destination.
-                "department": CaseRoute.CRM
-                if case.routed_to == CaseRoute.CENTRES
-                else CaseRoute.CENTRES,
-            }
-        ),
+        "may_refer": may_refer,
+        # The route the page was shown with: a referral sent from it checks it is still so.
         "seen_route": services.routing_key(case),
         "states": CaseState,
         "attachments": case.attachments.select_related("uploaded_by"),
@@ -347,9 +359,10 @@ def _act(request, case, action):
         raise PermissionDenied
     form = None
     data = request.POST
-    if action in _FORMS:
+    if action in _FORMS and action in services.available_actions(case, request.user):
         # The step's own form: sent back with errors, the page shows it again with what
-        # was typed (never a blank form).
+        # was typed (never a blank form). A step the page does not offer this person is
+        # left to the service to refuse.
         form = _FORMS[action](request.POST, auto_id=f"id_{action}_%s")
         if not form.is_valid():
             return _redisplay(request, case, action, form)
@@ -374,7 +387,7 @@ def _redisplay(request, case, action, form):
 
 
 def _refer(request, case):
-    form = ReferralForm(request.POST)
+    form = ReferralForm(request.POST, auto_id="id_refer_%s")
     centre_pk = request.POST.get("centre", "")
     centre = (
         form.fields["centre"].queryset.filter(pk=centre_pk).first() if centre_pk.isdigit() else None
@@ -389,8 +402,10 @@ def _refer(request, case):
             seen_route=request.POST.get("seen_route") or None,
         )
     except services.CaseError as error:
-        messages.error(request, str(error))
-        return redirect("complaints:detail", pk=case.pk)
+        # Shown again with what was typed, the refusal at the top of the form.
+        form.is_valid()
+        form.add_error(None, str(error))
+        return _redisplay(request, case, "refer", form)
     messages.success(
         request, _("The case was referred to %(route)s.") % {"route": case.route_display}
     )

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import jobs
 from core.permissions import require
+from core.steps import Action, action_panel
+from core.views_steps import redisplay
 
 from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
-from .forms import CustomerDataForm, RequestReasonForm
+from .forms import ApprovalForm, CustomerDataForm, RejectionForm, RequestReasonForm
 from .models import Customer, RequestKind
 from .profile import profile_panels
 from .tasks import not_entered_message
@@ -153,12 +155,61 @@ LINES_PER_PAGE = 50
 @require_GET
 def request_detail(request, pk):
     form_request = _visible_request_or_404(request.user, pk)
+    return render(request, "customers/request_detail.html", _request_page(request, form_request))
+
+
+# The steps of the form's page (names from services.available_actions), the natural next
+# step first: the first one available is the primary action.
+REQUEST_ACTIONS = (
+    Action("submit", gettext_lazy("Submit to the CRM manager"), icon="bi-send"),
+    Action("approve", gettext_lazy("Approve"), ApprovalForm, icon="bi-check2", style="success"),
+    Action(
+        "enter",
+        gettext_lazy("Enter into the customer database"),
+        icon="bi-database-add",
+        help=gettext_lazy(
+            "Entering applies the form to the customer database and signs it with your name."
+        ),
+    ),
+    Action("file", gettext_lazy("File the form"), icon="bi-archive"),
+    Action(
+        "reject",
+        gettext_lazy("Reject"),
+        RejectionForm,
+        icon="bi-x-circle",
+        confirm=gettext_lazy("Reject this form?"),
+    ),
+)
+_REQUEST_FORMS = {action.name: action.form for action in REQUEST_ACTIONS if action.form}
+
+
+def _request_page(request, form_request, *, bound=None):
+    """The form's page; `bound` is (action name, form) of a step's form sent back."""
     lines_page = Paginator(form_request.lines.select_related("customer"), LINES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = presentation.request_context(form_request, request.user, lines=lines_page.object_list)
     context["page"] = lines_page
-    return render(request, "customers/request_detail.html", context)
+    context["panel"] = action_panel(
+        REQUEST_ACTIONS,
+        context["actions"],
+        url=lambda name: reverse("customers:request_action", args=[form_request.pk, name]),
+        bound=bound,
+        form_kwargs={"approve": {"override": context["has_blocking_duplicates"]}},
+    )
+    return context
+
+
+def _step_form(form_request, user, action, data):
+    """The step's own form, bound to what was sent (None for a step without fields)."""
+    form_class = _REQUEST_FORMS.get(action)
+    # A step the page does not offer this person is left to the service to refuse.
+    if form_class is None or action not in services.available_actions(form_request, user):
+        return None
+    kwargs = {}
+    if action == "approve":
+        kwargs["override"] = bool(selectors.blocking_duplicates(form_request))
+    return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
 
 
 _ACTIONS = {
@@ -202,16 +253,33 @@ def request_action(request, pk, action):
         raise PermissionDenied
     if action == "enter" and form_request.lines.count() > BACKGROUND_ENTRY_LINES:
         return _enter_in_background(request, form_request)
+    form = _step_form(form_request, request.user, action, request.POST)
+    if form is not None and not form.is_valid():
+        return _redisplay_request(request, form_request, action, form)
     try:
         result = _ACTIONS[action](form_request, request.user, request.POST)
     except services.RequestError as error:
-        messages.error(request, str(error))
+        if form is None:
+            messages.error(request, str(error))
+        else:
+            # Shown again with what was typed, the refusal at the top of the form.
+            form.add_error(None, str(error))
+            return _redisplay_request(request, form_request, action, form)
     else:
         if isinstance(result, services.EntryResult) and not result.entered:
             messages.warning(request, not_entered_message(result))
         else:
             messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect(reverse("customers:request_detail", args=[form_request.pk]))
+
+
+def _redisplay_request(request, form_request, action, form):
+    form_request.refresh_from_db()
+    return redisplay(
+        request,
+        "customers/request_detail.html",
+        _request_page(request, form_request, bound=(action, form)),
+    )
 
 
 def _enter_in_background(request, form_request):
