@@ -635,11 +635,33 @@ def follows_up_recommendation(recommendation, user):
     return recommendation.owner_id == user.pk or user.has_perm("complaints.change_recommendation")
 
 
+def _recommendation_state(rec: "Recommendation") -> str:
+    """Its decision, then, once approved, its implementation."""
+    if rec.decision == RecommendationDecision.APPROVED:
+        return str(rec.implementation)
+    return str(rec.decision)
+
+
+# The recommendation page's step bar: raised → approved → implemented.
+RECOMMENDATION_STEP_PATH = StepPath(
+    steps=(
+        Step(RecommendationDecision.RAISED, pgettext_lazy("recommendation step", "Raised")),
+        Step(Implementation.PENDING, pgettext_lazy("recommendation step", "Approved")),
+        Step(Implementation.IMPLEMENTED, pgettext_lazy("recommendation step", "Implemented")),
+    ),
+    at={Implementation.NOT_IMPLEMENTED: Implementation.PENDING},
+    ends=(Step(RecommendationDecision.REJECTED, pgettext_lazy("recommendation", "Rejected")),),
+    state_of=_recommendation_state,
+)
+
+
 class Recommendation(ConcurrentTransitionMixin, models.Model):
     """A recommendation raised by a department manager from the weekly review of the
     register (procedure step 8), decided by the sub-council secretary (step 9) and followed
     up: one not implemented gets an investigation of the reasons within 2 working days
     (performance-reports procedure, step 4)."""
+
+    STEP_PATH = RECOMMENDATION_STEP_PATH
 
     text = models.TextField(_("recommendation"))
     department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
@@ -873,6 +895,20 @@ def reports_on_solution(solution, user):
     return owner or user.has_perm(MONITOR_SOLUTION)
 
 
+# The solution page's step bar: not started → in progress → implemented → effective.
+SOLUTION_STEP_PATH = StepPath(
+    steps=(
+        Step(SolutionStatus.NOT_STARTED, pgettext_lazy("solution step", "Proposed")),
+        Step(SolutionStatus.IN_PROGRESS, pgettext_lazy("solution step", "Under way")),
+        Step(SolutionStatus.IMPLEMENTED, pgettext_lazy("solution step", "Implemented")),
+        Step(SolutionStatus.EFFECTIVE, pgettext_lazy("solution step", "Effective")),
+    ),
+    at={SolutionStatus.NOT_EFFECTIVE: SolutionStatus.IMPLEMENTED},
+    ends=(Step(SolutionStatus.CANCELLED, pgettext_lazy("solution", "Cancelled")),),
+    field="status",
+)
+
+
 class ProposedSolution(ConcurrentTransitionMixin, models.Model):
     """One solution the quality officer proposes for a recurring group (procedure step 7:
     "propose solutions and how to implement them, and monitor their implementation"): the
@@ -881,6 +917,8 @@ class ProposedSolution(ConcurrentTransitionMixin, models.Model):
 
     Solutions written as free text before (RecurringGroupReview.proposed_solutions) were
     migrated into a first solution without plan, owner or due date (migration 0006)."""
+
+    STEP_PATH = SOLUTION_STEP_PATH
 
     review = models.ForeignKey(
         RecurringGroupReview,

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import submissions
 from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
-from core.views_steps import redisplay
+from core.views_steps import post_step, redisplay
 
 from . import selectors, services
 from .attachments import case_add_attachments
@@ -272,11 +273,15 @@ def _answer_from_faq(case, user, data):
 
 
 def _start_study(case, user, data):
+    assignee = data.get("assignee")
+    if not isinstance(assignee, get_user_model()):
+        # Not through the page's form (the step is not offered): the service refuses it.
+        assignee = StudyForm().fields["assignee"].queryset.filter(pk=assignee or None).first()
     return services.case_start_study(
         case=case,
         actor=user,
         causes=data.get("causes", ""),
-        assignee=data.get("assignee"),
+        assignee=assignee,
         helping_party=data.get("helping_party", ""),
     )
 
@@ -298,7 +303,6 @@ _ACTIONS = {
     ),
     "answer_from_faq": _answer_from_faq,
 }
-_FORMS = {action.name: action.form for action in CASE_ACTIONS if action.form is not None}
 
 _DONE_MESSAGES = {
     "answer_immediately": gettext_lazy("The immediate answer was recorded."),
@@ -357,26 +361,18 @@ def _act(request, case, action):
         return _decide_match(request, case, confirm=action == "confirm_match")
     if action not in _ACTIONS:
         raise PermissionDenied
-    form = None
-    data = request.POST
-    if action in _FORMS and action in services.available_actions(case, request.user):
-        # The step's own form: sent back with errors, the page shows it again with what
-        # was typed (never a blank form). A step the page does not offer this person is
-        # left to the service to refuse.
-        form = _FORMS[action](request.POST, auto_id=f"id_{action}_%s")
-        if not form.is_valid():
-            return _redisplay(request, case, action, form)
-        data = form.cleaned_data
-    try:
-        _ACTIONS[action](case, request.user, data)
-    except services.CaseError as error:
-        if form is None:
-            messages.error(request, str(error))
-            return redirect("complaints:detail", pk=case.pk)
-        form.add_error(None, str(error))
-        return _redisplay(request, case, action, form)
-    messages.success(request, str(_DONE_MESSAGES[action]))
-    return redirect("complaints:detail", pk=case.pk)
+    return post_step(
+        request,
+        action=action,
+        declared=CASE_ACTIONS,
+        available=services.available_actions(case, request.user),
+        step=lambda data: _ACTIONS[action](case, request.user, data),
+        refusal=services.CaseError,
+        done=_DONE_MESSAGES[action],
+        show_again=lambda name, form: _redisplay(request, case, name, form),
+        to="complaints:detail",
+        pk=case.pk,
+    )
 
 
 def _redisplay(request, case, action, form):

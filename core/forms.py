@@ -183,3 +183,17 @@ class FilterSet(django_filters.FilterSet):
         if issubclass(form_class, LocalisedInputMixin):
             return form_class
         return type(form_class.__name__, (LocalisedInputMixin, form_class), {})
+
+
+def text_step_form(
+    label: Any, *, required: bool = True, name: str = "note", rows: int = 3, help_text: Any = ""
+) -> type[Form]:
+    """The form of a workflow step whose only field is a text (a note, a reason): one class
+    per step of an action card (core.steps.Action), so each step shows only its own field."""
+    field = forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+    return type("TextStepForm", (Form,), {name: field})

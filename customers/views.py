@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import jobs
 from core.permissions import require
 from core.steps import Action, action_panel
-from core.views_steps import redisplay
+from core.views_steps import post_step, redisplay
 
 from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
@@ -180,7 +180,7 @@ REQUEST_ACTIONS = (
         confirm=gettext_lazy("Reject this form?"),
     ),
 )
-_REQUEST_FORMS = {action.name: action.form for action in REQUEST_ACTIONS if action.form}
+_REQUEST_FORMS = {action.name for action in REQUEST_ACTIONS if action.form}
 
 
 def _request_page(request, form_request, *, bound=None):
@@ -198,18 +198,6 @@ def _request_page(request, form_request, *, bound=None):
         form_kwargs={"approve": {"override": context["has_blocking_duplicates"]}},
     )
     return context
-
-
-def _step_form(form_request, user, action, data):
-    """The step's own form, bound to what was sent (None for a step without fields)."""
-    form_class = _REQUEST_FORMS.get(action)
-    # A step the page does not offer this person is left to the service to refuse.
-    if form_class is None or action not in services.available_actions(form_request, user):
-        return None
-    kwargs = {}
-    if action == "approve":
-        kwargs["override"] = bool(selectors.blocking_duplicates(form_request))
-    return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
 
 
 _ACTIONS = {
@@ -253,18 +241,27 @@ def request_action(request, pk, action):
         raise PermissionDenied
     if action == "enter" and form_request.lines.count() > BACKGROUND_ENTRY_LINES:
         return _enter_in_background(request, form_request)
-    form = _step_form(form_request, request.user, action, request.POST)
-    if form is not None and not form.is_valid():
-        return _redisplay_request(request, form_request, action, form)
+    if action in _REQUEST_FORMS:
+        # The manager's decision, with its note: shown again with what was typed when refused.
+        return post_step(
+            request,
+            action=action,
+            declared=REQUEST_ACTIONS,
+            available=services.available_actions(form_request, request.user),
+            step=lambda data: _ACTIONS[action](form_request, request.user, data),
+            refusal=services.RequestError,
+            done=_DONE_MESSAGES[action],
+            show_again=lambda name, form: _redisplay_request(request, form_request, name, form),
+            form_kwargs={"override": bool(selectors.blocking_duplicates(form_request))}
+            if action == "approve"
+            else None,
+            to="customers:request_detail",
+            pk=form_request.pk,
+        )
     try:
         result = _ACTIONS[action](form_request, request.user, request.POST)
     except services.RequestError as error:
-        if form is None:
-            messages.error(request, str(error))
-        else:
-            # Shown again with what was typed, the refusal at the top of the form.
-            form.add_error(None, str(error))
-            return _redisplay_request(request, form_request, action, form)
+        messages.error(request, str(error))
     else:
         if isinstance(result, services.EntryResult) and not result.entered:
             messages.warning(request, not_entered_message(result))
