@@ -104,6 +104,8 @@ class Action:
     style: str = "brand"
     confirm: Label = ""
     help: Label = ""
+    # The form's data-testid ("action-<name>" by default).
+    testid: str = ""
 
 
 @dataclass
@@ -116,7 +118,7 @@ class ShownAction:
 
     @property
     def testid(self) -> str:
-        return f"action-{self.action.name}"
+        return self.action.testid or f"action-{self.action.name}"
 
 
 @dataclass
