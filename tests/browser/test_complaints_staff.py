@@ -90,7 +90,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
 
     # The step bar is at "registered"; the one next step is the study, with only its fields,
     # the immediate answer and the callback folded below it.
-    assert staff.inner_text("[data-testid=step-bar] [aria-current=step] .step-bar-label").strip() == "التسجيل"
+    assert current_step(staff) == "التسجيل"
     primary = staff.query_selector("[data-testid=actions] form")
     assert primary.get_attribute("action").endswith("/start_study/")
     assert not staff.is_visible("form[action$='/answer_immediately/'] textarea")
@@ -115,7 +115,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     staff.wait_for_selector(".alert-success")
     assert staff.inner_text("[data-testid=state]").strip() == "قيد الدراسة"
 
-    assert staff.inner_text("[data-testid=step-bar] [aria-current=step] .step-bar-label").strip() == "الدراسة"
+    assert current_step(staff) == "الدراسة"
     assert "موعد الدراسة" in staff.inner_text("[data-testid=due]")
 
     # The register is updated daily: a folded alternative, opened with its own field.
@@ -129,7 +129,7 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     staff.fill("form[action$='/record_reply/'] textarea[name=text]", "وصلت السلة للمستفيدة")
     staff.click("form[action$='/record_reply/'] button[type=submit]")
     staff.wait_for_selector(".alert-success")
-    assert staff.inner_text("[data-testid=step-bar] [aria-current=step] .step-bar-label").strip() == "الرد"
+    assert current_step(staff) == "الرد"
     staff.click("form[action$='/close/'] button[type=submit]")
     staff.wait_for_selector(".alert-success")
     assert staff.query_selector("[data-testid=actions]") is None
@@ -160,6 +160,11 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     assert len(overdue_rows) == 1
     assert "لم يرد أحد على الاتصال" in overdue_rows[0].inner_text()
     shot(staff, "staff_05_register_overdue")
+
+
+def current_step(page):
+    """The label of the step bar's current step."""
+    return page.inner_text("[data-testid=step-bar] [aria-current=step] .step-bar-label").strip()
 
 
 def staff_user(username):
