@@ -104,9 +104,9 @@ class CycleState(models.TextChoices):
 # The cycle page's step bar: handed over → reviewed → potential donors identified.
 CYCLE_STEP_PATH = StepPath(
     steps=(
-        Step(CycleState.HANDED_OVER, pgettext_lazy("cycle step", "Handed over")),
-        Step(CycleState.REVIEWED, pgettext_lazy("cycle step", "Reviewed")),
-        Step(CycleState.DONORS_IDENTIFIED, pgettext_lazy("cycle step", "Donors identified")),
+        Step(CycleState.HANDED_OVER, _("Handed over by strategic planning")),
+        Step(CycleState.REVIEWED, _("Reviewed by the CRM manager")),
+        Step(CycleState.DONORS_IDENTIFIED, _("Potential donors identified")),
     ),
 )
 
