@@ -175,10 +175,22 @@ class CaseForm(ModelForm):
         return cleaned
 
 
-class TextActionForm(Form):
-    text = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class AnswerForm(Form):
+    """The immediate answer given while the person is on the line."""
+
+    text = forms.CharField(label=_("immediate answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(Form):
+    """The reply given to the person after the study or the callback."""
+
+    text = forms.CharField(label=_("reply"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EntryForm(Form):
+    """The daily entry in the register."""
+
+    text = forms.CharField(label=_("Register entry"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class StudyForm(Form):

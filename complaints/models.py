@@ -16,6 +16,7 @@ from association.models import Centre
 from core.choices import ContactChannel
 from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.phones import validate_saudi_mobile
+from core.steps import Step, StepPath
 from core.text import normalize_arabic, text_signature
 from customers.models import Customer, CustomerRequest
 from programmes.models import Programme
@@ -55,6 +56,26 @@ class CaseState(models.TextChoices):
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", _("Closed")
 
+
+# The case page's step bar: registered → studied → answered → closed. A promised callback
+# is still at "registered"; an immediate answer skips the study.
+CASE_STEP_PATH = StepPath(
+    steps=(
+        Step(CaseState.RECEIVED, pgettext_lazy("case step", "Registered")),
+        Step(CaseState.UNDER_STUDY, pgettext_lazy("case step", "Studied")),
+        Step(CaseState.REPLIED, pgettext_lazy("case step", "Answered")),
+        Step(CaseState.CLOSED, pgettext_lazy("case step", "Closed")),
+    ),
+    at={CaseState.CALLBACK_PROMISED: CaseState.RECEIVED},
+)
+
+# What the deadline of each open state (Case.due_at) is due for.
+CASE_DUE_LABELS = {
+    CaseState.RECEIVED: _("First answer due"),
+    CaseState.CALLBACK_PROMISED: _("Study due"),
+    CaseState.UNDER_STUDY: _("Study due"),
+    CaseState.REPLIED: _("Closing due"),
+}
 
 OPEN_STATES = (
     CaseState.RECEIVED,
@@ -186,6 +207,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     """One complaint, inquiry or suggestion. Transitions only change the state in memory;
     complaints.services runs them, fills the fields, saves and records a CaseTransition."""
 
+    STEP_PATH = CASE_STEP_PATH
+
     tracking_number = models.CharField(
         _("tracking number"), max_length=TRACKING_LENGTH, unique=True, editable=False
     )
@@ -315,6 +338,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def is_overdue(self):
         return self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def due_label(self):
+        """What due_at is due for: "Study due", "Closing due"…"""
+        return CASE_DUE_LABELS.get(self.state, _("Due"))
 
     def has_reply(self):
         return bool((self.reply or self.immediate_answer).strip())
@@ -524,11 +552,33 @@ def follows_up_recommendation(recommendation, user):
     return recommendation.owner_id == user.pk or user.has_perm("complaints.change_recommendation")
 
 
+def _recommendation_state(rec: "Recommendation") -> str:
+    """Its decision, then, once approved, its implementation."""
+    if rec.decision == RecommendationDecision.APPROVED:
+        return str(rec.implementation)
+    return str(rec.decision)
+
+
+# The recommendation page's step bar: raised → approved → implemented.
+RECOMMENDATION_STEP_PATH = StepPath(
+    steps=(
+        Step(RecommendationDecision.RAISED, pgettext_lazy("recommendation step", "Raised")),
+        Step(Implementation.PENDING, pgettext_lazy("recommendation step", "Approved")),
+        Step(Implementation.IMPLEMENTED, pgettext_lazy("recommendation step", "Implemented")),
+    ),
+    at={Implementation.NOT_IMPLEMENTED: Implementation.PENDING},
+    ends=(Step(RecommendationDecision.REJECTED, pgettext_lazy("recommendation", "Rejected")),),
+    state_of=_recommendation_state,
+)
+
+
 class Recommendation(ConcurrentTransitionMixin, models.Model):
     """A recommendation raised by a department manager from the weekly review of the
     register (procedure step 8), decided by the sub-council secretary (step 9) and followed
     up: one not implemented gets an investigation of the reasons within 2 working days
     (performance-reports procedure, step 4)."""
+
+    STEP_PATH = RECOMMENDATION_STEP_PATH
 
     text = models.TextField(_("recommendation"))
     department = models.CharField(_("department"), max_length=10, choices=CaseRoute.choices)
@@ -722,6 +772,20 @@ def reports_on_solution(solution, user):
     return owner or user.has_perm(MONITOR_SOLUTION)
 
 
+# The solution page's step bar: not started → in progress → implemented → effective.
+SOLUTION_STEP_PATH = StepPath(
+    steps=(
+        Step(SolutionStatus.NOT_STARTED, pgettext_lazy("solution step", "Proposed")),
+        Step(SolutionStatus.IN_PROGRESS, pgettext_lazy("solution step", "Under way")),
+        Step(SolutionStatus.IMPLEMENTED, pgettext_lazy("solution step", "Implemented")),
+        Step(SolutionStatus.EFFECTIVE, pgettext_lazy("solution step", "Effective")),
+    ),
+    at={SolutionStatus.NOT_EFFECTIVE: SolutionStatus.IMPLEMENTED},
+    ends=(Step(SolutionStatus.CANCELLED, pgettext_lazy("solution", "Cancelled")),),
+    field="status",
+)
+
+
 class ProposedSolution(ConcurrentTransitionMixin, models.Model):
     """One solution the quality officer proposes for a recurring group (procedure step 7:
     "propose solutions and how to implement them, and monitor their implementation"): the
@@ -730,6 +794,8 @@ class ProposedSolution(ConcurrentTransitionMixin, models.Model):
 
     Solutions written as free text before (RecurringGroupReview.proposed_solutions) were
     migrated into a first solution without plan, owner or due date (migration 0006)."""
+
+    STEP_PATH = SOLUTION_STEP_PATH
 
     review = models.ForeignKey(
         RecurringGroupReview,

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,22 +11,75 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import submissions
 from core.permissions import require
+from core.steps import Action, HistoryItem, action_panel
+from core.views_steps import post_step, redisplay
 
 from . import selectors, services
 from .attachments import case_add_attachments
 from .errors import AttachmentError
 from .forms import (
+    AnswerForm,
     AttachmentForm,
     CaseForm,
+    EntryForm,
     ReferralForm,
     RegistrationRequestForm,
+    ReplyForm,
     StudyForm,
-    TextActionForm,
 )
 from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
+
+# The steps of the case page (names from services.available_actions), the natural next
+# step first: the first one available is the primary action of the page.
+_ANSWER = Action(
+    "answer_immediately",
+    gettext_lazy("Answer immediately"),
+    AnswerForm,
+    icon="bi-chat-left-text",
+    help=gettext_lazy("The answer given while the person is on the line."),
+)
+_STUDY = Action(
+    "start_study",
+    gettext_lazy("Send for study"),
+    StudyForm,
+    icon="bi-search",
+    help=gettext_lazy("Not solved at once: the causes, who studies it and who can help."),
+)
+CASE_ACTIONS = (
+    Action(
+        "record_reply",
+        gettext_lazy("Record the reply"),
+        ReplyForm,
+        icon="bi-reply",
+        help=gettext_lazy("The answer given to the person after the study or the callback."),
+    ),
+    Action(
+        "close",
+        gettext_lazy("Close the case"),
+        icon="bi-check2-circle",
+        style="success",
+        help=gettext_lazy("The person was called back with the answer."),
+    ),
+    _STUDY,
+    _ANSWER,
+    Action("promise_callback", gettext_lazy("Promise to call back"), icon="bi-telephone-forward"),
+    Action("entry", gettext_lazy("Add the entry"), EntryForm, icon="bi-journal-plus"),
+    Action(
+        "refer",
+        gettext_lazy("Refer the case"),
+        ReferralForm,
+        icon="bi-signpost-split",
+        help=gettext_lazy(
+            "When another department or centre can solve it: the case moves to its queue with "
+            "the same deadlines, and the referral is recorded in the timeline."
+        ),
+    ),
+)
+# An inquiry or a suggestion is answered at once when it can be; a complaint is studied.
+_ANSWER_FIRST = (*CASE_ACTIONS[:2], _ANSWER, _STUDY, *CASE_ACTIONS[4:])
 
 
 def _visible_case_or_404(user, pk):
@@ -106,37 +160,74 @@ def _already_registered(request, pk):
 @require_GET
 def case_detail(request, pk):
     case = _visible_case_or_404(request.user, pk)
-    timeline = sorted(
-        [("step", step.at, step) for step in case.transitions.select_related("actor")]
-        + [("entry", entry.at, entry) for entry in case.entries.select_related("author")]
-        + [
-            ("event", event.at, event)
-            for event in case.events.select_related("actor", "from_centre", "to_centre")
-        ],
-        key=lambda item: item[1],
-    )
-    actions = services.available_actions(case, request.user)
+    return render(request, "complaints/case_detail.html", _detail_context(request, case))
+
+
+def _case_history(case):
+    """The case's steps, register entries and referrals in one list, oldest first."""
+    items = [
+        HistoryItem(step.at, step.actor, step.get_target_display(), step.note)
+        for step in case.transitions.select_related("actor")
+    ]
+    items += [
+        HistoryItem(entry.at, entry.author, _("Register entry"), entry.text, icon="bi-journal")
+        for entry in case.entries.select_related("author")
+    ]
+    for event in case.events.select_related("actor", "from_centre", "to_centre"):
+        moved = (
+            _("From %(source)s to %(target)s")
+            % {"source": event.from_display, "target": event.to_display}
+            if event.moves
+            else ""
+        )
+        items.append(
+            HistoryItem(
+                event.at,
+                event.actor,
+                event.get_kind_display(),
+                event.note,
+                icon="bi-signpost-split",
+                detail=moved,
+                badge="info",
+            )
+        )
+    return sorted(items, key=lambda item: item.at)
+
+
+def _referral_initial(case):
+    return {
+        "seen_route": services.routing_key(case),
+        # The other department is the likelier destination.
+        "department": CaseRoute.CRM if case.routed_to == CaseRoute.CENTRES else CaseRoute.CENTRES,
+    }
+
+
+def _detail_context(request, case, *, bound=None):
+    """The case page; `bound` is (action name, form) of a form sent back with errors."""
     user = request.user
+    actions = services.available_actions(case, user)
     handles = selectors.user_handles_case(user, case)
+    declared = CASE_ACTIONS if case.kind == CaseKind.COMPLAINT else _ANSWER_FIRST
+    may_refer = services.may_refer(case, user)
     context = {
         "case": case,
-        "timeline": timeline,
+        "timeline": _case_history(case),
         "actions": actions,
+        "panel": action_panel(
+            declared,
+            [*actions, "refer"] if may_refer else actions,
+            url=lambda name: reverse("complaints:action", args=[case.pk, name]),
+            bound=bound,
+            form_kwargs={
+                "refer": {"initial": _referral_initial(case)},
+                "start_study": {"case": case, "user": user},
+            },
+        ),
         "handles": handles,
         # Whoever registered a case of another queue reads it and sees where it went.
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
-        "text_form": TextActionForm(),
-        "study_form": StudyForm(case=case, user=user),
-        "may_refer": services.may_refer(case, user),
-        "referral_form": ReferralForm(
-            initial={
-                "seen_route": services.routing_key(case),
-                # The other department is the likelier destination.
-                "department": CaseRoute.CRM
-                if case.routed_to == CaseRoute.CENTRES
-                else CaseRoute.CENTRES,
-            }
-        ),
+        "may_refer": may_refer,
+        # The route the page was shown with: a referral sent from it checks it is still so.
         "seen_route": services.routing_key(case),
         "states": CaseState,
         "attachments": case.attachments.select_related("uploaded_by"),
@@ -154,7 +245,7 @@ def case_detail(request, pk):
         and case.answer_due_at < timezone.now(),
     }
     context.update(_faq_answer_context(request, case, actions))
-    return render(request, "complaints/case_detail.html", context)
+    return context
 
 
 def _faq_answer_context(request, case, actions):
@@ -191,8 +282,11 @@ def _answer_from_faq(case, user, data):
 
 
 def _start_study(case, user, data):
-    form = StudyForm(data, case=case, user=user)
-    assignee = form.fields["assignee"].queryset.filter(pk=data.get("assignee") or None).first()
+    assignee = data.get("assignee")
+    if not isinstance(assignee, get_user_model()):
+        # Not through the page's form (the step is not offered): the service refuses it.
+        handlers = selectors.case_handlers(case, current=user)
+        assignee = handlers.filter(pk=assignee).first() if str(assignee).isdigit() else None
     return services.case_start_study(
         case=case,
         actor=user,
@@ -277,17 +371,30 @@ def _act(request, case, action):
         return _decide_match(request, case, confirm=action == "confirm_match")
     if action not in _ACTIONS:
         raise PermissionDenied
-    try:
-        _ACTIONS[action](case, request.user, request.POST)
-    except services.CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(_DONE_MESSAGES[action]))
-    return redirect("complaints:detail", pk=case.pk)
+    return post_step(
+        request,
+        action=action,
+        declared=CASE_ACTIONS,
+        available=services.available_actions(case, request.user),
+        step=lambda data: _ACTIONS[action](case, request.user, data),
+        refusal=services.CaseError,
+        done=_DONE_MESSAGES[action],
+        show_again=lambda name, form: _redisplay(request, case, name, form),
+        to="complaints:detail",
+        form_kwargs={"case": case, "user": request.user} if action == "start_study" else None,
+        pk=case.pk,
+    )
+
+
+def _redisplay(request, case, action, form):
+    case.refresh_from_db()
+    return redisplay(
+        request, "complaints/case_detail.html", _detail_context(request, case, bound=(action, form))
+    )
 
 
 def _refer(request, case):
-    form = ReferralForm(request.POST)
+    form = ReferralForm(request.POST, auto_id="id_refer_%s")
     centre_pk = request.POST.get("centre", "")
     centre = (
         form.fields["centre"].queryset.filter(pk=centre_pk).first() if centre_pk.isdigit() else None
@@ -302,8 +409,10 @@ def _refer(request, case):
             seen_route=request.POST.get("seen_route") or None,
         )
     except services.CaseError as error:
-        messages.error(request, str(error))
-        return redirect("complaints:detail", pk=case.pk)
+        # Shown again with what was typed, the refusal at the top of the form.
+        form.is_valid()
+        form.add_error(None, str(error))
+        return _redisplay(request, case, "refer", form)
     messages.success(
         request, _("The case was referred to %(route)s.") % {"route": case.route_display}
     )

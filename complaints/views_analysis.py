@@ -13,10 +13,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import text_step_form
 from core.permissions import require
+from core.steps import Action, HistoryItem, action_panel
+from core.views_steps import post_step, redisplay
 
 from . import recommendations, recurring, register_reviews, selectors
 from .errors import RecommendationError, RecurringGroupError
@@ -267,25 +270,52 @@ def _visible_recommendation_or_404(user, pk):
 @require_GET
 def recommendation_detail(request, pk):
     recommendation = _visible_recommendation_or_404(request.user, pk)
-    group_label = ""
-    if recommendation.group_key:
-        group_label = recurring.label_for_key(recommendation.group_key)
     return render(
         request,
         "complaints/recommendation_detail.html",
-        {
-            "rec": recommendation,
-            "actions": recommendations.available_actions(recommendation, request.user),
-            "transitions": recommendation.transitions.select_related("actor"),
-            "group_label": group_label,
-            "may_read_groups": request.user.has_perm("complaints.view_recurringgroupreview"),
-            "may_read_register_review": recommendation.register_review is not None
-            and recommendation.register_review.department
-            in register_reviews.departments_visible_to(request.user),
-            "decisions": RecommendationDecision,
-            "implementations": Implementation,
-        },
+        _recommendation_context(request, recommendation),
     )
+
+
+def _recommendation_history(recommendation):
+    """Its steps; the first is its raising, a step that keeps the state the investigation."""
+    history = []
+    for index, step in enumerate(recommendation.transitions.select_related("actor")):
+        if index == 0:
+            title = _("Raised")
+        elif step.source == step.target:
+            title = _("Investigation")
+        else:
+            title = step.get_target_display()
+        history.append(HistoryItem(step.at, step.actor, title, step.note))
+    return history
+
+
+def _recommendation_context(request, recommendation, *, bound=None):
+    group_label = ""
+    if recommendation.group_key:
+        group_label = recurring.label_for_key(recommendation.group_key)
+    actions = recommendations.available_actions(recommendation, request.user)
+    return {
+        "rec": recommendation,
+        "actions": actions,
+        "panel": action_panel(
+            RECOMMENDATION_ACTIONS,
+            actions,
+            url=lambda name: reverse(
+                "complaints:recommendation_action", args=[recommendation.pk, name]
+            ),
+            bound=bound,
+        ),
+        "transitions": _recommendation_history(recommendation),
+        "group_label": group_label,
+        "may_read_groups": request.user.has_perm("complaints.view_recurringgroupreview"),
+        "may_read_register_review": recommendation.register_review is not None
+        and recommendation.register_review.department
+        in register_reviews.departments_visible_to(request.user),
+        "decisions": RecommendationDecision,
+        "implementations": Implementation,
+    }
 
 
 def _note(data, name="note"):
@@ -310,6 +340,44 @@ _ACTIONS = {
     ),
 }
 
+# The steps of the recommendation page, the natural next step first (core.steps).
+RECOMMENDATION_ACTIONS = (
+    Action(
+        "approve",
+        gettext_lazy("Approve"),
+        text_step_form(gettext_lazy("decision note"), required=False),
+        icon="bi-check2",
+        style="success",
+    ),
+    Action(
+        "investigation",
+        gettext_lazy("Record the investigation"),
+        text_step_form(gettext_lazy("reasons found"), name="reasons"),
+        icon="bi-search",
+    ),
+    Action(
+        "implemented",
+        pgettext_lazy("recommendation", "Implemented"),
+        text_step_form(gettext_lazy("implementation note"), required=False),
+        icon="bi-check2-circle",
+        style="success",
+    ),
+    Action(
+        "reject",
+        gettext_lazy("Reject"),
+        text_step_form(gettext_lazy("Reason for rejecting")),
+        icon="bi-x-circle",
+        confirm=gettext_lazy("Reject this recommendation?"),
+    ),
+    Action(
+        "not_implemented",
+        pgettext_lazy("recommendation", "Not implemented"),
+        text_step_form(gettext_lazy("Why was it not implemented?")),
+        icon="bi-x-circle",
+        confirm=gettext_lazy("Record this recommendation as not implemented?"),
+    ),
+)
+
 _DONE_MESSAGES = {
     "approve": gettext_lazy("The recommendation was approved."),
     "reject": gettext_lazy("The recommendation was rejected."),
@@ -327,10 +395,19 @@ def recommendation_action(request, pk, action):
     recommendation = _visible_recommendation_or_404(request.user, pk)
     if action not in _ACTIONS:
         raise PermissionDenied
-    try:
-        _ACTIONS[action](recommendation, request.user, request.POST)
-    except RecommendationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(_DONE_MESSAGES[action]))
-    return redirect("complaints:recommendation_detail", pk=recommendation.pk)
+    return post_step(
+        request,
+        action=action,
+        declared=RECOMMENDATION_ACTIONS,
+        available=recommendations.available_actions(recommendation, request.user),
+        step=lambda data: _ACTIONS[action](recommendation, request.user, data),
+        refusal=RecommendationError,
+        done=_DONE_MESSAGES[action],
+        show_again=lambda name, form: redisplay(
+            request,
+            "complaints/recommendation_detail.html",
+            _recommendation_context(request, recommendation, bound=(name, form)),
+        ),
+        to="complaints:recommendation_detail",
+        pk=recommendation.pk,
+    )

@@ -193,3 +193,17 @@ def _name_the_empty_yes_no(field: forms.Field) -> None:
     widget = field.widget
     if isinstance(widget, BooleanWidget):
         widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def text_step_form(
+    label: Any, *, required: bool = True, name: str = "note", rows: int = 3, help_text: Any = ""
+) -> type[Form]:
+    """The form of a workflow step whose only field is a text (a note, a reason): one class
+    per step of an action card (core.steps.Action), so each step shows only its own field."""
+    field = forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+    return type("TextStepForm", (Form,), {name: field})

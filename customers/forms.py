@@ -91,7 +91,10 @@ class RequestReasonForm(Form):
     )
 
 
-class DecisionForm(Form):
+class ApprovalForm(Form):
+    """The manager's approval: a note, and the reason to override blocking duplicates when
+    the form has some (`override=True`)."""
+
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -99,6 +102,19 @@ class DecisionForm(Form):
         label=_("Reason for overriding the duplicate warning"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not override:
+            del self.fields["override_reason"]
+
+
+class RejectionForm(Form):
+    """The manager's rejection: its reason, written on the form."""
+
+    note = forms.CharField(
+        label=_("Reason for rejecting"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,7 @@ from core.choices import ContactChannel
 from core.identity import validate_saudi_national_id
 from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.phones import validate_saudi_mobile
+from core.steps import Step, StepPath
 from core.text import normalize_arabic
 from core.workflow import AUTOMATIC
 
@@ -192,10 +194,32 @@ class RequestKind(models.TextChoices):
     IMPORT = "import", _("Import batch")
 
 
+# The form page's step bar: prepared → submitted → approved → entered → filed.
+REQUEST_STEP_PATH = StepPath(
+    steps=(
+        Step(RequestState.DRAFT, pgettext_lazy("form step", "Prepared")),
+        Step(RequestState.SUBMITTED, pgettext_lazy("form step", "Submitted")),
+        Step(RequestState.APPROVED, pgettext_lazy("form step", "Approved")),
+        Step(RequestState.ENTERED, pgettext_lazy("form step", "Entered")),
+        Step(RequestState.FILED, pgettext_lazy("form step", "Filed")),
+    ),
+    ends=(Step(RequestState.REJECTED, pgettext_lazy("form step", "Rejected")),),
+)
+
+# What the deadline of each state (CustomerRequest.due_at) is due for.
+REQUEST_DUE_LABELS = {
+    RequestState.SUBMITTED: _("Review and approval due"),
+    RequestState.APPROVED: _("Entry due"),
+    RequestState.ENTERED: _("Filing due"),
+}
+
+
 class CustomerRequest(ConcurrentTransitionMixin, models.Model):
     """نموذج إنشاء وتعديل معلومات العملاء: one form, one or more customer lines (an import
     batch has many). Transitions only change fields in memory; customers.services runs them,
     saves, records a RequestTransition and applies the lines on entry."""
+
+    STEP_PATH = REQUEST_STEP_PATH
 
     kind = models.CharField(_("request type"), max_length=10, choices=RequestKind.choices)
     state = state_field(RequestState, default=RequestState.DRAFT)
@@ -243,6 +267,11 @@ class CustomerRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def is_overdue(self):
         return self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def due_label(self):
+        """What due_at is due for: "Entry due", "Filing due"…"""
+        return REQUEST_DUE_LABELS.get(self.state, _("Due"))
 
     @transition(
         field=state,

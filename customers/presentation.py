@@ -8,7 +8,6 @@ from association.models import Centre, City
 from core.dates import format_gregorian_hijri
 
 from . import selectors, services
-from .forms import DecisionForm
 from .models import Customer, RequestState
 from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS
 
@@ -191,6 +190,5 @@ def request_context(form_request, user, lines=None):
         and bool(selectors.blocking_duplicates(form_request)),
         "transitions": form_request.transitions.select_related("actor"),
         "actions": actions,
-        "decision_form": DecisionForm(),
         "states": RequestState,
     }

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import jobs
 from core.permissions import require
 from core.phones import format_saudi_mobile_local
+from core.steps import Action, action_panel
 from core.text import normalize_digits
+from core.views_steps import post_step, redisplay
 
 from . import presentation, selectors, services, tasks
 from .filters import CustomerFilter, RequestFilter
-from .forms import CustomerDataForm, RequestReasonForm
+from .forms import ApprovalForm, CustomerDataForm, RejectionForm, RequestReasonForm
 from .models import Customer, RequestKind
 from .profile import profile_actions, profile_badges, profile_panels
 from .tasks import not_entered_message
@@ -173,12 +175,49 @@ LINES_PER_PAGE = 50
 @require_GET
 def request_detail(request, pk):
     form_request = _visible_request_or_404(request.user, pk)
+    return render(request, "customers/request_detail.html", _request_page(request, form_request))
+
+
+# The steps of the form's page (names from services.available_actions), the natural next
+# step first: the first one available is the primary action.
+REQUEST_ACTIONS = (
+    Action("submit", gettext_lazy("Submit to the CRM manager"), icon="bi-send"),
+    Action("approve", gettext_lazy("Approve"), ApprovalForm, icon="bi-check2", style="success"),
+    Action(
+        "enter",
+        gettext_lazy("Enter into the customer database"),
+        icon="bi-database-add",
+        help=gettext_lazy(
+            "Entering applies the form to the customer database and signs it with your name."
+        ),
+    ),
+    Action("file", gettext_lazy("File the form"), icon="bi-archive"),
+    Action(
+        "reject",
+        gettext_lazy("Reject"),
+        RejectionForm,
+        icon="bi-x-circle",
+        confirm=gettext_lazy("Reject this form?"),
+    ),
+)
+_REQUEST_FORMS = {action.name for action in REQUEST_ACTIONS if action.form}
+
+
+def _request_page(request, form_request, *, bound=None):
+    """The form's page; `bound` is (action name, form) of a step's form sent back."""
     lines_page = Paginator(form_request.lines.select_related("customer"), LINES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = presentation.request_context(form_request, request.user, lines=lines_page.object_list)
     context["page"] = lines_page
-    return render(request, "customers/request_detail.html", context)
+    context["panel"] = action_panel(
+        REQUEST_ACTIONS,
+        context["actions"],
+        url=lambda name: reverse("customers:request_action", args=[form_request.pk, name]),
+        bound=bound,
+        form_kwargs={"approve": {"override": context["has_blocking_duplicates"]}},
+    )
+    return context
 
 
 _ACTIONS = {
@@ -222,6 +261,23 @@ def request_action(request, pk, action):
         raise PermissionDenied
     if action == "enter" and form_request.lines.count() > BACKGROUND_ENTRY_LINES:
         return _enter_in_background(request, form_request)
+    if action in _REQUEST_FORMS:
+        # The manager's decision, with its note: shown again with what was typed when refused.
+        return post_step(
+            request,
+            action=action,
+            declared=REQUEST_ACTIONS,
+            available=services.available_actions(form_request, request.user),
+            step=lambda data: _ACTIONS[action](form_request, request.user, data),
+            refusal=services.RequestError,
+            done=_DONE_MESSAGES[action],
+            show_again=lambda name, form: _redisplay_request(request, form_request, name, form),
+            form_kwargs={"override": bool(selectors.blocking_duplicates(form_request))}
+            if action == "approve"
+            else None,
+            to="customers:request_detail",
+            pk=form_request.pk,
+        )
     try:
         result = _ACTIONS[action](form_request, request.user, request.POST)
     except services.RequestError as error:
@@ -232,6 +288,15 @@ def request_action(request, pk, action):
         else:
             messages.success(request, str(_DONE_MESSAGES[action]))
     return redirect(reverse("customers:request_detail", args=[form_request.pk]))
+
+
+def _redisplay_request(request, form_request, action, form):
+    form_request.refresh_from_db()
+    return redisplay(
+        request,
+        "customers/request_detail.html",
+        _request_page(request, form_request, bound=(action, form)),
+    )
 
 
 def _enter_in_background(request, form_request):

@@ -251,7 +251,7 @@ class CancelForm(Form):
     reason = forms.CharField(label=_("reason for cancelling"), widget=_rows(2))
 
 
-TRANSITION_FORMS = {
+TRANSITION_FORMS: dict[str, type[forms.BaseForm]] = {
     services.START_FOLLOW_UP: NoteForm,
     services.CLOSE_WITH_PLEDGE: PledgeForm,
     services.MARK_SUCCESSFUL: SuccessForm,

@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import ContactChannel
 from core.models import TransitionRecord, optional_link, staff_member, state_field
+from core.steps import Step, StepPath
 from core.workflow import AUTOMATIC
 from customers.models import Customer
 from programmes.models import Programme, ProgrammeCategory
@@ -50,7 +51,21 @@ class OpportunityQuerySet(models.QuerySet):
 MOVE_OPPORTUNITY = "opportunities.move_opportunity"
 
 
+# The opportunity page's step bar: identification → follow-up → closing → successful.
+OPPORTUNITY_STEP_PATH = StepPath(
+    steps=(
+        Step(OpportunityState.IDENTIFICATION, OpportunityState.IDENTIFICATION.label),
+        Step(OpportunityState.FOLLOW_UP, OpportunityState.FOLLOW_UP.label),
+        Step(OpportunityState.CLOSING, OpportunityState.CLOSING.label),
+        Step(OpportunityState.SUCCESSFUL, OpportunityState.SUCCESSFUL.label),
+    ),
+    ends=(Step(OpportunityState.CANCELLED, OpportunityState.CANCELLED.label),),
+)
+
+
 class Opportunity(ConcurrentTransitionMixin, models.Model):
+    STEP_PATH = OPPORTUNITY_STEP_PATH
+
     title = models.CharField(_("title"), max_length=200)
     programme = models.ForeignKey(
         Programme,
@@ -395,10 +410,23 @@ class DesignationState(models.TextChoices):
     ENDED = "ended", _("Replaced by a later designation")
 
 
+# The designation page's step bar: proposed → approved (then replaced by a later one).
+DESIGNATION_STEP_PATH = StepPath(
+    steps=(
+        Step(DesignationState.PROPOSED, pgettext_lazy("designation step", "Proposed")),
+        Step(DesignationState.APPROVED, pgettext_lazy("designation step", "Approved")),
+    ),
+    at={DesignationState.ENDED: DesignationState.APPROVED},
+    ends=(Step(DesignationState.REFUSED, pgettext_lazy("designation", "Refused")),),
+)
+
+
 class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
     """The designation of a donor's single point of contact (3.1.21): proposed by the CRM
     department or resource development, approved by the sub-council secretary. Approving
     sets Customer.point_of_contact and ends the donor's earlier designation."""
+
+    STEP_PATH = DESIGNATION_STEP_PATH
 
     donor = models.ForeignKey(
         Customer,
@@ -543,9 +571,21 @@ def handles_problem(problem, user):
     return problem.owner_id == user.pk or user.has_perm("opportunities.manage_donorproblem")
 
 
+# The problem page's step bar: open → being handled → resolved.
+PROBLEM_STEP_PATH = StepPath(
+    steps=(
+        Step(ProblemState.OPEN, pgettext_lazy("problem step", "Recorded")),
+        Step(ProblemState.IN_PROGRESS, ProblemState.IN_PROGRESS.label),
+        Step(ProblemState.RESOLVED, ProblemState.RESOLVED.label),
+    ),
+)
+
+
 class DonorProblem(ConcurrentTransitionMixin, models.Model):
     """A problem that may harm the relationship with a donor, handled urgently by the CRM
     manager (3.1.20): first action and resolution each have a deadline set by the severity."""
+
+    STEP_PATH = PROBLEM_STEP_PATH
 
     donor = models.ForeignKey(
         Customer,

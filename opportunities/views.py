@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
+from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
@@ -198,22 +199,77 @@ def _detail_context(request, opportunity, **bound_forms):
         context["add_donor_form"] = bound_forms.get("add_donor_form") or forms.AddDonorForm(
             prefix="donor"
         )
-    for name in services.TRANSITIONS:
-        if name in actions:
-            context[f"{name}_form"] = bound_forms.get(f"{name}_form") or _transition_form(
-                name, opportunity
-            )
+    sent_back = next(
+        (
+            (name, bound_forms[f"{name}_form"])
+            for name in services.TRANSITIONS
+            if f"{name}_form" in bound_forms
+        ),
+        None,
+    )
+    context["panel"] = action_panel(
+        OPPORTUNITY_MOVES,
+        actions,
+        url=lambda name: reverse("opportunities:move", args=[opportunity.pk, name]),
+        bound=sent_back,
+        form_kwargs={name: _transition_kwargs(name, opportunity) for name in services.TRANSITIONS},
+    )
     if services.START_FOLLOW_UP in actions:
         context["follow_up_blockers"] = services.follow_up_blockers(opportunity)
     return context
 
 
-def _transition_form(name, opportunity, data=None, files=None):
-    form_class = forms.TRANSITION_FORMS[name]
+# The moves of the opportunity (core.steps), the forward one first: cancelling is folded.
+OPPORTUNITY_MOVES = (
+    Action(
+        services.START_FOLLOW_UP,
+        gettext_lazy("Start follow-up"),
+        forms.TRANSITION_FORMS[services.START_FOLLOW_UP],
+        icon="bi-arrow-left-circle",
+        testid="form-start_follow_up",
+    ),
+    Action(
+        services.CLOSE_WITH_PLEDGE,
+        gettext_lazy("Move to closing"),
+        forms.TRANSITION_FORMS[services.CLOSE_WITH_PLEDGE],
+        icon="bi-pen",
+        help=gettext_lazy("A donor accepted to fund the programme and signed a written pledge."),
+        testid="form-close_with_pledge",
+    ),
+    Action(
+        services.MARK_SUCCESSFUL,
+        gettext_lazy("Mark successful"),
+        forms.TRANSITION_FORMS[services.MARK_SUCCESSFUL],
+        icon="bi-trophy",
+        style="success",
+        help=gettext_lazy(
+            "The funding arrived. If the finance system has not recorded the full pledge yet, "
+            "write the reason to mark it successful anyway."
+        ),
+        testid="form-mark_successful",
+    ),
+    Action(
+        services.CANCEL,
+        gettext_lazy("Cancel the opportunity"),
+        forms.TRANSITION_FORMS[services.CANCEL],
+        icon="bi-x-circle",
+        confirm=gettext_lazy("Cancel this opportunity? This cannot be undone."),
+        testid="form-cancel",
+    ),
+)
+
+
+def _transition_kwargs(name, opportunity):
     kwargs = {"prefix": name}
-    if form_class is forms.PledgeForm:
+    if forms.TRANSITION_FORMS[name] is forms.PledgeForm:
         kwargs["opportunity"] = opportunity
-    return form_class(data, files, **kwargs)
+    return kwargs
+
+
+def _transition_form(name, opportunity, data=None, files=None):
+    return forms.TRANSITION_FORMS[name](
+        data, files, auto_id=f"id_{name}_%s", **_transition_kwargs(name, opportunity)
+    )
 
 
 @require_GET

@@ -8,11 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import text_step_form
 from core.permissions import require
-from core.views_steps import redisplay
+from core.steps import Action, action_panel
+from core.views_steps import post_step, redisplay
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
 
@@ -216,20 +220,52 @@ def _visible_designation_or_404(user, pk):
 @require_GET
 def designation_detail(request, pk):
     designation = _visible_designation_or_404(request.user, pk)
-    may_decide = designation.state == DesignationState.PROPOSED and request.user.has_perm(
+    return render(
+        request, "opportunities/designation_detail.html", _designation_context(request, designation)
+    )
+
+
+# The sub-council secretary's decision on a designation (core.steps): approve first, the
+# refusal folded with its required reason.
+DESIGNATION_ACTIONS = (
+    Action(
+        "approve",
+        gettext_lazy("Approve"),
+        text_step_form(gettext_lazy("decision note"), required=False, rows=2),
+        icon="bi-check2",
+        style="success",
+        testid="designation-decide",
+    ),
+    Action(
+        "refuse",
+        gettext_lazy("Refuse"),
+        text_step_form(gettext_lazy("Reason for rejecting"), rows=2),
+        icon="bi-x-circle",
+    ),
+)
+
+
+def _decisions_of(user, designation):
+    may_decide = designation.state == DesignationState.PROPOSED and user.has_perm(
         "opportunities.approve_pointofcontactdesignation"
     )
-    return render(
-        request,
-        "opportunities/designation_detail.html",
-        {
-            "designation": designation,
-            "steps": designation.transitions.select_related("actor"),
-            "may_decide": may_decide,
-            "decision_form": forms.ContactDecisionForm() if may_decide else None,
-            "history": selectors.designations_of(designation.donor)[:10],
-        },
-    )
+    return list(DECISIONS) if may_decide else []
+
+
+def _designation_context(request, designation, *, bound=None):
+    return {
+        "designation": designation,
+        "steps": designation.transitions.select_related("actor"),
+        "panel": action_panel(
+            DESIGNATION_ACTIONS,
+            _decisions_of(request.user, designation),
+            url=lambda name: reverse(
+                "opportunities:designation_decide", args=[designation.pk, name]
+            ),
+            bound=bound,
+        ),
+        "history": selectors.designations_of(designation.donor)[:10],
+    }
 
 
 @require_POST
@@ -238,26 +274,30 @@ def designation_decide(request, pk, decision):
         raise Http404
     require(request.user, "opportunities.approve_pointofcontactdesignation")
     designation = _visible_designation_or_404(request.user, pk)
-    form = forms.ContactDecisionForm(request.POST)
-    form.is_valid()
-    try:
-        services.designation_decide(
+    values = {"person": _name(designation.staff), "donor": designation.donor.name}
+    return post_step(
+        request,
+        action=decision,
+        declared=DESIGNATION_ACTIONS,
+        available=_decisions_of(request.user, designation),
+        step=lambda data: services.designation_decide(
             designation=designation,
             actor=request.user,
             approve=decision == "approve",
-            note=form.cleaned_data.get("note", ""),
-        )
-    except services.RequestError as error:
-        messages.error(request, str(error))
-    else:
-        values = {"person": _name(designation.staff), "donor": designation.donor.name}
-        messages.success(
+            note=data.get("note", ""),
+        ),
+        refusal=services.RequestError,
+        done=_("%(person)s is now the point of contact of %(donor)s.") % values
+        if decision == "approve"
+        else _("The proposal of %(person)s for %(donor)s was refused.") % values,
+        show_again=lambda name, form: redisplay(
             request,
-            _("%(person)s is now the point of contact of %(donor)s.") % values
-            if decision == "approve"
-            else _("The proposal of %(person)s for %(donor)s was refused.") % values,
-        )
-    return redirect("opportunities:designation_detail", pk=designation.pk)
+            "opportunities/designation_detail.html",
+            _designation_context(request, designation, bound=(name, form)),
+        ),
+        to="opportunities:designation_detail",
+        pk=designation.pk,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,9 +5,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
 
 from . import problems
@@ -118,24 +121,60 @@ def problem_create(request):
     )
 
 
+# The steps of the problem's page, the natural next step first (core.steps): the view of
+# each step checks its form and calls its service.
+PROBLEM_ACTIONS = (
+    Action(
+        "add_action",
+        gettext_lazy("Record the action"),
+        ActionForm,
+        icon="bi-journal-plus",
+        testid="action-form",
+    ),
+    Action(
+        "resolve",
+        gettext_lazy("Resolve and close"),
+        ResolveForm,
+        icon="bi-check2-circle",
+        style="success",
+        confirm=gettext_lazy("Close this problem as resolved? It can no longer change afterwards."),
+        testid="resolve-form",
+    ),
+    Action(
+        "assign",
+        gettext_lazy("Owner and severity"),
+        AssignForm,
+        icon="bi-person-check",
+        testid="assign-form",
+    ),
+)
+_PROBLEM_URLS = {
+    "add_action": "opportunities:problem_add_action",
+    "resolve": "opportunities:problem_resolve",
+    "assign": "opportunities:problem_assign",
+}
+_BOUND_NAMES = {"action_form": "add_action", "resolve_form": "resolve", "assign_form": "assign"}
+
+
 def _context(request, problem, **bound):
     actions = problems.available_actions(problem, request.user)
-    context = {
+    sent_back = next(((_BOUND_NAMES[name], form) for name, form in bound.items()), None)
+    return {
         "problem": problem,
         "actions": actions,
+        "panel": action_panel(
+            PROBLEM_ACTIONS,
+            actions,
+            url=lambda name: reverse(_PROBLEM_URLS[name], args=[problem.pk]),
+            bound=sent_back,
+            form_kwargs={
+                "assign": {"initial": {"owner": problem.owner_id, "severity": problem.severity}}
+            },
+        ),
         "log": problem.actions.select_related("actor"),
         "transitions": problem.transitions.select_related("actor"),
         "may_see_opportunity": request.user.has_perm("opportunities.view_opportunity"),
     }
-    if "add_action" in actions:
-        context["action_form"] = bound.get("action_form") or ActionForm()
-    if "resolve" in actions:
-        context["resolve_form"] = bound.get("resolve_form") or ResolveForm()
-    if "assign" in actions:
-        context["assign_form"] = bound.get("assign_form") or AssignForm(
-            initial={"owner": problem.owner_id, "severity": problem.severity}
-        )
-    return context
 
 
 @require_GET
@@ -158,7 +197,7 @@ def problem_add_action(request, pk):
     problem = _problem_or_404(request.user, pk)
     if not problems.may_act(request.user, problem):
         raise PermissionDenied
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, auto_id="id_add_action_%s")
     if not form.is_valid():
         return _redisplay(request, problem, action_form=form)
     started = problem.state == ProblemState.OPEN
@@ -179,7 +218,7 @@ def problem_resolve(request, pk):
     problem = _problem_or_404(request.user, pk)
     if not problems.may_act(request.user, problem):
         raise PermissionDenied
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, auto_id="id_resolve_%s")
     if not form.is_valid():
         return _redisplay(request, problem, resolve_form=form)
     return _act(
@@ -197,7 +236,7 @@ def problem_assign(request, pk):
     problem = _problem_or_404(request.user, pk)
     if not problems.may_manage(request.user):
         raise PermissionDenied
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, auto_id="id_assign_%s")
     if not form.is_valid():
         return _redisplay(request, problem, assign_form=form)
     return _act(

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from association.models import Centre
 from core.models import TransitionRecord, optional_link, staff_member, state_field
+from core.steps import Step, StepPath
 from customers.models import Customer
 
 
@@ -100,8 +101,20 @@ class CycleState(models.TextChoices):
     DONORS_IDENTIFIED = "donors_identified", _("Potential donors identified")
 
 
+# The cycle page's step bar: handed over → reviewed → potential donors identified.
+CYCLE_STEP_PATH = StepPath(
+    steps=(
+        Step(CycleState.HANDED_OVER, _("Handed over by strategic planning")),
+        Step(CycleState.REVIEWED, _("Reviewed by the CRM manager")),
+        Step(CycleState.DONORS_IDENTIFIED, _("Potential donors identified")),
+    ),
+)
+
+
 class PortfolioCycle(ConcurrentTransitionMixin, models.Model):
     """The portfolio of one year or half-year as strategic planning handed it over."""
+
+    STEP_PATH = CYCLE_STEP_PATH
 
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -286,9 +299,22 @@ ANSWERABLE_PROPOSAL_STATES = (ProposalState.SUBMITTED, ProposalState.NEEDS_STUDY
 ANSWER_PROPOSAL = "programmes.answer_programmeproposal"
 
 
+# The proposal page's step bar: submitted → studied → accepted into the portfolio.
+PROPOSAL_STEP_PATH = StepPath(
+    steps=(
+        Step(ProposalState.SUBMITTED, pgettext_lazy("proposal step", "Submitted")),
+        Step(ProposalState.NEEDS_STUDY, pgettext_lazy("proposal step", "Studied")),
+        Step(ProposalState.ACCEPTED, pgettext_lazy("proposal step", "Accepted")),
+    ),
+    ends=(Step(ProposalState.REFUSED, pgettext_lazy("proposal", "Refused")),),
+)
+
+
 class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
     """A programme donors asked for, proposed by the CRM department to strategic planning,
     with planning's answer; an accepted one is linked to the programme made from it."""
+
+    STEP_PATH = PROPOSAL_STEP_PATH
 
     title = models.CharField(_("proposed programme"), max_length=200)
     category = optional_link(

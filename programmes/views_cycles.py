@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require
+from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
 from customers.models import Customer, CustomerKind
 
@@ -337,26 +338,76 @@ def proposal_create(request):
     return render(request, "programmes/proposal_form.html", {"form": form})
 
 
-def _proposal_context(request, proposal, **bound):
+# The steps of the proposal's page, the natural next step first (core.steps): planning's
+# answer (accept first, needs study and refuse folded), then the programme made from it.
+PROPOSAL_ACTIONS = (
+    Action(
+        proposals.ACCEPT,
+        gettext_lazy("Accept into the portfolio"),
+        AnswerForm,
+        icon="bi-check-lg",
+        style="success",
+        testid="answer",
+    ),
+    Action(
+        "create_programme",
+        gettext_lazy("Add and link"),
+        ProposalProgrammeForm,
+        icon="bi-plus-lg",
+        help=gettext_lazy("Add the programme to the portfolio"),
+        testid="create-programme",
+    ),
+    Action(
+        "link_programme",
+        gettext_lazy("Or link a programme already added"),
+        LinkProgrammeForm,
+        icon="bi-link-45deg",
+        testid="link-programme",
+    ),
+    Action(proposals.STUDY, gettext_lazy("Needs study"), AnswerForm, icon="bi-search"),
+    Action(
+        proposals.REFUSE,
+        gettext_lazy("Refuse"),
+        AnswerForm,
+        icon="bi-x-lg",
+        confirm=gettext_lazy("Refuse this proposal?"),
+    ),
+)
+_PROPOSAL_URLS = {
+    "create_programme": "programmes:proposal_create_programme",
+    "link_programme": "programmes:proposal_link_programme",
+}
+
+
+def _proposal_url(proposal, name):
+    if name in proposals.ANSWERS:
+        return reverse("programmes:proposal_answer", args=[proposal.pk, name])
+    return reverse(_PROPOSAL_URLS[name], args=[proposal.pk])
+
+
+def _proposal_context(request, proposal, *, bound=None):
+    """The proposal's page; `bound` is (step, form) of a step's form sent back."""
     actions = proposals.available_actions(proposal, request.user)
-    context = {
+    return {
         "proposal": proposal,
         "actions": actions,
+        "panel": action_panel(
+            PROPOSAL_ACTIONS,
+            actions,
+            url=lambda name: _proposal_url(proposal, name),
+            bound=bound,
+            form_kwargs={
+                "create_programme": {
+                    "initial": {
+                        "name": proposal.title,
+                        "category": proposal.category_id,
+                        "portfolio_year": timezone.localdate().year,
+                    }
+                }
+            },
+        ),
         "transitions": proposal.transitions.select_related("actor"),
     }
-    if proposals.ACCEPT in actions:
-        context["answer_form"] = bound.get("answer_form") or AnswerForm()
-    if "create_programme" in actions:
-        context["programme_form"] = bound.get("programme_form") or ProposalProgrammeForm(
-            initial={
-                "name": proposal.title,
-                "category": proposal.category_id,
-                "portfolio_year": timezone.localdate().year,
-            }
-        )
-    if "link_programme" in actions:
-        context["link_form"] = bound.get("link_form") or LinkProgrammeForm()
-    return context
 
 
 @require_GET
@@ -365,9 +416,11 @@ def proposal_detail(request, pk):
     return render(request, "programmes/proposal_detail.html", _proposal_context(request, proposal))
 
 
-def _redisplay_proposal(request, proposal, **bound):
+def _redisplay_proposal(request, proposal, step, form):
     return redisplay(
-        request, "programmes/proposal_detail.html", _proposal_context(request, proposal, **bound)
+        request,
+        "programmes/proposal_detail.html",
+        _proposal_context(request, proposal, bound=(step, form)),
     )
 
 
@@ -387,9 +440,9 @@ def proposal_answer(request, pk, answer):
     require(request.user, "programmes.answer_programmeproposal")
     if answer not in proposals.ANSWERS:
         raise PermissionDenied
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, auto_id=f"id_{answer}_%s")
     if not form.is_valid():
-        return _redisplay_proposal(request, proposal, answer_form=form)
+        return _redisplay_proposal(request, proposal, answer, form)
     return _proposal_act(
         request,
         proposal,
@@ -404,7 +457,7 @@ def proposal_answer(request, pk, answer):
 def proposal_create_programme(request, pk):
     proposal = _proposal_or_404(request.user, pk)
     require(request.user, "programmes.add_programme")
-    form = ProposalProgrammeForm(request.POST)
+    form = ProposalProgrammeForm(request.POST, auto_id="id_create_programme_%s")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -431,16 +484,16 @@ def proposal_create_programme(request, pk):
                 % {"programme": programme},
             )
             return redirect("programmes:proposal_detail", pk=proposal.pk)
-    return _redisplay_proposal(request, proposal, programme_form=form)
+    return _redisplay_proposal(request, proposal, "create_programme", form)
 
 
 @require_POST
 def proposal_link_programme(request, pk):
     proposal = _proposal_or_404(request.user, pk)
     require(request.user, "programmes.change_programme")
-    form = LinkProgrammeForm(request.POST)
+    form = LinkProgrammeForm(request.POST, auto_id="id_link_programme_%s")
     if not form.is_valid():
-        return _redisplay_proposal(request, proposal, link_form=form)
+        return _redisplay_proposal(request, proposal, "link_programme", form)
     return _proposal_act(
         request,
         proposal,

@@ -12,10 +12,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, transition
 
 from complaints.models import CaseRoute
 from core.models import TransitionRecord, staff_member, state_field
+from core.steps import Step, StepPath
 from core.workflow import AUTOMATIC
 
 # The departments whose managers both review the monthly performance report, in the order
@@ -142,7 +144,21 @@ def report_path(report, filename):
     return f"reports/{report.report_type}/{report.period_start:%Y}/{filename}"
 
 
+# The report page's step bar: prepared → reviewed → decided → archived.
+REPORT_STEP_PATH = StepPath(
+    steps=(
+        Step(ReviewState.PREPARED, pgettext_lazy("report step", "Prepared")),
+        Step(ReviewState.REVIEWED, pgettext_lazy("report step", "Reviewed")),
+        Step(ReviewState.DECIDED, pgettext_lazy("report step", "Decided")),
+        Step(ReviewState.ARCHIVED, pgettext_lazy("report step", "Archived")),
+    ),
+    field="review_state",
+)
+
+
 class Report(ConcurrentTransitionMixin, models.Model):
+    STEP_PATH = REPORT_STEP_PATH
+
     report_type = models.CharField(_("report"), max_length=30, choices=ReportType.choices)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"), help_text=_("The last day of the period."))

@@ -83,7 +83,7 @@ def test_centres_staff_register_refer_and_follow_cases(as_user, live_server):
     assert "قسم شؤون المراكز – مركز حي الصفا" in staff.inner_text("[data-testid=routed-to]")
     assert "مستفيد من أحد المراكز" in staff.inner_text("[data-testid=contact-kind]")
     assert staff.is_visible("[data-testid=actions]")
-    assert staff.is_visible("[data-testid=refer]")
+    assert staff.query_selector("[data-testid=action-refer]") is not None
     both_widths(staff, "routing_02_in_her_centres_queue")
 
     # A donor calls the centre: the case goes to CRM, she keeps reading it.
@@ -104,7 +104,7 @@ def test_centres_staff_register_refer_and_follow_cases(as_user, live_server):
     assert donor_case.routed_to == CaseRoute.CRM
     assert "أُحيل إلى إدارة علاقات العملاء" in staff.inner_text("[data-testid=read-only]")
     assert staff.query_selector("[data-testid=actions]") is None
-    assert staff.query_selector("[data-testid=refer]") is None
+    assert staff.query_selector("[data-testid=action-refer]") is None
     both_widths(staff, "routing_03_donor_case_read_only")
 
     # A CRM employee refers a case to her centre with a note.
@@ -121,11 +121,12 @@ def test_centres_staff_register_refer_and_follow_cases(as_user, live_server):
     )
     crm = as_user("crm_staff")
     crm.goto(f"{live_server.url}/complaints/{crm_case.pk}/")
-    crm.select_option("[data-testid=refer] select[name=department]", "centres")
-    crm.select_option("[data-testid=refer] select[name=centre]", str(safa.pk))
-    crm.fill("[data-testid=refer] textarea[name=note]", "المدخل تابع للمركز: يرجى التنسيق.")
+    crm.click("details:has([data-testid=action-refer]) > summary")
+    crm.select_option("[data-testid=action-refer] select[name=department]", "centres")
+    crm.select_option("[data-testid=action-refer] select[name=centre]", str(safa.pk))
+    crm.fill("[data-testid=action-refer] textarea[name=note]", "المدخل تابع للمركز: يرجى التنسيق.")
     both_widths(crm, "routing_04_refer_form")
-    crm.click("[data-testid=refer] button[type=submit]")
+    crm.click("[data-testid=action-refer] button[type=submit]")
     crm.wait_for_selector(".alert-success")
     assert "أُحيل الطلب إلى قسم شؤون المراكز – مركز حي الصفا" in crm.inner_text("main")
     assert crm_case.events.get().kind == CaseEventKind.REFERRED

@@ -91,6 +91,23 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     response = other.goto(f"{live_server.url}/complaints/{case.pk}/")
     assert response.status == 404
 
+    # The step bar is at "registered"; the one next step is the study, with only its fields,
+    # the immediate answer and the callback folded below it.
+    assert current_step(staff) == "التسجيل"
+    primary = staff.query_selector("[data-testid=actions] form")
+    assert primary.get_attribute("action").endswith("/start_study/")
+    assert not staff.is_visible("form[action$='/answer_immediately/'] textarea")
+    assert "موعد الرد الأولي" in staff.inner_text("[data-testid=due]")
+    # A refused study keeps what was typed: the analysis is not wiped.
+    staff.fill("form[action$='/start_study/'] textarea[name=causes]", "تأخر المورد في التسليم")
+    staff.click("form[action$='/start_study/'] button[type=submit]")
+    staff.wait_for_selector("[data-testid=form-errors]")
+    assert (
+        staff.input_value("form[action$='/start_study/'] textarea[name=causes]")
+        == "تأخر المورد في التسليم"
+    )
+    shot(staff, "staff_02b_study_sent_back")
+
     # Studied: the causes and the employee who studies it.
     staff.fill("form[action$='/start_study/'] textarea[name=causes]", "تأخر المورد في التسليم")
     staff.fill("form[action$='/start_study/'] input[name=helping_party]", "مورد السلال الغذائية")
@@ -101,7 +118,11 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     staff.wait_for_selector(".alert-success")
     assert staff.inner_text("[data-testid=state]").strip() == "قيد الدراسة"
 
-    # The register is updated daily.
+    assert current_step(staff) == "الدراسة"
+    assert "موعد الدراسة" in staff.inner_text("[data-testid=due]")
+
+    # The register is updated daily: a folded alternative, opened with its own field.
+    staff.click("details:has(form[action$='/entry/']) > summary")
     staff.fill("form[action$='/entry/'] textarea[name=text]", "تم التواصل مع المورد لتحديد موعد")
     staff.click("form[action$='/entry/'] button[type=submit]")
     staff.wait_for_selector(".alert-success")
@@ -111,8 +132,11 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     staff.fill("form[action$='/record_reply/'] textarea[name=text]", "وصلت السلة للمستفيدة")
     staff.click("form[action$='/record_reply/'] button[type=submit]")
     staff.wait_for_selector(".alert-success")
+    assert current_step(staff) == "الرد"
     staff.click("form[action$='/close/'] button[type=submit]")
     staff.wait_for_selector(".alert-success")
+    assert staff.query_selector("[data-testid=actions]") is None
+    assert len(staff.query_selector_all("[data-testid=step-done]")) == 4
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED
     assert case.answered_within_deadline is True
@@ -139,6 +163,11 @@ def test_centres_staff_handle_a_beneficiary_phone_complaint(as_user, live_server
     assert len(overdue_rows) == 1
     assert "لم يرد أحد على الاتصال" in overdue_rows[0].inner_text()
     shot(staff, "staff_05_register_overdue")
+
+
+def current_step(page):
+    """The label of the step bar's current step."""
+    return page.inner_text("[data-testid=step-bar] [aria-current=step] .step-bar-label").strip()
 
 
 def staff_user(username):

@@ -63,7 +63,8 @@ def test_problem_raised_handled_and_resolved(as_user, live_server):
     shot(manager, "51-problem-in-progress-ar")
     at_phone_width(manager, "51-problem-in-progress-390-ar")
 
-    # 3. Resolved and closed, after the confirmation.
+    # 3. Resolved and closed, after the confirmation: a folded alternative of the action card.
+    manager.click("details:has([data-testid=resolve-form]) > summary")
     manager.fill("[data-testid=resolve-form] textarea[name=resolution]", "سُدّدت الدفعة بعد الجدولة")
     manager.once("dialog", lambda dialog: dialog.accept())
     manager.click("[data-testid=resolve-form] button[type=submit]")

@@ -50,7 +50,7 @@ def test_a_proposal_answered_and_its_programme_added(as_user, live_server):
     shot(planning, "60-proposal-answer-ar")
     at_phone_width(planning, "60-proposal-answer-390-ar")
     planning.fill("[data-testid=answer] textarea[name=note]", "يُضاف إلى محفظة العام القادم")
-    planning.click("[data-testid=accept]")
+    planning.click("[data-testid=answer] button[type=submit]")
     planning.wait_for_selector("[data-testid=create-programme]")
     planning.fill("[data-testid=create-programme] input[name=code]", "EDU-BAG-1")
     planning.fill("[data-testid=create-programme] input[name=budget]", "75000")

@@ -49,7 +49,10 @@ def test_the_study_form_lists_the_handlers_with_the_current_user_chosen(people, 
 def test_the_case_page_offers_only_the_handlers(client, people, beneficiary_case):
     client.force_login(people["centres"])
     page = client.get(reverse("complaints:detail", args=[beneficiary_case.pk]))
-    assignees = page.context["study_form"].fields["assignee"].queryset
+    study = next(
+        shown for shown in page.context["panel"].all() if shown.action.name == "start_study"
+    )
+    assignees = study.form.fields["assignee"].queryset
     assert _names(assignees) == ["centres", "centres_manager"]
 
 

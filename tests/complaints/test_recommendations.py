@@ -406,7 +406,9 @@ def test_secretary_decides_on_the_page(client, people, secretary):
     content = client.get(detail(rec)).content.decode()
     assert 'data-testid="actions"' in content
     response = client.post(action(rec, "reject"), {"note": ""})
-    assert response["Location"] == detail(rec)
+    # Sent back: the page again, the rejection's own form open with its error.
+    assert response.status_code == 200
+    assert 'data-testid="form-errors"' in response.content.decode()
     rec.refresh_from_db()
     assert rec.decision == RecommendationDecision.RAISED
     response = client.post(action(rec, "approve"), {"note": "موافق"}, follow=True)

@@ -279,12 +279,12 @@ def test_handlers_see_the_referral_form_others_do_not(client, people, crm_case):
     client.force_login(people["crm"])
     page = client.get(detail(crm_case))
     assert page.context["may_refer"]
-    assert 'data-testid="refer"' in page.content.decode()
+    assert 'data-testid="action-refer"' in page.content.decode()
     for who in ("quality",):
         client.force_login(people[who])
         page = client.get(detail(crm_case))
         assert not page.context["may_refer"]
-        assert 'data-testid="refer"' not in page.content.decode()
+        assert 'data-testid="action-refer"' not in page.content.decode()
 
 
 def test_a_referral_through_the_page(client, people, places, crm_case, english):

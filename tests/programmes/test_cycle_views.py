@@ -474,7 +474,9 @@ def test_an_accepted_proposal_gets_its_programme_created_and_linked(client, ever
     client.force_login(everyone["planning_director"])
     proposal = world["accepted"]
     page = client.get(reverse("programmes:proposal_detail", args=[proposal.pk]))
-    assert page.context["programme_form"].initial["name"] == "برنامج كسوة العيد"
+    create = page.context["panel"].primary
+    assert create.action.name == "create_programme"
+    assert create.form.initial["name"] == "برنامج كسوة العيد"
     response = client.post(
         reverse("programmes:proposal_create_programme", args=[proposal.pk]),
         {"code": "EDU-1", "name": "كسوة", "category": proposal.category_id, "budget": "10"},
