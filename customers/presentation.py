@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from association.models import Centre, City
 from core.dates import format_gregorian_hijri
+from core.phones import format_saudi_mobile_local
 
 from . import selectors, services
 from .forms import DecisionForm
@@ -44,6 +45,8 @@ def display_text(name, value, related=None):
         return str(obj)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if name == "mobile":
+        return format_saudi_mobile_local(str(value))
     if name in DATE_FIELDS:
         import datetime
 
