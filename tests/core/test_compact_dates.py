@@ -19,7 +19,7 @@ from core.dates import (
     iso_datetime,
 )
 
-# 10:00 in Riyadh on 6 December 2026 (25 Jumada al-Akhirah 1448).
+# 10:00 in Riyadh on 6 December 2026 (26 Jumada al-Akhirah 1448).
 NOW = datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
 
 
@@ -62,7 +62,7 @@ def test_relative_time_is_left_out_beyond_the_limit():
 def test_details_hold_the_time_the_hijri_date_and_the_relative_time():
     with translation.override("ar"):
         details = date_details(datetime(2026, 12, 3, 11, 5, tzinfo=UTC), NOW)
-    assert details == "3 ديسمبر 2026 14:05 · 22 جمادى الآخرة 1448 هـ · منذ 3 أيام"
+    assert details == "3 ديسمبر 2026 14:05 · 23 جمادى الآخرة 1448 هـ · منذ 3 أيام"
 
 
 def test_periods_write_shared_parts_once():
