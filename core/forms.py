@@ -106,7 +106,42 @@ def localise_field(field: forms.Field | None) -> forms.Field | None:
     field.__class__ = _localised_class(type(field))
     if isinstance(field, _NUMBER_FIELDS) and isinstance(field.widget, forms.NumberInput):
         field.widget = _number_text_box(field)
+    if isinstance(field, forms.DateField) and getattr(field.widget, "input_type", "") == "date":
+        field.widget = _date_text_box(field)
     return field
+
+
+# A date box shown and read day first, "15/03/2025", in the page's language and direction:
+# the browser's <input type="date"> follows the browser's language (month first, left to
+# right, English month names in an Arabic page) and drops Arabic-Indic digits.
+DAY_FIRST_FORMAT = "%d/%m/%Y"
+_DIGIT = "[0-9\u0660-\u0669\u06f0-\u06f9]"
+DATE_PATTERN = f"\\s*{_DIGIT}{{1,4}}[\\/\\-.]{_DIGIT}{{1,2}}[\\/\\-.]{_DIGIT}{{1,4}}\\s*"
+
+
+class DayFirstDateInput(forms.DateInput):
+    """A text box for a date, shown day first with a "DD/MM/YYYY" hint; it reads what
+    core.forms reads (ISO, day first, any digits). Every DateField drawn with
+    <input type="date"> in a project form gets this box instead."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        attrs = {key: value for key, value in (attrs or {}).items() if key not in ("min", "max")}
+        attrs.setdefault("placeholder", _("DD/MM/YYYY"))
+        attrs.setdefault("inputmode", "numeric")
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("pattern", DATE_PATTERN)
+        attrs.setdefault("title", _("Day, month and year: 15/03/2025"))
+        attrs["class"] = f"{attrs.get('class', '')} date-input".strip()
+        super().__init__(attrs=attrs, format=format or DAY_FIRST_FORMAT)
+
+
+def _date_text_box(field: forms.Field) -> forms.DateInput:
+    old = field.widget
+    widget = DayFirstDateInput(attrs=dict(old.attrs))
+    widget.is_required, widget.is_localized = old.is_required, old.is_localized
+    return widget
 
 
 def _number_text_box(field: forms.Field) -> forms.TextInput:
