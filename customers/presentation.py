@@ -28,6 +28,8 @@ def field_label(name):
 def display_value(name, value, related=None):
     shown = display_text(name, value, related)
     if name in LEFT_TO_RIGHT_FIELDS and shown != "—":
+        if name in ("mobile", "phone"):  # "050 123 4567" never breaks across lines
+            return format_html('<span dir="ltr" class="text-nowrap">{}</span>', shown)
         return format_html('<span dir="ltr">{}</span>', shown)
     return shown
 
