@@ -12,9 +12,13 @@ The rule (docs/ARCHITECTURE.md, section 6):
 - A number is isolated left to right inside Arabic text (the `ltr-value` class, or <bdi>).
 - XLSX cells hold real numbers with the same display format (`XLSX_*_FORMAT`).
 - Empty is "—".
+- File sizes in one spelling of the units (the glossary's "ميجابايت"): "5 ميجابايت",
+  "1.5 ميجابايت", "320 كيلوبايت" (`format_file_size`; Django's filesizeformat writes "م.ب").
 """
 
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
@@ -63,3 +67,23 @@ def format_percent(value: object, places: int = 1) -> str:
     """A percentage given as 0..100: 35 -> "35.0%"."""
     text = format_number(value, places, grouping=False)
     return text if text == EMPTY else f"{text}%"
+
+
+KILOBYTE = 1024
+MEGABYTE = 1024 * KILOBYTE
+
+
+def format_file_size(size: int | None) -> str:
+    """5242880 -> "5 MB" / "5 ميجابايت"; 1572864 -> "1.5 MB"; 2048 -> "2 KB"; one decimal
+    at most, none when whole."""
+    if size is None:
+        return EMPTY
+    if size >= MEGABYTE:
+        value, unit = Decimal(size) / MEGABYTE, _("%(size)s MB")
+    elif size >= KILOBYTE:
+        value, unit = Decimal(size) / KILOBYTE, _("%(size)s KB")
+    else:
+        return _("%(size)s bytes") % {"size": format_number(size)}
+    rounded = value.quantize(Decimal("0.1"))
+    places = 0 if rounded == rounded.to_integral_value() else 1
+    return unit % {"size": format_number(rounded, places)}

@@ -4,7 +4,13 @@ inside Arabic text."""
 
 from django import template
 
-from core.numbers import format_amount, format_number, format_percent, format_riyals
+from core.numbers import (
+    format_amount,
+    format_file_size,
+    format_number,
+    format_percent,
+    format_riyals,
+)
 from core.phones import format_saudi_mobile_local
 
 register = template.Library()
@@ -38,3 +44,9 @@ def percent(value: object, places: int = 1) -> str:
 def mobile(value: str | None) -> str:
     """{{ customer.mobile|mobile }}: "+966512345678" -> "051 234 5678"; "—" when empty."""
     return format_saudi_mobile_local(value or "") or "—"
+
+
+@register.filter
+def file_size(value: int | None) -> str:
+    """{{ attachment.size|file_size }} -> "1.5 ميجابايت" (one spelling of the units)."""
+    return format_file_size(value)

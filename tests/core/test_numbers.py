@@ -56,3 +56,26 @@ def test_filters(language):
 def test_no_arabic_indic_digit_is_written():
     text = format_amount(1234567.89) + format_percent(12.5) + format_number(9876)
     assert not any("\u0660" <= char <= "\u0669" for char in text)
+
+
+def test_file_sizes_use_one_spelling_of_the_units():
+    from core.numbers import format_file_size
+
+    with translation.override("ar"):
+        assert format_file_size(5 * 1024 * 1024) == "5 ميجابايت"
+        assert format_file_size(1572864) == "1.5 ميجابايت"
+        assert format_file_size(2048) == "2 كيلوبايت"
+        assert format_file_size(100) == "100 بايت"
+    with translation.override("en"):
+        assert format_file_size(5 * 1024 * 1024) == "5 MB"
+    assert format_file_size(None) == "—"
+
+
+def test_no_arabic_message_spells_megabytes_another_way():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "locale/ar/LC_MESSAGES/django.po").read_text("utf-8")
+    for variant in ("ميغابايت", "ميقابايت", "م.ب", "كيلو بايت"):
+        assert variant not in po, variant
