@@ -93,7 +93,7 @@ def format_relative(
         return ""
     now = timezone.localtime(now or timezone.now())
     if isinstance(value, datetime):
-        local_value = _local(value)
+        local_value = timezone.localtime(value) if timezone.is_aware(value) else value
         day = local_value.date()
         seconds = (now - local_value).total_seconds() if timezone.is_aware(local_value) else None
         if seconds is not None and 0 <= seconds < 24 * 3600:
