@@ -108,15 +108,24 @@ def localise_field(field: forms.Field | None) -> forms.Field | None:
         field.widget = _number_text_box(field)
     if isinstance(field, forms.DateField) and getattr(field.widget, "input_type", "") == "date":
         field.widget = _date_text_box(field)
+    if (
+        isinstance(field, forms.DateTimeField)
+        and getattr(field.widget, "input_type", "") == "datetime-local"
+    ):
+        field.widget = _date_text_box(field, with_time=True)
     return field
 
 
-# A date box shown and read day first, "15/03/2025", in the page's language and direction:
-# the browser's <input type="date"> follows the browser's language (month first, left to
-# right, English month names in an Arabic page) and drops Arabic-Indic digits.
+# A date box shown and read day first, "15/03/2025" ("15/03/2025 14:30" with the time), in
+# the page's language and direction: the browser's <input type="date"> and
+# "datetime-local" follow the browser's language (month first, left to right, English month
+# names and AM/PM in an Arabic page) and drop Arabic-Indic digits.
 DAY_FIRST_FORMAT = "%d/%m/%Y"
-_DIGIT = "[0-9\u0660-\u0669\u06f0-\u06f9]"
-DATE_PATTERN = f"\\s*{_DIGIT}{{1,4}}[\\/\\-.]{_DIGIT}{{1,2}}[\\/\\-.]{_DIGIT}{{1,4}}\\s*"
+DAY_FIRST_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+_DIGIT = "[0-9\\u0660-\\u0669\\u06f0-\\u06f9]"
+_DATE = f"{_DIGIT}{{1,4}}[\\/\\-.]{_DIGIT}{{1,2}}[\\/\\-.]{_DIGIT}{{1,4}}"
+DATE_PATTERN = f"\\s*{_DATE}\\s*"
+DATETIME_PATTERN = f"\\s*{_DATE}(?:[\\sT]+{_DIGIT}{{1,2}}:{_DIGIT}{{2}})?\\s*"
 
 
 class DayFirstDateInput(forms.DateInput):
@@ -125,21 +134,34 @@ class DayFirstDateInput(forms.DateInput):
     <input type="date"> in a project form gets this box instead."""
 
     input_type = "text"
+    default_format = DAY_FIRST_FORMAT
+    placeholder = _("DD/MM/YYYY")
+    hint = _("Day, month and year: 15/03/2025")
+    pattern = DATE_PATTERN
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         attrs = {key: value for key, value in (attrs or {}).items() if key not in ("min", "max")}
-        attrs.setdefault("placeholder", _("DD/MM/YYYY"))
-        attrs.setdefault("inputmode", "numeric")
+        attrs.setdefault("placeholder", self.placeholder)
         attrs.setdefault("autocomplete", "off")
-        attrs.setdefault("pattern", DATE_PATTERN)
-        attrs.setdefault("title", _("Day, month and year: 15/03/2025"))
+        attrs.setdefault("pattern", self.pattern)
+        attrs.setdefault("title", self.hint)
         attrs["class"] = f"{attrs.get('class', '')} date-input".strip()
-        super().__init__(attrs=attrs, format=format or DAY_FIRST_FORMAT)
+        super().__init__(attrs=attrs, format=format or self.default_format)
 
 
-def _date_text_box(field: forms.Field) -> forms.DateInput:
+class DayFirstDateTimeInput(DayFirstDateInput):
+    """The same for a date and a time: "15/03/2025 14:30" (24 hours)."""
+
+    default_format = DAY_FIRST_DATETIME_FORMAT
+    placeholder = _("DD/MM/YYYY HH:MM")
+    hint = _("Day, month, year and time: 15/03/2025 14:30")
+    pattern = DATETIME_PATTERN
+
+
+def _date_text_box(field: forms.Field, with_time: bool = False) -> forms.DateInput:
     old = field.widget
-    widget = DayFirstDateInput(attrs=dict(old.attrs))
+    box = DayFirstDateTimeInput if with_time else DayFirstDateInput
+    widget = box(attrs=dict(old.attrs))
     widget.is_required, widget.is_localized = old.is_required, old.is_localized
     return widget
 
