@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
 from core.forms import Form, ModelForm
+from core.numbers import format_file_size
 from core.phones import normalize_saudi_mobile
 from customers.lookup import CustomerChoiceField
 from programmes.models import Programme
@@ -54,11 +55,9 @@ class MultipleFileField(forms.FileField):
 
 
 def _attachments_help():
-    from django.template.defaultfilters import filesizeformat
-
     return _("Images (JPEG, PNG) or PDF files, at most %(count)d, each up to %(size)s.") % {
         "count": MAX_ATTACHMENTS_PER_CASE,
-        "size": filesizeformat(MAX_ATTACHMENT_BYTES),
+        "size": format_file_size(MAX_ATTACHMENT_BYTES),
     }
 
 

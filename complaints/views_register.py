@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from core.http import download_name
 from core.permissions import require
 
 from . import exports, selectors
@@ -137,6 +138,6 @@ def case_export(request):
     return FileResponse(
         file,
         as_attachment=True,
-        filename=f"complaints-register-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        filename=download_name(_("Complaints register"), when=timezone.now(), extension="xlsx"),
         content_type=exports.XLSX_CONTENT_TYPE,
     )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from hijridate import Gregorian
 
@@ -61,6 +61,98 @@ def format_gregorian_hijri(value: date | datetime | None, with_time: bool | None
         text += " " + formats.time_format(local_value, "H:i")
     hijri = format_hijri(local_value)
     return f"{text} ({hijri})" if hijri else text
+
+
+# --- the compact style of lists and cards -------------------------------------------------
+# One line, "6 ديسمبر 2026" (Western digits, as every number in the site: core.numbers); the
+# time, the Hijri date and the relative time ("منذ 3 أيام") go in the title, shown on hover
+# and read by screen readers. Rendered by the `compact_date` filter (core/templatetags/dates).
+
+# Relative time is shown instead of the date ("relative" style) up to this many days away.
+RELATIVE_DAYS = 7
+
+
+def format_compact_date(value: date | datetime | None, with_time: bool = False) -> str:
+    """ "6 ديسمبر 2026", or "6 ديسمبر 2026 14:05" with the time of a datetime; "" if empty."""
+    if not isinstance(value, date):
+        return ""
+    local_value = _local(value)
+    text = formats.date_format(local_value, "j F Y")
+    if with_time and isinstance(local_value, datetime):
+        text += " " + formats.time_format(local_value, "H:i")
+    return text
+
+
+def format_relative(
+    value: date | datetime | None, now: datetime | None = None, *, days: int | None = None
+) -> str:
+    """ "اليوم" / "أمس" / "غدًا" / "منذ 3 أيام" / "بعد 5 أيام" (whole calendar days in
+    Riyadh; minutes and hours for a datetime of the last day). "" for an empty value or, when
+    `days` is given, one more than `days` days away."""
+    if not isinstance(value, date):
+        return ""
+    now = timezone.localtime(now or timezone.now())
+    if isinstance(value, datetime):
+        local_value = timezone.localtime(value) if timezone.is_aware(value) else value
+        day = local_value.date()
+        seconds = (now - local_value).total_seconds() if timezone.is_aware(local_value) else None
+        if seconds is not None and 0 <= seconds < 24 * 3600:
+            if seconds < 60:
+                return pgettext("relative time", "just now")
+            minutes = int(seconds // 60)
+            if minutes < 60:
+                return ngettext("%(count)d minute ago", "%(count)d minutes ago", minutes) % {
+                    "count": minutes
+                }
+            hours = minutes // 60
+            return ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
+    else:
+        day = value
+    delta = (day - now.date()).days
+    if days is not None and abs(delta) > days:
+        return ""
+    if delta == 0:
+        return pgettext("relative time", "today")
+    if delta == -1:
+        return pgettext("relative time", "yesterday")
+    if delta == 1:
+        return pgettext("relative time", "tomorrow")
+    if delta < 0:
+        return ngettext("%(count)d day ago", "%(count)d days ago", -delta) % {"count": -delta}
+    return ngettext("in %(count)d day", "in %(count)d days", delta) % {"count": delta}
+
+
+def date_details(value: date | datetime | None, now: datetime | None = None) -> str:
+    """The secondary text of a compact date, for its title: "6 ديسمبر 2026 14:05 · 25 جمادى
+    الآخرة 1448 هـ · منذ 3 أيام" (time for datetimes, Hijri when in range, relative time)."""
+    if not isinstance(value, date):
+        return ""
+    parts = [format_compact_date(value, with_time=True), format_hijri(value)]
+    parts.append(format_relative(value, now))
+    return " · ".join(part for part in parts if part)
+
+
+def format_compact_period(start: date | None, end: date | None) -> str:
+    """A period on one line, the shared parts written once: "1–31 أكتوبر 2026",
+    "26 أكتوبر – 1 نوفمبر 2026", "28 ديسمبر 2026 – 3 يناير 2027"; "" when a bound is empty."""
+    if not isinstance(start, date) or not isinstance(end, date):
+        return ""
+    start, end = _local(start), _local(end)
+    if start == end:
+        return format_compact_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_compact_date(end)}"
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'j F')} – {format_compact_date(end)}"
+    return f"{format_compact_date(start)} – {format_compact_date(end)}"
+
+
+def iso_datetime(value: date | datetime) -> str:
+    """The machine-readable `datetime` attribute of <time>: local ISO 8601 with the offset."""
+    local_value = _local(value)
+    if isinstance(local_value, datetime):
+        return local_value.isoformat(timespec="minutes")
+    return local_value.isoformat()
 
 
 # --- reading dates as Saudi users write them ------------------------------------------------

@@ -107,7 +107,64 @@ def localise_field(field: forms.Field | None) -> forms.Field | None:
     field.__class__ = _localised_class(type(field))
     if isinstance(field, _NUMBER_FIELDS) and isinstance(field.widget, forms.NumberInput):
         field.widget = _number_text_box(field)
+    if isinstance(field, forms.DateField) and getattr(field.widget, "input_type", "") == "date":
+        field.widget = _date_text_box(field)
+    if (
+        isinstance(field, forms.DateTimeField)
+        and getattr(field.widget, "input_type", "") == "datetime-local"
+    ):
+        field.widget = _date_text_box(field, with_time=True)
     return field
+
+
+# A date box shown and read day first, "15/03/2025" ("15/03/2025 14:30" with the time), in
+# the page's language and direction: the browser's <input type="date"> and
+# "datetime-local" follow the browser's language (month first, left to right, English month
+# names and AM/PM in an Arabic page) and drop Arabic-Indic digits.
+DAY_FIRST_FORMAT = "%d/%m/%Y"
+DAY_FIRST_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+_DIGIT = "[0-9\\u0660-\\u0669\\u06f0-\\u06f9]"
+_DATE = f"{_DIGIT}{{1,4}}[\\/\\-.]{_DIGIT}{{1,2}}[\\/\\-.]{_DIGIT}{{1,4}}"
+DATE_PATTERN = f"\\s*{_DATE}\\s*"
+DATETIME_PATTERN = f"\\s*{_DATE}(?:[\\sT]+{_DIGIT}{{1,2}}:{_DIGIT}{{2}})?\\s*"
+
+
+class DayFirstDateInput(forms.DateInput):
+    """A text box for a date, shown day first with a "DD/MM/YYYY" hint; it reads what
+    core.forms reads (ISO, day first, any digits). Every DateField drawn with
+    <input type="date"> in a project form gets this box instead."""
+
+    input_type = "text"
+    default_format = DAY_FIRST_FORMAT
+    placeholder = _("DD/MM/YYYY")
+    hint = _("Day, month and year: 15/03/2025")
+    pattern = DATE_PATTERN
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        attrs = {key: value for key, value in (attrs or {}).items() if key not in ("min", "max")}
+        attrs.setdefault("placeholder", self.placeholder)
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("pattern", self.pattern)
+        attrs.setdefault("title", self.hint)
+        attrs["class"] = f"{attrs.get('class', '')} date-input".strip()
+        super().__init__(attrs=attrs, format=format or self.default_format)
+
+
+class DayFirstDateTimeInput(DayFirstDateInput):
+    """The same for a date and a time: "15/03/2025 14:30" (24 hours)."""
+
+    default_format = DAY_FIRST_DATETIME_FORMAT
+    placeholder = _("DD/MM/YYYY HH:MM")
+    hint = _("Day, month, year and time: 15/03/2025 14:30")
+    pattern = DATETIME_PATTERN
+
+
+def _date_text_box(field: forms.Field, with_time: bool = False) -> forms.DateInput:
+    old = field.widget
+    box = DayFirstDateTimeInput if with_time else DayFirstDateInput
+    widget = box(attrs=dict(old.attrs))
+    widget.is_required, widget.is_localized = old.is_required, old.is_localized
+    return widget
 
 
 def _number_text_box(field: forms.Field) -> forms.TextInput:

@@ -88,8 +88,11 @@ def validate_saudi_mobile(value: object) -> None:
 
 
 def format_saudi_mobile_local(e164: str) -> str:
-    """Show "+966512345678" as the locally familiar "0512345678"."""
+    """Show "+966512345678" the local way, "051 234 5678", on pages, in PDFs and in exports
+    (the one display of a mobile; it is stored in E.164 and read back in any form). Other
+    numbers are returned as they are."""
     prefix = "+" + SAUDI_COUNTRY_CODE
-    if e164 and e164.startswith(prefix):
-        return "0" + e164[len(prefix) :]
+    if e164 and e164.startswith(prefix) and len(e164) == len(prefix) + 9:
+        local = "0" + e164[len(prefix) :]
+        return f"{local[:3]} {local[3:6]} {local[6:]}"
     return e164 or ""

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import filetype
 from django.core.files import File
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
+from core.numbers import format_file_size
 
 PDF, JPEG, PNG = "pdf", "jpg", "png"
 DOCUMENT_KINDS = (PDF, JPEG, PNG)
@@ -60,7 +60,7 @@ def check_uploaded_file(
     %(limit)s (max_bytes, readable) and %(kinds)s (the allowed kinds)."""
     values = {
         "name": upload.name,
-        "limit": filesizeformat(max_bytes),
+        "limit": format_file_size(max_bytes),
         "kinds": " / ".join(_KIND_LABELS.get(kind, kind.upper()) for kind in allowed),
     }
     named_kind = kind_of_name(upload.name)

@@ -12,6 +12,9 @@ every page, page numbers in the footer. Cells:
   (core.spreadsheets.escape_formula).
 - dates and datetimes are real date cells in one format everywhere (DATE_FORMAT,
   DATETIME_FORMAT), datetimes in Riyadh local time, never text.
+- numbers are real number cells in the site's one number policy (core.numbers): a column's
+  own format ("0.0%"), else Decimals, the amounts, grouped with two decimals ("#,##0.00"
+  shows 12,500.50); integers stay plain (codes and counts read as typed).
 
 Workbooks are write-only (openpyxl streams the rows to disk): memory stays flat however
 long the sheet is. Sheet-wide settings are therefore all made before the first row.
@@ -33,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.numbers import XLSX_AMOUNT_FORMAT
 from core.spreadsheets import looks_like_formula
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -169,8 +173,10 @@ class RtlSheet:
             number_format = DATE_FORMAT
         elif isinstance(value, datetime.time):
             number_format = TIME_FORMAT
-        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool) and column:
-            number_format = column.number_format
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            number_format = column.number_format if column else None
+            if number_format is None and isinstance(value, Decimal):
+                number_format = XLSX_AMOUNT_FORMAT
         formula_like = looks_like_formula(value)
         if not (number_format or formula_like or font):
             return value

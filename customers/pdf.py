@@ -5,9 +5,12 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 
 from core.dates import format_gregorian_hijri
+from core.http import download_name
 from core.pdf import render_pdf
 
 from .models import LineAction, RequestKind, RequestState
@@ -100,5 +103,8 @@ def render_request_pdf(form_request, user):
     html = render_to_string(TEMPLATE, pdf_context(form_request, user))
     pdf = render_pdf(html).content
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="customer-form-{form_request.pk}.pdf"'
+    name = download_name(
+        _("Customer information create / modify form"), form_request.pk, extension="pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(False, name)
     return response

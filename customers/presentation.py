@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from association.models import Centre, City
 from core.dates import format_gregorian_hijri
+from core.phones import format_saudi_mobile_local
 
 from . import selectors, services
 from .models import Customer, RequestState
@@ -26,6 +27,8 @@ def field_label(name):
 def display_value(name, value, related=None):
     shown = display_text(name, value, related)
     if name in LEFT_TO_RIGHT_FIELDS and shown != "—":
+        if name in ("mobile", "phone"):  # "050 123 4567" never breaks across lines
+            return format_html('<span dir="ltr" class="text-nowrap">{}</span>', shown)
         return format_html('<span dir="ltr">{}</span>', shown)
     return shown
 
@@ -43,6 +46,8 @@ def display_text(name, value, related=None):
         return str(obj)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if name == "mobile":
+        return format_saudi_mobile_local(str(value))
     if name in DATE_FIELDS:
         import datetime
 

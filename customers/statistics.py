@@ -25,6 +25,7 @@ from association.models import Centre, City
 from core import xlsx
 from core.choices import ContactChannel
 from core.dates import hijri_language
+from core.numbers import XLSX_PERCENT_FORMAT
 
 from .models import Customer, CustomerKind
 
@@ -299,7 +300,7 @@ def bar_chart(
         value_text = (
             f"{number_format(row.count, force_grouping=True)} "
             f"({number_format(row.percentage, 1)}%)"
-        )  # formatted as the table shows them (an Arabic decimal comma in Arabic)
+        )  # formatted as the table shows them (core.numbers: "35.0", in both languages)
         if rtl:
             axis = width - LABEL_WIDTH - GAP
             geometry: dict[str, Any] = {
@@ -364,7 +365,7 @@ def statistics_workbook(
     columns = [
         (statistics.grouping.label, 42),
         (_("Number of customers"), 20),
-        (_("Percentage"), 14, "0.0%"),
+        (_("Percentage"), 14, XLSX_PERCENT_FORMAT),
     ]
     if statistics.grouping.make_detail:
         columns.append((_("Hijri months"), 32))

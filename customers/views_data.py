@@ -6,10 +6,12 @@ from django import forms
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.forms import Form
+from core.http import download_name
 from core.imports.views import ImportPages, outcome_counts
 from core.permissions import require
 
@@ -24,7 +26,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def _export_filename(extension):
-    return f"customers-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
+    return download_name(_("Customers"), when=timezone.now(), extension=extension)
 
 
 @require_GET

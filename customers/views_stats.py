@@ -7,9 +7,12 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from core.http import download_name
 
 from . import statistics
 from .views import filtered_customers
@@ -58,8 +61,10 @@ def customer_statistics_xlsx(request):
         generated_at=now,
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"customer-statistics-{result.grouping.code}-{timezone.localdate(now):%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = download_name(
+        _("Customer statistics"), result.grouping.label, when=now, extension="xlsx"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -42,6 +42,7 @@ from core.imports import (
 from core.imports import importer as core_importer
 from core.imports.importer import DryRun, Importer, RowError, batches
 from core.jobs import NO_PROGRESS, Progress
+from core.numbers import format_amount
 from core.text import normalize_arabic, normalize_digits
 from customers.models import CODE_MAX_DIGITS, Customer
 from finance.models import Donation, DonationImport
@@ -533,7 +534,7 @@ def _note_differences(
                 "The recorded donation has %(amount)s SAR on %(date)s; this row's values are "
                 "ignored."
             )
-            % {"amount": f"{recorded_amount:,.2f}", "date": recorded_on.isoformat()}
+            % {"amount": format_amount(recorded_amount), "date": recorded_on.isoformat()}
         )
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
+from core.numbers import format_amount
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
 
@@ -82,8 +83,8 @@ def overdue_pledges(user):
                 url=f"{create_url}?{urlencode({'opportunity': opportunity.pk, 'kind': 'pledge'})}",
                 detail=_("Pledged %(pledged)s SAR, received %(received)s SAR")
                 % {
-                    "pledged": f"{opportunity.pledged_amount:,.2f}",
-                    "received": f"{opportunity.received_amount:,.2f}",
+                    "pledged": format_amount(opportunity.pledged_amount),
+                    "received": format_amount(opportunity.received_amount),
                 },
             )
             for opportunity in opportunities

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from core.numbers import format_amount
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
 from finance import selectors as finance_selectors
@@ -194,7 +195,7 @@ class BoardCard:
 
     @property
     def amount_text(self) -> str:
-        return f"{self.amount or 0:,.2f}"  # Western digits and grouping, as everywhere
+        return format_amount(self.amount or 0)
 
 
 _CARD_VALUES = (

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
 from core.choices import ContactChannel
+from core.numbers import format_amount
 from core.permissions import require
 from core.uploads import UploadError, check_uploaded_file
 from core.workflow import Workflow
@@ -921,8 +922,7 @@ def pledge_received(opportunity: Opportunity) -> Decimal:
 
 
 def _money(amount: Decimal) -> str:
-    # Western digits and grouping, as amounts are shown everywhere (1,500,000.00).
-    return f"{amount:,.2f}"
+    return format_amount(amount)  # 1,500,000.00 (core.numbers)
 
 
 def opportunity_mark_successful(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import download_name
 from core.permissions import require
 from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
@@ -446,7 +447,7 @@ def pledge_file(request, pk):
     extension = Path(opportunity.pledge_file.name).suffix.lower()
     response = FileResponse(
         handle,
-        filename=f"pledge-{opportunity.pk}{extension}",
+        filename=download_name(_("signed pledge"), opportunity.title, extension=extension),
         content_type=_PLEDGE_CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"

@@ -49,6 +49,7 @@ from core.imports import (  # noqa: F401  (the upload store, used by the views a
 )
 from core.imports.importer import DryRun, Importer, RowError, StoredDryRun
 from core.jobs import NO_PROGRESS, Progress
+from core.numbers import format_riyals
 from core.spreadsheets import header_key as _key
 from core.spreadsheets import in_every_language as _in_every_language
 from core.text import normalize_digits
@@ -56,7 +57,6 @@ from core.text import normalize_digits
 from . import services
 from .forms import clean_programme_values
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
-from .presentation import format_riyals
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import xlsx
+from core.http import download_name
 from core.imports.views import ImportPages, outcome_counts
 from core.permissions import require
 
@@ -207,6 +208,7 @@ def import_template(request):
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="programmes-portfolio.xlsx"
+        as_attachment=True,
+        filename=download_name(_("Portfolio import template"), extension="xlsx"),
     )
     return response

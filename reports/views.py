@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints.errors import RecommendationError
 from complaints.models import CaseRoute, RecommendationDecision
+from core.http import download_name
 from core.permissions import require
 
 from . import selectors, services, tasks
@@ -200,9 +201,9 @@ def report_status(request, pk):
 def _download_name(report, extension):
     """An Arabic file name: "تقرير الأداء الشهري 2026-10-01.pdf" (FileResponse writes the
     RFC 5987 form for non-ASCII names)."""
-    with translation.override("ar"):  # the documents are Arabic whoever downloads them
-        label = str(report.get_report_type_display()).replace("/", "-")
-    return f"{label} {report.period_start:%Y-%m-%d}.{extension}"
+    return download_name(
+        report.get_report_type_display(), when=report.period_start, extension=extension
+    )
 
 
 _CONTENT_TYPES = {
@@ -407,9 +408,12 @@ def report_review_pdf(request, pk):
     if not report.has_review or report.status != RunStatus.READY:
         raise Http404
     pdf = services.review_record_pdf(report)
-    with translation.override("ar"):
-        label = str(report.get_report_type_display()).replace("/", "-")
-        name = f"{_('Review record')} - {label} {report.period_start:%Y-%m-%d}.pdf"
+    name = download_name(
+        _("Review record"),
+        report.get_report_type_display(),
+        when=report.period_start,
+        extension="pdf",
+    )
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, name)
     response["Cache-Control"] = "private, no-store"

@@ -32,4 +32,9 @@ SHORT_DATE_FORMAT = "\u2066Y-m-d\u2069"
 SHORT_DATETIME_FORMAT = "\u2066Y-m-d H:i\u2069"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
+# Numbers (core.numbers): Western digits, "." for decimals and "," for thousands in both
+# languages; Django's Arabic defaults ("35,0", "12.500,50") disagreed with the PDFs and XLSX.
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
 FIRST_DAY_OF_WEEK = 0  # Sunday: the working week is Sunday to Thursday

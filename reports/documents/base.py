@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 
 from core import xlsx
 from core.dates import format_gregorian_hijri
+from core.numbers import format_amount, format_number, format_percent
 from core.pdf import RenderedPdf, render_pdf
 from core.xlsx import RtlSheet  # noqa: F401  (the documents' sheets, re-exported)
 
@@ -146,10 +147,11 @@ def css_string(text):
 
 
 def page_counter_css():
-    """The footer's "صفحة ١ من ٣": the CSS `content` value, with Arabic-Indic numbers."""
+    """The footer's "صفحة 1 من 3": the CSS `content` value, with Western digits like every
+    number in the site (core.numbers)."""
     page = css_string(pgettext("page N of M", "Page") + " ")
     of = css_string(" " + pgettext("page N of M", "of") + " ")
-    return mark_safe(f"{page} counter(page, arabic-indic) {of} counter(pages, arabic-indic)")
+    return mark_safe(f"{page} counter(page) {of} counter(pages)")
 
 
 def period_label(report):
@@ -175,27 +177,21 @@ def period_bounds(report):
 
 
 # --- numbers as printed ---------------------------------------------------------------------
-# Western digits with thousands separators, as everywhere in the site; page numbers only are
-# Arabic-Indic. Amounts are SAR with two decimals.
+# The site's one policy (core.numbers): Western digits, "." decimals, "," thousands, page
+# numbers included. Amounts are SAR with two decimals.
 
 
 def number(value, places=0):
-    if value is None:
-        return "—"
-    return f"{value:,.{places}f}"
+    return format_number(value, places)
 
 
 def money(value):
-    if value is None:
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    return format_amount(value)
 
 
 def percent(value, places=1):
     """A percentage given as 0..100."""
-    if value is None:
-        return "—"
-    return f"{value:.{places}f}%"
+    return format_percent(value, places)
 
 
 def signed(value, places=0):

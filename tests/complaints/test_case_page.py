@@ -115,14 +115,14 @@ def test_an_exe_named_pdf_is_refused_and_nothing_is_created(client, people):
 
 
 def test_a_too_large_file_is_refused(client, people, english):
-    from django.template.defaultfilters import filesizeformat
+    from core.numbers import format_file_size
 
     client.force_login(people["crm"])
     big = upload("big.png", PNG + b"\x00" * MAX_ATTACHMENT_BYTES, "image/png")
     response = client.post(reverse("complaints:new"), new_case_data(attachments=[big]))
     expected = gettext("%(name)s is larger than %(limit)s.") % {
         "name": "big.png",
-        "limit": filesizeformat(MAX_ATTACHMENT_BYTES),
+        "limit": format_file_size(MAX_ATTACHMENT_BYTES),
     }
     assert response.context["form"].errors["attachments"] == [expected]
     assert not Case.objects.exists()

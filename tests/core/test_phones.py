@@ -65,4 +65,11 @@ def test_validator_rejects_a_landline():
 
 
 def test_local_display_format():
-    assert format_saudi_mobile_local("+966512345678") == "0512345678"
+    assert format_saudi_mobile_local("+966512345678") == "051 234 5678"
+    assert format_saudi_mobile_local("") == ""
+    assert format_saudi_mobile_local("+12025550123") == "+12025550123"  # not a Saudi mobile
+
+
+def test_the_local_display_is_read_back_to_the_same_number():
+    shown = format_saudi_mobile_local("+966551234567")
+    assert normalize_saudi_mobile(shown) == "+966551234567"

@@ -90,6 +90,20 @@ def test_numbers_stay_numbers_with_their_columns_format():
     assert sheet["C3"].number_format == "0.0%"
 
 
+def test_amounts_are_grouped_with_two_decimals_and_integers_stay_plain():
+    """One number policy (core.numbers): 12,500.50 on the page, in the PDF and in Excel."""
+    from core.numbers import XLSX_AMOUNT_FORMAT
+
+    content = build(
+        [("code", 10), ("amount", 14)],
+        [[100001, Decimal("12500.50")], [100002, Decimal("0")]],
+    )
+    sheet = first_sheet(content)
+    assert sheet["A2"].value == 100001 and sheet["A2"].number_format == "General"
+    assert sheet["B2"].value == pytest.approx(12500.5) and sheet["B2"].data_type == "n"
+    assert sheet["B2"].number_format == XLSX_AMOUNT_FORMAT == "#,##0.00"
+
+
 def test_a_total_row_is_bold():
     workbook = xlsx.new_workbook()
     sheet = xlsx.RtlSheet(workbook, "t", [("a", 10), ("b", 10)])

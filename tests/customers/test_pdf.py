@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import zlib
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -144,8 +145,8 @@ def test_pdf_is_returned_inline(client, crm_staff, create_form):
     response = get_pdf(client, crm_staff, create_form)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert (
-        response["Content-Disposition"] == f'inline; filename="customer-form-{create_form.pk}.pdf"'
+    assert response["Content-Disposition"] == "inline; filename*=utf-8''" + quote(
+        f"نموذج إنشاء وتعديل معلومات العملاء {create_form.pk}.pdf"
     )
     assert response.content.startswith(b"%PDF")
 
@@ -163,7 +164,8 @@ def test_pdf_text_has_the_form_data(client, crm_staff, create_form, tmp_path):
     text = pdf_text(get_pdf(client, crm_staff, create_form).content, tmp_path)
     assert NAME in text
     assert ADDRESS in text
-    assert "501234567" in text
+    assert "050 123 4567" in text  # the mobile shown the local way (core.phones)
+    assert not re.search("[\u0660-\u0669]", text)  # Western digits only (core.numbers)
     assert "عميل جديد تبرع عبر مركز الحي" in text
     assert crm_staff.get_full_name() in text  # prepared by
     assert str(create_form.pk) in text
@@ -173,8 +175,8 @@ def test_modification_prints_current_and_proposed_values(
     client, crm_staff, modify_form, entered_customer, tmp_path
 ):
     text = pdf_text(get_pdf(client, crm_staff, modify_form).content, tmp_path)
-    assert "501234567" in text  # current mobile
-    assert "551112233" in text  # proposed mobile
+    assert "050 123 4567" in text  # current mobile, shown the local way
+    assert "055 111 2233" in text  # proposed mobile
     assert str(entered_customer.code) in text
     assert NAME in text
 

@@ -3,6 +3,7 @@ the XLSX export, the chart and the number of queries."""
 
 from datetime import UTC, datetime
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
@@ -309,7 +310,9 @@ def test_xlsx_export_is_a_right_to_left_sheet_of_the_same_table(staff_client, cu
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert "customer-statistics-city-" in response["Content-Disposition"]
+    # The one download scheme (core.http.download_name): the Arabic title, then the grouping.
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert quote("إحصاءات العملاء المدينة ") in response["Content-Disposition"]
     sheet = load_workbook(BytesIO(response.content)).active
     assert sheet.sheet_view.rightToLeft is True
     rows = list(sheet.iter_rows(values_only=True))

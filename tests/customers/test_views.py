@@ -189,7 +189,7 @@ def test_modification_page_shows_current_and_proposed_values(client, people, exi
     assert form.kind == RequestKind.MODIFY
     client.force_login(people["manager"])
     content = client.get(reverse("customers:request_detail", args=[form.pk])).content.decode()
-    assert "+966551112233" in content and "+966559998877" in content
+    assert "055 111 2233" in content and "055 999 8877" in content  # shown the local way
     existing_customer.refresh_from_db()
     assert existing_customer.mobile == "+966551112233"  # nothing written before entry
 

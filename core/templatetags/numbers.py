@@ -1,0 +1,52 @@
+"""Template filters for numbers and mobiles, one policy with PDFs and XLSX (core.numbers):
+{% load numbers %}. Each renders plain text; put it in an `ltr-value` element (or <bdi>)
+inside Arabic text."""
+
+from django import template
+
+from core.numbers import (
+    format_amount,
+    format_file_size,
+    format_number,
+    format_percent,
+    format_riyals,
+)
+from core.phones import format_saudi_mobile_local
+
+register = template.Library()
+
+
+@register.filter
+def number(value: object, places: int = 0) -> str:
+    """{{ total|number }} -> "12,500"; {{ rate|number:1 }} -> "3.5"."""
+    return format_number(value, int(places))
+
+
+@register.filter
+def amount(value: object) -> str:
+    """{{ donation.amount|amount }} -> "1,500.00" (SAR)."""
+    return format_amount(value)
+
+
+@register.filter
+def riyals(value: object) -> str:
+    """{{ programme.budget|riyals }} -> "120,000"; "1,500.50" when there are halalas."""
+    return format_riyals(value)
+
+
+@register.filter
+def percent(value: object, places: int = 1) -> str:
+    """{{ row.percentage|percent }} -> "35.0%"."""
+    return format_percent(value, int(places))
+
+
+@register.filter
+def mobile(value: str | None) -> str:
+    """{{ customer.mobile|mobile }}: "+966512345678" -> "051 234 5678"; "—" when empty."""
+    return format_saudi_mobile_local(value or "") or "—"
+
+
+@register.filter
+def file_size(value: int | None) -> str:
+    """{{ attachment.size|file_size }} -> "1.5 ميجابايت" (one spelling of the units)."""
+    return format_file_size(value)
