@@ -116,7 +116,8 @@ def _portfolio():
 
 
 def _funding():
-    opportunity = Opportunity.objects.get()
+    # The demo's opportunity in closing: the one with a signed pledge.
+    opportunity = Opportunity.objects.get(state="closing")
     donation = Donation.objects.create(
         receipt_number="R-PERM-1",
         received_on=timezone.localdate(),
