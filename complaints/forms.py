@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
-from core.forms import Form, ModelForm
+from core.forms import Form, ModelForm, MonthInput
 from core.numbers import format_file_size
 from core.phones import normalize_saudi_mobile
 from customers.lookup import CustomerChoiceField
@@ -433,7 +433,7 @@ class RecommendationFilterForm(Form):
     month = forms.CharField(
         label=gettext_lazy("Month raised"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        widget=MonthInput(),
     )
 
     def clean_month(self):

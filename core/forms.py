@@ -150,6 +150,20 @@ class DayFirstDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=format or self.default_format)
 
 
+class MonthInput(forms.TextInput):
+    """A text box for a month written "2026-10": the browser's own month picker speaks the
+    browser's language and shows "---------- ----" while empty, whatever the page's."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        attrs = dict(attrs or {})
+        attrs.setdefault("placeholder", "2026-10")
+        attrs.setdefault("inputmode", "numeric")
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("title", _("Year and month: 2026-10"))
+        attrs["class"] = f"{attrs.get('class', '')} ltr-value".strip()
+        super().__init__(attrs=attrs)
+
+
 class DayFirstDateTimeInput(DayFirstDateInput):
     """The same for a date and a time: "15/03/2025 14:30" (24 hours)."""
 

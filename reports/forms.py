@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import CaseRoute
-from core.forms import Form
+from core.forms import Form, MonthInput
 
 from .models import ReportType, ReviewState
 from .periods import WEEKLY_TYPES, PeriodError, parse_period, previous_period
@@ -53,7 +53,7 @@ class ProduceForm(Form):
     month = forms.CharField(
         label=_("month"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
+        widget=MonthInput(),
         help_text=_("For a monthly report: the month, e.g. 2026-10."),
     )
     week = forms.CharField(
