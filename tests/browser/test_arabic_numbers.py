@@ -112,10 +112,12 @@ def test_each_date_of_the_case_list_is_one_line_in_western_digits(as_user, live_
 
 
 def _timeline_order(page):
-    """For each timeline line "<bdi>name</bdi> · <time>": the name's and the date's boxes."""
+    """For each timeline line "<bdi>name</bdi> · <time>" (includes/steps_trail.html): the
+    name's and the date's boxes."""
     return page.evaluate(
         """() => [...document.querySelectorAll('[data-testid=timeline] li')]
-        .map(li => [li.querySelector(':scope > bdi'), li.querySelector(':scope > time')])
+        .map(li => li.querySelector('.text-body-secondary:has(> bdi):has(> time)'))
+        .map(line => line ? [line.querySelector(':scope > bdi'), line.querySelector(':scope > time')] : [])
         .filter(([name, date]) => name && date)
         .map(([name, date]) => {
             const a = name.getBoundingClientRect(), b = date.getBoundingClientRect();

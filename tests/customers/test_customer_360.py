@@ -177,7 +177,7 @@ def test_the_crm_manager_sees_every_badge_action_and_kind_of_entry(client, demo)
     response = page_of(client, demo["donor"])
     content = response.content.decode()
     header = header_of(content)
-    assert "0501110001" in header  # the mobile shown the local way
+    assert "050 111 0001" in header  # the mobile shown the local way
     assert "نورة الحربي" in header  # the point of contact
     assert [action.label for action in response.context["actions"]] == [
         "تسجيل طلب جديد",
