@@ -117,7 +117,9 @@ def _timeline_order(page):
     return page.evaluate(
         """() => [...document.querySelectorAll('[data-testid=timeline] li')]
         .map(li => li.querySelector('.text-body-secondary:has(> bdi):has(> time)'))
-        .map(line => line ? [line.querySelector(':scope > bdi'), line.querySelector(':scope > time')] : [])
+        .map(line => line
+            ? [line.querySelector(':scope > bdi'), line.querySelector(':scope > time')]
+            : [])
         .filter(([name, date]) => name && date)
         .map(([name, date]) => {
             const a = name.getBoundingClientRect(), b = date.getBoundingClientRect();
