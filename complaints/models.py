@@ -424,21 +424,40 @@ class CaseEvent(models.Model):
     which queue to which, why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    from_route = models.CharField(max_length=10, choices=CaseRoute.choices, blank=True)
-    from_centre = models.ForeignKey(
-        Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    kind = models.CharField(_("event"), max_length=20, choices=CaseEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    to_route = models.CharField(max_length=10, choices=CaseRoute.choices, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_route = models.CharField(
+        _("from department"), max_length=10, choices=CaseRoute.choices, blank=True
+    )
+    from_centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from centre"),
+    )
+    to_route = models.CharField(
+        _("to department"), max_length=10, choices=CaseRoute.choices, blank=True
+    )
     to_centre = models.ForeignKey(
-        Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to centre"),
     )
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("case event")
@@ -466,7 +485,12 @@ class CaseEntry(models.Model):
     """A dated entry in the register: what was done on the case that day."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     text = models.TextField(_("entry"))
 
@@ -493,7 +517,7 @@ class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path)
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=50)
+    content_type = models.CharField(_("file type"), max_length=50)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = staff_member(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

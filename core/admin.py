@@ -69,7 +69,8 @@ class ReadOnlyAdminMixin(_AdminBase):
     steps, audit rows): every field shown read-only, nothing added, changed or deleted here."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
+        # Not the implicit id: a number staff never use, named in English by Django.
+        return [field.name for field in self.model._meta.fields if not field.auto_created]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

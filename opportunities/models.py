@@ -189,14 +189,19 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
 
 
 class PotentialDonor(models.Model):
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, verbose_name=_("opportunity")
+    )
     donor = models.ForeignKey(Customer, on_delete=models.PROTECT, verbose_name=_("donor"))
     # True when the system proposed this donor from their interests.
     suggested = models.BooleanField(_("suggested from interests"), default=False)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("potential donor")
@@ -222,13 +227,25 @@ class ProbabilityChange(models.Model):
     """How the relationship grows or fades: every change of probability or factors."""
 
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="probability_changes"
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="probability_changes",
+        verbose_name=_("opportunity"),
     )
-    old_probability = models.PositiveSmallIntegerField()
-    new_probability = models.PositiveSmallIntegerField()
-    success_factors = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    old_probability = models.PositiveSmallIntegerField(
+        _("old probability (%)"),
+    )
+    new_probability = models.PositiveSmallIntegerField(
+        _("new probability (%)"),
+    )
+    success_factors = models.TextField(_("success factors"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -376,7 +393,10 @@ class ContactApprovalStep(models.Model):
     """One party's decision on a flagged contact: who, when, approve or refuse and why."""
 
     contact = models.ForeignKey(
-        DonorContact, on_delete=models.CASCADE, related_name="approval_steps"
+        DonorContact,
+        on_delete=models.CASCADE,
+        related_name="approval_steps",
+        verbose_name=_("contact"),
     )
     party = models.CharField(_("approver"), max_length=30, choices=ApprovalParty.choices)
     decision = models.CharField(
@@ -503,14 +523,22 @@ class OpportunityCorrection(models.Model):
     owner or the CRM manager: one row per changed field, old and new as people read them."""
 
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="corrections"
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("opportunity"),
     )
-    field = models.CharField(max_length=30, choices=CorrectedField.choices)
-    old_value = models.CharField(max_length=300, blank=True)
-    new_value = models.CharField(max_length=300, blank=True)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(_("corrected field"), max_length=30, choices=CorrectedField.choices)
+    old_value = models.CharField(_("old value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300, blank=True)
+    note = models.TextField(_("reason for the correction"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    at = models.DateTimeField(_("corrected at"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -678,11 +706,18 @@ class DonorProblem(ConcurrentTransitionMixin, models.Model):
 class ProblemAction(models.Model):
     """One dated entry of a problem's actions log: what was done, by whom."""
 
-    problem = models.ForeignKey(DonorProblem, on_delete=models.CASCADE, related_name="actions")
+    problem = models.ForeignKey(
+        DonorProblem, on_delete=models.CASCADE, related_name="actions", verbose_name=_("problem")
+    )
     action_date = models.DateField(_("date"))
     text = models.TextField(_("action taken"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("action on a problem")

@@ -217,7 +217,10 @@ class CycleProgramme(models.Model):
     """A programme of a cycle's portfolio; the opportunity seeded from its potential donors."""
 
     cycle = models.ForeignKey(
-        PortfolioCycle, on_delete=models.CASCADE, related_name="cycle_programmes"
+        PortfolioCycle,
+        on_delete=models.CASCADE,
+        related_name="cycle_programmes",
+        verbose_name=_("portfolio cycle"),
     )
     programme = models.ForeignKey(
         Programme,

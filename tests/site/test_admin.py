@@ -91,3 +91,33 @@ def test_centres_staff_profile_requires_a_centre(client, superuser, crm_staff):
     profile = StaffProfile.objects.get(user=crm_staff)
     assert profile.mobile == "+966501234567"  # normalised to E.164
     assert list(profile.centres.all()) == [centre]
+
+
+def test_every_admin_inline_column_reads_in_arabic():
+    """The columns of the steps, events, entries and attachments listed under a record in
+    the admin are named in Arabic: each field they show has a translated verbose name.
+    (django-celery-beat's own admin ships no Arabic.)"""
+    import re
+
+    from django.conf import settings
+    from django.contrib import admin as django_admin
+    from django.utils import translation
+
+    english = []
+    with translation.override("ar"):
+        for model_admin in django_admin.site._registry.values():
+            for inline in model_admin.inlines:
+                if inline.model._meta.app_label not in settings.PROJECT_APPS:
+                    continue
+                names = inline.fields or [
+                    field.name for field in inline.model._meta.fields if not field.auto_created
+                ]
+                for name in names:
+                    column = getattr(inline, name, None)
+                    if column is not None:  # a column of the inline itself (the steps' states)
+                        label = str(getattr(column, "short_description", name))
+                    else:
+                        label = str(inline.model._meta.get_field(name).verbose_name)
+                    if not re.search("[\u0600-\u06ff]", label):
+                        english.append(f"{inline.model._meta.label}.{name}: {label}")
+    assert english == []
