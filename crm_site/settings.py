@@ -114,6 +114,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A PostgreSQL streaming replica (README: Scaling). Report production, exports and statistics
+# read from it through core.replica; everything else, every write and anything read inside a
+# transaction or right after a write, stays on the primary (core.db_router). Unset: one
+# database for everything.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+# Switch replica reads off without removing the URL (DATABASE_REPLICA_READS=0), e.g. while
+# the replica is rebuilt.
+DATABASE_REPLICA_READS = env.bool("DATABASE_REPLICA_READS", default=True)
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
