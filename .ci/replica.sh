@@ -88,6 +88,10 @@ else
   make_replica
 fi
 
+# A test run killed while it had paused replay (tests/core/test_replica.py) leaves it paused.
+if [ "$(replica 'SELECT pg_is_in_recovery();')" = "t" ]; then
+  replica "SELECT pg_wal_replay_resume();" >/dev/null || true
+fi
 if ! wait_streaming 60; then
   echo "The replica on port ${port} is not streaming from the primary." >&2
   primary "SELECT application_name, state FROM pg_stat_replication;" >&2 || true

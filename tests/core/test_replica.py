@@ -146,6 +146,9 @@ def real_replica(settings, tmp_path):
         "NAME": connections[DEFAULT_DB_ALIAS].settings_dict["NAME"],
     }
     try:
+        # A run killed while replay was paused (below) must not leave the replica behind.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
         wait_for_the_replica()
         assert _lsn(replica.REPLICA, "SELECT pg_is_in_recovery()") is True
         yield connection
