@@ -1,8 +1,9 @@
 """Reading from a PostgreSQL streaming replica (core.replica, core.db_router).
 
 The routing rules are checked everywhere; on PostgreSQL with DATABASE_REPLICA_URL (CI:
-.ci/replica.sh makes a real replica on port 5433, streaming from the primary) a report is
-produced from the replica and a workflow step is shown never to touch it."""
+.ci/replica.sh makes a real replica on port 5433, streaming from the primary) a report, the
+exports and the statistics are shown to read the replica, and a workflow step never to touch
+it."""
 
 import time
 
@@ -13,10 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from association import roles
+from complaints import exports as case_exports
 from complaints import services as case_services
 from complaints.models import Case, CaseState
 from core import replica
 from core.db_router import ReplicaRouter
+from customers import exports as customer_exports
+from customers import statistics as customer_statistics
+from customers.models import Customer
 from reports import services as report_services
 from reports.models import Report, ReportType, RunStatus, Trigger
 from reports.periods import previous_period
@@ -182,6 +187,7 @@ def test_a_report_reads_the_replica_and_a_workflow_step_never_does(real_replica)
     crm = user_with(roles.CRM_STAFF, "crm_replica")
     start, end = previous_period(ReportType.MONTHLY_PERFORMANCE, timezone.localdate())
     replicated = _case_in(start, crm, "وصلت إلى النسخة المتماثلة")
+    Customer.objects.create(code=930001, name="مانح على النسختين", kind="donor")
     report, _created = report_services.request_report(
         report_type=ReportType.MONTHLY_PERFORMANCE,
         period_start=start,
@@ -196,7 +202,9 @@ def test_a_report_reads_the_replica_and_a_workflow_step_never_does(real_replica)
     with real_replica.cursor() as cursor:
         cursor.execute("SELECT pg_wal_replay_pause()")
     _case_in(start, crm, "على الخادم الرئيسي فقط")
+    Customer.objects.create(code=930002, name="مانح على الخادم الرئيسي فقط", kind="donor")
     assert Case.objects.filter(received_at__date__gte=start).count() == 2
+    assert Customer.objects.count() == 2
 
     with (
         CaptureQueriesContext(real_replica) as on_replica,
@@ -211,6 +219,17 @@ def test_a_report_reads_the_replica_and_a_workflow_step_never_does(real_replica)
     # The run's own steps (queued → running → ready) stay on the primary, the figures not.
     assert "reports_report" in _tables(on_primary.captured_queries)
     assert "complaints_case" not in _tables(on_primary.captured_queries)
+
+    # The exports (streamed, in chunks) and the statistics read the replica too.
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as exporting_on_primary:
+        case_rows = list(case_exports.case_rows(Case.objects.all()))
+        customer_rows = list(customer_exports.export_rows(Customer.objects.all()))
+        figures = customer_statistics.customer_statistics(Customer.objects.all(), "kind")
+    assert [row[0] for row in case_rows] == [replicated.tracking_number]
+    assert len(customer_rows) == 1
+    assert figures.total == 1
+    assert "complaints_case" not in _tables(exporting_on_primary.captured_queries)
+    assert "customers_customer" not in _tables(exporting_on_primary.captured_queries)
 
     with real_replica.cursor() as cursor:
         cursor.execute("SELECT pg_wal_replay_resume()")
