@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import xlsx
 from core.choices import ContactChannel
+from core.replica import on_replica
 
 from .models import CaseKind, CaseRoute, CaseState
 
@@ -68,7 +69,8 @@ def case_rows(queryset):
     }
     yes, no = _("Yes"), _("No")
     english = _english()
-    rows = queryset.order_by("-received_at", "-id").values_list(*_FIELDS, named=True)
+    # Read from the streaming replica when there is one (core.replica).
+    rows = on_replica(queryset).order_by("-received_at", "-id").values_list(*_FIELDS, named=True)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         hours = within = None
         if row.replied_at is not None:

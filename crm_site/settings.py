@@ -114,6 +114,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A PostgreSQL streaming replica (README: Scaling). Report production, exports and statistics
+# read from it through core.replica; everything else, every write and anything read inside a
+# transaction or right after a write, stays on the primary (core.db_router). Unset: one
+# database for everything.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+# Switch replica reads off without removing the URL (DATABASE_REPLICA_READS=0), e.g. while
+# the replica is rebuilt.
+DATABASE_REPLICA_READS = env.bool("DATABASE_REPLICA_READS", default=True)
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,7 +200,30 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
+# Uploaded files (attachments, signed pledges, report files) live under MEDIA_ROOT, a volume
+# shared by every web and worker container, or with AWS_STORAGE_BUCKET_NAME in an S3-
+# compatible bucket (django-storages; README: Scaling). Imports waiting for their
+# confirmation stay under MEDIA_ROOT either way (core.imports.uploads).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment (read by
+    # boto3), or the machine's role. MinIO, Ceph, Wasabi…: their address in the endpoint URL.
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # Files inside the bucket under this prefix.
+    AWS_LOCATION = env.str("AWS_LOCATION", default="media")
+    # Personal data: private objects (the bucket's own policy), never overwritten (a second
+    # file of the same name gets a new name, as on disk). The app streams every file through
+    # its own views after checking permissions; a link, if one is ever made, is signed and
+    # lasts five minutes.
+    AWS_DEFAULT_ACL = None
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = 300
 # Where `manage.py backup` writes its archives when given no path (README: Operations).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
@@ -223,6 +259,14 @@ CACHES = {
 # itself, which is all the rate limits need on a development machine.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
+)
+# Sessions are rows in the database, shared by every web process; with Redis they are read
+# from the cache first (written to both), so a request costs no session query and a Redis
+# restart logs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
 )
 # Behind a reverse proxy every visitor arrives from the proxy's address: the rate limits read
 # the client's address as the login lock does (AXES_PROXY_COUNT, django-ipware). Setting

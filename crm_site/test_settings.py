@@ -10,7 +10,7 @@ os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only")
 os.environ["DEBUG"] = "0"
 
 from .settings import *  # noqa: E402,F403
-from .settings import STORAGES  # noqa: E402
+from .settings import DATABASES, STORAGES  # noqa: E402
 
 # The test server speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
@@ -36,3 +36,11 @@ AXES_VERBOSE = False
 # shared Redis cache would be flushed under the Celery broker's feet.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+
+# The replica (DATABASE_REPLICA_URL, CI): the test database is made on the primary only and
+# reaches a real replica by streaming replication, so the replica alias mirrors the primary
+# for the test runner. Reads stay on the primary except in the tests that prove the replica
+# is read (tests/core/test_replica.py switches them on): other tests only declare "default".
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_REPLICA_READS = False

@@ -8,6 +8,7 @@ import datetime
 from django.utils import translation
 
 from core import xlsx
+from core.replica import on_replica
 from core.spreadsheets import escape_formula
 
 from .models import Customer
@@ -33,7 +34,9 @@ def export_rows(queryset, resource=None):
     """One list of cell values per customer, as they are (the writers make them safe),
     fetched in chunks."""
     resource = resource or CustomerResource()
-    queryset = queryset.select_related("city", "centre", "point_of_contact")
+    # Read from the streaming replica when there is one (core.replica): the CSV is streamed
+    # after the view returns, so the queryset itself is bound to it.
+    queryset = on_replica(queryset).select_related("city", "centre", "point_of_contact")
     for customer in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield resource.export_row(customer)
 

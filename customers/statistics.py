@@ -26,6 +26,7 @@ from core import xlsx
 from core.choices import ContactChannel
 from core.dates import hijri_language
 from core.numbers import XLSX_PERCENT_FORMAT
+from core.replica import reading_replica
 
 from .models import Customer, CustomerKind
 
@@ -209,6 +210,7 @@ class Statistics:
         return max((row.count for row in self.rows), default=0)
 
 
+@reading_replica()  # read from the streaming replica when there is one (core.replica)
 def customer_statistics(queryset: QuerySet[Customer], grouping_code: str | None) -> Statistics:
     """Count the customers of `queryset` per group.
 

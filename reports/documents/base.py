@@ -24,6 +24,7 @@ from core import xlsx
 from core.dates import format_gregorian_hijri
 from core.numbers import format_amount, format_number, format_percent
 from core.pdf import RenderedPdf, render_pdf
+from core.replica import reading_replica
 from core.xlsx import RtlSheet  # noqa: F401  (the documents' sheets, re-exported)
 
 from ..models import VisualIdentity
@@ -65,7 +66,9 @@ class ReportDocument:
 
     def build(self, report):
         # Reports are the association's documents: Arabic whatever language started them.
-        with translation.override("ar"):
+        # Their figures are of a period that has ended: read from the streaming replica
+        # when there is one (core.replica; the run's own steps stay on the primary).
+        with translation.override("ar"), reading_replica():
             figures = self.figures(report)
             pdf = self.render(report, figures)
             xlsx_path = self.write_xlsx(report, figures)

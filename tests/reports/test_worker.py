@@ -73,6 +73,9 @@ def _celery_env(media_root):
         "CONN_MAX_AGE": "0",
     }
     env.setdefault("SECRET_KEY", "worker-for-the-test-suite-only")
+    # CI's replica URL names the CI database, not this test database (tests/core/
+    # test_replica.py proves the replica reads): the worker reads the primary.
+    env.pop("DATABASE_REPLICA_URL", None)
     return env
 
 
