@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.benchmarking import time_page
+from core.text import normalize_arabic
 from customers.management.commands.seed_customers import seed_customers
 from customers.models import Customer, CustomerKind
 from finance.models import Donation
@@ -112,7 +113,8 @@ class Command(BaseCommand):
         Programme.objects.bulk_create(
             Programme(
                 code=f"BENCH-{number:04d}",
-                name=f"برنامج {self.rng.choice(CATEGORIES)} رقم {number}",
+                name=(name := f"برنامج {self.rng.choice(CATEGORIES)} رقم {number}"),
+                name_normalized=normalize_arabic(name),
                 category=self.rng.choice(categories),
                 budget=Decimal(self.rng.randrange(50, 2000) * 1000),
             )
@@ -133,7 +135,9 @@ class Command(BaseCommand):
                 pledged = state in (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL)
                 batch.append(
                     Opportunity(
-                        title=f"فرصة تمويل {self.rng.randrange(10**6)}",
+                        title=(title := f"فرصة تمويل {self.rng.randrange(10**6)}"),
+                        # bulk_create skips save(): the search column is filled here.
+                        title_normalized=normalize_arabic(title),
                         programme_id=self.rng.choice(programmes),
                         owner=user,
                         state=state,
