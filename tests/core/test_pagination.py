@@ -145,3 +145,24 @@ def test_the_admins_of_the_large_models_count_once_and_search_like_the_site():
         assert model_admin.show_full_result_count is False, model
         assert model_admin.paginator is CappedPaginator, model
         assert model_admin.search_selector is not None, model
+
+
+def test_a_list_page_says_more_than_the_cap_under_its_pages(client, crm_staff, monkeypatch):
+    from django.urls import reverse
+
+    from customers.models import Customer
+
+    for number in range(30):
+        Customer.objects.create(code=900500 + number, name=f"عميل {number}", kind="donor")
+    monkeypatch.setattr(pagination, "COUNT_CAP", 26)
+    client.force_login(crm_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    response = client.get(reverse("customers:list"))
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.capped, page.paginator.num_pages) == (26, True, 2)
+    content = response.content.decode()
+    assert 'data-testid="capped-count"' in content
+    assert "أكثر من 26 نتيجة" in content
+    monkeypatch.setattr(pagination, "COUNT_CAP", 100)
+    content = client.get(reverse("customers:list")).content.decode()
+    assert "capped-count" not in content

@@ -120,6 +120,9 @@ def test_the_changelist_counts_once_and_stops_at_the_cap(client, superuser, monk
     assert response.context["cl"].result_count == 3
     assert 'data-testid="capped-count"' in response.content.decode()
     assert "أكثر من 3 سجلات" in response.content.decode()
+    # Searched: the count beside the search box says so too.
+    response, _queries = _changelist(client, q="عميل")
+    assert response.content.decode().count("أكثر من 3 سجلات") == 2
 
 
 def test_the_admin_search_is_the_customer_list_s_normalised_search(client, superuser):
