@@ -197,6 +197,11 @@ class Command(BaseCommand):
         return [
             ("opportunities board", reverse("opportunities:board")),
             ("opportunities list (page 1)", reverse("opportunities:list")),
+            # The searches read the stored normalised title (trigram index on PostgreSQL):
+            # words every seeded title holds (ة typed ه), then a number few hold.
+            ("opportunities search «فرصه تمويل»", f"{reverse('opportunities:list')}?q=فرصه+تمويل"),
+            ("opportunities search «تمويل 4242»", f"{reverse('opportunities:list')}?q=تمويل+4242"),
+            ("donations list (page 1)", reverse("finance:donation_list")),
             ("opportunity page (closing)", reverse("opportunities:detail", args=[opportunity.pk])),
             ("donor profile (most donations)", reverse("customers:detail", args=[busiest_donor])),
         ]
