@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
+from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
 
+from .filters import search_cases
 from .models import (
     Case,
     CaseAttachment,
@@ -63,12 +64,15 @@ class CaseAttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: cases change only through complaints.services."""
 
     list_display = ["tracking_number", "kind", "channel", "routed_to", "state", "due_at"]
     list_filter = ["kind", "channel", "routed_to", "contact_kind", "state"]
-    search_fields = ["tracking_number", "subject", "contact_name", "contact_mobile"]
+    # Searched by the register's own search (tracking number, mobile, the normalised subject
+    # and names).
+    search_fields = ["tracking_number", "search_text", "contact_mobile"]
+    search_selector = staticmethod(search_cases)
     inlines = [CaseTransitionInline, CaseEventInline, CaseEntryInline, CaseAttachmentInline]
 
 

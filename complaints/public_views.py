@@ -7,7 +7,6 @@ switched off with RATELIMIT_ENABLE=False) and a honeypot field. A tracking looku
 the same neutral message whether the tracking number is unknown or the mobile is wrong."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from core import submissions
+from core.pagination import CappedPaginator
 
 from . import selectors
 from .models import CaseCategory, CaseKind, CaseState, FaqState
@@ -256,7 +256,7 @@ def faq(request):
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"] or ""
         category = form.cleaned_data["category"]
-    page = Paginator(selectors.published_faq(query, category), FAQ_PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.published_faq(query, category), FAQ_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     filters = {"q": query, "category": category.pk if category else ""}

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import text_step_form
+from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
 from core.views_steps import post_step, redisplay
@@ -64,7 +64,7 @@ def recurring_list(request):
     start, end = _bounds(first_day, last_day)
     cases = selectors.analysis_cases(request.user)
     groups = recurring.find_groups(cases, start, end, kind)
-    page = Paginator(groups, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(groups, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
     recurring.add_details(page.object_list, cases, end)
     query = request.GET.copy()
     query.pop("page", None)
@@ -142,7 +142,7 @@ def render_group_page(request, group_key, *, review_form=None, solution_form=Non
     shows_cases = request.user.has_perm("complaints.view_case")
     page = None
     if shows_cases:
-        page = Paginator(
+        page = CappedPaginator(
             selectors.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
         ).get_page(request.GET.get("page"))
     history = []
@@ -196,7 +196,7 @@ def recommendation_list(request):
     filter_form = RecommendationFilterForm(request.GET)
     queryset = filter_form.filter(selectors.recommendations_visible_to(request.user))
     queryset = selectors.recommendations_ordered_for(queryset, request.user)
-    page = Paginator(queryset, RECOMMENDATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, RECOMMENDATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -4,17 +4,17 @@ and the same list as an XLSX workbook."""
 import tempfile
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from core import pagination
 from core.http import download_name
+from core.pagination import CappedPaginator
 from core.permissions import require
 
 from . import exports, selectors
@@ -23,41 +23,13 @@ from .filters import CaseFilterForm
 PAGE_SIZE = 25
 # The register lists at most this many cases of one search (400 pages); the filters, or the
 # export, reach the others. Counting 300,000 rows on every page view would cost more than
-# the page itself.
-COUNT_CAP = 10_000
+# the page itself (core.pagination).
+COUNT_CAP = pagination.COUNT_CAP
 # A search is for finding a case: beyond this many matches it asks for more words.
 SEARCH_COUNT_CAP = 1_000
 # openpyxl writes about 3,000 rows a second (pure-Python XML): beyond this many rows the
 # request would outlive the web worker's timeout. A month of the register is far below.
 EXPORT_MAX_ROWS = 50_000
-
-
-class CappedPaginator(Paginator):
-    """A paginator for the register at volume: it counts at most `cap` rows (unordered, so
-    the database stops early) and says when there are more; a page reads its ids first,
-    then those rows with their related records, so a deep page does not join every row it
-    skips."""
-
-    def __init__(self, *args, cap=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cap = cap or COUNT_CAP
-        self.capped = False
-
-    @cached_property
-    def count(self):
-        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
-        if found > self.cap:
-            self.capped = True
-            return self.cap
-        return found
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        by_pk = self.object_list.order_by().in_bulk(ids)
-        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
 
 
 def duration_label(delta):
@@ -97,7 +69,9 @@ def case_list(request):
     filter_form, cases = filtered_cases(request)
     searching = bool(filter_form.is_valid() and filter_form.cleaned_data.get("q"))
     cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
-    page = CappedPaginator(cases, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE, cap=cap, ids_first=True).get_page(
+        request.GET.get("page")
+    )
     now = timezone.now()
     for case in page:
         case.reply_time_label = duration_label(case.time_to_reply)

@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from core.pagination import CappedPaginator
 
 from . import register_reviews as reviews
 from . import selectors
@@ -64,7 +65,7 @@ def register_review_list(request):
     missed_count = sum(
         1 for weeks in by_department.values() for week in weeks.values() if week.state == "missed"
     )
-    page = Paginator(rows, WEEKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, WEEKS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -3,18 +3,19 @@ the project does (core.forms). crm_site.settings installs it through core.apps.A
 so every admin registered with @admin.register or admin.site.register (the project's and
 third-party apps') gets it without changing its class."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import localise_field, name_the_empty_choice
+from core.pagination import CappedPaginator
 
 # The mixin's super() is a ModelAdmin or an inline: mypy is told so, Python needs no base.
 if TYPE_CHECKING:
@@ -62,6 +63,47 @@ class AdminSite(admin.AdminSite):
         **options: Any,
     ) -> None:
         super().register(model_or_iterable, _localised(admin_class or admin.ModelAdmin), **options)
+
+
+class LargeTableAdminMixin(_AdminBase):
+    """For the changelist of a large model (customers, cases, opportunities, donations,
+    donor contacts: 10⁵ rows and more):
+
+    - no count of the whole table beside the filtered one (`show_full_result_count`: the
+      changelist counted every row twice) and a count that stops at 10,000
+      (core.pagination.CappedPaginator; `templates/admin/pagination.html` reads «أكثر من
+      10,000 سجل»);
+    - the search box runs the app's own search, `search_selector(queryset, text)` (the
+      normalised, indexed columns the site's lists search), instead of Django's
+      `UPPER(column) LIKE '%…%'` over every search field. `search_fields` still has to be
+      set for the admin to show the box; it says what the selector covers, nothing more.
+    """
+
+    show_full_result_count = False
+    paginator: ClassVar[type] = CappedPaginator
+    # A function (queryset, text) -> queryset; set with staticmethod(...) or as a plain
+    # function (read from the class, so it is never bound).
+    search_selector: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        selector = _declared_selector(type(self))
+        if selector is None or not search_term.strip():
+            return cast(Any, super()).get_search_results(request, queryset, search_term)
+        if isinstance(selector, staticmethod):
+            selector = selector.__func__
+        # The selectors filter by subqueries and ORs, never joins to many rows: no
+        # duplicates to remove with DISTINCT.
+        return selector(queryset, search_term), False
+
+
+def _declared_selector(admin_class: type) -> Any:
+    """The search_selector as declared on the class or a base (never bound as a method)."""
+    for klass in admin_class.__mro__:
+        if "search_selector" in klass.__dict__:
+            return klass.__dict__["search_selector"]
+    return None
 
 
 class ReadOnlyAdminMixin(_AdminBase):

@@ -5,22 +5,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin, TransitionInline
+from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, TransitionInline
 from core.forms import ModelForm
 
-from . import services
+from . import selectors, services
 from .models import Customer, CustomerRequest, RequestTransition, StewardDesignation
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     """Read-only: customers change only through an approved form. A superuser may still
     correct a record here (break-glass); the change is recorded in its history with a
     reason, and bumps its version so pending forms see the conflict."""
 
     list_display = ["code", "name", "kind", "city", "centre", "mobile", "is_active"]
     list_filter = ["kind", "is_active", "city"]
-    search_fields = ["code", "name", "name_normalized", "mobile", "email", "national_id"]
+    # Searched by the customer list's own search (normalised name, code, mobile, ID, email).
+    search_fields = ["name_normalized", "code", "mobile", "national_id", "email"]
+    search_selector = staticmethod(selectors.search_customers)
     list_select_related = ["city", "centre"]
     # The point of contact is designated with the secretary's approval (3.1.21), not here.
     readonly_fields = ["code", "point_of_contact", "version_number", "created_at", "updated_at"]
@@ -49,7 +51,7 @@ class RequestTransitionInline(TransitionInline):
 
 
 @admin.register(CustomerRequest)
-class CustomerRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CustomerRequestAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Forms are read in the admin, never changed there: their steps are in the site."""
 
     list_display = ["id", "kind", "state", "prepared_by", "due_at"]

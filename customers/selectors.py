@@ -72,6 +72,18 @@ def search_customers(queryset: QuerySet[Customer], text: str | None) -> QuerySet
     return queryset.filter(condition)
 
 
+def search_by_customer(
+    queryset: QuerySet[Any], text: str | None, *, field: str = "customer"
+) -> QuerySet[Any]:
+    """Records whose `field` (a link to a customer: "donor") is a customer the search box
+    above finds, as one subquery on the indexed columns (the admin's searches of contacts,
+    problems and designations)."""
+    if not (text or "").strip():
+        return queryset
+    found = search_customers(Customer.objects.all(), text).values("pk")
+    return queryset.filter(**{f"{field}__in": found})
+
+
 def lookup_customers(
     user: User,
     text: str | None,

@@ -2,7 +2,6 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import jobs
+from core.pagination import CappedPaginator
 from core.permissions import require
 from core.phones import format_saudi_mobile_local
 from core.steps import Action, action_panel
@@ -49,7 +49,7 @@ def filtered_customers(request):
 @require_GET
 def customer_list(request):
     customer_filter = filtered_customers(request)
-    page = Paginator(customer_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(customer_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/customer_list.html",
@@ -161,7 +161,7 @@ def request_list(request):
         queryset=selectors.requests_visible_to(request.user).prefetch_related("lines"),
         request=request,
     )
-    page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/request_list.html",
@@ -205,9 +205,9 @@ _REQUEST_FORMS = {action.name for action in REQUEST_ACTIONS if action.form}
 
 def _request_page(request, form_request, *, bound=None):
     """The form's page; `bound` is (action name, form) of a step's form sent back."""
-    lines_page = Paginator(form_request.lines.select_related("customer"), LINES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    lines_page = CappedPaginator(
+        form_request.lines.select_related("customer"), LINES_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = presentation.request_context(form_request, request.user, lines=lines_page.object_list)
     context["page"] = lines_page
     context["panel"] = action_panel(

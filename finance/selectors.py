@@ -10,7 +10,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
+from core.text import normalize_digits
 from customers.models import Customer
+from customers.selectors import search_customers
 from programmes.models import Programme
 
 from .models import Donation, UndoneDonationMatch
@@ -57,6 +59,18 @@ def matched_donations() -> QuerySet[Donation]:
 
 def unmatched_count() -> int:
     return Donation.objects.filter(unmatched_condition()).count()
+
+
+def search_donations(queryset: QuerySet[Donation], text: str | None) -> QuerySet[Donation]:
+    """The admin's search box: a receipt number or a donor code as written in the file,
+    exactly, or the donor as the customer search finds them (name, code, mobile)."""
+    text = normalize_digits((text or "").strip())
+    if not text:
+        return queryset
+    donors = search_customers(Customer.objects.all(), text).values("pk")
+    return queryset.filter(
+        Q(receipt_number=text) | Q(donor_code_as_imported=text) | Q(donor__in=donors)
+    )
 
 
 def donation_totals(queryset: QuerySet[Donation]) -> dict:

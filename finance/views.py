@@ -3,13 +3,13 @@ donations waiting to be matched by hand, matching one, and undoing a wrong match
 import's pages are opportunities.views_donations."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagination import CappedPaginator
 from core.permissions import require
 from programmes.models import Programme
 
@@ -34,7 +34,7 @@ def _querystring_without_page(request):
 def donations_unmatched(request):
     require(request.user, "finance.change_donation")
     queryset = selectors.unmatched_donations().order_by("received_on", "id")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     programmes = list(Programme.objects.only("pk", "code", "name"))
     programme_by_code = {programme.code.casefold(): programme.pk for programme in programmes}
     undone = selectors.undone_matches_of(list(page))
@@ -153,10 +153,10 @@ def donation_list(request):
     donation_filter = DonationFilter(request.GET, queryset=selectors.donations_with_parties())
     queryset = donation_filter.qs
     totals = selectors.donation_totals(queryset)
-    paginator = Paginator(queryset, PAGE_SIZE)
     # The totals query has counted the rows already: the paginator need not count again.
-    paginator.count = totals["count"]
-    page = paginator.get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE, known_count=totals["count"]).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "finance/donation_list.html",

@@ -2,8 +2,12 @@
 and decisions go through the site's pages (opportunities.services), which record who acted."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
+from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
+from customers.selectors import search_by_customer
+from programmes.models import Programme
+from programmes.selectors import search_programmes
 
 from .models import (
     ContactApprovalStep,
@@ -20,6 +24,25 @@ from .models import (
     ProblemAction,
     ProblemTransition,
 )
+from .selectors import search_opportunities
+
+# The admin's search boxes run the site's own searches (core.admin.LargeTableAdminMixin).
+
+
+def search_by_donor(queryset: QuerySet, text: str) -> QuerySet:
+    """Records about a donor the customer search finds (name, code, mobile)."""
+    return search_by_customer(queryset, text, field="donor")
+
+
+def search_opportunities_or_programmes(queryset: QuerySet, text: str) -> QuerySet:
+    """The opportunity list's title search, or the programme's code or name."""
+    programmes = search_programmes(Programme.objects.all(), text).values("pk")
+    return search_opportunities(queryset, text) | queryset.filter(programme__in=programmes)
+
+
+def search_problems(queryset: QuerySet, text: str) -> QuerySet:
+    """Part of the problem's title (a short register), or its donor."""
+    return queryset.filter(title__icontains=text.strip()) | search_by_donor(queryset, text)
 
 
 class PotentialDonorInline(ReadOnlyInline):
@@ -47,21 +70,24 @@ class DesignationTransitionInline(TransitionInline):
 
 
 @admin.register(PointOfContactDesignation)
-class PointOfContactDesignationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PointOfContactDesignationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Proposed and decided on the site (the sub-council secretary approves there)."""
 
     list_display = ["donor", "staff", "state", "proposed_by", "decided_by", "created_at"]
     list_filter = ["state", "carried_over"]
-    search_fields = ["donor__name", "donor__code"]
+    search_fields = ["donor__name_normalized", "donor__code"]
+    search_selector = staticmethod(search_by_donor)
     list_select_related = ["donor", "staff", "proposed_by", "decided_by"]
     inlines = [DesignationTransitionInline]
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OpportunityAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "programme", "state", "owner", "probability", "last_activity_at"]
     list_filter = ["state"]
-    search_fields = ["title", "programme__code", "programme__name"]
+    # The list's own search (the stored normalised title), or the programme's.
+    search_fields = ["title_normalized", "programme__code", "programme__name_normalized"]
+    search_selector = staticmethod(search_opportunities_or_programmes)
     list_select_related = ["programme", "owner"]
     date_hierarchy = "created_at"
     inlines = [
@@ -73,20 +99,22 @@ class OpportunityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DonorContact)
-class DonorContactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DonorContactAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["donor", "staff", "contact_date", "channel", "is_planned", "approval"]
     list_filter = ["approval", "channel", "is_planned"]
-    search_fields = ["donor__name", "donor__code", "summary"]
+    search_fields = ["donor__name_normalized", "donor__code"]
+    search_selector = staticmethod(search_by_donor)
     list_select_related = ["donor", "staff"]
     date_hierarchy = "contact_date"
     inlines = [ApprovalStepInline]
 
 
 @admin.register(DonorInterest)
-class DonorInterestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DonorInterestAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["donor", "category", "recorded_by", "recorded_at"]
     list_filter = ["category"]
-    search_fields = ["donor__name", "donor__code"]
+    search_fields = ["donor__name_normalized", "donor__code"]
+    search_selector = staticmethod(search_by_donor)
     list_select_related = ["donor", "category", "recorded_by"]
 
 
@@ -102,9 +130,10 @@ class ProblemTransitionInline(TransitionInline):
 
 
 @admin.register(DonorProblem)
-class DonorProblemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DonorProblemAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "donor", "kind", "severity", "state", "owner", "raised_at"]
     list_filter = ["state", "severity", "kind"]
-    search_fields = ["title", "donor__name", "donor__code"]
+    search_fields = ["title", "donor__name_normalized", "donor__code"]
+    search_selector = staticmethod(search_problems)
     list_select_related = ["donor", "owner"]
     inlines = [ProblemActionInline, ProblemTransitionInline]

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from core.choices import ContactChannel
 from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.steps import Step, StepPath
+from core.text import normalize_arabic
 from core.workflow import AUTOMATIC
 from customers.models import Customer
 from programmes.models import Programme, ProgrammeCategory
@@ -67,6 +68,9 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
     STEP_PATH = OPPORTUNITY_STEP_PATH
 
     title = models.CharField(_("title"), max_length=200)
+    # The title as the search box compares it (core.text.normalize_arabic), kept by save()
+    # and by the correction service; a trigram index serves it on PostgreSQL (migration 0008).
+    title_normalized = models.TextField(editable=False, default="")
     programme = models.ForeignKey(
         Programme,
         on_delete=models.PROTECT,
@@ -142,6 +146,13 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_normalized = normalize_arabic(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_normalized"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

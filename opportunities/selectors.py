@@ -13,7 +13,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -22,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Lower, Replace, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -137,36 +136,16 @@ def with_donor_rows(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
 
 # --- search and board -------------------------------------------------------------------
 
-# Letter variants folded in the database the same way core.text.normalize_arabic folds the
-# query; titles are short and opportunities few, so no stored column is needed.
-_TITLE_FOLDS = [
-    ("أ", "ا"),
-    ("إ", "ا"),
-    ("آ", "ا"),
-    ("ٱ", "ا"),
-    ("ى", "ي"),
-    ("ة", "ه"),
-    ("ؤ", "و"),
-    ("ئ", "ي"),
-    ("ـ", ""),  # tatweel
-    *((chr(mark), "") for mark in range(0x064B, 0x0653)),  # the common tashkeel
-]
-
-
-def _normalized_title() -> Func:
-    expression: Func = Lower("title")
-    for variant, base in _TITLE_FOLDS:
-        expression = Replace(expression, Value(variant), Value(base))
-    return expression
-
 
 def search_opportunities(
     queryset: QuerySet[Opportunity], text: str | None
 ) -> QuerySet[Opportunity]:
+    """Part of the title, in any spelling: the stored normalised title (filled on save,
+    trigram-indexed on PostgreSQL) against the normalised text (core.text)."""
     text = normalize_arabic(text)
     if not text:
         return queryset
-    return queryset.alias(title_folded=_normalized_title()).filter(title_folded__contains=text)
+    return queryset.filter(title_normalized__contains=text)
 
 
 def stale_cutoff(now: datetime | None = None) -> datetime:

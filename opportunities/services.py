@@ -25,6 +25,7 @@ from association.workdays import working_deadline
 from core.choices import ContactChannel
 from core.numbers import format_amount
 from core.permissions import require
+from core.text import normalize_arabic
 from core.uploads import UploadError, check_uploaded_file
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
@@ -304,12 +305,14 @@ def opportunity_correct(
         )
         Opportunity.objects.filter(pk=opportunity.pk).update(
             title=title,
+            title_normalized=normalize_arabic(title),
             expected_amount=expected_amount,
             programme=programme,
             last_activity_at=now,
             updated_at=now,
         )
     opportunity.title, opportunity.expected_amount = title, expected_amount
+    opportunity.title_normalized = normalize_arabic(title)
     opportunity.programme = programme
     opportunity.last_activity_at = now
     return [field for field, _old, _new in changes]

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import download_name
+from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
@@ -78,7 +78,7 @@ def board(request):
 def opportunity_list(request):
     opportunity_filter = _filtered(request)
     queryset = selectors.with_donor_rows(opportunity_filter.qs)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "opportunities/opportunity_list.html",

@@ -4,7 +4,6 @@ approved request, and the designation of each donor's point of contact."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import text_step_form
+from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
 from core.views_steps import post_step, redisplay
@@ -129,7 +129,7 @@ def contact_record_made(request, pk):
 def contacts_pending(request):
     if not services.approval_parties_of(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.contacts_awaiting_approval(request.user), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.contacts_awaiting_approval(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "opportunities/contact_pending.html", {"page": page})
@@ -186,7 +186,7 @@ def designation_list(request):
     if state in DesignationState.values:
         queryset = queryset.filter(state=state)
     # Those awaiting the secretary first, then the latest.
-    page = Paginator(_awaiting_first(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_awaiting_first(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "opportunities/designation_list.html",

@@ -3,13 +3,13 @@ opportunities.problems (access → form → service → message → redirect).""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagination import CappedPaginator
 from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
 
@@ -41,7 +41,7 @@ def problem_list(request):
     _require_register(request.user)
     problem_filter = ProblemFilter(request.GET, queryset=problems.problems_visible_to(request.user))
     queryset = problem_filter.qs.order_by("resolved_at", "resolve_by", "-pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "opportunities/problem_list.html",

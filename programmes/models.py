@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from association.models import Centre
 from core.models import TransitionRecord, optional_link, staff_member, state_field
 from core.steps import Step, StepPath
+from core.text import normalize_arabic
 from customers.models import Customer
 
 
@@ -45,6 +46,8 @@ class ProgrammeStatus(models.TextChoices):
 class Programme(models.Model):
     code = models.CharField(_("programme code"), max_length=30, unique=True)
     name = models.CharField(_("programme name"), max_length=200)
+    # The name as the search box compares it (core.text.normalize_arabic), kept by save().
+    name_normalized = models.TextField(editable=False, default="")
     category = models.ForeignKey(
         ProgrammeCategory,
         on_delete=models.PROTECT,
@@ -65,7 +68,7 @@ class Programme(models.Model):
     )
     portfolio_year = models.PositiveSmallIntegerField(_("portfolio year"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[centres])
+    history = HistoricalRecords(m2m_fields=[centres], excluded_fields=["name_normalized"])
 
     class Meta:
         verbose_name = _("programme or activity")
@@ -79,6 +82,13 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.name_normalized = normalize_arabic(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_normalized"}
+        super().save(*args, **kwargs)
 
 
 # --- the portfolio cycles (procedure "خلق الفرص", steps 1-2) -----------------------------

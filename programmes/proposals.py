@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
 from core.permissions import require
+from core.text import normalize_arabic
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
 
@@ -151,7 +152,8 @@ def search_donor_filter(text: str | None) -> Q:
         return Q()
     if text.isdigit():
         return Q(donors__code=text)
-    return Q(donors__name__icontains=text) | Q(title__icontains=text)
+    # The donors' stored normalised names (customers' trigram index), in any spelling.
+    return Q(donors__name_normalized__contains=normalize_arabic(text)) | Q(title__icontains=text)
 
 
 # --- services -----------------------------------------------------------------------------

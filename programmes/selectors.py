@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import (
     DecimalField,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -20,7 +19,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, Lower, Replace
+from django.db.models.functions import Coalesce, Greatest
 
 from core.text import normalize_arabic, normalize_digits
 
@@ -142,26 +141,13 @@ def programme_funders(programme: Programme) -> Any:
     return builder(programme) if builder is not None else []
 
 
-# Arabic letters typed in more than one way, folded in the database as normalize_arabic
-# folds the search text (docs/ARCHITECTURE.md, section 6). The portfolio is small: no stored column.
-_FOLDED_LETTERS: tuple[tuple[str, str], ...]
-_FOLDED_LETTERS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
-_FOLDED_LETTERS += (("ؤ", "و"), ("ئ", "ي"), ("ـ", ""))
-
-
-def _folded_name() -> Func:
-    expression: Func = Lower("name")
-    for variant, base in _FOLDED_LETTERS:
-        expression = Replace(expression, Value(variant), Value(base))
-    return expression
-
-
 def search_programmes(queryset: QuerySet[Programme], text: str | None) -> QuerySet[Programme]:
     """One search box: part of the programme code or of its name, in any spelling."""
     text = (text or "").strip()
     if not text:
         return queryset
-    folded = normalize_arabic(text)
-    return queryset.annotate(folded_name=_folded_name()).filter(
-        Q(code__icontains=normalize_digits(text)) | Q(folded_name__contains=folded)
+    # The stored normalised name (Programme.save; trigram-indexed on PostgreSQL).
+    return queryset.filter(
+        Q(code__icontains=normalize_digits(text))
+        | Q(name_normalized__contains=normalize_arabic(text))
     )

@@ -4,7 +4,6 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import xlsx
 from core.http import download_name
 from core.imports.views import ImportPages, outcome_counts
+from core.pagination import CappedPaginator
 from core.permissions import require
 
 from . import imports, selectors, services, tasks
@@ -46,7 +46,7 @@ def programme_list(request):
     )
     programme_filter = ProgrammeFilter(request.GET, queryset=queryset)
     programmes = programme_filter.qs
-    page = Paginator(programmes.prefetch_related("centres"), PAGE_SIZE).get_page(
+    page = CappedPaginator(programmes.prefetch_related("centres"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

@@ -3,7 +3,6 @@ programmes.cycles and programmes.proposals (access → form → service → mess
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
 from core.views_steps import redisplay, step_runner
@@ -56,7 +56,7 @@ def cycle_list(request):
     cycle_filter = CycleFilter(
         request.GET, queryset=cycles.cycles_with_counts(cycles.cycles_visible_to(request.user))
     )
-    page = Paginator(cycle_filter.qs.order_by("-year", "-half"), PAGE_SIZE).get_page(
+    page = CappedPaginator(cycle_filter.qs.order_by("-year", "-half"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     may_hand_over = request.user.has_perm("programmes.add_portfoliocycle")
@@ -284,7 +284,7 @@ def proposal_list(request):
         request.GET, queryset=proposals.proposals_visible_to(request.user)
     )
     queryset = proposals.ordered_for(proposal_filter.qs, request.user).prefetch_related("donors")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "programmes/proposal_list.html",

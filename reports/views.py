@@ -4,7 +4,6 @@ are in reports.services, who sees what in reports.selectors."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from complaints.errors import RecommendationError
 from complaints.models import CaseRoute, RecommendationDecision
 from core.http import download_name
+from core.pagination import CappedPaginator
 from core.permissions import require
 
 from . import selectors, services, tasks
@@ -67,7 +67,7 @@ def report_list(request):
     years = sorted({day.year for day in reports.dates("period_start", "year")}, reverse=True)
     filter_form = ReportFilterForm(request.GET or None, user=user, years=years)
     reports = selectors.awaiting_first(filter_form.filter(reports), user)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     reviewed = _reviewed_departments([report.pk for report in page])
     for report in page:

@@ -79,3 +79,58 @@ def test_only_one_steward_designation(client, superuser, people):
     assert StewardDesignation.objects.count() == 1
     assert client.get(reverse("admin:customers_stewarddesignation_add")).status_code == 403
     assert Customer.objects.count() == 0
+
+
+# --- the changelist at volume (core.admin.LargeTableAdminMixin) ----------------------------
+
+
+def _changelist(client, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("admin:customers_customer_changelist"), params)
+    assert response.status_code == 200
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def _customer(code, name, **fields):
+    return Customer.objects.create(code=code, name=name, kind="donor", **fields)
+
+
+def test_the_changelist_counts_once_and_stops_at_the_cap(client, superuser, monkeypatch):
+    from core import pagination
+
+    for number in range(4):
+        _customer(900100 + number, f"عميل رقم {number}")
+    client.force_login(superuser)
+    response, queries = _changelist(client)
+    changelist = response.context["cl"]
+    assert changelist.show_full_result_count is False
+    assert changelist.full_result_count is None
+    assert changelist.result_count == 4
+    counts = [sql for sql in queries if "COUNT(" in sql.upper() and "customers_customer" in sql]
+    # One count of the filtered list, over a LIMITed subquery; never the whole table again.
+    assert len(counts) == 1
+    assert "LIMIT" in counts[0].upper()
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    client.cookies["django_language"] = "ar"
+    response, _queries = _changelist(client)
+    assert response.context["cl"].result_count == 3
+    assert 'data-testid="capped-count"' in response.content.decode()
+    assert "أكثر من 3 سجلات" in response.content.decode()
+    # Searched: the count beside the search box says so too.
+    response, _queries = _changelist(client, q="عميل")
+    assert response.content.decode().count("أكثر من 3 سجلات") == 2
+
+
+def test_the_admin_search_is_the_customer_list_s_normalised_search(client, superuser):
+    wanted = _customer(900201, "فاطمة الزهراء الأحمدي", mobile="+966551234567")
+    _customer(900202, "خالد العتيبي")
+    client.force_login(superuser)
+    for typed in ("فاطمه", "الاحمدي", "الأحْمَدي", "فاطـمة", "0551234567", "900201"):
+        response, queries = _changelist(client, q=typed)
+        assert list(response.context["cl"].result_list) == [wanted], typed
+        # The stored normalised column, not UPPER(column) LIKE over six columns.
+        assert not any("UPPER(" in sql.upper() for sql in queries), typed

@@ -231,3 +231,12 @@ def test_accepted_proposals_wait_for_their_programme_on_my_work(people, donor, c
         proposal=proposal, actor=people["planning"], programme=make_programme(category=category)
     )
     assert section(people["planning"], TO_ADD) is None
+
+
+def test_the_proposals_search_finds_a_donor_in_any_spelling(people, donor):
+    proposal = submit(people, donor)
+    other = submit(people, make_donor("شركة النور"), title="برنامج آخر")
+    found = ProgrammeProposal.objects.filter
+    assert list(found(proposals.search_donor_filter("مؤسسه الخير"))) == [proposal]
+    assert list(found(proposals.search_donor_filter("الحقيبة"))) == [proposal]
+    assert list(found(proposals.search_donor_filter("النور"))) == [other]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.benchmarking import time_page
+from core.text import normalize_arabic
 from customers.management.commands.seed_customers import seed_customers
 from customers.models import Customer, CustomerKind
 from finance.models import Donation
@@ -112,7 +113,8 @@ class Command(BaseCommand):
         Programme.objects.bulk_create(
             Programme(
                 code=f"BENCH-{number:04d}",
-                name=f"برنامج {self.rng.choice(CATEGORIES)} رقم {number}",
+                name=(name := f"برنامج {self.rng.choice(CATEGORIES)} رقم {number}"),
+                name_normalized=normalize_arabic(name),
                 category=self.rng.choice(categories),
                 budget=Decimal(self.rng.randrange(50, 2000) * 1000),
             )
@@ -133,7 +135,9 @@ class Command(BaseCommand):
                 pledged = state in (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL)
                 batch.append(
                     Opportunity(
-                        title=f"فرصة تمويل {self.rng.randrange(10**6)}",
+                        title=(title := f"فرصة تمويل {self.rng.randrange(10**6)}"),
+                        # bulk_create skips save(): the search column is filled here.
+                        title_normalized=normalize_arabic(title),
                         programme_id=self.rng.choice(programmes),
                         owner=user,
                         state=state,
@@ -193,6 +197,11 @@ class Command(BaseCommand):
         return [
             ("opportunities board", reverse("opportunities:board")),
             ("opportunities list (page 1)", reverse("opportunities:list")),
+            # The searches read the stored normalised title (trigram index on PostgreSQL):
+            # words every seeded title holds (ة typed ه), then a number few hold.
+            ("opportunities search «فرصه تمويل»", f"{reverse('opportunities:list')}?q=فرصه+تمويل"),
+            ("opportunities search «تمويل 4242»", f"{reverse('opportunities:list')}?q=تمويل+4242"),
+            ("donations list (page 1)", reverse("finance:donation_list")),
             ("opportunity page (closing)", reverse("opportunities:detail", args=[opportunity.pk])),
             ("donor profile (most donations)", reverse("customers:detail", args=[busiest_donor])),
         ]

@@ -1,0 +1,81 @@
+"""Pages of the staff lists at volume (300,000 cases and customers, 200,000 donations).
+
+Django's Paginator runs an exact COUNT(*) of the whole filtered list on every page view: at
+that size the count costs more than the page. `CappedPaginator` counts at most `cap` rows
+(10,000 unless told otherwise) through a LIMITed subquery,
+``SELECT COUNT(*) FROM (SELECT id … LIMIT 10001)``, so the count stops growing with the
+data, and says when there are more (`capped`). The pages reach the first `cap` rows (400
+pages of 25); the filters and the search reach the others. `templates/includes/
+pagination.html` reads «أكثر من 10,000 نتيجة» under the pages when the count was capped.
+
+Every staff list of the project pages with it (a test holds the apps' views to it); the
+admin changelists of the large models use it too (core.admin.LargeTableAdminMixin)."""
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# A list counts at most this many rows: past it, the page says "more than 10,000".
+COUNT_CAP = 10_000
+
+
+def capped_count(object_list: QuerySet[Any] | Sequence[Any], cap: int) -> tuple[int, bool]:
+    """(rows counted, whether there are more than `cap`): a queryset is counted through a
+    LIMITed subquery, unordered, so the database stops after `cap` + 1 rows."""
+    if not isinstance(object_list, QuerySet):
+        # Already in memory (groups, weeks): counting it costs nothing and hides nothing.
+        return len(object_list), False
+    if object_list.query.combinator:
+        limited = object_list[: cap + 1]
+    else:
+        limited = object_list.order_by().values("pk")[: cap + 1]
+    found = limited.count()
+    return (cap, True) if found > cap else (found, False)
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at `cap` (see the module's text). `capped` is true when
+    more rows matched than were counted; `cap` is the number shown («أكثر من 10,000»).
+
+    `ids_first=True` reads a page's ids, then those rows with their related records, so a
+    deep page does not join every row it skips (the complaints register, whose rows join
+    four tables). `known_count` is a count a page computed anyway (the donations' totals):
+    no second count is run, and it is capped the same way."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int | str,
+        *args: Any,
+        cap: int | None = None,
+        ids_first: bool = False,
+        known_count: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.cap = cap or COUNT_CAP
+        self.ids_first = ids_first
+        self.known_count = known_count
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            found, self.capped = min(self.known_count, self.cap), self.known_count > self.cap
+        else:
+            # The stubs type object_list as a protocol: here a queryset or a sequence.
+            found, self.capped = capped_count(cast(Any, self.object_list), self.cap)
+        return found
+
+    def page(self, number: int | str) -> Page:
+        if not (self.ids_first and isinstance(self.object_list, QuerySet)):
+            return super().page(number)
+        valid = self.validate_number(number)
+        bottom = (valid - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        by_pk = self.object_list.order_by().in_bulk(ids)
+        return Page([by_pk[pk] for pk in ids if pk in by_pk], valid, self)
