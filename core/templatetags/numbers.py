@@ -1,8 +1,10 @@
 """Template filters for numbers and mobiles, one policy with PDFs and XLSX (core.numbers):
 {% load numbers %}. Each renders plain text; put it in an `ltr-value` element (or <bdi>)
-inside Arabic text."""
+inside Arabic text. `|bdi` isolates a name, code, e-mail or file name inside a sentence,
+`{% blocktranslate with name=customer.name|bdi %}` included."""
 
 from django import template
+from django.utils.safestring import SafeString
 
 from core.numbers import (
     format_amount,
@@ -12,6 +14,7 @@ from core.numbers import (
     format_riyals,
 )
 from core.phones import format_saudi_mobile_local
+from core.text import bdi as isolate
 
 register = template.Library()
 
@@ -50,3 +53,10 @@ def mobile(value: str | None) -> str:
 def file_size(value: int | None) -> str:
     """{{ attachment.size|file_size }} -> "1.5 ميجابايت" (one spelling of the units)."""
     return format_file_size(value)
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """{{ customer.name|bdi }} -> "<bdi>John &amp; Sons</bdi>": escaped, then isolated so a
+    Latin value keeps the order of an Arabic sentence (and the reverse); "" when empty."""
+    return isolate(value)
