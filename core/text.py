@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 _ARABIC_INDIC_ZERO = 0x0660
 _PERSIAN_ZERO = 0x06F0
@@ -135,7 +135,9 @@ def html_message(template: str, values: Mapping[str, object]) -> SafeString:
     `bdi`), and numbers stay numbers for `%(count)d`. Use it with `bdi`:
     `html_message(_("… %(donor)s …"), {"donor": bdi(donor.name)})`."""
     escaped = {
-        key: value if isinstance(value, int | float | Decimal) else conditional_escape(value)
+        key: value
+        if isinstance(value, int | float | Decimal)
+        else conditional_escape(value if isinstance(value, SafeData) else str(value))
         for key, value in values.items()
     }
     return mark_safe(conditional_escape(template) % escaped)  # every part escaped above
