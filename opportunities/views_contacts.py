@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import text_step_form
 from core.permissions import require
 from core.steps import Action, action_panel
+from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
@@ -89,13 +90,12 @@ def contact_decide(request, pk, decision):
     except services.RequestError as error:
         messages.error(request, str(error))
     else:
-        values = {"donor": contact.donor.name}
-        messages.success(
-            request,
-            _("Your approval of the contact with %(donor)s was recorded.") % values
+        sentence = (
+            _("Your approval of the contact with %(donor)s was recorded.")
             if decision == "approve"
-            else _("Your refusal of the contact with %(donor)s was recorded.") % values,
+            else _("Your refusal of the contact with %(donor)s was recorded.")
         )
+        messages.success(request, html_message(sentence, {"donor": bdi(contact.donor.name)}))
     return redirect("opportunities:contact_detail", pk=contact.pk)
 
 
@@ -154,11 +154,13 @@ def donor_contact_request(request, pk):
             if contact.is_flagged:
                 messages.success(
                     request,
-                    _(
-                        "Your request to contact %(donor)s was sent to the CRM manager, "
-                        "resource development and the sub-council secretary."
-                    )
-                    % {"donor": donor.name},
+                    html_message(
+                        _(
+                            "Your request to contact %(donor)s was sent to the CRM manager, "
+                            "resource development and the sub-council secretary."
+                        ),
+                        {"donor": bdi(donor.name)},
+                    ),
                 )
             else:
                 messages.success(request, _("The planned contact was recorded."))
