@@ -1,6 +1,6 @@
 """Text normalisation for Arabic search and duplicate detection, the light stemmer with its
 stop words that groups texts worded alike (complaints' recurring groups), and the isolation of
-mixed-direction values in HTML (`bdi`, `html_message`)."""
+mixed-direction values (`bdi` and `html_message` in HTML, `isolate` in PDFs and plain text)."""
 
 import re
 from collections.abc import Mapping
@@ -127,6 +127,20 @@ def bdi(value: object) -> SafeString:
     if value is None or value == "":
         return SafeString("")
     return format_html("<bdi>{}</bdi>", value)
+
+
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+def isolate(value: object) -> str:
+    """`value` between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE: plain
+    text (escaped as usual by templates), for where <bdi> does nothing or cannot go: PDFs
+    (WeasyPrint ignores <bdi> and `unicode-bidi`, Pango honours the characters), <title>,
+    attributes. Empty (None or "") gives "". The template filter is `|isolate`."""
+    if value is None or value == "":
+        return ""
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
 
 def html_message(template: str, values: Mapping[str, object]) -> SafeString:

@@ -276,7 +276,7 @@ def designation_decide(request, pk, decision):
         raise Http404
     require(request.user, "opportunities.approve_pointofcontactdesignation")
     designation = _visible_designation_or_404(request.user, pk)
-    values = {"person": _name(designation.staff), "donor": designation.donor.name}
+    values = {"person": bdi(_name(designation.staff)), "donor": bdi(designation.donor.name)}
     return post_step(
         request,
         action=decision,
@@ -289,9 +289,12 @@ def designation_decide(request, pk, decision):
             note=data.get("note", ""),
         ),
         refusal=services.RequestError,
-        done=_("%(person)s is now the point of contact of %(donor)s.") % values
-        if decision == "approve"
-        else _("The proposal of %(person)s for %(donor)s was refused.") % values,
+        done=html_message(
+            _("%(person)s is now the point of contact of %(donor)s.")
+            if decision == "approve"
+            else _("The proposal of %(person)s for %(donor)s was refused."),
+            values,
+        ),
         show_again=lambda name, form: redisplay(
             request,
             "opportunities/designation_detail.html",

@@ -1,5 +1,7 @@
 """Mixed direction: a Latin name, code, e-mail or file name inside an Arabic sentence is
-isolated in <bdi>, escaped first (core.text.bdi, the |bdi filter, core.text.html_message)."""
+isolated in <bdi>, escaped first (core.text.bdi, the |bdi filter, core.text.html_message), or
+between Unicode isolates where <bdi> does nothing or cannot go (core.text.isolate, |isolate:
+PDFs, <title>)."""
 
 import json
 
@@ -9,7 +11,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import SafeData
 
-from core.text import bdi, html_message
+from core.text import bdi, html_message, isolate
 
 
 def _render(text, **context):
@@ -66,3 +68,14 @@ def test_a_message_built_with_bdi_renders_as_html_after_the_cookie_round_trip():
         Context({"messages": [restored]})
     )
     assert "Saved for <bdi>&lt;John&gt;</bdi>." in shown
+
+
+def test_isolate_wraps_plain_text_in_unicode_isolates_and_stays_escaped():
+    assert isolate("Acme Co.") == "\u2068Acme Co.\u2069"
+    assert isolate(None) == "" and isolate("") == ""
+    shown = _render("{{ name|isolate }}", name="<b>Acme</b>")
+    assert shown == "\u2068&lt;b&gt;Acme&lt;/b&gt;\u2069"
+    assert (
+        _render("<title>{{ name|isolate }}</title>", name="John")
+        == "<title>\u2068John\u2069</title>"
+    )

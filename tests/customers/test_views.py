@@ -214,6 +214,17 @@ def test_a_latin_name_inside_the_translated_sentence_is_isolated(client, people)
     ) in english
 
 
+def test_the_profile_title_isolates_the_name_without_markup(client, people):
+    customer = Customer.objects.create(
+        code=900124, name="Acme Co.", kind="donor", entity_type="organisation"
+    )
+    client.force_login(people["staff"])
+    content = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    title = content.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("\u2068Acme Co.\u2069 · ")  # <bdi> would be shown as text here
+    assert "bdi" not in title
+
+
 def test_modify_form_never_writes_the_customer(client, people, existing_customer):
     client.force_login(people["staff"])
     client.post(
