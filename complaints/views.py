@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import submissions
 from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
+from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
 
 from . import selectors, services
@@ -131,11 +132,13 @@ def case_new(request):
             submissions.record(token, case.pk)
             messages.success(
                 request,
-                _(
-                    "The case was registered with tracking number %(number)s and routed to "
-                    "%(route)s."
-                )
-                % {"number": case.tracking_number, "route": case.route_display},
+                html_message(
+                    _(
+                        "The case was registered with tracking number %(number)s and routed to "
+                        "%(route)s."
+                    ),
+                    {"number": bdi(case.tracking_number), "route": case.route_display},
+                ),
             )
             return _to_registered_case(request, case.pk)
     return render(
@@ -435,13 +438,18 @@ def _decide_match(request, case, *, confirm):
     elif selectors.user_handles_case(request.user, case):
         messages.success(
             request,
-            _("The case is now linked to customer %(customer)s.") % {"customer": case.customer},
+            html_message(
+                _("The case is now linked to customer %(customer)s."),
+                {"customer": bdi(case.customer)},
+            ),
         )
     else:
         messages.success(
             request,
-            _("The case is now linked to customer %(customer)s and was routed to %(route)s.")
-            % {"customer": case.customer, "route": case.route_display},
+            html_message(
+                _("The case is now linked to customer %(customer)s and was routed to %(route)s."),
+                {"customer": bdi(case.customer), "route": case.route_display},
+            ),
         )
     return _to_registered_case(request, case.pk)
 

@@ -1,7 +1,13 @@
-"""Text normalisation for Arabic search and duplicate detection, and the light stemmer
-with its stop words that groups texts worded alike (complaints' recurring groups)."""
+"""Text normalisation for Arabic search and duplicate detection, the light stemmer with its
+stop words that groups texts worded alike (complaints' recurring groups), and the isolation of
+mixed-direction values (`bdi` and `html_message` in HTML, `isolate` in PDFs and plain text)."""
 
 import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 _ARABIC_INDIC_ZERO = 0x0660
 _PERSIAN_ZERO = 0x06F0
@@ -112,3 +118,40 @@ def text_signature(text: str) -> str:
         if stem not in words:
             words.append(stem)
     return " ".join(sorted(words[:_SIGNATURE_WORDS]))
+
+
+def bdi(value: object) -> SafeString:
+    """`value` escaped, then isolated in `<bdi>`: a Latin name, a code, an e-mail or a file
+    name inside an Arabic sentence (or an Arabic name inside an English one) keeps the
+    sentence's order. Empty (None or "") gives "". The template filter is `|bdi`."""
+    if value is None or value == "":
+        return SafeString("")
+    return format_html("<bdi>{}</bdi>", value)
+
+
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+def isolate(value: object) -> str:
+    """`value` between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE: plain
+    text (escaped as usual by templates), for where <bdi> does nothing or cannot go: PDFs
+    (WeasyPrint ignores <bdi> and `unicode-bidi`, Pango honours the characters), <title>,
+    attributes. Empty (None or "") gives "". The template filter is `|isolate`."""
+    if value is None or value == "":
+        return ""
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+
+
+def html_message(template: str, values: Mapping[str, object]) -> SafeString:
+    """A translated sentence `_("… %(name)s …")` with its values, as safe HTML for a django
+    message: the sentence and every value are escaped, except values already safe (those of
+    `bdi`), and numbers stay numbers for `%(count)d`. Use it with `bdi`:
+    `html_message(_("… %(donor)s …"), {"donor": bdi(donor.name)})`."""
+    escaped = {
+        key: value
+        if isinstance(value, int | float | Decimal)
+        else conditional_escape(value if isinstance(value, SafeData) else str(value))
+        for key, value in values.items()
+    }
+    return mark_safe(conditional_escape(template) % escaped)  # every part escaped above

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.pagination import CappedPaginator
 from core.permissions import require
+from core.text import bdi, html_message
 from programmes.models import Programme
 
 from . import selectors, services
@@ -84,8 +85,10 @@ def donation_match(request, pk):
             for error in field_errors:
                 messages.error(
                     request,
-                    _("Donation %(receipt)s: %(error)s")
-                    % {"receipt": donation.receipt_number, "error": error},
+                    html_message(
+                        _("Donation %(receipt)s: %(error)s"),
+                        {"receipt": bdi(donation.receipt_number), "error": error},
+                    ),
                 )
         return redirect(back)
     try:
@@ -100,12 +103,14 @@ def donation_match(request, pk):
         return redirect(back)
     messages.success(
         request,
-        _("Donation %(receipt)s is now recorded for %(donor)s, programme %(programme)s.")
-        % {
-            "receipt": matched.receipt_number,
-            "donor": matched.donor.name,
-            "programme": matched.programme,
-        },
+        html_message(
+            _("Donation %(receipt)s is now recorded for %(donor)s, programme %(programme)s."),
+            {
+                "receipt": bdi(matched.receipt_number),
+                "donor": bdi(matched.donor.name),
+                "programme": bdi(matched.programme),
+            },
+        ),
     )
     return redirect(back)
 
@@ -129,8 +134,10 @@ def donation_unmatch(request, pk):
             return redirect("finance:donation_list")
         messages.success(
             request,
-            _("The match of donation %(receipt)s was undone: it waits to be matched again.")
-            % {"receipt": donation.receipt_number},
+            html_message(
+                _("The match of donation %(receipt)s was undone: it waits to be matched again."),
+                {"receipt": bdi(donation.receipt_number)},
+            ),
         )
         return redirect("finance:donations_unmatched")
     return render(

@@ -16,6 +16,7 @@ from core.http import download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
+from core.text import bdi, html_message
 from core.views_steps import redisplay, step_runner
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
@@ -320,11 +321,17 @@ def log_contact(request, pk):
 
 def _flagged_message(contact):
     point = contact.donor.point_of_contact
-    return _(
-        "%(point)s is the point of contact for %(donor)s: your contact awaits the approval of "
-        "the CRM manager, resource development and the sub-council secretary, and %(point)s "
-        "has been told."
-    ) % {"point": point.get_full_name() or point.get_username(), "donor": contact.donor.name}
+    return html_message(
+        _(
+            "%(point)s is the point of contact for %(donor)s: your contact awaits the approval "
+            "of the CRM manager, resource development and the sub-council secretary, and "
+            "%(point)s has been told."
+        ),
+        {
+            "point": bdi(point.get_full_name() or point.get_username()),
+            "donor": bdi(contact.donor.name),
+        },
+    )
 
 
 @require_POST

@@ -16,6 +16,7 @@ from core.forms import text_step_form
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
+from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
 from customers.models import CustomerKind
 from customers.selectors import customers_visible_to
@@ -89,13 +90,12 @@ def contact_decide(request, pk, decision):
     except services.RequestError as error:
         messages.error(request, str(error))
     else:
-        values = {"donor": contact.donor.name}
-        messages.success(
-            request,
-            _("Your approval of the contact with %(donor)s was recorded.") % values
+        sentence = (
+            _("Your approval of the contact with %(donor)s was recorded.")
             if decision == "approve"
-            else _("Your refusal of the contact with %(donor)s was recorded.") % values,
+            else _("Your refusal of the contact with %(donor)s was recorded.")
         )
+        messages.success(request, html_message(sentence, {"donor": bdi(contact.donor.name)}))
     return redirect("opportunities:contact_detail", pk=contact.pk)
 
 
@@ -154,11 +154,13 @@ def donor_contact_request(request, pk):
             if contact.is_flagged:
                 messages.success(
                     request,
-                    _(
-                        "Your request to contact %(donor)s was sent to the CRM manager, "
-                        "resource development and the sub-council secretary."
-                    )
-                    % {"donor": donor.name},
+                    html_message(
+                        _(
+                            "Your request to contact %(donor)s was sent to the CRM manager, "
+                            "resource development and the sub-council secretary."
+                        ),
+                        {"donor": bdi(donor.name)},
+                    ),
                 )
             else:
                 messages.success(request, _("The planned contact was recorded."))
@@ -274,7 +276,7 @@ def designation_decide(request, pk, decision):
         raise Http404
     require(request.user, "opportunities.approve_pointofcontactdesignation")
     designation = _visible_designation_or_404(request.user, pk)
-    values = {"person": _name(designation.staff), "donor": designation.donor.name}
+    values = {"person": bdi(_name(designation.staff)), "donor": bdi(designation.donor.name)}
     return post_step(
         request,
         action=decision,
@@ -287,9 +289,12 @@ def designation_decide(request, pk, decision):
             note=data.get("note", ""),
         ),
         refusal=services.RequestError,
-        done=_("%(person)s is now the point of contact of %(donor)s.") % values
-        if decision == "approve"
-        else _("The proposal of %(person)s for %(donor)s was refused.") % values,
+        done=html_message(
+            _("%(person)s is now the point of contact of %(donor)s.")
+            if decision == "approve"
+            else _("The proposal of %(person)s for %(donor)s was refused."),
+            values,
+        ),
         show_again=lambda name, form: redisplay(
             request,
             "opportunities/designation_detail.html",

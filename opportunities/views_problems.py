@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.pagination import CappedPaginator
 from core.steps import Action, action_panel
+from core.text import bdi, html_message
 from core.views_steps import redisplay, step_runner
 
 from . import problems
@@ -110,8 +111,10 @@ def problem_create(request):
         else:
             messages.success(
                 request,
-                _("The problem was recorded and %(owner)s is handling it.")
-                % {"owner": problem.owner.get_full_name() or problem.owner.get_username()},
+                html_message(
+                    _("The problem was recorded and %(owner)s is handling it."),
+                    {"owner": bdi(problem.owner.get_full_name() or problem.owner.get_username())},
+                ),
             )
             return redirect("opportunities:problem_detail", pk=problem.pk)
     return render(

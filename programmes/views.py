@@ -17,6 +17,7 @@ from core.http import download_name
 from core.imports.views import ImportPages, outcome_counts
 from core.pagination import CappedPaginator
 from core.permissions import require
+from core.text import bdi, html_message
 
 from . import imports, selectors, services, tasks
 from .filters import ProgrammeFilter
@@ -111,7 +112,10 @@ def programme_create(request):
         )
         if programme is not None:
             messages.success(
-                request, _("The programme %(programme)s was added.") % {"programme": programme}
+                request,
+                html_message(
+                    _("The programme %(programme)s was added."), {"programme": bdi(programme)}
+                ),
             )
             return redirect("programmes:detail", pk=programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
@@ -132,7 +136,10 @@ def programme_edit(request, pk):
         if saved is not None:
             if form.has_changed():
                 messages.success(
-                    request, _("The programme %(programme)s was saved.") % {"programme": saved}
+                    request,
+                    html_message(
+                        _("The programme %(programme)s was saved."), {"programme": bdi(saved)}
+                    ),
                 )
             else:
                 messages.info(request, _("Nothing was changed."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
+from core.text import bdi, html_message
 from core.views_steps import redisplay, step_runner
 from customers.models import Customer, CustomerKind
 
@@ -220,8 +221,10 @@ def cycle_donors(request, pk, entry_pk):
     else:
         messages.success(
             request,
-            _("Potential donors of %(programme)s saved: %(added)s added, %(removed)s removed.")
-            % {"programme": entry.programme.code, "added": added, "removed": removed},
+            html_message(
+                _("Potential donors of %(programme)s saved: %(added)s added, %(removed)s removed."),
+                {"programme": bdi(entry.programme.code), "added": added, "removed": removed},
+            ),
         )
     return redirect(f"{reverse('programmes:cycle_detail', args=[cycle.pk])}#programme-{entry.pk}")
 
@@ -480,8 +483,10 @@ def proposal_create_programme(request, pk):
         else:
             messages.success(
                 request,
-                _("The programme %(programme)s was added to the portfolio and linked.")
-                % {"programme": programme},
+                html_message(
+                    _("The programme %(programme)s was added to the portfolio and linked."),
+                    {"programme": bdi(programme)},
+                ),
             )
             return redirect("programmes:proposal_detail", pk=proposal.pk)
     return _redisplay_proposal(request, proposal, "create_programme", form)

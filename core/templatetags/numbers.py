@@ -1,8 +1,11 @@
 """Template filters for numbers and mobiles, one policy with PDFs and XLSX (core.numbers):
 {% load numbers %}. Each renders plain text; put it in an `ltr-value` element (or <bdi>)
-inside Arabic text."""
+inside Arabic text. `|bdi` isolates a name, code, e-mail or file name inside a sentence,
+`{% blocktranslate with name=customer.name|bdi %}` included; `|isolate` does it with Unicode
+isolates where <bdi> does nothing or cannot go (PDFs, <title>, attributes)."""
 
 from django import template
+from django.utils.safestring import SafeString
 
 from core.numbers import (
     format_amount,
@@ -12,6 +15,8 @@ from core.numbers import (
     format_riyals,
 )
 from core.phones import format_saudi_mobile_local
+from core.text import bdi as bdi_element
+from core.text import isolate as isolate_text
 
 register = template.Library()
 
@@ -50,3 +55,17 @@ def mobile(value: str | None) -> str:
 def file_size(value: int | None) -> str:
     """{{ attachment.size|file_size }} -> "1.5 ميجابايت" (one spelling of the units)."""
     return format_file_size(value)
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """{{ customer.name|bdi }} -> "<bdi>John &amp; Sons</bdi>": escaped, then isolated so a
+    Latin value keeps the order of an Arabic sentence (and the reverse); "" when empty."""
+    return bdi_element(value)
+
+
+@register.filter(is_safe=True)
+def isolate(value: object) -> str:
+    """{{ row.owner|isolate }} -> "\u2068John Smith\u2069" (escaped as usual): for PDFs, where
+    WeasyPrint ignores <bdi>, and for <title> or attributes; "" when empty."""
+    return isolate_text(value)

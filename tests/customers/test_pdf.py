@@ -17,7 +17,7 @@ from django.utils import translation
 from association import roles
 from core import pdf as core_pdf
 from customers import pdf, services
-from customers.models import StewardDesignation
+from customers.models import Customer, StewardDesignation
 from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +319,10 @@ def test_rows_of_one_import_with_the_same_name_print_as_possible_duplicates(crm_
     html = render_html(batch, crm_staff, "en")
     assert "row 3" in html and "row 2" in html
     assert "same name in this form, another mobile" in html
+
+
+def test_html_isolates_the_modified_customer_s_name_for_weasyprint(crm_staff, modify_form):
+    # WeasyPrint ignores <bdi> and unicode-bidi: the name sits between Unicode isolates.
+    Customer.objects.filter(pk=modify_form.lines.get().customer_id).update(name="Acme Co.")
+    html = render_html(modify_form, crm_staff, "ar")
+    assert ": \u2068Acme Co.\u2069</strong>" in html

@@ -194,6 +194,37 @@ def test_modification_page_shows_current_and_proposed_values(client, people, exi
     assert existing_customer.mobile == "+966551112233"  # nothing written before entry
 
 
+def test_a_latin_name_inside_the_translated_sentence_is_isolated(client, people):
+    customer = Customer.objects.create(
+        code=900123, name="John <Smith>", kind="donor", entity_type="individual"
+    )
+    client.force_login(people["staff"])
+    url = reverse("customers:request_modify", args=[customer.pk])
+
+    arabic = client.get(url).content.decode()
+    assert (
+        "تعديل بيانات العميل الحالي <bdi>John &lt;Smith&gt;</bdi> (رقم العميل <bdi>900123</bdi>)"
+    ) in arabic
+    assert "<Smith>" not in arabic
+
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert (
+        "Modify the existing customer <bdi>John &lt;Smith&gt;</bdi> (code <bdi>900123</bdi>)."
+    ) in english
+
+
+def test_the_profile_title_isolates_the_name_without_markup(client, people):
+    customer = Customer.objects.create(
+        code=900124, name="Acme Co.", kind="donor", entity_type="organisation"
+    )
+    client.force_login(people["staff"])
+    content = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    title = content.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("\u2068Acme Co.\u2069 · ")  # <bdi> would be shown as text here
+    assert "bdi" not in title
+
+
 def test_modify_form_never_writes_the_customer(client, people, existing_customer):
     client.force_login(people["staff"])
     client.post(

@@ -50,6 +50,29 @@ def test_the_unmatched_page_matches_a_donation(client, manager, donor, programme
     assert (donation.donor, donation.programme, donation.matched_by) == (donor, programme, manager)
 
 
+def test_the_match_message_isolates_the_receipt_the_donor_and_the_programme(
+    client, manager, programme
+):
+    latin = Customer.objects.create(code=100300, name="John & Sons <Ltd>", kind="donor")
+    donation = record("R-1")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("finance:donation_match", args=[donation.pk]),
+        {"donor_code": "100300", "programme": programme.pk},
+        follow=True,
+    )
+
+    content = response.content.decode()
+    assert (
+        "Donation <bdi>R-1</bdi> is now recorded for <bdi>John &amp; Sons &lt;Ltd&gt;</bdi>, "
+        "programme <bdi>PRG-1 · كفالة الأيتام</bdi>."
+    ) in content
+    assert "<Ltd>" not in content
+    donation.refresh_from_db()
+    assert donation.donor == latin
+
+
 def test_an_unknown_customer_code_is_refused_with_a_message(client, manager, programme):
     donation = record("R-1", donor_code_as_imported="5")
     client.force_login(manager)
