@@ -329,14 +329,6 @@ def _item(solution: ProposedSolution) -> mywork.WorkItem:
     )
 
 
-def due_at(solution: ProposedSolution) -> datetime.datetime | None:
-    """The deadline the solution's page shows: the end of its due day while it is still to
-    be implemented; None without a due date, or once implemented or cancelled."""
-    if not solution.is_open or solution.due_date is None:
-        return None
-    return _end_of_day(solution.due_date)
-
-
 def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time.max), timezone.get_default_timezone()

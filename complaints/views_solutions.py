@@ -160,7 +160,8 @@ def _detail_context(request, solution, *, bound=None):
             bound=bound,
         ),
         "due_label": IMPLEMENTATION_DUE,
-        "due_at": solutions.due_at(solution),
+        # The day it is due while it is still to be implemented.
+        "due_on": solution.due_date if solution.is_open else None,
         "monitoring": solution.monitoring.select_related("actor").order_by("at", "pk"),
         "plan_changes": solutions.plan_changes(solution),
         "may_edit": solutions.is_monitor(request.user),

@@ -81,7 +81,7 @@ def test_the_quality_officer_judges_an_implemented_solution_first(client, people
     assert content.count('<details class="action-alt') == 2
     assert 'id="id_note_note"' in content and 'id="id_not_effective_note"' in content
     # Implemented: nothing is due any more.
-    assert response.context["due_at"] is None and 'data-testid="due"' not in content
+    assert response.context["due_on"] is None and 'data-testid="due"' not in content
 
 
 @pytest.mark.parametrize("who", ["crm_manager", "secretary"])
