@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
@@ -525,32 +525,3 @@ class SolutionForm(ModelForm):
         if self.instance.pk is None and due_date < timezone.localdate():
             raise forms.ValidationError(_("The due date cannot be in the past."))
         return due_date
-
-
-# The monitoring steps as the form offers them.
-STEP_LABELS = {
-    "start": gettext_lazy("Implementation started"),
-    "complete": pgettext_lazy("solution", "Implemented"),
-    "effective": gettext_lazy("Effective: the complaints stopped"),
-    "not_effective": gettext_lazy("Not effective"),
-    "resume": gettext_lazy("Back to work with a revised plan"),
-    "note": gettext_lazy("Monitoring note only"),
-    "cancel": gettext_lazy("Cancel the solution"),
-}
-
-
-class MonitorForm(Form):
-    step = forms.ChoiceField(label=gettext_lazy("step"), choices=[])
-    note = forms.CharField(
-        label=gettext_lazy("monitoring note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "What you found: progress, obstacles, the effect on the complaints. Required to "
-            "add a note alone, to judge a solution not effective, to resume or cancel it."
-        ),
-    )
-
-    def __init__(self, *args, steps=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [(step, STEP_LABELS[step]) for step in steps]

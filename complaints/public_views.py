@@ -20,7 +20,7 @@ from core import submissions
 from core.pagination import CappedPaginator
 
 from . import selectors
-from .models import CaseCategory, CaseKind, CaseState, FaqState
+from .models import Case, CaseCategory, CaseKind, CaseState, FaqState
 from .public_forms import FaqSearchForm, PublicCaseForm, TrackForm
 from .services import CaseError, case_file_public_with_attachments
 
@@ -70,19 +70,13 @@ PUBLIC_STATUS = {
     ),
 }
 
-# The steps drawn on the status page, in order, and the step each state has reached.
-PUBLIC_STEPS = [
-    gettext_lazy("Received by us"),
-    gettext_lazy("In progress"),
-    gettext_lazy("Answered"),
-    gettext_lazy("Request closed"),
-]
-_STEP_REACHED = {
-    CaseState.RECEIVED: 0,
-    CaseState.CALLBACK_PROMISED: 1,
-    CaseState.UNDER_STUDY: 1,
-    CaseState.REPLIED: 2,
-    CaseState.CLOSED: 3,
+# The case's step bar (Case.STEP_PATH, the staff's own) in the public's words: the same
+# steps, nothing of the staff's work (who studies it, the register) shown.
+PUBLIC_STEP_LABELS = {
+    CaseState.RECEIVED: gettext_lazy("Received by us"),
+    CaseState.UNDER_STUDY: gettext_lazy("In progress"),
+    CaseState.REPLIED: gettext_lazy("Answered"),
+    CaseState.CLOSED: gettext_lazy("Request closed"),
 }
 
 KIND_ICONS = {
@@ -94,16 +88,12 @@ KIND_ICONS = {
 
 def public_status(case):
     label, explanation, badge, icon = PUBLIC_STATUS[case.state]
-    reached = _STEP_REACHED[case.state]
     return {
         "label": label,
         "explanation": explanation,
         "badge": badge,
         "icon": icon,
-        "steps": [
-            {"label": step, "done": index <= reached, "current": index == reached}
-            for index, step in enumerate(PUBLIC_STEPS)
-        ],
+        "steps": Case.STEP_PATH.shown(case, labels=PUBLIC_STEP_LABELS),
         "reply": (case.reply or case.immediate_answer).strip(),
     }
 

@@ -61,21 +61,25 @@ class StepPath:
             return self.state_of(record)
         return str(getattr(record, self.field))
 
-    def shown(self, record: models.Model) -> list[ShownStep]:
-        """The steps of the path for this record, the one it is at marked current."""
+    def shown(
+        self, record: models.Model, *, labels: Mapping[str, Label] | None = None
+    ) -> list[ShownStep]:
+        """The steps of the path for this record, the one it is at marked current.
+        `labels` (state -> label) words some steps otherwise, e.g. for the public's page."""
+        words = labels or {}
         state = self.state(record)
         for end in self.ends:
             if end.state == state:
-                return [ShownStep(step.label, "todo") for step in self.steps[:-1]] + [
-                    ShownStep(end.label, "stopped")
-                ]
+                return [
+                    ShownStep(words.get(step.state, step.label), "todo") for step in self.steps[:-1]
+                ] + [ShownStep(words.get(end.state, end.label), "stopped")]
         state = self.at.get(state, state)
         states = [step.state for step in self.steps]
         reached = states.index(state) if state in states else -1
         last = len(self.steps) - 1
         return [
             ShownStep(
-                step.label,
+                words.get(step.state, step.label),
                 "done"
                 if index < reached or (index == reached == last)
                 else "current"

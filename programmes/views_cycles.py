@@ -15,7 +15,7 @@ from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
 from core.text import bdi, html_message
-from core.views_steps import redisplay, step_runner
+from core.views_steps import post_step, redisplay, step_runner
 from customers.models import Customer, CustomerKind
 
 from . import cycles, proposals
@@ -32,7 +32,7 @@ from .forms_cycles import (
     ReviewForm,
     SeedOpportunityForm,
 )
-from .models import CycleHalf, CycleProgramme
+from .models import CycleHalf, CycleProgramme, CycleState
 
 PAGE_SIZE = 25
 
@@ -125,7 +125,54 @@ def cycle_handover(request):
     return render(request, "programmes/cycle_handover.html", {"form": form})
 
 
-def _cycle_context(request, cycle, **bound):
+# The steps of the cycle's page (names from cycles.available_actions), the natural next step
+# first: the CRM manager reviews the portfolio, then records the potential donors chosen for
+# each programme (manual 3.2, "خلق الفرص" steps 1-2).
+CYCLE_ACTIONS = (
+    Action(
+        "review",
+        gettext_lazy("Record the review"),
+        ReviewForm,
+        icon="bi-check2-square",
+        help=gettext_lazy("Review the portfolio strategic planning handed over."),
+        testid="review",
+    ),
+    Action(
+        "identify_donors",
+        gettext_lazy("Record the identification"),
+        IdentifyForm,
+        icon="bi-people-fill",
+        help=gettext_lazy(
+            "Choose the potential donors of each programme, then record that the "
+            "identification is done."
+        ),
+        testid="identify",
+    ),
+)
+_CYCLE_URLS = {"review": "programmes:cycle_review", "identify_donors": "programmes:cycle_identify"}
+
+# The deadline of each state and what it is due for.
+CYCLE_DEADLINES = {
+    CycleState.HANDED_OVER: ("review_due_at", gettext_lazy("Review of the portfolio due")),
+    CycleState.REVIEWED: (
+        "identification_due_at",
+        gettext_lazy("Identification of the potential donors due"),
+    ),
+}
+
+
+def _deadline(cycle):
+    """(what it is due for, when, overdue) of the cycle's current step, or None."""
+    field, label = CYCLE_DEADLINES.get(cycle.state, (None, ""))
+    due = getattr(cycle, field) if field else None
+    if due is None:
+        return None
+    return {"label": label, "at": due, "overdue": due < timezone.now()}
+
+
+def _cycle_context(request, cycle, *, bound=None, **sent_back):
+    """The cycle's page; `bound` is (step, form) of a step's form sent back, `sent_back` a
+    programme's donors or seed form sent back."""
     user = request.user
     actions = cycles.available_actions(cycle, user)
     entries = list(cycles.cycle_programmes(cycle))
@@ -137,14 +184,14 @@ def _cycle_context(request, cycle, **bound):
             chosen_ids = {donor.donor_id for donor in row["donors"]}
             offered = suggested + [d.donor for d in row["donors"] if d.donor not in suggested]
             row["suggested_ids"] = {donor.pk for donor in suggested}
-            row["form"] = bound.get(f"donors_{entry.pk}") or CycleDonorsForm(
+            row["form"] = sent_back.get(f"donors_{entry.pk}") or CycleDonorsForm(
                 prefix=f"p{entry.pk}",
                 choices=offered,
                 # Until chosen, the donors the interests suggest come ticked.
                 initial={"donors": list(chosen_ids) or list(row["suggested_ids"])},
             )
         if cycles.may_seed_opportunity(user, cycle, entry):
-            row["seed_form"] = bound.get(f"seed_{entry.pk}") or SeedOpportunityForm(
+            row["seed_form"] = sent_back.get(f"seed_{entry.pk}") or SeedOpportunityForm(
                 prefix=f"s{entry.pk}",
                 initial={
                     "title": _("Funding %(programme)s") % {"programme": entry.programme.name},
@@ -152,18 +199,20 @@ def _cycle_context(request, cycle, **bound):
                 },
             )
         rows.append(row)
-    context = {
+    return {
         "cycle": cycle,
         "rows": rows,
         "actions": actions,
+        "panel": action_panel(
+            CYCLE_ACTIONS,
+            actions,
+            url=lambda name: reverse(_CYCLE_URLS[name], args=[cycle.pk]),
+            bound=bound,
+        ),
+        "deadline": _deadline(cycle),
         "transitions": cycle.transitions.select_related("actor"),
         "without_donors": [row["entry"] for row in rows if not row["donors"]],
     }
-    if "review" in actions:
-        context["review_form"] = bound.get("review_form") or ReviewForm()
-    if "identify_donors" in actions:
-        context["identify_form"] = bound.get("identify_form") or IdentifyForm()
-    return context
 
 
 @require_GET
@@ -172,27 +221,42 @@ def cycle_detail(request, pk):
     return render(request, "programmes/cycle_detail.html", _cycle_context(request, cycle))
 
 
-def _redisplay_cycle(request, cycle, **bound):
+def _redisplay_cycle(request, cycle, *, bound=None, **sent_back):
+    cycle.refresh_from_db()
     return redisplay(
-        request, "programmes/cycle_detail.html", _cycle_context(request, cycle, **bound)
+        request,
+        "programmes/cycle_detail.html",
+        _cycle_context(request, cycle, bound=bound, **sent_back),
     )
 
 
-_cycle_act = step_runner(refusal=cycles.CycleError, to="programmes:cycle_detail")
+def _cycle_step(request, cycle, action, step, done):
+    """The POST of the review or the identification: the form sent back with what was
+    typed when it is not valid or the service refuses it."""
+    return post_step(
+        request,
+        action=action,
+        declared=CYCLE_ACTIONS,
+        available=cycles.available_actions(cycle, request.user),
+        step=step,
+        refusal=cycles.CycleError,
+        done=done,
+        show_again=lambda name, form: _redisplay_cycle(request, cycle, bound=(name, form)),
+        to="programmes:cycle_detail",
+        pk=cycle.pk,
+    )
 
 
 @require_POST
 def cycle_review(request, pk):
     cycle = _cycle_or_404(request.user, pk)
     require(request.user, "programmes.review_portfoliocycle")
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _redisplay_cycle(request, cycle, review_form=form)
-    return _cycle_act(
+    return _cycle_step(
         request,
         cycle,
-        lambda: cycles.cycle_review(
-            cycle=cycle, actor=request.user, notes=form.cleaned_data["notes"]
+        "review",
+        lambda data: cycles.cycle_review(
+            cycle=cycle, actor=request.user, notes=data.get("notes", "")
         ),
         _("The portfolio was reviewed. Now identify the potential donors of its programmes."),
     )
@@ -233,14 +297,12 @@ def cycle_donors(request, pk, entry_pk):
 def cycle_identify(request, pk):
     cycle = _cycle_or_404(request.user, pk)
     require(request.user, "programmes.review_portfoliocycle")
-    form = IdentifyForm(request.POST)
-    if not form.is_valid():
-        return _redisplay_cycle(request, cycle, identify_form=form)
-    return _cycle_act(
+    return _cycle_step(
         request,
         cycle,
-        lambda: cycles.cycle_identify_donors(
-            cycle=cycle, actor=request.user, note=form.cleaned_data["note"]
+        "identify_donors",
+        lambda data: cycles.cycle_identify_donors(
+            cycle=cycle, actor=request.user, note=data.get("note", "")
         ),
         _("The potential donors of the portfolio were identified."),
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints.errors import RecommendationError
@@ -17,6 +18,8 @@ from complaints.models import CaseRoute, RecommendationDecision
 from core.http import download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
+from core.steps import Action, action_panel
+from core.views_steps import post_step, redisplay
 
 from . import selectors, services, tasks
 from .forms import (
@@ -305,31 +308,108 @@ def _department_reviews(report):
     ]
 
 
-@require_GET
-def report_detail(request, pk):
+# The review steps of the report's page (names from services.available_actions), the
+# natural next step first (procedure "تقارير الأداء" steps 2-6): the department managers'
+# review, the secretary's decisions, the archiving. A failed run is retried from its alert,
+# the month's recommendations are decided from their table.
+_REVIEW = Action(
+    "review",
+    gettext_lazy("Record my department's review"),
+    ReviewForm,
+    icon="bi-clipboard-check",
+    help=gettext_lazy(
+        "Review the report for your department: note its weak points and follow up the "
+        "recommendations your department raised last month. The report goes to the secretary "
+        "once both departments have reviewed it. A recommendation that was not implemented is "
+        "investigated within 2 working days."
+    ),
+    testid="review-form",
+)
+_DECIDE = Action(
+    "decide",
+    gettext_lazy("Record the decisions"),
+    DecisionForm,
+    icon="bi-journal-check",
+    help=gettext_lazy(
+        "Discuss the weak points with those responsible, decide on the recommendations of the "
+        "month, then record the decisions."
+    ),
+    testid="decide-form",
+)
+
+
+def _archive_action(help_text):
+    return Action(
+        "archive",
+        gettext_lazy("Archive"),
+        icon="bi-archive",
+        confirm=gettext_lazy(
+            "Archive this report? It is kept with its recommendations for the next period."
+        ),
+        help=help_text,
+        testid="archive-form",
+    )
+
+
+REVIEWED_REPORT_ACTIONS = (
+    _REVIEW,
+    _DECIDE,
+    _archive_action(
+        gettext_lazy(
+            "The secretary decided. Archive the report and its recommendations for the next period."
+        )
+    ),
+)
+READ_REPORT_ACTIONS = (_archive_action(gettext_lazy("Once read, archive the report.")),)
+_ACTION_URLS = {
+    "review": "reports:review",
+    "decide": "reports:decide",
+    "archive": "reports:archive",
+}
+
+# What the deadline of each review state (selectors.current_due) is due for.
+DUE_LABELS = {
+    ReviewState.PREPARED: gettext_lazy("Review of the report due"),
+    ReviewState.REVIEWED: gettext_lazy("Sub-council secretary's decision due"),
+    ReviewState.DECIDED: gettext_lazy("Archiving of the report due"),
+}
+
+
+def _report_actions(report):
+    return REVIEWED_REPORT_ACTIONS if report.has_review else READ_REPORT_ACTIONS
+
+
+def _detail_context(request, report, *, bound=None):
+    """The report's page; `bound` is (step, form) of a review step's form sent back."""
     user = request.user
-    report = _visible_report_or_404(user, pk)
     ready = report.status == RunStatus.READY
     due = selectors.current_due(report)
     now = timezone.now()
     steps = services.available_actions(report, user)
+    pending = services.pending_departments(report, user)
     context = {
         "report": report,
         "in_progress": report.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         "ready": ready,
         "due": due,
+        "due_label": DUE_LABELS.get(report.review_state, ""),
         "overdue": due is not None and due < now,
         "deadlines": _deadlines(report, now),
         "transitions": report.transitions.select_related("actor").order_by("at", "pk"),
         "summary_rows": _summary_rows(report) if ready else [],
         "may_retry": "retry" in steps,
         "may_review": "review" in steps,
-        "review_departments": services.pending_departments(report, user),
+        "review_departments": pending,
         "department_reviews": _department_reviews(report),
         "may_decide": "decide" in steps,
         "may_archive": "archive" in steps,
-        "review_form": ReviewForm(),
-        "decision_form": DecisionForm(),
+        "panel": action_panel(
+            _report_actions(report),
+            steps,
+            url=lambda name: reverse(_ACTION_URLS[name], args=[report.pk]),
+            bound=bound,
+            form_kwargs={"review": {"departments": pending}},
+        ),
         "recommendation_form": RecommendationDecisionForm(),
         "states": ReviewState,
     }
@@ -346,19 +426,56 @@ def report_detail(request, pk):
                             department=department
                         ),
                     )
-                    for department in services.pending_departments(report, user)
+                    for department in pending
                 ],
                 "may_open_recommendations": user.has_perm("complaints.view_recommendation"),
                 "raised": RecommendationDecision.RAISED,
             }
         )
-    return render(request, "reports/report_detail.html", context)
+    return context
 
 
-def _form_errors_to_messages(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+@require_GET
+def report_detail(request, pk):
+    report = _visible_report_or_404(request.user, pk)
+    return render(request, "reports/report_detail.html", _detail_context(request, report))
+
+
+def _review_step(request, report, action, step, done, *, form_kwargs=None):
+    """The POST of a review step: a form with errors, or one the service refuses, comes
+    back open with what was typed; a step no longer offered is refused with a message."""
+    return post_step(
+        request,
+        action=action,
+        declared=_report_actions(report),
+        available=services.available_actions(report, request.user),
+        step=step,
+        refusal=services.ReportError,
+        done=done,
+        show_again=lambda name, form: _redisplay(request, report, name, form),
+        to="reports:detail",
+        form_kwargs=form_kwargs,
+        pk=report.pk,
+    )
+
+
+def _redisplay(request, report, action, form):
+    report.refresh_from_db()
+    return redisplay(
+        request,
+        "reports/report_detail.html",
+        _detail_context(request, report, bound=(action, form)),
+    )
+
+
+class _DoneAfterStep:
+    """A step's done message that depends on what the step did: post_step reads it
+    (str) once the step has run."""
+
+    text = ""
+
+    def __str__(self):
+        return self.text
 
 
 @require_POST
@@ -366,38 +483,35 @@ def report_review(request, pk):
     """A department manager records their department's review (procedure steps 2-3)."""
     report = _visible_report_or_404(request.user, pk)
     require(request.user, "reports.review_report")
-    form = ReviewForm(request.POST, departments=services.reviewing_departments_of(request.user))
-    if not form.is_valid():
-        _form_errors_to_messages(request, form)
-        return redirect("reports:detail", pk=report.pk)
-    try:
+    done = _DoneAfterStep()
+
+    def review(data):
         services.report_review(
             report=report,
             actor=request.user,
-            weaknesses=form.cleaned_data["weaknesses"],
-            follow_up_notes=form.cleaned_data["follow_up_notes"],
-            department=form.cleaned_data.get("department") or None,
+            weaknesses=data.get("weaknesses", ""),
+            follow_up_notes=data.get("follow_up_notes", ""),
+            department=data.get("department") or None,
         )
-    except services.ReportError as error:
-        messages.error(request, str(error))
-    else:
         if report.review_state == ReviewState.REVIEWED:
-            messages.success(
-                request,
-                _(
-                    "Your department's review was recorded. Both departments reviewed the "
-                    "report: it awaits the secretary."
-                ),
+            done.text = _(
+                "Your department's review was recorded. Both departments reviewed the "
+                "report: it awaits the secretary."
             )
         else:
-            messages.success(
-                request,
-                _(
-                    "Your department's review was recorded. The report awaits the other "
-                    "department's review before the secretary."
-                ),
+            done.text = _(
+                "Your department's review was recorded. The report awaits the other "
+                "department's review before the secretary."
             )
-    return redirect("reports:detail", pk=report.pk)
+
+    return _review_step(
+        request,
+        report,
+        "review",
+        review,
+        done,
+        form_kwargs={"departments": services.reviewing_departments_of(request.user)},
+    )
 
 
 @require_GET
@@ -424,32 +538,28 @@ def report_review_pdf(request, pk):
 def report_decide(request, pk):
     report = _visible_report_or_404(request.user, pk)
     require(request.user, "reports.decide_report")
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        _form_errors_to_messages(request, form)
-        return redirect("reports:detail", pk=report.pk)
-    try:
-        services.report_decide(
-            report=report, actor=request.user, decision_notes=form.cleaned_data["decision_notes"]
-        )
-    except services.ReportError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The decisions were recorded; the report is to be archived."))
-    return redirect("reports:detail", pk=report.pk)
+    return _review_step(
+        request,
+        report,
+        "decide",
+        lambda data: services.report_decide(
+            report=report, actor=request.user, decision_notes=data.get("decision_notes", "")
+        ),
+        _("The decisions were recorded; the report is to be archived."),
+    )
 
 
 @require_POST
 def report_archive(request, pk):
     report = _visible_report_or_404(request.user, pk)
     require(request.user, "reports.archive_report")
-    try:
-        services.report_archive(report=report, actor=request.user)
-    except services.ReportError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The report was archived."))
-    return redirect("reports:detail", pk=report.pk)
+    return _review_step(
+        request,
+        report,
+        "archive",
+        lambda data: services.report_archive(report=report, actor=request.user),
+        _("The report was archived."),
+    )
 
 
 @require_POST

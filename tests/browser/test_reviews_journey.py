@@ -119,9 +119,9 @@ def test_a_solution_is_proposed_with_its_plan_and_monitored(as_user, live_server
 
     owner = as_user(solution.owner.username)
     owner.goto(f"{live_server.url}/complaints/recurring/solutions/{solution.pk}/")
-    owner.select_option("select[name=step]", "start")
-    owner.fill("textarea[name=note]", "طُلب عرض سعر من المستودع.")
-    owner.click("[data-testid=monitor-form] button[type=submit]")
+    # Starting the implementation is the owner's next step, with its own note.
+    owner.fill("[data-testid=action-start] textarea[name=note]", "طُلب عرض سعر من المستودع.")
+    owner.click("[data-testid=action-start] button[type=submit]")
     owner.wait_for_selector(".alert-success")
     solution.refresh_from_db()
     assert solution.status == SolutionStatus.IN_PROGRESS

@@ -33,6 +33,16 @@ def test_an_end_off_the_path_replaces_the_last_step():
     assert statuses("x") == [("A", "todo"), ("B", "todo"), ("X", "stopped")]
 
 
+def test_a_page_for_the_public_words_the_steps_its_own_way():
+    labels = {"a": "Received", "x": "Withdrawn"}
+    shown = [(str(step.label), step.status) for step in PATH.shown(Record("b"), labels=labels)]
+    assert shown == [("Received", "done"), ("B", "current"), ("C", "todo")]
+    ended = [(str(step.label), step.status) for step in PATH.shown(Record("x"), labels=labels)]
+    assert ended == [("Received", "todo"), ("B", "todo"), ("Withdrawn", "stopped")]
+    # The declared path keeps its own words.
+    assert statuses("b")[0] == ("A", "done")
+
+
 class NoteForm(forms.Form):
     note = forms.CharField()
 

@@ -544,9 +544,16 @@ def test_review_decide_archive_through_the_pages(client, staff, reports, english
     report = reports[MONTHLY]
     client.force_login(staff["centres_manager"])
     response = client.post(
-        reverse("reports:review", args=[report.pk]), {"weaknesses": "", "follow_up_notes": ""}
+        reverse("reports:review", args=[report.pk]), {"weaknesses": "", "follow_up_notes": "كتبت"}
     )
-    assert texts(client, response) == ["This field is required."]
+    # The form comes back open, with what was typed and the field's error.
+    assert response.status_code == 200
+    assert texts(client, response) == ["Please correct the errors below."]
+    assert response.context["panel"].primary.open
+    assert "كتبت" in response.content.decode()
+    assert response.context["panel"].primary.form.errors["weaknesses"] == [
+        "This field is required."
+    ]
     response = client.post(
         reverse("reports:review", args=[report.pk]),
         {"weaknesses": "تأخر الرد على الشكاوى", "follow_up_notes": "نفذت توصيتان"},
@@ -584,7 +591,11 @@ def test_review_decide_archive_through_the_pages(client, staff, reports, english
     assert page.context["may_decide"] and b'data-testid="decide-form"' in page.content
     assert "تأخر الرد على الشكاوى" in page.content.decode()
     response = client.post(reverse("reports:decide", args=[report.pk]), {"decision_notes": " "})
-    assert texts(client, response) == ["This field is required."]
+    assert response.status_code == 200
+    assert texts(client, response) == ["Please correct the errors below."]
+    assert response.context["panel"].primary.form.errors["decision_notes"] == [
+        "This field is required."
+    ]
     response = client.post(
         reverse("reports:decide", args=[report.pk]), {"decision_notes": "اعتماد خطة تحسين"}
     )
