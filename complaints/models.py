@@ -145,7 +145,7 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("FAQ entry")
         verbose_name_plural = _("frequently asked questions")
         ordering = ["-times_used", "question"]
-        permissions = [("publish_faqentry", "Can publish or reject FAQ entries")]
+        permissions = [("publish_faqentry", _("Can publish or reject FAQ entries"))]
 
     def __str__(self):
         return self.question
@@ -193,6 +193,10 @@ class FaqTransition(TransitionRecord):
     entry = models.ForeignKey(FaqEntry, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=FaqState.choices)
     target = models.CharField(max_length=20, choices=FaqState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("FAQ entry step")
+        verbose_name_plural = _("FAQ entry steps")
 
 
 def handles_case(case, user):
@@ -401,6 +405,10 @@ class CaseTransition(TransitionRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=CaseState.choices)
     target = models.CharField(max_length=20, choices=CaseState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
 
 
 class CaseEventKind(models.TextChoices):
@@ -636,7 +644,7 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["-raised_at", "-id"]
-        permissions = [("decide_recommendation", "Can decide on recommendations")]
+        permissions = [("decide_recommendation", _("Can decide on recommendations"))]
 
     def __str__(self):
         return self.text[:80]
@@ -704,6 +712,10 @@ class RecommendationTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
     target = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("recommendation step")
+        verbose_name_plural = _("recommendation steps")
 
 
 # --- the weekly review of the register (procedure step 8, أسبوعي) -------------------------
@@ -929,3 +941,7 @@ class SolutionMonitoring(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=SolutionStatus.choices)
     target = models.CharField(max_length=20, choices=SolutionStatus.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("solution monitoring entry")
+        verbose_name_plural = _("solution monitoring entries")

@@ -160,6 +160,11 @@ DJANGO_AUTH = (
     gettext_noop("Reset password"),
     gettext_noop("Set password"),
     gettext_noop("Password-based authentication"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
     gettext_noop("Enabled"),
     gettext_noop("Disabled"),
     gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
@@ -180,6 +185,13 @@ DJANGO_CORE = (
     gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
     gettext_noop("Constraint “%(name)s” is violated."),
     gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
+)
+
+# django-axes 8.3: the model its Arabic catalogue lacks (named in the permission pickers).
+DJANGO_AXES = (
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Access Attempt"),
 )
 
 SIMPLE_HISTORY = (

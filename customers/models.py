@@ -349,6 +349,8 @@ class CustomerRequestLine(models.Model):
     source_row = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("form line")
+        verbose_name_plural = _("form lines")
         ordering = ["id"]
 
     def __str__(self):
@@ -363,3 +365,7 @@ class RequestTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=RequestState.choices)
     target = models.CharField(max_length=20, choices=RequestState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("customer information form step")
+        verbose_name_plural = _("customer information form steps")

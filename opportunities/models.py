@@ -222,6 +222,10 @@ class OpportunityTransition(TransitionRecord):
     target = models.CharField(max_length=20, choices=OpportunityState.choices)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("opportunity step")
+        verbose_name_plural = _("opportunity steps")
+
 
 class ProbabilityChange(models.Model):
     """How the relationship grows or fades: every change of probability or factors."""
@@ -248,6 +252,8 @@ class ProbabilityChange(models.Model):
     at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("probability change")
+        verbose_name_plural = _("probability changes")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -511,6 +517,10 @@ class DesignationTransition(TransitionRecord):
     source = models.CharField(max_length=20, choices=DesignationState.choices)
     target = models.CharField(max_length=20, choices=DesignationState.choices)
 
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("point-of-contact designation step")
+        verbose_name_plural = _("point-of-contact designation steps")
+
 
 class CorrectedField(models.TextChoices):
     TITLE = "title", _("title")
@@ -541,6 +551,8 @@ class OpportunityCorrection(models.Model):
     at = models.DateTimeField(_("corrected at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("opportunity correction")
+        verbose_name_plural = _("opportunity corrections")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -732,3 +744,7 @@ class ProblemTransition(TransitionRecord):
     problem = models.ForeignKey(DonorProblem, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=ProblemState.choices)
     target = models.CharField(max_length=20, choices=ProblemState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("donor problem step")
+        verbose_name_plural = _("donor problem steps")

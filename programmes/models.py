@@ -285,6 +285,10 @@ class PortfolioCycleTransition(TransitionRecord):
     source = models.CharField(max_length=20, choices=CycleState.choices)
     target = models.CharField(max_length=20, choices=CycleState.choices)
 
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("portfolio cycle step")
+        verbose_name_plural = _("portfolio cycle steps")
+
 
 # --- programme proposals to strategic planning (3.1.12) ---------------------------------
 
@@ -396,3 +400,7 @@ class ProposalTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=ProposalState.choices)
     target = models.CharField(max_length=20, choices=ProposalState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("programme proposal step")
+        verbose_name_plural = _("programme proposal steps")
