@@ -79,3 +79,37 @@ def test_the_admin_pickers_script_strings_are_arabic(rf):
     assert "Choose %s by selecting them" in script  # the msgid is the key
     assert "\\u0627\\u062e\\u062a\\u0631 %s" in script or "اختر %s" in script
     assert "Choose all %s" in script
+
+
+def test_a_crontab_is_described_in_arabic():
+    from django_celery_beat.models import CrontabSchedule
+
+    from core.celery_beat_admin import describe_crontab
+
+    monthly = CrontabSchedule(minute="0", hour="7", day_of_month="1", timezone="Asia/Riyadh")
+    weekly = CrontabSchedule(minute="30", hour="8", day_of_week="0,4", timezone="Asia/Riyadh")
+    odd = CrontabSchedule(minute="*/15", hour="8-16", timezone="Asia/Riyadh")
+    with translation.override("ar"):
+        assert describe_crontab(monthly) == "الساعة 07:00، يوم 1 من كل شهر (Asia/Riyadh)"
+        assert describe_crontab(weekly) == "الساعة 08:30، كل الأحد، الخميس (Asia/Riyadh)"
+        assert describe_crontab(odd) == "الدقائق */15، الساعات 8-16، كل يوم (Asia/Riyadh)"
+
+
+def test_the_periodic_tasks_list_describes_schedules_in_arabic(client, superuser):
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontab = CrontabSchedule.objects.create(
+        minute="0", hour="7", day_of_week="0", timezone="Asia/Riyadh"
+    )
+    task = PeriodicTask.objects.create(name="تقرير تجريبي", task="core.tasks.ping", crontab=crontab)
+    client.force_login(superuser)
+    for url in (
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]),
+        reverse("admin:django_celery_beat_crontabschedule_changelist"),
+    ):
+        page = client.get(url).content.decode()
+        assert "الساعة 07:00، كل الأحد (Asia/Riyadh)" in page, url
+        assert "At 07:00" not in page and "Human readable" not in page, url
+    page = client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content.decode()
+    assert "Task Name" not in page and "Scheduler" not in page
