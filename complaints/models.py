@@ -124,7 +124,7 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer"))
     category = optional_link(CaseCategory, related_name="faq_entries", verbose_name=_("category"))
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("search text"), editable=False, default="")
     state = state_field(FaqState, default=FaqState.PROPOSED)
     proposed_by = staff_member(_("proposed by"), required=True)
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
@@ -238,10 +238,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     programme = optional_link(Programme, related_name="cases", verbose_name=_("programme"))
     category = optional_link(CaseCategory, related_name="cases", verbose_name=_("category"))
     subject = models.CharField(_("subject"), max_length=200)
-    subject_signature = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    subject_signature = models.CharField(
+        _("subject signature"), max_length=200, editable=False, db_index=True, default=""
+    )
     # The subject and the contact's name, Arabic-normalised, for the register's search box
     # (a trigram index on PostgreSQL, migration 0004).
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("search text"), editable=False, default="")
     description = models.TextField(_("description"))
     routed_to = models.CharField(
         _("handled by"), max_length=10, choices=CaseRoute.choices, db_index=True

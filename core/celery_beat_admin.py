@@ -17,7 +17,13 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 
 from core.numbers import EMPTY
 
@@ -85,7 +91,20 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
         return field
 
 
+class PeriodicTaskInline(beat_admin.PeriodicTaskInline):
+    """The tasks under a schedule: the task's name under an Arabic column name (the model
+    field's verbose_name "Task Name" is not marked for translation)."""
+
+    fields = ("name", "task_name", "args", "kwargs")
+    readonly_fields = fields
+
+    @admin.display(description=_("task"))
+    def task_name(self, obj: PeriodicTask) -> str:
+        return obj.task
+
+
 class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
+    inlines = [PeriodicTaskInline]
     list_display = ("description", "timezone")
     fields = (
         "description",
@@ -103,11 +122,26 @@ class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
         return describe_crontab(obj)
 
 
+class IntervalScheduleAdmin(beat_admin.IntervalScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
+class SolarScheduleAdmin(beat_admin.SolarScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
+class ClockedScheduleAdmin(beat_admin.ClockedScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
 def register() -> None:
     """Put these admins in place of the package's."""
     for model, admin_class in (
         (PeriodicTask, PeriodicTaskAdmin),
         (CrontabSchedule, CrontabScheduleAdmin),
+        (IntervalSchedule, IntervalScheduleAdmin),
+        (SolarSchedule, SolarScheduleAdmin),
+        (ClockedSchedule, ClockedScheduleAdmin),
     ):
         if admin.site.is_registered(model):
             admin.site.unregister(model)

@@ -187,11 +187,18 @@ DJANGO_CORE = (
     gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
 )
 
-# django-axes 8.3: the model its Arabic catalogue lacks (named in the permission pickers).
+# django-axes 8.3: what its Arabic catalogue lacks (the attempts list, the permission pickers).
 DJANGO_AXES = (
     gettext_noop("access attempt expiration"),
     gettext_noop("access attempt expirations"),
     gettext_noop("Access Attempt"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Not set"),
+    gettext_noop("Expires At"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
 )
 
 SIMPLE_HISTORY = (

@@ -237,7 +237,9 @@ class CustomerRequest(ConcurrentTransitionMixin, models.Model):
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     # Deadline of the current step (working days, manual 6.2); empty once filed or rejected.
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
-    source_file_digest = models.CharField(max_length=64, blank=True, editable=False)
+    source_file_digest = models.CharField(
+        _("source file digest"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("customer information form")

@@ -263,12 +263,19 @@ class ProbabilityChange(models.Model):
 class DonorInterest(models.Model):
     """A programme category a donor wants to fund (3.1.12)."""
 
-    donor = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interests")
-    category = models.ForeignKey(ProgrammeCategory, on_delete=models.CASCADE, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    donor = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="interests", verbose_name=_("donor")
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    category = models.ForeignKey(
+        ProgrammeCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("donor interest")
@@ -329,11 +336,16 @@ class DonorContact(ConcurrentTransitionMixin, models.Model):
     )
     # Who settled the approval (the last approver, or the one who refused), when, and why.
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("donor contact")
@@ -426,7 +438,7 @@ class ContactApprovalStep(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.contact_id}: {self.party} {self.decision}"
+        return f"{self.contact_id}: {self.get_party_display()} {self.get_decision_display()}"
 
 
 class DesignationState(models.TextChoices):
@@ -471,7 +483,7 @@ class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # Recorded by migration from the point of contact set on the customer form before
     # designations needed the secretary's approval.
-    carried_over = models.BooleanField(default=False)
+    carried_over = models.BooleanField(_("carried over from the customer record"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -495,7 +507,7 @@ class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.donor_id} → {self.staff_id} ({self.state})"
+        return f"{self.donor_id} → {self.staff_id} ({self.get_state_display()})"
 
     @transition(field=state, source=DesignationState.PROPOSED, target=DesignationState.APPROVED)
     def approve(self):

@@ -262,9 +262,12 @@ class CycleDonor(models.Model):
     # True when the donor's recorded interests proposed them.
     suggested = models.BooleanField(_("suggested from interests"), default=False)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("potential donor of a cycle")
@@ -343,9 +346,14 @@ class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
         Programme, related_name="proposals", verbose_name=_("programme created from it")
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
     )
-    linked_at = models.DateTimeField(null=True, blank=True)
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("programme proposal")

@@ -21,7 +21,7 @@ CELERY_BEAT_PAGES = {
     ),
     "admin:django_celery_beat_intervalschedule_add": (
         ("Number of Periods", "Interval Period", "Days", "Periodic Tasks Using This Schedule"),
-        ("Number of Periods", "Microseconds", "Periodic Tasks Using This Schedule"),
+        ("Number of Periods", "Microseconds", "Periodic Tasks Using This Schedule", "Task Name"),
     ),
     "admin:django_celery_beat_crontabschedule_add": (
         ("Minute(s)", "Day(s) Of The Week", "Cron Timezone"),
@@ -29,9 +29,9 @@ CELERY_BEAT_PAGES = {
     ),
     "admin:django_celery_beat_solarschedule_add": (
         ("Solar Event", "Latitude", "Sunrise", "Astronomical dawn"),
-        ("Solar Event", "Latitude", "Sunrise", "Nautical dusk"),
+        ("Solar Event", "Latitude", "Sunrise", "Nautical dusk", "Task Name"),
     ),
-    "admin:django_celery_beat_clockedschedule_add": (("Clock Time",), ("Clock Time",)),
+    "admin:django_celery_beat_clockedschedule_add": (("Clock Time",), ("Clock Time", "Task Name")),
     "admin:django_celery_beat_intervalschedule_changelist": (("intervals",), ()),
     "admin:django_celery_beat_clockedschedule_changelist": (("clocked",), ()),
     "admin:django_celery_beat_solarschedule_changelist": (("solar event",), ()),
