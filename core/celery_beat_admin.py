@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db.models import Field
 from django.forms import Field as FormField
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -69,8 +69,21 @@ class TaskNameFilter(admin.AllValuesFieldListFilter):
 class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
     list_display = ("name", "enabled", "schedule", "start_time", "last_run_at", "one_off")
     list_filter = ["enabled", "one_off", ("task", TaskNameFilter), "start_time", "last_run_at"]
-    # Django's own change form: the package's adds an English "Translation:" line by script.
-    change_form_template = None
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The crontabs in words under the crontab field (templates/admin/djcelery/ and
+        # static/js/admin-periodic-task.js): the package's method fills them in English.
+        readable = {
+            crontab.pk: describe_crontab(crontab) for crontab in CrontabSchedule.objects.all()
+        }
+        context = {**(extra_context or {}), "readable_crontabs": readable}
+        return admin.ModelAdmin.changeform_view(self, request, object_id, form_url, context)
 
     @admin.display(description=_("Schedule"))
     def schedule(self, obj: PeriodicTask) -> str:

@@ -113,3 +113,26 @@ def test_the_periodic_tasks_list_describes_schedules_in_arabic(client, superuser
         assert "At 07:00" not in page and "Human readable" not in page, url
     page = client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content.decode()
     assert "Task Name" not in page and "Scheduler" not in page
+
+
+def test_the_periodic_task_form_describes_each_crontab_in_arabic(client, superuser):
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontab = CrontabSchedule.objects.create(minute="0", hour="7", day_of_month="1")
+    task = PeriodicTask.objects.create(name="تقرير", task="core.tasks.ping", crontab=crontab)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]))
+    assert response.context["readable_crontabs"][crontab.pk].startswith("الساعة 07:00، يوم 1")
+    assert "admin-periodic-task.js" in response.content.decode()  # the project's template
+
+
+def test_a_version_page_of_the_history_names_the_app_and_list_in_arabic(client, superuser):
+    from association.models import City
+
+    city = City.objects.create(name="ينبع", name_en="Yanbu")
+    version = city.history.latest()
+    client.force_login(superuser)
+    url = reverse("admin:association_city_simple_history", args=[city.pk, version.history_id])
+    page = client.get(url).content.decode()
+    assert str(City._meta.app_config.verbose_name) in page
+    assert "Historical" not in page  # the history model's name ("Historical العملاء")
