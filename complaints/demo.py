@@ -19,11 +19,15 @@ from . import faq, recommendations, recurring, register_reviews, services, solut
 from .models import (
     Case,
     CaseCategory,
+    CaseRoute,
     CaseTransition,
     ProposedSolution,
     Recommendation,
     RegisterReviewSchedule,
 )
+
+# The first case of the demo register: how a later run knows the register is the demo's.
+FIRST_DEMO_SUBJECT = "تأخر توزيع السلال الغذائية"
 
 CATEGORIES = ("التوزيع والمساعدات", "التعامل والاستقبال", "المرافق", "البرامج والأنشطة")
 
@@ -71,19 +75,25 @@ def _back_date(case, received_at, *, replied_after=None, closed_after=None):
             Case(state=case.state, received_at=received_at, replied_at=replied_at)
         ),
     )
-    steps = list(case.transitions.order_by("at", "pk"))
-    stamps = [received_at, replied_at or received_at, closed_at or replied_at or received_at]
-    for step, stamp in zip(steps, stamps[1:] if steps else [], strict=False):
-        CaseTransition.objects.filter(pk=step.pk).update(at=stamp)
+    # Each step at the moment of the state it reached: the study half-way to the reply.
+    answered = replied_at or received_at
+    stamps = {
+        "under_study": received_at + (answered - received_at) / 2,
+        "replied": answered,
+        "closed": closed_at or answered,
+    }
+    for step in case.transitions.all():
+        CaseTransition.objects.filter(pk=step.pk).update(at=stamps.get(step.target, received_at))
     case.entries.update(at=(replied_at or received_at) + datetime.timedelta(hours=2))
 
 
 @transaction.atomic
 def load_demo_cases():
     """Returns the number of cases created (0 when the register already has cases or the
-    demo users are missing)."""
+    demo users are missing). A register loaded in an earlier month gets this month's
+    answered cases (the home page's share answered within the deadline)."""
     if Case.objects.exists():
-        return 0
+        return _top_up_answered_this_month()
     try:
         crm, crm_manager = _user("crm_staff"), _user("crm_manager")
         centres, centres_manager = _user("centres_staff"), _user("centres_manager")
@@ -208,7 +218,128 @@ def load_demo_cases():
     )
     _load_follow_up(quality, centres_manager, secretary, distribution, fatima, last_month)
     _load_weekly_reviews(crm, crm_manager)
+    _load_answered_this_month(crm, centres, now)
     return Case.objects.count()
+
+
+# This month's answered cases: (kind, channel, subject, description, contact, category,
+# answered late). Received and answered between the first of the month and now.
+ANSWERED_THIS_MONTH = (
+    (
+        "inquiry",
+        "phone",
+        "الاستفسار عن مواعيد توزيع الحقيبة المدرسية",
+        "تسأل المستفيدة عن موعد توزيع الحقيبة المدرسية في مركز الحي.",
+        "+966501110005",
+        "البرامج والأنشطة",
+        False,
+    ),
+    (
+        "complaint",
+        "face_to_face",
+        "تأخر الرد على طلب صيانة دورات المياه",
+        "أفاد المراجع بأن دورات المياه في المركز تحتاج إلى صيانة منذ أسبوع.",
+        "+966501110004",
+        "المرافق",
+        False,
+    ),
+    (
+        "inquiry",
+        "email",
+        "الاستفسار عن إيصال التبرع",
+        "يطلب المانح إيصالًا بتبرعه الأخير لبرنامج الأسر المنتجة.",
+        "+966501110001",
+        "البرامج والأنشطة",
+        True,
+    ),
+)
+
+
+def _top_up_answered_this_month():
+    """On a demo register loaded before this month, add this month's answered cases once."""
+    if not Case.objects.filter(subject=FIRST_DEMO_SUBJECT).exists():
+        return 0  # not the demo register
+    subjects = [row[2] for row in ANSWERED_THIS_MONTH]
+    month_start = _month_start(timezone.now())
+    if Case.objects.filter(subject__in=subjects, received_at__gte=month_start).exists():
+        return 0
+    try:
+        crm, centres = _user("crm_staff"), _user("centres_staff")
+    except get_user_model().DoesNotExist:
+        return 0
+    return _load_answered_this_month(crm, centres, timezone.now())
+
+
+def _month_start(now):
+    today = timezone.localtime(now).date()
+    return timezone.make_aware(datetime.datetime.combine(today.replace(day=1), datetime.time()))
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _load_answered_this_month(crm, centres, now):
+    """Cases received this month and answered: within the answer deadline (one working day)
+    at once or by the study's reply, and one answered after it. Dates are spread over the
+    part of the month that has passed, so they stay in this month whatever today's date;
+    early in the month, before a working day has passed, there is no time yet for a late
+    answer, and that case is answered in time. Returns the number of cases created."""
+    month_start = _month_start(now)
+    elapsed = now - month_start
+    first_day = timezone.localtime(month_start).date()
+    days_passed = (timezone.localtime(now).date() - first_day).days
+    categories = {name: CaseCategory.objects.get_or_create(name=name)[0] for name in CATEGORIES}
+    created = 0
+    for index, (kind, channel, subject, description, mobile, category, late) in enumerate(
+        ANSWERED_THIS_MONTH
+    ):
+        customer = _customer(mobile)
+        case = services.case_register(
+            actor=centres if customer and customer.centre_id and kind == "complaint" else crm,
+            kind=kind,
+            channel=channel,
+            subject=subject,
+            description=description,
+            customer=customer,
+            contact_name="" if customer else "مراجع",
+            contact_mobile="" if customer else mobile,
+            contact_kind="" if customer else "other",
+            category=categories[category],
+        )
+        handler = centres if case.routed_to == CaseRoute.CENTRES else crm  # its queue
+        # Office hours on a day spread over the month so far, never later than now.
+        day = first_day + datetime.timedelta(days=days_passed * index // len(ANSWERED_THIS_MONTH))
+        received_at = max(month_start, min(_at(day, 9 + index), now - elapsed / 4))
+        answered_after = min((now - received_at) / 2, datetime.timedelta(hours=3))
+        if late:
+            received_at = max(month_start, min(_at(first_day, 10), now - elapsed / 2))
+            # The morning after the deadline (23:59 of the next working day).
+            overdue = working_deadline(received_at, 1) + datetime.timedelta(hours=10)
+            if overdue < now:
+                answered_after = overdue - received_at
+        if kind == "inquiry" and not late:
+            services.case_answer_immediately(
+                case=case, actor=handler, answer="تم إبلاغ المستفيدة بموعد التوزيع."
+            )
+        else:
+            services.case_start_study(
+                case=case,
+                actor=handler,
+                causes="يحتاج الرد إلى مراجعة القسم المختص.",
+                assignee=handler,
+                helping_party="الشؤون المالية",
+            )
+            services.case_record_reply(case=case, actor=handler, reply="تم الرد على العميل.")
+        # Closed once answered: the open cases of the demo customers stay those above.
+        services.case_close(case=case, actor=handler)
+        closed_after = max(
+            min(now - received_at - answered_after, datetime.timedelta(hours=1)) / 2,
+            datetime.timedelta(seconds=1),
+        )
+        _back_date(case, received_at, replied_after=answered_after, closed_after=closed_after)
+        created += 1
+    return created
 
 
 def _load_routing(crm, centres, fatima):

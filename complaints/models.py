@@ -124,7 +124,7 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer"))
     category = optional_link(CaseCategory, related_name="faq_entries", verbose_name=_("category"))
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("search text"), editable=False, default="")
     state = state_field(FaqState, default=FaqState.PROPOSED)
     proposed_by = staff_member(_("proposed by"), required=True)
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
@@ -145,7 +145,7 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("FAQ entry")
         verbose_name_plural = _("frequently asked questions")
         ordering = ["-times_used", "question"]
-        permissions = [("publish_faqentry", "Can publish or reject FAQ entries")]
+        permissions = [("publish_faqentry", _("Can publish or reject FAQ entries"))]
 
     def __str__(self):
         return self.question
@@ -194,6 +194,10 @@ class FaqTransition(TransitionRecord):
     source = models.CharField(max_length=20, choices=FaqState.choices)
     target = models.CharField(max_length=20, choices=FaqState.choices)
 
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("FAQ entry step")
+        verbose_name_plural = _("FAQ entry steps")
+
 
 def handles_case(case, user):
     """Staff who handle cases, and only on cases of their own queue: who may take a step of
@@ -234,10 +238,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     programme = optional_link(Programme, related_name="cases", verbose_name=_("programme"))
     category = optional_link(CaseCategory, related_name="cases", verbose_name=_("category"))
     subject = models.CharField(_("subject"), max_length=200)
-    subject_signature = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    subject_signature = models.CharField(
+        _("subject signature"), max_length=200, editable=False, db_index=True, default=""
+    )
     # The subject and the contact's name, Arabic-normalised, for the register's search box
     # (a trigram index on PostgreSQL, migration 0004).
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("search text"), editable=False, default="")
     description = models.TextField(_("description"))
     routed_to = models.CharField(
         _("handled by"), max_length=10, choices=CaseRoute.choices, db_index=True
@@ -401,6 +407,10 @@ class CaseTransition(TransitionRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=CaseState.choices)
     target = models.CharField(max_length=20, choices=CaseState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
 
 
 class CaseEventKind(models.TextChoices):
@@ -636,7 +646,7 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["-raised_at", "-id"]
-        permissions = [("decide_recommendation", "Can decide on recommendations")]
+        permissions = [("decide_recommendation", _("Can decide on recommendations"))]
 
     def __str__(self):
         return self.text[:80]
@@ -704,6 +714,10 @@ class RecommendationTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
     target = models.CharField(max_length=20, choices=_RECOMMENDATION_STATES)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("recommendation step")
+        verbose_name_plural = _("recommendation steps")
 
 
 # --- the weekly review of the register (procedure step 8, أسبوعي) -------------------------
@@ -929,3 +943,7 @@ class SolutionMonitoring(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=SolutionStatus.choices)
     target = models.CharField(max_length=20, choices=SolutionStatus.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("solution monitoring entry")
+        verbose_name_plural = _("solution monitoring entries")

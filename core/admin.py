@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import localise_field, name_the_empty_choice
 from core.pagination import CappedPaginator
+from core.permissions import permission_choice_label
 
 # The mixin's super() is a ModelAdmin or an inline: mypy is told so, Python needs no base.
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class LocalisedFieldsAdminMixin(_AdminBase):
     ) -> forms.Field | None:
         field = localise_field(super().formfield_for_dbfield(db_field, request, **kwargs))
         name_the_empty_choice(field)
+        label_permissions(field)
         return field
 
     def get_action_choices(
@@ -41,6 +43,18 @@ class LocalisedFieldsAdminMixin(_AdminBase):
     ) -> list[tuple[str, str]]:
         parent = cast(Any, super())
         return list(parent.get_action_choices(request, default_choices=[("", _("Choose…"))]))
+
+
+def label_permissions(field: forms.Field | None) -> None:
+    """A choice of permissions (the user's and the group's pickers) reads each one in Arabic
+    (core.permissions.permission_choice_label), not the English name Django stored."""
+    from django.contrib.auth.models import Permission
+
+    if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+        return
+    if field.queryset.model is Permission:
+        # An instance attribute: ModelChoiceIterator calls field.label_from_instance(obj).
+        field.label_from_instance = permission_choice_label  # type: ignore[method-assign,assignment]
 
 
 def _localised(admin_class: type[Any]) -> type[Any]:

@@ -10,6 +10,13 @@ class CoreConfig(AppConfig):
     # Background jobs (imports, large entries): their progress page and status.
     urls = {"jobs/": "core.urls"}  # included by crm_site/urls.py
 
+    def ready(self) -> None:
+        # After the admin's autodiscovery (AdminConfig comes first in INSTALLED_APPS):
+        # django-celery-beat's schedules described in Arabic.
+        from . import celery_beat_admin
+
+        celery_beat_admin.register()
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with core.admin.AdminSite as admin.site: its forms read Arabic

@@ -237,7 +237,9 @@ class CustomerRequest(ConcurrentTransitionMixin, models.Model):
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     # Deadline of the current step (working days, manual 6.2); empty once filed or rejected.
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
-    source_file_digest = models.CharField(max_length=64, blank=True, editable=False)
+    source_file_digest = models.CharField(
+        _("source file digest"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("customer information form")
@@ -349,6 +351,8 @@ class CustomerRequestLine(models.Model):
     source_row = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("form line")
+        verbose_name_plural = _("form lines")
         ordering = ["id"]
 
     def __str__(self):
@@ -363,3 +367,7 @@ class RequestTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=RequestState.choices)
     target = models.CharField(max_length=20, choices=RequestState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("customer information form step")
+        verbose_name_plural = _("customer information form steps")

@@ -25,6 +25,8 @@ class DonationImport(models.Model):
     unmatched = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("donation import")
+        verbose_name_plural = _("donation imports")
         ordering = ["-imported_at"]
 
     def __str__(self):
@@ -100,6 +102,8 @@ class UndoneDonationMatch(models.Model):
     reason = models.TextField()
 
     class Meta:
+        verbose_name = _("undone donation match")
+        verbose_name_plural = _("undone donation matches")
         ordering = ["-undone_at", "-id"]
 
     def __str__(self):

@@ -233,6 +233,10 @@ class OpportunityTransition(TransitionRecord):
     target = models.CharField(max_length=20, choices=OpportunityState.choices)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("opportunity step")
+        verbose_name_plural = _("opportunity steps")
+
 
 class ProbabilityChange(models.Model):
     """How the relationship grows or fades: every change of probability or factors."""
@@ -259,6 +263,8 @@ class ProbabilityChange(models.Model):
     at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("probability change")
+        verbose_name_plural = _("probability changes")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -268,12 +274,19 @@ class ProbabilityChange(models.Model):
 class DonorInterest(models.Model):
     """A programme category a donor wants to fund (3.1.12)."""
 
-    donor = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interests")
-    category = models.ForeignKey(ProgrammeCategory, on_delete=models.CASCADE, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    donor = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="interests", verbose_name=_("donor")
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    category = models.ForeignKey(
+        ProgrammeCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("donor interest")
@@ -334,11 +347,16 @@ class DonorContact(ConcurrentTransitionMixin, models.Model):
     )
     # Who settled the approval (the last approver, or the one who refused), when, and why.
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("donor contact")
@@ -431,7 +449,7 @@ class ContactApprovalStep(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.contact_id}: {self.party} {self.decision}"
+        return f"{self.contact_id}: {self.get_party_display()} {self.get_decision_display()}"
 
 
 class DesignationState(models.TextChoices):
@@ -476,7 +494,7 @@ class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # Recorded by migration from the point of contact set on the customer form before
     # designations needed the secretary's approval.
-    carried_over = models.BooleanField(default=False)
+    carried_over = models.BooleanField(_("carried over from the customer record"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -500,7 +518,7 @@ class PointOfContactDesignation(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.donor_id} → {self.staff_id} ({self.state})"
+        return f"{self.donor_id} → {self.staff_id} ({self.get_state_display()})"
 
     @transition(field=state, source=DesignationState.PROPOSED, target=DesignationState.APPROVED)
     def approve(self):
@@ -521,6 +539,10 @@ class DesignationTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=DesignationState.choices)
     target = models.CharField(max_length=20, choices=DesignationState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("point-of-contact designation step")
+        verbose_name_plural = _("point-of-contact designation steps")
 
 
 class CorrectedField(models.TextChoices):
@@ -552,6 +574,8 @@ class OpportunityCorrection(models.Model):
     at = models.DateTimeField(_("corrected at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("opportunity correction")
+        verbose_name_plural = _("opportunity corrections")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -743,3 +767,7 @@ class ProblemTransition(TransitionRecord):
     problem = models.ForeignKey(DonorProblem, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=ProblemState.choices)
     target = models.CharField(max_length=20, choices=ProblemState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("donor problem step")
+        verbose_name_plural = _("donor problem steps")

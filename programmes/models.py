@@ -272,9 +272,12 @@ class CycleDonor(models.Model):
     # True when the donor's recorded interests proposed them.
     suggested = models.BooleanField(_("suggested from interests"), default=False)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("potential donor of a cycle")
@@ -294,6 +297,10 @@ class PortfolioCycleTransition(TransitionRecord):
     cycle = models.ForeignKey(PortfolioCycle, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=CycleState.choices)
     target = models.CharField(max_length=20, choices=CycleState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("portfolio cycle step")
+        verbose_name_plural = _("portfolio cycle steps")
 
 
 # --- programme proposals to strategic planning (3.1.12) ---------------------------------
@@ -349,9 +356,14 @@ class ProgrammeProposal(ConcurrentTransitionMixin, models.Model):
         Programme, related_name="proposals", verbose_name=_("programme created from it")
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
     )
-    linked_at = models.DateTimeField(null=True, blank=True)
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("programme proposal")
@@ -406,3 +418,7 @@ class ProposalTransition(TransitionRecord):
     )
     source = models.CharField(max_length=20, choices=ProposalState.choices)
     target = models.CharField(max_length=20, choices=ProposalState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("programme proposal step")
+        verbose_name_plural = _("programme proposal steps")

@@ -203,10 +203,10 @@ class Report(ConcurrentTransitionMixin, models.Model):
             )
         ]
         permissions = [
-            ("produce_report", "Can produce a report for a past period"),
-            ("review_report", "Can review a monthly report (department manager)"),
-            ("decide_report", "Can decide on a monthly report (sub-council secretary)"),
-            ("archive_report", "Can archive a report"),
+            ("produce_report", _("Can produce a report for a past period")),
+            ("review_report", _("Can review a monthly report (department manager)")),
+            ("decide_report", _("Can decide on a monthly report (sub-council secretary)")),
+            ("archive_report", _("Can archive a report")),
         ]
 
     def __str__(self):
@@ -315,6 +315,10 @@ class ReportTransition(TransitionRecord):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(max_length=20, choices=_REPORT_STATES)
     target = models.CharField(max_length=20, choices=_REPORT_STATES)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("report step")
+        verbose_name_plural = _("report steps")
 
 
 class DepartmentReview(models.Model):

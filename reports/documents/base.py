@@ -22,7 +22,7 @@ from django.utils.translation import pgettext
 
 from core import xlsx
 from core.dates import format_gregorian_hijri
-from core.numbers import format_amount, format_number, format_percent
+from core.numbers import EMPTY, format_amount, format_number, format_percent
 from core.pdf import RenderedPdf, render_pdf
 from core.replica import reading_replica
 from core.xlsx import RtlSheet  # noqa: F401  (the documents' sheets, re-exported)
@@ -195,6 +195,12 @@ def money(value):
 def percent(value, places=1):
     """A percentage given as 0..100."""
     return format_percent(value, places)
+
+
+def with_unit(text, unit):
+    """The unit printed after a figure, or none when the figure is empty: «—» alone, never
+    «— ساعة»."""
+    return "" if text == EMPTY else unit
 
 
 def signed(value, places=0):

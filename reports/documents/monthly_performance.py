@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from complaints import exports as case_exports
 from complaints import statistics
 from complaints.models import OPEN_STATES, Case, CaseKind, CaseRoute, Recommendation
+from core.numbers import EMPTY
 
 from ..charts import bar_chart
 from ..models import Report, ReportType, RunStatus
@@ -32,6 +33,7 @@ from .base import (
     period_bounds,
     signed,
     user_name,
+    with_unit,
 )
 
 CHUNK_SIZE = 2000
@@ -141,6 +143,17 @@ def _change(current, previous, kind):
     return signed(difference, 0 if kind == COUNT else 1), relative
 
 
+def hours_card(label, median, p90):
+    """A card of hours (label, median, unit, note): an empty figure prints «—» alone."""
+    median_text = number(median, 1)
+    p90_text = number(p90, 1)
+    if p90_text == EMPTY:
+        note = _("90th percentile: %(value)s") % {"value": p90_text}
+    else:
+        note = _("90th percentile: %(value)s hours") % {"value": p90_text}
+    return (label, median_text, with_unit(median_text, _("hours")), note)
+
+
 def comparison_rows(current, previous):
     return [
         {
@@ -244,19 +257,15 @@ class MonthlyPerformanceReport(ReportDocument):
                 (_("Complaints"), number(current["complaints"]), "", ""),
                 (_("Inquiries"), number(current["inquiries"]), "", ""),
                 (_("Suggestions"), number(current["suggestions"]), "", ""),
-                (
+                hours_card(
                     _("Time to first answer (median)"),
-                    number(current["first_answer_median_hours"], 1),
-                    _("hours"),
-                    _("90th percentile: %(value)s hours")
-                    % {"value": number(current["first_answer_p90_hours"], 1)},
+                    current["first_answer_median_hours"],
+                    current["first_answer_p90_hours"],
                 ),
-                (
+                hours_card(
                     _("Time to closure (median)"),
-                    number(current["closure_median_hours"], 1),
-                    _("hours"),
-                    _("90th percentile: %(value)s hours")
-                    % {"value": number(current["closure_p90_hours"], 1)},
+                    current["closure_median_hours"],
+                    current["closure_p90_hours"],
                 ),
                 (
                     _("Answered within the deadline"),

@@ -31,6 +31,7 @@ from .base import (
     money,
     number,
     user_name,
+    with_unit,
 )
 
 CHUNK_SIZE = 2000
@@ -51,6 +52,12 @@ SUMMARY_KEYS = (
 
 def _days_since(moment, now):
     return (now - moment).days if moment else None
+
+
+def _money_and_unit(value):
+    """An amount and its unit for a card: an empty amount prints «—» alone."""
+    text = money(value)
+    return text, with_unit(text, _("SAR"))
 
 
 class WeeklyOpportunityReport(ReportDocument):
@@ -144,8 +151,8 @@ class WeeklyOpportunityReport(ReportDocument):
                 (_("Successful this week"), number(data["successful"]), ""),
                 (_("Cancelled this week"), number(data["cancelled"]), ""),
                 (_("Open opportunities"), number(open_count), ""),
-                (_("Pipeline value"), money(data["pipeline_total"]), _("SAR")),
-                (_("Weighted pipeline"), money(data["weighted_pipeline"]), _("SAR")),
+                (_("Pipeline value"), *_money_and_unit(data["pipeline_total"])),
+                (_("Weighted pipeline"), *_money_and_unit(data["weighted_pipeline"])),
                 (_("Stale opportunities"), number(len(stale)), ""),
             ],
         }

@@ -1,5 +1,6 @@
 """The demo register of `make run`: made through the services, once."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -73,3 +74,53 @@ def test_demo_shows_routing_referral_and_possible_match():
     pending = Case.objects.get(possible_customer__isnull=False)
     assert pending.customer is None and pending.routed_to == CaseRoute.CRM
     assert Case.objects.exclude(helping_party="").exists()
+
+
+def test_demo_has_cases_answered_this_month_and_the_headline_a_number():
+    """The home page's «share answered within the deadline this month» reads a number: the
+    demo answers cases this month, in time and one late when the month allows it."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from association.workdays import working_deadline
+    from complaints.demo import ANSWERED_THIS_MONTH, _month_start
+    from complaints.registrations import within_deadline_headline
+
+    call_command("load_demo_data", stdout=StringIO())
+    now = timezone.now()
+    answered = Case.objects.filter(received_at__gte=_month_start(now), replied_at__isnull=False)
+    assert answered.count() >= 3
+    assert all(case.received_at <= case.replied_at <= now for case in answered)
+    within = [case for case in answered if case.answered_within_deadline]
+    assert len(within) >= 2
+    late = [case for case in answered if case.answered_within_deadline is False]
+    # One answered after its deadline, once the month has gone past a working day.
+    late_one = answered.get(subject=[row for row in ANSWERED_THIS_MONTH if row[-1]][0][2])
+    if working_deadline(late_one.received_at, 1) + datetime.timedelta(hours=10) < now:
+        assert late == [late_one]
+    else:
+        assert late == []
+    admin = get_user_model().objects.get(username="admin")
+    headline = within_deadline_headline(admin)
+    assert headline.value != "—"
+    assert headline.value.rstrip("%").isdigit()
+    count = Case.objects.count()
+    call_command("load_demo_data", stdout=StringIO())
+    assert Case.objects.count() == count
+
+
+def test_a_register_loaded_in_an_earlier_month_gets_this_month_s_answered_cases():
+    from django.utils import timezone
+
+    from complaints.demo import ANSWERED_THIS_MONTH, _month_start
+
+    call_command("load_demo_data", stdout=StringIO())
+    subjects = [row[2] for row in ANSWERED_THIS_MONTH]
+    Case.objects.filter(subject__in=subjects).delete()  # as if loaded last month
+    call_command("load_demo_data", stdout=StringIO())
+    this_month = Case.objects.filter(
+        subject__in=subjects, received_at__gte=_month_start(timezone.now())
+    )
+    assert this_month.count() == len(subjects)
+    call_command("load_demo_data", stdout=StringIO())
+    assert Case.objects.filter(subject__in=subjects).count() == len(subjects)

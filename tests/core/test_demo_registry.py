@@ -62,7 +62,7 @@ def test_load_demo_data_prints_each_apps_message_in_order():
         "Created the demo portfolio cycles.",
         "Created the demo donor-relationship problems.",
         "Created 4 demo opportunities and the demo donations.",
-        "Created 11 demo cases.",
+        "Created 14 demo cases.",
         "Created demo users: crm_staff, crm_manager, centres_staff, centres_manager, quality, "
         "steward, deputy_steward, management, planning, resources, secretary, admin",
     ]
