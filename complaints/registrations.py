@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, npgettext
 
-from core import dashboard, mywork, navigation
+from core import cache, dashboard, mywork, navigation
 
 from . import (  # noqa: F401
     faq,
@@ -18,6 +18,11 @@ from . import (  # noqa: F401
     register_reviews,
     solutions,
 )
+from .models import CaseCategory
+
+# The cases' categories: options of the register's filters and forms, read from the cache
+# until one of them is saved or deleted.
+cache.register_topic("case_categories", CaseCategory)
 
 navigation.register_nav_item(
     "complaints",
