@@ -27,6 +27,7 @@ DEFAULT_TIMEOUT = 600  # seconds
 _PREFIX = "crm:cached"
 _MISSING = object()
 _topics: dict[str, tuple[type[models.Model], ...]] = {}
+_option_topics: set[str] = set()  # topics whose rows are form options (core.forms)
 
 
 def _version_key(topic: str) -> str:
@@ -70,9 +71,14 @@ def register_topic(
     topic: str,
     *models_read: type[models.Model],
     m2m_through: Iterable[type[models.Model]] = (),
+    form_options: bool = True,
 ) -> None:
-    """Declare a topic and the models it is read from: their changes bump it."""
+    """Declare a topic and the models it is read from: their changes bump it. With
+    `form_options`, the choices of form fields over these models are cached too
+    (core.forms.CachedModelChoiceIterator): not for large tables (customers)."""
     _topics[topic] = tuple(models_read)
+    if form_options:
+        _option_topics.add(topic)
 
     def changed(sender: Any, **kwargs: Any) -> None:
         bump(topic)
@@ -88,9 +94,9 @@ def register_topic(
 
 
 def topic_of(model: type[models.Model]) -> str | None:
-    """The topic the rows of this model are read under, if any."""
+    """The topic whose rows of this model are form options, if any."""
     for topic, models_read in _topics.items():
-        if model in models_read:
+        if topic in _option_topics and model in models_read:
             return topic
     return None
 

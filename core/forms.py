@@ -252,6 +252,9 @@ class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
             return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        null_label = getattr(self.field, "null_label", None)  # django-filter's "None" option
+        if null_label is not None:
+            yield (self.field.null_value, null_label)
         for obj in rows:
             yield self.choice(obj)
 
@@ -259,7 +262,9 @@ class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
         rows = self._rows()
         if rows is None:
             return super().__len__()
-        return len(rows) + (1 if self.field.empty_label is not None else 0)
+        extra = self.field.empty_label is not None
+        extra += getattr(self.field, "null_label", None) is not None
+        return len(rows) + extra
 
     def __bool__(self) -> bool:
         rows = self._rows()
@@ -272,10 +277,12 @@ def cache_model_choices(fields: Mapping[str, forms.Field]) -> None:
     """Read the options of these fields' model choices through CachedModelChoiceIterator
     (those of a model under a core.cache topic; the others are read as before)."""
     for field in fields.values():
-        if isinstance(field, forms.ModelChoiceField) and field.iterator is (
-            forms.models.ModelChoiceIterator
+        if isinstance(field, forms.ModelChoiceField) and field.iterator in (
+            forms.models.ModelChoiceIterator,
+            django_filters.fields.ModelChoiceIterator,
         ):
             field.iterator = CachedModelChoiceIterator
+            field.widget.choices = field.choices  # the widget keeps the iterator it was given
 
 
 class LocalisedInputMixin(_FormBase):

@@ -58,7 +58,7 @@ WORK = {
 NOTHING_WAITING = {"deputy_steward", "management"}
 # The most queries a home page may run on the demo data (session, user, roles, profile,
 # navigation, one or two per work provider and per headline).
-HOME_QUERY_BUDGET = {None: 45, "admin": 60}  # the superuser meets every provider
+HOME_QUERY_BUDGET = {None: 38, "admin": 50}  # the superuser meets every provider
 
 
 @pytest.fixture
