@@ -254,7 +254,7 @@ class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         null_label = getattr(self.field, "null_label", None)  # django-filter's "None" option
         if null_label is not None:
-            yield (self.field.null_value, null_label)
+            yield (getattr(self.field, "null_value", "null"), null_label)
         for obj in rows:
             yield self.choice(obj)
 
@@ -262,8 +262,8 @@ class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
         rows = self._rows()
         if rows is None:
             return super().__len__()
-        extra = self.field.empty_label is not None
-        extra += getattr(self.field, "null_label", None) is not None
+        extra = int(self.field.empty_label is not None)
+        extra += int(getattr(self.field, "null_label", None) is not None)
         return len(rows) + extra
 
     def __bool__(self) -> bool:
