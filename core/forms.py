@@ -235,15 +235,23 @@ class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
         from core import cache as shared_cache
 
         queryset = self.queryset
+        # Read once per form: the widget asks for the options, their number and whether
+        # there are any, each through a new iterator over the same queryset.
+        read = self.field.__dict__.get("_cached_options")
+        if read is not None and read[0] is queryset:
+            return cast("list[Any] | None", read[1])
         topic = shared_cache.topic_of(queryset.model)
-        if topic is None:
-            return None
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:
-            return []
-        key = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
-        return shared_cache.cached(topic, f"choices:{key}", lambda: list(queryset))
+        rows: list[Any] | None = None
+        if topic is not None:
+            try:
+                sql, params = queryset.query.sql_with_params()
+            except EmptyResultSet:
+                rows = []
+            else:
+                key = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+                rows = shared_cache.cached(topic, f"choices:{key}", lambda: list(queryset))
+        self.field.__dict__["_cached_options"] = (queryset, rows)
+        return rows
 
     def __iter__(self) -> Any:
         rows = self._rows()
