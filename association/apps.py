@@ -22,6 +22,10 @@ class AssociationConfig(AppConfig):
         # Cities, centres and departments: the options of every filter and form, and the
         # names of statistics, read from the cache (core.cache) until one of them changes.
         register_topic(PLACES_TOPIC, City, Centre, Department)
+        # The holidays' and staff profiles' topics: connected in every process (a worker
+        # or a command that changes them renews them for the web processes too).
+        from . import selectors, workdays  # noqa: F401
+
         # The structure and one user per role: every other app's demo builds on them (the
         # load_demo_data command reports the users it created).
         register_demo_loader(DemoLoader(ASSOCIATION_DEMO, load_demo_data))
