@@ -131,12 +131,15 @@ def role_by_code(code: str) -> Role:
 
 def user_roles(user: "User | AnonymousUser") -> list[Role]:
     """The roles a user holds, in the order of ALL_ROLES. Kept on the user object for the
-    request, like Django's permission cache: several pages' providers ask."""
+    request, like Django's permission cache: several pages' providers ask; the group names
+    come from the cache (core.auth), renewed when the user's groups change."""
     if not user.is_authenticated:
         return []
     cached: list[Role] | None = getattr(user, "_role_cache", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        from core.auth import group_names_of
+
+        names = group_names_of(user)
         cached = [role for role in ALL_ROLES if role.group_name in names]
         user._role_cache = cached  # type: ignore[attr-defined]  # a cache Django's User lacks
     return list(cached)

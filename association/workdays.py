@@ -5,6 +5,10 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from association.models import PublicHoliday
+from core.cache import cached, register_topic
+
+HOLIDAYS_TOPIC = "holidays"
+register_topic(HOLIDAYS_TOPIC, PublicHoliday)
 
 FRIDAY = 4
 SATURDAY = 5
@@ -15,11 +19,23 @@ WEEKEND = frozenset({FRIDAY, SATURDAY})
 _EXTRA_WINDOW_DAYS = 30
 
 
+def _holiday_spans() -> list[tuple[date, date]]:
+    """(first day, last day) of every public holiday: a few dozen rows, read from the cache
+    (core.cache topic "holidays", renewed when a holiday is saved or deleted)."""
+    return cached(
+        HOLIDAYS_TOPIC,
+        "spans",
+        lambda: list(PublicHoliday.objects.order_by().values_list("start_date", "end_date")),
+    )
+
+
 def holidays_between(start: date, end: date) -> set[date]:
-    """Every holiday date from start to end inclusive, read in one query."""
+    """Every holiday date from start to end inclusive (no query once the holidays are
+    cached)."""
     holidays = set()
-    overlapping = PublicHoliday.objects.filter(start_date__lte=end, end_date__gte=start)
-    for first_day, last_day in overlapping.values_list("start_date", "end_date"):
+    for first_day, last_day in _holiday_spans():
+        if first_day > end or last_day < start:
+            continue
         day = max(first_day, start)
         while day <= min(last_day, end):
             holidays.add(day)

@@ -298,6 +298,24 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["routed_to", "state"]),
             models.Index(fields=["category", "centre", "received_at"]),
+            # Open work ("عملي", the headline figures, the customer 360's badge): partial
+            # indexes over the open cases alone, a small part of the register however large
+            # it grows. The queries repeat the condition (state__in=OPEN_STATES).
+            models.Index(
+                fields=["routed_to", "due_at"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="case_open_due",
+            ),
+            models.Index(
+                fields=["routed_to", "-referred_at"],
+                condition=models.Q(state__in=OPEN_STATES, referred_at__isnull=False),
+                name="case_open_referred",
+            ),
+            models.Index(
+                fields=["customer", "due_at"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="case_open_of_customer",
+            ),
         ]
 
     def __str__(self):

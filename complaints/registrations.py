@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, npgettext
 
-from core import dashboard, mywork, navigation
+from core import cache, dashboard, mywork, navigation
 
 from . import (  # noqa: F401
     faq,
@@ -18,6 +18,11 @@ from . import (  # noqa: F401
     register_reviews,
     solutions,
 )
+from .models import CaseCategory
+
+# The cases' categories: options of the register's filters and forms, read from the cache
+# until one of them is saved or deleted.
+cache.register_topic("case_categories", CaseCategory)
 
 navigation.register_nav_item(
     "complaints",
@@ -91,6 +96,10 @@ for provider in (
     mywork.register_work_provider(provider)
 
 
+# The cases listed in a section of "عملي" (the register holds the rest).
+WORK_ITEMS = 20
+
+
 def _today_bounds():
     today = timezone.localdate()
     return (
@@ -108,8 +117,8 @@ def cases_due(user):
 
     from association.workdays import is_working_day
 
-    from .models import CaseState
-    from .selectors import cases_in_queue_of
+    from .models import OPEN_STATES, CaseState
+    from .selectors import cases_in_order, cases_in_queue_of, first_case_ids
 
     if not user.has_perm("complaints.change_case"):
         return None
@@ -119,8 +128,9 @@ def cases_due(user):
         waiting = (CaseState.UNDER_STUDY, CaseState.CALLBACK_PROMISED)
         due |= Q(state__in=waiting, last_activity_at__lt=start_of_today)
     cases = (
-        cases_in_queue_of(user).exclude(state=CaseState.CLOSED).filter(due).order_by("due_at", "pk")
+        cases_in_queue_of(user).filter(state__in=OPEN_STATES).filter(due).order_by("due_at", "pk")
     )
+    # The twenty ids first (no join), then those rows alone.
     items = [
         mywork.WorkItem(
             title=str(case),
@@ -128,7 +138,7 @@ def cases_due(user):
             due=case.due_at,
             detail=_daily_detail(case, start_of_today),
         )
-        for case in cases[:20]
+        for case in cases_in_order(first_case_ids(cases, WORK_ITEMS))
     ]
     if not items:
         return None
@@ -152,24 +162,27 @@ def cases_referred(user):
     linked to a customer of another kind) that nobody here has acted on yet."""
     from django.db.models import F, OuterRef, Q, Subquery
 
-    from .models import CaseEvent, CaseState, route_label
-    from .selectors import cases_in_queue_of
+    from .models import OPEN_STATES, Case, CaseEvent, route_label
+    from .selectors import cases_in_order, cases_in_queue_of, first_case_ids
 
     if not user.has_perm("complaints.change_case"):
         return None
+    referred = (
+        cases_in_queue_of(user)
+        .filter(state__in=OPEN_STATES, referred_at__isnull=False)
+        .filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lte=F("referred_at")))
+        .order_by("-referred_at", "-pk")
+    )
+    # The twenty ids first (no join), then where those twenty came from.
     moves = (
         CaseEvent.objects.filter(case=OuterRef("pk")).exclude(to_route="").order_by("-at", "-pk")
     )
-    cases = (
-        cases_in_queue_of(user)
-        .exclude(state=CaseState.CLOSED)
-        .filter(referred_at__isnull=False)
-        .filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lte=F("referred_at")))
-        .annotate(
+    cases = cases_in_order(
+        first_case_ids(referred, WORK_ITEMS),
+        Case.objects.annotate(
             came_from_route=Subquery(moves.values("from_route")[:1]),
             came_from_centre=Subquery(moves.values("from_centre__name")[:1]),
-        )
-        .order_by("-referred_at", "-pk")
+        ),
     )
     items = [
         mywork.WorkItem(
@@ -182,7 +195,7 @@ def cases_referred(user):
                 "source": route_label(case.came_from_route, case.came_from_centre),
             },
         )
-        for case in cases[:20]
+        for case in cases
     ]
     if not items:
         return None

@@ -74,6 +74,23 @@ def cases_in_queue_of(user: AnyUser) -> QuerySet[Case]:
     return queryset.filter(_queue_condition(user))
 
 
+def first_case_ids(cases: QuerySet[Case], limit: int) -> list[int]:
+    """The ids of the first `limit` cases of `cases`, in its order, read without a join:
+    the queue's condition, the filter and the order alone, which the partial indexes of
+    open cases (Case.Meta.indexes) answer, whatever the size of the register."""
+    return list(cases.select_related(None).values_list("pk", flat=True)[:limit])
+
+
+def cases_in_order(ids: list[int], queryset: QuerySet[Case] | None = None) -> list[Case]:
+    """The cases of `ids` in that order, read by primary key from `queryset` (the plain
+    cases by default: add the relations and annotations the page shows)."""
+    if not ids:
+        return []
+    base = Case.objects.all() if queryset is None else queryset
+    found = {case.pk: case for case in base.filter(pk__in=ids).order_by()}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def case_handlers(case: Case, *, current: User | None = None) -> QuerySet[User]:
     """The people who may handle the case now, as its assignee: active staff with the right
     to act on cases whose queue holds it (the rule of _queue_condition, read from the user's

@@ -17,6 +17,16 @@ class CoreConfig(AppConfig):
 
         celery_beat_admin.register()
 
+        from django.db.models.signals import post_migrate
+
+        from .auth import register_permission_topic
+        from .cache import bump_all
+
+        register_permission_topic()
+        # Rows written by migrations (and the role groups synced after them) bypass the
+        # signals' topics: every cached read starts again.
+        post_migrate.connect(bump_all, dispatch_uid="core.cache.bump_all")
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with core.admin.AdminSite as admin.site: its forms read Arabic

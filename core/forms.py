@@ -19,12 +19,14 @@ CharField) is never touched. Number fields are drawn as text boxes with a numeri
 a browser's <input type="number"> drops Arabic-Indic digits before the form is sent.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.choices import BaseChoiceIterator, BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -224,6 +226,73 @@ def _fixed_choices(choices: object) -> TypeGuard[Iterable[tuple[Any, Any]]]:
     return isinstance(choices, BlankChoiceIterator) or not isinstance(choices, BaseChoiceIterator)
 
 
+class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options of a ModelChoiceField over rows that rarely change (cities, centres,
+    categories, programmes: a core.cache topic), read from the cache instead of one query
+    per form shown. Choosing still checks the value against the queryset."""
+
+    def _rows(self) -> list[Any] | None:
+        from core import cache as shared_cache
+
+        queryset = self.queryset
+        # Read once per form: the widget asks for the options, their number and whether
+        # there are any, each through a new iterator over the same queryset.
+        read = self.field.__dict__.get("_cached_options")
+        if read is not None and read[0] is queryset:
+            return cast("list[Any] | None", read[1])
+        topic = shared_cache.topic_of(queryset.model)
+        rows: list[Any] | None = None
+        if topic is not None:
+            try:
+                sql, params = queryset.query.sql_with_params()
+            except EmptyResultSet:
+                rows = []
+            else:
+                key = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+                rows = shared_cache.cached(topic, f"choices:{key}", lambda: list(queryset))
+        self.field.__dict__["_cached_options"] = (queryset, rows)
+        return rows
+
+    def __iter__(self) -> Any:
+        rows = self._rows()
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        null_label = getattr(self.field, "null_label", None)  # django-filter's "None" option
+        if null_label is not None:
+            yield (getattr(self.field, "null_value", "null"), null_label)
+        for obj in rows:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        rows = self._rows()
+        if rows is None:
+            return super().__len__()
+        extra = int(self.field.empty_label is not None)
+        extra += int(getattr(self.field, "null_label", None) is not None)
+        return len(rows) + extra
+
+    def __bool__(self) -> bool:
+        rows = self._rows()
+        if rows is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(rows)
+
+
+def cache_model_choices(fields: Mapping[str, forms.Field]) -> None:
+    """Read the options of these fields' model choices through CachedModelChoiceIterator
+    (those of a model under a core.cache topic; the others are read as before)."""
+    for field in fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.iterator in (
+            forms.models.ModelChoiceIterator,
+            django_filters.fields.ModelChoiceIterator,
+        ):
+            field.iterator = CachedModelChoiceIterator
+            field.widget.choices = field.choices  # the widget keeps the iterator it was given
+
+
 class LocalisedInputMixin(_FormBase):
     """For a Django form class: its numeric and date fields read Arabic digits and
     separators. Fields are converted when the form is made and again before it is cleaned
@@ -232,6 +301,7 @@ class LocalisedInputMixin(_FormBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         localise_fields(self.fields)
+        cache_model_choices(self.fields)
 
     def full_clean(self) -> None:
         localise_fields(self.fields)

@@ -133,7 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username+IP before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose permissions are read from the cache (renewed on every change).
+    "core.auth.CachedPermissionBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

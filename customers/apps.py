@@ -13,6 +13,7 @@ class CustomersConfig(AppConfig):
 
         from . import (
             registrations,  # noqa: F401  (navigation items and my-work providers)
+            statistics,  # noqa: F401  (its cache topic: every process renews the counts)
             tasks,  # noqa: F401  (its background job kinds)
         )
         from .demo import load_demo_customers

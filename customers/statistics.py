@@ -1,18 +1,21 @@
 """Customer statistics on demand (manual 6.1.8): counts of customers grouped one way.
 
-Pure functions over a queryset: the caller decides who sees which customers and which
+Functions over a queryset: the caller decides who sees which customers and which
 filters apply; `customer_statistics` runs one aggregate query whatever the number of
-groups, `bar_chart` lays out an inline SVG chart and `statistics_workbook` writes the XLSX.
+groups (kept in the cache until a customer changes), `bar_chart` lays out an inline SVG
+chart and `statistics_workbook` writes the XLSX.
 """
 
 import calendar
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -21,14 +24,22 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from hijridate import Gregorian
 
-from association.models import Centre, City
+from association.models import Centre, City, StaffProfile
 from core import xlsx
+from core.cache import cached, register_topic
 from core.choices import ContactChannel
 from core.dates import hijri_language
 from core.numbers import XLSX_PERCENT_FORMAT
 from core.replica import reading_replica
 
 from .models import Customer, CustomerKind
+
+# The counts of the statistics page, kept until a customer is saved or deleted.
+STATISTICS_TOPIC = "customer_statistics"
+# A centres-affairs member's scope follows their centres: a change of those renews it too.
+register_topic(
+    STATISTICS_TOPIC, Customer, m2m_through=(StaffProfile.centres.through,), form_options=False
+)
 
 # --- labels -------------------------------------------------------------------------------
 
@@ -220,17 +231,7 @@ def customer_statistics(queryset: QuerySet[Customer], grouping_code: str | None)
     its select_related (values() ignores it). COUNT(*) rather than COUNT(id) lets
     PostgreSQL answer from an index alone (kind, centre) where it can."""
     grouping = resolve_grouping(grouping_code)
-    queryset = queryset.order_by()
-    if grouping.annotation is not None:
-        queryset = queryset.annotate(**{grouping.key_field: grouping.annotation()})
-    counts: dict[Any, int] = {}
-    for record in queryset.values(grouping.key_field).annotate(customer_count=Count("*")):
-        raw_key = record[grouping.key_field]
-        if raw_key in (None, ""):  # "" and None are both "Not set"
-            key = None
-        else:
-            key = grouping.make_key(raw_key) if grouping.make_key else raw_key
-        counts[key] = counts.get(key, 0) + record["customer_count"]
+    counts = _group_counts(queryset, grouping)
     labels = grouping.make_labels([key for key in counts if key is not None])
     total = sum(counts.values())
     rows = [
@@ -244,6 +245,36 @@ def customer_statistics(queryset: QuerySet[Customer], grouping_code: str | None)
         for key, count in counts.items()
     ]
     return Statistics(grouping=grouping, rows=_sorted(grouping, rows), total=total)
+
+
+def _group_counts(queryset: QuerySet[Customer], grouping: Grouping) -> dict[Any, int]:
+    """{group key: customers}, from the cache while no customer changed (topic
+    STATISTICS_TOPIC, renewed on every save or delete of a customer): counting groups every
+    customer the user sees, a cost that grows with the register, paid once per change
+    instead of on every request. The key is the query itself (the user's scope, the
+    filters and the grouping)."""
+    queryset = queryset.order_by()
+    if grouping.annotation is not None:
+        queryset = queryset.annotate(**{grouping.key_field: grouping.annotation()})
+    grouped = queryset.values(grouping.key_field).annotate(customer_count=Count("*"))
+
+    def count() -> dict[Any, int]:
+        counts: dict[Any, int] = {}
+        for record in grouped:
+            raw_key = record[grouping.key_field]
+            if raw_key in (None, ""):  # "" and None are both "Not set"
+                key = None
+            else:
+                key = grouping.make_key(raw_key) if grouping.make_key else raw_key
+            counts[key] = counts.get(key, 0) + record["customer_count"]
+        return counts
+
+    try:
+        sql, params = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    digest = hashlib.sha256(f"{grouped.db}|{sql}|{params!r}".encode()).hexdigest()
+    return cached(STATISTICS_TOPIC, f"{grouping.code}:{digest}", count)
 
 
 def _sorted(grouping: Grouping, rows: list[StatisticsRow]) -> list[StatisticsRow]:

@@ -16,6 +16,15 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cached_reads():
+    """Each test reads cities, holidays, permissions... afresh (core.cache): the rollback
+    that ends a test sends no signal, so what the last test cached would outlive its rows."""
+    from core.cache import bump_all
+
+    bump_all()
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(role=None, **fields): a user holding the given role (a roles.Role)."""

@@ -416,22 +416,36 @@ def aggregate_queries(captured):
 def test_one_aggregate_query_and_a_bounded_number_of_queries(
     staff_client, customers, group_by, django_assert_max_num_queries
 ):
-    get_statistics(staff_client, group_by=group_by)  # session and permission caches
+    staff_client.get(reverse("customers:list"))  # session and permission caches
     with django_assert_max_num_queries(12) as captured:
         response = get_statistics(staff_client, group_by=group_by)  # asserts the 200
     assert len(aggregate_queries(captured.captured_queries)) == 1
     assert response.context["statistics"].rows
     assert 'data-testid="statistics-table"' in response.content.decode()
+    # Until a customer changes, the counts come from the cache: no grouping at all.
+    with CaptureQueriesContext(connection) as again:
+        cached = get_statistics(staff_client, group_by=group_by)
+    assert aggregate_queries(again.captured_queries) == []
+    assert cached.context["statistics"].rows == response.context["statistics"].rows
+
+
+def test_the_counts_follow_a_new_customer_at_once(staff_client, customers):
+    before = get_statistics(staff_client, group_by="kind").context["statistics"].total
+    make_customer(99)
+    after = get_statistics(staff_client, group_by="kind").context["statistics"].total
+    assert after == before + 1
 
 
 def test_the_number_of_queries_does_not_grow_with_the_groups(staff_client, place):
-    for code in range(1, 3):
+    get_statistics(staff_client, group_by="centre")  # session and permission caches
+    for code in range(1, 3):  # and the counts are counted again (a customer changed)
         make_customer(code, centre=place["safa"])
-    get_statistics(staff_client, group_by="centre")
     with CaptureQueriesContext(connection) as few:
         get_statistics(staff_client, group_by="centre")
-    for code in range(10, 22):
-        make_customer(code, centre=CentreFactory(city=place["makkah"]))
+    centres = [CentreFactory(city=place["makkah"]) for _index in range(12)]
+    staff_client.get(reverse("customers:list"))  # the filter's options with the new centres
+    for code, centre in zip(range(10, 22), centres, strict=True):
+        make_customer(code, centre=centre)
     with CaptureQueriesContext(connection) as many:
         response = get_statistics(staff_client, group_by="centre")
     assert len(response.context["statistics"].rows) == 13

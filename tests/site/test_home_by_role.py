@@ -56,9 +56,10 @@ WORK = {
 # Whose home page has nothing waiting on the demo data: the deputy works only while the
 # steward is away; the management reads the figures.
 NOTHING_WAITING = {"deputy_steward", "management"}
-# The most queries a home page may run on the demo data (session, user, roles, profile,
-# navigation, one or two per work provider and per headline).
-HOME_QUERY_BUDGET = {None: 45, "admin": 60}  # the superuser meets every provider
+# The most queries a home page may run on the demo data (session, user, one or two per
+# work provider and per headline; the permissions, roles, profile and holidays come from
+# the cache once read). Measured: 36 (CRM manager), 50 (superuser), one spare.
+HOME_QUERY_BUDGET = {None: 37, "admin": 51}  # the superuser meets every provider
 
 
 @pytest.fixture

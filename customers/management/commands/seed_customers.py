@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from association import roles
 from association.models import Centre, City
+from core.cache import bump
 from core.choices import ContactChannel
 from core.identity import make_valid_national_id
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerCodeCounter, CustomerKind, EntityType
+from customers.statistics import STATISTICS_TOPIC
 
 BATCH_SIZE = 5000
 HISTORY_DAYS = 3 * 365
@@ -252,6 +254,7 @@ def seed_customers(
                 if progress:
                     progress(start + len(customers))
     _refresh_planner_statistics()
+    bump(STATISTICS_TOPIC)  # bulk_create sends no signal: the statistics count again
     return first_code, first_code + count - 1
 
 

@@ -1,0 +1,108 @@
+"""Reads that rarely change (cities, centres, categories, programmes, holidays, each user's
+permissions and roles), kept in the Django cache (Redis in production, shared by every
+process) under a version per topic.
+
+A topic names the models it is read from (`register_topic("places", City, Centre)`); a save
+or delete of one of them, or a change of a many-to-many relation named with
+`m2m_through=`, gives the topic a new version, at once and again when the transaction
+commits, so every process reads the new rows on its next request. Entries also expire after
+`DEFAULT_TIMEOUT` (a change rolled back after someone read it inside its transaction lasts
+no longer). Writes that bypass the signals (queryset.update, bulk_create, raw SQL) call
+`bump(topic)` themselves.
+
+    cached("places", "centres:ar", lambda: list(Centre.objects.all()))
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 600  # seconds
+_PREFIX = "crm:cached"
+_MISSING = object()
+_topics: dict[str, tuple[type[models.Model], ...]] = {}
+_option_topics: set[str] = set()  # topics whose rows are form options (core.forms)
+
+
+def _version_key(topic: str) -> str:
+    return f"{_PREFIX}:version:{topic}"
+
+
+def topic_version(topic: str) -> str:
+    """The current version of the topic (made when first asked)."""
+    version = cache.get(_version_key(topic))
+    if version is None:
+        cache.add(_version_key(topic), uuid.uuid4().hex, None)
+        version = cache.get(_version_key(topic))
+    return str(version)
+
+
+def _renew(topic: str) -> None:
+    cache.set(_version_key(topic), uuid.uuid4().hex, None)
+
+
+def bump(topic: str) -> None:
+    """Forget every entry of the topic (a new version), now and when the transaction
+    commits."""
+    _renew(topic)
+    transaction.on_commit(lambda: _renew(topic))
+
+
+def cached(topic: str, key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
+    """The value stored under `key` for the topic's current version, computed (and stored)
+    when missing. The value must pickle: model instances, lists, dicts, sets."""
+    if topic not in _topics:
+        raise KeyError(f"Unknown cache topic {topic!r}: register_topic() it first.")
+    full_key = f"{_PREFIX}:{topic}:{topic_version(topic)}:{key}"
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+def register_topic(
+    topic: str,
+    *models_read: type[models.Model],
+    m2m_through: Iterable[type[models.Model]] = (),
+    form_options: bool = True,
+) -> None:
+    """Declare a topic and the models it is read from: their changes bump it. With
+    `form_options`, the choices of form fields over these models are cached too
+    (core.forms.CachedModelChoiceIterator): not for large tables (customers)."""
+    _topics[topic] = tuple(models_read)
+    if form_options:
+        _option_topics.add(topic)
+
+    def changed(sender: Any, **kwargs: Any) -> None:
+        bump(topic)
+
+    uid = f"core.cache:{topic}"
+    for model in models_read:
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save:{model}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete:{model}")
+    for through in m2m_through:
+        m2m_changed.connect(
+            changed, sender=through, weak=False, dispatch_uid=f"{uid}:m2m:{through}"
+        )
+
+
+def topic_of(model: type[models.Model]) -> str | None:
+    """The topic whose rows of this model are form options, if any."""
+    for topic, models_read in _topics.items():
+        if topic in _option_topics and model in models_read:
+            return topic
+    return None
+
+
+def bump_all(**kwargs: Any) -> None:
+    """Every topic at once (after migrate: rows may have changed under the signals; the
+    tests, before each test, since their rollbacks send no signal)."""
+    for topic in _topics:
+        _renew(topic)

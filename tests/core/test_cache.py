@@ -1,0 +1,61 @@
+"""core.cache: what rarely changes is read from the cache, and a change shows at once
+(a centre renamed, a holiday added, a permission given through a group)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from association.models import PublicHoliday
+from association.workdays import is_working_day
+from core import cache
+from tests.factories import CentreFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_renamed_centre_shows_its_new_name_in_the_filters(admin_client):
+    centre = CentreFactory(name="مركز حي الياسمين")
+    url = reverse("customers:list")
+    assert centre.name in admin_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(url)
+    assert not [q for q in queries.captured_queries if "association_centre" in q["sql"]]
+    centre.name = "مركز حي الياسمين الجديد"
+    centre.save()
+    assert "مركز حي الياسمين الجديد" in admin_client.get(url).content.decode()
+
+
+def test_a_new_holiday_is_not_a_working_day_at_once():
+    sunday = datetime.date(2031, 3, 2)
+    assert is_working_day(sunday)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_working_day(sunday)
+    assert len(queries) == 0
+    PublicHoliday.objects.create(name="عطلة", start_date=sunday, end_date=sunday)
+    assert not is_working_day(sunday)
+
+
+def test_a_permission_given_to_a_group_holds_at_once(make_user):
+    user = make_user(username="cached_perm")
+    group = Group.objects.create(name="readers of holidays")
+    user.groups.add(group)
+    assert not get_user_model().objects.get(pk=user.pk).has_perm("association.view_publicholiday")
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            not get_user_model().objects.get(pk=user.pk).has_perm("association.view_publicholiday")
+        )
+    assert len(queries) == 1  # the user alone: the permissions come from the cache
+    group.permissions.add(Permission.objects.get(codename="view_publicholiday"))
+    assert get_user_model().objects.get(pk=user.pk).has_perm("association.view_publicholiday")
+    user.groups.remove(group)
+    assert not get_user_model().objects.get(pk=user.pk).has_perm("association.view_publicholiday")
+
+
+def test_an_unknown_topic_is_refused():
+    with pytest.raises(KeyError):
+        cache.cached("no such topic", "key", lambda: 1)

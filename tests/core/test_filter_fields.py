@@ -1,0 +1,74 @@
+"""The filter bars' fields are written by core.templatetags.filter_fields without crispy's
+per-field templates: the same HTML as crispy's |as_crispy_field, field by field (labels,
+ids, classes, errors, help text), and the filter card of the list pages unchanged."""
+
+import re
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms
+from django.urls import reverse
+
+from core.forms import DayFirstDateInput, Form, MonthInput
+from core.templatetags.filter_fields import filter_field
+from core.widgets import DependentSelect
+
+
+def _same_markup(html):
+    """Whitespace between and inside tags does not show."""
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*([<>])\s*", r"\1", html)
+
+
+class SampleFilter(Form):
+    q = forms.CharField(
+        label="بحث", required=False, widget=forms.TextInput(attrs={"placeholder": "الاسم"})
+    )
+    kind = forms.ChoiceField(label="النوع", choices=[("", "الكل"), ("a", "أ"), ("b", "ب")])
+    city = forms.ChoiceField(label="المدينة", choices=[("1", "جدة")], required=False)
+    centre = forms.ChoiceField(
+        label="المركز",
+        choices=[("", "الكل"), ("1", "الصفا")],
+        required=False,
+        widget=DependentSelect(follows="city", key="city_id"),
+    )
+    date_from = forms.DateField(
+        label="من", required=False, widget=DayFirstDateInput, help_text="اليوم أولًا"
+    )
+    month = forms.CharField(label="الشهر", required=False, widget=MonthInput)
+    overdue = forms.BooleanField(label="المتأخرة فقط", required=False)
+    confirmed = forms.BooleanField(label="مؤكد", required=True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"q": "سارة", "kind": "a", "date_from": "15/03/2025", "overdue": "on"},
+        {"kind": "zz", "date_from": "not a date", "month": "2026-10"},
+    ],
+)
+def test_each_field_is_written_as_crispy_writes_it(data):
+    for name in SampleFilter.base_fields:
+        # Two forms: crispy writes its classes into the widget it renders.
+        ours = SampleFilter(data)[name]
+        theirs = SampleFilter(data)[name]
+        if data is not None:
+            ours.form.is_valid()
+            theirs.form.is_valid()
+        assert _same_markup(filter_field(ours)) == _same_markup(as_crispy_field(theirs)), name
+
+
+@pytest.mark.django_db
+def test_the_list_pages_filter_cards_keep_their_fields_labels_and_ids(admin_client):
+    content = admin_client.get(reverse("customers:list") + "?kind=donor").content.decode()
+    card = content[content.index('class="card card-body mb-3 filter-card"') :]
+    card = card[: card.index("</form>")]
+    assert 'id="div_id_kind" class="mb-3"' in card
+    assert '<label for="id_kind" class="form-label">' in card
+    assert '<select name="kind" class="select form-select" id="id_kind">' in card
+    assert '<option value="donor" selected>' in card
+    assert 'class="dependentselect form-select" id="id_centre" data-follows="city"' in card
+    content = admin_client.get(reverse("complaints:list") + "?date_from=x").content.decode()
+    assert 'class="date-input dayfirstdateinput form-control is-invalid"' in content
+    assert 'class="checkboxinput form-check-input" id="id_overdue"' in content
