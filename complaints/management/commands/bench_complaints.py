@@ -150,7 +150,7 @@ class Command(BaseCommand):
             Customer.objects.values_list("pk", "kind", "centre_id").order_by("?")[:20_000]
         )
         if not customers or not centres:
-            raise CommandError("Seed customers first (make bench runs bench_customers).")
+            raise CommandError("Seed customers first (make bench seeds them).")
         signatures = {subject: text_signature(subject) for subject in SUBJECTS}
         states = list(STATE_WEIGHTS)
         weights = list(STATE_WEIGHTS.values())
