@@ -21,7 +21,6 @@ import logging
 import os
 import platform
 import random
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -421,7 +420,8 @@ def run_load(options: Options) -> LoadResult:
         **os.environ,
         "DATABASE_URL": _database_url(),
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(48),
+        # The sessions logged in here are signed with this process's key.
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
