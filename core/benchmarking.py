@@ -57,6 +57,7 @@ class Item:
     label: str
     run: Callable[[], object]
     heavy: bool = False
+    rows: int = 0  # rows handled by one run (an import): rows a second are reported
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Measured:
     p95_ms: float
     queries: int
     samples: int
+    cpu_ms: float = 0.0  # this process's CPU: what other processes on the machine do not add
+    rows: int = 0
 
     def ratio(self, floor: "Measured") -> float:
         return self.median_ms / floor.median_ms if floor.median_ms else math.inf
@@ -87,7 +90,8 @@ def measure_interleaved(
     """Warm every item up once (items raising Skip are set aside with the reason), count
     the SQL queries of one run, then run `rounds` rounds, each running every item once in
     a new random order: noise (another process, a checkpoint) falls on all items alike.
-    Heavy items take part in the first `heavy_rounds` rounds only (one at least)."""
+    Each run's wall-clock time and this process's CPU time are kept. Heavy items take part
+    in the first `heavy_rounds` rounds only (one at least)."""
     heavy_rounds = max(1, heavy_rounds)
     kept, skipped = [], []
     for item in items:
@@ -104,14 +108,16 @@ def measure_interleaved(
         queries[id(item)] = len(captured)
     progress(f"{len(kept)} items warmed up ({len(skipped)} set aside); {rounds} rounds")
     timings: dict[int, list[float]] = {id(item): [] for item in kept}
+    cpu: dict[int, list[float]] = {id(item): [] for item in kept}
     for number in range(rounds):
         order = [item for item in kept if not item.heavy or number < heavy_rounds]
         rng.shuffle(order)
         started_round = time.perf_counter()
         for item in order:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             item.run()
             timings[id(item)].append((time.perf_counter() - started) * 1000)
+            cpu[id(item)].append((time.process_time() - started_cpu) * 1000)
         progress(f"round {number + 1}/{rounds}: {time.perf_counter() - started_round:.1f} s")
     measured = [
         Measured(
@@ -121,6 +127,8 @@ def measure_interleaved(
             percentile(timings[id(item)], 95),
             queries[id(item)],
             len(timings[id(item)]),
+            statistics.median(cpu[id(item)]),
+            item.rows,
         )
         for item in kept
     ]

@@ -37,6 +37,7 @@ def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
         assert item["samples"] == 1
         assert item["ratio_to_floor"] > 0
         assert item["queries"] >= 0
+        assert item["cpu_ms"] > 0
     labels = [item["label"] for item in items]
     assert "customers:list (crm_staff)" in labels
     assert "complaints:list (crm_staff)" in labels
@@ -46,8 +47,9 @@ def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
     table = (tmp_path / "latest.md").read_text(encoding="utf-8")
     staff_rows = [line for line in table.splitlines() if line.startswith("| staff |")]
     assert len(staff_rows) >= 50
-    # group | item | median | p95 | queries | × floor
-    assert all(len(row.strip("|").split("|")) == 6 for row in staff_rows)
+    # group | item | median | p95 | CPU | queries | × floor
+    assert all(len(row.strip("|").split("|")) == 7 for row in staff_rows)
+    assert "customer dry run, 20 rows at 40:" in table  # its rows a second
     assert "| floor | floor: the same in the base layout |" in table
     assert table in out.getvalue()
     # The world of the permission table was rolled back: only the seeded data stays.
