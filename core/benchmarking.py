@@ -147,6 +147,10 @@ class LoadResult:
     median_ms: float
     p95_ms: float
     first_errors: list[str]
+    # The CPU the client itself took from the machine (its threads share the cores with
+    # the server under test).
+    client_cpu_seconds: float = 0.0
+    pages: int = 0  # distinct paths in the mix
 
     @property
     def per_second(self) -> float:
@@ -208,12 +212,13 @@ def drive_load(
         threading.Thread(target=user_loop, args=(cookie, paths), daemon=True)
         for cookie, paths in users
     ]
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    client_cpu = time.process_time() - started_cpu
     return LoadResult(
         users=len(users),
         requests=len(latencies),
@@ -222,4 +227,6 @@ def drive_load(
         median_ms=statistics.median(latencies) if latencies else 0.0,
         p95_ms=percentile(latencies, 95) if latencies else 0.0,
         first_errors=errors[:5],
+        client_cpu_seconds=client_cpu,
+        pages=len({path for _cookie, paths in users for path in paths}),
     )
