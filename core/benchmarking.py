@@ -1,8 +1,14 @@
-"""Timing pages for the `bench_*` commands: repeated requests through Django's test client,
-median and 95th percentile, and the number of SQL queries of one request."""
+"""Timing for the benchmarks: repeated requests through Django's test client, median and
+95th percentile, and the number of SQL queries of one request (`time_page`, used by
+bench_opportunities and bench_complaints); the interleaved rounds of `manage.py bench`
+(`measure_interleaved`); a bounded load of logged-in users on a local server (`drive_load`).
+Nothing here knows the apps: `reports.bench` assembles what is measured."""
 
+import http.client
 import math
+import random
 import statistics
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,3 +43,190 @@ def time_page(get: Callable[[str], object], url: str, *, repeat: int, warmup: in
     with CaptureQueriesContext(connection) as queries:
         get(url)
     return PageTiming(statistics.median(timings), percentile(timings, 95), len(queries))
+
+
+# --- the interleaved runner of `manage.py bench` ----------------------------------------------
+
+
+@dataclass
+class Item:
+    """One measured thing: a page, an import, a report. `run()` does it once and raises on
+    a failure. A heavy item (an import, a report) runs only in the first rounds."""
+
+    group: str
+    label: str
+    run: Callable[[], object]
+    heavy: bool = False
+    rows: int = 0  # rows handled by one run (an import): rows a second are reported
+
+
+@dataclass
+class Measured:
+    group: str
+    label: str
+    median_ms: float
+    p95_ms: float
+    queries: int
+    samples: int
+    cpu_ms: float = 0.0  # this process's CPU: what other processes on the machine do not add
+    rows: int = 0
+
+    def ratio(self, floor: "Measured") -> float:
+        return self.median_ms / floor.median_ms if floor.median_ms else math.inf
+
+
+class Skip(Exception):
+    """Raised by an item's first run: not a page to measure (a download, a redirect)."""
+
+
+def measure_interleaved(
+    items: list[Item],
+    *,
+    rounds: int,
+    heavy_rounds: int,
+    rng: random.Random,
+    progress: Callable[[str], None] = lambda _text: None,
+) -> tuple[list[Measured], list[tuple[Item, str]]]:
+    """Warm every item up once (items raising Skip are set aside with the reason), count
+    the SQL queries of one run, then run `rounds` rounds, each running every item once in
+    a new random order: noise (another process, a checkpoint) falls on all items alike.
+    Each run's wall-clock time and this process's CPU time are kept. Heavy items take part
+    in the first `heavy_rounds` rounds only (one at least)."""
+    heavy_rounds = max(1, heavy_rounds)
+    kept, skipped = [], []
+    for item in items:
+        try:
+            item.run()
+        except Skip as reason:
+            skipped.append((item, str(reason)))
+            continue
+        kept.append(item)
+    queries = {}
+    for item in kept:
+        with CaptureQueriesContext(connection) as captured:
+            item.run()
+        queries[id(item)] = len(captured)
+    progress(f"{len(kept)} items warmed up ({len(skipped)} set aside); {rounds} rounds")
+    timings: dict[int, list[float]] = {id(item): [] for item in kept}
+    cpu: dict[int, list[float]] = {id(item): [] for item in kept}
+    for number in range(rounds):
+        order = [item for item in kept if not item.heavy or number < heavy_rounds]
+        rng.shuffle(order)
+        started_round = time.perf_counter()
+        for item in order:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            item.run()
+            timings[id(item)].append((time.perf_counter() - started) * 1000)
+            cpu[id(item)].append((time.process_time() - started_cpu) * 1000)
+        progress(f"round {number + 1}/{rounds}: {time.perf_counter() - started_round:.1f} s")
+    measured = [
+        Measured(
+            item.group,
+            item.label,
+            statistics.median(timings[id(item)]),
+            percentile(timings[id(item)], 95),
+            queries[id(item)],
+            len(timings[id(item)]),
+            statistics.median(cpu[id(item)]),
+            item.rows,
+        )
+        for item in kept
+    ]
+    return measured, skipped
+
+
+# --- a bounded load on a local server ---------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    users: int
+    requests: int
+    seconds: float
+    errors: int
+    median_ms: float
+    p95_ms: float
+    first_errors: list[str]
+    # The CPU the client itself took from the machine (its threads share the cores with
+    # the server under test).
+    client_cpu_seconds: float = 0.0
+    pages: int = 0  # distinct paths in the mix
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def drive_load(
+    host: str,
+    port: int,
+    users: list[tuple[str, list[str]]],
+    *,
+    max_requests: int,
+    max_seconds: float,
+    rng: random.Random,
+) -> LoadResult:
+    """Each user (a Cookie header and the paths it visits) is a thread requesting its paths
+    in turn, one request at a time, until `max_requests` were sent in all or `max_seconds`
+    passed. Only a 200 answer counts as served; anything else (or a failed connection) is
+    an error. Loopback only: `host` must be a loopback address."""
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        raise ValueError("The load runs against this machine only.")
+    lock = threading.Lock()
+    budget = [max_requests]
+    latencies: list[float] = []
+    errors: list[str] = []
+    deadline = time.perf_counter() + max_seconds
+
+    def user_loop(cookie: str, paths: list[str]) -> None:
+        order = paths[:]
+        rng.shuffle(order)
+        position = 0
+        connection_ = http.client.HTTPConnection(host, port, timeout=30)
+        while time.perf_counter() < deadline:
+            with lock:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
+            path = order[position % len(order)]
+            position += 1
+            started = time.perf_counter()
+            try:
+                connection_.request("GET", path, headers={"Cookie": cookie, "Host": host})
+                response = connection_.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                status, connection_ = 0, http.client.HTTPConnection(host, port, timeout=30)
+                detail = f"{path}: {error!r}"
+            else:
+                detail = f"{path}: {status}"
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors.append(detail)
+        connection_.close()
+
+    threads = [
+        threading.Thread(target=user_loop, args=(cookie, paths), daemon=True)
+        for cookie, paths in users
+    ]
+    started, started_cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    client_cpu = time.process_time() - started_cpu
+    return LoadResult(
+        users=len(users),
+        requests=len(latencies),
+        seconds=seconds,
+        errors=len(errors),
+        median_ms=statistics.median(latencies) if latencies else 0.0,
+        p95_ms=percentile(latencies, 95) if latencies else 0.0,
+        first_errors=errors[:5],
+        client_cpu_seconds=client_cpu,
+        pages=len({path for _cookie, paths in users for path in paths}),
+    )

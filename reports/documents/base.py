@@ -75,7 +75,7 @@ class ReportDocument:
             summary = self.summary(figures)
         return BuiltDocument(pdf=pdf, xlsx_path=xlsx_path, summary=summary)
 
-    # The pieces of build, public for the benchmark (bench_reports times them apart).
+    # The pieces of build, public for the benchmark (reports.bench times them).
 
     def render(self, report, figures):
         """The PDF of the figures."""

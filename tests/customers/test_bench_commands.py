@@ -1,5 +1,5 @@
-"""The load-test commands: seed_customers writes valid customers fast, bench_customers
-measures the customer pages (timings are printed, never asserted)."""
+"""The seeding command of the benchmark: seed_customers writes valid customers fast (the
+pages are measured by `manage.py bench`, tests/reports/test_bench.py)."""
 
 import re
 from datetime import timedelta
@@ -81,37 +81,3 @@ def test_codes_handed_out_after_seeding_never_collide():
 def test_seeding_nothing_is_harmless():
     assert "Nothing to add" in seed(0)
     assert not Customer.objects.exists()
-
-
-def test_bench_customers_runs_and_prints_the_figures():
-    out = StringIO()
-    call_command("bench_customers", count=30, repeat=2, warmup=1, seed=3, stdout=out)
-    output = out.getvalue()
-    assert Customer.objects.count() == 30  # topped up to --count
-    for page in (
-        "customer list",
-        "name search الاحمدي",
-        "name search فاطمه",
-        "mobile search 05",
-        "customer profile",
-        "statistics by type",
-        "statistics by month",
-    ):
-        line = next(line for line in output.splitlines() if line.startswith(page))
-        figures = re.search(r"([\d.]+)\s+([\d.]+)\s+(\d+)\s+(PASS|FAIL)", line)
-        median, p95, queries = figures.group(1, 2, 3)
-        assert float(p95) >= float(median) > 0
-        assert int(queries) > 0
-    assert "median ms" in output and "p95 ms" in output
-    # The normalisation proof and the list's queries with 25 rows and with one.
-    assert re.search(r"Search 'الاحمدي': \d+ customers found", output)
-    per_page = dict(re.findall(r"  (list[^\n]*?)\s+rows\s+\d+\s+queries (\d+)", output))
-    assert len(per_page) == 3 and len(set(per_page.values())) == 1
-
-
-def test_bench_customers_does_not_seed_when_enough_customers_exist():
-    seed(5)
-    out = StringIO()
-    call_command("bench_customers", count=5, repeat=1, warmup=0, stdout=out)
-    assert Customer.objects.count() == 5
-    assert "5 customers present" in out.getvalue()

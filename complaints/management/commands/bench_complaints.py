@@ -150,7 +150,7 @@ class Command(BaseCommand):
             Customer.objects.values_list("pk", "kind", "centre_id").order_by("?")[:20_000]
         )
         if not customers or not centres:
-            raise CommandError("Seed customers first (make bench runs bench_customers).")
+            raise CommandError("Seed customers first (make bench seeds them).")
         signatures = {subject: text_signature(subject) for subject in SUBJECTS}
         states = list(STATE_WEIGHTS)
         weights = list(STATE_WEIGHTS.values())
@@ -184,7 +184,7 @@ class Command(BaseCommand):
     ):
         rng = self.rng
         received_at = now - timedelta(minutes=rng.randrange(HISTORY_DAYS * 24 * 60))
-        day = received_at.date()
+        day = timezone.localtime(received_at).date()
         if day not in deadlines:
             deadlines[day] = (working_deadline(received_at, 0), working_deadline(received_at, 1))
         same_day, next_day = deadlines[day]
@@ -206,13 +206,20 @@ class Command(BaseCommand):
             if state == CaseState.CLOSED
             else None
         )
-        due_at = {
-            CaseState.RECEIVED: same_day,
-            CaseState.CALLBACK_PROMISED: same_day,
-            CaseState.UNDER_STUDY: next_day,
-            CaseState.REPLIED: replied_at and working_deadline(replied_at, 1),
-            CaseState.CLOSED: None,
-        }[state]
+        if state == CaseState.REPLIED:
+            # Only a replied case waits on a deadline after its reply: computed for those
+            # alone, once per day (working_deadline reads the holidays from the database).
+            replied_day = ("replied", timezone.localtime(replied_at).date())
+            if replied_day not in deadlines:
+                deadlines[replied_day] = working_deadline(replied_at, 1)
+            due_at = deadlines[replied_day]
+        else:
+            due_at = {
+                CaseState.RECEIVED: same_day,
+                CaseState.CALLBACK_PROMISED: same_day,
+                CaseState.UNDER_STUDY: next_day,
+                CaseState.CLOSED: None,
+            }[state]
         return Case(
             tracking_number=new_tracking_number(),
             kind=rng.choices(list(CaseKind), weights=[60, 30, 10])[0],

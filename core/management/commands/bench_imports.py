@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 "| file | size | unpacked | outcome | time | peak Python memory |\n"
                 "|---|---|---|---|---|---|"
             )
-            header, body = _customer_rows(rows)
+            header, body = customer_rows(rows)
             files = [
                 (
                     f"formatted down to row {formatted_to:,}",
@@ -95,7 +95,7 @@ class Command(BaseCommand):
                     ),
                 ),
                 (f"{rows:,} customers, XLSX", "list.xlsx", samples.workbook_bytes([header, *body])),
-                (f"{rows:,} customers, CSV Windows-1256", "list.csv", _csv([header, *body])),
+                (f"{rows:,} customers, CSV Windows-1256", "list.csv", csv_bytes([header, *body])),
             ]
             limits = SheetLimits(max_bytes=10 * MEGABYTE, max_rows=max(rows, 10_000))
             for label, name, content in files:
@@ -187,28 +187,13 @@ class Command(BaseCommand):
     def _finance_dry_run(self, rows: int) -> None:
         """The finance system's donations file: its dry run, against existing donors and
         programmes (receipts, donors and programmes looked up per batch)."""
-        from customers.models import Customer
         from opportunities.donations import import_donations
-        from programmes.models import Programme
 
         actor = get_user_model().objects.filter(is_superuser=True).first()
-        donor_codes = list(Customer.objects.values_list("code", flat=True)[:1000])
-        programme_codes = list(Programme.objects.values_list("code", flat=True)[:20])
-        if actor is None or not donor_codes or not programme_codes:
+        content = finance_file(rows)
+        if actor is None or content is None:
             self.stdout.write("No superuser, customers or programmes: finance dry run not timed.")
             return
-        header = ["رقم الإيصال", "التاريخ", "المبلغ", "رمز المانح", "رمز البرنامج"]
-        body = [
-            [
-                f"BENCH-{number:07d}",
-                "15/09/1446",
-                f"{100 + number % 900}.50",
-                donor_codes[number % len(donor_codes)],
-                programme_codes[number % len(programme_codes)],
-            ]
-            for number in range(rows)
-        ]
-        content = _csv([header, *body])
         elapsed, cpu, result = _best_of(
             3,
             lambda: import_donations(
@@ -275,6 +260,30 @@ def _best_of(attempts: int, work: Callable[[], T]) -> tuple[float, float, T]:
     return best, best_cpu, result
 
 
+def finance_file(rows: int) -> bytes | None:
+    """A finance system's CSV of `rows` new receipts for existing donors and programmes
+    (None without customers or programmes)."""
+    from customers.models import Customer
+    from programmes.models import Programme
+
+    donor_codes = list(Customer.objects.values_list("code", flat=True)[:1000])
+    programme_codes = list(Programme.objects.values_list("code", flat=True)[:20])
+    if not donor_codes or not programme_codes:
+        return None
+    header = ["رقم الإيصال", "التاريخ", "المبلغ", "رمز المانح", "رمز البرنامج"]
+    body = [
+        [
+            f"BENCH-{number:07d}",
+            "15/09/1446",
+            f"{100 + number % 900}.50",
+            donor_codes[number % len(donor_codes)],
+            programme_codes[number % len(programme_codes)],
+        ]
+        for number in range(rows)
+    ]
+    return csv_bytes([header, *body])
+
+
 def _outcome(content: bytes, name: str, limits: SheetLimits) -> str:
     try:
         table = read_table(content, name, limits)
@@ -286,7 +295,7 @@ def _outcome(content: bytes, name: str, limits: SheetLimits) -> str:
     return outcome
 
 
-def _customer_rows(count: int) -> tuple[list[str], list[list[str]]]:
+def customer_rows(count: int) -> tuple[list[str], list[list[str]]]:
     """A header in Arabic and `count` new beneficiaries with Arabic names."""
     from customers.presentation import field_label
 
@@ -334,7 +343,7 @@ def _new_customer(number: int) -> dict[str, Any]:
     }
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
+def csv_bytes(rows: list[list[Any]]) -> bytes:
     output = io.StringIO()
     csv.writer(output).writerows(rows)
     return output.getvalue().encode("cp1256")

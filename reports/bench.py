@@ -1,0 +1,687 @@
+"""`manage.py bench` (make bench): every staff page, the admin's big lists, the public pages,
+the imports and the report production, measured against two floor pages in the same
+interleaved rounds, at each size asked; then a bounded load of logged-in users on gunicorn.
+
+It lives in `reports`, the last app, because it reads every app. The pages come from the
+permission table the sweep visits (tests/permissions/table.py: every URL, with the roles
+that may open it) and its world of objects (tests/permissions/world.py), built inside a
+transaction that is rolled back after the measuring; the load's mix is each role's menu
+(core.navigation), on committed data only. `make bench` installs the dev dependencies the
+table's world needs (factory_boy).
+
+A floor page is a logged-in request that fetches one customer and renders a one-line
+template (reports.views_bench), alone and inside the site's base layout. The ratio of a
+page's median to the floor's says what the page costs beyond what every page costs, and it
+holds better than milliseconds on a shared machine.
+"""
+
+import datetime
+import json
+import logging
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+
+from core.benchmarking import Item, LoadResult, Measured, Skip, drive_load, measure_interleaved
+
+# Who reads a page that several roles may open: the first of these allowed (the table's
+# SIGNED_IN pages are read by CRM staff, pages of no role by the administrator).
+ROLE_PREFERENCE = (
+    "crm_staff",
+    "crm_manager",
+    "quality",
+    "centres_staff",
+    "centres_manager",
+    "steward",
+    "deputy_steward",
+    "management",
+    "planning",
+    "resources",
+    "secretary",
+)
+ADMIN_MODELS = (
+    ("customers", "customer", "محمد"),
+    ("customers", "customerrequest", "نقل"),
+    ("complaints", "case", "تأخر"),
+    ("opportunities", "opportunity", "فرصة"),
+)
+HTML = "text/html"
+
+
+@dataclass
+class SizeResult:
+    size: int
+    counts: dict[str, int]
+    seeding_seconds: float
+    measured: list[Measured]
+    skipped: list[tuple[str, str]]
+    load: LoadResult | None = None
+
+    def floor(self, label: str) -> Measured:
+        return next(row for row in self.measured if row.group == "floor" and row.label == label)
+
+
+@dataclass
+class Options:
+    rounds: int = 12
+    heavy_rounds: int = 3
+    import_rows: int = 10_000
+    load_users: int = 30
+    load_requests: int = 3000
+    load_seconds: float = 60.0
+    load_port: int = 8107
+    load_workers: int = 3
+    seed: int = 7
+    write: Callable[[str], None] = print
+
+
+FLOOR_BARE = "floor: one customer, one-line template"
+FLOOR_LAYOUT = "floor: the same in the base layout"
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+
+def top_up(size: int, options: Options) -> tuple[dict[str, int], float]:
+    """Bring the database up to `size` customers and `size` cases, `size` // 10
+    opportunities, `size` donations and `size` // 20 donors (bulk inserts: the bench_*
+    seeders), then refresh the planner's statistics. Returns the counts and the seconds."""
+    from complaints.management.commands.bench_complaints import Command as ComplaintsSeeder
+    from complaints.models import Case
+    from customers.management.commands.seed_customers import seed_customers
+    from customers.models import Customer
+    from finance.models import Donation
+    from opportunities.management.commands.bench_opportunities import (
+        Command as OpportunitiesSeeder,
+    )
+    from opportunities.models import Opportunity
+
+    started = time.perf_counter()
+    rng = random.Random(options.seed + size)
+    call_command("load_demo_data", stdout=StringIO())
+    missing = size - Customer.objects.count()
+    if missing > 0:
+        options.write(f"  seeding {missing:,} customers…")
+        seed_customers(missing, rng=rng)
+    options.write("  opportunities, donors and donations…")
+    opportunities = OpportunitiesSeeder(stdout=StringIO())
+    opportunities.rng = rng
+    manager = get_user_model().objects.get(username="crm_manager")
+    opportunities._top_up(
+        manager,
+        {"donors": max(size // 20, 10), "opportunities": size // 10, "donations": size},
+    )
+    missing = size - Case.objects.count()
+    options.write(f"  seeding {max(missing, 0):,} cases…")
+    complaints = ComplaintsSeeder(stdout=StringIO())
+    complaints.rng = rng
+    complaints._top_up(size)
+    counts = {
+        "customers": Customer.objects.count(),
+        "cases": Case.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "donations": Donation.objects.count(),
+    }
+    return counts, time.perf_counter() - started
+
+
+# --- what is measured -------------------------------------------------------------------------
+
+
+def _page_reader(clients: dict[str, Client]) -> Callable[[str, str], Callable[[], object]]:
+    def reader(username: str, url: str) -> Callable[[], object]:
+        def run() -> object:
+            response = clients[username].get(url)
+            if response.status_code != 200:
+                raise Skip(f"answers {response.status_code}")
+            if not response.get("Content-Type", "").startswith(HTML):
+                raise Skip(f"a download ({response['Content-Type']})")
+            return response
+
+        return run
+
+    return reader
+
+
+def staff_pages(world: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, username, url) of every URL of the permission table a role may GET, read by
+    the first role of ROLE_PREFERENCE allowed (the administrator when no role is)."""
+    from association.demo import ADMIN_USERNAME
+    from tests.permissions.table import NOT_SERVED, SIGNED_IN, TABLE
+    from tests.permissions.world import DEMO_USERNAME
+
+    username_of = dict(DEMO_USERNAME)
+    pages = []
+    for row in TABLE:
+        if row.get is NOT_SERVED:
+            continue
+        if row.get == SIGNED_IN:
+            username = ROLE_PREFERENCE[0]
+        else:
+            allowed = {username_of[role] for role in row.get}
+            username = next((name for name in ROLE_PREFERENCE if name in allowed), ADMIN_USERNAME)
+        kwargs = {
+            name: getattr(world.get(value), "pk", world.get(value, value))
+            for name, value in row.args.items()
+        }
+        url = reverse(row.url_name, kwargs=kwargs)
+        if row.query:
+            url += "?" + world[f"{row.query}_query"]
+        pages.append((row.id, username, url))
+    return pages
+
+
+def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
+    from association.demo import ADMIN_USERNAME
+    from complaints.models import Case
+    from customers.models import Customer
+    from tests.permissions.table import PUBLIC
+
+    read = _page_reader(clients)
+    customer = Customer.objects.order_by("pk")[Customer.objects.count() // 2]
+    items = [
+        Item("floor", FLOOR_BARE, read("crm_staff", f"/bench-floor/{customer.pk}/")),
+        Item("floor", FLOOR_LAYOUT, read("crm_staff", f"/bench-floor/{customer.pk}/layout/")),
+    ]
+    items += [
+        Item("staff", f"{label} ({username})", read(username, url))
+        for label, username, url in staff_pages(world)
+    ]
+    for app_label, model, search in ADMIN_MODELS:
+        changelist = reverse(f"admin:{app_label}_{model}_changelist")
+        items.append(Item("admin", f"admin {model} list", read(ADMIN_USERNAME, changelist)))
+        items.append(
+            Item(
+                "admin",
+                f"admin {model} search «{search}»",
+                read(ADMIN_USERNAME, f"{changelist}?{urlencode({'q': search})}"),
+            )
+        )
+    items.append(
+        Item(
+            "admin",
+            "admin customer change page",
+            read(ADMIN_USERNAME, reverse("admin:customers_customer_change", args=[customer.pk])),
+        )
+    )
+    items += [
+        Item("public", name, read("", reverse(name)))
+        for name, method in sorted(PUBLIC.items())
+        if method == "GET"
+    ]
+    case = Case.objects.exclude(contact_mobile="").order_by("-pk").first()
+    if case is not None:
+        items.append(Item("public", "public:track, a lookup (POST)", _public_lookup(clients, case)))
+    return items
+
+
+def _public_lookup(clients: dict[str, Client], case: Any) -> Callable[[], object]:
+    url = reverse("public:track")
+    data = {"tracking_number": case.tracking_number, "mobile": case.contact_mobile}
+
+    def run() -> object:
+        response = clients[""].post(url, data)
+        if response.status_code != 200 or case.subject.encode() not in response.content:
+            raise RuntimeError(f"The public lookup of {case.tracking_number} failed.")
+        return response
+
+    return run
+
+
+def import_items(options: Options, clients: dict[str, Client]) -> list[Item]:
+    """The customer and finance dry runs (heavy), and the upload's web request."""
+    from core.management.commands.bench_imports import csv_bytes, customer_rows, finance_file
+    from customers.imports import preview_import
+    from opportunities.donations import import_donations
+
+    rows = options.import_rows
+    header, body = customer_rows(rows)
+    customers_csv = csv_bytes([header, *body])
+    finance_csv = finance_file(rows)
+    actor = get_user_model().objects.get(username="crm_manager")
+    upload_url = reverse("customers:import")
+
+    def upload() -> object:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        with mock.patch("core.jobs._enqueue"):
+            response = clients["crm_staff"].post(
+                upload_url,
+                {"file": SimpleUploadedFile("list.csv", customers_csv, content_type="text/csv")},
+            )
+        if response.status_code != 302:
+            raise RuntimeError(f"The upload answered {response.status_code}.")
+        return response
+
+    items = [
+        Item(
+            "import",
+            f"customer dry run, {rows:,} rows",
+            lambda: preview_import(customers_csv, "list.csv"),
+            heavy=True,
+            rows=rows,
+        ),
+        Item("import", f"customer upload request, {rows:,} rows", upload),
+    ]
+    if finance_csv is not None:
+        items.append(
+            Item(
+                "import",
+                f"finance dry run, {rows:,} rows",
+                lambda: import_donations(
+                    content=finance_csv, filename="receipts.csv", actor=actor, dry_run=True
+                ),
+                heavy=True,
+                rows=rows,
+            )
+        )
+    return items
+
+
+def report_items() -> list[Item]:
+    """The production of last month's performance report (figures, PDF, XLSX) and of last
+    week's opportunity report, built as the worker builds them; nothing stored."""
+    from .documents import document_for
+    from .models import Report, ReportType
+    from .periods import previous_period
+
+    items = []
+    for report_type in (ReportType.MONTHLY_PERFORMANCE, ReportType.WEEKLY_OPPORTUNITIES):
+        start, end = previous_period(report_type, timezone.localdate())
+        report = Report(report_type=report_type, period_start=start, period_end=end)
+        document = document_for(report_type)
+
+        def pdf(report: Report = report, document: Any = document) -> object:
+            with translation.override("ar"):
+                return document.render(report, document.figures(report))
+
+        def xlsx(report: Report = report, document: Any = document) -> object:
+            with translation.override("ar"):
+                path = document.write_xlsx(report, document.figures(report))
+            path.unlink(missing_ok=True)
+            return path
+
+        name = report_type.value
+        items.append(Item("report", f"{name} {start}–{end}: figures + PDF", pdf, heavy=True))
+        items.append(Item("report", f"{name} {start}–{end}: figures + XLSX", xlsx, heavy=True))
+    return items
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def _measuring_settings() -> Iterator[None]:
+    with (
+        tempfile.TemporaryDirectory(prefix="crm-bench-media-") as media,
+        override_settings(
+            ROOT_URLCONF="reports.bench_urls",
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+            SECURE_SSL_REDIRECT=False,
+            DEBUG=False,
+            RATELIMIT_ENABLE=False,
+            MEDIA_ROOT=media,
+        ),
+    ):
+        yield
+
+
+def measure_size(size: int, options: Options) -> SizeResult:
+    options.write(f"\n== {size:,} ==")
+    counts, seeding = top_up(size, options)
+    options.write(
+        "  "
+        + ", ".join(f"{count:,} {name}" for name, count in counts.items())
+        + f" (data ready in {seeding:.0f} s)"
+    )
+    rng = random.Random(options.seed)
+    result: SizeResult | None = None
+    # django-axes logs every login at INFO; the bench logs a dozen in per size.
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    with _measuring_settings():
+        try:
+            with transaction.atomic():
+                from association.demo import ADMIN_USERNAME
+                from tests.permissions.world import DEMO_USERNAME, build_world
+
+                world = build_world()
+                clients = {"": Client()}
+                for username in [*DEMO_USERNAME.values(), ADMIN_USERNAME]:
+                    client = Client()
+                    client.force_login(get_user_model().objects.get(username=username))
+                    clients[username] = client
+                items = page_items(world, clients)
+                items += import_items(options, clients)
+                items += report_items()
+                options.write(f"  {len(items)} items, warming up…")
+                measured, skipped = measure_interleaved(
+                    items,
+                    rounds=options.rounds,
+                    heavy_rounds=options.heavy_rounds,
+                    rng=rng,
+                    progress=lambda text: options.write(f"  {text}"),
+                )
+                result = SizeResult(
+                    size,
+                    counts,
+                    seeding,
+                    measured,
+                    [(item.label, reason) for item, reason in skipped],
+                )
+                raise _Rollback
+        except _Rollback:
+            pass
+    assert result is not None
+    return result
+
+
+# --- the load ---------------------------------------------------------------------------------
+
+
+def _navigation_paths(user: User) -> list[str]:
+    from core.navigation import navigation_for
+
+    return ["/", *(url for _pillar, links in navigation_for(user) for _item, url in links)]
+
+
+def run_load(options: Options) -> LoadResult:
+    """Start gunicorn on 127.0.0.1 (production settings: DEBUG off, the static manifest
+    collected), log `load_users` users in (the roles' demo users in turn, one session
+    each), drive each user's menu, stop the server and end the sessions."""
+    from tests.permissions.world import DEMO_USERNAME
+
+    User = get_user_model()
+    users = [User.objects.get(username=name) for name in DEMO_USERNAME.values()]
+    users = [user for user in users if len(_navigation_paths(user)) > 1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DEBUG": "0",
+        # The sessions logged in here are signed with this process's key.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    sessions, mix = [], []
+    for number in range(options.load_users):
+        user = users[number % len(users)]
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        sessions.append(cookie.value)
+        mix.append((f"{settings.SESSION_COOKIE_NAME}={cookie.value}", _navigation_paths(user)))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "crm_site.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{options.load_port}",
+            "--workers",
+            str(options.load_workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        _wait_until_up(options.load_port, server)
+        # One unmeasured pass: each worker compiles its templates and opens its connection.
+        drive_load(
+            "127.0.0.1",
+            options.load_port,
+            mix,
+            max_requests=len(mix) * 4,
+            max_seconds=30,
+            rng=random.Random(options.seed),
+        )
+        return drive_load(
+            "127.0.0.1",
+            options.load_port,
+            mix,
+            max_requests=options.load_requests,
+            max_seconds=options.load_seconds,
+            rng=random.Random(options.seed),
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        Session.objects.filter(session_key__in=sessions).delete()
+
+
+def _database_url() -> str:
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The load runs against PostgreSQL (make bench).")
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+
+
+def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped (exit code {server.returncode}).")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not answer within 60 s.")
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    database = "?"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            database = connection.vendor
+    try:
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        load = "?"
+    return {
+        "date": timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
+        "host": platform.node(),
+        "cpu": _cpu_name(),
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "database": database,
+        "load average at start": load,
+    }
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def table(results: list[SizeResult], about: dict[str, str]) -> str:
+    """The markdown table: one line per item, for each size its median, p95, queries and
+    ratio to the floor in the base layout (the bare floor's ratio is given on its line)."""
+    sizes = [result.size for result in results]
+    lines = [
+        "# Benchmark (`make bench`)",
+        "",
+        "Machine: " + "; ".join(f"{key} {value}" for key, value in about.items()) + ".",
+        "",
+        "Each size: " + "; ".join(_size_line(result) for result in results) + ".",
+        "",
+        "Times in ms: median and p95 of the rounds, wall clock; CPU = the median CPU time of "
+        "this process (the test client included, the database server and the machine's other "
+        "work left out); queries of one request; × floor = the median over the median of the "
+        "floor page in the base layout, measured in the same interleaved rounds.",
+        "",
+        "| group | item | "
+        + " | ".join(f"{size:,}: median | p95 | CPU | queries | × floor" for size in sizes)
+        + " |",
+        "|---|---|" + "---:|---:|---:|---:|---:|" * len(sizes),
+    ]
+    by_label = [{(row.group, row.label): row for row in result.measured} for result in results]
+    keys = list(dict.fromkeys(key for rows in by_label for key in rows))
+    for key in keys:
+        cells = []
+        for result, rows in zip(results, by_label, strict=True):
+            row = rows.get(key)
+            if row is None:
+                cells.append("— | — | — | — | —")
+                continue
+            ratio = row.ratio(result.floor(FLOOR_LAYOUT))
+            cells.append(
+                f"{row.median_ms:,.1f} | {row.p95_ms:,.1f} | {row.cpu_ms:,.1f} | {row.queries} "
+                f"| {ratio:.1f}"
+            )
+        lines.append(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + " |")
+    lines += _throughputs(results)
+    loads = [result for result in results if result.load is not None]
+    if loads:
+        lines += [
+            "",
+            "Load (target 3: at least 140 requests a second, p95 under 400 ms, no errors): "
+            "gunicorn on 127.0.0.1, production settings, each user logged in as one of the "
+            "roles' demo users in turn and requesting home and its role's menu pages in a "
+            "random order, one request at a time; the client's own CPU is on the same cores.",
+            "",
+            "| size | users | pages in the mix | requests | seconds | requests/s | median ms "
+            "| p95 ms | errors | client CPU s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for result in loads:
+            load = result.load
+            assert load is not None
+            lines.append(
+                f"| {result.size:,} | {load.users} | {load.pages} | {load.requests:,} "
+                f"| {load.seconds:.1f} | {load.per_second:.0f} | {load.median_ms:.0f} "
+                f"| {load.p95_ms:.0f} | {load.errors} | {load.client_cpu_seconds:.1f} |"
+            )
+    skipped = {label: reason for result in results for label, reason in result.skipped}
+    if skipped:
+        lines += ["", "Not measured (not an HTML page with 200):", ""]
+        lines += [f"- {label}: {reason}" for label, reason in skipped.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _throughputs(results: list[SizeResult]) -> list[str]:
+    """Rows a second of the imports (target 5: the customer dry run at least 10,000 rows a
+    second, duplicate checks included), from the median wall clock and the median CPU."""
+    lines = []
+    for result in results:
+        for row in result.measured:
+            if row.rows and row.median_ms and row.cpu_ms:
+                lines.append(
+                    f"- {row.label} at {result.size:,}: {row.rows / row.median_ms * 1000:,.0f} "
+                    f"rows/s ({row.rows / row.cpu_ms * 1000:,.0f} rows/s of this process's CPU)"
+                )
+    return ["", "Imports:", "", *lines] if lines else []
+
+
+def _size_line(result: SizeResult) -> str:
+    counts = ", ".join(f"{count:,} {name}" for name, count in result.counts.items())
+    return f"{result.size:,}: {counts}"
+
+
+def write_results(results: list[SizeResult], about: dict[str, str], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    markdown = folder / "latest.md"
+    markdown.write_text(table(results, about), encoding="utf-8")
+    data = {
+        "machine": about,
+        "sizes": [
+            {
+                "size": result.size,
+                "counts": result.counts,
+                "seeding_seconds": round(result.seeding_seconds, 1),
+                "items": [
+                    {
+                        **asdict(row),
+                        "ratio_to_floor": round(row.ratio(result.floor(FLOOR_LAYOUT)), 2),
+                        "ratio_to_bare_floor": round(row.ratio(result.floor(FLOOR_BARE)), 2),
+                    }
+                    for row in result.measured
+                ],
+                "skipped": dict(result.skipped),
+                "load": None
+                if result.load is None
+                else {**asdict(result.load), "per_second": round(result.load.per_second, 1)},
+            }
+            for result in results
+        ],
+    }
+    (folder / "latest.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    return markdown
+
+
+def run(sizes: list[int], options: Options, *, load: bool, folder: Path) -> Path:
+    about = machine()
+    started = time.perf_counter()
+    results = []
+    for size in sorted(sizes):
+        result = measure_size(size, options)
+        if load:
+            options.write(
+                f"  load: {options.load_users} users, at most {options.load_requests:,} "
+                f"requests or {options.load_seconds:.0f} s, gunicorn on "
+                f"127.0.0.1:{options.load_port}…"
+            )
+            result.load = run_load(options)
+            options.write(
+                f"  load: {result.load.per_second:.0f} requests/s, p95 "
+                f"{result.load.p95_ms:.0f} ms, {result.load.errors} errors"
+            )
+        results.append(result)
+        write_results(results, about, folder)
+    about["duration"] = str(datetime.timedelta(seconds=round(time.perf_counter() - started)))
+    return write_results(results, about, folder)

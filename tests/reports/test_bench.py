@@ -1,0 +1,56 @@
+"""`manage.py bench` (make bench) runs end to end at a tiny size on the test database and
+writes its table: every group of items, each with a ratio to the floor page. Figures are
+never asserted (timings belong to `make bench`); the load on gunicorn is left out here."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    out = StringIO()
+    call_command(
+        "bench",
+        sizes="40",
+        rounds=1,
+        heavy_rounds=1,
+        import_rows=20,
+        no_load=True,
+        output=str(tmp_path),
+        stdout=out,
+    )
+    data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    (size,) = data["sizes"]
+    assert size["size"] == 40
+    assert size["counts"]["customers"] >= 40
+    items = size["items"]
+    groups = {item["group"] for item in items}
+    assert groups == {"floor", "staff", "admin", "public", "import", "report"}
+    for item in items:
+        assert item["samples"] == 1
+        assert item["ratio_to_floor"] > 0
+        assert item["queries"] >= 0
+        assert item["cpu_ms"] > 0
+    labels = [item["label"] for item in items]
+    assert "customers:list (crm_staff)" in labels
+    assert "complaints:list (crm_staff)" in labels
+    # Downloads are listed as not measured, with the reason.
+    assert "a download" in size["skipped"]["customers:export_csv (crm_staff)"]
+
+    table = (tmp_path / "latest.md").read_text(encoding="utf-8")
+    staff_rows = [line for line in table.splitlines() if line.startswith("| staff |")]
+    assert len(staff_rows) >= 50
+    # group | item | median | p95 | CPU | queries | × floor
+    assert all(len(row.strip("|").split("|")) == 7 for row in staff_rows)
+    assert "customer dry run, 20 rows at 40:" in table  # its rows a second
+    assert "| floor | floor: the same in the base layout |" in table
+    assert table in out.getvalue()
+    # The world of the permission table was rolled back: only the seeded data stays.
+    assert not Customer.objects.filter(code=990001).exists()
