@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from association.apps import PLACES_TOPIC
 from association.models import Centre, City
+from core.cache import cached
 from core.dates import format_gregorian_hijri
 from core.phones import format_saudi_mobile_local
 
@@ -58,8 +60,24 @@ def display_text(name, value, related=None):
     return str(value)
 
 
+# Cities and centres are few and rarely change: read from the `places` cache (core.cache),
+# renewed on any change of them. The other related objects: one query per model.
+_CACHED_PLACES = {"city": City, "centre": Centre}
+
+
+def _places(name):
+    """{pk: City or Centre} of every city or centre, from the cache."""
+    model = _CACHED_PLACES[name]
+    return cached(
+        PLACES_TOPIC,
+        f"customers:{name}:by_pk",
+        lambda: {obj.pk: obj for obj in model.objects.all()},
+    )
+
+
 def related_objects(*value_dicts):
-    """Fetch the related objects named in several value dicts with one query per model."""
+    """Fetch the related objects named in several value dicts: cities and centres from the
+    cache, the others with one query per model (none when nothing names them)."""
     wanted = {name: set() for name in _RELATED_FIELDS}
     for values in value_dicts:
         for name in _RELATED_FIELDS:
@@ -67,9 +85,26 @@ def related_objects(*value_dicts):
                 wanted[name].add(values[name])
     related = {}
     for name, pks in wanted.items():
+        if not pks:
+            continue
+        if name in _CACHED_PLACES:
+            places = _places(name)
+            for pk in pks:
+                obj = places.get(_as_pk(pk))
+                if obj is not None:
+                    related[(name, obj.pk)] = obj
+            continue
         for obj in _RELATED_MODELS[name].objects.filter(pk__in=pks):
             related[(name, obj.pk)] = obj
     return related
+
+
+def _as_pk(value):
+    """A primary key as stored in a value dict (an int, or its text in old JSON)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def value_rows(values, related=None):
@@ -97,7 +132,7 @@ def diff_rows(base_values, proposed, related=None):
 def history_entries(customer, limit=50):
     """[(record, [(label, old, new)])] newest first: who changed what, and when."""
     records = list(customer.history.select_related("history_user")[: limit + 1])
-    entries = []
+    changed = []
     for record, older in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
         changes = record.diff_against(older).changes if older else []
         shown = [change for change in changes if change.field in HISTORY_FIELDS]
@@ -107,21 +142,23 @@ def history_entries(customer, limit=50):
             for name in DATE_FIELDS:
                 if values.get(name):
                     values[name] = values[name].isoformat()
-        related = related_objects(old_values, new_values)
-        entries.append(
-            (
-                record,
-                [
-                    (
-                        field_label(change.field),
-                        display_value(change.field, old_values[change.field], related),
-                        display_value(change.field, new_values[change.field], related),
-                    )
-                    for change in shown
-                ],
-            )
+        changed.append((record, shown, old_values, new_values))
+    # The related objects of every record at once: no query per record.
+    related = related_objects(*(values for _, _, old, new in changed for values in (old, new)))
+    return [
+        (
+            record,
+            [
+                (
+                    field_label(change.field),
+                    display_value(change.field, old_values[change.field], related),
+                    display_value(change.field, new_values[change.field], related),
+                )
+                for change in shown
+            ],
         )
-    return entries
+        for record, shown, old_values, new_values in changed
+    ]
 
 
 DESIGNATION_FIELDS = ("steward", "deputy", "steward_absent")
