@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from association.selectors import centres_by_pk
 from customers.profile import (
     ProfileAction,
     ProfileBadge,
@@ -161,9 +162,21 @@ def case_entries(customer, user, limit):
             url=_case_url(event),
             actor=person_name(event.actor),
         )
-        for event in case_events_of_customer(user, customer, limit)
+        for event in with_cached_centres(case_events_of_customer(user, customer, limit))
     ]
     return entries
+
+
+def with_cached_centres(events):
+    """The case events with their centres (from and to) taken from the places cache."""
+    centres = centres_by_pk()
+    events = list(events)
+    for event in events:
+        for field in ("from_centre", "to_centre"):
+            centre = centres.get(getattr(event, f"{field}_id"))
+            if centre is not None:
+                setattr(event, field, centre)
+    return events
 
 
 def _newest_cases(customer, user, limit):

@@ -4,9 +4,8 @@ from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from association.apps import PLACES_TOPIC
 from association.models import Centre, City
-from core.cache import cached
+from association.selectors import centres_by_pk, cities_by_pk
 from core.dates import format_gregorian_hijri
 from core.phones import format_saudi_mobile_local
 
@@ -62,17 +61,7 @@ def display_text(name, value, related=None):
 
 # Cities and centres are few and rarely change: read from the `places` cache (core.cache),
 # renewed on any change of them. The other related objects: one query per model.
-_CACHED_PLACES = {"city": City, "centre": Centre}
-
-
-def _places(name):
-    """{pk: City or Centre} of every city or centre, from the cache."""
-    model = _CACHED_PLACES[name]
-    return cached(
-        PLACES_TOPIC,
-        f"customers:{name}:by_pk",
-        lambda: {obj.pk: obj for obj in model.objects.all()},
-    )
+_CACHED_PLACES = {"city": cities_by_pk, "centre": centres_by_pk}
 
 
 def related_objects(*value_dicts):
@@ -88,7 +77,7 @@ def related_objects(*value_dicts):
         if not pks:
             continue
         if name in _CACHED_PLACES:
-            places = _places(name)
+            places = _CACHED_PLACES[name]()
             for pk in pks:
                 obj = places.get(_as_pk(pk))
                 if obj is not None:

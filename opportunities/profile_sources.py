@@ -155,7 +155,7 @@ def opportunity_entries(customer, user, limit):
         icon="kanban",
         title=lambda step: (
             _("The opportunity %(title)s moved to %(state)s")
-            % {"title": step.opportunity.title, "state": step.get_target_display()}
+            % {"title": step.opportunity_title, "state": step.get_target_display()}
         ),
         url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
     )

@@ -358,3 +358,38 @@ def test_a_renamed_centre_shows_at_once_on_the_profile(client, demo):
     rows = dict(page_of(client, customer).context["rows"])
     assert str(rows[Customer._meta.get_field("centre").verbose_name]) == str(centre)
     assert "مركز حي الروضة الجديد" in str(centre)
+
+
+def test_a_referral_between_centres_names_both_in_the_timeline_without_a_query_each(
+    client, demo
+):
+    from association.models import Centre
+    from complaints.models import Case, CaseEvent, CaseEventKind, CaseRoute
+
+    login(client, "quality")  # reads every case
+    customer = demo["beneficiary"]
+    case = Case.objects.filter(customer=customer).order_by("pk").first()
+    staff = get_user_model().objects.get(username="crm_staff")
+    first, second = Centre.objects.order_by("pk")[:2]
+
+    def refer(times):
+        for number in range(times):
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEventKind.REFERRED,
+                actor=staff,
+                from_route=CaseRoute.CENTRES,
+                from_centre=(first, second)[number % 2],
+                to_route=CaseRoute.CENTRES,
+                to_centre=(second, first)[number % 2],
+            )
+
+    refer(1)
+    page_of(client, customer)  # the cached rows (cities, centres, permissions) read once
+    before = _count_queries(client, customer)
+    refer(5)
+    assert _count_queries(client, customer) == before
+    entries = page_of(client, customer, kind="cases").context["timeline"].entries
+    details = [entry.detail for entry in entries if entry.icon == "signpost-split"]
+    assert len(details) == 6
+    assert all(str(first) in detail and str(second) in detail for detail in details)
