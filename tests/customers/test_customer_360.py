@@ -360,9 +360,7 @@ def test_a_renamed_centre_shows_at_once_on_the_profile(client, demo):
     assert "مركز حي الروضة الجديد" in str(centre)
 
 
-def test_a_referral_between_centres_names_both_in_the_timeline_without_a_query_each(
-    client, demo
-):
+def test_a_referral_between_centres_names_both_in_the_timeline_without_a_query_each(client, demo):
     from association.models import Centre
     from complaints.models import Case, CaseEvent, CaseEventKind, CaseRoute
 
