@@ -64,9 +64,10 @@ def display_text(name, value, related=None):
 _CACHED_PLACES = {"city": cities_by_pk, "centre": centres_by_pk}
 
 
-def related_objects(*value_dicts):
+def related_objects(*value_dicts, loaded=None):
     """Fetch the related objects named in several value dicts: cities and centres from the
-    cache, the others with one query per model (none when nothing names them)."""
+    cache, those already selected on `loaded` (a customer) from it, the others with one
+    query per model (none when nothing names them)."""
     wanted = {name: set() for name in _RELATED_FIELDS}
     for values in value_dicts:
         for name in _RELATED_FIELDS:
@@ -74,6 +75,14 @@ def related_objects(*value_dicts):
                 wanted[name].add(values[name])
     related = {}
     for name, pks in wanted.items():
+        if (
+            loaded is not None
+            and getattr(loaded, f"{name}_id") in pks
+            and loaded._meta.get_field(name).is_cached(loaded)
+        ):
+            obj = getattr(loaded, name)
+            related[(name, obj.pk)] = obj
+            pks = pks - {obj.pk}
         if not pks:
             continue
         if name in _CACHED_PLACES:
@@ -133,7 +142,9 @@ def history_entries(customer, limit=50):
                     values[name] = values[name].isoformat()
         changed.append((record, shown, old_values, new_values))
     # The related objects of every record at once: no query per record.
-    related = related_objects(*(values for _, _, old, new in changed for values in (old, new)))
+    related = related_objects(
+        *(values for _, _, old, new in changed for values in (old, new)), loaded=customer
+    )
     return [
         (
             record,
