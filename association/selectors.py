@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from core.cache import cached, register_topic, topic_version
 
 from .apps import PLACES_TOPIC
-from .models import StaffProfile
+from .models import Centre, City, StaffProfile
 
 STAFF_PROFILES_TOPIC = "staff_profiles"
 register_topic(
@@ -31,3 +31,19 @@ def staff_profile_for(user: User | AnonymousUser) -> StaffProfile | None:
 
     places = topic_version(PLACES_TOPIC)
     return cached(STAFF_PROFILES_TOPIC, f"{user.pk}:{places}", read)
+
+
+def cities_by_pk() -> dict[int, City]:
+    """Every city by its id, from the `places` cache (renewed on any change of a place)."""
+    return cached(
+        PLACES_TOPIC, "cities:by_pk", lambda: {city.pk: city for city in City.objects.all()}
+    )
+
+
+def centres_by_pk() -> dict[int, Centre]:
+    """Every centre by its id, from the `places` cache (renewed on any change of a place)."""
+    return cached(
+        PLACES_TOPIC,
+        "centres:by_pk",
+        lambda: {centre.pk: centre for centre in Centre.objects.all()},
+    )

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.utils import formats, timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from hijridate import Gregorian
@@ -77,9 +78,11 @@ def format_compact_date(value: date | datetime | None, with_time: bool = False) 
     if not isinstance(value, date):
         return ""
     local_value = _local(value)
-    text = formats.date_format(local_value, "j F Y")
+    # The text of formats.date_format(local_value, "j F Y") and time_format(…, "H:i"),
+    # without their format machinery: a list or a timeline shows dozens of dates.
+    text = f"{local_value.day} {MONTHS[local_value.month]} {local_value.year:04d}"
     if with_time and isinstance(local_value, datetime):
-        text += " " + formats.time_format(local_value, "H:i")
+        text += f" {local_value.hour:02d}:{local_value.minute:02d}"
     return text
 
 

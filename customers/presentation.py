@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from association.models import Centre, City
+from association.selectors import centres_by_pk, cities_by_pk
 from core.dates import format_gregorian_hijri
 from core.phones import format_saudi_mobile_local
 
@@ -58,8 +59,15 @@ def display_text(name, value, related=None):
     return str(value)
 
 
-def related_objects(*value_dicts):
-    """Fetch the related objects named in several value dicts with one query per model."""
+# Cities and centres are few and rarely change: read from the `places` cache (core.cache),
+# renewed on any change of them. The other related objects: one query per model.
+_CACHED_PLACES = {"city": cities_by_pk, "centre": centres_by_pk}
+
+
+def related_objects(*value_dicts, loaded=None):
+    """Fetch the related objects named in several value dicts: cities and centres from the
+    cache, those already selected on `loaded` (a customer) from it, the others with one
+    query per model (none when nothing names them)."""
     wanted = {name: set() for name in _RELATED_FIELDS}
     for values in value_dicts:
         for name in _RELATED_FIELDS:
@@ -67,9 +75,34 @@ def related_objects(*value_dicts):
                 wanted[name].add(values[name])
     related = {}
     for name, pks in wanted.items():
+        if (
+            loaded is not None
+            and getattr(loaded, f"{name}_id") in pks
+            and loaded._meta.get_field(name).is_cached(loaded)
+        ):
+            obj = getattr(loaded, name)
+            related[(name, obj.pk)] = obj
+            pks = pks - {obj.pk}
+        if not pks:
+            continue
+        if name in _CACHED_PLACES:
+            places = _CACHED_PLACES[name]()
+            for pk in pks:
+                obj = places.get(_as_pk(pk))
+                if obj is not None:
+                    related[(name, obj.pk)] = obj
+            continue
         for obj in _RELATED_MODELS[name].objects.filter(pk__in=pks):
             related[(name, obj.pk)] = obj
     return related
+
+
+def _as_pk(value):
+    """A primary key as stored in a value dict (an int, or its text in old JSON)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def value_rows(values, related=None):
@@ -97,7 +130,7 @@ def diff_rows(base_values, proposed, related=None):
 def history_entries(customer, limit=50):
     """[(record, [(label, old, new)])] newest first: who changed what, and when."""
     records = list(customer.history.select_related("history_user")[: limit + 1])
-    entries = []
+    changed = []
     for record, older in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
         changes = record.diff_against(older).changes if older else []
         shown = [change for change in changes if change.field in HISTORY_FIELDS]
@@ -107,21 +140,25 @@ def history_entries(customer, limit=50):
             for name in DATE_FIELDS:
                 if values.get(name):
                     values[name] = values[name].isoformat()
-        related = related_objects(old_values, new_values)
-        entries.append(
-            (
-                record,
-                [
-                    (
-                        field_label(change.field),
-                        display_value(change.field, old_values[change.field], related),
-                        display_value(change.field, new_values[change.field], related),
-                    )
-                    for change in shown
-                ],
-            )
+        changed.append((record, shown, old_values, new_values))
+    # The related objects of every record at once: no query per record.
+    related = related_objects(
+        *(values for _, _, old, new in changed for values in (old, new)), loaded=customer
+    )
+    return [
+        (
+            record,
+            [
+                (
+                    field_label(change.field),
+                    display_value(change.field, old_values[change.field], related),
+                    display_value(change.field, new_values[change.field], related),
+                )
+                for change in shown
+            ],
         )
-    return entries
+        for record, shown, old_values, new_values in changed
+    ]
 
 
 DESIGNATION_FIELDS = ("steward", "deputy", "steward_absent")

@@ -68,6 +68,21 @@ def count_badge(
     )
 
 
+def shared_rows(
+    customer: "Customer", key: str, limit: int, fetch: Callable[[int], list[Any]]
+) -> list[Any]:
+    """The first `limit` rows of a read shared by the panels, badges and timeline sources of
+    one page: `fetch(n)` reads the newest n rows once, kept on the customer instance (fetched
+    anew by each request), and read again only when a later caller wants more rows than were
+    read. Put the user in `key` when the rows depend on who reads them."""
+    memo: dict[str, tuple[int, list[Any]]] = customer.__dict__.setdefault("_profile_rows", {})
+    fetched = memo.get(key)
+    if fetched is None or fetched[0] < limit:
+        fetched = (limit, list(fetch(limit)))
+        memo[key] = fetched
+    return fetched[1][:limit]
+
+
 PanelBuilder = Callable[["Customer", "User"], ProfilePanel | None]
 BadgeBuilder = Callable[["Customer", "User"], ProfileBadge | None]
 ActionBuilder = Callable[["Customer", "User"], ProfileAction | None]

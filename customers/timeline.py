@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from .models import Customer
 
 PAGE_SIZE = 30
+# What every source is asked for on the first page (a panel reading the same rows may read
+# this many, to share its query with the timeline: customers.profile.shared_rows).
+FIRST_PAGE_LIMIT = PAGE_SIZE + 1
 # Beyond this depth the older entries are in each app's own lists.
 MAX_PAGE = 20
 

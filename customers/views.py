@@ -81,7 +81,9 @@ def customer_detail(request, pk):
         {
             "customer": customer,
             "mobile": format_saudi_mobile_local(customer.mobile),
-            "rows": presentation.value_rows(values, presentation.related_objects(values)),
+            "rows": presentation.value_rows(
+                values, presentation.related_objects(values, loaded=customer)
+            ),
             "changes": presentation.history_entries(customer),
             "lines": lines,
             "badges": profile_badges(customer, request.user),

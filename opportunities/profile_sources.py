@@ -14,8 +14,15 @@ from customers.profile import (
     count_badge,
     register_profile_action,
     register_profile_badge,
+    shared_rows,
 )
-from customers.timeline import TimelineEntry, person_name, register_timeline_source, step_entries
+from customers.timeline import (
+    FIRST_PAGE_LIMIT,
+    TimelineEntry,
+    person_name,
+    register_timeline_source,
+    step_entries,
+)
 
 from . import problems, selectors
 
@@ -148,7 +155,7 @@ def opportunity_entries(customer, user, limit):
         icon="kanban",
         title=lambda step: (
             _("The opportunity %(title)s moved to %(state)s")
-            % {"title": step.opportunity.title, "state": step.get_target_display()}
+            % {"title": step.opportunity_title, "state": step.get_target_display()}
         ),
         url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
     )
@@ -173,7 +180,7 @@ def designation_entries(customer, user, limit):
             url=reverse("opportunities:designation_detail", args=[designation.pk]),
             actor=person_name(designation.proposed_by),
         )
-        for designation in selectors.designations_of(customer)[:limit]
+        for designation in designations_shown_of(customer, limit)
     ]
     return entries + step_entries(
         selectors.designation_steps_of(customer, limit),
@@ -185,6 +192,17 @@ def designation_entries(customer, user, limit):
         ),
         url=lambda step: reverse("opportunities:designation_detail", args=[step.designation_id]),
     )
+
+
+def designations_shown_of(customer, limit):
+    """The donor's newest designations: one query shared by the point-of-contact panel and
+    the timeline (customers.profile.shared_rows reads the first page's worth at least)."""
+    return shared_rows(
+        customer,
+        "opportunities:designations",
+        max(limit, FIRST_PAGE_LIMIT),
+        lambda count: selectors.designations_of(customer)[:count],
+    )[:limit]
 
 
 @register_timeline_source(

@@ -272,11 +272,14 @@ def _name(user):
 # --- the donor's profile ----------------------------------------------------------------
 
 
+PANEL_DESIGNATIONS = 10
+
+
 @register_profile_panel
 def point_of_contact_panel(customer, user):
     """The donor's single point of contact, its designations (who proposed, who approved)
     and, for those allowed, a proposal of another one or a request to contact (3.1.21)."""
-    from .selectors import designations_of
+    from .profile_sources import designations_shown_of
 
     if customer.kind != CustomerKind.DONOR or not user.has_perm(
         "opportunities.view_pointofcontactdesignation"
@@ -287,7 +290,7 @@ def point_of_contact_panel(customer, user):
         title=_("Point of contact"),
         template="opportunities/panel_point_of_contact.html",
         context={
-            "designations": list(designations_of(customer)[:10]),
+            "designations": designations_shown_of(customer, PANEL_DESIGNATIONS),
             "may_propose": customer.is_active
             and user.has_perm("opportunities.add_pointofcontactdesignation"),
             "may_request": customer.is_active

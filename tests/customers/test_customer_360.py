@@ -306,6 +306,7 @@ def _add_entries(donor, staff, count):
 def test_the_page_s_queries_do_not_grow_with_the_timeline(client, demo):
     login(client, "crm_manager")
     staff = get_user_model().objects.get(username="crm_staff")
+    page_of(client, demo["donor"])  # the cached rows (cities, centres, permissions) read once
     before = _count_queries(client, demo["donor"])
     _add_entries(demo["donor"], staff, 30)
     after = _count_queries(client, demo["donor"])
@@ -315,3 +316,78 @@ def test_the_page_s_queries_do_not_grow_with_the_timeline(client, demo):
     assert response.context["timeline"].has_older
     older = page_of(client, demo["donor"], page="٢")  # Arabic-Indic digits are read too
     assert older.context["timeline"].number == 2
+
+
+def _move_between_centres(customer, times):
+    """`times` saves of the customer, each to another centre (and its city): history rows
+    naming cities and centres."""
+    from association.models import Centre
+
+    first = Centre.objects.select_related("city").order_by("pk").first()
+    other = Centre.objects.select_related("city").exclude(city=first.city).order_by("pk").first()
+    centres = [first, other]
+    for number in range(times):
+        centre = centres[(number + 1) % 2]
+        customer.centre, customer.city = centre, centre.city
+        customer.save()
+
+
+def test_the_history_s_cities_and_centres_add_no_query_per_change(client, demo):
+    login(client, "crm_manager")
+    customer = demo["beneficiary"]
+    _move_between_centres(customer, 1)
+    page_of(client, customer)  # the cached rows (cities, centres, permissions) read once
+    before = _count_queries(client, customer)
+    _move_between_centres(customer, 6)
+    after = _count_queries(client, customer)
+    assert after == before, (before, after)
+    changes = page_of(client, customer).context["changes"]
+    assert len(changes) >= 7
+    shown = {str(value) for _, diffs in changes for _, old, new in diffs for value in (old, new)}
+    customer.refresh_from_db()
+    assert {str(customer.centre), str(customer.city)} <= shown
+
+
+def test_a_renamed_centre_shows_at_once_on_the_profile(client, demo):
+    login(client, "crm_manager")
+    customer = demo["beneficiary"]
+    page_of(client, customer)  # the centres now in the cache
+    centre = customer.centre
+    centre.name = "مركز حي الروضة الجديد"
+    centre.save()  # a new version of the places cache
+    rows = dict(page_of(client, customer).context["rows"])
+    assert str(rows[Customer._meta.get_field("centre").verbose_name]) == str(centre)
+    assert "مركز حي الروضة الجديد" in str(centre)
+
+
+def test_a_referral_between_centres_names_both_in_the_timeline_without_a_query_each(client, demo):
+    from association.models import Centre
+    from complaints.models import Case, CaseEvent, CaseEventKind, CaseRoute
+
+    login(client, "quality")  # reads every case
+    customer = demo["beneficiary"]
+    case = Case.objects.filter(customer=customer).order_by("pk").first()
+    staff = get_user_model().objects.get(username="crm_staff")
+    first, second = Centre.objects.order_by("pk")[:2]
+
+    def refer(times):
+        for number in range(times):
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEventKind.REFERRED,
+                actor=staff,
+                from_route=CaseRoute.CENTRES,
+                from_centre=(first, second)[number % 2],
+                to_route=CaseRoute.CENTRES,
+                to_centre=(second, first)[number % 2],
+            )
+
+    refer(1)
+    page_of(client, customer)  # the cached rows (cities, centres, permissions) read once
+    before = _count_queries(client, customer)
+    refer(5)
+    assert _count_queries(client, customer) == before
+    entries = page_of(client, customer, kind="cases").context["timeline"].entries
+    details = [entry.detail for entry in entries if entry.icon == "signpost-split"]
+    assert len(details) == 6
+    assert all(str(first) in detail and str(second) in detail for detail in details)
