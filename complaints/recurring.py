@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -143,6 +145,41 @@ class RecurringGroup:
             bar_width=CHART_BAR_WIDTH,
             gap=CHART_GAP,
         )
+
+    @property
+    def chart_svg(self) -> SafeString:
+        """The chart as includes/bar_chart.html draws it (data-testid "frequency-chart"),
+        written in Python: the list draws one per group, and through the template engine
+        the charts were a third of the page's time."""
+        return chart_svg(self.chart, "frequency-chart")
+
+
+def chart_svg(chart: Chart, testid: str = "") -> SafeString:
+    """The markup of templates/includes/bar_chart.html for `chart` (keep the two alike)."""
+    values = [(bar, formats.localize(bar.value)) for bar in chart.bars]
+    label = "، ".join(f"{bar.label} {value}" for bar, value in values)
+    rects = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" rx="1" fill="#0b5e55"><title>{}: {}</title>'
+        '</rect><rect x="{}" y="{}" width="{}" height="1" fill="#adb5bd"></rect>',
+        (
+            (bar.x, bar.y, chart.bar_width, bar.height, bar.label, value)
+            + (bar.x, chart.height - 1, chart.bar_width)
+            for bar, value in values
+        ),
+    )
+    return format_html(
+        '<svg class="bar-chart d-inline-block align-middle" width="{}" height="{}" '
+        'viewBox="0 0 {} {}" role="img" direction="ltr" aria-label="{}: {}"{}>\n  {}\n</svg>\n',
+        chart.width,
+        chart.height,
+        chart.width,
+        chart.height,
+        chart.description,
+        label,
+        format_html(' data-testid="{}"', testid) if testid else "",
+        rects,
+    )
 
 
 def default_period(
