@@ -7,15 +7,17 @@ Groups are computed with aggregate queries, never by loading the cases: one quer
 of group, one for the monthly counts of the groups shown and one for their reviews."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -138,8 +140,9 @@ class RecurringGroup:
     def chart(self) -> Chart:
         """Bars of the monthly counts for a small inline SVG chart (includes/bar_chart.html),
         time running the way the page reads, as in the table of months."""
+        language = translation.get_language()
         return bar_chart(
-            [(month_label(datetime.date(m.year, m.month, 1)), m.count) for m in self.monthly],
+            [(_month_label(m.year, m.month, language), m.count) for m in self.monthly],
             _("Complaints per month"),
             height=CHART_HEIGHT,
             bar_width=CHART_BAR_WIDTH,
@@ -152,6 +155,13 @@ class RecurringGroup:
         written in Python: the list draws one per group, and through the template engine
         the charts were a third of the page's time."""
         return chart_svg(self.chart, "frequency-chart")
+
+
+@functools.lru_cache(maxsize=256)
+def _month_label(year: int, month: int, language: str | None) -> str:
+    """month_label() of a month in the active language (the key): the same six months are
+    named for every group of a page."""
+    return month_label(datetime.date(year, month, 1))
 
 
 def chart_svg(chart: Chart, testid: str = "") -> SafeString:
@@ -315,16 +325,26 @@ def add_details(
         f"m{index}": Count("id", filter=Q(received_at__gte=low, received_at__lt=high))
         for index, (low, high) in enumerate(bounds)
     }
+    # Signatures of no group shown are grouped together (as ""): a few rows, not one per
+    # wording met in the months.
+    signature: Value | SqlCase = Value("")
+    if signatures:
+        signature = SqlCase(
+            When(subject_signature__in=signatures, then=F("subject_signature")),
+            default=Value(""),
+            output_field=CharField(),
+        )
     rows = (
         complaints_between(cases, starts[0], end)
         .filter(wanted)
         .order_by()
-        .values("category_id", "centre_id", "subject_signature")
+        .annotate(signature=signature)
+        .values("category_id", "centre_id", "signature")
         .annotate(**per_month)
     )
     counts: dict[tuple[str, tuple[int, int]], int] = {}
     for row in rows:
-        keys = [text_key(row["subject_signature"])] if row["subject_signature"] else []
+        keys = [text_key(row["signature"])] if row["signature"] else []
         if row["category_id"]:
             keys.append(category_centre_key(row["category_id"], row["centre_id"]))
         for index, month in enumerate(months):
