@@ -75,9 +75,9 @@ def programme_list(request):
 def programme_detail(request, pk):
     require(request.user, "programmes.view_programme")
     programme = get_object_or_404(
-        selectors.programmes_with_funding().prefetch_related("centres__city"), pk=pk
+        Programme.objects.select_related("category").prefetch_related("centres__city"), pk=pk
     )
-    funding = selectors.funding_of(programme)
+    funding = selectors.funding_table().funding(programme.pk, programme.budget)
     funders = list(selectors.programme_funders(programme)[: FUNDERS_SHOWN + 1])
     may_see_opportunities = request.user.has_perm("opportunities.view_opportunity")
     opportunities = (
