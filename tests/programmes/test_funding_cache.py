@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from opportunities import donations, services
 from programmes import selectors
@@ -75,3 +76,15 @@ def test_moving_a_pledge_to_another_programme_renews_the_sums(people):
         programme=second,
     )
     assert (totals(first).pledged, totals(second).pledged) == (Decimal("0"), Decimal("700"))
+
+
+def test_the_pages_show_the_renewed_sums(client, people):
+    programme = make_programme(code="PRG-001", budget=Decimal("1000"))
+    donation(programme, "100")
+    client.force_login(people["staff"])
+    detail = reverse("programmes:detail", args=[programme.pk])
+    assert client.get(detail).context["funding"].received == Decimal("100")
+    assert client.get(reverse("programmes:list")).context["totals"].received == Decimal("100")
+    donation(programme, "50")
+    assert client.get(detail).context["funding"].gap == Decimal("850")
+    assert client.get(reverse("programmes:list")).context["totals"].received == Decimal("150")
