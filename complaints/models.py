@@ -298,6 +298,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["routed_to", "state"]),
             models.Index(fields=["category", "centre", "received_at"]),
+            # The weekly register review counts each department's cases closed in the week.
+            models.Index(fields=["routed_to", "closed_at"], name="case_route_closed"),
             # Open work ("عملي", the headline figures, the customer 360's badge): partial
             # indexes over the open cases alone, a small part of the register however large
             # it grows. The queries repeat the condition (state__in=OPEN_STATES).

@@ -1,13 +1,13 @@
 """Dates shown the way the association writes them: Gregorian with the Hijri (Umm al-Qura)
 date beside it. Used by the `dates` template filters and by Python code (PDFs, emails)."""
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Literal
 
 from django.utils import formats, timezone
-from django.utils.dates import MONTHS
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from hijridate import Gregorian
@@ -38,12 +38,24 @@ def format_hijri(value: date | datetime | None) -> str:
     if not isinstance(value, date):
         return ""
     local_day = _local(value)
+    return _hijri_day(local_day.year, local_day.month, local_day.day, hijri_language())
+
+
+# A list names the same few days again and again (each row's date twice, in the text and
+# in its title): the texts of a calendar day are kept per language, the time added apart.
+@functools.lru_cache(maxsize=4096)
+def _hijri_day(year: int, month: int, day: int, language: HijriLanguage) -> str:
     try:
-        hijri = Gregorian(local_day.year, local_day.month, local_day.day).to_hijri()
+        hijri = Gregorian(year, month, day).to_hijri()
     except (OverflowError, ValueError):
         return ""
-    language = hijri_language()
     return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {hijri.notation(language)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _gregorian_day(day: date, language: str | None) -> str:
+    """ "6 ديسمبر 2026" in `language`, the active one when called (the key of the cache)."""
+    return formats.date_format(day, "j F Y")
 
 
 def format_gregorian_hijri(value: date | datetime | None, with_time: bool | None = None) -> str:
@@ -78,9 +90,8 @@ def format_compact_date(value: date | datetime | None, with_time: bool = False) 
     if not isinstance(value, date):
         return ""
     local_value = _local(value)
-    # The text of formats.date_format(local_value, "j F Y") and time_format(…, "H:i"),
-    # without their format machinery: a list or a timeline shows dozens of dates.
-    text = f"{local_value.day} {MONTHS[local_value.month]} {local_value.year:04d}"
+    day = local_value.date() if isinstance(local_value, datetime) else local_value
+    text = _gregorian_day(day, get_language())
     if with_time and isinstance(local_value, datetime):
         text += f" {local_value.hour:02d}:{local_value.minute:02d}"
     return text

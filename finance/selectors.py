@@ -10,9 +10,11 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
+from core import cache
 from core.text import normalize_digits
 from customers.models import Customer
 from customers.selectors import search_customers
+from programmes import funding
 from programmes.models import Programme
 
 from .models import Donation, UndoneDonationMatch
@@ -78,12 +80,27 @@ def donation_totals(queryset: QuerySet[Donation]) -> dict:
     return queryset.order_by().aggregate(total=_sum_of_amounts(), count=Count("id"))
 
 
+# What is read of every donation (the unfiltered list's totals, the years) is cached under
+# the topic of the programmes' received funding (programmes.funding, core.cache): every
+# save or delete of a donation renews it, and the finance import's bulk insert too.
+DONATIONS_TOPIC = funding.topic(funding.RECEIVED)
+
+
+def all_donation_totals() -> dict:
+    """donation_totals() of every donation (the list without a filter), cached."""
+    return cache.cached(DONATIONS_TOPIC, "totals", lambda: donation_totals(Donation.objects.all()))
+
+
 def donation_years() -> list[int]:
-    """The years donations were received in, newest first (two index reads)."""
-    bounds = Donation.objects.aggregate(first=Min("received_on"), last=Max("received_on"))
-    if bounds["first"] is None:
-        return []
-    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+    """The years donations were received in, newest first (two index reads, cached)."""
+
+    def compute() -> list[int]:
+        bounds = Donation.objects.aggregate(first=Min("received_on"), last=Max("received_on"))
+        if bounds["first"] is None:
+            return []
+        return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+
+    return cache.cached(DONATIONS_TOPIC, "years", compute)
 
 
 def donations_received_for(

@@ -154,12 +154,23 @@ def donation_unmatch(request, pk):
 # --- the list ---------------------------------------------------------------------------
 
 
+def _unfiltered(donation_filter: DonationFilter) -> bool:
+    """The filter is valid and empty: its queryset is every donation."""
+    form = donation_filter.form
+    return form.is_valid() and all(value in (None, "") for value in form.cleaned_data.values())
+
+
 @require_GET
 def donation_list(request):
     require(request.user, "finance.view_donation")
     donation_filter = DonationFilter(request.GET, queryset=selectors.donations_with_parties())
     queryset = donation_filter.qs
-    totals = selectors.donation_totals(queryset)
+    # Without a filter, the totals of every donation: cached (renewed on every change).
+    totals = (
+        selectors.all_donation_totals()
+        if _unfiltered(donation_filter)
+        else selectors.donation_totals(queryset)
+    )
     # The totals query has counted the rows already: the paginator need not count again.
     page = CappedPaginator(queryset, PAGE_SIZE, known_count=totals["count"]).get_page(
         request.GET.get("page")

@@ -47,6 +47,7 @@ from core.text import normalize_arabic, normalize_digits
 from customers.models import CODE_MAX_DIGITS, Customer
 from finance.models import Donation, DonationImport
 from finance.selectors import unmatched_condition
+from programmes import funding
 from programmes.models import Programme
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -637,6 +638,7 @@ def import_donations(
             batch_size=_insert_batch_size(),
             ignore_conflicts=True,
         )
+        funding.renew(funding.RECEIVED)  # bulk_create sends no signal
         written = record.donations.aggregate(
             added=Count("id"), unmatched=Count("id", filter=unmatched_condition())
         )

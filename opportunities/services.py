@@ -29,6 +29,7 @@ from core.text import normalize_arabic
 from core.uploads import UploadError, check_uploaded_file
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
+from programmes import funding
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
 from .models import (
@@ -311,6 +312,7 @@ def opportunity_correct(
             last_activity_at=now,
             updated_at=now,
         )
+        funding.renew(funding.PLEDGED)  # the programme may change; update() sends no signal
     opportunity.title, opportunity.expected_amount = title, expected_amount
     opportunity.title_normalized = normalize_arabic(title)
     opportunity.programme = programme

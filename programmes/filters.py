@@ -2,19 +2,27 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from core import cache
 from core.forms import FilterSet
 
 from .models import Programme, ProgrammeCategory, ProgrammeStatus
 
 
 def _portfolio_years():
-    years = (
-        Programme.objects.exclude(portfolio_year=None)
-        .order_by("-portfolio_year")
-        .values_list("portfolio_year", flat=True)
-        .distinct()
-    )
-    return [(str(year), str(year)) for year in years]
+    """The years of the portfolio, the latest first: cached under the programmes' topic
+    (core.cache), renewed when a programme is saved."""
+
+    def compute() -> list[int | None]:
+        return list(
+            Programme.objects.exclude(portfolio_year=None)
+            .order_by("-portfolio_year")
+            .values_list("portfolio_year", flat=True)
+            .distinct()
+        )
+
+    return [
+        (str(year), str(year)) for year in cache.cached("programmes", "portfolio-years", compute)
+    ]
 
 
 class ProgrammeFilter(FilterSet):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from core import cache
+
 PLEDGED = "pledged"
 RECEIVED = "received"
 KINDS = (PLEDGED, RECEIVED)
@@ -32,10 +34,25 @@ _funders: list[Callable] = []
 
 
 def register_funding_source(kind: str, source: FundingSource) -> None:
-    """One source per kind: pledged (opportunities) or received (finance)."""
+    """One source per kind: pledged (opportunities) or received (finance). The source's
+    model becomes a cache topic (`topic(kind)`): the sums per programme (programmes.selectors
+    .totals_per_programme) are renewed whenever one of its rows is saved or deleted; writes
+    that bypass the signals (bulk_create, queryset.update) call `renew(kind)`."""
     if kind not in KINDS:
         raise KeyError(f"Unknown funding kind {kind!r}")
     _sources[kind] = source
+    cache.register_topic(topic(kind), source.rows().model, form_options=False)
+
+
+def topic(kind: str) -> str:
+    """The core.cache topic of the sums of one kind of funding."""
+    return f"funding-{kind}"
+
+
+def renew(kind: str) -> None:
+    """Forget the cached sums of one kind (after a write that sends no signal)."""
+    if kind in _sources:
+        cache.bump(topic(kind))
 
 
 def funding_source(kind: str) -> FundingSource | None:

@@ -5,6 +5,7 @@ programmes: they register their rows in programmes.funding, and the sums here re
 there (see that module).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from core import cache
 from core.text import normalize_arabic, normalize_digits
 
 from . import funding
@@ -51,14 +53,6 @@ def _total_per_programme(kind: str) -> Value | Coalesce:
         output_field=_money(),
     )
     return Coalesce(total, zero, output_field=_money())
-
-
-def _total_over_programmes(kind: str, ids: QuerySet[Any]) -> Decimal:
-    source = funding.funding_source(kind)
-    if source is None:
-        return ZERO
-    totals = source.rows().filter(programme__in=ids).aggregate(total=Sum(source.amount_field))
-    return totals["total"] or ZERO
 
 
 def programmes_with_funding(queryset: QuerySet[Programme] | None = None) -> QuerySet[Programme]:
@@ -120,18 +114,63 @@ def funding_of(programme: Any) -> Funding:
     )
 
 
-def portfolio_totals(queryset: QuerySet[Programme]) -> Funding:
-    """Budget, pledged and received over the programmes of a (filtered) queryset.
+def totals_per_programme(kind: str) -> dict[int, Decimal]:
+    """{programme pk: SUM(amount)} of one funding source, for every programme with any
+    row: one GROUP BY query, cached (core.cache) under the source's topic, which every save
+    or delete of its rows renews (programmes.funding). Empty when no app registered it."""
+    source = funding.funding_source(kind)
+    if source is None:
+        return {}
 
-    Summed from the tables, not over the annotations: Django 5.2 drops an annotation that
-    another annotation refers to when it wraps the query for an aggregate."""
-    ids = queryset.order_by().values("pk")
-    money = Programme.objects.filter(pk__in=ids).aggregate(total=Sum("budget"))
-    return Funding(
-        budget=money["total"] or ZERO,
-        pledged=_total_over_programmes(funding.PLEDGED, ids),
-        received=_total_over_programmes(funding.RECEIVED, ids),
+    def compute() -> dict[int, Decimal]:
+        rows = (
+            source.rows()
+            .filter(programme__isnull=False)
+            .order_by()
+            .values_list("programme")
+            .annotate(total=Sum(source.amount_field))
+        )
+        return {programme: total or ZERO for programme, total in rows}
+
+    return cache.cached(funding.topic(kind), "per-programme", compute)
+
+
+def funding_table() -> "FundingTable":
+    """The pledged and received sums of every programme (two cache reads; see
+    totals_per_programme), for the pages that show many programmes' funding."""
+    return FundingTable(
+        pledged=totals_per_programme(funding.PLEDGED),
+        received=totals_per_programme(funding.RECEIVED),
     )
+
+
+@dataclass(frozen=True)
+class FundingTable:
+    pledged: dict[int, Decimal]
+    received: dict[int, Decimal]
+
+    def funding(self, pk: int, budget: Decimal | None) -> Funding:
+        return Funding(
+            budget=budget or ZERO,
+            pledged=self.pledged.get(pk, ZERO),
+            received=self.received.get(pk, ZERO),
+        )
+
+    def totals(self, budgets: Iterable[tuple[int, Decimal | None]]) -> Funding:
+        """The funding of several programmes, given as (pk, budget), added up."""
+        budget = pledged = received = ZERO
+        for pk, programme_budget in budgets:
+            budget += programme_budget or ZERO
+            pledged += self.pledged.get(pk, ZERO)
+            received += self.received.get(pk, ZERO)
+        return Funding(budget=budget, pledged=pledged, received=received)
+
+
+def portfolio_totals(queryset: QuerySet[Programme], table: FundingTable | None = None) -> Funding:
+    """Budget, pledged and received over the programmes of a (filtered) queryset: one query
+    for their budgets, the sums from the cached table (funding_table)."""
+    table = table or funding_table()
+    return table.totals(queryset.order_by().values_list("pk", "budget").distinct())
 
 
 def programme_funders(programme: Programme) -> Any:

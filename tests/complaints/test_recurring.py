@@ -387,3 +387,26 @@ def test_manager_can_raise_a_recommendation_from_a_group(client, people, dataset
     response = client.get(response.context["recommendation_url"])
     assert response.context["form"]["group_key"].value() == key
     assert "السلال الغذائية" in response.context["group_label"]
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_frequency_chart_is_drawn_as_the_shared_bar_chart_include(language):
+    """RecurringGroup.chart_svg writes in Python what includes/bar_chart.html draws (the
+    list draws one per group): the two stay alike, thousands separators included."""
+    from django.template.loader import render_to_string
+
+    counts = [0, 5, 1200, 3, 0, 7]
+    group = recurring.RecurringGroup(
+        recurring.GroupKey(recurring.BY_TEXT, signature="تاخر"),
+        "تأخر",
+        sum(counts),
+        None,
+        None,
+        [recurring.MonthCount(2026, month, count) for month, count in enumerate(counts, start=7)],
+    )
+    with translation.override(language):
+        expected = render_to_string(
+            "includes/bar_chart.html", {"chart": group.chart, "testid": "frequency-chart"}
+        )
+        assert str(group.chart_svg) == expected
+    assert 'data-testid="frequency-chart"' in expected and expected.count("<rect") == 12

@@ -154,3 +154,19 @@ def test_no_template_uses_humanize_times_or_a_line_break_between_dates():
         or re.search(r"\|compact_date[^}]*\}\}\s*<br", text)
     ]
     assert offenders == []
+
+
+def test_the_texts_kept_per_day_follow_the_active_language():
+    """core.dates keeps the texts of a calendar day per language: the same day read in
+    Arabic then in English (then Arabic again) is named in each."""
+    from core.dates import format_compact_date, format_hijri
+
+    day = date(2026, 12, 6)
+    with translation.override("ar"):
+        arabic = (format_compact_date(day), format_hijri(day))
+    with translation.override("en"):
+        english = (format_compact_date(day), format_hijri(day))
+    with translation.override("ar"):
+        again = (format_compact_date(day), format_hijri(day))
+    assert arabic == again == ("6 ديسمبر 2026", "26 جمادى الآخرة 1448 هـ")
+    assert english == ("6 December 2026", "26 Jumada al-Akhirah 1448 AH")

@@ -129,6 +129,30 @@ def test_the_list_filters_by_programme(client, staff, list_data, other_programme
     assert [donation.receipt_number for donation in response.context["page"]] == ["L-3"]
 
 
+def test_the_unfiltered_totals_and_years_are_renewed_on_every_change(client, staff, list_data):
+    """Without a filter the list's totals and its years are cached (finance.selectors
+    DONATIONS_TOPIC): a donation saved, changed or deleted renews them."""
+    client.force_login(staff)
+    url = reverse("finance:donation_list")
+
+    def shown():
+        response = client.get(url)
+        years = [value for value, _label in response.context["filter"].form.fields["year"].choices]
+        return response.context["totals"], years
+
+    assert shown() == ({"total": Decimal("1390.50"), "count": 4}, ["", 2024, 2023])
+    added = record("L-5", "9.50", "2025-01-01")
+    assert shown() == ({"total": Decimal("1400.00"), "count": 5}, ["", 2025, 2024, 2023])
+    added.amount = Decimal("10.50")
+    added.save()
+    assert shown()[0] == {"total": Decimal("1401.00"), "count": 5}
+    added.delete()
+    assert shown() == ({"total": Decimal("1390.50"), "count": 4}, ["", 2024, 2023])
+    # A filter that no donation passes: counted, not the cached totals.
+    response = client.get(url, {"year": "2023", "status": "unmatched"})
+    assert response.context["totals"] == {"total": Decimal("0"), "count": 0}
+
+
 # --- selectors ------------------------------------------------------------------------
 
 

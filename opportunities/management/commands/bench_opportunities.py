@@ -30,6 +30,7 @@ from opportunities.models import (
     OpportunityState,
     PotentialDonor,
 )
+from programmes import funding
 from programmes.models import Programme, ProgrammeCategory
 
 BUDGET_MS = 150
@@ -96,6 +97,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._seed_opportunities(options["opportunities"], programmes, donors, user)
             self._seed_donations(options["donations"], programmes, donors)
+            # bulk_create sends no signal: the programmes' cached funding sums are renewed.
+            funding.renew(funding.PLEDGED)
+            funding.renew(funding.RECEIVED)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for model in (Opportunity, PotentialDonor, DonorContact, Donation):
