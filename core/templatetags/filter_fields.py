@@ -6,9 +6,7 @@ files, several inputs in one) and forms with a crispy helper still go through cr
 
 from typing import Any
 
-from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[import-untyped]  # crispy ships no types
-    as_crispy_field,
-)
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
