@@ -403,6 +403,22 @@ def measure_size(size: int, options: Options) -> SizeResult:
 # --- the load ---------------------------------------------------------------------------------
 
 
+def _counts_as_they_are() -> tuple[int, dict[str, int]]:
+    """The size (customers) and the counts of the database as it is, for a load alone."""
+    from complaints.models import Case
+    from customers.models import Customer
+    from finance.models import Donation
+    from opportunities.models import Opportunity
+
+    counts = {
+        "customers": Customer.objects.count(),
+        "cases": Case.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "donations": Donation.objects.count(),
+    }
+    return counts["customers"], counts
+
+
 def _navigation_paths(user: User) -> list[str]:
     from core.navigation import navigation_for
 
@@ -631,9 +647,11 @@ def _size_line(result: SizeResult) -> str:
     return f"{result.size:,}: {counts}"
 
 
-def write_results(results: list[SizeResult], about: dict[str, str], folder: Path) -> Path:
+def write_results(
+    results: list[SizeResult], about: dict[str, str], folder: Path, *, name: str = "latest"
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    markdown = folder / "latest.md"
+    markdown = folder / f"{name}.md"
     markdown.write_text(table(results, about), encoding="utf-8")
     data = {
         "machine": about,
@@ -658,18 +676,28 @@ def write_results(results: list[SizeResult], about: dict[str, str], folder: Path
             for result in results
         ],
     }
-    (folder / "latest.json").write_text(
+    (folder / f"{name}.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
     return markdown
 
 
-def run(sizes: list[int], options: Options, *, load: bool, folder: Path) -> Path:
+def run(
+    sizes: list[int], options: Options, *, load: bool, folder: Path, pages: bool = True
+) -> Path:
+    """Measure each size (seeded up to it) and put the load on it; with `pages` off, only the
+    load, on the data already in the database (one run, whatever the sizes)."""
     about = machine()
     started = time.perf_counter()
     results = []
-    for size in sorted(sizes):
-        result = measure_size(size, options)
+    # A load alone does not replace the full figures (latest.md): it goes to load.md.
+    name = "latest" if pages else "load"
+    for size in sorted(sizes) if pages else [0]:
+        result = (
+            measure_size(size, options)
+            if pages
+            else SizeResult(*_counts_as_they_are(), seeding_seconds=0.0, measured=[], skipped=[])
+        )
         if load:
             options.write(
                 f"  load: {options.load_users} users, at most {options.load_requests:,} "
@@ -682,6 +710,6 @@ def run(sizes: list[int], options: Options, *, load: bool, folder: Path) -> Path
                 f"{result.load.p95_ms:.0f} ms, {result.load.errors} errors"
             )
         results.append(result)
-        write_results(results, about, folder)
+        write_results(results, about, folder, name=name)
     about["duration"] = str(datetime.timedelta(seconds=round(time.perf_counter() - started)))
-    return write_results(results, about, folder)
+    return write_results(results, about, folder, name=name)
