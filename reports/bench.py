@@ -94,7 +94,9 @@ class Options:
     load_requests: int = 3000
     load_seconds: float = 60.0
     load_port: int = 8107
-    load_workers: int = 3
+    # gunicorn's processes and threads: gunicorn.conf.py's defaults unless given.
+    load_workers: int | None = None
+    load_threads: int | None = None
     seed: int = 7
     write: Callable[[str], None] = print
 
@@ -448,6 +450,11 @@ def run_load(options: Options) -> LoadResult:
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
     }
+    # gunicorn.conf.py (read from the working directory) reads these.
+    if options.load_workers:
+        env["WEB_CONCURRENCY"] = str(options.load_workers)
+    if options.load_threads:
+        env["GUNICORN_THREADS"] = str(options.load_threads)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     sessions, mix = [], []
@@ -466,8 +473,6 @@ def run_load(options: Options) -> LoadResult:
             "crm_site.wsgi:application",
             "--bind",
             f"127.0.0.1:{options.load_port}",
-            "--workers",
-            str(options.load_workers),
             "--log-level",
             "warning",
         ],
@@ -621,6 +626,19 @@ def table(results: list[SizeResult], about: dict[str, str]) -> str:
                 f"| {load.seconds:.1f} | {load.per_second:.0f} | {load.median_ms:.0f} "
                 f"| {load.p95_ms:.0f} | {load.errors} | {load.client_cpu_seconds:.1f} |"
             )
+        for result in loads:
+            load = result.load
+            assert load is not None
+            if load.slowest:
+                lines += [
+                    "",
+                    f"The slowest pages under the load at {result.size:,} (median ms):",
+                    "",
+                ]
+                lines += [
+                    f"- `{path}`: {median:,.0f} ({count} requests)"
+                    for path, median, count in load.slowest
+                ]
     skipped = {label: reason for result in results for label, reason in result.skipped}
     if skipped:
         lines += ["", "Not measured (not an HTML page with 200):", ""]
@@ -702,7 +720,8 @@ def run(
             options.write(
                 f"  load: {options.load_users} users, at most {options.load_requests:,} "
                 f"requests or {options.load_seconds:.0f} s, gunicorn on "
-                f"127.0.0.1:{options.load_port}…"
+                f"127.0.0.1:{options.load_port} (workers {options.load_workers or 'default'}, "
+                f"threads {options.load_threads or 'default'})…"
             )
             result.load = run_load(options)
             options.write(

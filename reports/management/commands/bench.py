@@ -43,7 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--load-requests", type=int, default=3000)
         parser.add_argument("--load-seconds", type=float, default=60.0)
         parser.add_argument("--load-port", type=int, default=8107)
-        parser.add_argument("--load-workers", type=int, default=3)
+        parser.add_argument(
+            "--load-workers", type=int, help="gunicorn processes (gunicorn.conf.py's default)"
+        )
+        parser.add_argument(
+            "--load-threads", type=int, help="threads per process (gunicorn.conf.py's default)"
+        )
         parser.add_argument(
             "--output",
             default=str(Path(settings.BASE_DIR) / "docs" / "bench"),
@@ -71,6 +76,7 @@ class Command(BaseCommand):
             load_seconds=options["load_seconds"],
             load_port=options["load_port"],
             load_workers=options["load_workers"],
+            load_threads=options["load_threads"],
             write=write,
         )
         only = options["only"]
