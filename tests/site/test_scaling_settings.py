@@ -92,7 +92,7 @@ def test_database_connections_are_kept_a_minute_and_checked_before_reuse():
     assert found["connections"] == {"default": [0, False]}
 
 
-def test_gunicorn_runs_two_processes_a_core_plus_one_with_two_threads_each():
+def test_gunicorn_runs_two_sync_processes_a_core_plus_one():
     code = (
         "import json, runpy; c = runpy.run_path('gunicorn.conf.py');"
         "print(json.dumps([c['workers'], c['threads'], c['worker_class']]))"
@@ -114,5 +114,5 @@ def test_gunicorn_runs_two_processes_a_core_plus_one_with_two_threads_each():
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
-    assert read() == [2 * os.cpu_count() + 1, 2, "gthread"]
-    assert read(WEB_CONCURRENCY="3", GUNICORN_THREADS="1") == [3, 1, "sync"]
+    assert read() == [2 * os.cpu_count() + 1, 1, "sync"]
+    assert read(WEB_CONCURRENCY="3", GUNICORN_THREADS="2") == [3, 2, "gthread"]
