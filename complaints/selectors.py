@@ -5,6 +5,7 @@ the recommendations. The writes are in services.py, faq.py, recommendations.py a
 other workflow modules."""
 
 import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from association import roles
 from association.models import Centre
-from core.dashboard import month_start
+from core.dashboard import by_month, month_after, month_start
 from core.text import normalize_arabic
 from customers.models import Customer
 
@@ -391,26 +392,37 @@ def answered_within_deadline_by_month(
     cases: QuerySet[Case], months: list[datetime.date]
 ) -> list[tuple[datetime.date, int, int]]:
     """[(first day of the month, answered, answered within the answer deadline)] of the cases
-    received in each month of `months` (oldest first), in one grouped query: the share of
-    the monthly report (complaints.statistics.within_deadline_share) month by month."""
+    received in each month of `months` (oldest first), in one grouped query (the closed
+    months kept an hour): the share of the monthly report
+    (complaints.statistics.within_deadline_share) month by month."""
     if not months:
         return []
-    rows = (
-        cases.filter(
-            received_at__gte=month_start(months[0]),
-            replied_at__isnull=False,
-            answer_due_at__isnull=False,
+
+    def shares(chosen: Sequence[datetime.date]) -> list[tuple[datetime.date, int, int]]:
+        rows = (
+            cases.filter(
+                received_at__gte=month_start(chosen[0]),
+                received_at__lt=month_start(month_after(chosen[-1])),
+                replied_at__isnull=False,
+                answer_due_at__isnull=False,
+            )
+            .order_by()
+            .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_default_timezone()))
+            .values("month")
+            .annotate(
+                answered=Count("pk"),
+                within=Count("pk", filter=Q(replied_at__lte=F("answer_due_at"))),
+            )
         )
-        .order_by()
-        .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_default_timezone()))
-        .values("month")
-        .annotate(
-            answered=Count("pk"), within=Count("pk", filter=Q(replied_at__lte=F("answer_due_at")))
-        )
-    )
-    totals: dict[tuple[int, int], tuple[int, int]] = {}
-    for row in rows:
-        month = timezone.localtime(row["month"], timezone.get_default_timezone())
-        answered, within = totals.get((month.year, month.month), (0, 0))
-        totals[(month.year, month.month)] = (answered + row["answered"], within + row["within"])
-    return [(day, *totals.get((day.year, day.month), (0, 0))) for day in months]
+        totals: dict[tuple[int, int], tuple[int, int]] = {}
+        for row in rows:
+            month = timezone.localtime(row["month"], timezone.get_default_timezone())
+            answered, within = totals.get((month.year, month.month), (0, 0))
+            totals[(month.year, month.month)] = (
+                answered + row["answered"],
+                within + row["within"],
+            )
+        return [(day, *totals.get((day.year, day.month), (0, 0))) for day in chosen]
+
+    # The closed months kept an hour per queue (core.dashboard.by_month).
+    return by_month("answered_within_deadline", cases, months, shares)

@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
         from .cache import bump_all
 
         register_permission_topic()
+        # «عملي» from the cache, renewed by any write of a project app's rows.
+        from .mywork import register_work_topic
+
+        register_work_topic()
         # Rows written by migrations (and the role groups synced after them) bypass the
         # signals' topics: every cached read starts again.
         post_migrate.connect(bump_all, dispatch_uid="core.cache.bump_all")

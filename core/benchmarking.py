@@ -11,7 +11,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -138,6 +138,9 @@ def measure_interleaved(
 # --- a bounded load on a local server ---------------------------------------------------------
 
 
+SLOWEST_PATHS = 8
+
+
 @dataclass
 class LoadResult:
     users: int
@@ -151,6 +154,8 @@ class LoadResult:
     # the server under test).
     client_cpu_seconds: float = 0.0
     pages: int = 0  # distinct paths in the mix
+    # The paths with the slowest median under the load: [(path, median ms, requests)].
+    slowest: list[tuple[str, float, int]] = field(default_factory=list)
 
     @property
     def per_second(self) -> float:
@@ -175,6 +180,7 @@ def drive_load(
     lock = threading.Lock()
     budget = [max_requests]
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: list[str] = []
     deadline = time.perf_counter() + max_seconds
 
@@ -204,6 +210,7 @@ def drive_load(
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
+                by_path.setdefault(path, []).append(elapsed)
                 if status != 200:
                     errors.append(detail)
         connection_.close()
@@ -229,4 +236,8 @@ def drive_load(
         first_errors=errors[:5],
         client_cpu_seconds=client_cpu,
         pages=len({path for _cookie, paths in users for path in paths}),
+        slowest=sorted(
+            ((path, statistics.median(times), len(times)) for path, times in by_path.items()),
+            key=lambda row: -row[1],
+        )[:SLOWEST_PATHS],
     )

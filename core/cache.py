@@ -47,11 +47,29 @@ def _renew(topic: str) -> None:
     cache.set(_version_key(topic), uuid.uuid4().hex, None)
 
 
-def bump(topic: str) -> None:
+_renewers: dict[str, Callable[[], None]] = {}
+
+
+def _renewer(topic: str) -> Callable[[], None]:
+    if topic not in _renewers:
+        _renewers[topic] = lambda: _renew(topic)
+    return _renewers[topic]
+
+
+def bump(topic: str, *, once_per_transaction: bool = False) -> None:
     """Forget every entry of the topic (a new version), now and when the transaction
-    commits."""
+    commits. With `once_per_transaction`, a transaction writing many rows renews it on
+    commit once, not once per row."""
     _renew(topic)
-    transaction.on_commit(lambda: _renew(topic))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # committed already: the version renewed above is the one after the write
+    renew = _renewer(topic)
+    if once_per_transaction and any(
+        func is renew for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(renew)
 
 
 def cached(topic: str, key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:

@@ -13,10 +13,9 @@ from association.roles import HEADLINE_ROLES, user_has_role, user_roles
 from association.selectors import staff_profile_for
 
 from . import jobs
-from .dashboard import headlines_for
 from .http import AuthenticatedRequest
 from .models import BackgroundJob, JobState
-from .mywork import work_sections_for
+from .mywork import home_for
 
 
 @require_GET
@@ -24,10 +23,12 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """عملي: what awaits this user, from every app's work provider; for the managers, the
     secretary and the management, a row of headline figures from every app above it."""
     user = request.user
-    sections = work_sections_for(user)
     sees_headlines = user.is_superuser or user_has_role(user, *HEADLINE_ROLES)
+    # From the cache until a row changes (core.mywork.home_for).
+    home_ = home_for(user, headlines=sees_headlines)
+    sections = home_.sections
     context = {
-        "headlines": headlines_for(user) if sees_headlines else [],
+        "headlines": home_.headlines,
         "sections": sections,
         "has_work": any(section.items for section in sections),
         "roles": user_roles(request.user),

@@ -113,7 +113,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Each web process keeps its database connection for a minute (0: a new connection for
+# every request, a few milliseconds each), checked before it is reused after an error or a
+# restart of the database.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 # A PostgreSQL streaming replica (README: Scaling). Report production, exports and statistics
 # read from it through core.replica; everything else, every write and anything read inside a
 # transaction or right after a write, stays on the primary (core.db_router). Unset: one
@@ -123,6 +127,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"]["ATOMIC_REQUESTS"] = False
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
 # Switch replica reads off without removing the URL (DATABASE_REPLICA_READS=0), e.g. while
 # the replica is rebuilt.
 DATABASE_REPLICA_READS = env.bool("DATABASE_REPLICA_READS", default=True)

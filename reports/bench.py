@@ -94,7 +94,9 @@ class Options:
     load_requests: int = 3000
     load_seconds: float = 60.0
     load_port: int = 8107
-    load_workers: int = 3
+    # gunicorn's processes and threads: gunicorn.conf.py's defaults unless given.
+    load_workers: int | None = None
+    load_threads: int | None = None
     seed: int = 7
     write: Callable[[str], None] = print
 
@@ -403,6 +405,22 @@ def measure_size(size: int, options: Options) -> SizeResult:
 # --- the load ---------------------------------------------------------------------------------
 
 
+def _counts_as_they_are() -> tuple[int, dict[str, int]]:
+    """The size (customers) and the counts of the database as it is, for a load alone."""
+    from complaints.models import Case
+    from customers.models import Customer
+    from finance.models import Donation
+    from opportunities.models import Opportunity
+
+    counts = {
+        "customers": Customer.objects.count(),
+        "cases": Case.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "donations": Donation.objects.count(),
+    }
+    return counts["customers"], counts
+
+
 def _navigation_paths(user: User) -> list[str]:
     from core.navigation import navigation_for
 
@@ -432,6 +450,11 @@ def run_load(options: Options) -> LoadResult:
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
     }
+    # gunicorn.conf.py (read from the working directory) reads these.
+    if options.load_workers:
+        env["WEB_CONCURRENCY"] = str(options.load_workers)
+    if options.load_threads:
+        env["GUNICORN_THREADS"] = str(options.load_threads)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     sessions, mix = [], []
@@ -450,8 +473,6 @@ def run_load(options: Options) -> LoadResult:
             "crm_site.wsgi:application",
             "--bind",
             f"127.0.0.1:{options.load_port}",
-            "--workers",
-            str(options.load_workers),
             "--log-level",
             "warning",
         ],
@@ -605,6 +626,19 @@ def table(results: list[SizeResult], about: dict[str, str]) -> str:
                 f"| {load.seconds:.1f} | {load.per_second:.0f} | {load.median_ms:.0f} "
                 f"| {load.p95_ms:.0f} | {load.errors} | {load.client_cpu_seconds:.1f} |"
             )
+        for result in loads:
+            load = result.load
+            assert load is not None
+            if load.slowest:
+                lines += [
+                    "",
+                    f"The slowest pages under the load at {result.size:,} (median ms):",
+                    "",
+                ]
+                lines += [
+                    f"- `{path}`: {median:,.0f} ({count} requests)"
+                    for path, median, count in load.slowest
+                ]
     skipped = {label: reason for result in results for label, reason in result.skipped}
     if skipped:
         lines += ["", "Not measured (not an HTML page with 200):", ""]
@@ -631,9 +665,11 @@ def _size_line(result: SizeResult) -> str:
     return f"{result.size:,}: {counts}"
 
 
-def write_results(results: list[SizeResult], about: dict[str, str], folder: Path) -> Path:
+def write_results(
+    results: list[SizeResult], about: dict[str, str], folder: Path, *, name: str = "latest"
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    markdown = folder / "latest.md"
+    markdown = folder / f"{name}.md"
     markdown.write_text(table(results, about), encoding="utf-8")
     data = {
         "machine": about,
@@ -658,23 +694,34 @@ def write_results(results: list[SizeResult], about: dict[str, str], folder: Path
             for result in results
         ],
     }
-    (folder / "latest.json").write_text(
+    (folder / f"{name}.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
     return markdown
 
 
-def run(sizes: list[int], options: Options, *, load: bool, folder: Path) -> Path:
+def run(
+    sizes: list[int], options: Options, *, load: bool, folder: Path, pages: bool = True
+) -> Path:
+    """Measure each size (seeded up to it) and put the load on it; with `pages` off, only the
+    load, on the data already in the database (one run, whatever the sizes)."""
     about = machine()
     started = time.perf_counter()
     results = []
-    for size in sorted(sizes):
-        result = measure_size(size, options)
+    # A load alone does not replace the full figures (latest.md): it goes to load.md.
+    name = "latest" if pages else "load"
+    for size in sorted(sizes) if pages else [0]:
+        result = (
+            measure_size(size, options)
+            if pages
+            else SizeResult(*_counts_as_they_are(), seeding_seconds=0.0, measured=[], skipped=[])
+        )
         if load:
             options.write(
                 f"  load: {options.load_users} users, at most {options.load_requests:,} "
                 f"requests or {options.load_seconds:.0f} s, gunicorn on "
-                f"127.0.0.1:{options.load_port}…"
+                f"127.0.0.1:{options.load_port} (workers {options.load_workers or 'default'}, "
+                f"threads {options.load_threads or 'default'})…"
             )
             result.load = run_load(options)
             options.write(
@@ -682,6 +729,6 @@ def run(sizes: list[int], options: Options, *, load: bool, folder: Path) -> Path
                 f"{result.load.p95_ms:.0f} ms, {result.load.errors} errors"
             )
         results.append(result)
-        write_results(results, about, folder)
+        write_results(results, about, folder, name=name)
     about["duration"] = str(datetime.timedelta(seconds=round(time.perf_counter() - started)))
-    return write_results(results, about, folder)
+    return write_results(results, about, folder, name=name)

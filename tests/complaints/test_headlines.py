@@ -68,6 +68,42 @@ def test_share_answered_within_the_deadline_month_by_month(people, customers):
     assert [bar.value for bar in headline.chart.bars] == [0] * 5 + [50]
 
 
+def test_the_closed_months_are_counted_once_an_hour_this_month_each_time(
+    people, customers, django_assert_num_queries
+):
+    months = dashboard.recent_months(3)
+    earlier = timezone.now() - datetime.timedelta(days=40)
+    old_case = register(people["crm"], customers["donor"])
+    Case.objects.filter(pk=old_case.pk).update(received_at=earlier)
+    cases = Case.objects.filter(routed_to=old_case.routed_to)
+    first = dashboard.monthly_counts(cases, "received_at", months)
+    assert sum(count for _label, count in first) == 1
+
+    # A new case this month counts at once, with one query: the closed months are kept.
+    register(people["crm"], customers["donor"])
+    with django_assert_num_queries(1):
+        again = dashboard.monthly_counts(cases, "received_at", months)
+    assert again[-1][1] == first[-1][1] + 1
+    assert again[:-1] == first[:-1]
+    shares = selectors.answered_within_deadline_by_month(cases, months)
+    with django_assert_num_queries(1):
+        assert selectors.answered_within_deadline_by_month(cases, months) == shares
+
+    # Another scope (another queue) has its own closed months.
+    others = Case.objects.exclude(routed_to=old_case.routed_to)
+    assert (
+        sum(count for _label, count in dashboard.monthly_counts(others, "received_at", months)) == 0
+    )
+
+    # An hour later (a new version of the topic), the closed months are counted again.
+    from core.cache import bump
+
+    Case.objects.filter(pk=old_case.pk).update(received_at=earlier - datetime.timedelta(days=31))
+    bump(dashboard.PAST_MONTHS_TOPIC)
+    later = dashboard.monthly_counts(cases, "received_at", months)
+    assert [count for _label, count in later] != [count for _label, count in again]
+
+
 def test_nothing_answered_shows_a_dash_not_zero(people):
     assert within_deadline_headline(people["crm_manager"]).value == "—"
 

@@ -46,6 +46,10 @@ def test_the_load_stops_at_its_request_budget_and_counts_every_answer_but_200(se
     # The first user gets a 404 on every other request, the second one on each (no session).
     assert 20 <= result.errors <= 40
     assert all(": 404" in error for error in result.first_errors)
+    # Each path's median, slowest first, with its number of requests.
+    assert {path for path, _median, _count in result.slowest} == {"/ok", "/missing"}
+    assert sum(count for _path, _median, count in result.slowest) == 40
+    assert result.slowest[0][1] >= result.slowest[1][1]
 
 
 def test_the_load_runs_on_this_machine_only():

@@ -54,3 +54,31 @@ def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
     assert table in out.getvalue()
     # The world of the permission table was rolled back: only the seeded data stays.
     assert not Customer.objects.filter(code=990001).exists()
+
+
+def test_only_load_measures_no_page_and_keeps_the_full_figures(tmp_path, monkeypatch):
+    """`--only load`: nothing seeded, no page measured, the load's table in load.md (the
+    full figures, latest.md, untouched). The gunicorn run itself is replaced here."""
+    from core.benchmarking import LoadResult
+    from reports import bench
+
+    calls = []
+
+    def fake_load(options):
+        calls.append(options.load_port)
+        return LoadResult(
+            users=2, requests=10, seconds=1.0, errors=0, median_ms=5, p95_ms=9, first_errors=[]
+        )
+
+    monkeypatch.setattr(bench, "run_load", fake_load)
+    monkeypatch.setattr(bench, "measure_size", lambda *args: pytest.fail("pages measured"))
+    out = StringIO()
+    call_command("bench", only="load", load_port=8999, output=str(tmp_path), stdout=out)
+    assert calls == [8999]
+    assert not (tmp_path / "latest.md").exists()
+    data = json.loads((tmp_path / "load.json").read_text(encoding="utf-8"))
+    (size,) = data["sizes"]
+    assert size["items"] == []
+    assert size["load"]["requests"] == 10
+    assert size["counts"]["customers"] == Customer.objects.count()
+    assert "| 2 | 0 | 10 | 1.0 | 10 | 5 | 9 | 0 |" in (tmp_path / "load.md").read_text()

@@ -17,6 +17,8 @@ VARIABLES = (
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_S3_ENDPOINT_URL",
     "AWS_LOCATION",
+    "CONN_MAX_AGE",
+    "CONN_HEALTH_CHECKS",
 )
 
 
@@ -27,6 +29,8 @@ def _settings(**environment):
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({"
         "'databases': {alias: [c['ENGINE'], c['NAME'], c.get('PORT')] "
+        "for alias, c in s.DATABASES.items()},"
+        "'connections': {alias: [c['CONN_MAX_AGE'], c['CONN_HEALTH_CHECKS']] "
         "for alias, c in s.DATABASES.items()},"
         "'routers': s.DATABASE_ROUTERS, 'replica_reads': s.DATABASE_REPLICA_READS,"
         "'session': s.SESSION_ENGINE, 'cache': s.CACHES['default']['BACKEND'],"
@@ -76,3 +80,39 @@ def test_a_bucket_name_puts_the_media_in_private_s3_storage():
     )
     assert found["storage"] == "storages.backends.s3.S3Storage"
     assert found["bucket"] == ["crm-media", "https://s3.example.org", "media", None, False, True]
+
+
+def test_database_connections_are_kept_a_minute_and_checked_before_reuse():
+    found = _settings(
+        DATABASE_URL="postgres://crm@db:5432/crm",
+        DATABASE_REPLICA_URL="postgres://crm@db-replica:5433/crm",
+    )
+    assert found["connections"] == {"default": [60, True], "replica": [60, True]}
+    found = _settings(CONN_MAX_AGE="0", CONN_HEALTH_CHECKS="0")
+    assert found["connections"] == {"default": [0, False]}
+
+
+def test_gunicorn_runs_two_sync_processes_a_core_plus_one():
+    code = (
+        "import json, runpy; c = runpy.run_path('gunicorn.conf.py');"
+        "print(json.dumps([c['workers'], c['threads'], c['worker_class']]))"
+    )
+
+    def read(**environment):
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("WEB_CONCURRENCY", "GUNICORN_THREADS")
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=BASE_DIR,
+            env={**env, **environment},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert read() == [2 * os.cpu_count() + 1, 1, "sync"]
+    assert read(WEB_CONCURRENCY="3", GUNICORN_THREADS="2") == [3, 2, "gthread"]

@@ -3,7 +3,9 @@
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench \\
         .venv/bin/python manage.py bench --sizes 100000,300000
 
-Figures are printed and written to docs/bench/latest.md and latest.json, never asserted.
+Figures are printed and written to docs/bench/latest.md and latest.json, never asserted;
+`--only load` runs only the gunicorn load on the data as it is (written to load.md and
+load.json), `--only pages` only the pages.
 """
 
 from argparse import ArgumentParser
@@ -31,11 +33,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--import-rows", type=int, default=10_000)
         parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load")
+        parser.add_argument(
+            "--only",
+            choices=["pages", "load"],
+            help="pages: the measured pages only (as --no-load); load: only the gunicorn load "
+            "on the data already there (nothing seeded, the pages not measured)",
+        )
         parser.add_argument("--load-users", type=int, default=30)
         parser.add_argument("--load-requests", type=int, default=3000)
         parser.add_argument("--load-seconds", type=float, default=60.0)
         parser.add_argument("--load-port", type=int, default=8107)
-        parser.add_argument("--load-workers", type=int, default=3)
+        parser.add_argument(
+            "--load-workers", type=int, help="gunicorn processes (gunicorn.conf.py's default)"
+        )
+        parser.add_argument(
+            "--load-threads", type=int, help="threads per process (gunicorn.conf.py's default)"
+        )
         parser.add_argument(
             "--output",
             default=str(Path(settings.BASE_DIR) / "docs" / "bench"),
@@ -63,8 +76,18 @@ class Command(BaseCommand):
             load_seconds=options["load_seconds"],
             load_port=options["load_port"],
             load_workers=options["load_workers"],
+            load_threads=options["load_threads"],
             write=write,
         )
-        path = run(sizes, settings_, load=not options["no_load"], folder=Path(options["output"]))
+        only = options["only"]
+        if only == "load" and options["no_load"]:
+            raise CommandError("--only load and --no-load exclude each other.")
+        path = run(
+            sizes,
+            settings_,
+            load=not options["no_load"] and only != "pages",
+            pages=only != "load",
+            folder=Path(options["output"]),
+        )
         self.stdout.write("\n" + path.read_text(encoding="utf-8"))
         self.stdout.write(self.style.SUCCESS(f"Written to {path} and {path.with_suffix('.json')}."))

@@ -1,0 +1,101 @@
+"""«عملي» and the navigation bar are built once and kept (core.mywork.home_for,
+core.navigation): what is kept is renewed when a row changes, and a user's bar follows
+their permissions."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.auth.signals import user_logged_in
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from association.models import City
+from core import cache, mywork
+from core.models import BackgroundJob
+from core.navigation import navigation_for
+from tests.factories import CityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cities_section():
+    """A work provider listing the cities (any project rows would do), counting its calls."""
+    calls = []
+
+    def provider(user):
+        calls.append(user.pk)
+        cities = list(City.objects.order_by("name"))
+        return mywork.WorkSection(
+            title="Cities", items=[mywork.WorkItem(title=city.name, url="/") for city in cities]
+        )
+
+    mywork.register_work_provider(provider)
+    yield calls
+    mywork.unregister_work_provider(provider)
+
+
+def test_the_home_page_is_computed_once_until_a_row_changes(client, crm_staff, cities_section):
+    client.force_login(crm_staff)
+    assert "القنفذة" not in client.get(reverse("home")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("home"))
+    assert again.status_code == 200
+    assert cities_section == [crm_staff.pk]  # the providers ran once
+    # The session and the user only: no provider, no headline, no permission query.
+    assert len(queries.captured_queries) == 2, [q["sql"] for q in queries.captured_queries]
+
+    CityFactory(name="القنفذة", name_en="Al Qunfudhah")
+    assert "القنفذة" in client.get(reverse("home")).content.decode()
+    assert len(cities_section) == 2
+
+    City.objects.filter(name="القنفذة").delete()
+    assert "القنفذة" not in client.get(reverse("home")).content.decode()
+
+
+def test_each_user_and_language_has_its_own_home_page(client, crm_staff, make_user, cities_section):
+    other = make_user(username="another_user")
+    client.force_login(crm_staff)
+    client.get(reverse("home"))
+    client.force_login(other)
+    client.get(reverse("home"))
+    client.cookies["django_language"] = "en"
+    client.get(reverse("home"))
+    assert cities_section == [crm_staff.pk, other.pk, other.pk]
+
+
+def test_a_transaction_renews_the_home_page_on_commit_once(django_capture_on_commit_callbacks):
+    renew = cache._renewer(mywork.WORK_TOPIC)
+    before = cache.topic_version(mywork.WORK_TOPIC)
+    with django_capture_on_commit_callbacks() as callbacks:
+        CityFactory(name="الطائف", name_en="Taif")
+        CityFactory(name="رابغ", name_en="Rabigh")
+    # Renewed at once (this transaction's later reads), and once more on commit.
+    assert cache.topic_version(mywork.WORK_TOPIC) != before
+    assert sum(callback is renew for callback in callbacks) == 1
+
+
+def test_a_login_or_a_job_s_progress_keeps_the_home_pages(crm_staff):
+    before = cache.topic_version(mywork.WORK_TOPIC)
+    request = RequestFactory().get("/")
+    user_logged_in.send(sender=type(crm_staff), request=request, user=crm_staff)
+    BackgroundJob.objects.create(kind="test", owner=crm_staff)
+    assert cache.topic_version(mywork.WORK_TOPIC) == before
+    crm_staff.first_name = "نورة"
+    crm_staff.save()
+    assert cache.topic_version(mywork.WORK_TOPIC) != before
+
+
+def test_the_navigation_is_built_once_per_set_of_permissions(make_user):
+    first, second = make_user(username="first"), make_user(username="second")
+    assert navigation_for(first) == []
+    assert navigation_for(first) is navigation_for(second)
+
+    second.user_permissions.add(
+        Permission.objects.get(codename="view_case", content_type__app_label="complaints")
+    )
+    second = type(second).objects.get(pk=second.pk)  # a new request: permissions read again
+    pillars = [pillar.code for pillar, _links in navigation_for(second)]
+    assert "complaints" in pillars
+    assert navigation_for(first) == []
