@@ -98,6 +98,9 @@ class Options:
     load_workers: int | None = None
     load_threads: int | None = None
     seed: int = 7
+    # Only the items whose label holds one of these (the floors always): a quick look at a few
+    # pages while working on them; the full table needs every item.
+    match: tuple[str, ...] = ()
     write: Callable[[str], None] = print
 
 
@@ -380,6 +383,7 @@ def measure_size(size: int, options: Options) -> SizeResult:
                 items = page_items(world, clients)
                 items += import_items(options, clients)
                 items += report_items()
+                items = _matching(items, options.match)
                 options.write(f"  {len(items)} items, warming up…")
                 measured, skipped = measure_interleaved(
                     items,
@@ -400,6 +404,14 @@ def measure_size(size: int, options: Options) -> SizeResult:
             pass
     assert result is not None
     return result
+
+
+def _matching(items: list[Item], match: tuple[str, ...]) -> list[Item]:
+    if not match:
+        return items
+    return [
+        item for item in items if item.group == "floor" or any(part in item.label for part in match)
+    ]
 
 
 # --- the load ---------------------------------------------------------------------------------

@@ -82,3 +82,24 @@ def test_only_load_measures_no_page_and_keeps_the_full_figures(tmp_path, monkeyp
     assert size["load"]["requests"] == 10
     assert size["counts"]["customers"] == Customer.objects.count()
     assert "| 2 | 0 | 10 | 1.0 | 10 | 5 | 9 | 0 |" in (tmp_path / "load.md").read_text()
+
+
+def test_match_measures_only_the_named_items_beside_the_floors(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command(
+        "bench",
+        sizes="20",
+        rounds=1,
+        no_load=True,
+        match="customers:list,complaints:list",
+        output=str(tmp_path),
+        stdout=StringIO(),
+    )
+    data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    labels = {item["label"] for item in data["sizes"][0]["items"]}
+    assert labels == {
+        "floor: one customer, one-line template",
+        "floor: the same in the base layout",
+        "customers:list (crm_staff)",
+        "complaints:list (crm_staff)",
+    }

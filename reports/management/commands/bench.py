@@ -39,6 +39,12 @@ class Command(BaseCommand):
             help="pages: the measured pages only (as --no-load); load: only the gunicorn load "
             "on the data already there (nothing seeded, the pages not measured)",
         )
+        parser.add_argument(
+            "--match",
+            default="",
+            help="comma-separated parts of labels: measure only those items (and the floors); "
+            "for a quick look while working, the written table is then partial",
+        )
         parser.add_argument("--load-users", type=int, default=30)
         parser.add_argument("--load-requests", type=int, default=3000)
         parser.add_argument("--load-seconds", type=float, default=60.0)
@@ -77,6 +83,7 @@ class Command(BaseCommand):
             load_port=options["load_port"],
             load_workers=options["load_workers"],
             load_threads=options["load_threads"],
+            match=tuple(part for part in options["match"].split(",") if part),
             write=write,
         )
         only = options["only"]
