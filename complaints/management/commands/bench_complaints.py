@@ -29,6 +29,7 @@ from association.models import Centre
 from association.workdays import working_deadline
 from core.benchmarking import time_page
 from core.choices import ContactChannel
+from customers.management.commands.seed_customers import MOBILE_PREFIXES
 from customers.models import Customer, CustomerKind
 
 from ...models import (
@@ -49,6 +50,13 @@ BUDGET_MS = 150
 BATCH = 5000
 HISTORY_DAYS = 2 * 365
 VISITOR_NAME = "زائر من الحي"
+
+
+def _visitor_mobile(rng: random.Random) -> str:
+    """A mobile the public forms accept (not every "5X" prefix is a Saudi mobile)."""
+    return f"+966{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7):07d}"
+
+
 # One case in this many gets an audit trail and register entries like a handled case.
 TRAIL_EVERY = 10
 SUBJECTS = (
@@ -227,7 +235,7 @@ class Command(BaseCommand):
             received_at=received_at,
             customer_id=customer_id,
             contact_name="" if customer_id else VISITOR_NAME,
-            contact_mobile="" if customer_id else f"+9665{rng.randrange(10**7, 10**8)}",
+            contact_mobile="" if customer_id else _visitor_mobile(rng),
             centre_id=customer_centre or rng.choice(centres),
             category=rng.choice(categories),
             subject=subject,
