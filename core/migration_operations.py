@@ -7,17 +7,16 @@ pg_trgm needs a UTF-8 database locale to see Arabic letters as word characters (
 en_US.UTF-8 both work).
 
 The same migrations run on SQLite (`make run`), which has no pg_trgm: the index sits in a
-RunPython that checks the vendor, because TrigramExtension alone skips other databases on the
-way forward but not on the way back (it queries pg_extension). Unapplying removes the index and
-leaves the extension, which another app may use. The index is not in the model state, so
-makemigrations stays quiet.
+RunPython that checks the vendor and creates the extension itself (TrigramExtension skips other
+databases on the way forward but not on the way back: it queries pg_extension). Unapplying
+removes the index and leaves the extension, which another app may use. The index is not in the
+model state, so makemigrations stays quiet.
 """
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 BATCH = 2000
@@ -36,7 +35,7 @@ def add_trigram_index_on_postgresql(
     def forwards(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        TrigramExtension().database_forwards(app_label, schema_editor, None, None)
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.add_index(apps.get_model(app_label, model_name), index)
 
     def backwards(apps: Any, schema_editor: Any) -> None:
