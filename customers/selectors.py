@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
 
 from association import roles
 from association.models import Centre
+from association.selectors import centres_by_pk, cities_by_pk
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic
 
@@ -43,6 +44,21 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
     if user.is_superuser or user_role_set - CENTRE_SCOPED_ROLES:
         return queryset
     return queryset.filter(kind=CustomerKind.BENEFICIARY, centre__in=_user_centres(user))
+
+
+def with_cached_places(customers: Iterable[Customer]) -> list[Customer]:
+    """The customers with their city and centre taken from the places cache (read them
+    with `select_related(None)`: no join for a few rows that rarely change)."""
+    cities, centres = cities_by_pk(), centres_by_pk()
+    customers = list(customers)
+    for customer in customers:
+        # A place not in the cache is left to be read from the database: assigning None
+        # would clear the link.
+        if customer.city_id in cities:
+            customer.city = cities[customer.city_id]
+        if customer.centre_id in centres:
+            customer.centre = centres[customer.centre_id]
+    return customers
 
 
 def _user_centres(user: User) -> QuerySet[Centre]:
@@ -139,7 +155,11 @@ def find_possible_duplicates(
     values: Mapping[str, Any], *, exclude_pk: int | None = None, limit: int = 10
 ) -> list[DuplicateMatch]:
     """Customers that may be the same person or body as `values` (proposed values)."""
-    national_id, mobile, email, name = keys = _match_keys(values)
+    return _possible_duplicates([(_match_keys(values), exclude_pk)], limit=limit)[0]
+
+
+def _duplicate_condition(keys: MatchKeys) -> Q | None:
+    national_id, mobile, email, name = keys
     condition = Q(pk__in=[])
     if national_id:
         condition |= Q(national_id=national_id)
@@ -154,10 +174,41 @@ def find_possible_duplicates(
             condition |= Q(name_normalized__startswith=tokens[0] + " ") & Q(
                 name_normalized__endswith=" " + tokens[-1]
             )
-    candidates = Customer.objects.filter(condition)
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
-    return [_describe_match(customer, keys) for customer in candidates[:limit]]
+    return condition if any(keys) else None
+
+
+def _possible_duplicates(
+    searches: list[tuple[MatchKeys, int | None]], *, limit: int
+) -> list[list[DuplicateMatch]]:
+    """The possible duplicates of each (keys, customer pk left out), at most `limit` each,
+    in one query whatever the number of searches: a UNION ALL of each search's LIMITed
+    read, written as derived tables (SQLite refuses a LIMIT directly inside a UNION)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, (keys, exclude_pk) in enumerate(searches):
+        condition = _duplicate_condition(keys)
+        if condition is None:
+            continue
+        candidates = Customer.objects.filter(condition)
+        if exclude_pk is not None:
+            candidates = candidates.exclude(pk=exclude_pk)
+        sql, part_params = candidates.annotate(
+            search_index=Value(index, output_field=IntegerField())
+        )[:limit].query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS search_{index}")
+        params.extend(part_params)
+    found: list[list[Customer]] = [[] for _search in searches]
+    if parts:
+        for customer in Customer.objects.raw(" UNION ALL ".join(parts), params):
+            found[customer.search_index].append(customer)  # type: ignore[attr-defined]
+    # A UNION promises no order: each search's matches in its own read's order (Meta).
+    return [
+        [
+            _describe_match(customer, keys)
+            for customer in sorted(customers, key=lambda customer: customer.code, reverse=True)
+        ]
+        for customers, (keys, _exclude_pk) in zip(found, searches, strict=True)
+    ]
 
 
 def _describe_match(customer: Customer, keys: MatchKeys) -> DuplicateMatch:
@@ -195,10 +246,8 @@ def duplicates_by_line(
     customers, then other lines of the form with the same name and another mobile."""
     lines = list(request.lines.all() if lines is None else lines)
     if len(lines) <= FULL_SEARCH_LINE_LIMIT:
-        results = [
-            (line, find_possible_duplicates(_line_values(line), exclude_pk=line.customer_id))
-            for line in lines
-        ]
+        searches = [(_match_keys(_line_values(line)), line.customer_id) for line in lines]
+        results = list(zip(lines, _possible_duplicates(searches, limit=10), strict=True))
     else:
         results = []
         for start in range(0, len(lines), BULK_CHUNK):

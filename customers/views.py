@@ -49,7 +49,10 @@ def filtered_customers(request):
 @require_GET
 def customer_list(request):
     customer_filter = filtered_customers(request)
-    page = CappedPaginator(customer_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows show no point of contact, and their places come from the cache: no join.
+    rows = customer_filter.qs.select_related(None)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_cached_places(page.object_list)
     return render(
         request,
         "customers/customer_list.html",
@@ -72,9 +75,20 @@ def _querystring_without_page(request):
 def customer_detail(request, pk):
     """The customer 360: the header card (badges and actions registered by every app), the
     details with the apps' panels, and one timeline of everything done with this person."""
-    customer = _visible_customer_or_404(request.user, pk)
+    require(request.user, "customers.view_customer")
+    # Its city and centre from the places cache: the page's first query joins only the
+    # point of contact.
+    visible = selectors.customers_visible_to(request.user).select_related(None)
+    customer = get_object_or_404(visible.select_related("point_of_contact"), pk=pk)
+    selectors.with_cached_places([customer])
     values = services.customer_values(customer)
-    lines = customer.request_lines.select_related("request__prepared_by").order_by("-id")[:20]
+    # The forms card shows each form's number, step and the line's action: not the proposed
+    # and former values (JSON decoded per line) nor who prepared it.
+    lines = (
+        customer.request_lines.select_related("request")
+        .only("request_id", "action", "customer_id", "request__state")
+        .order_by("-id")[:20]
+    )
     return render(
         request,
         "customers/customer_detail.html",

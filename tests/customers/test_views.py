@@ -1,6 +1,8 @@
 """The customer pages: who may open what, the form journey through HTTP, search and lists."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers import services
@@ -272,6 +274,34 @@ def test_list_query_count_does_not_grow_with_rows(client, people, django_assert_
         response = client.get(reverse("customers:list"))
     assert response.status_code == 200
     assert response.content.decode().count("/customers/") >= 25
+
+
+def _list_queries(client):
+    client.get(reverse("customers:list"))  # the session, the permissions, the cached places
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("customers:list"))
+    return len(queries), response.content.decode()
+
+
+def test_the_list_reads_its_places_from_the_cache_whatever_the_rows(client, people):
+    """The rows' cities and centres come from the places cache: 3 rows or 30 in as many
+    centres, the same queries, and each row names its city and centre."""
+    centres = CentreFactory.create_batch(30)
+    client.force_login(people["staff"])
+    for number, centre in enumerate(centres[:3], start=1):
+        Customer.objects.create(
+            code=number, name=f"عميل {number}", kind="beneficiary", city=centre.city, centre=centre
+        )
+    few, _content = _list_queries(client)
+    for number, centre in enumerate(centres[3:], start=4):
+        Customer.objects.create(
+            code=number, name=f"عميل {number}", kind="beneficiary", city=centre.city, centre=centre
+        )
+    many, content = _list_queries(client)
+    assert few == many
+    # The newest 25 rows, each with its own centre (the filter's options aside).
+    assert all(f"<td>{centre.name}</td>" in content for centre in centres[5:])
+    assert content.count(f"<td>{centres[0].city.name}</td>") == 25
 
 
 def test_profile_shows_history_and_forms(client, people, existing_customer):

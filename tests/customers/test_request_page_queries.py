@@ -1,0 +1,82 @@
+"""The form page looks the possible duplicates of all its lines up at once: its queries do
+not grow with the lines, and each line still shows its own matches."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers import services
+from customers.models import Customer, RequestKind
+from customers.selectors import duplicates_by_line
+
+from .conftest import blank_values
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_with_duplicates(people, count, first_code):
+    """A submitted form of `count` new customers, each the mobile of an existing one."""
+    lines = []
+    for number in range(count):
+        mobile = f"+9665{first_code + number:08d}"
+        Customer.objects.create(
+            code=first_code + number,
+            name=f"عميل موجود {number}",
+            kind="beneficiary",
+            entity_type="individual",
+            mobile=mobile,
+        )
+        lines.append((None, blank_values(name=f"عميل جديد {number}", mobile=mobile), None))
+    return services.customer_request_create(
+        actor=people["staff"], kind=RequestKind.CREATE, reason="دفعة", lines=lines
+    )
+
+
+def _page_queries(client, form):
+    url = reverse("customers:request_detail", args=[form.pk])
+    client.get(url)  # the session, the permissions and the cached places
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    content = response.content.decode()
+    for line in form.lines.all():
+        assert line.proposed["name"] in content
+    return len(queries), content
+
+
+def test_the_form_page_reads_as_many_queries_for_30_lines_as_for_3(client, people):
+    client.force_login(people["manager"])  # who may approve: the blocking duplicates too
+    small, small_page = _page_queries(client, _form_with_duplicates(people, 3, 910000))
+    large, large_page = _page_queries(client, _form_with_duplicates(people, 30, 920000))
+    assert small == large
+    assert small_page.count('data-testid="duplicates"') == 3
+    assert large_page.count('data-testid="duplicates"') == 30
+    assert "عميل موجود 29" in large_page
+
+
+def test_each_line_gets_only_its_own_matches_at_most_ten(people):
+    for number in range(12):
+        Customer.objects.create(
+            code=930000 + number,
+            name=f"سعد خالد {number} العتيبي",
+            kind="beneficiary",
+            entity_type="individual",
+            mobile=f"+96654{number:07d}",
+        )
+    form = services.customer_request_create(
+        actor=people["staff"],
+        kind=RequestKind.CREATE,
+        reason="دفعة",
+        lines=[
+            (None, blank_values(name="سعد بن العتيبي", mobile="+966590000001"), None),
+            (None, blank_values(name="نورة سالم", mobile="+966540000003"), None),
+            (None, blank_values(name="ريم", mobile="+966590000002"), None),
+        ],
+    )
+    found = {line.proposed["name"]: matches for line, matches in duplicates_by_line(form)}
+    similar = found["سعد بن العتيبي"]
+    assert len(similar) == 10  # twelve similar names, the first ten by code (newest first)
+    assert [match.customer.code for match in similar] == list(range(930011, 930001, -1))
+    assert [match.customer.code for match in found["نورة سالم"]] == [930003]
+    assert found["نورة سالم"][0].blocking
+    assert found["ريم"] == []
