@@ -5,7 +5,9 @@ donor contacts read ids first. (The query counts at N and 3N rows:
 tests/site/test_list_queries_at_scale.py.)"""
 
 import datetime
+import random
 import re
+from io import StringIO
 
 import pytest
 from django.contrib import admin
@@ -14,10 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.admin import LargeTableAdminMixin, LargeTableChangeList
+from core.admin import LargeTableAdminMixin, LargeTableChangeList, dates_topic
+from core.cache import topic_version
 from customers.models import Customer, CustomerRequest
 from finance.models import Donation
-from opportunities.models import DonorContact
+from opportunities.management.commands.bench_opportunities import Command as BenchOpportunities
+from opportunities.models import DonorContact, Opportunity
 from programmes.models import PortfolioCycle
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +131,17 @@ def test_a_page_of_donor_contacts_is_newest_first(client, superuser, monkeypatch
         # donor and staff member.
         ids_query = next(sql for sql in queries if "ORDER BY" in sql and "contact_date" in sql)
         assert "JOIN" not in ids_query
+
+
+def test_the_bench_seeding_renews_the_drill_downs_it_bypasses(superuser):
+    # Its bulk inserts send no signal.
+    seeder = BenchOpportunities(stdout=StringIO())
+    seeder.rng = random.Random(3)
+    models = (Opportunity, DonorContact)
+    before = [topic_version(dates_topic(model)) for model in models]
+    seeder._top_up(superuser, {"donors": 3, "opportunities": 2, "donations": 2})
+    assert DonorContact.objects.exists()
+    assert all(
+        topic_version(dates_topic(model)) != version
+        for model, version in zip(models, before, strict=True)
+    )
