@@ -56,6 +56,8 @@ class CustomerRequestAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Model
 
     list_display = ["id", "kind", "state", "prepared_by", "due_at"]
     list_filter = ["state", "kind"]
+    # Only the column shown: left False, Django would join every required relation.
+    list_select_related = ["prepared_by"]
     inlines = [RequestTransitionInline]
 
 

@@ -105,6 +105,8 @@ class DonorContactAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     search_fields = ["donor__name_normalized", "donor__code"]
     search_selector = staticmethod(search_by_donor)
     list_select_related = ["donor", "staff"]
+    # Newest first has no index to walk: the page's ids are sorted without the joins.
+    page_ids_first = True
     date_hierarchy = "contact_date"
     inlines = [ApprovalStepInline]
 

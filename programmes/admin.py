@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
+from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
 from core.forms import ModelForm
 
 from .forms import clean_programme_values
@@ -65,9 +65,10 @@ class CycleTransitionInline(TransitionInline):
 
 
 @admin.register(PortfolioCycle)
-class PortfolioCycleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PortfolioCycleAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "state", "received_on", "handed_over_by", "reviewed_at"]
     list_filter = ["state", "year"]
+    list_select_related = ["handed_over_by"]
     inlines = [CycleProgrammeInline, CycleTransitionInline]
 
 
