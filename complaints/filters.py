@@ -14,6 +14,7 @@ from core.choices import ContactChannel
 from core.forms import Form
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic, normalize_digits
+from core.widgets import QuickSelect
 from customers.models import Customer
 
 from .models import TRACKING_ALPHABET, TRACKING_LENGTH, CaseCategory, CaseKind, CaseRoute, CaseState
@@ -99,30 +100,42 @@ class CaseFilterForm(Form):
         ),
     )
     kind = forms.ChoiceField(
-        label=_("type"), required=False, choices=[("", _("All"))] + CaseKind.choices
+        label=_("type"),
+        required=False,
+        choices=[("", _("All"))] + CaseKind.choices,
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(
-        label=_("channel"), required=False, choices=[("", _("All"))] + ContactChannel.choices
+        label=_("channel"),
+        required=False,
+        choices=[("", _("All"))] + ContactChannel.choices,
+        widget=QuickSelect,
     )
     routed_to = forms.ChoiceField(
-        label=_("department"), required=False, choices=[("", _("All"))] + CaseRoute.choices
+        label=_("department"),
+        required=False,
+        choices=[("", _("All"))] + CaseRoute.choices,
+        widget=QuickSelect,
     )
     centre = forms.ModelChoiceField(
         label=_("neighbourhood centre"),
         required=False,
         queryset=Centre.objects.select_related("city"),
         empty_label=_("All"),
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("category"),
         required=False,
         queryset=CaseCategory.objects.all(),
         empty_label=_("All"),
+        widget=QuickSelect,
     )
     state = forms.ChoiceField(
         label=_("status"),
         required=False,
         choices=[("", _("All")), ("open", pgettext_lazy("case", "Open"))] + CaseState.choices,
+        widget=QuickSelect,
     )
     date_from = forms.DateField(
         label=_("Received from"),

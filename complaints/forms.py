@@ -12,6 +12,7 @@ from association.models import Centre
 from core.forms import Form, ModelForm, MonthInput
 from core.numbers import format_file_size
 from core.phones import normalize_saudi_mobile
+from core.widgets import QuickSelect
 from customers.lookup import CustomerChoiceField
 from programmes.models import Programme
 
@@ -106,6 +107,8 @@ class CaseForm(ModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "description": forms.Textarea(attrs={"rows": 4}),
+            # The programmes are a few hundred options.
+            **dict.fromkeys(("kind", "channel", "centre", "programme", "category"), QuickSelect),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -201,7 +204,9 @@ class StudyForm(Form):
         max_length=200,
         help_text=_("Another department, a centre or an outside party."),
     )
-    assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("assigned to"), queryset=None)
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("assigned to"), queryset=None, widget=QuickSelect
+    )
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,13 +224,16 @@ class StudyForm(Form):
 class ReferralForm(Form):
     """Refer a case to another department or centre (procedure step 3)."""
 
-    department = forms.ChoiceField(label=_("Refer to"), choices=CaseRoute.choices)
+    department = forms.ChoiceField(
+        label=_("Refer to"), choices=CaseRoute.choices, widget=QuickSelect
+    )
     centre = forms.ModelChoiceField(
         label=_("neighbourhood centre"),
         queryset=Centre.objects.none(),
         required=False,
         empty_label=_("No centre"),
         help_text=_("Required for the centres-affairs department: its staff in this centre."),
+        widget=QuickSelect,
     )
     note = forms.CharField(
         label=_("Note for those who receive it"), widget=forms.Textarea(attrs={"rows": 2})
@@ -282,9 +290,13 @@ class RegistrationRequestForm(Form):
     customer_kind = forms.ChoiceField(
         label=_("customer type"),
         choices=[(kind.value, kind.label) for kind in REGISTRATION_CUSTOMER_KINDS],
+        widget=QuickSelect,
     )
     centre = forms.ModelChoiceField(
-        label=_("neighbourhood centre"), queryset=Centre.objects.none(), required=False
+        label=_("neighbourhood centre"),
+        queryset=Centre.objects.none(),
+        required=False,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -300,6 +300,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["category", "centre", "received_at"]),
             # The weekly register review counts each department's cases closed in the week.
             models.Index(fields=["routed_to", "closed_at"], name="case_route_closed"),
+            # The register's capped count of what a department sees (its queue, or what its
+            # people registered): read from this small index alone, not from the table.
+            models.Index(fields=["routed_to", "registered_by"], name="case_route_registrar"),
             # Open work ("عملي", the headline figures, the customer 360's badge): partial
             # indexes over the open cases alone, a small part of the register however large
             # it grows. The queries repeat the condition (state__in=OPEN_STATES).

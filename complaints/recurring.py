@@ -18,20 +18,21 @@ from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from association.models import Centre
+from association.selectors import centres_by_pk
 from core import mywork
 from core.dashboard import Chart, bar_chart, month_label
 from core.workflow import CONFLICT_MESSAGE
 
 from .errors import RecurringGroupError
-from .models import Case, CaseCategory, RecurringGroupReview
-from .selectors import analysis_cases, complaints_between
+from .models import Case, RecurringGroupReview
+from .selectors import analysis_cases, category_names, complaints_between
 
 DEFAULT_PERIOD_DAYS = 90
 FREQUENCY_MONTHS = 6
@@ -165,30 +166,22 @@ def _month_label(year: int, month: int, language: str | None) -> str:
 
 
 def chart_svg(chart: Chart, testid: str = "") -> SafeString:
-    """The markup of templates/includes/bar_chart.html for `chart` (keep the two alike)."""
-    values = [(bar, formats.localize(bar.value)) for bar in chart.bars]
-    label = "، ".join(f"{bar.label} {value}" for bar, value in values)
-    rects = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="{}" height="{}" rx="1" fill="#0b5e55"><title>{}: {}</title>'
-        '</rect><rect x="{}" y="{}" width="{}" height="1" fill="#adb5bd"></rect>',
-        (
-            (bar.x, bar.y, chart.bar_width, bar.height, bar.label, value)
-            + (bar.x, chart.height - 1, chart.bar_width)
-            for bar, value in values
-        ),
+    """The markup of templates/includes/bar_chart.html for `chart` (keep the two alike).
+    Plain strings, each text escaped once: format_html per bar cost a millisecond a chart."""
+    values = [(escape(bar.label), escape(formats.localize(bar.value)), bar) for bar in chart.bars]
+    label = "، ".join(f"{bar_label} {value}" for bar_label, value, _bar in values)
+    rects = "".join(
+        f'<rect x="{bar.x}" y="{bar.y}" width="{chart.bar_width}" height="{bar.height}" rx="1" '
+        f'fill="#0b5e55"><title>{bar_label}: {value}</title></rect><rect x="{bar.x}" '
+        f'y="{chart.height - 1}" width="{chart.bar_width}" height="1" fill="#adb5bd"></rect>'
+        for bar_label, value, bar in values
     )
-    return format_html(
-        '<svg class="bar-chart d-inline-block align-middle" width="{}" height="{}" '
-        'viewBox="0 0 {} {}" role="img" direction="ltr" aria-label="{}: {}"{}>\n  {}\n</svg>\n',
-        chart.width,
-        chart.height,
-        chart.width,
-        chart.height,
-        chart.description,
-        label,
-        format_html(' data-testid="{}"', testid) if testid else "",
-        rects,
+    testid_attribute = f' data-testid="{escape(testid)}"' if testid else ""
+    return mark_safe(  # noqa: S308 - every text above is escaped
+        f'<svg class="bar-chart d-inline-block align-middle" width="{chart.width}" '
+        f'height="{chart.height}" viewBox="0 0 {chart.width} {chart.height}" role="img" '
+        f'direction="ltr" aria-label="{escape(chart.description)}: {label}"'
+        f"{testid_attribute}>\n  {rects}\n</svg>\n"
     )
 
 
@@ -216,12 +209,8 @@ def _category_centre_groups(complaints: QuerySet[Case]) -> list[RecurringGroup]:
         .annotate(count=Count("id"), first_at=Min("received_at"), last_at=Max("received_at"))
         .filter(count__gte=MIN_GROUP_SIZE)
     )
-    categories = dict(
-        CaseCategory.objects.filter(pk__in={row["category_id"] for row in rows}).values_list(
-            "pk", "name"
-        )
-    )
-    centres = Centre.objects.in_bulk({row["centre_id"] for row in rows if row["centre_id"]})
+    categories = category_names()
+    centres = centres_by_pk()
     return [
         RecurringGroup(
             GroupKey(BY_CATEGORY_CENTRE, row["category_id"], row["centre_id"]),
@@ -427,9 +416,8 @@ def _group_label(group_key: GroupKey, sample: str | None) -> str:
     if group_key.kind == BY_TEXT:
         return sample or group_key.signature
     category_id = cast(int, group_key.category_id)  # a category-centre key has its category
-    category = CaseCategory.objects.filter(pk=category_id).first()
-    centre = Centre.objects.filter(pk=group_key.centre_id).first() if group_key.centre_id else None
-    return _category_centre_label(category.name if category else "?", centre)
+    centre = centres_by_pk().get(group_key.centre_id) if group_key.centre_id else None
+    return _category_centre_label(category_names().get(category_id, "?"), centre)
 
 
 # --- the quality officer's analysis -------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from association import roles
 from association.models import Centre
+from core.cache import cached
 from core.dashboard import by_month, month_after, month_start
 from core.text import normalize_arabic
 from customers.models import Customer
@@ -24,6 +25,7 @@ from customers.models import Customer
 from .models import (
     OPEN_STATES,
     Case,
+    CaseCategory,
     CaseEvent,
     CaseKind,
     CaseRoute,
@@ -62,6 +64,15 @@ def _queue_condition(user: User, *, route: str = "routed_to", centre: str = "cen
             **{route: CaseRoute.CENTRES, f"{centre}__in": Centre.objects.filter(staff__user=user)}
         )
     return condition
+
+
+def category_names() -> dict[int, str]:
+    """Every case category's name by its id, from the `case_categories` cache."""
+    return cached(
+        "case_categories",
+        "names:by_pk",
+        lambda: dict(CaseCategory.objects.values_list("pk", "name")),
+    )
 
 
 def cases_in_queue_of(user: AnyUser) -> QuerySet[Case]:

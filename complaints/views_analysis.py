@@ -121,18 +121,20 @@ def recurring_detail(request):
             else:
                 messages.success(request, _("The analysis of the group was saved."))
                 return redirect(request.get_full_path())
-    return render_group_page(request, group_key, review_form=review_form)
+    return render_group_page(request, group_key, group=group, review_form=review_form)
 
 
-def render_group_page(request, group_key, *, review_form=None, solution_form=None):
+def render_group_page(request, group_key, *, group=None, review_form=None, solution_form=None):
     """The page of one recurring group: its frequency, complaints, the quality officer's
-    root causes, the proposed solutions with their implementation, the recommendations."""
+    root causes, the proposed solutions with their implementation, the recommendations.
+    `group` is the group already found for this request, if any."""
     from . import solutions
 
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
     cases = selectors.analysis_cases(request.user)
-    group = recurring.find_group(cases, group_key, start, end)
+    if group is None:
+        group = recurring.find_group(cases, group_key, start, end)
     if review_form is None and _may_write_review(request.user):
         review_form = ReviewForm(
             initial={"root_causes": group.review.root_causes if group.review else ""}

@@ -254,10 +254,11 @@ class CachedModelChoiceIterator(forms.models.ModelChoiceIterator):
         return rows
 
     def __iter__(self) -> Any:
-        rows = self._rows()
+        rows: Iterable[Any] | None = self._rows()
         if rows is None:
-            yield from super().__iter__()
-            return
+            # Read at once, not through Django's queryset.iterator(): on PostgreSQL that
+            # opens a server-side cursor, three round trips for a few options.
+            rows = self.queryset.all()
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         null_label = getattr(self.field, "null_label", None)  # django-filter's "None" option

@@ -2,14 +2,12 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ContactChannel
 from core.forms import FilterSet, Form
+from core.widgets import QuickSelect
 from customers.lookup import donor_choice_field
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
@@ -23,25 +21,6 @@ def _date_input():
 
 def _rows(count):
     return forms.Textarea(attrs={"rows": count})
-
-
-class QuickSelect(forms.Select):
-    """A <select> whose options are joined in Python. Django renders one template per
-    option, which for a filter of a few hundred programmes costs more than the page's
-    queries together."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in selected else "", label)
-                for key, label in ((str(option), label) for option, label in self.choices)
-            ),
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
 
 
 # --- the list and the board -------------------------------------------------------------

@@ -2,13 +2,18 @@
 Bootstrap classes, as crispy's `|as_crispy_field` writes it (the same wrapper, label, ids,
 classes, errors and help text) without crispy's nested templates, which cost 4-5 ms per
 list page. Widgets it does not write the same way (radio buttons, several checkboxes,
-files, several inputs in one) and forms with a crispy helper still go through crispy."""
+files, several inputs in one) and forms with a crispy helper still go through crispy.
+
+`{{ form|form_fields }}` writes a whole form as crispy's `|crispy` does (the error summary,
+then every field as above): the workflow steps' forms (includes/action_form.html) took a
+third of a case page's time through crispy's templates."""
 
 from typing import Any
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -109,3 +114,16 @@ def filter_field(field: BoundField) -> Any:
         control,
         _errors_and_help(field),
     )
+
+
+@register.filter
+def form_fields(form: forms.BaseForm) -> Any:
+    if getattr(form, "helper", None) is not None:
+        return as_crispy_form(form)
+    html = SafeString("")
+    if form.errors:
+        # templates/bootstrap5/errors.html, which crispy writes first.
+        html += render_to_string("includes/form_errors.html", {"form": form})
+    for field in form:
+        html += filter_field(field)
+    return html

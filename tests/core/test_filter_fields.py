@@ -5,13 +5,13 @@ ids, classes, errors, help text), and the filter card of the list pages unchange
 import re
 
 import pytest
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
 from django.urls import reverse
 
 from core.forms import DayFirstDateInput, Form, MonthInput
-from core.templatetags.filter_fields import filter_field
-from core.widgets import DependentSelect
+from core.templatetags.filter_fields import filter_field, form_fields
+from core.widgets import DependentSelect, QuickSelect
 
 
 def _same_markup(html):
@@ -72,3 +72,43 @@ def test_the_list_pages_filter_cards_keep_their_fields_labels_and_ids(admin_clie
     content = admin_client.get(reverse("complaints:list") + "?date_from=x").content.decode()
     assert 'class="date-input dayfirstdateinput form-control is-invalid"' in content
     assert 'class="checkboxinput form-check-input" id="id_overdue"' in content
+
+
+class StepForm(Form):
+    """The fields of a workflow step's form (includes/action_form.html)."""
+
+    note = forms.CharField(label="ملاحظة", widget=forms.Textarea(attrs={"rows": 2}))
+    department = forms.ChoiceField(
+        label="إلى", choices=[("crm", "العملاء"), ("centres", "المراكز")], widget=QuickSelect
+    )
+    kind = forms.ChoiceField(
+        label="النوع", choices=[("a", "أ"), ("b", "ب")], widget=forms.RadioSelect, required=False
+    )
+    due = forms.DateField(label="الموعد", required=False, widget=DayFirstDateInput)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        raise forms.ValidationError("تغيّرت الحالة")
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"note": "", "department": "zz", "seen": "crm"}, {"note": "نص", "kind": "a"}]
+)
+def test_a_whole_form_is_written_as_crispy_writes_it(data):
+    """|form_fields: the error summary, then each field (the radios through crispy)."""
+    ours, theirs = StepForm(data), StepForm(data)
+    if data is not None:
+        ours.is_valid()
+        theirs.is_valid()
+    assert _same_markup(form_fields(ours)) == _same_markup(as_crispy_form(theirs))
+    if data is not None:
+        assert 'data-testid="form-errors"' in form_fields(ours)
+
+
+@pytest.mark.parametrize("value", [None, "", "2", "<b>"])
+def test_the_quick_select_writes_djangos_select(value):
+    choices = [("", "اختر…"), ("1", "جدة"), ("2", "الرياض & ما حولها"), ("<b>", "<i>")]
+    attrs = {"id": "id_city", "class": "form-select", "required": True}
+    ours = QuickSelect(choices=choices).render("city", value, attrs)
+    theirs = forms.Select(choices=choices).render("city", value, attrs)
+    assert _same_markup(ours) == _same_markup(theirs)

@@ -1,9 +1,9 @@
 """Issue 13: the lists and analysis pages run as many queries on 3N rows as on N: the
-recurring complaints, the programmes (list, detail, cycle hand-over), the opportunities
-(board, list), the donations, the complaints register, a case and the weekly register
-review; and the admin's lists of the big models, searched and not (core.admin.
-LargeTableAdminMixin). The data grows by customers, cases, opportunities, donor contacts
-and donations as the benchmarks seed them."""
+recurring complaints (list and group), the programmes (list, detail, cycle hand-over), the
+opportunities (board, list), the donations, the complaints register, a case, the new case
+form and the weekly register review; and the admin's lists of the big models, searched and
+not (core.admin.LargeTableAdminMixin). The data grows by customers, cases, opportunities,
+donor contacts and donations as the benchmarks seed them."""
 
 import random
 from io import StringIO
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from association.demo import ADMIN_USERNAME
-from complaints import register_reviews
+from complaints import recurring, register_reviews
 from complaints.management.commands.bench_complaints import Command as BenchComplaints
 from complaints.models import Case, CaseCategory, CaseRoute, new_tracking_number
 from customers.management.commands.seed_customers import seed_customers
@@ -53,8 +53,15 @@ def _pages():
     case = Case.objects.filter(routed_to=CaseRoute.CRM).order_by("pk").first()
     programme = Programme.objects.order_by("pk").first()
     week = register_reviews.current_week().isoformat()
+    # The group of the two complaints made first (no centre), in the period both times.
+    group = recurring.category_centre_key(CaseCategory.objects.order_by("pk").first().pk, None)
     return {
         "recurring": ("crm_manager", reverse("complaints:recurring")),
+        "recurring_group": (
+            "crm_manager",
+            f"{reverse('complaints:recurring_detail')}?{urlencode({'key': group})}",
+        ),
+        "new_case": ("crm_staff", reverse("complaints:new")),
         "register_review": (
             "crm_manager",
             reverse("complaints:register_review", kwargs={"department": "crm", "week": week}),

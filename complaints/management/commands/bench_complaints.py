@@ -136,9 +136,14 @@ class Command(BaseCommand):
         if missing > 0:
             self._seed(missing)
         if connection.vendor == "postgresql":
+            # The visibility map too (VACUUM), as autovacuum keeps it in production: without
+            # it the recurring groups cannot read their covering index alone and take 3-5
+            # times as long. VACUUM cannot run inside a transaction: ANALYZE alone then.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             with connection.cursor() as cursor:
                 for model in (Case, CaseTransition, CaseEntry):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    cursor.execute(f"{command} {table}")
         self.stdout.write(
             f"\nDatabase: {connection.vendor} ({connection.settings_dict.get('NAME')}): "
             f"{Case.objects.count():,} cases, {CaseTransition.objects.count():,} transitions, "
