@@ -1,16 +1,23 @@
 """The site's form renderer (core.form_renderer) writes Django's input, textarea and select
 templates in Python: every widget and every form page gives byte for byte the HTML of
 Django's own renderer (labels, values, selected and disabled options, escaping, the
-attributes crispy adds, errors and RTL come from the same places as before)."""
+attributes crispy adds, errors and RTL come from the same places as before). The site's
+crispy field template (templates/bootstrap5/field.html: the package's with its help text
+and errors pasted in place) draws every field as the package's own does."""
 
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import crispy_bootstrap5
 import pytest
+from crispy_forms.helper import FormHelper
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.template import Context, Engine
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -157,3 +164,41 @@ def test_form_pages_are_the_same_html(make_user, settings, url_name):
     finally:
         get_default_renderer.cache_clear()
     assert "<select" in drawn and "<textarea" in drawn
+
+
+PACKAGE_FIELD = Path(crispy_bootstrap5.__file__).parent / "templates/bootstrap5/field.html"
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("data", VALUES)
+@pytest.mark.parametrize(
+    "helper",
+    [None, {"help_text_inline": True}, {"error_text_inline": False}, {"form_show_labels": False}],
+)
+def test_every_crispy_field_is_drawn_as_the_package_draws_it(language, data, helper):
+    engine = Engine.get_default()
+    package_field = engine.from_string(PACKAGE_FIELD.read_text(encoding="utf-8"))
+    assert engine.get_template("bootstrap5/field.html").origin.name.startswith(
+        str(settings.BASE_DIR / "templates")
+    )
+    with translation.override(language):
+        form = EveryWidget(data=data or None)
+        form.is_valid()
+        if helper is not None:
+            form.helper = FormHelper()
+            for name, value in helper.items():
+                setattr(form.helper, name, value)
+        for name in form.fields:
+            drawn = as_crispy_field(form[name])
+            context = {
+                "field": form[name],
+                "form_show_errors": True,
+                "form_show_labels": True,
+                "label_class": "",
+                "field_class": "",
+            }
+            if helper is not None:
+                context.update(form.helper.get_attributes("bootstrap5"))
+            assert drawn == package_field.render(Context(context)), name
+        if "email" in form.errors:
+            assert "invalid-feedback" in str(as_crispy_field(form["email"]))
