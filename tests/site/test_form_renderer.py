@@ -10,11 +10,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import crispy_bootstrap5
 import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.template import Context, Engine
@@ -166,7 +166,9 @@ def test_form_pages_are_the_same_html(make_user, settings, url_name):
     assert "<select" in drawn and "<textarea" in drawn
 
 
-PACKAGE_FIELD = Path(crispy_bootstrap5.__file__).parent / "templates/bootstrap5/field.html"
+PACKAGE_FIELD = (
+    Path(apps.get_app_config("crispy_bootstrap5").path) / "templates/bootstrap5/field.html"
+)
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
