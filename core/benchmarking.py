@@ -6,12 +6,14 @@ Nothing here knows the apps: `reports.bench` assembles what is measured."""
 
 import http.client
 import math
+import os
 import random
 import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -153,6 +155,10 @@ class LoadResult:
     # The CPU the client itself took from the machine (its threads share the cores with
     # the server under test).
     client_cpu_seconds: float = 0.0
+    # The CPU the server's processes took meanwhile (gunicorn's master and workers; the
+    # database server left out), when the caller measured it: what a request costs, read
+    # apart from the other work that slows the machine down.
+    server_cpu_seconds: float | None = None
     pages: int = 0  # distinct paths in the mix
     # The paths with the slowest median under the load: [(path, median ms, requests)].
     slowest: list[tuple[str, float, int]] = field(default_factory=list)
@@ -160,6 +166,39 @@ class LoadResult:
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def server_cpu_ms_per_request(self) -> float | None:
+        if self.server_cpu_seconds is None or not self.requests:
+            return None
+        return self.server_cpu_seconds / self.requests * 1000
+
+
+def process_tree_cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float | None:
+    """The CPU seconds (user and system) of a process, of its children that ended (the
+    kernel adds them to the parent once reaped: gunicorn's replaced workers) and of its
+    living children (its workers); None where there is no /proc (not Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def fields(stat: Path) -> list[str] | None:
+        try:
+            text = stat.read_text()
+        except OSError:  # not there, or ended meanwhile
+            return None
+        # After the command name (in parentheses, which may hold spaces): state, ppid, …
+        return text.rpartition(")")[2].split()
+
+    own = fields(proc / str(pid) / "stat")
+    if own is None:
+        return None
+    # utime, stime, cutime, cstime are the 14th to 17th fields; [0] here is the 3rd.
+    total = sum(int(value) for value in own[11:15])
+    for entry in proc.iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            child = fields(entry / "stat")
+            if child is not None and child[1] == str(pid):
+                total += int(child[11]) + int(child[12])
+    return total / ticks
 
 
 def drive_load(

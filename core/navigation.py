@@ -5,14 +5,19 @@ only the pages whose permission they hold, and only the pillars where they have 
 
 Every page draws the bar: it is built once per set of permissions in each process (the
 users of a role share it) and kept until the registry changes; a user's permissions come
-from core.auth's cache, so a change of role gives another set, hence another bar.
+from core.auth's cache, so a change of role gives another set, hence another bar. Its menus
+are drawn as HTML once per bar and language too (menus_html): the rest of the bar (the
+user's name, the language switch, the active link) is drawn on each page.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.template import Context, Engine
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +57,10 @@ Menus = list[tuple[Pillar, list[tuple[NavItem, str]]]]
 # The bars built, by (registry, URLconf, permissions); at most _BUILT_LIMIT of them.
 _built: dict[tuple[object, ...], Menus] = {}
 _BUILT_LIMIT = 256
+MENUS_TEMPLATE = "includes/navbar_menus.html"
+# The menus drawn, by bar (its id, the bar kept beside it) and language, with the template
+# they were drawn from: a template reloaded while developing draws them again.
+_drawn: dict[tuple[int, str | None], tuple[Menus, object, SafeString]] = {}
 
 
 def register_nav_item(pillar_code: str, item: NavItem) -> None:
@@ -59,12 +68,17 @@ def register_nav_item(pillar_code: str, item: NavItem) -> None:
         raise KeyError(f"Unknown pillar {pillar_code!r}")
     if item not in _items_by_pillar[pillar_code]:
         _items_by_pillar[pillar_code].append(item)
-    _built.clear()
+    _forget_built()
 
 
 def unregister_nav_item(pillar_code: str, item: NavItem) -> None:
     _items_by_pillar[pillar_code].remove(item)
+    _forget_built()
+
+
+def _forget_built() -> None:
     _built.clear()
+    _drawn.clear()
 
 
 def navigation_for(user: User | AnonymousUser) -> Menus:
@@ -79,9 +93,25 @@ def navigation_for(user: User | AnonymousUser) -> Menus:
     menus = _built.get(key)
     if menus is None:
         if len(_built) >= _BUILT_LIMIT:
-            _built.clear()
+            _forget_built()
         menus = _built[key] = _build(user)
     return menus
+
+
+def menus_html(menus: Menus) -> SafeString:
+    """The bar's pillar menus (MENUS_TEMPLATE) in the active language, drawn once per bar
+    built by navigation_for and kept as long as the bar."""
+    # The engine's own template (the same object while the loader keeps it).
+    template = Engine.get_default().get_template(MENUS_TEMPLATE)
+    key = (id(menus), translation.get_language())
+    drawn = _drawn.get(key)
+    if drawn is None or drawn[0] is not menus or drawn[1] is not template:
+        if len(_drawn) >= 2 * _BUILT_LIMIT:
+            _drawn.clear()
+        # A template's output, escaped as it was drawn.
+        html = mark_safe(template.render(Context({"navigation": menus})))
+        drawn = _drawn[key] = (menus, template, html)
+    return drawn[2]
 
 
 def _build(user: User | AnonymousUser) -> Menus:

@@ -233,6 +233,9 @@ if AWS_STORAGE_BUCKET_NAME:
 # Where `manage.py backup` writes its archives when given no path (README: Operations).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
+# Django's form renderer with its input, textarea and select templates written in Python (the
+# same HTML, several times faster on forms with long option lists).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # A filter left empty reads "all", never "---------".

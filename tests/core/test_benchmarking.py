@@ -7,7 +7,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from core.benchmarking import Item, Skip, drive_load, measure_interleaved
+from core.benchmarking import (
+    Item,
+    Skip,
+    drive_load,
+    measure_interleaved,
+    process_tree_cpu_seconds,
+)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,3 +93,24 @@ def test_every_item_runs_in_every_round_and_the_heavy_ones_in_the_first_rounds()
     assert {row.label: row.samples for row in measured} == {"page": 5, "heavy": 2}
     assert [(item.label, reason) for item, reason in skipped] == [("download", "a download")]
     assert next(row for row in measured if row.label == "heavy").rows == 10
+
+
+def _stat(proc, pid, ppid, utime, stime, cutime=0, cstime=0, name="gunicorn: worker"):
+    (proc / str(pid)).mkdir()
+    # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+    # utime stime cutime cstime …
+    fields = ["S", ppid, 1, 1, 0, -1, 0, 0, 0, 0, 0, utime, stime, cutime, cstime, 20, 0]
+    (proc / str(pid) / "stat").write_text(f"{pid} ({name}) " + " ".join(map(str, fields)))
+
+
+def test_the_server_cpu_is_its_own_its_ended_and_its_living_workers(tmp_path):
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    _stat(tmp_path, 100, 1, utime=10, stime=5, cutime=7, cstime=3, name="gunicorn: master")
+    _stat(tmp_path, 101, 100, utime=20, stime=4)
+    _stat(tmp_path, 102, 100, utime=30, stime=6, name="a (strange) name")
+    _stat(tmp_path, 200, 1, utime=1000, stime=1000)  # another process: not counted
+    (tmp_path / "self").mkdir()
+    assert process_tree_cpu_seconds(100, tmp_path) == (10 + 5 + 7 + 3 + 24 + 36) / ticks
+    assert process_tree_cpu_seconds(999, tmp_path) is None

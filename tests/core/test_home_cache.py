@@ -1,6 +1,6 @@
 """«عملي» and the navigation bar are built once and kept (core.mywork.home_for,
 core.navigation): what is kept is renewed when a row changes, and a user's bar follows
-their permissions."""
+their permissions; the bar's menus are drawn once per bar and language."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from association.models import City
-from core import cache, mywork
+from core import cache, mywork, navigation
 from core.models import BackgroundJob
-from core.navigation import navigation_for
+from core.navigation import NavItem, menus_html, navigation_for
 from tests.factories import CityFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,59 @@ def test_the_navigation_is_built_once_per_set_of_permissions(make_user):
     pillars = [pillar.code for pillar, _links in navigation_for(second)]
     assert "complaints" in pillars
     assert navigation_for(first) == []
+
+
+def _menus_drawn_again(menus):
+    """The menus drawn by their template, as the bar drew them inline before."""
+    from django.template import Context, Engine
+
+    return (
+        Engine.get_default()
+        .from_string(Engine.get_default().get_template(navigation.MENUS_TEMPLATE).source)
+        .render(Context({"navigation": menus}))
+    )
+
+
+def test_the_menus_are_drawn_once_per_bar_and_language(make_user):
+    from django.utils import translation
+
+    first, second = make_user(username="first"), make_user(username="second")
+    for user in (first, second):
+        user.user_permissions.add(
+            Permission.objects.get(codename="view_case", content_type__app_label="complaints")
+        )
+    first, second = (type(user).objects.get(pk=user.pk) for user in (first, second))
+    menus = navigation_for(first)
+    assert menus is navigation_for(second)
+    with translation.override("ar"):
+        arabic = menus_html(menus)
+        assert menus_html(navigation_for(second)) is arabic
+        assert arabic == _menus_drawn_again(menus)
+        assert 'data-pillar="complaints"' in arabic and reverse("complaints:list") in arabic
+    with translation.override("en"):
+        english = menus_html(menus)
+        assert english == _menus_drawn_again(menus) and english != arabic
+        assert "Complaints, inquiries and suggestions" in english
+
+    # A page registered later is in the menus drawn next.
+    item = NavItem("لوحة تجريبية", "home", icon="star", permission="complaints.view_case")
+    navigation.register_nav_item("reports", item)
+    try:
+        with translation.override("ar"):
+            drawn = menus_html(navigation_for(first))
+        assert "لوحة تجريبية" in drawn and 'data-pillar="reports"' in drawn
+    finally:
+        navigation.unregister_nav_item("reports", item)
+    with translation.override("ar"):
+        assert "لوحة تجريبية" not in menus_html(navigation_for(first))
+
+
+def test_every_page_shows_the_menus_of_its_users_permissions(client, make_user):
+    from association import roles
+
+    staff = make_user(roles.CRM_STAFF, username="staff")
+    client.force_login(staff)
+    html = client.get(reverse("home")).content.decode()
+    with_menus = menus_html(navigation_for(staff))
+    assert with_menus in html
+    assert html.count('class="nav-item dropdown"') == len(navigation_for(staff))

@@ -67,7 +67,14 @@ def test_only_load_measures_no_page_and_keeps_the_full_figures(tmp_path, monkeyp
     def fake_load(options):
         calls.append(options.load_port)
         return LoadResult(
-            users=2, requests=10, seconds=1.0, errors=0, median_ms=5, p95_ms=9, first_errors=[]
+            users=2,
+            requests=10,
+            seconds=1.0,
+            errors=0,
+            median_ms=5,
+            p95_ms=9,
+            first_errors=[],
+            server_cpu_seconds=0.12,
         )
 
     monkeypatch.setattr(bench, "run_load", fake_load)
@@ -81,7 +88,10 @@ def test_only_load_measures_no_page_and_keeps_the_full_figures(tmp_path, monkeyp
     assert size["items"] == []
     assert size["load"]["requests"] == 10
     assert size["counts"]["customers"] == Customer.objects.count()
-    assert "| 2 | 0 | 10 | 1.0 | 10 | 5 | 9 | 0 |" in (tmp_path / "load.md").read_text()
+    # Server CPU: 0.12 s over 10 requests.
+    assert size["load"]["server_cpu_ms_per_request"] == pytest.approx(12)
+    table = (tmp_path / "load.md").read_text()
+    assert "| 2 | 0 | 10 | 1.0 | 10 | 5 | 9 | 0 | 0.0 | 12.0 |" in table
 
 
 def test_match_measures_only_the_named_items_beside_the_floors(settings, tmp_path):
