@@ -19,6 +19,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core import cache
 from core.benchmarking import time_page
 from core.text import normalize_arabic
 from customers.management.commands.seed_customers import seed_customers
@@ -30,6 +31,7 @@ from opportunities.models import (
     OpportunityState,
     PotentialDonor,
 )
+from opportunities.selectors import FILTER_OPTIONS_TOPIC
 from programmes import funding
 from programmes.models import Programme, ProgrammeCategory
 
@@ -124,6 +126,7 @@ class Command(BaseCommand):
             )
             for number in range(existing, 200)
         )
+        cache.bump("programmes")  # a bulk insert sends no signal
         return list(Programme.objects.values_list("pk", flat=True))
 
     def _seed_opportunities(self, wanted, programmes, donors, user):
@@ -171,6 +174,7 @@ class Command(BaseCommand):
                 )
                 for opportunity in created
             )
+        cache.bump(FILTER_OPTIONS_TOPIC)  # a bulk insert sends no signal
 
     def _seed_donations(self, wanted, programmes, donors):
         missing = wanted - Donation.objects.count()
