@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import FilterSet
 from core.text import normalize_digits
+from core.widgets import QuickSelect
 from customers.models import CODE_MAX_DIGITS
 from programmes.models import Programme
+from programmes.selectors import programme_choices
 
 from . import selectors
 from .models import Donation
@@ -23,12 +25,14 @@ class DonationFilter(FilterSet):
         label=gettext_lazy("Programme"),
         queryset=Programme.objects.only("pk", "code", "name"),
         empty_label=gettext_lazy("All programmes"),
+        widget=QuickSelect,
     )
     year = django_filters.ChoiceFilter(
         label=gettext_lazy("Year"),
         method="filter_year",
         choices=[],
         empty_label=gettext_lazy("All years"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Matching"),
@@ -38,6 +42,7 @@ class DonationFilter(FilterSet):
             (UNMATCHED, gettext_lazy("Waiting to be matched")),
         ],
         empty_label=gettext_lazy("All"),
+        widget=QuickSelect,
     )
 
     class Meta:
@@ -48,6 +53,12 @@ class DonationFilter(FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["year"].extra["choices"] = [
             (year, str(year)) for year in selectors.donation_years()
+        ]
+        # The options as cached plain values (no model per option); the field's queryset
+        # still validates the choice.
+        programme = self.form.fields["programme"]
+        programme.widget.choices = [("", programme.empty_label)] + [
+            (pk, f"{code} · {name}") for pk, code, name in programme_choices()
         ]
 
     def filter_donor(self, queryset, name, value):

@@ -5,14 +5,16 @@ import's pages are opportunities.views_donations."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.text import bdi, html_message
-from programmes.models import Programme
+from programmes.selectors import programme_choices
 
 from . import selectors, services
 from .filters import DonationFilter
@@ -36,31 +38,41 @@ def donations_unmatched(request):
     require(request.user, "finance.change_donation")
     queryset = selectors.unmatched_donations().order_by("received_on", "id")
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    programmes = list(Programme.objects.only("pk", "code", "name"))
-    programme_by_code = {programme.code.casefold(): programme.pk for programme in programmes}
+    programmes = _programme_options()
+    programme_by_code = {code: pk for pk, code, _option in programmes}
     undone = selectors.undone_matches_of(list(page))
-    rows = [
-        (
-            donation,
-            DonationMatchForm(
-                initial={"donor_code": _proposed_donor_code(donation)},
-                auto_id=f"%s-{donation.pk}",
-            )["donor_code"],
-            donation.programme_id
-            or programme_by_code.get(donation.programme_code_as_imported.casefold()),
-            undone.get(donation.pk, []),
+    rows = []
+    for donation in page:
+        programme_id = donation.programme_id or programme_by_code.get(
+            donation.programme_code_as_imported.casefold()
         )
-        for donation in page
-    ]
+        donor_field = DonationMatchForm(
+            initial={"donor_code": _proposed_donor_code(donation)}, auto_id=f"%s-{donation.pk}"
+        )["donor_code"]
+        options = _options_choosing(programmes, programme_id)
+        rows.append((donation, donor_field, programme_id, options, undone.get(donation.pk, [])))
     return render(
         request,
         "finance/donation_unmatched.html",
-        {
-            "page": page,
-            "rows": rows,
-            "programmes": programmes,
-            "querystring": "",
-        },
+        {"page": page, "rows": rows, "querystring": ""},
+    )
+
+
+def _programme_options():
+    """[(pk, code casefolded, "<option …>")] of every programme: the options of each row's
+    programme select, written once rather than a template loop per row."""
+    return [
+        (pk, code.casefold(), format_html('<option value="{}">{} · {}</option>', pk, code, name))
+        for pk, code, name in programme_choices()
+    ]
+
+
+def _options_choosing(programmes, chosen_id):
+    return mark_safe(  # noqa: S308 - every option was escaped by format_html
+        "".join(
+            option.replace(">", " selected>", 1) if pk == chosen_id else option
+            for pk, _code, option in programmes
+        )
     )
 
 

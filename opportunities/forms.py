@@ -10,6 +10,7 @@ from core.forms import FilterSet, Form
 from core.widgets import QuickSelect
 from customers.lookup import donor_choice_field
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
+from programmes.selectors import programme_choices
 
 from . import selectors, services
 from .models import OPEN_STATES, ApprovalParty, Opportunity, OpportunityState
@@ -63,19 +64,12 @@ class OpportunityFilter(FilterSet):
         super().__init__(*args, **kwargs)
         fields = self.form.fields
         fields["q"].widget.attrs["placeholder"] = _("Opportunity title")
-        # The options are read as plain values (no model per option); the field's queryset
-        # still validates the choice.
+        # The options are read as cached plain values (no model per option); the field's
+        # queryset still validates the choice.
+        programmes, owners = selectors.filter_options()
         empty = [("", fields["programme"].empty_label)]
-        fields["programme"].widget.choices = empty + [
-            (pk, f"{code} · {name}")
-            for pk, code, name in fields["programme"].queryset.values_list("pk", "code", "name")
-        ]
-        fields["owner"].widget.choices = empty + [
-            (pk, f"{first} {last}".strip() or username)
-            for pk, username, first, last in fields["owner"].queryset.values_list(
-                "pk", "username", "first_name", "last_name"
-            )
-        ]
+        fields["programme"].widget.choices = empty + programmes
+        fields["owner"].widget.choices = empty + owners
 
     def filter_text(self, queryset, name, value):
         return selectors.search_opportunities(queryset, value)
@@ -131,6 +125,13 @@ class OpportunityCreateForm(Form):
         # Validation accepts any active donor (the programme may have changed since the page
         # was drawn); only the suggested ones are shown as boxes.
         self.fields["donors"].widget.choices = [(donor.pk, donor.name) for donor in self.suggested]
+        # The options as cached plain values (no model per option); the field's queryset
+        # still validates the choice.
+        programme = self.fields["programme"]
+        programme.widget.choices = [("", programme.empty_label)] + [
+            (pk, f"{code} · {name}")
+            for pk, code, name in programme_choices(services.OPEN_PROGRAMME_STATUSES)
+        ]
         self.fields["expected_amount"].widget.attrs["dir"] = "ltr"
         self.fields["probability"].widget.attrs["dir"] = "ltr"
 
@@ -158,12 +159,19 @@ class ContactForm(Form):
     """A contact with a donor. On an opportunity the donor is one of its potential donors;
     on a donor's page the opportunity is optional."""
 
-    donor = forms.ModelChoiceField(label=_("donor"), queryset=selectors.active_donors())
+    donor = forms.ModelChoiceField(
+        label=_("donor"), queryset=selectors.active_donors(), widget=QuickSelect
+    )
     opportunity = forms.ModelChoiceField(
-        label=_("opportunity"), queryset=Opportunity.objects.none(), required=False
+        label=_("opportunity"),
+        queryset=Opportunity.objects.none(),
+        required=False,
+        widget=QuickSelect,
     )
     contact_date = forms.DateField(label=_("date"), widget=_date_input())
-    channel = forms.ChoiceField(label=_("channel"), choices=ContactChannel.choices)
+    channel = forms.ChoiceField(
+        label=_("channel"), choices=ContactChannel.choices, widget=QuickSelect
+    )
     summary = forms.CharField(label=_("summary"), widget=_rows(3))
     is_planned = forms.BooleanField(label=_("planned (not yet made)"), required=False)
 

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import FilterSet, Form
 from core.text import normalize_arabic, normalize_digits
+from core.widgets import QuickSelect
 from customers.lookup import donor_choice_field
 from programmes.models import Programme
+from programmes.selectors import programme_choices
 
 from . import problems
 from .models import (
@@ -69,8 +71,10 @@ class ProblemForm(Form):
     donor_code = donor_choice_field(
         label=_("donor"), error_messages={"unknown": _("No active donor has this customer code.")}
     )
-    kind = forms.ChoiceField(label=_("kind of problem"), choices=kind_choices)
-    severity = forms.ChoiceField(label=_("severity"), choices=ProblemSeverity.choices)
+    kind = forms.ChoiceField(label=_("kind of problem"), choices=kind_choices, widget=QuickSelect)
+    severity = forms.ChoiceField(
+        label=_("severity"), choices=ProblemSeverity.choices, widget=QuickSelect
+    )
     title = forms.CharField(label=_("problem"), max_length=200)
     description = forms.CharField(
         label=_("description"),
@@ -82,6 +86,7 @@ class ProblemForm(Form):
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label=_("The CRM manager"),
+        widget=QuickSelect,
     )
 
     programme = ProgrammeChoice(
@@ -89,12 +94,20 @@ class ProblemForm(Form):
         queryset=Programme.objects.order_by("code"),
         required=False,
         empty_label=_("Not set"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, may_assign=False, opportunity=None, **kwargs):
         super().__init__(*args, **kwargs)
         if opportunity is not None:
             del self.fields["programme"]  # the opportunity's programme
+        else:
+            # The options as cached plain values (no model per option); the field's
+            # queryset still validates the choice.
+            programme = self.fields["programme"]
+            programme.widget.choices = [("", programme.empty_label)] + [
+                (pk, f"{code} · {name}") for pk, code, name in programme_choices()
+            ]
         self.fields["severity"].help_text = severity_help()
         if may_assign:
             self.fields["owner"].queryset = problems.owner_choices()
@@ -124,9 +137,14 @@ class ResolveForm(Form):
 
 class AssignForm(Form):
     owner = OwnerChoice(
-        label=_("owner"), queryset=get_user_model().objects.none(), empty_label=None
+        label=_("owner"),
+        queryset=get_user_model().objects.none(),
+        empty_label=None,
+        widget=QuickSelect,
     )
-    severity = forms.ChoiceField(label=_("severity"), choices=ProblemSeverity.choices)
+    severity = forms.ChoiceField(
+        label=_("severity"), choices=ProblemSeverity.choices, widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,19 +157,32 @@ ORIGINS = [("external", _("External")), ("internal", _("Internal"))]
 class ProblemFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     state = django_filters.ChoiceFilter(
-        label=_("status"), choices=ProblemState.choices, empty_label=_("All")
+        label=_("status"), choices=ProblemState.choices, empty_label=_("All"), widget=QuickSelect
     )
     severity = django_filters.ChoiceFilter(
-        label=_("severity"), choices=ProblemSeverity.choices, empty_label=_("All")
+        label=_("severity"),
+        choices=ProblemSeverity.choices,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     origin = django_filters.ChoiceFilter(
-        label=_("origin"), choices=ORIGINS, method="filter_origin", empty_label=_("All")
+        label=_("origin"),
+        choices=ORIGINS,
+        method="filter_origin",
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(
-        label=_("kind of problem"), choices=ProblemKind.choices, empty_label=_("All")
+        label=_("kind of problem"),
+        choices=ProblemKind.choices,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("owner"), queryset=get_user_model().objects.none(), empty_label=_("All")
+        label=_("owner"),
+        queryset=get_user_model().objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Deadlines"),

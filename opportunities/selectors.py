@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from core import cache
 from core.numbers import format_amount
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
@@ -136,6 +138,35 @@ def with_donor_rows(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
 
 
 # --- search and board -------------------------------------------------------------------
+
+# The programmes and owners offered by the list's and the board's filter: those of some
+# opportunity. Renewed by every save of an opportunity, a programme or a user (names), and
+# by the writes that bypass the signals (the bench's bulk insert bumps it).
+FILTER_OPTIONS_TOPIC = "opportunity_filter_options"
+cache.register_topic(FILTER_OPTIONS_TOPIC, Opportunity, Programme, User, form_options=False)
+
+
+def filter_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """([(pk, "code · name")] of the programmes, [(pk, full name or username)] of the owners
+    that some opportunity has, as plain values (cached)."""
+
+    def compute() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        programmes = (
+            Programme.objects.filter(Exists(Opportunity.objects.filter(programme=OuterRef("pk"))))
+            .order_by("code")
+            .values_list("pk", "code", "name")
+        )
+        owners = (
+            User.objects.filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
+            .order_by("pk")
+            .values_list("pk", "username", "first_name", "last_name")
+        )
+        return (
+            [(pk, f"{code} · {name}") for pk, code, name in programmes],
+            [(pk, f"{first} {last}".strip() or username) for pk, username, first, last in owners],
+        )
+
+    return cache.cached(FILTER_OPTIONS_TOPIC, "options", compute)
 
 
 def search_opportunities(

@@ -190,3 +190,18 @@ def search_programmes(queryset: QuerySet[Programme], text: str | None) -> QueryS
         Q(code__icontains=normalize_digits(text))
         | Q(name_normalized__contains=normalize_arabic(text))
     )
+
+
+def programme_choices(statuses: Iterable[str] = ()) -> list[tuple[int, str, str]]:
+    """[(pk, code, name)] of the programmes (of these statuses, or all) in code order, as
+    plain values cached under the programmes' topic: the options of the selects that list
+    programmes, which would otherwise unpickle or build a model per option."""
+    statuses = sorted(statuses)
+
+    def compute() -> list[tuple[int, str, str]]:
+        queryset = Programme.objects.order_by("code")
+        if statuses:
+            queryset = queryset.filter(status__in=statuses)
+        return list(queryset.values_list("pk", "code", "name"))
+
+    return cache.cached("programmes", f"choices:{','.join(statuses)}", compute)

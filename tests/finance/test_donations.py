@@ -34,8 +34,9 @@ def test_the_unmatched_page_matches_a_donation(client, manager, donor, programme
 
     page = client.get(reverse("finance:donations_unmatched"))
     assert page.status_code == 200
-    [(row_donation, donor_field, programme_id, undone)] = page.context["rows"]
+    [(row_donation, donor_field, programme_id, options, undone)] = page.context["rows"]
     assert (row_donation, programme_id, undone) == (donation, programme.pk, [])  # guessed
+    assert f'<option value="{programme.pk}" selected>' in options
     assert donor_field.value() == ""  # "D-77" is no customer code: the lookup starts empty
     assert "D-77" in page.content.decode()
 

@@ -505,6 +505,23 @@ def test_list_filters(client, people, programme, several):
     assert listed(client, q="عياده") == {"عيادة متنقلة"}
 
 
+def test_the_filter_offers_the_programmes_and_owners_of_the_opportunities(
+    client, people, programme, category
+):
+    """The options are cached: a new opportunity's programme and owner appear at once."""
+    client.force_login(people["staff"])
+    new_opportunity(people, programme)
+    other = Programme.objects.create(code="HLT-09", name="عيادة متنقلة", category=category)
+    page = client.get(reverse("opportunities:board")).content.decode()
+    assert f'<option value="{programme.pk}">EDU-01 · برنامج محو الأمية</option>' in page
+    assert f'<option value="{other.pk}">' not in page
+    assert f'<option value="{people["staff2"].pk}">' not in page
+    new_opportunity(people, other, actor=people["staff2"])
+    page = client.get(reverse("opportunities:list"), {"programme": other.pk}).content.decode()
+    assert f'<option value="{other.pk}" selected>HLT-09 · عيادة متنقلة</option>' in page
+    assert f'<option value="{people["staff2"].pk}">' in page
+
+
 def test_the_list_highlights_stale_opportunities(client, people, several):
     client.force_login(people["staff"])
     page = client.get(reverse("opportunities:list")).content.decode()

@@ -32,6 +32,7 @@ from opportunities.models import (
     OpportunityState,
     PotentialDonor,
 )
+from opportunities.selectors import FILTER_OPTIONS_TOPIC
 from programmes import funding
 from programmes.models import Programme, ProgrammeCategory
 
@@ -130,6 +131,7 @@ class Command(BaseCommand):
             )
             for number in range(existing, 200)
         )
+        cache.bump("programmes")  # a bulk insert sends no signal
         return list(Programme.objects.values_list("pk", flat=True))
 
     def _seed_opportunities(self, wanted, programmes, donors, user):
@@ -177,6 +179,7 @@ class Command(BaseCommand):
                 )
                 for opportunity in created
             )
+        cache.bump(FILTER_OPTIONS_TOPIC)  # a bulk insert sends no signal
 
     def _seed_donations(self, wanted, programmes, donors):
         missing = wanted - Donation.objects.count()

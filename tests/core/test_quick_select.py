@@ -1,0 +1,67 @@
+"""core.widgets.QuickSelect writes in Python exactly what Django's select template writes:
+the same characters for plain options, groups, the chosen option, attributes (a bare
+`required`, escaped values) and options whose attributes a subclass adds."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+
+from core.widgets import DependentSelect, QuickSelect
+from programmes.models import Programme, ProgrammeCategory
+
+CHOICES = [
+    ("", "الكل"),
+    ("a", 'أ & "ب"'),
+    ("الفريق <الأول>", [("1", "واحد"), (2, "اثنان")]),
+    ("b", "ب"),
+]
+
+
+class Quick(DependentSelect, QuickSelect):
+    """A subclass that gives its options attributes: QuickSelect keeps them."""
+
+
+def _pair(widget_class, **kwargs):
+    class Sample(forms.Form):
+        choice = forms.ChoiceField(choices=CHOICES, widget=widget_class(**kwargs))
+
+    return Sample
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "2", "<x>"])
+@pytest.mark.parametrize(
+    "attrs", [None, {"class": "form-select", "data-x": 'a"b', "hidden": False}]
+)
+def test_the_markup_is_djangos(value, attrs):
+    data = None if value is None else {"choice": value}
+    ours = _pair(QuickSelect)(data)["choice"]
+    theirs = _pair(forms.Select)(data)["choice"]
+    assert str(ours.as_widget(attrs=attrs)) == str(theirs.as_widget(attrs=attrs))
+    assert str(ours).startswith('<select name="choice" required')
+
+
+def test_a_subclass_keeps_the_attributes_of_its_options():
+    class City:
+        def __init__(self, pk):
+            self.city_id = pk
+
+    class Value(str):
+        instance = City(7)
+
+    widget = Quick(follows="city", key="city_id")
+    reference = DependentSelect(follows="city", key="city_id")
+    widget.choices = reference.choices = [(Value("3"), "الصفا")]
+    html = widget.render("centre", "3")
+    assert html == reference.render("centre", "3")
+    assert 'data-parent="7"' in html
+
+
+@pytest.mark.django_db
+def test_model_choices_are_written_the_same():
+    category = ProgrammeCategory.objects.create(name="أيتام")
+    for code, name in (("PRG-1", "كفالة الأيتام"), ("PRG-2", "السلة <الغذائية>")):
+        Programme.objects.create(code=code, name=name, category=category, budget=Decimal(1000))
+    field = forms.ModelChoiceField(queryset=Programme.objects.order_by("code"), widget=QuickSelect)
+    reference = forms.ModelChoiceField(queryset=Programme.objects.order_by("code"))
+    assert field.widget.render("programme", None) == reference.widget.render("programme", None)
