@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian, Hijri
@@ -48,9 +48,11 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[MarketingPlan]:
 
 
 def plans_with_totals(user: User | AnonymousUser) -> QuerySet[MarketingPlan]:
+    """The plans with their campaigns' count and estimated budget, cancelled ones aside."""
+    live = ~Q(campaigns__state=CampaignState.CANCELLED)
     return plans_visible_to(user).annotate(
-        campaign_count=Count("campaigns"),
-        budget_total=Coalesce(Sum("campaigns__budget"), Decimal(0)),
+        campaign_count=Count("campaigns", filter=live),
+        budget_total=Coalesce(Sum("campaigns__budget", filter=live), Decimal(0)),
     )
 
 
@@ -93,14 +95,12 @@ def campaigns_awaiting(user: User, limit: int) -> list[Campaign]:
         states += MANAGEMENT_STATES
     if not states:
         return []
-    ids = list(
+    # One query: the items show the campaign's own columns only.
+    return list(
         Campaign.objects.filter(state__in=states)
         .filter(state__in=OPEN_CAMPAIGN_STATES)
-        .order_by("due_at", "starts_on", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .order_by("due_at", "starts_on", "pk")[:limit]
     )
-    by_pk = Campaign.objects.in_bulk(ids)
-    return [by_pk[pk] for pk in ids]
 
 
 def plans_awaiting(user: User) -> list[MarketingPlan]:
