@@ -377,15 +377,17 @@ CAMPAIGN_ACTIONS = (
         ReasonForm,
         icon="bi-arrow-return-right",
     ),
-    Action(
-        "cancel",
-        gettext_lazy("Cancel the campaign"),
-        ReasonForm,
-        icon="bi-x-circle",
-        style="danger",
-        confirm=gettext_lazy("Do you want to cancel this campaign?"),
-    ),
 )
+# Cancelling is never the next step: offered apart, folded under the step card.
+CANCEL_ACTION = Action(
+    "cancel",
+    gettext_lazy("Cancel the campaign"),
+    ReasonForm,
+    icon="bi-x-circle",
+    style="danger",
+    confirm=gettext_lazy("Do you want to cancel this campaign?"),
+)
+ALL_CAMPAIGN_ACTIONS = (*CAMPAIGN_ACTIONS, CANCEL_ACTION)
 _CAMPAIGN_DONE = {
     "submit_channels": gettext_lazy("The channels were submitted to management."),
     "approve_channels": gettext_lazy("The channels were approved."),
@@ -461,6 +463,12 @@ def _campaign_context(
             bound=bound,
             form_kwargs={"choose_proposal": {"campaign": campaign}},
         ),
+        "cancel_panel": action_panel(
+            (CANCEL_ACTION,),
+            available,
+            url=lambda name: reverse("campaigns:campaign_step", args=[campaign.pk, name]),
+            bound=bound,
+        ),
         "proposals": campaign.proposals.select_related("uploaded_by"),
         "placements": placements,
         "placements_total": sum((p.cost for p in placements), start=0),
@@ -519,7 +527,7 @@ def campaign_step(request: AuthenticatedRequest, pk: int, action: str) -> HttpRe
     return post_step(
         request,
         action=action,
-        declared=CAMPAIGN_ACTIONS,
+        declared=ALL_CAMPAIGN_ACTIONS,
         available=available,
         step=lambda data: _run_campaign_step(request, campaign, action, data),
         refusal=CampaignError,
