@@ -23,7 +23,7 @@ def test_the_manager_runs_the_steps_over_http_and_management_approves(
     page = client.get(reverse("campaigns:campaign_detail", args=[campaign.pk])).content.decode()
     # One primary next step: the channels go to management.
     assert 'data-testid="action-submit_channels"' in page
-    assert page.index('data-testid="action-submit_channels"') < page.index("other-actions")
+    assert page.index('data-testid="action-submit_channels"') < page.index("action-cancel")
     step = reverse("campaigns:campaign_step", args=[campaign.pk, "submit_channels"])
     assert client.post(step, {"note": ""}).status_code == 302
     approve = reverse("campaigns:campaign_step", args=[campaign.pk, "approve_channels"])
@@ -129,3 +129,22 @@ def test_programme_approval_and_launch_over_http(client, people, agency, media_r
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.LAUNCHED
     assert campaign.launched_on == timezone.localdate()
+
+
+def test_cancelling_is_folded_apart_and_needs_a_reason(client, people, agency, english):
+    campaign = advance(
+        make_campaign(people, make_plan(people)), people, agency, "request_proposals"
+    )
+    client.force_login(people["manager"])
+    page = client.get(reverse("campaigns:campaign_detail", args=[campaign.pk])).content.decode()
+    # Nothing to do but wait: no step card, a note, and the cancellation folded.
+    assert 'data-testid="actions"' not in page
+    assert 'data-testid="waiting-proposals"' in page
+    assert 'data-testid="action-cancel"' in page
+    cancel = reverse("campaigns:campaign_step", args=[campaign.pk, "cancel"])
+    response = client.post(cancel, {"reason": ""})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    client.post(cancel, {"reason": "أُجّلت إلى العام القادم"})
+    campaign.refresh_from_db()
+    assert campaign.state == CampaignState.CANCELLED
+    assert campaign.cancel_reason == "أُجّلت إلى العام القادم"
