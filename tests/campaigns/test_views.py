@@ -148,3 +148,31 @@ def test_cancelling_is_folded_apart_and_needs_a_reason(client, people, agency, e
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.CANCELLED
     assert campaign.cancel_reason == "أُجّلت إلى العام القادم"
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_list_and_plan_pages_do_not_grow_with_the_campaigns(client, people, english):
+    plan = make_plan(people)
+    for number in range(2):
+        make_campaign(people, plan, title=f"حملة {number}")
+    client.force_login(people["management"])
+    urls = [
+        reverse("campaigns:campaign_list"),
+        reverse("campaigns:plan_list"),
+        reverse("campaigns:plan_calendar", args=[plan.pk]),
+    ]
+    before = [_queries_of(client, url)[0] for url in urls]
+    for number in range(2, 6):
+        make_campaign(people, plan, title=f"حملة {number}")
+    after = [_queries_of(client, url) for url in urls]
+    assert [count for count, _page in after] == before
+    assert after[0][1].count('data-testid="campaign-row"') == 6
