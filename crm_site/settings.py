@@ -43,6 +43,7 @@ PROJECT_APPS = [
     "opportunities",
     "complaints",
     "reports",
+    "campaigns",
 ]
 
 INSTALLED_APPS = [

@@ -292,6 +292,31 @@ GRANTS_BEFORE_THE_REGISTRY = {
     },
 }
 
+# The campaigns app (campaigns/roles.py), written by hand: CRM staff upload proposals and
+# launch evidence; the CRM manager prepares plans and campaigns and takes their steps;
+# management approves; the departments that coordinate the plan read it and add their note.
+_CAMPAIGN_READ = {"campaigns.view_marketingplan", "campaigns.view_campaign"}
+_CAMPAIGN_STAFF = _CAMPAIGN_READ | {"campaigns.add_proposal", "campaigns.add_launchevidence"}
+_CAMPAIGN_COORDINATE = _CAMPAIGN_READ | {"campaigns.coordinate_marketingplan"}
+CAMPAIGN_GRANTS = {
+    roles.CRM_STAFF: _CAMPAIGN_STAFF,
+    roles.CRM_MANAGER: _CAMPAIGN_STAFF
+    | {
+        "campaigns.add_marketingplan",
+        "campaigns.change_marketingplan",
+        "campaigns.add_campaign",
+        "campaigns.change_campaign",
+        "campaigns.manage_campaign",
+    },
+    roles.MANAGEMENT: _CAMPAIGN_READ
+    | {"campaigns.approve_marketingplan", "campaigns.approve_campaign"},
+    roles.PLANNING_DIRECTOR: _CAMPAIGN_COORDINATE,
+    roles.CENTRES_MANAGER: _CAMPAIGN_COORDINATE,
+    roles.RESOURCE_DEVELOPMENT: _CAMPAIGN_COORDINATE,
+}
+for _role, _granted_here in CAMPAIGN_GRANTS.items():
+    GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY[_role] | _granted_here
+
 
 def _granted(group):
     return {

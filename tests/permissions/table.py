@@ -84,6 +84,9 @@ REPORT_READERS = EVERY_ROLE - STEWARDS
 # secretary who decides on it and management (not planning, not resource development).
 PERFORMANCE_READERS = REPORT_PRODUCERS | {COUNCIL_SECRETARY, MANAGEMENT}
 REPORT_ARCHIVERS = REPORT_PRODUCERS | {PLANNING_DIRECTOR}
+# Campaigns (3.1.1-3.1.10): the CRM department works them, management approves, the
+# departments that coordinate the plan read it all.
+CAMPAIGN_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, CENTRES_MANAGER, RESOURCE_DEVELOPMENT}
 # Pages that hide their object from those who may not read it answer them 404.
 NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | {NO_ROLE}
 NOT_RECOMMENDATION_READERS = (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | {NO_ROLE}
@@ -125,6 +128,8 @@ PUBLIC = {
     "public:filed": "GET",
     "public:track": "GET",
     "public:faq": "GET",
+    # The advertising agency's upload page: its signed link, no account.
+    "agency:upload": "GET",
 }
 
 TABLE = [
@@ -477,5 +482,55 @@ TABLE = [
         },
         post={COUNCIL_SECRETARY},
         hidden=REPORT_READERS - PERFORMANCE_READERS,
+    ),
+    # --- campaigns (3.1.1-3.1.10) ------------------------------------------------------------
+    # An empty POST: a form sent back, or the service refusing a step the record is not at.
+    row("campaigns:plan_list", get=CAMPAIGN_READERS),
+    row("campaigns:plan_create", get={CRM_MANAGER}, post={CRM_MANAGER}),
+    row("campaigns:plan_detail", {"pk": "plan"}, get=CAMPAIGN_READERS),
+    row("campaigns:plan_calendar", {"pk": "plan"}, get=CAMPAIGN_READERS),
+    row("campaigns:plan_edit", {"pk": "plan"}, get={CRM_MANAGER}, post=set(), soft={CRM_MANAGER}),
+    row(
+        "campaigns:plan_coordinate",
+        {"pk": "plan"},
+        post=set(),
+        soft={PLANNING_DIRECTOR, CENTRES_MANAGER, RESOURCE_DEVELOPMENT},
+    ),
+    row("campaigns:plan_step", {"pk": "plan", "action": "approve"}, post=set(), soft={MANAGEMENT}),
+    row("campaigns:campaign_list", get=CAMPAIGN_READERS),
+    row("campaigns:campaign_create", get={CRM_MANAGER}, post={CRM_MANAGER}),
+    row("campaigns:campaign_detail", {"pk": "campaign_waiting"}, get=CAMPAIGN_READERS),
+    row(
+        "campaigns:campaign_edit",
+        {"pk": "campaign_waiting"},
+        get={CRM_MANAGER},
+        post=set(),
+        soft={CRM_MANAGER},
+    ),
+    row("campaigns:brief_pdf", {"pk": "campaign_waiting"}, get=CAMPAIGN_READERS),
+    row(
+        "campaigns:campaign_step",
+        {"pk": "campaign_waiting", "action": "choose_proposal"},
+        post=set(),
+        soft={CRM_MANAGER},
+    ),
+    row("campaigns:proposal_upload", {"pk": "campaign_waiting"}, post=set(), soft=CRM),
+    row(
+        "campaigns:proposal_file",
+        {"pk": "campaign_waiting", "version": 1},
+        get=CAMPAIGN_READERS,
+    ),
+    row("campaigns:placement_add", {"pk": "campaign_launched"}, post=set(), soft={CRM_MANAGER}),
+    row(
+        "campaigns:placement_remove",
+        {"pk": "campaign_launched", "placement_pk": "placement"},
+        post=set(),
+        soft={CRM_MANAGER},
+    ),
+    row("campaigns:evidence_add", {"pk": "campaign_launched"}, post=set(), soft=CRM),
+    row(
+        "campaigns:evidence_photo",
+        {"pk": "campaign_launched", "evidence_pk": "evidence"},
+        get=CAMPAIGN_READERS,
     ),
 ]

@@ -76,7 +76,36 @@ def build_world():
     world.update(_analysis())
     world.update(_reports())
     world.update(_jobs(world))
+    world.update(_campaigns())
     return world
+
+
+def _campaigns():
+    """The demo's plan, its campaign awaiting proposals (with a proposal) and the launched
+    one (with its placements and evidence)."""
+    from campaigns.models import Campaign, LaunchEvidence, MarketingPlan, Proposal
+
+    waiting = Campaign.objects.get(state="proposals_requested")
+    launched = Campaign.objects.get(state="launched")
+    Proposal.objects.create(
+        campaign=waiting,
+        version=1,
+        title="مقترح",
+        file=ContentFile(b"%PDF-1.4\n", name="proposal.pdf"),
+        content_type="application/pdf",
+        size=9,
+    )
+    return {
+        "plan": MarketingPlan.objects.get(),
+        "campaign_waiting": waiting,
+        "campaign_launched": launched,
+        "placement": launched.placements.order_by("pk").first(),
+        "evidence": LaunchEvidence.objects.create(
+            campaign=launched,
+            photo=ContentFile(b"\x89PNG\r\n\x1a\n" + bytes(32), name="board.png"),
+            added_by=launched.created_by,
+        ),
+    }
 
 
 def _customers():

@@ -59,7 +59,9 @@ NOTHING_WAITING = {"deputy_steward", "management"}
 # The most queries a home page may run on the demo data (session, user, one or two per
 # work provider and per headline; the permissions, roles, profile and holidays come from
 # the cache once read). Measured: 36 (CRM manager), 50 (superuser), one spare.
-HOME_QUERY_BUDGET = {None: 37, "admin": 51}  # the superuser meets every provider
+# The superuser meets every provider; the campaigns' provider reads the plans and the
+# campaigns awaiting the user (one query each).
+HOME_QUERY_BUDGET = {None: 38, "admin": 53}
 
 
 @pytest.fixture

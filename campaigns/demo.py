@@ -1,0 +1,190 @@
+"""Demo campaigns for `make run`, put through the services: this year's plan approved
+after the four departments' notes, an advertising agency (a customer of type Other), one
+campaign launched with its placements and evidence, and one awaiting the agency's proposals
+past their due date. Runs once: nothing happens when a plan already exists or the demo
+users are missing."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from association.models import City
+from customers.models import Customer, CustomerKind, EntityType
+from customers.services import allocate_customer_code
+from programmes.models import Programme
+
+from . import services
+from .models import Campaign, Channel, Department, MarketingPlan
+
+USERNAMES = ("crm_manager", "crm_staff", "management", "planning", "centres_manager", "resources")
+AGENCY_NAME = "وكالة الإبداع للدعاية والإعلان"
+# A one-page PDF: the agency's proposals in the demo.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _users() -> dict[str, User] | None:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=USERNAMES)}
+    return users if len(users) == len(USERNAMES) else None
+
+
+def _agency() -> Customer:
+    agency = Customer.objects.filter(name=AGENCY_NAME, kind=CustomerKind.OTHER).first()
+    if agency is not None:
+        return agency
+    return Customer.objects.create(
+        code=allocate_customer_code(),
+        name=AGENCY_NAME,
+        kind=CustomerKind.OTHER,
+        entity_type=EntityType.ORGANISATION,
+        email="proposals@ibdaa-agency.example",
+    )
+
+
+@transaction.atomic
+def load_demo_campaigns() -> int:
+    """Returns the number of campaigns created (0 or 2)."""
+    users = _users()
+    year = timezone.localdate().year
+    if users is None or MarketingPlan.objects.filter(year=year).exists():
+        return 0
+    manager, staff, management = users["crm_manager"], users["crm_staff"], users["management"]
+    plan = services.plan_create(
+        actor=manager,
+        year=year,
+        title=f"الخطة السنوية للحملات التسويقية {year}",
+        objectives="رفع الوعي برسالة الجمعية وبرامجها في أحياء جدة ومكة والطائف، "
+        "وزيادة عدد المانحين والمستفيدين من البرامج.",
+        strategic_goals="الهدف الاستراتيجي الثاني: تعزيز الشراكة المجتمعية وتنمية الموارد.",
+        promotion_plans="حملة رمضان، حملة اليوم الوطني، نشرات دورية في المراكز.",
+        timing="تُطلق الحملات قبل المواسم بأسبوعين على الأقل.",
+    )
+    services.plan_send_for_coordination(plan=plan, actor=manager)
+    notes = {
+        Department.FINANCE: users["resources"],
+        Department.PLANNING: users["planning"],
+        Department.CENTRES: users["centres_manager"],
+        Department.PROGRAMMES: users["planning"],
+    }
+    for department, user in notes.items():
+        services.plan_coordinate(plan=plan, actor=user, department=department, verdict="agree")
+    services.plan_submit(plan=plan, actor=manager)
+    services.plan_approve(plan=plan, actor=management, note="معتمدة.")
+    agency = _agency()
+    programmes = list(Programme.objects.order_by("pk")[:2])
+    _launched(plan, year, manager, staff, management, agency, programmes)
+    _awaiting_proposals(plan, year, manager, management, agency)
+    return 2
+
+
+def _launched(plan, year, manager, staff, management, agency, programmes) -> Campaign:
+    campaign = services.campaign_create(
+        actor=manager,
+        plan=plan,
+        title="حملة رمضان للسلال الغذائية",
+        objectives="التعريف ببرنامج السلال الغذائية الرمضانية وجمع التبرعات له.",
+        starts_on=date(year, 1, 15),
+        ends_on=date(year, 3, 20),
+        budget=Decimal("60000"),
+        customer_kinds=[CustomerKind.DONOR, CustomerKind.BENEFICIARY],
+        target_reach=50000,
+        target_visits=3000,
+        target_new_customers=120,
+        target_support_requests=80,
+        target_donations=Decimal("250000"),
+        target_opportunities=5,
+        channels=[Channel.BILLBOARDS, Channel.SOCIAL, Channel.LEAFLETS],
+        channel_notes="لوحات على طريق الملك عبدالعزيز بجدة، ونشرات في الأسواق التجارية.",
+        cities=list(City.objects.all()),
+        programmes=programmes,
+    )
+    services.campaign_submit_channels(campaign=campaign, actor=manager)
+    services.campaign_approve_channels(campaign=campaign, actor=management)
+    services.campaign_request_proposals(
+        campaign=campaign,
+        actor=manager,
+        agency=agency,
+        requirements="ثلاث لوحات خارجية، ومنشورات على وسائل التواصل، و5000 نشرة مطبوعة.",
+    )
+    proposal = services.proposal_upload(
+        campaign=campaign,
+        actor=staff,
+        upload=ContentFile(DEMO_PDF, name="proposals.pdf"),
+        title="مقترحات حملة رمضان",
+    )
+    services.campaign_choose_proposal(
+        campaign=campaign,
+        actor=manager,
+        proposal=proposal,
+        evaluation="المقترح يغطي القنوات المعتمدة ضمن الموازنة؛ لا حاجة لدعاية إضافية.",
+    )
+    for channel, location, cost in (
+        (Channel.BILLBOARDS, "لوحة طريق الملك عبدالعزيز - جدة", "25000"),
+        (Channel.SOCIAL, "حسابات الجمعية على منصة إكس وإنستغرام", "15000"),
+        (Channel.LEAFLETS, "الأسواق التجارية في مكة المكرمة", "12000"),
+    ):
+        services.placement_add(
+            campaign=campaign,
+            actor=manager,
+            channel=channel,
+            location=location,
+            starts_on=date(year, 2, 1),
+            ends_on=date(year, 3, 20),
+            cost=Decimal(cost),
+            proposal=proposal,
+        )
+    services.campaign_submit_programme(campaign=campaign, actor=manager)
+    services.campaign_approve_programme(campaign=campaign, actor=management)
+    services.evidence_add(
+        campaign=campaign,
+        actor=staff,
+        url="https://x.com/association/status/1",
+        note="منشور إطلاق الحملة",
+    )
+    launched_on = min(date(year, 2, 1), timezone.localdate())
+    services.campaign_launch(campaign=campaign, actor=manager, launched_on=launched_on)
+    return campaign
+
+
+def _awaiting_proposals(plan, year, manager, management, agency) -> Campaign:
+    # Three weeks ahead, inside the plan's year.
+    starts_on = min(timezone.localdate() + timedelta(days=21), date(year, 12, 20))
+    campaign = services.campaign_create(
+        actor=manager,
+        plan=plan,
+        title="حملة نادي الحي للشباب",
+        objectives="التعريف بمراكز الأحياء وبرامجها للشباب قبل نهاية العام.",
+        starts_on=starts_on,
+        ends_on=date(year, 12, 31),
+        budget=Decimal("40000"),
+        customer_kinds=[CustomerKind.BENEFICIARY],
+        target_reach=30000,
+        target_visits=1500,
+        channels=[Channel.SOCIAL, Channel.EVENTS, Channel.SMS],
+        channel_notes="فعاليات في مراكز الأحياء ورسائل قصيرة للمستفيدين الموافقين.",
+    )
+    services.campaign_submit_channels(campaign=campaign, actor=manager)
+    services.campaign_approve_channels(campaign=campaign, actor=management)
+    services.campaign_request_proposals(
+        campaign=campaign,
+        actor=manager,
+        agency=agency,
+        requirements="تصاميم للفعاليات ومنشورات يومية خلال أسبوع اليوم الوطني.",
+    )
+    # Requested three weeks ago: the proposals are overdue on the CRM manager's «عملي».
+    requested = timezone.now() - timedelta(days=21)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        proposals_requested_at=requested,
+        due_at=services.working_deadline(requested, services.PROPOSALS_WORKING_DAYS),
+    )
+    campaign.transitions.filter(target="proposals_requested").update(at=requested)
+    return campaign
