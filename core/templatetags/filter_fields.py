@@ -2,10 +2,11 @@
 Bootstrap classes, as crispy's `|as_crispy_field` writes it (the same wrapper, label, ids,
 classes, errors and help text) without crispy's nested templates, which cost 4-5 ms per
 list page. Radio buttons and several checkboxes are written the same way (a fieldset with
-its legend, a form-check per option): a form with a long list of boxes (the portfolio
-handover, about 200 programmes) writes its fields with it too, since crispy includes two
-templates per box. Widgets it does not write the same way (files, several inputs in one)
-and forms with a crispy helper still go through crispy."""
+its legend, a form-check per option), and a plain select's options without Django's
+template per option. Forms whose fields are laid out one by one use it too where crispy's
+templates cost most (the portfolio hand-over's 200 boxes, the programme form). Widgets it
+does not write the same way (files, several inputs in one) and forms with a crispy helper
+still go through crispy."""
 
 import html
 from typing import Any

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +13,11 @@ from django.utils import timezone
 from association import roles
 from finance.models import Donation
 from opportunities.models import Opportunity
+from programmes.forms import ProgrammeForm
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 from programmes.views import OPPORTUNITIES_SHOWN
 from tests.factories import CentreFactory, UserFactory
+from tests.helpers import same_markup
 
 from .conftest import make_donor, make_programme
 
@@ -319,6 +322,34 @@ def test_create_a_programme(client, people, who):
     assert programme.category.name == "تعليم"
     assert list(programme.centres.all()) == [centre]
     assert programme.history.earliest().history_user == people[who]
+
+
+@pytest.mark.parametrize("page", ["create", "edit", "refused"])
+def test_the_programme_form_fields_are_written_as_crispy_writes_them(
+    client, people, programme, page
+):
+    """The form writes its fields without crispy's templates: the same labels, ids,
+    values, classes, boxes, help texts and errors."""
+    CentreFactory(name="مركز حي الصفا")
+    client.force_login(people["manager"])
+    data = form_data(budget="مئة", end_date="2020-01-01", name="<b>برنامج</b>")
+    if page == "create":
+        response = client.get(reverse("programmes:create"))
+    elif page == "edit":
+        response = client.get(reverse("programmes:edit", args=[programme.pk]))
+    else:
+        response = client.post(reverse("programmes:create"), data)
+    content = same_markup(response.content.decode())
+    form = response.context["form"]
+    assert bool(form.errors) == (page == "refused")
+    for name in form.fields:
+        # A new form: crispy writes its classes into the widget it renders.
+        if page == "refused":
+            fresh = ProgrammeForm(data, user=people["manager"])
+            fresh.is_valid()
+        else:
+            fresh = ProgrammeForm(instance=form.instance, user=people["manager"])
+        assert same_markup(as_crispy_field(fresh[name])) in content, name
 
 
 @pytest.mark.parametrize(
