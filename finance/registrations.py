@@ -4,6 +4,7 @@ panel) and the programmes portfolio (the donations received and who gave them)."
 from django.utils.translation import gettext_lazy
 
 from core import dashboard, navigation
+from customers.models import Customer
 from programmes import funding
 
 from . import (
@@ -46,7 +47,7 @@ for item in (
 funding.register_funding_source(
     funding.RECEIVED, funding.FundingSource(rows=Donation.objects.all, amount_field="amount")
 )
-funding.register_funders(selectors.programme_funders)
+funding.register_funders(selectors.programme_funders, Donation, Customer)
 
 
 @dashboard.register_headline

@@ -10,10 +10,12 @@ registered counts as zero, and a programme then has no funders.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from core import cache
 
+# The funders of each programme, cached (programmes.selectors.programme_funders).
+FUNDERS_TOPIC = "programme_funders"
 PLEDGED = "pledged"
 RECEIVED = "received"
 KINDS = (PLEDGED, RECEIVED)
@@ -50,19 +52,25 @@ def topic(kind: str) -> str:
 
 
 def renew(kind: str) -> None:
-    """Forget the cached sums of one kind (after a write that sends no signal)."""
+    """Forget the cached sums of one kind (after a write that sends no signal), and the
+    funders read from the same rows."""
     if kind in _sources:
         cache.bump(topic(kind))
+    if kind == RECEIVED and _funders:
+        cache.bump(FUNDERS_TOPIC)
 
 
 def funding_source(kind: str) -> FundingSource | None:
     return _sources.get(kind)
 
 
-def register_funders(builder: Callable) -> Callable:
+def register_funders(builder: Callable, *models_read: type[Model]) -> Callable:
     """`builder(programme)` returns the donors who gave to the programme (customers with
-    `total`, `donation_count` and `last_donation`), the largest total first."""
+    `total`, `donation_count` and `last_donation`), the largest total first. They are
+    cached under FUNDERS_TOPIC, renewed by a change of `models_read` (the received rows
+    and the donors) or by `renew(RECEIVED)`."""
     _funders[:] = [builder]
+    cache.register_topic(FUNDERS_TOPIC, *models_read, form_options=False)
     return builder
 
 

@@ -173,11 +173,16 @@ def portfolio_totals(queryset: QuerySet[Programme], table: FundingTable | None =
     return table.totals(queryset.order_by().values_list("pk", "budget").distinct())
 
 
-def programme_funders(programme: Programme) -> Any:
-    """Donors who gave to the programme, with `total`, `donation_count` and
-    `last_donation` (date), the largest total first (as the finance app reads them)."""
+def programme_funders(programme: Programme, limit: int) -> list[Any]:
+    """The `limit` donors who gave most to the programme, with `total`, `donation_count`
+    and `last_donation` (date), the largest total first (as the finance app reads them).
+    Cached: the sums grow with the programme's donations."""
     builder = funding.funders_builder()
-    return builder(programme) if builder is not None else []
+    if builder is None:
+        return []
+    return cache.cached(
+        funding.FUNDERS_TOPIC, f"{programme.pk}:{limit}", lambda: list(builder(programme)[:limit])
+    )
 
 
 def search_programmes(queryset: QuerySet[Programme], text: str | None) -> QuerySet[Programme]:

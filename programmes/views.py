@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import xlsx
+from core import cache, xlsx
 from core.http import download_name
 from core.imports.views import ImportPages, outcome_counts
 from core.pagination import CappedPaginator
@@ -22,11 +24,15 @@ from core.text import bdi, html_message
 from . import imports, selectors, services, tasks
 from .filters import ProgrammeFilter
 from .forms import ProgrammeForm
+from .funding import FUNDERS_TOPIC
 from .models import Programme
 
 PAGE_SIZE = 25
 FUNDERS_SHOWN = 100
 HISTORY_SHOWN = 10
+# The programme's page lists its latest opportunities and links to the opportunity list,
+# filtered by the programme, for the rest (a programme gathers more every year).
+OPPORTUNITIES_SHOWN = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -78,31 +84,52 @@ def programme_detail(request, pk):
         Programme.objects.select_related("category").prefetch_related("centres__city"), pk=pk
     )
     funding = selectors.funding_table().funding(programme.pk, programme.budget)
-    funders = list(selectors.programme_funders(programme)[: FUNDERS_SHOWN + 1])
-    may_see_opportunities = request.user.has_perm("opportunities.view_opportunity")
-    opportunities = (
-        programme.opportunities.all().select_related("owner").order_by("-last_activity_at")
-        if may_see_opportunities
-        else None
-    )
+    opportunities, more_opportunities = None, False
+    if request.user.has_perm("opportunities.view_opportunity"):
+        latest = list(
+            programme.opportunities.select_related("owner").order_by("-last_activity_at")[
+                : OPPORTUNITIES_SHOWN + 1
+            ]
+        )
+        opportunities = latest[:OPPORTUNITIES_SHOWN]
+        more_opportunities = len(latest) > OPPORTUNITIES_SHOWN
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
             "funding": funding,
-            "funders": funders[:FUNDERS_SHOWN],
-            "more_funders": len(funders) > FUNDERS_SHOWN,
-            # Donations whose donor the finance file did not name (or not yet matched).
-            "unattributed": funding.received - sum(funder.total for funder in funders)
-            if len(funders) <= FUNDERS_SHOWN
-            else None,
+            "funders_card": _funders_card(request, programme, funding.received),
             "opportunities": opportunities,
+            "more_opportunities": more_opportunities,
             "history": programme.history.select_related("history_user")[:HISTORY_SHOWN],
             "may_edit": request.user.has_perm("programmes.change_programme"),
-            "may_see_customers": request.user.has_perm("customers.view_customer"),
         },
     )
+
+
+def _funders_card(request, programme, received):
+    """The card of the programme's largest funders, up to FUNDERS_SHOWN rows: rendered once
+    per programme, language, day (its dates say "3 days ago") and right to open customers,
+    and kept under the funders' cache topic, renewed with the donations and the donors."""
+    may_see_customers = request.user.has_perm("customers.view_customer")
+
+    def render_card():
+        funders = selectors.programme_funders(programme, FUNDERS_SHOWN + 1)
+        shown = funders[:FUNDERS_SHOWN]
+        context = {
+            "funders": shown,
+            "more_funders": len(funders) > FUNDERS_SHOWN,
+            # Donations whose donor the finance file did not name (or not yet matched).
+            "unattributed": received - sum(funder.total for funder in shown)
+            if len(funders) <= FUNDERS_SHOWN
+            else None,
+            "may_see_customers": may_see_customers,
+        }
+        return render_to_string("programmes/programme_funders.html", context)
+
+    key = f"card:{programme.pk}:{get_language()}:{timezone.localdate()}:{may_see_customers:d}"
+    return cache.cached(FUNDERS_TOPIC, key, render_card)
 
 
 # --- create and edit --------------------------------------------------------------------

@@ -1,5 +1,8 @@
-"""Helpers shared by every test package: users holding a role. The `people` fixture in
-tests/conftest.py builds each package's cast from its `people_roles` table with these."""
+"""Helpers shared by every test package: users holding a role (the `people` fixture in
+tests/conftest.py builds each package's cast from its `people_roles` table with these) and
+markup compared as the browser reads it."""
+
+import re
 
 from django.contrib.auth.models import Group
 
@@ -17,3 +20,9 @@ def user_with(role, username, **fields):
 
 # Every role by its code, for the tests that go through the whole permission matrix.
 ROLES_BY_CODE = {role.code: role for role in roles.ALL_ROLES}
+
+
+def same_markup(html):
+    """Whitespace between and inside tags does not show."""
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*([<>])\s*", r"\1", html)

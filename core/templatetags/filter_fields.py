@@ -1,27 +1,35 @@
 """`{{ field|filter_field }}`: one field of a filter bar, written directly in Python with its
 Bootstrap classes, as crispy's `|as_crispy_field` writes it (the same wrapper, label, ids,
 classes, errors and help text) without crispy's nested templates, which cost 4-5 ms per
-list page. Widgets it does not write the same way (radio buttons, several checkboxes,
-files, several inputs in one) and forms with a crispy helper still go through crispy.
+list page. Radio buttons and several checkboxes are written the same way (a fieldset with
+its legend, a form-check per option), and a plain select's options without Django's
+template per option. Forms whose fields are laid out one by one use it too where crispy's
+templates cost most (the portfolio hand-over's 200 boxes, the programme form). Widgets it
+does not write the same way (files, several inputs in one) and forms with a crispy helper
+still go through crispy.
 
 `{{ form|form_fields }}` writes a whole form as crispy's `|crispy` does (the error summary,
 then every field as above): the workflow steps' forms (includes/action_form.html) took a
 third of a case page's time through crispy's templates."""
 
+import html
 from typing import Any
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
+from crispy_forms.templatetags.crispy_forms_filters import (
+    as_crispy_field,
+    as_crispy_form,
+    optgroups,
+)
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 _CRISPY_ONLY = (
-    forms.RadioSelect,
-    forms.CheckboxSelectMultiple,
     forms.FileInput,
     forms.MultiWidget,
 )
@@ -39,9 +47,9 @@ def _widget_class(widget: forms.Widget, bootstrap: str, invalid: bool) -> str:
     return css
 
 
-def _errors_and_help(field: BoundField) -> SafeString:
+def _errors_and_help(field: BoundField, errors: bool = True, help_text: bool = True) -> SafeString:
     html = SafeString("")
-    if field.errors:
+    if errors and field.errors:
         items = format_html_join(
             "",
             '<p id="error_{}_{}"><strong>{}</strong></p>',
@@ -52,20 +60,125 @@ def _errors_and_help(field: BoundField) -> SafeString:
             field.errors.field_id,  # type: ignore[attr-defined]  # set by BoundField.errors
             items,
         )
-    if field.help_text:
-        help_text = mark_safe(field.help_text)  # noqa: S308 - crispy shows it |safe too
+    if help_text and field.help_text:
+        text = mark_safe(field.help_text)  # noqa: S308 - crispy shows it |safe too
         if field.auto_id:
             html += format_html(
-                '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, help_text
+                '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, text
             )
         else:
-            html += format_html('<div class="form-text">{}</div>', help_text)
+            html += format_html('<div class="form-text">{}</div>', text)
     return html
 
 
 def _label_text(field: BoundField) -> SafeString:
     asterisk = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
     return format_html("{}{}", field.label, asterisk)
+
+
+def _escape(value: Any) -> str:
+    """conditional_escape without its lazy-text wrapper: a list of 200 boxes calls it a
+    thousand times."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def _option_attrs(attrs: dict[str, Any]) -> str:
+    """crispy's layout/attrs.html: False leaves the attribute out, True writes its name."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _choice_list(field: BoundField, extra_css: str) -> SafeString:
+    """crispy's layout/radio_checkbox_select.html inside its field.html: the legend names
+    the group, every option is a form-check whose label points at its own input, and the
+    errors follow the last option."""
+    start = (
+        '<div class="form-check"><input type="{type}" class="form-check-input'
+        + (" is-invalid" if field.errors else "")
+        + '" name="'
+        + _escape(field.html_name)
+        + '" value="{value}"{attrs}><label for="{id}" class="form-check-label">{label}</label>'
+    )
+    options = []
+    for group, group_options, _index in optgroups(field):
+        if group:
+            options.append(f"<strong>{_escape(group)}</strong>")
+        options.extend(
+            start.format(
+                type=_escape(option["type"]),
+                value=_escape(option["value"]),
+                attrs=_option_attrs(option["attrs"]),
+                id=_escape(option["attrs"].get("id", "")),
+                label=_escape(option["label"]),
+            )
+            + "</div>"
+            for option in group_options
+        )
+    if options and field.errors:  # inside the last option's form-check
+        options[-1] = options[-1][: -len("</div>")] + _errors_and_help(field, help_text=False)
+        options[-1] += "</div>"
+    legend = SafeString("")
+    if field.label:
+        legend = format_html(
+            '<legend class="form-label{} fs-6">{}</legend>',
+            " requiredField" if field.field.required else "",
+            _label_text(field),
+        )
+    help_text = _errors_and_help(field, errors=False)
+    boxes = mark_safe("".join(options))  # noqa: S308 - every part escaped above
+    body = format_html("{}<div>{}</div>{}", legend, boxes, help_text)
+    if field.label:
+        described_by = field.aria_describedby
+        body = format_html(
+            "<fieldset{}>{}</fieldset>",
+            format_html(' aria-describedby="{}"', described_by) if described_by else "",
+            body,
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3{}">{}</div>',
+        field.auto_id,
+        f" {extra_css}" if extra_css else "",
+        body,
+    )
+
+
+def _plain_select(widget: forms.Widget) -> bool:
+    """A select drawn by Django's own templates, which `_select` writes the same way."""
+    return (
+        isinstance(widget, forms.Select)
+        and not isinstance(widget, forms.SelectMultiple)
+        and type(widget).render is forms.Widget.render
+        and widget.template_name == forms.Select.template_name
+        and widget.option_template_name == forms.Select.option_template_name
+    )
+
+
+def _select(field: BoundField, css: str) -> SafeString:
+    """Django's select.html and select_option.html written in Python (as BoundField.as_widget
+    draws them: the same attributes, options and groups), without a template per option."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({"class": css}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    parts = [f'<select name="{_escape(context["name"])}"{_option_attrs(context["attrs"])}>']
+    for group, options, _index in context["optgroups"]:
+        if group:
+            parts.append(f'\n  <optgroup label="{_escape(group)}">')
+        parts.extend(
+            f'\n  <option value="{_escape(option["value"])}"{_option_attrs(option["attrs"])}>'
+            f"{_escape(localize(option['label']))}</option>"
+            for option in options
+        )
+        if group:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
 
 
 @register.filter
@@ -78,6 +191,8 @@ def filter_field(field: BoundField) -> Any:
     invalid = bool(field.errors)
     required = " requiredField" if field.field.required else ""
     extra_css = field.css_classes()
+    if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple too
+        return _choice_list(field, extra_css)
     if isinstance(widget, forms.CheckboxInput):
         checkbox = field.as_widget(
             attrs={"class": _widget_class(widget, "form-check-input", invalid)}
@@ -97,7 +212,11 @@ def filter_field(field: BoundField) -> Any:
             inner,
         )
     bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
-    control = field.as_widget(attrs={"class": _widget_class(widget, bootstrap, invalid)})
+    css = _widget_class(widget, bootstrap, invalid)
+    if _plain_select(widget):
+        control = _select(field, css)
+    else:
+        control = field.as_widget(attrs={"class": css})
     label = SafeString("")
     if field.label:
         label = format_html(

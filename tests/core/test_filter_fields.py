@@ -2,8 +2,6 @@
 per-field templates: the same HTML as crispy's |as_crispy_field, field by field (labels,
 ids, classes, errors, help text), and the filter card of the list pages unchanged."""
 
-import re
-
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
@@ -12,12 +10,7 @@ from django.urls import reverse
 from core.forms import DayFirstDateInput, Form, MonthInput
 from core.templatetags.filter_fields import filter_field, form_fields
 from core.widgets import DependentSelect, QuickSelect
-
-
-def _same_markup(html):
-    """Whitespace between and inside tags does not show."""
-    html = re.sub(r"\s+", " ", str(html))
-    return re.sub(r"\s*([<>])\s*", r"\1", html)
+from tests.helpers import same_markup
 
 
 class SampleFilter(Form):
@@ -37,6 +30,16 @@ class SampleFilter(Form):
     )
     month = forms.CharField(label="الشهر", required=False, widget=MonthInput)
     overdue = forms.BooleanField(label="المتأخرة فقط", required=False)
+    year = forms.TypedChoiceField(
+        label="السنة", choices=[(2026, 2026), (12000, 12000)], coerce=int, required=False
+    )
+    grouped = forms.ChoiceField(
+        label="المجموعة",
+        choices=[("", "الكل"), ("أيتام & أسر", [("1", "<b>كفالة</b>"), ("2", "سلة")])],
+        required=False,
+        widget=forms.Select(attrs={"data-kind": "x", "disabled": False, "autofocus": True}),
+    )
+    answered = forms.NullBooleanField(label="أجيب", required=False)
     confirmed = forms.BooleanField(label="مؤكد", required=True)
 
 
@@ -45,7 +48,8 @@ class SampleFilter(Form):
     [
         None,
         {"q": "سارة", "kind": "a", "date_from": "15/03/2025", "overdue": "on"},
-        {"kind": "zz", "date_from": "not a date", "month": "2026-10"},
+        {"kind": "zz", "date_from": "not a date", "month": "2026-10", "year": "12000"},
+        {"grouped": "2", "answered": "true", "year": "7"},
     ],
 )
 def test_each_field_is_written_as_crispy_writes_it(data):
@@ -56,7 +60,46 @@ def test_each_field_is_written_as_crispy_writes_it(data):
         if data is not None:
             ours.form.is_valid()
             theirs.form.is_valid()
-        assert _same_markup(filter_field(ours)) == _same_markup(as_crispy_field(theirs)), name
+        assert same_markup(filter_field(ours)) == same_markup(as_crispy_field(theirs)), name
+
+
+class SampleChoices(Form):
+    programmes = forms.MultipleChoiceField(
+        label="البرامج",
+        choices=[("1", "كفالة يتيم"), ("2", "سلة غذائية & كسوة"), ("3", "<b>ترميم</b>")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grouped = forms.MultipleChoiceField(
+        label="مجمعة",
+        required=False,
+        choices=[("أيتام", [("a", "أ"), ("b", "ب")]), ("أسر", [("c", "ج")])],
+        widget=forms.CheckboxSelectMultiple(attrs={"data-kind": "box"}),
+        help_text="اختر ما يلزم",
+    )
+    half = forms.TypedChoiceField(
+        label="الفترة", choices=[(0, "السنة"), (1, "الأول")], coerce=int, widget=forms.RadioSelect
+    )
+    unlabelled = forms.ChoiceField(
+        label="", required=False, choices=[("x", "س")], widget=forms.RadioSelect
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"programmes": ["1", "3"], "grouped": ["c"], "half": "1"},
+        {"programmes": ["9"], "grouped": ["z"], "half": "7", "unlabelled": "q"},
+    ],
+)
+def test_radio_buttons_and_checkbox_lists_are_written_as_crispy_writes_them(data):
+    for name in SampleChoices.base_fields:
+        ours = SampleChoices(data)[name]
+        theirs = SampleChoices(data)[name]
+        if data is not None:
+            ours.form.is_valid()
+            theirs.form.is_valid()
+        assert same_markup(filter_field(ours)) == same_markup(as_crispy_field(theirs)), name
 
 
 @pytest.mark.django_db
@@ -100,7 +143,7 @@ def test_a_whole_form_is_written_as_crispy_writes_it(data):
     if data is not None:
         ours.is_valid()
         theirs.is_valid()
-    assert _same_markup(form_fields(ours)) == _same_markup(as_crispy_form(theirs))
+    assert same_markup(form_fields(ours)) == same_markup(as_crispy_form(theirs))
     if data is not None:
         assert 'data-testid="form-errors"' in form_fields(ours)
 
@@ -111,4 +154,4 @@ def test_the_quick_select_writes_djangos_select(value):
     attrs = {"id": "id_city", "class": "form-select", "required": True}
     ours = QuickSelect(choices=choices).render("city", value, attrs)
     theirs = forms.Select(choices=choices).render("city", value, attrs)
-    assert _same_markup(ours) == _same_markup(theirs)
+    assert same_markup(ours) == same_markup(theirs)

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from customers.models import Customer
 from opportunities.models import DonorInterest, Opportunity
 from programmes import cycles, proposals
+from programmes.forms_cycles import HandoverForm
 from programmes.models import (
     CycleDonor,
     CycleHalf,
@@ -26,7 +28,7 @@ from programmes.models import (
     ProposalTransition,
 )
 from tests.factories import UserFactory
-from tests.helpers import ROLES_BY_CODE
+from tests.helpers import ROLES_BY_CODE, same_markup
 
 from .conftest import make_donor, make_programme
 
@@ -335,6 +337,27 @@ def test_the_handover_form_keeps_typed_values_after_a_refusal(client, everyone, 
     )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"received_on", "programmes"}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_handover_fields_are_written_as_crispy_writes_them(client, everyone, world, method):
+    """The page writes its fields without crispy's templates (about 200 boxes in the field):
+    the same labels, legend, ids, ticks, classes and errors."""
+    client.force_login(everyone["planning_director"])
+    data = {"year": "2030", "half": "9", "received_on": "2999-01-01", "note": "<b>ملاحظة</b>"}
+    url = reverse("programmes:cycle_handover")
+    response = client.post(url, data) if method == "post" else client.get(url)
+    content = same_markup(response.content.decode())
+    form = response.context["form"]
+    if method == "post":
+        assert form.errors.keys() == {"half", "received_on", "programmes"}
+    for name in form.fields:
+        # A new form: crispy writes its classes into the widget it renders.
+        fresh = HandoverForm(data) if method == "post" else HandoverForm(initial=form.initial)
+        if method == "post":
+            fresh.is_valid()
+        assert same_markup(as_crispy_field(fresh[name])) in content, name
+    assert content.count('class="form-check-input') == Programme.objects.count()
 
 
 def test_the_crm_manager_reviews_chooses_donors_and_records_the_identification(

@@ -137,7 +137,7 @@ def test_funders_are_grouped_by_donor_with_total_and_last_date():
     donation(other, "90000", small, datetime.date(2026, 4, 1))  # another programme's money
     donation(programme, "50")  # donor not matched yet: not a funder
 
-    funders = list(selectors.programme_funders(programme))
+    funders = selectors.programme_funders(programme, 10)
 
     assert [(funder.name, funder.total, funder.donation_count) for funder in funders] == [
         ("مؤسسة كبرى", Decimal("5000"), 2),
@@ -145,6 +145,33 @@ def test_funders_are_grouped_by_donor_with_total_and_last_date():
     ]
     assert funders[0].last_donation == datetime.date(2026, 2, 20)
     assert funders[1].last_donation == datetime.date(2026, 3, 5)
+
+
+def test_the_cached_funders_follow_donations_donors_and_writes_without_signals():
+    """The funders are cached (programmes.funding.FUNDERS_TOPIC): a donation saved or
+    deleted, a donor renamed, or a bulk write that calls renew(RECEIVED) shows at once."""
+    from programmes import funding
+
+    programme = make_programme()
+    donor = make_donor("مؤسسة كبرى")
+    first = donation(programme, "1000", donor)
+    assert [(f.name, f.total) for f in selectors.programme_funders(programme, 10)] == [
+        ("مؤسسة كبرى", Decimal("1000"))
+    ]
+    donation(programme, "500", donor)
+    assert selectors.programme_funders(programme, 10)[0].total == Decimal("1500")
+    donor.name = "مؤسسة الخير"
+    donor.save()
+    assert selectors.programme_funders(programme, 10)[0].name == "مؤسسة الخير"
+    first.delete()
+    assert selectors.programme_funders(programme, 10)[0].total == Decimal("500")
+    Donation.objects.filter(programme=programme).update(amount=Decimal("7"))
+    assert selectors.programme_funders(programme, 10)[0].total == Decimal("500")  # no signal
+    funding.renew(funding.RECEIVED)
+    assert selectors.programme_funders(programme, 10)[0].total == Decimal("7")
+    other = make_donor("متبرع فرد")
+    donation(programme, "9", other)
+    assert [f.name for f in selectors.programme_funders(programme, 1)] == ["متبرع فرد"]
 
 
 def test_search_folds_arabic_spelling_and_matches_codes():
@@ -171,4 +198,4 @@ def test_without_a_registered_source_a_programme_counts_zero(monkeypatch, people
     assert (row.pledged, row.received, row.gap) == (Decimal("0"), Decimal("0"), Decimal("1000"))
     totals = selectors.portfolio_totals(Programme.objects.filter(pk=programme.pk))
     assert (totals.pledged, totals.received) == (Decimal("0"), Decimal("0"))
-    assert list(selectors.programme_funders(programme)) == []
+    assert selectors.programme_funders(programme, 10) == []

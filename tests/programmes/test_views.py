@@ -5,13 +5,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from association import roles
 from finance.models import Donation
 from opportunities.models import Opportunity
+from programmes.forms import ProgrammeForm
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
-from tests.factories import CentreFactory
+from programmes.views import OPPORTUNITIES_SHOWN
+from tests.factories import CentreFactory, UserFactory
+from tests.helpers import same_markup
 
 from .conftest import make_donor, make_programme
 
@@ -231,6 +237,52 @@ def test_the_programme_page_shows_funding_funders_and_opportunities(client, peop
     assert "هـ" in page or "AH" in page  # dates carry the Hijri date
 
 
+def test_the_programme_page_lists_the_latest_opportunities_and_links_to_the_rest(
+    client, people, programme
+):
+    client.force_login(people["staff"])
+    for number in range(OPPORTUNITIES_SHOWN):
+        Opportunity.objects.create(
+            title=f"فرصة رقم {number:02d}", programme=programme, owner=people["staff"]
+        )
+    all_of_them = f"{reverse('opportunities:list')}?programme={programme.pk}"
+    page = client.get(reverse("programmes:detail", args=[programme.pk])).content.decode()
+    assert page.count("فرصة رقم") == OPPORTUNITIES_SHOWN and all_of_them not in page
+    Opportunity.objects.filter(title="فرصة رقم 00").update(
+        last_activity_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    Opportunity.objects.create(title="فرصة أحدث", programme=programme, owner=people["staff"])
+    page = client.get(reverse("programmes:detail", args=[programme.pk])).content.decode()
+    assert page.count("فرصة رقم") == OPPORTUNITIES_SHOWN - 1 and "فرصة أحدث" in page
+    assert "فرصة رقم 00" not in page and all_of_them in page
+    listed = client.get(all_of_them)
+    assert listed.context["page"].paginator.count == OPPORTUNITIES_SHOWN + 1
+
+
+def test_the_funders_card_is_renewed_by_a_donation_and_a_renamed_donor(client, people, programme):
+    """The card is kept in the cache (programmes.views._funders_card) per programme,
+    language, day and right to open customers."""
+    donor = make_donor("مؤسسة العطاء")
+    fund(programme, people["staff"], received="400", donor=donor)
+    url = reverse("programmes:detail", args=[programme.pk])
+    client.force_login(people["staff"])
+    assert "مؤسسة العطاء" in client.get(url).content.decode()
+    fund(programme, people["staff"], received="900", donor=make_donor("متبرع جديد"))
+    page = client.get(url).content.decode()
+    assert page.index("متبرع جديد") < page.index("مؤسسة العطاء")
+    donor.name = "مؤسسة العطاء الدائم"
+    donor.save()
+    assert "مؤسسة العطاء الدائم" in client.get(url).content.decode()
+    profile = reverse("customers:detail", args=[donor.pk])
+    page = client.get(url).content.decode()  # read from the cache
+    assert f'<a href="{profile}"><bdi>مؤسسة العطاء الدائم</bdi></a>' in page
+    reader = UserFactory(username="programmes_only")
+    reader.user_permissions.add(Permission.objects.get(codename="view_programme"))
+    client.force_login(reader)
+    page = client.get(url).content.decode()
+    assert "مؤسسة العطاء الدائم" in page and profile not in page
+
+
 def test_the_programme_page_of_an_unknown_programme_is_404(client, people):
     client.force_login(people["staff"])
     assert client.get(reverse("programmes:detail", args=[999])).status_code == 404
@@ -270,6 +322,34 @@ def test_create_a_programme(client, people, who):
     assert programme.category.name == "تعليم"
     assert list(programme.centres.all()) == [centre]
     assert programme.history.earliest().history_user == people[who]
+
+
+@pytest.mark.parametrize("page", ["create", "edit", "refused"])
+def test_the_programme_form_fields_are_written_as_crispy_writes_them(
+    client, people, programme, page
+):
+    """The form writes its fields without crispy's templates: the same labels, ids,
+    values, classes, boxes, help texts and errors."""
+    CentreFactory(name="مركز حي الصفا")
+    client.force_login(people["manager"])
+    data = form_data(budget="مئة", end_date="2020-01-01", name="<b>برنامج</b>")
+    if page == "create":
+        response = client.get(reverse("programmes:create"))
+    elif page == "edit":
+        response = client.get(reverse("programmes:edit", args=[programme.pk]))
+    else:
+        response = client.post(reverse("programmes:create"), data)
+    content = same_markup(response.content.decode())
+    form = response.context["form"]
+    assert bool(form.errors) == (page == "refused")
+    for name in form.fields:
+        # A new form: crispy writes its classes into the widget it renders.
+        if page == "refused":
+            fresh = ProgrammeForm(data, user=people["manager"])
+            fresh.is_valid()
+        else:
+            fresh = ProgrammeForm(instance=form.instance, user=people["manager"])
+        assert same_markup(as_crispy_field(fresh[name])) in content, name
 
 
 @pytest.mark.parametrize(
