@@ -17,6 +17,8 @@ from tests.browser.conftest import shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+# Headless Chromium says "HeadlessChrome": an automated client, not counted (links.services).
+PHONE_AGENT = "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 Chrome/124 Mobile"
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +31,12 @@ def fresh_rate_limits():
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(
-        locale="ar-SA", viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True
+        locale="ar-SA",
+        viewport=PHONE,
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+        user_agent=PHONE_AGENT,
     )
     page = context.new_page()
     page.set_default_timeout(30000)

@@ -1,6 +1,7 @@
 """The QR codes: the PNG at print resolution decodes (zxing-cpp) to the link's short URL
 on the configured site address; the SVG is the same code; the poster PDF renders in
-Arabic with the label and the URL (pdftotext) and embeds the bundled font."""
+Arabic with the label and the URL (pdftotext), embeds the bundled font, and its printed
+page scans to the short URL."""
 
 import io
 import re
@@ -71,8 +72,8 @@ def test_the_downloads_over_http(make_link, manager, client):
 def test_the_poster_pdf_shows_the_identity_label_and_url_in_arabic(
     make_link, manager, client, tmp_path
 ):
-    if not (shutil.which("pdftotext") and shutil.which("pdffonts")):
-        skip_or_fail("pdftotext and pdffonts (poppler-utils) are not installed")
+    if not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm")):
+        skip_or_fail("pdftotext, pdffonts and pdftoppm (poppler-utils) are not installed")
     from reports.models import VisualIdentity
 
     VisualIdentity.objects.create(name="جمعية مراكز الأحياء بمنطقة مكة المكرمة")
@@ -93,3 +94,9 @@ def test_the_poster_pdf_shows_the_identity_label_and_url_in_arabic(
     assert "امسح الرمز" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout.decode()
     assert "Noto-Sans-Arabic" in fonts and "DejaVu" not in fonts
+    # The poster as printed (rasterised at 100 dpi) scans to the short URL.
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(path), str(tmp_path / "page")], check=True)
+    image = Image.open(tmp_path / "page-1.png")
+    assert [result.text for result in zxingcpp.read_barcodes(image.convert("L"))] == [
+        f"{SITE}/c/{link.code}"
+    ]
