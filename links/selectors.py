@@ -10,10 +10,16 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.cache import cached, register_topic
+
 from .models import LinkVisit, TrackedLink
 from .outcomes import registered_outcomes
 
 RECENT_DAYS = 30
+# The per-day figures of a link's closed days (days_of); a link deleted or changed renews
+# them, and they expire within the hour anyway.
+CLOSED_DAYS_TOPIC = "links_closed_days"
+register_topic(CLOSED_DAYS_TOPIC, TrackedLink, form_options=False)
 
 
 def links_for_list() -> QuerySet[TrackedLink]:
@@ -40,32 +46,50 @@ class DayFigures:
     unique_visitors: int
 
 
-def visits_per_day(link: TrackedLink, *, days: int = RECENT_DAYS) -> list[DayFigures]:
-    """The last `days` days, newest first, with the days without a visit left out."""
-    since = timezone.localdate() - datetime.timedelta(days=days - 1)
-    rows = (
-        LinkVisit.objects.filter(link=link, day__gte=since)
-        .values("day")
+def _per_day(
+    link: TrackedLink, *, since: datetime.date | None, before: datetime.date | None
+) -> list[DayFigures]:
+    rows = LinkVisit.objects.filter(link=link)
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    if before is not None:
+        rows = rows.filter(day__lt=before)
+    grouped = (
+        rows.values("day")
         .annotate(visits=Count("id"), unique_visitors=Count("visitor", distinct=True))
         .order_by("-day")
     )
-    return [DayFigures(row["day"], row["visits"], row["unique_visitors"]) for row in rows]
+    return [DayFigures(row["day"], row["visits"], row["unique_visitors"]) for row in grouped]
 
 
-def link_totals(link: TrackedLink) -> dict[str, int]:
+def days_of(link: TrackedLink) -> list[DayFigures]:
+    """Every day with visits, newest first. Visits are only ever recorded on the day they
+    happen, so the days before today never change: they are counted once and kept in the
+    cache for an hour (a link with hundreds of thousands of visits takes a second to
+    count); today is counted on every call."""
+    today = timezone.localdate()
+    closed = cached(
+        CLOSED_DAYS_TOPIC,
+        f"{link.pk}:{today.isoformat()}",
+        lambda: _per_day(link, since=None, before=today),
+        timeout=3600,
+    )
+    return _per_day(link, since=today, before=None) + closed
+
+
+def visits_per_day(days: list[DayFigures], *, last: int = RECENT_DAYS) -> list[DayFigures]:
+    """The last `last` days of `days_of(link)`, the days without a visit left out."""
+    since = timezone.localdate() - datetime.timedelta(days=last - 1)
+    return [row for row in days if row.day >= since]
+
+
+def link_totals(days: list[DayFigures]) -> dict[str, int]:
     """All visits, and unique visitors summed per day (a person who comes back another day
     counts again: the daily salt keeps days apart on purpose)."""
-    per_day = (
-        LinkVisit.objects.filter(link=link)
-        .values("day")
-        .annotate(visits=Count("id"), unique_visitors=Count("visitor", distinct=True))
-        .order_by()
-    )
-    visits = unique = 0
-    for row in per_day:
-        visits += row["visits"]
-        unique += row["unique_visitors"]
-    return {"visits": visits, "unique_visitors": unique}
+    return {
+        "visits": sum(row.visits for row in days),
+        "unique_visitors": sum(row.unique_visitors for row in days),
+    }
 
 
 @dataclass

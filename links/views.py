@@ -47,14 +47,15 @@ def link_list(request: AuthenticatedRequest) -> HttpResponse:
 def link_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "links.view_trackedlink")
     link = get_object_or_404(TrackedLink.objects.select_related("created_by"), pk=pk)
+    days = selectors.days_of(link)
     return render(
         request,
         "links/link_detail.html",
         {
             "link": link,
             "destination": services.destination(link),
-            "totals": selectors.link_totals(link),
-            "days": selectors.visits_per_day(link),
+            "totals": selectors.link_totals(days),
+            "days": selectors.visits_per_day(days),
             "recent_days": selectors.RECENT_DAYS,
             "outcomes": selectors.outcomes_of(link, request.user),
             "print_form": PrintSizeForm(),

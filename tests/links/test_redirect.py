@@ -149,12 +149,15 @@ def test_unique_visitors_are_counted_per_day(make_link):
             )
         ]
     )
-    days = selectors.visits_per_day(link)
+    days = selectors.visits_per_day(selectors.days_of(link))
     assert [(row.day, row.visits, row.unique_visitors) for row in days] == [
         (timezone.localdate(), 4, 3),
         (yesterday, 1, 1),
     ]
-    assert selectors.link_totals(link) == {"visits": 5, "unique_visitors": 4}
+    assert selectors.link_totals(days) == {"visits": 5, "unique_visitors": 4}
+    # Today is counted live; the closed days come from the cache.
+    visit(link, ip="203.0.113.9")
+    assert selectors.link_totals(selectors.days_of(link)) == {"visits": 6, "unique_visitors": 5}
 
 
 def test_over_the_rate_limit_the_visitor_still_arrives_but_is_not_counted(make_link):
