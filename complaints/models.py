@@ -282,6 +282,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="cases",
         verbose_name=_("registration request"),
     )
+    # The tracked link the person came through first (links.attribution) when the case
+    # was filed on the public page. Named by string: links sits above complaints and
+    # reads the cases attributed to a link (links.outcomes); complaints never imports it.
+    source_link = models.ForeignKey(
+        "links.TrackedLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arrived through"),
+    )
     causes = models.TextField(_("analysis of causes"), blank=True)
     # Complaints procedure step 3: "تحديد الجهة التي تساعد على الحل", another department,
     # a centre or an outside party.

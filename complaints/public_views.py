@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from core import submissions
+from core import attribution, submissions
 from core.pagination import CappedPaginator
 
 from . import selectors
@@ -156,6 +156,7 @@ def file_case(request):
                     contact_mobile=data["mobile"],
                     contact_kind=data["contact_kind"],
                     centre=data["centre"],
+                    source_link_id=attribution.first_touch_id(request),
                 )
             except CaseError as error:
                 submissions.release(token)

@@ -146,12 +146,14 @@ def case_file_public(
     contact_mobile: str,
     centre: "Centre | None" = None,
     contact_kind: str = "",
+    source_link_id: int | None = None,
 ) -> Case:
     """A member of the public files a case on the public page (channel: website). Nobody
     is logged in, and anyone can type anyone's mobile: the case is routed by the kind the
     person says they are and the centre they chose, and a customer with this mobile is only
     kept as a possible match, never linked, until a staff handler confirms it
-    (case_confirm_match)."""
+    (case_confirm_match). `source_link_id` is the tracked link the person came through
+    first (core.attribution.first_touch_id), kept for the campaign's figures."""
     if not contact_name.strip() or not contact_mobile:
         raise CaseError(_("Write your name and mobile number."))
     if not subject.strip() or not description.strip():
@@ -172,6 +174,7 @@ def case_file_public(
         centre=centre,
         routed_to=route_for(None, contact_kind),
         registered_by=None,
+        source_link_id=source_link_id,
     )
     return _save_new_case(case)
 

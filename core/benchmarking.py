@@ -11,7 +11,7 @@ import random
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,11 +209,15 @@ def drive_load(
     max_requests: int,
     max_seconds: float,
     rng: random.Random,
+    served: Collection[int] = (200,),
+    headers: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Each user (a Cookie header and the paths it visits) is a thread requesting its paths
     in turn, one request at a time, until `max_requests` were sent in all or `max_seconds`
     passed. Only a 200 answer counts as served; anything else (or a failed connection) is
-    an error. Loopback only: `host` must be a loopback address."""
+    an error (`served` names other answers that count, e.g. a redirect's 302; `headers` are
+    sent with every request besides the Cookie). Loopback only: `host` must be a loopback
+    address."""
     if host not in ("127.0.0.1", "::1", "localhost"):
         raise ValueError("The load runs against this machine only.")
     lock = threading.Lock()
@@ -237,7 +241,9 @@ def drive_load(
             position += 1
             started = time.perf_counter()
             try:
-                connection_.request("GET", path, headers={"Cookie": cookie, "Host": host})
+                connection_.request(
+                    "GET", path, headers={**(headers or {}), "Cookie": cookie, "Host": host}
+                )
                 response = connection_.getresponse()
                 response.read()
                 status = response.status
@@ -250,7 +256,7 @@ def drive_load(
             with lock:
                 latencies.append(elapsed)
                 by_path.setdefault(path, []).append(elapsed)
-                if status != 200:
+                if status not in served:
                     errors.append(detail)
         connection_.close()
 

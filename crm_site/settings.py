@@ -43,6 +43,7 @@ PROJECT_APPS = [
     "opportunities",
     "complaints",
     "reports",
+    "links",
     "campaigns",
 ]
 
@@ -353,6 +354,12 @@ ASSOCIATION_NAME = env.str("ASSOCIATION_NAME", default="جمعية مراكز ا
 PORTFOLIO_CYCLE_CADENCE = env.str("PORTFOLIO_CYCLE_CADENCE", default="half_yearly")
 if PORTFOLIO_CYCLE_CADENCE not in ("annual", "half_yearly"):
     raise ImproperlyConfigured("PORTFOLIO_CYCLE_CADENCE must be annual or half_yearly.")
+# How long a visitor who came through a tracked link (/c/<code>) stays attributed to it
+# (links.attribution: the first touch, in a signed cookie).
+LINK_ATTRIBUTION_DAYS = env.int("LINK_ATTRIBUTION_DAYS", default=30)
+# Visits of tracked links counted per visitor address; past it the visitor is still
+# redirected, uncounted (django-ratelimit's "N/m" form).
+LINK_FOLLOW_RATE = env.str("LINK_FOLLOW_RATE", default="30/m")
 # Days after its pledge date when a pledge not covered by donations is proposed to the CRM
 # manager as a problem threatening the donor relationship.
 PLEDGE_OVERDUE_DAYS = env.int("PLEDGE_OVERDUE_DAYS", default=30)

@@ -2,7 +2,9 @@
 association.roles.register_grants). The groups must hold exactly what they held when every
 grant was written in one table in association/roles.py: this snapshot was taken from the
 groups of a freshly migrated database before the registry. (The donation permissions are
-the same rows, now the finance app's: finance.0001_initial moved their content type.)"""
+the same rows, now the finance app's: finance.0001_initial moved their content type.) The
+tracked links app (links) came after, with its grants added here: CRM staff read links,
+the CRM manager makes and edits them."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -36,6 +38,7 @@ GRANTS_BEFORE_THE_REGISTRY = {
         "opportunities.change_opportunity",
         "opportunities.delete_donorinterest",
         "finance.view_donation",
+        "links.view_trackedlink",
         "opportunities.view_donorcontact",
         "opportunities.view_donorproblem",
         "opportunities.view_opportunity",
@@ -78,6 +81,9 @@ GRANTS_BEFORE_THE_REGISTRY = {
         "customers.view_customerrequest",
         "customers.view_stewarddesignation",
         "finance.add_donation",
+        "links.add_trackedlink",
+        "links.change_trackedlink",
+        "links.view_trackedlink",
         "opportunities.add_donorcontact",
         "opportunities.add_donorinterest",
         "opportunities.add_donorproblem",

@@ -70,6 +70,8 @@ DONOR_CONTACTERS = CRM | {RESOURCE_DEVELOPMENT}
 # sub-council secretary (3.1.21).
 CONTACT_APPROVERS = frozenset({CRM_MANAGER, RESOURCE_DEVELOPMENT, COUNCIL_SECRETARY})
 PROBLEM_READERS = CRM | {MANAGEMENT, RESOURCE_DEVELOPMENT}
+# Tracked links and their QR codes: the CRM department reads them, its manager makes them.
+LINK_READERS = CRM
 PROBLEM_RAISERS = CRM | {RESOURCE_DEVELOPMENT}
 # Complaints (manual 5): the CRM and centres-affairs departments handle them, the quality
 # officer reads every case.
@@ -130,6 +132,8 @@ PUBLIC = {
     "public:faq": "GET",
     # The advertising agency's upload page: its signed link, no account.
     "agency:upload": "GET",
+    # A tracked short link (/c/<code>): redirects anyone to its target.
+    "shortlink:follow": "GET",
 }
 
 TABLE = [
@@ -292,6 +296,14 @@ TABLE = [
         get=DONOR_CONTACTERS,
         post=DONOR_CONTACTERS,
     ),
+    # --- tracked links and QR codes (issue 14) -----------------------------------------------
+    row("links:list", get=LINK_READERS),
+    row("links:create", get={CRM_MANAGER}, post={CRM_MANAGER}),
+    row("links:detail", {"pk": "tracked_link"}, get=LINK_READERS),
+    row("links:edit", {"pk": "tracked_link"}, get={CRM_MANAGER}, post={CRM_MANAGER}),
+    row("links:qr_svg", {"pk": "tracked_link"}, get=LINK_READERS),
+    row("links:qr_png", {"pk": "tracked_link"}, get=LINK_READERS),
+    row("links:poster", {"pk": "tracked_link"}, get=LINK_READERS),
     row("finance:donation_list", get=FUNDING_READERS),
     # Finance donations are imported and matched by the CRM manager.
     row("opportunities:donation_import", get={CRM_MANAGER}, post={CRM_MANAGER}),

@@ -21,7 +21,7 @@ from .world import ANONYMOUS, NO_ROLE, build_world
 
 PRINCIPALS = [role.code for role in ALL_ROLES] + [NO_ROLE, ANONYMOUS]
 PROJECT_APPS = {"association", "customers", "programmes", "opportunities", "complaints"}
-PROJECT_APPS |= {"reports", "core", "auth", "campaigns"}
+PROJECT_APPS |= {"reports", "links", "core", "auth", "campaigns"}
 
 ALLOWED, LOGIN, SOFT = "allowed", "login", "refused with a message"
 
@@ -135,10 +135,21 @@ def test_cell(world, row, method, principal):
         assert database_snapshot() == before, "a refused POST changed the row counts"
 
 
+def _tracked_link_code():
+    from links.models import TrackedLink
+
+    return {"code": TrackedLink.objects.create(code="PublicPerm1", label="x", target="/").code}
+
+
+# The public URLs that take arguments: what they are called with.
+PUBLIC_KWARGS = {"shortlink:follow": _tracked_link_code}
+
+
 @pytest.mark.parametrize("url_name", sorted(PUBLIC))
 def test_public_pages_answer_the_anonymous_visitor(client, db, url_name):
     method = PUBLIC[url_name]
-    url = reverse(url_name)
+    kwargs = PUBLIC_KWARGS[url_name]() if url_name in PUBLIC_KWARGS else {}
+    url = reverse(url_name, kwargs=kwargs)
     response = client.get(url) if method == "GET" else client.post(url, {})
     assert response.status_code < 400
     assert not response.get("Location", "").startswith(reverse("login"))

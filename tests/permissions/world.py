@@ -4,7 +4,8 @@ one object of every kind a URL needs, so every URL pattern with arguments resolv
 It starts from the demo data (one user per role, customers, forms in their states, the
 portfolio, opportunities, cases, FAQ, recommendations, reviews, problems) and adds what the
 demo lacks: a case and a beneficiary in a centre the centres-affairs employee does not work
-in, a ready report of each type, a donation, a case attachment and background jobs.
+in, a ready report of each type, a donation, a case attachment, background jobs and a
+tracked link.
 """
 
 import datetime
@@ -30,6 +31,7 @@ from complaints.models import (
 from core.models import BackgroundJob
 from customers.models import Customer, CustomerRequest
 from finance.models import Donation
+from links.models import TrackedLink
 from opportunities.models import (
     DonorContact,
     DonorProblem,
@@ -76,6 +78,7 @@ def build_world():
     world.update(_analysis())
     world.update(_reports())
     world.update(_jobs(world))
+    world.update(_links(world))
     world.update(_campaigns())
     return world
 
@@ -244,4 +247,16 @@ def _jobs(world):
     return {
         f"job_{kind.split('.')[0]}": BackgroundJob.objects.create(kind=kind, owner=owner)
         for kind, owner in owner_of.items()
+    }
+
+
+def _links(world):
+    """A tracked link made by the CRM manager."""
+    return {
+        "tracked_link": TrackedLink.objects.create(
+            code="PermLink1",
+            label="ملصق المول",
+            target="/public/cases/new/",
+            created_by=world[roles.CRM_MANAGER.code],
+        )
     }

@@ -68,6 +68,11 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("reports:pdf", (8,)): "/reports/8/pdf/",
     ("reports:decide", (8,)): "/reports/8/decide/",
     ("reports:status", (8,)): "/reports/8/status/",
+    # links: the public short link and the staff's pages
+    ("shortlink:follow", ("Ab3dE9",)): "/c/Ab3dE9",
+    ("links:list", ()): "/links/",
+    ("links:detail", (3,)): "/links/3/",
+    ("links:poster", (3,)): "/links/3/poster.pdf",
 }
 
 
@@ -93,4 +98,6 @@ def test_each_project_app_declares_its_own_prefixes():
         ("complaints/", "complaints.urls"),
         ("public/", "complaints.urls_public"),
         ("reports/", "reports.urls"),
+        ("c/", "links.urls_public"),
+        ("links/", "links.urls"),
     ]
