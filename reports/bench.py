@@ -248,15 +248,34 @@ def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
             read(ADMIN_USERNAME, reverse("admin:customers_customer_change", args=[customer.pk])),
         )
     )
-    items += [
-        Item("public", name, read("", reverse(name)))
-        for name, method in sorted(PUBLIC.items())
-        if method == "GET"
-    ]
+    for name, method in sorted(PUBLIC.items()):
+        if name == "shortlink:follow":
+            code = world["tracked_link"].code
+            items.append(
+                Item("public", "shortlink:follow, a counted visit", _link_visit(clients, code))
+            )
+        elif method == "GET":
+            items.append(Item("public", name, read("", reverse(name))))
     case = Case.objects.exclude(contact_mobile="").order_by("-pk").first()
     if case is not None:
         items.append(Item("public", "public:track, a lookup (POST)", _public_lookup(clients, case)))
     return items
+
+
+# A browser's user agent: the redirect counts no visit from an empty one (a bot).
+BROWSER_AGENT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari"
+
+
+def _link_visit(clients: dict[str, Client], code: str) -> Callable[[], object]:
+    url = reverse("shortlink:follow", kwargs={"code": code})
+
+    def run() -> object:
+        response = clients[""].get(url, HTTP_USER_AGENT=BROWSER_AGENT)
+        if response.status_code != 302:
+            raise RuntimeError(f"The tracked link {code} answered {response.status_code}.")
+        return response
+
+    return run
 
 
 def _public_lookup(clients: dict[str, Client], case: Any) -> Callable[[], object]:

@@ -41,6 +41,7 @@ def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
     labels = [item["label"] for item in items]
     assert "customers:list (crm_staff)" in labels
     assert "complaints:list (crm_staff)" in labels
+    assert "shortlink:follow, a counted visit" in labels  # the redirect, a 302
     # Downloads are listed as not measured, with the reason.
     assert "a download" in size["skipped"]["customers:export_csv (crm_staff)"]
 
