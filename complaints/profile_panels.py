@@ -3,6 +3,7 @@ panel (newest first, limited to the cases the reader may see), the open-cases ba
 "new case" action and the cases in the timeline. Imported at start-up by
 complaints.registrations."""
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,11 +18,12 @@ from customers.profile import (
     register_profile_action,
     register_profile_badge,
     register_profile_panel,
-    shared_rows,
+    remember_rows,
+    remembered_rows,
 )
 from customers.timeline import (
-    FIRST_PAGE_LIMIT,
     TimelineEntry,
+    TimelineRows,
     person_name,
     register_timeline_source,
     step_entries,
@@ -41,8 +43,8 @@ PANEL_CASES = 10
 def cases_panel(customer, user):
     if not user.has_perm("complaints.view_case"):
         return None
-    # The same read as the timeline's registrations (one query for both on the first page).
-    cases = _newest_cases(customer, user, max(PANEL_CASES + 1, FIRST_PAGE_LIMIT))[: PANEL_CASES + 1]
+    newest = list(_newest_cases(customer, user)[: PANEL_CASES + 1])
+    cases = remember_rows(customer, f"complaints:cases:{user.pk}", newest)
     if not cases:
         return None
     return ProfilePanel(
@@ -106,65 +108,74 @@ def new_case_action(customer, user):
     permission="complaints.view_case",
 )
 def case_entries(customer, user, limit):
-    """Each case's registration, its steps, referrals and re-routes (three queries)."""
-    entries = [
-        TimelineEntry(
-            when=case.received_at,
-            kind=CASES,
-            icon="chat-left-text",
-            title=_("%(kind)s %(number)s registered: %(subject)s")
-            % {
-                "kind": case.get_kind_display(),
-                "number": case.tracking_number,
-                "subject": case.subject,
-            },
-            detail=_("Channel: %(channel)s · routed to %(route)s")
-            % {"channel": case.get_channel_display(), "route": case.route_display},
-            url=reverse("complaints:detail", args=[case.pk]),  # the case is visible
-            actor=person_name(case.registered_by),
-        )
-        for case in _newest_cases(customer, user, limit)
-    ]
-    entries += step_entries(
-        (
-            step
-            for step in case_steps_of_customer(user, customer, limit)
-            if step.source != step.target
+    """Each case's registration, its steps, referrals and re-routes."""
+    return [
+        TimelineRows(
+            _newest_cases(customer, user),
+            at="received_at",
+            entry=_case_entry,
+            read=remembered_rows(customer, f"complaints:cases:{user.pk}"),
         ),
-        kind=CASES,
-        icon="arrow-left-circle",
-        title=lambda step: (
-            _("%(kind)s %(number)s: %(state)s")
-            % {
-                "kind": step.case.get_kind_display(),
-                "number": step.case.tracking_number,
-                "state": step.get_target_display(),
-            }
-        ),
-        url=_case_url,
-    )
-    entries += [
-        TimelineEntry(
-            when=event.at,
+        step_entries(
+            case_steps_of_customer(user, customer).exclude(source=F("target")),
             kind=CASES,
-            icon="signpost-split",
-            title=_("%(kind)s %(number)s: %(event)s")
-            % {
-                "kind": event.case.get_kind_display(),
-                "number": event.case.tracking_number,
-                "event": event.get_kind_display(),
-            },
-            detail=(
-                _("From %(from)s to %(to)s") % {"from": event.from_display, "to": event.to_display}
-                if event.moves
-                else event.note
+            icon="arrow-left-circle",
+            title=lambda step: (
+                _("%(kind)s %(number)s: %(state)s")
+                % {
+                    "kind": step.case.get_kind_display(),
+                    "number": step.case.tracking_number,
+                    "state": step.get_target_display(),
+                }
             ),
-            url=_case_url(event),
-            actor=person_name(event.actor),
-        )
-        for event in with_cached_centres(case_events_of_customer(user, customer, limit))
+            url=_case_url,
+        ),
+        TimelineRows(
+            case_events_of_customer(user, customer),
+            at="at",
+            entry=_event_entry,
+            prepare=with_cached_centres,
+        ),
     ]
-    return entries
+
+
+def _case_entry(case):
+    return TimelineEntry(
+        when=case.received_at,
+        kind=CASES,
+        icon="chat-left-text",
+        title=_("%(kind)s %(number)s registered: %(subject)s")
+        % {
+            "kind": case.get_kind_display(),
+            "number": case.tracking_number,
+            "subject": case.subject,
+        },
+        detail=_("Channel: %(channel)s · routed to %(route)s")
+        % {"channel": case.get_channel_display(), "route": case.route_display},
+        url=reverse("complaints:detail", args=[case.pk]),  # the case is visible
+        actor=person_name(case.registered_by),
+    )
+
+
+def _event_entry(event):
+    return TimelineEntry(
+        when=event.at,
+        kind=CASES,
+        icon="signpost-split",
+        title=_("%(kind)s %(number)s: %(event)s")
+        % {
+            "kind": event.case.get_kind_display(),
+            "number": event.case.tracking_number,
+            "event": event.get_kind_display(),
+        },
+        detail=(
+            _("From %(from)s to %(to)s") % {"from": event.from_display, "to": event.to_display}
+            if event.moves
+            else event.note
+        ),
+        url=_case_url(event),
+        actor=person_name(event.actor),
+    )
 
 
 def with_cached_centres(events):
@@ -179,19 +190,14 @@ def with_cached_centres(events):
     return events
 
 
-def _newest_cases(customer, user, limit):
-    """The customer's newest cases this user reads, their centre and registrar selected: one
-    query shared by the cases panel and the timeline (customers.profile.shared_rows)."""
-    return shared_rows(
-        customer,
-        f"complaints:cases:{user.pk}",
-        limit,
-        lambda count: (
-            cases_of_customer(user, customer)
-            .select_related(None)
-            .select_related("centre", "registered_by")
-            .order_by("-received_at", "-id")[:count]
-        ),
+def _newest_cases(customer, user):
+    """The customer's cases this user reads, newest first, their centre and registrar
+    selected (the cases panel and the timeline)."""
+    return (
+        cases_of_customer(user, customer)
+        .select_related(None)
+        .select_related("centre", "registered_by")
+        .order_by("-received_at", "-id")
     )
 
 

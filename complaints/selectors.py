@@ -165,26 +165,24 @@ def open_cases_counts(user: AnyUser, customer: Customer, now: datetime.datetime)
     return open_cases.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
 
 
-def case_steps_of_customer(
-    user: AnyUser, customer: Customer, limit: int
-) -> QuerySet[CaseTransition]:
-    """The newest steps of this customer's cases the user reads (one query)."""
+def case_steps_of_customer(user: AnyUser, customer: Customer) -> QuerySet[CaseTransition]:
+    """The steps of this customer's cases the user reads, newest first."""
     cases = cases_of_customer(user, customer).values("pk")
     return (
         CaseTransition.objects.filter(case__in=cases)
         .select_related("actor", "case")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 
-def case_events_of_customer(user: AnyUser, customer: Customer, limit: int) -> QuerySet[CaseEvent]:
-    """The newest referrals and re-routes of this customer's cases the user reads. Their
+def case_events_of_customer(user: AnyUser, customer: Customer) -> QuerySet[CaseEvent]:
+    """The referrals and re-routes of this customer's cases the user reads. Their
     centres are not joined (the customer 360 takes them from the places cache)."""
     cases = cases_of_customer(user, customer).values("pk")
     return (
         CaseEvent.objects.filter(case__in=cases)
         .select_related("actor", "case")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 

@@ -68,19 +68,17 @@ def count_badge(
     )
 
 
-def shared_rows(
-    customer: "Customer", key: str, limit: int, fetch: Callable[[int], list[Any]]
-) -> list[Any]:
-    """The first `limit` rows of a read shared by the panels, badges and timeline sources of
-    one page: `fetch(n)` reads the newest n rows once, kept on the customer instance (fetched
-    anew by each request), and read again only when a later caller wants more rows than were
-    read. Put the user in `key` when the rows depend on who reads them."""
-    memo: dict[str, tuple[int, list[Any]]] = customer.__dict__.setdefault("_profile_rows", {})
-    fetched = memo.get(key)
-    if fetched is None or fetched[0] < limit:
-        fetched = (limit, list(fetch(limit)))
-        memo[key] = fetched
-    return fetched[1][:limit]
+def remember_rows(customer: "Customer", key: str, rows: list[Any]) -> list[Any]:
+    """Keep rows a panel read on the customer instance (fetched anew by each request), for
+    the timeline to show without reading them again (`remembered_rows`)."""
+    customer.__dict__.setdefault("_profile_rows", {})[key] = rows
+    return rows
+
+
+def remembered_rows(customer: "Customer", key: str) -> list[Any]:
+    """The rows kept under `key` by this request's panels, none if no panel read them."""
+    rows: list[Any] = customer.__dict__.get("_profile_rows", {}).get(key, [])
+    return rows
 
 
 PanelBuilder = Callable[["Customer", "User"], ProfilePanel | None]

@@ -16,7 +16,7 @@ from .profile import (
     register_profile_action,
     register_profile_badge,
 )
-from .timeline import TimelineEntry, register_timeline_source, step_entries
+from .timeline import TimelineEntry, TimelineRows, register_timeline_source, step_entries
 
 FORMS = "forms"
 
@@ -61,24 +61,24 @@ def consents(customer: Customer, user: User) -> ProfileBadge | None:
 
 
 @register_timeline_source(FORMS, gettext_lazy("Customer information forms"), "file-earmark-text")
-def form_entries(customer: Customer, user: User, limit: int) -> list[TimelineEntry]:
+def form_entries(customer: Customer, user: User, limit: int) -> list[TimelineEntry | TimelineRows]:
     """The record's creation, then every step of its forms the user may read."""
-    entries = [
+    return [
         TimelineEntry(
             when=customer.created_at,
             kind=FORMS,
             icon="person-plus",
             title=_("Entered in the customer database with code %(code)s")
             % {"code": customer.code},
-        )
+        ),
+        step_entries(
+            selectors.request_steps_of_customer(user, customer),
+            kind=FORMS,
+            icon="file-earmark-text",
+            title=lambda step: _step_title(step.request, step.target),
+            url=lambda step: reverse("customers:request_detail", args=[step.request_id]),
+        ),
     ]
-    return entries + step_entries(
-        selectors.request_steps_of_customer(user, customer, limit),
-        kind=FORMS,
-        icon="file-earmark-text",
-        title=lambda step: _step_title(step.request, step.target),
-        url=lambda step: reverse("customers:request_detail", args=[step.request_id]),
-    )
 
 
 def _step_title(form: CustomerRequest, target: str) -> str:

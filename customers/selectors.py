@@ -375,15 +375,13 @@ def pending_requests_count(user: User, customer: Customer) -> int:
     return requests_of_customer(user, customer).filter(state__in=PENDING_REQUEST_STATES).count()
 
 
-def request_steps_of_customer(
-    user: User, customer: Customer, limit: int
-) -> QuerySet[RequestTransition]:
-    """The newest steps of this customer's forms (one query)."""
+def request_steps_of_customer(user: User, customer: Customer) -> QuerySet[RequestTransition]:
+    """The steps of this customer's forms, newest first."""
     forms = requests_of_customer(user, customer).values("pk")
     return (
         RequestTransition.objects.filter(request__in=forms)
         .select_related("actor", "request")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 

@@ -6,36 +6,40 @@ Each app registers its sources from its registrations module::
     @register_timeline_source("cases", gettext_lazy("Cases"), "chat-left-text",
                               permission="complaints.view_case")  # asked only for holders
     def case_entries(customer, user, limit):
-        ...  # at most `limit` entries per query, newest first, only what `user` may see
+        return [TimelineRows(cases_of_customer(user, customer).order_by("-received_at", "-id"),
+                             at="received_at", entry=case_entry)]
 
-`step_entries` turns a workflow's steps (TransitionRecord rows) into entries.
-
-A source returns TimelineEntry rows: when, what, a title, a detail and a link only when the
-user may open it. Each source runs a fixed number of queries whatever the number of entries
-(the page's query budget is tested). The page merges the sources newest first and shows
-PAGE_SIZE entries per page; page n asks every source for its n × PAGE_SIZE newest entries,
-enough to fill the page whatever the mix. Customers never import the apps that register.
+A source returns TimelineRows (a query of what `user` may see, newest first, each row one
+entry) and, for what needs no query, ready TimelineEntry rows. The timeline reads the dates of
+every source's rows in one query (a UNION ALL of each query's newest `limit` rows: the primary
+key and the date only), merges them newest first, then reads only the rows of the page shown,
+by primary key, one query per query that has rows on the page. So the page costs the same few
+queries whatever the number of entries. A source may still build its entries itself (read at
+most `limit` rows, its own queries). `step_entries` turns a workflow's steps (TransitionRecord
+rows) into TimelineRows. The page shows PAGE_SIZE entries; page n needs every query's
+n × PAGE_SIZE newest rows, enough to fill the page whatever the mix. Customers never import the
+apps that register.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from core.models import TransitionRecord
-
     from .models import Customer
 
 PAGE_SIZE = 30
-# What every source is asked for on the first page (a panel reading the same rows may read
-# this many, to share its query with the timeline: customers.profile.shared_rows).
-FIRST_PAGE_LIMIT = PAGE_SIZE + 1
 # Beyond this depth the older entries are in each app's own lists.
 MAX_PAGE = 20
 
@@ -61,7 +65,24 @@ class TimelineEntry:
         return isinstance(self.when, datetime)
 
 
-TimelineSource = Callable[["Customer", "User", int], Iterable[TimelineEntry]]
+@dataclass(frozen=True)
+class TimelineRows:
+    """A query of a source's rows, one entry each: `rows` holds only what the user may see,
+    ordered newest first, with what `entry` reads selected (it is read again by primary key
+    for the rows shown); `at` names the row's date or datetime field the entry is dated by
+    (the TimelineEntry's `when`); `prepare`, if any, is given the rows shown at once (e.g. to
+    attach relations from a cache) before their entries are made; `read` holds rows of the
+    same query the page read already (a panel's, customers.profile.remembered_rows): those
+    shown are not read again."""
+
+    rows: "models.QuerySet[Any]"
+    at: str
+    entry: Callable[[Any], TimelineEntry]
+    prepare: Callable[[list[Any]], object] | None = None
+    read: Sequence[Any] = ()
+
+
+TimelineSource = Callable[["Customer", "User", int], Iterable[TimelineEntry | TimelineRows]]
 
 
 @dataclass(frozen=True)
@@ -134,33 +155,135 @@ def customer_timeline(
     kind = kind if kind in keys else ""
     number = max(1, min(page, MAX_PAGE))
     limit = number * PAGE_SIZE + 1
-    entries: list[TimelineEntry] = []
+    items: list[TimelineEntry | TimelineRows] = []
     for source in _sources:
         if source.kind.key in keys and (not kind or source.kind.key == kind):
-            entries.extend(source.entries(customer, user, limit))
-    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+            items.extend(source.entries(customer, user, limit))
+    queries = [item for item in items if isinstance(item, TimelineRows)]
+    dates = iter(_newest_dates(queries, limit))
+    # Every entry to come, in the sources' order: a ready entry, or a query's row by its key.
+    candidates: list[tuple[datetime, TimelineEntry | tuple[TimelineRows, Any]]] = []
+    for item in items:
+        if isinstance(item, TimelineRows):
+            candidates.extend((when, (item, pk)) for pk, when in next(dates))
+        else:
+            candidates.append((item.sort_key, item))
+    # A stable sort: equal times keep the sources' order.
+    candidates.sort(key=lambda candidate: candidate[0], reverse=True)
     start = (number - 1) * PAGE_SIZE
     return TimelinePage(
-        entries=entries[start : start + PAGE_SIZE],
+        entries=_entries_shown([item for _when, item in candidates[start : start + PAGE_SIZE]]),
         number=number,
-        has_older=len(entries) > start + PAGE_SIZE and number < MAX_PAGE,
+        has_older=len(candidates) > start + PAGE_SIZE and number < MAX_PAGE,
         kind=kind,
         kinds=kinds,
     )
 
 
+def _newest_dates(queries: list[TimelineRows], limit: int) -> list[list[tuple[Any, datetime]]]:
+    """Each query's newest `limit` rows as (primary key, sort time), in its order: one UNION
+    ALL of each query's LIMITed read of the key, the date and the row's place in the query's
+    order (a UNION promises no order), written as derived tables (SQLite refuses a LIMIT
+    directly inside a UNION). A date and a datetime go in two columns: a UNION would turn a
+    day into a time at the database's midnight, not the association's."""
+    found: list[list[tuple[Any, datetime]]] = [[] for _query in queries]
+    if not queries:
+        return found
+    connection = connections[queries[0].rows.db]
+    # Typed NULLs: PostgreSQL reads a bare NULL in a UNION as text.
+    no_time = f"CAST(NULL AS {models.DateTimeField().db_type(connection)})"
+    no_day = f"CAST(NULL AS {models.DateField().db_type(connection)})"
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, query in enumerate(queries):
+        read = query.rows.annotate(
+            timeline_pk=F("pk"),
+            timeline_at=F(query.at),
+            timeline_place=Window(RowNumber(), order_by=_ordering(query.rows)),
+        ).values_list("timeline_pk", "timeline_at", "timeline_place")[:limit]
+        try:
+            sql, part_params = read.query.sql_with_params()
+        except EmptyResultSet:  # nothing the user may see
+            continue
+        is_day = not isinstance(query.rows.model._meta.get_field(query.at), models.DateTimeField)
+        dates = f"{no_time}, part.timeline_at" if is_day else f"part.timeline_at, {no_day}"
+        parts.append(
+            f"SELECT {index}, part.timeline_place, part.timeline_pk, {dates} FROM ({sql}) AS part"
+        )
+        params.extend(part_params)
+    if not parts:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    for index, _place, pk, at, day in sorted(rows, key=lambda row: (row[0], row[1])):
+        found[index].append((pk, _sort_time(at, day)))
+    return found
+
+
+def _ordering(rows: "models.QuerySet[Any]") -> list[Any]:
+    """The query's order as expressions (its own, else its model's)."""
+    names = rows.query.order_by or (
+        rows.model._meta.ordering if rows.query.default_ordering else []
+    )
+    return [
+        (F(name[1:]).desc() if name.startswith("-") else F(name).asc())
+        if isinstance(name, str)
+        else name
+        for name in names
+    ]
+
+
+def _sort_time(at: Any, day: Any) -> datetime:
+    """A row's sort time from the raw column (SQLite answers text, in UTC for a datetime)."""
+    if at is not None:
+        if isinstance(at, str):
+            at = parse_datetime(at)
+        return at if timezone.is_aware(at) else timezone.make_aware(at, UTC)
+    if isinstance(day, str):
+        day = parse_date(day)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _entries_shown(shown: list[TimelineEntry | tuple[TimelineRows, Any]]) -> list[TimelineEntry]:
+    """The entries of the page: each query's rows shown read by primary key (one query each,
+    none when the page read them all already)."""
+    keys: dict[int, list[Any]] = {}
+    queries: dict[int, TimelineRows] = {}
+    for item in shown:
+        if isinstance(item, tuple):
+            query, pk = item
+            queries[id(query)] = query
+            keys.setdefault(id(query), []).append(pk)
+    entries: dict[tuple[int, Any], TimelineEntry] = {}
+    for number, pks in keys.items():
+        query = queries[number]
+        read = {row.pk: row for row in query.read}
+        rows = [read[pk] for pk in pks if pk in read]
+        missing = [pk for pk in pks if pk not in read]
+        if missing:
+            rows += query.rows.order_by().filter(pk__in=missing)
+        if query.prepare is not None:
+            query.prepare(rows)
+        entries.update(((number, row.pk), query.entry(row)) for row in rows)
+    return [entries[(id(item[0]), item[1])] if isinstance(item, tuple) else item for item in shown]
+
+
 def step_entries(
-    steps: "Iterable[TransitionRecord]",
+    steps: "models.QuerySet[Any]",
     *,
     kind: str,
     icon: str,
     title: Callable[[Any], str],
     url: Callable[[Any], str | None],
-) -> list[TimelineEntry]:
-    """The entries of a workflow's steps (core.models.TransitionRecord rows, their actor
-    selected): when, who and the note; `title(step)` and `url(step)` give the rest."""
-    return [
-        TimelineEntry(
+) -> TimelineRows:
+    """The entries of a workflow's steps (a query of core.models.TransitionRecord rows, their
+    actor selected), newest first: when, who and the note; `title(step)` and `url(step)` give
+    the rest."""
+    return TimelineRows(
+        steps.order_by("-at", "-id"),
+        at="at",
+        entry=lambda step: TimelineEntry(
             when=step.at,
             kind=kind,
             icon=icon,
@@ -168,9 +291,8 @@ def step_entries(
             detail=step.note,
             url=url(step),
             actor=person_name(step.actor),
-        )
-        for step in steps
-    ]
+        ),
+    )
 
 
 def person_name(user: "User | None") -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
-from customers.timeline import TimelineEntry, register_timeline_source
+from customers.timeline import TimelineEntry, TimelineRows, register_timeline_source
 
 from .selectors import donations_of_donor, donor_totals_by_programme_and_year
 
@@ -59,8 +59,9 @@ DONATIONS = "donations"
 def donation_entries(customer, user, limit):
     """Each donation the finance system recorded from this donor, on the day received."""
     list_url = f"{reverse('finance:donation_list')}?{urlencode({'donor': customer.code})}"
-    return [
-        TimelineEntry(
+
+    def entry(donation):
+        return TimelineEntry(
             when=donation.received_on,
             kind=DONATIONS,
             icon="cash-coin",
@@ -74,5 +75,5 @@ def donation_entries(customer, user, limit):
             ),
             url=list_url,
         )
-        for donation in donations_of_donor(customer, limit)
-    ]
+
+    return [TimelineRows(donations_of_donor(customer), at="received_on", entry=entry)]

@@ -133,12 +133,12 @@ def donor_totals_by_programme_and_year(customer: Customer) -> list[dict]:
     )
 
 
-def donations_of_donor(customer: Customer, limit: int) -> QuerySet[Donation]:
-    """The donor's newest donations, with their programme (one query)."""
+def donations_of_donor(customer: Customer) -> QuerySet[Donation]:
+    """The donor's donations, newest first, with their programme."""
     return (
         Donation.objects.filter(donor=customer)
         .select_related("programme")
-        .order_by("-received_on", "-id")[:limit]
+        .order_by("-received_on", "-id")
     )
 
 

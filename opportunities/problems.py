@@ -120,28 +120,26 @@ def unresolved_problems_count(user: User | AnonymousUser, donor: Customer) -> in
 
 
 def problem_steps_of_donor(
-    user: User | AnonymousUser, donor: Customer, limit: int
+    user: User | AnonymousUser, donor: Customer
 ) -> QuerySet[ProblemTransition]:
-    """The newest steps of this donor's problems the user reads (one query)."""
+    """The steps of this donor's problems the user reads, newest first."""
     problems = problems_visible_to(user).filter(donor=donor).values("pk")
     return (
         ProblemTransition.objects.filter(problem__in=problems)
         .select_related("actor", "problem")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 
-def problems_raised_for(
-    user: User | AnonymousUser, donor: Customer, limit: int
-) -> QuerySet[DonorProblem]:
-    """The newest problems raised about this donor that the user reads, with who raised them
+def problems_raised_for(user: User | AnonymousUser, donor: Customer) -> QuerySet[DonorProblem]:
+    """The problems raised about this donor that the user reads, with who raised them
     (the timeline shows no other relation: each join costs planning time)."""
     return (
         problems_visible_to(user)
         .filter(donor=donor)
         .select_related(None)
         .select_related("raised_by")
-        .order_by("-raised_at", "-id")[:limit]
+        .order_by("-raised_at", "-id")
     )
 
 

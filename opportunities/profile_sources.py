@@ -14,11 +14,11 @@ from customers.profile import (
     count_badge,
     register_profile_action,
     register_profile_badge,
-    shared_rows,
+    remembered_rows,
 )
 from customers.timeline import (
-    FIRST_PAGE_LIMIT,
     TimelineEntry,
+    TimelineRows,
     person_name,
     register_timeline_source,
     step_entries,
@@ -102,31 +102,37 @@ def record_problem_action(customer, user):
     permission="opportunities.view_donorcontact",
 )
 def contact_entries(customer, user, limit):
-    entries = []
-    for contact in selectors.contacts_of_donor(customer, limit):
-        if contact.is_request:
-            title = _("Request to contact by %(channel)s")
-        elif contact.is_planned:
-            title = _("Contact planned by %(channel)s")
-        else:
-            title = _("Contact by %(channel)s")
-        detail = contact.summary
-        if contact.is_flagged:
-            detail = f"{contact.get_approval_display()} · {detail}"
-        if contact.opportunity_id:
-            detail = f"{contact.opportunity.title} · {detail}"
-        entries.append(
-            TimelineEntry(
-                when=contact.contact_date,
-                kind=CONTACTS,
-                icon="telephone",
-                title=title % {"channel": contact.get_channel_display()},
-                detail=detail,
-                url=reverse("opportunities:contact_detail", args=[contact.pk]),
-                actor=person_name(contact.staff),
-            )
+    return [
+        TimelineRows(
+            selectors.contacts_of_donor(customer),
+            at="contact_date",
+            entry=_contact_entry,
+            read=remembered_rows(customer, "opportunities:contacts"),
         )
-    return entries
+    ]
+
+
+def _contact_entry(contact):
+    if contact.is_request:
+        title = _("Request to contact by %(channel)s")
+    elif contact.is_planned:
+        title = _("Contact planned by %(channel)s")
+    else:
+        title = _("Contact by %(channel)s")
+    detail = contact.summary
+    if contact.is_flagged:
+        detail = f"{contact.get_approval_display()} · {detail}"
+    if contact.opportunity_id:
+        detail = f"{contact.opportunity.title} · {detail}"
+    return TimelineEntry(
+        when=contact.contact_date,
+        kind=CONTACTS,
+        icon="telephone",
+        title=title % {"channel": contact.get_channel_display()},
+        detail=detail,
+        url=reverse("opportunities:contact_detail", args=[contact.pk]),
+        actor=person_name(contact.staff),
+    )
 
 
 @register_timeline_source(
@@ -137,28 +143,31 @@ def contact_entries(customer, user, limit):
 )
 def opportunity_entries(customer, user, limit):
     """When the donor was named on an opportunity, and every move of those opportunities."""
-    entries = [
-        TimelineEntry(
-            when=row.added_at,
-            kind=OPPORTUNITIES,
-            icon="person-plus",
-            title=_("Named a potential donor of the opportunity %(title)s")
-            % {"title": row.opportunity.title},
-            url=reverse("opportunities:detail", args=[row.opportunity_id]),
-            actor=person_name(row.added_by),
-        )
-        for row in selectors.donor_additions_of(customer, limit)
-    ]
-    return entries + step_entries(
-        selectors.opportunity_steps_of_donor(customer, limit),
-        kind=OPPORTUNITIES,
-        icon="kanban",
-        title=lambda step: (
-            _("The opportunity %(title)s moved to %(state)s")
-            % {"title": step.opportunity_title, "state": step.get_target_display()}
+    return [
+        TimelineRows(
+            selectors.donor_additions_of(customer),
+            at="added_at",
+            entry=lambda row: TimelineEntry(
+                when=row.added_at,
+                kind=OPPORTUNITIES,
+                icon="person-plus",
+                title=_("Named a potential donor of the opportunity %(title)s")
+                % {"title": row.opportunity.title},
+                url=reverse("opportunities:detail", args=[row.opportunity_id]),
+                actor=person_name(row.added_by),
+            ),
         ),
-        url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
-    )
+        step_entries(
+            selectors.opportunity_steps_of_donor(customer),
+            kind=OPPORTUNITIES,
+            icon="kanban",
+            title=lambda step: (
+                _("The opportunity %(title)s moved to %(state)s")
+                % {"title": step.opportunity_title, "state": step.get_target_display()}
+            ),
+            url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
+        ),
+    ]
 
 
 @register_timeline_source(
@@ -169,40 +178,38 @@ def opportunity_entries(customer, user, limit):
 )
 def designation_entries(customer, user, limit):
     """Each proposal of a point of contact and the secretary's decision on it (3.1.21)."""
-    entries = [
-        TimelineEntry(
-            when=designation.created_at,
-            kind=POINT_OF_CONTACT,
-            icon="person-badge",
-            title=_("%(person)s proposed as the point of contact")
-            % {"person": person_name(designation.staff)},
-            detail=designation.reason,
-            url=reverse("opportunities:designation_detail", args=[designation.pk]),
-            actor=person_name(designation.proposed_by),
-        )
-        for designation in designations_shown_of(customer, limit)
-    ]
-    return entries + step_entries(
-        selectors.designation_steps_of(customer, limit),
-        kind=POINT_OF_CONTACT,
-        icon="person-check",
-        title=lambda step: (
-            _("Point of contact %(person)s: %(state)s")
-            % {"person": person_name(step.designation.staff), "state": step.get_target_display()}
+    return [
+        TimelineRows(
+            selectors.designations_of(customer),
+            at="created_at",
+            read=remembered_rows(customer, "opportunities:designations"),
+            entry=lambda designation: TimelineEntry(
+                when=designation.created_at,
+                kind=POINT_OF_CONTACT,
+                icon="person-badge",
+                title=_("%(person)s proposed as the point of contact")
+                % {"person": person_name(designation.staff)},
+                detail=designation.reason,
+                url=reverse("opportunities:designation_detail", args=[designation.pk]),
+                actor=person_name(designation.proposed_by),
+            ),
         ),
-        url=lambda step: reverse("opportunities:designation_detail", args=[step.designation_id]),
-    )
-
-
-def designations_shown_of(customer, limit):
-    """The donor's newest designations: one query shared by the point-of-contact panel and
-    the timeline (customers.profile.shared_rows reads the first page's worth at least)."""
-    return shared_rows(
-        customer,
-        "opportunities:designations",
-        max(limit, FIRST_PAGE_LIMIT),
-        lambda count: selectors.designations_of(customer)[:count],
-    )[:limit]
+        step_entries(
+            selectors.designation_steps_of(customer),
+            kind=POINT_OF_CONTACT,
+            icon="person-check",
+            title=lambda step: (
+                _("Point of contact %(person)s: %(state)s")
+                % {
+                    "person": person_name(step.designation.staff),
+                    "state": step.get_target_display(),
+                }
+            ),
+            url=lambda step: reverse(
+                "opportunities:designation_detail", args=[step.designation_id]
+            ),
+        ),
+    ]
 
 
 @register_timeline_source(
@@ -212,25 +219,28 @@ def designations_shown_of(customer, limit):
     permission="opportunities.view_donorproblem",
 )
 def problem_entries(customer, user, limit):
-    entries = [
-        TimelineEntry(
-            when=problem.raised_at,
-            kind=PROBLEMS,
-            icon="exclamation-octagon",
-            title=_("Problem recorded: %(title)s") % {"title": problem.title},
-            detail=f"{problem.get_kind_display()} · {problem.get_severity_display()}",
-            url=reverse("opportunities:problem_detail", args=[problem.pk]),
-            actor=person_name(problem.raised_by),
-        )
-        for problem in problems.problems_raised_for(user, customer, limit)
-    ]
-    return entries + step_entries(
-        problems.problem_steps_of_donor(user, customer, limit),
-        kind=PROBLEMS,
-        icon="check2-circle",
-        title=lambda step: (
-            _("Problem %(title)s: %(state)s")
-            % {"title": step.problem.title, "state": step.get_target_display()}
+    return [
+        TimelineRows(
+            problems.problems_raised_for(user, customer),
+            at="raised_at",
+            entry=lambda problem: TimelineEntry(
+                when=problem.raised_at,
+                kind=PROBLEMS,
+                icon="exclamation-octagon",
+                title=_("Problem recorded: %(title)s") % {"title": problem.title},
+                detail=f"{problem.get_kind_display()} · {problem.get_severity_display()}",
+                url=reverse("opportunities:problem_detail", args=[problem.pk]),
+                actor=person_name(problem.raised_by),
+            ),
         ),
-        url=lambda step: reverse("opportunities:problem_detail", args=[step.problem_id]),
-    )
+        step_entries(
+            problems.problem_steps_of_donor(user, customer),
+            kind=PROBLEMS,
+            icon="check2-circle",
+            title=lambda step: (
+                _("Problem %(title)s: %(state)s")
+                % {"title": step.problem.title, "state": step.get_target_display()}
+            ),
+            url=lambda step: reverse("opportunities:problem_detail", args=[step.problem_id]),
+        ),
+    ]

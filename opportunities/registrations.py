@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import dashboard, mywork, navigation
 from customers.models import CustomerKind
-from customers.profile import ProfilePanel, register_profile_panel
+from customers.profile import ProfilePanel, register_profile_panel, remember_rows
 from programmes import funding
 
 from . import profile_sources  # noqa: F401  (badges, actions and timeline of the customer 360)
@@ -279,7 +279,7 @@ PANEL_DESIGNATIONS = 10
 def point_of_contact_panel(customer, user):
     """The donor's single point of contact, its designations (who proposed, who approved)
     and, for those allowed, a proposal of another one or a request to contact (3.1.21)."""
-    from .profile_sources import designations_shown_of
+    from .selectors import designations_of
 
     if customer.kind != CustomerKind.DONOR or not user.has_perm(
         "opportunities.view_pointofcontactdesignation"
@@ -290,7 +290,11 @@ def point_of_contact_panel(customer, user):
         title=_("Point of contact"),
         template="opportunities/panel_point_of_contact.html",
         context={
-            "designations": designations_shown_of(customer, PANEL_DESIGNATIONS),
+            "designations": remember_rows(
+                customer,
+                "opportunities:designations",
+                list(designations_of(customer)[:PANEL_DESIGNATIONS]),
+            ),
             "may_propose": customer.is_active
             and user.has_perm("opportunities.add_pointofcontactdesignation"),
             "may_request": customer.is_active
@@ -313,7 +317,9 @@ def contacts_panel(customer, user):
         title=_("Contacts and opportunities"),
         template="opportunities/panel_contacts.html",
         context={
-            "contacts": list(recent_contacts_with(customer, limit=5)),
+            "contacts": remember_rows(
+                customer, "opportunities:contacts", list(recent_contacts_with(customer, limit=5))
+            ),
             "opportunities": list(open_opportunities_of(customer)[:10]),
             "interests": list(customer.interests.select_related("category")),
             "may_log": user.has_perm("opportunities.add_donorcontact"),

@@ -556,11 +556,11 @@ def pending_contacts_count(donor: Customer) -> int:
     return DonorContact.objects.filter(donor=donor, approval=ContactApproval.PENDING).count()
 
 
-def contacts_of_donor(donor: Customer, limit: int) -> QuerySet[DonorContact]:
+def contacts_of_donor(donor: Customer) -> QuerySet[DonorContact]:
     return (
         DonorContact.objects.filter(donor=donor)
         .select_related("staff", "opportunity")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -575,8 +575,8 @@ def _opportunity_ids_of_donor(donor: Customer) -> QuerySet[Any]:
     )
 
 
-def opportunity_steps_of_donor(donor: Customer, limit: int) -> QuerySet[OpportunityTransition]:
-    """The newest moves of the donor's opportunities, each with `opportunity_title`: read by
+def opportunity_steps_of_donor(donor: Customer) -> QuerySet[OpportunityTransition]:
+    """The moves of the donor's opportunities, each with `opportunity_title`: read by
     its primary key for the rows shown, not joined (a join let the planner hash every
     opportunity)."""
     ids = _opportunity_ids_of_donor(donor)
@@ -585,24 +585,24 @@ def opportunity_steps_of_donor(donor: Customer, limit: int) -> QuerySet[Opportun
         OpportunityTransition.objects.filter(opportunity_id__in=ids)
         .select_related("actor")
         .annotate(opportunity_title=Subquery(title))
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 
-def donor_additions_of(donor: Customer, limit: int) -> QuerySet[PotentialDonor]:
+def donor_additions_of(donor: Customer) -> QuerySet[PotentialDonor]:
     """When the donor was named a potential donor of an opportunity, and by whom."""
     return (
         PotentialDonor.objects.filter(donor=donor)
         .select_related("opportunity", "added_by")
-        .order_by("-added_at", "-id")[:limit]
+        .order_by("-added_at", "-id")
     )
 
 
-def designation_steps_of(donor: Customer, limit: int) -> QuerySet[DesignationTransition]:
+def designation_steps_of(donor: Customer) -> QuerySet[DesignationTransition]:
     return (
         DesignationTransition.objects.filter(designation__donor=donor)
         .select_related("actor", "designation__staff")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 

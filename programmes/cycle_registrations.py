@@ -215,13 +215,15 @@ def proposal_entries(customer, user, limit):
     """The programmes this donor asked for: the proposal to planning and its answer."""
     from .proposals import proposal_steps_of_donor
 
-    return step_entries(
-        proposal_steps_of_donor(user, customer, limit),
-        kind=PROPOSALS,
-        icon="lightbulb",
-        title=_proposal_step_title,
-        url=lambda step: reverse("programmes:proposal_detail", args=[step.proposal_id]),
-    )
+    return [
+        step_entries(
+            proposal_steps_of_donor(user, customer),
+            kind=PROPOSALS,
+            icon="lightbulb",
+            title=_proposal_step_title,
+            url=lambda step: reverse("programmes:proposal_detail", args=[step.proposal_id]),
+        )
+    ]
 
 
 def _proposal_step_title(step):

@@ -119,15 +119,15 @@ def proposals_of_donor(donor: Customer) -> QuerySet[ProgrammeProposal]:
 
 
 def proposal_steps_of_donor(
-    user: User | AnonymousUser, donor: Customer, limit: int
+    user: User | AnonymousUser, donor: Customer
 ) -> QuerySet[ProposalTransition]:
-    """The newest steps of the proposals this donor asked for that the user reads (the
-    proposal itself is its first step, submitted → submitted). One query."""
+    """The steps of the proposals this donor asked for that the user reads, newest first (the
+    proposal itself is its first step, submitted → submitted)."""
     proposals = proposals_visible_to(user).filter(donors=donor).values("pk")
     return (
         ProposalTransition.objects.filter(proposal__in=proposals)
         .select_related("actor", "proposal")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
 
 

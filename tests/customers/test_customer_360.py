@@ -272,12 +272,12 @@ def _count_queries(client, customer):
     return len(queries)
 
 
-def _add_entries(donor, staff, count):
+def _add_entries(donor, staff, count, first=0):
     from complaints import services as complaint_services
     from finance.models import Donation
     from opportunities.models import DonorContact
 
-    for number in range(count):
+    for number in range(first, first + count):
         DonorContact.objects.create(
             donor=donor,
             staff=staff,
@@ -291,7 +291,7 @@ def _add_entries(donor, staff, count):
             amount=Decimal("100.00"),
             donor=donor,
         )
-    for number in range(count // 3):
+    for number in range(first, first + count // 3):
         complaint_services.case_register(
             actor=staff,
             kind="inquiry",
@@ -310,7 +310,8 @@ def test_the_page_s_queries_do_not_grow_with_the_timeline(client, demo):
     before = _count_queries(client, demo["donor"])
     _add_entries(demo["donor"], staff, 30)
     after = _count_queries(client, demo["donor"])
-    assert after == before, (before, after)
+    # The timeline reads the rows shown per query: newer entries of fewer sources, fewer reads.
+    assert after <= before, (before, after)
     response = page_of(client, demo["donor"])
     assert len(response.context["timeline"].entries) == timeline.PAGE_SIZE
     assert response.context["timeline"].has_older
