@@ -39,7 +39,8 @@ def test_demo_data_loads_structure_and_one_user_per_role():
         assert holders.get().check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert "Demo@12345" in out.getvalue()
-    assert Customer.objects.count() == 6
+    # The six customers of the customers app's demo, and the campaigns' advertising agency.
+    assert Customer.objects.count() == 7
     assert set(CustomerRequest.objects.values_list("state", flat=True)) == {
         "filed",
         "submitted",

@@ -34,6 +34,8 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
         "opportunities.pipeline",
         "complaints",
         "reports",
+        "links",
+        "campaigns",
     ]
     for position, loader in enumerate(demo.demo_loaders_in_order()):
         assert set(loader.after) <= set(order[:position]), loader.name
@@ -63,6 +65,8 @@ def test_load_demo_data_prints_each_apps_message_in_order():
         "Created the demo donor-relationship problems.",
         "Created 4 demo opportunities and the demo donations.",
         "Created 14 demo cases.",
+        "Created 2 demo tracked links.",
+        "Created 2 demo campaigns.",
         "Created demo users: crm_staff, crm_manager, centres_staff, centres_manager, quality, "
         "steward, deputy_steward, management, planning, resources, secretary, admin",
     ]

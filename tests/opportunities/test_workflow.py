@@ -3,6 +3,7 @@ suggested donors, probability reviews, donor contacts under one point of contact
 transition with its guard and its refusal message."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 import pytest
@@ -196,6 +197,12 @@ def test_the_point_of_contact_logs_without_approval_or_email(
     assert opportunity.last_activity_at > earlier
 
 
+def _tasks(callbacks):
+    """The callbacks that hand a task to Celery; the cache renewals a save also schedules for
+    the commit (core.cache) are left out."""
+    return [callback for callback in callbacks if isinstance(callback, functools.partial)]
+
+
 def test_anyone_else_is_flagged_for_approval_and_the_point_of_contact_is_emailed(
     people, donors, programme, django_capture_on_commit_callbacks
 ):
@@ -207,7 +214,7 @@ def test_anyone_else_is_flagged_for_approval_and_the_point_of_contact_is_emailed
             donors["with_point"],
             summary="اتصال من تنمية الموارد بشأن الوقف التعليمي",
         )
-    assert len(callbacks) == 1  # the email waits for the commit
+    assert len(_tasks(callbacks)) == 1  # the email waits for the commit
     assert contact.approval == ContactApproval.PENDING and contact.is_flagged
     [email] = mail.outbox
     assert email.to == [people["staff"].email]
@@ -220,7 +227,7 @@ def test_no_email_before_the_commit(people, donors, programme, django_capture_on
     opportunity = new_opportunity(people, programme, [donors["with_point"]])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         contacted(opportunity, people["manager"], donors["with_point"])
-    assert len(callbacks) == 1
+    assert len(_tasks(callbacks)) == 1
     assert mail.outbox == []
 
 
