@@ -1,9 +1,10 @@
 """Demo campaigns for `make run`, put through the services: this year's plan approved
 after the four departments' notes, an advertising agency (a customer of type Other), one
-campaign launched with its placements and evidence, and one awaiting the agency's proposals
-past their due date. Runs once: nothing happens when a plan already exists or the demo
-users are missing."""
+campaign launched with its placements (their tracked links and visits) and evidence, and
+one awaiting the agency's proposals past their due date. Runs once: nothing happens when a
+plan already exists or the demo users are missing."""
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,12 +17,15 @@ from django.utils import timezone
 from association.models import City
 from customers.models import Customer, CustomerKind, EntityType
 from customers.services import allocate_customer_code
+from links.models import LinkVisit
+from links.services import visitor_hash
 from programmes.models import Programme
 
-from . import services
+from . import selectors, services
 from .models import Campaign, Channel, Department, MarketingPlan
 
 USERNAMES = ("crm_manager", "crm_staff", "management", "planning", "centres_manager", "resources")
+DEMO_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 AGENCY_NAME = "وكالة الإبداع للدعاية والإعلان"
 # A one-page PDF: the agency's proposals in the demo.
 DEMO_PDF = (
@@ -127,10 +131,10 @@ def _launched(plan, year, manager, staff, management, agency, programmes) -> Cam
         proposal=proposal,
         evaluation="المقترح يغطي القنوات المعتمدة ضمن الموازنة؛ لا حاجة لدعاية إضافية.",
     )
-    for channel, location, cost in (
-        (Channel.BILLBOARDS, "لوحة طريق الملك عبدالعزيز - جدة", "25000"),
-        (Channel.SOCIAL, "حسابات الجمعية على منصة إكس وإنستغرام", "15000"),
-        (Channel.LEAFLETS, "الأسواق التجارية في مكة المكرمة", "12000"),
+    for channel, location, cost, target in (
+        (Channel.BILLBOARDS, "لوحة طريق الملك عبدالعزيز - جدة", "25000", "/public/cases/new/"),
+        (Channel.SOCIAL, "حسابات الجمعية على منصة إكس وإنستغرام", "15000", "/public/faq/"),
+        (Channel.LEAFLETS, "الأسواق التجارية في مكة المكرمة", "12000", "/public/cases/new/"),
     ):
         services.placement_add(
             campaign=campaign,
@@ -141,8 +145,10 @@ def _launched(plan, year, manager, staff, management, agency, programmes) -> Cam
             ends_on=date(year, 3, 20),
             cost=Decimal(cost),
             proposal=proposal,
+            target=target,
         )
     services.campaign_submit_programme(campaign=campaign, actor=manager)
+    # The approval gives each placement its tracked link.
     services.campaign_approve_programme(campaign=campaign, actor=management)
     services.evidence_add(
         campaign=campaign,
@@ -152,7 +158,30 @@ def _launched(plan, year, manager, staff, management, agency, programmes) -> Cam
     )
     launched_on = min(date(year, 2, 1), timezone.localdate())
     services.campaign_launch(campaign=campaign, actor=manager, launched_on=launched_on)
+    _placement_visits(campaign)
     return campaign
+
+
+def _placement_visits(campaign: Campaign) -> None:
+    """Two weeks of visits on each placement's link, written as the redirect would (a
+    salted daily hash, no address), from a fixed sequence so every demo shows the same
+    figures."""
+    rng = random.Random(31)
+    today = timezone.localdate()
+    visits = []
+    for link in selectors.placement_links(list(campaign.placements.all())).values():
+        for days_ago in range(14):
+            day = today - timedelta(days=days_ago)
+            for _visit in range(rng.randint(1, 9)):
+                visits.append(
+                    LinkVisit(
+                        link=link,
+                        visited_at=timezone.now() - timedelta(days=days_ago),
+                        day=day,
+                        visitor=visitor_hash(f"198.51.100.{rng.randint(1, 60)}", DEMO_AGENT, day),
+                    )
+                )
+    LinkVisit.objects.bulk_create(visits)
 
 
 def _awaiting_proposals(plan, year, manager, management, agency) -> Campaign:

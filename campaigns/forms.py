@@ -9,9 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from association.models import Centre, City
 from core.forms import Form, ModelForm, text_step_form
 from customers.models import CustomerKind
+from links.targets import check_target
 from programmes.models import Programme, ProgrammeCategory
 
-from .models import Campaign, CampaignState, Channel, MarketingPlan, Proposal, Verdict
+from .models import (
+    DEFAULT_PLACEMENT_TARGET,
+    Campaign,
+    CampaignState,
+    Channel,
+    MarketingPlan,
+    Proposal,
+    Verdict,
+)
 from .selectors import agencies, departments_of
 
 
@@ -165,11 +174,24 @@ class PlacementForm(Form):
         queryset=Proposal.objects.none(),
         required=False,
     )
+    target = forms.CharField(
+        label=_("target page"),
+        max_length=2000,
+        initial=DEFAULT_PLACEMENT_TARGET,
+        help_text=_(
+            "Where the placement's short link and QR code lead: a page of this site (e.g. "
+            "/public/cases/new/) or a full address whose host is on the allowed list."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
 
     def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["proposal"]
         field.queryset = campaign.proposals.all() if campaign else Proposal.objects.none()  # type: ignore[attr-defined]
+
+    def clean_target(self) -> str:
+        return check_target(self.cleaned_data["target"])
 
 
 class EvidenceForm(Form):

@@ -582,6 +582,10 @@ class Proposal(models.Model):
         return f"{self.title} (v{self.version})"
 
 
+# The public complaint form (public:file): what most placements invite people to do.
+DEFAULT_PLACEMENT_TARGET = "/public/cases/new/"
+
+
 class Placement(models.Model):
     """One line of the advertising programme (step 5): where and when, at what cost, from
     which proposal. The links app attaches a tracked link to it through a generic key."""
@@ -601,6 +605,17 @@ class Placement(models.Model):
         blank=True,
         related_name="placements",
         verbose_name=_("from proposal"),
+    )
+    # Where its tracked link sends visitors: a page of this site or an allowed address
+    # (links.targets). Kept as a path, not a URL name, because the link stores it as typed.
+    target = models.CharField(
+        _("target page"),
+        max_length=2000,
+        default=DEFAULT_PLACEMENT_TARGET,
+        help_text=_(
+            "Where the placement's short link and QR code lead: a page of this site (e.g. "
+            "/public/cases/new/) or a full address whose host is on the allowed list."
+        ),
     )
     added_by = staff_member(_("added by"), required=True)
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from hijridate import Gregorian, Hijri
 
 from association import roles
 from customers.models import Customer, CustomerKind
+from links.models import TrackedLink
 
 from .models import (
     OPEN_CAMPAIGN_STATES,
@@ -20,6 +22,7 @@ from .models import (
     CampaignState,
     Department,
     MarketingPlan,
+    Placement,
     PlanState,
 )
 
@@ -213,3 +216,17 @@ def calendar_of(plan: MarketingPlan) -> list[CalendarMonth]:
             )
         )
     return months
+
+
+def placement_links(placements: list[Placement]) -> dict[int, TrackedLink]:
+    """{placement id: its tracked link, with `visit_count`} for the programme's table, in
+    one grouped query whatever the number of placements."""
+    links = (
+        TrackedLink.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Placement),
+            owner_id__in=[placement.pk for placement in placements],
+        )
+        .annotate(visit_count=Count("visits"))
+        .order_by()
+    )
+    return {link.owner_id: link for link in links if link.owner_id is not None}

@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -21,13 +23,19 @@ from core.permissions import require
 from core.uploads import DOCUMENT_KINDS, JPEG, PNG, UploadError, check_uploaded_file
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
+from links.errors import LinkError
+from links.models import TrackedLink
+from links.services import link_create
+from links.targets import check_target
 
 from .errors import AgencyLinkError, CampaignError, PlanError
 from .models import (
+    DEFAULT_PLACEMENT_TARGET,
     EDITABLE_PLAN_STATES,
     Campaign,
     CampaignState,
     CampaignTransition,
+    Channel,
     Department,
     LaunchEvidence,
     MarketingPlan,
@@ -537,11 +545,18 @@ def placement_add(
     ends_on: date,
     cost: Decimal,
     proposal: Proposal | None = None,
+    target: str = DEFAULT_PLACEMENT_TARGET,
 ) -> Placement:
-    """Step 5: one line of the advertising programme, while the programme is being defined."""
+    """Step 5: one line of the advertising programme, while the programme is being defined.
+    `target` is checked now with the links app's rule, so approval never meets a target its
+    link would refuse."""
     require(actor, "campaigns.manage_campaign")
     if ends_on < starts_on:
         raise CampaignError(_("A placement cannot end before it starts."))
+    try:
+        target = check_target(target)
+    except ValidationError as error:
+        raise CampaignError(" ".join(error.messages)) from None
     with transaction.atomic():
         campaign = _locked_campaign(campaign)
         if campaign.state != CampaignState.PROPOSAL_CHOSEN:
@@ -558,6 +573,7 @@ def placement_add(
             ends_on=ends_on,
             cost=cost,
             proposal=proposal,
+            target=target,
             added_by=actor,
         )
 
@@ -608,6 +624,67 @@ def campaign_approve_programme(*, campaign: Campaign, actor: User, note: str = "
             note=note,
             fields={"due_at": _launch_due(campaign)},
         )
+        _link_placements(campaign)
+
+
+# utm_medium of each channel: the kind of medium, as analytics tools group it.
+_CHANNEL_MEDIUM = {
+    Channel.WEBSITE: "web",
+    Channel.E_CAMPAIGN: "email",
+    Channel.SMS: "sms",
+    Channel.EMAIL: "email",
+    Channel.LEAFLETS: "print",
+    Channel.BILLBOARDS: "outdoor",
+    Channel.SOCIAL: "social",
+    Channel.EVENTS: "event",
+}
+
+
+def _link_placements(campaign: Campaign) -> None:
+    """A tracked link for every placement of the approved programme that has none, in the
+    approval's transaction.
+
+    The links are made in the name of the campaign's preparer (the CRM manager, who holds
+    links.add_trackedlink), not of the approver: association management approves the
+    programme but is given no right to make links of its own, and each link's "created by"
+    names the person who defined its placement. A preparer who no longer holds that right
+    stops the approval with a clear message, and nothing is written."""
+    preparer = campaign.created_by
+    if not preparer.has_perm("links.add_trackedlink"):
+        raise CampaignError(
+            _(
+                "The campaign's preparer (%(name)s) may no longer make tracked links, so the "
+                "placements cannot get theirs."
+            )
+            % {"name": preparer.get_full_name() or preparer.get_username()}
+        )
+    placements = list(campaign.placements.order_by("pk"))
+    linked = set(
+        TrackedLink.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Placement),
+            owner_id__in=[placement.pk for placement in placements],
+        ).values_list("owner_id", flat=True)
+    )
+    for placement in placements:
+        if placement.pk in linked:
+            continue
+        try:
+            link_create(
+                actor=preparer,
+                label=f"{campaign.title} · {placement.get_channel_display()} · "
+                f"{placement.location}"[:200],
+                target=placement.target,
+                owner=placement,
+                utm_source=placement.channel,
+                utm_medium=_CHANNEL_MEDIUM.get(Channel(placement.channel), placement.channel),
+                utm_campaign=str(campaign.pk),
+                utm_content=str(placement.pk),
+            )
+        except LinkError as error:
+            raise CampaignError(
+                _("The placement “%(placement)s” could not get its link: %(error)s")
+                % {"placement": placement, "error": error}
+            ) from None
 
 
 def campaign_return_programme(*, campaign: Campaign, actor: User, reason: str) -> None:

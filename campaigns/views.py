@@ -452,6 +452,9 @@ def _campaign_context(
     available = services.CAMPAIGN_WORKFLOW.available_actions(campaign, user)
     bound = bound_forms.pop("step", None)
     placements = list(campaign.placements.select_related("proposal"))
+    links = selectors.placement_links(placements)
+    for placement in placements:
+        placement.link = links.get(placement.pk)  # type: ignore[attr-defined]  # for the table
     state = campaign.state
     may_manage = user.has_perm("campaigns.manage_campaign")
     context = {
@@ -472,6 +475,8 @@ def _campaign_context(
         "proposals": campaign.proposals.select_related("uploaded_by"),
         "placements": placements,
         "placements_total": sum((p.cost for p in placements), start=0),
+        "placements_linked": bool(links),
+        "may_view_links": user.has_perm("links.view_trackedlink"),
         "evidence": campaign.evidence.select_related("added_by"),
         "transitions": campaign.transitions.select_related("actor"),
         "may_edit": user.has_perm("campaigns.change_campaign") and state == "draft",

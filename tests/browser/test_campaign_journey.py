@@ -159,5 +159,11 @@ def test_plan_to_launch_with_the_agency_link(as_user, browser, live_server, tmp_
     take(manager, "launch", launched_on=today)
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.LAUNCHED
+    # The approval gave the placement its tracked link: its short URL, the link's page
+    # (QR codes) and its visits are on the programme's row.
+    row = manager.locator("[data-testid=placement-row]")
+    assert "/c/" in row.locator("[data-testid=placement-short-url]").inner_text()
+    assert row.locator("[data-testid=placement-visits]").inner_text() == "0"
+    assert row.locator("[data-testid=placement-link-page]").count() == 1
     shot(manager, "campaigns-launched-ar")
     at_phone_width(manager, "campaigns-launched-390-ar")

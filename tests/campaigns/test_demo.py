@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignState, MarketingPlan, PlanState
+from campaigns.selectors import placement_links
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,11 @@ def test_the_demo_loads_the_plan_two_campaigns_and_an_agency_once(settings, tmp_
     launched = Campaign.objects.get(state=CampaignState.LAUNCHED)
     assert launched.placements.count() == 3
     assert launched.evidence.exists() and launched.launched_on
+    # Each placement got its tracked link at the approval, and the links have visits.
+    links = placement_links(list(launched.placements.all()))
+    assert len(links) == 3
+    assert all(link.visit_count > 0 for link in links.values())
+    assert {link.target for link in links.values()} == {"/public/cases/new/", "/public/faq/"}
     waiting = Campaign.objects.get(state=CampaignState.PROPOSALS_REQUESTED)
     assert waiting.is_overdue
     assert waiting.agency.kind == "other"
