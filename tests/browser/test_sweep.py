@@ -52,6 +52,9 @@ ALLOWED_LATIN = {
     "CSV",
     "JPEG",
     "PNG",
+    "SVG",
+    # the tracked links' campaign parameters, named as every analytics tool names them
+    "UTM",
     # product names in the import instructions ("Excel", "Windows Arabic (1256)")
     "Excel",
     "Windows",
@@ -98,12 +101,21 @@ READ_PAGE = """() => {
 };}"""
 
 
+# Public URLs that take arguments, from the world (a tracked link leads to its target page).
+PUBLIC_KWARGS = {"shortlink:follow": lambda world: {"code": world["tracked_link"].code}}
+
+
 def pages_of(principal, role, world):
     """(label, url) of every page the principal may GET, and of the error pages: the 404
     page for the visitor and the user without a role, who also meets the 403 page."""
     if principal == ANONYMOUS:
         pages = [
-            (name, reverse(name)) for name, method in sorted(PUBLIC.items()) if method == "GET"
+            (
+                name,
+                reverse(name, kwargs=PUBLIC_KWARGS[name](world) if name in PUBLIC_KWARGS else {}),
+            )
+            for name, method in sorted(PUBLIC.items())
+            if method == "GET"
         ]
         return pages + [("404", "/no-such-page/")]
     pages = []

@@ -100,4 +100,6 @@ def test_each_project_app_declares_its_own_prefixes():
         ("reports/", "reports.urls"),
         ("c/", "links.urls_public"),
         ("links/", "links.urls"),
+        ("campaigns/", "campaigns.urls"),
+        ("agency/", "campaigns.urls_public"),
     ]

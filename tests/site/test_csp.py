@@ -15,8 +15,11 @@ from tests.site.beat import any_periodic_task
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Templates rendered by WeasyPrint into PDFs, never shown by a browser.
-PDF_TEMPLATES = {"customers/templates/customers/request_pdf.html"}
-PDF_FOLDERS = ("reports/templates/reports/pdf/",)
+PDF_TEMPLATES = {
+    "customers/templates/customers/request_pdf.html",
+    "links/templates/links/poster.html",
+}
+PDF_FOLDERS = ("reports/templates/reports/pdf/", "campaigns/templates/campaigns/pdf/")
 
 EXPECTED = {
     "default-src": {"'self'"},
