@@ -15,7 +15,7 @@ no longer). Writes that bypass the signals (queryset.update, bulk_create, raw SQ
 
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -25,7 +25,6 @@ T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 600  # seconds
 _PREFIX = "crm:cached"
-_MISSING = object()
 _topics: dict[str, tuple[type[models.Model], ...]] = {}
 _option_topics: set[str] = set()  # topics whose rows are form options (core.forms)
 
@@ -74,14 +73,24 @@ def bump(topic: str, *, once_per_transaction: bool = False) -> None:
 
 def cached(topic: str, key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
     """The value stored under `key` for the topic's current version, computed (and stored)
-    when missing. The value must pickle: model instances, lists, dicts, sets."""
+    when missing. The value must pickle: model instances, lists, dicts, sets.
+
+    One round trip to the cache on a hit: the topic's version and the entry are read
+    together, and the entry carries the version it was computed under (a stale entry is
+    simply computed again). The version is read before computing, so a change during the
+    computation leaves an entry the next read renews."""
     if topic not in _topics:
         raise KeyError(f"Unknown cache topic {topic!r}: register_topic() it first.")
-    full_key = f"{_PREFIX}:{topic}:{topic_version(topic)}:{key}"
-    value = cache.get(full_key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(full_key, value, timeout)
+    version_key, entry_key = _version_key(topic), f"{_PREFIX}:{topic}:{key}"
+    found = cache.get_many([version_key, entry_key])
+    version = found.get(version_key)
+    if version is None:
+        version = topic_version(topic)
+    entry = found.get(entry_key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+        return cast(T, entry[1])
+    value = compute()
+    cache.set(entry_key, (version, value), timeout)
     return value
 
 
