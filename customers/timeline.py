@@ -7,14 +7,17 @@ Each app registers its sources from its registrations module::
                               permission="complaints.view_case")  # asked only for holders
     def case_entries(customer, user, limit):
         return [TimelineRows(cases_of_customer(user, customer).order_by("-received_at", "-id"),
-                             at="received_at", entry=case_entry)]
+                             at="received_at", entry=case_entry,
+                             fields=("received_at", "subject", *person_fields("registered_by")))]
 
 A source returns TimelineRows (a query of what `user` may see, newest first, each row one
 entry) and, for what needs no query, ready TimelineEntry rows. The timeline reads the dates of
 every source's rows in one query (a UNION ALL of each query's newest `limit` rows: the primary
 key and the date only), merges them newest first, then reads only the rows of the page shown,
-by primary key, one query per query that has rows on the page. So the page costs the same few
-queries whatever the number of entries. A source may still build its entries itself (read at
+by primary key: those of every query that names its `fields` (what its entries read) in one
+more UNION ALL, each row a JSON object of those values made into an instance; a query that
+names none, one query of its own. So the page costs the same two queries whatever the number
+and the kinds of entries. A source may still build its entries itself (read at
 most `limit` rows, its own queries). `step_entries` turns a workflow's steps (TransitionRecord
 rows) into TimelineRows. The page shows PAGE_SIZE entries; page n needs every query's
 n × PAGE_SIZE newest rows, enough to fill the page whatever the mix. Customers never import the
