@@ -24,6 +24,7 @@ from customers.profile import (
 from customers.timeline import (
     TimelineEntry,
     TimelineRows,
+    person_fields,
     person_name,
     register_timeline_source,
     step_entries,
@@ -115,6 +116,17 @@ def case_entries(customer, user, limit):
             at="received_at",
             entry=_case_entry,
             read=remembered_rows(customer, f"complaints:cases:{user.pk}"),
+            prepare=with_cached_case_centres,
+            fields=(
+                "received_at",
+                "kind",
+                "tracking_number",
+                "subject",
+                "channel",
+                "routed_to",
+                "centre_id",
+                *person_fields("registered_by"),
+            ),
         ),
         step_entries(
             case_steps_of_customer(user, customer).exclude(source=F("target")),
@@ -129,12 +141,25 @@ def case_entries(customer, user, limit):
                 }
             ),
             url=_case_url,
+            fields=("case__kind", "case__tracking_number"),
         ),
         TimelineRows(
             case_events_of_customer(user, customer),
             at="at",
             entry=_event_entry,
             prepare=with_cached_centres,
+            fields=(
+                "at",
+                "kind",
+                "note",
+                "from_route",
+                "to_route",
+                "from_centre_id",
+                "to_centre_id",
+                "case__kind",
+                "case__tracking_number",
+                *person_fields("actor"),
+            ),
         ),
     ]
 
@@ -188,6 +213,17 @@ def with_cached_centres(events):
             if centre is not None:
                 setattr(event, field, centre)
     return events
+
+
+def with_cached_case_centres(cases):
+    """The cases with their centre taken from the places cache (those the panel read have
+    it already)."""
+    centres = centres_by_pk()
+    for case in cases:
+        centre = centres.get(case.centre_id)
+        if centre is not None:
+            case.centre = centre
+    return cases
 
 
 def _newest_cases(customer, user):

@@ -77,6 +77,7 @@ def form_entries(customer: Customer, user: User, limit: int) -> list[TimelineEnt
             icon="file-earmark-text",
             title=lambda step: _step_title(step.request, step.target),
             url=lambda step: reverse("customers:request_detail", args=[step.request_id]),
+            fields=("request__kind",),
         ),
     ]
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db import connections
+from django.db.models import CharField, Count, F, Func, IntegerField, Q, QuerySet, Value
 
 from association import roles
 from association.models import Centre
@@ -158,7 +159,8 @@ def find_possible_duplicates(
     return _possible_duplicates([(_match_keys(values), exclude_pk)], limit=limit)[0]
 
 
-def _duplicate_condition(keys: MatchKeys) -> Q | None:
+def _exact_condition(keys: MatchKeys) -> Q | None:
+    """The customers with one of these keys (an index read each)."""
     national_id, mobile, email, name = keys
     condition = Q(pk__in=[])
     if national_id:
@@ -169,43 +171,84 @@ def _duplicate_condition(keys: MatchKeys) -> Q | None:
         condition |= Q(email=email)
     if name:
         condition |= Q(name_normalized=name)
-        tokens = name.split()
-        if len(tokens) >= 2:
-            condition |= Q(name_normalized__startswith=tokens[0] + " ") & Q(
-                name_normalized__endswith=" " + tokens[-1]
-            )
     return condition if any(keys) else None
+
+
+# A normalised name's first and last words, as the PostgreSQL index customer_name_ends
+# (customers 0005) writes them: the index serves only these very expressions.
+NAME_FIRST_WORD = Func(
+    F("name_normalized"), Value(" "), Value(1), function="SPLIT_PART", output_field=CharField()
+)
+NAME_LAST_WORD = Func(
+    Func(
+        Func(F("name_normalized"), function="REVERSE", output_field=CharField()),
+        Value(" "),
+        Value(1),
+        function="SPLIT_PART",
+        output_field=CharField(),
+    ),
+    function="REVERSE",
+    output_field=CharField(),
+)
+
+
+def _same_ends(keys: MatchKeys, using: str) -> QuerySet[Customer] | None:
+    """The customers whose name (two words or more) has the same first and last words as
+    the name of these keys (of two words or more): `LIKE 'first %' AND LIKE '% last'`. On
+    PostgreSQL the same condition written on the index's expressions, so that the newest
+    codes are read from the index, not every such name (hundreds of «مؤسسة … الخيرية»)."""
+    tokens = keys[3].split()
+    if len(tokens) < 2:
+        return None
+    if connections[using].vendor == "postgresql":
+        return (
+            Customer.objects.alias(first_word=NAME_FIRST_WORD, last_word=NAME_LAST_WORD)
+            .filter(first_word=tokens[0], last_word=tokens[-1])
+            .filter(name_normalized__contains=" ")
+        )
+    return Customer.objects.filter(
+        name_normalized__startswith=tokens[0] + " ", name_normalized__endswith=" " + tokens[-1]
+    )
 
 
 def _possible_duplicates(
     searches: list[tuple[MatchKeys, int | None]], *, limit: int
 ) -> list[list[DuplicateMatch]]:
-    """The possible duplicates of each (keys, customer pk left out), at most `limit` each,
-    in one query whatever the number of searches: a UNION ALL of each search's LIMITed
-    read, written as derived tables (SQLite refuses a LIMIT directly inside a UNION)."""
+    """The possible duplicates of each (keys, customer pk left out), at most `limit` each
+    (the newest codes), in one query whatever the number of searches: a UNION ALL of each
+    search's LIMITed reads, written as derived tables (SQLite refuses a LIMIT directly inside
+    a UNION). A search is two reads: the exact keys, and the same first and last name words
+    (each served by its own index in code order; an OR of both read every name of those
+    words)."""
+    using = Customer.objects.db
     parts: list[str] = []
     params: list[Any] = []
     for index, (keys, exclude_pk) in enumerate(searches):
-        condition = _duplicate_condition(keys)
-        if condition is None:
+        exact = _exact_condition(keys)
+        if exact is None:
             continue
-        candidates = Customer.objects.filter(condition)
-        if exclude_pk is not None:
-            candidates = candidates.exclude(pk=exclude_pk)
-        sql, part_params = candidates.annotate(
-            search_index=Value(index, output_field=IntegerField())
-        )[:limit].query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS search_{index}")
-        params.extend(part_params)
-    found: list[list[Customer]] = [[] for _search in searches]
+        reads = [Customer.objects.filter(exact), _same_ends(keys, using)]
+        for number, candidates in enumerate(read for read in reads if read is not None):
+            if exclude_pk is not None:
+                candidates = candidates.exclude(pk=exclude_pk)
+            sql, part_params = (
+                candidates.annotate(search_index=Value(index, output_field=IntegerField()))
+                .order_by("-code")[:limit]
+                .query.sql_with_params()
+            )
+            parts.append(f"SELECT * FROM ({sql}) AS search_{index}_{number}")
+            params.extend(part_params)
+    found: list[dict[int, Customer]] = [{} for _search in searches]
     if parts:
         for customer in Customer.objects.raw(" UNION ALL ".join(parts), params):
-            found[customer.search_index].append(customer)  # type: ignore[attr-defined]
+            found[customer.search_index].setdefault(customer.pk, customer)  # type: ignore[attr-defined]
     # A UNION promises no order: each search's matches in its own read's order (Meta).
     return [
         [
             _describe_match(customer, keys)
-            for customer in sorted(customers, key=lambda customer: customer.code, reverse=True)
+            for customer in sorted(
+                customers.values(), key=lambda customer: customer.code, reverse=True
+            )[:limit]
         ]
         for customers, (keys, _exclude_pk) in zip(found, searches, strict=True)
     ]

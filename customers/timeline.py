@@ -7,32 +7,38 @@ Each app registers its sources from its registrations module::
                               permission="complaints.view_case")  # asked only for holders
     def case_entries(customer, user, limit):
         return [TimelineRows(cases_of_customer(user, customer).order_by("-received_at", "-id"),
-                             at="received_at", entry=case_entry)]
+                             at="received_at", entry=case_entry,
+                             fields=("received_at", "subject", *person_fields("registered_by")))]
 
 A source returns TimelineRows (a query of what `user` may see, newest first, each row one
 entry) and, for what needs no query, ready TimelineEntry rows. The timeline reads the dates of
 every source's rows in one query (a UNION ALL of each query's newest `limit` rows: the primary
 key and the date only), merges them newest first, then reads only the rows of the page shown,
-by primary key, one query per query that has rows on the page. So the page costs the same few
-queries whatever the number of entries. A source may still build its entries itself (read at
+by primary key: those of every query that names its `fields` (what its entries read) in one
+more UNION ALL, each row a JSON object of those values made into an instance; a query that
+names none, one query of its own. So the page costs the same two queries whatever the number
+and the kinds of entries. A source may still build its entries itself (read at
 most `limit` rows, its own queries). `step_entries` turns a workflow's steps (TransitionRecord
 rows) into TimelineRows. The page shows PAGE_SIZE entries; page n needs every query's
 n × PAGE_SIZE newest rows, enough to fill the page whatever the mix. Customers never import the
 apps that register.
 """
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
+from django_fsm import FSMFieldMixin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -80,6 +86,11 @@ class TimelineRows:
     entry: Callable[[Any], TimelineEntry]
     prepare: Callable[[list[Any]], object] | None = None
     read: Sequence[Any] = ()
+    # The values `entry` (and `prepare`) read, as field paths ("note", "case__kind", an
+    # annotation's name): with them, the rows shown are read together with every other such
+    # query's in one UNION ALL, as instances holding only these values (any other field is
+    # deferred: reading it costs a query, which the query-budget tests catch).
+    fields: tuple[str, ...] = ()
 
 
 TimelineSource = Callable[["Customer", "User", int], Iterable[TimelineEntry | TimelineRows]]
@@ -246,8 +257,9 @@ def _sort_time(at: Any, day: Any) -> datetime:
 
 
 def _entries_shown(shown: list[TimelineEntry | tuple[TimelineRows, Any]]) -> list[TimelineEntry]:
-    """The entries of the page: each query's rows shown read by primary key (one query each,
-    none when the page read them all already)."""
+    """The entries of the page: each query's rows shown read by primary key (none when the
+    page read them all already): those of the queries that name their `fields` in one UNION
+    ALL together, each other query in one query of its own."""
     keys: dict[int, list[Any]] = {}
     queries: dict[int, TimelineRows] = {}
     for item in shown:
@@ -255,18 +267,141 @@ def _entries_shown(shown: list[TimelineEntry | tuple[TimelineRows, Any]]) -> lis
             query, pk = item
             queries[id(query)] = query
             keys.setdefault(id(query), []).append(pk)
-    entries: dict[tuple[int, Any], TimelineEntry] = {}
+    found: dict[int, list[Any]] = {}
+    flat: list[tuple[int, TimelineRows, list[Any]]] = []
     for number, pks in keys.items():
         query = queries[number]
         read = {row.pk: row for row in query.read}
-        rows = [read[pk] for pk in pks if pk in read]
+        found[number] = [read[pk] for pk in pks if pk in read]
         missing = [pk for pk in pks if pk not in read]
-        if missing:
-            rows += query.rows.order_by().filter(pk__in=missing)
+        if missing and query.fields:
+            flat.append((number, query, missing))
+        elif missing:
+            found[number] += query.rows.order_by().filter(pk__in=missing)
+    for number, rows in _read_flat(flat).items():
+        found[number] += rows
+    entries: dict[tuple[int, Any], TimelineEntry] = {}
+    for number, rows in found.items():
+        query = queries[number]
         if query.prepare is not None:
             query.prepare(rows)
         entries.update(((number, row.pk), query.entry(row)) for row in rows)
     return [entries[(id(item[0]), item[1])] if isinstance(item, tuple) else item for item in shown]
+
+
+def _read_flat(batch: list[tuple[int, TimelineRows, list[Any]]]) -> dict[int, list[Any]]:
+    """{number: rows} of each (number, query, primary keys): one UNION ALL of each query's
+    rows of those keys as (number, key, a JSON object of its `fields`), made into instances of
+    the query's model holding those values (relations followed)."""
+    found: dict[int, list[Any]] = {}
+    if not batch:
+        return found
+    connection = connections[batch[0][1].rows.db]
+    parts: list[str] = []
+    params: list[Any] = []
+    paths: dict[int, list[str]] = {}
+    for index, (number, query, pks) in enumerate(batch):
+        paths[number] = _with_keys(query.rows.model, query.fields)
+        read = (
+            query.rows.order_by()
+            .filter(pk__in=pks)
+            .annotate(
+                timeline_pk=F("pk"),
+                timeline_row=JSONObject(**{path: F(path) for path in paths[number]}),
+            )
+            .values_list("timeline_pk", "timeline_row")
+        )
+        sql, part_params = read.query.sql_with_params()
+        parts.append(f"SELECT {index}, part.timeline_pk, part.timeline_row FROM ({sql}) AS part")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    for index, pk, values in rows:
+        if isinstance(values, str | bytes):
+            values = json.loads(values, parse_float=Decimal)
+        number, query, _pks = batch[index]
+        model = query.rows.model
+        values[model._meta.pk.attname] = pk
+        found.setdefault(number, []).append(_instance(model, values, connection.alias))
+    return found
+
+
+def _with_keys(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    """The paths, with the key of each relation followed ("case__kind" adds "case_id") and
+    the state fields of each model met (a django-fsm instance reads them when made)."""
+    paths = dict.fromkeys(fields)
+    for path in [*fields, "pk"]:
+        names = path.split("__")
+        current = model
+        for depth, name in enumerate(names):
+            paths.update(
+                ("__".join([*names[:depth], field.name]), None)
+                for field in current._meta.concrete_fields
+                if isinstance(field, FSMFieldMixin)
+            )
+            if depth == len(names) - 1:
+                break
+            field = current._meta.get_field(name)
+            paths.setdefault("__".join([*names[:depth], field.attname]))  # type: ignore[union-attr]
+            current = field.related_model  # type: ignore[assignment]
+    return list(paths)
+
+
+def _instance(model: type[models.Model], values: dict[str, Any], db: str) -> models.Model:
+    """An instance of `model` from {path: JSON value}: fields converted, other fields
+    deferred, related instances cached (None when the key is), other names set as
+    attributes (annotations)."""
+    direct: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    extra: dict[str, Any] = {}
+    for path, value in values.items():
+        name, _sep, rest = path.partition("__")
+        if rest:
+            nested.setdefault(name, {})[rest] = value
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            extra[name] = value
+            continue
+        direct[field.attname] = _python(field, value)  # type: ignore[union-attr]
+    concrete = [field.attname for field in model._meta.concrete_fields if field.attname in direct]
+    instance = model.from_db(db, concrete, [direct[name] for name in concrete])
+    for name, value in extra.items():
+        setattr(instance, name, value)
+    for name, related_values in nested.items():
+        field = model._meta.get_field(name)
+        key = direct.get(field.attname)  # type: ignore[union-attr]
+        related = None
+        if key is not None:
+            related_model = field.related_model
+            related_values[related_model._meta.pk.attname] = key  # type: ignore[union-attr]
+            related = _instance(related_model, related_values, db)  # type: ignore[arg-type]
+        field.set_cached_value(instance, related)  # type: ignore[union-attr]
+    return instance
+
+
+def _python(field: Any, value: Any) -> Any:
+    """A field's value from its JSON form (a datetime without offset is in UTC: SQLite)."""
+    if value is None:
+        return None
+    value = field.to_python(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+# What a step's entry reads of it.
+STEP_FIELDS = (
+    "at",
+    "note",
+    "source",
+    "target",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+)
 
 
 def step_entries(
@@ -276,13 +411,16 @@ def step_entries(
     icon: str,
     title: Callable[[Any], str],
     url: Callable[[Any], str | None],
+    fields: Sequence[str] = (),
 ) -> TimelineRows:
     """The entries of a workflow's steps (a query of core.models.TransitionRecord rows, their
     actor selected), newest first: when, who and the note; `title(step)` and `url(step)` give
-    the rest."""
+    the rest, reading only the step's own columns and `fields` (paths such as
+    "case__tracking_number"): the steps shown of every workflow are read in one query."""
     return TimelineRows(
         steps.order_by("-at", "-id"),
         at="at",
+        fields=(*STEP_FIELDS, *fields),
         entry=lambda step: TimelineEntry(
             when=step.at,
             kind=kind,
@@ -293,6 +431,11 @@ def step_entries(
             actor=person_name(step.actor),
         ),
     )
+
+
+def person_fields(relation: str) -> tuple[str, ...]:
+    """The paths `person_name` reads of the user `relation` names (for TimelineRows.fields)."""
+    return tuple(f"{relation}__{name}" for name in ("first_name", "last_name", "username"))
 
 
 def person_name(user: "User | None") -> str:

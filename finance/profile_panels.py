@@ -76,4 +76,11 @@ def donation_entries(customer, user, limit):
             url=list_url,
         )
 
-    return [TimelineRows(donations_of_donor(customer), at="received_on", entry=entry)]
+    return [
+        TimelineRows(
+            donations_of_donor(customer),
+            at="received_on",
+            entry=entry,
+            fields=("received_on", "amount", "receipt_number", "programme__name"),
+        )
+    ]

@@ -19,6 +19,7 @@ from customers.profile import (
 from customers.timeline import (
     TimelineEntry,
     TimelineRows,
+    person_fields,
     person_name,
     register_timeline_source,
     step_entries,
@@ -108,6 +109,15 @@ def contact_entries(customer, user, limit):
             at="contact_date",
             entry=_contact_entry,
             read=remembered_rows(customer, "opportunities:contacts"),
+            fields=(
+                "contact_date",
+                "channel",
+                "summary",
+                "is_planned",
+                "approval",
+                "opportunity__title",
+                *person_fields("staff"),
+            ),
         )
     ]
 
@@ -156,6 +166,7 @@ def opportunity_entries(customer, user, limit):
                 url=reverse("opportunities:detail", args=[row.opportunity_id]),
                 actor=person_name(row.added_by),
             ),
+            fields=("added_at", "opportunity__title", *person_fields("added_by")),
         ),
         step_entries(
             selectors.opportunity_steps_of_donor(customer),
@@ -166,6 +177,7 @@ def opportunity_entries(customer, user, limit):
                 % {"title": step.opportunity_title, "state": step.get_target_display()}
             ),
             url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
+            fields=("opportunity_id", "opportunity_title"),
         ),
     ]
 
@@ -193,6 +205,12 @@ def designation_entries(customer, user, limit):
                 url=reverse("opportunities:designation_detail", args=[designation.pk]),
                 actor=person_name(designation.proposed_by),
             ),
+            fields=(
+                "created_at",
+                "reason",
+                *person_fields("staff"),
+                *person_fields("proposed_by"),
+            ),
         ),
         step_entries(
             selectors.designation_steps_of(customer),
@@ -207,6 +225,11 @@ def designation_entries(customer, user, limit):
             ),
             url=lambda step: reverse(
                 "opportunities:designation_detail", args=[step.designation_id]
+            ),
+            fields=(
+                "designation__staff__first_name",
+                "designation__staff__last_name",
+                "designation__staff__username",
             ),
         ),
     ]
@@ -232,6 +255,7 @@ def problem_entries(customer, user, limit):
                 url=reverse("opportunities:problem_detail", args=[problem.pk]),
                 actor=person_name(problem.raised_by),
             ),
+            fields=("raised_at", "title", "kind", "severity", *person_fields("raised_by")),
         ),
         step_entries(
             problems.problem_steps_of_donor(user, customer),
@@ -242,5 +266,6 @@ def problem_entries(customer, user, limit):
                 % {"title": step.problem.title, "state": step.get_target_display()}
             ),
             url=lambda step: reverse("opportunities:problem_detail", args=[step.problem_id]),
+            fields=("problem__title",),
         ),
     ]

@@ -222,6 +222,7 @@ def proposal_entries(customer, user, limit):
             icon="lightbulb",
             title=_proposal_step_title,
             url=lambda step: reverse("programmes:proposal_detail", args=[step.proposal_id]),
+            fields=("proposal__title",),
         )
     ]
 

@@ -5,10 +5,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from customers import services
 from customers.models import Customer, RequestKind
-from customers.selectors import duplicates_by_line
+from customers.selectors import (
+    _match_keys,
+    _same_ends,
+    duplicates_by_line,
+    find_possible_duplicates,
+)
 
 from .conftest import blank_values
 
@@ -80,3 +86,50 @@ def test_each_line_gets_only_its_own_matches_at_most_ten(people):
     assert [match.customer.code for match in found["نورة سالم"]] == [930003]
     assert found["نورة سالم"][0].blocking
     assert found["ريم"] == []
+
+
+def _customer(code, name, mobile=""):
+    return Customer.objects.create(
+        code=code, name=name, kind="beneficiary", entity_type="individual", mobile=mobile
+    )
+
+
+def test_similar_names_are_the_newest_with_the_same_first_and_last_words_and_exact_keys():
+    """Same first and last words (two words or more), or an exact key: the ten newest codes
+    of both together, once each, whichever read found them."""
+    for number in range(8):
+        _customer(940000 + number, f"مؤسسة {number} الخيرية")
+    _customer(940100, "مؤسسة الخيرية")  # two words: the same first and last
+    _customer(940101, "مؤسسة")  # one word: not «مؤسسة … »
+    _customer(940102, "جمعية مؤسسة البر الخيرية")  # another first word
+    _customer(940103, "مؤسسة البر الخيرية للتنمية")  # another last word
+    _customer(940104, "مؤسسة البر الخيرية", mobile="+966550000001")  # same name and mobile
+    _customer(940105, "عميل آخر", mobile="+966550000002")  # the mobile alone
+    with translation.override("en"):
+        found = find_possible_duplicates(
+            blank_values(name="مؤسسة البر الخيرية", mobile="+966550000002")
+        )
+    assert [match.customer.code for match in found] == [
+        940105,
+        940104,
+        940100,
+        *range(940007, 940000, -1),
+    ]
+    assert found[0].reasons == ["same mobile"] and found[0].blocking
+    assert found[1].reasons == ["similar name"]
+    mosque = find_possible_duplicates(blank_values(name="مؤسسة", mobile=""))
+    assert [match.customer.code for match in mosque] == [940101]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_similar_names_are_read_from_the_name_ends_index_in_code_order():
+    """The read of the same first and last words is the index's (customers 0005), newest
+    codes first, whatever the number of such names: no sort of every match."""
+    read = _same_ends(_match_keys({"name": "مؤسسة البر الخيرية"}), "default")
+    sql, params = read.order_by("-code")[:10].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the plan of a large table
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "customer_name_ends" in plan, plan
+    assert "Sort" not in plan, plan

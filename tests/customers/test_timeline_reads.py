@@ -95,3 +95,40 @@ def test_the_page_shows_the_rows_its_panels_read_as_reading_them_anew_would(clie
             assert response.context["timeline"].entries == read_whole(
                 fresh(donor), user, page=int(page)
             )
+
+
+def test_the_rows_shown_are_read_in_one_query_and_the_profile_s_count_is_fixed(client, demo):  # noqa: F811
+    """Issue 13: every source of the project names the fields its entries read, so the rows
+    shown, of every kind (six workflows' steps, contacts, donations, cases…), come in one
+    UNION ALL: the timeline is two queries (the dates, the rows) on every page and filter,
+    and the donor's profile runs as many queries with few entries as with many."""
+    donor = demo["donor"]
+    manager = get_user_model().objects.get(username="crm_manager")
+    staff = get_user_model().objects.get(username="crm_staff")
+    for item in (
+        item
+        for source in timeline._sources
+        for item in source.entries(fresh(donor), manager, 31)
+        if isinstance(item, TimelineRows)
+    ):
+        assert item.fields, item.rows.model
+    _add_entries(donor, staff, 3)
+    timeline.customer_timeline(fresh(donor), manager)  # the permissions and caches read once
+    client.force_login(manager)
+    url = reverse("customers:detail", args=[donor.pk])
+    client.get(url)
+
+    def profile_queries(page):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"page": page}).status_code == 200
+        return len(queries)
+
+    few = [profile_queries(page) for page in ("1", "2")]
+    _add_entries(donor, staff, 33, first=3)
+    for page in (1, 2, 3):
+        for kind in ["", *(kind.key for kind in timeline.timeline_kinds(manager))]:
+            # The customer (read afresh), the dates, the rows.
+            assert queries_of(donor, manager, page=page, kind=kind) <= 3, (page, kind)
+    many = [profile_queries(page) for page in ("1", "2")]
+    assert many == few
+    assert max(many) <= 19, many
