@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, Min, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,11 @@ class CampaignResults:
     def remaining(self) -> Decimal:
         """Budget minus spending (negative when over budget)."""
         return self.budget - self.spending
+
+    @property
+    def overspent(self) -> Decimal:
+        """How much the spending passes the budget (0 within the budget)."""
+        return max(self.spending - self.budget, Decimal(0))
 
     @property
     def spent_percent(self) -> int | None:
@@ -385,3 +391,38 @@ def _opportunities_and_donations(
             if row["donor_id"] in mine and start <= row["received_on"] <= end:
                 item.donations_count += row["count"]
                 item.donations_total += row["total"]
+
+
+@dataclass
+class OutcomeRecords:
+    """The latest records of one outcome attributed to the campaign, for a user who may
+    see that kind of record."""
+
+    label: Any
+    count: int
+    # (record, its staff page or "", when it happened or None), the latest first.
+    records: list[tuple[Any, str, datetime | None]]
+
+
+def outcome_records(
+    results: CampaignResults, user: User | AnonymousUser, *, recent: int = 10
+) -> list[OutcomeRecords]:
+    """Each outcome the user may see: its count and its latest records (one query per
+    outcome that has any)."""
+    link_ids = [row.link.pk for row in results.placements if row.link is not None]
+    shown = []
+    for figures in results.outcomes:
+        outcome = figures.outcome
+        if not user.has_perm(outcome.permission):
+            continue
+        records: list[tuple[Any, str, datetime | None]] = []
+        if figures.count and link_ids:
+            rows = outcome.model._default_manager.filter(
+                **{f"{outcome.field}__in": link_ids}
+            ).order_by("-pk")[:recent]
+            for record in rows:
+                url = outcome.detail_url(record) if outcome.detail_url else ""
+                at = getattr(record, outcome.at_field) if outcome.at_field else None
+                records.append((record, url, at))
+        shown.append(OutcomeRecords(label=outcome.label, count=figures.count, records=records))
+    return shown
