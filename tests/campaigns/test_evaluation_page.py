@@ -12,7 +12,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Channel, Placement
 from links import services as link_services
 
-from .evaluation_world import launched, visit
+from .evaluation_world import launched, link_of, visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -139,3 +139,14 @@ def test_the_page_queries_do_not_grow_with_placements_or_visits(client, people, 
 def test_an_unknown_campaign_is_not_found(client, people):
     client.force_login(people["manager"])
     assert client.get(reverse("campaigns:campaign_evaluation", args=[999999])).status_code == 404
+
+
+def test_a_tiny_share_of_a_large_target_reads_less_than_one_percent(client, people, agency):
+    campaign = launched(people, agency, target_visits=1000)
+    visit(link_of(campaign.placements.get()), 7)
+    html = page(client, people["manager"], campaign)
+    row = html.split('data-testid="target-visits"')[1].split("</tr>")[0]
+    assert "&lt;1%" in row
+    # No reach target set: a dash.
+    row = html.split('data-testid="target-reach"')[1].split("</tr>")[0]
+    assert 'data-testid="percent">—<' in row
