@@ -21,7 +21,14 @@ class CampaignsConfig(AppConfig):
             DemoLoader(
                 "campaigns",
                 load_demo_campaigns,
-                after=("customers", "programmes", "reports"),
+                after=(
+                    "customers",
+                    "programmes",
+                    "reports",
+                    "complaints",
+                    "opportunities.pipeline",
+                    "links",
+                ),
                 message="Created {created} demo campaigns.",
             )
         )

@@ -15,15 +15,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from association.models import City
+from complaints.models import Case
+from complaints.services import case_file_public
 from customers.models import Customer, CustomerKind, EntityType
 from customers.services import allocate_customer_code
+from finance.models import Donation
 from links.models import LinkVisit
 from links.services import visitor_hash
+from opportunities.services import opportunity_create
 from programmes.models import Programme
 
 from . import selectors, services
 from .models import Campaign, Channel, Department, MarketingPlan
 
+# The donor who came through the billboard (a new customer of the launched campaign).
+NEW_DONOR = "ماجد سعد القحطاني"
+NEW_DONOR_MOBILE = "+966503330011"
+VISIT_DAYS = 14
 USERNAMES = ("crm_manager", "crm_staff", "management", "planning", "centres_manager", "resources")
 DEMO_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 AGENCY_NAME = "وكالة الإبداع للدعاية والإعلان"
@@ -91,21 +99,25 @@ def load_demo_campaigns() -> int:
 
 
 def _launched(plan, year, manager, staff, management, agency, programmes) -> Campaign:
+    # Launched two weeks ago and running for six more weeks: its links' visits, the cases
+    # filed through them and the new donor's gift fall inside its evaluation.
+    launched_on = timezone.localdate() - timedelta(days=VISIT_DAYS - 1)
+    ends_on = timezone.localdate() + timedelta(days=42)
     campaign = services.campaign_create(
         actor=manager,
         plan=plan,
-        title="حملة رمضان للسلال الغذائية",
-        objectives="التعريف ببرنامج السلال الغذائية الرمضانية وجمع التبرعات له.",
-        starts_on=date(year, 1, 15),
-        ends_on=date(year, 3, 20),
+        title="حملة السلال الغذائية للأسر المحتاجة",
+        objectives="التعريف ببرنامج السلال الغذائية وجمع التبرعات له.",
+        starts_on=launched_on,
+        ends_on=ends_on,
         budget=Decimal("60000"),
         customer_kinds=[CustomerKind.DONOR, CustomerKind.BENEFICIARY],
-        target_reach=50000,
-        target_visits=3000,
-        target_new_customers=120,
-        target_support_requests=80,
-        target_donations=Decimal("250000"),
-        target_opportunities=5,
+        target_reach=600,
+        target_visits=800,
+        target_new_customers=10,
+        target_support_requests=20,
+        target_donations=Decimal("50000"),
+        target_opportunities=4,
         channels=[Channel.BILLBOARDS, Channel.SOCIAL, Channel.LEAFLETS],
         channel_notes="لوحات على طريق الملك عبدالعزيز بجدة، ونشرات في الأسواق التجارية.",
         cities=list(City.objects.all()),
@@ -141,8 +153,8 @@ def _launched(plan, year, manager, staff, management, agency, programmes) -> Cam
             actor=manager,
             channel=channel,
             location=location,
-            starts_on=date(year, 2, 1),
-            ends_on=date(year, 3, 20),
+            starts_on=launched_on,
+            ends_on=ends_on,
             cost=Decimal(cost),
             proposal=proposal,
             target=target,
@@ -156,10 +168,68 @@ def _launched(plan, year, manager, staff, management, agency, programmes) -> Cam
         url="https://x.com/association/status/1",
         note="منشور إطلاق الحملة",
     )
-    launched_on = min(date(year, 2, 1), timezone.localdate())
     services.campaign_launch(campaign=campaign, actor=manager, launched_on=launched_on)
     _placement_visits(campaign)
+    _attributed_results(campaign, staff, programmes)
     return campaign
+
+
+def _attributed_results(campaign: Campaign, staff: User, programmes: list[Programme]) -> None:
+    """What the campaign's visitors did (its evaluation, 3.1.9): a donor asked through the
+    billboard's link and was recorded as a new customer after it, then an opportunity was
+    opened with him and his first gift arrived; a visitor's suggestion came through the
+    leaflets. The cases are filed on the public page as a visitor would; only linking the
+    case to the customer is written directly (staff confirm it on the case page)."""
+    links = {
+        placement.channel: link
+        for placement in campaign.placements.all()
+        if (link := selectors.placement_links([placement]).get(placement.pk)) is not None
+    }
+    inquiry = case_file_public(
+        kind="inquiry",
+        subject="كيف أتبرع لبرنامج السلال الغذائية؟",
+        description="رأيت لوحة الحملة على طريق الملك عبدالعزيز وأرغب في التبرع بسلال لعشر أسر.",
+        contact_name=NEW_DONOR,
+        contact_mobile=NEW_DONOR_MOBILE,
+        contact_kind="donor",
+        source_link_id=links[Channel.BILLBOARDS].pk,
+    )
+    case_file_public(
+        kind="suggestion",
+        subject="توزيع النشرات في أسواق الأحياء الشعبية",
+        description="وصلتني نشرة الحملة في السوق، وأقترح توزيعها في أسواق الأحياء الشعبية أيضاً.",
+        contact_name="منى علي الغامدي",
+        contact_mobile="+966504440022",
+        contact_kind="other",
+        source_link_id=links[Channel.LEAFLETS].pk,
+    )
+    donor = Customer.objects.create(
+        code=allocate_customer_code(),
+        name=NEW_DONOR,
+        kind=CustomerKind.DONOR,
+        entity_type=EntityType.INDIVIDUAL,
+        mobile=NEW_DONOR_MOBILE,
+        city=City.objects.filter(name="جدة").first(),
+    )
+    Case.objects.filter(pk=inquiry.pk).update(customer=donor)
+    if not programmes:
+        return
+    opportunity_create(
+        actor=staff,
+        title="كفالة سلال غذائية لعشر أسر",
+        programme=programmes[0],
+        expected_amount=Decimal("15000"),
+        probability=50,
+        success_factors="تواصل المتبرع بنفسه بعد رؤية لوحة الحملة.",
+        donors=[donor],
+    )
+    Donation.objects.create(
+        receipt_number="CAMP-0001",
+        received_on=timezone.localdate(),
+        amount=Decimal("5000"),
+        donor=donor,
+        programme=programmes[0],
+    )
 
 
 def _placement_visits(campaign: Campaign) -> None:
@@ -170,7 +240,7 @@ def _placement_visits(campaign: Campaign) -> None:
     today = timezone.localdate()
     visits = []
     for link in selectors.placement_links(list(campaign.placements.all())).values():
-        for days_ago in range(14):
+        for days_ago in range(VISIT_DAYS):
             day = today - timedelta(days=days_ago)
             for _visit in range(rng.randint(1, 9)):
                 visits.append(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_evaluation
 
 app_name = "campaigns"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("new/", views.campaign_create, name="campaign_create"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path(
+        "<int:pk>/evaluation/",
+        views_evaluation.campaign_evaluation,
+        name="campaign_evaluation",
+    ),
     path("<int:pk>/brief.pdf", views.brief_pdf, name="brief_pdf"),
     path("<int:pk>/step/<slug:action>/", views.campaign_step, name="campaign_step"),
     path("<int:pk>/proposals/", views.proposal_upload, name="proposal_upload"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.dashboard import Headline
 from core.http import AuthenticatedRequest, download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
@@ -24,6 +25,7 @@ from core.views_steps import post_step, run_step
 from . import selectors, services
 from .documents import render_brief_pdf
 from .errors import CampaignError, PlanError
+from .evaluation import evaluate
 from .forms import (
     CampaignFilterForm,
     CampaignForm,
@@ -39,6 +41,7 @@ from .forms import (
     RequestProposalsForm,
 )
 from .models import Campaign, CampaignState, MarketingPlan, Placement, PlanState
+from .presentation import evaluation_headlines
 
 PAGE_SIZE = 25
 
@@ -445,6 +448,15 @@ def _run_campaign_step(
         services.campaign_cancel(campaign=campaign, actor=actor, reason=reason)
 
 
+def _evaluation_headlines(campaign: Campaign) -> list[Headline]:
+    """The launched campaign's summary card: its headline figures, each opening the
+    evaluation page."""
+    if campaign.state != CampaignState.LAUNCHED:
+        return []
+    url = reverse("campaigns:campaign_evaluation", args=[campaign.pk])
+    return evaluation_headlines(evaluate([campaign])[campaign.pk], url)
+
+
 def _campaign_context(
     request: AuthenticatedRequest, campaign: Campaign, **bound_forms: Any
 ) -> dict[str, Any]:
@@ -459,6 +471,7 @@ def _campaign_context(
     may_manage = user.has_perm("campaigns.manage_campaign")
     context = {
         "campaign": campaign,
+        "evaluation_headlines": _evaluation_headlines(campaign),
         "panel": action_panel(
             CAMPAIGN_ACTIONS,
             available,

@@ -39,8 +39,9 @@ def test_demo_data_loads_structure_and_one_user_per_role():
         assert holders.get().check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert "Demo@12345" in out.getvalue()
-    # The six customers of the customers app's demo, and the campaigns' advertising agency.
-    assert Customer.objects.count() == 7
+    # The six customers of the customers app's demo, the campaigns' advertising agency and the
+    # donor who came through the launched campaign's billboard.
+    assert Customer.objects.count() == 8
     assert set(CustomerRequest.objects.values_list("state", flat=True)) == {
         "filed",
         "submitted",

@@ -165,3 +165,7 @@ def advance(campaign, people, agency, until, start="submit_channels"):
             break
     campaign.refresh_from_db()
     return campaign
+
+
+# The evaluation's data (tests/campaigns/evaluation_world.py).
+from .evaluation_world import programme, seeded  # noqa: E402, F401

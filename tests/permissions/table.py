@@ -519,6 +519,13 @@ TABLE = [
         post=set(),
         soft={CRM_MANAGER},
     ),
+    row("campaigns:campaign_evaluation", {"pk": "campaign_launched"}, get=CAMPAIGN_READERS),
+    row(
+        "campaigns:campaign_evaluation",
+        {"pk": "campaign_waiting"},
+        get=CAMPAIGN_READERS,
+        label="campaigns:campaign_evaluation (before the launch)",
+    ),
     row("campaigns:brief_pdf", {"pk": "campaign_waiting"}, get=CAMPAIGN_READERS),
     row(
         "campaigns:campaign_step",
