@@ -2,20 +2,33 @@
 manager prepares the plan, the four departments record their notes, management approves it;
 a campaign of the plan has its channels approved, its proposals requested; the agency sends
 them through its private link without an account; the CRM manager chooses and defines the
-programme, management approves it, and the launch is recorded with its evidence.
-Screenshots at 1280 and 390 px."""
+programme, management approves it, and the launch is recorded with its evidence. A passer-by
+scans the placement's printed QR poster on a phone (the PDF rasterised and decoded), lands on
+the public form and files a suggestion; the campaign's evaluation then counts the visit, the
+unique visitor and the case. Screenshots at 1280 and 390 px."""
+
+import subprocess
 
 import pytest
+import zxingcpp
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.utils import timezone
+from PIL import Image
 
 from association.demo import load_demo_data
-from campaigns.models import Campaign, CampaignState, MarketingPlan, PlanState
+from campaigns.models import Campaign, CampaignState, MarketingPlan, Placement, PlanState
+from complaints.models import Case
 from customers.models import Customer, CustomerKind, EntityType
 from customers.services import allocate_customer_code
+from links.models import LinkVisit, TrackedLink
 from tests.browser.conftest import shot
 from tests.campaigns.conftest import SMALL_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Headless Chromium says "HeadlessChrome": an automated client, not counted (links.services).
+PHONE_AGENT = "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 Chrome/124 Mobile"
 
 
 def at_phone_width(page, name):
@@ -36,8 +49,21 @@ def take(page, action, **fields):
     page.wait_for_selector(".alert-success")
 
 
-def test_plan_to_launch_with_the_agency_link(as_user, browser, live_server, tmp_path, settings):
+def scanned(manager, url, tmp_path):
+    """The poster PDF as printed (rasterised at 100 dpi) and scanned: the decoded texts."""
+    poster = tmp_path / "poster.pdf"
+    poster.write_bytes(manager.request.get(url).body())
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", str(poster), str(tmp_path / "poster")], check=True
+    )
+    image = Image.open(tmp_path / "poster-1.png").convert("L")
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def test_plan_to_launch_to_evaluation(as_user, browser, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = f"{live_server.url}/"
+    cache.clear()  # the public pages' rate limits
     load_demo_data()
     agency = Customer.objects.create(
         code=allocate_customer_code(),
@@ -167,3 +193,41 @@ def test_plan_to_launch_with_the_agency_link(as_user, browser, live_server, tmp_
     assert row.locator("[data-testid=placement-link-page]").count() == 1
     shot(manager, "campaigns-launched-ar")
     at_phone_width(manager, "campaigns-launched-390-ar")
+
+    # 9. A passer-by scans the placement's printed poster and files a suggestion on a phone.
+    placement = Placement.objects.get(campaign=campaign)
+    link = TrackedLink.objects.get(
+        owner_type=ContentType.objects.get_for_model(Placement), owner_id=placement.pk
+    )
+    assert scanned(manager, f"{live_server.url}/links/{link.pk}/poster.pdf", tmp_path) == [
+        f"{live_server.url}/c/{link.code}"
+    ]
+    phone_context = browser.new_context(
+        locale="ar-SA", viewport={"width": 390, "height": 844}, user_agent=PHONE_AGENT
+    )
+    phone = phone_context.new_page()
+    phone.goto(f"{live_server.url}/c/{link.code}")
+    assert phone.url.startswith(f"{live_server.url}/public/cases/new/")
+    phone.click("label[for=id_kind_2]")  # suggestion
+    phone.check("input[name=contact_kind][value=other]")
+    phone.fill("input[name=name]", "أبو فهد")
+    phone.fill("input[name=mobile]", "0551234567")
+    phone.fill("input[name=subject]", "رأيت لوحة الحملة")
+    phone.fill("textarea[name=description]", "أود التطوع في توزيع السلال")
+    phone.click("[data-testid=public-case-form] button[type=submit]")
+    phone.wait_for_selector("[data-testid=filed]")
+    phone_context.close()
+    assert LinkVisit.objects.filter(link=link).count() == 1
+    assert Case.objects.get(subject="رأيت لوحة الحملة").source_link == link
+
+    # 10. The evaluation counts the visit, the visitor and the case against the placement.
+    manager.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    manager.click("[data-testid=evaluation-link]")
+    manager.wait_for_selector("[data-testid=evaluation-headlines]")
+    row = manager.locator("[data-testid=placements] [data-testid=placement-row]")
+    assert row.locator("[data-testid=visits]").inner_text() == "1"
+    assert row.locator("[data-testid=unique-visitors]").inner_text() == "1"
+    assert row.locator("[data-testid=outcomes]").inner_text() == "1"
+    assert "رأيت لوحة الحملة" in manager.inner_text("[data-testid=outcome-records]")
+    shot(manager, "campaigns-evaluation-ar")
+    at_phone_width(manager, "campaigns-evaluation-390-ar")
