@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from sqids import Sqids
@@ -25,7 +26,7 @@ from sqids import Sqids
 from core.permissions import require
 
 from .errors import LinkError
-from .models import LinkVisit, TrackedLink
+from .models import LinkDayTotal, LinkVisit, TrackedLink
 from .targets import check_target
 
 # Short codes: sqids of a random number (so codes cannot be walked one by one), at least 6
@@ -187,3 +188,33 @@ def destination(link: TrackedLink) -> str:
         if not (_ALREADY_UTM.match(key) and key in names)
     ]
     return urlunsplit(parts._replace(query=urlencode(query + utm)))
+
+
+# --- the nightly roll-up of past days ---------------------------------------------------------
+
+
+def visits_roll_up(*, today: datetime.date | None = None, rebuild: bool = False) -> int:
+    """Count the closed days (before `today`) not rolled up yet into LinkDayTotal, in one
+    INSERT … SELECT grouped by link and day; returns the rows written. Only days after the
+    last day rolled up are read (a past day never changes: visits are recorded on the day
+    they happen). `rebuild` counts every past day again: after visits were written into past
+    days by hand (a benchmark's COPY, a restore). Run every night by Celery beat
+    (links.tasks.roll_up_link_visits); the figures stay right meanwhile, as the pages count
+    live whatever was not rolled up."""
+    today = today or timezone.localdate()
+    totals = LinkDayTotal._meta.db_table
+    visits = LinkVisit._meta.db_table
+    with transaction.atomic():
+        if rebuild:
+            LinkDayTotal.objects.all().delete()
+        last = LinkDayTotal.objects.aggregate(last=Max("day"))["last"]
+        after = "AND day > %s" if last else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {totals} (link_id, day, visits, unique_visitors) "
+                f"SELECT link_id, day, COUNT(*), COUNT(DISTINCT visitor) FROM {visits} "
+                f"WHERE day < %s {after} GROUP BY link_id, day "
+                "ON CONFLICT (link_id, day) DO NOTHING",
+                [today, last] if last else [today],
+            )
+            return cursor.rowcount
