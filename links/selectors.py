@@ -55,15 +55,15 @@ def visit_figures(link_ids: list[int]) -> dict[int, VisitFigures]:
     if not link_ids:
         return figures
     last = LinkDayTotal.objects.aggregate(last=Max("day"))["last"]
-    if last is not None:
-        rolled = (
-            LinkDayTotal.objects.filter(link_id__in=link_ids)
-            .values("link_id")
-            .annotate(visits=Sum("visits"), unique_visitors=Sum("unique_visitors"))
-            .order_by()
-        )
-        for row in rolled:
-            figures[row["link_id"]] = VisitFigures(row["visits"], row["unique_visitors"])
+    # Read even when nothing is rolled up yet: the same queries whatever the data.
+    rolled = (
+        LinkDayTotal.objects.filter(link_id__in=link_ids)
+        .values("link_id")
+        .annotate(visits=Sum("visits"), unique_visitors=Sum("unique_visitors"))
+        .order_by()
+    )
+    for row in rolled:
+        figures[row["link_id"]] = VisitFigures(row["visits"], row["unique_visitors"])
     live = LinkVisit.objects.filter(link_id__in=link_ids)
     if last is not None:
         live = live.filter(day__gt=last)
