@@ -44,6 +44,9 @@ test: install-dev
 # pages at each size, then a bounded load on gunicorn (127.0.0.1:$(BENCH_PORT)); the table goes
 # to docs/bench/latest.md and latest.json. PostgreSQL; the database is topped up, never emptied.
 # bench_imports then adds the reader on pathological files and the entry of a 10,000-line form.
+# Not part of `make bench`, on the same database: `manage.py bench_campaigns` (200 campaigns,
+# 2,000 placements, 2,000,000 visits; the campaign pages and the redirect against /healthz) and
+# `manage.py bench_links` (README: Marketing campaigns, Tracked links).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench
 BENCH_SIZES ?= 100000,300000
 BENCH_PORT ?= 8107

@@ -15,6 +15,7 @@ from hijridate import Gregorian, Hijri
 from association import roles
 from customers.models import Customer, CustomerKind
 from links.models import TrackedLink
+from links.selectors import VisitFigures, visit_figures
 
 from .models import (
     OPEN_CAMPAIGN_STATES,
@@ -219,14 +220,18 @@ def calendar_of(plan: MarketingPlan) -> list[CalendarMonth]:
 
 
 def placement_links(placements: list[Placement]) -> dict[int, TrackedLink]:
-    """{placement id: its tracked link, with `visit_count`} for the programme's table, in
-    one grouped query whatever the number of placements."""
-    links = (
+    """{placement id: its tracked link, with `visit_count` and `unique_visitors`} for the
+    programme's table: the links in one query, their figures in links' few (the nightly
+    per-day totals and today's live count), whatever the number of placements and visits."""
+    links = list(
         TrackedLink.objects.filter(
             owner_type=ContentType.objects.get_for_model(Placement),
             owner_id__in=[placement.pk for placement in placements],
-        )
-        .annotate(visit_count=Count("visits"))
-        .order_by()
+        ).order_by()
     )
+    figures = visit_figures([link.pk for link in links])
+    for link in links:
+        counted = figures.get(link.pk, VisitFigures())
+        link.visit_count = counted.visits  # type: ignore[attr-defined]  # for the table
+        link.unique_visitors = counted.unique_visitors  # type: ignore[attr-defined]
     return {link.owner_id: link for link in links if link.owner_id is not None}

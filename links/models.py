@@ -135,3 +135,34 @@ class LinkVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.visited_at:%Y-%m-%d %H:%M}"
+
+
+class LinkDayTotal(models.Model):
+    """A link's visits on one closed day, counted once (links.services.visits_roll_up, every
+    night). Visits are only ever recorded on the day they happen, so a past day's figures
+    never change: the pages add these rows to a live count of the days not rolled up yet
+    (today) instead of counting millions of visits on every request."""
+
+    link = models.ForeignKey(
+        TrackedLink,
+        on_delete=models.CASCADE,
+        related_name="day_totals",
+        verbose_name=_("tracked link"),
+        # The (link, day) unique constraint below serves the foreign key too.
+        db_index=False,
+    )
+    day = models.DateField(_("day"))
+    visits = models.PositiveIntegerField(_("visits"))
+    unique_visitors = models.PositiveIntegerField(_("unique visitors"))
+
+    class Meta:
+        verbose_name = _("visits of a day")
+        verbose_name_plural = _("visits per day")
+        constraints = [
+            models.UniqueConstraint(fields=["link", "day"], name="linkdaytotal_link_day")
+        ]
+        # The last day rolled up (MAX(day)): where the live count starts.
+        indexes = [models.Index(fields=["day"], name="linkdaytotal_day")]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.day}: {self.visits}"

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.cache import cached, register_topic
 
-from .models import LinkVisit, TrackedLink
+from .models import LinkDayTotal, LinkVisit, TrackedLink
 from .outcomes import registered_outcomes
 
 RECENT_DAYS = 30
@@ -37,6 +37,46 @@ def visit_totals(link_ids: list[int]) -> dict[int, dict[str, int]]:
         .order_by()
     )
     return {row["link_id"]: {"total": row["total"], "recent": row["recent"]} for row in rows}
+
+
+@dataclass
+class VisitFigures:
+    visits: int = 0
+    unique_visitors: int = 0  # summed per day, as link_totals counts them
+
+
+def visit_figures(link_ids: list[int]) -> dict[int, VisitFigures]:
+    """{link id: its visits and unique visitors} for any number of links, in three small
+    queries whatever the number of visits: the days rolled up every night (LinkDayTotal)
+    summed per link, plus a live count of the days after the last one rolled up (today,
+    mostly; the whole history before the first roll-up). Links without a visit are left
+    out."""
+    figures: dict[int, VisitFigures] = {}
+    if not link_ids:
+        return figures
+    last = LinkDayTotal.objects.aggregate(last=Max("day"))["last"]
+    # Read even when nothing is rolled up yet: the same queries whatever the data.
+    rolled = (
+        LinkDayTotal.objects.filter(link_id__in=link_ids)
+        .values("link_id")
+        .annotate(visits=Sum("visits"), unique_visitors=Sum("unique_visitors"))
+        .order_by()
+    )
+    for row in rolled:
+        figures[row["link_id"]] = VisitFigures(row["visits"], row["unique_visitors"])
+    live = LinkVisit.objects.filter(link_id__in=link_ids)
+    if last is not None:
+        live = live.filter(day__gt=last)
+    for row in (
+        live.values("link_id", "day")
+        # COUNT(*), not of the id: the (link, day, visitor) index answers alone.
+        .annotate(visits=Count("*"), unique_visitors=Count("visitor", distinct=True))
+        .order_by()
+    ):
+        total = figures.setdefault(row["link_id"], VisitFigures())
+        total.visits += row["visits"]
+        total.unique_visitors += row["unique_visitors"]
+    return figures
 
 
 @dataclass

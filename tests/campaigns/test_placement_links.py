@@ -208,3 +208,47 @@ def test_the_page_does_not_grow_with_the_placements(client, people, agency):
     assert small_page.count('data-testid="placement-short-url"') == 2
     assert large_page.count('data-testid="placement-short-url"') == 6
     assert large_count == small_count
+
+
+def _many_days_of_visits(campaign):
+    """Visits on the campaign's links over 40 days (the nightly totals then roll them up)."""
+    today = timezone.localdate()
+    rows = [
+        LinkVisit(
+            link=link,
+            visited_at=timezone.now(),
+            day=today - timedelta(days=days_ago),
+            visitor=visitor,
+        )
+        for link in links_of(campaign)
+        for days_ago in range(40)
+        for visitor in range(days_ago % 4 + 1)
+    ]
+    LinkVisit.objects.bulk_create(rows)
+
+
+def test_the_page_reads_the_same_queries_with_2_or_30_placements_and_many_visits(
+    client, people, agency
+):
+    from links.services import visits_roll_up
+
+    small = approved_with_visits(people, agency, extra=1)
+    large = approved_with_visits(people, agency, extra=29, plan=small.plan)
+    _many_days_of_visits(large)
+    client.force_login(people["staff"])
+    small_url = reverse("campaigns:campaign_detail", args=[small.pk])
+    large_url = reverse("campaigns:campaign_detail", args=[large.pk])
+    _queries_of(client, small_url)
+    before = _queries_of(client, large_url)
+    visits_roll_up()
+    after = _queries_of(client, large_url)
+    small_count, _small_page = _queries_of(client, small_url)
+    assert before[0] == after[0] == small_count
+    assert after[1].count('data-testid="placement-short-url"') == 30
+    # The figures shown are the same whether the past days are rolled up or counted live.
+    shown = [cell.split("<")[0] for cell in after[1].split('data-testid="placement-visits">')[1:]]
+    assert shown == [
+        cell.split("<")[0] for cell in before[1].split('data-testid="placement-visits">')[1:]
+    ]
+    first = links_of(large).order_by("pk").first()
+    assert shown[0] == str(LinkVisit.objects.filter(link=first).count())

@@ -206,3 +206,21 @@ def test_a_stopped_link_gets_the_ended_page(make_link, manager, client):
 def test_the_redirect_answers_get_only(make_link, client):
     link = make_link()
     assert client.post(link.short_path).status_code == 405
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's synchronous_commit")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_visit_does_not_wait_for_the_disk_and_nothing_else_changes(make_link):
+    """Outside a transaction (as in production) the visit's single INSERT turns
+    synchronous_commit off for its own commit only."""
+    link = make_link()
+    with CaptureQueriesContext(connection) as queries:
+        response = visit(link)
+    assert response.status_code == 302
+    assert LinkVisit.objects.filter(link=link).count() == 1
+    inserts = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1 and "synchronous_commit" in inserts[0]
+    assert len(queries) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

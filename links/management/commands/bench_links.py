@@ -1,19 +1,13 @@
 """`manage.py bench_links`: the tracked links at scale on PostgreSQL.
 
 Tops the visits table up to --visits rows (COPY, spread over --links links and the last
-90 days), then measures in-process the staff's list and the busiest link's page (median and
-p95, queries), and, under gunicorn on 127.0.0.1 with production settings, the redirect
-/c/<code> (which records each visit: the rate limit is lifted for the run) against /healthz
-in the same run, each driven by the same bounded load. Loopback only; nothing is written to
-the docs: the figures are printed."""
+90 days: links.benchmarking.fill_visits), then measures in-process the staff's list and the
+busiest link's page (median and p95, queries), and, under gunicorn on 127.0.0.1 with
+production settings, the redirect /c/<code> (which records each visit: the rate limit is
+lifted for the run) against /healthz in the same run, each driven by the same bounded load
+(links.benchmarking.redirect_against_healthz). Loopback only; nothing is written to the
+docs: the figures are printed."""
 
-import datetime
-import io
-import os
-import random
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,15 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone
 
-from core.benchmarking import drive_load, time_page
+from core.benchmarking import time_page
 from links import services
-from links.models import LinkVisit, TrackedLink
-from reports.bench import _database_url, _wait_until_up
-
-PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
-BATCH = 100_000
+from links.benchmarking import fill_visits, redirect_against_healthz
+from links.models import TrackedLink
 
 
 class Command(BaseCommand):
@@ -51,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError("bench_links runs on PostgreSQL (BENCH_DATABASE_URL).")
         manager = get_user_model().objects.get(username="crm_manager")
         links = self._links(manager, options["links"])
-        self._fill(links, options["visits"])
+        fill_visits(links, options["visits"], write=self.stdout.write)
         busiest = links[0]
         client = Client()
         client.force_login(manager)
@@ -76,7 +66,16 @@ class Command(BaseCommand):
                     f"{name}: median {timing.median_ms:.1f} ms, p95 {timing.p95_ms:.1f} ms, "
                     f"{timing.queries} queries"
                 )
-        self._load(busiest, options)
+        run = redirect_against_healthz(
+            busiest,
+            port=options["port"],
+            workers=options["workers"],
+            users=options["users"],
+            requests=options["requests"],
+            seconds=options["seconds"],
+        )
+        for line in run.lines():
+            self.stdout.write(line)
 
     def _links(self, manager: Any, count: int) -> list[TrackedLink]:
         links = list(TrackedLink.objects.filter(label__startswith="bench ").order_by("pk"))
@@ -87,95 +86,3 @@ class Command(BaseCommand):
                 )
             )
         return links[:count]
-
-    def _fill(self, links: list[TrackedLink], target: int) -> None:
-        missing = target - LinkVisit.objects.count()
-        if missing <= 0:
-            return
-        rng = random.Random(14)
-        today = timezone.localdate()
-        now = timezone.now()
-        # A few links take most visits, as a billboard does against a leaflet.
-        weights = [1 / (rank + 1) for rank in range(len(links))]
-        written = 0
-        while written < missing:
-            size = min(BATCH, missing - written)
-            chosen = rng.choices(links, weights=weights, k=size)
-            buffer = io.StringIO()
-            for link in chosen:
-                days_ago = rng.randrange(90)
-                day = today - datetime.timedelta(days=days_ago)
-                at = now - datetime.timedelta(days=days_ago, seconds=rng.randrange(86_400))
-                visitor = rng.getrandbits(64) - 2**63
-                buffer.write(f"{link.pk}\t{at.isoformat()}\t{day.isoformat()}\t{visitor}\n")
-            with (
-                connection.cursor() as cursor,
-                cursor.copy(
-                    "COPY links_linkvisit (link_id, visited_at, day, visitor) FROM STDIN"
-                ) as copy,
-            ):
-                copy.write(buffer.getvalue())
-            written += size
-            self.stdout.write(f"visits: {written:,} of {missing:,} written")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE links_linkvisit")
-
-    def _load(self, link: TrackedLink, options: dict[str, Any]) -> None:
-        port = options["port"]
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "DEBUG": "0",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "LOG_LEVEL": "WARNING",
-            "WEB_CONCURRENCY": str(options["workers"]),
-            # Every request of the run records its visit.
-            "LINK_FOLLOW_RATE": "100000000/m",
-        }
-        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "crm_site.wsgi:application"]
-            + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            env=env,
-            cwd=settings.BASE_DIR,
-        )
-        before = LinkVisit.objects.filter(link=link).count()
-        try:
-            _wait_until_up(port, server)
-            results = {}
-            for name, path, served in (
-                ("healthz", "/healthz", (200,)),
-                ("redirect", link.short_path, (302,)),
-                ("healthz", "/healthz", (200,)),
-                ("redirect", link.short_path, (302,)),
-            ):
-                result = drive_load(
-                    "127.0.0.1",
-                    port,
-                    [("", [path])] * options["users"],
-                    max_requests=options["requests"],
-                    max_seconds=options["seconds"],
-                    rng=random.Random(14),
-                    served=served,
-                    headers={"User-Agent": PHONE},
-                )
-                results[name] = result  # the second pass of each (warm workers) is kept
-            recorded = LinkVisit.objects.filter(link=link).count() - before
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        for name, result in results.items():
-            self.stdout.write(
-                f"{name}: {result.per_second:.0f} req/s, median {result.median_ms:.1f} ms, "
-                f"p95 {result.p95_ms:.1f} ms, {result.errors} errors"
-            )
-        ratio = results["redirect"].per_second / results["healthz"].per_second
-        self.stdout.write(f"redirect / healthz: {ratio:.2f}; visits recorded: {recorded:,}")
