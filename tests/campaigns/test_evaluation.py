@@ -15,6 +15,7 @@ from campaigns.evaluation import ATTRIBUTION_WINDOW_DAYS, attribution_window, ev
 from campaigns.models import Campaign, CampaignState, Channel, Placement
 from complaints.models import Case
 from links import services as link_services
+from links.services import visits_roll_up
 
 from .conftest import make_campaign, make_plan
 from .evaluation_world import customer, donation, file_case, launched, link_of, opportunity, visit
@@ -30,10 +31,21 @@ def test_visits_and_unique_visitors_per_placement_and_campaign(seeded):
     assert (rows[billboard.pk].visits, rows[billboard.pk].unique_visitors) == (3, 2)
     assert (rows[leaflet.pk].visits, rows[leaflet.pk].unique_visitors) == (2, 2)
     assert (rows[quiet.pk].visits, rows[quiet.pk].unique_visitors) == (0, 0)
-    # Person 1 came through both placements the same day: one visitor of the campaign.
-    assert (a.visits, a.unique_visitors) == (5, 3)
+    # Person 1 came through both placements the same day: a visitor of each placement, and
+    # the campaign's figures are the placements' sums (read from the per-day totals).
+    assert (a.visits, a.unique_visitors) == (5, 4)
     b = results[seeded["b"].pk]
     assert (b.visits, b.unique_visitors) == (1, 1)
+
+
+def test_visits_are_the_same_once_the_days_are_rolled_up(seeded):
+    before = evaluate([seeded["a"]])[seeded["a"].pk]
+    visits_roll_up(rebuild=True)
+    after = evaluate([seeded["a"]])[seeded["a"].pk]
+    assert (after.visits, after.unique_visitors) == (before.visits, before.unique_visitors)
+    assert [(row.visits, row.unique_visitors) for row in after.placements] == [
+        (row.visits, row.unique_visitors) for row in before.placements
+    ]
 
 
 def test_outcomes_customers_and_new_customers(seeded):
@@ -67,7 +79,7 @@ def test_spending_budget_and_cost_per_result(seeded):
     )
     assert a.spent_percent == 70
     assert a.cost_per_visit == Decimal("1400.00")
-    assert a.cost_per_unique_visitor == Decimal("2333.33")
+    assert a.cost_per_unique_visitor == Decimal("1750.00")
     assert a.cost_per_outcome == Decimal("2333.33")
     assert a.cost_per_new_customer == Decimal("7000.00")
     rows = {row.placement.pk: row.cost_per_visit for row in a.placements}
@@ -88,7 +100,7 @@ def test_targets_against_results_and_empty_targets_have_no_percentage(seeded):
         "donations",
         "opportunities",
     ]
-    assert (targets["reach"].result, targets["reach"].percent) == (3, 30)
+    assert (targets["reach"].result, targets["reach"].percent) == (4, 40)
     assert (targets["visits"].result, targets["visits"].percent, targets["visits"].bar) == (
         5,
         25,
@@ -178,9 +190,9 @@ def test_the_number_of_queries_does_not_grow_with_campaigns_placements_or_visits
     many = few + _campaigns_with_results(people, programme, 4, placements=3, visits=4)
     many_queries, many_results = _queries(many)
     assert few_queries == many_queries
-    # campaigns, placements, links, visits per link, visitors per campaign, cases,
-    # opportunities (potential, pledging), donations.
-    assert many_queries == 9
+    # campaigns, placements, links, visits (the last day rolled up, the per-day totals,
+    # the days after them), cases, opportunities (potential, pledging), donations.
+    assert many_queries == 10
     assert all(many_results[pk].new_customers == 1 for pk in many)
     assert all(many_results[pk].opportunities == 1 for pk in many)
     assert sum(r.visits for r in many_results.values()) == 2 * 1 + 4 * 3 * 4

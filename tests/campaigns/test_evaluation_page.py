@@ -35,7 +35,7 @@ def test_the_page_shows_targets_results_placements_costs_and_outcomes(client, pe
     row = html.split('data-testid="target-visits"')[1].split("</tr>")[0]
     assert ">20<" in row and 'data-testid="result">5<' in row
     assert "25%" in row and "pct-25" in row
-    assert "30%" in html  # reach 3 of 10
+    assert "40%" in html  # reach 4 of 10
     assert "70%" in html  # donations 3,500 of 5,000, and spending 7,000 of 10,000
     # Opportunities have no target: a dash, no bar.
     row = html.split('data-testid="target-opportunities"')[1].split("</tr>")[0]
@@ -43,7 +43,7 @@ def test_the_page_shows_targets_results_placements_costs_and_outcomes(client, pe
     # Placements with their links, visits, unique visitors and cost per visit.
     assert html.count('data-testid="placement-row"') == 3
     assert 'data-testid="total-visits">5<' in html
-    assert 'data-testid="total-unique-visitors">3<' in html
+    assert 'data-testid="total-unique-visitors">4<' in html
     assert "1,666.67" in html and "1,400" in html
     # Budget against spending and cost per result.
     assert 'data-testid="spending">7,000<' in html
