@@ -24,6 +24,14 @@ class Outcome:
     # The staff page of one record, by pk (None: counts only).
     detail_url: Callable[[models.Model], str] | None = None
     field: str = "source_link"
+    # The outcome's customer (a foreign key to customers.Customer) and when it happened:
+    # a campaign's evaluation counts the customers its outcomes reached, and the new ones
+    # (recorded on or after their first attributed outcome). None: the outcome names no
+    # customer.
+    customer_field: str | None = None
+    at_field: str | None = None
+    # The campaign target it counts towards ("support_requests"), if any.
+    counts_towards: str = ""
 
 
 _outcomes: list[Outcome] = []

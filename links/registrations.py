@@ -33,5 +33,7 @@ register_outcome(
         model=Case,
         permission="complaints.view_case",
         detail_url=lambda case: reverse("complaints:detail", args=[case.pk]),
+        customer_field="customer",
+        at_field="received_at",
     )
 )
