@@ -109,21 +109,25 @@ class QuarterlyCampaignsReport(ReportDocument):
     def figures(self, report: Report) -> dict[str, Any]:
         campaigns = list(campaigns_of_quarter(report.period_start, report.period_end))
         results = evaluate(campaigns)
-        totals = {
+        every = list(results.values())
+        spending = sum((r.spending for r in every), Decimal(0))
+        visits = sum(r.visits for r in every)
+        outcomes = sum(r.outcomes_total for r in every)
+        totals: dict[str, Any] = {
             "campaigns": len(campaigns),
             "budget": sum((c.budget for c in campaigns), Decimal(0)),
-            "spending": sum((r.spending for r in results.values()), Decimal(0)),
-            "placements": sum(len(r.placements) for r in results.values()),
-            "visits": sum(r.visits for r in results.values()),
-            "unique_visitors": sum(r.unique_visitors for r in results.values()),
-            "outcomes": sum(r.outcomes_total for r in results.values()),
-            "new_customers": sum(r.new_customers for r in results.values()),
-            "opportunities": sum(r.opportunities for r in results.values()),
-            "donations": sum((r.donations_total for r in results.values()), Decimal(0)),
+            "spending": spending,
+            "placements": sum(len(r.placements) for r in every),
+            "visits": visits,
+            "unique_visitors": sum(r.unique_visitors for r in every),
+            "outcomes": outcomes,
+            "new_customers": sum(r.new_customers for r in every),
+            "opportunities": sum(r.opportunities for r in every),
+            "donations": sum((r.donations_total for r in every), Decimal(0)),
         }
         rows = [_campaign_row(campaign, results[campaign.pk]) for campaign in campaigns]
-        cost_per_visit = _per(totals["spending"], totals["visits"])
-        cost_per_outcome = _per(totals["spending"], totals["outcomes"])
+        cost_per_visit = _per(spending, visits)
+        cost_per_outcome = _per(spending, outcomes)
         budget_text, spending_text = money(totals["budget"]), money(totals["spending"])
         cost_text = money(cost_per_outcome)
         return {

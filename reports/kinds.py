@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.module_loading import import_string
 
+from association.roles import Role
+
 if TYPE_CHECKING:
     from .documents.base import ReportDocument
 
@@ -38,7 +40,7 @@ class ReportKind:
 
     report_type: str
     document: str
-    readers: frozenset[str] = field(default_factory=frozenset)
+    readers: frozenset[Role] = field(default_factory=frozenset)
     period: str = MONTH
     reviewed: bool = False
 
@@ -93,7 +95,7 @@ def reviewed_types() -> set[str]:
     return {kind.report_type for kind in _KINDS.values() if kind.reviewed}
 
 
-def types_read_by(user_roles: Iterable[str]) -> list[str]:
+def types_read_by(user_roles: Iterable[Role]) -> list[str]:
     """The registered report types any of these roles reads, in the order of ReportType."""
     held = set(user_roles)
     return [kind.report_type for kind in registered_kinds() if kind.readers & held]
