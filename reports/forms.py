@@ -4,6 +4,7 @@ in reports.services."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import CaseRoute
@@ -81,8 +82,10 @@ class ProduceForm(Form):
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "2026-Q3", "dir": "ltr"}),
-        help_text=_(
-            "For a quarterly report: the year and quarter, e.g. 2026-Q3 (July to September)."
+        # The example isolated left to right: a right-to-left line shows it as "Q3-2026".
+        help_text=format_lazy(
+            _("For a quarterly report: the year and quarter, e.g. {example} (July to September)."),
+            example="\u20662026-Q3\u2069",
         ),
     )
 
