@@ -9,14 +9,30 @@ class CampaignsConfig(AppConfig):
     urls = {"campaigns/": "campaigns.urls", "agency/": "campaigns.urls_public"}
 
     def ready(self) -> None:
+        from association import roles
         from association.roles import register_grants
         from core.demo import DemoLoader, register_demo_loader
+        from reports.kinds import QUARTER, ReportKind, register_report_kind
+        from reports.models import ReportType
 
         from . import registrations, tasks  # noqa: F401  (navigation, «عملي», the e-mail)
         from .demo import load_demo_campaigns
         from .roles import GRANTS
 
         register_grants(self.label, GRANTS)
+        # The quarterly campaigns report to association management, produced by the reports
+        # machinery (beat entry: migration 0003); read by management, the CRM manager and
+        # resource development, archived once read (no departments' review).
+        register_report_kind(
+            ReportKind(
+                ReportType.QUARTERLY_CAMPAIGNS,
+                document="campaigns.report.QuarterlyCampaignsReport",
+                readers=frozenset(
+                    {roles.MANAGEMENT, roles.CRM_MANAGER, roles.RESOURCE_DEVELOPMENT}
+                ),
+                period=QUARTER,
+            )
+        )
         register_demo_loader(
             DemoLoader(
                 "campaigns",

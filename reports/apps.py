@@ -13,8 +13,10 @@ class ReportsConfig(AppConfig):
 
         from . import registrations  # noqa: F401  (navigation items and my-work providers)
         from .demo import load_demo_reports
+        from .documents import register_own_kinds
         from .roles import GRANTS
 
         register_grants(self.label, GRANTS)
+        register_own_kinds()  # the weekly and monthly reports (reports.kinds)
         # The recipients are demo users.
         register_demo_loader(DemoLoader("reports", load_demo_reports, after=("association",)))

@@ -12,6 +12,7 @@ DEMO_RECIPIENTS = {
     ReportType.WEEKLY_OPPORTUNITIES: ["crm_manager"],
     ReportType.MONTHLY_PERFORMANCE: ["secretary", "crm_manager", "centres_manager"],
     ReportType.MONTHLY_RECURRING: ["planning"],
+    ReportType.QUARTERLY_CAMPAIGNS: ["management", "crm_manager"],
 }
 
 

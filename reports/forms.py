@@ -4,13 +4,15 @@ in reports.services."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import CaseRoute
 from core.forms import Form, MonthInput
 
-from .models import ReportType, ReviewState
-from .periods import WEEKLY_TYPES, PeriodError, parse_period, previous_period
+from .kinds import MONTH, QUARTER, WEEK, types_with_period
+from .models import ReviewState
+from .periods import PeriodError, parse_period, period_kind, previous_period, quarter_code
 from .selectors import report_types_for
 
 
@@ -45,9 +47,22 @@ class ReportFilterForm(Form):
         return queryset
 
 
+def _previous(period, today):
+    """The first day of the period of this length that ended last, or None when no
+    registered report has that period."""
+    report_types = sorted(types_with_period(period))
+    return previous_period(report_types[0], today)[0] if report_types else None
+
+
 class ProduceForm(Form):
     """A report type and a past period: a month for the monthly reports, any date of the
-    week for the weekly one. Arabic-Indic digits are accepted (periods.parse_period)."""
+    week for the weekly one, a quarter (2026-Q3) for the quarterly one. Arabic-Indic digits
+    are accepted (periods.parse_period)."""
+
+    # The field each length of period is typed in.
+    PERIOD_FIELDS = {WEEK: "week", MONTH: "month", QUARTER: "quarter"}
+    # The block of the page holding that field (data-period).
+    PERIOD_BLOCKS = {WEEK: "weekly", MONTH: "monthly", QUARTER: "quarterly"}
 
     report_type = forms.ChoiceField(label=_("report"))
     month = forms.CharField(
@@ -62,6 +77,17 @@ class ProduceForm(Form):
         widget=forms.TextInput(attrs={"type": "date", "placeholder": "2026-11-15"}),
         help_text=_("For the weekly report: any day of the week (Sunday to Saturday)."),
     )
+    quarter = forms.CharField(
+        label=_("quarter"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "2026-Q3", "dir": "ltr"}),
+        # The example isolated left to right: a right-to-left line shows it as "Q3-2026".
+        help_text=format_lazy(
+            _("For a quarterly report: the year and quarter, e.g. {example} (July to September)."),
+            example="\u20662026-Q3\u2069",
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,21 +95,31 @@ class ProduceForm(Form):
         self.fields["report_type"].choices = choices
         if not self.is_bound and choices:
             today = timezone.localdate()
-            monthly = next((c for c, _label in choices if c not in WEEKLY_TYPES), None)
+            monthly = next((c for c, _label in choices if period_kind(c) == MONTH), None)
             self.initial.setdefault("report_type", monthly or choices[0][0])
-            self.initial.setdefault(
-                "month", f"{previous_period(ReportType.MONTHLY_PERFORMANCE, today)[0]:%Y-%m}"
-            )
-            self.initial.setdefault(
-                "week", previous_period(ReportType.WEEKLY_OPPORTUNITIES, today)[0].isoformat()
-            )
+            defaults = {
+                "month": (_previous(MONTH, today), lambda day: f"{day:%Y-%m}"),
+                "week": (_previous(WEEK, today), lambda day: day.isoformat()),
+                "quarter": (_previous(QUARTER, today), quarter_code),
+            }
+            for name, (day, text) in defaults.items():
+                if day is not None:
+                    self.initial.setdefault(name, text(day))
+
+    def period_of_types(self):
+        """{report type: weekly, monthly or quarterly}: which period block the page's script
+        shows for each report."""
+        return {
+            value: self.PERIOD_BLOCKS[period_kind(value)]
+            for value, _label in self.fields["report_type"].choices
+        }
 
     def clean(self):
         data = super().clean()
         report_type = data.get("report_type")
         if not report_type:
             return data
-        field = "week" if report_type in WEEKLY_TYPES else "month"
+        field = self.PERIOD_FIELDS[period_kind(report_type)]
         text = (data.get(field) or "").strip()
         if not text:
             self.add_error(field, _("Choose the period of the report."))

@@ -29,6 +29,8 @@ class ReportType(models.TextChoices):
     WEEKLY_OPPORTUNITIES = "weekly_opportunities", _("Weekly opportunity report")
     MONTHLY_PERFORMANCE = "monthly_performance", _("Monthly performance report")
     MONTHLY_RECURRING = "monthly_recurring", _("Monthly recurring-complaints report")
+    # Registered by campaigns (reports.kinds): reports never imports the apps above it.
+    QUARTERLY_CAMPAIGNS = "quarterly_campaigns", _("Quarterly campaigns report")
 
 
 class RunStatus(models.TextChoices):
@@ -214,9 +216,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
 
     @property
     def has_review(self):
-        """Only the monthly performance report goes through the manager and the secretary;
-        the others are read by their recipients and archived."""
-        return self.report_type == ReportType.MONTHLY_PERFORMANCE
+        """Only a reviewed kind (the monthly performance report) goes through the managers
+        and the secretary; the others are read by their recipients and archived."""
+        from .kinds import is_registered, kind_of
+
+        return is_registered(self.report_type) and kind_of(self.report_type).reviewed
 
     def is_ready(self):
         return self.status == RunStatus.READY

@@ -1,7 +1,5 @@
-"""Which reports each role reads: the weekly opportunity report is the CRM department's
-(and resource development's), the monthly performance report goes to the sub-council
-secretary through the departments handling complaints, the recurring-complaints report
-from the quality officer to the strategic planning director."""
+"""Which reports each role reads (the readers of each registered report kind,
+reports.kinds), the reports awaiting a step, the period's title."""
 
 import datetime
 
@@ -13,33 +11,9 @@ from django.utils.translation import gettext as _
 from association import roles
 from complaints.models import Recommendation
 
+from .kinds import registered_kinds, reviewed_types, types_read_by
 from .models import DepartmentReview, Report, ReportType, ReviewState, RunStatus
-
-READERS = {
-    ReportType.WEEKLY_OPPORTUNITIES: {
-        roles.CRM_STAFF,
-        roles.CRM_MANAGER,
-        roles.RESOURCE_DEVELOPMENT,
-        roles.MANAGEMENT,
-    },
-    ReportType.MONTHLY_PERFORMANCE: {
-        roles.CRM_STAFF,
-        roles.CRM_MANAGER,
-        roles.CENTRES_STAFF,
-        roles.CENTRES_MANAGER,
-        roles.QUALITY_OFFICER,
-        roles.COUNCIL_SECRETARY,
-        roles.MANAGEMENT,
-    },
-    ReportType.MONTHLY_RECURRING: {
-        roles.QUALITY_OFFICER,
-        roles.PLANNING_DIRECTOR,
-        roles.CRM_MANAGER,
-        roles.CENTRES_MANAGER,
-        roles.COUNCIL_SECRETARY,
-        roles.MANAGEMENT,
-    },
-}
+from .periods import is_quarter, quarter_title
 
 
 def report_types_for(user: User | AnonymousUser) -> list[ReportType]:
@@ -47,9 +21,8 @@ def report_types_for(user: User | AnonymousUser) -> list[ReportType]:
     if not user.is_authenticated or not user.has_perm("reports.view_report"):
         return []
     if user.is_superuser:
-        return list(ReportType)
-    user_roles = set(roles.user_roles(user))
-    return [report_type for report_type in ReportType if READERS[report_type] & user_roles]
+        return [ReportType(kind.report_type) for kind in registered_kinds()]
+    return [ReportType(value) for value in types_read_by(roles.user_roles(user))]
 
 
 def reports_visible_to(user: User | AnonymousUser) -> QuerySet[Report]:
@@ -63,7 +36,7 @@ def awaiting(user: User) -> QuerySet[Report]:
     decision, the archiving (reports without a review are archived once read)."""
     from .services import reviewing_departments_of
 
-    reviewed = Q(report_type=ReportType.MONTHLY_PERFORMANCE)
+    reviewed = Q(report_type__in=reviewed_types())
     condition = Q(pk__in=[])
     for department in reviewing_departments_of(user):
         # Each manager until their own department's review is in (procedure steps 2-3).
@@ -94,7 +67,10 @@ def awaiting_first(queryset: QuerySet[Report], user: User) -> QuerySet[Report]:
 
 def period_title(report: Report) -> str:
     """ "أكتوبر 2026" for a month, "15 نوفمبر إلى 21 نوفمبر 2026" for a week: month names
-    rather than ISO dates, which a right-to-left line shows reversed."""
+    rather than ISO dates, which a right-to-left line shows reversed; "الربع الثالث 2026"
+    for a quarter."""
+    if is_quarter(report.period_start, report.period_end):
+        return quarter_title(report.period_start)
     if report.period_start.day == 1 and report.period_end.month == report.period_start.month:
         return formats.date_format(report.period_start, "F Y")
     return _("%(start)s to %(end)s") % {

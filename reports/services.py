@@ -28,12 +28,12 @@ from core.pdf import RenderedPdf
 from core.permissions import require
 from core.workflow import Workflow
 
+from .kinds import is_registered
 from .models import (
     REVIEWING_DEPARTMENTS,
     DepartmentReview,
     Report,
     ReportTransition,
-    ReportType,
     ReviewState,
     RunStatus,
     report_path,
@@ -123,7 +123,7 @@ def request_report(
 ) -> tuple[Report, bool]:
     """The report of this type and period, created as queued if there is none yet.
     Returns (report, created)."""
-    if report_type not in ReportType.values:
+    if not is_registered(report_type):
         raise ReportError(_("Choose a report."))
     _require(actor, "reports.produce_report", report_type)
     if period_end >= timezone.localdate():

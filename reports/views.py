@@ -30,7 +30,6 @@ from .forms import (
     ReviewForm,
 )
 from .models import REVIEWING_DEPARTMENTS, Report, ReportType, ReviewState, RunStatus, Trigger
-from .periods import WEEKLY_TYPES
 
 PAGE_SIZE = 20
 
@@ -155,7 +154,7 @@ def report_produce(request):
     return render(
         request,
         "reports/report_produce.html",
-        {"form": form, "recent": recent, "weekly_types": sorted(WEEKLY_TYPES)},
+        {"form": form, "recent": recent, "period_fields": form.period_of_types()},
     )
 
 

@@ -158,8 +158,13 @@ def page_counter_css():
 
 
 def period_label(report):
-    """ "from … to …" with each day in Gregorian and Hijri."""
+    """ "from … to …" with each day in Gregorian and Hijri; the quarter's name
+    ("الربع الثالث 2026") for a quarter, else ""."""
+    from ..periods import is_quarter, quarter_title
+
+    quarter = is_quarter(report.period_start, report.period_end)
     return {
+        "title": quarter_title(report.period_start) if quarter else "",
         "start": format_gregorian_hijri(report.period_start, with_time=False),
         "end": format_gregorian_hijri(report.period_end, with_time=False),
         # Each ISO date isolated: WeasyPrint would otherwise reorder its digit groups.

@@ -1,14 +1,15 @@
-// Show the month for the monthly reports and a day of the week for the weekly one.
+// Show the period field of the chosen report: a month, a day of the week or a quarter.
 (function () {
   "use strict";
   var select = document.getElementById("id_report_type");
-  var data = document.getElementById("weekly-types");
+  var data = document.getElementById("period-fields");
   if (!select || !data) { return; }
-  var weekly = JSON.parse(data.textContent);
+  var fieldOf = JSON.parse(data.textContent);
   function update() {
-    var isWeekly = weekly.indexOf(select.value) !== -1;
-    document.querySelector("[data-period=weekly]").hidden = !isWeekly;
-    document.querySelector("[data-period=monthly]").hidden = isWeekly;
+    var shown = fieldOf[select.value] || "monthly";
+    document.querySelectorAll("[data-period]").forEach(function (block) {
+      block.hidden = block.getAttribute("data-period") !== shown;
+    });
   }
   select.addEventListener("change", update);
   update();

@@ -41,7 +41,7 @@ READS = {
     "deputy": set(),
     "management": set(ReportType),
     "planning": {ReportType.MONTHLY_RECURRING},
-    "resources": {ReportType.WEEKLY_OPPORTUNITIES},
+    "resources": {ReportType.WEEKLY_OPPORTUNITIES, ReportType.QUARTERLY_CAMPAIGNS},
     "secretary": {ReportType.MONTHLY_PERFORMANCE, ReportType.MONTHLY_RECURRING},
 }
 PRODUCERS = {"crm", "crm_manager", "centres", "centres_manager", "quality"}

@@ -174,7 +174,7 @@ def test_demo_recipients_and_identity(settings):
 
     get_user_model().objects.filter(username="planning").update(email="")
     created = load_demo_reports()
-    assert created == 6
+    assert created == 8
     assert load_demo_reports() == 0  # idempotent
     assert VisualIdentity.objects.get().name == settings.ASSOCIATION_NAME
     recipients = {
@@ -186,5 +186,7 @@ def test_demo_recipients_and_identity(settings):
         (MONTHLY, "crm_manager"),
         (MONTHLY, "centres_manager"),
         (ReportType.MONTHLY_RECURRING, "planning"),
+        (ReportType.QUARTERLY_CAMPAIGNS, "management"),
+        (ReportType.QUARTERLY_CAMPAIGNS, "crm_manager"),
     }
     assert all(r.address for r in ReportRecipient.objects.all())

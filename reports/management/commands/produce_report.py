@@ -1,4 +1,5 @@
-"""`manage.py produce_report --type monthly_performance --period 2026-10`: produce a report
+"""`manage.py produce_report --type monthly_performance --period 2026-10` (a week: any date
+of it; a quarter: 2026-Q3): produce a report
 in this process, without Celery. A report already produced for that period is not made
 again; a failed one is retried. With --force, a produced report whose files are missing
 (a database restored without its media) gets them regenerated."""
@@ -7,16 +8,25 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports import services
-from reports.models import ReportType, RunStatus, Trigger
+from reports.kinds import registered_kinds
+from reports.models import RunStatus, Trigger
 from reports.periods import PeriodError, parse_period
 
 
 class Command(BaseCommand):
-    help = "Produce a report for a past period (a month 2026-10, or any date of a week)."
+    help = (
+        "Produce a report for a past period (a month 2026-10, any date of a week, "
+        "or a quarter 2026-Q3)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--type", required=True, choices=ReportType.values, dest="report_type")
-        parser.add_argument("--period", required=True, help="2026-10 or 2026-11-15")
+        parser.add_argument(
+            "--type",
+            required=True,
+            choices=[kind.report_type for kind in registered_kinds()],
+            dest="report_type",
+        )
+        parser.add_argument("--period", required=True, help="2026-10, 2026-11-15 or 2026-Q3")
         parser.add_argument(
             "--force",
             action="store_true",
