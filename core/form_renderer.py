@@ -54,12 +54,16 @@ def _shown(value: Any) -> str:
 
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: the filter keeps a safe value safe (is_safe)."""
+    if type(value) is str:
+        return html.escape(value)
     text = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031
     return _shown(mark_safe(text) if isinstance(value, SafeData) else text)
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
     """django/forms/widgets/attrs.html."""
+    if not attrs:
+        return ""
     parts = []
     for name, value in attrs.items():
         if value is not False:
