@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from campaigns import services
 from campaigns.errors import CampaignError, PlanError
 from campaigns.models import CampaignState, Department, PlanState
+from campaigns.selectors import departments_of
 
 from .conftest import advance, make_campaign, make_plan
 
@@ -19,15 +20,9 @@ pytestmark = pytest.mark.django_db
 def _submitted_plan(people):
     plan = make_plan(people, approve=False)
     services.plan_send_for_coordination(plan=plan, actor=people["manager"])
-    for department, who in (
-        (Department.FINANCE, "resources"),
-        (Department.PLANNING, "planning"),
-        (Department.CENTRES, "centres_manager"),
-        (Department.PROGRAMMES, "planning"),
-    ):
-        services.plan_coordinate(
-            plan=plan, actor=people[who], department=department, verdict="agree"
-        )
+    for department in Department.values:
+        actor = next(user for user in people.values() if department in departments_of(user))
+        services.plan_coordinate(plan=plan, actor=actor, department=department, verdict="agree")
     services.plan_submit(plan=plan, actor=people["manager"])
     plan.refresh_from_db()
     return plan
