@@ -3,16 +3,17 @@ campaign's procedure steps 1–6 («الحملات التسويقية»). Each f
 first, runs in a transaction and takes its step through core.workflow."""
 
 import secrets
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,6 +76,12 @@ CAMPAIGN_WORKFLOW = Workflow(
     stale_message=gettext_lazy("The campaign is no longer at this step. Reload the page."),
 )
 
+# The permissions of the procedures' steps.
+PLAN_EDIT = "campaigns.change_marketingplan"
+PLAN_DECIDE = "campaigns.approve_marketingplan"
+MANAGE = "campaigns.manage_campaign"
+DECIDE = "campaigns.approve_campaign"
+
 PLAN_FIELDS = ("title", "objectives", "strategic_goals", "promotion_plans", "timing")
 
 
@@ -96,6 +103,58 @@ def _reason(text: str, error: type[Exception], message: str) -> str:
     return text
 
 
+Record = TypeVar("Record", MarketingPlan, Campaign)
+# Each record's workflow and the way it is locked for a step.
+_PROCEDURES: dict[type[models.Model], tuple[Workflow, Callable[[Any], Any]]] = {
+    MarketingPlan: (PLAN_WORKFLOW, _locked_plan),
+    Campaign: (CAMPAIGN_WORKFLOW, _locked_campaign),
+}
+
+
+def _step(
+    record: Record,
+    step: str,
+    *,
+    actor: User,
+    permission: str,
+    due: int | Callable[[Record], datetime] | None,
+    note: str = "",
+    reason_missing: str | None = None,
+    reason_field: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+    check: Callable[[Record], None] | None = None,
+    then: Callable[[Record], None] | None = None,
+) -> Record:
+    """One step of the plan's or a campaign's procedure, in this order:
+    - `require(actor, permission)`;
+    - a step that must say why (`reason_missing`: the message when the note is empty) gets
+      its note stripped, and kept in `reason_field` too when given;
+    - in one transaction: the record locked; `check(record)`, the step's own rules with
+      their messages, on the locked record; the workflow's step with `fields` and the new
+      deadline `due` (working days from now, `due(record)`, or None for none); then
+      `then(record)`, what the step starts in the same transaction.
+    The workflow refuses a step the record is no longer at with its stale message."""
+    workflow, lock = _PROCEDURES[type(record)]
+    require(actor, permission)
+    values = dict(fields or {})
+    if reason_missing is not None:
+        note = _reason(note, workflow.error, reason_missing)
+        if reason_field is not None:
+            values[reason_field] = note
+    with transaction.atomic():
+        locked: Record = lock(record)
+        if check is not None:
+            check(locked)
+        if isinstance(due, int):
+            values["due_at"] = working_deadline(timezone.now(), due)
+        else:
+            values["due_at"] = None if due is None else due(locked)
+        workflow.take_step(locked, step, actor=actor, note=note, fields=values)
+        if then is not None:
+            then(locked)
+    return locked
+
+
 # --- the annual plan ----------------------------------------------------------------------
 
 
@@ -115,7 +174,7 @@ def plan_create(*, actor: User, year: int, **fields: Any) -> MarketingPlan:
 
 
 def plan_update(*, plan: MarketingPlan, actor: User, **fields: Any) -> MarketingPlan:
-    require(actor, "campaigns.change_marketingplan")
+    require(actor, PLAN_EDIT)
     with transaction.atomic():
         plan = _locked_plan(plan)
         if plan.state not in EDITABLE_PLAN_STATES:
@@ -128,19 +187,15 @@ def plan_update(*, plan: MarketingPlan, actor: User, **fields: Any) -> Marketing
 
 
 def plan_send_for_coordination(*, plan: MarketingPlan, actor: User, note: str = "") -> None:
-    require(actor, "campaigns.change_marketingplan")
-    with transaction.atomic():
-        plan = _locked_plan(plan)
-        PLAN_WORKFLOW.take_step(
-            plan,
-            "send_for_coordination",
-            actor=actor,
-            note=note,
-            fields={
-                "due_at": working_deadline(timezone.now(), COORDINATION_WORKING_DAYS),
-                "return_reason": "",
-            },
-        )
+    _step(
+        plan,
+        "send_for_coordination",
+        actor=actor,
+        permission=PLAN_EDIT,
+        note=note,
+        due=COORDINATION_WORKING_DAYS,
+        fields={"return_reason": ""},
+    )
 
 
 def plan_coordinate(
@@ -176,57 +231,51 @@ def plan_coordinate(
     return coordination
 
 
+def _coordinated(plan: MarketingPlan) -> None:
+    missing = set(Department.values) - set(plan.coordinations.values_list("department", flat=True))
+    if plan.state == PlanState.COORDINATION and missing:
+        raise PlanError(
+            _("Awaiting the notes of: %(departments)s.")
+            % {"departments": "، ".join(str(Department(code).label) for code in missing)}
+        )
+
+
 def plan_submit(*, plan: MarketingPlan, actor: User, note: str = "") -> None:
-    require(actor, "campaigns.change_marketingplan")
-    with transaction.atomic():
-        plan = _locked_plan(plan)
-        missing = set(Department.values) - set(
-            plan.coordinations.values_list("department", flat=True)
-        )
-        if plan.state == PlanState.COORDINATION and missing:
-            raise PlanError(
-                _("Awaiting the notes of: %(departments)s.")
-                % {"departments": "، ".join(str(Department(code).label) for code in missing)}
-            )
-        PLAN_WORKFLOW.take_step(
-            plan,
-            "submit",
-            actor=actor,
-            note=note,
-            fields={"due_at": working_deadline(timezone.now(), DECISION_WORKING_DAYS)},
-        )
+    _step(
+        plan,
+        "submit",
+        actor=actor,
+        permission=PLAN_EDIT,
+        note=note,
+        due=DECISION_WORKING_DAYS,
+        check=_coordinated,
+    )
 
 
 def plan_approve(*, plan: MarketingPlan, actor: User, note: str = "") -> None:
-    require(actor, "campaigns.approve_marketingplan")
-    with transaction.atomic():
-        plan = _locked_plan(plan)
-        PLAN_WORKFLOW.take_step(
-            plan,
-            "approve",
-            actor=actor,
-            note=note,
-            fields={"due_at": None, "decided_by": actor, "decided_at": timezone.now()},
-        )
+    _step(
+        plan,
+        "approve",
+        actor=actor,
+        permission=PLAN_DECIDE,
+        note=note,
+        due=None,
+        fields={"decided_by": actor, "decided_at": timezone.now()},
+    )
 
 
 def plan_return(*, plan: MarketingPlan, actor: User, reason: str) -> None:
-    require(actor, "campaigns.approve_marketingplan")
-    reason = _reason(reason, PlanError, _("Write why the plan is returned."))
-    with transaction.atomic():
-        plan = _locked_plan(plan)
-        PLAN_WORKFLOW.take_step(
-            plan,
-            "return_plan",
-            actor=actor,
-            note=reason,
-            fields={
-                "due_at": None,
-                "return_reason": reason,
-                "decided_by": actor,
-                "decided_at": timezone.now(),
-            },
-        )
+    _step(
+        plan,
+        "return_plan",
+        actor=actor,
+        permission=PLAN_DECIDE,
+        note=reason,
+        reason_missing=_("Write why the plan is returned."),
+        reason_field="return_reason",
+        due=None,
+        fields={"decided_by": actor, "decided_at": timezone.now()},
+    )
 
 
 # --- campaigns: preparation ---------------------------------------------------------------
@@ -306,53 +355,46 @@ def campaign_update(*, campaign: Campaign, actor: User, **values: Any) -> Campai
 # --- campaigns: the procedure -------------------------------------------------------------
 
 
+def _has_channels(campaign: Campaign) -> None:
+    if campaign.state == CampaignState.DRAFT and not campaign.channels:
+        raise CampaignError(_("Choose the campaign's channels first."))
+
+
 def campaign_submit_channels(*, campaign: Campaign, actor: User, note: str = "") -> None:
     """Step 1: the CRM manager submits the chosen channels (and, for an ad hoc campaign, its
     reason) to the association's management."""
-    require(actor, "campaigns.manage_campaign")
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        if campaign.state == CampaignState.DRAFT and not campaign.channels:
-            raise CampaignError(_("Choose the campaign's channels first."))
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "submit_channels",
-            actor=actor,
-            note=note,
-            fields={
-                "due_at": working_deadline(timezone.now(), DECISION_WORKING_DAYS),
-                "return_reason": "",
-            },
-        )
+    _step(
+        campaign,
+        "submit_channels",
+        actor=actor,
+        permission=MANAGE,
+        note=note,
+        due=DECISION_WORKING_DAYS,
+        fields={"return_reason": ""},
+        check=_has_channels,
+    )
 
 
 def campaign_approve_channels(*, campaign: Campaign, actor: User, note: str = "") -> None:
-    require(actor, "campaigns.approve_campaign")
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign, "approve_channels", actor=actor, note=note, fields={"due_at": None}
-        )
+    _step(campaign, "approve_channels", actor=actor, permission=DECIDE, note=note, due=None)
 
 
 def campaign_return_channels(*, campaign: Campaign, actor: User, reason: str) -> None:
-    require(actor, "campaigns.approve_campaign")
-    reason = _reason(reason, CampaignError, _("Write why the channels are returned."))
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "return_channels",
-            actor=actor,
-            note=reason,
-            fields={"due_at": None, "return_reason": reason},
-        )
+    _step(
+        campaign,
+        "return_channels",
+        actor=actor,
+        permission=DECIDE,
+        note=reason,
+        reason_missing=_("Write why the channels are returned."),
+        reason_field="return_reason",
+        due=None,
+    )
 
 
-def _check_agency(agency: Customer | None) -> Customer:
+def _check_agency(agency: Customer | None) -> None:
     if agency is None or agency.kind != CustomerKind.OTHER or not agency.is_active:
         raise CampaignError(_("Choose the advertising agency among the customers of type Other."))
-    return agency
 
 
 def campaign_request_proposals(
@@ -362,28 +404,24 @@ def campaign_request_proposals(
     in two working weeks; the agency gets a private upload link by email."""
     from .tasks import send_agency_link
 
-    require(actor, "campaigns.manage_campaign")
-    agency = _check_agency(agency)
-    requirements = _reason(
-        requirements, CampaignError, _("Write the requirements discussed with the agency.")
+    now = timezone.now()
+    _step(
+        campaign,
+        "request_proposals",
+        actor=actor,
+        permission=MANAGE,
+        note=requirements,
+        reason_missing=_("Write the requirements discussed with the agency."),
+        reason_field="requirements",
+        due=lambda _campaign: working_deadline(now, PROPOSALS_WORKING_DAYS),
+        fields={
+            "agency": agency,
+            "proposals_requested_at": now,
+            "agency_link_nonce": secrets.token_hex(8),
+        },
+        check=lambda _campaign: _check_agency(agency),
+        then=lambda campaign: send_agency_link.delay_on_commit(campaign.pk),
     )
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        now = timezone.now()
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "request_proposals",
-            actor=actor,
-            note=requirements,
-            fields={
-                "agency": agency,
-                "requirements": requirements,
-                "proposals_requested_at": now,
-                "agency_link_nonce": secrets.token_hex(8),
-                "due_at": working_deadline(now, PROPOSALS_WORKING_DAYS),
-            },
-        )
-        send_agency_link.delay_on_commit(campaign.pk)
 
 
 def agency_token(campaign: Campaign) -> str:
@@ -515,24 +553,23 @@ def campaign_choose_proposal(
 ) -> None:
     """Step 4: the CRM manager evaluates the proposals (is more advertising needed?) and
     chooses one."""
-    require(actor, "campaigns.manage_campaign")
-    evaluation = _reason(evaluation, CampaignError, _("Write the evaluation of the proposals."))
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
+
+    def one_of_its_proposals(campaign: Campaign) -> None:
         if proposal is None or proposal.campaign_id != campaign.pk:
             raise CampaignError(_("Choose one of this campaign's proposals."))
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "choose_proposal",
-            actor=actor,
-            note=evaluation,
-            fields={
-                "chosen_proposal": proposal,
-                "evaluation": evaluation,
-                "more_advertising_needed": more_advertising_needed,
-                "due_at": None,
-            },
-        )
+
+    _step(
+        campaign,
+        "choose_proposal",
+        actor=actor,
+        permission=MANAGE,
+        note=evaluation,
+        reason_missing=_("Write the evaluation of the proposals."),
+        reason_field="evaluation",
+        due=None,
+        fields={"chosen_proposal": proposal, "more_advertising_needed": more_advertising_needed},
+        check=one_of_its_proposals,
+    )
 
 
 def placement_add(
@@ -550,7 +587,7 @@ def placement_add(
     """Step 5: one line of the advertising programme, while the programme is being defined.
     `target` is checked now with the links app's rule, so approval never meets a target its
     link would refuse."""
-    require(actor, "campaigns.manage_campaign")
+    require(actor, MANAGE)
     if ends_on < starts_on:
         raise CampaignError(_("A placement cannot end before it starts."))
     try:
@@ -579,7 +616,7 @@ def placement_add(
 
 
 def placement_remove(*, placement: Placement, actor: User) -> None:
-    require(actor, "campaigns.manage_campaign")
+    require(actor, MANAGE)
     with transaction.atomic():
         campaign = _locked_campaign(placement.campaign)
         if campaign.state != CampaignState.PROPOSAL_CHOSEN:
@@ -587,22 +624,22 @@ def placement_remove(*, placement: Placement, actor: User) -> None:
         Placement.objects.filter(pk=placement.pk).delete()
 
 
+def _has_placements(campaign: Campaign) -> None:
+    if campaign.state == CampaignState.PROPOSAL_CHOSEN and not campaign.placements.exists():
+        raise CampaignError(_("Add the programme's placements first."))
+
+
 def campaign_submit_programme(*, campaign: Campaign, actor: User, note: str = "") -> None:
-    require(actor, "campaigns.manage_campaign")
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        if campaign.state == CampaignState.PROPOSAL_CHOSEN and not campaign.placements.exists():
-            raise CampaignError(_("Add the programme's placements first."))
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "submit_programme",
-            actor=actor,
-            note=note,
-            fields={
-                "due_at": working_deadline(timezone.now(), DECISION_WORKING_DAYS),
-                "return_reason": "",
-            },
-        )
+    _step(
+        campaign,
+        "submit_programme",
+        actor=actor,
+        permission=MANAGE,
+        note=note,
+        due=DECISION_WORKING_DAYS,
+        fields={"return_reason": ""},
+        check=_has_placements,
+    )
 
 
 def _launch_due(campaign: Campaign) -> datetime:
@@ -611,20 +648,22 @@ def _launch_due(campaign: Campaign) -> datetime:
     return working_deadline(timezone.make_aware(datetime.combine(day, datetime.min.time())), 0)
 
 
+def _plan_approved(campaign: Campaign) -> None:
+    if campaign.state == CampaignState.PROGRAMME_SUBMITTED and not plan_allows_launch(campaign):
+        raise CampaignError(_("The campaign's annual plan is not approved yet."))
+
+
 def campaign_approve_programme(*, campaign: Campaign, actor: User, note: str = "") -> None:
-    require(actor, "campaigns.approve_campaign")
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        if campaign.state == CampaignState.PROGRAMME_SUBMITTED and not plan_allows_launch(campaign):
-            raise CampaignError(_("The campaign's annual plan is not approved yet."))
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "approve_programme",
-            actor=actor,
-            note=note,
-            fields={"due_at": _launch_due(campaign)},
-        )
-        _link_placements(campaign)
+    _step(
+        campaign,
+        "approve_programme",
+        actor=actor,
+        permission=DECIDE,
+        note=note,
+        due=_launch_due,
+        check=_plan_approved,
+        then=_link_placements,
+    )
 
 
 # utm_medium of each channel: the kind of medium, as analytics tools group it.
@@ -688,17 +727,16 @@ def _link_placements(campaign: Campaign) -> None:
 
 
 def campaign_return_programme(*, campaign: Campaign, actor: User, reason: str) -> None:
-    require(actor, "campaigns.approve_campaign")
-    reason = _reason(reason, CampaignError, _("Write why the programme is returned."))
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "return_programme",
-            actor=actor,
-            note=reason,
-            fields={"due_at": None, "return_reason": reason},
-        )
+    _step(
+        campaign,
+        "return_programme",
+        actor=actor,
+        permission=DECIDE,
+        note=reason,
+        reason_missing=_("Write why the programme is returned."),
+        reason_field="return_reason",
+        due=None,
+    )
 
 
 def _checked_photo(upload: File) -> None:
@@ -735,9 +773,8 @@ def evidence_add(
 
 def campaign_launch(*, campaign: Campaign, actor: User, launched_on: date, note: str = "") -> None:
     """Step 6: the launch recorded with its date; the evidence is added before or after."""
-    require(actor, "campaigns.manage_campaign")
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
+
+    def ready_to_launch(campaign: Campaign) -> None:
         if campaign.state == CampaignState.PROGRAMME_APPROVED:
             if not plan_allows_launch(campaign):
                 raise CampaignError(_("The campaign's annual plan is not approved yet."))
@@ -747,24 +784,27 @@ def campaign_launch(*, campaign: Campaign, actor: User, launched_on: date, note:
                 )
         if launched_on > timezone.localdate():
             raise CampaignError(_("The launch date cannot be in the future."))
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "launch",
-            actor=actor,
-            note=note,
-            fields={"launched_on": launched_on, "due_at": None},
-        )
+
+    _step(
+        campaign,
+        "launch",
+        actor=actor,
+        permission=MANAGE,
+        note=note,
+        due=None,
+        fields={"launched_on": launched_on},
+        check=ready_to_launch,
+    )
 
 
 def campaign_cancel(*, campaign: Campaign, actor: User, reason: str) -> None:
-    require(actor, "campaigns.manage_campaign")
-    reason = _reason(reason, CampaignError, _("Write why the campaign is cancelled."))
-    with transaction.atomic():
-        campaign = _locked_campaign(campaign)
-        CAMPAIGN_WORKFLOW.take_step(
-            campaign,
-            "cancel",
-            actor=actor,
-            note=reason,
-            fields={"due_at": None, "cancel_reason": reason},
-        )
+    _step(
+        campaign,
+        "cancel",
+        actor=actor,
+        permission=MANAGE,
+        note=reason,
+        reason_missing=_("Write why the campaign is cancelled."),
+        reason_field="cancel_reason",
+        due=None,
+    )

@@ -9,14 +9,15 @@ compares); any other widget template, or a select whose options have another tem
 goes through Django's templates as before. Django's widget templates cannot be overridden
 under this renderer (its own folder comes first), so nothing else can differ either."""
 
-from collections.abc import Callable, Mapping
+import html
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 _WIDGETS = "django/forms/widgets/"
 _OPTION_TEMPLATE = f"{_WIDGETS}select_option.html"
@@ -44,18 +45,25 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _shown(value: Any) -> str:
-    """`{{ value }}`."""
+    """`{{ value }}`. A plain string (most labels and values) is only escaped: what
+    render_value_in_context does to it, without its localisation and time zone checks."""
+    if type(value) is str:
+        return html.escape(value)
     return str(render_value_in_context(value, _CONTEXT))
 
 
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: the filter keeps a safe value safe (is_safe)."""
+    if type(value) is str:
+        return html.escape(value)
     text = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031
     return _shown(mark_safe(text) if isinstance(value, SafeData) else text)
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
     """django/forms/widgets/attrs.html."""
+    if not attrs:
+        return ""
     parts = []
     for name, value in attrs.items():
         if value is not False:
@@ -84,25 +92,54 @@ def _textarea(widget: Mapping[str, Any]) -> str:
     )
 
 
-def _select(widget: Mapping[str, Any]) -> str | None:
-    """django/forms/widgets/select.html with select_option.html for each option (each
-    included option keeps its template's closing newline); None when an option has
-    another template."""
-    parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, group_choices, _index in widget["optgroups"]:
+# One option of a select: its value, its attributes already written (`_attrs`) and its label.
+Option = tuple[Any, str, Any]
+
+
+def write_select(
+    name: Any, attrs: Mapping[str, Any], groups: Iterable[tuple[Any, Iterable[Option]]]
+) -> SafeString:
+    """django/forms/widgets/select.html with select_option.html for each option, byte for
+    byte (each included option keeps its template's closing newline): the one writer of a
+    select for the form renderer, core.widgets.QuickSelect and |filter_field. `groups` are
+    (group name or None, options), as Select.optgroups gives them."""
+    parts = [f'<select name="{_shown(name)}"{_attrs(attrs)}>']
+    for group_name, options in groups:
         if group_name:
             parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
-        for option in group_choices:
-            if option["template_name"] != _OPTION_TEMPLATE:
-                return None
-            parts.append(
-                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_shown(option['label'])}</option>\n"
-            )
+        parts.extend(
+            f'\n  <option value="{_formatted(value)}"{option_attrs}>{_shown(label)}</option>\n'
+            for value, option_attrs, label in options
+        )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
-    return "".join(parts)
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped above
+
+
+def write_widget_select(widget: Mapping[str, Any]) -> SafeString:
+    """write_select for a select widget's template context (`get_context(...)["widget"]`):
+    the attributes a widget gives its options (a DependentSelect's parents) are kept."""
+    return write_select(
+        widget["name"],
+        widget["attrs"],
+        (
+            (
+                group_name,
+                ((option["value"], _attrs(option["attrs"]), option["label"]) for option in options),
+            )
+            for group_name, options, _index in widget["optgroups"]
+        ),
+    )
+
+
+def _select(widget: Mapping[str, Any]) -> str | None:
+    """django/forms/widgets/select.html; None when an option has another template."""
+    for _group_name, options, _index in widget["optgroups"]:
+        for option in options:
+            if option["template_name"] != _OPTION_TEMPLATE:
+                return None
+    return write_widget_select(widget)
 
 
 _WRITTEN: dict[str, Callable[[Mapping[str, Any]], str | None]] = {

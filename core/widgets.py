@@ -7,78 +7,35 @@ static/js/dependent-select.js hides the options of other parents. Without JavaSc
 option stays; the form's own validation refuses a pair that does not belong together
 (customers.forms.customer_value_errors: "This centre is not in the chosen city.").
 
-`QuickSelect` writes the markup of Django's select template in Python: Django renders two
+`QuickSelect` writes the markup of Django's select template in Python (core.form_renderer's
+write_select, which the form renderer and |filter_field use too): Django renders two
 templates per option, which for a list of a few hundred programmes costs more than the
 page's queries together."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-
-def _attributes(attrs: dict[str, Any]) -> SafeString:
-    """Django's widgets/attrs.html: False left out, True as a bare name."""
-    if not attrs:
-        return SafeString("")
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
+from core.form_renderer import Option, write_select, write_widget_select
 
 
 class QuickSelect(forms.Select):
-    """A single <select>, character for character what forms/widgets/select.html writes.
-    Its options are read straight from the choices; a subclass's through `get_context`, so
-    the attributes it gives the select or its options are kept."""
+    """A single <select>, character for character what forms/widgets/select.html writes
+    (through core.form_renderer.write_select). Its options are read straight from the
+    choices; a subclass's through `get_context`, so the attributes it gives the select or
+    its options are kept."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        groups: Iterable[tuple[Any, list[tuple[str, str, Any]]]]
-        if type(self) is QuickSelect:
-            groups = self._plain_groups(self.format_value(value))
-            select_attrs = self.build_attrs(self.attrs, attrs)
-        else:  # a subclass may add attributes to the select and its options
-            widget = self.get_context(name, value, attrs)["widget"]
-            groups = (
-                (
-                    group_name,
-                    [
-                        (str(option["value"]), _attributes(option["attrs"]), option["label"])
-                        for option in options
-                    ],
-                )
-                for group_name, options, _index in widget["optgroups"]
-            )
-            select_attrs = widget["attrs"]
-        parts = []
-        for group_name, options in groups:
-            items = "".join(
-                f'\n  <option value="{conditional_escape(option_value)}"{option_attrs}>'
-                f"{conditional_escape(label)}</option>\n"
-                for option_value, option_attrs, label in options
-            )
-            if group_name:
-                items = (
-                    f'\n  <optgroup label="{conditional_escape(group_name)}">{items}\n  </optgroup>'
-                )
-            parts.append(items)
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            name,
-            _attributes(select_attrs),
-            mark_safe("".join(parts)),  # noqa: S308 - every value and label escaped above
+        if type(self) is not QuickSelect:  # a subclass may add attributes to select and options
+            return write_widget_select(self.get_context(name, value, attrs)["widget"])
+        return write_select(
+            name, self.build_attrs(self.attrs, attrs), self._plain_groups(self.format_value(value))
         )
 
-    def _plain_groups(self, chosen: list[str]) -> list[tuple[Any, list[tuple[str, str, Any]]]]:
+    def _plain_groups(self, chosen: list[str]) -> list[tuple[Any, list[Option]]]:
         """Select.optgroups without an option dictionary per option: the first option
         whose value is chosen is selected."""
         groups = []
@@ -90,7 +47,7 @@ class QuickSelect(forms.Select):
                 group_name, choices = option_value, option_label
             else:
                 group_name, choices = None, [(option_value, option_label)]
-            options = []
+            options: list[Option] = []
             for subvalue, sublabel in choices:
                 text = str(subvalue)
                 selected = not has_selected and text in chosen

@@ -23,9 +23,10 @@ from crispy_forms.templatetags.crispy_forms_filters import (
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
-from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from core.form_renderer import write_widget_select
 
 register = template.Library()
 
@@ -159,26 +160,14 @@ def _plain_select(widget: forms.Widget) -> bool:
 
 
 def _select(field: BoundField, css: str) -> SafeString:
-    """Django's select.html and select_option.html written in Python (as BoundField.as_widget
-    draws them: the same attributes, options and groups), without a template per option."""
+    """Django's select.html and select_option.html written by core.form_renderer's
+    write_select (as BoundField.as_widget draws them: the same attributes, options and
+    groups), without a template per option."""
     widget = field.field.widget
     attrs = field.build_widget_attrs({"class": css}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    parts = [f'<select name="{_escape(context["name"])}"{_option_attrs(context["attrs"])}>']
-    for group, options, _index in context["optgroups"]:
-        if group:
-            parts.append(f'\n  <optgroup label="{_escape(group)}">')
-        parts.extend(
-            f'\n  <option value="{_escape(option["value"])}"{_option_attrs(option["attrs"])}>'
-            f"{_escape(localize(option['label']))}</option>"
-            for option in options
-        )
-        if group:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+    return write_widget_select(widget.get_context(field.html_name, field.value(), attrs)["widget"])
 
 
 @register.filter

@@ -1,11 +1,17 @@
 """core.widgets.QuickSelect writes in Python exactly what Django's select template writes:
 the same characters for plain options, groups, the chosen option, attributes (a bare
-`required`, escaped values) and options whose attributes a subclass adds."""
+`required`, escaped values), labels that are numbers or dates (localised as the template
+localises them) and options whose attributes a subclass adds. The reference is always
+Django's own template renderer (the site's renderer writes selects with the same function
+as QuickSelect, so it cannot be the judge)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils import translation
 
 from core.widgets import DependentSelect, QuickSelect
 from programmes.models import Programme, ProgrammeCategory
@@ -16,6 +22,9 @@ CHOICES = [
     ("الفريق <الأول>", [("1", "واحد"), (2, "اثنان")]),
     ("b", "ب"),
 ]
+
+
+DJANGO = DjangoTemplates()
 
 
 class Quick(DependentSelect, QuickSelect):
@@ -36,7 +45,7 @@ def _pair(widget_class, **kwargs):
 def test_the_markup_is_djangos(value, attrs):
     data = None if value is None else {"choice": value}
     ours = _pair(QuickSelect)(data)["choice"]
-    theirs = _pair(forms.Select)(data)["choice"]
+    theirs = _pair(forms.Select)(data, renderer=DJANGO)["choice"]
     assert str(ours.as_widget(attrs=attrs)) == str(theirs.as_widget(attrs=attrs))
     assert str(ours).startswith('<select name="choice" required')
 
@@ -53,7 +62,7 @@ def test_a_subclass_keeps_the_attributes_of_its_options():
     reference = DependentSelect(follows="city", key="city_id")
     widget.choices = reference.choices = [(Value("3"), "الصفا")]
     html = widget.render("centre", "3")
-    assert html == reference.render("centre", "3")
+    assert html == reference.render("centre", "3", renderer=DJANGO)
     assert 'data-parent="7"' in html
 
 
@@ -64,4 +73,14 @@ def test_model_choices_are_written_the_same():
         Programme.objects.create(code=code, name=name, category=category, budget=Decimal(1000))
     field = forms.ModelChoiceField(queryset=Programme.objects.order_by("code"), widget=QuickSelect)
     reference = forms.ModelChoiceField(queryset=Programme.objects.order_by("code"))
-    assert field.widget.render("programme", None) == reference.widget.render("programme", None)
+    assert field.widget.render("programme", None) == reference.widget.render(
+        "programme", None, renderer=DJANGO
+    )
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_labels_that_are_numbers_or_dates_are_localised_as_the_template_does(language):
+    choices = [(1, Decimal("1234.50")), (2, 12000), (3, date(2026, 3, 1)), (4, 0.5), (5, True)]
+    with translation.override(language):
+        ours = QuickSelect(choices=choices).render("n", 2)
+        assert ours == forms.Select(choices=choices).render("n", 2, renderer=DJANGO)
