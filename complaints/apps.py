@@ -10,6 +10,8 @@ class ComplaintsConfig(AppConfig):
     urls = {"complaints/": "complaints.urls", "public/": "complaints.urls_public"}
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
         from association.roles import register_grants
         from core.demo import DemoLoader, register_demo_loader
         from customers.signals import request_entered
@@ -28,8 +30,20 @@ class ComplaintsConfig(AppConfig):
                 message="Created {created} demo cases.",
             )
         )
+        post_delete.connect(
+            _recount_deleted_case,
+            sender="complaints.Case",
+            dispatch_uid="complaints.recount_deleted_case",
+        )
         request_entered.connect(
             lambda sender, request, **kwargs: link_registered_customer(request=request),
             weak=False,
             dispatch_uid="complaints.link_registered_customer",
         )
+
+
+def _recount_deleted_case(sender, instance, **kwargs):
+    """A deleted complaint leaves the roll-up of the recurring complaints."""
+    from . import complaint_tallies
+
+    complaint_tallies.refresh(complaint_tallies.buckets_of(instance))

@@ -15,7 +15,15 @@ from django.utils import timezone
 from association.workdays import working_deadline
 from customers.models import Customer
 
-from . import faq, recommendations, recurring, register_reviews, services, solutions
+from . import (
+    complaint_tallies,
+    faq,
+    recommendations,
+    recurring,
+    register_reviews,
+    services,
+    solutions,
+)
 from .models import (
     Case,
     CaseCategory,
@@ -65,6 +73,7 @@ def _back_date(case, received_at, *, replied_after=None, closed_after=None):
     """Move a demo case's dates to when it "happened", keeping the order of its steps."""
     replied_at = received_at + replied_after if replied_after else None
     closed_at = replied_at + closed_after if closed_after and replied_at else None
+    left = complaint_tallies.buckets_of(case)
     Case.objects.filter(pk=case.pk).update(
         received_at=received_at,
         answer_due_at=working_deadline(received_at, 1),
@@ -75,6 +84,8 @@ def _back_date(case, received_at, *, replied_after=None, closed_after=None):
             Case(state=case.state, received_at=received_at, replied_at=replied_at)
         ),
     )
+    case.received_at = received_at
+    complaint_tallies.refresh(left | complaint_tallies.buckets_of(case))
     # Each step at the moment of the state it reached: the study half-way to the reply.
     answered = replied_at or received_at
     stamps = {

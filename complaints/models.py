@@ -207,6 +207,20 @@ def handles_case(case, user):
     return user.has_perm("complaints.change_case") and user_handles_case(user, case)
 
 
+# What the roll-up of the recurring complaints counts by (complaint_tallies): a save that
+# writes one of these recounts the thirds of months the case left and reached.
+COUNTED_COLUMNS = (
+    "kind",
+    "received_at",
+    "category",
+    "centre",
+    "routed_to",
+    "registered_by",
+    "subject_signature",
+)
+COUNTED_FIELDS = {*COUNTED_COLUMNS, "category_id", "centre_id", "registered_by_id", "subject"}
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """One complaint, inquiry or suggestion. Transitions only change the state in memory;
     complaints.services runs them, fills the fields, saves and records a CaseTransition."""
@@ -314,6 +328,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # The register's capped count of what a department sees (its queue, or what its
             # people registered): read from this small index alone, not from the table.
             models.Index(fields=["routed_to", "registered_by"], name="case_route_registrar"),
+            # A wording group's third of a month, recounted after a write (complaint_tallies).
+            models.Index(
+                fields=["subject_signature", "received_at"],
+                condition=models.Q(kind="complaint"),
+                name="case_complaint_signature",
+            ),
             # Open work ("عملي", the headline figures, the customer 360's badge): partial
             # indexes over the open cases alone, a small part of the register however large
             # it grows. The queries repeat the condition (state__in=OPEN_STATES).
@@ -338,9 +358,20 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return f"{self.tracking_number} · {self.subject}"
 
     def save(self, *args, **kwargs):
+        from . import complaint_tallies  # reads this module's models
+
         self.subject_signature = text_signature(self.subject)
         self.search_text = case_search_text(self.subject, self.contact_name)
+        update_fields = kwargs.get("update_fields")
+        counted = update_fields is None or bool(set(update_fields) & COUNTED_FIELDS)
+        left = set()
+        if counted and not self._state.adding and self.pk is not None:
+            before = Case.objects.filter(pk=self.pk).only(*COUNTED_COLUMNS).first()
+            left = complaint_tallies.buckets_of(before) if before else set()
         super().save(*args, **kwargs)
+        if counted:
+            # The roll-up of the recurring complaints, in the same transaction.
+            complaint_tallies.refresh(left | complaint_tallies.buckets_of(self))
 
     @property
     def time_to_reply(self):
@@ -597,6 +628,44 @@ class RecurringGroupReview(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ComplaintTally(models.Model):
+    """The complaints of one recurring group received in one third of a calendar month
+    (Riyadh: days 1-10, 11-20, 21 to the end), handled by one queue (route and centre) and
+    registered by one person:
+    how many, the first and the latest, and the smallest subject (a wording group's label).
+    The recurring-complaints pages add these up instead of counting every complaint of the
+    period (complaints.complaint_tallies). Kept by Case.save() and the services that move
+    a case with update(): each write recounts the thirds a complaint left and reached; bulk
+    writes rebuild them (complaint_tallies.rebuild)."""
+
+    # The first day of the third: the 1st, 11th or 21st.
+    part = models.DateField(_("from"))
+    # complaints.recurring's group key: "cc:<category>:<centre or ->" or "tx:<signature>".
+    group_key = models.CharField(_("group"), max_length=210)
+    routed_to = models.CharField(_("handled by"), max_length=10, choices=CaseRoute.choices)
+    # The case's centre (0: none), for the queues of centres-affairs staff; who registered
+    # it (0: the public), for whoever reads the cases they registered for another queue.
+    centre_key = models.PositiveIntegerField(_("centre"), default=0)
+    registrar_key = models.PositiveIntegerField(_("registered by"), default=0)
+    count = models.PositiveIntegerField(_("complaints"), default=0)
+    first_at = models.DateTimeField(_("first"))
+    last_at = models.DateTimeField(_("latest"))
+    sample = models.CharField(_("subject"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("complaints tally")
+        verbose_name_plural = _("complaints tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["part", "group_key", "routed_to", "centre_key", "registrar_key"],
+                name="complaint_tally_bucket",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.part:%Y-%m-%d} {self.group_key}"
 
 
 class RecommendationDecision(models.TextChoices):

@@ -14,8 +14,7 @@ from typing import cast
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Case as SqlCase
-from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
@@ -30,9 +29,19 @@ from core import mywork
 from core.dashboard import Chart, bar_chart, month_label
 from core.workflow import CONFLICT_MESSAGE
 
+from .complaint_tallies import (
+    _NO_CENTRE,
+    BY_CATEGORY_CENTRE,
+    BY_TEXT,
+    Scope,
+    Totals,
+    category_centre_key,
+    group_totals,
+    text_key,
+)
 from .errors import RecurringGroupError
 from .models import Case, RecurringGroupReview
-from .selectors import analysis_cases, category_names, complaints_between
+from .selectors import analysis_scope, category_names
 
 DEFAULT_PERIOD_DAYS = 90
 FREQUENCY_MONTHS = 6
@@ -42,21 +51,10 @@ CHART_HEIGHT = 28
 CHART_BAR_WIDTH = 10
 CHART_GAP = 3
 
-BY_CATEGORY_CENTRE = "cc"
-BY_TEXT = "tx"
 GROUP_KINDS = (BY_CATEGORY_CENTRE, BY_TEXT)
-_NO_CENTRE = "-"
 
 
 # --- keys ---------------------------------------------------------------------------------
-
-
-def category_centre_key(category_id: int | None, centre_id: int | None) -> str:
-    return f"{BY_CATEGORY_CENTRE}:{category_id}:{centre_id if centre_id else _NO_CENTRE}"
-
-
-def text_key(signature: str) -> str:
-    return f"{BY_TEXT}:{signature}"
 
 
 @dataclass(frozen=True)
@@ -201,69 +199,42 @@ def _category_centre_label(category_name: str, centre: Centre | None) -> str:
     return f"{category_name} · {_centre_label(centre)}"
 
 
-def _category_centre_groups(complaints: QuerySet[Case]) -> list[RecurringGroup]:
-    rows = list(
-        complaints.filter(category__isnull=False)
-        .order_by()
-        .values("category_id", "centre_id")
-        .annotate(count=Count("id"), first_at=Min("received_at"), last_at=Max("received_at"))
-        .filter(count__gte=MIN_GROUP_SIZE)
-    )
-    categories = category_names()
-    centres = centres_by_pk()
-    return [
-        RecurringGroup(
-            GroupKey(BY_CATEGORY_CENTRE, row["category_id"], row["centre_id"]),
-            _category_centre_label(
-                categories.get(row["category_id"], ""), centres.get(row["centre_id"])
-            ),
-            row["count"],
-            row["first_at"],
-            row["last_at"],
-        )
-        for row in rows
-    ]
-
-
-def _text_groups(complaints: QuerySet[Case]) -> list[RecurringGroup]:
-    rows = (
-        complaints.exclude(subject_signature="")
-        .order_by()
-        .values("subject_signature")
-        .annotate(
-            count=Count("id"),
-            first_at=Min("received_at"),
-            last_at=Max("received_at"),
-            sample=Min("subject"),
-        )
-        .filter(count__gte=MIN_GROUP_SIZE)
-    )
-    return [
-        RecurringGroup(
-            GroupKey(BY_TEXT, signature=row["subject_signature"]),
-            row["sample"],
-            row["count"],
-            row["first_at"],
-            row["last_at"],
-        )
-        for row in rows
-    ]
+def as_scope(cases: "QuerySet[Case] | Scope") -> Scope:
+    """A scope as given (a reader's, selectors.analysis_scope: read from the monthly
+    roll-up), or any queryset of cases (counted from the cases themselves)."""
+    return cases if isinstance(cases, Scope) else Scope(cases, rolled=False)
 
 
 def find_groups(
-    cases: QuerySet[Case],
+    cases: "QuerySet[Case] | Scope",
     start: datetime.datetime,
     end: datetime.datetime,
     kind: str | None = None,
 ) -> list[RecurringGroup]:
-    """The recurring groups among the complaints of `cases` received in [start, end), the
-    largest first. Without their monthly counts and reviews (see add_details)."""
-    complaints = complaints_between(cases, start, end)
-    groups: list[RecurringGroup] = []
-    if kind in (None, "", BY_CATEGORY_CENTRE):
-        groups += _category_centre_groups(complaints)
-    if kind in (None, "", BY_TEXT):
-        groups += _text_groups(complaints)
+    """The recurring groups among the complaints of `cases` (a queryset, or a reader's
+    scope) received in [start, end), the largest first. Without their monthly counts and
+    reviews (see add_details)."""
+    totals = {
+        key: total
+        for (_label, key), total in group_totals(
+            as_scope(cases), start, end, kind=kind or None
+        ).items()
+    }
+    categories = category_names()
+    centres = centres_by_pk()
+    groups = []
+    for key, total in totals.items():
+        group_key = parse_group_key(key)
+        if total.count < MIN_GROUP_SIZE or group_key is None:
+            continue
+        if group_key.kind == BY_CATEGORY_CENTRE:
+            label = _category_centre_label(
+                categories.get(cast(int, group_key.category_id), ""),
+                centres.get(group_key.centre_id) if group_key.centre_id else None,
+            )
+        else:
+            label = total.sample or ""
+        groups.append(RecurringGroup(group_key, label, total.count, total.first_at, total.last_at))
     groups.sort(key=_largest_latest_first)
     return groups
 
@@ -292,61 +263,30 @@ def _month_start(year: int, month: int) -> datetime.datetime:
 
 
 def add_details(
-    groups: list[RecurringGroup], cases: QuerySet[Case], end: datetime.datetime
+    groups: list[RecurringGroup], cases: "QuerySet[Case] | Scope", end: datetime.datetime
 ) -> list[RecurringGroup]:
     """Give each group its monthly counts over the FREQUENCY_MONTHS months ending at `end`
-    (one query for all the groups) and its review, if written (one query)."""
+    (one query on the roll-up for all the groups) and its review, if written (one
+    query)."""
     if not groups:
         return groups
     months = frequency_months(end)
-    category_ids = {g.group_key.category_id for g in groups if g.kind == BY_CATEGORY_CENTRE}
-    signatures = {g.group_key.signature for g in groups if g.kind == BY_TEXT}
-    wanted = Q(pk__in=[])
-    if category_ids:
-        wanted |= Q(category_id__in=category_ids)
-    if signatures:
-        wanted |= Q(subject_signature__in=signatures)
-    # One count per month in each row (COUNT … FILTER), rather than a row per month: fewer
-    # rows, and no datetime to convert for each.
-    starts = [_month_start(*month) for month in months]
-    bounds = list(zip(starts, [*starts[1:], end], strict=True))
-    per_month = {
-        f"m{index}": Count("id", filter=Q(received_at__gte=low, received_at__lt=high))
-        for index, (low, high) in enumerate(bounds)
-    }
-    # Signatures of no group shown are grouped together (as ""): a few rows, not one per
-    # wording met in the months.
-    signature: Value | SqlCase = Value("")
-    if signatures:
-        signature = SqlCase(
-            When(subject_signature__in=signatures, then=F("subject_signature")),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    rows = (
-        complaints_between(cases, starts[0], end)
-        .filter(wanted)
-        .order_by()
-        .annotate(signature=signature)
-        .values("category_id", "centre_id", "signature")
-        .annotate(**per_month)
+    counts = group_totals(
+        as_scope(cases),
+        _month_start(*months[0]),
+        end,
+        keys=[group.key for group in groups],
+        by_month=True,
     )
-    counts: dict[tuple[str, tuple[int, int]], int] = {}
-    for row in rows:
-        keys = [text_key(row["signature"])] if row["signature"] else []
-        if row["category_id"]:
-            keys.append(category_centre_key(row["category_id"], row["centre_id"]))
-        for index, month in enumerate(months):
-            count = row[f"m{index}"]
-            if count:
-                for key in keys:
-                    counts[(key, month)] = counts.get((key, month), 0) + count
     reviews = RecurringGroupReview.objects.select_related("updated_by").in_bulk(
         [group.key for group in groups], field_name="group_key"
     )
+    none = Totals()
     for group in groups:
         group.monthly = [
-            MonthCount(year, month, counts.get((group.key, (year, month)), 0))
+            MonthCount(
+                year, month, counts.get((datetime.date(year, month, 1), group.key), none).count
+            )
             for year, month in months
         ]
         group.review = reviews.get(group.key)
@@ -369,26 +309,25 @@ def groups_for_user(
     end: datetime.datetime,
     kind: str | None = None,
 ) -> list[RecurringGroup]:
-    return find_groups(analysis_cases(user), start, end, kind)
+    return find_groups(analysis_scope(user), start, end, kind)
 
 
 def find_group(
-    cases: QuerySet[Case], group_key: GroupKey, start: datetime.datetime, end: datetime.datetime
+    cases: "QuerySet[Case] | Scope",
+    group_key: GroupKey,
+    start: datetime.datetime,
+    end: datetime.datetime,
 ) -> RecurringGroup:
     """One group (even with fewer than two complaints in the period), with its details."""
-    complaints = complaints_between(cases, start, end).filter(group_key.condition())
-    totals = complaints.order_by().aggregate(
-        count=Count("id"),
-        first_at=Min("received_at"),
-        last_at=Max("received_at"),
-        sample=Min("subject"),
+    total = group_totals(as_scope(cases), start, end, keys=[group_key.key]).get(
+        (None, group_key.key), Totals()
     )
     group = RecurringGroup(
         group_key,
-        _group_label(group_key, totals["sample"]),
-        totals["count"],
-        totals["first_at"],
-        totals["last_at"],
+        _group_label(group_key, total.sample),
+        total.count,
+        total.first_at,
+        total.last_at,
     )
     add_details([group], cases, end)
     return group
@@ -474,7 +413,7 @@ def groups_awaiting_analysis(user: User) -> mywork.WorkSection | None:
     if not user.has_perm("complaints.add_recurringgroupreview"):
         return None
     start, end = default_period()
-    groups = find_groups(analysis_cases(user), start, end)
+    groups = find_groups(analysis_scope(user), start, end)
     analysed = set(
         RecurringGroupReview.objects.filter(
             group_key__in=[group.key for group in groups]

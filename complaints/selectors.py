@@ -6,7 +6,7 @@ other workflow modules."""
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
@@ -37,6 +37,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from .complaint_tallies import Scope
     from .recurring import GroupKey
 
 AnyUser = User | AnonymousUser
@@ -245,6 +246,25 @@ def analysis_cases(user: AnyUser) -> QuerySet[Case]:
     if user.is_authenticated and user.has_perm("complaints.view_recurringgroupreview"):
         return Case.objects.all()
     return Case.objects.none()
+
+
+def analysis_scope(user: AnyUser) -> "Scope":
+    """analysis_cases(user) as the recurring-complaints roll-up reads it: a condition on
+    ComplaintTally rows (their queue, route and centre, or the user as their registrar)."""
+    from .complaint_tallies import Scope
+
+    cases = analysis_cases(user)
+    if user.has_perm("complaints.view_case"):
+        if user.is_superuser or set(roles.user_roles(user)) & READ_ALL_ROLES:
+            return Scope(cases)
+        reader = cast(User, user)  # has a permission, so signed in
+        return Scope(
+            cases,
+            rows=_queue_condition(reader, centre="centre_key") | Q(registrar_key=reader.pk),
+        )
+    if user.is_authenticated and user.has_perm("complaints.view_recurringgroupreview"):
+        return Scope(cases)
+    return Scope(cases, rows=Q(pk__in=[]))
 
 
 def complaints_between(

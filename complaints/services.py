@@ -22,6 +22,7 @@ from core.permissions import require
 from core.workflow import CONFLICT_MESSAGE, Workflow
 from customers.models import Customer, CustomerKind
 
+from . import complaint_tallies
 from .errors import CaseError
 from .models import (
     Case,
@@ -439,9 +440,11 @@ def case_refer(
             "referred_at": now,
             "last_activity_at": now,
         }
+        left = complaint_tallies.buckets_of(case)
         Case.objects.filter(pk=case.pk).update(**fields)
         for name, value in fields.items():
             setattr(case, name, value)
+        complaint_tallies.refresh(left | complaint_tallies.buckets_of(case))
         # The employee studying it stays only if they handle the new queue too.
         if case.assigned_to is not None and not user_handles_case(case.assigned_to, case):
             Case.objects.filter(pk=case.pk).update(assigned_to=None)
@@ -741,7 +744,9 @@ def _link_customer(case: Case, customer: Customer, *, actor: User) -> bool:
             },
         )
         fields.update(routed_to=route, referred_at=now, last_activity_at=now)
+    left = complaint_tallies.buckets_of(case)
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
+    complaint_tallies.refresh(left | complaint_tallies.buckets_of(case))
     return moved

@@ -62,10 +62,10 @@ def recurring_list(request):
     form = PeriodForm(request.GET)
     first_day, last_day, kind = form.period()
     start, end = _bounds(first_day, last_day)
-    cases = selectors.analysis_cases(request.user)
-    groups = recurring.find_groups(cases, start, end, kind)
+    scope = selectors.analysis_scope(request.user)
+    groups = recurring.find_groups(scope, start, end, kind)
     page = CappedPaginator(groups, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
-    recurring.add_details(page.object_list, cases, end)
+    recurring.add_details(page.object_list, scope, end)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -96,7 +96,7 @@ def recurring_detail(request):
         raise Http404
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
-    group = recurring.find_group(selectors.analysis_cases(request.user), group_key, start, end)
+    group = recurring.find_group(selectors.analysis_scope(request.user), group_key, start, end)
     may_write = _may_write_review(request.user)
     review_form = None
     if may_write:
@@ -132,9 +132,10 @@ def render_group_page(request, group_key, *, group=None, review_form=None, solut
 
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
-    cases = selectors.analysis_cases(request.user)
+    scope = selectors.analysis_scope(request.user)
+    cases = scope.cases
     if group is None:
-        group = recurring.find_group(cases, group_key, start, end)
+        group = recurring.find_group(scope, group_key, start, end)
     if review_form is None and _may_write_review(request.user):
         review_form = ReviewForm(
             initial={"root_causes": group.review.root_causes if group.review else ""}
