@@ -26,7 +26,7 @@ from reports.periods import previous_period, quarter_code, quarter_title
 from tests.customers.test_pdf import pdf_text
 
 from .conftest import make_campaign, make_plan
-from .test_evaluation import _link, file_case, launched, visit
+from .evaluation_world import file_case, launched, link_of, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def seeded(people, agency, quarter):
         target_reach=None,
     )
     billboard = active.placements.order_by("pk").first()
-    link = _link(billboard)
+    link = link_of(billboard)
     for visitor in (1, 1, 2):
         visit(link, visitor)
     file_case(link)
