@@ -124,7 +124,7 @@ def top_up(
     write(f"tracked links: {made:,} added")
     links = placement_links_by_weight()
     written = fill_visits(links, visits, seed=seed, write=write)
-    attributed = _attribute_cases(links[:5])
+    attributed = _attribute_cases(links)
     bump(WORK_TOPIC)
     return Seeded(
         Campaign.objects.count(),
@@ -353,16 +353,24 @@ def placement_links_by_weight() -> list[TrackedLink]:
 
 
 def _attribute_cases(links: list[TrackedLink], count: int = 5) -> int:
-    """A few cases filed through the busiest links (the public form's first touch)."""
+    """A few cases of customers filed through the busiest links (the public form's first
+    touch), and one through a link of each measured campaign (30 and 2 placements), so that
+    every measured page reads the same things (the customers reached, their opportunities
+    and donations)."""
     from complaints.models import Case
 
-    if not links or Case.objects.filter(source_link__in=links).exists():
-        return 0
+    chosen = list(links[:count])
+    for size in (30, 2):
+        campaign = campaign_with(size)
+        if campaign is not None:
+            own = set(campaign.placements.values_list("pk", flat=True))
+            chosen += [link for link in links if link.owner_id in own][:1]
+    waiting = [link for link in chosen if not Case.objects.filter(source_link=link).exists()]
     pks = list(
-        Case.objects.filter(source_link__isnull=True)
+        Case.objects.filter(source_link__isnull=True, customer__isnull=False)
         .order_by("-pk")
-        .values_list("pk", flat=True)[:count]
+        .values_list("pk", flat=True)[: len(waiting)]
     )
-    for number, pk in enumerate(pks):
-        Case.objects.filter(pk=pk).update(source_link=links[number % len(links)])
+    for link, pk in zip(waiting, pks, strict=False):
+        Case.objects.filter(pk=pk).update(source_link=link)
     return len(pks)
