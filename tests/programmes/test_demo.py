@@ -58,6 +58,8 @@ def test_the_demo_fills_the_cycles_proposals_and_problems_once(settings):
         "closing",
         "follow_up",
         "identification",
+        # The launched campaign's new donor (campaigns.demo: its evaluation's figures).
+        "identification",
         "successful",
     ]
     call_command("load_demo_data", stdout=StringIO())
