@@ -9,12 +9,18 @@ import math
 import os
 import random
 import statistics
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -286,3 +292,72 @@ def drive_load(
             key=lambda row: -row[1],
         )[:SLOWEST_PATHS],
     )
+
+
+# --- gunicorn on this machine -----------------------------------------------------------------
+
+
+def database_url() -> str:
+    """This process's PostgreSQL database as a URL, for a server started beside it."""
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The load runs against PostgreSQL (make bench).")
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+
+
+def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped (exit code {server.returncode}).")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not answer within 60 s.")
+
+
+@contextmanager
+def local_gunicorn(port: int, *, env: Mapping[str, str] | None = None) -> Iterator[int]:
+    """gunicorn on 127.0.0.1:`port` with production settings (DEBUG off, the static
+    manifest collected) on this process's database, stopped on leaving; yields the server's
+    process id. `env` adds variables: gunicorn.conf.py reads WEB_CONCURRENCY and
+    GUNICORN_THREADS, the settings anything else (LINK_FOLLOW_RATE)."""
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DEBUG": "0",
+        # Sessions logged in by this process are signed with its key.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        **(env or {}),
+    }
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=full_env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "crm_site.wsgi:application"]
+        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=full_env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        _wait_until_up(port, server)
+        yield server.pid
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -6,22 +6,15 @@ request records its visit). Nothing is written to the docs: the callers print.""
 
 import datetime
 import io
-import os
 import random
-import subprocess
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from core.benchmarking import LoadResult, drive_load
+from core.benchmarking import LoadResult, drive_load, local_gunicorn
 from core.cache import bump
-from reports.bench import _database_url, _wait_until_up
 
 from .models import LinkDayTotal, LinkVisit, TrackedLink
 from .selectors import CLOSED_DAYS_TOPIC
@@ -98,45 +91,6 @@ def vacuum_analyze(*tables: str) -> None:
             cursor.execute(f"{command} {connection.ops.quote_name(table)}")
 
 
-@contextmanager
-def local_gunicorn(port: int, *, workers: int, env: dict[str, str] | None = None) -> Iterator[int]:
-    """gunicorn on 127.0.0.1:`port` with production settings (DEBUG off, the static
-    manifest collected) on this command's database; stopped on leaving. Yields the
-    server's process id."""
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "WEB_CONCURRENCY": str(workers),
-        **(env or {}),
-    }
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=full_env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "crm_site.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=full_env,
-        cwd=settings.BASE_DIR,
-    )
-    try:
-        _wait_until_up(port, server)
-        yield server.pid
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 @dataclass
 class RedirectRun:
     healthz: LoadResult
@@ -173,7 +127,9 @@ def redirect_against_healthz(
     before = LinkVisit.objects.filter(link=link).count()
     results: dict[str, LoadResult] = {}
     # Every request of the run records its visit.
-    with local_gunicorn(port, workers=workers, env={"LINK_FOLLOW_RATE": "100000000/m"}):
+    with local_gunicorn(
+        port, env={"WEB_CONCURRENCY": str(workers), "LINK_FOLLOW_RATE": "100000000/m"}
+    ):
         for _pass in range(passes):
             for name, path, served in (
                 ("healthz", "/healthz", (200,)),

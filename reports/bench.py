@@ -21,12 +21,8 @@ import logging
 import os
 import platform
 import random
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -52,6 +48,7 @@ from core.benchmarking import (
     Measured,
     Skip,
     drive_load,
+    local_gunicorn,
     measure_interleaved,
     process_tree_cpu_seconds,
 )
@@ -482,27 +479,12 @@ def run_load(options: Options) -> LoadResult:
     User = get_user_model()
     users = [User.objects.get(username=name) for name in DEMO_USERNAME.values()]
     users = [user for user in users if len(_navigation_paths(user)) > 1]
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DEBUG": "0",
-        # The sessions logged in here are signed with this process's key.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-    }
-    # gunicorn.conf.py (read from the working directory) reads these.
+    # gunicorn.conf.py reads these.
+    env = {}
     if options.load_workers:
         env["WEB_CONCURRENCY"] = str(options.load_workers)
     if options.load_threads:
         env["GUNICORN_THREADS"] = str(options.load_threads)
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     sessions, mix = [], []
     for number in range(options.load_users):
         user = users[number % len(users)]
@@ -511,76 +493,32 @@ def run_load(options: Options) -> LoadResult:
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         sessions.append(cookie.value)
         mix.append((f"{settings.SESSION_COOKIE_NAME}={cookie.value}", _navigation_paths(user)))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "crm_site.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{options.load_port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
     try:
-        _wait_until_up(options.load_port, server)
-        # One unmeasured pass: each worker compiles its templates and opens its connection.
-        drive_load(
-            "127.0.0.1",
-            options.load_port,
-            mix,
-            max_requests=len(mix) * 4,
-            max_seconds=30,
-            rng=random.Random(options.seed),
-        )
-        cpu_before = process_tree_cpu_seconds(server.pid)
-        result = drive_load(
-            "127.0.0.1",
-            options.load_port,
-            mix,
-            max_requests=options.load_requests,
-            max_seconds=options.load_seconds,
-            rng=random.Random(options.seed),
-        )
-        cpu_after = process_tree_cpu_seconds(server.pid)
-        if cpu_before is not None and cpu_after is not None:
-            result.server_cpu_seconds = cpu_after - cpu_before
-        return result
+        with local_gunicorn(options.load_port, env=env) as server_pid:
+            # One unmeasured pass: each worker compiles its templates and opens its connection.
+            drive_load(
+                "127.0.0.1",
+                options.load_port,
+                mix,
+                max_requests=len(mix) * 4,
+                max_seconds=30,
+                rng=random.Random(options.seed),
+            )
+            cpu_before = process_tree_cpu_seconds(server_pid)
+            result = drive_load(
+                "127.0.0.1",
+                options.load_port,
+                mix,
+                max_requests=options.load_requests,
+                max_seconds=options.load_seconds,
+                rng=random.Random(options.seed),
+            )
+            cpu_after = process_tree_cpu_seconds(server_pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
         Session.objects.filter(session_key__in=sessions).delete()
-
-
-def _database_url() -> str:
-    database = connection.settings_dict
-    if connection.vendor != "postgresql":
-        raise RuntimeError("The load runs against PostgreSQL (make bench).")
-    user = database.get("USER") or "postgres"
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-    host = database.get("HOST") or "127.0.0.1"
-    port = database.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
-
-
-def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped (exit code {server.returncode}).")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    raise RuntimeError("gunicorn did not answer within 60 s.")
+    if cpu_before is not None and cpu_after is not None:
+        result.server_cpu_seconds = cpu_after - cpu_before
+    return result
 
 
 # --- the table --------------------------------------------------------------------------------
