@@ -245,7 +245,8 @@ def plan_calendar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- campaigns ----------------------------------------------------------------------------
 
 
-def _campaign_or_404(request: AuthenticatedRequest, pk: int) -> Campaign:
+def campaign_or_404(request: AuthenticatedRequest, pk: int) -> Campaign:
+    """A campaign this reader may see (403 without the permission, 404 otherwise)."""
     require(request.user, "campaigns.view_campaign")
     return get_object_or_404(selectors.campaigns_visible_to(request.user), pk=pk)
 
@@ -308,7 +309,7 @@ def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "campaigns.change_campaign")
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -525,7 +526,7 @@ def _campaign_context(
 
 @require_GET
 def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     return render(request, "campaigns/campaign_detail.html", _campaign_context(request, campaign))
 
 
@@ -538,7 +539,7 @@ def _redisplay(request: AuthenticatedRequest, campaign: Campaign, **bound: Any) 
 
 @require_POST
 def campaign_step(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     if action not in _CAMPAIGN_DONE:
         raise Http404
     available = services.CAMPAIGN_WORKFLOW.available_actions(campaign, request.user)
@@ -564,7 +565,7 @@ def campaign_step(request: AuthenticatedRequest, pk: int, action: str) -> HttpRe
 @require_POST
 def proposal_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "campaigns.add_proposal")
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     form = ProposalUploadForm(request.POST, request.FILES, auto_id="id_upload_%s")
     if not form.is_valid():
         return _redisplay(request, campaign, upload=form)
@@ -588,7 +589,7 @@ def proposal_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def proposal_file(request: AuthenticatedRequest, pk: int, version: int) -> FileResponse:
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     proposal = get_object_or_404(campaign.proposals, version=version)
     try:
         handle = proposal.file.open("rb")
@@ -606,7 +607,7 @@ def proposal_file(request: AuthenticatedRequest, pk: int, version: int) -> FileR
 @require_POST
 def placement_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "campaigns.manage_campaign")
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     form = PlacementForm(request.POST, campaign=campaign, auto_id="id_placement_%s")
     if not form.is_valid():
         return _redisplay(request, campaign, placement=form)
@@ -622,7 +623,7 @@ def placement_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def placement_remove(request: AuthenticatedRequest, pk: int, placement_pk: int) -> HttpResponse:
     require(request.user, "campaigns.manage_campaign")
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     placement = get_object_or_404(
         Placement.objects.select_related("campaign"), pk=placement_pk, campaign=campaign
     )
@@ -639,7 +640,7 @@ def placement_remove(request: AuthenticatedRequest, pk: int, placement_pk: int) 
 @require_POST
 def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "campaigns.add_launchevidence")
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     form = EvidenceForm(request.POST, request.FILES, auto_id="id_evidence_%s")
     if not form.is_valid():
         return _redisplay(request, campaign, evidence=form)
@@ -660,7 +661,7 @@ def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_photo(request: AuthenticatedRequest, pk: int, evidence_pk: int) -> FileResponse:
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     evidence = get_object_or_404(campaign.evidence.exclude(photo=""), pk=evidence_pk)
     try:
         handle = evidence.photo.open("rb")
@@ -671,7 +672,7 @@ def evidence_photo(request: AuthenticatedRequest, pk: int, evidence_pk: int) -> 
 
 @require_GET
 def brief_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    campaign = _campaign_or_404(request, pk)
+    campaign = campaign_or_404(request, pk)
     pdf = render_brief_pdf(campaign)
     return FileResponse(
         io.BytesIO(pdf.content),
