@@ -23,6 +23,7 @@ from core.workflow import Workflow
 
 from .errors import FaqError
 from .models import PUBLISH_FAQ_PERMISSION, CaseCategory, FaqEntry, FaqState, FaqTransition
+from .selectors import category_names
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -252,10 +253,9 @@ def _field_text(version: Any, name: str, categories: dict[int, str]) -> str:
 
 def edit_history(entry: FaqEntry) -> list[EntryChange]:
     """Every saved version of the entry, the latest first, with what each changed
-    (simple-history keeps the versions; one query, plus one for the category names)."""
+    (simple-history keeps the versions; one query, the category names from the cache)."""
     versions = list(entry.history.select_related("history_user").order_by("history_date", "pk"))
-    category_ids = {version.category_id for version in versions if version.category_id}
-    categories = dict(CaseCategory.objects.filter(pk__in=category_ids).values_list("pk", "name"))
+    categories = category_names() if any(version.category_id for version in versions) else {}
     labels = {name: _field_label(name) for name in _EDITED_FIELDS}
     changes = []
     previous = None
@@ -294,10 +294,15 @@ class Credit:
     published_at: Any
 
 
-def credit(entry: FaqEntry, changes: list[EntryChange] | None = None) -> Credit:
+def credit(
+    entry: FaqEntry,
+    changes: list[EntryChange] | None = None,
+    steps: list[FaqTransition] | None = None,
+) -> Credit:
     """Who wrote the entry and who published it, as the entry page shows: the proposer,
     the other authors of its text in the order of their first edit, and the manager who
-    published it (kept when it is later withdrawn)."""
+    published it (kept when it is later withdrawn). `changes` and `steps` (the entry's
+    transitions in their order, with their actors) when the page read them already."""
     changes = edit_history(entry) if changes is None else changes
     authors = {user.pk: user for user in entry.text_authors.all()}
     edited_by = []
@@ -318,7 +323,11 @@ def credit(entry: FaqEntry, changes: list[EntryChange] | None = None) -> Credit:
         for pk, user in sorted(authors.items())
         if pk != entry.proposed_by_id and user not in edited_by
     ]
-    publication = entry.transitions.filter(target=FaqState.PUBLISHED).select_related("actor").last()
+    if steps is None:
+        steps = list(entry.transitions.select_related("actor"))
+    publication = next(
+        (step for step in reversed(steps) if step.target == FaqState.PUBLISHED), None
+    )
     return Credit(
         proposed_by=entry.proposed_by,
         proposed_at=entry.proposed_at,

@@ -211,14 +211,16 @@ class StudyForm(Form):
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the people who may handle this case, the current user first and chosen.
-        handlers = selectors.case_handlers(case, current=user)
-        self.fields["assignee"].queryset = handlers
+        assignee = self.fields["assignee"]
+        assignee.queryset = selectors.case_handlers(case, current=user)
         # Chosen when listed (the option of a pk not in the list is never drawn).
         self.initial.setdefault("assignee", user.pk)
-        self.fields["assignee"].empty_label = _("Choose…")
-        self.fields["assignee"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
+        assignee.empty_label = _("Choose…")
+        # The options as cached plain values; the queryset still validates the choice.
+        assignee.widget.choices = [
+            ("", assignee.empty_label),
+            *selectors.case_handler_choices(case, current=user),
+        ]
 
 
 class ReferralForm(Form):

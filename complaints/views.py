@@ -14,6 +14,7 @@ from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
 from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
+from customers.timeline import read_together
 
 from . import selectors, services
 from .attachments import case_add_attachments
@@ -86,9 +87,9 @@ _ANSWER_FIRST = (*CASE_ACTIONS[:2], _ANSWER, _STUDY, *CASE_ACTIONS[4:])
 def _visible_case_or_404(user, pk):
     require(user, "complaints.view_case")
     return get_object_or_404(
-        selectors.cases_visible_to(user).select_related(
-            "faq_entry", "customer_request", "possible_customer"
-        ),
+        selectors.cases_visible_to(user)
+        .select_related(None)
+        .select_related(*selectors.CASE_PAGE_RELATED),
         pk=pk,
     )
 
@@ -166,35 +167,67 @@ def case_detail(request, pk):
     return render(request, "complaints/case_detail.html", _detail_context(request, case))
 
 
+# What the case's history reads of its steps, register entries and referrals: one query
+# for the three (customers.timeline.read_together).
+_PERSON = ("first_name", "last_name", "username")
+_CENTRE = ("name", "name_en")
+_HISTORY_FIELDS = (
+    ("at", "note", "target", *(f"actor__{name}" for name in _PERSON)),
+    ("at", "text", *(f"author__{name}" for name in _PERSON)),
+    (
+        "at",
+        "kind",
+        "note",
+        "from_route",
+        "to_route",
+        *(f"actor__{name}" for name in _PERSON),
+        *(f"from_centre__{name}" for name in _CENTRE),
+        *(f"to_centre__{name}" for name in _CENTRE),
+    ),
+)
+
+
 def _case_history(case):
-    """The case's steps, register entries and referrals in one list, oldest first."""
+    """The case's steps, register entries and referrals in one list, oldest first (at the
+    same time: steps, then entries, then referrals, each in the order they were made)."""
+    parts = (case.transitions.order_by(), case.entries.order_by(), case.events.order_by())
+    steps, entries, events = read_together(list(zip(parts, _HISTORY_FIELDS, strict=True)))
     items = [
-        HistoryItem(step.at, step.actor, step.get_target_display(), step.note)
-        for step in case.transitions.select_related("actor")
+        (
+            step.at,
+            0,
+            step.pk,
+            HistoryItem(step.at, step.actor, step.get_target_display(), step.note),
+        )
+        for step in steps
     ]
     items += [
-        HistoryItem(entry.at, entry.author, _("Register entry"), entry.text, icon="bi-journal")
-        for entry in case.entries.select_related("author")
+        (
+            entry.at,
+            1,
+            entry.pk,
+            HistoryItem(entry.at, entry.author, _("Register entry"), entry.text, icon="bi-journal"),
+        )
+        for entry in entries
     ]
-    for event in case.events.select_related("actor", "from_centre", "to_centre"):
+    for event in events:
         moved = (
             _("From %(source)s to %(target)s")
             % {"source": event.from_display, "target": event.to_display}
             if event.moves
             else ""
         )
-        items.append(
-            HistoryItem(
-                event.at,
-                event.actor,
-                event.get_kind_display(),
-                event.note,
-                icon="bi-signpost-split",
-                detail=moved,
-                badge="info",
-            )
+        item = HistoryItem(
+            event.at,
+            event.actor,
+            event.get_kind_display(),
+            event.note,
+            icon="bi-signpost-split",
+            detail=moved,
+            badge="info",
         )
-    return sorted(items, key=lambda item: item.at)
+        items.append((event.at, 2, event.pk, item))
+    return [item for *_order, item in sorted(items, key=lambda row: row[:3])]
 
 
 def _referral_initial(case):

@@ -105,26 +105,31 @@ def faq_edit(request, pk):
 @require_GET
 def faq_detail(request, pk):
     entry = _entry_or_404(request.user, pk)
+    # Only what the list shows (and the state, which django-fsm reads when it makes a
+    # case): joining the case's relations costs more planning than the query takes.
     answered = (
         selectors.cases_visible_to(request.user)
         .filter(faq_entry=entry)
+        .select_related(None)
+        .only("tracking_number", "subject", "received_at", "state")
         .order_by("-received_at", "-pk")
     )
     changes = faq.edit_history(entry)
+    steps = list(entry.transitions.select_related("actor"))
     self_proposed = entry.proposed_by_id == request.user.pk
     return render(
         request,
         "complaints/faq_detail.html",
         {
             "entry": entry,
-            "transitions": entry.transitions.select_related("actor"),
+            "transitions": steps,
             "actions": faq.available_actions(entry, request.user),
             "decision_form": FaqDecisionForm(),
             "answered_cases": answered[:ANSWERED_CASES_SHOWN],
             "states": FaqState,
             "self_proposed": self_proposed,
             "self_authored": not self_proposed and entry.is_author(request.user),
-            "credit": faq.credit(entry, changes),
+            "credit": faq.credit(entry, changes, steps),
             "edits": [change for change in changes if change.kind == "edited"],
         },
     )

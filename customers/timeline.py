@@ -290,40 +290,48 @@ def _entries_shown(shown: list[TimelineEntry | tuple[TimelineRows, Any]]) -> lis
 
 
 def _read_flat(batch: list[tuple[int, TimelineRows, list[Any]]]) -> dict[int, list[Any]]:
-    """{number: rows} of each (number, query, primary keys): one UNION ALL of each query's
-    rows of those keys as (number, key, a JSON object of its `fields`), made into instances of
-    the query's model holding those values (relations followed)."""
-    found: dict[int, list[Any]] = {}
+    """{number: rows} of each (number, query, primary keys): read_together of each query's
+    rows of those keys."""
     if not batch:
+        return {}
+    read = read_together(
+        [(query.rows.order_by().filter(pk__in=pks), query.fields) for _number, query, pks in batch]
+    )
+    return {number: rows for (number, _query, _pks), rows in zip(batch, read, strict=True)}
+
+
+def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]) -> list[list[Any]]:
+    """The rows of each queryset, in one UNION ALL of (part, key, a JSON object of the
+    fields named, paths as `TimelineRows.fields`), made into instances of the queryset's
+    model holding those values (relations followed, any other field deferred). Each part's
+    rows in no order: sort them."""
+    found: list[list[Any]] = [[] for _part in parts]
+    if not parts:
         return found
-    connection = connections[batch[0][1].rows.db]
-    parts: list[str] = []
+    connection = connections[parts[0][0].db]
+    sql_parts: list[str] = []
     params: list[Any] = []
-    paths: dict[int, list[str]] = {}
-    for index, (number, query, pks) in enumerate(batch):
-        paths[number] = _with_keys(query.rows.model, query.fields)
-        read = (
-            query.rows.order_by()
-            .filter(pk__in=pks)
-            .annotate(
-                timeline_pk=F("pk"),
-                timeline_row=JSONObject(**{path: F(path) for path in paths[number]}),
-            )
-            .values_list("timeline_pk", "timeline_row")
-        )
+    paths: list[list[str]] = []
+    for index, (queryset, fields) in enumerate(parts):
+        paths.append(_with_keys(queryset.model, fields))
+        read = queryset.annotate(
+            timeline_pk=F("pk"),
+            timeline_row=JSONObject(**{path: F(path) for path in paths[index]}),
+        ).values_list("timeline_pk", "timeline_row")
         sql, part_params = read.query.sql_with_params()
-        parts.append(f"SELECT {index}, part.timeline_pk, part.timeline_row FROM ({sql}) AS part")
+        sql_parts.append(
+            f"SELECT {index}, part.timeline_pk, part.timeline_row FROM ({sql}) AS part"
+        )
         params.extend(part_params)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(" UNION ALL ".join(sql_parts), params)
         rows = cursor.fetchall()
     for index, pk, values in rows:
         if isinstance(values, str | bytes):
             values = json.loads(values, parse_float=Decimal)
-        number, query, _pks = batch[index]
-        model = query.rows.model
+        model = parts[index][0].model
         values[model._meta.pk.attname] = pk
-        found.setdefault(number, []).append(_instance(model, values, connection.alias))
+        found[index].append(_instance(model, values, connection.alias))
     return found
 
 
