@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -112,6 +112,15 @@ class LargeTableChangeList(ChangeList):
             {"preserved_filters": self.row_filters, "opts": self.opts}, url
         )
 
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        paginator = self.paginator
+        whole = not self.multi_page or (self.show_all and self.can_show_all)
+        if whole and getattr(paginator, "count_from_ids", False) and not paginator.capped:
+            # Django reads a list that fits on one page again, filter and all: its rows are
+            # the ones the count read.
+            self.result_list = paginator.counted_rows()
+
     def url_for_result(self, result: Any) -> str:
         pk = getattr(result, self.pk_attname)
         if isinstance(pk, int):
@@ -142,13 +151,18 @@ class LargeTableAdminMixin(_AdminBase):
       admin whose get_queryset() depends on the reader must not set a date_hierarchy;
     - `page_ids_first = True` reads a page's ids from the model's table alone, then those
       rows with their `list_select_related` records (CappedPaginator's ids_first): for a
-      list whose order has no index to walk, so the database sorts ids, not joined rows.
+      list whose order has no index to walk, so the database sorts ids, not joined rows;
+    - `search_counts_from_ids = True`: a searched list reads the ordered ids of its first
+      10,001 rows in one query, which gives both the count and the page's ids
+      (CappedPaginator's count_from_ids): for a search through another table (the donor's
+      name), so that the search runs once, not for the count and again for the page.
     """
 
     show_full_result_count = False
     paginator: ClassVar[type] = CappedPaginator
     change_list_template: ClassVar[Any] = "admin/large_table_change_list.html"
     page_ids_first = False
+    search_counts_from_ids = False
     # A function (queryset, text) -> queryset; set with staticmethod(...) or as a plain
     # function (read from the class, so it is never bound).
     search_selector: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
@@ -171,12 +185,14 @@ class LargeTableAdminMixin(_AdminBase):
         orphans: int = 0,
         allow_empty_first_page: bool = True,
     ) -> CappedPaginator:
+        searched = bool(request.GET.get(SEARCH_VAR, "").strip())
         return self.paginator(
             queryset,
             per_page,
             orphans,
             allow_empty_first_page,
             ids_first=self.page_ids_first,
+            count_from_ids=self.search_counts_from_ids and searched,
         )
 
     def get_search_results(

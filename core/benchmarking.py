@@ -66,6 +66,9 @@ class Item:
     run: Callable[[], object]
     heavy: bool = False
     rows: int = 0  # rows handled by one run (an import): rows a second are reported
+    # The label of another item this one is held against (an admin list and the site's own
+    # page of the same rows): the table gives the ratio of the two medians.
+    compare_to: str = ""
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Measured:
     samples: int
     cpu_ms: float = 0.0  # this process's CPU: what other processes on the machine do not add
     rows: int = 0
+    compare_to: str = ""
 
     def ratio(self, floor: "Measured") -> float:
         return self.median_ms / floor.median_ms if floor.median_ms else math.inf
@@ -137,6 +141,7 @@ def measure_interleaved(
             len(timings[id(item)]),
             statistics.median(cpu[id(item)]),
             item.rows,
+            item.compare_to,
         )
         for item in kept
     ]

@@ -43,7 +43,12 @@ class CappedPaginator(Paginator):
     `ids_first=True` reads a page's ids, then those rows with their related records, so a
     deep page does not join every row it skips (the complaints register, whose rows join
     four tables). `known_count` is a count a page computed anyway (the donations' totals):
-    no second count is run, and it is capped the same way."""
+    no second count is run, and it is capped the same way.
+
+    `count_from_ids=True` reads the ordered ids of the first `cap` + 1 rows in one query:
+    the count is how many came, and every page takes its ids from them (then its rows, as
+    ids_first). For a list whose filter costs more than its rows (a search through another
+    table): the filter runs once, not once for the count and again for the page."""
 
     def __init__(
         self,
@@ -53,29 +58,56 @@ class CappedPaginator(Paginator):
         cap: int | None = None,
         ids_first: bool = False,
         known_count: int | None = None,
+        count_from_ids: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
         self.cap = cap or COUNT_CAP
         self.ids_first = ids_first
         self.known_count = known_count
+        self.count_from_ids = count_from_ids and isinstance(object_list, QuerySet)
         self.capped = False
 
     @cached_property
     def count(self) -> int:
         if self.known_count is not None:
             found, self.capped = min(self.known_count, self.cap), self.known_count > self.cap
+        elif self.count_from_ids:
+            found = len(self._first_ids)
+            found, self.capped = min(found, self.cap), found > self.cap
         else:
             # The stubs type object_list as a protocol: here a queryset or a sequence.
             found, self.capped = capped_count(cast(Any, self.object_list), self.cap)
         return found
 
+    @cached_property
+    def _first_ids(self) -> list[Any]:
+        """The ids of the first cap + 1 rows, in the list's order (count_from_ids)."""
+        rows = cast(QuerySet[Any], self.object_list)
+        return list(rows.values_list("pk", flat=True)[: self.cap + 1])
+
     def page(self, number: int | str) -> Page:
-        if not (self.ids_first and isinstance(self.object_list, QuerySet)):
+        if not ((self.ids_first or self.count_from_ids) and isinstance(self.object_list, QuerySet)):
             return super().page(number)
         valid = self.validate_number(number)
         bottom = (valid - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        by_pk = self.object_list.order_by().in_bulk(ids)
-        return Page([by_pk[pk] for pk in ids if pk in by_pk], valid, self)
+        if self.count_from_ids:
+            ids = self._first_ids[bottom:top]
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return Page(self._rows(ids), valid, self)
+
+    def counted_rows(self) -> list[Any]:
+        """Every row counted, in the list's order (count_from_ids, a count below the cap):
+        a list shown whole on one page, without reading it again."""
+        return self._rows(self._first_ids)
+
+    def _rows(self, ids: list[Any]) -> list[Any]:
+        rows = cast(QuerySet[Any], self.object_list).order_by()
+        if self.count_from_ids:
+            # These rows passed the filter in this request: read by key alone, the filter
+            # (the costly part) is not run again.
+            rows.query.clear_where()
+        by_pk = rows.in_bulk(ids)
+        return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -68,16 +68,38 @@ ROLE_PREFERENCE = (
     "resources",
     "secretary",
 )
-# The admin's changelists of the big models, each with a search typed in its box (None: the
-# admin has no search box).
-ADMIN_MODELS: tuple[tuple[str, str, str | None], ...] = (
-    ("customers", "customer", "محمد"),
-    ("customers", "customerrequest", None),
-    ("complaints", "case", "تأخر"),
-    ("opportunities", "opportunity", "فرصة"),
-    ("opportunities", "donorcontact", "محمد"),
-    ("finance", "donation", "محمد"),
-    ("programmes", "portfoliocycle", None),
+
+
+@dataclass(frozen=True)
+class AdminList:
+    """The admin's changelist of a big model, held against the site's own page of the same
+    rows (issue 13: an admin list or search at most 3 times its own page). `own_list` and
+    the page of `own_search` are ids of the permission table (read as the staff items are);
+    `own_search` is that page and its parameter searching what the admin's box searches."""
+
+    app_label: str
+    model: str
+    own_list: str
+    search: str | None = None  # typed in the admin's search box (None: it has none)
+    own_search: tuple[str, str] | None = None
+
+
+ADMIN_LISTS: tuple[AdminList, ...] = (
+    AdminList("customers", "customer", "customers:list", "محمد", ("customers:list", "q")),
+    AdminList("customers", "customerrequest", "customers:request_list"),
+    AdminList("complaints", "case", "complaints:list", "تأخر", ("complaints:list", "q")),
+    AdminList(
+        "opportunities", "opportunity", "opportunities:list", "فرصة", ("opportunities:list", "q")
+    ),
+    # The site has no list of every donor contact (only those awaiting approval, a few):
+    # the list of the donors' donations is its nearest, of the same shape and volume. It
+    # finds donors (not their contacts or donations) by name: the admin's box runs that
+    # customer search.
+    AdminList(
+        "opportunities", "donorcontact", "finance:donation_list", "محمد", ("customers:list", "q")
+    ),
+    AdminList("finance", "donation", "finance:donation_list", "محمد", ("customers:list", "q")),
+    AdminList("programmes", "portfoliocycle", "programmes:cycle_list"),
 )
 HTML = "text/html"
 
@@ -211,7 +233,6 @@ def staff_pages(world: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
-    from association.demo import ADMIN_USERNAME
     from complaints.models import Case
     from customers.models import Customer
     from tests.permissions.table import PUBLIC
@@ -222,29 +243,12 @@ def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
         Item("floor", FLOOR_BARE, read("crm_staff", f"/bench-floor/{customer.pk}/")),
         Item("floor", FLOOR_LAYOUT, read("crm_staff", f"/bench-floor/{customer.pk}/layout/")),
     ]
+    pages = staff_pages(world)
     items += [
         Item("staff", f"{label} ({username})", read(username, url))
-        for label, username, url in staff_pages(world)
+        for label, username, url in pages
     ]
-    for app_label, model, search in ADMIN_MODELS:
-        changelist = reverse(f"admin:{app_label}_{model}_changelist")
-        items.append(Item("admin", f"admin {model} list", read(ADMIN_USERNAME, changelist)))
-        if search is None:
-            continue
-        items.append(
-            Item(
-                "admin",
-                f"admin {model} search «{search}»",
-                read(ADMIN_USERNAME, f"{changelist}?{urlencode({'q': search})}"),
-            )
-        )
-    items.append(
-        Item(
-            "admin",
-            "admin customer change page",
-            read(ADMIN_USERNAME, reverse("admin:customers_customer_change", args=[customer.pk])),
-        )
-    )
+    items += admin_items(pages, read, customer)
     for name, method in sorted(PUBLIC.items()):
         if name == "shortlink:follow":
             code = world["tracked_link"].code
@@ -257,6 +261,66 @@ def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
     if case is not None:
         items.append(Item("public", "public:track, a lookup (POST)", _public_lookup(clients, case)))
     return items
+
+
+def admin_items(
+    pages: list[tuple[str, str, str]],
+    read: Callable[[str, str], Callable[[], object]],
+    customer: Any,
+) -> list[Item]:
+    """The admin's lists and searches of ADMIN_LISTS and a customer's change page, each
+    compared to the site's own page (a staff item, or an "own" item added here for a search
+    the staff items do not make)."""
+    from association.demo import ADMIN_USERNAME
+
+    staff = {page_id: (username, url) for page_id, username, url in pages}
+    admin: list[Item] = []
+    own: dict[str, Item] = {}
+
+    def own_item(page_id: str, query: dict[str, str] | None = None) -> str:
+        username, url = staff[page_id]
+        if not query:
+            return f"{page_id} ({username})"
+        typed = "&".join(f"{name}={value}" for name, value in query.items())
+        label = f"{page_id}?{typed} ({username})"
+        own.setdefault(label, Item("own", label, read(username, f"{url}?{urlencode(query)}")))
+        return label
+
+    for entry in ADMIN_LISTS:
+        changelist = reverse(f"admin:{entry.app_label}_{entry.model}_changelist")
+        admin.append(
+            Item(
+                "admin",
+                f"admin {entry.model} list",
+                read(ADMIN_USERNAME, changelist),
+                compare_to=own_item(entry.own_list),
+            )
+        )
+        if entry.search is None or entry.own_search is None:
+            continue
+        page_id, parameter = entry.own_search
+        admin.append(
+            Item(
+                "admin",
+                f"admin {entry.model} search «{entry.search}»",
+                read(ADMIN_USERNAME, f"{changelist}?{urlencode({'q': entry.search})}"),
+                compare_to=own_item(page_id, {parameter: entry.search}),
+            )
+        )
+    # The change page against the customer's page on the site (its profile).
+    profile = f"customers:detail, the same customer ({ROLE_PREFERENCE[0]})"
+    own[profile] = Item(
+        "own", profile, read(ROLE_PREFERENCE[0], reverse("customers:detail", args=[customer.pk]))
+    )
+    admin.append(
+        Item(
+            "admin",
+            "admin customer change page",
+            read(ADMIN_USERNAME, reverse("admin:customers_customer_change", args=[customer.pk])),
+            compare_to=profile,
+        )
+    )
+    return admin + list(own.values())
 
 
 # A browser's user agent: the redirect counts no visit from an empty one (a bot).
@@ -438,10 +502,20 @@ def measure_size(size: int, options: Options) -> SizeResult:
 
 
 def _matching(items: list[Item], match: tuple[str, ...]) -> list[Item]:
+    """The floors, the items whose label holds a part of `match`, and the items those are
+    compared to (an admin list's own page: an "own" item comes only so)."""
     if not match:
         return items
+    named = {
+        id(item)
+        for item in items
+        if item.group != "own" and any(part in item.label for part in match)
+    }
+    compared = {item.compare_to for item in items if id(item) in named}
     return [
-        item for item in items if item.group == "floor" or any(part in item.label for part in match)
+        item
+        for item in items
+        if item.group == "floor" or id(item) in named or item.label in compared
     ]
 
 
@@ -593,6 +667,7 @@ def table(results: list[SizeResult], about: dict[str, str]) -> str:
                 f"| {ratio:.1f}"
             )
         lines.append(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + " |")
+    lines += _comparisons(results)
     lines += _throughputs(results)
     loads = [result for result in results if result.load is not None]
     if loads:
@@ -639,6 +714,50 @@ def table(results: list[SizeResult], about: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _comparisons(results: list[SizeResult]) -> list[str]:
+    """The items held against another (the admin's lists against the site's own pages,
+    target 4 of issue 13: at most 3 times): both medians and their ratio at each size."""
+    sizes = [result.size for result in results]
+    pairs = list(
+        dict.fromkeys(
+            (row.label, row.compare_to)
+            for result in results
+            for row in result.measured
+            if row.compare_to
+        )
+    )
+    if not pairs:
+        return []
+    lines = [
+        "",
+        "Against the site's own page of the same rows (target: the admin at most 3 times): "
+        "median ms of the item, of its own page, and their ratio.",
+        "",
+        "| item | own page | "
+        + " | ".join(f"{size:,}: ms | own ms | × own page" for size in sizes)
+        + " |",
+        "|---|---|" + "---:|---:|---:|" * len(sizes),
+    ]
+    for label, own in pairs:
+        cells = []
+        for result in results:
+            rows = {row.label: row for row in result.measured}
+            item, own_row = rows.get(label), rows.get(own)
+            if item is None or own_row is None:
+                cells.append("— | — | —")
+                continue
+            cells.append(
+                f"{item.median_ms:,.1f} | {own_row.median_ms:,.1f} | {item.ratio(own_row):.1f}"
+            )
+        lines.append(f"| {label} | {own} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _ratio_to_compared(row: Measured, result: SizeResult) -> float | None:
+    compared = next((other for other in result.measured if other.label == row.compare_to), None)
+    return None if compared is None else round(row.ratio(compared), 2)
+
+
 def _throughputs(results: list[SizeResult]) -> list[str]:
     """Rows a second of the imports (target 5: the customer dry run at least 10,000 rows a
     second, duplicate checks included), from the median wall clock and the median CPU."""
@@ -676,6 +795,7 @@ def write_results(
                         **asdict(row),
                         "ratio_to_floor": round(row.ratio(result.floor(FLOOR_LAYOUT)), 2),
                         "ratio_to_bare_floor": round(row.ratio(result.floor(FLOOR_BARE)), 2),
+                        "ratio_to_compared": _ratio_to_compared(row, result),
                     }
                     for row in result.measured
                 ],

@@ -32,7 +32,7 @@ def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
     assert size["counts"]["customers"] >= 40
     items = size["items"]
     groups = {item["group"] for item in items}
-    assert groups == {"floor", "staff", "admin", "public", "import", "report"}
+    assert groups == {"floor", "staff", "admin", "own", "public", "import", "report"}
     for item in items:
         assert item["samples"] == 1
         assert item["ratio_to_floor"] > 0
@@ -52,6 +52,15 @@ def test_the_bench_measures_every_group_against_the_floor(settings, tmp_path):
     assert all(len(row.strip("|").split("|")) == 7 for row in staff_rows)
     assert "customer dry run, 20 rows at 40:" in table  # its rows a second
     assert "| floor | floor: the same in the base layout |" in table
+    # Each admin list and search beside the site's own page of the same rows, with the ratio.
+    by_label = {item["label"]: item for item in items}
+    assert by_label["admin customer list"]["compare_to"] == "customers:list (crm_staff)"
+    searched = by_label["admin customer search «محمد»"]
+    assert searched["compare_to"] == "customers:list?q=محمد (crm_staff)"
+    assert by_label[searched["compare_to"]]["group"] == "own"
+    admin_items = [item for item in items if item["group"] == "admin"]
+    assert all(item["ratio_to_compared"] > 0 for item in admin_items)
+    assert "| admin case search «تأخر» | complaints:list?q=تأخر (crm_staff) |" in table
     assert table in out.getvalue()
     # The world of the permission table was rolled back: only the seeded data stays.
     assert not Customer.objects.filter(code=990001).exists()
@@ -114,3 +123,32 @@ def test_match_measures_only_the_named_items_beside_the_floors(settings, tmp_pat
         "customers:list (crm_staff)",
         "complaints:list (crm_staff)",
     }
+
+
+def test_match_keeps_the_own_page_an_admin_item_is_compared_to():
+    from core.benchmarking import Item
+    from reports.bench import _matching
+
+    def item(group, label, compare_to=""):
+        return Item(group, label, lambda: None, compare_to=compare_to)
+
+    items = [
+        item("floor", "floor"),
+        item("staff", "customers:list (crm_staff)"),
+        item("staff", "complaints:list (crm_staff)"),
+        item("admin", "admin customer list", "customers:list (crm_staff)"),
+        item("admin", "admin case list", "complaints:list (crm_staff)"),
+        item("own", "customers:list?q=محمد (crm_staff)"),
+        item("admin", "admin customer search «محمد»", "customers:list?q=محمد (crm_staff)"),
+    ]
+    kept = [item.label for item in _matching(items, ("admin customer",))]
+    assert kept == [
+        "floor",
+        "customers:list (crm_staff)",
+        "admin customer list",
+        "customers:list?q=محمد (crm_staff)",
+        "admin customer search «محمد»",
+    ]
+    # An own page comes with its admin item only.
+    kept = [item.label for item in _matching(items, ("customers:list",))]
+    assert kept == ["floor", "customers:list (crm_staff)"]

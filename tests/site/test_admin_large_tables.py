@@ -145,3 +145,67 @@ def test_the_bench_seeding_renews_the_drill_downs_it_bypasses(superuser):
         topic_version(dates_topic(model)) != version
         for model, version in zip(models, before, strict=True)
     )
+
+
+def _searches(queries):
+    """The queries that run the donors' name search."""
+    return [sql for sql in queries if "name_normalized" in sql and "LIKE" in sql]
+
+
+@pytest.mark.parametrize("per_page", [2, 100])
+def test_a_search_through_the_donors_runs_once_for_the_count_and_the_page(
+    client, superuser, monkeypatch, per_page
+):
+    found = Customer.objects.create(code=900800, name="محمد الكريم", kind="donor")
+    other = Customer.objects.create(code=900801, name="سالم", kind="donor")
+    days = [datetime.date(2025, 3, 2), datetime.date(2026, 1, 9), datetime.date(2026, 4, 5)]
+    contacts = [_contact(found, superuser, day) for day in days]
+    _contact(other, superuser, datetime.date(2026, 2, 1))
+    monkeypatch.setattr(admin.site._registry[DonorContact], "list_per_page", per_page)
+    client.force_login(superuser)
+    url = reverse("admin:opportunities_donorcontact_changelist")
+    response, queries = _get(client, url, {"q": "محمّد"})
+    changelist = response.context["cl"]
+    assert list(changelist.result_list) == contacts[::-1][:per_page]
+    assert changelist.result_count == 3
+    # The search runs for the ids (count and page) and for the date drill-down's months:
+    # not again for the rows, the first and last dates, or a list on one page.
+    assert len(_searches(queries)) == 2
+    drill_down = DATES.search(response.content.decode()).group()
+    assert "2025" in drill_down and "2026" in drill_down
+
+    # Django's changelist shows the same rows and count.
+    monkeypatch.setattr(admin.site._registry[DonorContact], "search_counts_from_ids", False)
+    response, queries = _get(client, url, {"q": "محمّد"})
+    assert list(response.context["cl"].result_list) == list(changelist.result_list)
+    assert response.context["cl"].result_count == 3
+    assert len(_searches(queries)) > 2
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        # Several years: the years are listed.
+        [datetime.date(2024, 5, 1), datetime.date(2025, 3, 2), datetime.date(2026, 4, 5)],
+        # One year: its months.
+        [datetime.date(2026, 1, 9), datetime.date(2026, 4, 5), datetime.date(2026, 4, 20)],
+        # One month: its days.
+        [datetime.date(2026, 4, 5), datetime.date(2026, 4, 20)],
+    ],
+)
+def test_a_searched_list_s_date_drill_down_is_django_s_from_one_read(client, superuser, days):
+    from django.contrib.admin.templatetags.admin_list import date_hierarchy
+
+    from core.templatetags.admin_dates import cached_date_hierarchy
+
+    donor = Customer.objects.create(code=900900, name="محمد الكريم", kind="donor")
+    for day in days:
+        _contact(donor, superuser, day)
+    client.force_login(superuser)
+    url = reverse("admin:opportunities_donorcontact_changelist")
+    response, _queries = _get(client, url, {"q": "محمد"})
+    changelist = response.context["cl"]
+    with CaptureQueriesContext(connection) as ours:
+        drill_down = cached_date_hierarchy(changelist)
+    assert drill_down == date_hierarchy(changelist)
+    assert len(ours) == (2 if len({day.month for day in days}) == 1 else 1)
