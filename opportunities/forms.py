@@ -175,14 +175,19 @@ class ContactForm(Form):
     summary = forms.CharField(label=_("summary"), widget=_rows(3))
     is_planned = forms.BooleanField(label=_("planned (not yet made)"), required=False)
 
-    def __init__(self, *args, donors=None, opportunities=None, **kwargs):
+    def __init__(self, *args, donors=None, donor_choices=None, opportunities=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
         super().__init__(*args, **kwargs)
         if donors is None:
             del self.fields["donor"]
         else:
-            self.fields["donor"].queryset = donors
-            self.fields["donor"].label_from_instance = lambda donor: donor.name
+            field = self.fields["donor"]
+            field.queryset = donors
+            field.label_from_instance = lambda donor: donor.name
+            if donor_choices is not None:
+                # [(pk, name)] of the donors the page read already, as the options: no
+                # query to draw them (the queryset still validates the choice).
+                field.widget.choices = [("", field.empty_label), *donor_choices]
         if opportunities is None:
             del self.fields["opportunity"]
         else:

@@ -22,6 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
@@ -117,21 +118,40 @@ def suggested_donors(programme: Programme | None) -> QuerySet[Customer]:
 
 
 def donor_rows(opportunity: Opportunity) -> QuerySet[PotentialDonor]:
-    """The potential donors of one opportunity, with their point of contact."""
+    """The potential donors of one opportunity, with their point of contact, by name."""
     return (
         PotentialDonor.objects.filter(opportunity=opportunity)
         .select_related("donor__point_of_contact", "added_by")
-        .order_by("-suggested", "donor__name")
+        .order_by("donor__name", "pk")
     )
 
 
+# What a row of the list shows (templatetags.opportunity_tags.opportunity_cells): only
+# these columns are read, not the whole programme, owner and donors.
+_LIST_ROW_FIELDS = (
+    "title",
+    "state",
+    "expected_amount",
+    "pledged_amount",
+    "probability",
+    "last_activity_at",
+    "programme__code",
+    "programme__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "pledge_donor__name",
+)
+
+
 def with_donor_rows(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    return queryset.prefetch_related(
+    """The list's rows: the columns shown, and each row's donors (`donor_rows`)."""
+    return queryset.only(*_LIST_ROW_FIELDS).prefetch_related(
         Prefetch(
             "potentialdonor_set",
-            queryset=PotentialDonor.objects.select_related("donor").order_by(
-                "-suggested", "donor__name"
-            ),
+            queryset=PotentialDonor.objects.select_related("donor")
+            .only("opportunity_id", "donor__name")
+            .order_by("-suggested", "donor__name"),
             to_attr="donor_rows",
         )
     )
@@ -236,21 +256,66 @@ class BoardColumn:
         return self.count - len(self.cards)
 
 
-def board_columns(queryset: QuerySet[Opportunity], cap: int | None = None) -> list[BoardColumn]:
+# The board's columns (counts and cards) for each filter, cached: renewed by any save or
+# delete of what a card shows, and by the services' update() writes (services.py bumps it).
+BOARD_TOPIC = "opportunity_board"
+cache.register_topic(
+    BOARD_TOPIC, Opportunity, PotentialDonor, Programme, Customer, form_options=False
+)
+
+
+@dataclass(frozen=True)
+class _BoardData:
+    """What the board reads from the database, as plain values (cached)."""
+
+    counts: dict[str, tuple[int, int]]  # state: (count, stale count)
+    rows: list[Sequence[Any]]  # the cards' _CARD_VALUES
+    donor_names: list[tuple[int, str]]  # (opportunity id, donor's name), in card order
+    # When the next open opportunity turns stale: the stale counts hold until then.
+    fresh_until: datetime | None
+
+
+def board_columns(
+    queryset: QuerySet[Opportunity], cap: int | None = None, *, cache_key: str | None = None
+) -> list[BoardColumn]:
     """One column per state: its count and the most recently active cards (at most `cap`,
     fewer in the closed columns).
 
-    One count, the cards (a short read per state on the last-activity index, sent as one
-    UNION ALL where the database takes a LIMIT in each part: PostgreSQL; a query per state
-    otherwise) and one for the donors' names: three queries on PostgreSQL whatever the
-    number of opportunities."""
+    With `cache_key` (naming the filter that made `queryset`) the columns are read from the
+    cache (BOARD_TOPIC): no query while nothing changed and no opportunity turned stale.
+    Otherwise one count, the cards (a short read per state on the last-activity index, sent
+    as one UNION ALL where the database takes a LIMIT in each part: PostgreSQL; a query per
+    state otherwise) and one for the donors' names."""
     open_cap = cap or BOARD_CARDS_PER_COLUMN
     closed_cap = min(open_cap, BOARD_CARDS_PER_CLOSED_COLUMN)
-    cutoff = stale_cutoff()
-    # One reverse() for the board, not one per card.
-    url = reverse("opportunities:detail", args=[0]).replace("/0/", "/{}/")
+    if cache_key is None:
+        data = _board_data(queryset, open_cap, closed_cap)
+    else:
+        data = _cached_board_data(queryset, open_cap, closed_cap, cache_key)
+    return _columns(data)
+
+
+def _cached_board_data(
+    queryset: QuerySet[Opportunity], open_cap: int, closed_cap: int, cache_key: str
+) -> _BoardData:
+    key = f"{cache_key}:{open_cap}:{closed_cap}"
+
+    def compute() -> _BoardData:
+        return _board_data(queryset, open_cap, closed_cap)
+
+    data = cache.cached(BOARD_TOPIC, key, compute)
+    if data.fresh_until is not None and timezone.now() >= data.fresh_until:
+        # An opportunity turned stale since: every filter's counts are read again.
+        cache.bump(BOARD_TOPIC)
+        data = cache.cached(BOARD_TOPIC, key, compute)
+    return data
+
+
+def _board_data(queryset: QuerySet[Opportunity], open_cap: int, closed_cap: int) -> _BoardData:
+    now = timezone.now()
+    cutoff = stale_cutoff(now)
     counts = {
-        row["state"]: row
+        row["state"]: (row["count"], row["stale"])
         for row in queryset.order_by()
         .values("state")
         .annotate(
@@ -263,37 +328,56 @@ def board_columns(queryset: QuerySet[Opportunity], cap: int | None = None) -> li
         .order_by("-last_activity_at", "-pk")
         .values_list(*_CARD_VALUES)[: open_cap if state in OPEN_STATES else closed_cap]
         for state, _label in OpportunityState.choices
-        if counts.get(state, {}).get("count")
+        if counts.get(state, (0, 0))[0]
     ]
     rows: list[Sequence[Any]]
     if len(latest) > 1 and connection.features.supports_slicing_ordering_in_compound:
         rows = list(latest[0].union(*latest[1:], all=True))
     else:
-        rows = [row for part in latest for row in part]
+        rows = [tuple(row) for part in latest for row in part]
+    names = (
+        PotentialDonor.objects.filter(opportunity_id__in=[row[0] for row in rows])
+        .order_by("-suggested", "donor__name")
+        .values_list("opportunity_id", "donor__name")
+    )
+    # Whatever the filter (`stale` selects by it too), the first open opportunity of any
+    # filter to turn stale: its last activity is the oldest of those still active.
+    next_stale = (
+        Opportunity.objects.filter(state__in=OPEN_STATES, last_activity_at__gte=cutoff)
+        .order_by("last_activity_at")
+        .values_list("last_activity_at", flat=True)
+        .first()
+    )
+    return _BoardData(
+        counts=counts,
+        rows=rows,
+        donor_names=list(names) if rows else [],
+        fresh_until=next_stale + STALE_AFTER if next_stale is not None else None,
+    )
+
+
+def _columns(data: _BoardData) -> list[BoardColumn]:
+    # One reverse() for the board, not one per card.
+    url = reverse("opportunities:detail", args=[0]).replace("/0/", "/{}/")
     rows_of: dict[str, list[Sequence[Any]]] = {}
-    for row in rows:
+    for row in data.rows:
         rows_of.setdefault(row[2], []).append(row)
     columns = []
     for state, label in OpportunityState.choices:
-        found = counts.get(state, {})
+        count, stale_count = data.counts.get(state, (0, 0))
         # The order of a UNION's rows is not promised: each column's cards sorted again.
         ordered = sorted(rows_of.get(state, []), key=lambda row: (row[9], row[0]), reverse=True)
         columns.append(
             BoardColumn(
                 state=state,
                 label=label,
-                count=found.get("count", 0),
-                stale_count=found.get("stale", 0),
+                count=count,
+                stale_count=stale_count,
                 cards=[_card(row, url=url.format(row[0])) for row in ordered],
             )
         )
     cards = {card.pk: card for column in columns for card in column.cards}
-    names = (
-        PotentialDonor.objects.filter(opportunity_id__in=list(cards))
-        .order_by("-suggested", "donor__name")
-        .values_list("opportunity_id", "donor__name")
-    )
-    for opportunity_id, name in names if cards else ():
+    for opportunity_id, name in data.donor_names:
         cards[opportunity_id].donor_names.append(name)
     return columns
 
@@ -366,19 +450,22 @@ class TimelineEntry:
 
 
 def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
-    """Contacts (with their approvals), steps, probability changes and corrections, newest
-    first (five queries)."""
+    """Contacts (with the approvals of those that needed them), steps, probability changes
+    and corrections, newest first (four queries, five when a contact needed approval)."""
     entries = [TimelineEntry("created", opportunity.created_at, opportunity.owner)]
-    entries += [
-        TimelineEntry("contact", contact.created_at, contact.staff, contact)
-        for contact in opportunity.contacts.select_related(
-            "staff", "donor", "decided_by", "made_under"
-        ).prefetch_related(
+    contacts = list(opportunity.contacts.select_related("staff", "donor"))
+    # Only a flagged contact shows its approval steps: no query when none is.
+    flagged = [contact for contact in contacts if contact.is_flagged]
+    if flagged:
+        prefetch_related_objects(
+            flagged,
             Prefetch(
                 "approval_steps",
                 queryset=ContactApprovalStep.objects.select_related("decided_by"),
-            )
+            ),
         )
+    entries += [
+        TimelineEntry("contact", contact.created_at, contact.staff, contact) for contact in contacts
     ]
     entries += [
         TimelineEntry("correction", correction.at, correction.actor, correction)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
+from core import cache
 from core.choices import ContactChannel
 from core.numbers import format_amount
 from core.permissions import require
@@ -52,6 +53,7 @@ from .models import (
     ProbabilityChange,
     StepDecision,
 )
+from .selectors import BOARD_TOPIC
 
 # The transitions, in the order of the manual's procedure; the names are the model methods.
 START_FOLLOW_UP = "start_follow_up"
@@ -92,9 +94,16 @@ def _require_open(opportunity: Opportunity) -> None:
         )
 
 
+def _board_changed() -> None:
+    """An update() of opportunities sends no signal: the board's cached columns (the cards'
+    order, amounts and titles, the stale counts) are renewed by hand."""
+    cache.bump(BOARD_TOPIC, once_per_transaction=True)
+
+
 def _touch(opportunity: Opportunity, now: datetime.datetime) -> None:
     """Record activity without saving the rest of the (possibly stale) in-memory object."""
     Opportunity.objects.filter(pk=opportunity.pk).update(last_activity_at=now, updated_at=now)
+    _board_changed()
     opportunity.last_activity_at = now
 
 
@@ -218,6 +227,7 @@ def opportunity_update_probability(
             last_activity_at=now,
             updated_at=now,
         )
+        _board_changed()
     opportunity.probability = probability
     opportunity.success_factors = success_factors
     opportunity.last_activity_at = now
@@ -313,6 +323,7 @@ def opportunity_correct(
             updated_at=now,
         )
         funding.renew(funding.PLEDGED)  # the programme may change; update() sends no signal
+        _board_changed()
     opportunity.title, opportunity.expected_amount = title, expected_amount
     opportunity.title_normalized = normalize_arabic(title)
     opportunity.programme = programme
@@ -540,6 +551,7 @@ def donor_contact_decide(
             Opportunity.objects.filter(pk=current.opportunity_id).update(
                 last_activity_at=now, updated_at=now
             )
+            _board_changed()
     return current
 
 

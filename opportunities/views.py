@@ -1,5 +1,6 @@
 """Opportunity pages: thin views over opportunities.selectors and opportunities.services."""
 
+import hashlib
 from pathlib import Path
 
 from django.contrib import messages
@@ -29,8 +30,12 @@ PAGE_SIZE = 25
 
 
 def _visible_opportunity_or_404(user, pk):
+    """The opportunity, with what its pledging donor gave so far (`received_amount`, read in
+    the same query for its page)."""
     require(user, "opportunities.view_opportunity")
-    return get_object_or_404(selectors.opportunities_visible_to(user), pk=pk)
+    return get_object_or_404(
+        selectors.with_received_amount(selectors.opportunities_visible_to(user)), pk=pk
+    )
 
 
 def _visible_donor_or_404(user, pk):
@@ -63,7 +68,7 @@ def board(request):
     opportunity_filter = forms.OpportunityFilter(
         params, queryset=selectors.opportunities_visible_to(request.user), request=request
     )
-    columns = selectors.board_columns(opportunity_filter.qs)
+    columns = selectors.board_columns(opportunity_filter.qs, cache_key=_board_key(params))
     return render(
         request,
         "opportunities/opportunity_board.html",
@@ -73,6 +78,12 @@ def board(request):
             "querystring": _querystring_without(request, "state", "page"),
         },
     )
+
+
+def _board_key(params):
+    """The board's cache key: its filter, whatever the order of the parameters."""
+    filters = sorted((name, value) for name, values in params.lists() for value in values)
+    return hashlib.sha256(urlencode(filters).encode()).hexdigest()
 
 
 @require_GET
@@ -160,7 +171,9 @@ def _programme_from(params):
 def _detail_context(request, opportunity, **bound_forms):
     user = request.user
     actions = services.available_actions(opportunity, user)
-    donors = list(selectors.donor_rows(opportunity))
+    by_name = list(selectors.donor_rows(opportunity))
+    # The suggested donors first, each group by name (the sort is stable).
+    donors = sorted(by_name, key=lambda row: not row.suggested)
     context = {
         "opportunity": opportunity,
         "donors": donors,
@@ -176,7 +189,7 @@ def _detail_context(request, opportunity, **bound_forms):
         "may_open_pledge": selectors.may_open_pledge(user, opportunity),
     }
     if context["show_pledge"]:
-        received = services.pledge_received(opportunity)
+        received = opportunity.received_amount
         pledged = opportunity.pledged_amount or 0
         context["received"] = received
         context["outstanding"] = max(pledged - received, 0)
@@ -184,6 +197,7 @@ def _detail_context(request, opportunity, **bound_forms):
     if "log_contact" in actions:
         context["contact_form"] = bound_forms.get("contact_form") or forms.ContactForm(
             donors=opportunity.potential_donors.order_by("name"),
+            donor_choices=[(row.donor.pk, row.donor.name) for row in by_name],
             # One potential donor: nothing to choose.
             initial={"donor": donors[0].donor.pk} if len(donors) == 1 else {},
             prefix="contact",

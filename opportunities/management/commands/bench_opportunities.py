@@ -32,7 +32,7 @@ from opportunities.models import (
     OpportunityState,
     PotentialDonor,
 )
-from opportunities.selectors import FILTER_OPTIONS_TOPIC
+from opportunities.selectors import BOARD_TOPIC, FILTER_OPTIONS_TOPIC
 from programmes import funding
 from programmes.models import Programme, ProgrammeCategory
 
@@ -179,7 +179,9 @@ class Command(BaseCommand):
                 )
                 for opportunity in created
             )
-        cache.bump(FILTER_OPTIONS_TOPIC)  # a bulk insert sends no signal
+        # A bulk insert sends no signal.
+        cache.bump(FILTER_OPTIONS_TOPIC)
+        cache.bump(BOARD_TOPIC)
 
     def _seed_donations(self, wanted, programmes, donors):
         missing = wanted - Donation.objects.count()
