@@ -145,8 +145,14 @@ def render_group_page(request, group_key, *, group=None, review_form=None, solut
     shows_cases = request.user.has_perm("complaints.view_case")
     page = None
     if shows_cases:
+        # The rows show the customer and the centre: no other relation is joined. The group's
+        # count is the roll-up's (the same complaints, analysis_scope mirroring the cases):
+        # counting the period's complaints again would read all of them.
+        group_cases = selectors.group_cases(cases, group_key, start, end).select_related(None)
         page = CappedPaginator(
-            selectors.group_cases(cases, group_key, start, end), CASES_PAGE_SIZE
+            group_cases.select_related("customer", "centre"),
+            CASES_PAGE_SIZE,
+            known_count=group.count,
         ).get_page(request.GET.get("page"))
     history = []
     group_solutions = []
