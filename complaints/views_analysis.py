@@ -21,7 +21,7 @@ from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
 from core.views_steps import post_step, redisplay
 
-from . import recommendations, recurring, register_reviews, selectors
+from . import presentation, recommendations, recurring, register_reviews, selectors
 from .errors import RecommendationError, RecurringGroupError
 from .filters import local_day_start
 from .forms import (
@@ -168,6 +168,7 @@ def render_group_page(request, group_key, *, group=None, review_form=None, solut
             CASES_PAGE_SIZE,
             known_count=group.count,
         ).get_page(request.GET.get("page"))
+        presentation.with_state_labels(page)
     history = []
     group_solutions = []
     if group.review is not None:

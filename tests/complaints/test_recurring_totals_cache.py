@@ -121,3 +121,6 @@ def test_the_group_page_lists_as_many_complaints_as_the_group_counts(client, peo
     assert (page.paginator.num_pages, len(page)) == (2, 25)
     second = client.get(f"{url}&page=2").context["page"]
     assert len(second) == 4
+    # Each row names its state as get_state_display does.
+    assert all(case.state_label == case.get_state_display() for case in second)
+    assert str(second[0].get_state_display()) in response.content.decode()
