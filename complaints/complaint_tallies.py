@@ -16,6 +16,7 @@ its registrar, so that every reader's visibility (their queues, and the cases th
 registered themselves for another queue) is a condition on the rows."""
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -27,12 +28,17 @@ from django.db.models.functions import ExtractDay, TruncMonth
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from core.cache import bump, cached
+
 from .models import Case, CaseKind, ComplaintTally
 
 BY_CATEGORY_CENTRE = "cc"
 BY_TEXT = "tx"
 _NO_CENTRE = "-"
 BATCH = 2000
+# The cache topic of the totals a reader's pages read (group_totals); registered with the
+# roll-up's model in complaints.registrations, so a save or delete of a row renews it.
+TOTALS_TOPIC = "complaint_totals"
 
 
 def category_centre_key(category_id: int | None, centre_id: int | None) -> str:
@@ -261,7 +267,9 @@ def rebuild(case_model: Any = Case, tally_model: Any = ComplaintTally) -> int:
                     written += len(batch)
                     batch = []
         tally_model.objects.bulk_create(batch)
-        return written + len(batch)
+    if tally_model is ComplaintTally:  # bulk writes send no signal (a migration: bump_all)
+        bump(TOTALS_TOPIC)
+    return written + len(batch)
 
 
 # --- reads --------------------------------------------------------------------------------
@@ -271,12 +279,14 @@ def rebuild(case_model: Any = Case, tally_model: Any = ComplaintTally) -> int:
 class Scope:
     """What one reader counts: `rows`, the condition on roll-up rows they read (route,
     centre, registrar; None: every row), and `cases`, the same as cases (to count a cut
-    third)."""
+    third). `key` names what the reader reads (readers with one key read the same rows):
+    their totals are then kept in the cache (TOTALS_TOPIC); None: counted on each read."""
 
     cases: QuerySet[Case]
     rows: Q | None = None
     # False: a queryset of no reader (a report's, a test's): every third from the cases.
     rolled: bool = True
+    key: str | None = None
 
 
 @dataclass
@@ -329,9 +339,29 @@ def group_totals(
     the groups of one kind, or of the given keys; by_month: {(first day of the month, group
     key): Totals}. One query on the roll-up (a row per group and month, or cut third), and
     one on the cases per kind of group for the thirds the period cuts at their start or
-    ends before now."""
-    periods = spans(start, end)
+    ends before now. A scope with a key reads them from the cache until the roll-up
+    changes: they depend on the complaints alone (whether a cut third is read from the
+    roll-up or from the cases, the totals are the same)."""
     keys = None if keys is None else sorted(set(keys))
+    if scope.key is None or not scope.rolled:
+        return _group_totals(scope, start, end, kind, keys, by_month)
+    asked = repr((scope.key, start.isoformat(), end.isoformat(), kind, keys, by_month))
+    return cached(
+        TOTALS_TOPIC,
+        f"totals:{hashlib.sha256(asked.encode()).hexdigest()}",
+        lambda: _group_totals(scope, start, end, kind, keys, by_month),
+    )
+
+
+def _group_totals(
+    scope: Scope,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    kind: str | None,
+    keys: list[str] | None,
+    by_month: bool,
+) -> dict[tuple[Label, str], Totals]:
+    periods = spans(start, end)
     if not periods or keys == []:
         return {}
 

@@ -156,6 +156,11 @@ class CaseFilterForm(Form):
             self.add_error("date_to", _("The end of the period is before its start."))
         return data
 
+    def in_use(self):
+        """Whether a valid filter narrows the register (an invalid one is left out)."""
+        self.is_valid()
+        return any(self.cleaned_data.values())
+
     def filter(self, queryset, now):
         """Apply every valid filter; an invalid one (shown on the form) is left out."""
         self.is_valid()

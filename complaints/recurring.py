@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from association.models import Centre
 from association.selectors import centres_by_pk
 from core import mywork
-from core.dashboard import Chart, bar_chart, month_label
+from core.dashboard import Chart, Number, bar_chart, month_label
 from core.workflow import CONFLICT_MESSAGE
 
 from .complaint_tallies import (
@@ -163,10 +163,18 @@ def _month_label(year: int, month: int, language: str | None) -> str:
     return month_label(datetime.date(year, month, 1))
 
 
+@functools.lru_cache(maxsize=1024, typed=True)  # typed: 1 and 1.0 are written apart
+def _shown_count(value: Number, language: str | None) -> str:
+    """A bar's value as the template prints it, escaped, in the active language (the key): a
+    page of charts shows the same few counts again and again."""
+    return escape(formats.localize(value))
+
+
 def chart_svg(chart: Chart, testid: str = "") -> SafeString:
     """The markup of templates/includes/bar_chart.html for `chart` (keep the two alike).
     Plain strings, each text escaped once: format_html per bar cost a millisecond a chart."""
-    values = [(escape(bar.label), escape(formats.localize(bar.value)), bar) for bar in chart.bars]
+    language = translation.get_language()
+    values = [(escape(bar.label), _shown_count(bar.value, language), bar) for bar in chart.bars]
     label = "، ".join(f"{bar_label} {value}" for bar_label, value, _bar in values)
     rects = "".join(
         f'<rect x="{bar.x}" y="{bar.y}" width="{chart.bar_width}" height="{bar.height}" rx="1" '

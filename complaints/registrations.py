@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext, npgettext
 from core import cache, dashboard, mywork, navigation
 
 from . import (  # noqa: F401
+    complaint_tallies,
     faq,
     profile_panels,
     recommendations,
@@ -18,11 +19,14 @@ from . import (  # noqa: F401
     register_reviews,
     solutions,
 )
-from .models import CaseCategory
+from .models import CaseCategory, ComplaintTally
 
 # The cases' categories: options of the register's filters and forms, read from the cache
 # until one of them is saved or deleted.
 cache.register_topic("case_categories", CaseCategory)
+# The recurring groups' totals per reader and period (complaint_tallies.group_totals), kept
+# until the roll-up changes: every write that moves a complaint saves its rows.
+cache.register_topic(complaint_tallies.TOTALS_TOPIC, ComplaintTally, form_options=False)
 
 navigation.register_nav_item(
     "complaints",

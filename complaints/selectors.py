@@ -72,18 +72,29 @@ register_topic(
 )
 
 
-def _queue_condition(user: User, *, route: str = "routed_to", centre: str = "centre") -> Q:
-    """The queues this user's roles handle, as a condition on a route field and a centre
-    field (of a case, or of a case event's origin). CRM staff and manager: the CRM queue.
-    Centres-affairs manager: the whole centres queue; centres-affairs staff: the centres
-    cases of their own centres."""
+def _queue_routes(user: User) -> tuple[list[str], bool]:
+    """The queues this user's roles handle: the routes handled whole, and whether the
+    centres cases of the user's own centres are handled too. CRM staff and manager: the CRM
+    queue. Centres-affairs manager: the whole centres queue; centres-affairs staff: the
+    centres cases of their own centres."""
     user_role_set = set(roles.user_roles(user))
-    condition = Q(pk__in=[])
+    routes: list[str] = []
     if user_role_set & CRM_ROLES:
-        condition |= Q(**{route: CaseRoute.CRM})
+        routes.append(CaseRoute.CRM)
     if roles.CENTRES_MANAGER in user_role_set:
-        condition |= Q(**{route: CaseRoute.CENTRES})
-    elif roles.CENTRES_STAFF in user_role_set:
+        routes.append(CaseRoute.CENTRES)
+    own_centres = roles.CENTRES_STAFF in user_role_set and CaseRoute.CENTRES not in routes
+    return routes, own_centres
+
+
+def _queue_condition(user: User, *, route: str = "routed_to", centre: str = "centre") -> Q:
+    """The queues this user's roles handle (_queue_routes), as a condition on a route field
+    and a centre field (of a case, or of a case event's origin)."""
+    routes, own_centres = _queue_routes(user)
+    condition = Q(pk__in=[])
+    for handled in routes:
+        condition |= Q(**{route: handled})
+    if own_centres:
         condition |= Q(
             **{route: CaseRoute.CENTRES, f"{centre}__in": Centre.objects.filter(staff__user=user)}
         )
@@ -188,9 +199,55 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     queryset = Case.objects.select_related(*_RELATED)
     if not user.is_authenticated or not user.has_perm("complaints.view_case"):
         return queryset.none()
-    if user.is_superuser or set(roles.user_roles(user)) & READ_ALL_ROLES:
+    if _reads_every_case(user):
         return queryset
     return queryset.filter(_queue_condition(user) | Q(registered_by=user))
+
+
+def _reads_every_case(user: AnyUser) -> bool:
+    return user.is_superuser or bool(set(roles.user_roles(user)) & READ_ALL_ROLES)
+
+
+def visible_case_parts(user: AnyUser) -> list[QuerySet[Case]]:
+    """cases_visible_to(user) as querysets with no case in common: the user's queue, then
+    the cases they registered for another queue. Counted one by one, each reads its own
+    index (core.pagination.capped_count_of_parts). Empty when the user reads every case or
+    none: there is nothing to split."""
+    if not user.has_perm("complaints.view_case") or _reads_every_case(user):
+        return []
+    queue = _queue_condition(cast(User, user))  # has a permission, so signed in
+    return [
+        Case.objects.filter(queue),
+        Case.objects.filter(registered_by=user).exclude(queue),
+    ]
+
+
+# What a row of the register shows (complaints/case_list.html): the case's own columns and
+# its customer's code and name. Centres and category names come from their caches, so the
+# page's rows are read with one join, not six.
+REGISTER_COLUMNS = (
+    "tracking_number",
+    "kind",
+    "channel",
+    "routed_to",
+    "subject",
+    "contact_name",
+    "customer",
+    "customer__code",
+    "customer__name",
+    "centre",
+    "category",
+    "state",
+    "received_at",
+    "replied_at",
+    "answer_due_at",
+    "due_at",
+)
+
+
+def register_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The register's `cases` reading only what its rows show (REGISTER_COLUMNS)."""
+    return cases.select_related(None).select_related("customer").only(*REGISTER_COLUMNS)
 
 
 def cases_of_customer(user: AnyUser, customer: Customer) -> QuerySet[Case]:
@@ -295,15 +352,18 @@ def analysis_scope(user: AnyUser) -> "Scope":
 
     cases = analysis_cases(user)
     if user.has_perm("complaints.view_case"):
-        if user.is_superuser or set(roles.user_roles(user)) & READ_ALL_ROLES:
-            return Scope(cases)
+        if _reads_every_case(user):
+            return Scope(cases, key="all")
         reader = cast(User, user)  # has a permission, so signed in
+        routes, own_centres = _queue_routes(reader)
         return Scope(
             cases,
             rows=_queue_condition(reader, centre="centre_key") | Q(registrar_key=reader.pk),
+            # Centres-affairs staff read their own centres: their totals are not kept.
+            key=None if own_centres else f"routes:{','.join(routes)}:registrar:{reader.pk}",
         )
     if user.is_authenticated and user.has_perm("complaints.view_recurringgroupreview"):
-        return Scope(cases)
+        return Scope(cases, key="all")
     return Scope(cases, rows=Q(pk__in=[]))
 
 

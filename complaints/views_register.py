@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from core import pagination
@@ -17,7 +16,7 @@ from core.http import download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
 
-from . import exports, selectors
+from . import exports, presentation, selectors
 from .filters import CaseFilterForm
 
 PAGE_SIZE = 25
@@ -30,30 +29,6 @@ SEARCH_COUNT_CAP = 1_000
 # openpyxl writes about 3,000 rows a second (pure-Python XML): beyond this many rows the
 # request would outlive the web worker's timeout. A month of the register is far below.
 EXPORT_MAX_ROWS = 50_000
-
-
-def duration_label(delta):
-    """A time to reply as staff say it: "45 دقيقة", "3 ساعات", "يومان"."""
-    if delta is None:
-        return ""
-    seconds = max(0, int(delta.total_seconds()))
-    minutes = seconds // 60
-    if minutes < 60:
-        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
-    hours = round(seconds / 3600)
-    if hours < 24:
-        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
-    days = round(seconds / 86400)
-    return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
-
-
-def deadline_state(case, now):
-    """'within' or 'late' against the answer deadline (manual 5.2); '' while it runs."""
-    if case.replied_at is not None and case.answer_due_at is not None:
-        return "within" if case.replied_at <= case.answer_due_at else "late"
-    if case.replied_at is None and case.answer_due_at is not None and case.answer_due_at < now:
-        return "late"
-    return ""
 
 
 def filtered_cases(request):
@@ -69,13 +44,13 @@ def case_list(request):
     filter_form, cases = filtered_cases(request)
     searching = bool(filter_form.is_valid() and filter_form.cleaned_data.get("q"))
     cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
-    page = CappedPaginator(cases, PAGE_SIZE, cap=cap, ids_first=True).get_page(
-        request.GET.get("page")
-    )
-    now = timezone.now()
-    for case in page:
-        case.reply_time_label = duration_label(case.time_to_reply)
-        case.deadline_state = deadline_state(case, now)
+    # The whole register of a department is counted part by part (its queue, what its people
+    # registered for another): each part reads its own index and stops at the cap.
+    parts = () if filter_form.in_use() else selectors.visible_case_parts(request.user)
+    page = CappedPaginator(
+        selectors.register_rows(cases), PAGE_SIZE, cap=cap, ids_first=True, count_parts=parts
+    ).get_page(request.GET.get("page"))
+    presentation.prepare_register_rows(page, timezone.now())
     query = request.GET.copy()
     query.pop("page", None)
     return render(

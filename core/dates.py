@@ -4,7 +4,7 @@ date beside it. Used by the `dates` template filters and by Python code (PDFs, e
 import functools
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from django.utils import formats, timezone
@@ -19,16 +19,21 @@ HijriLanguage = Literal["en", "ar", "bn", "tr"]
 HIJRIDATE_LANGUAGES: tuple[HijriLanguage, ...] = ("en", "ar", "bn", "tr")
 
 
-def _local(value: date | datetime) -> date | datetime:
-    """Aware datetimes in local time (Asia/Riyadh); dates and naive datetimes as they are."""
+def _local(value: date | datetime, zone: tzinfo | None = None) -> date | datetime:
+    """Aware datetimes in local time (Asia/Riyadh, or `zone`, the current time zone already
+    read); dates and naive datetimes as they are."""
     if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
+        return timezone.localtime(value, zone)
     return value
 
 
 def hijri_language() -> HijriLanguage:
     """The active language if hijridate names months in it, else English."""
-    language = (get_language() or "en").split("-")[0].lower()
+    return _hijri_language(get_language())
+
+
+def _hijri_language(language: str | None) -> HijriLanguage:
+    language = (language or "en").split("-")[0].lower()
     return next((known for known in HIJRIDATE_LANGUAGES if known == language), "en")
 
 
@@ -37,8 +42,13 @@ def format_hijri(value: date | datetime | None) -> str:
     "11 Jumada al-Akhirah 1448 AH" in English; "" when empty or outside hijridate's range."""
     if not isinstance(value, date):
         return ""
-    local_day = _local(value)
-    return _hijri_day(local_day.year, local_day.month, local_day.day, hijri_language())
+    return _hijri_of(_local(value), get_language())
+
+
+def _hijri_of(local_value: date, language: str | None) -> str:
+    return _hijri_day(
+        local_value.year, local_value.month, local_value.day, _hijri_language(language)
+    )
 
 
 # A list names the same few days again and again (each row's date twice, in the text and
@@ -89,12 +99,18 @@ def format_compact_date(value: date | datetime | None, with_time: bool = False) 
     """ "6 ديسمبر 2026", or "6 ديسمبر 2026 14:05" with the time of a datetime; "" if empty."""
     if not isinstance(value, date):
         return ""
-    local_value = _local(value)
+    day_text, with_time_text = _day_and_time(_local(value), get_language())
+    return with_time_text if with_time else day_text
+
+
+def _day_and_time(local_value: date, language: str | None) -> tuple[str, str]:
+    """("6 ديسمبر 2026", "6 ديسمبر 2026 14:05") of a local date or datetime (a date has no
+    time: the two are the same)."""
     day = local_value.date() if isinstance(local_value, datetime) else local_value
-    text = _gregorian_day(day, get_language())
-    if with_time and isinstance(local_value, datetime):
-        text += f" {local_value.hour:02d}:{local_value.minute:02d}"
-    return text
+    text = _gregorian_day(day, language)
+    if isinstance(local_value, datetime):
+        return text, f"{text} {local_value.hour:02d}:{local_value.minute:02d}"
+    return text, text
 
 
 def format_relative(
@@ -105,9 +121,12 @@ def format_relative(
     `days` is given, one more than `days` days away."""
     if not isinstance(value, date):
         return ""
-    now = timezone.localtime(now or timezone.now())
-    if isinstance(value, datetime):
-        local_value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return _relative(_local(value), timezone.localtime(now or timezone.now()), days)
+
+
+def _relative(local_value: date, now: datetime, days: int | None) -> str:
+    """format_relative of a value already in local time, `now` too."""
+    if isinstance(local_value, datetime):
         day = local_value.date()
         seconds = (now - local_value).total_seconds() if timezone.is_aware(local_value) else None
         if seconds is not None and 0 <= seconds < 24 * 3600:
@@ -121,7 +140,7 @@ def format_relative(
             hours = minutes // 60
             return ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
     else:
-        day = value
+        day = local_value
     delta = (day - now.date()).days
     if days is not None and abs(delta) > days:
         return ""
@@ -141,9 +160,28 @@ def date_details(value: date | datetime | None, now: datetime | None = None) -> 
     الآخرة 1448 هـ · منذ 3 أيام" (time for datetimes, Hijri when in range, relative time)."""
     if not isinstance(value, date):
         return ""
-    parts = [format_compact_date(value, with_time=True), format_hijri(value)]
-    parts.append(format_relative(value, now))
+    return _details(_local(value), timezone.localtime(now or timezone.now()), get_language())
+
+
+def _details(local_value: date, now: datetime, language: str | None) -> str:
+    _day_text, with_time = _day_and_time(local_value, language)
+    parts = (with_time, _hijri_of(local_value, language), _relative(local_value, now, None))
     return " · ".join(part for part in parts if part)
+
+
+def compact_date_texts(value: date, style: str = "") -> tuple[str, str, str]:
+    """What the `compact_date` filter writes: (the ISO date of the `datetime` attribute, the
+    details of the title, the text shown; `style` "", "time" or "relative"). The value is
+    put in local time, and the language and the time read, once: a list draws dozens of
+    dates, and each of the functions above does all three again."""
+    zone, language = timezone.get_current_timezone(), get_language()
+    local_value = _local(value, zone)
+    now = timezone.now().astimezone(zone)
+    shown = _relative(local_value, now, RELATIVE_DAYS) if style == "relative" else ""
+    if not shown:
+        day_text, with_time = _day_and_time(local_value, language)
+        shown = with_time if style == "time" else day_text
+    return _iso(local_value), _details(local_value, now, language), shown
 
 
 def format_compact_period(start: date | None, end: date | None) -> str:
@@ -163,7 +201,10 @@ def format_compact_period(start: date | None, end: date | None) -> str:
 
 def iso_datetime(value: date | datetime) -> str:
     """The machine-readable `datetime` attribute of <time>: local ISO 8601 with the offset."""
-    local_value = _local(value)
+    return _iso(_local(value))
+
+
+def _iso(local_value: date) -> str:
     if isinstance(local_value, datetime):
         return local_value.isoformat(timespec="minutes")
     return local_value.isoformat()

@@ -14,7 +14,9 @@ admin changelists of the large models use it too (core.admin.LargeTableAdminMixi
 from collections.abc import Sequence
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -36,6 +38,38 @@ def capped_count(object_list: QuerySet[Any] | Sequence[Any], cap: int) -> tuple[
     return (cap, True) if found > cap else (found, False)
 
 
+def capped_count_of_parts(parts: Sequence[QuerySet[Any]], cap: int) -> tuple[int, bool]:
+    """capped_count of the union of `parts`, querysets with no row in common, in one query.
+    An OR of conditions that two indexes answer (a department's queue, or what its people
+    registered) is read by PostgreSQL through the whole of one index, whatever the LIMIT;
+    each part alone reads only its own rows, and stops at the cap. A part is counted only
+    while the parts before it stayed under the cap: its count is a scalar subquery in the
+    ELSE of a CASE, which PostgreSQL (an InitPlan) and SQLite evaluate only when reached."""
+    counts: list[tuple[str, tuple[Any, ...]]] = []
+    for part in parts:
+        limited = part.order_by().values("pk")[: cap + 1]
+        try:
+            sql, params = limited.query.get_compiler(using=limited.db).as_sql()
+        except EmptyResultSet:  # a part that holds nothing (`pk__in=[]`)
+            continue
+        counts.append((f"SELECT COUNT(*) FROM ({sql}) part", tuple(params)))
+    if not counts:
+        return 0, False
+    first_sql, first_params = counts[0]
+    steps, params = [f"total_0 (n) AS ({first_sql})"], list(first_params)
+    for index, (count_sql, count_params) in enumerate(counts[1:], start=1):
+        steps.append(
+            f"total_{index} (n) AS (SELECT n + CASE WHEN n > %s THEN 0 ELSE ({count_sql}) END "
+            f"FROM total_{index - 1})"
+        )
+        params += [cap, *count_params]
+    sql = f"WITH {', '.join(steps)} SELECT n FROM total_{len(counts) - 1}"
+    with connections[parts[0].db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()[0]
+    return (cap, True) if found > cap else (found, False)
+
+
 class CappedPaginator(Paginator):
     """A Paginator whose count stops at `cap` (see the module's text). `capped` is true when
     more rows matched than were counted; `cap` is the number shown («أكثر من 10,000»).
@@ -43,7 +77,10 @@ class CappedPaginator(Paginator):
     `ids_first=True` reads a page's ids, then those rows with their related records, so a
     deep page does not join every row it skips (the complaints register, whose rows join
     four tables). `known_count` is a count a page computed anyway (the donations' totals):
-    no second count is run, and it is capped the same way.
+    no second count is run, and it is capped the same way. `count_parts` are querysets with
+    no row in common whose union is the list, counted one after the other in one query
+    (capped_count_of_parts): the complaints register's department, whose OR of two
+    conditions would make the database read the whole index of routes.
 
     `count_from_ids=True` reads the ordered ids of the first `cap` + 1 rows in one query:
     the count is how many came, and every page takes its ids from them (then its rows, as
@@ -59,6 +96,7 @@ class CappedPaginator(Paginator):
         ids_first: bool = False,
         known_count: int | None = None,
         count_from_ids: bool = False,
+        count_parts: Sequence[QuerySet[Any]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -66,6 +104,7 @@ class CappedPaginator(Paginator):
         self.ids_first = ids_first
         self.known_count = known_count
         self.count_from_ids = count_from_ids and isinstance(object_list, QuerySet)
+        self.count_parts = count_parts
         self.capped = False
 
     @cached_property
@@ -75,6 +114,8 @@ class CappedPaginator(Paginator):
         elif self.count_from_ids:
             found = len(self._first_ids)
             found, self.capped = min(found, self.cap), found > self.cap
+        elif self.count_parts:
+            found, self.capped = capped_count_of_parts(self.count_parts, self.cap)
         else:
             # The stubs type object_list as a protocol: here a queryset or a sequence.
             found, self.capped = capped_count(cast(Any, self.object_list), self.cap)

@@ -15,7 +15,7 @@ from association import roles
 from complaints import exports, services
 from complaints.filters import CaseFilterForm
 from complaints.models import Case, CaseCategory, CaseState
-from complaints.views_register import deadline_state, duration_label
+from complaints.presentation import deadline_state, duration_label
 from tests.helpers import user_with
 from tests.xlsx_checks import (
     assert_date_cell,

@@ -108,6 +108,23 @@ def test_a_count_computed_elsewhere_is_capped_without_a_query():
     assert captured.captured_queries == []
 
 
+@pytest.mark.parametrize(
+    ("cap", "expected"), [(100, (12, False)), (12, (12, False)), (11, (11, True)), (5, (5, True))]
+)
+def test_a_list_counted_part_by_part_counts_each_part_once_in_one_query(cap, expected):
+    groups(12)
+    parts = [
+        mine().filter(name__lt="group 0005"),
+        mine().filter(name__gte="group 0005"),
+        Group.objects.filter(pk__in=[]),  # holds nothing: left out
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        paginator = CappedPaginator(mine(), 5, cap=cap, count_parts=parts)
+        assert (paginator.count, paginator.capped) == expected
+    assert len(captured.captured_queries) == 1
+    assert pagination.capped_count_of_parts(parts[2:], cap) == (0, False)
+
+
 def test_a_list_in_memory_is_counted_whole():
     paginator = CappedPaginator(list(range(30)), 10, cap=5)
     assert (paginator.count, paginator.capped) == (30, False)
