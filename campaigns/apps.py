@@ -20,6 +20,7 @@ class CampaignsConfig(AppConfig):
         from .roles import GRANTS
 
         register_grants(self.label, GRANTS)
+        _register_segment_topic()
         # The quarterly campaigns report to association management, produced by the reports
         # machinery (beat entry: migration 0003); read by management, the CRM manager and
         # resource development, archived once read (no departments' review).
@@ -48,3 +49,24 @@ class CampaignsConfig(AppConfig):
                 message="Created {created} demo campaigns.",
             )
         )
+
+
+def _register_segment_topic() -> None:
+    """campaigns.selectors.campaign_segment's rows: a campaign's cities, centres, interests
+    and programmes, renewed when its choices or one of those rows change."""
+    from association.models import Centre, City
+    from core.cache import register_topic
+    from programmes.models import Programme, ProgrammeCategory
+
+    from .models import CAMPAIGN_RELATIONS, Campaign
+    from .selectors import SEGMENT_TOPIC
+
+    register_topic(
+        SEGMENT_TOPIC,
+        City,
+        Centre,
+        ProgrammeCategory,
+        Programme,
+        m2m_through=[getattr(Campaign, name).through for name in CAMPAIGN_RELATIONS],
+        form_options=False,
+    )

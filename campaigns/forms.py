@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre, City
 from core.forms import Form, ModelForm, text_step_form
+from core.widgets import QuickSelectMultiple
 from customers.models import CustomerKind
 from links.targets import check_target
 from programmes.models import Programme, ProgrammeCategory
+from programmes.selectors import programme_choices
 
 from .models import (
+    CAMPAIGN_RELATIONS,
     DEFAULT_PLACEMENT_TARGET,
     Campaign,
     CampaignState,
@@ -21,7 +24,7 @@ from .models import (
     Proposal,
     Verdict,
 )
-from .selectors import agencies, departments_of
+from .selectors import agencies, campaign_segment, departments_of
 
 
 class PlanForm(ModelForm):
@@ -53,6 +56,30 @@ class CoordinationForm(Form):
         ]
 
 
+CAMPAIGN_FIELDS = [
+    "plan",
+    "adhoc_reason",
+    "title",
+    "objectives",
+    "starts_on",
+    "ends_on",
+    "budget",
+    "cities",
+    "centres",
+    "customer_kinds",
+    "interests",
+    "programmes",
+    "target_reach",
+    "target_visits",
+    "target_new_customers",
+    "target_support_requests",
+    "target_donations",
+    "target_opportunities",
+    "channels",
+    "channel_notes",
+]
+
+
 class CampaignForm(ModelForm):
     plan = forms.ModelChoiceField(
         label=_("annual plan"),
@@ -79,7 +106,10 @@ class CampaignForm(ModelForm):
         label=_("donor interests"), queryset=ProgrammeCategory.objects.all(), required=False
     )
     programmes = forms.ModelMultipleChoiceField(
-        label=_("programmes promoted"), queryset=Programme.objects.all(), required=False
+        label=_("programmes promoted"),
+        queryset=Programme.objects.all(),
+        required=False,
+        widget=QuickSelectMultiple,
     )
     channels = forms.MultipleChoiceField(
         label=_("channels"),
@@ -88,30 +118,13 @@ class CampaignForm(ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    field_order = CAMPAIGN_FIELDS
+
     class Meta:
         model = Campaign
-        fields = [
-            "plan",
-            "adhoc_reason",
-            "title",
-            "objectives",
-            "starts_on",
-            "ends_on",
-            "budget",
-            "cities",
-            "centres",
-            "customer_kinds",
-            "interests",
-            "programmes",
-            "target_reach",
-            "target_visits",
-            "target_new_customers",
-            "target_support_requests",
-            "target_donations",
-            "target_opportunities",
-            "channels",
-            "channel_notes",
-        ]
+        # The many-to-many fields are declared above, their values read from the cached
+        # campaign_segment (no query per relation); the services save them.
+        fields = [name for name in CAMPAIGN_FIELDS if name not in CAMPAIGN_RELATIONS]
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "adhoc_reason": forms.Textarea(attrs={"rows": 2}),
@@ -123,6 +136,16 @@ class CampaignForm(ModelForm):
         if self.instance.pk:
             # The plan is chosen once: a campaign does not move between plans.
             del self.fields["plan"]
+            chosen = campaign_segment(self.instance)
+            self.initial = {
+                **{name: [row.pk for row in rows] for name, rows in chosen.items()},
+                **self.initial,
+            }
+        # Every programme is an option: written from cached plain values, in the queryset's
+        # order and with the programme's own label (code · name); the queryset validates.
+        self.fields["programmes"].widget.choices = [
+            (pk, f"{code} · {name}") for pk, code, name in programme_choices()
+        ]
 
 
 class RequestProposalsForm(Form):

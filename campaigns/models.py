@@ -297,6 +297,10 @@ CAMPAIGN_STEP_PATH = StepPath(
 )
 
 
+# The campaign's many-to-many choices: its target segment and the programmes it promotes.
+CAMPAIGN_RELATIONS = ("cities", "centres", "interests", "programmes")
+
+
 class Campaign(ConcurrentTransitionMixin, models.Model):
     """A marketing campaign (3.1.2–3.1.7): part of an approved plan or ad hoc with a reason."""
 

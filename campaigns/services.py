@@ -31,6 +31,7 @@ from links.targets import check_target
 
 from .errors import AgencyLinkError, CampaignError, PlanError
 from .models import (
+    CAMPAIGN_RELATIONS,
     DEFAULT_PLACEMENT_TARGET,
     EDITABLE_PLAN_STATES,
     Campaign,
@@ -297,7 +298,6 @@ CAMPAIGN_FIELDS = (
     "channel_notes",
     "adhoc_reason",
 )
-CAMPAIGN_RELATIONS = ("cities", "centres", "interests", "programmes")
 
 
 def _check_campaign(plan: MarketingPlan | None, values: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +40,7 @@ from .forms import (
     ReasonForm,
     RequestProposalsForm,
 )
-from .models import Campaign, CampaignState, MarketingPlan, Placement, PlanState
+from .models import Campaign, CampaignState, MarketingPlan, Placement, PlanState, Proposal
 from .presentation import evaluation_headlines
 
 PAGE_SIZE = 25
@@ -462,6 +462,10 @@ def _campaign_context(
     request: AuthenticatedRequest, campaign: Campaign, **bound_forms: Any
 ) -> dict[str, Any]:
     user = request.user
+    # The proposals are both a step's condition and a list: read once.
+    prefetch_related_objects(
+        [campaign], Prefetch("proposals", queryset=Proposal.objects.select_related("uploaded_by"))
+    )
     available = services.CAMPAIGN_WORKFLOW.available_actions(campaign, user)
     bound = bound_forms.pop("step", None)
     placements = list(campaign.placements.select_related("proposal"))
@@ -472,6 +476,7 @@ def _campaign_context(
     may_manage = user.has_perm("campaigns.manage_campaign")
     context = {
         "campaign": campaign,
+        "segment": selectors.campaign_segment(campaign),
         "evaluation_headlines": _evaluation_headlines(campaign),
         "panel": action_panel(
             CAMPAIGN_ACTIONS,
@@ -486,7 +491,7 @@ def _campaign_context(
             url=lambda name: reverse("campaigns:campaign_step", args=[campaign.pk, name]),
             bound=bound,
         ),
-        "proposals": campaign.proposals.select_related("uploaded_by"),
+        "proposals": campaign.proposals.all(),
         "placements": placements,
         "placements_total": sum((p.cost for p in placements), start=0),
         "placements_linked": bool(links),

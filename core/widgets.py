@@ -10,7 +10,8 @@ option stays; the form's own validation refuses a pair that does not belong toge
 `QuickSelect` writes the markup of Django's select template in Python (core.form_renderer's
 write_select, which the form renderer and |filter_field use too): Django renders two
 templates per option, which for a list of a few hundred programmes costs more than the
-page's queries together."""
+page's queries together. `QuickSelectMultiple` does the same for a select of several
+choices (SelectMultiple: `multiple`, every chosen option selected)."""
 
 from typing import Any
 
@@ -29,15 +30,16 @@ class QuickSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        if type(self) is not QuickSelect:  # a subclass may add attributes to select and options
+        if type(self) not in _PLAIN:  # a subclass may add attributes to select and options
             return write_widget_select(self.get_context(name, value, attrs)["widget"])
-        return write_select(
-            name, self.build_attrs(self.attrs, attrs), self._plain_groups(self.format_value(value))
-        )
+        built = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            built["multiple"] = True  # after the others, as Select.get_context adds it
+        return write_select(name, built, self._plain_groups(self.format_value(value)))
 
     def _plain_groups(self, chosen: list[str]) -> list[tuple[Any, list[Option]]]:
         """Select.optgroups without an option dictionary per option: the first option
-        whose value is chosen is selected."""
+        whose value is chosen is selected (every one of them in a multiple select)."""
         groups = []
         has_selected = False
         for option_value, option_label in self.choices:
@@ -50,11 +52,21 @@ class QuickSelect(forms.Select):
             options: list[Option] = []
             for subvalue, sublabel in choices:
                 text = str(subvalue)
-                selected = not has_selected and text in chosen
+                selected = (not has_selected or self.allow_multiple_selected) and text in chosen
                 has_selected |= selected
                 options.append((text, " selected" if selected else "", sublabel))
             groups.append((group_name, options))
         return groups
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """A <select multiple>, character for character what SelectMultiple writes through
+    Django's templates (read from the form as SelectMultiple reads it)."""
+
+
+# The classes whose options are written straight from the choices; a subclass of theirs
+# goes through get_context.
+_PLAIN = (QuickSelect, QuickSelectMultiple)
 
 
 class DependentSelect(forms.Select):

@@ -231,15 +231,15 @@ class Report(ConcurrentTransitionMixin, models.Model):
     def skips_review(self):
         return not self.has_review
 
+    def reviewed_departments(self):
+        """The departments whose review of the report is in: read from the reviews
+        prefetched with the report when they were (its page reads them once)."""
+        return {review.department for review in self.department_reviews.all()}
+
     def has_every_department_review(self):
         """Both departments reviewed the report (procedure "تقارير الأداء" steps 2-3): the
         CRM department and centres affairs, each by its manager."""
-        reviewed = set(
-            self.department_reviews.filter(department__in=REVIEWING_DEPARTMENTS).values_list(
-                "department", flat=True
-            )
-        )
-        return reviewed == set(REVIEWING_DEPARTMENTS)
+        return set(REVIEWING_DEPARTMENTS) <= self.reviewed_departments()
 
     # --- production ---------------------------------------------------------------------
 

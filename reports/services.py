@@ -342,8 +342,11 @@ def pending_departments(report: Report, user: User | AnonymousUser) -> list[str]
         and report.report_type in report_types_for(user)
     ):
         return []
-    done = set(report.department_reviews.values_list("department", flat=True))
-    return [department for department in reviewing_departments_of(user) if department not in done]
+    mine = reviewing_departments_of(user)
+    if not mine:
+        return []
+    done = report.reviewed_departments()
+    return [department for department in mine if department not in done]
 
 
 def report_review(

@@ -197,8 +197,10 @@ def test_the_page_does_not_grow_with_the_placements(client, people, agency):
     small = approved_with_visits(people, agency, extra=1)
     large = approved_with_visits(people, agency, extra=5, plan=small.plan)
     client.force_login(people["staff"])
-    # A first visit fills the per-process caches (session, content types) for both.
+    # A first visit fills the per-process caches (session, content types) for both, and
+    # each campaign's segment (campaigns.selectors.campaign_segment) for its page.
     _queries_of(client, reverse("campaigns:campaign_detail", args=[small.pk]))
+    _queries_of(client, reverse("campaigns:campaign_detail", args=[large.pk]))
     small_count, small_page = _queries_of(
         client, reverse("campaigns:campaign_detail", args=[small.pk])
     )
@@ -239,6 +241,7 @@ def test_the_page_reads_the_same_queries_with_2_or_30_placements_and_many_visits
     small_url = reverse("campaigns:campaign_detail", args=[small.pk])
     large_url = reverse("campaigns:campaign_detail", args=[large.pk])
     _queries_of(client, small_url)
+    _queries_of(client, large_url)  # each campaign's segment cached on its first visit
     before = _queries_of(client, large_url)
     visits_roll_up()
     after = _queries_of(client, large_url)

@@ -1,7 +1,8 @@
 """core.widgets.QuickSelect writes in Python exactly what Django's select template writes:
 the same characters for plain options, groups, the chosen option, attributes (a bare
 `required`, escaped values), labels that are numbers or dates (localised as the template
-localises them) and options whose attributes a subclass adds. The reference is always
+localises them) and options whose attributes a subclass adds; QuickSelectMultiple what
+SelectMultiple writes (`multiple`, every chosen option selected). The reference is always
 Django's own template renderer (the site's renderer writes selects with the same function
 as QuickSelect, so it cannot be the judge)."""
 
@@ -13,7 +14,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 
-from core.widgets import DependentSelect, QuickSelect
+from core.widgets import DependentSelect, QuickSelect, QuickSelectMultiple
 from programmes.models import Programme, ProgrammeCategory
 
 CHOICES = [
@@ -84,3 +85,24 @@ def test_labels_that_are_numbers_or_dates_are_localised_as_the_template_does(lan
     with translation.override(language):
         ours = QuickSelect(choices=choices).render("n", 2)
         assert ours == forms.Select(choices=choices).render("n", 2, renderer=DJANGO)
+
+
+def _several(widget_class):
+    class Sample(forms.Form):
+        choice = forms.MultipleChoiceField(choices=CHOICES, required=False, widget=widget_class)
+
+    return Sample
+
+
+@pytest.mark.parametrize("value", [None, [], ["a"], ["a", "2", "b"], ["<x>", "1"]])
+@pytest.mark.parametrize("attrs", [None, {"class": "form-select", "data-x": 'a"b'}])
+def test_several_choices_are_written_as_djangos_select_multiple(value, attrs):
+    data = None if value is None else {"choice": value}
+    ours = _several(QuickSelectMultiple)(data)["choice"]
+    theirs = _several(forms.SelectMultiple)(data, renderer=DJANGO)["choice"]
+    assert str(ours.as_widget(attrs=attrs)) == str(theirs.as_widget(attrs=attrs))
+    assert str(ours).partition("\n")[0].endswith(" multiple>")
+    # Every chosen option is selected, not only the first.
+    assert str(ours).count(" selected") == len(
+        [v for v in value or [] if v in ("a", "1", "2", "b")]
+    )

@@ -264,6 +264,31 @@ def test_two_managers_review_through_the_page(client, fake_documents, staff, eng
     assert 'data-testid="department-review-pending' not in content
 
 
+def _page_reads(client, url):
+    """(queries of the report page, of which reading the department reviews)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    return len(sql), sum('FROM "reports_departmentreview"' in text for text in sql)
+
+
+@pytest.mark.parametrize("who", ["centres_manager", "crm", "secretary"])
+def test_the_page_reads_the_reviews_once_whatever_is_reviewed(client, fake_documents, staff, who):
+    """The reviews decide the steps offered and are listed: one read of them, with their
+    reviewers, before and after a department's review."""
+    report = ready_report(MONTHLY)
+    url = reverse("reports:detail", args=[report.pk])
+    client.force_login(staff[who])
+    _page_reads(client, url)  # the per-process caches filled
+    before = _page_reads(client, url)
+    review(report, "crm_manager", staff)
+    after = _page_reads(client, url)
+    assert before[1] == after[1] == 1
+    assert before[0] == after[0]
+
+
 def test_the_review_form_lists_the_department_s_own_recommendations(client, fake_documents, staff):
     report = ready_report(MONTHLY)
     last_month = datetime.datetime.combine(
