@@ -2,12 +2,15 @@
 
 from django.contrib.auth import get_user_model
 from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from association.models import Centre, City
 from association.selectors import centres_by_pk, cities_by_pk
 from core.dates import format_gregorian_hijri
 from core.phones import format_saudi_mobile_local
+from core.templatetags.dates import compact_date
 
 from . import selectors, services
 from .models import Customer, RequestState
@@ -234,3 +237,43 @@ def request_context(form_request, user, lines=None):
         "actions": actions,
         "states": RequestState,
     }
+
+
+# --- the timeline's entries ---------------------------------------------------------------
+# The customer 360 shows up to 30 entries: written here rather than by a template loop, whose
+# variable lookups cost more than the rest of the timeline's rendering
+# (tests/customers/test_timeline_markup.py holds the two identical).
+
+
+def timeline_entries_html(entries):
+    """The <li> of each customers.timeline.TimelineEntry, newest first."""
+    return mark_safe("\n".join(_timeline_entry_html(entry) for entry in entries))
+
+
+def _timeline_entry_html(entry):
+    if entry.url:
+        title = format_html('<a href="{}">{}</a>', entry.url, entry.title)
+    else:
+        title = format_html("{}", entry.title)
+    detail = ""
+    if entry.detail:
+        shown = Truncator(entry.detail).words(40, truncate=" …")
+        detail = format_html(
+            '<div class="small text-body-secondary text-break" dir="auto">{}</div>',
+            mark_safe(shown) if isinstance(entry.detail, SafeData) else shown,
+        )
+    actor = format_html(" · <bdi>{}</bdi>", entry.actor) if entry.actor else ""
+    return format_html(
+        '<li class="c360-entry" data-kind="{}">'
+        '<span class="c360-entry-icon" aria-hidden="true"><i class="bi bi-{}"></i></span>'
+        '<div class="c360-entry-body">'
+        '<div class="c360-entry-title">{}</div>{}'
+        '<div class="small text-body-secondary">{}{}</div>'
+        "</div></li>",
+        entry.kind,
+        entry.icon,
+        title,
+        detail,
+        compact_date(entry.when, "time"),
+        actor,
+    )

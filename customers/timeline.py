@@ -31,10 +31,10 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import F, Window
-from django.db.models.functions import JSONObject, RowNumber
+from django.db.models import F, Func, JSONField, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
@@ -86,10 +86,11 @@ class TimelineRows:
     entry: Callable[[Any], TimelineEntry]
     prepare: Callable[[list[Any]], object] | None = None
     read: Sequence[Any] = ()
-    # The values `entry` (and `prepare`) read, as field paths ("note", "case__kind", an
-    # annotation's name): with them, the rows shown are read together with every other such
-    # query's in one UNION ALL, as instances holding only these values (any other field is
-    # deferred: reading it costs a query, which the query-budget tests catch).
+    # The values `entry` (and `prepare`) read, as field paths ("note", "case__kind"; not an
+    # annotation: the rows shown are read again from their table by primary key): with
+    # them, the rows shown are read together with every other such query's in one UNION
+    # ALL, as instances holding only these values (any other field is deferred: reading it
+    # costs a query, which the query-budget tests catch).
     fields: tuple[str, ...] = ()
 
 
@@ -290,14 +291,20 @@ def _entries_shown(shown: list[TimelineEntry | tuple[TimelineRows, Any]]) -> lis
 
 
 def _read_flat(batch: list[tuple[int, TimelineRows, list[Any]]]) -> dict[int, list[Any]]:
-    """{number: rows} of each (number, query, primary keys): read_together of each query's
-    rows of those keys."""
+    """{number: rows} of each (number, query, primary keys). The keys came from the query, so
+    its rows are read from their table by key alone: a SQL that depends only on the model, the
+    fields and the number of keys, compiled once per process."""
     if not batch:
         return {}
-    read = read_together(
-        [(query.rows.order_by().filter(pk__in=pks), query.fields) for _number, query, pks in batch]
-    )
-    return {number: rows for (number, _query, _pks), rows in zip(batch, read, strict=True)}
+    db = batch[0][1].rows.db
+    reads: list[tuple[type[models.Model], str, list[Any]]] = []
+    for _number, query, pks in batch:
+        model = query.rows.model
+        keys = list(dict.fromkeys(pks))
+        paths = tuple(_with_keys(model, query.fields))
+        reads.append((model, _rows_sql(db, model, paths, len(keys)), keys))
+    found = _union_read(db, reads)
+    return {number: rows for (number, _query, _pks), rows in zip(batch, found, strict=True)}
 
 
 def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]) -> list[list[Any]]:
@@ -305,34 +312,90 @@ def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]])
     fields named, paths as `TimelineRows.fields`), made into instances of the queryset's
     model holding those values (relations followed, any other field deferred). Each part's
     rows in no order: sort them."""
-    found: list[list[Any]] = [[] for _part in parts]
     if not parts:
-        return found
-    connection = connections[parts[0][0].db]
-    sql_parts: list[str] = []
-    params: list[Any] = []
-    paths: list[list[str]] = []
-    for index, (queryset, fields) in enumerate(parts):
-        paths.append(_with_keys(queryset.model, fields))
+        return []
+    reads: list[tuple[type[models.Model], str, list[Any]]] = []
+    for queryset, fields in parts:
         read = queryset.annotate(
-            timeline_pk=F("pk"),
-            timeline_row=JSONObject(**{path: F(path) for path in paths[index]}),
+            timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, fields))
         ).values_list("timeline_pk", "timeline_row")
-        sql, part_params = read.query.sql_with_params()
-        sql_parts.append(
-            f"SELECT {index}, part.timeline_pk, part.timeline_row FROM ({sql}) AS part"
-        )
-        params.extend(part_params)
+        sql, params = read.query.sql_with_params()
+        reads.append((queryset.model, sql, list(params)))
+    return _union_read(parts[0][0].db, reads)
+
+
+def _union_read(
+    db: str, reads: Sequence[tuple[type[models.Model], str, list[Any]]]
+) -> list[list[Any]]:
+    """One UNION ALL of each (model, SQL of (key, JSON row), parameters): the rows of each as
+    instances of its model."""
+    connection = connections[db]
+    sql = " UNION ALL ".join(
+        f"SELECT {index}, part.timeline_pk, part.timeline_row FROM ({part_sql}) AS part"
+        for index, (_model, part_sql, _params) in enumerate(reads)
+    )
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(sql_parts), params)
+        cursor.execute(sql, [param for _model, _sql, params in reads for param in params])
         rows = cursor.fetchall()
+    found: list[list[Any]] = [[] for _read in reads]
     for index, pk, values in rows:
         if isinstance(values, str | bytes):
             values = json.loads(values, parse_float=Decimal)
-        model = parts[index][0].model
+        model = reads[index][0]
         values[model._meta.pk.attname] = pk
         found[index].append(_instance(model, values, connection.alias))
     return found
+
+
+# {(database, model, paths, number of keys): the SQL reading those rows}: a few per source.
+_ROWS_SQL: dict[tuple[str, type[models.Model], tuple[str, ...], int], str] = {}
+
+
+def _rows_sql(db: str, model: type[models.Model], paths: tuple[str, ...], count: int) -> str:
+    """The SQL of (key, JSON object of `paths`) of `count` rows of `model` by key, its
+    parameters the keys."""
+    cache_key = (db, model, paths, count)
+    if cache_key not in _ROWS_SQL:
+        placeholders = list(range(1, count + 1))  # only their number shapes the SQL
+        read = (
+            model._base_manager.using(db)
+            .order_by()
+            .filter(pk__in=placeholders)
+            .annotate(timeline_pk=F("pk"), timeline_row=_JsonRow(paths))
+            .values_list("timeline_pk", "timeline_row")
+        )
+        sql, params = read.query.sql_with_params()
+        if list(params) != placeholders:  # the keys must be its only parameters
+            raise ValueError(f"Unexpected parameters reading {model.__name__}: {params!r}")
+        _ROWS_SQL[cache_key] = sql
+    return _ROWS_SQL[cache_key]
+
+
+class _JsonRow(Func):
+    """A JSON object of the values of `paths` (field paths), each under its path. The keys
+    are written into the SQL, where JSONObject passes each as a cast parameter: a dearer
+    compilation, and a SQL that would depend on more than the model and the paths."""
+
+    output_field = JSONField()
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        for path in paths:
+            if not path.isidentifier():
+                raise ValueError(f"Not a field path: {path!r}")
+        super().__init__(*(F(path) for path in paths))
+        self.paths = tuple(paths)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        function = "JSONB_BUILD_OBJECT" if connection.vendor == "postgresql" else "JSON_OBJECT"
+        pairs: list[str] = []
+        params: list[Any] = []
+        for path, expression in zip(self.paths, self.get_source_expressions(), strict=True):
+            sql, part_params = compiler.compile(expression)
+            pairs.append(f"'{path}', {sql}")
+            params.extend(part_params)
+        return f"{function}({', '.join(pairs)})", params
 
 
 def _with_keys(model: type[models.Model], fields: Sequence[str]) -> list[str]:
@@ -358,26 +421,18 @@ def _with_keys(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 
 def _instance(model: type[models.Model], values: dict[str, Any], db: str) -> models.Model:
     """An instance of `model` from {path: JSON value}: fields converted, other fields
-    deferred, related instances cached (None when the key is), other names set as
-    attributes (annotations)."""
+    deferred, related instances cached (None when the key is)."""
     direct: dict[str, Any] = {}
     nested: dict[str, dict[str, Any]] = {}
-    extra: dict[str, Any] = {}
     for path, value in values.items():
         name, _sep, rest = path.partition("__")
         if rest:
             nested.setdefault(name, {})[rest] = value
             continue
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            extra[name] = value
-            continue
+        field = model._meta.get_field(name)
         direct[field.attname] = _python(field, value)  # type: ignore[union-attr]
     concrete = [field.attname for field in model._meta.concrete_fields if field.attname in direct]
     instance = model.from_db(db, concrete, [direct[name] for name in concrete])
-    for name, value in extra.items():
-        setattr(instance, name, value)
     for name, related_values in nested.items():
         field = model._meta.get_field(name)
         key = direct.get(field.attname)  # type: ignore[union-attr]

@@ -89,6 +89,15 @@ def customer_detail(request, pk):
         .only("request_id", "action", "customer_id", "request__state")
         .order_by("-id")[:20]
     )
+    badges = profile_badges(customer, request.user)
+    # The panels before the timeline: it shows the rows they read without reading them again.
+    panels = profile_panels(customer, request.user)
+    timeline = customer_timeline(
+        customer,
+        request.user,
+        page=_page_number(request.GET.get("page")),
+        kind=request.GET.get("kind", ""),
+    )
     return render(
         request,
         "customers/customer_detail.html",
@@ -100,15 +109,11 @@ def customer_detail(request, pk):
             ),
             "changes": presentation.history_entries(customer),
             "lines": lines,
-            "badges": profile_badges(customer, request.user),
+            "badges": badges,
             "actions": profile_actions(customer, request.user),
-            "panels": profile_panels(customer, request.user),
-            "timeline": customer_timeline(
-                customer,
-                request.user,
-                page=_page_number(request.GET.get("page")),
-                kind=request.GET.get("kind", ""),
-            ),
+            "panels": panels,
+            "timeline": timeline,
+            "timeline_entries": presentation.timeline_entries_html(timeline.entries),
         },
     )
 

@@ -174,10 +174,10 @@ def opportunity_entries(customer, user, limit):
             icon="kanban",
             title=lambda step: (
                 _("The opportunity %(title)s moved to %(state)s")
-                % {"title": step.opportunity_title, "state": step.get_target_display()}
+                % {"title": step.opportunity.title, "state": step.get_target_display()}
             ),
             url=lambda step: reverse("opportunities:detail", args=[step.opportunity_id]),
-            fields=("opportunity_id", "opportunity_title"),
+            fields=("opportunity__title",),
         ),
     ]
 

@@ -663,15 +663,12 @@ def _opportunity_ids_of_donor(donor: Customer) -> QuerySet[Any]:
 
 
 def opportunity_steps_of_donor(donor: Customer) -> QuerySet[OpportunityTransition]:
-    """The moves of the donor's opportunities, each with `opportunity_title`: read by
-    its primary key for the rows shown, not joined (a join let the planner hash every
-    opportunity)."""
+    """The moves of the donor's opportunities, not joined to them (a join let the planner
+    hash every opportunity): the timeline reads the titles of the rows shown by key."""
     ids = _opportunity_ids_of_donor(donor)
-    title = Opportunity.objects.filter(pk=OuterRef("opportunity_id")).order_by().values("title")
     return (
         OpportunityTransition.objects.filter(opportunity_id__in=ids)
         .select_related("actor")
-        .annotate(opportunity_title=Subquery(title))
         .order_by("-at", "-id")
     )
 

@@ -132,3 +132,31 @@ def test_the_rows_shown_are_read_in_one_query_and_the_profile_s_count_is_fixed(c
     many = [profile_queries(page) for page in ("1", "2")]
     assert many == few
     assert max(many) <= 19, many
+
+
+def test_the_rows_shown_are_read_by_a_sql_compiled_once_per_shape(demo, monkeypatch):  # noqa: F811
+    """The second reading of the rows shown (by primary key, from each source's table)
+    depends only on the model, the fields and the number of rows: compiled once, then reused
+    for another customer with as many rows of a kind shown (a full page), still showing
+    what reading every source whole shows."""
+    donor = demo["donor"]
+    manager = get_user_model().objects.get(username="crm_manager")
+    staff = get_user_model().objects.get(username="crm_staff")
+    other = Customer.objects.filter(kind="donor").exclude(pk=donor.pk).order_by("pk").first()
+    for first, customer in enumerate((donor, other)):
+        _add_entries(customer, staff, timeline.PAGE_SIZE + 1, first=first * 100)
+    monkeypatch.setattr(timeline, "_ROWS_SQL", {})
+    compiled = []
+    compile_row = timeline._JsonRow.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.paths)
+        return compile_row(self, *args, **kwargs)
+
+    monkeypatch.setattr(timeline._JsonRow, "as_sql", counting)
+    for customer in (donor, other):
+        for kind in ("contacts", "donations"):
+            shown = timeline.customer_timeline(fresh(customer), manager, kind=kind)
+            assert len(shown.entries) == timeline.PAGE_SIZE
+            assert shown.entries == read_whole(fresh(customer), manager, kind=kind)
+    assert len(compiled) == 2, compiled  # one reading of contacts, one of donations
