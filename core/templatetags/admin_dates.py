@@ -29,7 +29,7 @@ def cached_date_hierarchy(changelist: Any) -> dict[str, Any] | None:
         chosen = f"{changelist.date_hierarchy}__"
         drilled = any(name.startswith(chosen) for name in changelist.params)
         # Django's tag reads only attributes of the changelist, which the wrapper passes on.
-        return date_hierarchy(changelist if drilled else cast(Any, _MonthsReadOnce(changelist)))
+        return date_hierarchy(changelist if drilled else cast(Any, _DaysReadOnce(changelist)))
     # The titles are dates written in the reader's language, the datetimes in their zone.
     key = ":".join(
         (
@@ -52,22 +52,22 @@ def cached_date_hierarchy_tag(parser: Parser, token: Token) -> InclusionAdminNod
     )
 
 
-class _MonthsReadOnce:
+class _DaysReadOnce:
     """A searched or filtered changelist as Django's date_hierarchy reads it at the top
     level (no date chosen yet): Django reads the first and last dates of the list, then its
-    distinct years or months, two scans of a list whose filter may be costly (a search
-    through the donors' names). Here both come from one read of the distinct months; a list
-    within one month still reads its days from the list, as Django does."""
+    distinct years or months, and, for a list within one month, its days: up to three scans
+    of a list whose filter may be costly (a search through the donors' names, the
+    opportunities' titles). Here all of them come from one read of the distinct days."""
 
     def __init__(self, changelist: Any) -> None:
         self._changelist = changelist
-        self.queryset = _MonthsOfQueryset(changelist)
+        self.queryset = _DaysOfQueryset(changelist)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._changelist, name)
 
 
-class _MonthsOfQueryset:
+class _DaysOfQueryset:
     def __init__(self, changelist: Any) -> None:
         self._queryset = changelist.queryset
         self._field = changelist.date_hierarchy
@@ -75,21 +75,28 @@ class _MonthsOfQueryset:
         self._read = "datetimes" if isinstance(field, models.DateTimeField) else "dates"
 
     @cached_property
+    def _days(self) -> list[Any]:
+        """Each day with rows, oldest first (in the reader's zone): a few hundred a year."""
+        return list(getattr(self._queryset, self._read)(self._field, "day"))
+
+    @cached_property
     def _months(self) -> list[Any]:
-        """The first day of each month with rows, oldest first (in the reader's zone)."""
-        return list(getattr(self._queryset, self._read)(self._field, "month"))
+        """The first day of each month with rows, oldest first: the midnight the database
+        truncates a month to, in the same zone as the days."""
+        return list(dict.fromkeys(day.replace(day=1) for day in self._days))
 
     def aggregate(self, **_bounds: Any) -> dict[str, Any]:
         """Django's first=Min(field), last=Max(field): only their years and months are
-        compared, which the first and last months give."""
-        months = self._months
-        return {"first": months[0] if months else None, "last": months[-1] if months else None}
+        compared, which the first and last days give."""
+        days = self._days
+        return {"first": days[0] if days else None, "last": days[-1] if days else None}
 
     def dates(self, field_name: str, kind: str) -> list[Any]:
+        # At the top level Django asks only for the whole list's days, months or years.
+        if kind == "day":
+            return self._days
         if kind == "month":
             return self._months
-        if kind == "year":
-            return list(dict.fromkeys(month.replace(month=1) for month in self._months))
-        return list(getattr(self._queryset, self._read)(field_name, kind))
+        return list(dict.fromkeys(month.replace(month=1) for month in self._months))
 
     datetimes = dates
