@@ -4,9 +4,10 @@ classes, errors and help text) without crispy's nested templates, which cost 4-5
 list page. Radio buttons and several checkboxes are written the same way (a fieldset with
 its legend, a form-check per option), and a plain select's options without Django's
 template per option. Forms whose fields are laid out one by one use it too where crispy's
-templates cost most (the portfolio hand-over's 200 boxes, the programme form). Widgets it
-does not write the same way (files, several inputs in one) and forms with a crispy helper
-still go through crispy.
+templates cost most (the portfolio hand-over's 200 boxes, the programme form). A file
+field is written as templates/bootstrap5/layout/field_file.html draws it (the site's file
+picker) unless it shows a file already chosen; several inputs in one and forms with a
+crispy helper still go through crispy.
 
 `{{ form|form_fields }}` writes a whole form as crispy's `|crispy` does (the error summary,
 then every field as above): the workflow steps' forms (includes/action_form.html) took a
@@ -25,15 +26,13 @@ from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from core.form_renderer import write_widget_select
 
 register = template.Library()
 
-_CRISPY_ONLY = (
-    forms.FileInput,
-    forms.MultiWidget,
-)
+_CRISPY_ONLY = (forms.MultiWidget,)
 
 
 def _widget_class(widget: forms.Widget, bootstrap: str, invalid: bool) -> str:
@@ -170,10 +169,48 @@ def _select(field: BoundField, css: str) -> SafeString:
     return write_widget_select(widget.get_context(field.html_name, field.value(), attrs)["widget"])
 
 
+def _shows_a_chosen_file(field: BoundField) -> bool:
+    """A file field whose file is already stored: crispy's template draws its link and its
+    clear box."""
+    return any(sub.data.get("is_initial") for sub in field.subwidgets)
+
+
+def _file_picker(field: BoundField) -> SafeString:
+    """templates/bootstrap5/layout/field_file.html for a field with no file stored yet: the
+    input visually hidden, its label the button (in the page's language), the chosen names
+    shown by static/js/fields.js, then the errors and help text."""
+    invalid = " is-invalid" if field.errors else ""
+    disabled = " disabled" if field.field.disabled else ""
+    pickers = []
+    for sub in field.subwidgets:
+        data = sub.data
+        attrs = data["attrs"]
+        own = attrs.get("class")
+        rest = _option_attrs({name: value for name, value in attrs.items() if name != "class"})
+        button = gettext("Choose files") if attrs.get("multiple") else gettext("Choose a file")
+        pickers.append(
+            f'<div class="file-picker{invalid}">'
+            f'<input type="{_escape(data["type"])}" name="{_escape(data["name"])}" '
+            f'class="file-picker-input{" " + _escape(own) if own else ""}{invalid}"'
+            f"{disabled}{rest}>"
+            '<label class="btn btn-outline-secondary file-picker-button" '
+            f'for="{_escape(attrs.get("id", ""))}">'
+            f'<i class="bi bi-paperclip" aria-hidden="true"></i> {_escape(button)}</label>'
+            '<span class="file-picker-names text-body-secondary small" data-file-names '
+            f'data-none="{_escape(gettext("No file chosen"))}" aria-live="polite"></span>'
+            f"{_errors_and_help(field)}</div>"
+        )
+    return mark_safe("".join(pickers))  # noqa: S308 - every part escaped above
+
+
 @register.filter
 def filter_field(field: BoundField) -> Any:
     widget = field.field.widget
-    if getattr(field.form, "helper", None) is not None or isinstance(widget, _CRISPY_ONLY):
+    if (
+        getattr(field.form, "helper", None) is not None
+        or isinstance(widget, _CRISPY_ONLY)
+        or (isinstance(widget, forms.FileInput) and _shows_a_chosen_file(field))
+    ):
         return as_crispy_field(field)
     if field.is_hidden:
         return field.as_widget()
@@ -200,12 +237,21 @@ def filter_field(field: BoundField) -> Any:
             f" {extra_css}" if extra_css else "",
             inner,
         )
+    if isinstance(widget, forms.FileInput):
+        return _labelled(field, extra_css, _file_picker(field))
     bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
     css = _widget_class(widget, bootstrap, invalid)
     if _plain_select(widget):
         control = _select(field, css)
     else:
         control = field.as_widget(attrs={"class": css})
+    return _labelled(field, extra_css, control + _errors_and_help(field))
+
+
+def _labelled(field: BoundField, extra_css: str, control: SafeString) -> SafeString:
+    """crispy's field.html around a control (with its errors and help text): the wrapper
+    and the label."""
+    required = " requiredField" if field.field.required else ""
     label = SafeString("")
     if field.label:
         label = format_html(
@@ -215,12 +261,11 @@ def filter_field(field: BoundField) -> Any:
             _label_text(field),
         )
     return format_html(
-        '<div id="div_{}" class="mb-3{}">{}{}{}</div>',
+        '<div id="div_{}" class="mb-3{}">{}{}</div>',
         field.auto_id,
         f" {extra_css}" if extra_css else "",
         label,
         control,
-        _errors_and_help(field),
     )
 
 

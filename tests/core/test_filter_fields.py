@@ -178,3 +178,44 @@ def test_the_quick_select_writes_djangos_select(value):
     ours = QuickSelect(choices=choices).render("city", value, attrs)
     theirs = forms.Select(choices=choices).render("city", value, attrs, DjangoTemplates())
     assert ours == theirs
+
+
+class MultipleFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesForm(Form):
+    uploads = forms.FileField(
+        label="إضافة ملفات",
+        help_text="صور أو <b>PDF</b>",
+        widget=MultipleFiles(attrs={"accept": "image/png,.pdf", "class": "extra"}),
+    )
+    document = forms.FileField(label="المستند", required=False)
+    locked = forms.FileField(label="مقفل", required=False, disabled=True)
+    plain = forms.FileField(label="ملف", required=False, widget=forms.FileInput)
+
+
+class StoredFile:
+    """A file already stored (FieldFile's name and url): crispy draws its link and clear box."""
+
+    name = "old.pdf"
+    url = "/media/old.pdf"
+
+
+@pytest.mark.parametrize(
+    ("data", "initial"),
+    [(None, None), ({}, None), (None, {"document": StoredFile()})],
+)
+def test_file_fields_are_written_as_the_sites_file_picker(data, initial):
+    """The file picker (templates/bootstrap5/layout/field_file.html, through crispy) and
+    |filter_field write the same markup: label, input and its attributes, button, errors
+    and help text; a stored file is still drawn by crispy."""
+    for name in FilesForm.base_fields:
+        ours = FilesForm(data, {} if data is not None else None, initial=initial)[name]
+        theirs = FilesForm(data, {} if data is not None else None, initial=initial)[name]
+        if data is not None:
+            ours.form.is_valid()
+            theirs.form.is_valid()
+        mine = filter_field(ours)
+        assert same_markup(mine) == same_markup(as_crispy_field(theirs)), name
+        assert "file-picker" in mine
