@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import jobs
-from core.pagination import COUNT_CAP, CappedPaginator
+from core import jobs, pagination
+from core.pagination import CappedPaginator
 from core.permissions import require
 from core.phones import format_saudi_mobile_local
 from core.steps import Action, action_panel
@@ -53,7 +53,7 @@ def customer_list(request):
     # only the columns the rows show.
     rows = customer_filter.qs.select_related(None)
     shown = rows.only("code", "name", "kind", "city_id", "centre_id", "mobile", "is_active")
-    count = statistics.list_count(rows, COUNT_CAP)
+    count = statistics.list_count(rows, pagination.COUNT_CAP)
     page = CappedPaginator(shown, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
     page.object_list = selectors.with_cached_places(page.object_list)
     return render(
