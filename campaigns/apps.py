@@ -21,6 +21,7 @@ class CampaignsConfig(AppConfig):
 
         register_grants(self.label, GRANTS)
         _register_segment_topic()
+        _register_placements_topic()
         # The quarterly campaigns report to association management, produced by the reports
         # machinery (beat entry: migration 0003); read by management, the CRM manager and
         # resource development, archived once read (no departments' review).
@@ -49,6 +50,18 @@ class CampaignsConfig(AppConfig):
                 message="Created {created} demo campaigns.",
             )
         )
+
+
+def _register_placements_topic() -> None:
+    """campaigns.evaluation.placements_and_links' rows: renewed when a placement or a
+    tracked link is saved or deleted."""
+    from core.cache import register_topic
+    from links.models import TrackedLink
+
+    from .evaluation import PLACEMENTS_TOPIC
+    from .models import Placement
+
+    register_topic(PLACEMENTS_TOPIC, Placement, TrackedLink, form_options=False)
 
 
 def _register_segment_topic() -> None:

@@ -26,6 +26,7 @@ from links.benchmarking import fill_visits
 from links.models import TrackedLink
 from links.services import new_code
 
+from .evaluation import PLACEMENTS_TOPIC
 from .models import (
     Campaign,
     CampaignState,
@@ -273,6 +274,7 @@ def _placements(manager: User, target: int, rng: random.Random) -> int:
                 )
             )
     Placement.objects.bulk_create(rows, batch_size=2000)
+    bump(PLACEMENTS_TOPIC)  # bulk_create sends no signal
     return len(rows)
 
 
@@ -315,6 +317,7 @@ def _links() -> int:
             )
         )
     TrackedLink.objects.bulk_create(rows, batch_size=2000)
+    bump(PLACEMENTS_TOPIC)  # bulk_create sends no signal
     return len(rows)
 
 

@@ -29,6 +29,7 @@ What is counted, and the rules:
 Reads only: no permission is checked here; the view checks who may see the campaign and
 which outcome records they may open."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import cached
 from finance.models import Donation
 from links.models import TrackedLink
 from links.outcomes import Outcome, registered_outcomes
@@ -55,6 +57,9 @@ ATTRIBUTION_WINDOW_DAYS = 90
 # The outcome key counted against the support requests target (an outcome registers
 # `counts_towards="support_requests"`).
 SUPPORT_REQUESTS = "support_requests"
+
+# placements_and_links' topic (registered in apps.py): a placement's or link's change renews it.
+PLACEMENTS_TOPIC = "campaign_placements"
 
 CENT = Decimal("0.01")
 
@@ -238,11 +243,34 @@ def _targets(results: CampaignResults, support_measured: bool) -> list[TargetRes
     ]
 
 
+def placements_and_links(campaign_ids: list[int]) -> list[tuple[Placement, TrackedLink | None]]:
+    """The campaigns' placements (by start, then id) with their tracked links, kept under
+    PLACEMENTS_TOPIC until a placement or a link changes: two queries (a link hangs on its
+    placement by a generic key, no join) read once per change, not on every evaluation."""
+
+    def read() -> list[tuple[Placement, TrackedLink | None]]:
+        placements = list(
+            Placement.objects.filter(campaign_id__in=campaign_ids).order_by("starts_on", "id")
+        )
+        links = {
+            link.owner_id: link
+            for link in TrackedLink.objects.filter(
+                owner_type__app_label=Placement._meta.app_label,
+                owner_type__model=Placement._meta.model_name,
+                owner_id__in=[placement.pk for placement in placements],
+            ).order_by()
+        }
+        return [(placement, links.get(placement.pk)) for placement in placements]
+
+    chosen = ",".join(str(pk) for pk in sorted(campaign_ids))
+    return cached(PLACEMENTS_TOPIC, hashlib.sha256(chosen.encode()).hexdigest(), read)
+
+
 def evaluate(campaigns: Iterable[Campaign]) -> dict[int, CampaignResults]:
     """{campaign id: its results} for the given campaigns (a queryset or a list), in a
-    bounded number of queries: the placements, their links, three for the visits per link,
-    one per registered outcome, and (when outcomes name customers)
-    three for their opportunities and donations."""
+    bounded number of queries: the placements and their links (from the cache while they
+    do not change), three for the visits per link, one per registered outcome, and (when
+    outcomes name customers) two for their opportunities and donations."""
     chosen = list(campaigns)
     results = {campaign.pk: CampaignResults(campaign=campaign) for campaign in chosen}
     if not results:
@@ -250,20 +278,9 @@ def evaluate(campaigns: Iterable[Campaign]) -> dict[int, CampaignResults]:
     for item in results.values():
         item.window = attribution_window(item.campaign)
 
-    # Placements and their links.
-    placements = list(Placement.objects.filter(campaign_id__in=results).order_by("starts_on", "id"))
-    links = {
-        link.owner_id: link
-        for link in TrackedLink.objects.filter(
-            owner_type__app_label=Placement._meta.app_label,
-            owner_type__model=Placement._meta.model_name,
-            owner_id__in=[placement.pk for placement in placements],
-        ).order_by()
-    }
     by_link: dict[int, PlacementResults] = {}
     campaign_of_link: dict[int, int] = {}
-    for placement in placements:
-        link = links.get(placement.pk)
+    for placement, link in placements_and_links(list(results)):
         figures = PlacementResults(placement=placement, link=link)
         item = results[placement.campaign_id]
         item.placements.append(figures)
@@ -325,7 +342,7 @@ def _opportunities_and_donations(
     results: dict[int, CampaignResults], customers_of: dict[int, set[int]]
 ) -> None:
     """Opportunities opened with, and donations received from, each campaign's customers
-    within its window: three grouped queries for all the campaigns."""
+    within its window: two queries for all the campaigns."""
     windows: dict[int, tuple[date, date]] = {}
     for campaign_id in customers_of:
         window = results[campaign_id].window
@@ -339,20 +356,19 @@ def _opportunities_and_donations(
     since = timezone.make_aware(datetime.combine(earliest, datetime.min.time()))
     until = timezone.make_aware(datetime.combine(latest + timedelta(days=1), datetime.min.time()))
 
-    # (opportunity id, opened on, donor id) for potential and pledging donors alike.
+    # (opportunity id, opened on, donor id) for potential and pledging donors alike, in
+    # one query.
+    potential = PotentialDonor.objects.filter(
+        donor_id__in=donors,
+        opportunity__created_at__gte=since,
+        opportunity__created_at__lt=until,
+    ).values_list("opportunity_id", "opportunity__created_at", "donor_id")
+    pledged = Opportunity.objects.filter(
+        pledge_donor_id__in=donors, created_at__gte=since, created_at__lt=until
+    ).values_list("id", "created_at", "pledge_donor_id")
     opened: list[tuple[int, date, int]] = [
         (opportunity_id, _local_date(at), donor_id)
-        for opportunity_id, at, donor_id in PotentialDonor.objects.filter(
-            donor_id__in=donors,
-            opportunity__created_at__gte=since,
-            opportunity__created_at__lt=until,
-        ).values_list("opportunity_id", "opportunity__created_at", "donor_id")
-    ]
-    opened += [
-        (opportunity_id, _local_date(at), donor_id)
-        for opportunity_id, at, donor_id in Opportunity.objects.filter(
-            pledge_donor_id__in=donors, created_at__gte=since, created_at__lt=until
-        ).values_list("id", "created_at", "pledge_donor_id")
+        for opportunity_id, at, donor_id in potential.order_by().union(pledged.order_by(), all=True)
     ]
     received = list(
         Donation.objects.filter(

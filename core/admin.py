@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core import cache
+from core import cache, pagination
 from core.forms import localise_field, name_the_empty_choice
 from core.pagination import CappedPaginator
 from core.permissions import permission_choice_label
@@ -156,7 +156,10 @@ class LargeTableAdminMixin(_AdminBase):
     - `search_counts_from_ids = True`: a searched list reads the ordered ids of its first
       10,001 rows in one query, which gives both the count and the page's ids
       (CappedPaginator's count_from_ids): for a search through another table (the donor's
-      name), so that the search runs once, not for the count and again for the page.
+      name), so that the search runs once, not for the count and again for the page;
+    - `count_selector(queryset, cap)`: the list's count up to `cap` + 1 from the app's own
+      reader (the customer list's, kept in the cache until a customer changes), so the
+      admin counts as the site's own list does.
     """
 
     show_full_result_count = False
@@ -170,6 +173,8 @@ class LargeTableAdminMixin(_AdminBase):
     # A function (queryset, text) -> queryset; set with staticmethod(...) or as a plain
     # function (read from the class, so it is never bound).
     search_selector: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
+    # A function (queryset, cap) -> the rows counted up to cap + 1, declared as above.
+    count_selector: Callable[[QuerySet[Any], int], int] | None = None
 
     def __init__(self, model: type[Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)  # type: ignore[call-arg]
@@ -190,19 +195,27 @@ class LargeTableAdminMixin(_AdminBase):
         allow_empty_first_page: bool = True,
     ) -> CappedPaginator:
         searched = bool(request.GET.get(SEARCH_VAR, "").strip())
+        count_from_ids = self.search_counts_from_ids and searched
+        counter = _declared(type(self), "count_selector")
+        if isinstance(counter, staticmethod):
+            counter = counter.__func__
+        known_count = None
+        if counter is not None and not count_from_ids:
+            known_count = counter(queryset, pagination.COUNT_CAP)
         return self.paginator(
             queryset,
             per_page,
             orphans,
             allow_empty_first_page,
             ids_first=self.page_ids_first,
-            count_from_ids=self.search_counts_from_ids and searched,
+            count_from_ids=count_from_ids,
+            known_count=known_count,
         )
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        selector = _declared_selector(type(self))
+        selector = _declared(type(self), "search_selector")
         if selector is None or not search_term.strip():
             return cast(Any, super()).get_search_results(request, queryset, search_term)
         if isinstance(selector, staticmethod):
@@ -217,11 +230,12 @@ def dates_topic(model: type[Model]) -> str:
     return f"admin_dates:{model._meta.label_lower}"
 
 
-def _declared_selector(admin_class: type) -> Any:
-    """The search_selector as declared on the class or a base (never bound as a method)."""
+def _declared(admin_class: type, name: str) -> Any:
+    """A selector (search_selector, count_selector) as declared on the class or a base
+    (never bound as a method)."""
     for klass in admin_class.__mro__:
-        if "search_selector" in klass.__dict__:
-            return klass.__dict__["search_selector"]
+        if name in klass.__dict__:
+            return klass.__dict__[name]
     return None
 
 

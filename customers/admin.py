@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, TransitionInline
 from core.forms import ModelForm
 
-from . import selectors, services
+from . import selectors, services, statistics
 from .models import Customer, CustomerRequest, RequestTransition, StewardDesignation
 
 
@@ -23,6 +23,8 @@ class CustomerAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     # Searched by the customer list's own search (normalised name, code, mobile, ID, email).
     search_fields = ["name_normalized", "code", "mobile", "national_id", "email"]
     search_selector = staticmethod(selectors.search_customers)
+    # Counted as the customer list counts: kept until a customer changes.
+    count_selector = staticmethod(statistics.list_count)
     list_select_related = ["city", "centre"]
     # The point of contact is designated with the secretary's approval (3.1.21), not here.
     readonly_fields = ["code", "point_of_contact", "version_number", "created_at", "updated_at"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import jobs
+from core import jobs, pagination
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.phones import format_saudi_mobile_local
@@ -16,7 +16,7 @@ from core.steps import Action, action_panel
 from core.text import normalize_digits
 from core.views_steps import post_step, redisplay
 
-from . import presentation, selectors, services, tasks
+from . import presentation, selectors, services, statistics, tasks
 from .filters import CustomerFilter, RequestFilter
 from .forms import ApprovalForm, CustomerDataForm, RejectionForm, RequestReasonForm
 from .models import Customer, RequestKind
@@ -49,9 +49,12 @@ def filtered_customers(request):
 @require_GET
 def customer_list(request):
     customer_filter = filtered_customers(request)
-    # The rows show no point of contact, and their places come from the cache: no join.
+    # The rows show no point of contact, and their places come from the cache: no join;
+    # only the columns the rows show.
     rows = customer_filter.qs.select_related(None)
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = rows.only("code", "name", "kind", "city_id", "centre_id", "mobile", "is_active")
+    count = statistics.list_count(rows, pagination.COUNT_CAP)
+    page = CappedPaginator(shown, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
     page.object_list = selectors.with_cached_places(page.object_list)
     return render(
         request,

@@ -191,9 +191,46 @@ def test_the_number_of_queries_does_not_grow_with_campaigns_placements_or_visits
     many_queries, many_results = _queries(many)
     assert few_queries == many_queries
     # campaigns, placements, links, visits (the last day rolled up, the per-day totals,
-    # the days after them), cases, opportunities (potential, pledging), donations.
-    assert many_queries == 10
+    # the days after them), cases, opportunities (potential and pledging together),
+    # donations.
+    assert many_queries == 9
+    # Again: the placements and their links come from the cache.
+    again_queries, again_results = _queries(many)
+    assert again_queries == 7
+    assert again_results[many[0]].visits == many_results[many[0]].visits
     assert all(many_results[pk].new_customers == 1 for pk in many)
     assert all(many_results[pk].opportunities == 1 for pk in many)
     assert sum(r.visits for r in many_results.values()) == 2 * 1 + 4 * 3 * 4
     assert few_results[few[0]].donations_total == Decimal("100")
+
+
+def test_the_cached_placements_and_links_follow_their_changes(people, programme):
+    """placements_and_links is kept until a placement or a link changes: a placement added,
+    its link made, its cost corrected and the placement removed are all seen at once."""
+    [pk] = _campaigns_with_results(people, programme, 1, placements=1, visits=2)
+    campaign = Campaign.objects.get(pk=pk)
+    first = evaluate([campaign])[pk]
+    assert (len(first.placements), first.spending) == (1, Decimal("100"))
+    added = Placement.objects.create(
+        campaign=campaign,
+        channel=Channel.SOCIAL,
+        location="حساب جديد",
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        cost=Decimal("50"),
+        added_by=people["manager"],
+    )
+    second = evaluate([campaign])[pk]
+    assert [row.placement.pk for row in second.placements][-1] == added.pk
+    assert second.spending == Decimal("150")
+    assert second.placements[-1].link is None
+    link = link_services.link_create(actor=people["manager"], label="جديد", target="/", owner=added)
+    visit(link, 99)
+    third = evaluate([campaign])[pk]
+    assert third.placements[-1].link == link
+    assert third.visits == first.visits + 1
+    added.cost = Decimal("80")
+    added.save()
+    assert evaluate([campaign])[pk].spending == Decimal("180")
+    added.delete()
+    assert evaluate([campaign])[pk].spending == Decimal("100")

@@ -134,3 +134,22 @@ def test_the_admin_search_is_the_customer_list_s_normalised_search(client, super
         assert list(response.context["cl"].result_list) == [wanted], typed
         # The stored normalised column, not UPPER(column) LIKE over six columns.
         assert not any("UPPER(" in sql.upper() for sql in queries), typed
+
+
+def test_the_changelist_count_is_kept_until_a_customer_changes(client, superuser):
+    """The admin counts as the customer list does (count_selector: statistics.list_count):
+    the same search counted once, again after a customer is saved."""
+    for number in range(3):
+        _customer(900300 + number, f"عميل رقم {number}")
+    client.force_login(superuser)
+
+    def counts(queries):
+        return [sql for sql in queries if "COUNT(" in sql.upper() and "customers_customer" in sql]
+
+    response, queries = _changelist(client, q="عميل")
+    assert (response.context["cl"].result_count, len(counts(queries))) == (3, 1)
+    response, queries = _changelist(client, q="عميل")
+    assert (response.context["cl"].result_count, len(counts(queries))) == (3, 0)
+    _customer(900310, "عميل آخر")
+    response, queries = _changelist(client, q="عميل")
+    assert (response.context["cl"].result_count, len(counts(queries))) == (4, 1)

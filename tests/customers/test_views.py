@@ -339,3 +339,55 @@ def test_navigation_shows_customer_pages_by_role(client, people):
     content = client.get(reverse("home")).content.decode()
     assert reverse("customers:list") in content
     assert reverse("customers:request_new") not in content
+
+
+def _search_page(client, query, page=1):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("customers:list"), {"q": query, "page": page})
+    return queries, response.content.decode()
+
+
+def test_the_list_count_is_kept_until_a_customer_changes(client, people):
+    """The list's capped count (a common name walks thousands of rows through the trigram
+    index) is counted once and kept until a customer is saved or deleted: the next page of
+    the same search does not count again, a new match or a deletion is counted at once,
+    and another search or filter is counted on its own."""
+    for code in range(1, 31):
+        Customer.objects.create(code=code, name=f"محمد {code}", kind="beneficiary")
+    Customer.objects.create(code=99, name="سارة", kind="beneficiary")
+    client.force_login(people["staff"])
+    client.get(reverse("customers:list"))  # the session, the permissions, the cached places
+    first, content = _search_page(client, "محمد")
+    assert "Page 1 of 2" in content or "صفحة 1 من 2" in content
+    second, content = _search_page(client, "محمد", page=2)
+    assert any("COUNT(" in query["sql"] for query in first.captured_queries)
+    assert len(second) == len(first) - 1
+    assert "محمد 1<" in content  # the lowest codes on the second page
+    assert not any("COUNT(" in query["sql"] for query in second.captured_queries)
+    for code in range(31, 51):
+        Customer.objects.create(code=code, name=f"محمد {code}", kind="beneficiary")
+    after, content = _search_page(client, "محمد", page=2)
+    assert len(after) == len(first)
+    assert "Page 2 of 2" in content or "صفحة 2 من 2" in content
+    Customer.objects.filter(code__gt=25).delete()
+    _queries, content = _search_page(client, "محمد")
+    assert "page=2" not in content
+    other, content = _search_page(client, "سارة")
+    assert any("COUNT(" in query["sql"] for query in other.captured_queries)
+    assert "سارة" in content
+
+
+def test_the_kept_count_is_capped_as_counted(people):
+    """statistics.list_count counts up to cap + 1 (the paginator then reads «more than»),
+    kept per query: the same count whatever the number of pages asked for."""
+    from customers.statistics import list_count
+
+    for code in range(1, 6):
+        Customer.objects.create(code=code, name=f"محمد {code}", kind="beneficiary")
+    matches = Customer.objects.filter(name_normalized__contains="محمد")
+    assert list_count(matches, 3) == 4
+    assert list_count(matches, 10) == 5
+    with CaptureQueriesContext(connection) as queries:
+        assert list_count(matches, 3) == 4
+    assert len(queries) == 0
+    assert list_count(Customer.objects.none(), 3) == 0
