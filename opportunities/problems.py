@@ -88,6 +88,36 @@ def problems_visible_to(user: User | AnonymousUser) -> QuerySet[DonorProblem]:
     return queryset.filter(owner=user)
 
 
+# What a row of the register shows (opportunities/problem_list.html): three of the six
+# relations the problems are read with, and only the columns shown.
+_REGISTER_ROW_FIELDS = (
+    "title",
+    "kind",
+    "severity",
+    "state",
+    "respond_by",
+    "resolve_by",
+    "resolved_at",
+    "donor__name",
+    "donor__code",
+    "opportunity__title",
+    "opportunity__state",  # a django-fsm model reads its state when made
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
+def register_rows(queryset: QuerySet[DonorProblem]) -> QuerySet[DonorProblem]:
+    """The register's rows of `queryset` (of problems_visible_to): joined to their donor,
+    opportunity and owner only."""
+    return (
+        queryset.select_related(None)
+        .select_related("donor", "opportunity", "owner")
+        .only(*_REGISTER_ROW_FIELDS)
+    )
+
+
 def may_open_register(user: User | AnonymousUser) -> bool:
     return user.has_perm("opportunities.view_donorproblem") or (
         user.is_authenticated and DonorProblem.objects.filter(owner=user).exists()
@@ -143,10 +173,26 @@ def problems_raised_for(user: User | AnonymousUser, donor: Customer) -> QuerySet
     )
 
 
+# What the opportunity page's problems panel shows: not the whole donor and owner rows.
+_OPPORTUNITY_PANEL_FIELDS = (
+    "title",
+    "kind",
+    "severity",
+    "state",
+    "respond_by",
+    "resolve_by",
+    "donor__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
 def problems_of_opportunity(opportunity: Opportunity) -> QuerySet[DonorProblem]:
     return (
         DonorProblem.objects.filter(opportunity=opportunity)
         .select_related("owner", "donor")
+        .only(*_OPPORTUNITY_PANEL_FIELDS)
         .order_by(_unresolved_first(), "-raised_at")
     )
 

@@ -33,6 +33,7 @@ from core import cache
 from core.numbers import format_amount
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
+from customers.timeline import person_fields, read_together
 from finance import selectors as finance_selectors
 from finance.models import Donation
 from programmes.models import Programme
@@ -122,8 +123,21 @@ def donor_rows(opportunity: Opportunity) -> QuerySet[PotentialDonor]:
     return (
         PotentialDonor.objects.filter(opportunity=opportunity)
         .select_related("donor__point_of_contact", "added_by")
+        .only(*_DONOR_ROW_FIELDS)
         .order_by("donor__name", "pk")
     )
+
+
+# What the opportunity page reads of its donors (the donors' table, the contact form's
+# choices, the others' points of contact): not the whole customer rows.
+_DONOR_ROW_FIELDS = (
+    "suggested",
+    "added_at",
+    *person_fields("added_by"),
+    "donor__code",
+    "donor__name",
+    *person_fields("donor__point_of_contact"),
+)
 
 
 # What a row of the list shows (templatetags.opportunity_tags.opportunity_cells): only
@@ -449,11 +463,43 @@ class TimelineEntry:
     item: object = None
 
 
+# What the timeline shows of each kind of row (customers.timeline.read_together's paths):
+# contacts, corrections, steps and probability changes, each with who made it.
+_TIMELINE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "contacts",
+        (
+            "created_at",
+            "contact_date",
+            "channel",
+            "summary",
+            "is_planned",
+            "approval",
+            "made_under_id",
+            "donor__name",
+            *person_fields("staff"),
+        ),
+    ),
+    ("corrections", ("at", "field", "old_value", "new_value", "note", *person_fields("actor"))),
+    ("transitions", ("at", "source", "target", "note", *person_fields("actor"))),
+    (
+        "probability_changes",
+        ("at", "old_probability", "new_probability", "success_factors", *person_fields("actor")),
+    ),
+)
+
+
 def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
     """Contacts (with the approvals of those that needed them), steps, probability changes
-    and corrections, newest first (four queries, five when a contact needed approval)."""
-    entries = [TimelineEntry("created", opportunity.created_at, opportunity.owner)]
-    contacts = list(opportunity.contacts.select_related("staff", "donor"))
+    and corrections, newest first (one query, two when a contact needed approval)."""
+    parts = [
+        (getattr(opportunity, relation).order_by(), fields) for relation, fields in _TIMELINE_PARTS
+    ]
+    contacts, corrections, steps, changes = read_together(parts)
+    # Each kind in its Meta.ordering first, which orders the rows of one kind made at once.
+    contacts.sort(key=lambda contact: (contact.contact_date, contact.pk), reverse=True)
+    for rows in (corrections, steps, changes):
+        rows.sort(key=lambda row: (row.at, row.pk))
     # Only a flagged contact shows its approval steps: no query when none is.
     flagged = [contact for contact in contacts if contact.is_flagged]
     if flagged:
@@ -464,21 +510,16 @@ def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
                 queryset=ContactApprovalStep.objects.select_related("decided_by"),
             ),
         )
+    entries = [TimelineEntry("created", opportunity.created_at, opportunity.owner)]
     entries += [
         TimelineEntry("contact", contact.created_at, contact.staff, contact) for contact in contacts
     ]
     entries += [
         TimelineEntry("correction", correction.at, correction.actor, correction)
-        for correction in opportunity.corrections.select_related("actor")
+        for correction in corrections
     ]
-    entries += [
-        TimelineEntry("transition", step.at, step.actor, step)
-        for step in opportunity.transitions.select_related("actor")
-    ]
-    entries += [
-        TimelineEntry("probability", change.at, change.actor, change)
-        for change in opportunity.probability_changes.select_related("actor")
-    ]
+    entries += [TimelineEntry("transition", step.at, step.actor, step) for step in steps]
+    entries += [TimelineEntry("probability", change.at, change.actor, change) for change in changes]
     order = {"created": 0, "contact": 1, "correction": 2, "probability": 3, "transition": 4}
     return sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True)
 

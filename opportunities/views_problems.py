@@ -41,7 +41,8 @@ def _querystring_without_page(request):
 def problem_list(request):
     _require_register(request.user)
     problem_filter = ProblemFilter(request.GET, queryset=problems.problems_visible_to(request.user))
-    queryset = problem_filter.qs.order_by("resolved_at", "resolve_by", "-pk")
+    queryset = problems.register_rows(problem_filter.qs)
+    queryset = queryset.order_by("resolved_at", "resolve_by", "-pk")
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

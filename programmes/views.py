@@ -26,6 +26,7 @@ from .filters import ProgrammeFilter
 from .forms import ProgrammeForm
 from .funding import FUNDERS_TOPIC
 from .models import Programme
+from .presentation import programme_rows_html
 
 PAGE_SIZE = 25
 FUNDERS_SHOWN = 100
@@ -58,15 +59,15 @@ def programme_list(request):
     )
     # The sums per programme come from one cached table, not a subquery per row.
     table = selectors.funding_table()
+    rows = [(programme, table.funding(programme.pk, programme.budget)) for programme in page]
     return render(
         request,
         "programmes/programme_list.html",
         {
             "filter": programme_filter,
             "page": page,
-            "rows": [
-                (programme, table.funding(programme.pk, programme.budget)) for programme in page
-            ],
+            "rows": rows,
+            "rows_html": programme_rows_html(rows),
             "totals": selectors.portfolio_totals(programmes, table)
             if page.paginator.count
             else None,

@@ -3,17 +3,18 @@ an amount in SAR (`{{ amount|sar_amount }}`) and the cells of a row of the list
 (`{% opportunity_cells opportunity %}`), written in Python: the list shows 25 rows, where an
 included template per value cost more than the rest of the page."""
 
+import functools
 from html import escape
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from core.numbers import format_amount
 from core.templatetags.dates import compact_date
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, OpportunityState
 
 register = template.Library()
 
@@ -38,6 +39,17 @@ def state_badge(state: str, label: str) -> SafeString:
 def sar_amount(amount: object) -> SafeString:
     """A Decimal in SAR with Western digits and grouping, like every amount of the site."""
     return format_html('<span class="ltr-value text-nowrap">{}</span>', format_amount(amount))
+
+
+@functools.lru_cache(maxsize=16)
+def _state_labels(language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in OpportunityState.choices}
+
+
+def _state_label(state: str) -> str:
+    """get_state_display() translated once per language: each call translates every state
+    (Django hashes the lazy labels) where a list shows 25 rows."""
+    return _state_labels(get_language()).get(state, state)
 
 
 @register.simple_tag
@@ -65,7 +77,7 @@ def opportunity_cells(opportunity: Opportunity) -> SafeString:
         f'<td><span class="ltr-value">{escape(opportunity.programme.code)}</span> · '
         f"<bdi>{escape(opportunity.programme.name)}</bdi></td>\n"
         f'<td class="small">{donors}</td>\n'
-        f"<td>{state_badge(opportunity.state, opportunity.get_state_display())}</td>\n"
+        f"<td>{state_badge(opportunity.state, _state_label(opportunity.state))}</td>\n"
         f'<td class="text-end">{sar_amount(amount)}</td>\n'
         f'<td class="text-end"><span class="ltr-value">{opportunity.probability}%</span></td>\n'
         f"<td><bdi>{escape(owner.get_full_name() or str(owner))}</bdi></td>\n"
