@@ -3,7 +3,7 @@ panel (newest first, limited to the cases the reader may see), the open-cases ba
 "new case" action and the cases in the timeline. Imported at start-up by
 complaints.registrations."""
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from association.selectors import centres_by_pk
 from customers.profile import (
+    CountedBadge,
     ProfileAction,
     ProfileBadge,
     ProfilePanel,
@@ -34,7 +35,7 @@ from .selectors import (
     case_events_of_customer,
     case_steps_of_customer,
     cases_of_customer,
-    open_cases_counts,
+    open_cases_of_customer,
 )
 
 PANEL_CASES = 10
@@ -71,7 +72,15 @@ CASES = "cases"
 def open_cases_badge(customer, user):
     if not user.has_perm("complaints.view_case"):
         return None
-    counts = open_cases_counts(user, customer, timezone.now())
+    overdue = Q(due_at__lt=timezone.now())
+    return CountedBadge(
+        open_cases_of_customer(user, customer),
+        {"open": Count("pk"), "overdue": Count("pk", filter=overdue)},
+        _open_cases_badge,
+    )
+
+
+def _open_cases_badge(counts):
     if not counts["open"]:
         return None
     label = ngettext("%(count)s open case", "%(count)s open cases", counts["open"]) % {

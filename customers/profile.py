@@ -13,12 +13,17 @@ The one timeline of the «السجل الزمني» tab has its own registry, `c
 Customers never import the apps that register here.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Aggregate, Value
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
     from .models import Customer
 
@@ -52,6 +57,17 @@ class ProfileAction:
     primary: bool = False
 
 
+@dataclass(frozen=True)
+class CountedBadge:
+    """A badge drawn from counts of rows: `counts` ({name: aggregate over `rows`}, e.g.
+    Count("pk")) are read together with every other badge's in one query, then
+    `badge({name: value})` makes the badge (or None)."""
+
+    rows: "QuerySet[Any]"
+    counts: Mapping[str, Aggregate]
+    badge: Callable[[dict[str, int]], ProfileBadge | None]
+
+
 def count_badge(
     count: int, label: Any, *, tone: str, kind: str = "", icon: str = ""
 ) -> ProfileBadge | None:
@@ -82,7 +98,7 @@ def remembered_rows(customer: "Customer", key: str) -> list[Any]:
 
 
 PanelBuilder = Callable[["Customer", "User"], ProfilePanel | None]
-BadgeBuilder = Callable[["Customer", "User"], ProfileBadge | None]
+BadgeBuilder = Callable[["Customer", "User"], ProfileBadge | CountedBadge | None]
 ActionBuilder = Callable[["Customer", "User"], ProfileAction | None]
 
 _panel_builders: list[PanelBuilder] = []
@@ -118,8 +134,50 @@ TONE_ORDER = {"danger": 0, "warning": 1, "info": 2, "primary": 3, "success": 4}
 
 
 def profile_badges(customer: "Customer", user: "User") -> list[ProfileBadge]:
-    badges = [badge for badge in (b(customer, user) for b in _badge_builders) if badge]
+    """The header's badges, the counts of all of them read in one query."""
+    made = [builder(customer, user) for builder in _badge_builders]
+    counted = [item for item in made if isinstance(item, CountedBadge)]
+    counts = iter(_read_counts(counted))
+    badges = []
+    for item in made:
+        badge = item.badge(next(counts)) if isinstance(item, CountedBadge) else item
+        if badge is not None:
+            badges.append(badge)
     return sorted(badges, key=lambda badge: TONE_ORDER.get(badge.tone, len(TONE_ORDER)))
+
+
+def _read_counts(counted: list[CountedBadge]) -> list[dict[str, int]]:
+    """The counts of each badge: one row of a CROSS JOIN of each badge's aggregate read (one
+    row each: no GROUP BY); a read of nothing the user may see counts zeros, unread."""
+    found = [dict.fromkeys(item.counts, 0) for item in counted]
+    parts: list[str] = []
+    params: list[Any] = []
+    columns: list[tuple[int, str]] = []
+    for index, item in enumerate(counted):
+        names = {f"badge_{index}_{name}": name for name in item.counts}
+        read = (
+            item.rows.order_by()
+            # Grouped by a constant, which Django leaves out of the GROUP BY: one row.
+            .annotate(badge_group=Value(1))
+            .values("badge_group")
+            .annotate(**{alias: item.counts[name] for alias, name in names.items()})
+            .values(*names)
+        )
+        try:
+            sql, part_params = read.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        parts.append(f"({sql}) AS badge_{index}")
+        params.extend(part_params)
+        columns.extend((index, name) for name in names.values())
+    if not parts:
+        return found
+    with connections[counted[0].rows.db].cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
+        row = cursor.fetchone()
+    for (index, name), value in zip(columns, row, strict=True):
+        found[index][name] = value or 0
+    return found
 
 
 def profile_actions(customer: "Customer", user: "User") -> list[ProfileAction]:

@@ -3,6 +3,7 @@ form badges, the "request a change" action and the forms in the timeline. Import
 start-up by customers.registrations."""
 
 from django.contrib.auth.models import User
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from . import selectors
 from .models import Customer, CustomerRequest, RequestKind, RequestState
 from .profile import (
+    CountedBadge,
     ProfileAction,
     ProfileBadge,
     count_badge,
@@ -33,13 +35,17 @@ def request_change(customer: Customer, user: User) -> ProfileAction | None:
 
 
 @register_profile_badge
-def pending_forms(customer: Customer, user: User) -> ProfileBadge | None:
-    return count_badge(
-        selectors.pending_requests_count(user, customer),
-        ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
-        tone="info",
-        kind=FORMS,
-        icon="file-earmark-text",
+def pending_forms(customer: Customer, user: User) -> CountedBadge:
+    return CountedBadge(
+        selectors.pending_requests_of_customer(user, customer),
+        {"count": Count("pk")},
+        lambda counts: count_badge(
+            counts["count"],
+            ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
+            tone="info",
+            kind=FORMS,
+            icon="file-earmark-text",
+        ),
     )
 
 

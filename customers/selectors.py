@@ -211,6 +211,12 @@ def _same_ends(keys: MatchKeys, using: str) -> QuerySet[Customer] | None:
     )
 
 
+# What a match is told and shown by (its link, `str()`, the reasons): the import preview, the
+# form page, its PDF and the approval's check read no other column of the customer, so the
+# reads compile and carry these alone (any other field is deferred).
+DUPLICATE_FIELDS = ("code", "name", "national_id", "mobile", "email")
+
+
 def _possible_duplicates(
     searches: list[tuple[MatchKeys, int | None]], *, limit: int
 ) -> list[list[DuplicateMatch]]:
@@ -232,7 +238,8 @@ def _possible_duplicates(
             if exclude_pk is not None:
                 candidates = candidates.exclude(pk=exclude_pk)
             sql, part_params = (
-                candidates.annotate(search_index=Value(index, output_field=IntegerField()))
+                candidates.only(*DUPLICATE_FIELDS)
+                .annotate(search_index=Value(index, output_field=IntegerField()))
                 .order_by("-code")[:limit]
                 .query.sql_with_params()
             )
@@ -358,7 +365,7 @@ def _exact_duplicates(lines: list[CustomerRequestLine]) -> list[LineMatches]:
         | Q(mobile__in=wanted[1])
         | Q(email__in=wanted[2])
         | Q(name_normalized__in=wanted[3])
-    )
+    ).only(*DUPLICATE_FIELDS, "name_normalized")
     by_key: dict[tuple[int, str], list[Customer]] = {}
     for customer in candidates:
         customer_keys = (
@@ -414,8 +421,8 @@ def requests_of_customer(user: User, customer: Customer) -> QuerySet[CustomerReq
     return requests_visible_to(user).filter(pk__in=lines)
 
 
-def pending_requests_count(user: User, customer: Customer) -> int:
-    return requests_of_customer(user, customer).filter(state__in=PENDING_REQUEST_STATES).count()
+def pending_requests_of_customer(user: User, customer: Customer) -> QuerySet[CustomerRequest]:
+    return requests_of_customer(user, customer).filter(state__in=PENDING_REQUEST_STATES)
 
 
 def request_steps_of_customer(user: User, customer: Customer) -> QuerySet[RequestTransition]:

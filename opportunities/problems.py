@@ -143,10 +143,8 @@ def problems_of_donor(donor: Customer) -> QuerySet[DonorProblem]:
     )
 
 
-def unresolved_problems_count(user: User | AnonymousUser, donor: Customer) -> int:
-    return (
-        problems_visible_to(user).filter(donor=donor, state__in=UNRESOLVED_PROBLEM_STATES).count()
-    )
+def unresolved_problems_of(user: User | AnonymousUser, donor: Customer) -> QuerySet[DonorProblem]:
+    return problems_visible_to(user).filter(donor=donor, state__in=UNRESOLVED_PROBLEM_STATES)
 
 
 def problem_steps_of_donor(

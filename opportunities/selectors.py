@@ -679,9 +679,9 @@ def open_opportunities_of(donor: Customer) -> QuerySet[Opportunity]:
 # --- the customer 360 ------------------------------------------------------------------
 
 
-def pending_contacts_count(donor: Customer) -> int:
+def pending_contacts_of(donor: Customer) -> QuerySet[DonorContact]:
     """Contacts with this donor awaiting the three parties' approval (3.1.21)."""
-    return DonorContact.objects.filter(donor=donor, approval=ContactApproval.PENDING).count()
+    return DonorContact.objects.filter(donor=donor, approval=ContactApproval.PENDING)
 
 
 def contacts_of_donor(donor: Customer) -> QuerySet[DonorContact]:

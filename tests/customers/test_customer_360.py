@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -140,6 +141,47 @@ def test_badges_and_actions_leave_out_none_and_put_the_urgent_and_primary_first(
         "طلب جديد",
         "تعديل",
     ]
+
+
+def test_counted_badges_are_read_in_one_query_and_keep_their_place(own_registries):
+    """Every badge's counts in one query, each badge made from its own; a read of nothing
+    counts zeros; the order stays the tones', then the registration's."""
+    for code, kind in [(980001, "donor"), (980002, "donor"), (980003, "beneficiary")]:
+        Customer.objects.create(code=code, name=f"عميل {code}", kind=kind)
+    mine = Customer.objects.filter(code__gte=980001)
+
+    def counted(rows, tone):
+        return profile.CountedBadge(
+            rows,
+            {"all": Count("pk"), "donors": Count("pk", filter=Q(kind="donor"))},
+            lambda counts: (
+                ProfileBadge(f"{counts['all']}/{counts['donors']}", tone) if counts["all"] else None
+            ),
+        )
+
+    profile.register_profile_badge(lambda customer, user: ProfileBadge("موافقة", "info"))
+    profile.register_profile_badge(lambda customer, user: counted(mine, "info"))
+    profile.register_profile_badge(lambda customer, user: counted(mine.none(), "danger"))
+    profile.register_profile_badge(lambda customer, user: counted(mine.filter(kind="x"), "danger"))
+    profile.register_profile_badge(
+        lambda customer, user: counted(mine.filter(kind="donor"), "danger")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        labels = [badge.label for badge in profile.profile_badges(None, None)]
+    assert labels == ["2/2", "موافقة", "3/2"]
+    assert len(queries) == 1
+
+
+def test_no_counted_badge_no_query(own_registries):
+    profile.register_profile_badge(lambda customer, user: ProfileBadge("موافقة", "success"))
+    profile.register_profile_badge(
+        lambda customer, user: profile.CountedBadge(
+            Customer.objects.none(), {"n": Count("pk")}, lambda counts: None
+        )
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert [badge.label for badge in profile.profile_badges(None, None)] == ["موافقة"]
+    assert queries.captured_queries == []
 
 
 # --- the page, per role, on the demo data -------------------------------------------------
@@ -392,3 +434,13 @@ def test_a_referral_between_centres_names_both_in_the_timeline_without_a_query_e
     details = [entry.detail for entry in entries if entry.icon == "signpost-split"]
     assert len(details) == 6
     assert all(str(first) in detail and str(second) in detail for detail in details)
+
+
+def test_the_donor_s_badges_are_counted_in_one_query(client, demo):
+    """The four counts of the header (forms, contacts, problems, open and overdue cases)."""
+    login(client, "crm_manager")
+    page_of(client, demo["donor"])
+    with CaptureQueriesContext(connection) as queries:
+        page_of(client, demo["donor"])
+    counts = [query["sql"] for query in queries if "badge_" in query["sql"]]
+    assert len(counts) == 1 and counts[0].count("CROSS JOIN") == 3, counts

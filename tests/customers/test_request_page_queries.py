@@ -133,3 +133,29 @@ def test_similar_names_are_read_from_the_name_ends_index_in_code_order():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "customer_name_ends" in plan, plan
     assert "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_match_holds_what_the_pages_show_of_it_and_shows_without_a_query(
+    people, monkeypatch, bulk
+):
+    """The matches read only the customer's code, name and keys (DUPLICATE_FIELDS): its link,
+    `str()` and the reasons need no other query, in the full search and in bulk."""
+    from customers import selectors
+
+    if bulk:  # a large import batch: exact keys in bulk
+        monkeypatch.setattr(selectors, "FULL_SEARCH_LINE_LIMIT", 0)
+    form = _form_with_duplicates(people, 2, 950000)
+    with translation.override("en"):
+        results = duplicates_by_line(form)
+        with CaptureQueriesContext(connection) as queries:
+            shown = [
+                (match.customer.pk, str(match.customer), match.reasons, match.blocking)
+                for _line, matches in results
+                for match in matches
+            ]
+    assert queries.captured_queries == []
+    assert sorted(shown) == [
+        (Customer.objects.get(code=code).pk, f"{code} · عميل موجود {number}", ["same mobile"], True)
+        for number, code in enumerate([950000, 950001])
+    ]
