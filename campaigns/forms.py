@@ -56,7 +56,8 @@ class CoordinationForm(Form):
         ]
 
 
-CAMPAIGN_FIELDS = [
+# The campaign form's fields in the order the form shows them.
+FORM_FIELD_ORDER = [
     "plan",
     "adhoc_reason",
     "title",
@@ -118,13 +119,13 @@ class CampaignForm(ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    field_order = CAMPAIGN_FIELDS
+    field_order = FORM_FIELD_ORDER
 
     class Meta:
         model = Campaign
         # The many-to-many fields are declared above, their values read from the cached
         # campaign_segment (no query per relation); the services save them.
-        fields = [name for name in CAMPAIGN_FIELDS if name not in CAMPAIGN_RELATIONS]
+        fields = [name for name in FORM_FIELD_ORDER if name not in CAMPAIGN_RELATIONS]
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "adhoc_reason": forms.Textarea(attrs={"rows": 2}),

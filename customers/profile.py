@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Aggregate, Value
+from django.db.models import Aggregate, Count, Value
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -81,6 +81,17 @@ def count_badge(
         tone=tone,
         url=f"?kind={kind}#timeline" if kind else "",
         icon=icon,
+    )
+
+
+def counted_rows_badge(
+    rows: "QuerySet[Any]", label: Any, *, tone: str, kind: str = "", icon: str = ""
+) -> CountedBadge:
+    """count_badge() of how many `rows` there are, counted with every other badge."""
+    return CountedBadge(
+        rows,
+        {"count": Count("pk")},
+        lambda counts: count_badge(counts["count"], label, tone=tone, kind=kind, icon=icon),
     )
 
 

@@ -3,7 +3,6 @@ form badges, the "request a change" action and the forms in the timeline. Import
 start-up by customers.registrations."""
 
 from django.contrib.auth.models import User
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -14,7 +13,7 @@ from .profile import (
     CountedBadge,
     ProfileAction,
     ProfileBadge,
-    count_badge,
+    counted_rows_badge,
     register_profile_action,
     register_profile_badge,
 )
@@ -36,16 +35,12 @@ def request_change(customer: Customer, user: User) -> ProfileAction | None:
 
 @register_profile_badge
 def pending_forms(customer: Customer, user: User) -> CountedBadge:
-    return CountedBadge(
+    return counted_rows_badge(
         selectors.pending_requests_of_customer(user, customer),
-        {"count": Count("pk")},
-        lambda counts: count_badge(
-            counts["count"],
-            ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
-            tone="info",
-            kind=FORMS,
-            icon="file-earmark-text",
-        ),
+        ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
+        tone="info",
+        kind=FORMS,
+        icon="file-earmark-text",
     )
 
 

@@ -3,7 +3,6 @@ awaiting approval, unresolved problems), the actions (log a contact, record a pr
 the timeline (contacts, opportunity moves, point-of-contact designations, problems).
 Imported at start-up by opportunities.registrations."""
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -11,9 +10,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from customers.models import CustomerKind
 from customers.profile import (
-    CountedBadge,
     ProfileAction,
-    count_badge,
+    counted_rows_badge,
     register_profile_action,
     register_profile_badge,
     remembered_rows,
@@ -42,20 +40,14 @@ PROBLEMS = "problems"
 def pending_contacts_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorcontact"):
         return None
-    return CountedBadge(
+    return counted_rows_badge(
         selectors.pending_contacts_of(customer),
-        {"count": Count("pk")},
-        lambda counts: count_badge(
-            counts["count"],
-            ngettext_lazy(
-                "%(count)s contact awaiting approval",
-                "%(count)s contacts awaiting approval",
-                "count",
-            ),
-            tone="warning",
-            kind=CONTACTS,
-            icon="shield-exclamation",
+        ngettext_lazy(
+            "%(count)s contact awaiting approval", "%(count)s contacts awaiting approval", "count"
         ),
+        tone="warning",
+        kind=CONTACTS,
+        icon="shield-exclamation",
     )
 
 
@@ -63,16 +55,12 @@ def pending_contacts_badge(customer, user):
 def unresolved_problems_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorproblem"):
         return None
-    return CountedBadge(
+    return counted_rows_badge(
         problems.unresolved_problems_of(user, customer),
-        {"count": Count("pk")},
-        lambda counts: count_badge(
-            counts["count"],
-            ngettext_lazy("%(count)s unresolved problem", "%(count)s unresolved problems", "count"),
-            tone="danger",
-            kind=PROBLEMS,
-            icon="exclamation-octagon",
-        ),
+        ngettext_lazy("%(count)s unresolved problem", "%(count)s unresolved problems", "count"),
+        tone="danger",
+        kind=PROBLEMS,
+        icon="exclamation-octagon",
     )
 
 
