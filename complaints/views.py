@@ -28,6 +28,7 @@ from .forms import (
     RegistrationRequestForm,
     ReplyForm,
     StudyForm,
+    centre_options,
 )
 from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
 
@@ -245,6 +246,8 @@ def _detail_context(request, case, *, bound=None):
     handles = selectors.user_handles_case(user, case)
     declared = CASE_ACTIONS if case.kind == CaseKind.COMPLAINT else _ANSWER_FIRST
     may_refer = services.may_refer(case, user)
+    # The referral's and the registration's centre selects: one read of the options.
+    centres = centre_options()
     context = {
         "case": case,
         "timeline": _case_history(case),
@@ -255,7 +258,7 @@ def _detail_context(request, case, *, bound=None):
             url=lambda name: reverse("complaints:action", args=[case.pk, name]),
             bound=bound,
             form_kwargs={
-                "refer": {"initial": _referral_initial(case)},
+                "refer": {"initial": _referral_initial(case), "centre_options": centres},
                 "start_study": {"case": case, "user": user},
             },
         ),
@@ -274,7 +277,9 @@ def _detail_context(request, case, *, bound=None):
         "may_request_registration": services.may_request_registration(case, user),
         "may_see_possible_match": services.may_see_possible_match(case, user),
         "may_decide_match": services.may_decide_match(case, user),
-        "registration_form": RegistrationRequestForm(initial={"centre": case.centre_id}),
+        "registration_form": RegistrationRequestForm(
+            initial={"centre": case.centre_id}, centre_options=centres
+        ),
         "may_view_requests": user.has_perm("customers.view_customerrequest"),
         "answer_overdue": case.replied_at is None
         and case.answer_due_at is not None
