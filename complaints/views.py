@@ -14,7 +14,7 @@ from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
 from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
-from customers.timeline import read_together
+from customers.timeline import read_together_of
 
 from . import selectors, services
 from .attachments import case_add_attachments
@@ -30,7 +30,16 @@ from .forms import (
     StudyForm,
     centre_options,
 )
-from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
+from .models import (
+    CaseAttachment,
+    CaseEntry,
+    CaseEvent,
+    CaseKind,
+    CaseRoute,
+    CaseState,
+    CaseTransition,
+    FaqEntry,
+)
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
@@ -188,11 +197,19 @@ _HISTORY_FIELDS = (
 )
 
 
+def _history_parts(case_pk):
+    parts = (
+        CaseTransition.objects.filter(case=case_pk).order_by(),
+        CaseEntry.objects.filter(case=case_pk).order_by(),
+        CaseEvent.objects.filter(case=case_pk).order_by(),
+    )
+    return list(zip(parts, _HISTORY_FIELDS, strict=True))
+
+
 def _case_history(case):
     """The case's steps, register entries and referrals in one list, oldest first (at the
     same time: steps, then entries, then referrals, each in the order they were made)."""
-    parts = (case.transitions.order_by(), case.entries.order_by(), case.events.order_by())
-    steps, entries, events = read_together(list(zip(parts, _HISTORY_FIELDS, strict=True)))
+    steps, entries, events = read_together_of("case_history", case.pk, _history_parts)
     items = [
         (
             step.at,
