@@ -2,6 +2,7 @@ import datetime
 import functools
 import re
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -239,10 +240,11 @@ def centre_options() -> CentreOptions:
     return functools.cache(active_centre_choices)
 
 
-def offer_active_centres(field: forms.ModelChoiceField, options: CentreOptions | None) -> None:
-    """The field chooses an active centre: its queryset checks the choice, its select draws
-    the cached plain options (the same as the queryset's: no query compiled, no cache read
-    per select)."""
+def offer_active_centres(form: forms.BaseForm, options: CentreOptions | None) -> None:
+    """The form's `centre` chooses an active centre: its queryset checks the choice, its
+    select draws the cached plain options (the same as the queryset's: no query compiled,
+    no cache read per select)."""
+    field = cast(forms.ModelChoiceField, form.fields["centre"])  # declared so by the form
     field.queryset = Centre.objects.filter(is_active=True).select_related("city")
     read = options or centre_options()
     field.widget.choices = lambda: [("", field.empty_label), *read()]
@@ -269,7 +271,7 @@ class ReferralForm(Form):
 
     def __init__(self, *args, centre_options: CentreOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_active_centres(self.fields["centre"], centre_options)
+        offer_active_centres(self, centre_options)
 
 
 class AttachmentForm(Form):
@@ -326,7 +328,7 @@ class RegistrationRequestForm(Form):
 
     def __init__(self, *args, centre_options: CentreOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_active_centres(self.fields["centre"], centre_options)
+        offer_active_centres(self, centre_options)
 
 
 # --- the recurring-group analysis and recommendations (views_analysis) ------------------

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import connections
@@ -277,7 +277,7 @@ def _search_reads(
 _NATIONAL_ID_MARK, _MOBILE_MARK, _EMAIL_MARK = "\x01nid\x01", "\x01mobile\x01", "\x01email\x01"
 _FIRST_WORD_MARK, _LAST_WORD_MARK = "\x01first\x01", "\x01last\x01"
 _PK_MARK, _INDEX_MARK = -2_000_000_001, -2_000_000_002
-_compiled_searches: dict[tuple[Any, ...], list[tuple[str, list[Any]]]] = {}
+_compiled_searches: dict[tuple[Any, ...], list[tuple[str, tuple[Any, ...]]]] = {}
 
 
 def _marked_name(words: list[str]) -> str:
@@ -291,8 +291,8 @@ def _search_sql(
     """(SQL, params) of each read of _search_reads(keys, exclude_pk, ...)."""
     national_id, mobile, email, name = keys
     words = name.split()
-    shape = (using, bool(national_id), bool(mobile), bool(email), bool(name), len(words) > 1)
-    shape += (exclude_pk is None, limit)
+    keys_given = (bool(national_id), bool(mobile), bool(email), bool(name), len(words) > 1)
+    shape = (using, *keys_given, exclude_pk is None, limit)
     compiled = _compiled_searches.get(shape)
     if compiled is None:
         marked = (
@@ -320,8 +320,9 @@ def _search_sql(
 
     def filled(param: Any) -> Any:
         if isinstance(param, int) and param in (_PK_MARK, _INDEX_MARK):
-            # Of the type the ORM gave it (psycopg's Int4 for the search's number).
-            return type(param)(exclude_pk if param == _PK_MARK else index)
+            # Of the type the ORM gave it (psycopg's Int4 for the search's number); the
+            # customer's mark is in the SQL only of a search leaving one out.
+            return type(param)(cast(int, exclude_pk) if param == _PK_MARK else index)
         if not isinstance(param, str) or "\x01" not in param:
             return param
         if param in whole:
