@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import get_language
 
 from core.cache import cached, register_topic, topic_version
 
@@ -46,4 +47,14 @@ def centres_by_pk() -> dict[int, Centre]:
         PLACES_TOPIC,
         "centres:by_pk",
         lambda: {centre.pk: centre for centre in Centre.objects.all()},
+    )
+
+
+def active_centre_choices() -> list[tuple[int, str]]:
+    """[(pk, name in the current language)] of the active centres in their order (city,
+    then name), from the `places` cache: the options of a select of active centres."""
+    return cached(
+        PLACES_TOPIC,
+        f"active_centre_choices:{get_language()}",
+        lambda: [(centre.pk, str(centre)) for centre in Centre.objects.filter(is_active=True)],
     )

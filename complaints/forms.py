@@ -1,5 +1,8 @@
 import datetime
+import functools
 import re
+from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from association.selectors import active_centre_choices
 from core.forms import Form, ModelForm, MonthInput
 from core.numbers import format_file_size
 from core.phones import normalize_saudi_mobile
@@ -212,7 +216,10 @@ class StudyForm(Form):
         super().__init__(*args, **kwargs)
         # Only the people who may handle this case, the current user first and chosen.
         assignee = self.fields["assignee"]
-        assignee.queryset = selectors.case_handlers(case, current=user)
+        if self.is_bound:
+            # Only a sent form checks the choice: building the query cost a blank form,
+            # drawn on every case page, more than drawing it.
+            assignee.queryset = selectors.case_handlers(case, current=user)
         # Chosen when listed (the option of a pk not in the list is never drawn).
         self.initial.setdefault("assignee", user.pk)
         assignee.empty_label = _("Choose…")
@@ -221,6 +228,26 @@ class StudyForm(Form):
             ("", assignee.empty_label),
             *selectors.case_handler_choices(case, current=user),
         ]
+
+
+# The active centres' options as a page reads them: once, when a select first draws them
+# (functools.cache over association.selectors.active_centre_choices); the case page gives
+# one to its referral and registration forms.
+CentreOptions = Callable[[], list[tuple[int, str]]]
+
+
+def centre_options() -> CentreOptions:
+    return functools.cache(active_centre_choices)
+
+
+def offer_active_centres(form: forms.BaseForm, options: CentreOptions | None) -> None:
+    """The form's `centre` chooses an active centre: its queryset checks the choice, its
+    select draws the cached plain options (the same as the queryset's: no query compiled,
+    no cache read per select)."""
+    field = cast(forms.ModelChoiceField, form.fields["centre"])  # declared so by the form
+    field.queryset = Centre.objects.filter(is_active=True).select_related("city")
+    read = options or centre_options()
+    field.widget.choices = lambda: [("", field.empty_label), *read()]
 
 
 class ReferralForm(Form):
@@ -242,11 +269,9 @@ class ReferralForm(Form):
     )
     seen_route = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, centre_options: CentreOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
-            "city"
-        )
+        offer_active_centres(self, centre_options)
 
 
 class AttachmentForm(Form):
@@ -301,11 +326,9 @@ class RegistrationRequestForm(Form):
         widget=QuickSelect,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, centre_options: CentreOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
-            "city"
-        )
+        offer_active_centres(self, centre_options)
 
 
 # --- the recurring-group analysis and recommendations (views_analysis) ------------------

@@ -14,7 +14,7 @@ from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
 from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
-from customers.timeline import read_together
+from customers.timeline import read_together_of
 
 from . import selectors, services
 from .attachments import case_add_attachments
@@ -28,8 +28,18 @@ from .forms import (
     RegistrationRequestForm,
     ReplyForm,
     StudyForm,
+    centre_options,
 )
-from .models import CaseAttachment, CaseKind, CaseRoute, CaseState, FaqEntry
+from .models import (
+    CaseAttachment,
+    CaseEntry,
+    CaseEvent,
+    CaseKind,
+    CaseRoute,
+    CaseState,
+    CaseTransition,
+    FaqEntry,
+)
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
@@ -187,11 +197,19 @@ _HISTORY_FIELDS = (
 )
 
 
+def _history_parts(case_pk):
+    parts = (
+        CaseTransition.objects.filter(case=case_pk).order_by(),
+        CaseEntry.objects.filter(case=case_pk).order_by(),
+        CaseEvent.objects.filter(case=case_pk).order_by(),
+    )
+    return list(zip(parts, _HISTORY_FIELDS, strict=True))
+
+
 def _case_history(case):
     """The case's steps, register entries and referrals in one list, oldest first (at the
     same time: steps, then entries, then referrals, each in the order they were made)."""
-    parts = (case.transitions.order_by(), case.entries.order_by(), case.events.order_by())
-    steps, entries, events = read_together(list(zip(parts, _HISTORY_FIELDS, strict=True)))
+    steps, entries, events = read_together_of("case_history", case.pk, _history_parts)
     items = [
         (
             step.at,
@@ -245,6 +263,8 @@ def _detail_context(request, case, *, bound=None):
     handles = selectors.user_handles_case(user, case)
     declared = CASE_ACTIONS if case.kind == CaseKind.COMPLAINT else _ANSWER_FIRST
     may_refer = services.may_refer(case, user)
+    # The referral's and the registration's centre selects: one read of the options.
+    centres = centre_options()
     context = {
         "case": case,
         "timeline": _case_history(case),
@@ -255,7 +275,7 @@ def _detail_context(request, case, *, bound=None):
             url=lambda name: reverse("complaints:action", args=[case.pk, name]),
             bound=bound,
             form_kwargs={
-                "refer": {"initial": _referral_initial(case)},
+                "refer": {"initial": _referral_initial(case), "centre_options": centres},
                 "start_study": {"case": case, "user": user},
             },
         ),
@@ -274,7 +294,9 @@ def _detail_context(request, case, *, bound=None):
         "may_request_registration": services.may_request_registration(case, user),
         "may_see_possible_match": services.may_see_possible_match(case, user),
         "may_decide_match": services.may_decide_match(case, user),
-        "registration_form": RegistrationRequestForm(initial={"centre": case.centre_id}),
+        "registration_form": RegistrationRequestForm(
+            initial={"centre": case.centre_id}, centre_options=centres
+        ),
         "may_view_requests": user.has_perm("customers.view_customerrequest"),
         "answer_overdue": case.replied_at is None
         and case.answer_due_at is not None

@@ -314,14 +314,54 @@ def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]])
     rows in no order: sort them."""
     if not parts:
         return []
-    reads: list[tuple[type[models.Model], str, list[Any]]] = []
-    for queryset, fields in parts:
-        read = queryset.annotate(
-            timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, fields))
-        ).values_list("timeline_pk", "timeline_row")
-        sql, params = read.query.sql_with_params()
-        reads.append((queryset.model, sql, list(params)))
-    return _union_read(parts[0][0].db, reads)
+    return _union_read(parts[0][0].db, [_part_read(queryset, fields) for queryset, fields in parts])
+
+
+def _part_read(
+    queryset: "models.QuerySet[Any]", fields: Sequence[str]
+) -> tuple[type[models.Model], str, list[Any]]:
+    read = queryset.annotate(
+        timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, fields))
+    ).values_list("timeline_pk", "timeline_row")
+    sql, params = read.query.sql_with_params()
+    return queryset.model, sql, list(params)
+
+
+# The mark read_together_of compiles its parts with, in place of the record's key.
+_RECORD_MARK = -2_000_000_101
+# {(name, database): each part's (model, SQL, parameters with the mark)}: one per page.
+_TOGETHER_SQL: dict[tuple[str, str], list[tuple[type[models.Model], str, list[Any]]]] = {}
+
+
+def read_together_of(
+    name: str,
+    record_pk: int,
+    parts: Callable[[int], Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]],
+) -> list[list[Any]]:
+    """read_together(parts(record_pk)) for parts that differ from one record to the next by
+    its key alone (a case's steps, entries and referrals): their SQL is compiled once per
+    process and database under `name`, then given each record's key."""
+    db = parts(record_pk)[0][0].db
+    compiled = _TOGETHER_SQL.get((name, db))
+    if compiled is None:
+        compiled = [
+            _part_read(queryset.using(db), fields) for queryset, fields in parts(_RECORD_MARK)
+        ]
+        if not all(_RECORD_MARK in params for _model, _sql, params in compiled):
+            raise ValueError(f"{name}: every part must be read by the record's key")
+        _TOGETHER_SQL[(name, db)] = compiled
+    return _union_read(
+        db,
+        [
+            (
+                model,
+                sql,
+                # Of the type the ORM gave the key (psycopg wraps some integers).
+                [type(param)(record_pk) if param == _RECORD_MARK else param for param in params],
+            )
+            for model, sql, params in compiled
+        ],
+    )
 
 
 def _union_read(

@@ -40,10 +40,28 @@ def test_inactive_people_are_not_offered(people, donor_case):
     assert _names(selectors.case_handlers(donor_case)) == ["crm_manager"]
 
 
+def _offered(form):
+    """The usernames of the assignee's options as the select draws them."""
+    pks = [value for value, _label in form.fields["assignee"].widget.choices if value != ""]
+    by_pk = {user.pk: user.username for user in get_user_model().objects.filter(pk__in=pks)}
+    return [by_pk[pk] for pk in pks]
+
+
 def test_the_study_form_lists_the_handlers_with_the_current_user_chosen(people, donor_case):
     form = StudyForm(case=donor_case, user=people["crm"])
-    assert _names(form.fields["assignee"].queryset) == ["crm", "crm_manager"]
+    assert _offered(form) == ["crm", "crm_manager"]
     assert f'value="{people["crm"].pk}" selected' in str(form["assignee"])
+    # A blank form draws the cached options; the sent one checks the choice against them.
+    assert form.fields["assignee"].queryset is None
+    sent = StudyForm({"assignee": people["crm"].pk}, case=donor_case, user=people["crm"])
+    assert _names(sent.fields["assignee"].queryset) == ["crm", "crm_manager"]
+
+
+def test_a_sent_study_form_refuses_someone_not_offered(people, beneficiary_case):
+    data = {"causes": "تأخر", "helping_party": "قسم", "assignee": people["centres_other"].pk}
+    form = StudyForm(data, case=beneficiary_case, user=people["centres"])
+    assert not form.is_valid()
+    assert "assignee" in form.errors
 
 
 def test_the_case_page_offers_only_the_handlers(client, people, beneficiary_case):
@@ -52,8 +70,7 @@ def test_the_case_page_offers_only_the_handlers(client, people, beneficiary_case
     study = next(
         shown for shown in page.context["panel"].all() if shown.action.name == "start_study"
     )
-    assignees = study.form.fields["assignee"].queryset
-    assert _names(assignees) == ["centres", "centres_manager"]
+    assert _offered(study.form) == ["centres", "centres_manager"]
 
 
 def test_another_queue_s_staff_cannot_be_assigned(people, beneficiary_case):

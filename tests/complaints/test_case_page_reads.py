@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from association import roles
 from complaints import faq, selectors, services
-from complaints.models import Case, CaseRoute
+from complaints.models import Case, CaseEntry, CaseRoute
+from customers.timeline import read_together_of
 from tests.helpers import user_with
 
 from .conftest import register
@@ -73,6 +74,24 @@ def test_the_history_merges_steps_entries_and_referrals_in_time_order(
     assert referral.note == "يخص المركز"
     assert places["mine"].name in str(referral.detail)
     assert referral.actor.get_full_name() == people["crm"].get_full_name()
+
+
+def test_each_case_reads_its_own_history_through_the_sql_compiled_once(client, people, customers):
+    """The history's SQL is compiled once per process (customers.timeline.read_together_of),
+    then given each case's key: one case's page never shows another's history."""
+    first = register(people["crm"], customers["donor"])
+    second = register(people["crm"], customers["donor"])
+    services.case_add_entry(case=first, actor=people["crm"], text="للأول")
+    services.case_add_entry(case=second, actor=people["crm"], text="للثاني")
+    client.force_login(people["crm"])
+    for case, note, other in ((first, "للأول", "للثاني"), (second, "للثاني", "للأول")):
+        notes = [item.note for item in _case_page(client, case)[1].context["timeline"]]
+        assert note in notes and other not in notes
+
+
+def test_parts_read_together_once_compiled_are_read_by_the_record_s_key():
+    with pytest.raises(ValueError):
+        read_together_of("every_entry", 1, lambda pk: [(CaseEntry.objects.all(), ("at",))])
 
 
 def test_the_assignee_options_are_the_handlers_and_follow_changes(people, places, customers):

@@ -12,6 +12,8 @@ from customers.models import Customer, RequestKind
 from customers.selectors import (
     _match_keys,
     _same_ends,
+    _search_reads,
+    _search_sql,
     duplicates_by_line,
     find_possible_duplicates,
 )
@@ -159,3 +161,30 @@ def test_a_match_holds_what_the_pages_show_of_it_and_shows_without_a_query(
         (Customer.objects.get(code=code).pk, f"{code} · عميل موجود {number}", ["same mobile"], True)
         for number, code in enumerate([950000, 950001])
     ]
+
+
+@pytest.mark.parametrize(
+    "values, exclude_pk",
+    [
+        ({"name": "مؤسسة البر الخيرية", "mobile": "+966550000002"}, None),
+        ({"name": "مؤسسة البر الخيرية", "national_id": "1000000008"}, 41),
+        ({"name": "مؤسسة", "email": "A@example.com"}, None),
+        ({"name": "نور_الهدى 100% الخيرية"}, 7),  # LIKE's own characters (SQLite's read)
+        ({"mobile": "+966550000003", "email": "b@example.com", "national_id": "2000000006"}, 3),
+        ({}, None),
+    ],
+)
+def test_a_search_reads_the_sql_the_orm_compiles_for_it(values, exclude_pk):
+    """The reads' SQL is compiled once per shape of search and filled with each search's
+    values: the same SQL and parameters as the ORM's for this very search, every time."""
+    keys = _match_keys(values)
+    expected = [
+        (sql, list(params))
+        for sql, params in (
+            read.query.sql_with_params()
+            for read in _search_reads(keys, exclude_pk, index=4, limit=10, using="default")
+        )
+    ]
+    for _time in range(2):  # compiled, then filled from what was compiled
+        found = _search_sql(keys, exclude_pk, index=4, limit=10, using="default")
+        assert [(sql, list(params)) for sql, params in found] == expected
