@@ -23,8 +23,8 @@ from core.steps import Action, HistoryItem, action_panel
 from core.views_steps import post_step, redisplay
 
 from . import presentation, recommendations, recurring, register_reviews, selectors
-from .errors import RecommendationError, RecurringGroupError
 from .complaint_tallies import Scope
+from .errors import RecommendationError, RecurringGroupError
 from .filters import local_day_start
 from .forms import (
     PeriodForm,
