@@ -326,8 +326,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # The weekly register review counts each department's cases closed in the week.
             models.Index(fields=["routed_to", "closed_at"], name="case_route_closed"),
             # The register's capped count of what a department sees (its queue, or what its
-            # people registered): read from this small index alone, not from the table.
-            models.Index(fields=["routed_to", "registered_by"], name="case_route_registrar"),
+            # people registered), searched or not: read from this index alone, not from the
+            # table (the searched words and the customer are included, PostgreSQL only).
+            models.Index(
+                fields=["routed_to", "registered_by"],
+                include=["search_text", "customer"],
+                name="case_route_registrar",
+            ),
             # A wording group's third of a month, recounted after a write (complaint_tallies).
             models.Index(
                 fields=["subject_signature", "received_at"],

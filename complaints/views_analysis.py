@@ -4,6 +4,7 @@ their follow-up. Thin views: the rules are in complaints.recurring and
 complaints.recommendations."""
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from core.steps import Action, HistoryItem, action_panel
 from core.views_steps import post_step, redisplay
 
 from . import presentation, recommendations, recurring, register_reviews, selectors
+from .complaint_tallies import Scope
 from .errors import RecommendationError, RecurringGroupError
 from .filters import local_day_start
 from .forms import (
@@ -53,6 +55,19 @@ GROUP_CASE_COLUMNS = (
     "centre__name_en",
     "received_at",
     "state",
+)
+# What a group's page shows of its recommendations (the text and the decision) and of the
+# earlier versions of its analysis: the other columns and the four people joined to a
+# recommendation cost more to select than the few rows do to read. The state fields stay
+# (django-fsm reads them).
+GROUP_RECOMMENDATION_COLUMNS = ("text", "decision", "implementation")
+GROUP_HISTORY_COLUMNS = (
+    "history_date",
+    "root_causes",
+    "proposed_solutions",
+    "history_user__username",
+    "history_user__first_name",
+    "history_user__last_name",
 )
 
 
@@ -108,9 +123,8 @@ def recurring_detail(request):
     group_key = recurring.parse_group_key(request.GET.get("key", ""))
     if group_key is None:
         raise Http404
-    first_day, last_day, _kind = PeriodForm(request.GET).period()
-    start, end = _bounds(first_day, last_day)
-    group = recurring.find_group(selectors.analysis_scope(request.user), group_key, start, end)
+    read = _read_group(request, group_key)
+    group = read.group
     may_write = _may_write_review(request.user)
     review_form = None
     if may_write:
@@ -135,21 +149,40 @@ def recurring_detail(request):
             else:
                 messages.success(request, _("The analysis of the group was saved."))
                 return redirect(request.get_full_path())
-    return render_group_page(request, group_key, group=group, review_form=review_form)
+    return render_group_page(request, group_key, read=read, review_form=review_form)
 
 
-def render_group_page(request, group_key, *, group=None, review_form=None, solution_form=None):
-    """The page of one recurring group: its frequency, complaints, the quality officer's
-    root causes, the proposed solutions with their implementation, the recommendations.
-    `group` is the group already found for this request, if any."""
-    from . import solutions
+@dataclass(frozen=True)
+class _GroupRead:
+    """A recurring group found for one request, with the period and the reader's scope it
+    was found in (read once, whichever view draws the page)."""
 
+    first_day: datetime.date
+    last_day: datetime.date
+    start: datetime.datetime
+    end: datetime.datetime
+    scope: Scope
+    group: recurring.RecurringGroup
+
+
+def _read_group(request, group_key):
     first_day, last_day, _kind = PeriodForm(request.GET).period()
     start, end = _bounds(first_day, last_day)
     scope = selectors.analysis_scope(request.user)
-    cases = scope.cases
-    if group is None:
-        group = recurring.find_group(scope, group_key, start, end)
+    group = recurring.find_group(scope, group_key, start, end)
+    return _GroupRead(first_day, last_day, start, end, scope, group)
+
+
+def render_group_page(request, group_key, *, read=None, review_form=None, solution_form=None):
+    """The page of one recurring group: its frequency, complaints, the quality officer's
+    root causes, the proposed solutions with their implementation, the recommendations.
+    `read` is the group already found for this request, if any."""
+    from . import solutions
+
+    if read is None:
+        read = _read_group(request, group_key)
+    first_day, last_day, start, end = read.first_day, read.last_day, read.start, read.end
+    group, cases = read.group, read.scope.cases
     if review_form is None and _may_write_review(request.user):
         review_form = ReviewForm(
             initial={"root_causes": group.review.root_causes if group.review else ""}
@@ -173,7 +206,9 @@ def render_group_page(request, group_key, *, group=None, review_form=None, solut
     group_solutions = []
     if group.review is not None:
         history = list(
-            group.review.history.select_related("history_user").order_by("-history_date")
+            group.review.history.select_related("history_user")
+            .only(*GROUP_HISTORY_COLUMNS)
+            .order_by("-history_date")
         )
         group_solutions = list(solutions.solutions_of_reviews([group.review]))
     query = request.GET.copy()
@@ -196,9 +231,10 @@ def render_group_page(request, group_key, *, group=None, review_form=None, solut
             "recommendation_url": (
                 f"{reverse('complaints:recommendation_new')}?{urlencode({'group_key': group.key})}"
             ),
-            "recommendations": selectors.recommendations_visible_to(request.user).filter(
-                group_key=group.key
-            ),
+            "recommendations": selectors.recommendations_visible_to(request.user)
+            .filter(group_key=group.key)
+            .select_related(None)
+            .only(*GROUP_RECOMMENDATION_COLUMNS),
         },
     )
 

@@ -128,9 +128,13 @@ class CappedPaginator(Paginator):
         return list(rows.values_list("pk", flat=True)[: self.cap + 1])
 
     def page(self, number: int | str) -> Page:
+        valid = self.validate_number(number)
+        if self.count == 0:
+            # Nothing to show: no rows to read (a queryset sliced to nothing still builds its
+            # SQL, joins and all, before it finds there is nothing to run).
+            return Page([], valid, self)
         if not ((self.ids_first or self.count_from_ids) and isinstance(self.object_list, QuerySet)):
             return super().page(number)
-        valid = self.validate_number(number)
         bottom = (valid - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if self.count_from_ids:

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy
 from association import roles
 from complaints import recurring
 from complaints.errors import RecurringGroupError
-from complaints.models import Case, CaseCategory, RecurringGroupReview, text_signature
+from complaints.models import (
+    Case,
+    CaseCategory,
+    RecommendationDecision,
+    RecurringGroupReview,
+    text_signature,
+)
 from tests.helpers import user_with
 
 from .conftest import register
@@ -410,3 +416,47 @@ def test_the_frequency_chart_is_drawn_as_the_shared_bar_chart_include(language):
         )
         assert str(group.chart_svg) == expected
     assert 'data-testid="frequency-chart"' in expected and expected.count("<rect") == 12
+
+
+def test_the_group_page_shows_earlier_versions_and_recommendations_in_fixed_queries(
+    client, people, dataset, food, places, django_assert_max_num_queries
+):
+    """The earlier analyses (who wrote them, their text) and the group's recommendations
+    (text, decision) read only what the page shows: the same queries for one as for
+    several."""
+    from complaints import recommendations
+
+    key = f"cc:{food.pk}:{places['mine'].pk}"
+    people["quality"].first_name, people["quality"].last_name = "سارة", "الجودة"
+    people["quality"].save()
+
+    def analyse(text):
+        recurring.save_group_review(
+            actor=people["quality"], group_key=key, label="السلال", root_causes=text
+        )
+
+    def recommend(text):
+        recommendations.recommendation_raise(
+            actor=people["centres_manager"],
+            text=text,
+            department="centres",
+            owner=people["centres_manager"],
+            due_date=timezone.localdate() + datetime.timedelta(days=7),
+            group_key=key,
+        )
+
+    analyse("نقص المخزون")
+    analyse("نقص المخزون وتأخر المورد")
+    recommend("زيادة المخزون الاحتياطي")
+    client.force_login(people["centres_manager"])
+    with django_assert_max_num_queries(40) as few:
+        content = client.get(detail_url(key)).content.decode()
+    assert 'data-testid="history"' in content and "سارة الجودة" in content
+    assert "</strong> نقص المخزون</div>" in content  # the first version, in the history
+    raised = str(RecommendationDecision.RAISED.label)
+    assert f"زيادة المخزون الاحتياطي</a> · {raised}</li>" in content
+    analyse("السبب الثالث")
+    recommend("توصية ثانية")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        content = client.get(detail_url(key)).content.decode()
+    assert content.count('<li class="list-group-item small">') >= 4

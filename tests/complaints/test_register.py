@@ -7,6 +7,8 @@ import zoneinfo
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -451,3 +453,57 @@ def test_a_broad_search_counts_fewer_cases_than_the_register(crm_client, people,
     unsearched = crm_client.get(reverse(LIST))
     assert not unsearched.context["page"].paginator.capped
     assert unsearched.context["page"].paginator.count == 3
+
+
+def _count_query(queries):
+    (count,) = [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+    return count
+
+
+def test_a_searched_department_register_is_counted_part_by_part(
+    client, people, customers, monkeypatch
+):
+    """The search narrows each part of the department's register (its queue, what its
+    people registered for another queue), counted in one query: the same cases as the
+    list, and the second part only while the first stays under the cap."""
+    queue = [register(people["crm"], subject="تأخر السلة") for _ in range(2)]
+    registered_for_centres = register(people["crm"], customers["beneficiary"], subject="السلة")
+    assert registered_for_centres.routed_to == "centres"
+    register(people["centres"], customers["beneficiary_other"], subject="السلة")  # not theirs
+    register(people["crm"], subject="موعد الزيارة")  # no match
+    client.force_login(people["crm"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(LIST), {"q": "السله"})
+    assert set(response.context["page"]) == {*queue, registered_for_centres}
+    assert response.context["page"].paginator.count == 3
+    count = _count_query(captured.captured_queries)
+    assert count.startswith("WITH total_0") and "total_1" in count
+    monkeypatch.setattr("complaints.views_register.SEARCH_COUNT_CAP", 1)
+    paginator = client.get(reverse(LIST), {"q": "السله"}).context["page"].paginator
+    assert (paginator.count, paginator.capped) == (1, True)
+
+
+def test_a_search_with_another_filter_counts_the_list_whole(client, people, customers):
+    complaint = register(people["crm"], subject="تأخر السلة")
+    register(people["crm"], subject="تأخر السلة", kind="inquiry")
+    register(people["crm"], customers["beneficiary"], subject="السلة", kind="inquiry")
+    client.force_login(people["crm"])
+    with CaptureQueriesContext(connection) as captured:
+        assert listed(client, q="السلة", kind="complaint") == [complaint]
+    assert not _count_query(captured.captured_queries).startswith("WITH")
+    assert len(listed(client, q="السلة", kind="inquiry")) == 2
+
+
+def test_a_search_costs_the_same_queries_whatever_the_matches(
+    client, people, customers, django_assert_max_num_queries
+):
+    register(people["crm"], subject="تأخر السلة")
+    client.force_login(people["crm"])
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse(LIST), {"q": "السلة"})
+    for _ in range(10):
+        register(people["crm"], subject="تأخر السلة")
+        register(people["crm"], customers["beneficiary"], subject="السلة")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse(LIST), {"q": "السلة"})
+    assert response.context["page"].paginator.count == 21

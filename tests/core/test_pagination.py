@@ -203,3 +203,12 @@ def test_a_list_page_says_more_than_the_cap_under_its_pages(client, crm_staff, m
     monkeypatch.setattr(pagination, "COUNT_CAP", 100)
     content = client.get(reverse("customers:list")).content.decode()
     assert "capped-count" not in content
+
+
+def test_an_empty_list_reads_no_rows():
+    """Nothing counted, nothing read: the page is empty without building the rows' SQL."""
+    with CaptureQueriesContext(connection) as captured:
+        page = CappedPaginator(mine(), 10, known_count=0, ids_first=True).get_page("1")
+        assert list(page) == []
+    assert captured.captured_queries == []
+    assert (page.number, page.paginator.num_pages, page.has_other_pages()) == (1, 1, False)
