@@ -1,7 +1,7 @@
 """Reads of opportunities, donor contacts and interests: who sees what, the board, the list
 filters, the detail page's timeline and the work waiting for each user."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 
 from core import cache
 from core.numbers import format_amount
+from core.pagination import COUNT_CAP, kept_capped_count
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
 from customers.timeline import person_fields, read_together
@@ -140,9 +141,29 @@ _DONOR_ROW_FIELDS = (
 )
 
 
-# What a row of the list shows (templatetags.opportunity_tags.opportunity_cells): only
-# these columns are read, not the whole programme, owner and donors.
-_LIST_ROW_FIELDS = (
+@dataclass(frozen=True)
+class ListRow:
+    """A row of the opportunities list (templatetags.opportunity_tags.opportunity_cells), as
+    plain values: 25 opportunities with their programme, owner and pledging donor, and
+    their donors, made into model instances cost more than the rest of the page."""
+
+    pk: int
+    title: str
+    state: str
+    expected_amount: Decimal
+    pledged_amount: Decimal | None
+    probability: int
+    last_activity_at: datetime
+    programme_code: str
+    programme_name: str
+    owner_name: str  # the full name, or the username
+    pledge_donor_name: str | None  # None without a pledging donor
+    is_stale: bool
+    donor_names: list[str]  # the potential donors, the suggested first, each group by name
+
+
+_LIST_ROW_VALUES = (
+    "pk",
     "title",
     "state",
     "expected_amount",
@@ -154,21 +175,71 @@ _LIST_ROW_FIELDS = (
     "owner__username",
     "owner__first_name",
     "owner__last_name",
+    "pledge_donor_id",
     "pledge_donor__name",
 )
 
 
-def with_donor_rows(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """The list's rows: the columns shown, and each row's donors (`donor_rows`)."""
-    return queryset.only(*_LIST_ROW_FIELDS).prefetch_related(
-        Prefetch(
-            "potentialdonor_set",
-            queryset=PotentialDonor.objects.select_related("donor")
-            .only("opportunity_id", "donor__name")
-            .order_by("-suggested", "donor__name"),
-            to_attr="donor_rows",
+def list_values(queryset: QuerySet[Opportunity]) -> QuerySet[Any]:
+    """The list's rows as the values a row shows: page them, then `list_rows(page)`."""
+    return queryset.values_list(*_LIST_ROW_VALUES)
+
+
+def list_rows(values: Iterable[Sequence[Any]]) -> list[ListRow]:
+    """The ListRow of each of `values` (a page of `list_values`), with its donors' names in
+    one query."""
+    values = list(values)
+    names: dict[int, list[str]] = {row[0]: [] for row in values}
+    if names:
+        donors = (
+            PotentialDonor.objects.filter(opportunity_id__in=names)
+            .order_by("-suggested", "donor__name")
+            .values_list("opportunity_id", "donor__name")
         )
-    )
+        for opportunity_id, name in donors:
+            names[opportunity_id].append(name)
+    cutoff = stale_cutoff()
+    return [
+        ListRow(
+            pk=pk,
+            title=title,
+            state=state,
+            expected_amount=expected,
+            pledged_amount=pledged,
+            probability=probability,
+            last_activity_at=last_activity_at,
+            programme_code=programme_code,
+            programme_name=programme_name,
+            owner_name=f"{first_name} {last_name}".strip() or username,
+            pledge_donor_name=pledge_donor_name if pledge_donor_id is not None else None,
+            is_stale=state in OPEN_STATES and last_activity_at < cutoff,
+            donor_names=names[pk],
+        )
+        for (
+            pk,
+            title,
+            state,
+            expected,
+            pledged,
+            probability,
+            last_activity_at,
+            programme_code,
+            programme_name,
+            username,
+            first_name,
+            last_name,
+            pledge_donor_id,
+            pledge_donor_name,
+        ) in values
+    ]
+
+
+def list_count(queryset: QuerySet[Opportunity]) -> int:
+    """How many rows the list `queryset` holds, for CappedPaginator's `known_count`: kept
+    with the board (BOARD_TOPIC, renewed by every write of an opportunity) rather than
+    counted on each view, where a search as common as «فرصة» walks 10,001 titles. Not for a
+    filter on the last activity: its cutoff moves with the clock."""
+    return kept_capped_count(BOARD_TOPIC, queryset, COUNT_CAP)
 
 
 # --- search and board -------------------------------------------------------------------

@@ -89,8 +89,15 @@ def _board_key(params):
 @require_GET
 def opportunity_list(request):
     opportunity_filter = _filtered(request)
-    queryset = selectors.with_donor_rows(opportunity_filter.qs)
-    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = opportunity_filter.qs
+    # The activity filter compares with the clock: that list is counted on each view.
+    by_activity = bool(opportunity_filter.form.cleaned_data.get("stale"))
+    page = CappedPaginator(
+        selectors.list_values(rows),
+        PAGE_SIZE,
+        known_count=None if by_activity else selectors.list_count(rows),
+    ).get_page(request.GET.get("page"))
+    page.object_list = selectors.list_rows(page.object_list)
     return render(
         request,
         "opportunities/opportunity_list.html",
