@@ -314,6 +314,49 @@ def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]])
     rows in no order: sort them."""
     if not parts:
         return []
+    return _union_read(parts[0][0].db, _part_reads(parts))
+
+
+def read_together_by_key(
+    name: str,
+    parts: Callable[[Any], Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]],
+    key: Any,
+    *,
+    using: str,
+) -> list[list[Any]]:
+    """read_together(parts(key)) for parts whose only parameter is `key` (one record's
+    history: each part filtered on its primary key), read from the database `using`. Their
+    SQL is compiled once per process for each `name` and database: compiling the parts costs
+    more than reading them. The parts are compiled for two keys, which must differ only in
+    those parameters."""
+    if (using, name) not in _KEYED_SQL:
+        _KEYED_SQL[(using, name)] = _keyed_reads(parts)
+    return _union_read(
+        using, [(model, sql, [key] * count) for model, sql, count in _KEYED_SQL[(using, name)]]
+    )
+
+
+# {(database, name): [(model, SQL, number of parameters)]} of read_together_by_key's parts.
+_KEYED_SQL: dict[tuple[str, str], list[tuple[type[models.Model], str, int]]] = {}
+
+
+def _keyed_reads(
+    parts: Callable[[Any], Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]],
+) -> list[tuple[type[models.Model], str, int]]:
+    compiled = []
+    for (model, sql, params), (_model, other_sql, other_params) in zip(
+        _part_reads(parts(1)), _part_reads(parts(2)), strict=True
+    ):
+        if sql != other_sql or set(params) - {1} or set(other_params) - {2}:
+            raise ValueError(f"Reading {model.__name__}: a parameter other than the key.")
+        compiled.append((model, sql, len(params)))
+    return compiled
+
+
+def _part_reads(
+    parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]],
+) -> list[tuple[type[models.Model], str, list[Any]]]:
+    """(model, SQL of (key, JSON row), parameters) of each part."""
     reads: list[tuple[type[models.Model], str, list[Any]]] = []
     for queryset, fields in parts:
         read = queryset.annotate(
@@ -321,7 +364,7 @@ def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]])
         ).values_list("timeline_pk", "timeline_row")
         sql, params = read.query.sql_with_params()
         reads.append((queryset.model, sql, list(params)))
-    return _union_read(parts[0][0].db, reads)
+    return reads
 
 
 def _union_read(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -34,7 +34,7 @@ from core.numbers import format_amount
 from core.pagination import COUNT_CAP, kept_capped_count
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
-from customers.timeline import person_fields, read_together
+from customers.timeline import person_fields, read_together_by_key
 from finance import selectors as finance_selectors
 from finance.models import Donation
 from programmes.models import Programme
@@ -234,12 +234,13 @@ def list_rows(values: Iterable[Sequence[Any]]) -> list[ListRow]:
     ]
 
 
-def list_count(queryset: QuerySet[Opportunity]) -> int:
-    """How many rows the list `queryset` holds, for CappedPaginator's `known_count`: kept
-    with the board (BOARD_TOPIC, renewed by every write of an opportunity) rather than
-    counted on each view, where a search as common as «فرصة» walks 10,001 titles. Not for a
-    filter on the last activity: its cutoff moves with the clock."""
-    return kept_capped_count(BOARD_TOPIC, queryset, COUNT_CAP)
+def list_count(queryset: QuerySet[Opportunity], cap: int = COUNT_CAP) -> int:
+    """How many rows the list `queryset` holds, for CappedPaginator's `known_count` (the
+    site's list and the admin's): kept with the board (BOARD_TOPIC, renewed by every write
+    of an opportunity or a programme) rather than counted on each view, where a search as
+    common as «فرصة» walks 10,001 titles. Not for a filter on the last activity: its
+    cutoff moves with the clock."""
+    return kept_capped_count(BOARD_TOPIC, queryset, cap)
 
 
 # --- search and board -------------------------------------------------------------------
@@ -560,13 +561,22 @@ _TIMELINE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def _timeline_parts(pk: int) -> list[tuple[QuerySet[Any], tuple[str, ...]]]:
+    opportunity = Opportunity(pk=pk)
+    return [
+        (getattr(opportunity, relation).order_by(), fields) for relation, fields in _TIMELINE_PARTS
+    ]
+
+
 def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
     """Contacts (with the approvals of those that needed them), steps, probability changes
     and corrections, newest first (one query, two when a contact needed approval)."""
-    parts = [
-        (getattr(opportunity, relation).order_by(), fields) for relation, fields in _TIMELINE_PARTS
-    ]
-    contacts, corrections, steps, changes = read_together(parts)
+    contacts, corrections, steps, changes = read_together_by_key(
+        "opportunity_timeline",
+        _timeline_parts,
+        opportunity.pk,
+        using=opportunity._state.db or DEFAULT_DB_ALIAS,
+    )
     # Each kind in its Meta.ordering first, which orders the rows of one kind made at once.
     contacts.sort(key=lambda contact: (contact.contact_date, contact.pk), reverse=True)
     for rows in (corrections, steps, changes):
