@@ -39,6 +39,7 @@ from finance import selectors as finance_selectors
 from finance.models import Donation
 from programmes.models import Programme
 
+from . import problems as problems_panel
 from .models import (
     OPEN_STATES,
     PARTY_PERMISSIONS,
@@ -49,6 +50,7 @@ from .models import (
     DesignationState,
     DesignationTransition,
     DonorContact,
+    DonorProblem,
     Opportunity,
     OpportunityState,
     OpportunityTransition,
@@ -568,14 +570,31 @@ def _timeline_parts(pk: int) -> list[tuple[QuerySet[Any], tuple[str, ...]]]:
     ]
 
 
-def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
+def _timeline_and_problem_parts(pk: int) -> list[tuple[QuerySet[Any], tuple[str, ...]]]:
+    problems = Opportunity(pk=pk).problems.order_by()
+    return [*_timeline_parts(pk), (problems, problems_panel.OPPORTUNITY_PANEL_FIELDS)]
+
+
+@dataclass
+class History:
+    """What the opportunity page lists: its timeline, newest first, and the problems
+    recorded on it in the panel's order (None unless asked for)."""
+
+    timeline: list[TimelineEntry]
+    problems: list[DonorProblem] | None
+
+
+def history(opportunity: Opportunity, *, with_problems: bool = False) -> History:
     """Contacts (with the approvals of those that needed them), steps, probability changes
-    and corrections, newest first (one query, two when a contact needed approval)."""
-    contacts, corrections, steps, changes = read_together_by_key(
-        "opportunity_timeline",
-        _timeline_parts,
-        opportunity.pk,
-        using=opportunity._state.db or DEFAULT_DB_ALIAS,
+    and corrections, newest first, and with `with_problems` the problems (for those who may
+    see them): one query, two when a contact needed approval."""
+    name, parts = (
+        ("opportunity_history", _timeline_and_problem_parts)
+        if with_problems
+        else ("opportunity_timeline", _timeline_parts)
+    )
+    contacts, corrections, steps, changes, *problems = read_together_by_key(
+        name, parts, opportunity.pk, using=opportunity._state.db or DEFAULT_DB_ALIAS
     )
     # Each kind in its Meta.ordering first, which orders the rows of one kind made at once.
     contacts.sort(key=lambda contact: (contact.contact_date, contact.pk), reverse=True)
@@ -602,7 +621,10 @@ def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
     entries += [TimelineEntry("transition", step.at, step.actor, step) for step in steps]
     entries += [TimelineEntry("probability", change.at, change.actor, change) for change in changes]
     order = {"created": 0, "contact": 1, "correction": 2, "probability": 3, "transition": 4}
-    return sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True)
+    return History(
+        timeline=sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True),
+        problems=problems_panel.in_panel_order(problems[0]) if problems else None,
+    )
 
 
 # --- donor contacts ---------------------------------------------------------------------

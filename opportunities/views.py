@@ -181,15 +181,19 @@ def _detail_context(request, opportunity, **bound_forms):
     by_name = list(selectors.donor_rows(opportunity))
     # The suggested donors first, each group by name (the sort is stable).
     donors = sorted(by_name, key=lambda row: not row.suggested)
+    history = selectors.history(
+        opportunity, with_problems=user.has_perm("opportunities.view_donorproblem")
+    )
     context = {
         "opportunity": opportunity,
+        "timeline": history.timeline,
+        "problems": history.problems,
         "donors": donors,
         "others_donors": [
             row.donor
             for row in donors
             if row.donor.point_of_contact_id and row.donor.point_of_contact_id != user.pk
         ],
-        "timeline": selectors.timeline(opportunity),
         "actions": actions,
         "states": OpportunityState,
         "show_pledge": opportunity.state in (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL),

@@ -81,7 +81,7 @@ def as_the_page_reads_it(opportunity):
 def test_the_timeline_is_one_query_and_the_same_entries(people, programme, donors, flagged):
     opportunity = busy_opportunity(people, programme, donors, flagged=flagged)
     with CaptureQueriesContext(connection) as queries:
-        entries = selectors.timeline(opportunity)
+        entries = selectors.history(opportunity).timeline
         shown = [
             (entry.item.donor.name, entry.item.staff.get_full_name(), entry.item.summary)
             for entry in entries
@@ -112,6 +112,6 @@ def test_the_page_shows_every_entry(client, people, programme, donors):
 def test_an_opportunity_with_nothing_but_its_creation(people, programme):
     opportunity = as_the_page_reads_it(new_opportunity(people, programme))
     with CaptureQueriesContext(connection) as queries:
-        entries = selectors.timeline(opportunity)
+        entries = selectors.history(opportunity).timeline
     assert len(queries.captured_queries) == 1
     assert [entry.kind for entry in entries] == ["created"]
