@@ -29,13 +29,14 @@ from .models import OpportunityState
 PAGE_SIZE = 25
 
 
-def _visible_opportunity_or_404(user, pk):
-    """The opportunity, with what its pledging donor gave so far (`received_amount`, read in
-    the same query for its page)."""
+def _visible_opportunity_or_404(user, pk, *, for_its_page=True):
+    """The opportunity; for its page (shown, or shown again with a form), with what its
+    pledging donor gave so far (`received_amount`, read in the same query)."""
     require(user, "opportunities.view_opportunity")
-    return get_object_or_404(
-        selectors.with_received_amount(selectors.opportunities_visible_to(user)), pk=pk
-    )
+    queryset = selectors.opportunities_visible_to(user)
+    if for_its_page:
+        queryset = selectors.with_received_amount(queryset)
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _visible_donor_or_404(user, pk):
@@ -379,7 +380,7 @@ def update_probability(request, pk):
 @require_http_methods(["GET", "POST"])
 def opportunity_correct(request, pk):
     """The owner (or the CRM manager) corrects the title, expected amount or programme."""
-    opportunity = _visible_opportunity_or_404(request.user, pk)
+    opportunity = _visible_opportunity_or_404(request.user, pk, for_its_page=False)
     if not services.may_correct(request.user, opportunity):
         raise PermissionDenied
     if not opportunity.is_open:
@@ -467,7 +468,7 @@ def move(request, pk, transition):
 def pledge_file(request, pk):
     """The signed pledge, only to those who work the opportunity (selectors.may_open_pledge):
     never a public media URL."""
-    opportunity = _visible_opportunity_or_404(request.user, pk)
+    opportunity = _visible_opportunity_or_404(request.user, pk, for_its_page=False)
     if not selectors.may_open_pledge(request.user, opportunity):
         raise PermissionDenied
     if not opportunity.pledge_file:
