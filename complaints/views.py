@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from core.permissions import require
 from core.steps import Action, HistoryItem, action_panel
 from core.text import bdi, html_message
 from core.views_steps import post_step, redisplay
-from customers.timeline import read_together_of
+from customers.timeline import read_together_by_key
 
 from . import selectors, services
 from .attachments import case_add_attachments
@@ -209,7 +210,9 @@ def _history_parts(case_pk):
 def _case_history(case):
     """The case's steps, register entries and referrals in one list, oldest first (at the
     same time: steps, then entries, then referrals, each in the order they were made)."""
-    steps, entries, events = read_together_of("case_history", case.pk, _history_parts)
+    steps, entries, events = read_together_by_key(
+        "case_history", _history_parts, case.pk, using=case._state.db or DEFAULT_DB_ALIAS
+    )
     items = [
         (
             step.at,

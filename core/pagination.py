@@ -11,6 +11,7 @@ pagination.html` reads «أكثر من 10,000 نتيجة» under the pages when 
 Every staff list of the project pages with it (a test holds the apps' views to it); the
 admin changelists of the large models use it too (core.admin.LargeTableAdminMixin)."""
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -19,6 +20,8 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+from core import cache
 
 # A list counts at most this many rows: past it, the page says "more than 10,000".
 COUNT_CAP = 10_000
@@ -36,6 +39,26 @@ def capped_count(object_list: QuerySet[Any] | Sequence[Any], cap: int) -> tuple[
         limited = object_list.order_by().values("pk")[: cap + 1]
     found = limited.count()
     return (cap, True) if found > cap else (found, False)
+
+
+def kept_capped_count(topic: str, queryset: QuerySet[Any], cap: int) -> int:
+    """capped_count of `queryset` as one number (`cap` + 1 for «more than `cap`»: give it to
+    CappedPaginator as `known_count`), kept in the cache `topic` until one of its models
+    changes: a search as common as the list's own words walks `cap` + 1 rows on each view
+    otherwise. Keyed by the query's SQL and parameters, so a query that reads the clock (a
+    cutoff computed now) would never be found again: count those with CappedPaginator."""
+    limited = queryset.order_by().values("pk")
+    try:
+        sql, params = limited.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (`pk__in=[]`)
+        return 0
+    digest = hashlib.sha256(f"{limited.db}|{sql}|{params!r}".encode()).hexdigest()
+
+    def count() -> int:
+        found, more = capped_count(queryset, cap)
+        return found + 1 if more else found
+
+    return cache.cached(topic, f"capped:{cap}:{digest}", count)
 
 
 def capped_count_of_parts(parts: Sequence[QuerySet[Any]], cap: int) -> tuple[int, bool]:

@@ -314,54 +314,57 @@ def read_together(parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]])
     rows in no order: sort them."""
     if not parts:
         return []
-    return _union_read(parts[0][0].db, [_part_read(queryset, fields) for queryset, fields in parts])
+    return _union_read(parts[0][0].db, _part_reads(parts))
 
 
-def _part_read(
-    queryset: "models.QuerySet[Any]", fields: Sequence[str]
-) -> tuple[type[models.Model], str, list[Any]]:
-    read = queryset.annotate(
-        timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, fields))
-    ).values_list("timeline_pk", "timeline_row")
-    sql, params = read.query.sql_with_params()
-    return queryset.model, sql, list(params)
-
-
-# The mark read_together_of compiles its parts with, in place of the record's key.
-_RECORD_MARK = -2_000_000_101
-# {(name, database): each part's (model, SQL, parameters with the mark)}: one per page.
-_TOGETHER_SQL: dict[tuple[str, str], list[tuple[type[models.Model], str, list[Any]]]] = {}
-
-
-def read_together_of(
+def read_together_by_key(
     name: str,
-    record_pk: int,
-    parts: Callable[[int], Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]],
+    parts: Callable[[Any], Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]],
+    key: Any,
+    *,
+    using: str,
 ) -> list[list[Any]]:
-    """read_together(parts(record_pk)) for parts that differ from one record to the next by
-    its key alone (a case's steps, entries and referrals): their SQL is compiled once per
-    process and database under `name`, then given each record's key."""
-    db = parts(record_pk)[0][0].db
-    compiled = _TOGETHER_SQL.get((name, db))
-    if compiled is None:
-        compiled = [
-            _part_read(queryset.using(db), fields) for queryset, fields in parts(_RECORD_MARK)
-        ]
-        if not all(_RECORD_MARK in params for _model, _sql, params in compiled):
-            raise ValueError(f"{name}: every part must be read by the record's key")
-        _TOGETHER_SQL[(name, db)] = compiled
+    """read_together(parts(key)) for parts whose only parameter is `key` (one record's
+    history: each part filtered on its primary key), read from the database `using`. Their
+    SQL is compiled once per process for each `name` and database: compiling the parts costs
+    more than reading them. The parts are compiled for two keys, which must differ only in
+    those parameters (a part not read by the key is refused too)."""
+    if (using, name) not in _KEYED_SQL:
+        _KEYED_SQL[(using, name)] = _keyed_reads(parts)
     return _union_read(
-        db,
-        [
-            (
-                model,
-                sql,
-                # Of the type the ORM gave the key (psycopg wraps some integers).
-                [type(param)(record_pk) if param == _RECORD_MARK else param for param in params],
-            )
-            for model, sql, params in compiled
-        ],
+        using, [(model, sql, [key] * count) for model, sql, count in _KEYED_SQL[(using, name)]]
     )
+
+
+# {(database, name): [(model, SQL, number of parameters)]} of read_together_by_key's parts.
+_KEYED_SQL: dict[tuple[str, str], list[tuple[type[models.Model], str, int]]] = {}
+
+
+def _keyed_reads(
+    parts: Callable[[Any], Sequence[tuple["models.QuerySet[Any]", Sequence[str]]]],
+) -> list[tuple[type[models.Model], str, int]]:
+    compiled = []
+    for (model, sql, params), (_model, other_sql, other_params) in zip(
+        _part_reads(parts(1)), _part_reads(parts(2)), strict=True
+    ):
+        if sql != other_sql or not params or set(params) - {1} or set(other_params) - {2}:
+            raise ValueError(f"Reading {model.__name__}: not by the key alone.")
+        compiled.append((model, sql, len(params)))
+    return compiled
+
+
+def _part_reads(
+    parts: Sequence[tuple["models.QuerySet[Any]", Sequence[str]]],
+) -> list[tuple[type[models.Model], str, list[Any]]]:
+    """(model, SQL of (key, JSON row), parameters) of each part."""
+    reads: list[tuple[type[models.Model], str, list[Any]]] = []
+    for queryset, fields in parts:
+        read = queryset.annotate(
+            timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, fields))
+        ).values_list("timeline_pk", "timeline_row")
+        sql, params = read.query.sql_with_params()
+        reads.append((queryset.model, sql, list(params)))
+    return reads
 
 
 def _union_read(

@@ -24,7 +24,7 @@ from .models import (
     ProblemAction,
     ProblemTransition,
 )
-from .selectors import search_opportunities
+from .selectors import list_count, search_opportunities
 
 # The admin's search boxes run the site's own searches (core.admin.LargeTableAdminMixin).
 
@@ -88,6 +88,8 @@ class OpportunityAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     # The list's own search (the stored normalised title), or the programme's.
     search_fields = ["title_normalized", "programme__code", "programme__name_normalized"]
     search_selector = staticmethod(search_opportunities_or_programmes)
+    # Counted as the site's list counts: kept until an opportunity or a programme changes.
+    count_selector = staticmethod(list_count)
     list_select_related = ["programme", "owner"]
     date_hierarchy = "created_at"
     inlines = [

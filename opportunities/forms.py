@@ -319,9 +319,12 @@ class CorrectionForm(Form):
             Q(status__in=services.OPEN_PROGRAMME_STATUSES) | Q(pk=opportunity.programme_id)
         ).order_by("code")
         self.fields["programme"].queryset = queryset
+        # The options from the cached plain values: every programme in code order, kept when
+        # open or the opportunity's own (the queryset above still validates the choice).
+        offered = {pk for pk, _code, _name in programme_choices(services.OPEN_PROGRAMME_STATUSES)}
+        offered.add(opportunity.programme_id)
         self.fields["programme"].widget.choices = [
-            (pk, f"{code} · {name}")
-            for pk, code, name in queryset.values_list("pk", "code", "name")
+            (pk, f"{code} · {name}") for pk, code, name in programme_choices() if pk in offered
         ]
         self.fields["expected_amount"].widget.attrs["dir"] = "ltr"
 

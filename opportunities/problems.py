@@ -171,14 +171,17 @@ def problems_raised_for(user: User | AnonymousUser, donor: Customer) -> QuerySet
     )
 
 
-# What the opportunity page's problems panel shows: not the whole donor and owner rows.
-_OPPORTUNITY_PANEL_FIELDS = (
+# What the opportunity page's problems panel shows (read with the page's timeline,
+# selectors.history): not the whole donor and owner rows; the two dates give its order.
+OPPORTUNITY_PANEL_FIELDS = (
     "title",
     "kind",
     "severity",
     "state",
     "respond_by",
     "resolve_by",
+    "raised_at",
+    "resolved_at",
     "donor__name",
     "owner__username",
     "owner__first_name",
@@ -186,12 +189,16 @@ _OPPORTUNITY_PANEL_FIELDS = (
 )
 
 
-def problems_of_opportunity(opportunity: Opportunity) -> QuerySet[DonorProblem]:
-    return (
-        DonorProblem.objects.filter(opportunity=opportunity)
-        .select_related("owner", "donor")
-        .only(*_OPPORTUNITY_PANEL_FIELDS)
-        .order_by(_unresolved_first(), "-raised_at")
+def in_panel_order(problems: list[DonorProblem]) -> list[DonorProblem]:
+    """The unresolved first, then the latest resolved; each group newest raised first."""
+    return sorted(
+        problems,
+        key=lambda problem: (
+            problem.resolved_at is None,
+            problem.resolved_at or problem.raised_at,
+            problem.raised_at,
+        ),
+        reverse=True,
     )
 
 

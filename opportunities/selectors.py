@@ -1,14 +1,14 @@
 """Reads of opportunities, donor contacts and interests: who sees what, the board, the list
 filters, the detail page's timeline and the work waiting for each user."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -31,13 +31,15 @@ from django.utils.functional import Promise
 
 from core import cache
 from core.numbers import format_amount
+from core.pagination import COUNT_CAP, kept_capped_count
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
-from customers.timeline import person_fields, read_together
+from customers.timeline import person_fields, read_together_by_key
 from finance import selectors as finance_selectors
 from finance.models import Donation
 from programmes.models import Programme
 
+from . import problems as problems_panel
 from .models import (
     OPEN_STATES,
     PARTY_PERMISSIONS,
@@ -48,6 +50,7 @@ from .models import (
     DesignationState,
     DesignationTransition,
     DonorContact,
+    DonorProblem,
     Opportunity,
     OpportunityState,
     OpportunityTransition,
@@ -140,9 +143,29 @@ _DONOR_ROW_FIELDS = (
 )
 
 
-# What a row of the list shows (templatetags.opportunity_tags.opportunity_cells): only
-# these columns are read, not the whole programme, owner and donors.
-_LIST_ROW_FIELDS = (
+@dataclass(frozen=True)
+class ListRow:
+    """A row of the opportunities list (templatetags.opportunity_tags.opportunity_cells), as
+    plain values: 25 opportunities with their programme, owner and pledging donor, and
+    their donors, made into model instances cost more than the rest of the page."""
+
+    pk: int
+    title: str
+    state: str
+    expected_amount: Decimal
+    pledged_amount: Decimal | None
+    probability: int
+    last_activity_at: datetime
+    programme_code: str
+    programme_name: str
+    owner_name: str  # the full name, or the username
+    pledge_donor_name: str | None  # None without a pledging donor
+    is_stale: bool
+    donor_names: list[str]  # the potential donors, the suggested first, each group by name
+
+
+_LIST_ROW_VALUES = (
+    "pk",
     "title",
     "state",
     "expected_amount",
@@ -154,21 +177,72 @@ _LIST_ROW_FIELDS = (
     "owner__username",
     "owner__first_name",
     "owner__last_name",
+    "pledge_donor_id",
     "pledge_donor__name",
 )
 
 
-def with_donor_rows(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """The list's rows: the columns shown, and each row's donors (`donor_rows`)."""
-    return queryset.only(*_LIST_ROW_FIELDS).prefetch_related(
-        Prefetch(
-            "potentialdonor_set",
-            queryset=PotentialDonor.objects.select_related("donor")
-            .only("opportunity_id", "donor__name")
-            .order_by("-suggested", "donor__name"),
-            to_attr="donor_rows",
+def list_values(queryset: QuerySet[Opportunity]) -> QuerySet[Any]:
+    """The list's rows as the values a row shows: page them, then `list_rows(page)`."""
+    return queryset.values_list(*_LIST_ROW_VALUES)
+
+
+def list_rows(values: Iterable[Sequence[Any]]) -> list[ListRow]:
+    """The ListRow of each of `values` (a page of `list_values`), with its donors' names in
+    one query."""
+    values = list(values)
+    names: dict[int, list[str]] = {row[0]: [] for row in values}
+    if names:
+        donors = (
+            PotentialDonor.objects.filter(opportunity_id__in=names)
+            .order_by("-suggested", "donor__name")
+            .values_list("opportunity_id", "donor__name")
         )
-    )
+        for opportunity_id, name in donors:
+            names[opportunity_id].append(name)
+    cutoff = stale_cutoff()
+    return [
+        ListRow(
+            pk=pk,
+            title=title,
+            state=state,
+            expected_amount=expected,
+            pledged_amount=pledged,
+            probability=probability,
+            last_activity_at=last_activity_at,
+            programme_code=programme_code,
+            programme_name=programme_name,
+            owner_name=f"{first_name} {last_name}".strip() or username,
+            pledge_donor_name=pledge_donor_name if pledge_donor_id is not None else None,
+            is_stale=state in OPEN_STATES and last_activity_at < cutoff,
+            donor_names=names[pk],
+        )
+        for (
+            pk,
+            title,
+            state,
+            expected,
+            pledged,
+            probability,
+            last_activity_at,
+            programme_code,
+            programme_name,
+            username,
+            first_name,
+            last_name,
+            pledge_donor_id,
+            pledge_donor_name,
+        ) in values
+    ]
+
+
+def list_count(queryset: QuerySet[Opportunity], cap: int = COUNT_CAP) -> int:
+    """How many rows the list `queryset` holds, for CappedPaginator's `known_count` (the
+    site's list and the admin's): kept with the board (BOARD_TOPIC, renewed by every write
+    of an opportunity or a programme) rather than counted on each view, where a search as
+    common as «فرصة» walks 10,001 titles. Not for a filter on the last activity: its
+    cutoff moves with the clock."""
+    return kept_capped_count(BOARD_TOPIC, queryset, cap)
 
 
 # --- search and board -------------------------------------------------------------------
@@ -489,13 +563,39 @@ _TIMELINE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
-    """Contacts (with the approvals of those that needed them), steps, probability changes
-    and corrections, newest first (one query, two when a contact needed approval)."""
-    parts = [
+def _timeline_parts(pk: int) -> list[tuple[QuerySet[Any], tuple[str, ...]]]:
+    opportunity = Opportunity(pk=pk)
+    return [
         (getattr(opportunity, relation).order_by(), fields) for relation, fields in _TIMELINE_PARTS
     ]
-    contacts, corrections, steps, changes = read_together(parts)
+
+
+def _timeline_and_problem_parts(pk: int) -> list[tuple[QuerySet[Any], tuple[str, ...]]]:
+    problems = Opportunity(pk=pk).problems.order_by()
+    return [*_timeline_parts(pk), (problems, problems_panel.OPPORTUNITY_PANEL_FIELDS)]
+
+
+@dataclass
+class History:
+    """What the opportunity page lists: its timeline, newest first, and the problems
+    recorded on it in the panel's order (None unless asked for)."""
+
+    timeline: list[TimelineEntry]
+    problems: list[DonorProblem] | None
+
+
+def history(opportunity: Opportunity, *, with_problems: bool = False) -> History:
+    """Contacts (with the approvals of those that needed them), steps, probability changes
+    and corrections, newest first, and with `with_problems` the problems (for those who may
+    see them): one query, two when a contact needed approval."""
+    name, parts = (
+        ("opportunity_history", _timeline_and_problem_parts)
+        if with_problems
+        else ("opportunity_timeline", _timeline_parts)
+    )
+    contacts, corrections, steps, changes, *problems = read_together_by_key(
+        name, parts, opportunity.pk, using=opportunity._state.db or DEFAULT_DB_ALIAS
+    )
     # Each kind in its Meta.ordering first, which orders the rows of one kind made at once.
     contacts.sort(key=lambda contact: (contact.contact_date, contact.pk), reverse=True)
     for rows in (corrections, steps, changes):
@@ -521,7 +621,10 @@ def timeline(opportunity: Opportunity) -> list[TimelineEntry]:
     entries += [TimelineEntry("transition", step.at, step.actor, step) for step in steps]
     entries += [TimelineEntry("probability", change.at, change.actor, change) for change in changes]
     order = {"created": 0, "contact": 1, "correction": 2, "probability": 3, "transition": 4}
-    return sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True)
+    return History(
+        timeline=sorted(entries, key=lambda entry: (entry.at, order[entry.kind]), reverse=True),
+        problems=problems_panel.in_panel_order(problems[0]) if problems else None,
+    )
 
 
 # --- donor contacts ---------------------------------------------------------------------

@@ -29,13 +29,14 @@ from .models import OpportunityState
 PAGE_SIZE = 25
 
 
-def _visible_opportunity_or_404(user, pk):
-    """The opportunity, with what its pledging donor gave so far (`received_amount`, read in
-    the same query for its page)."""
+def _visible_opportunity_or_404(user, pk, *, for_its_page=True):
+    """The opportunity; for its page (shown, or shown again with a form), with what its
+    pledging donor gave so far (`received_amount`, read in the same query)."""
     require(user, "opportunities.view_opportunity")
-    return get_object_or_404(
-        selectors.with_received_amount(selectors.opportunities_visible_to(user)), pk=pk
-    )
+    queryset = selectors.opportunities_visible_to(user)
+    if for_its_page:
+        queryset = selectors.with_received_amount(queryset)
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _visible_donor_or_404(user, pk):
@@ -89,8 +90,15 @@ def _board_key(params):
 @require_GET
 def opportunity_list(request):
     opportunity_filter = _filtered(request)
-    queryset = selectors.with_donor_rows(opportunity_filter.qs)
-    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = opportunity_filter.qs
+    # The activity filter compares with the clock: that list is counted on each view.
+    by_activity = bool(opportunity_filter.form.cleaned_data.get("stale"))
+    page = CappedPaginator(
+        selectors.list_values(rows),
+        PAGE_SIZE,
+        known_count=None if by_activity else selectors.list_count(rows),
+    ).get_page(request.GET.get("page"))
+    page.object_list = selectors.list_rows(page.object_list)
     return render(
         request,
         "opportunities/opportunity_list.html",
@@ -174,15 +182,19 @@ def _detail_context(request, opportunity, **bound_forms):
     by_name = list(selectors.donor_rows(opportunity))
     # The suggested donors first, each group by name (the sort is stable).
     donors = sorted(by_name, key=lambda row: not row.suggested)
+    history = selectors.history(
+        opportunity, with_problems=user.has_perm("opportunities.view_donorproblem")
+    )
     context = {
         "opportunity": opportunity,
+        "timeline": history.timeline,
+        "problems": history.problems,
         "donors": donors,
         "others_donors": [
             row.donor
             for row in donors
             if row.donor.point_of_contact_id and row.donor.point_of_contact_id != user.pk
         ],
-        "timeline": selectors.timeline(opportunity),
         "actions": actions,
         "states": OpportunityState,
         "show_pledge": opportunity.state in (OpportunityState.CLOSING, OpportunityState.SUCCESSFUL),
@@ -368,7 +380,7 @@ def update_probability(request, pk):
 @require_http_methods(["GET", "POST"])
 def opportunity_correct(request, pk):
     """The owner (or the CRM manager) corrects the title, expected amount or programme."""
-    opportunity = _visible_opportunity_or_404(request.user, pk)
+    opportunity = _visible_opportunity_or_404(request.user, pk, for_its_page=False)
     if not services.may_correct(request.user, opportunity):
         raise PermissionDenied
     if not opportunity.is_open:
@@ -456,7 +468,7 @@ def move(request, pk, transition):
 def pledge_file(request, pk):
     """The signed pledge, only to those who work the opportunity (selectors.may_open_pledge):
     never a public media URL."""
-    opportunity = _visible_opportunity_or_404(request.user, pk)
+    opportunity = _visible_opportunity_or_404(request.user, pk, for_its_page=False)
     if not selectors.may_open_pledge(request.user, opportunity):
         raise PermissionDenied
     if not opportunity.pledge_file:

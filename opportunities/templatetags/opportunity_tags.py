@@ -14,7 +14,8 @@ from django.utils.translation import get_language, gettext
 
 from core.numbers import format_amount
 from core.templatetags.dates import compact_date
-from opportunities.models import Opportunity, OpportunityState
+from opportunities.models import OpportunityState
+from opportunities.selectors import ListRow
 
 register = template.Library()
 
@@ -53,33 +54,31 @@ def _state_label(state: str) -> str:
 
 
 @register.simple_tag
-def opportunity_cells(opportunity: Opportunity) -> SafeString:
-    """The eight cells of one row of the opportunities list (`donor_rows` prefetched by
-    selectors.with_donor_rows)."""
-    if opportunity.pledge_donor is not None:
-        name = escape(opportunity.pledge_donor.name)
+def opportunity_cells(row: ListRow) -> SafeString:
+    """The eight cells of one row of the opportunities list (selectors.list_rows)."""
+    if row.pledge_donor_name is not None:
+        name = escape(row.pledge_donor_name)
         donors = f'<i class="bi bi-pen" aria-hidden="true"></i> <bdi>{name}</bdi>'
     else:
-        rows = opportunity.donor_rows  # type: ignore[attr-defined]  # with_donor_rows
-        donors = "، ".join(f"<bdi>{escape(row.donor.name)}</bdi>" for row in rows[:3]) or "—"
-        if len(rows) > 3:
+        names = row.donor_names
+        donors = "، ".join(f"<bdi>{escape(name)}</bdi>" for name in names[:3]) or "—"
+        if len(names) > 3:
             donors += " …"
-    amount = opportunity.pledged_amount or opportunity.expected_amount
-    owner = opportunity.owner
+    amount = row.pledged_amount or row.expected_amount
     stale = (
         f' <span class="badge text-bg-warning">{escape(gettext("No activity for a week"))}</span>'
-        if opportunity.is_stale
+        if row.is_stale
         else ""
     )
     return mark_safe(  # noqa: S308 - every text below is escaped
-        f'<td><a href="{escape(reverse("opportunities:detail", args=[opportunity.pk]))}">'
-        f"<bdi>{escape(opportunity.title)}</bdi></a></td>\n"
-        f'<td><span class="ltr-value">{escape(opportunity.programme.code)}</span> · '
-        f"<bdi>{escape(opportunity.programme.name)}</bdi></td>\n"
+        f'<td><a href="{escape(reverse("opportunities:detail", args=[row.pk]))}">'
+        f"<bdi>{escape(row.title)}</bdi></a></td>\n"
+        f'<td><span class="ltr-value">{escape(row.programme_code)}</span> · '
+        f"<bdi>{escape(row.programme_name)}</bdi></td>\n"
         f'<td class="small">{donors}</td>\n'
-        f"<td>{state_badge(opportunity.state, _state_label(opportunity.state))}</td>\n"
+        f"<td>{state_badge(row.state, _state_label(row.state))}</td>\n"
         f'<td class="text-end">{sar_amount(amount)}</td>\n'
-        f'<td class="text-end"><span class="ltr-value">{opportunity.probability}%</span></td>\n'
-        f"<td><bdi>{escape(owner.get_full_name() or str(owner))}</bdi></td>\n"
-        f'<td class="small">{compact_date(opportunity.last_activity_at, "relative")}{stale}</td>'
+        f'<td class="text-end"><span class="ltr-value">{row.probability}%</span></td>\n'
+        f"<td><bdi>{escape(row.owner_name)}</bdi></td>\n"
+        f'<td class="small">{compact_date(row.last_activity_at, "relative")}{stale}</td>'
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from association import roles
 from complaints import faq, selectors, services
 from complaints.models import Case, CaseEntry, CaseRoute
-from customers.timeline import read_together_of
+from customers.timeline import read_together_by_key
 from tests.helpers import user_with
 
 from .conftest import register
@@ -77,7 +77,7 @@ def test_the_history_merges_steps_entries_and_referrals_in_time_order(
 
 
 def test_each_case_reads_its_own_history_through_the_sql_compiled_once(client, people, customers):
-    """The history's SQL is compiled once per process (customers.timeline.read_together_of),
+    """The history's SQL is compiled once per process (customers.timeline.read_together_by_key),
     then given each case's key: one case's page never shows another's history."""
     first = register(people["crm"], customers["donor"])
     second = register(people["crm"], customers["donor"])
@@ -91,7 +91,9 @@ def test_each_case_reads_its_own_history_through_the_sql_compiled_once(client, p
 
 def test_parts_read_together_once_compiled_are_read_by_the_record_s_key():
     with pytest.raises(ValueError):
-        read_together_of("every_entry", 1, lambda pk: [(CaseEntry.objects.all(), ("at",))])
+        read_together_by_key(
+            "every_entry", lambda pk: [(CaseEntry.objects.all(), ("at",))], 1, using="default"
+        )
 
 
 def test_the_assignee_options_are_the_handlers_and_follow_changes(people, places, customers):

@@ -61,7 +61,7 @@ def test_the_owner_corrects_and_every_change_is_kept(people, programme, health):
         row.actor == people["staff"] and row.at and row.note == "خطأ في الإدخال"
         for row in OpportunityCorrection.objects.all()
     )
-    kinds = [entry.kind for entry in selectors.timeline(opportunity)]
+    kinds = [entry.kind for entry in selectors.history(opportunity).timeline]
     assert kinds.count("correction") == 3
 
 

@@ -1,16 +1,21 @@
 """The opportunity page's timeline reads its contacts, corrections, steps and probability
-changes in one query (customers.timeline.read_together), two when a contact needed
-approval, and lists the same entries, in the same order, as reading each kind apart did."""
+changes, and for those who may see them the problems recorded on it, in one query
+(customers.timeline.read_together_by_key, compiled once per process), two when a contact
+needed approval, and lists the same entries, in the same order, as reading each kind apart
+did."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from opportunities import selectors, services
-from opportunities.models import Opportunity
+from customers.timeline import read_together_by_key
+from opportunities import problems, selectors, services
+from opportunities.models import DonorProblem, Opportunity
 
 from .conftest import contacted, in_closing, new_opportunity
 
@@ -81,7 +86,7 @@ def as_the_page_reads_it(opportunity):
 def test_the_timeline_is_one_query_and_the_same_entries(people, programme, donors, flagged):
     opportunity = busy_opportunity(people, programme, donors, flagged=flagged)
     with CaptureQueriesContext(connection) as queries:
-        entries = selectors.timeline(opportunity)
+        entries = selectors.history(opportunity).timeline
         shown = [
             (entry.item.donor.name, entry.item.staff.get_full_name(), entry.item.summary)
             for entry in entries
@@ -112,6 +117,62 @@ def test_the_page_shows_every_entry(client, people, programme, donors):
 def test_an_opportunity_with_nothing_but_its_creation(people, programme):
     opportunity = as_the_page_reads_it(new_opportunity(people, programme))
     with CaptureQueriesContext(connection) as queries:
-        entries = selectors.timeline(opportunity)
+        entries = selectors.history(opportunity).timeline
     assert len(queries.captured_queries) == 1
     assert [entry.kind for entry in entries] == ["created"]
+
+
+def raised(people, donors, opportunity, title):
+    return problems.problem_raise(
+        actor=people["staff"],
+        donor=donors["free"],
+        kind="late_payment",
+        severity="high",
+        title=title,
+        description="لم تصل الدفعة في موعدها",
+        opportunity=opportunity,
+    )
+
+
+def test_the_problems_come_with_the_timeline_in_the_panel_order(people, programme, donors):
+    opportunity = new_opportunity(people, programme, [donors["free"]])
+    first, second, third = (raised(people, donors, opportunity, title) for title in "أبج")
+    for problem in (first, second):
+        problems.problem_add_action(
+            problem=problem, actor=people["manager"], action_date=timezone.localdate(), text="اتصال"
+        )
+        problem.refresh_from_db()
+        problems.problem_resolve(problem=problem, actor=people["manager"], resolution="تم")
+    opportunity = as_the_page_reads_it(opportunity)
+    with CaptureQueriesContext(connection) as queries:
+        history = selectors.history(opportunity, with_problems=True)
+        shown = [(row.title, row.donor.name, row.owner.username) for row in history.problems]
+    assert len(queries.captured_queries) == 1
+    in_sql_order = DonorProblem.objects.filter(opportunity=opportunity).order_by(
+        F("resolved_at").desc(nulls_first=True), "-raised_at"
+    )
+    assert [row.pk for row in history.problems] == [row.pk for row in in_sql_order]
+    assert [title for title, _donor, _owner in shown] == ["ج", "ب", "أ"]
+    assert selectors.history(opportunity).problems is None
+
+
+def test_the_page_asks_the_same_with_or_without_problems(client, people, programme, donors):
+    opportunity = new_opportunity(people, programme, [donors["free"]])
+    url = reverse("opportunities:detail", args=[opportunity.pk])
+    client.force_login(people["manager"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    raised(people, donors, opportunity, "مشكلة على الفرصة")
+    with CaptureQueriesContext(connection) as with_one:
+        page = client.get(url).content.decode()
+    assert len(with_one.captured_queries) == len(without.captured_queries)
+    assert 'data-testid="opportunity-problems"' in page and "مشكلة على الفرصة" in page
+
+
+def test_parts_with_another_parameter_than_the_key_are_refused():
+    def parts(pk):
+        return [(Opportunity.objects.filter(pk=pk, probability__gte=50), ("title",))]
+
+    with pytest.raises(ValueError, match="not by the key alone"):
+        read_together_by_key("test_refused", parts, 1, using="default")
