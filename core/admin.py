@@ -159,7 +159,12 @@ class LargeTableAdminMixin(_AdminBase):
       name), so that the search runs once, not for the count and again for the page;
     - `count_selector(queryset, cap)`: the list's count up to `cap` + 1 from the app's own
       reader (the customer list's, kept in the cache until a customer changes), so the
-      admin counts as the site's own list does.
+      admin counts as the site's own list does;
+    - `search_topics`: the cache topics of every table a search reads (the model's and the
+      customers' for a search by the donor's name): a searched list's count and its date
+      drill-down are kept under them (core.pagination.kept_count), so that a search whose
+      condition is checked row by row on a join (customers.selectors.
+      search_through_customer) reads only the rows of its page.
     """
 
     show_full_result_count = False
@@ -175,6 +180,7 @@ class LargeTableAdminMixin(_AdminBase):
     search_selector: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
     # A function (queryset, cap) -> the rows counted up to cap + 1, declared as above.
     count_selector: Callable[[QuerySet[Any], int], int] | None = None
+    search_topics: tuple[str, ...] = ()
 
     def __init__(self, model: type[Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)  # type: ignore[call-arg]
@@ -200,7 +206,9 @@ class LargeTableAdminMixin(_AdminBase):
         if isinstance(counter, staticmethod):
             counter = counter.__func__
         known_count = None
-        if counter is not None and not count_from_ids:
+        if searched and self.search_topics:
+            known_count = pagination.kept_count(queryset, pagination.COUNT_CAP, self.search_topics)
+        elif counter is not None and not count_from_ids:
             known_count = counter(queryset, pagination.COUNT_CAP)
         return self.paginator(
             queryset,

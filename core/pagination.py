@@ -20,6 +20,8 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from core import cache
+
 # A list counts at most this many rows: past it, the page says "more than 10,000".
 COUNT_CAP = 10_000
 
@@ -36,6 +38,23 @@ def capped_count(object_list: QuerySet[Any] | Sequence[Any], cap: int) -> tuple[
         limited = object_list.order_by().values("pk")[: cap + 1]
     found = limited.count()
     return (cap, True) if found > cap else (found, False)
+
+
+def kept_count(queryset: QuerySet[Any], cap: int, topics: Sequence[str]) -> int:
+    """The rows of `queryset` counted up to `cap` + 1 (more than `cap` reads «more than …»),
+    kept in the cache (core.cache) until a change of `topics`, those of every table the
+    query reads, keyed by the query's SQL: for a count whose filter costs more than the page
+    (a search through the donors' names, 10,001 rows checked against a name each time)."""
+    key = cache.query_key(queryset.order_by().values("pk"))
+    if key is None:
+        return 0
+
+    def count() -> int:
+        found, more = capped_count(queryset, cap)
+        return found + 1 if more else found
+
+    first, *others = topics
+    return cache.cached(first, f"count:{cap}:{key}", count, also=others)
 
 
 def capped_count_of_parts(parts: Sequence[QuerySet[Any]], cap: int) -> tuple[int, bool]:
