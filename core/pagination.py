@@ -99,12 +99,7 @@ class CappedPaginator(Paginator):
     no second count is run, and it is capped the same way. `count_parts` are querysets with
     no row in common whose union is the list, counted one after the other in one query
     (capped_count_of_parts): the complaints register's department, whose OR of two
-    conditions would make the database read the whole index of routes.
-
-    `count_from_ids=True` reads the ordered ids of the first `cap` + 1 rows in one query:
-    the count is how many came, and every page takes its ids from them (then its rows, as
-    ids_first). For a list whose filter costs more than its rows (a search through another
-    table): the filter runs once, not once for the count and again for the page."""
+    conditions would make the database read the whole index of routes."""
 
     def __init__(
         self,
@@ -114,7 +109,6 @@ class CappedPaginator(Paginator):
         cap: int | None = None,
         ids_first: bool = False,
         known_count: int | None = None,
-        count_from_ids: bool = False,
         count_parts: Sequence[QuerySet[Any]] = (),
         **kwargs: Any,
     ) -> None:
@@ -122,7 +116,6 @@ class CappedPaginator(Paginator):
         self.cap = cap or COUNT_CAP
         self.ids_first = ids_first
         self.known_count = known_count
-        self.count_from_ids = count_from_ids and isinstance(object_list, QuerySet)
         self.count_parts = count_parts
         self.capped = False
 
@@ -130,9 +123,6 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             found, self.capped = min(self.known_count, self.cap), self.known_count > self.cap
-        elif self.count_from_ids:
-            found = len(self._first_ids)
-            found, self.capped = min(found, self.cap), found > self.cap
         elif self.count_parts:
             found, self.capped = capped_count_of_parts(self.count_parts, self.cap)
         else:
@@ -140,34 +130,15 @@ class CappedPaginator(Paginator):
             found, self.capped = capped_count(cast(Any, self.object_list), self.cap)
         return found
 
-    @cached_property
-    def _first_ids(self) -> list[Any]:
-        """The ids of the first cap + 1 rows, in the list's order (count_from_ids)."""
-        rows = cast(QuerySet[Any], self.object_list)
-        return list(rows.values_list("pk", flat=True)[: self.cap + 1])
-
     def page(self, number: int | str) -> Page:
-        if not ((self.ids_first or self.count_from_ids) and isinstance(self.object_list, QuerySet)):
+        if not (self.ids_first and isinstance(self.object_list, QuerySet)):
             return super().page(number)
         valid = self.validate_number(number)
         bottom = (valid - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if self.count_from_ids:
-            ids = self._first_ids[bottom:top]
-        else:
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return Page(self._rows(ids), valid, self)
 
-    def counted_rows(self) -> list[Any]:
-        """Every row counted, in the list's order (count_from_ids, a count below the cap):
-        a list shown whole on one page, without reading it again."""
-        return self._rows(self._first_ids)
-
     def _rows(self, ids: list[Any]) -> list[Any]:
-        rows = cast(QuerySet[Any], self.object_list).order_by()
-        if self.count_from_ids:
-            # These rows passed the filter in this request: read by key alone, the filter
-            # (the costly part) is not run again.
-            rows.query.clear_where()
-        by_pk = rows.in_bulk(ids)
+        by_pk = cast(QuerySet[Any], self.object_list).order_by().in_bulk(ids)
         return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -52,11 +52,12 @@ def _cells(donation: Any, texts: _PageTexts) -> SafeString:
         url = f"{donation.donor.pk}/".join(texts.customer_url)
         donor = (
             f'<a href="{escape(url)}"><bdi>{escape(donation.donor.name)}</bdi></a> '
-            f'<span class="badge text-bg-light border ltr-value">{escape(donation.donor.code)}</span>'
+            '<span class="badge text-bg-light border ltr-value">'
+            f"{escape(donation.donor.code)}</span>"
         )
     else:
         donor = (
-            f"{texts.not_matched} <span class=\"ltr-value small\">"
+            f'{texts.not_matched} <span class="ltr-value small">'
             f"{escape(donation.donor_code_as_imported or DASH)}</span>"
         )
     if donation.programme:
@@ -70,7 +71,7 @@ def _cells(donation: Any, texts: _PageTexts) -> SafeString:
         programme += "\n"
     else:
         programme = (
-            f"{texts.not_matched} <span class=\"ltr-value small\">"
+            f'{texts.not_matched} <span class="ltr-value small">'
             f"{escape(donation.programme_code_as_imported or DASH)}</span>"
         )
     cells = (

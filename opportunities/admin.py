@@ -121,7 +121,7 @@ class DonorContactAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     search_selector = staticmethod(search_through_donor)
     search_topics = (dates_topic(DonorContact), STATISTICS_TOPIC)
     list_select_related = ["donor", "staff"]
-    # The page's ids are read without the joins to the staff.
+    # A deep page skips rows by their ids alone, not joined to their donor and staff member.
     page_ids_first = True
     date_hierarchy = "contact_date"
     inlines = [ApprovalStepInline]
