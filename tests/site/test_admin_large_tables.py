@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.admin import LargeTableAdminMixin, LargeTableChangeList, dates_topic
-from core.cache import topic_version
+from core.cache import bump, topic_version
 from customers.models import Customer, CustomerRequest
 from finance.models import Donation
 from opportunities.admin import search_by_donor
@@ -240,6 +240,8 @@ def _assert_drill_down_is_django_s_from_one_read(client, url, search):
 
     response, _queries = _get(client, url, {"q": search})
     changelist = response.context["cl"]
+    for topic in changelist.model_admin.search_topics:
+        bump(topic)  # the days read again, not taken from what the page kept
     with CaptureQueriesContext(connection) as ours:
         drill_down = cached_date_hierarchy(changelist)
     assert drill_down == date_hierarchy(changelist)
