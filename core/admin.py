@@ -112,15 +112,6 @@ class LargeTableChangeList(ChangeList):
             {"preserved_filters": self.row_filters, "opts": self.opts}, url
         )
 
-    def get_results(self, request: HttpRequest) -> None:
-        super().get_results(request)
-        paginator = self.paginator
-        whole = not self.multi_page or (self.show_all and self.can_show_all)
-        if whole and getattr(paginator, "count_from_ids", False) and not paginator.capped:
-            # Django reads a list that fits on one page again, filter and all: its rows are
-            # the ones the count read.
-            self.result_list = paginator.counted_rows()
-
     def url_for_result(self, result: Any) -> str:
         pk = getattr(result, self.pk_attname)
         if isinstance(pk, int):
@@ -153,13 +144,14 @@ class LargeTableAdminMixin(_AdminBase):
     - `page_ids_first = True` reads a page's ids from the model's table alone, then those
       rows with their `list_select_related` records (CappedPaginator's ids_first): for a
       list whose order has no index to walk, so the database sorts ids, not joined rows;
-    - `search_counts_from_ids = True`: a searched list reads the ordered ids of its first
-      10,001 rows in one query, which gives both the count and the page's ids
-      (CappedPaginator's count_from_ids): for a search through another table (the donor's
-      name), so that the search runs once, not for the count and again for the page;
     - `count_selector(queryset, cap)`: the list's count up to `cap` + 1 from the app's own
       reader (the customer list's, kept in the cache until a customer changes), so the
-      admin counts as the site's own list does.
+      admin counts as the site's own list does;
+    - `search_topics`: the cache topics of every table a search reads (the model's and the
+      customers' for a search by the donor's name): a searched list's count and its date
+      drill-down are kept under them (core.pagination.kept_count), so that a search whose
+      condition is checked row by row on a join (customers.selectors.
+      search_through_customer) reads only the rows of its page.
     """
 
     show_full_result_count = False
@@ -169,12 +161,12 @@ class LargeTableAdminMixin(_AdminBase):
     paginator: ClassVar[type] = CappedPaginator
     change_list_template: ClassVar[Any] = "admin/large_table_change_list.html"
     page_ids_first = False
-    search_counts_from_ids = False
     # A function (queryset, text) -> queryset; set with staticmethod(...) or as a plain
     # function (read from the class, so it is never bound).
     search_selector: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
     # A function (queryset, cap) -> the rows counted up to cap + 1, declared as above.
     count_selector: Callable[[QuerySet[Any], int], int] | None = None
+    search_topics: tuple[str, ...] = ()
 
     def __init__(self, model: type[Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)  # type: ignore[call-arg]
@@ -195,12 +187,13 @@ class LargeTableAdminMixin(_AdminBase):
         allow_empty_first_page: bool = True,
     ) -> CappedPaginator:
         searched = bool(request.GET.get(SEARCH_VAR, "").strip())
-        count_from_ids = self.search_counts_from_ids and searched
         counter = _declared(type(self), "count_selector")
         if isinstance(counter, staticmethod):
             counter = counter.__func__
         known_count = None
-        if counter is not None and not count_from_ids:
+        if searched and self.search_topics:
+            known_count = pagination.kept_count(queryset, pagination.COUNT_CAP, self.search_topics)
+        elif counter is not None:
             known_count = counter(queryset, pagination.COUNT_CAP)
         return self.paginator(
             queryset,
@@ -208,7 +201,6 @@ class LargeTableAdminMixin(_AdminBase):
             orphans,
             allow_empty_first_page,
             ids_first=self.page_ids_first,
-            count_from_ids=count_from_ids,
             known_count=known_count,
         )
 

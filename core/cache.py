@@ -13,12 +13,15 @@ no longer). Writes that bypass the signals (queryset.update, bulk_create, raw SQ
     cached("places", "centres:ar", lambda: list(Centre.objects.all()))
 """
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
@@ -71,27 +74,50 @@ def bump(topic: str, *, once_per_transaction: bool = False) -> None:
     transaction.on_commit(renew)
 
 
-def cached(topic: str, key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
+def cached(
+    topic: str,
+    key: str,
+    compute: Callable[[], T],
+    timeout: int = DEFAULT_TIMEOUT,
+    *,
+    also: Iterable[str] = (),
+) -> T:
     """The value stored under `key` for the topic's current version, computed (and stored)
-    when missing. The value must pickle: model instances, lists, dicts, sets.
+    when missing. The value must pickle: model instances, lists, dicts, sets. A value read
+    from the rows of several topics names the others in `also`: a change of any of them
+    renews it.
 
-    One round trip to the cache on a hit: the topic's version and the entry are read
-    together, and the entry carries the version it was computed under (a stale entry is
-    simply computed again). The version is read before computing, so a change during the
+    One round trip to the cache on a hit: the topics' versions and the entry are read
+    together, and the entry carries the versions it was computed under (a stale entry is
+    simply computed again). The versions are read before computing, so a change during the
     computation leaves an entry the next read renews."""
-    if topic not in _topics:
-        raise KeyError(f"Unknown cache topic {topic!r}: register_topic() it first.")
-    version_key, entry_key = _version_key(topic), f"{_PREFIX}:{topic}:{key}"
-    found = cache.get_many([version_key, entry_key])
-    version = found.get(version_key)
-    if version is None:
-        version = topic_version(topic)
+    topics = (topic, *also)
+    for name in topics:
+        if name not in _topics:
+            raise KeyError(f"Unknown cache topic {name!r}: register_topic() it first.")
+    version_keys, entry_key = [_version_key(name) for name in topics], f"{_PREFIX}:{topic}:{key}"
+    found = cache.get_many([*version_keys, entry_key])
+    version = "|".join(
+        str(found.get(version_key) or topic_version(name))
+        for name, version_key in zip(topics, version_keys, strict=True)
+    )
     entry = found.get(entry_key)
     if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
         return cast(T, entry[1])
     value = compute()
     cache.set(entry_key, (version, value), timeout)
     return value
+
+
+def query_key(queryset: QuerySet[Any]) -> str | None:
+    """A key naming a query itself, its SQL and parameters (the reader's scope, the filters
+    and the search are in them), for a value read from it; None for a query that can match
+    nothing."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
 
 
 def register_topic(

@@ -11,7 +11,6 @@ pagination.html` reads «أكثر من 10,000 نتيجة» under the pages when 
 Every staff list of the project pages with it (a test holds the apps' views to it); the
 admin changelists of the large models use it too (core.admin.LargeTableAdminMixin)."""
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -41,24 +40,23 @@ def capped_count(object_list: QuerySet[Any] | Sequence[Any], cap: int) -> tuple[
     return (cap, True) if found > cap else (found, False)
 
 
-def kept_capped_count(topic: str, queryset: QuerySet[Any], cap: int) -> int:
-    """capped_count of `queryset` as one number (`cap` + 1 for «more than `cap`»: give it to
-    CappedPaginator as `known_count`), kept in the cache `topic` until one of its models
-    changes: a search as common as the list's own words walks `cap` + 1 rows on each view
-    otherwise. Keyed by the query's SQL and parameters, so a query that reads the clock (a
-    cutoff computed now) would never be found again: count those with CappedPaginator."""
-    limited = queryset.order_by().values("pk")
-    try:
-        sql, params = limited.query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (`pk__in=[]`)
+def kept_count(queryset: QuerySet[Any], cap: int, topics: Sequence[str]) -> int:
+    """The rows of `queryset` counted up to `cap` + 1 (more than `cap` reads «more than …»),
+    kept in the cache (core.cache) until a change of `topics`, those of every table the
+    query reads, keyed by the query's SQL: for a count whose filter costs more than the page
+    (a search through the donors' names, 10,001 rows checked against a name each time). A
+    query that reads the clock (a cutoff computed now) would never be found again: count
+    those with CappedPaginator."""
+    key = cache.query_key(queryset.order_by().values("pk"))
+    if key is None:
         return 0
-    digest = hashlib.sha256(f"{limited.db}|{sql}|{params!r}".encode()).hexdigest()
 
     def count() -> int:
         found, more = capped_count(queryset, cap)
         return found + 1 if more else found
 
-    return cache.cached(topic, f"capped:{cap}:{digest}", count)
+    first, *others = topics
+    return cache.cached(first, f"count:{cap}:{key}", count, also=others)
 
 
 def capped_count_of_parts(parts: Sequence[QuerySet[Any]], cap: int) -> tuple[int, bool]:
@@ -103,12 +101,7 @@ class CappedPaginator(Paginator):
     no second count is run, and it is capped the same way. `count_parts` are querysets with
     no row in common whose union is the list, counted one after the other in one query
     (capped_count_of_parts): the complaints register's department, whose OR of two
-    conditions would make the database read the whole index of routes.
-
-    `count_from_ids=True` reads the ordered ids of the first `cap` + 1 rows in one query:
-    the count is how many came, and every page takes its ids from them (then its rows, as
-    ids_first). For a list whose filter costs more than its rows (a search through another
-    table): the filter runs once, not once for the count and again for the page."""
+    conditions would make the database read the whole index of routes."""
 
     def __init__(
         self,
@@ -118,7 +111,6 @@ class CappedPaginator(Paginator):
         cap: int | None = None,
         ids_first: bool = False,
         known_count: int | None = None,
-        count_from_ids: bool = False,
         count_parts: Sequence[QuerySet[Any]] = (),
         **kwargs: Any,
     ) -> None:
@@ -126,7 +118,6 @@ class CappedPaginator(Paginator):
         self.cap = cap or COUNT_CAP
         self.ids_first = ids_first
         self.known_count = known_count
-        self.count_from_ids = count_from_ids and isinstance(object_list, QuerySet)
         self.count_parts = count_parts
         self.capped = False
 
@@ -134,9 +125,6 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             found, self.capped = min(self.known_count, self.cap), self.known_count > self.cap
-        elif self.count_from_ids:
-            found = len(self._first_ids)
-            found, self.capped = min(found, self.cap), found > self.cap
         elif self.count_parts:
             found, self.capped = capped_count_of_parts(self.count_parts, self.cap)
         else:
@@ -144,38 +132,19 @@ class CappedPaginator(Paginator):
             found, self.capped = capped_count(cast(Any, self.object_list), self.cap)
         return found
 
-    @cached_property
-    def _first_ids(self) -> list[Any]:
-        """The ids of the first cap + 1 rows, in the list's order (count_from_ids)."""
-        rows = cast(QuerySet[Any], self.object_list)
-        return list(rows.values_list("pk", flat=True)[: self.cap + 1])
-
     def page(self, number: int | str) -> Page:
         valid = self.validate_number(number)
         if self.count == 0:
             # Nothing to show: no rows to read (a queryset sliced to nothing still builds its
             # SQL, joins and all, before it finds there is nothing to run).
             return Page([], valid, self)
-        if not ((self.ids_first or self.count_from_ids) and isinstance(self.object_list, QuerySet)):
+        if not (self.ids_first and isinstance(self.object_list, QuerySet)):
             return super().page(number)
         bottom = (valid - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if self.count_from_ids:
-            ids = self._first_ids[bottom:top]
-        else:
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return Page(self._rows(ids), valid, self)
 
-    def counted_rows(self) -> list[Any]:
-        """Every row counted, in the list's order (count_from_ids, a count below the cap):
-        a list shown whole on one page, without reading it again."""
-        return self._rows(self._first_ids)
-
     def _rows(self, ids: list[Any]) -> list[Any]:
-        rows = cast(QuerySet[Any], self.object_list).order_by()
-        if self.count_from_ids:
-            # These rows passed the filter in this request: read by key alone, the filter
-            # (the costly part) is not run again.
-            rows.query.clear_where()
-        by_pk = rows.in_bulk(ids)
+        by_pk = cast(QuerySet[Any], self.object_list).order_by().in_bulk(ids)
         return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -9,14 +9,12 @@ capped count (kept the same way), `bar_chart` lays out an inline SVG chart and
 
 import calendar
 import datetime
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -27,11 +25,11 @@ from hijridate import Gregorian
 
 from association.models import Centre, City, StaffProfile
 from core import xlsx
-from core.cache import cached, register_topic
+from core.cache import cached, query_key, register_topic
 from core.choices import ContactChannel
 from core.dates import hijri_language
 from core.numbers import XLSX_PERCENT_FORMAT
-from core.pagination import capped_count
+from core.pagination import kept_count
 from core.replica import reading_replica
 
 from .models import Customer, CustomerKind
@@ -272,20 +270,10 @@ def _group_counts(queryset: QuerySet[Customer], grouping: Grouping) -> dict[Any,
             counts[key] = counts.get(key, 0) + record["customer_count"]
         return counts
 
-    digest = _query_digest(grouped)
+    digest = query_key(grouped)
     if digest is None:
         return {}
     return cached(STATISTICS_TOPIC, f"{grouping.code}:{digest}", count)
-
-
-def _query_digest(queryset: QuerySet[Any]) -> str | None:
-    """A key naming the query itself (the user's scope and the filters are in its SQL);
-    None for a query that can match nothing."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return None
-    return hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
 
 
 def list_count(queryset: QuerySet[Customer], cap: int) -> int:
@@ -294,15 +282,7 @@ def list_count(queryset: QuerySet[Customer], cap: int) -> int:
     until a customer changes. A search as common as «محمد» (16,000 of 300,000 names)
     walks 10,001 rows through the trigram index, each read from the table to check the
     name: once per change of the customers, not on each page of the results."""
-    digest = _query_digest(queryset.order_by().values("pk"))
-    if digest is None:
-        return 0
-
-    def count() -> int:
-        found, more = capped_count(queryset, cap)
-        return found + 1 if more else found
-
-    return cached(STATISTICS_TOPIC, f"list:{cap}:{digest}", count)
+    return kept_count(queryset, cap, [STATISTICS_TOPIC])
 
 
 def _sorted(grouping: Grouping, rows: list[StatisticsRow]) -> list[StatisticsRow]:

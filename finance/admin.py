@@ -4,9 +4,10 @@ by hand on the site's pages (finance.services), which record who matched or undi
 from django.contrib import admin
 
 from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin
+from customers.statistics import STATISTICS_TOPIC
 
 from .models import Donation
-from .selectors import search_donations
+from .selectors import DONATIONS_TOPIC, search_donations
 
 
 @admin.register(Donation)
@@ -26,3 +27,5 @@ class DonationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # them (finance.selectors.search_donations).
     search_fields = ["receipt_number", "donor_code_as_imported", "donor__name_normalized"]
     search_selector = staticmethod(search_donations)
+    # The search reads the donations and their donors: its count is kept until either changes.
+    search_topics = (DONATIONS_TOPIC, STATISTICS_TOPIC)

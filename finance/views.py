@@ -16,7 +16,7 @@ from core.permissions import require
 from core.text import bdi, html_message
 from programmes.selectors import programme_choices
 
-from . import selectors, services
+from . import presentation, selectors, services
 from .filters import DonationFilter
 from .forms import DonationMatchForm, UnmatchForm
 from .models import Donation
@@ -187,6 +187,8 @@ def donation_list(request):
     page = CappedPaginator(queryset, PAGE_SIZE, known_count=totals["count"]).get_page(
         request.GET.get("page")
     )
+    may_unmatch = request.user.has_perm("finance.change_donation")
+    presentation.prepare_donation_rows(page, may_unmatch=may_unmatch)
     return render(
         request,
         "finance/donation_list.html",
@@ -195,11 +197,6 @@ def donation_list(request):
             "page": page,
             "totals": totals,
             "querystring": _querystring_without_page(request),
-            "unmatched_count": (
-                selectors.unmatched_count()
-                if request.user.has_perm("finance.change_donation")
-                else None
-            ),
-            "may_unmatch": request.user.has_perm("finance.change_donation"),
+            "unmatched_count": selectors.unmatched_count() if may_unmatch else None,
         },
     )

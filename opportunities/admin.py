@@ -4,8 +4,15 @@ and decisions go through the site's pages (opportunities.services), which record
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, TransitionInline
-from customers.selectors import search_by_customer
+from core.admin import (
+    LargeTableAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    TransitionInline,
+    dates_topic,
+)
+from customers.selectors import search_by_customer, search_through_customer
+from customers.statistics import STATISTICS_TOPIC
 from programmes.models import Programme
 from programmes.selectors import search_programmes
 
@@ -32,6 +39,11 @@ from .selectors import list_count, search_opportunities
 def search_by_donor(queryset: QuerySet, text: str) -> QuerySet:
     """Records about a donor the customer search finds (name, code, mobile)."""
     return search_by_customer(queryset, text, field="donor")
+
+
+def search_through_donor(queryset: QuerySet, text: str) -> QuerySet:
+    """The records of search_by_donor, the condition checked on the joined donor."""
+    return search_through_customer(queryset, text, field="donor")
 
 
 def search_opportunities_or_programmes(queryset: QuerySet, text: str) -> QuerySet:
@@ -105,12 +117,14 @@ class DonorContactAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     list_display = ["donor", "staff", "contact_date", "channel", "is_planned", "approval"]
     list_filter = ["approval", "channel", "is_planned"]
     search_fields = ["donor__name_normalized", "donor__code"]
-    search_selector = staticmethod(search_by_donor)
+    # The page walks the contacts newest first (donor_contact_newest) and checks each one's
+    # donor by key; the count and the drill-down's days are kept until a contact or a
+    # customer changes.
+    search_selector = staticmethod(search_through_donor)
+    search_topics = (dates_topic(DonorContact), STATISTICS_TOPIC)
     list_select_related = ["donor", "staff"]
-    # Newest first has no index to walk: the page's ids are sorted without the joins.
+    # A deep page skips rows by their ids alone, not joined to their donor and staff member.
     page_ids_first = True
-    # The search goes through the donors' names: run once for the count and the page.
-    search_counts_from_ids = True
     date_hierarchy = "contact_date"
     inlines = [ApprovalStepInline]
 

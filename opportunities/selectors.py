@@ -31,7 +31,7 @@ from django.utils.functional import Promise
 
 from core import cache
 from core.numbers import format_amount
-from core.pagination import COUNT_CAP, kept_capped_count
+from core.pagination import COUNT_CAP, kept_count
 from core.text import normalize_arabic
 from customers.models import Customer, CustomerKind
 from customers.timeline import person_fields, read_together_by_key
@@ -242,7 +242,7 @@ def list_count(queryset: QuerySet[Opportunity], cap: int = COUNT_CAP) -> int:
     of an opportunity or a programme) rather than counted on each view, where a search as
     common as «فرصة» walks 10,001 titles. Not for a filter on the last activity: its
     cutoff moves with the clock."""
-    return kept_capped_count(BOARD_TOPIC, queryset, cap)
+    return kept_count(queryset, cap, [BOARD_TOPIC])
 
 
 # --- search and board -------------------------------------------------------------------

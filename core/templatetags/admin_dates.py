@@ -4,8 +4,9 @@
 Django's `{% date_hierarchy cl %}` reads the first and last dates, then the distinct years,
 months or days, of every row the list holds: a scan of the whole table on each visit of the
 unfiltered list. Here that list's drill-down is read once and kept under the model's cache
-topic (core.admin.dates_topic), renewed by every save or delete of a row; a searched,
-filtered or drilled-down list is read as Django does."""
+topic (core.admin.dates_topic), renewed by every save or delete of a row; a searched or
+filtered list reads its days once (_DaysReadOnce), kept under the admin's `search_topics`
+when it is searched and names them; a drilled-down list is read as Django does."""
 
 from typing import Any, cast
 
@@ -73,11 +74,24 @@ class _DaysOfQueryset:
         self._field = changelist.date_hierarchy
         field = get_fields_from_path(changelist.model, self._field)[-1]
         self._read = "datetimes" if isinstance(field, models.DateTimeField) else "dates"
+        # A searched list of an admin that names the topics of what its search reads keeps
+        # its days as it keeps its count (core.admin.LargeTableAdminMixin.search_topics).
+        self._topics: tuple[str, ...] = (
+            changelist.model_admin.search_topics if changelist.query.strip() else ()
+        )
 
     @cached_property
     def _days(self) -> list[Any]:
         """Each day with rows, oldest first (in the reader's zone): a few hundred a year."""
-        return list(getattr(self._queryset, self._read)(self._field, "day"))
+        days = getattr(self._queryset, self._read)(self._field, "day")
+        if not self._topics:
+            return list(days)
+        # The key is the query's SQL: the search, the filters and the reader's zone.
+        key = cache.query_key(days)
+        if key is None:
+            return []
+        first, *others = self._topics
+        return cache.cached(first, f"days:{key}", lambda: list(days), also=others)
 
     @cached_property
     def _months(self) -> list[Any]:

@@ -59,3 +59,22 @@ def test_a_permission_given_to_a_group_holds_at_once(make_user):
 def test_an_unknown_topic_is_refused():
     with pytest.raises(KeyError):
         cache.cached("no such topic", "key", lambda: 1)
+    with pytest.raises(KeyError):
+        cache.cached("places", "key", lambda: 1, also=["no such topic"])
+
+
+def test_a_value_read_from_several_topics_is_renewed_by_any_of_them():
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    def read():
+        return cache.cached("places", "both", compute, also=["holidays"])
+
+    assert read() == read() == 1
+    cache.bump("holidays")
+    assert read() == read() == 2
+    cache.bump("places")
+    assert read() == 3

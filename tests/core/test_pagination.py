@@ -81,26 +81,6 @@ def test_a_page_read_by_ids_first_keeps_the_order_and_costs_one_query_more():
     assert len(captured.captured_queries) == 3
 
 
-@pytest.mark.parametrize("made", [9, 30])
-def test_a_count_from_the_ids_gives_the_same_pages_in_one_query_and_one_per_page(made):
-    queryset = groups(made).filter(name__startswith="group 00").order_by("-name")
-    expected = CappedPaginator(queryset, 4, cap=12)
-    expected_pages = [list(expected.page(number)) for number in expected.page_range]
-    with CaptureQueriesContext(connection) as captured:
-        paginator = CappedPaginator(queryset, 4, cap=12, count_from_ids=True)
-        assert (paginator.count, paginator.capped) == (expected.count, expected.capped)
-        pages = [list(paginator.page(number)) for number in paginator.page_range]
-    assert pages == expected_pages
-    # One read of the ordered ids (the cap and one more), then one read of each page's rows.
-    ids_read, *rows_read = [query["sql"] for query in captured.captured_queries]
-    assert "LIMIT 13" in ids_read and "ORDER BY" in ids_read
-    assert len(rows_read) == paginator.num_pages
-    # The rows are read by key: the list's filter is not run again.
-    assert not any("LIKE" in sql for sql in rows_read)
-    if not paginator.capped:
-        assert paginator.counted_rows() == list(queryset)
-
-
 def test_a_count_computed_elsewhere_is_capped_without_a_query():
     with CaptureQueriesContext(connection) as captured:
         paginator = CappedPaginator(mine(), 10, known_count=15, cap=12)

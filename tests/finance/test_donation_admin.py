@@ -47,3 +47,36 @@ def test_the_donation_admin_is_read_only_and_searches_like_the_site(client, supe
     change = reverse("admin:finance_donation_change", args=[given.pk])
     assert 'name="_save"' not in client.get(change).content.decode()
     assert client.get(reverse("admin:finance_donation_add")).status_code == 403
+
+
+def _counts(queries):
+    return [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+
+
+def test_a_search_is_counted_once_until_a_donation_or_a_donor_changes(client, superuser):
+    """The page checks each donation's donor on the join (newest first, stopping at the
+    page's last row); the count, which reads every match, is kept (search_topics)."""
+    donor = Customer.objects.create(code=100321, name="محمد الأمل", kind="donor")
+    other = Customer.objects.create(code=100322, name="سالم", kind="donor")
+    given = [_donation(f"R-{number}", donor) for number in range(3)]
+    _donation("R-9", other)
+    client.force_login(superuser)
+    url = reverse("admin:finance_donation_changelist")
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url, {"q": "محمّد"})
+    assert response.context["cl"].result_count == 3
+    assert set(response.context["cl"].result_list) == set(given)
+    assert len(_counts(first.captured_queries)) == 1
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url, {"q": "محمّد"})
+    assert response.context["cl"].result_count == 3
+    assert _counts(again.captured_queries) == []
+    page = next(query["sql"] for query in again.captured_queries if "ORDER BY" in query["sql"])
+    assert "JOIN" in page and " IN (SELECT" not in page
+
+    # A new donation and a renamed donor are counted at once.
+    given.append(_donation("R-10", donor))
+    assert client.get(url, {"q": "محمّد"}).context["cl"].result_count == 4
+    other.name = "سالم محمد"
+    other.save()
+    assert client.get(url, {"q": "محمّد"}).context["cl"].result_count == 5
