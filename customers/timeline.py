@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
@@ -214,9 +213,7 @@ def _newest_dates(queries: list[TimelineRows], limit: int) -> list[list[tuple[An
         read = query.rows.query.chain()
         read.add_annotation(F("pk"), "timeline_pk")
         read.add_annotation(F(query.at), "timeline_at")
-        read.add_annotation(
-            Window(RowNumber(), order_by=_ordering(query.rows)), "timeline_place"
-        )
+        read.add_annotation(Window(RowNumber(), order_by=_ordering(query.rows)), "timeline_place")
         read.set_values(["timeline_pk", "timeline_at", "timeline_place"])
         read.set_limits(high=limit)
         try:
@@ -404,10 +401,15 @@ class _JsonRow(Func):
         return f"{function}({', '.join(pairs)})", params
 
 
-@cache  # a few models and fields, asked again by every page
+# {(model, fields): their paths with keys}: a few per source, asked again by every page.
+_PATHS: dict[tuple[type[models.Model], tuple[str, ...]], tuple[str, ...]] = {}
+
+
 def _with_keys(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, ...]:
     """The paths, with the key of each relation followed ("case__kind" adds "case_id") and
     the state fields of each model met (a django-fsm instance reads them when made)."""
+    if (model, fields) in _PATHS:
+        return _PATHS[(model, fields)]
     paths = dict.fromkeys(fields)
     for path in [*fields, "pk"]:
         names = path.split("__")
@@ -423,7 +425,8 @@ def _with_keys(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str,
             field = current._meta.get_field(name)
             paths.setdefault("__".join([*names[:depth], field.attname]))  # type: ignore[union-attr]
             current = field.related_model  # type: ignore[assignment]
-    return tuple(paths)
+    _PATHS[(model, fields)] = tuple(paths)
+    return _PATHS[(model, fields)]
 
 
 def _instance(model: type[models.Model], values: dict[str, Any], db: str) -> models.Model:
