@@ -39,13 +39,31 @@ from .selectors import (
 )
 
 PANEL_CASES = 10
+# What a case's entry in the timeline reads of it (_case_entry).
+CASE_ENTRY_FIELDS = (
+    "received_at",
+    "kind",
+    "tracking_number",
+    "subject",
+    "channel",
+    "routed_to",
+    "centre_id",
+    *person_fields("registered_by"),
+)
 
 
 @register_profile_panel
 def cases_panel(customer, user):
     if not user.has_perm("complaints.view_case"):
         return None
-    newest = list(_newest_cases(customer, user)[: PANEL_CASES + 1])
+    # The columns the panel and the timeline's entry show (the timeline shows these rows
+    # again): reading no other, the SQL is shorter to write. Their centre comes from the
+    # places cache in the timeline (with_cached_case_centres), the panel shows none.
+    newest = list(
+        _newest_cases(customer, user)
+        .select_related("registered_by")
+        .only(*CASE_ENTRY_FIELDS, "state", "due_at")[: PANEL_CASES + 1]
+    )
     cases = remember_rows(customer, f"complaints:cases:{user.pk}", newest)
     if not cases:
         return None
@@ -126,16 +144,7 @@ def case_entries(customer, user, limit):
             entry=_case_entry,
             read=remembered_rows(customer, f"complaints:cases:{user.pk}"),
             prepare=with_cached_case_centres,
-            fields=(
-                "received_at",
-                "kind",
-                "tracking_number",
-                "subject",
-                "channel",
-                "routed_to",
-                "centre_id",
-                *person_fields("registered_by"),
-            ),
+            fields=CASE_ENTRY_FIELDS,
         ),
         step_entries(
             case_steps_of_customer(user, customer).exclude(source=F("target")),
@@ -236,14 +245,9 @@ def with_cached_case_centres(cases):
 
 
 def _newest_cases(customer, user):
-    """The customer's cases this user reads, newest first, their centre and registrar
-    selected (the cases panel and the timeline)."""
-    return (
-        cases_of_customer(user, customer)
-        .select_related(None)
-        .select_related("centre", "registered_by")
-        .order_by("-received_at", "-id")
-    )
+    """The customer's cases this user reads, newest first (the cases panel and the
+    timeline)."""
+    return cases_of_customer(user, customer).select_related(None).order_by("-received_at", "-id")
 
 
 def _case_url(record):

@@ -251,8 +251,14 @@ def register_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def cases_of_customer(user: AnyUser, customer: Customer) -> QuerySet[Case]:
-    """This customer's cases that this user reads (the customer 360 page)."""
-    return cases_visible_to(user).filter(customer=customer)
+    """This customer's cases that this user reads (the customer 360 page). Built once per
+    customer instance (fetched anew by each request) and reader: the page asks it for its
+    panel, badge and timeline, and the reader's queue condition is dear to build; each
+    caller gets its own copy (a QuerySet keeps the rows it read)."""
+    built: dict[Any, QuerySet[Case]] = customer.__dict__.setdefault("_cases_of_reader", {})
+    if user.pk not in built:
+        built[user.pk] = cases_visible_to(user).filter(customer=customer)
+    return built[user.pk].all()
 
 
 def open_cases_of_customer(user: AnyUser, customer: Customer) -> QuerySet[Case]:

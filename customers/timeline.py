@@ -208,13 +208,16 @@ def _newest_dates(queries: list[TimelineRows], limit: int) -> list[list[tuple[An
     parts: list[str] = []
     params: list[Any] = []
     for index, query in enumerate(queries):
-        read = query.rows.annotate(
-            timeline_pk=F("pk"),
-            timeline_at=F(query.at),
-            timeline_place=Window(RowNumber(), order_by=_ordering(query.rows)),
-        ).values_list("timeline_pk", "timeline_at", "timeline_place")[:limit]
+        # Built on one copy of the query (QuerySet.annotate, values_list and the slice
+        # would copy it three times, the sources' queries being a page's dearest part).
+        read = query.rows.query.chain()
+        read.add_annotation(F("pk"), "timeline_pk")
+        read.add_annotation(F(query.at), "timeline_at")
+        read.add_annotation(Window(RowNumber(), order_by=_ordering(query.rows)), "timeline_place")
+        read.set_values(["timeline_pk", "timeline_at", "timeline_place"])
+        read.set_limits(high=limit)
         try:
-            sql, part_params = read.query.sql_with_params()
+            sql, part_params = read.sql_with_params()
         except EmptyResultSet:  # nothing the user may see
             continue
         is_day = not isinstance(query.rows.model._meta.get_field(query.at), models.DateTimeField)
@@ -301,7 +304,7 @@ def _read_flat(batch: list[tuple[int, TimelineRows, list[Any]]]) -> dict[int, li
     for _number, query, pks in batch:
         model = query.rows.model
         keys = list(dict.fromkeys(pks))
-        paths = tuple(_with_keys(model, query.fields))
+        paths = _with_keys(model, tuple(query.fields))
         reads.append((model, _rows_sql(db, model, paths, len(keys)), keys))
     found = _union_read(db, reads)
     return {number: rows for (number, _query, _pks), rows in zip(batch, found, strict=True)}
@@ -360,7 +363,7 @@ def _part_reads(
     reads: list[tuple[type[models.Model], str, list[Any]]] = []
     for queryset, fields in parts:
         read = queryset.annotate(
-            timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, fields))
+            timeline_pk=F("pk"), timeline_row=_JsonRow(_with_keys(queryset.model, tuple(fields)))
         ).values_list("timeline_pk", "timeline_row")
         sql, params = read.query.sql_with_params()
         reads.append((queryset.model, sql, list(params)))
@@ -441,9 +444,15 @@ class _JsonRow(Func):
         return f"{function}({', '.join(pairs)})", params
 
 
-def _with_keys(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+# {(model, fields): their paths with keys}: a few per source, asked again by every page.
+_PATHS: dict[tuple[type[models.Model], tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _with_keys(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, ...]:
     """The paths, with the key of each relation followed ("case__kind" adds "case_id") and
     the state fields of each model met (a django-fsm instance reads them when made)."""
+    if (model, fields) in _PATHS:
+        return _PATHS[(model, fields)]
     paths = dict.fromkeys(fields)
     for path in [*fields, "pk"]:
         names = path.split("__")
@@ -459,7 +468,8 @@ def _with_keys(model: type[models.Model], fields: Sequence[str]) -> list[str]:
             field = current._meta.get_field(name)
             paths.setdefault("__".join([*names[:depth], field.attname]))  # type: ignore[union-attr]
             current = field.related_model  # type: ignore[assignment]
-    return list(paths)
+    _PATHS[(model, fields)] = tuple(paths)
+    return _PATHS[(model, fields)]
 
 
 def _instance(model: type[models.Model], values: dict[str, Any], db: str) -> models.Model:

@@ -196,7 +196,12 @@ def proposals_panel(customer, user):
         title=_("Programmes asked for"),
         template="programmes/panel_proposals.html",
         context={
-            "proposals": list(proposals_of_donor(customer)[:10]),
+            # What the panel shows: reading no other column, the SQL is shorter to write.
+            "proposals": list(
+                proposals_of_donor(customer).only(
+                    "title", "state", "proposed_at", "programme__code"
+                )[:10]
+            ),
             "may_propose": user.has_perm("programmes.add_programmeproposal"),
         },
     )

@@ -312,3 +312,16 @@ def test_the_re_route_shows_on_the_case_page(client, people, places, english):
     content = page.content.decode()
     assert 'data-testid="route-change"' in content
     assert str(CaseEventKind.REROUTED.label) in content
+
+
+def test_a_customer_s_cases_are_built_once_per_reader_and_each_reads_their_own(people, customers):
+    """cases_of_customer keeps the query built on the customer instance per reader (the
+    customer 360 asks it for its panel, badge and timeline): another reader of the same
+    instance gets their own cases, and a case registered after a first read is read."""
+    beneficiary = customers["beneficiary"]
+    mine = register(people["centres"], beneficiary)
+    assert list(selectors.cases_of_customer(people["centres"], beneficiary)) == [mine]
+    assert not selectors.cases_of_customer(people["centres_other"], beneficiary).exists()
+    newer = register(people["centres"], beneficiary)
+    assert set(selectors.cases_of_customer(people["centres"], beneficiary)) == {mine, newer}
+    assert not selectors.cases_of_customer(people["centres_other"], beneficiary).exists()

@@ -444,3 +444,59 @@ def test_the_donor_s_badges_are_counted_in_one_query(client, demo):
         page_of(client, demo["donor"])
     counts = [query["sql"] for query in queries if "badge_" in query["sql"]]
     assert len(counts) == 1 and counts[0].count("CROSS JOIN") == 3, counts
+
+
+def _add_panel_rows(donor):
+    """Rows of every panel with what each shows: an open problem and its owner, a decided
+    designation (proposer and secretary), a contact about an opportunity, an open case."""
+    from complaints import services as complaint_services
+    from opportunities import problems
+    from opportunities import services as opportunity_services
+    from opportunities.models import Opportunity
+
+    people = {user.username: user for user in get_user_model().objects.all()}
+    problems.problem_raise(
+        actor=people["crm_manager"],
+        donor=donor,
+        kind="late_payment",
+        severity="high",
+        title="تأخر سداد الدفعة",
+        description="لم تصل الدفعة في موعدها",
+        owner=people["crm_staff"],
+    )
+    designation = opportunity_services.designation_propose(
+        donor=donor, staff=people["resources"], reason="يعرف المانح", actor=people["crm_manager"]
+    )
+    opportunity_services.designation_decide(
+        designation=designation, actor=people["secretary"], approve=True
+    )
+    opportunity_services.donor_contact_log(
+        actor=people["resources"],
+        donor=donor,
+        opportunity=Opportunity.objects.open().filter(potentialdonor__donor=donor).first(),
+        contact_date=datetime.date(2026, 11, 1),
+        channel="phone",
+        summary="اتصال عن الفرصة",
+    )
+    complaint_services.case_register(
+        actor=people["crm_staff"],
+        kind="complaint",
+        channel="phone",
+        subject="شكوى عن موعد",
+        description="تأخر الموعد",
+        customer=donor,
+        contact_name="",
+    )
+
+
+def test_the_panels_read_every_column_they_show_with_their_rows(client, demo):
+    """The panels read only the columns they and the timeline show (opportunities,
+    complaints and programmes registrations): a column left out would cost a query for
+    each row shown."""
+    login(client, "crm_manager")
+    _add_panel_rows(demo["donor"])
+    page_of(client, demo["donor"])
+    before = _count_queries(client, demo["donor"])
+    _add_panel_rows(demo["donor"])
+    _add_panel_rows(demo["donor"])
+    assert _count_queries(client, demo["donor"]) <= before
