@@ -4,6 +4,8 @@ crispy's |as_crispy_field, for a new customer, a change and a refused form."""
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.forms import CustomerDataForm, RequestReasonForm
@@ -51,3 +53,20 @@ def test_the_request_form_fields_are_written_as_crispy_writes_them(
     for form in forms:
         for name in form.fields:
             assert same_markup(as_crispy_field(form[name])) in content, name
+
+
+def test_the_modify_page_reads_the_customer_once_without_its_places(
+    client, people, existing_customer
+):
+    url = reverse("customers:request_modify", args=[existing_customer.pk])
+    client.force_login(people["staff"])
+    client.get(url)  # the session, the permissions and the cached places
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if '"customers_customer"' in q["sql"]]
+    assert len(reads) == 1
+    assert "JOIN" not in reads[0]
+    # The form validates a detached copy: the customer shown keeps its own key.
+    assert response.context["customer"].pk == existing_customer.pk
+    assert response.context["data_form"].instance.pk is None
