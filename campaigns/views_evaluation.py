@@ -2,19 +2,24 @@
 visits and outcomes, budget against spending, and the records the visitors left."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedRequest
+from core.permissions import require
 
+from . import selectors
 from .evaluation import ATTRIBUTION_WINDOW_DAYS, evaluate, outcome_records
 from .presentation import evaluation_headlines
-from .views import campaign_or_404
 
 
 @require_GET
 def campaign_evaluation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    campaign = campaign_or_404(request, pk)
+    require(request.user, "campaigns.view_campaign")
+    # The page shows the campaign's own columns: no join of its plan and agency.
+    campaign = get_object_or_404(
+        selectors.campaigns_visible_to(request.user).select_related(None), pk=pk
+    )
     results = evaluate([campaign])[campaign.pk]
     return render(
         request,

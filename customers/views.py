@@ -1,3 +1,4 @@
+import copy
 import logging
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from core.views_steps import post_step, redisplay
 from . import presentation, selectors, services, statistics, tasks
 from .filters import CustomerFilter, RequestFilter
 from .forms import ApprovalForm, CustomerDataForm, RejectionForm, RequestReasonForm
-from .models import Customer, RequestKind
+from .models import RequestKind
 from .profile import profile_actions, profile_badges, profile_panels
 from .tasks import not_entered_message
 from .timeline import customer_timeline
@@ -29,8 +30,11 @@ logger = logging.getLogger(__name__)
 
 
 def _visible_customer_or_404(user, pk):
+    """The customer of the modify form: its page shows the name and code and the form reads
+    the customer's own columns (its places by id), so no join of its city, centre and point
+    of contact."""
     require(user, "customers.view_customer")
-    return get_object_or_404(selectors.customers_visible_to(user), pk=pk)
+    return get_object_or_404(selectors.customers_visible_to(user).select_related(None), pk=pk)
 
 
 def _visible_request_or_404(user, pk):
@@ -168,13 +172,14 @@ def _request_form(request, *, customer):
 
 
 def _unsaved_copy(customer):
-    """A form must never write to the customer: give it a detached copy to validate against."""
+    """A form must never write to the customer: give it a detached copy to validate against
+    (copy.copy copies the instance's state too, so the customer itself is left as read)."""
     if customer is None:
         return None
-    copy = Customer.objects.get(pk=customer.pk)
-    copy.pk = None
-    copy._state.adding = True
-    return copy
+    detached = copy.copy(customer)
+    detached.pk = None
+    detached._state.adding = True
+    return detached
 
 
 @require_GET

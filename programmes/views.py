@@ -14,12 +14,14 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from association.selectors import centres_by_pk, cities_by_pk
 from core import cache, xlsx
 from core.http import download_name
 from core.imports.views import ImportPages, outcome_counts
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.text import bdi, html_message
+from customers.timeline import person_fields, read_together
 
 from . import imports, selectors, services, tasks
 from .filters import ProgrammeFilter
@@ -78,33 +80,84 @@ def programme_list(request):
     )
 
 
+# What the programme's page shows of the rows it reads together (customers.timeline's field
+# paths: any other field would cost a query per row).
+CENTRE_FIELDS = ("centre",)
+OPPORTUNITY_FIELDS = (
+    "title",
+    "state",
+    "expected_amount",
+    "pledged_amount",
+    "last_activity_at",
+    *person_fields("owner"),
+)
+CYCLE_ENTRY_FIELDS = ("cycle__year", "cycle__half", "cycle__state")
+PROPOSAL_FIELDS = ("title", "proposed_at")
+HISTORY_FIELDS = (
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    *person_fields("history_user"),
+)
+
+
 @require_GET
 def programme_detail(request, pk):
     require(request.user, "programmes.view_programme")
-    programme = get_object_or_404(
-        Programme.objects.select_related("category").prefetch_related("centres__city"), pk=pk
-    )
+    programme = get_object_or_404(Programme.objects.select_related("category"), pk=pk)
     funding = selectors.funding_table().funding(programme.pk, programme.budget)
-    opportunities, more_opportunities = None, False
-    if request.user.has_perm("opportunities.view_opportunity"):
-        latest = list(
-            programme.opportunities.select_related("owner").order_by("-last_activity_at")[
-                : OPPORTUNITIES_SHOWN + 1
-            ]
+    user = request.user
+    # The rows of the page's lists in one query (customers.timeline.read_together), each
+    # sorted here as its queryset orders it; a list the reader may not see is not read.
+    parts = {
+        "centres": (programme.centres.through.objects.filter(programme=programme), CENTRE_FIELDS),
+        "history": (programme.history.all()[:HISTORY_SHOWN], HISTORY_FIELDS),
+    }
+    if user.has_perm("opportunities.view_opportunity"):
+        parts["opportunities"] = (
+            programme.opportunities.order_by("-last_activity_at")[: OPPORTUNITIES_SHOWN + 1],
+            OPPORTUNITY_FIELDS,
         )
+    if user.has_perm("programmes.view_portfoliocycle"):
+        parts["entries"] = (programme.cycle_entries.order_by(), CYCLE_ENTRY_FIELDS)
+    if user.has_perm("programmes.view_programmeproposal"):
+        parts["proposals"] = (programme.proposals.order_by(), PROPOSAL_FIELDS)
+    read = dict(zip(parts, read_together(list(parts.values())), strict=True))
+    opportunities, more_opportunities = None, False
+    if user.has_perm("opportunities.view_opportunity"):
+        latest = sorted(read["opportunities"], key=lambda row: row.last_activity_at, reverse=True)
         opportunities = latest[:OPPORTUNITIES_SHOWN]
         more_opportunities = len(latest) > OPPORTUNITIES_SHOWN
+    # The centres in their own order (the places cache keeps it), each with its city.
+    chosen = {row.centre_id for row in read["centres"]}
+    cities = cities_by_pk()
+    centres = [
+        (centre, cities[centre.city_id])
+        for centre in centres_by_pk().values()
+        if centre.pk in chosen
+    ]
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
+            "centres": centres,
             "funding": funding,
             "funders_card": _funders_card(request, programme, funding.received),
             "opportunities": opportunities,
             "more_opportunities": more_opportunities,
-            "history": programme.history.select_related("history_user")[:HISTORY_SHOWN],
-            "may_edit": request.user.has_perm("programmes.change_programme"),
+            "cycle_entries": sorted(
+                read.get("entries", []),
+                key=lambda row: (row.cycle.year, row.cycle.half),
+                reverse=True,
+            ),
+            "proposals": sorted(
+                read.get("proposals", []), key=lambda row: row.proposed_at, reverse=True
+            ),
+            "history": sorted(
+                read["history"], key=lambda row: (row.history_date, row.pk), reverse=True
+            ),
+            "may_edit": user.has_perm("programmes.change_programme"),
         },
     )
 

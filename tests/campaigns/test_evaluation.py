@@ -190,13 +190,13 @@ def test_the_number_of_queries_does_not_grow_with_campaigns_placements_or_visits
     many = few + _campaigns_with_results(people, programme, 4, placements=3, visits=4)
     many_queries, many_results = _queries(many)
     assert few_queries == many_queries
-    # campaigns, placements, links, visits (the last day rolled up, the per-day totals,
-    # the days after them), cases, opportunities (potential and pledging together),
-    # donations.
-    assert many_queries == 9
+    # campaigns, placements, links, visits (the per-day totals and the days after the last
+    # one rolled up together), cases, opportunities (potential and pledging) and donations
+    # together.
+    assert many_queries == 6
     # Again: the placements and their links come from the cache.
     again_queries, again_results = _queries(many)
-    assert again_queries == 7
+    assert again_queries == 4
     assert again_results[many[0]].visits == many_results[many[0]].visits
     assert all(many_results[pk].new_customers == 1 for pk in many)
     assert all(many_results[pk].opportunities == 1 for pk in many)

@@ -136,6 +136,17 @@ def test_the_page_queries_do_not_grow_with_placements_or_visits(client, people, 
     assert few == many
 
 
+def test_the_page_reads_the_campaign_without_its_plan_and_agency(client, people, seeded):
+    campaign = Campaign.objects.get(pk=seeded["a"].pk)
+    client.force_login(people["manager"])
+    client.get(url(campaign))  # warm the caches (permissions, navigation)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url(campaign)).status_code == 200
+    reads = [q["sql"] for q in context.captured_queries if 'FROM "campaigns_campaign"' in q["sql"]]
+    assert len(reads) == 1
+    assert "JOIN" not in reads[0]
+
+
 def test_an_unknown_campaign_is_not_found(client, people):
     client.force_login(people["manager"])
     assert client.get(reverse("campaigns:campaign_evaluation", args=[999999])).status_code == 404

@@ -5,6 +5,7 @@ longer set it, and the points of contact recorded before are kept as approved de
 import importlib
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.apps import apps as global_apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,13 @@ from customers.forms import CustomerDataForm
 from customers.models import Customer, RequestKind
 from customers.resources import EXPORT_COLUMNS, IMPORT_COLUMNS
 from opportunities import services
+from opportunities.forms import DesignationForm
 from opportunities.models import (
     DesignationState,
     DesignationTransition,
     PointOfContactDesignation,
 )
+from tests.helpers import same_markup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -246,6 +249,21 @@ def test_propose_page_for_anonymous_and_non_donors(client, people, donors):
     client.force_login(people["staff"])
     beneficiary = reverse("opportunities:designation_propose", args=[donors["beneficiary"].pk])
     assert client.get(beneficiary).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"staff": "", "reason": ""}, {"staff": "0", "reason": "<b>x</b>"}]
+)
+def test_the_propose_page_writes_its_form_as_crispy_writes_it(client, people, donors, data):
+    """|form_fields, not crispy's templates: the same labels, options, classes and errors."""
+    client.force_login(people["staff"])
+    url = reverse("opportunities:designation_propose", args=[donors["free"].pk])
+    response = client.get(url) if data is None else client.post(url, data)
+    assert response.status_code == 200
+    fresh = DesignationForm(data)
+    if data is not None:
+        assert not fresh.is_valid()
+    assert same_markup(as_crispy_form(fresh)) in same_markup(response.content.decode())
 
 
 DETAIL_MATRIX = {

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -441,3 +443,39 @@ def test_the_edit_form_refuses_an_end_before_the_start(client, people, programme
     assert "end_date" in response.context["form"].errors
     programme.refresh_from_db()
     assert programme.end_date == datetime.date(2026, 12, 31)
+
+
+def _detail_queries(client, programme):
+    url = reverse("programmes:detail", args=[programme.pk])
+    client.get(url)  # the session, the permissions, the places and the funding tables
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_programme_page_reads_its_lists_in_one_query_whatever_their_rows(
+    client, people, programme
+):
+    """The centres, opportunities, cycles, proposals and history are read together
+    (customers.timeline.read_together): the same queries for one row as for many."""
+    client.force_login(people["manager"])
+    programme.centres.add(CentreFactory(name="مركز حي الصفا"))
+    few, _page = _detail_queries(client, programme)
+    for number in range(3):
+        centre = CentreFactory(name=f"مركز رقم {number}")
+        programme.centres.add(centre)
+        Opportunity.objects.create(
+            title=f"فرصة رقم {number}", programme=programme, owner=people["staff"]
+        )
+        programme.description = f"وصف {number}"
+        programme.save()
+    many, page = _detail_queries(client, programme)
+    assert many == few
+    centres = Programme.objects.get(pk=programme.pk).centres.select_related("city")
+    for centre in centres:
+        assert f"{centre} · {centre.city}" in page
+    assert page.count("فرصة رقم") == 3
+    # The centres in their own order (city, then name), as the page always listed them.
+    shown = [page.index(f"{centre} · ") for centre in centres]
+    assert shown == sorted(shown)
