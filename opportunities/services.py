@@ -53,7 +53,7 @@ from .models import (
     ProbabilityChange,
     StepDecision,
 )
-from .selectors import BOARD_TOPIC
+from .selectors import BOARD_TOPIC, FILTER_OPTIONS_TOPIC
 
 # The transitions, in the order of the manual's procedure; the names are the model methods.
 START_FOLLOW_UP = "start_follow_up"
@@ -324,6 +324,9 @@ def opportunity_correct(
         )
         funding.renew(funding.PLEDGED)  # the programme may change; update() sends no signal
         _board_changed()
+        if any(field == CorrectedField.PROGRAMME for field, _old, _new in changes):
+            # The filters offer the programmes some opportunity has: this one may be new.
+            cache.bump(FILTER_OPTIONS_TOPIC, once_per_transaction=True)
     opportunity.title, opportunity.expected_amount = title, expected_amount
     opportunity.title_normalized = normalize_arabic(title)
     opportunity.programme = programme

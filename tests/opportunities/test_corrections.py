@@ -65,6 +65,19 @@ def test_the_owner_corrects_and_every_change_is_kept(people, programme, health):
     assert kinds.count("correction") == 3
 
 
+def test_the_list_s_filter_offers_the_programme_an_opportunity_is_moved_to(
+    people, programme, health
+):
+    """The correction writes with update(), which sends no signal: the cached filter options
+    (the programmes some opportunity has) are renewed by the service."""
+    opportunity = new_opportunity(people, programme)
+    offered = [pk for pk, _label in selectors.filter_options()[0]]
+    assert health.pk not in offered
+    correct(opportunity, people["staff"], programme=health, note="خطأ في البرنامج")
+    offered = [pk for pk, _label in selectors.filter_options()[0]]
+    assert health.pk in offered and programme.pk not in offered
+
+
 def test_who_may_correct(people, programme):
     opportunity = new_opportunity(people, programme)
     correct(opportunity, people["manager"], title="عنوان من المدير")
