@@ -31,7 +31,7 @@ from .models import (
     ProblemAction,
     ProblemTransition,
 )
-from .selectors import list_count, search_opportunities
+from .selectors import BOARD_TOPIC, list_count, search_opportunities
 
 # The admin's search boxes run the site's own searches (core.admin.LargeTableAdminMixin).
 
@@ -100,8 +100,11 @@ class OpportunityAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     # The list's own search (the stored normalised title), or the programme's.
     search_fields = ["title_normalized", "programme__code", "programme__name_normalized"]
     search_selector = staticmethod(search_opportunities_or_programmes)
-    # Counted as the site's list counts: kept until an opportunity or a programme changes.
+    # Counted as the site's list counts: kept until an opportunity or a programme changes;
+    # a search's count and its date drill-down's days too (the board's topic follows both,
+    # their update() writes included).
     count_selector = staticmethod(list_count)
+    search_topics = (BOARD_TOPIC,)
     list_select_related = ["programme", "owner"]
     date_hierarchy = "created_at"
     inlines = [

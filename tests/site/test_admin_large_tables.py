@@ -287,3 +287,42 @@ def test_a_large_list_shows_as_many_rows_as_the_site_s_lists(model):
     from customers.views import PAGE_SIZE
 
     assert admin.site._registry[model].list_per_page == PAGE_SIZE == 25
+
+
+def test_a_searched_opportunity_list_keeps_its_count_and_days_until_an_opportunity_changes(
+    client, superuser
+):
+    """The admin's opportunity search (titles, or programmes) counts and drills down once,
+    then reads only its page until an opportunity or a programme changes (its search_topics:
+    the board's topic, which their update() writes renew too)."""
+    from programmes.models import Programme, ProgrammeCategory
+
+    programme = Programme.objects.create(
+        code="PRG-KP", name="كفالة", category=ProgrammeCategory.objects.create(name="أيتام")
+    )
+    for _ in range(2):
+        Opportunity.objects.create(title="فرصة كفالة", programme=programme, owner=superuser)
+    client.force_login(superuser)
+    url = reverse("admin:opportunities_opportunity_changelist")
+
+    def titles(queries):
+        return [sql for sql in queries if "title_normalized" in sql and "LIKE" in sql]
+
+    response, queries = _get(client, url, {"q": "فرصه"})
+    assert response.context["cl"].result_count == 2
+    assert any(sql.startswith("SELECT COUNT(*)") for sql in titles(queries))
+    assert any("DISTINCT" in sql for sql in titles(queries))
+
+    again, queries = _get(client, url, {"q": "فرصه"})
+    assert again.context["cl"].result_count == 2
+    assert not any(
+        sql.startswith("SELECT COUNT(*)") or "DISTINCT" in sql for sql in titles(queries)
+    )
+    assert (
+        DATES.search(again.content.decode()).group()
+        == DATES.search(response.content.decode()).group()
+    )
+
+    Opportunity.objects.create(title="فرصة ثالثة", programme=programme, owner=superuser)
+    response, _queries = _get(client, url, {"q": "فرصه"})
+    assert response.context["cl"].result_count == 3
