@@ -507,3 +507,18 @@ def test_a_search_costs_the_same_queries_whatever_the_matches(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(LIST), {"q": "السلة"})
     assert response.context["page"].paginator.count == 21
+
+
+def test_the_register_s_count_index_holds_the_searched_words_on_postgresql():
+    """complaints 0015: on PostgreSQL the searched register is counted from
+    case_route_registrar alone (INCLUDE search_text, customer); SQLite keeps the plain key
+    (no INCLUDE there, and no warning at start-up)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'case_route_registrar'"
+            )
+            assert cursor.fetchone()[0].endswith("INCLUDE (search_text, customer_id)")
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'case_route_registrar'")
+            assert "INCLUDE" not in cursor.fetchone()[0]
