@@ -96,6 +96,18 @@ def record_problem_action(customer, user):
 # --- timeline -----------------------------------------------------------------------------
 
 
+# What a contact's entry reads (the contacts panel reads them too, for the timeline to reuse).
+CONTACT_ENTRY_FIELDS = (
+    "contact_date",
+    "channel",
+    "summary",
+    "is_planned",
+    "approval",
+    "opportunity__title",
+    *person_fields("staff"),
+)
+
+
 @register_timeline_source(
     CONTACTS,
     gettext_lazy("Donor contacts"),
@@ -109,15 +121,7 @@ def contact_entries(customer, user, limit):
             at="contact_date",
             entry=_contact_entry,
             read=remembered_rows(customer, "opportunities:contacts"),
-            fields=(
-                "contact_date",
-                "channel",
-                "summary",
-                "is_planned",
-                "approval",
-                "opportunity__title",
-                *person_fields("staff"),
-            ),
+            fields=CONTACT_ENTRY_FIELDS,
         )
     ]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core import dashboard, mywork, navigation
 from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel, remember_rows
+from customers.timeline import person_fields
 from programmes import funding
 
 from . import profile_sources  # noqa: F401  (badges, actions and timeline of the customer 360)
@@ -277,7 +278,6 @@ PANEL_DESIGNATIONS = 10
 # shown again there, profile_sources): reading no other column, the page's SQL is shorter
 # to write. The donor is the customer shown. A field left out costs a query per row, which
 # the query-budget tests catch.
-_NAMES = ("first_name", "last_name", "username")
 PANEL_DESIGNATION_FIELDS = (
     "state",
     "carried_over",
@@ -285,17 +285,11 @@ PANEL_DESIGNATION_FIELDS = (
     "created_at",
     "decided_at",
     "ended_at",
-    *(f"{person}__{name}" for person in ("staff", "proposed_by", "decided_by") for name in _NAMES),
+    *(path for person in ("staff", "proposed_by", "decided_by") for path in person_fields(person)),
 )
 PANEL_CONTACT_FIELDS = (
-    "contact_date",
-    "channel",
-    "summary",
-    "is_planned",
-    "approval",
-    "opportunity__title",
+    *profile_sources.CONTACT_ENTRY_FIELDS,
     "opportunity__state",  # a django-fsm instance reads its state when made
-    *(f"staff__{name}" for name in _NAMES),
 )
 
 
