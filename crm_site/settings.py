@@ -38,6 +38,7 @@ PROJECT_APPS = [
     "core",
     "association",
     "customers",
+    "messaging",
     "programmes",
     "finance",
     "opportunities",

@@ -1,10 +1,14 @@
 """Demo customers for `make run`, put through the real form path (prepare, approve, enter,
 file) so their history and codes look like real use. Runs only on an empty database."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from association.models import Centre, City
+from core.consent import no_consents
 
 from . import services
 from .models import CustomerRequest, RequestKind, StewardDesignation
@@ -156,6 +160,21 @@ def _import(actor):
     )
 
 
+def _demo_consents(mobile, email):
+    grid = no_consents()
+    if mobile:
+        grid.update({"sms.marketing": True, "sms.service": True, "sms.surveys": True})
+    if email:
+        grid.update({"email.service": True, "email.donor_reports": True})
+    if not any(grid.values()):
+        return {"consents": grid}
+    return {
+        "consents": grid,
+        "consent_date": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+        "consent_source": "استمارة ورقية في المركز",
+    }
+
+
 def _prepare(actor, row):
     name, entity_type, kind, city_name, centre_name, mobile, email, channel = row
     city = City.objects.get(name=city_name)
@@ -170,10 +189,9 @@ def _prepare(actor, row):
         "mobile": mobile,
         "email": email,
         "contact_channel": channel,
-        "sms_consent": False,
-        "email_consent": False,
-        "consent_date": None,
         "is_active": True,
+        # Consents to messages, given on the paper form (kept as records by messaging).
+        **_demo_consents(mobile, email),
     }
     return services.customer_request_create(
         actor=actor, kind=RequestKind.CREATE, reason="بيانات تجريبية", lines=[(None, values, None)]

@@ -8,9 +8,10 @@ import datetime
 from django.utils import translation
 
 from core import xlsx
-from core.replica import on_replica
+from core.replica import on_replica, reading_replica
 from core.spreadsheets import escape_formula
 
+from .consents import consent_grids, consent_summaries
 from .models import Customer
 from .resources import EXPORT_COLUMNS, CustomerResource
 
@@ -37,7 +38,26 @@ def export_rows(queryset, resource=None):
     # Read from the streaming replica when there is one (core.replica): the CSV is streamed
     # after the view returns, so the queryset itself is bound to it.
     queryset = on_replica(queryset).select_related("city", "centre", "point_of_contact")
+    chunk = []
     for customer in queryset.iterator(chunk_size=CHUNK_SIZE):
+        chunk.append(customer)
+        if len(chunk) == CHUNK_SIZE:
+            yield from _rows_of(chunk, resource)
+            chunk = []
+    yield from _rows_of(chunk, resource)
+
+
+def _rows_of(customers, resource):
+    """The rows of a chunk of customers, their consents read together (two queries)."""
+    if not customers:
+        return
+    pks = [customer.pk for customer in customers]
+    with reading_replica():
+        grids = consent_grids(pks)
+        summaries = consent_summaries(pks)
+    for customer in customers:
+        customer.consent_grid = grids.get(customer.pk)
+        customer.consent_summary = summaries.get(customer.pk)
         yield resource.export_row(customer)
 
 

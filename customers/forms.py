@@ -4,6 +4,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from association.models import Centre
+from core.consent import (
+    CHANNEL_ADDRESS_FIELD,
+    FORM_CHANNELS,
+    FORM_PAIRS,
+    ConsentChannel,
+    ConsentPurpose,
+    field_name,
+    grid_from_fields,
+    no_consents,
+    pair_label,
+    split_pair,
+)
 from core.forms import Form, ModelForm
 from core.identity import normalize_national_id
 from core.phones import normalize_saudi_mobile
@@ -12,6 +24,30 @@ from core.widgets import DependentSelect
 
 from .models import Customer
 from .services import CUSTOMER_FIELDS
+
+CONSENT_SOURCE_MAX_LENGTH = 200
+
+
+def _consent_fields() -> dict[str, forms.Field]:
+    """One box per channel and purpose, then the date and source of the consents given."""
+    fields: dict[str, forms.Field] = {
+        field_name(key): forms.BooleanField(label=pair_label(key), required=False)
+        for key in FORM_PAIRS
+    }
+    fields["consent_date"] = forms.DateField(
+        label=_("consent date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the customer gave the consents ticked now."),
+    )
+    fields["consent_source"] = forms.CharField(
+        label=_("consent source"),
+        required=False,
+        max_length=CONSENT_SOURCE_MAX_LENGTH,
+        widget=forms.TextInput(),
+        help_text=_("How: the paper form, a call, the public page…"),
+    )
+    return fields
 
 
 class CustomerDataForm(ModelForm):
@@ -22,14 +58,17 @@ class CustomerDataForm(ModelForm):
         model = Customer
         fields = CUSTOMER_FIELDS
         widgets = {
-            "consent_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "address": forms.TextInput(),
             "centre": DependentSelect(follows="city", key="city_id"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consents_before=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The customer's current consents (a new customer: none), ticked to start with.
+        self.consents_before = {**no_consents(), **(consents_before or {})}
+        for key in FORM_PAIRS:
+            self.fields[field_name(key)].initial = self.consents_before[key]
         self.fields["centre"].queryset = Centre.objects.filter(is_active=True).select_related(
             "city"
         )
@@ -57,12 +96,28 @@ class CustomerDataForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name, message in customer_value_errors(cleaned):
+        for name, message in customer_value_errors(cleaned, consents_before=self.consents_before):
             self.add_error(name, message)
         return cleaned
 
+    def consent_grid(self):
+        """The boxes as rows of the grid: [(purpose label, [bound field per channel])]."""
+        return [
+            (
+                ConsentPurpose(purpose).label,
+                [self[field_name(f"{channel}.{purpose}")] for channel in FORM_CHANNELS],
+            )
+            for purpose in ConsentPurpose.values
+        ]
 
-def customer_value_errors(cleaned):
+    def consent_channels(self):
+        return [ConsentChannel(channel).label for channel in FORM_CHANNELS]
+
+
+CustomerDataForm.base_fields.update(_consent_fields())
+
+
+def customer_value_errors(cleaned, *, consents_before=None):
     """The rules between the fields of a customer, over cleaned values: [(field name or
     None for the whole form, message)]. Shared by the form and the import's row check
     (customers.imports), which validates rows without a form. A centre without a city
@@ -73,15 +128,36 @@ def customer_value_errors(cleaned):
         errors.append(("centre", _("This centre is not in the chosen city.")))
     if centre and not city:
         cleaned["city"] = centre.city
-    gave_consent = cleaned.get("sms_consent") or cleaned.get("email_consent")
-    if gave_consent and not cleaned.get("consent_date"):
-        errors.append(("consent_date", _("Record when the customer gave consent.")))
-    if gave_consent and not cleaned.get("consent_source"):
-        errors.append(("consent_source", _("Record how the customer gave consent.")))
+    errors.extend(consent_errors(cleaned, consents_before))
     if not (cleaned.get("mobile") or cleaned.get("phone") or cleaned.get("email")):
         errors.append(
             (None, _("Give at least one way to reach the customer: mobile, phone or email."))
         )
+    return errors
+
+
+def consent_errors(cleaned, consents_before=None):
+    """A consent given now needs its date and source; a consent by SMS needs a mobile, by
+    email an email (those the customer keeps, even if given earlier)."""
+    grid = grid_from_fields(cleaned)
+    if grid is None:
+        return []
+    before = {**no_consents(), **(consents_before or {})}
+    errors = []
+    newly_given = [key for key, given in grid.items() if given and not before[key]]
+    if newly_given and not cleaned.get("consent_date"):
+        errors.append(("consent_date", _("Record when the customer gave consent.")))
+    if newly_given and not cleaned.get("consent_source"):
+        errors.append(("consent_source", _("Record how the customer gave consent.")))
+    for channel in FORM_CHANNELS:
+        given = [key for key, value in grid.items() if value and split_pair(key)[0] == channel]
+        address = CHANNEL_ADDRESS_FIELD[channel]
+        if given and address in cleaned and not cleaned[address]:
+            message = {
+                ConsentChannel.SMS: _("Consent to SMS messages needs a mobile number."),
+                ConsentChannel.EMAIL: _("Consent to email messages needs an email address."),
+            }[channel]
+            errors.append((field_name(given[0]), message))
     return errors
 
 

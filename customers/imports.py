@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.models import Centre, City
+from core.consent import field_name, no_consents
 from core.dates import DateParseError, parse_saudi_date
 from core.identity import normalize_national_id
 from core.imports import (  # noqa: F401  (the upload store, used by the views)
@@ -57,9 +58,16 @@ from core.spreadsheets import in_every_language as _in_every_language
 from core.text import normalize_arabic, normalize_digits
 
 from . import presentation, services
+from .consents import consent_grids
 from .forms import CustomerDataForm, customer_value_errors
 from .models import Customer, CustomerKind, CustomerRequest, EntityType, RequestKind, RequestState
-from .resources import BOOLEAN_COLUMNS, IMPORT_COLUMNS, CustomerResource, column_label
+from .resources import (
+    BOOLEAN_COLUMNS,
+    CONSENT_BOX_OF_COLUMN,
+    IMPORT_COLUMNS,
+    CustomerResource,
+    column_label,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A 10,000-row dry run (or confirmation, which reads the file again) takes about 10 seconds,
@@ -377,6 +385,10 @@ class _CustomerIndex:
         for chunk in batches(mobiles):
             for customer in self._fetch(mobile__in=chunk):
                 self.by_mobile[customer.mobile].append(customer)
+        # Their current consents, to compare with the file's (one query per 1,000).
+        self.consents: dict[int, dict[str, bool]] = {}
+        for chunk in batches(list(self._customers)):
+            self.consents.update(consent_grids(chunk))
 
     def _fetch(self, **lookup: Any) -> Iterator[Customer]:
         # One Python object per customer, however many keys found it.
@@ -410,6 +422,8 @@ def _mobile_memo() -> Callable[[str], str]:
 
 
 _FORM_FIELDS = CustomerDataForm.base_fields
+# The column named by a message about a consent box.
+_COLUMN_OF_CONSENT_BOX = {box: column for column, box in CONSENT_BOX_OF_COLUMN.items()}
 _NATIONAL_ID_FIELD = Customer._meta.get_field("national_id")
 
 
@@ -441,9 +455,11 @@ class RowChecker:
             for name in ("mobile", "phone", "national_id", "consent_date", "email")
         }
 
-    def check(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    def check(
+        self, data: Mapping[str, Any], consents_before: Mapping[str, bool] | None = None
+    ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         """(cleaned values, {field name or "__all__": [messages]}), as form.cleaned_data
-        and form.errors would be."""
+        and form.errors would be; `consents_before` the customer's current consents."""
         cleaned: dict[str, Any] = {}
         errors: dict[str, list[Any]] = {}
         clean_methods = self.clean_methods
@@ -455,7 +471,7 @@ class RowChecker:
                 cleaned[name] = value
             except ValidationError as error:
                 errors.setdefault(name, []).extend(error.messages)
-        for name, message in customer_value_errors(cleaned):
+        for name, message in customer_value_errors(cleaned, consents_before=consents_before):
             key = NON_FIELD_ERRORS if name is None else name
             errors.setdefault(key, []).append(str(message))
             cleaned.pop(name, None)
@@ -549,6 +565,9 @@ class _RowReader:
         self.row_of_new_mobile: dict[str, int] = {}
 
     def column(self, name: str) -> str:
+        name = _COLUMN_OF_CONSENT_BOX.get(name, name)
+        if name.startswith("consent_") and name not in IMPORT_COLUMNS:
+            return ""  # a consent box no column fills: its message names no column
         return self.headers.get(name) or str(column_label(name))
 
     def read(self, number: int, raw: dict[str, Any], keys: _MatchKeys) -> ImportRow:
@@ -566,7 +585,10 @@ class _RowReader:
                 )
         # Every error of the row is reported at once, so the form is checked even when the
         # row could not be matched.
-        cleaned, errors = self.checker.check(self._form_data(row, raw, customer))
+        consents_before = self._consents_of(customer)
+        cleaned, errors = self.checker.check(
+            self._form_data(row, raw, customer), consents_before=consents_before
+        )
         if errors:
             # A cell already reported as unreadable is not reported again as missing.
             unreadable = {error.column for error in row.errors}
@@ -586,7 +608,7 @@ class _RowReader:
                 row.describe = partial(self._describe_new, row, proposed)
             return row
         row.customer = customer
-        current = services.customer_values(customer)
+        current = {**services.customer_values(customer), "consents": consents_before}
         changed = services.changed_fields(current, proposed)
         row.outcome = MODIFY if changed else UNCHANGED
         if changed:
@@ -624,7 +646,8 @@ class _RowReader:
                 name in presentation.LEFT_TO_RIGHT_FIELDS,
             )
             for name, value in proposed.items()
-            if value not in (None, "", False) or (name == "is_active" and value is False)
+            if (value not in (None, "", False) or (name == "is_active" and value is False))
+            and not (name == "consents" and not any(value.values()))
         ]
 
     # matching: by code if given, else by national ID, else by mobile
@@ -719,6 +742,8 @@ class _RowReader:
             value = raw[name]
             if name in services.FOREIGN_KEY_FIELDS:
                 data[name] = self._related(row, name, _text(value).strip(), data, customer)
+            elif name in CONSENT_BOX_OF_COLUMN:
+                data[CONSENT_BOX_OF_COLUMN[name]] = self._boolean(row, name, value)
             elif name in BOOLEAN_COLUMNS:
                 data[name] = self._boolean(row, name, value)
             elif name in CHOICE_COLUMNS:
@@ -730,20 +755,28 @@ class _RowReader:
                 data[name] = _kept_escape(_text(value), data.get(name), customer)
         return data
 
+    def _consents_of(self, customer: Customer | None) -> dict[str, bool]:
+        if customer is None:
+            return no_consents()
+        return self.index.consents.get(customer.pk) or no_consents()
+
     def _defaults(self, customer: Customer | None) -> dict[str, Any]:
+        # The consent boxes as they are now (none for a new customer), no date or source.
+        consents = {field_name(key): given for key, given in self._consents_of(customer).items()}
         if customer is None:
             data: dict[str, Any] = dict.fromkeys(services.CUSTOMER_FIELDS, "")
             data.update(
                 entity_type=EntityType.INDIVIDUAL,
-                sms_consent=False,
-                email_consent=False,
                 is_active=True,
                 city=None,
                 centre=None,
                 consent_date=None,
+                consent_source="",
+                **consents,
             )
             return data
         data = services.customer_values(customer)
+        data.update(consent_date=None, consent_source="", **consents)
         for name in services.FOREIGN_KEY_FIELDS:
             data[name] = self.lookups.objects[name].get(data[name])
         return data

@@ -86,10 +86,7 @@ class Customer(models.Model):
         verbose_name=_("point of contact"),
         help_text=_("For donors: the one staff member who speaks to them."),
     )
-    sms_consent = models.BooleanField(_("agrees to SMS messages"), default=False)
-    email_consent = models.BooleanField(_("agrees to email messages"), default=False)
-    consent_date = models.DateField(_("consent date"), null=True, blank=True)
-    consent_source = models.CharField(_("consent source"), max_length=200, blank=True)
+    # Consents to messages are records of the messaging app (per channel and purpose).
     notes = models.TextField(_("other notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Bumped by every entered change: a request prepared against an older version conflicts.

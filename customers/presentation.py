@@ -5,16 +5,18 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.models import Centre, City
 from association.selectors import centres_by_pk, cities_by_pk
+from core.consent import FORM_PAIRS, pair_label
 from core.dates import format_gregorian_hijri
 from core.phones import format_saudi_mobile_local
 from core.templatetags.dates import compact_date
 
 from . import selectors, services
 from .models import Customer, RequestState
-from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS
+from .services import CUSTOMER_FIELDS, DATE_FIELDS, FOREIGN_KEY_FIELDS, PROPOSED_FIELDS
 
 _RELATED_MODELS = {"city": City, "centre": Centre, "point_of_contact": get_user_model()}
 _RELATED_FIELDS = (*FOREIGN_KEY_FIELDS, "point_of_contact")
@@ -24,8 +26,24 @@ HISTORY_FIELDS = (*CUSTOMER_FIELDS, "point_of_contact")
 LEFT_TO_RIGHT_FIELDS = ("national_id", "phone", "mobile", "email")
 
 
+# The proposed values that are not the customer's own fields (customers.services).
+_PROPOSED_LABELS = {
+    "consents": gettext_lazy("consent to messages"),
+    "consent_date": gettext_lazy("consent date"),
+    "consent_source": gettext_lazy("consent source"),
+}
+
+
 def field_label(name):
+    if name in _PROPOSED_LABELS:
+        return _PROPOSED_LABELS[name]
     return Customer._meta.get_field(name).verbose_name
+
+
+def consents_text(grid):
+    """The pairs given in a grid, «رسائل الجوال: التسويق والحملات، …», or that none is."""
+    given = [pair_label(key) for key in FORM_PAIRS if (grid or {}).get(key)]
+    return "، ".join(given) if given else _("No consent given")
 
 
 def display_value(name, value, related=None):
@@ -39,6 +57,8 @@ def display_value(name, value, related=None):
 
 def display_text(name, value, related=None):
     """The value as plain text (display_value marks left-to-right values in HTML)."""
+    if name == "consents":
+        return consents_text(value)
     if value in (None, ""):
         return "—"
     if name in _RELATED_FIELDS:
@@ -56,6 +76,8 @@ def display_text(name, value, related=None):
         import datetime
 
         return format_gregorian_hijri(datetime.date.fromisoformat(value))
+    if name in _PROPOSED_LABELS:
+        return str(value)
     field = Customer._meta.get_field(name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -112,7 +134,7 @@ def value_rows(values, related=None):
     """[(label, shown value)] for every field present in values, in form order."""
     return [
         (field_label(name), display_value(name, values[name], related))
-        for name in CUSTOMER_FIELDS
+        for name in PROPOSED_FIELDS
         if name in values
     ]
 
@@ -125,7 +147,7 @@ def diff_rows(base_values, proposed, related=None):
             display_value(name, base_values.get(name), related),
             display_value(name, proposed[name], related),
         )
-        for name in CUSTOMER_FIELDS
+        for name in PROPOSED_FIELDS
         if name in proposed
     ]
 

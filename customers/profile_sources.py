@@ -1,5 +1,5 @@
-"""What the customers app adds to the customer 360 page: the header's consent and pending
-form badges, the "request a change" action and the forms in the timeline. Imported at
+"""What the customers app adds to the customer 360 page: the header's pending-forms
+badge, the "request a change" action and the forms in the timeline. Imported at
 start-up by customers.registrations."""
 
 from django.contrib.auth.models import User
@@ -12,7 +12,6 @@ from .models import Customer, CustomerRequest, RequestKind, RequestState
 from .profile import (
     CountedBadge,
     ProfileAction,
-    ProfileBadge,
     counted_rows_badge,
     register_profile_action,
     register_profile_badge,
@@ -41,23 +40,6 @@ def pending_forms(customer: Customer, user: User) -> CountedBadge:
         tone="info",
         kind=FORMS,
         icon="file-earmark-text",
-    )
-
-
-@register_profile_badge
-def consents(customer: Customer, user: User) -> ProfileBadge | None:
-    """What the customer agreed to be sent (manual 6.1: consent before any message)."""
-    agreed = []
-    if customer.sms_consent:
-        agreed.append(_("SMS"))
-    if customer.email_consent:
-        agreed.append(_("email"))
-    if not agreed:
-        return ProfileBadge(label=_("No consent to messages"), tone="secondary", icon="bell-slash")
-    return ProfileBadge(
-        label=_("Agrees to: %(channels)s") % {"channels": _(" and ").join(agreed)},
-        tone="success",
-        icon="bell",
     )
 
 

@@ -7,8 +7,10 @@ customer information form that goes through approval and entry like any other.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
+from core.consent import field_name
 from core.phones import format_saudi_mobile_local
 
 from .models import Customer
@@ -19,9 +21,27 @@ from .services import CUSTOMER_FIELDS
 # The donor's point of contact is exported for people to read, never imported: it is
 # designated with the sub-council secretary's approval (manual 3.1.21).
 EXPORT_ONLY_COLUMNS = ("point_of_contact",)
+# The consents to marketing messages per channel (kept as records by the messaging app,
+# customers.consents), with the date and source of the latest given; the columns keep the
+# names and headers they had as the customer's own fields, so that files in use still read.
+CONSENT_COLUMNS = ("sms_consent", "email_consent", "consent_date", "consent_source")
+CONSENT_COLUMN_LABELS = {
+    "sms_consent": gettext_lazy("agrees to SMS messages"),
+    "email_consent": gettext_lazy("agrees to email messages"),
+    "consent_date": gettext_lazy("consent date"),
+    "consent_source": gettext_lazy("consent source"),
+}
+# The form's consent box each imported yes / no column fills: marketing, per channel.
+CONSENT_BOX_OF_COLUMN = {
+    "sms_consent": field_name("sms.marketing"),
+    "email_consent": field_name("email.marketing"),
+}
+_BEFORE_CONSENTS = CUSTOMER_FIELDS.index("contact_channel") + 1
 EXPORT_COLUMNS = (
     "code",
-    *(name for name in CUSTOMER_FIELDS if name != "notes"),
+    *CUSTOMER_FIELDS[:_BEFORE_CONSENTS],
+    *CONSENT_COLUMNS,
+    *(name for name in CUSTOMER_FIELDS[_BEFORE_CONSENTS:] if name != "notes"),
     *EXPORT_ONLY_COLUMNS,
 )
 # Columns the import also accepts, though the export does not write them (notes can be long
@@ -35,11 +55,14 @@ BOOLEAN_COLUMNS = ("sms_consent", "email_consent", "is_active")
 
 def column_label(name):
     """The column header: the field's verbose name (lazy, translated when shown)."""
+    if name in CONSENT_COLUMN_LABELS:
+        return CONSENT_COLUMN_LABELS[name]
     return Customer._meta.get_field(name).verbose_name
 
 
 def _column(name, **kwargs):
-    return fields.Field(attribute=name, column_name=column_label(name), **kwargs)
+    attribute = None if name in CONSENT_COLUMNS else name
+    return fields.Field(attribute=attribute, column_name=column_label(name), **kwargs)
 
 
 class CustomerResource(resources.ModelResource):
@@ -86,8 +109,15 @@ class CustomerResource(resources.ModelResource):
     def dehydrate_code(self, customer):
         return customer.code
 
+    # The consents: read for a chunk of customers at once and kept on each instance by
+    # customers.exports (`consent_grid`, `consent_summary`).
     def dehydrate_consent_date(self, customer):
-        return customer.consent_date
+        summary = getattr(customer, "consent_summary", None)
+        return summary[0] if summary else None
+
+    def dehydrate_consent_source(self, customer):
+        summary = getattr(customer, "consent_summary", None)
+        return summary[1] if summary else ""
 
     def _label(self, name, value):
         return self._choice_labels[name].get(value, value) if value else ""
@@ -114,10 +144,12 @@ class CustomerResource(resources.ModelResource):
         return format_saudi_mobile_local(customer.mobile)
 
     def dehydrate_sms_consent(self, customer):
-        return self._yes_no[bool(customer.sms_consent)]
+        grid = getattr(customer, "consent_grid", None) or {}
+        return self._yes_no[bool(grid.get("sms.marketing"))]
 
     def dehydrate_email_consent(self, customer):
-        return self._yes_no[bool(customer.email_consent)]
+        grid = getattr(customer, "consent_grid", None) or {}
+        return self._yes_no[bool(grid.get("email.marketing"))]
 
     def dehydrate_is_active(self, customer):
         return self._yes_no[bool(customer.is_active)]

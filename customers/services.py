@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.workdays import working_deadline
+from core.consent import grid_from_fields, no_consents
 from core.jobs import NO_PROGRESS, Progress
 from core.permissions import require
 from core.workflow import Workflow
 
+from .consents import consent_grid, consent_grids
 from .models import (
     Customer,
     CustomerCodeCounter,
@@ -49,12 +51,18 @@ CUSTOMER_FIELDS = (
     "mobile",
     "email",
     "contact_channel",
-    "sms_consent",
-    "email_consent",
-    "consent_date",
-    "consent_source",
     "notes",
     "is_active",
+)
+# What a form proposes beside the customer's own fields: the consents to messages per
+# channel and purpose (a grid, customers.consents; kept as records by the messaging app),
+# with the date and source of the consents it gives.
+CONSENT_FIELDS = ("consents", "consent_date", "consent_source")
+# Every proposed value, in the order of the paper form.
+PROPOSED_FIELDS = (
+    *CUSTOMER_FIELDS[: CUSTOMER_FIELDS.index("contact_channel") + 1],
+    *CONSENT_FIELDS,
+    *CUSTOMER_FIELDS[CUSTOMER_FIELDS.index("contact_channel") + 1 :],
 )
 FOREIGN_KEY_FIELDS = ("city", "centre")
 # A donor's point of contact is not a form field: it is designated with the sub-council
@@ -84,9 +92,15 @@ class EntryResult:
 
 
 def values_from_cleaned_data(cleaned_data: Mapping[str, Any]) -> dict[str, Any]:
-    """Form data to JSON-safe proposed values: objects become primary keys, dates ISO."""
-    values = {}
-    for name in CUSTOMER_FIELDS:
+    """Form data to JSON-safe proposed values: objects become primary keys, dates ISO, the
+    consent boxes one grid {pair key: given}."""
+    values: dict[str, Any] = {}
+    grid = grid_from_fields(cleaned_data)
+    for name in PROPOSED_FIELDS:
+        if name == "consents":
+            if grid is not None:
+                values[name] = grid
+            continue
         if name not in cleaned_data:
             continue
         value = cleaned_data[name]
@@ -112,12 +126,37 @@ def customer_values(customer: Customer) -> dict[str, Any]:
     return values
 
 
+def form_values(customer: Customer) -> dict[str, Any]:
+    """What a form is prepared against: the customer's values and current consents."""
+    return {**customer_values(customer), "consents": consent_grid(customer.pk)}
+
+
+def consents_changed(base_values: Mapping[str, Any], proposed: Mapping[str, Any]) -> bool:
+    """Does the proposed grid change any pair of the base's (no answer is "not given")?"""
+    base = {**no_consents(), **(base_values.get("consents") or {})}
+    return any(
+        bool(given) != bool(base.get(key))
+        for key, given in (proposed.get("consents") or {}).items()
+    )
+
+
 def changed_fields(base_values: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[str]:
-    return [
-        name
-        for name in CUSTOMER_FIELDS
-        if name in proposed and proposed[name] != base_values.get(name)
-    ]
+    """The proposed values that change the base; the date and source of a consent only go
+    with a change of the consents."""
+    gives_consents = "consents" in proposed and consents_changed(base_values, proposed)
+    changed = []
+    for name in PROPOSED_FIELDS:
+        if name not in proposed:
+            continue
+        if name == "consents":
+            if gives_consents:
+                changed.append(name)
+        elif name in ("consent_date", "consent_source"):
+            if gives_consents and proposed[name]:
+                changed.append(name)
+        elif proposed[name] != base_values.get(name):
+            changed.append(name)
+    return changed
 
 
 def _assign_values(customer: Customer, values: Mapping[str, Any]) -> None:
@@ -303,11 +342,22 @@ def customer_request_create(
         request = CustomerRequest.objects.create(
             kind=kind, reason=reason, prepared_by=actor, source_file_digest=source_file_digest
         )
+        lines = list(lines)
+        grids = _consent_grids_of([customer for customer, _values, _row in lines])
         for customer, proposed, source_row in lines:
-            _add_line(request, customer, proposed, source_row)
+            _add_line(request, customer, proposed, source_row, grids=grids)
         if submit:
             _take_step(request, "submit", actor=actor, submitted_at=timezone.now())
     return request
+
+
+def _consent_grids_of(customers: Iterable[Customer | None]) -> dict[int, dict[str, bool]]:
+    """The current consents of the form's customers: one query per 1,000."""
+    pks = [customer.pk for customer in customers if customer is not None]
+    grids: dict[int, dict[str, bool]] = {}
+    for start in range(0, len(pks), 1000):
+        grids.update(consent_grids(pks[start : start + 1000]))
+    return grids
 
 
 def _add_line(
@@ -315,12 +365,17 @@ def _add_line(
     customer: Customer | None,
     proposed: dict[str, Any],
     source_row: int | None = None,
+    *,
+    grids: Mapping[int, dict[str, bool]] | None = None,
 ) -> CustomerRequestLine:
     if customer is None:
         return CustomerRequestLine.objects.create(
             request=request, action=LineAction.CREATE, proposed=proposed, source_row=source_row
         )
-    base = customer_values(customer)
+    if grids is not None and customer.pk in grids:
+        base = {**customer_values(customer), "consents": grids[customer.pk]}
+    else:
+        base = form_values(customer)
     changes = {name: proposed[name] for name in changed_fields(base, proposed)}
     if not changes:
         raise RequestError(
@@ -441,7 +496,7 @@ def customer_request_enter(
 
 
 def _rebase_line(line: CustomerRequestLine, customer: Customer) -> None:
-    line.base_values = customer_values(customer)
+    line.base_values = form_values(customer)
     line.base_version = customer.version
     line.save(update_fields=["base_values", "base_version"])
 

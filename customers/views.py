@@ -18,6 +18,7 @@ from core.text import normalize_digits
 from core.views_steps import post_step, redisplay
 
 from . import presentation, selectors, services, statistics, tasks
+from .consents import consent_grid
 from .filters import CustomerFilter, RequestFilter
 from .forms import ApprovalForm, CustomerDataForm, RejectionForm, RequestReasonForm
 from .models import RequestKind
@@ -145,7 +146,11 @@ def request_modify(request, pk):
 
 def _request_form(request, *, customer):
     require(request.user, "customers.add_customerrequest")
-    data_form = CustomerDataForm(request.POST or None, instance=_unsaved_copy(customer))
+    data_form = CustomerDataForm(
+        request.POST or None,
+        instance=_unsaved_copy(customer),
+        consents_before=consent_grid(customer.pk) if customer else None,
+    )
     reason_form = RequestReasonForm(request.POST or None)
     if request.method == "POST" and data_form.is_valid() and reason_form.is_valid():
         proposed = services.values_from_cleaned_data(data_form.cleaned_data)

@@ -11,6 +11,7 @@ from django.utils import translation
 from association.demo import load_demo_data
 from core import jobs
 from customers.models import Customer, CustomerRequest
+from customers.resources import column_label
 from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _header():
     with translation.override("ar"):
         return ",".join(
-            str(Customer._meta.get_field(name).verbose_name)
+            str(column_label(name))
             for name in ("name", "kind", "mobile", "sms_consent", "consent_date", "consent_source")
         )
 

@@ -160,7 +160,7 @@ def test_the_consent_date_of_the_issue_is_accepted(db, language):
         "kind": "beneficiary",
         "mobile": "٠٥٠١٢٣٤٥٦٧",
         "contact_channel": "phone",
-        "sms_consent": "on",
+        "consent_sms_marketing": "on",
         "consent_date": "٠٤/٠٧/٢٠٢٥",
         "consent_source": "استمارة ورقية",
         "is_active": "on",

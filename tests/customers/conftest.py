@@ -11,9 +11,6 @@ def blank_values(**overrides):
     values.update(
         city=None,
         centre=None,
-        consent_date=None,
-        sms_consent=False,
-        email_consent=False,
         is_active=True,
         entity_type="individual",
         kind="beneficiary",

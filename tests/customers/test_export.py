@@ -15,6 +15,7 @@ from association import roles
 from core.spreadsheets import escape_formula
 from customers.models import Customer, CustomerKind
 from customers.resources import EXPORT_COLUMNS, column_label
+from messaging.services import consents_record, day_start
 from tests.factories import CentreFactory, CityFactory
 from tests.xlsx_checks import (
     assert_date_cell,
@@ -45,10 +46,15 @@ def customer_rows(db, people):
         email="donor@example.org",
         contact_channel="email",
         point_of_contact=people["staff"],
-        email_consent=True,
-        consent_date=datetime.date(2026, 1, 15),
-        consent_source="استمارة",
         address="@SUM(1+1)",
+    )
+    # Consent to marketing e-mails, a record of the messaging app.
+    consents_record(
+        customer_id=donor.pk,
+        changes={"email.marketing": True},
+        at=day_start(datetime.date(2026, 1, 15)),
+        source="form",
+        evidence="استمارة",
     )
     beneficiary = Customer.objects.create(
         code=700002,

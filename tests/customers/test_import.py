@@ -3,6 +3,7 @@ makes ONE import form, and nothing reaches the customer database until the form 
 approved and entered."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -23,6 +24,7 @@ from customers.models import (
     RequestState,
 )
 from customers.resources import column_label
+from messaging.services import consents_record, day_start
 from tests.factories import CentreFactory, CityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -550,10 +552,14 @@ def test_an_exported_list_imports_back_unchanged(staff_client, people, existing_
         email="info@khair.org",
         contact_channel="email",
         point_of_contact=people["staff"],
-        email_consent=True,
-        consent_date="2025-12-01",
-        consent_source="خطاب رسمي",
         notes="ملاحظة",
+    )
+    consents_record(
+        customer_id=Customer.objects.get(code=900003).pk,
+        changes={"email.marketing": True},
+        at=day_start(datetime.date(2025, 12, 1)),
+        source="form",
+        evidence="خطاب رسمي",
     )
     # A name imported from a formula cell, stored escaped.
     Customer.objects.create(
@@ -593,8 +599,9 @@ def test_the_dry_run_does_not_query_per_row(staff_client, django_assert_max_num_
         {"mobile": "٠٥٥١٢٣٤٥٦٧", "national_id": NATIONAL_ID_1},
         {"national_id": "1111111111"},
         {"mobile": "12345", "email": ""},
-        {"sms_consent": True},
-        {"sms_consent": True, "consent_date": "2026-02-01", "consent_source": "هاتف"},
+        {"consent_sms_marketing": True},
+        {"consent_sms_marketing": True, "consent_date": "2026-02-01", "consent_source": "هاتف"},
+        {"consent_email_service": True},
         {"kind": "nonsense", "entity_type": ""},
         {"name": "", "email": "Mixed@Example.ORG"},
     ],
@@ -790,7 +797,7 @@ def test_a_future_consent_date_is_refused_by_the_web_form_too(db):
         "kind": "beneficiary",
         "mobile": "0501234567",
         "is_active": True,
-        "sms_consent": True,
+        "consent_sms_marketing": True,
         "consent_source": "هاتف",
     }
     form = CustomerDataForm(data={**data, "consent_date": tomorrow.isoformat()})

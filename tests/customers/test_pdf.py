@@ -16,6 +16,7 @@ from django.utils import translation
 
 from association import roles
 from core import pdf as core_pdf
+from core.consent import no_consents
 from customers import pdf, services
 from customers.models import Customer, StewardDesignation
 from tests.conftest import skip_or_fail
@@ -41,14 +42,13 @@ def customer_values(**overrides):
         "mobile": "+966501234567",
         "email": "ahmed@example.org",
         "contact_channel": "",
-        "sms_consent": True,
-        "email_consent": False,
+        "consents": {**no_consents(), "sms.marketing": True},
         "consent_date": "2026-11-01",
         "consent_source": "نموذج ورقي في مركز الحي",
         "notes": "",
         "is_active": True,
     }
-    assert set(values) == set(services.CUSTOMER_FIELDS)
+    assert set(values) == set(services.PROPOSED_FIELDS)
     values.update(overrides)
     return values
 

@@ -21,7 +21,7 @@ REFUSED = {
     "mobile": "12345",
     "national_id": "1111111111",
     "email": "not an e-mail",
-    "sms_consent": "on",
+    "consent_sms_marketing": "on",
     "contact_channel": "nowhere",
     "reason": "",
 }

@@ -334,10 +334,6 @@ def _new_customer(number: int) -> dict[str, Any]:
         "email": "",
         "contact_channel": "",
         "point_of_contact": None,
-        "sms_consent": False,
-        "email_consent": False,
-        "consent_date": None,
-        "consent_source": "",
         "notes": "",
         "is_active": True,
     }

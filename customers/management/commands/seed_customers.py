@@ -25,6 +25,7 @@ from core.cache import bump
 from core.choices import ContactChannel
 from core.identity import make_valid_national_id
 from core.text import normalize_arabic
+from customers.consents import seed_consents
 from customers.models import Customer, CustomerCodeCounter, CustomerKind, EntityType
 from customers.statistics import STATISTICS_TOPIC
 
@@ -249,6 +250,15 @@ def seed_customers(
                     for index in range(start, min(start + batch_size, count))
                 ]
                 Customer.objects.bulk_create(customers)
+                seed_consents(
+                    [
+                        (customer.pk, key, at, how)
+                        for customer in customers
+                        if customer.code in generator.consents
+                        for keys, at, how in [generator.consents.pop(customer.code)]
+                        for key in keys
+                    ]
+                )
                 if with_history:
                     _copy_to_history(customers[0].code, customers[-1].code)
                 if progress:
@@ -335,6 +345,7 @@ class _CustomerGenerator:
     def __init__(self, rng, kind=None):
         self.rng = rng
         self.only_kind = kind
+        self.consents = {}  # code → (pair keys given, when, how)
         self.centres = list(self._centres())
         self.cities = list(City.objects.all())
         self.contacts = list(
@@ -384,7 +395,16 @@ class _CustomerGenerator:
             mobile = self._mobile()  # the form requires one way to reach every customer
         sms_consent = bool(mobile) and rng.random() < 0.6
         email_consent = bool(email) and rng.random() < 0.4
-        consents = sms_consent or email_consent
+        # Consents to marketing (and service notices) per channel, written as records once
+        # the customers have ids (customers.consents.seed_consents).
+        given = [
+            f"{channel}.{purpose}"
+            for channel, agreed in (("sms", sms_consent), ("email", email_consent))
+            if agreed
+            for purpose in ("marketing", "service")
+        ]
+        if given:
+            self.consents[code] = (given, created_at, rng.choice(CONSENT_SOURCES))
         return self._build(
             code=code,
             name=name,
@@ -404,10 +424,6 @@ class _CustomerGenerator:
             point_of_contact_id=rng.choice(self.contacts)
             if kind == CustomerKind.DONOR and self.contacts and rng.random() < 0.85
             else None,
-            sms_consent=sms_consent,
-            email_consent=email_consent,
-            consent_date=timezone.localdate(created_at) if consents else None,
-            consent_source=rng.choice(CONSENT_SOURCES) if consents else "",
             is_active=rng.random() < 0.96,
             created_at=created_at,
             updated_at=created_at,

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "messaging"
+    verbose_name = _("Messaging")
+    # /u/<token>/: the public unsubscribe page (no login).
+    urls = {"u/": "messaging.urls_public"}
+
+    def ready(self) -> None:
+        from core.demo import DemoLoader, register_demo_loader
+        from customers.signals import request_entered
+
+        from . import registrations  # noqa: F401  (consent reader, profile card, timeline)
+        from .demo import load_demo_consents
+        from .services import consents_from_entered_form
+
+        register_demo_loader(
+            DemoLoader(
+                "messaging",
+                load_demo_consents,
+                after=("customers",),
+                message="Recorded {created} demo consents.",
+            )
+        )
+        # The consents a customer information form changed, written when it is entered.
+        request_entered.connect(
+            lambda sender, request, **kwargs: consents_from_entered_form(request=request),
+            weak=False,
+            dispatch_uid="messaging.consents_from_entered_form",
+        )

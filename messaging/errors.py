@@ -1,0 +1,5 @@
+from core.errors import ServiceError
+
+
+class ConsentError(ServiceError):
+    """A consent change refused (already translated)."""
