@@ -254,6 +254,13 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# SMS (messaging/backends): the file backend by default, one JSON line per message under
+# SMS_FILE_PATH; production names a gateway, e.g. messaging.backends.unifonic.SmsBackend
+# with SMS_BACKEND_OPTIONS='app_sid=…' (README: Messaging).
+SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.backends.filebased.SmsBackend")
+SMS_BACKEND_OPTIONS = env.dict("SMS_BACKEND_OPTIONS", default={})
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "sms-outbox")
+
 # Celery. Without REDIS_URL (the `make run` default) tasks run in-process, eagerly, so the
 # demo works with no broker; on_commit enqueueing still waits for the transaction.
 REDIS_URL = env.str("REDIS_URL", default="")

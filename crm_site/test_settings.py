@@ -29,6 +29,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tasks run in-process in tests; the Celery integration test talks to a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# SMS kept in messaging.backends.locmem.outbox, as mail in django.core.mail.outbox.
+SMS_BACKEND = "messaging.backends.locmem.SmsBackend"
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_VERBOSE = False
 
