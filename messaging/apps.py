@@ -12,7 +12,7 @@ class MessagingConfig(AppConfig):
         from core.demo import DemoLoader, register_demo_loader
         from customers.signals import request_entered
 
-        from . import registrations  # noqa: F401  (consent reader, profile card, timeline)
+        from . import registrations, segments, tasks  # noqa: F401  (consent reader, profile card, timeline; the customers' segment criteria; the sending tasks)
         from .demo import load_demo_consents
         from .services import consents_from_entered_form
 

@@ -5,12 +5,20 @@ A `Consent` is one change (given or withdrawn), never updated in place: the late
 a (customer, channel, purpose), the highest id, is the person's current answer.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
 
 from core.consent import ConsentChannel, ConsentPurpose, ConsentSource
+from core.models import TransitionRecord, staff_member, state_field
+from core.workflow import AUTOMATIC
+from customers.models import Customer
+
+from .choices import MessageState, RecipientStatus, SkipReason
 
 # The choices live in core.consent: the customers app's form and import use them too.
 Channel = ConsentChannel
@@ -81,3 +89,297 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+# --- segments, messages and recipients ---------------------------------------------------
+
+SEND_PERMISSION = "messaging.send_message"
+APPROVE_PERMISSION = "messaging.approve_message"
+
+
+class Segment(models.Model):
+    """A saved filter over customers (messaging.segments: the criteria each app registers),
+    counted live when a message is written to it."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    criteria = models.JSONField(_("criteria"), default=dict, blank=True)
+    created_by = staff_member(_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MessagingSettings(models.Model):
+    """The administrator's settings (one row): approval threshold, quiet hours, sender names
+    and the gateway's price."""
+
+    approval_threshold = models.PositiveIntegerField(
+        _("approval needed above this many recipients"),
+        default=50,
+        help_text=_("A marketing message to more recipients waits for the CRM manager."),
+    )
+    quiet_start = models.TimeField(_("promotional messages from"), default=datetime.time(9, 0))
+    quiet_end = models.TimeField(_("promotional messages until"), default=datetime.time(21, 0))
+    sending_days = models.CharField(
+        _("days promotional messages may go out"),
+        max_length=20,
+        default="0123456",
+        help_text=_("Weekday numbers, Monday = 0 … Sunday = 6; all seven by default."),
+    )
+    promotional_sender = models.CharField(
+        _("promotional sender name"),
+        max_length=11,
+        default="Jamiya-AD",
+        help_text=_("Saudi promotional senders end in “-AD”."),
+    )
+    transactional_sender = models.CharField(
+        _("transactional sender name"), max_length=11, default="Jamiya"
+    )
+    price_per_part = models.DecimalField(
+        _("price of one SMS part (SAR)"), max_digits=8, decimal_places=4, default=0.05
+    )
+    rate_per_second = models.PositiveIntegerField(
+        _("messages handed to the gateway per second"), default=20
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("messaging settings")
+        verbose_name_plural = _("messaging settings")
+
+    def __str__(self) -> str:
+        return str(_("Messaging settings"))
+
+    @classmethod
+    def current(cls) -> "MessagingSettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class Message(ConcurrentTransitionMixin, models.Model):
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("segment"),
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
+        help_text=_("A message to one person instead of a segment."),
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(_("email body (HTML)"), blank=True)
+    # The message's own placeholders: {"tracking": "…", "link": "…"} (messaging.sending).
+    values = models.JSONField(_("placeholder values"), default=dict, blank=True)
+    state = state_field(MessageState, default=MessageState.DRAFT)
+    scheduled_for = models.DateTimeField(_("send at"), null=True, blank=True)
+    resume_at = models.DateTimeField(_("resumes at"), null=True, blank=True, editable=False)
+    sender = models.CharField(_("sender name"), max_length=11, blank=True, editable=False)
+    created_by = staff_member(_("written by"))
+    approved_by = staff_member(_("approved by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    # Whoever the message has at its start: written once the recipients are listed.
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        permissions = [
+            ("send_message", _("Can write and send messages")),
+            ("approve_message", _("Can approve marketing messages")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(segment__isnull=True) | models.Q(customer__isnull=True),
+                name="message_segment_or_customer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} #{self.pk}"
+
+    @transition(
+        field=state,
+        source=MessageState.DRAFT,
+        target=MessageState.AWAITING_APPROVAL,
+        permission=SEND_PERMISSION,
+    )
+    def submit(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=MessageState.AWAITING_APPROVAL,
+        target=MessageState.APPROVED,
+        permission=APPROVE_PERMISSION,
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=MessageState.AWAITING_APPROVAL,
+        target=MessageState.DRAFT,
+        permission=APPROVE_PERMISSION,
+    )
+    def return_to_draft(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[MessageState.DRAFT, MessageState.APPROVED],
+        target=MessageState.SCHEDULED,
+        permission=SEND_PERMISSION,
+    )
+    def schedule(self) -> None:
+        """Drafts that need no approval (small or transactional) are scheduled directly;
+        the service refuses the others."""
+
+    @transition(
+        field=state, source=MessageState.SCHEDULED, target=MessageState.SENDING, custom=AUTOMATIC
+    )
+    def start(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=MessageState.SENDING,
+        target=MessageState.PAUSED,
+        permission=SEND_PERMISSION,
+    )
+    def pause(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=MessageState.SENDING, target=MessageState.PAUSED, custom=AUTOMATIC
+    )
+    def pause_for_quiet_hours(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=MessageState.PAUSED,
+        target=MessageState.SENDING,
+        permission=SEND_PERMISSION,
+    )
+    def resume(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=MessageState.PAUSED, target=MessageState.SENDING, custom=AUTOMATIC
+    )
+    def resume_after_quiet_hours(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=MessageState.SENDING, target=MessageState.SENT, custom=AUTOMATIC
+    )
+    def finish(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[
+            MessageState.DRAFT,
+            MessageState.AWAITING_APPROVAL,
+            MessageState.APPROVED,
+            MessageState.SCHEDULED,
+            MessageState.SENDING,
+            MessageState.PAUSED,
+        ],
+        target=MessageState.CANCELLED,
+        permission=SEND_PERMISSION,
+    )
+    def cancel(self) -> None:
+        pass
+
+
+class MessageTransition(TransitionRecord):
+    # The sending steps (start, quiet hours, finish) are taken by the worker: no one.
+    actor = models.ForeignKey(  # type: ignore[assignment]  # nullable here only
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("message")
+    )
+    source = models.CharField(_("from"), max_length=30, choices=MessageState.choices)
+    target = models.CharField(_("to"), max_length=30, choices=MessageState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("message step")
+        verbose_name_plural = _("message steps")
+
+
+class Recipient(models.Model):
+    """One person a message goes to (or was kept from, with the reason): sent at most once,
+    by the claim of the batch that sends it (messaging.sending)."""
+
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("message")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="messages_received",
+        verbose_name=_("customer"),
+    )
+    address = models.CharField(_("mobile or email"), max_length=254, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RecipientStatus.choices, default=RecipientStatus.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=SkipReason.choices, blank=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    gateway_id = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+    error = models.CharField(_("gateway error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "customer"], name="one_recipient_per_message"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["message", "status"], name="recipient_message_status"),
+            models.Index(
+                fields=["gateway_id"],
+                name="recipient_gateway_id",
+                condition=~models.Q(gateway_id=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address or str(self.customer_id)

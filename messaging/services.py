@@ -3,19 +3,38 @@
 the admin. Records are appended, never changed."""
 
 import datetime
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.consent import FORM_PAIRS, ConsentSource, no_consents, pair_key, split_pair
+from core.html import clean_html
+from core.workflow import Workflow
 from customers.models import Customer
 
-from .models import Consent
+from .backends.base import BaseSmsBackend, GatewayUnavailable, get_sms_backend
+from .choices import MessageState, RecipientStatus, SkipReason
+from .errors import MessagingError
+from .models import Consent, Message, MessageTransition, MessagingSettings, Segment
+from .segments import audience
 from .selectors import latest_answers
+from .sending import (
+    audience_customers,
+    is_promotional,
+    list_recipients,
+    may_send_now,
+    next_sending_time,
+    send_batch,
+    settle_stale_claims,
+    unknown_placeholders,
+)
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -149,3 +168,239 @@ def consents_seed(rows: list[tuple[int, str, datetime.datetime, str]]) -> None:
         ],
         batch_size=2000,
     )
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+MESSAGE_WORKFLOW = Workflow(
+    audit=MessageTransition,
+    error=MessagingError,
+    stale_message=gettext_lazy("The message is no longer at this step. Reload the page."),
+)
+
+
+def message_create(
+    *,
+    channel: str,
+    purpose: str,
+    body: str,
+    actor: Any,
+    segment: Segment | None = None,
+    customer: Customer | None = None,
+    subject: str = "",
+    html_body: str = "",
+    values: dict[str, str] | None = None,
+) -> Message:
+    """A draft message to a segment or to one customer. Refuses placeholders no recipient
+    could fill, and sanitises the HTML body."""
+    values = values or {}
+    if (segment is None) == (customer is None):
+        raise MessagingError(_("Choose a segment or one customer."))
+    unknown = sorted(
+        {name for text in (body, subject, html_body) for name in unknown_placeholders(text, values)}
+    )
+    if unknown:
+        raise MessagingError(
+            _("Unknown placeholders: %(names)s.")
+            % {"names": "، ".join(f"{{{n}}}" for n in unknown)}
+        )
+    with transaction.atomic():
+        message = Message.objects.create(
+            channel=channel,
+            purpose=purpose,
+            segment=segment,
+            customer=customer,
+            subject=subject,
+            body=body,
+            html_body=clean_html(html_body),
+            values=values,
+            created_by=actor,
+        )
+        MESSAGE_WORKFLOW.record_event(message, actor=actor, note=_("Written."))
+    return message
+
+
+def needs_approval(message: Message, config: MessagingSettings | None = None) -> bool:
+    """A marketing message to more recipients than the threshold waits for the CRM
+    manager; so does any message to a segment whose audience is not yet counted."""
+    config = config or MessagingSettings.current()
+    if not is_promotional(message) or message.customer_id is not None:
+        return False
+    count = audience(audience_customers(message), message.channel, message.purpose).recipients
+    return count > config.approval_threshold
+
+
+def message_submit(*, message: Message, actor: Any) -> None:
+    with transaction.atomic():
+        MESSAGE_WORKFLOW.take_step(_locked(message), "submit", actor=actor)
+
+
+def message_approve(*, message: Message, actor: Any, note: str = "") -> None:
+    locked = _locked(message)
+    if locked.created_by_id == getattr(actor, "pk", None):
+        raise MessagingError(_("Nobody approves a message they wrote."))
+    with transaction.atomic():
+        MESSAGE_WORKFLOW.take_step(
+            locked, "approve", actor=actor, note=note, fields={"approved_by": actor}
+        )
+
+
+def message_return(*, message: Message, actor: Any, note: str) -> None:
+    if not note.strip():
+        raise MessagingError(_("Say what should change."))
+    with transaction.atomic():
+        MESSAGE_WORKFLOW.take_step(_locked(message), "return_to_draft", actor=actor, note=note)
+
+
+def message_schedule(*, message: Message, actor: Any, at: datetime.datetime | None = None) -> None:
+    """Schedule (or send at once, `at` None) an approved message, or a draft that needs no
+    approval; the sending task starts at `at`."""
+    with transaction.atomic():
+        locked = _locked(message)
+        if locked.state == MessageState.DRAFT and needs_approval(locked):
+            raise MessagingError(
+                _(
+                    "This message goes to more people than the approval threshold: "
+                    "send it for approval first."
+                )
+            )
+        MESSAGE_WORKFLOW.take_step(locked, "schedule", actor=actor, fields={"scheduled_for": at})
+        transaction.on_commit(lambda: enqueue_sending(locked.pk, at))
+
+
+def message_pause(*, message: Message, actor: Any) -> None:
+    with transaction.atomic():
+        MESSAGE_WORKFLOW.take_step(_locked(message), "pause", actor=actor)
+
+
+def message_resume(*, message: Message, actor: Any) -> None:
+    with transaction.atomic():
+        locked = _locked(message)
+        MESSAGE_WORKFLOW.take_step(locked, "resume", actor=actor, fields={"resume_at": None})
+        transaction.on_commit(lambda: enqueue_sending(locked.pk, None))
+
+
+def message_cancel(*, message: Message, actor: Any, note: str = "") -> None:
+    """Cancel: nothing more is sent; what was handed over stays recorded."""
+    with transaction.atomic():
+        locked = _locked(message)
+        MESSAGE_WORKFLOW.take_step(locked, "cancel", actor=actor, note=note)
+        locked.recipients.filter(status=RecipientStatus.PENDING).update(
+            status=RecipientStatus.SKIPPED, reason=SkipReason.CANCELLED
+        )
+
+
+def _locked(message: Message) -> Message:
+    """The message re-read (its state as the database has it now)."""
+    return Message.objects.get(pk=message.pk)
+
+
+def enqueue_sending(message_id: int, at: datetime.datetime | None) -> None:
+    from .tasks import send_message
+
+    if at is None or at <= timezone.now():
+        send_message.delay(message_id)
+    else:
+        send_message.apply_async((message_id,), eta=at)
+
+
+# --- the sending run (the task's body) -----------------------------------------------------
+
+
+STALE_CLAIM = datetime.timedelta(minutes=10)
+
+
+@dataclass
+class RunResult:
+    finished: bool = False
+    again_at: datetime.datetime | None = None  # when the task should run again
+    sent: int = 0
+
+
+def run_sending(
+    message_id: int, *, budget: float = 20.0, backend: BaseSmsBackend | None = None
+) -> RunResult:
+    """Send batches of the message for at most `budget` seconds. Starts a scheduled message
+    (its recipients listed first), stops at a pause or cancel, pauses a promotional
+    message at quiet hours (to resume at the next sending time), and finishes it when
+    nobody is left. The caller runs it again at `again_at`."""
+    outcome = RunResult()
+    config = MessagingSettings.current()
+    message = Message.objects.get(pk=message_id)
+    if message.state == MessageState.SCHEDULED:
+        if message.scheduled_for and message.scheduled_for > timezone.now():
+            outcome.again_at = message.scheduled_for
+            return outcome
+        list_recipients(message)
+        with transaction.atomic():
+            MESSAGE_WORKFLOW.take_step(
+                _locked(message), "start", fields={"started_at": timezone.now()}, actor=None
+            )
+        message.refresh_from_db()
+    if (
+        message.state == MessageState.PAUSED
+        and message.resume_at
+        and message.resume_at <= timezone.now()
+    ):
+        with transaction.atomic():
+            MESSAGE_WORKFLOW.take_step(
+                _locked(message), "resume_after_quiet_hours", fields={"resume_at": None}
+            )
+        message.refresh_from_db()
+    if message.state != MessageState.SENDING:
+        return outcome
+    if message.resume_at is not None:  # waiting after a gateway failure
+        if message.resume_at > timezone.now():
+            return outcome
+        Message.objects.filter(pk=message.pk).update(resume_at=None)
+    settle_stale_claims(message, STALE_CLAIM)
+    backend = backend or get_sms_backend()
+    deadline = time.monotonic() + budget
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        if is_promotional(message) and not may_send_now(now, config):
+            resume = next_sending_time(now, config)
+            with transaction.atomic():
+                MESSAGE_WORKFLOW.take_step(
+                    _locked(message),
+                    "pause_for_quiet_hours",
+                    fields={"resume_at": resume},
+                    note=_("Quiet hours: resumes by itself."),
+                )
+            outcome.again_at = resume
+            return outcome
+        if Message.objects.filter(pk=message.pk, state=MessageState.SENDING).exists() is False:
+            return outcome  # paused or cancelled by someone meanwhile
+        started = time.monotonic()
+        try:
+            batch = send_batch(message, backend, config)
+        except GatewayUnavailable as failure:
+            # The beat task starts it again after the wait (messaging.tasks).
+            outcome.again_at = now + datetime.timedelta(seconds=failure.retry_after or 60)
+            Message.objects.filter(pk=message.pk).update(resume_at=outcome.again_at)
+            return outcome
+        if batch is None:
+            break
+        outcome.sent += batch.sent
+        _keep_rate(started, batch.sent, config.rate_per_second)
+    else:
+        outcome.again_at = timezone.now()
+        return outcome
+    if not message.recipients.filter(status=RecipientStatus.CLAIMED).exists():
+        with transaction.atomic():
+            MESSAGE_WORKFLOW.take_step(
+                _locked(message), "finish", fields={"finished_at": timezone.now()}
+            )
+        outcome.finished = True
+    else:
+        outcome.again_at = timezone.now() + STALE_CLAIM
+    return outcome
+
+
+def _keep_rate(started: float, sent: int, per_second: int) -> None:
+    """Wait so that the batch took at least sent / per_second seconds."""
+    if per_second and sent:
+        wait = sent / per_second - (time.monotonic() - started)
+        if wait > 0:
+            time.sleep(wait)

@@ -1,0 +1,198 @@
+"""Segments: saved filters over customers, built from criteria that apps register, and the
+audience of a message: who will receive it and who is kept out, and why.
+
+`register_criterion(Criterion(...))` adds a filter to the segment form: its form fields,
+how the cleaned values are kept in `Segment.criteria` (JSON) and how they narrow the
+customers. The customers' own criteria (type, city, centre) are registered here; other
+apps register theirs (donors who gave in a period: finance; recorded interests:
+opportunities) from their registrations module, so messaging imports none of them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.consent import CHANNEL_ADDRESS_FIELD, ConsentChannel, ConsentPurpose
+from customers.models import Customer, CustomerKind
+
+from .choices import SkipReason
+from .models import Consent, Suppression
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str | Promise
+    fields: Callable[[], dict[str, forms.Field]]  # form fields, named "<key>" or "<key>_…"
+    dump: Callable[[dict[str, Any]], Any]  # cleaned values → JSON, None when not used
+    narrow: Callable[["QuerySet[Customer]", Any], "QuerySet[Customer]"]
+
+
+_criteria: list[Criterion] = []
+
+
+def register_criterion(criterion: Criterion) -> Criterion:
+    if all(known.key != criterion.key for known in _criteria):
+        _criteria.append(criterion)
+    return criterion
+
+
+def criteria() -> list[Criterion]:
+    return list(_criteria)
+
+
+def model_choice_criterion(
+    key: str, label: str | Promise, queryset: Callable[[], QuerySet[Any]], lookup: str
+) -> Criterion:
+    """A criterion choosing some rows of a model (cities, centres…): customers whose field
+    `lookup` (on the customer's own row; a relation to many rows narrows with Exists in its
+    own criterion, never a join that repeats customers) is one of them."""
+
+    def fields() -> dict[str, forms.Field]:
+        return {key: forms.ModelMultipleChoiceField(queryset(), label=label, required=False)}
+
+    return Criterion(
+        key,
+        label,
+        fields,
+        dump=lambda cleaned: sorted(row.pk for row in cleaned.get(key) or []) or None,
+        narrow=lambda customers, ids: customers.filter(**{f"{lookup}__in": ids}),
+    )
+
+
+def segment_customers(criteria_values: Mapping[str, Any]) -> "QuerySet[Customer]":
+    """The active customers the saved criteria choose (unknown keys, from an app no longer
+    installed, are ignored)."""
+    customers = Customer.objects.filter(is_active=True)
+    known = {criterion.key: criterion for criterion in _criteria}
+    for key, value in criteria_values.items():
+        if key in known and value not in (None, [], ""):
+            customers = known[key].narrow(customers, value)
+    return customers
+
+
+# --- the audience --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    recipients: int  # will be sent the message
+    excluded: dict[str, int]  # SkipReason value → how many
+
+    @property
+    def total(self) -> int:
+        return self.recipients + sum(self.excluded.values())
+
+    def excluded_rows(self) -> list[tuple[str, int]]:
+        """(reason in words, count) of the reasons that keep someone out, in their order."""
+        return [
+            (str(SkipReason(reason).label), count) for reason, count in self.excluded.items() if count
+        ]
+
+
+def with_eligibility(
+    customers: "QuerySet[Customer]", channel: str, purpose: str
+) -> "QuerySet[Any]":
+    """The customers annotated with `msg_address` (the field the channel needs), `msg_consent`
+    (the latest answer for this channel and purpose: True, False or None) and
+    `msg_suppressed`."""
+    address_field = CHANNEL_ADDRESS_FIELD[ConsentChannel(channel)]
+    latest = (
+        Consent.objects.filter(customer=OuterRef("pk"), channel=channel, purpose=purpose)
+        .order_by("-id")
+        .values("given")[:1]
+    )
+    return customers.annotate(
+        msg_address=F(address_field),
+        msg_consent=Subquery(latest),
+        msg_suppressed=Exists(Suppression.objects.filter(address=OuterRef(address_field))),
+    )
+
+
+def consent_condition(purpose: str) -> Q:
+    """Service notices go out unless withdrawn; every other purpose needs consent given."""
+    if purpose == ConsentPurpose.SERVICE:
+        return Q(msg_consent__isnull=True) | Q(msg_consent=True)
+    return Q(msg_consent=True)
+
+
+def no_consent_condition(purpose: str) -> Q:
+    """The opposite of consent_condition, written out: NOT over a NULL answer is NULL."""
+    if purpose == ConsentPurpose.SERVICE:
+        return Q(msg_consent=False)
+    return Q(msg_consent__isnull=True) | Q(msg_consent=False)
+
+
+def reason_conditions(purpose: str) -> dict[str, Q]:
+    """The first reason that keeps each customer out, as exclusive conditions in order."""
+    no_address = Q(msg_address="") | Q(msg_address__isnull=True)
+    has_address = ~no_address
+    return {
+        SkipReason.NO_ADDRESS: no_address,
+        SkipReason.SUPPRESSED: has_address & Q(msg_suppressed=True),
+        SkipReason.NO_CONSENT: has_address
+        & Q(msg_suppressed=False)
+        & no_consent_condition(purpose),
+    }
+
+
+def eligible_condition(purpose: str) -> Q:
+    return (
+        ~(Q(msg_address="") | Q(msg_address__isnull=True))
+        & Q(msg_suppressed=False)
+        & consent_condition(purpose)
+    )
+
+
+def audience(customers: "QuerySet[Customer]", channel: str, purpose: str) -> Audience:
+    """Who of these customers a message would reach, and why the others would not, in one
+    query: a customer sharing a number or address with another eligible one is counted once
+    (the first by id is sent it)."""
+    annotated = with_eligibility(customers.order_by(), channel, purpose)
+    reasons = reason_conditions(purpose)
+    eligible = eligible_condition(purpose)
+    counts = annotated.aggregate(
+        eligible=Count("pk", filter=eligible),
+        distinct=Count("msg_address", filter=eligible, distinct=True),
+        **{reason: Count("pk", filter=condition) for reason, condition in reasons.items()},
+    )
+    excluded = {reason: counts[reason] for reason in reasons}
+    excluded[SkipReason.DUPLICATE] = counts["eligible"] - counts["distinct"]
+    return Audience(recipients=counts["distinct"], excluded=excluded)
+
+
+def _register_customer_criteria() -> None:
+    from association.models import Centre, City
+
+    def kind_fields() -> dict[str, forms.Field]:
+        return {
+            "kind": forms.MultipleChoiceField(
+                choices=CustomerKind.choices, label=_("customer type"), required=False
+            )
+        }
+
+    register_criterion(
+        Criterion(
+            "kind",
+            _("customer type"),
+            kind_fields,
+            dump=lambda cleaned: sorted(cleaned.get("kind") or []) or None,
+            narrow=lambda customers, kinds: customers.filter(kind__in=kinds),
+        )
+    )
+    register_criterion(
+        model_choice_criterion("city", _("city"), lambda: City.objects.all(), "city")
+    )
+    register_criterion(
+        model_choice_criterion(
+            "centre", _("neighbourhood centre"), lambda: Centre.objects.all(), "centre"
+        )
+    )
+
+
+_register_customer_criteria()

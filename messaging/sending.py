@@ -1,0 +1,299 @@
+"""Sending a message: listing its recipients, quiet hours, and the batches that hand it to
+the gateway, each recipient at most once.
+
+A batch first *claims* its recipients: one UPDATE turns up to `size` pending rows of the
+message into claimed rows carrying the batch's token, so two workers on the same message
+never take the same row. The batch then re-reads consent (a withdrawal takes effect for
+every message not yet sent), renders each text, hands them to the backend and records each
+answer. A worker that dies between the claim and the record leaves claimed rows behind:
+`settle_stale_claims` marks them "interrupted" and never sends them again, since the gateway
+may have taken them; at most once, never twice.
+"""
+
+import datetime
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.consent import ConsentChannel
+from customers.models import Customer
+
+from .backends.base import BaseSmsBackend, GatewayUnavailable, OutgoingSms
+from .choices import TRANSACTIONAL_PURPOSES, RecipientStatus, SkipReason
+from .models import Message, MessagingSettings, Recipient
+from .segments import eligible_condition, reason_conditions, segment_customers, with_eligibility
+from .tokens import unsubscribe_url
+
+# Placeholders a text may hold, in English or Arabic: {name} / {الاسم}…
+CUSTOMER_PLACEHOLDERS = {"name": "name", "الاسم": "name", "code": "code", "الرمز": "code"}
+VALUE_PLACEHOLDERS = {
+    "tracking": "tracking",
+    "رقم_المتابعة": "tracking",
+    "link": "link",
+    "الرابط": "link",
+}
+PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
+LISTING_BATCH = 5000
+
+
+def unknown_placeholders(text: str, values: Mapping[str, str]) -> list[str]:
+    """The placeholders of `text` no recipient could fill: not a customer's, and not one of
+    the message's own `values`."""
+    unknown = []
+    for name in PLACEHOLDER.findall(text):
+        if name in CUSTOMER_PLACEHOLDERS:
+            continue
+        if VALUE_PLACEHOLDERS.get(name) in values:
+            continue
+        unknown.append(name)
+    return unknown
+
+
+def render(text: str, customer: Any, values: Mapping[str, str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in CUSTOMER_PLACEHOLDERS:
+            return str(getattr(customer, CUSTOMER_PLACEHOLDERS[name]))
+        return str(values.get(VALUE_PLACEHOLDERS.get(name, ""), match.group(0)))
+
+    return PLACEHOLDER.sub(fill, text)
+
+
+# --- quiet hours -----------------------------------------------------------------------------
+
+
+def is_promotional(message: Message) -> bool:
+    return message.purpose not in TRANSACTIONAL_PURPOSES
+
+
+def may_send_now(now: datetime.datetime, config: MessagingSettings) -> bool:
+    local = timezone.localtime(now)
+    return (
+        str(local.weekday()) in config.sending_days
+        and config.quiet_start <= local.time() < config.quiet_end
+    )
+
+
+def next_sending_time(now: datetime.datetime, config: MessagingSettings) -> datetime.datetime:
+    """The first moment from `now` at which promotional messages may go out."""
+    if may_send_now(now, config):
+        return now
+    local = timezone.localtime(now)
+    for days in range(8):
+        day = local.date() + datetime.timedelta(days=days)
+        start = timezone.make_aware(datetime.datetime.combine(day, config.quiet_start))
+        if start > local and str(day.weekday()) in config.sending_days:
+            return start
+    raise ValueError("No sending day is set in the messaging settings.")
+
+
+# --- recipients ---------------------------------------------------------------------------
+
+
+def audience_customers(message: Message) -> "Any":
+    if message.customer_id is not None:
+        return Customer.objects.filter(pk=message.customer_id)
+    assert message.segment is not None
+    return segment_customers(message.segment.criteria)
+
+
+def list_recipients(message: Message) -> int:
+    """Write the message's recipients once: the eligible ones pending, the others skipped
+    with their reason, a shared address sent to its first customer only. Returns how many
+    will be sent it."""
+    if message.recipients.exists():
+        return message.recipients.filter(status=RecipientStatus.PENDING).count()
+    reasons = reason_conditions(message.purpose)
+    rows = (
+        with_eligibility(audience_customers(message), message.channel, message.purpose)
+        .annotate(
+            msg_reason=Case(
+                *(
+                    When(condition, then=Value(str(reason)))
+                    for reason, condition in reasons.items()
+                ),
+                default=Value(""),
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", "msg_address", "msg_reason")
+    )
+    seen: set[str] = set()
+    batch: list[Recipient] = []
+    pending = 0
+    for customer_id, address, reason in rows.iterator(chunk_size=LISTING_BATCH):
+        address = address or ""
+        if not reason and address in seen:
+            reason = SkipReason.DUPLICATE
+        status = RecipientStatus.SKIPPED if reason else RecipientStatus.PENDING
+        if not reason:
+            seen.add(address)
+            pending += 1
+        batch.append(
+            Recipient(
+                message=message,
+                customer_id=customer_id,
+                address=address,
+                status=status,
+                reason=reason,
+            )
+        )
+        if len(batch) >= LISTING_BATCH:
+            Recipient.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Recipient.objects.bulk_create(batch, ignore_conflicts=True)
+    Message.objects.filter(pk=message.pk).update(recipient_count=pending)
+    message.recipient_count = pending
+    return pending
+
+
+# --- batches -----------------------------------------------------------------------------
+
+
+def claim_batch(message: Message, size: int) -> list[Recipient]:
+    """Take up to `size` pending recipients of the message for this batch alone."""
+    token = uuid.uuid4()
+    pending = Recipient.objects.filter(message=message, status=RecipientStatus.PENDING)
+    ids = list(pending.order_by("pk").values_list("pk", flat=True)[:size])
+    if not ids:
+        return []
+    # The status condition again in the UPDATE: a row another worker claimed meanwhile
+    # is left to it.
+    Recipient.objects.filter(pk__in=ids, status=RecipientStatus.PENDING).update(
+        status=RecipientStatus.CLAIMED, claim=token, claimed_at=timezone.now()
+    )
+    return list(Recipient.objects.filter(claim=token).select_related("customer").order_by("pk"))
+
+
+def settle_stale_claims(message: Message, older_than: datetime.timedelta) -> int:
+    """Claims left by a worker that died: marked interrupted, never sent again."""
+    return Recipient.objects.filter(
+        message=message,
+        status=RecipientStatus.CLAIMED,
+        claimed_at__lt=timezone.now() - older_than,
+    ).update(status=RecipientStatus.UNCERTAIN)
+
+
+def _withdrawn_since_listing(message: Message, claimed: list[Recipient]) -> set[int]:
+    """Recipients of the batch who may no longer be sent it (consent withdrawn, address
+    suppressed since the list was made)."""
+    ids = [recipient.customer_id for recipient in claimed]
+    still = (
+        with_eligibility(Customer.objects.filter(pk__in=ids), message.channel, message.purpose)
+        .filter(eligible_condition(message.purpose))
+        .values_list("pk", flat=True)
+    )
+    return set(ids) - set(still)
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def send_batch(
+    message: Message, backend: BaseSmsBackend, config: MessagingSettings
+) -> BatchResult | None:
+    """Claim, check, render and hand over one batch; None when nothing is left to send.
+    A gateway failure leaves the rest of the batch pending again and is raised."""
+    claimed = claim_batch(message, backend.batch_size)
+    if not claimed:
+        return None
+    result = BatchResult()
+    withdrawn = _withdrawn_since_listing(message, claimed)
+    if withdrawn:
+        Recipient.objects.filter(
+            pk__in=[r.pk for r in claimed if r.customer_id in withdrawn]
+        ).update(status=RecipientStatus.SKIPPED, reason=SkipReason.WITHDRAWN)
+        result.skipped = len(withdrawn)
+    to_send = [recipient for recipient in claimed if recipient.customer_id not in withdrawn]
+    if message.channel == ConsentChannel.SMS:
+        _send_sms(message, to_send, backend, config, result)
+    else:
+        _send_email(message, to_send, result)
+    return result
+
+
+def _sender(message: Message, config: MessagingSettings) -> str:
+    return config.promotional_sender if is_promotional(message) else config.transactional_sender
+
+
+def _sms_text(message: Message, recipient: Recipient) -> str:
+    text = render(message.body, recipient.customer, message.values)
+    if is_promotional(message):
+        link = settings.SITE_URL.rstrip("/") + unsubscribe_url(
+            recipient.customer, message.channel, message.purpose
+        )
+        text += "\n" + _("To stop these messages: %(link)s") % {"link": link}
+    return text
+
+
+def _send_sms(
+    message: Message,
+    recipients: list[Recipient],
+    backend: BaseSmsBackend,
+    config: MessagingSettings,
+    result: BatchResult,
+) -> None:
+    sender = _sender(message, config)
+    outgoing = [
+        OutgoingSms(
+            to=r.address,
+            body=_sms_text(message, r),
+            sender=sender,
+            reference=f"{message.pk}-{r.pk}",
+        )
+        for r in recipients
+    ]
+    try:
+        answers = backend.send(outgoing)
+    except GatewayUnavailable as failure:
+        _record(recipients, failure.results, result)
+        untried = recipients[len(failure.results) :]
+        Recipient.objects.filter(pk__in=[r.pk for r in untried]).update(
+            status=RecipientStatus.PENDING, claim=None, claimed_at=None
+        )
+        raise
+    _record(recipients, answers, result)
+
+
+def _record(recipients: list[Recipient], answers: Iterable[Any], result: BatchResult) -> None:
+    now = timezone.now()
+    changed = []
+    for recipient, answer in zip(recipients, answers, strict=False):
+        if answer.accepted:
+            recipient.status = RecipientStatus.SENT
+            recipient.sent_at = now
+            recipient.gateway_id = answer.gateway_id
+            recipient.parts = answer.parts
+            result.sent += 1
+        else:
+            recipient.status = RecipientStatus.FAILED
+            recipient.reason = SkipReason.REFUSED
+            recipient.error = f"{answer.error} {answer.detail}".strip()[:300]
+            result.failed += 1
+        changed.append(recipient)
+    Recipient.objects.bulk_update(
+        changed, ["status", "sent_at", "gateway_id", "parts", "reason", "error"]
+    )
+
+
+def _send_email(message: Message, recipients: list[Recipient], result: BatchResult) -> None:
+    from .email import send_emails  # the e-mail of a message: HTML, text and unsubscribe
+
+    _record(recipients, send_emails(message, recipients), result)
+
+
+def progress(message: Message) -> dict[str, int]:
+    """How many of the message's recipients are at each status."""
+    counts = dict(message.recipients.order_by().values_list("status").annotate(count=Count("pk")))
+    return {status: counts.get(status, 0) for status in RecipientStatus.values}

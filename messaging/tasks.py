@@ -1,0 +1,37 @@
+"""The sending of messages on Celery: one task runs a message's batches for a bounded time
+and queues itself again while there is more; a beat task every minute starts what is due
+(scheduled messages at their time, messages paused by quiet hours at the next sending time,
+and messages whose gateway failed, after its wait)."""
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+
+@shared_task(acks_late=True)
+def send_message(message_id: int) -> int:
+    """Send what one run may of the message; returns how many were handed over."""
+    from .services import run_sending
+
+    outcome = run_sending(message_id)
+    if not outcome.finished and outcome.again_at is not None and outcome.again_at <= timezone.now():
+        send_message.delay(message_id)
+    return outcome.sent
+
+
+@shared_task
+def start_due_messages() -> int:
+    """Queue every message whose time has come; returns how many."""
+    from .choices import MessageState
+    from .models import Message
+
+    now = timezone.now()
+    due = Message.objects.filter(
+        Q(state=MessageState.SCHEDULED, scheduled_for__lte=now)
+        | Q(state=MessageState.SCHEDULED, scheduled_for__isnull=True)
+        | Q(state__in=[MessageState.PAUSED, MessageState.SENDING], resume_at__lte=now)
+    ).values_list("pk", flat=True)
+    ids = list(due)
+    for message_id in ids:
+        send_message.delay(message_id)
+    return len(ids)
