@@ -22,7 +22,7 @@ UNSUBSCRIBE_GROUP = "unsubscribe:page"
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(group=UNSUBSCRIBE_GROUP, key="ip", rate=UNSUBSCRIBE_RATE, method="ALL", block=False)
+@ratelimit(group=UNSUBSCRIBE_GROUP, key="ip", rate=UNSUBSCRIBE_RATE, block=False)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "messaging/unsubscribe.html", {"state": "limited"}, status=429)
