@@ -155,4 +155,3 @@ def test_the_export_writes_the_consents_from_the_records(
     assert sara["تاريخ الموافقة"] == timezone.localdate()
     assert khalid["يوافق على تلقي رسائل الجوال القصيرة"] == "لا"  # withdrawn by STOP
     assert khalid["تاريخ الموافقة"] is None
-
