@@ -10,12 +10,11 @@ from collections.abc import Mapping
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class ConsentChannel(models.TextChoices):
     SMS = "sms", _("SMS")
-    EMAIL = "email", pgettext_lazy("channel", "Email")
+    EMAIL = "email", _("Email")
     WHATSAPP = "whatsapp", _("WhatsApp")
 
 

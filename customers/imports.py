@@ -387,8 +387,8 @@ class _CustomerIndex:
                 self.by_mobile[customer.mobile].append(customer)
         # Their current consents, to compare with the file's (one query per 1,000).
         self.consents: dict[int, dict[str, bool]] = {}
-        for chunk in batches(list(self._customers)):
-            self.consents.update(consent_grids(chunk))
+        for pk_chunk in batches(list(self._customers)):
+            self.consents.update(consent_grids(pk_chunk))
 
     def _fetch(self, **lookup: Any) -> Iterator[Customer]:
         # One Python object per customer, however many keys found it.

@@ -40,7 +40,7 @@ def load_demo_consents() -> int:
         written += len(
             services.consents_record(
                 customer_id=with_mobile[1].pk,
-                changes={pair_key(ConsentChannel.SMS, ConsentPurpose.SURVEYS): True},
+                changes={pair_key(ConsentChannel.SMS, ConsentPurpose.DONOR_REPORTS): True},
                 at=now - datetime.timedelta(days=8),
                 source=ConsentSource.PUBLIC_PAGE,
                 evidence="نموذج الموقع الإلكتروني",

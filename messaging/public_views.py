@@ -22,13 +22,12 @@ UNSUBSCRIBE_GROUP = "unsubscribe:page"
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(group=UNSUBSCRIBE_GROUP, key="ip", rate=UNSUBSCRIBE_RATE, method="ALL", block=False)
+@ratelimit(group=UNSUBSCRIBE_GROUP, key="ip", rate=UNSUBSCRIBE_RATE, block=False)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "messaging/unsubscribe.html", {"state": "limited"}, status=429)
     read = read_unsubscribe_token(token)
-    customer_id = read[0] if read else None
-    if read is None or not Customer.objects.filter(pk=customer_id).exists():
+    if read is None or not Customer.objects.filter(pk=read[0]).exists():
         return render(request, "messaging/unsubscribe.html", {"state": "invalid"}, status=404)
     customer_pk, channel, purpose = read
     context = {

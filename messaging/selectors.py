@@ -12,11 +12,13 @@ from core.consent import (
     ALL_PAIRS,
     CHANNEL_ADDRESS_FIELD,
     FORM_PAIRS,
+    ConsentChannel,
     ConsentPurpose,
     ConsentSource,
     pair_key,
 )
 from core.phones import normalize_saudi_mobile
+from customers.models import Customer
 
 from .models import Consent, Suppression
 
@@ -109,18 +111,18 @@ def is_suppressed(address: str) -> bool:
     return bool(address) and Suppression.objects.filter(address=address).exists()
 
 
-def may_message(customer: object, channel: str, purpose: str) -> bool:
+def may_message(customer: Customer, channel: str, purpose: str) -> bool:
     """May this customer be sent a message of this purpose on this channel now? Only to an
     address that is not suppressed, and: service notices (transactional: about their own
     request or complaint) unless they withdrew them; any other purpose only if their latest
     answer gave consent."""
-    address = normalized_address(str(getattr(customer, CHANNEL_ADDRESS_FIELD[channel], "")))
+    address = normalized_address(
+        str(getattr(customer, CHANNEL_ADDRESS_FIELD[ConsentChannel(channel)], ""))
+    )
     if not address or is_suppressed(address):
         return False
     latest = (
-        Consent.objects.filter(
-            customer_id=getattr(customer, "pk", None), channel=channel, purpose=purpose
-        )
+        Consent.objects.filter(customer_id=customer.pk, channel=channel, purpose=purpose)
         .order_by("-id")
         .values_list("given", flat=True)
         .first()

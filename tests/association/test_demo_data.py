@@ -23,6 +23,9 @@ def _snapshot():
     counts["memberships"] = User.groups.through.objects.count()
     counts["customers"] = tuple(Customer.objects.order_by("code").values_list("code", "version"))
     counts["forms"] = tuple(CustomerRequest.objects.order_by("pk").values_list("pk", "state"))
+    from messaging.models import Consent
+
+    counts["consents"] = Consent.objects.count()
     return counts
 
 
@@ -64,6 +67,15 @@ def test_demo_data_loads_structure_and_one_user_per_role():
         for line, matches in duplicates_by_line(imported)
     }
     assert same_form == {2: [3], 3: [2], 4: []}
+    # Consents (messaging): given on the demo customers' forms, by phone and on the public
+    # page; one marketing consent withdrawn by the unsubscribe link; a suppressed address.
+    from messaging.models import Consent, Suppression
+
+    sources = set(Consent.objects.values_list("source", "given"))
+    assert {("form", True), ("phone", True), ("public_page", True)} <= sources
+    assert Consent.objects.get(source="unsubscribe_link").given is False
+    assert Consent.objects.filter(source="form", recorded_by__username="steward").exists()
+    assert Suppression.objects.filter(reason="bounced").exists()
 
 
 def test_running_demo_data_twice_changes_nothing():

@@ -29,6 +29,7 @@ from django.urls import reverse
 from association.demo import ADMIN_USERNAME
 from association.roles import ALL_ROLES
 from complaints.models import TRACKING_ALPHABET, TRACKING_LENGTH
+from messaging.tokens import unsubscribe_token
 from tests.browser.conftest import SCREENSHOTS
 from tests.permissions.table import NOT_SERVED, PUBLIC, SIGNED_IN, TABLE
 from tests.permissions.test_table import url_of
@@ -102,7 +103,12 @@ READ_PAGE = """() => {
 
 
 # Public URLs that take arguments, from the world (a tracked link leads to its target page).
-PUBLIC_KWARGS = {"shortlink:follow": lambda world: {"code": world["tracked_link"].code}}
+PUBLIC_KWARGS = {
+    "shortlink:follow": lambda world: {"code": world["tracked_link"].code},
+    "unsubscribe:page": lambda world: {
+        "token": unsubscribe_token(world["donor"].pk, "sms", "marketing")
+    },
+}
 
 
 def pages_of(principal, role, world):

@@ -28,6 +28,7 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
     assert order == [
         "association",
         "customers",
+        "messaging",
         "programmes",
         "opportunities",
         "opportunities.problems",

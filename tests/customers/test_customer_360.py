@@ -437,13 +437,14 @@ def test_a_referral_between_centres_names_both_in_the_timeline_without_a_query_e
 
 
 def test_the_donor_s_badges_are_counted_in_one_query(client, demo):
-    """The four counts of the header (forms, contacts, problems, open and overdue cases)."""
+    """The counts of the header (forms, contacts, problems, open and overdue cases) and the
+    latest consent of each channel and purpose (messaging), in one query."""
     login(client, "crm_manager")
     page_of(client, demo["donor"])
     with CaptureQueriesContext(connection) as queries:
         page_of(client, demo["donor"])
     counts = [query["sql"] for query in queries if "badge_" in query["sql"]]
-    assert len(counts) == 1 and counts[0].count("CROSS JOIN") == 3, counts
+    assert len(counts) == 1 and counts[0].count("CROSS JOIN") == 4, counts
 
 
 def _add_panel_rows(donor):

@@ -134,6 +134,9 @@ PUBLIC = {
     "agency:upload": "GET",
     # A tracked short link (/c/<code>): redirects anyone to its target.
     "shortlink:follow": "GET",
+    # A message's one-click unsubscribe page (/u/<signed token>/): asks, then withdraws by
+    # POST (tests/messaging/test_unsubscribe.py).
+    "unsubscribe:page": "GET",
 }
 
 TABLE = [

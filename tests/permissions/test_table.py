@@ -141,8 +141,16 @@ def _tracked_link_code():
     return {"code": TrackedLink.objects.create(code="PublicPerm1", label="x", target="/").code}
 
 
+def _unsubscribe_token():
+    from customers.models import Customer
+    from messaging.tokens import unsubscribe_token
+
+    customer = Customer.objects.create(code=900991, name="عميل", kind="donor", mobile="")
+    return {"token": unsubscribe_token(customer.pk, "sms", "marketing")}
+
+
 # The public URLs that take arguments: what they are called with.
-PUBLIC_KWARGS = {"shortlink:follow": _tracked_link_code}
+PUBLIC_KWARGS = {"shortlink:follow": _tracked_link_code, "unsubscribe:page": _unsubscribe_token}
 
 
 @pytest.mark.parametrize("url_name", sorted(PUBLIC))

@@ -73,6 +73,8 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("links:list", ()): "/links/",
     ("links:detail", (3,)): "/links/3/",
     ("links:poster", (3,)): "/links/3/poster.pdf",
+    # messaging: the public unsubscribe page of a message's link
+    ("unsubscribe:page", ("a1:b2",)): "/u/a1:b2/",
 }
 
 
@@ -92,6 +94,7 @@ def test_each_project_app_declares_its_own_prefixes():
     assert declared == [
         ("jobs/", "core.urls"),
         ("customers/", "customers.urls"),
+        ("u/", "messaging.urls_public"),
         ("programmes/", "programmes.urls"),
         ("opportunities/", "finance.urls"),
         ("opportunities/", "opportunities.urls"),

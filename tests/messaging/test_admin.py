@@ -1,0 +1,55 @@
+"""The administrators' admin: every consent change, read-only (records are appended by the
+services, never edited); the suppression list kept by hand, normalised, with its history."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging.models import Consent, Suppression
+from messaging.services import consents_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_consents_are_listed_but_never_changed_in_the_admin(client, superuser, customer):
+    consents_record(
+        customer_id=customer.pk, changes={"sms.marketing": True}, at=timezone.now(), source="phone"
+    )
+    record = Consent.objects.get()
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:messaging_consent_changelist"))
+    assert listing.status_code == 200
+    assert "الاتصال الهاتفي" in listing.content.decode()
+    page = client.get(reverse("admin:messaging_consent_change", args=[record.pk]))
+    assert page.status_code == 200
+    assert 'name="given"' not in page.content.decode()  # read-only
+    assert client.get(reverse("admin:messaging_consent_add")).status_code == 403
+    client.post(reverse("admin:messaging_consent_delete", args=[record.pk]), {"post": "yes"})
+    assert Consent.objects.filter(pk=record.pk).exists()
+
+
+def test_an_administrator_suppresses_an_address_with_history(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:messaging_suppression_add"),
+        {
+            "address": "٠٥٠١٢٣٤٥٦٧",
+            "reason": "complained",
+            "at_0": "01/12/2026",
+            "at_1": "10:00",
+            "at": "01/12/2026 10:00",
+            "note": "اشتكى من الرسائل",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    suppression = Suppression.objects.get()
+    assert suppression.address == "+966501234567"
+    assert suppression.history.get().history_user == superuser
+
+
+def test_staff_roles_do_not_reach_the_messaging_admin(client, crm_staff):
+    crm_staff.is_staff = True
+    crm_staff.save()
+    client.force_login(crm_staff)
+    assert client.get(reverse("admin:messaging_suppression_changelist")).status_code == 403
+    assert client.get(reverse("admin:messaging_consent_changelist")).status_code == 403
