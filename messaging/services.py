@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.consent import FORM_PAIRS, ConsentSource, no_consents, pair_key, split_pair
 from core.html import clean_html
 from core.workflow import Workflow
-from customers.models import Customer
+from customers.models import Customer, CustomerRequest, RequestKind
 
 from .backends.base import BaseSmsBackend, GatewayUnavailable, get_sms_backend
 from .choices import MessageState, RecipientStatus, SkipReason
@@ -75,7 +75,7 @@ def consents_record(
         return Consent.objects.bulk_create(records)
 
 
-def consents_from_entered_form(*, request: Any) -> int:
+def consents_from_entered_form(*, request: CustomerRequest) -> int:
     """The consents of an entered customer information form (customers.signals
     .request_entered, inside the entry's transaction): for each line, the pairs the form
     changed from the values it was prepared against, written where the customer's current
@@ -103,10 +103,12 @@ def consents_from_entered_form(*, request: Any) -> int:
             )
     if not changes_by_customer:
         return 0
-    is_import = request.kind == "import"
-    source = ConsentSource.IMPORT if is_import else ConsentSource.FORM
+    source = ConsentSource.IMPORT if request.kind == RequestKind.IMPORT else ConsentSource.FORM
     now = timezone.now()
-    current = latest_answers(changes_by_customer)
+    current: dict[tuple[int, str], bool] = {}
+    customer_ids = list(changes_by_customer)
+    for start in range(0, len(customer_ids), 1000):  # one query per 1,000 customers
+        current.update(latest_answers(customer_ids[start : start + 1000]))
     records = []
     for customer_id, changed in changes_by_customer.items():
         day, how = dates[customer_id]

@@ -52,6 +52,7 @@ from core.benchmarking import (
     measure_interleaved,
     process_tree_cpu_seconds,
 )
+from messaging.tokens import unsubscribe_token
 
 # Who reads a page that several roles may open: the first of these allowed (the table's
 # SIGNED_IN pages are read by CRM staff, pages of no role by the administrator).
@@ -255,6 +256,10 @@ def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
             items.append(
                 Item("public", "shortlink:follow, a counted visit", _link_visit(clients, code))
             )
+        elif name == "unsubscribe:page":
+            token = unsubscribe_token(customer.pk, "sms", "marketing")
+            url = reverse(name, args=[token])
+            items.append(Item("public", "unsubscribe:page, the question", read("", url)))
         elif method == "GET":
             items.append(Item("public", name, read("", reverse(name))))
     case = Case.objects.exclude(contact_mobile="").order_by("-pk").first()
