@@ -7,11 +7,11 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.conf import settings
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
@@ -196,8 +196,7 @@ def _send_tracking_number(case: Case) -> None:
     direct_sms_queue(
         to=case.contact_mobile,
         body=_(
-            "We received your request. Its tracking number is %(number)s. "
-            "Follow it up at %(url)s"
+            "We received your request. Its tracking number is %(number)s. Follow it up at %(url)s"
         )
         % {"number": case.tracking_number, "url": track_url},
         about=_("Tracking number of request %(number)s") % {"number": case.tracking_number},

@@ -32,7 +32,13 @@ from core.text import normalize_arabic
 from core.workflow import Workflow
 from customers.models import Customer
 
-from .backends.base import BaseSmsBackend, GatewayUnavailable, OutgoingSms, SmsResult, get_sms_backend
+from .backends.base import (
+    BaseSmsBackend,
+    GatewayUnavailable,
+    OutgoingSms,
+    SmsResult,
+    get_sms_backend,
+)
 from .choices import MessageState, RecipientStatus, SkipReason
 from .errors import MessagingError
 from .models import (
@@ -58,7 +64,6 @@ from .sending import (
     settle_stale_claims,
     unknown_placeholders,
 )
-
 
 logger = logging.getLogger(__name__)
 
@@ -498,7 +503,7 @@ def delivery_reports_record(reports: list[DeliveryReport]) -> DeliveryTally:
             addresses: list[str] = []
             changed = 0
             for model, address_field in ((Recipient, "address"), (DirectSms, "to")):
-                rows = model.objects.filter(gateway_id=report.gateway_id)  # type: ignore[attr-defined]  # both models have these fields
+                rows = model.objects.filter(gateway_id=report.gateway_id)
                 found = list(rows.values_list(address_field, flat=True))
                 if not found:
                     continue
@@ -548,7 +553,13 @@ def _apply_report(rows: Any, report: DeliveryReport) -> int:
 # removed.
 STOP_KEYWORDS = frozenset(normalize_arabic(word) for word in ("STOP", "إلغاء", "إيقاف"))
 _INVISIBLE_MARKS = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+    [
+        0x061C,
+        0xFEFF,
+        *range(0x200B, 0x200F + 1),
+        *range(0x202A, 0x202E + 1),
+        *range(0x2066, 0x2069 + 1),
+    ]
 )
 _PUNCTUATION_AROUND = " .!?؟،,؛;:-_*\"'()[]«»"
 
@@ -611,9 +622,7 @@ def stop_reply_record(*, mobile: str, text: str) -> StopReply:
     return outcome
 
 
-def send_transactional_sms(
-    *, customer: Customer, text: str, actor: User | None = None
-) -> Message:
+def send_transactional_sms(*, customer: Customer, text: str, actor: User | None = None) -> Message:
     """A service notice by SMS to one customer (a confirmation, a decision about their own
     request), sent at once: quiet hours and marketing consent do not apply, a withdrawal of
     service notices or a suppressed number does. It is a message of its own, on the

@@ -71,7 +71,7 @@ def _webhook(
 
 def _delivery(request: HttpRequest, objects: list[dict[str, object]]) -> dict[str, object]:
     """Delivery reports: each recipient's (or SMS to a number's) status."""
-    reports, ignored = webhooks.delivery_reports(objects)  # type: ignore[arg-type]  # JSON objects
+    reports, ignored = webhooks.delivery_reports(objects)
     for reason in ignored:
         logger.warning("SMS delivery report left out: %s", reason)
     tally = services.delivery_reports_record(reports)
@@ -86,7 +86,7 @@ def _delivery(request: HttpRequest, objects: list[dict[str, object]]) -> dict[st
 
 def _inbound(request: HttpRequest, objects: list[dict[str, object]]) -> dict[str, object]:
     """A reply by SMS: STOP withdraws marketing by SMS; anything else is only logged."""
-    sender, text = webhooks.inbound_reply(objects)  # type: ignore[arg-type]  # JSON objects
+    sender, text = webhooks.inbound_reply(objects)
     outcome = services.stop_reply_record(mobile=sender, text=text)
     if not outcome.is_stop:
         logger.info(

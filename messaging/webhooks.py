@@ -79,9 +79,7 @@ def proof_is_valid(*, body: bytes, signature: str, token: str | None) -> bool:
     settings, compared in constant time. Nothing configured: nothing is valid."""
     if token is not None:
         expected_token = settings.SMS_WEBHOOK_TOKEN
-        return bool(expected_token) and hmac.compare_digest(
-            token.encode(), expected_token.encode()
-        )
+        return bool(expected_token) and hmac.compare_digest(token.encode(), expected_token.encode())
     secret = settings.SMS_WEBHOOK_SECRET
     if not secret or not signature.startswith(SIGNATURE_PREFIX):
         return False
