@@ -171,13 +171,18 @@ def test_the_token_in_the_path_stands_for_the_signature(client, staff):
     recipient.refresh_from_db()
     assert recipient.status == RecipientStatus.DELIVERED
     inbound = reverse("hooks:sms_inbound_token", args=[TOKEN])
-    assert post(client, inbound, {"from": "0500000009", "body": "hi"}, signature=None).status_code == 200
+    assert (
+        post(client, inbound, {"from": "0500000009", "body": "hi"}, signature=None).status_code
+        == 200
+    )
 
 
 def test_no_token_set_refuses_the_token_urls(client, settings):
     settings.SMS_WEBHOOK_TOKEN = ""
     url = reverse("hooks:sms_delivery_token", args=["anything"])
-    assert post(client, url, {"messageId": "x", "status": "Sent"}, signature=None).status_code == 403
+    assert (
+        post(client, url, {"messageId": "x", "status": "Sent"}, signature=None).status_code == 403
+    )
 
 
 @pytest.mark.parametrize("url", [DELIVERY, INBOUND])
@@ -256,7 +261,9 @@ def test_a_list_of_reports_and_unifonic_form_fields(client, staff):
     two.refresh_from_db()
     assert (one.status, two.status) == (RecipientStatus.DELIVERED, RecipientStatus.FAILED)
     three = sent_recipient(staff, "gw-3", "+966551110003")
-    form = b"MessageID=gw-3&DLR=Delivered&Recipient=966551110003&DLRTimestamp=2026-01-05+13%3A00%3A00"
+    form = (
+        b"MessageID=gw-3&DLR=Delivered&Recipient=966551110003&DLRTimestamp=2026-01-05+13%3A00%3A00"
+    )
     answer = post(client, DELIVERY, form, content_type="application/x-www-form-urlencoded")
     assert answer.status_code == 200
     three.refresh_from_db()
@@ -322,7 +329,9 @@ def test_report_times(value, expected):
     assert webhooks.read_time(value) == expected
 
 
-@pytest.mark.parametrize("value", [None, "", "yesterday", "2026-13-45 99:00:00", 10**20, "9999-01-01"])
+@pytest.mark.parametrize(
+    "value", [None, "", "yesterday", "2026-13-45 99:00:00", 10**20, "9999-01-01"]
+)
 def test_unreadable_or_future_times_are_now(value):
     assert abs(webhooks.read_time(value) - timezone.now()) < datetime.timedelta(seconds=5)
 
@@ -353,7 +362,9 @@ def stop(client, django_capture_on_commit_callbacks, text="STOP", sender="966551
         "«إلغاء»",
     ],
 )
-@pytest.mark.parametrize("sender", ["966551112233", "+966551112233", "٠٥٥١١١٢٢٣٣", "00966551112233"])
+@pytest.mark.parametrize(
+    "sender", ["966551112233", "+966551112233", "٠٥٥١١١٢٢٣٣", "00966551112233"]
+)
 def test_a_stop_reply_withdraws_marketing_by_sms_at_once(
     client, django_capture_on_commit_callbacks, text, sender
 ):
