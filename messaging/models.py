@@ -403,7 +403,7 @@ class DirectSms(models.Model):
     sender = models.CharField(_("sender name"), max_length=11, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    retry_at = models.DateTimeField(_("tried again at"), null=True, blank=True)
+    retry_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)

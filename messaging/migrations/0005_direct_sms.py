@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('sender', models.CharField(blank=True, max_length=11, verbose_name='sender name')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('retry_at', models.DateTimeField(blank=True, null=True, verbose_name='tried again at')),
+                ('retry_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
                 ('claimed_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
                 ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
