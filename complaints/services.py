@@ -7,11 +7,13 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +23,7 @@ from core.choices import ContactChannel
 from core.permissions import require
 from core.workflow import CONFLICT_MESSAGE, Workflow
 from customers.models import Customer, CustomerKind
+from messaging.services import direct_sms_queue
 
 from . import complaint_tallies
 from .errors import CaseError
@@ -177,7 +180,27 @@ def case_file_public(
         registered_by=None,
         source_link_id=source_link_id,
     )
-    return _save_new_case(case)
+    _save_new_case(case)
+    _send_tracking_number(case)
+    return case
+
+
+def _send_tracking_number(case: Case) -> None:
+    """The filer gets the tracking number by SMS (a service notice) once the filing has
+    committed. The filer is not a customer's record (a match waits for staff), so it is an
+    SMS to the number typed, recorded by messaging (DirectSms); a gateway that fails never
+    breaks the filing, and an invalid or suppressed number is recorded as not sent."""
+    if not case.contact_mobile:
+        return
+    track_url = settings.SITE_URL.rstrip("/") + reverse("public:track")
+    direct_sms_queue(
+        to=case.contact_mobile,
+        body=_(
+            "We received your request. Its tracking number is %(number)s. Follow it up at %(url)s"
+        )
+        % {"number": case.tracking_number, "url": track_url},
+        about=_("Tracking number of request %(number)s") % {"number": case.tracking_number},
+    )
 
 
 def answer_deadline(received_at: datetime.datetime) -> datetime.datetime:

@@ -260,6 +260,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.backends.filebased.SmsBackend")
 SMS_BACKEND_OPTIONS = env.dict("SMS_BACKEND_OPTIONS", default={})
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "sms-outbox")
+# The gateway's webhooks (messaging/webhooks.py: delivery reports /hooks/sms/delivery/,
+# replies /hooks/sms/inbound/): a body signed with HMAC-SHA256 of SMS_WEBHOOK_SECRET
+# (header X-Signature: sha256=<hex>), or, for a gateway that cannot sign, the URL with
+# /<SMS_WEBHOOK_TOKEN>/ at its end. Both empty: every call is refused (403).
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+SMS_WEBHOOK_TOKEN = env.str("SMS_WEBHOOK_TOKEN", default="")
+# Calls per gateway address (django-ratelimit's "N/m"); past it the gateway gets 429 and
+# retries later.
+SMS_WEBHOOK_RATE = env.str("SMS_WEBHOOK_RATE", default="3000/m")
 
 # Celery. Without REDIS_URL (the `make run` default) tasks run in-process, eagerly, so the
 # demo works with no broker; on_commit enqueueing still waits for the transaction.

@@ -1,5 +1,6 @@
 """Administrators see every consent change (read-only: they are written by the services and
-never changed) and keep the suppression list, with its history."""
+never changed), keep the suppression list, with its history, and read the SMS sent to
+numbers that are no customer's record (the public complaint's tracking number)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -7,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ReadOnlyAdminMixin
 
 from .forms import SuppressionForm
-from .models import Consent, Suppression
+from .models import Consent, DirectSms, Suppression
 
 
 @admin.register(Consent)
@@ -25,3 +26,10 @@ class SuppressionAdmin(SimpleHistoryAdmin):
     list_display = ["address", "reason", "at", "note"]
     list_filter = ["reason"]
     search_fields = ["address", "note"]
+
+
+@admin.register(DirectSms)
+class DirectSmsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["to", "about", "status", "created_at", "sent_at", "delivered_at", "error"]
+    list_filter = ["status"]
+    search_fields = ["to", "about", "gateway_id"]

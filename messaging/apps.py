@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
-    # /u/<token>/: the public unsubscribe page (no login).
-    urls = {"u/": "messaging.urls_public"}
+    # /u/<token>/: the public unsubscribe page (no login); /hooks/sms/…: the SMS gateway's
+    # delivery reports and replies (signed, no login).
+    urls = {"u/": "messaging.urls_public", "hooks/": "messaging.urls_hooks"}
 
     def ready(self) -> None:
         from core.demo import DemoLoader, register_demo_loader

@@ -383,3 +383,50 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.address or str(self.customer_id)
+
+
+class DirectSms(models.Model):
+    """A transactional SMS to a number that is not (or not yet) a customer's record: the
+    tracking number of a case filed on the public page, whose filer is never linked to a
+    customer until staff confirm the match. Sent at most once by a claim (messaging.tasks
+    .send_direct_sms), kept like a recipient: its status, the gateway's reference for
+    delivery reports, and the error."""
+
+    to = models.CharField(_("mobile"), max_length=16)
+    body = models.TextField(_("text"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    about = models.CharField(_("about"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RecipientStatus.choices, default=RecipientStatus.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=SkipReason.choices, blank=True)
+    sender = models.CharField(_("sender name"), max_length=11, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    gateway_id = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+    error = models.CharField(_("gateway error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("SMS to a number")
+        verbose_name_plural = _("SMS to numbers")
+        indexes = [
+            models.Index(
+                fields=["gateway_id"],
+                name="direct_sms_gateway_id",
+                condition=~models.Q(gateway_id=""),
+            ),
+            models.Index(
+                fields=["status", "retry_at"],
+                name="direct_sms_waiting",
+                condition=models.Q(status__in=["pending", "claimed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to} #{self.pk}"

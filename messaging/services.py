@@ -1,8 +1,11 @@
 """Every write of consents: the customer information form's entry (customers.signals
-.request_entered: the pairs the form changed), the public unsubscribe link, the demo and
-the admin. Records are appended, never changed."""
+.request_entered: the pairs the form changed), the public unsubscribe link, a STOP reply by
+SMS, the demo and the admin. Records are appended, never changed. Then the messages'
+workflow and sending, the suppression list, the gateway's delivery reports, and SMS to a
+number that is no customer's record (the public complaint's tracking number)."""
 
 import datetime
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,21 +13,47 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.consent import FORM_PAIRS, ConsentSource, no_consents, pair_key, split_pair
+from core.consent import (
+    FORM_PAIRS,
+    ConsentChannel,
+    ConsentPurpose,
+    ConsentSource,
+    no_consents,
+    pair_key,
+    split_pair,
+)
 from core.html import clean_html
+from core.text import normalize_arabic
 from core.workflow import Workflow
 from customers.models import Customer, CustomerRequest, RequestKind
 
-from .backends.base import BaseSmsBackend, GatewayUnavailable, get_sms_backend
+from .backends.base import (
+    BaseSmsBackend,
+    GatewayUnavailable,
+    OutgoingSms,
+    SmsResult,
+    get_sms_backend,
+)
 from .choices import MessageState, RecipientStatus, SkipReason
 from .errors import MessagingError
-from .models import Consent, Message, MessageTransition, MessagingSettings, Segment
+from .models import (
+    Consent,
+    DirectSms,
+    Message,
+    MessageTransition,
+    MessagingSettings,
+    Recipient,
+    Segment,
+    Suppression,
+    SuppressionReason,
+)
 from .segments import audience
-from .selectors import latest_answers
+from .selectors import is_suppressed, latest_answers, normalized_address
 from .sending import (
     audience_customers,
     is_promotional,
@@ -35,6 +64,8 @@ from .sending import (
     settle_stale_claims,
     unknown_placeholders,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -406,3 +437,336 @@ def _keep_rate(started: float, sent: int, per_second: int) -> None:
         wait = sent / per_second - (time.monotonic() - started)
         if wait > 0:
             time.sleep(wait)
+
+
+# --- the suppression list --------------------------------------------------------------------
+
+
+def suppress_address(*, address: str, reason: str, note: str = "") -> bool:
+    """Put a mobile or an email on the suppression list (an invalid number reported by the
+    gateway, a permanent bounce, a complaint): never messaged again, whatever the consents
+    say. An address already there keeps its reason and date. Returns whether it was added."""
+    normalized = normalized_address(address)
+    if not normalized:
+        return False
+    with transaction.atomic():
+        _row, created = Suppression.objects.get_or_create(
+            address=normalized,
+            defaults={"reason": reason, "at": timezone.now(), "note": note[:300]},
+        )
+    if created:
+        logger.info("Suppressed %s (%s): %s", normalized, reason, note)
+    return created
+
+
+# --- delivery reports (messaging/webhooks.py) ------------------------------------------------
+
+
+# Unifonic's codes of a number that does not exist or cannot receive SMS: the number goes on
+# the suppression list ("Understanding reasons of SMS non-delivery").
+INVALID_NUMBER_ERRORS = frozenset({"ER-02", "ER-03", "ER-04", "ER-05"})
+
+
+class DeliveryOutcome:
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SENT = "sent"  # still on its way: nothing to record
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """One report of the gateway about one SMS it took."""
+
+    gateway_id: str
+    outcome: str  # a DeliveryOutcome
+    at: datetime.datetime
+    status: str = ""  # the gateway's word, e.g. "Undeliverable"
+    error: str = ""  # the gateway's code, e.g. "ER-03"
+
+
+@dataclass
+class DeliveryTally:
+    updated: int = 0  # recipients or SMS whose status changed
+    unchanged: int = 0  # known, but already at that status or past it (a report repeated)
+    unknown: int = 0  # no SMS of ours has that reference
+    suppressed: int = 0  # numbers added to the suppression list
+
+
+def delivery_reports_record(reports: list[DeliveryReport]) -> DeliveryTally:
+    """Record the gateway's delivery reports on the recipients of messages and the SMS to
+    numbers that carry their reference: delivered (with the time), or not delivered
+    (refused by the gateway, with its code). Only an SMS handed over and not yet settled
+    changes, so a report received twice, or a late "sent" after "delivered", changes
+    nothing more. A permanent failure of an invalid number (INVALID_NUMBER_ERRORS) puts the
+    number on the suppression list."""
+    tally = DeliveryTally()
+    with transaction.atomic():
+        for report in reports:
+            addresses: list[str] = []
+            changed = 0
+            for model, address_field in ((Recipient, "address"), (DirectSms, "to")):
+                rows = model.objects.filter(gateway_id=report.gateway_id)
+                found = list(rows.values_list(address_field, flat=True))
+                if not found:
+                    continue
+                addresses += found
+                changed += _apply_report(rows.filter(status=RecipientStatus.SENT), report)
+            if not addresses:
+                tally.unknown += 1
+                logger.warning(
+                    "SMS delivery report for an unknown gateway reference %r (%s)",
+                    report.gateway_id,
+                    report.status,
+                )
+                continue
+            if changed:
+                tally.updated += 1
+            else:
+                tally.unchanged += 1
+            if report.outcome == DeliveryOutcome.FAILED and report.error in INVALID_NUMBER_ERRORS:
+                for address in set(addresses):
+                    tally.suppressed += suppress_address(
+                        address=address,
+                        reason=SuppressionReason.INVALID,
+                        note=_("Gateway report %(code)s") % {"code": report.error},
+                    )
+    return tally
+
+
+def _apply_report(rows: Any, report: DeliveryReport) -> int:
+    if report.outcome == DeliveryOutcome.DELIVERED:
+        return int(rows.update(status=RecipientStatus.DELIVERED, delivered_at=report.at))
+    if report.outcome == DeliveryOutcome.FAILED:
+        return int(
+            rows.update(
+                status=RecipientStatus.FAILED,
+                reason=SkipReason.REFUSED,
+                error=f"{report.error} {report.status}".strip()[:300],
+            )
+        )
+    return 0
+
+
+# --- STOP replies (messaging/webhooks.py) ----------------------------------------------------
+
+
+# A reply that withdraws marketing by SMS, compared after core.text.normalize_arabic (hamza
+# forms, tashkeel, tatweel, case) with the invisible marks and the punctuation around it
+# removed.
+STOP_KEYWORDS = frozenset(normalize_arabic(word) for word in ("STOP", "إلغاء", "إيقاف"))
+_INVISIBLE_MARKS = dict.fromkeys(
+    [
+        0x061C,
+        0xFEFF,
+        *range(0x200B, 0x200F + 1),
+        *range(0x202A, 0x202E + 1),
+        *range(0x2066, 0x2069 + 1),
+    ]
+)
+_PUNCTUATION_AROUND = " .!?؟،,؛;:-_*\"'()[]«»"
+
+
+def is_stop_reply(text: str) -> bool:
+    cleaned = normalize_arabic((text or "").translate(_INVISIBLE_MARKS))
+    return cleaned.strip(_PUNCTUATION_AROUND) in STOP_KEYWORDS
+
+
+@dataclass
+class StopReply:
+    is_stop: bool = False  # the text was a stop keyword
+    customers: int = 0  # customers with that mobile
+    withdrawn: int = 0  # consent records written
+    confirmation: Message | None = None
+
+
+def stop_reply_record(*, mobile: str, text: str) -> StopReply:
+    """A reply by SMS: STOP / «إلغاء» / «إيقاف» (in any spelling is_stop_reply reads)
+    withdraws marketing by SMS, at once, for every customer with that mobile (source «STOP
+    reply», the text as evidence), so that no message not yet sent reaches them; then one
+    confirmation goes to the number (a service notice: marketing is now off). A second STOP
+    withdraws nothing more and sends no second confirmation. Any other text, or a number
+    that is no customer's, changes nothing."""
+    outcome = StopReply(is_stop=is_stop_reply(text))
+    number = normalized_address(mobile) if "@" not in (mobile or "") else ""
+    if not outcome.is_stop or not number:
+        return outcome
+    with transaction.atomic():
+        # Serialise with an unsubscribe click or another reply for the same people.
+        ids = list(
+            Customer.objects.select_for_update()
+            .filter(mobile=number)
+            .order_by("-is_active", "code")
+            .values_list("pk", flat=True)
+        )
+        outcome.customers = len(ids)
+        now = timezone.now()
+        for customer_id in ids:
+            outcome.withdrawn += len(
+                consents_record(
+                    customer_id=customer_id,
+                    changes={pair_key(ConsentChannel.SMS, ConsentPurpose.MARKETING): False},
+                    at=now,
+                    source=ConsentSource.STOP_REPLY,
+                    evidence=_("SMS reply: %(text)s") % {"text": text.strip()},
+                )
+            )
+    if outcome.withdrawn:
+        try:
+            outcome.confirmation = send_transactional_sms(
+                customer=Customer.objects.get(pk=ids[0]),
+                text=_(
+                    "You will receive no more marketing messages from us by SMS. "
+                    "To receive them again, contact us."
+                ),
+            )
+        except Exception:  # the withdrawal stands whatever happens to its confirmation
+            logger.exception("The confirmation of a STOP reply from %s was not sent", number)
+    return outcome
+
+
+def send_transactional_sms(*, customer: Customer, text: str, actor: User | None = None) -> Message:
+    """A service notice by SMS to one customer (a confirmation, a decision about their own
+    request), sent at once: quiet hours and marketing consent do not apply, a withdrawal of
+    service notices or a suppressed number does. It is a message of its own, on the
+    customer's timeline and the messages' pages. `text` may hold the customer's
+    placeholders ({name}, {code}); `actor` None means the system."""
+    with transaction.atomic():
+        message = message_create(
+            channel=ConsentChannel.SMS,
+            purpose=ConsentPurpose.SERVICE,
+            body=text,
+            customer=customer,
+            actor=actor,
+        )
+        message_schedule(message=message, actor=actor)
+    return message
+
+
+# --- SMS to a number that is no customer's record -------------------------------------------
+
+
+DIRECT_SMS_ATTEMPTS = 5
+# An SMS to a number still waiting this long after it was written lost its task (the broker
+# was down): the beat task queues it again.
+DIRECT_SMS_LOST = datetime.timedelta(minutes=2)
+
+
+def direct_sms_queue(*, to: str, body: str, about: str = "") -> DirectSms:
+    """A transactional SMS to a mobile that is no customer's record (the public complaint's
+    filer): recorded now, handed to the gateway by a task once the caller's transaction has
+    committed, so a gateway that fails never breaks what the caller does. An invalid or
+    suppressed number is recorded as not sent."""
+    number = normalized_address(to) if "@" not in (to or "") else ""
+    sms = DirectSms(
+        to=number or (to or "")[:16],
+        body=body,
+        purpose=ConsentPurpose.SERVICE,
+        about=about[:200],
+    )
+    if not number:
+        sms.status, sms.reason = RecipientStatus.SKIPPED, SkipReason.NO_ADDRESS
+    elif is_suppressed(number):
+        sms.status, sms.reason = RecipientStatus.SKIPPED, SkipReason.SUPPRESSED
+    sms.save()
+    if sms.status == RecipientStatus.PENDING:
+        # robust: a broker that cannot be reached is logged; the beat task sends it later.
+        transaction.on_commit(lambda: _enqueue_direct_sms(sms.pk), robust=True)
+    return sms
+
+
+def _enqueue_direct_sms(sms_id: int) -> None:
+    from .tasks import send_direct_sms
+
+    send_direct_sms.delay(sms_id)
+
+
+def direct_sms_send(sms_id: int, *, backend: BaseSmsBackend | None = None) -> bool:
+    """Hand one waiting SMS to the gateway, at most once: it is claimed first, so a second
+    task for it does nothing. A gateway that fails leaves it waiting for another attempt
+    (DIRECT_SMS_ATTEMPTS in all, then not delivered). Returns whether the gateway took it."""
+    now = timezone.now()
+    claimed = (
+        DirectSms.objects.filter(pk=sms_id, status=RecipientStatus.PENDING)
+        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        .update(status=RecipientStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    sms = DirectSms.objects.get(pk=sms_id)
+    if is_suppressed(sms.to):
+        _direct_sms_update(sms, status=RecipientStatus.SKIPPED, reason=SkipReason.SUPPRESSED)
+        return False
+    config = MessagingSettings.current()
+    outgoing = OutgoingSms(
+        to=sms.to, body=sms.body, sender=config.transactional_sender, reference=f"sms-{sms.pk}"
+    )
+    try:
+        answer = (backend or get_sms_backend()).send([outgoing])[0]
+    except GatewayUnavailable as failure:
+        if failure.results:  # taken before the gateway failed
+            answer = failure.results[0]
+        elif sms.attempts >= DIRECT_SMS_ATTEMPTS:
+            _direct_sms_update(
+                sms, status=RecipientStatus.FAILED, reason=SkipReason.REFUSED, error=failure.detail
+            )
+            return False
+        else:
+            wait = failure.retry_after or 60 * sms.attempts
+            _direct_sms_update(
+                sms,
+                status=RecipientStatus.PENDING,
+                retry_at=now + datetime.timedelta(seconds=wait),
+                error=failure.detail,
+            )
+            return False
+    return _direct_sms_answered(sms, answer, config.transactional_sender)
+
+
+def _direct_sms_answered(sms: DirectSms, answer: SmsResult, sender: str) -> bool:
+    if answer.accepted:
+        _direct_sms_update(
+            sms,
+            status=RecipientStatus.SENT,
+            sent_at=timezone.now(),
+            gateway_id=answer.gateway_id,
+            parts=answer.parts,
+            sender=sender,
+            error="",
+        )
+        return True
+    _direct_sms_update(
+        sms,
+        status=RecipientStatus.FAILED,
+        reason=SkipReason.REFUSED,
+        error=f"{answer.error} {answer.detail}",
+        sender=sender,
+    )
+    if answer.permanent and answer.error in INVALID_NUMBER_ERRORS:
+        suppress_address(
+            address=sms.to,
+            reason=SuppressionReason.INVALID,
+            note=_("Gateway refusal %(code)s") % {"code": answer.error},
+        )
+    return False
+
+
+def _direct_sms_update(sms: DirectSms, **fields: Any) -> None:
+    if "error" in fields:
+        fields["error"] = str(fields["error"]).strip()[:300]
+    DirectSms.objects.filter(pk=sms.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(sms, name, value)
+
+
+def direct_sms_due(now: datetime.datetime | None = None) -> list[int]:
+    """The SMS to numbers the beat task should hand over now: those waiting for another
+    attempt whose time has come, and those whose task was lost. Claims left by a worker
+    that died are settled as interrupted first (never sent twice)."""
+    now = now or timezone.now()
+    DirectSms.objects.filter(
+        status=RecipientStatus.CLAIMED, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=RecipientStatus.UNCERTAIN)
+    waiting = DirectSms.objects.filter(status=RecipientStatus.PENDING).filter(
+        Q(retry_at__lte=now) | Q(retry_at__isnull=True, created_at__lte=now - DIRECT_SMS_LOST)
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[:1000])

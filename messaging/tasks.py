@@ -1,7 +1,8 @@
 """The sending of messages on Celery: one task runs a message's batches for a bounded time
 and queues itself again while there is more; a beat task every minute starts what is due
 (scheduled messages at their time, messages paused by quiet hours at the next sending time,
-and messages whose gateway failed, after its wait)."""
+and messages whose gateway failed, after its wait) and the SMS to numbers waiting for
+another attempt."""
 
 from celery import shared_task
 from django.db.models import Q
@@ -34,4 +35,17 @@ def start_due_messages() -> int:
     ids = list(due)
     for message_id in ids:
         send_message.delay(message_id)
-    return len(ids)
+    from .services import direct_sms_due
+
+    direct = direct_sms_due(now)
+    for sms_id in direct:
+        send_direct_sms.delay(sms_id)
+    return len(ids) + len(direct)
+
+
+@shared_task
+def send_direct_sms(sms_id: int) -> bool:
+    """Hand one SMS to a number (messaging.models.DirectSms) to the gateway, at most once."""
+    from .services import direct_sms_send
+
+    return direct_sms_send(sms_id)

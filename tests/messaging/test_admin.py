@@ -53,3 +53,19 @@ def test_staff_roles_do_not_reach_the_messaging_admin(client, crm_staff):
     client.force_login(crm_staff)
     assert client.get(reverse("admin:messaging_suppression_changelist")).status_code == 403
     assert client.get(reverse("admin:messaging_consent_changelist")).status_code == 403
+
+
+def test_sms_to_numbers_are_listed_but_never_changed_in_the_admin(client, superuser):
+    from messaging.models import DirectSms
+
+    sms = DirectSms.objects.create(
+        to="+966551112233", body="رقم المتابعة ABCD2345", purpose="service", about="الطلب ABCD2345"
+    )
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:messaging_directsms_changelist"))
+    assert listing.status_code == 200
+    assert "الطلب ABCD2345" in listing.content.decode()
+    page = client.get(reverse("admin:messaging_directsms_change", args=[sms.pk]))
+    assert page.status_code == 200
+    assert 'name="body"' not in page.content.decode()  # read-only
+    assert client.get(reverse("admin:messaging_directsms_add")).status_code == 403

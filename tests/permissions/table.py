@@ -137,6 +137,13 @@ PUBLIC = {
     # A message's one-click unsubscribe page (/u/<signed token>/): asks, then withdraws by
     # POST (tests/messaging/test_unsubscribe.py).
     "unsubscribe:page": "GET",
+    # The SMS gateway's webhooks (/hooks/sms/…, CSRF-exempt): POST only, proven by the body's
+    # signature or by the token in the path; an unproven call gets 403 and changes nothing
+    # (tests/messaging/test_webhooks.py). Not pages: the sweep does not visit them.
+    "hooks:sms_delivery": "signed POST",
+    "hooks:sms_delivery_token": "signed POST",
+    "hooks:sms_inbound": "signed POST",
+    "hooks:sms_inbound_token": "signed POST",
 }
 
 TABLE = [

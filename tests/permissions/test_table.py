@@ -153,7 +153,31 @@ def _unsubscribe_token():
 PUBLIC_KWARGS = {"shortlink:follow": _tracked_link_code, "unsubscribe:page": _unsubscribe_token}
 
 
-@pytest.mark.parametrize("url_name", sorted(PUBLIC))
+# The gateway's webhooks: their proof, a signature of the body or the token in the path.
+WEBHOOK_SECRET, WEBHOOK_TOKEN = "table-secret", "table-token-0123456789"
+
+
+@pytest.mark.parametrize(
+    "url_name", sorted(name for name, m in PUBLIC.items() if m == "signed POST")
+)
+def test_webhooks_answer_only_a_proven_post(client, db, settings, url_name):
+    from messaging.webhooks import sign
+
+    settings.SMS_WEBHOOK_SECRET, settings.SMS_WEBHOOK_TOKEN = WEBHOOK_SECRET, WEBHOOK_TOKEN
+    with_token = url_name.endswith("_token")
+    proven = reverse(url_name, kwargs={"token": WEBHOOK_TOKEN} if with_token else {})
+    unproven = reverse(url_name, kwargs={"token": "guess"} if with_token else {})
+    body = b'{"messageId": "none", "status": "Sent", "from": "0500000001", "body": "hi"}'
+    signature = {} if with_token else {"HTTP_X_SIGNATURE": sign(body, WEBHOOK_SECRET)}
+    assert client.get(proven).status_code == 405
+    assert client.post(unproven, body, content_type="application/json").status_code == 403
+    response = client.post(proven, body, content_type="application/json", **signature)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_name", sorted(name for name, m in PUBLIC.items() if m != "signed POST")
+)
 def test_public_pages_answer_the_anonymous_visitor(client, db, url_name):
     method = PUBLIC[url_name]
     kwargs = PUBLIC_KWARGS[url_name]() if url_name in PUBLIC_KWARGS else {}

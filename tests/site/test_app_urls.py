@@ -75,6 +75,9 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("links:poster", (3,)): "/links/3/poster.pdf",
     # messaging: the public unsubscribe page of a message's link
     ("unsubscribe:page", ("a1:b2",)): "/u/a1:b2/",
+    # messaging: the SMS gateway's webhooks
+    ("hooks:sms_delivery", ()): "/hooks/sms/delivery/",
+    ("hooks:sms_inbound_token", ("t0k",)): "/hooks/sms/inbound/t0k/",
 }
 
 
@@ -95,6 +98,7 @@ def test_each_project_app_declares_its_own_prefixes():
         ("jobs/", "core.urls"),
         ("customers/", "customers.urls"),
         ("u/", "messaging.urls_public"),
+        ("hooks/", "messaging.urls_hooks"),
         ("programmes/", "programmes.urls"),
         ("opportunities/", "finance.urls"),
         ("opportunities/", "opportunities.urls"),
