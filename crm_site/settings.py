@@ -260,6 +260,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.backends.filebased.SmsBackend")
 SMS_BACKEND_OPTIONS = env.dict("SMS_BACKEND_OPTIONS", default={})
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "sms-outbox")
+# A batch's claim older than this is a worker that died mid-batch: its recipients are marked
+# «uncertain», never sent again (messaging.services.run_sending). Longer than any batch.
+MESSAGING_STALE_CLAIM_SECONDS = env.int("MESSAGING_STALE_CLAIM_SECONDS", default=600)
 
 # Celery. Without REDIS_URL (the `make run` default) tasks run in-process, eagerly, so the
 # demo works with no broker; on_commit enqueueing still waits for the transaction.

@@ -374,6 +374,13 @@ class Recipient(models.Model):
         ]
         indexes = [
             models.Index(fields=["message", "status"], name="recipient_message_status"),
+            # The next batch to claim: a message's pending recipients in id order, read
+            # without sorting them all (messaging.sending.claim_batch).
+            models.Index(
+                fields=["message", "id"],
+                name="recipient_pending",
+                condition=models.Q(status="pending"),
+            ),
             models.Index(
                 fields=["gateway_id"],
                 name="recipient_gateway_id",

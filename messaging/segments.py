@@ -91,7 +91,9 @@ class Audience:
     def excluded_rows(self) -> list[tuple[str, int]]:
         """(reason in words, count) of the reasons that keep someone out, in their order."""
         return [
-            (str(SkipReason(reason).label), count) for reason, count in self.excluded.items() if count
+            (str(SkipReason(reason).label), count)
+            for reason, count in self.excluded.items()
+            if count
         ]
 
 
