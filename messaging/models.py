@@ -342,7 +342,12 @@ class Recipient(models.Model):
     by the claim of the batch that sends it (messaging.sending)."""
 
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("message")
+        Message,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        verbose_name=_("message"),
+        # The indexes below start with the message: one more would only slow each write.
+        db_index=False,
     )
     customer = models.ForeignKey(
         Customer,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ VALUE_PLACEHOLDERS = {
 }
 PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 LISTING_BATCH = 5000
+ANALYZE_AFTER = 10_000  # recipients listed at once: the table's statistics are refreshed
 
 
 def unknown_placeholders(text: str, values: Mapping[str, str]) -> list[str]:
@@ -150,6 +151,11 @@ def list_recipients(message: Message) -> int:
             Recipient.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
     Recipient.objects.bulk_create(batch, ignore_conflicts=True)
+    if pending >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The planner's statistics before the batches read these rows: autovacuum may
+        # not have counted them yet, and a plan made for a small table scans them all.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Recipient._meta.db_table)}")
     Message.objects.filter(pk=message.pk).update(recipient_count=pending)
     message.recipient_count = pending
     return pending
@@ -158,22 +164,52 @@ def list_recipients(message: Message) -> int:
 # --- batches -----------------------------------------------------------------------------
 
 
+# What a batch reads of its recipients: their own row, and of the customer what the texts
+# fill in (placeholders) and the unsubscribe link names (messaging.email reads the same).
+RECIPIENT_FIELDS = [field.name for field in Recipient._meta.concrete_fields]
+CUSTOMER_FIELDS = sorted(set(CUSTOMER_PLACEHOLDERS.values()))  # and its id, always read
+
+# The last recipient this process claimed, by message: the next batch is read from there
+# on, rather than over the index entries of every recipient already claimed (a shortcut
+# only: when nothing is found above it, the batch looks again from the start).
+_claimed_up_to: dict[int, int] = {}
+
+
 def claim_batch(message: Message, size: int) -> list[Recipient]:
     """Take up to `size` pending recipients of the message for this batch alone."""
     token = uuid.uuid4()
     pending = Recipient.objects.filter(message=message, status=RecipientStatus.PENDING)
-    ids = list(pending.order_by("pk").values_list("pk", flat=True)[:size])
-    if not ids:
-        return []
-    # The status condition again in the UPDATE: a row another worker claimed meanwhile
-    # is left to it.
-    Recipient.objects.filter(pk__in=ids, status=RecipientStatus.PENDING).update(
-        status=RecipientStatus.CLAIMED, claim=token, claimed_at=timezone.now()
-    )
+    locking = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        if locking:
+            # PostgreSQL: the rows are locked as they are read; another worker's batch
+            # skips them and takes the next ones.
+            pending = pending.select_for_update(skip_locked=True)
+        ids = _pending_ids(pending, _claimed_up_to.get(message.pk, 0), size)
+        if not ids:
+            _claimed_up_to.pop(message.pk, None)
+            return []
+        _claimed_up_to[message.pk] = ids[-1]
+        chosen = Recipient.objects.filter(pk__in=ids)
+        if not locking:
+            # The status condition again in the UPDATE: a row another worker claimed
+            # meanwhile is left to it. (Not on PostgreSQL: the rows are locked, and the
+            # condition would lead the planner to scan every pending row.)
+            chosen = chosen.filter(status=RecipientStatus.PENDING)
+        chosen.update(status=RecipientStatus.CLAIMED, claim=token, claimed_at=timezone.now())
     # By primary key (claim has no index): the rows of `ids` this batch took.
     return list(
-        Recipient.objects.filter(pk__in=ids, claim=token).select_related("customer").order_by("pk")
+        Recipient.objects.filter(pk__in=ids, claim=token)
+        .select_related("customer")
+        .only(*RECIPIENT_FIELDS, *(f"customer__{name}" for name in CUSTOMER_FIELDS))
+        .order_by("pk")
     )
+
+
+def _pending_ids(pending: "Any", after: int, size: int) -> list[int]:
+    ordered = pending.order_by("pk").values_list("pk", flat=True)
+    ids = list(ordered.filter(pk__gt=after)[:size]) if after else []
+    return ids or list(ordered[:size])
 
 
 def settle_stale_claims(message: Message, older_than: datetime.timedelta) -> int:
