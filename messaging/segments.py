@@ -163,6 +163,12 @@ def audience(customers: "QuerySet[Customer]", channel: str, purpose: str) -> Aud
     (the first by id is sent it)."""
     if connections[customers.db].vendor == "postgresql":
         return _audience_postgresql(customers, channel, purpose)
+    return _audience_orm(customers, channel, purpose)
+
+
+def _audience_orm(customers: "QuerySet[Customer]", channel: str, purpose: str) -> Audience:
+    """audience() through with_eligibility's annotations (SQLite; the PostgreSQL query's
+    tests hold the two equal)."""
     annotated = with_eligibility(customers.order_by(), channel, purpose)
     reasons = reason_conditions(purpose)
     eligible = eligible_condition(purpose)

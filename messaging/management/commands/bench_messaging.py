@@ -53,7 +53,15 @@ from django.test.utils import override_settings
 from core.consent import ConsentChannel, ConsentPurpose, ConsentSource
 from customers.models import Customer
 from messaging.choices import MessageState
-from messaging.models import Consent, Message, MessagingSettings, Recipient, Segment
+from messaging.models import (
+    Consent,
+    Message,
+    MessagingSettings,
+    Recipient,
+    Segment,
+    Suppression,
+    SuppressionReason,
+)
 from messaging.segments import (
     Criterion,
     audience,
@@ -188,6 +196,9 @@ class Command(BaseCommand):
         added = _give_marketing_consents(share)
         if added:
             self.stdout.write(f"  {added:,} marketing SMS consents added")
+        suppressed = _suppress_some()
+        if suppressed:
+            self.stdout.write(f"  {suppressed:,} mobiles suppressed")
         # VACUUM cannot run inside a transaction (the test suite's): ANALYZE alone then.
         refresh = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
@@ -197,9 +208,10 @@ class Command(BaseCommand):
         active = Customer.objects.filter(is_active=True).count()
         with_mobile = Customer.objects.exclude(mobile="").count()
         consents = Consent.objects.count()
+        suppressions = Suppression.objects.count()
         return (
             f"{total:,} customers ({active:,} active, {with_mobile:,} with a mobile), "
-            f"{consents:,} consent records"
+            f"{consents:,} consent records, {suppressions:,} suppressed addresses"
         )
 
     # --- the audience ----------------------------------------------------------------------
@@ -312,7 +324,13 @@ class Command(BaseCommand):
             )
         finally:
             if not keep:
-                Recipient.objects.filter(message=message).delete()
+                # In one statement: delete() would collect the 100,000 rows first.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"DELETE FROM {connection.ops.quote_name(Recipient._meta.db_table)} "
+                        "WHERE message_id = %s",
+                        [message.pk],
+                    )
                 message.transitions.all().delete()
                 message.delete()
                 segment.delete()
@@ -358,6 +376,20 @@ def _give_marketing_consents(share: float) -> int:
                 ConsentChannel.SMS,
                 ConsentPurpose.MARKETING,
             ],
+        )
+        return int(cursor.rowcount)
+
+
+def _suppress_some(every: int = 200) -> int:
+    """One mobile in `every` suppressed (invalid numbers, complaints), one INSERT; the
+    suppressions' history is not written (a benchmark's rows)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Suppression._meta.db_table)} (address, reason, at, note) "
+            f"SELECT DISTINCT mobile, %s, now(), %s FROM {quote(Customer._meta.db_table)} "
+            f"WHERE mobile <> '' AND id %% {every} = 7 ON CONFLICT (address) DO NOTHING",
+            [SuppressionReason.INVALID, BENCH_MARK],
         )
         return int(cursor.rowcount)
 
