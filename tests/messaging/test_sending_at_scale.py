@@ -156,3 +156,27 @@ def test_two_claims_in_a_row_take_different_rows(crowd, make_user):
     assert not {r.pk for r in first} & {r.pk for r in second}
     if connection.vendor == "postgresql":
         assert first[0].pk < second[0].pk  # read on from the last one claimed
+
+
+def test_a_run_ending_with_a_batch_still_out_is_started_again_by_the_beat(
+    crowd, make_user, settings, monkeypatch
+):
+    from messaging.tasks import start_due_messages
+
+    settings.MESSAGING_STALE_CLAIM_SECONDS = 60
+    locmem.outbox.clear()
+    message = _message(make_user)
+    [out] = claim_batch(message, 1)  # another worker's batch, out (or its worker dead)
+    outcome = services.run_sending(message.pk, backend=LocmemBackend())
+    assert not outcome.finished and len(locmem.outbox) == 3
+    message.refresh_from_db()
+    assert message.state == MessageState.SENDING and message.resume_at == outcome.again_at
+    # Once the claim is stale, the beat task starts the message again: the claim is
+    # settled as uncertain (never sent again) and the message finishes.
+    later = outcome.again_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert start_due_messages() == 1
+    message.refresh_from_db()
+    out.refresh_from_db()
+    assert message.state == MessageState.SENT and out.status == RecipientStatus.UNCERTAIN
+    assert len(locmem.outbox) == 3
