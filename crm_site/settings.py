@@ -269,6 +269,9 @@ SMS_WEBHOOK_TOKEN = env.str("SMS_WEBHOOK_TOKEN", default="")
 # Calls per gateway address (django-ratelimit's "N/m"); past it the gateway gets 429 and
 # retries later.
 SMS_WEBHOOK_RATE = env.str("SMS_WEBHOOK_RATE", default="3000/m")
+# A batch's claim older than this is a worker that died mid-batch: its recipients are marked
+# «uncertain», never sent again (messaging.services.run_sending). Longer than any batch.
+MESSAGING_STALE_CLAIM_SECONDS = env.int("MESSAGING_STALE_CLAIM_SECONDS", default=600)
 
 # Celery. Without REDIS_URL (the `make run` default) tasks run in-process, eagerly, so the
 # demo works with no broker; on_commit enqueueing still waits for the transaction.

@@ -13,11 +13,12 @@ may have taken them; at most once, never twice.
 import datetime
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case, Count, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from .backends.base import BaseSmsBackend, GatewayUnavailable, OutgoingSms
 from .choices import TRANSACTIONAL_PURPOSES, RecipientStatus, SkipReason
 from .models import Message, MessagingSettings, Recipient
 from .segments import eligible_condition, reason_conditions, segment_customers, with_eligibility
-from .tokens import unsubscribe_url
+from .tokens import unsubscribe_url_maker
 
 # Placeholders a text may hold, in English or Arabic: {name} / {الاسم}…
 CUSTOMER_PLACEHOLDERS = {"name": "name", "الاسم": "name", "code": "code", "الرمز": "code"}
@@ -41,6 +42,7 @@ VALUE_PLACEHOLDERS = {
 }
 PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 LISTING_BATCH = 5000
+ANALYZE_AFTER = 10_000  # recipients listed at once: the table's statistics are refreshed
 
 
 def unknown_placeholders(text: str, values: Mapping[str, str]) -> list[str]:
@@ -149,6 +151,11 @@ def list_recipients(message: Message) -> int:
             Recipient.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
     Recipient.objects.bulk_create(batch, ignore_conflicts=True)
+    if pending >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The planner's statistics before the batches read these rows: autovacuum may
+        # not have counted them yet, and a plan made for a small table scans them all.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Recipient._meta.db_table)}")
     Message.objects.filter(pk=message.pk).update(recipient_count=pending)
     message.recipient_count = pending
     return pending
@@ -157,19 +164,54 @@ def list_recipients(message: Message) -> int:
 # --- batches -----------------------------------------------------------------------------
 
 
+# What a batch reads of its recipients: their own row, and of the customer what the texts
+# fill in (placeholders) and the unsubscribe link names (messaging.email reads the same).
+RECIPIENT_FIELDS = [field.name for field in Recipient._meta.concrete_fields]
+CUSTOMER_FIELDS = sorted(set(CUSTOMER_PLACEHOLDERS.values()))  # and its id, always read
+
+# The last recipient this process claimed, by message: the next batch is read from there
+# on, rather than over the index entries of every recipient already claimed (a shortcut
+# only: when less than a batch is found above it, the batch looks again from the start).
+_claimed_up_to: dict[int, int] = {}
+
+
 def claim_batch(message: Message, size: int) -> list[Recipient]:
     """Take up to `size` pending recipients of the message for this batch alone."""
     token = uuid.uuid4()
     pending = Recipient.objects.filter(message=message, status=RecipientStatus.PENDING)
-    ids = list(pending.order_by("pk").values_list("pk", flat=True)[:size])
-    if not ids:
-        return []
-    # The status condition again in the UPDATE: a row another worker claimed meanwhile
-    # is left to it.
-    Recipient.objects.filter(pk__in=ids, status=RecipientStatus.PENDING).update(
-        status=RecipientStatus.CLAIMED, claim=token, claimed_at=timezone.now()
+    locking = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        if locking:
+            # PostgreSQL: the rows are locked as they are read; another worker's batch
+            # skips them and takes the next ones.
+            pending = pending.select_for_update(skip_locked=True)
+        ids = _pending_ids(pending, _claimed_up_to.get(message.pk, 0), size)
+        if not ids:
+            _claimed_up_to.pop(message.pk, None)
+            return []
+        _claimed_up_to[message.pk] = ids[-1]
+        chosen = Recipient.objects.filter(pk__in=ids)
+        if not locking:
+            # The status condition again in the UPDATE: a row another worker claimed
+            # meanwhile is left to it. (Not on PostgreSQL: the rows are locked, and the
+            # condition would lead the planner to scan every pending row.)
+            chosen = chosen.filter(status=RecipientStatus.PENDING)
+        chosen.update(status=RecipientStatus.CLAIMED, claim=token, claimed_at=timezone.now())
+    # By primary key (claim has no index): the rows of `ids` this batch took.
+    return list(
+        Recipient.objects.filter(pk__in=ids, claim=token)
+        .select_related("customer")
+        .only(*RECIPIENT_FIELDS, *(f"customer__{name}" for name in CUSTOMER_FIELDS))
+        .order_by("pk")
     )
-    return list(Recipient.objects.filter(claim=token).select_related("customer").order_by("pk"))
+
+
+def _pending_ids(pending: "Any", after: int, size: int) -> list[int]:
+    ordered = pending.order_by("pk").values_list("pk", flat=True)
+    ids = list(ordered.filter(pk__gt=after)[:size]) if after else []
+    # Fewer than a batch above it: the end of the message, or rows pending again below it
+    # (a gateway failure), or a mark left by another message of the same id (tests).
+    return ids if len(ids) == size else list(ordered[:size])
 
 
 def settle_stale_claims(message: Message, older_than: datetime.timedelta) -> int:
@@ -228,12 +270,22 @@ def _sender(message: Message, config: MessagingSettings) -> str:
 
 
 def _sms_text(message: Message, recipient: Recipient) -> str:
-    text = render(message.body, recipient.customer, message.values)
-    if is_promotional(message):
-        link = settings.SITE_URL.rstrip("/") + unsubscribe_url(
-            recipient.customer, message.channel, message.purpose
-        )
-        text += "\n" + _("To stop these messages: %(link)s") % {"link": link}
+    return _sms_texts(message)(recipient)
+
+
+def _sms_texts(message: Message) -> Callable[[Recipient], str]:
+    """The text of the message for each recipient: what is the same for all (the footer,
+    the unsubscribe page's path) is prepared once for the batch."""
+    if not is_promotional(message):
+        return lambda recipient: render(message.body, recipient.customer, message.values)
+    site = settings.SITE_URL.rstrip("/")
+    footer = "\n" + _("To stop these messages: %(link)s")
+    url = unsubscribe_url_maker(message.channel, message.purpose)
+
+    def text(recipient: Recipient) -> str:
+        body = render(message.body, recipient.customer, message.values)
+        return body + footer % {"link": site + url(recipient.customer)}
+
     return text
 
 
@@ -245,10 +297,11 @@ def _send_sms(
     result: BatchResult,
 ) -> None:
     sender = _sender(message, config)
+    text = _sms_texts(message)
     outgoing = [
         OutgoingSms(
             to=r.address,
-            body=_sms_text(message, r),
+            body=text(r),
             sender=sender,
             reference=f"{message.pk}-{r.pk}",
         )
@@ -268,23 +321,69 @@ def _send_sms(
 
 def _record(recipients: list[Recipient], answers: Iterable[Any], result: BatchResult) -> None:
     now = timezone.now()
-    changed = []
+    accepted, refused = [], []
     for recipient, answer in zip(recipients, answers, strict=False):
         if answer.accepted:
             recipient.status = RecipientStatus.SENT
             recipient.sent_at = now
             recipient.gateway_id = answer.gateway_id
             recipient.parts = answer.parts
+            accepted.append(recipient)
             result.sent += 1
         else:
             recipient.status = RecipientStatus.FAILED
             recipient.reason = SkipReason.REFUSED
             recipient.error = f"{answer.error} {answer.detail}".strip()[:300]
+            refused.append(recipient)
             result.failed += 1
-        changed.append(recipient)
-    Recipient.objects.bulk_update(
-        changed, ["status", "sent_at", "gateway_id", "parts", "reason", "error"]
-    )
+    _record_sent(accepted, now)
+    if refused:  # a few: an invalid number now and then
+        Recipient.objects.bulk_update(refused, ["status", "reason", "error"])
+
+
+RECORD_CHUNK = 300  # rows per UPDATE: 3 parameters each, under SQLite's limit
+
+
+def _record_sent(recipients: list[Recipient], now: datetime.datetime) -> None:
+    """Mark the recipients sent, each with its gateway id and parts, in one UPDATE … FROM
+    a list of rows (PostgreSQL: three arrays unnested; SQLite: VALUES, in chunks), where
+    bulk_update's CASE over every row cost more than the sending itself."""
+    if not recipients:
+        return
+    table = connection.ops.quote_name(Recipient._meta.db_table)
+    sent_at = Recipient._meta.get_field("sent_at").get_db_prep_value(now, connection)
+    status = RecipientStatus.SENT.value
+    if connection.vendor == "postgresql":  # three arrays: no query of thousands of parameters
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, sent_at = %s, "
+                "gateway_id = v.gateway_id, parts = v.parts "
+                "FROM unnest(%s::bigint[], %s::varchar[], %s::integer[]) "
+                f"AS v(id, gateway_id, parts) WHERE {table}.id = v.id",
+                [
+                    status,
+                    sent_at,
+                    [r.pk for r in recipients],
+                    [r.gateway_id for r in recipients],
+                    [r.parts for r in recipients],
+                ],
+            )
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(recipients), RECORD_CHUNK):
+            chunk = recipients[start : start + RECORD_CHUNK]
+            rows = ", ".join(["(CAST(%s AS bigint), %s, CAST(%s AS integer))"] * len(chunk))
+            # SQLite names the columns of VALUES column1, column2…
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, sent_at = %s, "
+                "gateway_id = v.column2, parts = v.column3 "
+                f"FROM (VALUES {rows}) AS v WHERE {table}.id = v.column1",
+                [
+                    status,
+                    sent_at,
+                    *(value for r in chunk for value in (r.pk, r.gateway_id, r.parts)),
+                ],
+            )
 
 
 def _send_email(message: Message, recipients: list[Recipient], result: BatchResult) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
@@ -341,7 +342,15 @@ def enqueue_sending(message_id: int, at: datetime.datetime | None) -> None:
 # --- the sending run (the task's body) -----------------------------------------------------
 
 
+# The default of settings.MESSAGING_STALE_CLAIM_SECONDS: stale_claim() is the one in force.
 STALE_CLAIM = datetime.timedelta(minutes=10)
+
+
+def stale_claim() -> datetime.timedelta:
+    """How old a batch's claim is when its worker is taken for dead (the setting
+    MESSAGING_STALE_CLAIM_SECONDS; tests of a killed worker use a few seconds)."""
+    seconds = getattr(settings, "MESSAGING_STALE_CLAIM_SECONDS", None)
+    return STALE_CLAIM if seconds is None else datetime.timedelta(seconds=seconds)
 
 
 @dataclass
@@ -387,7 +396,7 @@ def run_sending(
         if message.resume_at > timezone.now():
             return outcome
         Message.objects.filter(pk=message.pk).update(resume_at=None)
-    settle_stale_claims(message, STALE_CLAIM)
+    settle_stale_claims(message, stale_claim())
     backend = backend or get_sms_backend()
     deadline = time.monotonic() + budget
     while time.monotonic() < deadline:
@@ -427,7 +436,10 @@ def run_sending(
             )
         outcome.finished = True
     else:
-        outcome.again_at = timezone.now() + STALE_CLAIM
+        # Another worker's batch is still out (or its worker died): look again once its
+        # claim would be stale; the beat task (start_due_messages) starts it then.
+        outcome.again_at = timezone.now() + stale_claim()
+        Message.objects.filter(pk=message.pk).update(resume_at=outcome.again_at)
     return outcome
 
 
