@@ -6,16 +6,19 @@ class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
     # /u/<token>/: the public unsubscribe page (no login).
-    urls = {"u/": "messaging.urls_public"}
+    urls = {"u/": "messaging.urls_public", "messaging/": "messaging.urls"}
 
     def ready(self) -> None:
+        from association.roles import register_grants
         from core.demo import DemoLoader, register_demo_loader
         from customers.signals import request_entered
 
         from . import registrations, segments, tasks  # noqa: F401  (consent reader, profile card, timeline; the customers' segment criteria; the sending tasks)
         from .demo import load_demo_consents
+        from .roles import GRANTS
         from .services import consents_from_entered_form
 
+        register_grants(self.label, GRANTS)
         register_demo_loader(
             DemoLoader(
                 "messaging",

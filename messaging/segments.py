@@ -31,6 +31,14 @@ class Criterion:
     fields: Callable[[], dict[str, forms.Field]]  # form fields, named "<key>" or "<key>_…"
     dump: Callable[[dict[str, Any]], Any]  # cleaned values → JSON, None when not used
     narrow: Callable[["QuerySet[Customer]", Any], "QuerySet[Customer]"]
+    # The saved JSON back into the form's initial values ({field name: value}); by default
+    # the value is the initial of the field named like the criterion.
+    load: Callable[[Any], dict[str, Any]] | None = None
+
+    def initial(self, value: Any) -> dict[str, Any]:
+        if value in (None, [], ""):
+            return {}
+        return self.load(value) if self.load is not None else {self.key: value}
 
 
 _criteria: list[Criterion] = []
@@ -91,7 +99,9 @@ class Audience:
     def excluded_rows(self) -> list[tuple[str, int]]:
         """(reason in words, count) of the reasons that keep someone out, in their order."""
         return [
-            (str(SkipReason(reason).label), count) for reason, count in self.excluded.items() if count
+            (str(SkipReason(reason).label), count)
+            for reason, count in self.excluded.items()
+            if count
         ]
 
 
