@@ -7,10 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 
 from .choices import RecipientStatus
-from .segments import Audience, criteria
+from .segments import criteria
 
 
 def _choice_labels(field: forms.Field) -> dict[str, str]:
@@ -95,11 +94,3 @@ def progress_of(counts: dict[str, int]) -> Progress:
     """Recipients skipped at listing time are not part of the bar."""
     total = sum(count for status, count in counts.items() if status != RecipientStatus.SKIPPED) + 0
     return Progress(counts, total)
-
-
-def audience_rows(found: Audience) -> list[tuple[str, int]]:
-    return found.excluded_rows()
-
-
-def nobody() -> str:
-    return _("Nobody")

@@ -279,10 +279,10 @@ def message_submit(*, message: Message, actor: Any) -> None:
 
 
 def message_approve(*, message: Message, actor: Any, note: str = "") -> None:
-    require(actor, APPROVE_PERMISSION)
     locked = _locked(message)
     if locked.created_by_id == getattr(actor, "pk", None):
         raise MessagingError(_("Nobody approves a message they wrote."))
+    require(actor, APPROVE_PERMISSION)
     with transaction.atomic():
         MESSAGE_WORKFLOW.take_step(
             locked, "approve", actor=actor, note=note, fields={"approved_by": actor}

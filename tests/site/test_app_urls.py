@@ -75,6 +75,18 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("links:poster", (3,)): "/links/3/poster.pdf",
     # messaging: the public unsubscribe page of a message's link
     ("unsubscribe:page", ("a1:b2",)): "/u/a1:b2/",
+    # messaging: the staff's pages
+    ("messaging:message_list", ()): "/messaging/",
+    ("messaging:message_create", ()): "/messaging/new/",
+    ("messaging:message_detail", (4,)): "/messaging/4/",
+    ("messaging:message_step", (4, "approve")): "/messaging/4/step/approve/",
+    ("messaging:message_test_send", (4,)): "/messaging/4/test/",
+    ("messaging:message_progress", (4,)): "/messaging/4/progress/",
+    ("messaging:audience", ()): "/messaging/audience/",
+    ("messaging:segment_list", ()): "/messaging/segments/",
+    ("messaging:segment_create", ()): "/messaging/segments/new/",
+    ("messaging:segment_detail", (2,)): "/messaging/segments/2/",
+    ("messaging:segment_edit", (2,)): "/messaging/segments/2/edit/",
 }
 
 
@@ -95,6 +107,7 @@ def test_each_project_app_declares_its_own_prefixes():
         ("jobs/", "core.urls"),
         ("customers/", "customers.urls"),
         ("u/", "messaging.urls_public"),
+        ("messaging/", "messaging.urls"),
         ("programmes/", "programmes.urls"),
         ("opportunities/", "finance.urls"),
         ("opportunities/", "opportunities.urls"),
