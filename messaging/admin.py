@@ -62,7 +62,7 @@ class SegmentAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Segment, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user  # type: ignore[assignment]  # a signed-in admin
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
 
@@ -107,5 +107,5 @@ class RecipientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             if name not in _RECIPIENT_HIDDEN
         ]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_readonly_fields(request, obj)

@@ -167,10 +167,11 @@ class MessagingSettings(models.Model):
         return settings_row
 
 
-def may_approve(message: "Message", user: Any) -> bool:
+def may_approve(message: models.Model, user: Any) -> bool:
     """The CRM manager approves or returns a message, never one they wrote (four eyes)."""
     return bool(
-        user.has_perm(APPROVE_PERMISSION) and message.created_by_id != getattr(user, "pk", None)
+        user.has_perm(APPROVE_PERMISSION)
+        and getattr(message, "created_by_id", None) != getattr(user, "pk", None)
     )
 
 

@@ -25,6 +25,7 @@ from core.consent import (
 from core.html import clean_html
 from core.permissions import require
 from core.phones import format_saudi_mobile_local
+from core.text import isolate
 from core.workflow import Workflow
 from customers.models import Customer
 
@@ -393,7 +394,7 @@ def message_test_send(
         shown = address
     with transaction.atomic():
         MESSAGE_WORKFLOW.record_event(
-            message, actor=actor, note=_("Test sent to %(address)s.") % {"address": shown}
+            message, actor=actor, note=_("Test sent to %(address)s.") % {"address": isolate(shown)}
         )
     return shown
 

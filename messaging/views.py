@@ -112,8 +112,8 @@ def segment_list(request: AuthenticatedRequest) -> HttpResponse:
     page = CappedPaginator(segments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page)
     for segment, words in zip(rows, criteria_in_words(s.criteria for s in rows), strict=True):
-        segment.words = words  # type: ignore[attr-defined]  # for the table
-        segment.count = segment_customers(segment.criteria).count()  # type: ignore[attr-defined]
+        segment.words = words  # for the table
+        segment.count = segment_customers(segment.criteria).count()
     return render(request, "messaging/segment_list.html", {"page": page, "rows": rows})
 
 
@@ -133,7 +133,10 @@ def _segment_history(segment: Segment) -> list[HistoryItem]:
         else:
             title = _("Changed")
             changed = record.diff_against(previous).changed_fields
-            names = [str(Segment._meta.get_field(name).verbose_name) for name in changed]
+            names = [
+                str(getattr(Segment._meta.get_field(name), "verbose_name", name))
+                for name in changed
+            ]
             note = "، ".join(names)
         items.append(
             HistoryItem(at=record.history_date, actor=record.history_user, title=title, note=note)
@@ -204,7 +207,6 @@ def _segment_form_page(
             "form": form,
             "audience_form": audience_form,
             "segment": segment,
-            "counted": "count" in (data or {}),
             **counted,
         },
     )
@@ -288,7 +290,8 @@ def message_create(request: AuthenticatedRequest) -> HttpResponse:
     elif data is None:
         counted = audience_of(request, initial)
     price = MessagingSettings.current().price_per_part
-    length = sms_length(str((data or {}).get("body", "")).replace("\r\n", "\n"))
+    typed = data.get("body", "") if data is not None else ""
+    length = sms_length(str(typed).replace("\r\n", "\n"))
     found = counted.get("audience")
     return render(
         request,
@@ -310,7 +313,6 @@ MESSAGE_ACTIONS = (
         ScheduleForm,
         icon="bi-send",
         style="success",
-        help=gettext_lazy("Leave the time empty to send now."),
     ),
     Action(
         "submit",

@@ -560,11 +560,12 @@ TABLE = [
     row("messaging:message_create", get=CRM, post=CRM),
     row("messaging:message_detail", {"pk": "message_draft"}, get=CRM),
     row("messaging:message_progress", {"pk": "message_draft"}, get=CRM),
-    # Approving: the manager (not the writer); CRM staff are refused by the service (403).
+    # Approving: the manager, never the writer (CRM staff here: refused with a message).
     row(
         "messaging:message_step",
         {"pk": "message_awaiting", "action": "approve"},
         post={CRM_MANAGER},
+        soft={CRM_STAFF},
     ),
     # A test to oneself: sent, or refused with a message when the person has no mobile.
     row("messaging:message_test_send", {"pk": "message_draft"}, post=CRM),
