@@ -94,11 +94,23 @@ def audience_of(request: AuthenticatedRequest, data: Any) -> dict[str, Any]:
     }
 
 
+def _fetched(request: AuthenticatedRequest) -> bool:
+    """Asked by a page's script (static/js/messaging.js), not opened as a page."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
 @require_GET
 def audience_fragment(request: AuthenticatedRequest) -> HttpResponse:
-    """The live audience panel (an HTML fragment fetched as a form changes)."""
+    """The live audience panel (an HTML fragment fetched as a form changes). Opened as a
+    page, it leads to the segment's page (or the segments)."""
     if not _may_count(request.user):
         raise PermissionDenied
+    if not _fetched(request):
+        segment = str(request.GET.get("segment", ""))
+        if segment.isdigit():
+            url = reverse("messaging:segment_detail", args=[int(segment)])
+            return redirect(f"{url}?{request.GET.urlencode()}")
+        return redirect("messaging:segment_list")
     return render(request, "messaging/audience.html", audience_of(request, request.GET))
 
 
@@ -496,8 +508,11 @@ class _TestDone:
 
 @require_GET
 def message_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The progress bar alone (fetched every few seconds while the message is sending)."""
+    """The progress bar alone (fetched every few seconds while the message is sending).
+    Opened as a page, it leads to the message's page."""
     message = _message_or_404(request, pk)
+    if not _fetched(request):
+        return redirect("messaging:message_detail", pk=message.pk)
     return render(
         request,
         "messaging/progress.html",

@@ -121,7 +121,8 @@ def test_the_pages_open_for_the_crm_department_only(client, make_user, role, all
         reverse("messaging:segment_edit", args=[segment.pk]),
         reverse("messaging:audience") + f"?segment={segment.pk}&channel=sms&purpose=marketing",
     ):
-        assert client.get(url).status_code == (200 if allowed else 403), url
+        response = client.get(url, HTTP_X_REQUESTED_WITH="fetch")
+        assert response.status_code == (200 if allowed else 403), url
 
 
 def test_administrators_open_everything(admin_client, segment):
@@ -178,6 +179,7 @@ def test_the_count_button_counts_without_saving(client, manager, crowd):
 def test_the_audience_fragment_counts_by_reason(client, manager, crowd):
     client.force_login(manager)
     url = reverse("messaging:audience")
+    client.defaults["HTTP_X_REQUESTED_WITH"] = "fetch"
     response = client.get(url, {"criteria": "1", "channel": "sms", "purpose": "marketing"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -189,6 +191,18 @@ def test_the_audience_fragment_counts_by_reason(client, manager, crowd):
     assert 'data-recipients="0"' in nothing.content.decode()
     bad = client.get(url, {"criteria": "1", "channel": "fax", "purpose": "marketing"})
     assert bad.status_code == 200 and 'data-recipients="0"' in bad.content.decode()
+
+
+def test_the_fragments_opened_as_pages_lead_to_their_page(client, writer, segment):
+    client.force_login(writer)
+    message = draft(writer, segment)
+    progress = client.get(reverse("messaging:message_progress", args=[message.pk]))
+    assert progress["Location"] == reverse("messaging:message_detail", args=[message.pk])
+    counted = client.get(reverse("messaging:audience"), {"segment": segment.pk})
+    assert counted["Location"].startswith(reverse("messaging:segment_detail", args=[segment.pk]))
+    assert client.get(reverse("messaging:audience"))["Location"] == reverse(
+        "messaging:segment_list"
+    )
 
 
 def test_editing_a_segment_keeps_its_history(client, manager, segment):
@@ -345,7 +359,9 @@ def test_a_small_draft_is_sent_from_its_page(
         reverse("messaging:message_detail", args=[message.pk]), {"status": "skipped"}
     ).content.decode()
     assert filtered.count('data-testid="recipient-row"') == 2
-    fragment = client.get(reverse("messaging:message_progress", args=[message.pk]))
+    fragment = client.get(
+        reverse("messaging:message_progress", args=[message.pk]), HTTP_X_REQUESTED_WITH="fetch"
+    )
     html = fragment.content.decode()
     assert "<html" not in html and "data-refresh-url" not in html  # sent: no more refresh
     assert 'value="2"' in html
