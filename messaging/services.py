@@ -302,7 +302,11 @@ def message_return(*, message: Message, actor: Any, note: str) -> None:
 
 def message_schedule(*, message: Message, actor: Any, at: datetime.datetime | None = None) -> None:
     """Schedule (or send at once, `at` None) an approved message, or a draft that needs no
-    approval; the sending task starts at `at`."""
+    approval; the sending task starts at `at`. A person needs the permission to send; the
+    site's own notices (no actor: a complaint's tracking number) are sent by the code that
+    writes them."""
+    if actor is not None:
+        require(actor, SEND_PERMISSION)
     with transaction.atomic():
         locked = _locked(message)
         if locked.state == MessageState.DRAFT and needs_approval(locked):

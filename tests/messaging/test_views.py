@@ -518,3 +518,76 @@ def test_each_message_sent_appears_on_the_customer_timeline(
     client.force_login(make_user(roles.DATA_STEWARD))
     page = client.get(reverse("customers:detail", args=[crowd["sara"].pk])).content.decode()
     assert "أهلا سارة" not in page
+
+
+def test_the_timeline_reads_messages_in_a_fixed_number_of_queries(
+    writer, segment, crowd, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers import timeline
+
+    def send(body):
+        message = draft(writer, segment, body=body)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.message_schedule(message=message, actor=writer)
+
+    def read():
+        customer = Customer.objects.get(pk=crowd["sara"].pk)
+        with CaptureQueriesContext(connection) as queries:
+            shown = timeline.customer_timeline(customer, writer, kind="messages")
+        return shown.entries, len(queries)
+
+    send("الأولى {الاسم}")
+    timeline.customer_timeline(Customer.objects.get(pk=crowd["sara"].pk), writer)
+    entries, few = read()
+    assert [entry.detail for entry in entries] == ["الأولى سارة"]
+    for number in range(3):
+        send(f"رسالة {number} {{الاسم}}")
+    entries, many = read()
+    assert len(entries) == 4 and many == few
+    assert entries[0].url.startswith("/messaging/")
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["small draft", "large draft", "awaiting_approval", "approved", "sending", "paused", "sent"],
+)
+def test_the_page_offers_exactly_the_steps_the_services_accept(
+    state, writer, manager, segment, crowd, make_user
+):
+    from django.core.exceptions import PermissionDenied
+
+    from messaging import views
+    from messaging.errors import MessagingError
+    from tests.core.test_workflow import assert_actions_match_services
+
+    if state == "large draft":
+        MessagingSettings.objects.update_or_create(pk=1, defaults={"approval_threshold": 1})
+    message = draft(writer, segment)
+    if "draft" not in state:
+        Message.objects.filter(pk=message.pk).update(state=state)
+    people = {
+        "writer": writer,
+        "manager": manager,
+        "other staff": make_user(roles.CRM_STAFF),
+        "quality": make_user(roles.QUALITY_OFFICER),
+    }
+    calls = {
+        "schedule": lambda m, u: services.message_schedule(message=m, actor=u),
+        "submit": lambda m, u: services.message_submit(message=m, actor=u),
+        "approve": lambda m, u: services.message_approve(message=m, actor=u),
+        "return_to_draft": lambda m, u: services.message_return(message=m, actor=u, note="x"),
+        "pause": lambda m, u: services.message_pause(message=m, actor=u),
+        "resume": lambda m, u: services.message_resume(message=m, actor=u),
+        "cancel": lambda m, u: services.message_cancel(message=m, actor=u),
+    }
+    assert_actions_match_services(
+        lambda: Message.objects.get(pk=message.pk),
+        people,
+        calls,
+        lambda m, u: views._available(m, u)[0],
+        MessagingError,
+        PermissionDenied,
+    )
