@@ -37,7 +37,7 @@ from .forms import (
 )
 from .models import SEND_PERMISSION, Message, MessagingSettings, Segment
 from .presentation import criteria_in_words, progress_of
-from .segments import Audience, audience, segment_customers
+from .segments import Audience, audience, segment_counts, segment_customers
 from .sending import audience_customers, progress
 from .sms import sms_length
 
@@ -123,9 +123,10 @@ def segment_list(request: AuthenticatedRequest) -> HttpResponse:
     segments = selectors.segments_visible_to(request.user).order_by("name")
     page = CappedPaginator(segments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page)
+    counts = segment_counts(rows)
     for segment, words in zip(rows, criteria_in_words(s.criteria for s in rows), strict=True):
         segment.words = words  # for the table
-        segment.count = segment_customers(segment.criteria).count()
+        segment.count = counts[segment.pk]
     return render(request, "messaging/segment_list.html", {"page": page, "rows": rows})
 
 

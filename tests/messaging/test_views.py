@@ -591,3 +591,31 @@ def test_the_page_offers_exactly_the_steps_the_services_accept(
         MessagingError,
         PermissionDenied,
     )
+
+
+def test_the_lists_read_a_fixed_number_of_queries(
+    client, writer, crowd, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(writer)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    first = services.segment_create(name="س1", criteria={"kind": ["donor"]}, actor=writer)
+    draft(writer, first)
+    client.get(reverse("messaging:message_list"))  # caches and permissions read once
+    few = (queries(reverse("messaging:segment_list")), queries(reverse("messaging:message_list")))
+    for number in range(2, 7):
+        segment = services.segment_create(
+            name=f"س{number}", criteria={"kind": ["beneficiary"]}, actor=writer
+        )
+        draft(writer, segment)
+    many = (queries(reverse("messaging:segment_list")), queries(reverse("messaging:message_list")))
+    assert many == few
+    page = client.get(reverse("messaging:segment_list")).content.decode()
+    assert page.count('data-testid="segment-count"') == 6
