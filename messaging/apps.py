@@ -5,18 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
-    # /u/<token>/: the public unsubscribe page (no login); /hooks/sms/…: the SMS gateway's
-    # delivery reports and replies (signed, no login).
-    urls = {"u/": "messaging.urls_public", "hooks/": "messaging.urls_hooks"}
+    # /messaging/: the staff's pages; /u/<token>/: the public unsubscribe page (no login);
+    # /hooks/sms/…: the SMS gateway's delivery reports and replies (signed, no login).
+    urls = {
+        "u/": "messaging.urls_public",
+        "hooks/": "messaging.urls_hooks",
+        "messaging/": "messaging.urls",
+    }
 
     def ready(self) -> None:
+        from association.roles import register_grants
         from core.demo import DemoLoader, register_demo_loader
         from customers.signals import request_entered
 
         from . import registrations, segments, tasks  # noqa: F401  (consent reader, profile card, timeline; the customers' segment criteria; the sending tasks)
         from .demo import load_demo_consents, load_demo_messages
+        from .roles import GRANTS
         from .services import consents_from_entered_form
 
+        register_grants(self.label, GRANTS)
         register_demo_loader(
             DemoLoader(
                 "messaging",

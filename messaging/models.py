@@ -6,6 +6,7 @@ a (customer, channel, purpose), the highest id, is the person's current answer.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.consent import ConsentChannel, ConsentPurpose, ConsentSource
 from core.models import TransitionRecord, staff_member, state_field
+from core.steps import Step, StepPath
 from core.workflow import AUTOMATIC
 from customers.models import Customer
 
@@ -165,7 +167,28 @@ class MessagingSettings(models.Model):
         return settings_row
 
 
+def may_approve(message: models.Model, user: Any) -> bool:
+    """The CRM manager approves or returns a message, never one they wrote (four eyes)."""
+    return bool(
+        user.has_perm(APPROVE_PERMISSION)
+        and getattr(message, "created_by_id", None) != getattr(user, "pk", None)
+    )
+
+
 class Message(ConcurrentTransitionMixin, models.Model):
+    STEP_PATH = StepPath(
+        steps=(
+            Step(MessageState.DRAFT, _("Draft")),
+            Step(MessageState.AWAITING_APPROVAL, _("Awaiting approval")),
+            Step(MessageState.APPROVED, _("Approved")),
+            Step(MessageState.SCHEDULED, _("Scheduled")),
+            Step(MessageState.SENDING, _("Sending")),
+            Step(MessageState.SENT, _("Sent")),
+        ),
+        at={MessageState.PAUSED: MessageState.SENDING},
+        ends=(Step(MessageState.CANCELLED, _("Cancelled")),),
+    )
+
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     segment = models.ForeignKey(
@@ -233,7 +256,7 @@ class Message(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=MessageState.AWAITING_APPROVAL,
         target=MessageState.APPROVED,
-        permission=APPROVE_PERMISSION,
+        permission=may_approve,
     )
     def approve(self) -> None:
         pass
@@ -242,7 +265,7 @@ class Message(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=MessageState.AWAITING_APPROVAL,
         target=MessageState.DRAFT,
-        permission=APPROVE_PERMISSION,
+        permission=may_approve,
     )
     def return_to_draft(self) -> None:
         pass

@@ -10,11 +10,14 @@ from django.contrib.auth.models import User
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Max, Q, Value, When
 from django.db.models.functions import Cast, Concat, LPad
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.text import Truncator
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import mywork, navigation
 from core.consent import ALL_PAIRS, FORM_CHANNELS, ConsentChannel, ConsentPurpose, ConsentSource
 from customers.consents import register_consent_reader, register_consent_seeder
 from customers.models import Customer
@@ -35,14 +38,22 @@ from customers.timeline import (
     register_timeline_source,
 )
 
-from .models import Consent
-from .selectors import consent_grids, consent_state, marketing_summaries
+from .choices import RecipientStatus
+from .models import SEND_PERMISSION, Consent, Recipient
+from .selectors import (
+    consent_grids,
+    consent_state,
+    marketing_summaries,
+    messages_awaiting_approval,
+)
+from .sending import render
 from .services import consents_seed  # noqa: E402  (after the selectors it uses)
 
 register_consent_reader(consent_grids, marketing_summaries)
 register_consent_seeder(consents_seed)
 
 CONSENTS = "consents"
+VIEW_MESSAGE = "messaging.view_message"
 
 
 @dataclass(frozen=True)
@@ -221,4 +232,105 @@ def _consent_entry(record: Consent) -> TimelineEntry:
         title=title,
         detail=detail,
         actor=person_name(record.recorded_by) if record.recorded_by_id else "",
+    )
+
+
+# --- the staff's pages: navigation, «عملي» and the messages in the timeline ------------------
+
+for _item in (
+    navigation.NavItem(
+        gettext_lazy("Messages"), "messaging:message_list", "envelope", VIEW_MESSAGE, weight=20
+    ),
+    navigation.NavItem(
+        gettext_lazy("New message"),
+        "messaging:message_create",
+        "envelope-plus",
+        SEND_PERMISSION,
+        weight=20,
+    ),
+    navigation.NavItem(
+        gettext_lazy("Segments"),
+        "messaging:segment_list",
+        "funnel",
+        "messaging.view_segment",
+        weight=20,
+    ),
+):
+    navigation.register_nav_item("marketing", _item)
+
+APPROVAL_ITEMS = 20
+
+
+@mywork.register_work_provider
+def messages_to_approve(user: User) -> mywork.WorkSection | None:
+    """The CRM manager: marketing messages waiting for their approval (not their own)."""
+    waiting = messages_awaiting_approval(user, APPROVAL_ITEMS)
+    if not waiting:
+        return None
+    items = [
+        mywork.WorkItem(
+            title=_("Approve or return: %(text)s")
+            % {"text": Truncator(message.subject or message.body).chars(60)},
+            url=reverse("messaging:message_detail", args=[message.pk]),
+            detail=str(message.segment or message.customer or ""),
+        )
+        for message in waiting
+    ]
+    return mywork.WorkSection(
+        title=_("Messages awaiting approval"),
+        items=items,
+        list_url=reverse("messaging:message_list") + "?state=awaiting_approval",
+    )
+
+
+MESSAGES = "messages"
+_MESSAGE_FIELDS = (
+    "sent_at",
+    "status",
+    "message__channel",
+    "message__purpose",
+    "message__subject",
+    "message__body",
+    "message__values",
+    "message__state",
+)
+
+
+@register_timeline_source(
+    MESSAGES, gettext_lazy("Messages sent"), "envelope", permission=VIEW_MESSAGE
+)
+def message_entries(customer: Customer, user: User, limit: int) -> list[TimelineRows]:
+    """Each message handed over to the customer: channel, purpose, the text as it was
+    rendered for them, and its status."""
+    if not user.has_perm(VIEW_MESSAGE):
+        return []
+    return [
+        TimelineRows(
+            Recipient.objects.filter(customer_id=customer.pk, sent_at__isnull=False).order_by(
+                "-sent_at", "-id"
+            ),
+            at="sent_at",
+            entry=lambda recipient: _message_entry(customer, recipient),
+            fields=_MESSAGE_FIELDS,
+        )
+    ]
+
+
+def _message_entry(customer: Customer, recipient: Recipient) -> TimelineEntry:
+    message = recipient.message
+    text = render(message.body, customer, message.values)
+    if message.subject:
+        text = f"{render(message.subject, customer, message.values)} · {text}"
+    return TimelineEntry(
+        when=recipient.sent_at or message.created_at,
+        kind=MESSAGES,
+        icon="envelope" if message.channel == ConsentChannel.EMAIL else "chat-dots",
+        title=_("%(channel)s: %(purpose)s · %(status)s")
+        % {
+            "channel": ConsentChannel(message.channel).label,
+            "purpose": ConsentPurpose(message.purpose).label,
+            "status": RecipientStatus(recipient.status).label,
+        },
+        detail=text,
+        url=reverse("messaging:message_detail", args=[recipient.message_id]),
     )

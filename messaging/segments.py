@@ -8,7 +8,7 @@ apps register theirs (donors who gave in a period: finance; recorded interests:
 opportunities) from their registrations module, so messaging imports none of them.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,14 @@ class Criterion:
     fields: Callable[[], dict[str, forms.Field]]  # form fields, named "<key>" or "<key>_…"
     dump: Callable[[dict[str, Any]], Any]  # cleaned values → JSON, None when not used
     narrow: Callable[["QuerySet[Customer]", Any], "QuerySet[Customer]"]
+    # The saved JSON back into the form's initial values ({field name: value}); by default
+    # the value is the initial of the field named like the criterion.
+    load: Callable[[Any], dict[str, Any]] | None = None
+
+    def initial(self, value: Any) -> dict[str, Any]:
+        if value in (None, [], ""):
+            return {}
+        return self.load(value) if self.load is not None else {self.key: value}
 
 
 _criteria: list[Criterion] = []
@@ -80,6 +88,23 @@ def segment_customers(criteria_values: Mapping[str, Any]) -> "QuerySet[Customer]
         if key in known and value not in (None, [], ""):
             customers = known[key].narrow(customers, value)
     return customers
+
+
+def segment_counts(segments: "Iterable[Any]") -> dict[int, int]:
+    """{segment id: how many customers it chooses now} of several segments in one query
+    (a page of the segment list)."""
+    segments = list(segments)
+    if not segments:
+        return {}
+    counts = Customer.objects.filter(is_active=True).aggregate(
+        **{
+            f"s{segment.pk}": Count(
+                "pk", filter=Q(pk__in=segment_customers(segment.criteria).values("pk"))
+            )
+            for segment in segments
+        }
+    )
+    return {segment.pk: counts[f"s{segment.pk}"] for segment in segments}
 
 
 # --- the audience --------------------------------------------------------------------------

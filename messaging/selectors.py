@@ -3,6 +3,7 @@ purpose) is its latest record, the highest id (records are never changed)."""
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -20,7 +21,8 @@ from core.consent import (
 from core.phones import normalize_saudi_mobile
 from customers.models import Customer
 
-from .models import Consent, Suppression
+from .choices import MessageState
+from .models import Consent, Message, Recipient, Segment, Suppression
 
 ConsentState = dict[tuple[str, str], Consent | None]
 
@@ -130,3 +132,52 @@ def may_message(customer: Customer, channel: str, purpose: str) -> bool:
     if purpose == ConsentPurpose.SERVICE:
         return latest is not False
     return latest is True
+
+
+# --- segments and messages ---------------------------------------------------------------
+
+
+def segments_visible_to(user: Any) -> "QuerySet[Segment]":
+    """Segments are read by whoever may read messages or keep segments (the CRM
+    department)."""
+    if user.has_perm("messaging.view_segment"):
+        return Segment.objects.select_related("created_by")
+    return Segment.objects.none()
+
+
+def messages_visible_to(user: Any) -> "QuerySet[Message]":
+    if user.has_perm("messaging.view_message"):
+        return Message.objects.select_related("segment", "customer", "created_by")
+    return Message.objects.none()
+
+
+def messages_awaiting_approval(user: Any, limit: int) -> list[Message]:
+    """The messages waiting for this user's approval (not those they wrote), oldest first."""
+    if not user.has_perm("messaging.approve_message"):
+        return []
+    return list(
+        Message.objects.filter(state=MessageState.AWAITING_APPROVAL)
+        .exclude(created_by=user)
+        .select_related("segment", "customer")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def recipients_of(message: Message, status: str = "") -> "QuerySet[Recipient]":
+    recipients = message.recipients.select_related("customer").only(
+        "pk",
+        "message_id",
+        "address",
+        "status",
+        "reason",
+        "sent_at",
+        "delivered_at",
+        "parts",
+        "error",
+        "customer__id",
+        "customer__code",
+        "customer__name",
+    )
+    if status:
+        recipients = recipients.filter(status=status)
+    return recipients.order_by("pk")

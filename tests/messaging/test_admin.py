@@ -69,3 +69,53 @@ def test_sms_to_numbers_are_listed_but_never_changed_in_the_admin(client, superu
     assert page.status_code == 200
     assert 'name="body"' not in page.content.decode()  # read-only
     assert client.get(reverse("admin:messaging_directsms_add")).status_code == 403
+
+
+def test_the_messaging_settings_are_one_row_never_deleted(client, superuser):
+    from messaging.models import MessagingSettings
+
+    client.force_login(superuser)
+    assert client.get(reverse("admin:messaging_messagingsettings_add")).status_code == 200
+    settings_row = MessagingSettings.current()
+    assert client.get(reverse("admin:messaging_messagingsettings_add")).status_code == 403
+    page = client.get(reverse("admin:messaging_messagingsettings_change", args=[settings_row.pk]))
+    assert page.status_code == 200
+    assert "تلزم الموافقة فوق هذا العدد من المستلمين" in page.content.decode()
+    client.post(
+        reverse("admin:messaging_messagingsettings_delete", args=[settings_row.pk]), {"post": "yes"}
+    )
+    assert MessagingSettings.objects.filter(pk=settings_row.pk).exists()
+
+
+def test_messages_and_recipients_are_read_only_and_segments_keep_their_history(
+    client, superuser, customer, django_capture_on_commit_callbacks
+):
+    from messaging import services
+    from messaging.models import Message, Recipient, Segment
+
+    client.force_login(superuser)
+    segment = services.segment_create(name="الكل", criteria={}, actor=superuser)
+    message = services.message_create(
+        channel="sms", purpose="service", body="مرحبا {الاسم}", customer=customer, actor=superuser
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_schedule(message=message, actor=superuser)
+    recipient = Recipient.objects.get()
+    for name, pk in (("message", message.pk), ("recipient", recipient.pk)):
+        page = client.get(reverse(f"admin:messaging_{name}_change", args=[pk]))
+        assert page.status_code == 200
+        assert 'type="submit" value="حفظ"' not in page.content.decode()
+        assert client.get(reverse(f"admin:messaging_{name}_add")).status_code == 403
+        assert client.get(reverse(f"admin:messaging_{name}_changelist")).status_code == 200
+    recipient_page = client.get(reverse("admin:messaging_recipient_change", args=[recipient.pk]))
+    assert "claim" not in recipient_page.content.decode().lower().split("<main")[-1]
+    response = client.post(
+        reverse("admin:messaging_segment_change", args=[segment.pk]),
+        {"name": "الكل تقريبًا", "description": "", "criteria": "{}"},
+    )
+    assert response.status_code == 302
+    assert Segment.objects.get().history.count() == 2
+    assert (
+        client.get(reverse("admin:messaging_segment_history", args=[segment.pk])).status_code == 200
+    )
+    assert Message.objects.get().state == "sent"

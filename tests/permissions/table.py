@@ -562,4 +562,23 @@ TABLE = [
         {"pk": "campaign_launched", "evidence_pk": "evidence"},
         get=CAMPAIGN_READERS,
     ),
+    # --- messaging (issue 15; 3.1.7): the CRM department; its manager approves --------------
+    row("messaging:message_list", get=CRM),
+    row("messaging:message_create", get=CRM, post=CRM),
+    row("messaging:message_detail", {"pk": "message_draft"}, get=CRM),
+    row("messaging:message_progress", {"pk": "message_draft"}, get=CRM),
+    # Approving: the manager, never the writer (CRM staff here: refused with a message).
+    row(
+        "messaging:message_step",
+        {"pk": "message_awaiting", "action": "approve"},
+        post={CRM_MANAGER},
+        soft={CRM_STAFF},
+    ),
+    # A test to oneself: sent, or refused with a message when the person has no mobile.
+    row("messaging:message_test_send", {"pk": "message_draft"}, post=CRM),
+    row("messaging:audience", get=CRM, query="audience"),
+    row("messaging:segment_list", get=CRM),
+    row("messaging:segment_create", get=CRM, post=CRM),
+    row("messaging:segment_detail", {"pk": "segment"}, get=CRM),
+    row("messaging:segment_edit", {"pk": "segment"}, get=CRM, post=CRM),
 ]

@@ -21,7 +21,7 @@ from .world import ANONYMOUS, NO_ROLE, build_world
 
 PRINCIPALS = [role.code for role in ALL_ROLES] + [NO_ROLE, ANONYMOUS]
 PROJECT_APPS = {"association", "customers", "programmes", "opportunities", "complaints"}
-PROJECT_APPS |= {"reports", "links", "core", "auth", "campaigns"}
+PROJECT_APPS |= {"reports", "links", "core", "auth", "campaigns", "messaging"}
 
 ALLOWED, LOGIN, SOFT = "allowed", "login", "refused with a message"
 

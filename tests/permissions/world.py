@@ -80,7 +80,32 @@ def build_world():
     world.update(_jobs(world))
     world.update(_links(world))
     world.update(_campaigns())
+    world.update(_messaging(world))
     return world
+
+
+def _messaging(world):
+    """A segment, a draft message and one awaiting approval, both written by CRM staff."""
+    from messaging import services
+    from messaging.models import Message, Segment
+
+    writer = world[roles.CRM_STAFF.code]
+    segment = Segment.objects.create(name="شريحة جدول الصلاحيات", criteria={}, created_by=writer)
+    draft = services.message_create(
+        channel="sms", purpose="marketing", body="مرحبا {الاسم}", segment=segment, actor=writer
+    )
+    waiting = services.message_create(
+        channel="sms", purpose="marketing", body="مرحبا", segment=segment, actor=writer
+    )
+    Message.objects.filter(pk=waiting.pk).update(state="awaiting_approval")
+    return {
+        "segment": segment,
+        "message_draft": draft,
+        "message_awaiting": waiting,
+        "audience_query": urlencode(
+            {"segment": segment.pk, "channel": "sms", "purpose": "marketing"}
+        ),
+    }
 
 
 def _campaigns():

@@ -78,6 +78,18 @@ PATHS_BEFORE_THE_REGISTRY = {
     # messaging: the SMS gateway's webhooks
     ("hooks:sms_delivery", ()): "/hooks/sms/delivery/",
     ("hooks:sms_inbound_token", ("t0k",)): "/hooks/sms/inbound/t0k/",
+    # messaging: the staff's pages
+    ("messaging:message_list", ()): "/messaging/",
+    ("messaging:message_create", ()): "/messaging/new/",
+    ("messaging:message_detail", (4,)): "/messaging/4/",
+    ("messaging:message_step", (4, "approve")): "/messaging/4/step/approve/",
+    ("messaging:message_test_send", (4,)): "/messaging/4/test/",
+    ("messaging:message_progress", (4,)): "/messaging/4/progress/",
+    ("messaging:audience", ()): "/messaging/audience/",
+    ("messaging:segment_list", ()): "/messaging/segments/",
+    ("messaging:segment_create", ()): "/messaging/segments/new/",
+    ("messaging:segment_detail", (2,)): "/messaging/segments/2/",
+    ("messaging:segment_edit", (2,)): "/messaging/segments/2/edit/",
 }
 
 
@@ -99,6 +111,7 @@ def test_each_project_app_declares_its_own_prefixes():
         ("customers/", "customers.urls"),
         ("u/", "messaging.urls_public"),
         ("hooks/", "messaging.urls_hooks"),
+        ("messaging/", "messaging.urls"),
         ("programmes/", "programmes.urls"),
         ("opportunities/", "finance.urls"),
         ("opportunities/", "opportunities.urls"),

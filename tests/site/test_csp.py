@@ -18,6 +18,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 PDF_TEMPLATES = {
     "customers/templates/customers/request_pdf.html",
     "links/templates/links/poster.html",
+    # An e-mail's HTML body: read by mail clients, which need inline styles.
+    "messaging/templates/messaging/email.html",
 }
 PDF_FOLDERS = ("reports/templates/reports/pdf/", "campaigns/templates/campaigns/pdf/")
 
