@@ -13,7 +13,7 @@ class FinanceConfig(AppConfig):
 
         # Navigation items, the donations panel of a customer's profile and what donations
         # add to a programme's funding.
-        from . import registrations  # noqa: F401
+        from . import registrations, segment_criteria  # noqa: F401  (and messaging's segments)
         from .roles import GRANTS
 
         register_grants(self.label, GRANTS)

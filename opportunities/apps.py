@@ -13,7 +13,7 @@ class OpportunitiesConfig(AppConfig):
 
         # Navigation items, my-work providers and profile panels (the problems register's
         # too), and the background job kinds of the finance import.
-        from . import problem_registrations, registrations, tasks  # noqa: F401
+        from . import problem_registrations, registrations, segment_criteria, tasks  # noqa: F401
         from .demo import load_demo_donor_contacts
         from .pipeline_demo import load_demo_pipeline
         from .problems_demo import load_demo_problems
