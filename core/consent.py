@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# The order of the channels and purposes is part of the unsubscribe links already sent
+# (messaging.tokens): add a new one at the end.
 class ConsentChannel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("Email")
