@@ -1,11 +1,14 @@
 """The sending of messages on Celery: one task runs a message's batches for a bounded time
 and queues itself again while there is more; a beat task every minute starts what is due
 (scheduled messages at their time, messages paused by quiet hours at the next sending time,
-and messages whose gateway failed, after its wait) and the SMS to numbers waiting for
-another attempt."""
+messages whose gateway failed, after its wait, and messages still sending that no worker has
+touched for IDLE: their task was lost with a worker that died) and the SMS to numbers
+waiting for another attempt."""
+
+import datetime
 
 from celery import shared_task
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -20,17 +23,27 @@ def send_message(message_id: int) -> int:
     return outcome.sent
 
 
+# A message sending with no batch claimed for this long has no worker on it (a running
+# worker claims a batch every few seconds and queues its next run at once).
+IDLE = datetime.timedelta(minutes=2)
+
+
 @shared_task
 def start_due_messages() -> int:
     """Queue every message whose time has come; returns how many."""
     from .choices import MessageState
-    from .models import Message
+    from .models import Message, Recipient
 
     now = timezone.now()
+    recent_claims = Recipient.objects.filter(message=OuterRef("pk"), claimed_at__gte=now - IDLE)
     due = Message.objects.filter(
         Q(state=MessageState.SCHEDULED, scheduled_for__lte=now)
         | Q(state=MessageState.SCHEDULED, scheduled_for__isnull=True)
         | Q(state__in=[MessageState.PAUSED, MessageState.SENDING], resume_at__lte=now)
+        | (
+            Q(state=MessageState.SENDING, resume_at__isnull=True, started_at__lt=now - IDLE)
+            & ~Exists(recent_claims)
+        )
     ).values_list("pk", flat=True)
     ids = list(due)
     for message_id in ids:

@@ -277,3 +277,27 @@ def test_cancelling_skips_whoever_was_not_sent_yet(people, staff):
     services.message_cancel(message=message, actor=staff[0])
     assert not message.recipients.filter(status=RecipientStatus.PENDING).exists()
     assert locmem.outbox == []
+
+
+def test_the_beat_restarts_a_message_whose_worker_was_lost(people, staff, monkeypatch):
+    """A worker killed mid-send loses its task: the message stays "sending" with nobody on
+    it. Once no batch has been claimed for a while, the beat queues it again."""
+    from messaging.tasks import start_due_messages
+
+    monkeypatch.setattr(timezone, "now", lambda: DAYTIME)
+    message = marketing(staff)
+    list_recipients(message)
+    Message.objects.filter(pk=message.pk).update(
+        state=MessageState.SENDING, started_at=DAYTIME - datetime.timedelta(minutes=10)
+    )
+    [claimed] = claim_batch(message, 1)  # the lost worker's batch, claimed just now
+    assert start_due_messages() == 0  # someone claimed recently: not idle
+    Recipient.objects.filter(pk=claimed.pk).update(
+        claimed_at=DAYTIME - datetime.timedelta(minutes=30)
+    )
+    assert start_due_messages() == 1
+    message.refresh_from_db()
+    assert message.state == MessageState.SENT
+    claimed.refresh_from_db()
+    assert claimed.status == RecipientStatus.UNCERTAIN  # never sent twice
+    assert len(locmem.outbox) == 2
