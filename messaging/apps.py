@@ -19,7 +19,7 @@ class MessagingConfig(AppConfig):
         from customers.signals import request_entered
 
         from . import registrations, segments, tasks  # noqa: F401  (consent reader, profile card, timeline; the customers' segment criteria; the sending tasks)
-        from .demo import load_demo_consents
+        from .demo import load_demo_consents, load_demo_messages
         from .roles import GRANTS
         from .services import consents_from_entered_form
 
@@ -30,6 +30,14 @@ class MessagingConfig(AppConfig):
                 load_demo_consents,
                 after=("customers",),
                 message="Recorded {created} demo consents.",
+            )
+        )
+        register_demo_loader(
+            DemoLoader(
+                "messaging.messages",
+                load_demo_messages,
+                after=("messaging", "complaints"),
+                message="Sent {created} demo messages.",
             )
         )
         # The consents a customer information form changed, written when it is entered.

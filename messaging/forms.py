@@ -19,6 +19,7 @@ from .choices import MessageState, RecipientStatus
 from .models import Message, Segment, Suppression
 from .segments import criteria
 from .selectors import normalized_address
+from .sending import sms_as_sent
 from .sms import sms_length
 
 # A message's text may not be longer than this (an SMS is refused well before: MAX_SMS_PARTS).
@@ -184,7 +185,7 @@ class MessageForm(Form):
         if channel == ConsentChannel.EMAIL and not (data.get("subject") or "").strip():
             self.add_error("subject", _("An e-mail needs a subject."))
         if channel == ConsentChannel.SMS and body:
-            parts = sms_length(body).parts
+            parts = sms_length(sms_as_sent(body, data.get("purpose") or "")).parts
             if parts > MAX_SMS_PARTS:
                 self.add_error(
                     "body",

@@ -20,10 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Count, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.consent import ConsentChannel
+from core.consent import ConsentChannel, ConsentPurpose
 from customers.models import Customer
 
 from .backends.base import BaseSmsBackend, GatewayUnavailable, OutgoingSms
@@ -278,15 +278,43 @@ def _sms_texts(message: Message) -> Callable[[Recipient], str]:
     the unsubscribe page's path) is prepared once for the batch."""
     if not is_promotional(message):
         return lambda recipient: render(message.body, recipient.customer, message.values)
-    site = settings.SITE_URL.rstrip("/")
-    footer = "\n" + _("To stop these messages: %(link)s")
-    url = unsubscribe_url_maker(message.channel, message.purpose)
+    line = _unsubscribe_line_maker(message.channel, message.purpose)
 
     def text(recipient: Recipient) -> str:
-        body = render(message.body, recipient.customer, message.values)
-        return body + footer % {"link": site + url(recipient.customer)}
+        return render(message.body, recipient.customer, message.values) + line(recipient.customer)
 
     return text
+
+
+def _unsubscribe_line_maker(channel: str, purpose: str) -> Callable[[object], str]:
+    """The last line of a promotional SMS for each customer: its unsubscribe link. Written in
+    the association's language whoever sends it (a staff member's test in English, say)."""
+    site = settings.SITE_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        footer = "\n" + _("To stop these messages: %(link)s")
+    url = unsubscribe_url_maker(channel, purpose)
+    return lambda customer: footer % {"link": site + url(customer)}
+
+
+@dataclass(frozen=True)
+class _TypicalCustomer:
+    pk: int = 123456  # six digits, as most of the association's customers will have
+
+
+def sms_unsubscribe_lines() -> dict[str, str]:
+    """For each promotional purpose, the line its SMS ends with, with a typical customer's
+    link (a real one differs by a character or two): the compose counter, the cost and the
+    length check count it, since the gateway bills the text as sent."""
+    return {
+        purpose: _unsubscribe_line_maker(ConsentChannel.SMS, purpose)(_TypicalCustomer())
+        for purpose in ConsentPurpose.values
+        if purpose not in TRANSACTIONAL_PURPOSES
+    }
+
+
+def sms_as_sent(body: str, purpose: str) -> str:
+    """The text of an SMS as the gateway will bill it (placeholders still unfilled)."""
+    return body + sms_unsubscribe_lines().get(purpose, "")
 
 
 def _send_sms(

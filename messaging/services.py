@@ -91,8 +91,31 @@ def consents_record(
 ) -> list[Consent]:
     """Record the pairs ({pair key: given}) whose current answer differs; the others are
     left as they are. Returns the records written."""
-    current = latest_answers([customer_id])
-    records = [
+    records = _differing_consents(
+        customer_id,
+        changes,
+        latest_answers([customer_id]),
+        at=at,
+        source=source,
+        evidence=evidence,
+        recorded_by_id=actor.pk if actor is not None else None,
+    )
+    with transaction.atomic():
+        return Consent.objects.bulk_create(records)
+
+
+def _differing_consents(
+    customer_id: int,
+    changes: Mapping[str, bool],
+    current: Mapping[tuple[int, str], bool],
+    *,
+    at: datetime.datetime,
+    source: str,
+    evidence: str,
+    recorded_by_id: int | None,
+) -> list[Consent]:
+    """The records (unsaved) of the pairs whose customer's current answer differs."""
+    return [
         Consent(
             customer_id=customer_id,
             channel=channel,
@@ -101,14 +124,12 @@ def consents_record(
             at=at,
             source=source,
             evidence=evidence[:300],
-            recorded_by=actor,
+            recorded_by_id=recorded_by_id,
         )
         for key, given in changes.items()
         for channel, purpose in [split_pair(key)]
         if current.get((customer_id, key)) != given
     ]
-    with transaction.atomic():
-        return Consent.objects.bulk_create(records)
 
 
 def consents_from_entered_form(*, request: CustomerRequest) -> int:
@@ -145,29 +166,22 @@ def consents_from_entered_form(*, request: CustomerRequest) -> int:
     customer_ids = list(changes_by_customer)
     for start in range(0, len(customer_ids), 1000):  # one query per 1,000 customers
         current.update(latest_answers(customer_ids[start : start + 1000]))
-    records = []
+    records: list[Consent] = []
     for customer_id, changed in changes_by_customer.items():
         day, how = dates[customer_id]
         at = day_start(datetime.date.fromisoformat(day)) if day else now
         evidence = _("Form %(number)s") % {"number": request.pk}
         if how:
             evidence = f"{evidence} · {how}"
-        for key, given in changed.items():
-            if current.get((customer_id, key)) == given:
-                continue
-            channel, purpose = split_pair(key)
-            records.append(
-                Consent(
-                    customer_id=customer_id,
-                    channel=channel,
-                    purpose=purpose,
-                    given=given,
-                    at=at,
-                    source=source,
-                    evidence=evidence[:300],
-                    recorded_by_id=request.entered_by_id,
-                )
-            )
+        records += _differing_consents(
+            customer_id,
+            changed,
+            current,
+            at=at,
+            source=source,
+            evidence=evidence,
+            recorded_by_id=request.entered_by_id,
+        )
     Consent.objects.bulk_create(records, batch_size=1000)
     return len(records)
 

@@ -2,6 +2,7 @@
 sent (step bar, action card, test to oneself, progress, recipients). Thin views over
 messaging.services (permission → object or 404 → form → service → message → redirect)."""
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.consent import ConsentChannel
 from core.http import AuthenticatedRequest
 from core.pagination import CappedPaginator
 from core.permissions import require
@@ -38,7 +40,13 @@ from .forms import (
 from .models import SEND_PERMISSION, Message, MessagingSettings, Segment
 from .presentation import criteria_in_words, progress_of
 from .segments import Audience, audience, segment_counts, segment_customers
-from .sending import audience_customers, progress
+from .sending import (
+    audience_customers,
+    is_promotional,
+    progress,
+    sms_as_sent,
+    sms_unsubscribe_lines,
+)
 from .sms import sms_length
 
 PAGE_SIZE = 25
@@ -303,8 +311,11 @@ def message_create(request: AuthenticatedRequest) -> HttpResponse:
     elif data is None:
         counted = audience_of(request, initial)
     price = MessagingSettings.current().price_per_part
-    typed = data.get("body", "") if data is not None else ""
-    length = sms_length(str(typed).replace("\r\n", "\n"))
+    typed = str(data.get("body", "") if data is not None else "").replace("\r\n", "\n")
+    # A promotional SMS ends with its unsubscribe line: counted, since the gateway bills it.
+    lines = sms_unsubscribe_lines()
+    line = lines.get(str((data or initial).get("purpose", "")), "")
+    length = sms_length(typed + line)
     found = counted.get("audience")
     return render(
         request,
@@ -313,6 +324,9 @@ def message_create(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "price_per_part": price,
             "length": length,
+            "typed_characters": len(typed),
+            "unsubscribe_lines": json.dumps(lines, ensure_ascii=False),
+            "unsubscribe_characters": len(line),
             "cost": length.parts * (found.recipients if found else 0) * price,
             **counted,
         },
@@ -404,7 +418,11 @@ def _message_context(
     found = None
     if not listed or message.state == MessageState.SCHEDULED:
         found = audience(audience_customers(message), message.channel, message.purpose)
-    length = sms_length(message.body) if message.channel == "sms" else None
+    length = (
+        sms_length(sms_as_sent(message.body, message.purpose))
+        if message.channel == ConsentChannel.SMS
+        else None
+    )
     config = MessagingSettings.current()
     recipients_count = found.recipients if found is not None else message.recipient_count
     url = lambda name: reverse("messaging:message_step", args=[message.pk, name])  # noqa: E731
@@ -423,6 +441,7 @@ def _message_context(
         "audience": found,
         "excluded": found.excluded_rows() if found is not None else [],
         "length": length,
+        "with_unsubscribe_line": length is not None and is_promotional(message),
         "cost": (
             length.parts * recipients_count * config.price_per_part if length is not None else None
         ),

@@ -1,6 +1,6 @@
 // The SMS counter under a message's text (messaging/templates/messaging/sms_counter.html):
 // characters, encoding, parts, what is left in this part and the estimated cost, as the
-// text is typed. The same rules as messaging/sms.py sms_length (a browser test holds them
+// text is typed (a promotional SMS with its unsubscribe line). The same rules as messaging/sms.py sms_length (a browser test holds them
 // equal): a text made only of the GSM 03.38 alphabet is GSM-7, 160 in one part, 153 per
 // part when split, the extension characters taking two places; anything else (Arabic) is
 // UCS-2, 70 in one part, 67 per part, counted in UTF-16 units.
@@ -52,12 +52,25 @@
     return audience ? parseInt(audience.getAttribute("data-recipients"), 10) || 0 : 0;
   }
 
+  // The unsubscribe line a promotional SMS ends with (data-footers: {purpose: line}): the
+  // gateway bills it, so parts, what is left and the cost count it.
+  function footerOf(box) {
+    var purpose = document.getElementById(box.getAttribute("data-purpose-field"));
+    var footers = {};
+    try { footers = JSON.parse(box.getAttribute("data-footers") || "{}"); } catch (e) { footers = {}; }
+    return (purpose && footers[purpose.value]) || "";
+  }
+
   function update(box, field) {
     // The text as it is sent: a browser submits new lines as CR LF, the server reads LF.
-    var found = length(field.value.replace(/\r\n/g, "\n"));
+    var typed = field.value.replace(/\r\n/g, "\n");
+    var footer = footerOf(box);
+    var found = length(typed + footer);
     var count = recipients();
     var price = parseFloat(box.getAttribute("data-price")) || 0;
-    setAll(box, "characters", String(found.characters));
+    setAll(box, "characters", String(Array.from(typed).length));
+    setAll(box, "footer", String(Array.from(footer).length));
+    box.querySelectorAll("[data-sms-footer-note]").forEach(function (el) { el.hidden = !footer; });
     setAll(box, "encoding", found.encoding);
     setAll(box, "parts", String(found.parts));
     setAll(box, "remaining", String(found.remaining));
@@ -70,6 +83,8 @@
     if (!field) { return; }
     var run = function () { update(box, field); };
     field.addEventListener("input", run);
+    var purpose = document.getElementById(box.getAttribute("data-purpose-field"));
+    if (purpose) { purpose.addEventListener("change", run); }
     // The audience panel is replaced as the form changes (messaging.js): count again.
     document.addEventListener("messaging:audience", run);
     run();

@@ -73,9 +73,27 @@ def test_demo_data_loads_structure_and_one_user_per_role():
 
     sources = set(Consent.objects.values_list("source", "given"))
     assert {("form", True), ("phone", True), ("public_page", True)} <= sources
-    assert Consent.objects.get(source="unsubscribe_link").given is False
+    withdrawn = Consent.objects.filter(source="unsubscribe_link")
+    assert set(withdrawn.values_list("channel", "purpose", "given")) == {
+        ("sms", "marketing", False),
+        ("email", "donor_reports", False),  # the demo e-mail's reader unsubscribed
+    }
     assert Consent.objects.filter(source="form", recorded_by__username="steward").exists()
     assert Suppression.objects.filter(reason="bounced").exists()
+    # Messages: a segment, a marketing SMS approved by the manager and sent with its
+    # delivery reports (one number refused, now suppressed), the donor-report e-mail, and
+    # the public complaints' tracking numbers by SMS.
+    from messaging.models import DirectSms, Message, Segment
+
+    assert Segment.objects.count() == 1
+    sms = Message.objects.get(channel="sms", purpose="marketing")
+    assert (sms.state, sms.approved_by.username) == ("sent", "crm_manager")
+    statuses = set(sms.recipients.values_list("status", flat=True))
+    assert {"delivered", "failed"} <= statuses
+    assert Suppression.objects.filter(reason="invalid").exists()
+    assert Message.objects.get(channel="email").state == "sent"
+    # Queued for the task that sends them on commit (a test's transaction never commits).
+    assert DirectSms.objects.filter(body__contains="رقم متابعته").exists()
 
 
 def test_running_demo_data_twice_changes_nothing():

@@ -17,6 +17,7 @@ from core.consent import ConsentChannel, ConsentPurpose, ConsentSource
 from customers.models import Customer
 from messaging import services
 from messaging.models import Consent, Message, MessagingSettings
+from messaging.sending import sms_unsubscribe_lines
 from messaging.sms import sms_length
 from tests.browser.conftest import shot
 
@@ -74,10 +75,13 @@ def _counter(page):
     }
 
 
-def _expected(text):
-    found = sms_length(text.replace("\r\n", "\n"))
+def _expected(text, footer=""):
+    """The counter's figures for a typed text: the characters typed, the rest of the text as
+    sent (a promotional SMS with its unsubscribe line)."""
+    typed = text.replace("\r\n", "\n")
+    found = sms_length(typed + footer)
     return {
-        "characters": str(found.characters),
+        "characters": str(len(typed)),
         "encoding": found.encoding,
         "parts": str(found.parts),
         "remaining": str(found.remaining),
@@ -102,13 +106,23 @@ def test_the_sms_counter_follows_sms_length(as_user, live_server):
     _world()
     page = as_user("crm_staff")
     page.goto(f"{live_server.url}/messaging/new/")
+    page.select_option("#id_purpose", "service")  # a notice: no unsubscribe line
     body = page.locator("#id_body")
     # Typed, key by key: Arabic then Latin.
     body.press_sequentially("مرحبا {الاسم} Hi", delay=10)
     assert _counter(page) == _expected("مرحبا {الاسم} Hi")
+    assert page.locator("[data-sms-footer-note]").is_hidden()
     for text in TEXTS:
         body.fill(text)
         assert _counter(page) == _expected(text), repr(text)
+    # Marketing: the unsubscribe line every such SMS ends with is counted as the gateway bills it.
+    page.select_option("#id_purpose", "marketing")
+    footer = sms_unsubscribe_lines()["marketing"]
+    for text in ("x" * 10, "مرحبا {الاسم}"):
+        body.fill(text)
+        assert _counter(page) == _expected(text, footer), repr(text)
+    note = page.locator("[data-sms-footer-note]").inner_text()
+    assert f"+{len(footer)}" in note and "لسطر إلغاء الاشتراك" in note
     # The counter's own function over more texts at once.
     texts = (
         TEXTS + ["x" * n for n in (152, 153, 154, 306, 307)] + ["ب" * n for n in (66, 67, 134, 135)]
@@ -135,7 +149,9 @@ def test_compose_count_live_and_send(as_user, live_server):
     page.locator("#id_body").press_sequentially(" السلام عليكم، حملة الشتاء بدأت", delay=5)
     assert page.locator("#id_body").input_value().startswith("{الاسم}")
     assert page.locator('[data-sms="recipients"]').first.inner_text() == "2"
-    assert page.locator('[data-sms="cost"]').first.inner_text() == "0.10"
+    # Two parts each: the text and its unsubscribe line are more than one Arabic part.
+    assert page.locator('[data-sms="parts"]').first.inner_text() == "2"
+    assert page.locator('[data-sms="cost"]').first.inner_text() == "0.20"
     _no_sideways_scroll(page, "compose")
     page.select_option("#id_channel", "email")
     assert page.locator("#id_html_body").is_visible()

@@ -34,6 +34,7 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
         "opportunities.problems",
         "opportunities.pipeline",
         "complaints",
+        "messaging.messages",
         "reports",
         "links",
         "campaigns",

@@ -282,6 +282,33 @@ def test_compose_refusals_come_back_with_the_reason(client, writer, segment, dat
         assert error in " ".join(form.non_field_errors())
 
 
+def test_the_unsubscribe_line_of_a_marketing_sms_is_counted_and_billed(client, writer, segment):
+    """The gateway bills a marketing SMS with its unsubscribe line: the counter, the cost and
+    the limit of parts count it; a service notice carries none."""
+    from messaging.sending import sms_unsubscribe_lines
+
+    line = sms_unsubscribe_lines()["marketing"]
+    assert "service" not in sms_unsubscribe_lines()
+    client.force_login(writer)
+    page = client.get(reverse("messaging:message_create") + f"?segment={segment.pk}")
+    assert page.context["unsubscribe_characters"] == len(line)
+    assert page.context["length"].parts == 2  # an empty text and the line: Arabic, over 70
+    ten_parts = "ع" * (10 * 67)
+    refused = _compose(client, segment=segment.pk, body=ten_parts)
+    assert refused.status_code == 200 and "body" in refused.context["form"].errors
+    assert (
+        _compose(client, segment=segment.pk, body=ten_parts, purpose="service").status_code == 302
+    )
+    message = Message.objects.get()
+    marketing = _compose(client, segment=segment.pk, body="مرحبا {الاسم}")
+    assert marketing.status_code == 302
+    detail = client.get(marketing["Location"])
+    assert detail.context["length"].parts == 2 and detail.context["with_unsubscribe_line"]
+    assert not client.get(reverse("messaging:message_detail", args=[message.pk])).context[
+        "with_unsubscribe_line"
+    ]
+
+
 def test_a_segment_and_a_customer_both_chosen_are_refused(client, writer, segment, crowd):
     client.force_login(writer)
     response = _compose(client, segment=segment.pk, customer=str(crowd["sara"].code))
