@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
@@ -465,3 +466,27 @@ class DirectSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to} #{self.pk}"
+
+
+class EarlyDeliveryReport(models.Model):
+    """A delivery report that came before the SMS it speaks of was recorded as handed over:
+    a fast gateway may call the webhook while the batch is still writing the references it
+    just received. Kept, and applied as soon as the reference is recorded; forgotten after
+    EARLY_REPORT_DAYS (a reference that never comes is not ours)."""
+
+    gateway_id = models.CharField(_("gateway reference"), max_length=100, db_index=True)
+    outcome = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    status = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("delivery report awaiting its SMS")
+        verbose_name_plural = _("delivery reports awaiting their SMS")
+
+    def __str__(self) -> str:
+        return self.gateway_id
+
+
+EARLY_REPORT_DAYS = 2

@@ -14,7 +14,7 @@ import datetime
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -240,6 +240,7 @@ class BatchResult:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    gateway_ids: list[str] = field(default_factory=list)  # of the SMS handed over
 
 
 def send_batch(
@@ -357,6 +358,7 @@ def _record(recipients: list[Recipient], answers: Iterable[Any], result: BatchRe
             recipient.gateway_id = answer.gateway_id
             recipient.parts = answer.parts
             accepted.append(recipient)
+            result.gateway_ids.append(answer.gateway_id)
             result.sent += 1
         else:
             recipient.status = RecipientStatus.FAILED

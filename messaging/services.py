@@ -7,7 +7,7 @@ number that is no customer's record (the public complaint's tracking number)."""
 import datetime
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,9 +46,11 @@ from .choices import MessageState, RecipientStatus, SkipReason
 from .errors import MessagingError
 from .models import (
     APPROVE_PERMISSION,
+    EARLY_REPORT_DAYS,
     SEND_PERMISSION,
     Consent,
     DirectSms,
+    EarlyDeliveryReport,
     Message,
     MessageTransition,
     MessagingSettings,
@@ -528,6 +530,8 @@ def run_sending(
         started = time.monotonic()
         try:
             batch = send_batch(message, backend, config)
+            if batch is not None:
+                early_reports_apply(batch.gateway_ids)
         except GatewayUnavailable as failure:
             # The beat task starts it again after the wait (messaging.tasks).
             outcome.again_at = now + datetime.timedelta(seconds=failure.retry_after or 60)
@@ -615,14 +619,18 @@ class DeliveryTally:
     suppressed: int = 0  # numbers added to the suppression list
 
 
-def delivery_reports_record(reports: list[DeliveryReport]) -> DeliveryTally:
+def delivery_reports_record(
+    reports: list[DeliveryReport], *, keep_unknown: bool = True
+) -> DeliveryTally:
     """Record the gateway's delivery reports on the recipients of messages and the SMS to
     numbers that carry their reference: delivered (with the time), or not delivered
     (refused by the gateway, with its code). Only an SMS handed over and not yet settled
     changes, so a report received twice, or a late "sent" after "delivered", changes
     nothing more. A permanent failure of an invalid number (INVALID_NUMBER_ERRORS) puts the
-    number on the suppression list."""
+    number on the suppression list. A report for a reference not recorded yet is kept
+    (EarlyDeliveryReport) and applied when it is (early_reports_apply)."""
     tally = DeliveryTally()
+    early: list[EarlyDeliveryReport] = []
     with transaction.atomic():
         for report in reports:
             addresses: list[str] = []
@@ -636,8 +644,10 @@ def delivery_reports_record(reports: list[DeliveryReport]) -> DeliveryTally:
                 changed += _apply_report(rows.filter(status=RecipientStatus.SENT), report)
             if not addresses:
                 tally.unknown += 1
+                if keep_unknown and report.outcome != DeliveryOutcome.SENT:
+                    early.append(_early_report(report))
                 logger.warning(
-                    "SMS delivery report for an unknown gateway reference %r (%s)",
+                    "SMS delivery report for a gateway reference not recorded yet %r (%s)",
                     report.gateway_id,
                     report.status,
                 )
@@ -653,7 +663,51 @@ def delivery_reports_record(reports: list[DeliveryReport]) -> DeliveryTally:
                         reason=SuppressionReason.INVALID,
                         note=_("Gateway report %(code)s") % {"code": report.error},
                     )
+        EarlyDeliveryReport.objects.bulk_create(early)
     return tally
+
+
+def _early_report(report: DeliveryReport) -> EarlyDeliveryReport:
+    return EarlyDeliveryReport(
+        gateway_id=report.gateway_id[:100],
+        outcome=report.outcome,
+        at=report.at,
+        status=report.status[:100],
+        error=report.error[:100],
+    )
+
+
+def early_reports_apply(gateway_ids: Iterable[str]) -> int:
+    """The reports that came before these SMS were recorded as handed over (just now, by a
+    batch or a direct SMS), applied now in the order they were made. One indexed query
+    when there are none, as nearly always. Returns how many were applied."""
+    references = [reference for reference in gateway_ids if reference]
+    if not references:
+        return 0
+    with transaction.atomic():
+        kept = list(
+            EarlyDeliveryReport.objects.select_for_update(skip_locked=True)
+            .filter(gateway_id__in=references)
+            .order_by("at", "pk")
+        )
+        if not kept:
+            return 0
+        delivery_reports_record(
+            [
+                DeliveryReport(row.gateway_id, row.outcome, row.at, row.status, row.error)
+                for row in kept
+            ],
+            keep_unknown=False,
+        )
+        EarlyDeliveryReport.objects.filter(pk__in=[row.pk for row in kept]).delete()
+    return len(kept)
+
+
+def early_reports_forget(now: datetime.datetime) -> int:
+    """Reports whose SMS never came: not ours (another system on the same gateway account,
+    or a reference mistyped by the gateway)."""
+    cutoff = now - datetime.timedelta(days=EARLY_REPORT_DAYS)
+    return int(EarlyDeliveryReport.objects.filter(received_at__lt=cutoff).delete()[0])
 
 
 def _apply_report(rows: Any, report: DeliveryReport) -> int:
@@ -856,6 +910,7 @@ def _direct_sms_answered(sms: DirectSms, answer: SmsResult, sender: str) -> bool
             sender=sender,
             error="",
         )
+        early_reports_apply([answer.gateway_id])
         return True
     _direct_sms_update(
         sms,

@@ -48,8 +48,9 @@ def start_due_messages() -> int:
     ids = list(due)
     for message_id in ids:
         send_message.delay(message_id)
-    from .services import direct_sms_due
+    from .services import direct_sms_due, early_reports_forget
 
+    early_reports_forget(now)
     direct = direct_sms_due(now)
     for sms_id in direct:
         send_direct_sms.delay(sms_id)

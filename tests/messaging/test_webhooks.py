@@ -21,6 +21,7 @@ from messaging.choices import MessageState, RecipientStatus, SkipReason
 from messaging.models import (
     Consent,
     DirectSms,
+    EarlyDeliveryReport,
     Message,
     MessagingSettings,
     Recipient,
@@ -278,6 +279,48 @@ def test_an_unknown_reference_answers_200_and_is_logged(client, caplog):
     assert response.status_code == 200
     assert response.json()["unknown"] == 1
     assert "nobody-knows" in caplog.text
+
+
+# --- a report before its SMS is recorded -----------------------------------------------------
+
+
+def test_a_report_that_comes_before_its_batch_is_recorded_is_applied_then(client, staff):
+    """A fast gateway calls the webhook while the batch is still writing its references: the
+    report is kept, and the batch applies it as soon as it has recorded them."""
+    message = marketing_message(staff, person())
+    answer = post(client, DELIVERY, {"messageId": "locmem-1", "status": "Delivered"})
+    assert answer.json()["unknown"] == 1
+    assert EarlyDeliveryReport.objects.filter(gateway_id="locmem-1").exists()
+    services.run_sending(message.pk, budget=5, backend=LocmemBackend())
+    recipient = message.recipients.get()
+    assert (recipient.gateway_id, recipient.status) == ("locmem-1", RecipientStatus.DELIVERED)
+    assert not EarlyDeliveryReport.objects.exists()
+
+
+def test_an_early_failure_of_a_direct_sms_is_applied_when_it_is_sent(client):
+    sms = services.direct_sms_queue(to="0551112233", body="رقم متابعتك 1")
+    post(
+        client,
+        DELIVERY,
+        [
+            {"messageId": "locmem-1", "status": "Sent"},
+            {"messageId": "locmem-1", "status": "Undeliverable", "errorCode": "ER-05"},
+        ],
+    )
+    assert EarlyDeliveryReport.objects.count() == 1  # "sent" says nothing to keep
+    services.direct_sms_send(sms.pk, backend=LocmemBackend())
+    sms.refresh_from_db()
+    assert sms.status == RecipientStatus.FAILED and "ER-05" in sms.error
+    assert not EarlyDeliveryReport.objects.exists()
+
+
+def test_reports_whose_sms_never_comes_are_forgotten_after_two_days():
+    services.delivery_reports_record(
+        [services.DeliveryReport("not-ours", services.DeliveryOutcome.DELIVERED, timezone.now())]
+    )
+    now = timezone.now()
+    assert services.early_reports_forget(now + datetime.timedelta(days=1)) == 0
+    assert services.early_reports_forget(now + datetime.timedelta(days=2, minutes=1)) == 1
 
 
 @pytest.mark.parametrize(
