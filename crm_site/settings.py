@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_ratelimit",
     "csp",
+    "anymail",
     *PROJECT_APPS,
 ]
 
@@ -253,6 +254,12 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An e-mail provider through django-anymail (README: Messaging): EMAIL_BACKEND names its
+# backend (anymail.backends.postmark.EmailBackend, …) and ANYMAIL, as JSON, its keys and the
+# tracking webhook's WEBHOOK_SECRET ("user:password" of HTTP basic auth). Bounces and
+# complaints reported to /hooks/email/<provider>/tracking/ feed the suppression list; without
+# a WEBHOOK_SECRET every call is refused (403).
+ANYMAIL = env.json("ANYMAIL", default={})
 
 # SMS (messaging/backends): the file backend by default, one JSON line per message under
 # SMS_FILE_PATH; production names a gateway, e.g. messaging.backends.unifonic.SmsBackend

@@ -6,10 +6,12 @@ class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
     # /messaging/: the staff's pages; /u/<token>/: the public unsubscribe page (no login);
-    # /hooks/sms/…: the SMS gateway's delivery reports and replies (signed, no login).
+    # /hooks/sms/…: the SMS gateway's delivery reports and replies (signed, no login);
+    # /hooks/email/<provider>/tracking/: the e-mail provider's bounces and complaints.
     urls = {
         "u/": "messaging.urls_public",
         "hooks/": "messaging.urls_hooks",
+        "hooks/email/": "messaging.urls_email_hooks",
         "messaging/": "messaging.urls",
     }
 
@@ -40,6 +42,12 @@ class MessagingConfig(AppConfig):
                 message="Sent {created} demo messages.",
             )
         )
+        # An e-mail provider's bounces and complaints (django-anymail's tracking webhook).
+        from anymail.signals import tracking
+
+        from .email_tracking import on_tracking_event
+
+        tracking.connect(on_tracking_event, dispatch_uid="messaging.on_tracking_event")
         # The consents a customer information form changed, written when it is entered.
         request_entered.connect(
             lambda sender, request, **kwargs: consents_from_entered_form(request=request),

@@ -42,7 +42,14 @@ def send_emails(message: Message, recipients: Sequence[Recipient]) -> list[SmsRe
         )
         mails.append(mail)
     get_connection().send_messages(mails)
-    return [SmsResult(True, mail.extra_headers.get("Message-ID", ""), 0) for mail in mails]
+    return [SmsResult(True, _message_id(mail), 0) for mail in mails]
+
+
+def _message_id(mail: EmailMultiAlternatives) -> str:
+    """The provider's id of the sent mail (django-anymail sets anymail_status), which its
+    tracking events name (messaging.email_tracking); else the Message-ID header if any."""
+    status = getattr(mail, "anymail_status", None)
+    return str(getattr(status, "message_id", None) or mail.extra_headers.get("Message-ID", ""))
 
 
 def _text_with_footer(text: str, link: str) -> str:

@@ -586,6 +586,20 @@ def suppress_address(*, address: str, reason: str, note: str = "") -> bool:
     return created
 
 
+def email_event_record(*, address: str, reason: str, message_id: str = "", note: str = "") -> bool:
+    """An e-mail provider reported a permanent bounce, a refusal or a complaint
+    (messaging.email_tracking): the message's recipient it speaks of is not delivered, and
+    the address goes on the suppression list. A report received twice changes nothing more.
+    Returns whether the address was added."""
+    with transaction.atomic():
+        if message_id:
+            Recipient.objects.filter(
+                gateway_id=message_id,
+                status__in=[RecipientStatus.SENT, RecipientStatus.DELIVERED],
+            ).update(status=RecipientStatus.FAILED, reason=SkipReason.REFUSED, error=note[:300])
+        return suppress_address(address=address, reason=reason, note=note)
+
+
 # --- delivery reports (messaging/webhooks.py) ------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from association.roles import (
     QUALITY_OFFICER,
     RESOURCE_DEVELOPMENT,
 )
+from messaging import urls_email_hooks as email_hooks
 from tests.permissions.world import NO_ROLE
 
 EVERY_ROLE = frozenset(
@@ -144,6 +145,10 @@ PUBLIC = {
     "hooks:sms_delivery_token": "signed POST",
     "hooks:sms_inbound": "signed POST",
     "hooks:sms_inbound_token": "signed POST",
+    # The e-mail provider's tracking webhooks (django-anymail, one per provider, CSRF-exempt):
+    # POST only, proven by HTTP basic auth with ANYMAIL's WEBHOOK_SECRET, refused (403)
+    # without one (tests/messaging/test_email_tracking.py).
+    **{f"email_hooks:{pattern.name}": "basic-auth POST" for pattern in email_hooks.urlpatterns},
 }
 
 TABLE = [

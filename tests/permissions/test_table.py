@@ -176,7 +176,26 @@ def test_webhooks_answer_only_a_proven_post(client, db, settings, url_name):
 
 
 @pytest.mark.parametrize(
-    "url_name", sorted(name for name, m in PUBLIC.items() if m != "signed POST")
+    "url_name", sorted(name for name, m in PUBLIC.items() if m == "basic-auth POST")
+)
+def test_email_tracking_webhooks_refuse_an_unproven_call(client, db, settings, url_name):
+    """Each provider's tracking webhook (django-anymail): refused without ANYMAIL's
+    WEBHOOK_SECRET whatever the call carries; with it, a call without the basic auth is
+    refused too (the provider's own checks, or its keys missing, answer 400, 401 or 403)."""
+    from messaging.models import Suppression
+
+    url = reverse(url_name)
+    body = b'{"RecordType": "Bounce", "Type": "HardBounce", "Email": "a@example.org"}'
+    settings.ANYMAIL = {}
+    assert client.get(url).status_code == 403
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "table:secret"}
+    assert client.post(url, body, content_type="application/json").status_code in (400, 401, 403)
+    assert not Suppression.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url_name", sorted(name for name, m in PUBLIC.items() if not m.endswith(" POST"))
 )
 def test_public_pages_answer_the_anonymous_visitor(client, db, url_name):
     method = PUBLIC[url_name]

@@ -78,6 +78,8 @@ PATHS_BEFORE_THE_REGISTRY = {
     # messaging: the SMS gateway's webhooks
     ("hooks:sms_delivery", ()): "/hooks/sms/delivery/",
     ("hooks:sms_inbound_token", ("t0k",)): "/hooks/sms/inbound/t0k/",
+    # messaging: the e-mail provider's tracking webhook (django-anymail)
+    ("email_hooks:postmark_tracking_webhook", ()): "/hooks/email/postmark/tracking/",
     # messaging: the staff's pages
     ("messaging:message_list", ()): "/messaging/",
     ("messaging:message_create", ()): "/messaging/new/",
@@ -111,6 +113,7 @@ def test_each_project_app_declares_its_own_prefixes():
         ("customers/", "customers.urls"),
         ("u/", "messaging.urls_public"),
         ("hooks/", "messaging.urls_hooks"),
+        ("hooks/email/", "messaging.urls_email_hooks"),
         ("messaging/", "messaging.urls"),
         ("programmes/", "programmes.urls"),
         ("opportunities/", "finance.urls"),
