@@ -5,12 +5,12 @@ complaints.registrations."""
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from association.selectors import centres_by_pk
+from customers.compiled import profile_now
 from customers.profile import (
     CountedBadge,
     ProfileAction,
@@ -90,9 +90,10 @@ CASES = "cases"
 def open_cases_badge(customer, user):
     if not user.has_perm("complaints.view_case"):
         return None
-    overdue = Q(due_at__lt=timezone.now())
+    # The page's instant (customers.compiled): the badges' query is compiled once.
+    overdue = Q(due_at__lt=profile_now())
     return CountedBadge(
-        open_cases_of_customer(user, customer),
+        lambda: open_cases_of_customer(user, customer),
         {"open": Count("pk"), "overdue": Count("pk", filter=overdue)},
         _open_cases_badge,
     )

@@ -32,11 +32,14 @@ def request_change(customer: Customer, user: User) -> ProfileAction | None:
     )
 
 
+PENDING_FORMS = ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count")
+
+
 @register_profile_badge
 def pending_forms(customer: Customer, user: User) -> CountedBadge:
     return counted_rows_badge(
-        selectors.pending_requests_of_customer(user, customer),
-        ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
+        lambda: selectors.pending_requests_of_customer(user, customer),
+        PENDING_FORMS,
         tone="info",
         kind=FORMS,
         icon="file-earmark-text",

@@ -4,6 +4,7 @@ consent changes in its timeline. Imported at start-up by MessagingConfig.ready."
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -136,11 +137,15 @@ def consents_badge(customer: Customer, user: User) -> CountedBadge:
             url="#consents",
         )
 
-    return CountedBadge(
-        Consent.objects.filter(customer_id=customer.pk),
-        {_name(channel, purpose): _latest_text(channel, purpose) for channel, purpose in ALL_PAIRS},
-        badge,
-    )
+    return CountedBadge(lambda: Consent.objects.filter(customer_id=customer.pk), _counts(), badge)
+
+
+@cache
+def _counts() -> dict[str, Max]:
+    """The badge's aggregates: the latest record of each pair (the same on every page)."""
+    return {
+        _name(channel, purpose): _latest_text(channel, purpose) for channel, purpose in ALL_PAIRS
+    }
 
 
 def current_state(customer: Customer) -> CurrentState:

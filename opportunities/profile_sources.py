@@ -41,7 +41,7 @@ def pending_contacts_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorcontact"):
         return None
     return counted_rows_badge(
-        selectors.pending_contacts_of(customer),
+        lambda: selectors.pending_contacts_of(customer),
         ngettext_lazy(
             "%(count)s contact awaiting approval", "%(count)s contacts awaiting approval", "count"
         ),
@@ -56,7 +56,7 @@ def unresolved_problems_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorproblem"):
         return None
     return counted_rows_badge(
-        problems.unresolved_problems_of(user, customer),
+        lambda: problems.unresolved_problems_of(user, customer),
         ngettext_lazy("%(count)s unresolved problem", "%(count)s unresolved problems", "count"),
         tone="danger",
         kind=PROBLEMS,

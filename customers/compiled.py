@@ -1,0 +1,192 @@
+"""SQL of the customer 360 compiled once per process, its parameters bound per request.
+
+The page's two dearest reads, the badges' counts (customers.profile) and the timeline's
+dates (customers.timeline), are each one query built from every app's querysets. Building
+and compiling those querysets cost more than running them, and their SQL depends on little:
+the reader (identity, permissions, roles: `reader_scope`), the customer's shape (kind,
+whether active: `customer_shape`) and the registries. So each such query is compiled for
+two stand-ins of the customer (`probe_customer`: the same values, another primary key) at
+two instants of the clock (`profile_now()`), and kept as its SQL and its parameters, each a
+constant or a slot: the customer's primary key or the clock, bound per request.
+
+What a badge's or a source's query may depend on is therefore: the reader, the customer's
+kind and whether it is active, the registries, the customer's primary key and the clock as
+`profile_now()` gives it (never `timezone.now()`). A query whose compiled forms differ in any
+other way is not kept: it is compiled on every request as before. With the setting
+`CUSTOMER_PROFILE_SQL_CHECK` (the test suite), every bound query is compared with a fresh
+compilation of the request's own querysets, and a difference fails the request.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import Customer
+
+# Stand-ins that no real row or instant has: the primary keys of the two probes, and the
+# clock of each.
+_PROBE_KEYS = (-1_999_999_001, -1_999_999_002)
+_PROBE_TIMES = (
+    datetime(1901, 1, 1, 1, 1, 1, tzinfo=UTC),
+    datetime(1902, 2, 2, 2, 2, 2, tzinfo=UTC),
+)
+_CUSTOMER, _NOW, _NOW_ADAPTED = object(), object(), object()
+# Compiled queries kept per process: a few per reader and shape of customer.
+MAX_KEPT = 2048
+
+_clock: ContextVar[datetime | None] = ContextVar("customer_profile_clock", default=None)
+
+
+def profile_now() -> datetime:
+    """The instant a badge or a timeline source compares with (overdue, recent): the clock,
+    or the probe's stand-in while the query is being compiled."""
+    return _clock.get() or timezone.now()
+
+
+@contextmanager
+def _clock_at(instant: datetime) -> Iterator[None]:
+    token = _clock.set(instant)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
+
+
+@contextmanager
+def one_instant() -> Iterator[None]:
+    """The page's badges and sources all read one instant (kept unless one is set)."""
+    if _clock.get() is not None:
+        yield
+        return
+    with _clock_at(timezone.now()):
+        yield
+
+
+def reader_scope(user: "User") -> Hashable:
+    """What shapes the reader's part of a query: identity, flags, permissions and roles
+    (the permission cache of the request; the roles' names)."""
+    from association.roles import user_roles
+
+    return (
+        user.pk,
+        user.is_active,
+        user.is_superuser,
+        frozenset(user.get_all_permissions()),
+        tuple(role.group_name for role in user_roles(user)),
+    )
+
+
+def customer_shape(customer: "Customer") -> Hashable:
+    """What of the customer decides which badges and sources read what."""
+    return (customer.kind, customer.is_active)
+
+
+def probe_customer(customer: "Customer", pk: int) -> "Customer":
+    """A stand-in of the customer: its values under another primary key, nothing the page
+    remembered on it."""
+    model = type(customer)
+    probe = model(**{field.attname: getattr(customer, field.attname) for field in _fields(model)})
+    probe.pk = pk
+    probe._state.adding = False
+    probe._state.db = customer._state.db
+    return probe
+
+
+def _fields(model: type[Any]) -> list[Any]:
+    return list(model._meta.concrete_fields)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query's SQL, its parameters (constants and slots) and the signature of what built
+    it (the request's own build must have the same, else it is compiled afresh)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    signature: Hashable
+
+    def bind(self, customer_pk: Any, db: str) -> list[Any]:
+        now = profile_now()
+        adapted = connections[db].ops.adapt_datetimefield_value(now)
+        slots = {id(_CUSTOMER): customer_pk, id(_NOW): now, id(_NOW_ADAPTED): adapted}
+        return [slots.get(id(param), param) for param in self.params]
+
+
+# A compilation: the SQL, its parameters and the signature of the build, or None for
+# nothing to read.
+Compilation = tuple[str, Sequence[Any], Hashable] | None
+
+_kept: "OrderedDict[Hashable, Compiled | None]" = OrderedDict()
+
+
+def compiled(
+    key: Hashable, customer: "Customer", build: Callable[["Customer"], Compilation]
+) -> Compiled | None:
+    """The query `build(customer)` compiles, kept under `key` (which must name everything
+    the SQL depends on but the customer's primary key and the clock). None when it cannot
+    be kept (see the module) or reads nothing: the caller compiles it itself."""
+    if key in _kept:
+        _kept.move_to_end(key)
+        return _kept[key]
+    found = _probe(customer, build)
+    _kept[key] = found
+    while len(_kept) > MAX_KEPT:
+        _kept.popitem(last=False)
+    return found
+
+
+def _probe(customer: "Customer", build: Callable[["Customer"], Compilation]) -> Compiled | None:
+    made = []
+    for pk, instant in zip(_PROBE_KEYS, _PROBE_TIMES, strict=True):
+        with _clock_at(instant):
+            made.append(build(probe_customer(customer, pk)))
+    first, second = made
+    if first is None or second is None or first[0] != second[0] or first[2] != second[2]:
+        return None
+    if len(first[1]) != len(second[1]):
+        return None
+    db = customer._state.db or "default"
+    ops = connections[db].ops
+    adapted = tuple(ops.adapt_datetimefield_value(instant) for instant in _PROBE_TIMES)
+    params: list[Any] = []
+    for one, other in zip(first[1], second[1], strict=True):
+        if (one, other) == _PROBE_KEYS:
+            params.append(_CUSTOMER)
+        elif (one, other) == _PROBE_TIMES:
+            params.append(_NOW)
+        elif (one, other) == adapted:
+            params.append(_NOW_ADAPTED)
+        elif type(one) is type(other) and one == other:
+            params.append(one)
+        else:  # the SQL depends on something else of the customer or of the moment
+            return None
+    return Compiled(first[0], tuple(params), first[2])
+
+
+def checking() -> bool:
+    """Whether every bound query is compared with a fresh compilation (the test suite)."""
+    return bool(getattr(settings, "CUSTOMER_PROFILE_SQL_CHECK", False))
+
+
+def check(bound: tuple[str, list[Any]], fresh: Compilation, what: str) -> None:
+    """Fail when the kept query, bound for this request, differs from the request's own."""
+    if fresh is None or bound != (fresh[0], list(fresh[1])):
+        raise AssertionError(
+            f"The compiled {what} differs from the request's own:\n{bound!r}\n{fresh!r}"
+        )
+
+
+def forget() -> None:
+    """Forget every kept query (a registry changed)."""
+    _kept.clear()
