@@ -31,6 +31,7 @@ from customers.timeline import (
     step_entries,
 )
 
+from .models import Case, CaseEvent, CaseTransition
 from .selectors import (
     case_events_of_customer,
     case_steps_of_customer,
@@ -140,7 +141,8 @@ def case_entries(customer, user, limit):
     """Each case's registration, its steps, referrals and re-routes."""
     return [
         TimelineRows(
-            _newest_cases(customer, user),
+            lambda: _newest_cases(customer, user),
+            model=Case,
             at="received_at",
             entry=_case_entry,
             read=remembered_rows(customer, f"complaints:cases:{user.pk}"),
@@ -148,7 +150,8 @@ def case_entries(customer, user, limit):
             fields=CASE_ENTRY_FIELDS,
         ),
         step_entries(
-            case_steps_of_customer(user, customer).exclude(source=F("target")),
+            lambda: case_steps_of_customer(user, customer).exclude(source=F("target")),
+            model=CaseTransition,
             kind=CASES,
             icon="arrow-left-circle",
             title=lambda step: (
@@ -163,7 +166,8 @@ def case_entries(customer, user, limit):
             fields=("case__kind", "case__tracking_number"),
         ),
         TimelineRows(
-            case_events_of_customer(user, customer),
+            lambda: case_events_of_customer(user, customer),
+            model=CaseEvent,
             at="at",
             entry=_event_entry,
             prepare=with_cached_centres,

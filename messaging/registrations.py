@@ -202,7 +202,8 @@ def consent_entries(customer: Customer, user: User, limit: int) -> list[Timeline
     """Each change of the customer's consents: given or withdrawn, by whom, how."""
     return [
         TimelineRows(
-            Consent.objects.filter(customer_id=customer.pk).order_by("-at", "-id"),
+            lambda: Consent.objects.filter(customer_id=customer.pk).order_by("-at", "-id"),
+            model=Consent,
             at="at",
             entry=_consent_entry,
             fields=(
@@ -311,9 +312,10 @@ def message_entries(customer: Customer, user: User, limit: int) -> list[Timeline
         return []
     return [
         TimelineRows(
-            Recipient.objects.filter(customer_id=customer.pk, sent_at__isnull=False).order_by(
-                "-sent_at", "-id"
-            ),
+            lambda: Recipient.objects.filter(
+                customer_id=customer.pk, sent_at__isnull=False
+            ).order_by("-sent_at", "-id"),
+            model=Recipient,
             at="sent_at",
             entry=lambda recipient: _message_entry(customer, recipient),
             fields=_MESSAGE_FIELDS,
