@@ -151,7 +151,7 @@ class Compiled:
 
     sql: str
     params: tuple[Any, ...]
-    signature: Hashable
+    signature: Any  # hashable
 
     def bind(self, customer_pk: Any, db: str) -> list[Any]:
         now = profile_now()
@@ -174,7 +174,7 @@ class Compiled:
 
 # A compilation: the SQL, its parameters and the signature of the build, or None for
 # nothing to read.
-Compilation = tuple[str, Sequence[Any], Hashable] | None
+Compilation = tuple[str, Sequence[Any], Any] | None
 
 _kept: "OrderedDict[Hashable, Compiled | None]" = OrderedDict()
 
