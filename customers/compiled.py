@@ -3,8 +3,8 @@
 The page's two dearest reads, the badges' counts (customers.profile) and the timeline's
 dates (customers.timeline), are each one query built from every app's querysets. Building
 and compiling those querysets cost more than running them, and their SQL depends on little:
-the reader (identity, permissions, roles: `reader_scope`), the customer's shape (kind,
-whether active: `customer_shape`) and the registries. So each such query is compiled for
+the reader (identity, permissions, roles: `reader_scope`), the customer's shape (kind and
+flags such as whether active: `customer_shape`) and the registries. So each such query is compiled for
 two stand-ins of the customer (`probe_customer`: the same kind and flags, a primary key and
 other columns of their own) at two instants of the clock (`profile_now()`), and kept as its
 SQL and its parameters, each a constant or a slot: the customer's primary key or the clock,
@@ -14,11 +14,12 @@ What a badge's or a source's query may depend on is therefore: the reader, the c
 kind and flags, the registries, the customer's primary key and the clock as `profile_now()`
 gives it (never `timezone.now()`). A query whose compiled forms differ in any other way (it
 reads the customer's name, or `timezone.now()`) is not kept: it is compiled on every request
-as before. With the setting
-`CUSTOMER_PROFILE_SQL_CHECK` (the test suite), every bound query is compared with a fresh
-compilation of the request's own querysets, and a difference fails the request.
+as before. With the setting `CUSTOMER_PROFILE_SQL_CHECK` (the test suite), every bound query
+is compared with a fresh compilation of the request's own querysets, and a difference fails
+the request.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -177,6 +178,7 @@ class Compiled:
 Compilation = tuple[str, Sequence[Any], Any] | None
 
 _kept: "OrderedDict[Hashable, Compiled | None]" = OrderedDict()
+_lock = threading.Lock()
 
 
 def compiled(
@@ -185,13 +187,15 @@ def compiled(
     """The query `build(customer)` compiles, kept under `key` (which must name everything
     the SQL depends on but the customer's primary key and the clock). None when it cannot
     be kept (see the module) or reads nothing: the caller compiles it itself."""
-    if key in _kept:
-        _kept.move_to_end(key)
-        return _kept[key]
+    with _lock:  # (threads of one process share it)
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
     found = _probe(customer, build)
-    _kept[key] = found
-    while len(_kept) > MAX_KEPT:
-        _kept.popitem(last=False)
+    with _lock:
+        _kept[key] = found
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
     return found
 
 
@@ -260,5 +264,6 @@ def check(bound: tuple[str, list[Any]], fresh: Compilation, what: str) -> None:
 
 
 def forget() -> None:
-    """Forget every kept query (a registry changed)."""
-    _kept.clear()
+    """Forget every kept query."""
+    with _lock:
+        _kept.clear()
