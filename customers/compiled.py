@@ -4,11 +4,11 @@ The page's two dearest reads, the badges' counts (customers.profile) and the tim
 dates (customers.timeline), are each one query built from every app's querysets. Building
 and compiling those querysets cost more than running them, and their SQL depends on little:
 the reader (identity, permissions, roles: `reader_scope`), the customer's shape (kind and
-flags such as whether active: `customer_shape`) and the registries. So each such query is compiled for
-two stand-ins of the customer (`probe_customer`: the same kind and flags, a primary key and
-other columns of their own) at two instants of the clock (`profile_now()`), and kept as its
-SQL and its parameters, each a constant or a slot: the customer's primary key or the clock,
-bound per request.
+flags such as whether active: `customer_shape`) and the registries. So each such query is
+compiled for two stand-ins of the customer (`probe_customer`: the same kind and flags, a
+primary key and other columns of their own) at two instants of the clock (`profile_now()`),
+and kept as its SQL and its parameters, each a constant or a slot: the customer's primary
+key or the clock (moved by a fixed delta), bound per request.
 
 What a badge's or a source's query may depend on is therefore: the reader, the customer's
 kind and flags, the registries, the customer's primary key and the clock as `profile_now()`
