@@ -5,12 +5,12 @@ complaints.registrations."""
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from association.selectors import centres_by_pk
+from customers.compiled import profile_now
 from customers.profile import (
     CountedBadge,
     ProfileAction,
@@ -31,6 +31,7 @@ from customers.timeline import (
     step_entries,
 )
 
+from .models import Case, CaseEvent, CaseTransition
 from .selectors import (
     case_events_of_customer,
     case_steps_of_customer,
@@ -90,9 +91,10 @@ CASES = "cases"
 def open_cases_badge(customer, user):
     if not user.has_perm("complaints.view_case"):
         return None
-    overdue = Q(due_at__lt=timezone.now())
+    # The page's instant (customers.compiled): the badges' query is compiled once.
+    overdue = Q(due_at__lt=profile_now())
     return CountedBadge(
-        open_cases_of_customer(user, customer),
+        lambda: open_cases_of_customer(user, customer),
         {"open": Count("pk"), "overdue": Count("pk", filter=overdue)},
         _open_cases_badge,
     )
@@ -139,7 +141,8 @@ def case_entries(customer, user, limit):
     """Each case's registration, its steps, referrals and re-routes."""
     return [
         TimelineRows(
-            _newest_cases(customer, user),
+            lambda: _newest_cases(customer, user),
+            model=Case,
             at="received_at",
             entry=_case_entry,
             read=remembered_rows(customer, f"complaints:cases:{user.pk}"),
@@ -147,7 +150,8 @@ def case_entries(customer, user, limit):
             fields=CASE_ENTRY_FIELDS,
         ),
         step_entries(
-            case_steps_of_customer(user, customer).exclude(source=F("target")),
+            lambda: case_steps_of_customer(user, customer).exclude(source=F("target")),
+            model=CaseTransition,
             kind=CASES,
             icon="arrow-left-circle",
             title=lambda step: (
@@ -162,7 +166,8 @@ def case_entries(customer, user, limit):
             fields=("case__kind", "case__tracking_number"),
         ),
         TimelineRows(
-            case_events_of_customer(user, customer),
+            lambda: case_events_of_customer(user, customer),
+            model=CaseEvent,
             at="at",
             entry=_event_entry,
             prepare=with_cached_centres,

@@ -46,3 +46,7 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 if "replica" in DATABASES:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_REPLICA_READS = False
+
+# The customer 360's queries compiled once (customers.compiled) are compared, on every page
+# the tests open, with a fresh compilation of the request's own.
+CUSTOMER_PROFILE_SQL_CHECK = True

@@ -21,6 +21,16 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Aggregate, Count, Value
 
+from .compiled import (
+    Compilation,
+    check,
+    checking,
+    compiled,
+    customer_shape,
+    one_instant,
+    reader_scope,
+)
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import QuerySet
@@ -61,11 +71,16 @@ class ProfileAction:
 class CountedBadge:
     """A badge drawn from counts of rows: `counts` ({name: aggregate over `rows`}, e.g.
     Count("pk")) are read together with every other badge's in one query, then
-    `badge({name: value})` makes the badge (or None)."""
+    `badge({name: value})` makes the badge (or None). `rows` may be given as a function
+    making the queryset: the query being compiled once per reader and shape of customer
+    (customers.compiled), it is then built only when compiled."""
 
-    rows: "QuerySet[Any]"
+    rows: "QuerySet[Any] | Callable[[], QuerySet[Any]]"
     counts: Mapping[str, Aggregate]
     badge: Callable[[dict[str, int]], ProfileBadge | None]
+
+    def queryset(self) -> "QuerySet[Any]":
+        return self.rows() if callable(self.rows) else self.rows
 
 
 def count_badge(
@@ -85,9 +100,15 @@ def count_badge(
 
 
 def counted_rows_badge(
-    rows: "QuerySet[Any]", label: Any, *, tone: str, kind: str = "", icon: str = ""
+    rows: "QuerySet[Any] | Callable[[], QuerySet[Any]]",
+    label: Any,
+    *,
+    tone: str,
+    kind: str = "",
+    icon: str = "",
 ) -> CountedBadge:
-    """count_badge() of how many `rows` there are, counted with every other badge."""
+    """count_badge() of how many `rows` (a queryset, or a function making it) there are,
+    counted with every other badge."""
     return CountedBadge(
         rows,
         {"count": Count("pk")},
@@ -145,10 +166,12 @@ TONE_ORDER = {"danger": 0, "warning": 1, "info": 2, "primary": 3, "success": 4}
 
 
 def profile_badges(customer: "Customer", user: "User") -> list[ProfileBadge]:
-    """The header's badges, the counts of all of them read in one query."""
-    made = [builder(customer, user) for builder in _badge_builders]
-    counted = [item for item in made if isinstance(item, CountedBadge)]
-    counts = iter(_read_counts(counted))
+    """The header's badges, the counts of all of them read in one query, compiled once per
+    reader and shape of customer (customers.compiled)."""
+    with one_instant():
+        made = [builder(customer, user) for builder in _badge_builders]
+        counted = [item for item in made if isinstance(item, CountedBadge)]
+        counts = iter(_read_counts(customer, user, counted))
     badges = []
     for item in made:
         badge = item.badge(next(counts)) if isinstance(item, CountedBadge) else item
@@ -157,17 +180,65 @@ def profile_badges(customer: "Customer", user: "User") -> list[ProfileBadge]:
     return sorted(badges, key=lambda badge: TONE_ORDER.get(badge.tone, len(TONE_ORDER)))
 
 
-def _read_counts(counted: list[CountedBadge]) -> list[dict[str, int]]:
+def _shape(counted: list[CountedBadge]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(item.counts) for item in counted)
+
+
+def _counted_of(customer: "Customer", user: "User") -> list[CountedBadge]:
+    made = (builder(customer, user) for builder in _badge_builders)
+    return [item for item in made if isinstance(item, CountedBadge)]
+
+
+def _read_counts(
+    customer: "Customer", user: "User", counted: list[CountedBadge]
+) -> list[dict[str, int]]:
     """The counts of each badge: one row of a CROSS JOIN of each badge's aggregate read (one
     row each: no GROUP BY); a read of nothing the user may see counts zeros, unread."""
     found = [dict.fromkeys(item.counts, 0) for item in counted]
+    if not counted:
+        return found
+    kept = None
+    if customer is not None and user is not None:  # (the registries' tests ask for neither)
+        key = (
+            "badges",
+            customer._state.db,
+            tuple(_badge_builders),
+            reader_scope(user),
+            customer_shape(customer),
+        )
+        kept = compiled(key, customer, lambda probe: _counts_sql(_counted_of(probe, user)))
+    usable = kept is not None and kept.signature[0] == _shape(counted)
+    fresh = _counts_sql(counted) if not usable or checking() else None
+    if kept is not None and usable:
+        db = customer._state.db or "default"
+        sql, params, columns = kept.sql, kept.bind(customer.pk, db), kept.signature[1]
+        if checking():
+            check((sql, params), fresh, "badge counts")
+    else:
+        assert fresh is not None
+        db = counted[0].queryset().db
+        sql, params, columns = fresh[0], list(fresh[1]), fresh[2][1]
+    if not columns:
+        return found
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    for (index, name), value in zip(columns, row, strict=True):
+        found[index][name] = value or 0
+    return found
+
+
+def _counts_sql(counted: list[CountedBadge]) -> Compilation:
+    """The SQL and parameters of the counts' CROSS JOIN, and (the badges' shape, the
+    (badge, count name) of each column)."""
     parts: list[str] = []
     params: list[Any] = []
     columns: list[tuple[int, str]] = []
     for index, item in enumerate(counted):
         names = {f"badge_{index}_{name}": name for name in item.counts}
         read = (
-            item.rows.order_by()
+            item.queryset()
+            .order_by()
             # Grouped by a constant, which Django leaves out of the GROUP BY: one row.
             .annotate(badge_group=Value(1))
             .values("badge_group")
@@ -181,14 +252,8 @@ def _read_counts(counted: list[CountedBadge]) -> list[dict[str, int]]:
         parts.append(f"({sql}) AS badge_{index}")
         params.extend(part_params)
         columns.extend((index, name) for name in names.values())
-    if not parts:
-        return found
-    with connections[counted[0].rows.db].cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
-        row = cursor.fetchone()
-    for (index, name), value in zip(columns, row, strict=True):
-        found[index][name] = value or 0
-    return found
+    sql = f"SELECT * FROM {' CROSS JOIN '.join(parts)}" if parts else ""
+    return sql, params, (_shape(counted), tuple(columns))
 
 
 def profile_actions(customer: "Customer", user: "User") -> list[ProfileAction]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from . import selectors
-from .models import Customer, CustomerRequest, RequestKind, RequestState
+from .models import Customer, CustomerRequest, RequestKind, RequestState, RequestTransition
 from .profile import (
     CountedBadge,
     ProfileAction,
@@ -32,11 +32,14 @@ def request_change(customer: Customer, user: User) -> ProfileAction | None:
     )
 
 
+PENDING_FORMS = ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count")
+
+
 @register_profile_badge
 def pending_forms(customer: Customer, user: User) -> CountedBadge:
     return counted_rows_badge(
-        selectors.pending_requests_of_customer(user, customer),
-        ngettext_lazy("%(count)s pending form", "%(count)s pending forms", "count"),
+        lambda: selectors.pending_requests_of_customer(user, customer),
+        PENDING_FORMS,
         tone="info",
         kind=FORMS,
         icon="file-earmark-text",
@@ -55,7 +58,8 @@ def form_entries(customer: Customer, user: User, limit: int) -> list[TimelineEnt
             % {"code": customer.code},
         ),
         step_entries(
-            selectors.request_steps_of_customer(user, customer),
+            lambda: selectors.request_steps_of_customer(user, customer),
+            model=RequestTransition,
             kind=FORMS,
             icon="file-earmark-text",
             title=lambda step: _step_title(step.request, step.target),

@@ -29,16 +29,27 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import F, Func, JSONField, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django_fsm import FSMFieldMixin
+
+from .compiled import (
+    Compilation,
+    check,
+    checking,
+    compiled,
+    customer_shape,
+    one_instant,
+    reader_scope,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -81,7 +92,7 @@ class TimelineRows:
     same query the page read already (a panel's, customers.profile.remembered_rows): those
     shown are not read again."""
 
-    rows: "models.QuerySet[Any]"
+    rows: "models.QuerySet[Any] | Callable[[], models.QuerySet[Any]]"
     at: str
     entry: Callable[[Any], TimelineEntry]
     prepare: Callable[[list[Any]], object] | None = None
@@ -92,6 +103,30 @@ class TimelineRows:
     # ALL, as instances holding only these values (any other field is deferred: reading it
     # costs a query, which the query-budget tests catch).
     fields: tuple[str, ...] = ()
+    # The model of the rows, when `rows` is a function making the query: the dates' query
+    # being compiled once per reader and shape of customer (customers.compiled), the
+    # queryset is then built only when compiled, or when the page reads rows without
+    # `fields`.
+    model: type[models.Model] | None = None
+
+    def __post_init__(self) -> None:
+        if callable(self.rows) and self.model is None:
+            raise TypeError("TimelineRows: rows given as a function need their model.")
+
+    @cached_property
+    def queryset(self) -> "models.QuerySet[Any]":
+        return self.rows() if callable(self.rows) else self.rows
+
+    @property
+    def model_read(self) -> type[models.Model]:
+        return self.model or self.queryset.model
+
+    @property
+    def db(self) -> str:
+        """The database read (the router's, until the queryset is built)."""
+        if callable(self.rows) and "queryset" not in self.__dict__:
+            return router.db_for_read(self.model_read)
+        return self.queryset.db
 
 
 TimelineSource = Callable[["Customer", "User", int], Iterable[TimelineEntry | TimelineRows]]
@@ -167,12 +202,15 @@ def customer_timeline(
     kind = kind if kind in keys else ""
     number = max(1, min(page, MAX_PAGE))
     limit = number * PAGE_SIZE + 1
-    items: list[TimelineEntry | TimelineRows] = []
-    for source in _sources:
-        if source.kind.key in keys and (not kind or source.kind.key == kind):
-            items.extend(source.entries(customer, user, limit))
-    queries = [item for item in items if isinstance(item, TimelineRows)]
-    dates = iter(_newest_dates(queries, limit))
+    chosen = [
+        source
+        for source in _sources
+        if source.kind.key in keys and (not kind or source.kind.key == kind)
+    ]
+    with one_instant():
+        items = _items_of(chosen, customer, user, limit)
+        queries = [item for item in items if isinstance(item, TimelineRows)]
+        dates = iter(_newest_dates(queries, limit, customer, user, chosen))
     # Every entry to come, in the sources' order: a ready entry, or a query's row by its key.
     candidates: list[tuple[datetime, TimelineEntry | tuple[TimelineRows, Any]]] = []
     for item in items:
@@ -192,16 +230,78 @@ def customer_timeline(
     )
 
 
-def _newest_dates(queries: list[TimelineRows], limit: int) -> list[list[tuple[Any, datetime]]]:
+def _items_of(
+    chosen: list[_Source], customer: "Customer", user: "User", limit: int
+) -> list[TimelineEntry | TimelineRows]:
+    items: list[TimelineEntry | TimelineRows] = []
+    for source in chosen:
+        items.extend(source.entries(customer, user, limit))
+    return items
+
+
+def _newest_dates(
+    queries: list[TimelineRows],
+    limit: int,
+    customer: "Customer | None" = None,
+    user: "User | None" = None,
+    chosen: Sequence[_Source] = (),
+) -> list[list[tuple[Any, datetime]]]:
     """Each query's newest `limit` rows as (primary key, sort time), in its order: one UNION
-    ALL of each query's LIMITed read of the key, the date and the row's place in the query's
-    order (a UNION promises no order), written as derived tables (SQLite refuses a LIMIT
-    directly inside a UNION). A date and a datetime go in two columns: a UNION would turn a
-    day into a time at the database's midnight, not the association's."""
+    ALL (_dates_sql), compiled once per reader, shape of customer, sources and page
+    (customers.compiled) when the customer and the reader are given."""
     found: list[list[tuple[Any, datetime]]] = [[] for _query in queries]
     if not queries:
         return found
-    connection = connections[queries[0].rows.db]
+    kept = None
+    if customer is not None and user is not None:
+        key = (
+            "timeline",
+            customer._state.db,
+            tuple(source.entries for source in chosen),
+            reader_scope(user),
+            customer_shape(customer),
+            limit,
+        )
+
+        def build(probe: "Customer") -> Compilation:
+            probed = _items_of(list(chosen), probe, user, limit)
+            return _dates_sql([item for item in probed if isinstance(item, TimelineRows)], limit)
+
+        kept = compiled(key, customer, build)
+    usable = kept is not None and kept.signature == _signature(queries)
+    fresh = _dates_sql(queries, limit) if not usable or checking() else None
+    db = queries[0].db
+    if kept is not None and usable and customer is not None:
+        sql, params = kept.sql, kept.bind(customer.pk, db)
+        if checking():
+            check((sql, params), fresh, "timeline dates")
+    else:
+        assert fresh is not None
+        sql, params = fresh[0], list(fresh[1])
+    if not sql:
+        return found
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for index, _place, pk, at, day in sorted(rows, key=lambda row: (row[0], row[1])):
+        found[index].append((pk, _sort_time(at, day)))
+    return found
+
+
+def _signature(queries: list[TimelineRows]) -> tuple[tuple[Any, str], ...]:
+    return tuple((query.model_read, query.at) for query in queries)
+
+
+def _dates_sql(queries: list[TimelineRows], limit: int) -> Compilation:
+    """The SQL and parameters of each query's newest `limit` rows (index of the query, place
+    in its order, primary key, datetime, day): one UNION ALL of each query's LIMITed read of
+    the key, the date and the row's place in the query's order (a UNION promises no order),
+    written as derived tables (SQLite refuses a LIMIT directly inside a UNION). A date and a
+    datetime go in two columns: a UNION would turn a day into a time at the database's
+    midnight, not the association's. No SQL when the user may see nothing."""
+    if not queries:
+        return "", [], ()
+    connection = connections[queries[0].db]
     # Typed NULLs: PostgreSQL reads a bare NULL in a UNION as text.
     no_time = f"CAST(NULL AS {models.DateTimeField().db_type(connection)})"
     no_day = f"CAST(NULL AS {models.DateField().db_type(connection)})"
@@ -209,31 +309,25 @@ def _newest_dates(queries: list[TimelineRows], limit: int) -> list[list[tuple[An
     params: list[Any] = []
     for index, query in enumerate(queries):
         # Built on one copy of the query (QuerySet.annotate, values_list and the slice
-        # would copy it three times, the sources' queries being a page's dearest part).
-        read = query.rows.query.chain()
+        # would copy it three times).
+        rows = query.queryset
+        read = rows.query.chain()
         read.add_annotation(F("pk"), "timeline_pk")
         read.add_annotation(F(query.at), "timeline_at")
-        read.add_annotation(Window(RowNumber(), order_by=_ordering(query.rows)), "timeline_place")
+        read.add_annotation(Window(RowNumber(), order_by=_ordering(rows)), "timeline_place")
         read.set_values(["timeline_pk", "timeline_at", "timeline_place"])
         read.set_limits(high=limit)
         try:
             sql, part_params = read.sql_with_params()
         except EmptyResultSet:  # nothing the user may see
             continue
-        is_day = not isinstance(query.rows.model._meta.get_field(query.at), models.DateTimeField)
+        is_day = not isinstance(rows.model._meta.get_field(query.at), models.DateTimeField)
         dates = f"{no_time}, part.timeline_at" if is_day else f"part.timeline_at, {no_day}"
         parts.append(
             f"SELECT {index}, part.timeline_place, part.timeline_pk, {dates} FROM ({sql}) AS part"
         )
         params.extend(part_params)
-    if not parts:
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
-    for index, _place, pk, at, day in sorted(rows, key=lambda row: (row[0], row[1])):
-        found[index].append((pk, _sort_time(at, day)))
-    return found
+    return " UNION ALL ".join(parts), params, _signature(queries)
 
 
 def _ordering(rows: "models.QuerySet[Any]") -> list[Any]:
@@ -281,7 +375,7 @@ def _entries_shown(shown: list[TimelineEntry | tuple[TimelineRows, Any]]) -> lis
         if missing and query.fields:
             flat.append((number, query, missing))
         elif missing:
-            found[number] += query.rows.order_by().filter(pk__in=missing)
+            found[number] += query.queryset.order_by().filter(pk__in=missing)
     for number, rows in _read_flat(flat).items():
         found[number] += rows
     entries: dict[tuple[int, Any], TimelineEntry] = {}
@@ -299,10 +393,10 @@ def _read_flat(batch: list[tuple[int, TimelineRows, list[Any]]]) -> dict[int, li
     fields and the number of keys, compiled once per process."""
     if not batch:
         return {}
-    db = batch[0][1].rows.db
+    db = batch[0][1].db
     reads: list[tuple[type[models.Model], str, list[Any]]] = []
     for _number, query, pks in batch:
-        model = query.rows.model
+        model = query.model_read
         keys = list(dict.fromkeys(pks))
         paths = _with_keys(model, tuple(query.fields))
         reads.append((model, _rows_sql(db, model, paths, len(keys)), keys))
@@ -521,20 +615,25 @@ STEP_FIELDS = (
 
 
 def step_entries(
-    steps: "models.QuerySet[Any]",
+    steps: "models.QuerySet[Any] | Callable[[], models.QuerySet[Any]]",
     *,
     kind: str,
     icon: str,
     title: Callable[[Any], str],
     url: Callable[[Any], str | None],
     fields: Sequence[str] = (),
+    model: type[models.Model] | None = None,
 ) -> TimelineRows:
     """The entries of a workflow's steps (a query of core.models.TransitionRecord rows, their
     actor selected), newest first: when, who and the note; `title(step)` and `url(step)` give
     the rest, reading only the step's own columns and `fields` (paths such as
-    "case__tracking_number"): the steps shown of every workflow are read in one query."""
+    "case__tracking_number"): the steps shown of every workflow are read in one query.
+    `steps` may be a function making the query, with its `model` (TimelineRows)."""
     return TimelineRows(
-        steps.order_by("-at", "-id"),
+        (lambda: steps().order_by("-at", "-id"))
+        if callable(steps)
+        else steps.order_by("-at", "-id"),
+        model=model,
         at="at",
         fields=(*STEP_FIELDS, *fields),
         entry=lambda step: TimelineEntry(

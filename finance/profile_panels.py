@@ -11,6 +11,7 @@ from customers.models import CustomerKind
 from customers.profile import ProfilePanel, register_profile_panel
 from customers.timeline import TimelineEntry, TimelineRows, register_timeline_source
 
+from .models import Donation
 from .selectors import donations_of_donor, donor_totals_by_programme_and_year
 
 
@@ -78,7 +79,8 @@ def donation_entries(customer, user, limit):
 
     return [
         TimelineRows(
-            donations_of_donor(customer),
+            lambda: donations_of_donor(customer),
+            model=Donation,
             at="received_on",
             entry=entry,
             fields=("received_on", "amount", "receipt_number", "programme__name"),

@@ -4,6 +4,7 @@ consent changes in its timeline. Imported at start-up by MessagingConfig.ready."
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -136,11 +137,15 @@ def consents_badge(customer: Customer, user: User) -> CountedBadge:
             url="#consents",
         )
 
-    return CountedBadge(
-        Consent.objects.filter(customer_id=customer.pk),
-        {_name(channel, purpose): _latest_text(channel, purpose) for channel, purpose in ALL_PAIRS},
-        badge,
-    )
+    return CountedBadge(lambda: Consent.objects.filter(customer_id=customer.pk), _counts(), badge)
+
+
+@cache
+def _counts() -> dict[str, Max]:
+    """The badge's aggregates: the latest record of each pair (the same on every page)."""
+    return {
+        _name(channel, purpose): _latest_text(channel, purpose) for channel, purpose in ALL_PAIRS
+    }
 
 
 def current_state(customer: Customer) -> CurrentState:
@@ -197,7 +202,8 @@ def consent_entries(customer: Customer, user: User, limit: int) -> list[Timeline
     """Each change of the customer's consents: given or withdrawn, by whom, how."""
     return [
         TimelineRows(
-            Consent.objects.filter(customer_id=customer.pk).order_by("-at", "-id"),
+            lambda: Consent.objects.filter(customer_id=customer.pk).order_by("-at", "-id"),
+            model=Consent,
             at="at",
             entry=_consent_entry,
             fields=(
@@ -306,9 +312,10 @@ def message_entries(customer: Customer, user: User, limit: int) -> list[Timeline
         return []
     return [
         TimelineRows(
-            Recipient.objects.filter(customer_id=customer.pk, sent_at__isnull=False).order_by(
-                "-sent_at", "-id"
-            ),
+            lambda: Recipient.objects.filter(
+                customer_id=customer.pk, sent_at__isnull=False
+            ).order_by("-sent_at", "-id"),
+            model=Recipient,
             at="sent_at",
             entry=lambda recipient: _message_entry(customer, recipient),
             fields=_MESSAGE_FIELDS,

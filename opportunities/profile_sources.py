@@ -26,6 +26,15 @@ from customers.timeline import (
 )
 
 from . import problems, selectors
+from .models import (
+    DesignationTransition,
+    DonorContact,
+    DonorProblem,
+    OpportunityTransition,
+    PointOfContactDesignation,
+    PotentialDonor,
+    ProblemTransition,
+)
 
 CONTACTS = "contacts"
 OPPORTUNITIES = "opportunities"
@@ -35,16 +44,22 @@ PROBLEMS = "problems"
 
 # --- badges -------------------------------------------------------------------------------
 
+# Made once: a lazy translation costs more to make than the badge's other work.
+CONTACTS_AWAITING = ngettext_lazy(
+    "%(count)s contact awaiting approval", "%(count)s contacts awaiting approval", "count"
+)
+UNRESOLVED_PROBLEMS = ngettext_lazy(
+    "%(count)s unresolved problem", "%(count)s unresolved problems", "count"
+)
+
 
 @register_profile_badge
 def pending_contacts_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorcontact"):
         return None
     return counted_rows_badge(
-        selectors.pending_contacts_of(customer),
-        ngettext_lazy(
-            "%(count)s contact awaiting approval", "%(count)s contacts awaiting approval", "count"
-        ),
+        lambda: selectors.pending_contacts_of(customer),
+        CONTACTS_AWAITING,
         tone="warning",
         kind=CONTACTS,
         icon="shield-exclamation",
@@ -56,8 +71,8 @@ def unresolved_problems_badge(customer, user):
     if customer.kind != CustomerKind.DONOR or not user.has_perm("opportunities.view_donorproblem"):
         return None
     return counted_rows_badge(
-        problems.unresolved_problems_of(user, customer),
-        ngettext_lazy("%(count)s unresolved problem", "%(count)s unresolved problems", "count"),
+        lambda: problems.unresolved_problems_of(user, customer),
+        UNRESOLVED_PROBLEMS,
         tone="danger",
         kind=PROBLEMS,
         icon="exclamation-octagon",
@@ -117,7 +132,8 @@ CONTACT_ENTRY_FIELDS = (
 def contact_entries(customer, user, limit):
     return [
         TimelineRows(
-            selectors.contacts_of_donor(customer),
+            lambda: selectors.contacts_of_donor(customer),
+            model=DonorContact,
             at="contact_date",
             entry=_contact_entry,
             read=remembered_rows(customer, "opportunities:contacts"),
@@ -159,7 +175,8 @@ def opportunity_entries(customer, user, limit):
     """When the donor was named on an opportunity, and every move of those opportunities."""
     return [
         TimelineRows(
-            selectors.donor_additions_of(customer),
+            lambda: selectors.donor_additions_of(customer),
+            model=PotentialDonor,
             at="added_at",
             entry=lambda row: TimelineEntry(
                 when=row.added_at,
@@ -173,7 +190,8 @@ def opportunity_entries(customer, user, limit):
             fields=("added_at", "opportunity__title", *person_fields("added_by")),
         ),
         step_entries(
-            selectors.opportunity_steps_of_donor(customer),
+            lambda: selectors.opportunity_steps_of_donor(customer),
+            model=OpportunityTransition,
             kind=OPPORTUNITIES,
             icon="kanban",
             title=lambda step: (
@@ -196,7 +214,8 @@ def designation_entries(customer, user, limit):
     """Each proposal of a point of contact and the secretary's decision on it (3.1.21)."""
     return [
         TimelineRows(
-            selectors.designations_of(customer),
+            lambda: selectors.designations_of(customer),
+            model=PointOfContactDesignation,
             at="created_at",
             read=remembered_rows(customer, "opportunities:designations"),
             entry=lambda designation: TimelineEntry(
@@ -217,7 +236,8 @@ def designation_entries(customer, user, limit):
             ),
         ),
         step_entries(
-            selectors.designation_steps_of(customer),
+            lambda: selectors.designation_steps_of(customer),
+            model=DesignationTransition,
             kind=POINT_OF_CONTACT,
             icon="person-check",
             title=lambda step: (
@@ -248,7 +268,8 @@ def designation_entries(customer, user, limit):
 def problem_entries(customer, user, limit):
     return [
         TimelineRows(
-            problems.problems_raised_for(user, customer),
+            lambda: problems.problems_raised_for(user, customer),
+            model=DonorProblem,
             at="raised_at",
             entry=lambda problem: TimelineEntry(
                 when=problem.raised_at,
@@ -262,7 +283,8 @@ def problem_entries(customer, user, limit):
             fields=("raised_at", "title", "kind", "severity", *person_fields("raised_by")),
         ),
         step_entries(
-            problems.problem_steps_of_donor(user, customer),
+            lambda: problems.problem_steps_of_donor(user, customer),
+            model=ProblemTransition,
             kind=PROBLEMS,
             icon="check2-circle",
             title=lambda step: (

@@ -218,11 +218,13 @@ PROPOSALS = "proposals"
 )
 def proposal_entries(customer, user, limit):
     """The programmes this donor asked for: the proposal to planning and its answer."""
+    from .models import ProposalTransition
     from .proposals import proposal_steps_of_donor
 
     return [
         step_entries(
-            proposal_steps_of_donor(user, customer),
+            lambda: proposal_steps_of_donor(user, customer),
+            model=ProposalTransition,
             kind=PROPOSALS,
             icon="lightbulb",
             title=_proposal_step_title,

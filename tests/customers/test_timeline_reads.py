@@ -27,7 +27,7 @@ def read_whole(customer, user, *, page=1, kind=""):
         if source.kind.key in keys and (not kind or source.kind.key == kind):
             for item in source.entries(customer, user, limit):
                 if isinstance(item, TimelineRows):
-                    rows = list(item.rows[:limit])
+                    rows = list(item.queryset[:limit])
                     if item.prepare is not None:
                         item.prepare(rows)
                     entries.extend(item.entry(row) for row in rows)
@@ -111,7 +111,7 @@ def test_the_rows_shown_are_read_in_one_query_and_the_profile_s_count_is_fixed(c
         for item in source.entries(fresh(donor), manager, 31)
         if isinstance(item, TimelineRows)
     ):
-        assert item.fields, item.rows.model
+        assert item.fields, item.model_read
     _add_entries(donor, staff, 3)
     timeline.customer_timeline(fresh(donor), manager)  # the permissions and caches read once
     client.force_login(manager)
