@@ -696,7 +696,7 @@ def invitations_send(
     if "{الرابط}" not in body and "{link}" not in body:
         raise SurveyError(_("The message must contain the link: write {الرابط} where it goes."))
     expected = RoundState.DONOR_SURVEY if kind == InstrumentKind.DONOR else RoundState.COLLECTING
-    if survey_round.state != expected:
+    if Round.objects.values_list("state", flat=True).get(pk=survey_round.pk) != expected:
         raise SurveyError(_("Invitations are sent while the round collects answers."))
     invited = set(selectors.customers_invited(survey_round, kind))
     sent = without_consent = already = 0
