@@ -669,7 +669,9 @@ def public_url(round_centre: RoundCentre) -> str:
     )
 
 
-DEFAULT_INVITATION_SMS = gettext_lazy("{الاسم}، شاركنا رأيك في «%(round)s» (دقيقتان): {الرابط}")
+DEFAULT_INVITATION_SMS = gettext_lazy(
+    "{name}, share your opinion of «%(round)s» (two minutes): {link}"
+)
 
 
 def invitations_send(
