@@ -347,11 +347,9 @@ _SURVEY_PAPER = _SURVEY_READ | {"surveys.enter_paper_response"}
 _SURVEY_REVIEW = _SURVEY_READ | {"surveys.review_round", "surveys.view_presenter_figures"}
 SURVEY_GRANTS = {
     roles.QUALITY_OFFICER: _SURVEY_PAPER | {"surveys.add_round", "surveys.prepare_round"},
-    roles.CRM_MANAGER: _SURVEY_REVIEW
-    | {"surveys.enter_paper_response", "surveys.survey_donors"},
+    roles.CRM_MANAGER: _SURVEY_REVIEW | {"surveys.enter_paper_response", "surveys.survey_donors"},
     roles.CENTRES_MANAGER: _SURVEY_REVIEW | {"surveys.enter_paper_response"},
-    roles.MANAGEMENT: _SURVEY_READ
-    | {"surveys.decide_round", "surveys.view_presenter_figures"},
+    roles.MANAGEMENT: _SURVEY_READ | {"surveys.decide_round", "surveys.view_presenter_figures"},
     roles.CRM_STAFF: _SURVEY_PAPER,
     roles.CENTRES_STAFF: _SURVEY_PAPER,
 }

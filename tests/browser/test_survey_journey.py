@@ -108,7 +108,17 @@ def test_the_quality_officer_types_paper_forms_from_the_keyboard(as_user, live_s
     # The demo typed a few already; these two are the newest.
     newest = list(typed.order_by("-id")[:2])
     assert [a.value for a in newest[1].answers.order_by("item__position")] == [
-        5, 4, 3, 4, 5, 4, 3, 2, 1, 5, 4,
+        5,
+        4,
+        3,
+        4,
+        5,
+        4,
+        3,
+        2,
+        1,
+        5,
+        4,
     ]
     assert {a.value for a in newest[0].answers.all()} == {3}
     assert f"<strong>{typed.count()}</strong>" in page.inner_html('[data-testid="running-count"]')

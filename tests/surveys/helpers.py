@@ -9,6 +9,7 @@ from association import roles
 from customers.models import Customer, CustomerKind
 from customers.services import allocate_customer_code
 from surveys import selectors, services
+from surveys.instruments import seed_current
 from surveys.models import Invitation, Round
 from tests.factories import CentreFactory
 from tests.helpers import user_with
@@ -22,6 +23,7 @@ def staff(role, name):
 
 
 def prepared_round(*, centres=None, **values):
+    seed_current()  # a transactional test's flush removed the migration's rows
     quality = staff(roles.QUALITY_OFFICER, "survey_quality")
     today = timezone.localdate()
     fields = {
