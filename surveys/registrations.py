@@ -1,14 +1,17 @@
 """What the surveys add to the navigation bar («التسويق») and to «عملي»."""
 
+from typing import cast
+
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
+from links.outcomes import Outcome, register_outcome
 
 from . import selectors
-from .models import RoundState
+from .models import Response, RoundState
 
 WORK_ITEMS = 20
 
@@ -54,3 +57,20 @@ def survey_work(user: User) -> mywork.WorkSection | None:
     return mywork.WorkSection(
         title=_("Satisfaction surveys"), items=items, list_url=reverse("surveys:round_list")
     )
+
+
+# Answers arriving through a tracked link (a campaign's poster, an SMS) count on the link's
+# page and in the campaign's evaluation (links.outcomes).
+register_outcome(
+    Outcome(
+        key="survey_answers",
+        label=gettext_lazy("Survey answers"),
+        model=Response,
+        permission="surveys.view_round",
+        detail_url=lambda response: reverse(
+            "surveys:round_detail", args=[cast(Response, response).round_id]
+        ),
+        customer_field="customer",
+        at_field="submitted_at",
+    )
+)
