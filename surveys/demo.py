@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from association.models import Centre
 
@@ -44,9 +44,14 @@ def _value(rng: random.Random, spread: tuple[int, ...]) -> int:
     return rng.choices(range(1, 6), weights=spread)[0]
 
 
-@transaction.atomic
 def load_demo_surveys() -> int:
-    """Returns the number of rounds created (0 or 1)."""
+    """Returns the number of rounds created (0 or 1). The steps' notes are stored as
+    written: in Arabic, as staff would write them."""
+    with translation.override("ar"), transaction.atomic():
+        return _load()
+
+
+def _load() -> int:
     users = _users()
     centres = list(Centre.objects.filter(name__in=CENTRES).select_related("city"))
     if users is None or not centres or Round.objects.filter(activity_name=ACTIVITY).exists():

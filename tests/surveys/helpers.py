@@ -60,7 +60,7 @@ def invitation_for(survey_round: Round, person=None) -> Invitation:
         round=survey_round,
         customer=person or customer(mobile="+966501119999"),
         channel="sms",
-        centre=survey_round.centres.first().centre,
+        centre=survey_round.centres.get().centre,
     )
 
 
