@@ -46,6 +46,7 @@ PROJECT_APPS = [
     "reports",
     "links",
     "campaigns",
+    "surveys",
 ]
 
 INSTALLED_APPS = [

@@ -339,6 +339,23 @@ MESSAGING_GRANTS = {
 for _role, _granted_here in MESSAGING_GRANTS.items():
     GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY[_role] | _granted_here
 
+# The surveys app (surveys/roles.py), written by hand: the quality officer prepares, collects
+# and analyses; the department managers review (and see the presenter's figures); the CRM
+# manager surveys the donors; management decides; CRM and centres staff type paper forms.
+_SURVEY_READ = {"surveys.view_round"}
+_SURVEY_PAPER = _SURVEY_READ | {"surveys.enter_paper_response"}
+_SURVEY_REVIEW = _SURVEY_READ | {"surveys.review_round", "surveys.view_presenter_figures"}
+SURVEY_GRANTS = {
+    roles.QUALITY_OFFICER: _SURVEY_PAPER | {"surveys.add_round", "surveys.prepare_round"},
+    roles.CRM_MANAGER: _SURVEY_REVIEW | {"surveys.enter_paper_response", "surveys.survey_donors"},
+    roles.CENTRES_MANAGER: _SURVEY_REVIEW | {"surveys.enter_paper_response"},
+    roles.MANAGEMENT: _SURVEY_READ | {"surveys.decide_round", "surveys.view_presenter_figures"},
+    roles.CRM_STAFF: _SURVEY_PAPER,
+    roles.CENTRES_STAFF: _SURVEY_PAPER,
+}
+for _role, _granted_here in SURVEY_GRANTS.items():
+    GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY[_role] | _granted_here
+
 
 def _granted(group):
     return {

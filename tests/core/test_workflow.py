@@ -627,3 +627,55 @@ def test_cycle_steps_are_offered_to_who_the_service_accepts(donor_people, state)
         ],
         cycles.CycleError,
     )
+
+
+# --- survey rounds ------------------------------------------------------------------------
+
+_SURVEY_PATH = (
+    ("submit_for_review", "quality"),
+    ("approve_content", "centres_manager"),
+    ("close_collection", "quality"),
+    ("submit_report", "quality"),
+    ("discuss_report", "crm_manager"),
+    ("agree_treatment", "crm_manager"),
+    ("decide", "management"),
+    ("finish", "crm_manager"),
+)
+
+
+@pytest.fixture
+def survey_people(db):
+    return {
+        "quality": user_with(roles.QUALITY_OFFICER, "quality"),
+        "crm_manager": user_with(roles.CRM_MANAGER, "crm_manager"),
+        "centres_manager": user_with(roles.CENTRES_MANAGER, "centres_manager"),
+        "management": user_with(roles.MANAGEMENT, "management"),
+        "crm_staff": user_with(roles.CRM_STAFF, "crm_staff"),
+        "planning": user_with(roles.PLANNING_DIRECTOR, "planning"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("steps_taken", range(len(_SURVEY_PATH) + 1))
+def test_survey_round_steps_are_offered_to_who_the_service_accepts(survey_people, steps_taken):
+    from surveys import services as survey_services
+    from surveys.errors import SurveyError
+    from surveys.models import Round
+    from tests.surveys.helpers import prepared_round
+
+    survey_round = prepared_round()
+    for action, who in _SURVEY_PATH[:steps_taken]:
+        survey_services.STEP_SERVICES[action](survey_round=survey_round, actor=survey_people[who])
+    pk = survey_round.pk
+    assert_actions_match_services(
+        lambda: Round.objects.get(pk=pk),
+        survey_people,
+        {
+            action: lambda record, user, call=call: call(
+                survey_round=record, actor=user, note="ملاحظة"
+            )
+            for action, call in survey_services.STEP_SERVICES.items()
+        },
+        survey_services.ROUND_WORKFLOW.available_actions,
+        SurveyError,
+    )
