@@ -1,0 +1,3 @@
+app_name = "survey_analysis"
+
+urlpatterns: list = []
