@@ -1,0 +1,110 @@
+"""The forms of the survey follow-up (steps 4, 6, 7 and the success stories)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import Form, ModelForm
+from programmes.models import Programme
+from surveys.models import Item, ItemKind, Round
+
+from .models import DecisionOutcome, SatisfactionLevel, SuccessStory
+
+
+class FindingsForm(Form):
+    level = forms.ChoiceField(label=_("satisfaction level"), choices=SatisfactionLevel.choices)
+    conclusions = forms.CharField(
+        label=_("results and conclusions"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    recommendations = forms.CharField(
+        label=_("recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def owner_choices() -> Any:
+    """Who may own a treatment step: the active staff who hold a role."""
+    return (
+        User.objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ActionForm(Form):
+    item = forms.ModelChoiceField(
+        label=_("weak item"),
+        queryset=Item.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a step about the round as a whole."),
+    )
+    text = forms.CharField(label=_("treatment step"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = OwnerField(label=_("owner"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("due date"))
+
+    def __init__(self, *args: Any, survey_round: Round, weak_codes: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        items = Item.objects.filter(version_id=survey_round.version_id, kind=ItemKind.SCALE)
+        item_field = self.fields["item"]
+        assert isinstance(item_field, forms.ModelChoiceField)
+        item_field.queryset = items.order_by("position")
+        # The weak items first: they are what step 6 is about.
+        item_field.label_from_instance = lambda item: (
+            f"⚠ {item}" if item.code in weak_codes else str(item)
+        )
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = owner_choices()
+
+
+class ActionDoneForm(Form):
+    note = forms.CharField(
+        label=_("what was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(Form):
+    outcome = forms.ChoiceField(label=_("decision"), choices=DecisionOutcome.choices)
+    text = forms.CharField(
+        label=_("decision and instructions"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StoryForm(ModelForm):
+    class Meta:
+        model = SuccessStory
+        fields = [
+            "title",
+            "story",
+            "anonymised",
+            "consent_to_publish",
+            "consent_note",
+            "round",
+            "programme",
+        ]
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 5}),
+            "anonymised": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_to_publish"].required = False
+        round_field = self.fields["round"]
+        assert isinstance(round_field, forms.ModelChoiceField)
+        round_field.queryset = Round.objects.order_by("-ended_on", "-pk")
+        programme_field = self.fields["programme"]
+        assert isinstance(programme_field, forms.ModelChoiceField)
+        programme_field.queryset = Programme.objects.order_by("name")
+
+
+class StoryReturnForm(Form):
+    reason = forms.CharField(
+        label=_("what should change"), widget=forms.Textarea(attrs={"rows": 2})
+    )
