@@ -9,10 +9,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core import xlsx
-from core.choices import ContactChannel
 from core.replica import on_replica
 
-from .models import CaseKind, CaseRoute, CaseState
+from .models import CASE_CHANNEL_CHOICES, CaseKind, CaseRoute, CaseState
 
 CHUNK_SIZE = 2000
 XLSX_CONTENT_TYPE = xlsx.CONTENT_TYPE
@@ -63,7 +62,7 @@ def case_rows(queryset):
     writes formula-like text as text and the datetimes in Riyadh time."""
     labels = {
         "kind": {key: str(label) for key, label in CaseKind.choices},
-        "channel": {key: str(label) for key, label in ContactChannel.choices},
+        "channel": {key: str(label) for key, label in CASE_CHANNEL_CHOICES},
         "routed_to": {key: str(label) for key, label in CaseRoute.choices},
         "state": {key: str(label) for key, label in CaseState.choices},
     }

@@ -10,14 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from association.models import Centre
-from core.choices import ContactChannel
 from core.forms import Form
 from core.phones import normalize_saudi_mobile
 from core.text import normalize_arabic, normalize_digits
 from core.widgets import QuickSelect
 from customers.models import Customer
 
-from .models import TRACKING_ALPHABET, TRACKING_LENGTH, CaseCategory, CaseKind, CaseRoute, CaseState
+from .models import (
+    CASE_CHANNEL_CHOICES,
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    CaseCategory,
+    CaseKind,
+    CaseRoute,
+    CaseState,
+)
 
 _TRACKING_NUMBER = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}$")
 _TRACKING_LIKE = re.compile(rf"^[{TRACKING_ALPHABET}]{{3,{TRACKING_LENGTH}}}$")
@@ -118,7 +125,7 @@ class CaseFilterForm(Form):
     channel = forms.ChoiceField(
         label=_("channel"),
         required=False,
-        choices=[("", _("All"))] + ContactChannel.choices,
+        choices=[("", _("All"))] + CASE_CHANNEL_CHOICES,
         widget=QuickSelect,
     )
     routed_to = forms.ChoiceField(

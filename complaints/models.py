@@ -30,6 +30,12 @@ def new_tracking_number():
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
+# The channels a case arrives on: the association's channels, and the follow-up of a low
+# score in a satisfaction survey (surveys.services opens those cases).
+SURVEY_CHANNEL = "survey"
+CASE_CHANNEL_CHOICES = [*ContactChannel.choices, (SURVEY_CHANNEL, _("Satisfaction survey"))]
+
+
 class CaseKind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     INQUIRY = "inquiry", _("Inquiry")
@@ -231,7 +237,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("tracking number"), max_length=TRACKING_LENGTH, unique=True, editable=False
     )
     kind = models.CharField(_("type"), max_length=20, choices=CaseKind.choices)
-    channel = models.CharField(_("channel"), max_length=30, choices=ContactChannel.choices)
+    channel = models.CharField(_("channel"), max_length=30, choices=CASE_CHANNEL_CHOICES)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     customer = optional_link(Customer, related_name="cases", verbose_name=_("customer"))
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from association.selectors import centres_by_pk
-from core.choices import ContactChannel
 from core.templatetags.dates import compact_date
 
-from .models import Case, CaseKind, CaseRoute, CaseState
+from .models import CASE_CHANNEL_CHOICES, Case, CaseKind, CaseRoute, CaseState
 from .selectors import category_names
 
 DASH = "—"
@@ -62,7 +61,7 @@ class _PageTexts:
             field: {value: escape(label) for value, label in choices}
             for field, choices in (
                 ("kind", CaseKind.choices),
-                ("channel", ContactChannel.choices),
+                ("channel", CASE_CHANNEL_CHOICES),
                 ("routed_to", CaseRoute.choices),
                 ("state", CaseState.choices),
             )

@@ -151,8 +151,10 @@ def case_file_public(
     centre: "Centre | None" = None,
     contact_kind: str = "",
     source_link_id: int | None = None,
+    channel: str = ContactChannel.WEBSITE,
 ) -> Case:
-    """A member of the public files a case on the public page (channel: website). Nobody
+    """A member of the public files a case on the public page (channel: website), or a
+    low score in a satisfaction survey opens one (channel: survey, surveys.services). Nobody
     is logged in, and anyone can type anyone's mobile: the case is routed by the kind the
     person says they are and the centre they chose, and a customer with this mobile is only
     kept as a possible match, never linked, until a staff handler confirms it
@@ -168,7 +170,7 @@ def case_file_public(
     )
     case = Case(
         kind=kind,
-        channel=ContactChannel.WEBSITE,
+        channel=channel,
         subject=subject.strip(),
         description=description.strip(),
         contact_name=contact_name.strip(),

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.models import Centre
-from core.choices import ContactChannel
 
 from . import recurring
 from .complaint_tallies import Scope
 from .models import (
+    CASE_CHANNEL_CHOICES,
     OPEN_STATES,
     Case,
     CaseCategory,
@@ -83,7 +83,7 @@ def _category_labels(keys):
 
 _LABELS = {
     "kind": _choice_labels(CaseKind.choices),
-    "channel": _choice_labels(ContactChannel.choices),
+    "channel": _choice_labels(CASE_CHANNEL_CHOICES),
     "routed_to": _choice_labels(CaseRoute.choices),
     "centre": _centre_labels,
     "category": _category_labels,
