@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form, ModelForm
 from programmes.models import Programme
-from surveys.models import Item, ItemKind, Round
+from surveys.models import InvitationChannel, Item, ItemKind, Round
 
 from .models import DecisionOutcome, SatisfactionLevel, SuccessStory
 
@@ -108,3 +108,28 @@ class StoryReturnForm(Form):
     reason = forms.CharField(
         label=_("what should change"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DonorInvitationForm(Form):
+    """The programme's donors (its funders, finance) to invite to the donor survey."""
+
+    channel = forms.ChoiceField(label=_("channel"), choices=InvitationChannel.choices)
+    donors = forms.MultipleChoiceField(
+        label=_("donors"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    subject = forms.CharField(label=_("Subject (e-mail)"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("{الرابط} is replaced by each donor's own link, {الاسم} by their name."),
+    )
+
+    def __init__(self, *args: Any, donors: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.donors_by_pk = {str(donor.pk): donor for donor in donors}
+        field = self.fields["donors"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(donor.pk), donor.name) for donor in donors]
+
+    def chosen_donors(self) -> list[Any]:
+        return [self.donors_by_pk[pk] for pk in self.cleaned_data["donors"]]

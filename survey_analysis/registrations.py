@@ -86,6 +86,7 @@ def follow_up_panel(survey_round: Round, user: User) -> RoundPanel | None:
         context={
             "follow_up": selectors.follow_up(survey_round, stories=False),
             "may_produce": user.has_perm("survey_analysis.add_rounddocument"),
+            "may_survey_donors": user.has_perm("surveys.survey_donors"),
         },
         order=50,
     )

@@ -8,6 +8,7 @@ are told, never both written."""
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile, File
@@ -369,3 +370,67 @@ def story_send_back(*, story: SuccessStory, reason: str, actor: User) -> Success
             fields={"return_reason": reason.strip()},
         )
     return locked
+
+
+# --- step 8: the donor survey (3.1.16, 3.1.18, 3.1.19) --------------------------------------------
+
+
+def donor_invitation_text(survey_round: Round, stories: list[SuccessStory]) -> str:
+    """The proposed invitation: the thanks, the link, and the approved success stories of
+    the programme in their anonymised version (3.1.19: the donors receive them)."""
+    text = _(
+        "{الاسم}، شكرًا لدعمكم «%(subject)s». يسعدنا رأيكم في البرنامج ونتائجه (دقيقتان): {الرابط}"
+    ) % {"subject": survey_round.subject}
+    for story in stories:
+        text += f"\n\n{story.title}\n{story.anonymised}"
+    return text
+
+
+def donor_survey_invite(
+    *,
+    survey_round: Round,
+    customers: list[Customer],
+    channel: str,
+    body: str,
+    subject: str,
+    actor: User,
+) -> Any:
+    """Invite the programme's donors to the donor survey through the surveys' invitations
+    (consent «surveys», one answer each). Only in step 8: the beneficiaries' results come
+    first (3.1.18). The round's donor form is the current donor version, fixed at the first
+    invitation so that every donor answers the same one."""
+    from surveys import services as survey_services
+    from surveys.errors import SurveyError
+    from surveys.models import InstrumentKind
+    from surveys.selectors import current_version
+
+    require(actor, "surveys.survey_donors")
+    if survey_round.state != RoundState.DONOR_SURVEY:
+        raise SurveyAnalysisError(
+            _(
+                "The donors are surveyed in step 8, once the beneficiaries' results are in "
+                "and management has decided."
+            )
+        )
+    if not customers:
+        raise SurveyAnalysisError(_("Choose the donors to invite."))
+    with transaction.atomic():
+        locked = _locked_round(survey_round)
+        if locked.donor_version_id is None:
+            version = current_version(InstrumentKind.DONOR)
+            if version is None:
+                raise SurveyAnalysisError(_("There is no donor survey form."))
+            Round.objects.filter(pk=locked.pk).update(donor_version=version)
+            locked.refresh_from_db(fields=["donor_version"])
+        try:
+            return survey_services.invitations_send(
+                survey_round=locked,
+                actor=actor,
+                customers=customers,
+                channel=channel,
+                body=body,
+                subject=subject,
+                kind=InstrumentKind.DONOR,
+            )
+        except SurveyError as error:
+            raise SurveyAnalysisError(str(error)) from error

@@ -5,20 +5,21 @@ from . import views
 app_name = "survey_analysis"
 
 urlpatterns = [
-    path("rounds/<int:pk>/analysis/", views.round_analysis, name="round_analysis"),
-    path("rounds/<int:pk>/findings/", views.findings_save, name="findings_save"),
-    path("rounds/<int:pk>/treatment-steps/", views.action_add, name="action_add"),
-    path("rounds/<int:pk>/decision/", views.decision_save, name="decision_save"),
+    path("<int:pk>/analysis/", views.round_analysis, name="round_analysis"),
+    path("<int:pk>/findings/", views.findings_save, name="findings_save"),
+    path("<int:pk>/treatment-steps/", views.action_add, name="action_add"),
+    path("<int:pk>/decision/", views.decision_save, name="decision_save"),
     path(
-        "rounds/<int:pk>/documents/<slug:kind>/produce/",
+        "<int:pk>/documents/<slug:kind>/produce/",
         views.document_produce,
         name="document_produce",
     ),
     path(
-        "rounds/<int:pk>/documents/<slug:kind>/",
+        "<int:pk>/documents/<slug:kind>/",
         views.document_download,
         name="document_download",
     ),
+    path("<int:pk>/donors/", views.donor_invitations, name="donor_invitations"),
     path("treatment-steps/<int:pk>/", views.action_detail, name="action_detail"),
     path("success-stories/", views.story_list, name="story_list"),
     path("success-stories/new/", views.story_create, name="story_create"),

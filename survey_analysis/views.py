@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import jobs
@@ -18,6 +19,7 @@ from core.http import AuthenticatedRequest, download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.workflow import available_actions
+from programmes.selectors import programme_funders
 from surveys.models import Round, RoundState
 
 from . import selectors, services, tasks
@@ -28,6 +30,7 @@ from .forms import (
     ActionDoneForm,
     ActionForm,
     DecisionForm,
+    DonorInvitationForm,
     FindingsForm,
     StoryForm,
     StoryReturnForm,
@@ -413,3 +416,71 @@ def story_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpRespons
     else:
         messages.success(request, done)
     return redirect("survey_analysis:story_detail", pk=story.pk)
+
+
+# --- step 8: the donor survey -------------------------------------------------------------------
+
+DONORS_SHOWN = 200
+
+
+@require_http_methods(["GET", "POST"])
+def donor_invitations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The programme's donors (its funders in finance) invited to the donor survey, with
+    the approved success stories in the invitation."""
+    require(request.user, "surveys.survey_donors")
+    survey_round = _round_or_404(pk)
+    donors = (
+        programme_funders(survey_round.programme, DONORS_SHOWN) if survey_round.programme else []
+    )
+    stories = list(selectors.approved_stories_of_round(survey_round))
+    form = DonorInvitationForm(
+        request.POST or None,
+        donors=donors,
+        initial={
+            "donors": [str(donor.pk) for donor in donors],
+            "body": services.donor_invitation_text(survey_round, stories),
+            "subject": _("Your opinion of the programme %(subject)s")
+            % {"subject": survey_round.subject},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            tally = services.donor_survey_invite(
+                survey_round=survey_round,
+                customers=form.chosen_donors(),
+                channel=data["channel"],
+                body=data["body"],
+                subject=data["subject"],
+                actor=request.user,
+            )
+        except SurveyAnalysisError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d donor invited.", "%(count)d donors invited.", tally.sent)
+                % {"count": tally.sent},
+            )
+            if tally.without_consent:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d donor has not agreed to surveys on this channel: not invited.",
+                        "%(count)d donors have not agreed to surveys on this channel: not invited.",
+                        tally.without_consent,
+                    )
+                    % {"count": tally.without_consent},
+                )
+            return _to_analysis(survey_round, "documents")
+    return render(
+        request,
+        "survey_analysis/donor_invitations.html",
+        {
+            "round": survey_round,
+            "form": form,
+            "stories": stories,
+            "open": survey_round.state == RoundState.DONOR_SURVEY,
+            "has_donors": bool(donors),
+        },
+    )
