@@ -22,7 +22,7 @@ class SurveyAnalysisConfig(AppConfig):
             DemoLoader(
                 "survey_analysis",
                 load_demo_survey_results,
-                after=("association",),
+                after=("surveys", "opportunities.pipeline", "messaging"),
                 message="Created {created} finished demo survey rounds.",
             )
         )

@@ -405,17 +405,18 @@ def donor_survey_invite(
     from surveys.selectors import current_version
 
     require(actor, "surveys.survey_donors")
-    if survey_round.state != RoundState.DONOR_SURVEY:
-        raise SurveyAnalysisError(
-            _(
-                "The donors are surveyed in step 8, once the beneficiaries' results are in "
-                "and management has decided."
-            )
-        )
     if not customers:
         raise SurveyAnalysisError(_("Choose the donors to invite."))
     with transaction.atomic():
         locked = _locked_round(survey_round)
+        _refuse_unless_at(
+            locked,
+            (RoundState.DONOR_SURVEY,),
+            _(
+                "The donors are surveyed in step 8, once the beneficiaries' results are in "
+                "and management has decided."
+            ),
+        )
         if locked.donor_version_id is None:
             version = current_version(InstrumentKind.DONOR)
             if version is None:

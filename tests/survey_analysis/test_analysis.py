@@ -96,7 +96,7 @@ def test_the_response_rate_counts_the_invitations_answered(people):
     from customers.models import Customer
 
     survey_round = make_round()
-    customers = [Customer.objects.create(name=f"مستفيد {n}") for n in range(4)]
+    customers = [Customer.objects.create(code=880000 + n, name=f"مستفيد {n}") for n in range(4)]
     for number, customer in enumerate(customers):
         Invitation.objects.create(
             round=survey_round,
