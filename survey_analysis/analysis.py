@@ -56,7 +56,7 @@ SCALE_POINTS = (1, 2, 3, 4, 5)
 AGREE = (4, 5)
 PRESENTER_PERMISSION = "surveys.view_presenter_figures"
 # The suggestions listed on the page and in the PDF (the XLSX has them all).
-SUGGESTIONS_SHOWN = 200
+SUGGESTIONS_SHOWN = 100
 # A word makes a group when this many suggestions use it.
 GROUP_MIN_SUGGESTIONS = 2
 GROUPS_SHOWN = 8

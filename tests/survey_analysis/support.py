@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from programmes.models import Programme, ProgrammeCategory
 from surveys.models import (
     Answer,
-    Instrument,
     InstrumentKind,
     InstrumentVersion,
     Item,

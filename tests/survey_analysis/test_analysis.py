@@ -112,7 +112,9 @@ def test_the_response_rate_counts_the_invitations_answered(people):
 
 def test_comparison_with_the_previous_round_of_the_same_programme_and_version(people):
     programme = make_programme()
-    before = make_round(programme=programme, ended_on=datetime.date(2026, 5, 1), state=RoundState.DONE)
+    before = make_round(
+        programme=programme, ended_on=datetime.date(2026, 5, 1), state=RoundState.DONE
+    )
     answer_many(before, [[2] * 11] * 3)
     RoundFindings.objects.create(
         round=before, level="low", conclusions="-", weak_items=["overall", "venue"]
@@ -133,7 +135,9 @@ def test_comparison_with_the_previous_round_of_the_same_programme_and_version(pe
 
 def test_the_analysis_takes_a_fixed_number_of_queries(people, django_assert_max_num_queries):
     programme = make_programme()
-    before = make_round(programme=programme, ended_on=datetime.date(2026, 5, 1), state=RoundState.DONE)
+    before = make_round(
+        programme=programme, ended_on=datetime.date(2026, 5, 1), state=RoundState.DONE
+    )
     answer_many(before, [ALL_FIVES])
     small = make_round(programme=programme)
     answer_many(small, [ALL_FIVES] * 2, suggestions="المزيد من الورش")
