@@ -67,7 +67,7 @@ def test_the_presenter_item_is_shown_to_managers_only_and_from_five_answers(peop
     assert item(analyse(survey_round, user=people["management"]), "presenter").total == 5
     hidden = analyse(survey_round, user=people["quality"])
     assert item(hidden, "presenter").hidden
-    assert "managers" in hidden.presenter_note or hidden.presenter_note
+    assert hidden.presenter_note
     # Item 6 never moves the index, whoever reads.
     assert hidden.satisfaction_index == analyse(survey_round, user=None).satisfaction_index
 
@@ -160,7 +160,7 @@ def test_suggestions_grouped_by_their_normalised_words():
     assert "ورش" in suggestion_words("الورش")
     groups = {group.word: len(group.suggestions) for group in group_suggestions(suggestions)}
     assert groups.get("زيادة") == 2
-    assert any(count == 2 for word, count in groups.items() if "ورش" in word)
+    assert any(count == 3 for word, count in groups.items() if "ورش" in word)
     assert all(count >= 2 for count in groups.values())
 
 
