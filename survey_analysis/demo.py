@@ -161,7 +161,9 @@ def _answers(survey_round: Round, centres: list[Centre], quality: User) -> None:
 
 def _treatment(survey_round: Round, users: dict[str, User]) -> None:
     venue = next(
-        item for item in survey_selectors.version_items(survey_round.version) if item.code == "venue"
+        item
+        for item in survey_selectors.version_items(survey_round.version)
+        if item.code == "venue"
     )
     today = timezone.localdate()
     done = services.action_create(

@@ -6,11 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.evaluation_figures import register_evaluation_figures
 from core import mywork, navigation
 from surveys.models import Round
 from surveys.plugins import RoundPanel, register_gate, register_round_panel
 
 from . import selectors
+from .campaign_figures import advertising_figures
 from .models import DocumentKind, ManagementDecision, RoundFindings, TreatmentAction
 
 WORK_ITEMS = 20
@@ -93,6 +95,9 @@ def follow_up_panel(survey_round: Round, user: User) -> RoundPanel | None:
 
 
 register_round_panel(follow_up_panel)
+# Statement 9 of the beneficiaries' form in the evaluation of the campaigns that promoted
+# the programme.
+register_evaluation_figures(advertising_figures)
 
 
 # --- «عملي» -------------------------------------------------------------------------------------
