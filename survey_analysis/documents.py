@@ -200,7 +200,9 @@ def _responses(survey_round: Round) -> "QuerySet[Response]":
     )
 
 
-def _answers_by_response(survey_round: Round, item_ids: list[int]) -> Iterator[tuple[int, dict]]:
+def _answers_by_response(
+    survey_round: Round, item_ids: list[int]
+) -> Iterator[tuple[int, dict[int, int | None]]]:
     """(response id, {item id: value}) in the order of the responses, read in one streamed
     query (a server-side cursor on PostgreSQL)."""
     rows = (
@@ -209,7 +211,8 @@ def _answers_by_response(survey_round: Round, item_ids: list[int]) -> Iterator[t
         .values_list("response_id", "item_id", "value")
         .iterator(chunk_size=XLSX_BATCH)
     )
-    current, values = None, {}
+    current: int | None = None
+    values: dict[int, int | None] = {}
     for response_id, item_id, value in rows:
         if response_id != current:
             if current is not None:
@@ -248,7 +251,7 @@ def _write_rows(
     )
     for done, row in enumerate(responses.iterator(chunk_size=XLSX_BATCH), start=1):
         pk = row[0]
-        values: dict = {}
+        values: dict[int, int | None] = {}
         while pending is not None and pending[0] <= pk:
             if pending[0] == pk:
                 values = pending[1]

@@ -37,8 +37,17 @@ class OwnerField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class WeakItemField(forms.ModelChoiceField):
+    """The statements of the round's form, the weak ones marked."""
+
+    weak_codes: frozenset[str] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"⚠ {obj}" if obj.code in self.weak_codes else str(obj)
+
+
 class ActionForm(Form):
-    item = forms.ModelChoiceField(
+    item = WeakItemField(
         label=_("weak item"),
         queryset=Item.objects.none(),
         required=False,
@@ -48,16 +57,16 @@ class ActionForm(Form):
     owner = OwnerField(label=_("owner"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("due date"))
 
-    def __init__(self, *args: Any, survey_round: Round, weak_codes: list[str], **kwargs: Any):
+    def __init__(
+        self, *args: Any, survey_round: Round, weak_codes: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         items = Item.objects.filter(version_id=survey_round.version_id, kind=ItemKind.SCALE)
         item_field = self.fields["item"]
-        assert isinstance(item_field, forms.ModelChoiceField)
+        assert isinstance(item_field, WeakItemField)
         item_field.queryset = items.order_by("position")
-        # The weak items first: they are what step 6 is about.
-        item_field.label_from_instance = lambda item: (
-            f"⚠ {item}" if item.code in weak_codes else str(item)
-        )
+        # The weak items marked: they are what step 6 is about.
+        item_field.weak_codes = frozenset(weak_codes)
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = owner_choices()

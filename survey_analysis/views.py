@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -287,7 +288,7 @@ def document_produce(request: AuthenticatedRequest, pk: int, kind: str) -> HttpR
 
 
 @require_GET
-def document_download(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
+def document_download(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponseBase:
     require(request.user, "survey_analysis.view_rounddocument")
     survey_round = _round_or_404(pk)
     document = RoundDocument.objects.filter(round=survey_round, kind=kind).first()

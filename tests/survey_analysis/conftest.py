@@ -13,3 +13,13 @@ def people_roles():
         "crm_staff": roles.CRM_STAFF,
         "steward": roles.DATA_STEWARD,
     }
+
+
+@pytest.fixture
+def english(client, settings):
+    """Messages compared in English, in the functions and in the pages."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
