@@ -85,6 +85,8 @@ def _analysis_context(request: AuthenticatedRequest, survey_round: Round, **form
         "may_decide": state == RoundState.DECISION
         and user.has_perm("survey_analysis.add_managementdecision"),
         "may_produce": user.has_perm("survey_analysis.add_rounddocument"),
+        "may_survey_donors": state == RoundState.DONOR_SURVEY
+        and user.has_perm("surveys.survey_donors"),
         "documents": _documents(survey_round, follow_up.documents, user),
         "weak_codes": weak_codes,
         "findings_form": forms.get("findings_form") or FindingsForm(initial=findings_initial),
