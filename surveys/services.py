@@ -669,7 +669,9 @@ def public_url(round_centre: RoundCentre) -> str:
     )
 
 
-DEFAULT_INVITATION_SMS = gettext_lazy("{الاسم}، شاركنا رأيك في «%(round)s» (دقيقتان): {الرابط}")
+DEFAULT_INVITATION_SMS = gettext_lazy(
+    "{name}, share your opinion of «%(round)s» (two minutes): {link}"
+)
 
 
 def invitations_send(
@@ -696,7 +698,7 @@ def invitations_send(
     if "{الرابط}" not in body and "{link}" not in body:
         raise SurveyError(_("The message must contain the link: write {الرابط} where it goes."))
     expected = RoundState.DONOR_SURVEY if kind == InstrumentKind.DONOR else RoundState.COLLECTING
-    if survey_round.state != expected:
+    if Round.objects.values_list("state", flat=True).get(pk=survey_round.pk) != expected:
         raise SurveyError(_("Invitations are sent while the round collects answers."))
     invited = set(selectors.customers_invited(survey_round, kind))
     sent = without_consent = already = 0

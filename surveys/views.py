@@ -320,11 +320,10 @@ def paper_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "items": items,
             "mine": selectors.paper_entries_by(survey_round, request.user),
             "counts": selectors.round_counts(survey_round),
-            "submission_token": submissions.new_token() if form.is_bound is False else token,
+            "submission_token": token,
             "token_field": submissions.TOKEN_FIELD,
             "open": survey_round.state == RoundState.COLLECTING,
         },
-        status=400 if form.is_bound else 200,
     )
 
 

@@ -339,12 +339,29 @@ MESSAGING_GRANTS = {
 for _role, _granted_here in MESSAGING_GRANTS.items():
     GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY[_role] | _granted_here
 
+# The surveys app (surveys/roles.py), written by hand: the quality officer prepares, collects
+# and analyses; the department managers review (and see the presenter's figures); the CRM
+# manager surveys the donors; management decides; CRM and centres staff type paper forms.
+_SURVEY_READ = {"surveys.view_round"}
+_SURVEY_PAPER = _SURVEY_READ | {"surveys.enter_paper_response"}
+_SURVEY_REVIEW = _SURVEY_READ | {"surveys.review_round", "surveys.view_presenter_figures"}
+SURVEY_GRANTS = {
+    roles.QUALITY_OFFICER: _SURVEY_PAPER | {"surveys.add_round", "surveys.prepare_round"},
+    roles.CRM_MANAGER: _SURVEY_REVIEW | {"surveys.enter_paper_response", "surveys.survey_donors"},
+    roles.CENTRES_MANAGER: _SURVEY_REVIEW | {"surveys.enter_paper_response"},
+    roles.MANAGEMENT: _SURVEY_READ | {"surveys.decide_round", "surveys.view_presenter_figures"},
+    roles.CRM_STAFF: _SURVEY_PAPER,
+    roles.CENTRES_STAFF: _SURVEY_PAPER,
+}
+for _role, _granted_here in SURVEY_GRANTS.items():
+    GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY[_role] | _granted_here
+
 # The survey follow-up app (survey_analysis/roles.py), written by hand: the quality officer
 # and the managers read the analysis and its documents; the quality officer writes the
 # findings; the CRM and centres-affairs managers the treatment steps; management decides;
 # success stories are written by CRM staff, its manager and the quality officer, approved by
 # the CRM manager, and read by them, management and resource development.
-_SURVEY_READ = {
+_FOLLOW_UP_READ = {
     "survey_analysis.view_roundfindings",
     "survey_analysis.view_treatmentaction",
     "survey_analysis.view_rounddocument",
@@ -352,22 +369,22 @@ _SURVEY_READ = {
 }
 _STORY_READ = {"survey_analysis.view_successstory"}
 _STORY_WRITE = _STORY_READ | {"survey_analysis.add_successstory"}
-_SURVEY_TREAT = _SURVEY_READ | {
+_FOLLOW_UP_TREAT = _FOLLOW_UP_READ | {
     "survey_analysis.add_treatmentaction",
     "survey_analysis.change_treatmentaction",
     "survey_analysis.add_rounddocument",
 }
 SURVEY_ANALYSIS_GRANTS = {
-    roles.QUALITY_OFFICER: _SURVEY_READ
+    roles.QUALITY_OFFICER: _FOLLOW_UP_READ
     | _STORY_WRITE
     | {
         "survey_analysis.add_roundfindings",
         "survey_analysis.change_roundfindings",
         "survey_analysis.add_rounddocument",
     },
-    roles.CRM_MANAGER: _SURVEY_TREAT | _STORY_WRITE | {"survey_analysis.approve_successstory"},
-    roles.CENTRES_MANAGER: _SURVEY_TREAT,
-    roles.MANAGEMENT: _SURVEY_READ | _STORY_READ | {"survey_analysis.add_managementdecision"},
+    roles.CRM_MANAGER: _FOLLOW_UP_TREAT | _STORY_WRITE | {"survey_analysis.approve_successstory"},
+    roles.CENTRES_MANAGER: _FOLLOW_UP_TREAT,
+    roles.MANAGEMENT: _FOLLOW_UP_READ | _STORY_READ | {"survey_analysis.add_managementdecision"},
     roles.CRM_STAFF: _STORY_WRITE,
     roles.RESOURCE_DEVELOPMENT: _STORY_READ,
 }

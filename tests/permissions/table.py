@@ -89,6 +89,11 @@ REPORT_ARCHIVERS = REPORT_PRODUCERS | {PLANNING_DIRECTOR}
 # Campaigns (3.1.1-3.1.10): the CRM department works them, management approves, the
 # departments that coordinate the plan read it all.
 CAMPAIGN_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, CENTRES_MANAGER, RESOURCE_DEVELOPMENT}
+# Satisfaction surveys (3.1.16-3.1.19): the quality officer prepares, collects and analyses;
+# the department managers review; management decides; CRM and centres-affairs staff type
+# paper forms in.
+SURVEY_READERS = CRM | CENTRES | {QUALITY_OFFICER, MANAGEMENT}
+PAPER_ENTERERS = CRM | CENTRES | {QUALITY_OFFICER}
 # Pages that hide their object from those who may not read it answer them 404.
 NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | {NO_ROLE}
 NOT_RECOMMENDATION_READERS = (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | {NO_ROLE}
@@ -151,6 +156,11 @@ PUBLIC = {
     "hooks:sms_delivery_token": "signed POST",
     "hooks:sms_inbound": "signed POST",
     "hooks:sms_inbound_token": "signed POST",
+    # The satisfaction survey's answer pages: a centre's link or QR code, a personal
+    # invitation, the thank-you page (tests/surveys/test_public.py).
+    "surveys_public:answer": "GET",
+    "surveys_public:invitation": "GET",
+    "surveys_public:thanks": "GET",
 }
 
 TABLE = [
@@ -588,6 +598,51 @@ TABLE = [
     row("messaging:segment_create", get=CRM, post=CRM),
     row("messaging:segment_detail", {"pk": "segment"}, get=CRM),
     row("messaging:segment_edit", {"pk": "segment"}, get=CRM, post=CRM),
+    # --- satisfaction surveys (3.1.16-3.1.19) ---------------------------------------------
+    # The demo round collects answers: an empty POST is a form sent back, or a step the
+    # round is not at (refused with a message).
+    row("surveys:round_list", get=SURVEY_READERS),
+    row("surveys:round_create", get={QUALITY_OFFICER}, post={QUALITY_OFFICER}),
+    row("surveys:round_detail", {"pk": "survey_round"}, get=SURVEY_READERS),
+    row(
+        "surveys:round_edit",
+        {"pk": "survey_round"},
+        get={QUALITY_OFFICER},
+        post=set(),
+        soft={QUALITY_OFFICER},
+    ),
+    row(
+        "surveys:round_step",
+        {"pk": "survey_round", "action": "decide"},
+        post=set(),
+        soft={MANAGEMENT},
+    ),
+    row(
+        "surveys:version_revise",
+        {"pk": "survey_round"},
+        get={QUALITY_OFFICER},
+        post=set(),
+        soft={QUALITY_OFFICER},
+    ),
+    row(
+        "surveys:paper_entry",
+        {"pk": "survey_round"},
+        get=PAPER_ENTERERS,
+        post=set(),
+        soft=PAPER_ENTERERS,
+    ),
+    row(
+        "surveys:invitations",
+        {"pk": "survey_round"},
+        get={QUALITY_OFFICER},
+        post=set(),
+        soft={QUALITY_OFFICER},
+    ),
+    row(
+        "surveys:poster",
+        {"pk": "survey_round", "centre_pk": "survey_centre"},
+        get=SURVEY_READERS,
+    ),
     # --- survey follow-up (issue 16; 3.1.16-3.1.19): analysis, steps 4-8, stories -----------
     row("survey_analysis:round_analysis", {"pk": "survey_round_analysing"}, get=SURVEY_ANALYSTS),
     row("survey_analysis:findings_save", {"pk": "survey_round_analysing"}, post={QUALITY_OFFICER}),

@@ -149,8 +149,29 @@ def _unsubscribe_token():
     return {"token": unsubscribe_token(customer.pk, "sms", "marketing")}
 
 
+def _collecting_round():
+    from tests.surveys.helpers import collecting_round
+
+    return collecting_round()
+
+
+def _survey_link_token():
+    return {"token": _collecting_round().centres.get().token}
+
+
+def _survey_invitation_token():
+    from tests.surveys.helpers import invitation_for
+
+    return {"token": invitation_for(_collecting_round()).token}
+
+
 # The public URLs that take arguments: what they are called with.
-PUBLIC_KWARGS = {"shortlink:follow": _tracked_link_code, "unsubscribe:page": _unsubscribe_token}
+PUBLIC_KWARGS = {
+    "shortlink:follow": _tracked_link_code,
+    "unsubscribe:page": _unsubscribe_token,
+    "surveys_public:answer": _survey_link_token,
+    "surveys_public:invitation": _survey_invitation_token,
+}
 
 
 # The gateway's webhooks: their proof, a signature of the body or the token in the path.

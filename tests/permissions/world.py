@@ -83,8 +83,20 @@ def build_world():
     world.update(_links(world))
     world.update(_campaigns())
     world.update(_messaging(world))
+    world.update(_surveys())
     world.update(_survey_follow_up(world))
     return world
+
+
+def _surveys():
+    """The demo's round collecting answers, and its first centre."""
+    from surveys.models import Round
+
+    survey_round = Round.objects.get(state="collecting")
+    return {
+        "survey_round": survey_round,
+        "survey_centre": survey_round.centres.order_by("pk").first().centre,
+    }
 
 
 def _messaging(world):

@@ -128,5 +128,7 @@ def test_each_project_app_declares_its_own_prefixes():
         ("links/", "links.urls"),
         ("campaigns/", "campaigns.urls"),
         ("agency/", "campaigns.urls_public"),
+        ("surveys/", "surveys.urls"),
+        ("public/surveys/", "surveys.urls_public"),
         ("surveys/", "survey_analysis.urls"),
     ]
