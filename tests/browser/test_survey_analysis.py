@@ -8,7 +8,7 @@ from association.demo import load_demo_data
 from survey_analysis.models import RoundFindings
 from surveys.models import AgeBand, RoundState
 from tests.browser.conftest import shot
-from tests.survey_analysis.support import answer_many, make_round
+from tests.survey_analysis.support import answer_many, beneficiary_version, make_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +16,7 @@ VENUE_LOW = [4, 5, 2, 4, 5, 4, 5, 4, 3, 5, 4]
 
 
 def test_the_analysis_page_in_arabic_on_a_desktop_and_a_phone(as_user, live_server):
+    beneficiary_version()  # the instruments, again after an earlier test flushed them
     load_demo_data()
     survey_round = make_round(state=RoundState.ANALYSING, title="استبيان الأسرة المنتجة")
     answer_many(

@@ -2,6 +2,7 @@
 (the surveys app's own services are tested by its tests), in any state of the procedure."""
 
 import datetime
+import importlib
 from collections.abc import Sequence
 
 from programmes.models import Programme, ProgrammeCategory
@@ -19,11 +20,23 @@ from surveys.models import (
 from tests.factories import CentreFactory
 
 
+def _seeded_instruments() -> None:
+    """The two instruments of the surveys' data migration, again after a transactional
+    test flushed the tables."""
+    if not InstrumentVersion.objects.exists():
+        from django.apps import apps
+
+        seed = importlib.import_module("surveys.migrations.0002_seed_instruments").seed
+        seed(apps, None)
+
+
 def beneficiary_version() -> InstrumentVersion:
+    _seeded_instruments()
     return InstrumentVersion.objects.get(instrument__kind=InstrumentKind.BENEFICIARY, number=1)
 
 
 def donor_version() -> InstrumentVersion:
+    _seeded_instruments()
     return InstrumentVersion.objects.get(instrument__kind=InstrumentKind.DONOR, number=1)
 
 

@@ -2,6 +2,7 @@
 programme: the rounds of its programmes ended from its launch to the attribution window."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -28,6 +29,7 @@ def test_statement_9_feeds_the_campaign_that_promoted_the_programme(people):
         ends_on=datetime.date(2026, 3, 31),
         launched_on=datetime.date(2026, 3, 2),
         adhoc_reason="حملة عاجلة",
+        budget=Decimal("5000"),
     )
     assert evaluation_figures(campaign) == []
     campaign.programmes.add(programme)
