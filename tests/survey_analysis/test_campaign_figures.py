@@ -30,6 +30,7 @@ def test_statement_9_feeds_the_campaign_that_promoted_the_programme(people):
         launched_on=datetime.date(2026, 3, 2),
         adhoc_reason="حملة عاجلة",
         budget=Decimal("5000"),
+        created_by=people["crm_manager"],
     )
     assert evaluation_figures(campaign) == []
     campaign.programmes.add(programme)
