@@ -12,7 +12,7 @@ from tests.survey_analysis.support import answer_many, beneficiary_version, make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-VENUE_LOW = [4, 5, 2, 4, 5, 4, 5, 4, 3, 5, 4]
+VENUE_LOW = [4, 5, 2, 4, 5, 4, 5, 4, 4, 5, 4]
 
 
 def test_the_analysis_page_in_arabic_on_a_desktop_and_a_phone(as_user, live_server):
