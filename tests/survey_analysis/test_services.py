@@ -365,3 +365,32 @@ def test_a_story_needs_consent_and_the_crm_managers_approval(people):
             donors=[],
             actor=people["centres_manager"],
         )
+
+
+@pytest.mark.parametrize("state", [StoryState.DRAFT, StoryState.SUBMITTED, StoryState.RETURNED])
+def test_the_story_buttons_listed_are_the_steps_the_services_accept(people, state):
+    from core.workflow import available_actions
+    from survey_analysis.models import SuccessStory
+    from tests.core.test_workflow import assert_actions_match_services
+
+    story = SuccessStory.objects.create(
+        title="قصة", story="كاملة", anonymised="مجهلة", consent_to_publish=True, state=state
+    )
+
+    def fresh():
+        return SuccessStory.objects.get(pk=story.pk)
+
+    assert_actions_match_services(
+        fresh,
+        {name: people[name] for name in ("crm_staff", "crm_manager", "quality", "management")},
+        {
+            "submit": lambda record, user: services.story_submit(story=record, actor=user),
+            "approve": lambda record, user: services.story_approve(story=record, actor=user),
+            "send_back": lambda record, user: services.story_send_back(
+                story=record, reason="أوضح", actor=user
+            ),
+        },
+        available_actions,
+        SurveyAnalysisError,
+        PermissionDenied,
+    )
