@@ -60,6 +60,7 @@ SUGGESTIONS_SHOWN = 100
 # A word makes a group when this many suggestions use it.
 GROUP_MIN_SUGGESTIONS = 2
 GROUPS_SHOWN = 8
+GROUP_TEXTS_SHOWN = 10
 # Words that say nothing about what to do next, besides core.text's stop words.
 _SURVEY_STOP_WORDS_TEXT = (
     "اقترح اقتراحي اتمنى نتمنى ارجو نرجو يكون تكون يتم اكثر جدا شكرا الشكر الجمعيه "
@@ -144,7 +145,8 @@ class Breakdown:
 @dataclass
 class SuggestionGroup:
     word: str  # the most used spelling of the group's stem
-    suggestions: list[str]
+    count: int  # suggestions using it
+    suggestions: list[str]  # the first GROUP_TEXTS_SHOWN different ones
 
 
 @dataclass
@@ -227,8 +229,10 @@ def analyse(
     )
     kinds = {row[0]: row[4] for row in items}
     presenter_ids = {row[0] for row in items if row[5]}
-    cells = _answer_cells(survey_round, kinds, presenter_ids)
-    groups = _response_groups(survey_round, version_id)
+    # Each centre's city, read once (one cache read, never one per grouped row).
+    city_of = {pk: centre.city_id for pk, centre in centres_by_pk().items()}
+    cells = _answer_cells(survey_round, kinds, presenter_ids, city_of)
+    groups = _response_groups(survey_round, version_id, city_of)
     allowed = may_see_presenter(user)
     results = [
         _item_result(row, cells.per_item.get(row[0], {}), thresholds, presenter_allowed=allowed)
@@ -275,7 +279,12 @@ class _Cells:
     per_group: dict[tuple[str, Any], list[int]]
 
 
-def _answer_cells(survey_round: Round, kinds: Mapping[int, str], presenter_ids: set[int]) -> _Cells:
+def _answer_cells(
+    survey_round: Round,
+    kinds: Mapping[int, str],
+    presenter_ids: set[int],
+    city_of: Mapping[int, int],
+) -> _Cells:
     rows = (
         Answer.objects.filter(round=survey_round, item_id__in=list(kinds), value__isnull=False)
         .values(
@@ -292,7 +301,10 @@ def _answer_cells(survey_round: Round, kinds: Mapping[int, str], presenter_ids: 
         if kinds[item_id] != ItemKind.SCALE or item_id in presenter_ids:
             continue
         for key in _group_keys(
-            row["response__centre_id"], row["response__age_band"], row["response__first_time"]
+            row["response__centre_id"],
+            row["response__age_band"],
+            row["response__first_time"],
+            city_of,
         ):
             cell = per_group[key]
             cell[0] += value * n
@@ -302,12 +314,11 @@ def _answer_cells(survey_round: Round, kinds: Mapping[int, str], presenter_ids: 
 
 
 def _group_keys(
-    centre_id: int | None, age_band: str, first_time: bool | None
+    centre_id: int | None, age_band: str, first_time: bool | None, city_of: Mapping[int, int]
 ) -> list[tuple[str, Any]]:
-    centre = centres_by_pk().get(centre_id) if centre_id else None
     return [
         ("centre", centre_id),
-        ("city", centre.city_id if centre else None),
+        ("city", city_of.get(centre_id) if centre_id else None),
         ("age_band", age_band or ""),
         ("first_time", first_time),
     ]
@@ -319,7 +330,7 @@ class _Groups:
     channels: dict[str, int]
 
 
-def _response_groups(survey_round: Round, version_id: int) -> _Groups:
+def _response_groups(survey_round: Round, version_id: int, city_of: Mapping[int, int]) -> _Groups:
     rows = (
         Response.objects.filter(round=survey_round, version_id=version_id)
         .values("channel", "centre_id", "age_band", "first_time")
@@ -330,7 +341,7 @@ def _response_groups(survey_round: Round, version_id: int) -> _Groups:
     channels: dict[str, int] = defaultdict(int)
     for row in rows:
         channels[row["channel"]] += row["n"]
-        for key in _group_keys(row["centre_id"], row["age_band"], row["first_time"]):
+        for key in _group_keys(row["centre_id"], row["age_band"], row["first_time"], city_of):
             responses[key] += row["n"]
     return _Groups(responses=responses, channels=channels)
 
@@ -606,7 +617,8 @@ def group_suggestions(suggestions: list[str]) -> list[SuggestionGroup]:
     return [
         SuggestionGroup(
             word=spellings[stem].most_common(1)[0][0] if spellings[stem] else stem,
-            suggestions=members[stem],
+            count=len(members[stem]),
+            suggestions=list(dict.fromkeys(members[stem]))[:GROUP_TEXTS_SHOWN],
         )
         for stem in ranked[:GROUPS_SHOWN]
     ]

@@ -158,7 +158,7 @@ def test_suggestions_grouped_by_their_normalised_words():
         "مواعيد مناسبة أكثر",
     ]
     assert "ورش" in suggestion_words("الورش")
-    groups = {group.word: len(group.suggestions) for group in group_suggestions(suggestions)}
+    groups = {group.word: group.count for group in group_suggestions(suggestions)}
     assert groups.get("زيادة") == 2
     assert any(count == 3 for word, count in groups.items() if "ورش" in word)
     assert all(count >= 2 for count in groups.values())
