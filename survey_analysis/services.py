@@ -320,7 +320,7 @@ def story_create(
             written_by=actor,
         )
         record.donors.set(donors)
-        STORY_WORKFLOW.record_event(record, actor=actor, note=_("Story recorded."))
+        STORY_WORKFLOW.record_event(record, actor=actor)
     return record
 
 
