@@ -2,10 +2,10 @@
 (the surveys app's own services are tested by its tests), in any state of the procedure."""
 
 import datetime
-import importlib
 from collections.abc import Sequence
 
 from programmes.models import Programme, ProgrammeCategory
+from surveys.instruments import seed_current
 from surveys.models import (
     Answer,
     InstrumentKind,
@@ -24,10 +24,7 @@ def _seeded_instruments() -> None:
     """The two instruments of the surveys' data migration, again after a transactional
     test flushed the tables."""
     if not InstrumentVersion.objects.exists():
-        from django.apps import apps
-
-        seed = importlib.import_module("surveys.migrations.0002_seed_instruments").seed
-        seed(apps, None)
+        seed_current()
 
 
 def beneficiary_version() -> InstrumentVersion:
