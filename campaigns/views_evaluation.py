@@ -10,6 +10,7 @@ from core.permissions import require
 
 from . import selectors
 from .evaluation import ATTRIBUTION_WINDOW_DAYS, evaluate, outcome_records
+from .evaluation_figures import evaluation_figures
 from .presentation import evaluation_headlines
 
 
@@ -31,5 +32,6 @@ def campaign_evaluation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "outcome_records": outcome_records(results, request.user),
             "may_view_links": request.user.has_perm("links.view_trackedlink"),
             "window_days": ATTRIBUTION_WINDOW_DAYS,
+            "other_figures": evaluation_figures(campaign) if results.is_launched else [],
         },
     )

@@ -47,6 +47,7 @@ PROJECT_APPS = [
     "links",
     "campaigns",
     "surveys",
+    "survey_analysis",
 ]
 
 INSTALLED_APPS = [

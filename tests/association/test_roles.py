@@ -259,6 +259,41 @@ SURVEY_GRANTS = {
 for _role, _granted_here in SURVEY_GRANTS.items():
     EXPECTED_GRANTS[_role] = EXPECTED_GRANTS[_role] | _granted_here
 
+# The survey follow-up app (survey_analysis/roles.py), written by hand: the quality officer
+# and the managers read the analysis and its documents; the quality officer writes the
+# findings; the CRM and centres-affairs managers the treatment steps; management decides;
+# success stories are written by CRM staff, its manager and the quality officer, approved by
+# the CRM manager, and read by them, management and resource development.
+_FOLLOW_UP_READ = {
+    "survey_analysis.view_roundfindings",
+    "survey_analysis.view_treatmentaction",
+    "survey_analysis.view_rounddocument",
+    "survey_analysis.view_managementdecision",
+}
+_STORY_READ = {"survey_analysis.view_successstory"}
+_STORY_WRITE = _STORY_READ | {"survey_analysis.add_successstory"}
+_FOLLOW_UP_TREAT = _FOLLOW_UP_READ | {
+    "survey_analysis.add_treatmentaction",
+    "survey_analysis.change_treatmentaction",
+    "survey_analysis.add_rounddocument",
+}
+SURVEY_ANALYSIS_GRANTS = {
+    roles.QUALITY_OFFICER: _FOLLOW_UP_READ
+    | _STORY_WRITE
+    | {
+        "survey_analysis.add_roundfindings",
+        "survey_analysis.change_roundfindings",
+        "survey_analysis.add_rounddocument",
+    },
+    roles.CRM_MANAGER: _FOLLOW_UP_TREAT | _STORY_WRITE | {"survey_analysis.approve_successstory"},
+    roles.CENTRES_MANAGER: _FOLLOW_UP_TREAT,
+    roles.MANAGEMENT: _FOLLOW_UP_READ | _STORY_READ | {"survey_analysis.add_managementdecision"},
+    roles.CRM_STAFF: _STORY_WRITE,
+    roles.RESOURCE_DEVELOPMENT: _STORY_READ,
+}
+for _role, _granted_here in SURVEY_ANALYSIS_GRANTS.items():
+    EXPECTED_GRANTS[_role] = EXPECTED_GRANTS[_role] | _granted_here
+
 
 def granted_in_database(group):
     return {

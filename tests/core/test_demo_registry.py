@@ -38,6 +38,8 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
         "reports",
         "links",
         "campaigns",
+        "surveys",
+        "survey_analysis",
     ]
     for position, loader in enumerate(demo.demo_loaders_in_order()):
         assert set(loader.after) <= set(order[:position]), loader.name
@@ -69,6 +71,8 @@ def test_load_demo_data_prints_each_apps_message_in_order():
         "Created 14 demo cases.",
         "Created 2 demo tracked links.",
         "Created 2 demo campaigns.",
+        "Created 1 demo survey rounds.",
+        "Created 1 finished demo survey rounds.",
         "Created demo users: crm_staff, crm_manager, centres_staff, centres_manager, quality, "
         "steward, deputy_steward, management, planning, resources, secretary, admin",
     ]

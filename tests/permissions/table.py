@@ -98,6 +98,13 @@ PAPER_ENTERERS = CRM | CENTRES | {QUALITY_OFFICER}
 # Pages that hide their object from those who may not read it answer them 404.
 NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | {NO_ROLE}
 NOT_RECOMMENDATION_READERS = (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | {NO_ROLE}
+# Survey follow-up (3.1.16-3.1.19): the quality officer analyses, the managers review and treat
+# the weak points, management decides; success stories are read by the CRM department, the
+# quality officer, management and resource development.
+SURVEY_ANALYSTS = DEPARTMENT_MANAGERS | {QUALITY_OFFICER, MANAGEMENT}
+SURVEY_PRODUCERS = DEPARTMENT_MANAGERS | {QUALITY_OFFICER}
+STORY_WRITERS = CRM | {QUALITY_OFFICER}
+STORY_READERS = STORY_WRITERS | {MANAGEMENT, RESOURCE_DEVELOPMENT}
 
 
 @dataclass(frozen=True)
@@ -640,5 +647,42 @@ TABLE = [
         "surveys:poster",
         {"pk": "survey_round", "centre_pk": "survey_centre"},
         get=SURVEY_READERS,
+    ),
+    # --- survey follow-up (issue 16; 3.1.16-3.1.19): analysis, steps 4-8, stories -----------
+    row("survey_analysis:round_analysis", {"pk": "survey_round_analysing"}, get=SURVEY_ANALYSTS),
+    row("survey_analysis:findings_save", {"pk": "survey_round_analysing"}, post={QUALITY_OFFICER}),
+    row("survey_analysis:action_add", {"pk": "survey_round_treatment"}, post=DEPARTMENT_MANAGERS),
+    row("survey_analysis:decision_save", {"pk": "survey_round_decision"}, post={MANAGEMENT}),
+    # The results report of a round without findings: the producers are told why, no job.
+    row(
+        "survey_analysis:document_produce",
+        {"pk": "survey_round_analysing", "kind": "results"},
+        post=SURVEY_PRODUCERS,
+    ),
+    row(
+        "survey_analysis:document_download",
+        {"pk": "survey_round_analysing", "kind": "answers"},
+        get=SURVEY_ANALYSTS,
+    ),
+    row(
+        "survey_analysis:donor_invitations",
+        {"pk": "survey_round_donors"},
+        get={CRM_MANAGER},
+        post={CRM_MANAGER},
+    ),
+    # A treatment step owned by the centres-affairs manager: the owner and the managers mark it.
+    row(
+        "survey_analysis:action_detail",
+        {"pk": "treatment_action"},
+        get=SURVEY_ANALYSTS,
+        post=DEPARTMENT_MANAGERS,
+    ),
+    row("survey_analysis:story_list", get=STORY_READERS),
+    row("survey_analysis:story_create", get=STORY_WRITERS, post=STORY_WRITERS),
+    row("survey_analysis:story_detail", {"pk": "success_story"}, get=STORY_READERS),
+    row(
+        "survey_analysis:story_step",
+        {"pk": "success_story", "step": "approve"},
+        post={CRM_MANAGER},
     ),
 ]

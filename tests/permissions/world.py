@@ -40,6 +40,8 @@ from opportunities.models import (
 )
 from programmes.models import PortfolioCycle, Programme, ProgrammeProposal
 from reports.models import Report, ReportType, RunStatus, Trigger
+from survey_analysis.models import RoundDocument, StoryState, SuccessStory, TreatmentAction
+from surveys.models import InstrumentVersion, Round, RoundState
 from tests.factories import UserFactory
 
 # The principals of the table: one per role (by role code), a staff user without a role,
@@ -82,6 +84,7 @@ def build_world():
     world.update(_campaigns())
     world.update(_messaging(world))
     world.update(_surveys())
+    world.update(_survey_follow_up(world))
     return world
 
 
@@ -297,3 +300,45 @@ def _links(world):
             created_by=world[roles.CRM_MANAGER.code],
         )
     }
+
+
+def _survey_follow_up(world):
+    """Survey rounds at steps 4, 6, 7 and 8, a stored answers file, a treatment step owned by
+    the centres-affairs manager and a success story awaiting approval."""
+    version = InstrumentVersion.objects.get(instrument__kind="beneficiary", number=1)
+    today = timezone.localdate()
+
+    def survey_round(state):
+        return Round.objects.create(
+            title=f"استبيان {state}",
+            activity_name="فعالية",
+            ended_on=today,
+            version=version,
+            state=state,
+        )
+
+    made = {
+        "survey_round_analysing": survey_round(RoundState.ANALYSING),
+        "survey_round_treatment": survey_round(RoundState.TREATMENT),
+        "survey_round_decision": survey_round(RoundState.DECISION),
+        "survey_round_donors": survey_round(RoundState.DONOR_SURVEY),
+    }
+    RoundDocument.objects.create(
+        round=made["survey_round_analysing"],
+        kind="answers",
+        file=ContentFile(b"PK\x03\x04", name="answers.xlsx"),
+    )
+    made["treatment_action"] = TreatmentAction.objects.create(
+        round=made["survey_round_treatment"],
+        text="صيانة التكييف",
+        owner=world[roles.CENTRES_MANAGER.code],
+        due_on=today,
+    )
+    made["success_story"] = SuccessStory.objects.create(
+        title="قصة",
+        story="نص",
+        anonymised="نص",
+        consent_to_publish=True,
+        state=StoryState.SUBMITTED,
+    )
+    return made

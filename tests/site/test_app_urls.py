@@ -92,6 +92,12 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("messaging:segment_create", ()): "/messaging/segments/new/",
     ("messaging:segment_detail", (2,)): "/messaging/segments/2/",
     ("messaging:segment_edit", (2,)): "/messaging/segments/2/edit/",
+    # survey follow-up: beside the surveys' own pages
+    ("survey_analysis:round_analysis", (5,)): "/surveys/5/analysis/",
+    ("survey_analysis:document_download", (5, "results")): "/surveys/5/documents/results/",
+    ("survey_analysis:action_detail", (3,)): "/surveys/treatment-steps/3/",
+    ("survey_analysis:story_list", ()): "/surveys/success-stories/",
+    ("survey_analysis:story_detail", (2,)): "/surveys/success-stories/2/",
 }
 
 
@@ -127,4 +133,5 @@ def test_each_project_app_declares_its_own_prefixes():
         ("agency/", "campaigns.urls_public"),
         ("surveys/", "surveys.urls"),
         ("public/surveys/", "surveys.urls_public"),
+        ("surveys/", "survey_analysis.urls"),
     ]
