@@ -46,9 +46,10 @@ test: install-dev
 # bench_imports then adds the reader on pathological files and the entry of a 10,000-line form.
 # Not part of `make bench`, on the same database: `manage.py bench_campaigns` (200 campaigns,
 # 2,000 placements, 2,000,000 visits; the campaign pages and the redirect against /healthz) and
-# `manage.py bench_links`, and `manage.py bench_messaging` (100,000 customers: the audience
-# and a marketing SMS with the file backend) (README: Marketing campaigns, Tracked links,
-# Messaging).
+# `manage.py bench_links`, `manage.py bench_messaging` (100,000 customers: the audience
+# and a marketing SMS with the file backend) and `manage.py bench_surveys` (300 rounds,
+# 100,000 answers: the analysis page, the public submit, the PDF and the XLSX) (README:
+# Marketing campaigns, Tracked links, Messaging, Satisfaction surveys).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench
 BENCH_SIZES ?= 100000,300000
 BENCH_PORT ?= 8107
