@@ -12,7 +12,7 @@ class SurveysConfig(AppConfig):
         from association.roles import register_grants
         from core.demo import DemoLoader, register_demo_loader
 
-        from . import registrations, signals  # noqa: F401  («عملي», navigation, the hook)
+        from . import registrations, segment_criteria, signals  # noqa: F401  («عملي», navigation, the messaging segments' criterion, the hook)
         from .demo import load_demo_surveys
         from .roles import GRANTS
 
