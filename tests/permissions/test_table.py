@@ -207,12 +207,13 @@ def test_email_tracking_webhooks_refuse_an_unproven_call(client, db, settings, u
 
     url = reverse(url_name)
     body = b'{"RecordType": "Bounce", "Type": "HardBounce", "Email": "a@example.org"}'
+    suppressed = Suppression.objects.count()  # the world's demo data has some
     settings.ANYMAIL = {}
     assert client.get(url).status_code == 403
     assert client.post(url, body, content_type="application/json").status_code == 403
     settings.ANYMAIL = {"WEBHOOK_SECRET": "table:secret"}
     assert client.post(url, body, content_type="application/json").status_code in (400, 401, 403)
-    assert not Suppression.objects.exists()
+    assert Suppression.objects.count() == suppressed
 
 
 @pytest.mark.parametrize(
