@@ -41,6 +41,7 @@ from .models import (
     CaseTransition,
     FaqEntry,
 )
+from .origins import case_origins
 
 # FAQ entries proposed on the case page of an inquiry.
 FAQ_SUGGESTIONS = 8
@@ -283,6 +284,8 @@ def _detail_context(request, case, *, bound=None):
             },
         ),
         "handles": handles,
+        # What opened the case when another app did (a survey's low score), linked back.
+        "origins": case_origins(case, user),
         # Whoever registered a case of another queue reads it and sees where it went.
         "registered_elsewhere": not handles and case.registered_by_id == user.pk,
         "may_refer": may_refer,

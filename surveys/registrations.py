@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.models import SURVEY_CHANNEL, Case
+from complaints.origins import CaseOrigin, register_case_origin
 from core import mywork, navigation
 from links.outcomes import Outcome, register_outcome
 
@@ -74,3 +76,28 @@ register_outcome(
         at_field="submitted_at",
     )
 )
+
+
+# --- the case a low score opened links back to its survey (complaints.origins) ----------------
+
+
+@register_case_origin
+def survey_case_origin(case: Case, user: User) -> CaseOrigin | None:
+    """«A low score in the survey round …», with the round's page for those who may open it.
+    No query for a case that came another way."""
+    if case.channel != SURVEY_CHANNEL:
+        return None
+    response = (
+        Response.objects.filter(follow_up_case=case)
+        .select_related("round")
+        .only("pk", "round__id", "round__title")
+        .first()
+    )
+    if response is None:
+        return None
+    survey_round = response.round
+    label = _("A low score in the satisfaction survey «%(round)s»") % {"round": survey_round}
+    url = ""
+    if user.has_perm("surveys.view_round"):
+        url = reverse("surveys:round_detail", args=[survey_round.pk])
+    return CaseOrigin(label, url)

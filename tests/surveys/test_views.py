@@ -169,3 +169,38 @@ def test_invitations_page_sends_and_reports_the_tally(client, people):
         follow=True,
     )
     assert "1 invitation sent." in response.content.decode()
+
+
+def test_the_case_a_low_score_opened_links_back_to_its_round(client, people, make_user):
+    """The follow-up case's page names the survey it came from, with the round's page for who
+    may open it; a case that came another way reads nothing more for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from association import roles
+    from complaints.models import Case
+    from complaints.origins import case_origins
+    from surveys import services
+
+    from .helpers import full_answers
+
+    survey_round = collecting_round(activity_name="أمسية الأسرة")
+    response = services.response_submit(
+        survey_round=survey_round,
+        channel="link",
+        values=full_answers(survey_round, 4, overall=1),
+        personal={"name": "سلمان", "mobile": "+966502223344", "may_contact": True},
+        centre=survey_round.centres.get().centre,
+    )
+    case = response.follow_up_case
+    client.force_login(people["crm_manager"])
+    html = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert "opened from" in html and "أمسية الأسرة" in html
+    assert f'href="{reverse("surveys:round_detail", args=[survey_round.pk])}"' in html
+    reader = make_user(roles.COUNCIL_SECRETARY)  # reads cases, not the surveys
+    assert not reader.has_perm("surveys.view_round")
+    assert [origin.url for origin in case_origins(case, reader)] == [""]
+    other = Case.objects.exclude(pk=case.pk).first() or Case(channel="phone")
+    with CaptureQueriesContext(connection) as queries:
+        assert case_origins(other, reader) == []
+    assert queries.captured_queries == []
