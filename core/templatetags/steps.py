@@ -32,9 +32,9 @@ def action_form(context: template.Context, shown: ShownAction, primary: bool = F
     action = shown.action
     form = shown.form
     multipart = ' enctype="multipart/form-data"' if form is not None and form.is_multipart() else ""
-    confirm = f' data-confirm="{conditional_escape(action.confirm)}"' if action.confirm else ""
+    confirm = f' data-confirm="{conditional_escape(str(action.confirm))}"' if action.confirm else ""
     help_text = (
-        f'<p class="small text-body-secondary">{conditional_escape(action.help)}</p>'
+        f'<p class="small text-body-secondary">{conditional_escape(str(action.help))}</p>'
         if action.help
         else ""
     )
@@ -51,7 +51,7 @@ def action_form(context: template.Context, shown: ShownAction, primary: bool = F
         f"  {help_text}\n"
         f"  {fields}\n"
         f'  <button class="btn {style} w-100" type="submit">{icon}'
-        f"{conditional_escape(action.label)}</button>\n"
+        f"{conditional_escape(str(action.label))}</button>\n"
         "</form>\n"
     )
 
