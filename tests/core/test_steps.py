@@ -92,7 +92,7 @@ TEMPLATE_ACTION_FORM = (
 )
 
 
-class NoteForm(forms.Form):
+class EscapedNoteForm(forms.Form):
     note = forms.CharField(label="Note <&>", help_text="What 'you' saw")
 
 
@@ -113,7 +113,7 @@ def test_the_action_form_tag_writes_what_the_template_wrote():
             Action(
                 "noted",
                 gettext_lazy("Record the reply"),
-                NoteForm,
+                EscapedNoteForm,
                 icon="bi-reply",
                 style="success",
                 confirm="Sure? <b>\"yes\"</b> & 'no'",
@@ -121,11 +121,14 @@ def test_the_action_form_tag_writes_what_the_template_wrote():
                 testid="custom",
             ),
             "/x/1/noted/?a=1&b=2",
-            NoteForm(auto_id="id_noted_%s"),
+            EscapedNoteForm(auto_id="id_noted_%s"),
         ),
         ShownAction(Action("file", "Attach", FileForm), "/x/1/file/", FileForm()),
         ShownAction(
-            Action("bound", "Again", NoteForm), "/x/1/bound/", NoteForm({"note": ""}), open=True
+            Action("bound", "Again", EscapedNoteForm),
+            "/x/1/bound/",
+            EscapedNoteForm({"note": ""}),
+            open=True,
         ),
     ]
     old = Template(TEMPLATE_ACTION_FORM)
