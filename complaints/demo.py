@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from association.workdays import working_deadline
+from core.auth import USERS_TOPIC
+from core.cache import bump
 from customers.models import Customer
 
 from . import (
@@ -513,6 +515,7 @@ def _load_weekly_reviews(crm, crm_manager):
     User.objects.filter(username__in=["crm_manager", "centres_manager"]).update(
         date_joined=timezone.make_aware(datetime.datetime.combine(started, datetime.time(8)))
     )
+    bump(USERS_TOPIC)  # update() sends no signal: the signed-in users are read again
     crm_manager.refresh_from_db()
     review = register_reviews.register_review_record(
         actor=crm_manager,

@@ -78,3 +78,40 @@ def test_a_value_read_from_several_topics_is_renewed_by_any_of_them():
     assert read() == read() == 2
     cache.bump("places")
     assert read() == 3
+
+
+def test_the_signed_in_user_is_read_from_the_cache_and_a_change_shows_at_once(client, make_user):
+    from association import roles
+
+    user = make_user(roles.CRM_STAFF, username="cached_user", first_name="سارة")
+    client.force_login(user)
+    assert "سارة" in client.get(reverse("home")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    assert not [q for q in queries.captured_queries if '"auth_user"' in q["sql"]]
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+
+    user.first_name = "نورة"
+    user.save()
+    assert "نورة" in client.get(reverse("home")).content.decode()
+
+    # A permission taken away through the user's groups holds on the next page.
+    assert client.get(reverse("complaints:list")).status_code == 200
+    user.groups.clear()
+    assert client.get(reverse("complaints:list")).status_code == 403
+
+    # Deactivated (or given a new password): signed out on the next page.
+    user.is_active = False
+    user.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_user_changed_without_signals_is_read_again_once_the_topic_is_bumped(client, make_user):
+    from core.auth import USERS_TOPIC
+
+    user = make_user(username="bumped_user", first_name="سارة")
+    client.force_login(user)
+    assert "سارة" in client.get(reverse("home")).content.decode()
+    get_user_model().objects.filter(pk=user.pk).update(first_name="نورة")
+    cache.bump(USERS_TOPIC)
+    assert "نورة" in client.get(reverse("home")).content.decode()
