@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import cached, query_key, register_topic
 from core.consent import CHANNEL_ADDRESS_FIELD, ConsentChannel, ConsentPurpose
 from customers.models import Customer, CustomerKind
 
@@ -179,6 +180,28 @@ def eligible_condition(purpose: str) -> Q:
         ~(Q(msg_address="") | Q(msg_address__isnull=True))
         & Q(msg_suppressed=False)
         & consent_condition(purpose)
+    )
+
+
+AUDIENCE_TOPIC = "audience"
+# A change that skips the signals (a customers' bulk write) shows in the counts after this.
+AUDIENCE_SECONDS = 120
+register_topic(AUDIENCE_TOPIC, Customer, Consent, Suppression, form_options=False)
+
+
+def counted_audience(customers: "QuerySet[Customer]", channel: str, purpose: str) -> Audience:
+    """audience() as the pages show it: kept per query, channel and purpose for two minutes,
+    renewed at once by a change of a customer, a consent or the suppression list (topic
+    `audience`). The compose page counts again at every change of its form, the segment and
+    message pages at every view; submitting, approving and sending count afresh."""
+    key = query_key(customers)
+    if key is None:
+        return audience(customers, channel, purpose)
+    return cached(
+        AUDIENCE_TOPIC,
+        f"{key}:{channel}:{purpose}",
+        lambda: audience(customers, channel, purpose),
+        timeout=AUDIENCE_SECONDS,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.cache import bump
 from core.consent import (
     FORM_PAIRS,
     ConsentChannel,
@@ -59,7 +60,7 @@ from .models import (
     Suppression,
     SuppressionReason,
 )
-from .segments import audience
+from .segments import AUDIENCE_TOPIC, audience
 from .selectors import is_suppressed, latest_answers, normalized_address
 from .sending import (
     audience_customers,
@@ -103,6 +104,7 @@ def consents_record(
         recorded_by_id=actor.pk if actor is not None else None,
     )
     with transaction.atomic():
+        bump(AUDIENCE_TOPIC, once_per_transaction=True)  # bulk_create sends no signal
         return Consent.objects.bulk_create(records)
 
 
@@ -185,6 +187,7 @@ def consents_from_entered_form(*, request: CustomerRequest) -> int:
             recorded_by_id=request.entered_by_id,
         )
     Consent.objects.bulk_create(records, batch_size=1000)
+    bump(AUDIENCE_TOPIC, once_per_transaction=True)  # bulk_create sends no signal
     return len(records)
 
 
@@ -222,6 +225,7 @@ def consents_seed(rows: list[tuple[int, str, datetime.datetime, str]]) -> None:
         ],
         batch_size=2000,
     )
+    bump(AUDIENCE_TOPIC, once_per_transaction=True)  # bulk_create sends no signal
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -298,14 +302,19 @@ def message_create(
     return message
 
 
-def needs_approval(message: Message, config: MessagingSettings | None = None) -> bool:
+def needs_approval(
+    message: Message, config: MessagingSettings | None = None, *, recipients: int | None = None
+) -> bool:
     """A marketing message to more recipients than the threshold waits for the CRM
-    manager; so does any message to a segment whose audience is not yet counted."""
+    manager; so does any message to a segment whose audience is not yet counted.
+    `recipients`: its audience counted already (the message page shows it)."""
     config = config or MessagingSettings.current()
     if not is_promotional(message) or message.customer_id is not None:
         return False
-    count = audience(audience_customers(message), message.channel, message.purpose).recipients
-    return count > config.approval_threshold
+    if recipients is None:
+        found = audience(audience_customers(message), message.channel, message.purpose)
+        recipients = found.recipients
+    return recipients > config.approval_threshold
 
 
 def message_submit(*, message: Message, actor: Any) -> None:

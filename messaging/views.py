@@ -39,7 +39,7 @@ from .forms import (
 )
 from .models import SEND_PERMISSION, Message, MessagingSettings, Segment
 from .presentation import criteria_in_words, progress_of
-from .segments import Audience, audience, segment_counts, segment_customers
+from .segments import Audience, counted_audience, segment_counts, segment_customers
 from .sending import (
     audience_customers,
     is_promotional,
@@ -94,7 +94,7 @@ def audience_of(request: AuthenticatedRequest, data: Any) -> dict[str, Any]:
         customers = segment_customers(form.criteria_json())
     if customers is None:
         return {"audience": None}
-    found: Audience = audience(customers, channel, purpose)
+    found: Audience = counted_audience(customers, channel, purpose)
     return {
         "audience": found,
         "excluded": found.excluded_rows(),
@@ -383,11 +383,15 @@ def _message_or_404(request: AuthenticatedRequest, pk: int) -> Message:
     return get_object_or_404(selectors.messages_visible_to(request.user), pk=pk)
 
 
-def _available(message: Message, user: Any) -> tuple[list[str], bool]:
+def _available(
+    message: Message, user: Any, recipients: int | None = None
+) -> tuple[list[str], bool]:
     """The steps this user may take now, and whether the draft needs approval first (then
-    it is sent for approval, not sent)."""
+    it is sent for approval, not sent). `recipients`: the audience counted already."""
     available = services.MESSAGE_WORKFLOW.available_actions(message, user)
-    waits = message.state == MessageState.DRAFT and services.needs_approval(message)
+    waits = message.state == MessageState.DRAFT and services.needs_approval(
+        message, recipients=recipients
+    )
     if waits:
         available = [name for name in available if name != "schedule"]
     return available, waits
@@ -397,17 +401,20 @@ def _message_context(
     request: AuthenticatedRequest, message: Message, bound: Any = None
 ) -> dict[str, Any]:
     user = request.user
-    available, waits = _available(message, user)
-    declared = MESSAGE_ACTIONS
-    if waits:  # the natural next step of a large marketing draft
-        declared = (MESSAGE_ACTIONS[1], MESSAGE_ACTIONS[0], *MESSAGE_ACTIONS[2:])
-    filter_form = RecipientFilterForm(request.GET or None)
-    status = filter_form.cleaned_data.get("status", "") if filter_form.is_valid() else ""
     listed = message.state not in (
         MessageState.DRAFT,
         MessageState.AWAITING_APPROVAL,
         MessageState.APPROVED,
     )
+    found = None
+    if not listed or message.state == MessageState.SCHEDULED:
+        found = counted_audience(audience_customers(message), message.channel, message.purpose)
+    available, waits = _available(message, user, found.recipients if found else None)
+    declared = MESSAGE_ACTIONS
+    if waits:  # the natural next step of a large marketing draft
+        declared = (MESSAGE_ACTIONS[1], MESSAGE_ACTIONS[0], *MESSAGE_ACTIONS[2:])
+    filter_form = RecipientFilterForm(request.GET or None)
+    status = filter_form.cleaned_data.get("status", "") if filter_form.is_valid() else ""
     recipients = (
         CappedPaginator(selectors.recipients_of(message, status), RECIPIENTS_PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -415,9 +422,6 @@ def _message_context(
         if listed
         else None
     )
-    found = None
-    if not listed or message.state == MessageState.SCHEDULED:
-        found = audience(audience_customers(message), message.channel, message.purpose)
     length = (
         sms_length(sms_as_sent(message.body, message.purpose))
         if message.channel == ConsentChannel.SMS

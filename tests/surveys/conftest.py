@@ -28,3 +28,13 @@ def english(client, settings):
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture
+def without_part_two(monkeypatch):
+    """Part 1's own machinery alone: survey_analysis's gates and panels (its findings,
+    treatment steps, decision and donor report, tested in tests/survey_analysis) left out."""
+    from surveys import plugins
+
+    monkeypatch.setattr(plugins, "_gates", {})
+    monkeypatch.setattr(plugins, "_panels", [])

@@ -154,6 +154,7 @@ def test_a_completed_programme_prepares_its_round_once(people):
     assert Round.objects.filter(programme=programme).count() == 1
 
 
+@pytest.mark.usefixtures("without_part_two")
 def test_each_step_is_taken_by_its_role_with_its_deadline_and_recorded(people):
     survey_round = prepared_round()
     before = timezone.now()
@@ -224,6 +225,7 @@ def test_cancelling_needs_a_reason(people):
     assert survey_round.state == RoundState.CANCELLED and survey_round.due_at is None
 
 
+@pytest.mark.usefixtures("without_part_two")
 def test_part_two_plugs_a_gate_into_a_step(people):
     survey_round = collecting_round()
     services.round_close_collection(survey_round=survey_round, actor=people["quality"])

@@ -61,6 +61,7 @@ def test_recommending_changes_without_writing_them_comes_back_with_the_form(clie
     assert survey_round.state == RoundState.IN_REVIEW
 
 
+@pytest.mark.usefixtures("without_part_two")
 def test_part_two_panels_show_on_the_round_page(client, people):
     survey_round = collecting_round()
 
