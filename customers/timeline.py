@@ -577,7 +577,7 @@ def _instance(model: type[models.Model], values: dict[str, Any], db: str) -> mod
             nested.setdefault(name, {})[rest] = value
             continue
         field = model._meta.get_field(name)
-        direct[field.attname] = _python(field, value)  # type: ignore[union-attr]
+        direct[field.attname] = _python(field, value, db)  # type: ignore[union-attr]
     concrete = [field.attname for field in model._meta.concrete_fields if field.attname in direct]
     instance = model.from_db(db, concrete, [direct[name] for name in concrete])
     for name, related_values in nested.items():
@@ -592,14 +592,21 @@ def _instance(model: type[models.Model], values: dict[str, Any], db: str) -> mod
     return instance
 
 
-def _python(field: Any, value: Any) -> Any:
-    """A field's value from its JSON form (a datetime without offset is in UTC: SQLite)."""
+def _python(field: Any, value: Any, db: str) -> Any:
+    """A field's value from its JSON form (a datetime without offset is in UTC: SQLite; a
+    JSONField's column is its JSON text there, a nested JSON value on PostgreSQL)."""
     if value is None:
         return None
+    if isinstance(field, JSONField) and isinstance(value, str) and _is_sqlite(db):
+        return json.loads(value)
     value = field.to_python(value)
     if isinstance(value, datetime) and timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value
+
+
+def _is_sqlite(db: str) -> bool:
+    return connections[db].vendor == "sqlite"
 
 
 # What a step's entry reads of it.

@@ -260,12 +260,35 @@ def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
             token = unsubscribe_token(customer.pk, "sms", "marketing")
             url = reverse(name, args=[token])
             items.append(Item("public", "unsubscribe:page, the question", read("", url)))
+        elif name in SURVEY_PAGES:
+            token = _survey_token(name)
+            if token:  # a round collecting answers (the demo's, or none in a bare database)
+                items.append(Item("public", name, read("", reverse(name, args=[token]))))
         elif method == "GET":
             items.append(Item("public", name, read("", reverse(name))))
     case = Case.objects.exclude(contact_mobile="").order_by("-pk").first()
     if case is not None:
         items.append(Item("public", "public:track, a lookup (POST)", _public_lookup(clients, case)))
     return items
+
+
+# The survey answer pages take a round's centre token or an invitation's (bench_surveys
+# measures the answer's submit).
+SURVEY_PAGES = ("surveys_public:answer", "surveys_public:invitation")
+
+
+def _survey_token(name: str) -> str:
+    from surveys.models import Invitation, RoundCentre
+
+    if name == "surveys_public:answer":
+        link = RoundCentre.objects.filter(round__state="collecting").order_by("pk").first()
+        return link.token if link else ""
+    invitation = (
+        Invitation.objects.filter(round__state="collecting", response__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    return invitation.token if invitation else ""
 
 
 def admin_items(

@@ -102,12 +102,30 @@ READ_PAGE = """() => {
 };}"""
 
 
-# Public URLs that take arguments, from the world (a tracked link leads to its target page).
+def _survey_link(world):
+    from surveys.models import RoundCentre
+
+    link = RoundCentre.objects.filter(round__state="collecting").order_by("pk").first()
+    return {"token": link.token}
+
+
+def _survey_invitation(world):
+    from surveys.models import Round
+    from tests.surveys.helpers import invitation_for
+
+    survey_round = Round.objects.filter(state="collecting").order_by("pk").first()
+    return {"token": invitation_for(survey_round).token}
+
+
+# Public URLs that take arguments, from the world (a tracked link leads to its target page;
+# the demo's survey round collecting answers).
 PUBLIC_KWARGS = {
     "shortlink:follow": lambda world: {"code": world["tracked_link"].code},
     "unsubscribe:page": lambda world: {
         "token": unsubscribe_token(world["donor"].pk, "sms", "marketing")
     },
+    "surveys_public:answer": _survey_link,
+    "surveys_public:invitation": _survey_invitation,
 }
 
 

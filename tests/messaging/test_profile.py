@@ -105,3 +105,30 @@ def test_the_page_costs_no_more_queries_with_consents(client, people, customer):
     assert "badge_" in badges and "customers_customerrequest" in badges
     assert "customers_requesttransition" in dates  # one UNION ALL with the other sources
     assert "timeline_row" in rows
+
+
+def test_a_sent_message_with_its_own_values_reads_on_the_timeline(client, people, customer):
+    """A message's placeholder values (a survey invitation's link) come back from the
+    timeline's JSON rows as a mapping on SQLite and PostgreSQL alike."""
+    from messaging.choices import MessageState, RecipientStatus
+    from messaging.models import Message, Recipient
+
+    message = Message.objects.create(
+        channel="sms",
+        purpose="surveys",
+        customer=customer,
+        body="{الاسم}، رأيك يهمنا: {الرابط}",
+        values={"link": "https://crm.example.org/public/surveys/i/abc/"},
+        state=MessageState.SENT,
+        created_by=people["staff"],
+    )
+    Recipient.objects.create(
+        message=message,
+        customer=customer,
+        address=customer.mobile,
+        status=RecipientStatus.DELIVERED,
+        sent_at=timezone.now(),
+    )
+    client.force_login(people["manager"])
+    html = page(client, customer, kind="messages").content.decode()
+    assert "رأيك يهمنا: https://crm.example.org/public/surveys/i/abc/" in html
