@@ -110,11 +110,17 @@ def _survey_link(world):
 
 
 def _survey_invitation(world):
-    from surveys.models import Round
-    from tests.surveys.helpers import invitation_for
+    from surveys.models import Invitation, Round
+    from tests.surveys.helpers import customer
 
     survey_round = Round.objects.filter(state="collecting").order_by("pk").first()
-    return {"token": invitation_for(survey_round).token}
+    invitation = Invitation.objects.create(
+        round=survey_round,
+        customer=customer(mobile="+966501119999"),
+        channel="sms",
+        centre=survey_round.centres.order_by("pk").first().centre,
+    )
+    return {"token": invitation.token}
 
 
 # Public URLs that take arguments, from the world (a tracked link leads to its target page;
