@@ -59,6 +59,9 @@ ALLOWED_LATIN = {
     # product names in the import instructions ("Excel", "Windows Arabic (1256)")
     "Excel",
     "Windows",
+    # the keys named on the paper-entry screen, as printed on keyboards
+    "Tab",
+    "Enter",
 }
 # Tokens that are data, not wording: e-mail addresses, usernames, file names, URLs, codes
 # (anything with a digit, "@", "_", "/" or a file extension) and date formats (YYYY-MM-DD).

@@ -302,6 +302,15 @@ def _links(world):
     }
 
 
+# The procedure's step a round waits at (its title, in Arabic: the sweep reads every page).
+STEP_OF_STATE = {
+    RoundState.ANALYSING: 4,
+    RoundState.TREATMENT: 6,
+    RoundState.DECISION: 7,
+    RoundState.DONOR_SURVEY: 8,
+}
+
+
 def _survey_follow_up(world):
     """Survey rounds at steps 4, 6, 7 and 8, a stored answers file, a treatment step owned by
     the centres-affairs manager and a success story awaiting approval."""
@@ -310,7 +319,7 @@ def _survey_follow_up(world):
 
     def survey_round(state):
         return Round.objects.create(
-            title=f"استبيان {state}",
+            title=f"استبيان الخطوة {STEP_OF_STATE[state]}",
             activity_name="فعالية",
             ended_on=today,
             version=version,
