@@ -43,7 +43,9 @@ def _refused_unless_configured(view: Callable[..., HttpResponse]) -> Callable[..
 
 
 def _tracking(pattern: URLPattern) -> bool:
-    return bool(pattern.name) and "inbound" not in str(pattern.name)
+    # SendinBlue's URLs are anymail's deprecated alias of Brevo's.
+    name = str(pattern.name or "")
+    return bool(name) and "inbound" not in name and not name.startswith("sendinblue")
 
 
 urlpatterns = [
