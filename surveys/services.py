@@ -670,6 +670,8 @@ def public_url(round_centre: RoundCentre) -> str:
 
 
 DEFAULT_INVITATION_SMS = gettext_lazy(
+    # The placeholders are translated too ({name} → {الاسم}): messaging knows both names.
+    # xgettext:no-python-brace-format
     "{name}, share your opinion of «%(round)s» (two minutes): {link}"
 )
 
