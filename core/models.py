@@ -1,5 +1,5 @@
 import uuid
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -49,6 +49,19 @@ def state_field(
     return FSMField(
         verbose_name, default=default, choices=states.choices, protected=True, db_index=True
     )
+
+
+class SettingsRow(models.Model):
+    """An app's settings edited in the admin: one row (pk 1), made with its defaults when
+    first read."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls) -> Self:
+        row, _created = cls._default_manager.get_or_create(pk=1)
+        return row
 
 
 class TransitionRecord(models.Model):

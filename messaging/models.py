@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, transition
 from simple_history.models import HistoricalRecords
 
 from core.consent import ConsentChannel, ConsentPurpose, ConsentSource
-from core.models import TransitionRecord, staff_member, state_field
+from core.models import SettingsRow, TransitionRecord, staff_member, state_field
 from core.steps import Step, StepPath
 from core.workflow import AUTOMATIC
 from customers.models import Customer
@@ -121,7 +121,7 @@ class Segment(models.Model):
         return self.name
 
 
-class MessagingSettings(models.Model):
+class MessagingSettings(SettingsRow):
     """The administrator's settings (one row): approval threshold, quiet hours, sender names
     and the gateway's price."""
 
@@ -161,11 +161,6 @@ class MessagingSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Messaging settings"))
-
-    @classmethod
-    def current(cls) -> "MessagingSettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
 
 
 def may_approve(message: models.Model, user: Any) -> bool:

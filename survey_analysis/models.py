@@ -19,14 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, transition
 
-from core.models import TransitionRecord, optional_link, staff_member, state_field
+from core.models import SettingsRow, TransitionRecord, optional_link, staff_member, state_field
 from core.steps import Step, StepPath
 from customers.models import Customer
 from programmes.models import Programme
 from surveys.models import Item, Response, Round
 
 
-class AnalysisSettings(models.Model):
+class AnalysisSettings(SettingsRow):
     """The administrator's thresholds of the analysis (one row, edited in the admin)."""
 
     min_agree_percent = models.DecimalField(
@@ -58,11 +58,6 @@ class AnalysisSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("survey analysis settings"))
-
-    @classmethod
-    def current(cls) -> "AnalysisSettings":
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class SatisfactionLevel(models.TextChoices):

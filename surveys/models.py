@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, transition
 
 from association.models import Centre, City
-from core.models import TransitionRecord, optional_link, staff_member, state_field
+from core.models import SettingsRow, TransitionRecord, optional_link, staff_member, state_field
 from core.phones import validate_saudi_mobile
 from core.steps import Step, StepPath
 from customers.models import Customer
@@ -145,7 +145,7 @@ class Item(models.Model):
         return ITEM_RANGES.get(self.kind)
 
 
-class SurveySettings(models.Model):
+class SurveySettings(SettingsRow):
     """The administrator's settings of the surveys (one row, edited in the admin)."""
 
     follow_up_item_code = models.SlugField(
@@ -164,11 +164,6 @@ class SurveySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("survey settings"))
-
-    @classmethod
-    def current(cls) -> "SurveySettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
 
 
 # --- rounds and their procedure ---------------------------------------------------------------
