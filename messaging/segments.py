@@ -8,6 +8,7 @@ apps register theirs (donors who gave in a period: finance; recorded interests:
 opportunities) from their registrations module, so messaging imports none of them.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -92,20 +93,40 @@ def segment_customers(criteria_values: Mapping[str, Any]) -> "QuerySet[Customer]
 
 
 def segment_counts(segments: "Iterable[Any]") -> dict[int, int]:
-    """{segment id: how many customers it chooses now} of several segments in one query
-    (a page of the segment list)."""
+    """{segment id: how many customers it chooses now} of several segments (a page of the
+    segment list) in one query, kept like the audience (topic `audience`, two minutes): a
+    count over every customer grows with the table."""
     segments = list(segments)
     if not segments:
         return {}
+    chosen = {segment.pk: segment_customers(segment.criteria) for segment in segments}
+    keys = [f"{pk}={query_key(customers)}" for pk, customers in chosen.items()]
+    return cached(
+        AUDIENCE_TOPIC,
+        "segments:" + hashlib.sha256("|".join(keys).encode()).hexdigest(),
+        lambda: _count_each(chosen),
+        timeout=AUDIENCE_SECONDS,
+    )
+
+
+def _count_each(chosen: "Mapping[int, QuerySet[Customer]]") -> dict[int, int]:
     counts = Customer.objects.filter(is_active=True).aggregate(
         **{
-            f"s{segment.pk}": Count(
-                "pk", filter=Q(pk__in=segment_customers(segment.criteria).values("pk"))
-            )
-            for segment in segments
+            f"s{pk}": Count("pk", filter=Q(pk__in=customers.values("pk")))
+            for pk, customers in chosen.items()
         }
     )
-    return {segment.pk: counts[f"s{segment.pk}"] for segment in segments}
+    return {pk: counts[f"s{pk}"] for pk in chosen}
+
+
+def segment_count(criteria_values: Mapping[str, Any]) -> int:
+    """How many customers one segment chooses now (a plain COUNT), kept as segment_counts()
+    keeps them."""
+    customers = segment_customers(criteria_values)
+    key = query_key(customers)
+    if key is None:
+        return 0
+    return cached(AUDIENCE_TOPIC, f"count:{key}", customers.count, timeout=AUDIENCE_SECONDS)
 
 
 # --- the audience --------------------------------------------------------------------------

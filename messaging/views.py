@@ -39,7 +39,7 @@ from .forms import (
 )
 from .models import SEND_PERMISSION, Message, MessagingSettings, Segment
 from .presentation import criteria_in_words, progress_of
-from .segments import Audience, counted_audience, segment_counts, segment_customers
+from .segments import Audience, counted_audience, segment_count, segment_counts, segment_customers
 from .sending import (
     audience_customers,
     is_promotional,
@@ -179,7 +179,7 @@ def segment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "segment": segment,
             "words": criteria_in_words([segment.criteria])[0],
-            "count": segment_customers(segment.criteria).count(),
+            "count": segment_count(segment.criteria),
             "audience_form": AudienceForm(data, auto_id="id_audience_%s"),
             "history": _segment_history(segment),
             "may_edit": request.user.has_perm("messaging.change_segment"),

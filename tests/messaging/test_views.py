@@ -646,3 +646,27 @@ def test_the_lists_read_a_fixed_number_of_queries(
     assert many == few
     page = client.get(reverse("messaging:segment_list")).content.decode()
     assert page.count('data-testid="segment-count"') == 6
+
+
+def test_the_segment_counts_are_kept_until_a_customer_changes(client, writer, crowd):
+    """A count over every customer grows with the table: the list and the segment's page keep
+    it (topic `audience`), and a new customer renews it at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(writer)
+    segment = services.segment_create(name="الكل", criteria={}, actor=writer)
+    pages = (
+        reverse("messaging:segment_list"),
+        reverse("messaging:segment_detail", args=[segment.pk]),
+    )
+    before = Customer.objects.filter(is_active=True).count()
+    for url in pages:
+        client.get(url)
+        with CaptureQueriesContext(connection) as again:
+            page = client.get(url).content.decode()
+        assert not [q for q in again.captured_queries if "customers_customer" in q["sql"]]
+        assert f">{before}<" in page.replace("\u200f", "")
+    customer("جديد", "+966500000099")
+    for url in pages:
+        assert f">{before + 1}<" in client.get(url).content.decode().replace("\u200f", "")
