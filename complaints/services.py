@@ -23,6 +23,7 @@ from core.choices import ContactChannel
 from core.permissions import require
 from core.workflow import CONFLICT_MESSAGE, Workflow
 from customers.models import Customer, CustomerKind
+from customers.profile_cache import renew_for_rows
 from messaging.services import direct_sms_queue
 
 from . import complaint_tallies
@@ -467,6 +468,7 @@ def case_refer(
         }
         left = complaint_tallies.buckets_of(case)
         Case.objects.filter(pk=case.pk).update(**fields)
+        renew_for_rows([case])  # update() sends no signal
         for name, value in fields.items():
             setattr(case, name, value)
         complaint_tallies.refresh(left | complaint_tallies.buckets_of(case))
@@ -771,6 +773,7 @@ def _link_customer(case: Case, customer: Customer, *, actor: User) -> bool:
         fields.update(routed_to=route, referred_at=now, last_activity_at=now)
     left = complaint_tallies.buckets_of(case)
     Case.objects.filter(pk=case.pk).update(**fields)
+    renew_for_rows([case])  # update() sends no signal
     for name, value in fields.items():
         setattr(case, name, value)
     complaint_tallies.refresh(left | complaint_tallies.buckets_of(case))

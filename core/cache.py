@@ -36,11 +36,11 @@ def _version_key(topic: str) -> str:
     return f"{_PREFIX}:version:{topic}"
 
 
-def topic_version(topic: str) -> str:
+def topic_version(topic: str, timeout: int | None = None) -> str:
     """The current version of the topic (made when first asked)."""
     version = cache.get(_version_key(topic))
     if version is None:
-        cache.add(_version_key(topic), uuid.uuid4().hex, None)
+        cache.add(_version_key(topic), uuid.uuid4().hex, timeout)
         version = cache.get(_version_key(topic))
     return str(version)
 
@@ -74,6 +74,26 @@ def bump(topic: str, *, once_per_transaction: bool = False) -> None:
     transaction.on_commit(renew)
 
 
+def record_name(label: str, pk: object) -> str:
+    """The version name of one record, for `cached(..., records=[...])`."""
+    return f"{label}:{pk}"
+
+
+def _record_name(record: str) -> str:
+    return f"record:{record}"
+
+
+RECORD_VERSION_TIMEOUT = 86_400  # a version forgotten is made anew: no entry matches it
+
+
+def renew_records(records: Iterable[str]) -> None:
+    """New versions of these records (`record_name(...)`) in one round trip: every value kept
+    about one of them is computed again."""
+    versions = {_version_key(_record_name(record)): uuid.uuid4().hex for record in records}
+    if versions:
+        cache.set_many(versions, RECORD_VERSION_TIMEOUT)
+
+
 def cached(
     topic: str,
     key: str,
@@ -81,11 +101,13 @@ def cached(
     timeout: int = DEFAULT_TIMEOUT,
     *,
     also: Iterable[str] = (),
+    records: Iterable[str] = (),
 ) -> T:
     """The value stored under `key` for the topic's current version, computed (and stored)
     when missing. The value must pickle: model instances, lists, dicts, sets. A value read
     from the rows of several topics names the others in `also`: a change of any of them
-    renews it.
+    renews it. A value about one record (a customer's profile) names it in `records`
+    (`record_name(...)`), renewed by `renew_records(...)` of that record alone.
 
     One round trip to the cache on a hit: the topics' versions and the entry are read
     together, and the entry carries the versions it was computed under (a stale entry is
@@ -95,11 +117,15 @@ def cached(
     for name in topics:
         if name not in _topics:
             raise KeyError(f"Unknown cache topic {name!r}: register_topic() it first.")
-    version_keys, entry_key = [_version_key(name) for name in topics], f"{_PREFIX}:{topic}:{key}"
+    names = (*topics, *(_record_name(record) for record in records))
+    version_keys, entry_key = [_version_key(name) for name in names], f"{_PREFIX}:{topic}:{key}"
     found = cache.get_many([*version_keys, entry_key])
     version = "|".join(
-        str(found.get(version_key) or topic_version(name))
-        for name, version_key in zip(topics, version_keys, strict=True)
+        str(
+            found.get(version_key)
+            or topic_version(name, None if name in topics else RECORD_VERSION_TIMEOUT)
+        )
+        for name, version_key in zip(names, version_keys, strict=True)
     )
     entry = found.get(entry_key)
     if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:

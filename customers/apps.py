@@ -12,6 +12,7 @@ class CustomersConfig(AppConfig):
         from core.demo import DemoLoader, register_demo_loader
 
         from . import (
+            profile_cache,  # noqa: F401  (its signals: every process renews kept profiles)
             registrations,  # noqa: F401  (navigation items and my-work providers)
             statistics,  # noqa: F401  (its cache topic: every process renews the counts)
             tasks,  # noqa: F401  (its background job kinds)

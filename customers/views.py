@@ -4,6 +4,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from .filters import CustomerFilter, RequestFilter
 from .forms import ApprovalForm, CustomerDataForm, RejectionForm, RequestReasonForm
 from .models import RequestKind
 from .profile import profile_actions, profile_badges, profile_panels
+from .profile_cache import profile_body
 from .tasks import not_entered_message
 from .timeline import customer_timeline
 
@@ -82,12 +84,27 @@ def _querystring_without_page(request):
 @require_GET
 def customer_detail(request, pk):
     """The customer 360: the header card (badges and actions registered by every app), the
-    details with the apps' panels, and one timeline of everything done with this person."""
+    details with the apps' panels, and one timeline of everything done with this person;
+    its body kept until something about the customer changes (customers.profile_cache)."""
     require(request.user, "customers.view_customer")
     # Its city and centre from the places cache: the page's first query joins only the
     # point of contact.
     visible = selectors.customers_visible_to(request.user).select_related(None)
     customer = get_object_or_404(visible.select_related("point_of_contact"), pk=pk)
+    page, kind = _page_number(request.GET.get("page")), request.GET.get("kind", "")
+    body = profile_body(
+        customer,
+        request.user,
+        f"{page}:{kind}",
+        lambda: render_to_string(
+            "customers/includes/customer_360.html",
+            _profile_context(customer, request.user, page=page, kind=kind),
+        ),
+    )
+    return render(request, "customers/customer_detail.html", {"customer": customer, "body": body})
+
+
+def _profile_context(customer, user, *, page, kind):
     selectors.with_cached_places([customer])
     values = services.customer_values(customer)
     # The forms card shows each form's number, step and the line's action: not the proposed
@@ -97,33 +114,24 @@ def customer_detail(request, pk):
         .only("request_id", "action", "customer_id", "request__state")
         .order_by("-id")[:20]
     )
-    badges = profile_badges(customer, request.user)
+    badges = profile_badges(customer, user)
     # The panels before the timeline: it shows the rows they read without reading them again.
-    panels = profile_panels(customer, request.user)
-    timeline = customer_timeline(
-        customer,
-        request.user,
-        page=_page_number(request.GET.get("page")),
-        kind=request.GET.get("kind", ""),
-    )
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "customer": customer,
-            "mobile": format_saudi_mobile_local(customer.mobile),
-            "rows": presentation.value_rows(
-                values, presentation.related_objects(values, loaded=customer)
-            ),
-            "changes": presentation.history_entries(customer),
-            "lines": lines,
-            "badges": badges,
-            "actions": profile_actions(customer, request.user),
-            "panels": panels,
-            "timeline": timeline,
-            "timeline_entries": presentation.timeline_entries_html(timeline.entries),
-        },
-    )
+    panels = profile_panels(customer, user)
+    timeline = customer_timeline(customer, user, page=page, kind=kind)
+    return {
+        "customer": customer,
+        "mobile": format_saudi_mobile_local(customer.mobile),
+        "rows": presentation.value_rows(
+            values, presentation.related_objects(values, loaded=customer)
+        ),
+        "changes": presentation.history_entries(customer),
+        "lines": lines,
+        "badges": badges,
+        "actions": profile_actions(customer, user),
+        "panels": panels,
+        "timeline": timeline,
+        "timeline_entries": presentation.timeline_entries_html(timeline.entries),
+    }
 
 
 def _page_number(text):

@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.db import connections, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -110,13 +110,19 @@ def segment_counts(segments: "Iterable[Any]") -> dict[int, int]:
 
 
 def _count_each(chosen: "Mapping[int, QuerySet[Customer]]") -> dict[int, int]:
-    counts = Customer.objects.filter(is_active=True).aggregate(
-        **{
-            f"s{pk}": Count("pk", filter=Q(pk__in=customers.values("pk")))
-            for pk, customers in chosen.items()
-        }
-    )
-    return {pk: counts[f"s{pk}"] for pk in chosen}
+    """One COUNT per segment, read together in a UNION ALL: each counts with its own
+    criteria (a COUNT … FILTER (WHERE id IN (…)) of every segment over all customers needs a
+    hash of each subquery in memory, and falls back to a scan per customer beyond it)."""
+    counts = [
+        customers.order_by()
+        .annotate(segment=Value(pk))
+        .values("segment")
+        .annotate(customers=Count("pk"))
+        .values_list("segment", "customers")
+        for pk, customers in chosen.items()
+    ]
+    found = dict(counts[0].union(*counts[1:], all=True))
+    return {pk: found.get(pk, 0) for pk in chosen}
 
 
 def segment_count(criteria_values: Mapping[str, Any]) -> int:

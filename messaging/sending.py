@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.consent import ConsentChannel, ConsentPurpose
 from customers.models import Customer
+from customers.profile_cache import renew_customers
 
 from .backends.base import BaseSmsBackend, GatewayUnavailable, OutgoingSms
 from .choices import TRANSACTIONAL_PURPOSES, RecipientStatus, SkipReason
@@ -369,6 +370,8 @@ def _record(recipients: list[Recipient], answers: Iterable[Any], result: BatchRe
     _record_sent(accepted, now)
     if refused:  # a few: an invalid number now and then
         Recipient.objects.bulk_update(refused, ["status", "reason", "error"])
+    # The customers' timelines show what was sent (the UPDATEs send no signal).
+    renew_customers(recipient.customer_id for recipient in recipients)
 
 
 RECORD_CHUNK = 300  # rows per UPDATE: 3 parameters each, under SQLite's limit

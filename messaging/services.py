@@ -35,6 +35,7 @@ from core.phones import format_saudi_mobile_local
 from core.text import isolate, normalize_arabic
 from core.workflow import Workflow
 from customers.models import Customer, CustomerRequest, RequestKind
+from customers.profile_cache import renew_customers, renew_for_rows
 
 from .backends.base import (
     BaseSmsBackend,
@@ -105,6 +106,7 @@ def consents_record(
     )
     with transaction.atomic():
         bump(AUDIENCE_TOPIC, once_per_transaction=True)  # bulk_create sends no signal
+        renew_for_rows(records)
         return Consent.objects.bulk_create(records)
 
 
@@ -188,6 +190,7 @@ def consents_from_entered_form(*, request: CustomerRequest) -> int:
         )
     Consent.objects.bulk_create(records, batch_size=1000)
     bump(AUDIENCE_TOPIC, once_per_transaction=True)  # bulk_create sends no signal
+    renew_for_rows(records)
     return len(records)
 
 
@@ -734,6 +737,9 @@ def early_reports_forget(now: datetime.datetime) -> int:
 
 
 def _apply_report(rows: Any, report: DeliveryReport) -> int:
+    if rows.model is Recipient and report.outcome != DeliveryOutcome.SENT:
+        # The customers' timelines show each message's status (update() sends no signal).
+        renew_customers(rows.values_list("customer_id", flat=True))
     if report.outcome == DeliveryOutcome.DELIVERED:
         return int(rows.update(status=RecipientStatus.DELIVERED, delivered_at=report.at))
     if report.outcome == DeliveryOutcome.FAILED:

@@ -45,6 +45,7 @@ from core.jobs import NO_PROGRESS, Progress
 from core.numbers import format_amount
 from core.text import normalize_arabic, normalize_digits
 from customers.models import CODE_MAX_DIGITS, Customer
+from customers.profile_cache import renew_for_rows
 from finance.models import Donation, DonationImport
 from finance.selectors import unmatched_condition
 from programmes import funding
@@ -633,12 +634,12 @@ def import_donations(
         )
         to_write = [row for row in rows if row.outcome in WRITTEN_OUTCOMES]
         progress.phase("write", start=80, end=100)
+        donations = [row.as_donation(record) for row in to_write]
         Donation.objects.bulk_create(
-            (row.as_donation(record) for row in to_write),
-            batch_size=_insert_batch_size(),
-            ignore_conflicts=True,
+            donations, batch_size=_insert_batch_size(), ignore_conflicts=True
         )
         funding.renew(funding.RECEIVED)  # bulk_create sends no signal
+        renew_for_rows(donations)
         written = record.donations.aggregate(
             added=Count("id"), unmatched=Count("id", filter=unmatched_condition())
         )

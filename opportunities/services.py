@@ -30,6 +30,7 @@ from core.text import normalize_arabic
 from core.uploads import UploadError, check_uploaded_file
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
+from customers.profile_cache import renew_customers, renew_for_rows
 from programmes import funding
 from programmes.models import Programme, ProgrammeCategory, ProgrammeStatus
 
@@ -167,6 +168,7 @@ def opportunity_create(
             )
             for donor in donors
         )
+        renew_customers(donor.pk for donor in donors)  # bulk_create sends no signal
     return opportunity
 
 
@@ -323,6 +325,7 @@ def opportunity_correct(
             updated_at=now,
         )
         funding.renew(funding.PLEDGED)  # the programme may change; update() sends no signal
+        renew_for_rows([opportunity])
         _board_changed()
         if any(field == CorrectedField.PROGRAMME for field, _old, _new in changes):
             # The filters offer the programmes some opportunity has: this one may be new.
@@ -374,6 +377,7 @@ def _open_approval_steps(contact: DonorContact, now: datetime.datetime) -> None:
             step.note = _("Approved by asking: the person who asked decides for this party.")
         steps.append(step)
     ContactApprovalStep.objects.bulk_create(steps)
+    renew_for_rows([contact])  # bulk_create sends no signal
     if all(step.decision == StepDecision.APPROVED for step in steps):
         # Only someone who holds every party's permission (a superuser) gets here.
         CONTACT_APPROVAL_WORKFLOW.take_step(
@@ -793,6 +797,7 @@ def donor_interests_set(
             (DonorInterest(donor=donor, category_id=pk, recorded_by=actor) for pk in to_add),
             ignore_conflicts=True,
         )
+        renew_customers([donor.pk])  # bulk_create sends no signal
     return len(to_add), len(to_remove)
 
 

@@ -27,6 +27,7 @@ from association.workdays import working_deadline
 from core.permissions import require
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
+from customers.profile_cache import renew_customers
 
 from .models import (
     CycleDonor,
@@ -372,6 +373,7 @@ def cycle_set_donors(
             ),
             ignore_conflicts=True,
         )
+        renew_customers(donor.pk for donor in to_add)  # bulk_create sends no signal
     return len(to_add), len(to_remove)
 
 

@@ -25,6 +25,7 @@ from core.permissions import require
 from core.text import normalize_arabic
 from core.workflow import Workflow
 from customers.models import Customer, CustomerKind
+from customers.profile_cache import renew_for_rows
 
 from . import services as programme_services
 from .models import (
@@ -238,6 +239,7 @@ def _link(proposal: ProgrammeProposal, programme: Programme, actor: User) -> Non
             _("This proposal is not waiting for its programme any more. Reload the page.")
         )
     proposal.programme, proposal.linked_by, proposal.linked_at = programme, actor, now
+    renew_for_rows([proposal])  # update() sends no signal
 
 
 def _require_accepted(proposal: ProgrammeProposal) -> None:

@@ -205,6 +205,34 @@ def _page_reader(clients: dict[str, Client]) -> Callable[[str, str], Callable[[]
     return reader
 
 
+def profiles_built_afresh(
+    pages: list[tuple[str, str, str]], read: Callable[[str, str], Callable[[], object]]
+) -> list[Item]:
+    """The customer 360 is kept until something about the customer changes
+    (customers.profile_cache): each profile also measured as its first view after a change,
+    the customer's kept pages forgotten before each request."""
+    from django.urls import resolve
+
+    from customers.profile_cache import renew_customers
+
+    def afresh(pk: int, page: Callable[[], object]) -> Callable[[], object]:
+        def run() -> object:
+            renew_customers([pk])
+            return page()
+
+        return run
+
+    return [
+        Item(
+            "staff",
+            f"{label.replace('customers:detail', 'customers:detail built afresh')} ({username})",
+            afresh(int(resolve(url).kwargs["pk"]), read(username, url)),
+        )
+        for label, username, url in pages
+        if label.startswith("customers:detail ")
+    ]
+
+
 def staff_pages(world: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(label, username, url) of every URL of the permission table a role may GET, read by
     the first role of ROLE_PREFERENCE allowed (the administrator when no role is)."""
@@ -249,6 +277,7 @@ def page_items(world: dict[str, Any], clients: dict[str, Client]) -> list[Item]:
         Item("staff", f"{label} ({username})", read(username, url))
         for label, username, url in pages
     ]
+    items += profiles_built_afresh(pages, read)
     items += admin_items(pages, read, customer)
     for name, method in sorted(PUBLIC.items()):
         if name == "shortlink:follow":

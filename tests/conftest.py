@@ -26,6 +26,13 @@ def _fresh_cached_reads():
 
 
 @pytest.fixture
+def profile_built(settings):
+    """The customer 360 built on every view, not served from customers.profile_cache: for
+    the tests that count its queries or read its template context."""
+    settings.CUSTOMER_PROFILE_CACHE = False
+
+
+@pytest.fixture
 def make_user(db):
     """make_user(role=None, **fields): a user holding the given role (a roles.Role)."""
 

@@ -19,7 +19,8 @@ from customers.models import Customer
 from customers.profile import ProfileAction, ProfileBadge
 from customers.timeline import TimelineEntry
 
-pytestmark = pytest.mark.django_db
+# The page as it is built (its queries, its context), not as customers.profile_cache keeps it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("profile_built")]
 
 DONOR = "مؤسسة عبدالله الخيرية"  # the demo donor with cases, forms, contacts, problems…
 BENEFICIARY = "فاطمة علي الزهراني"  # a beneficiary of مركز حي الصفا with two cases

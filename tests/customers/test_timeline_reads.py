@@ -14,7 +14,8 @@ from customers.timeline import TimelineRows
 
 from .test_customer_360 import _add_entries, demo  # noqa: F401  (the fixture)
 
-pytestmark = pytest.mark.django_db
+# The page as it is built (its queries, its context), not as customers.profile_cache keeps it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("profile_built")]
 
 
 def read_whole(customer, user, *, page=1, kind=""):

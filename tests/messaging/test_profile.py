@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from messaging.services import consent_withdraw_by_link, consents_record, day_start
 
-pytestmark = pytest.mark.django_db
+# The page as it is built (its queries, its context), not as customers.profile_cache keeps it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("profile_built")]
 
 
 def page(client, customer, **query):
