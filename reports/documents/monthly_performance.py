@@ -20,6 +20,7 @@ from core.numbers import EMPTY
 
 from ..charts import bar_chart
 from ..models import Report, ReportType, RunStatus
+from ..sections import build_sections, write_sheets
 from .base import (
     PDF_ROW_LIMIT,
     ReportDocument,
@@ -319,6 +320,8 @@ class MonthlyPerformanceReport(ReportDocument):
             if follow_up
             else [],
             "follow_up_counts": follow_up.by_implementation if follow_up else {},
+            # The sections other apps add (reports.sections): support requests…
+            "sections": build_sections(ReportType.MONTHLY_PERFORMANCE, start, end),
         }
 
     def summary(self, figures):
@@ -342,6 +345,7 @@ class MonthlyPerformanceReport(ReportDocument):
         self._volumes_sheet(workbook, figures)
         self._overdue_sheet(workbook, figures)
         self._recommendations_sheet(workbook, figures)
+        write_sheets(workbook, figures["sections"])
 
     def _cases_sheet(self, workbook, start, end):
         """Every case received in the month: plain values fetched in chunks of 2,000 and
