@@ -60,6 +60,8 @@ DEMO_USERNAME = {
     roles.PLANNING_DIRECTOR: "planning",
     roles.RESOURCE_DEVELOPMENT: "resources",
     roles.COUNCIL_SECRETARY: "secretary",
+    roles.RESEARCH_OFFICER: "researcher",
+    roles.COMMITTEE_MEMBER: "committee",
 }
 # The demo centres-affairs employee works in these two Jeddah centres (association.demo).
 OWN_CENTRE = "مركز حي الصفا"
