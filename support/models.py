@@ -37,7 +37,7 @@ from association.models import Centre
 from core.choices import ContactChannel
 from core.identity import validate_saudi_national_id
 from core.models import SettingsRow, TransitionRecord, optional_link, staff_member, state_field
-from core.phones import validate_saudi_mobile
+from core.phones import format_saudi_mobile_local, validate_saudi_mobile
 from core.steps import Step, StepPath
 from core.text import normalize_arabic
 from core.workflow import AUTOMATIC
@@ -296,6 +296,10 @@ def has_declaration(record: models.Model) -> bool:
 
 def has_no_appeal_yet(record: models.Model) -> bool:
     return cast(SupportRequest, record).appealed_at is None
+
+
+def has_appeal(record: models.Model) -> bool:
+    return cast(SupportRequest, record).appealed_at is not None
 
 
 def has_customer(record: models.Model) -> bool:
@@ -652,8 +656,22 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
         source=RequestState.ON_AGENDA,
         target=RequestState.READY,
         permission=may_schedule,
+        conditions=[has_no_appeal_yet],
+        custom=AUTOMATIC,
     )
     def remove_from_agenda(self) -> None:
+        pass
+
+    # An appeal taken off the agenda waits for the next meeting as an appeal.
+    @transition(
+        field=state,
+        source=RequestState.ON_AGENDA,
+        target=RequestState.APPEALED,
+        permission=may_schedule,
+        conditions=[has_appeal],
+        custom=AUTOMATIC,
+    )
+    def remove_appeal_from_agenda(self) -> None:
         pass
 
     @transition(
@@ -747,8 +765,12 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-def request_search_text(*parts: str) -> str:
-    return " ".join(normalize_arabic(part) for part in parts if part)
+def request_search_text(tracking_number: str, name: str, national_id: str, mobile: str) -> str:
+    """What the queue's search box reads: the tracking number, the name (Arabic-normalised),
+    the national ID and the mobile in both its stored and its local form («05…»)."""
+    local = format_saudi_mobile_local(mobile).replace(" ", "") if mobile else ""
+    parts = (tracking_number.casefold(), normalize_arabic(name), national_id, mobile, local)
+    return " ".join(part for part in parts if part)
 
 
 class RequestTransition(TransitionRecord):
