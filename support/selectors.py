@@ -360,9 +360,9 @@ def waiting_for_research(user: User, limit: int) -> list[SupportRequest]:
 
 def waiting_for_agenda(limit: int) -> list[SupportRequest]:
     return list(
-        ready_for_agenda().only(
-            "id", "tracking_number", "applicant_name", "state", "committee_due_on"
-        )[:limit]
+        ready_for_agenda()
+        .select_related(None)
+        .only("id", "tracking_number", "applicant_name", "state", "committee_due_on")[:limit]
     )
 
 

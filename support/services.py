@@ -22,10 +22,9 @@ from django.utils.translation import gettext_lazy
 
 from association.models import Centre
 from core.choices import ContactChannel
-from core.identity import validate_saudi_national_id
+from core.identity import normalize_national_id, validate_saudi_national_id
 from core.permissions import require
 from core.phones import normalize_saudi_mobile
-from core.text import normalize_digits
 from core.uploads import UploadError, check_uploaded_file
 from core.workflow import Workflow
 from customers.models import Customer
@@ -157,7 +156,7 @@ def _clean_text(value: str | None) -> str:
 
 
 def _check_national_id(value: str, *, message: str) -> str:
-    value = normalize_digits(_clean_text(value))
+    value = normalize_national_id(_clean_text(value))
     try:
         validate_saudi_national_id(value)
     except ValidationError as error:
@@ -430,12 +429,12 @@ def household_add(
     _require_visible(actor, support_request)
     if not selectors.may_read_confidential(actor, support_request):
         raise PermissionDenied
-    if support_request.state not in EDITABLE_STATES:
-        raise SupportRequestError(_("The household can no longer change at this step."))
     rows = _household_rows(support_request, [member], actor)
     if not rows:
         raise SupportRequestError(_("Write the household member's name."))
     with transaction.atomic():
+        if _locked(support_request).state not in EDITABLE_STATES:
+            raise SupportRequestError(_("The household can no longer change at this step."))
         row = rows[0]
         row.save()
         REQUEST_WORKFLOW.record_event(
@@ -452,9 +451,9 @@ def household_remove(*, member: HouseholdMember, actor: User) -> None:
     _require_visible(actor, support_request)
     if not selectors.may_read_confidential(actor, support_request):
         raise PermissionDenied
-    if support_request.state not in EDITABLE_STATES:
-        raise SupportRequestError(_("The household can no longer change at this step."))
     with transaction.atomic():
+        if _locked(support_request).state not in EDITABLE_STATES:
+            raise SupportRequestError(_("The household can no longer change at this step."))
         name = member.name
         member.delete()
         REQUEST_WORKFLOW.record_event(
@@ -656,10 +655,6 @@ def research_save(
     checklist's fields and a recommendation. A draft until submitted."""
     require(actor, RESEARCH)
     _require_visible(actor, support_request)
-    if support_request.state != RequestState.RESEARCH:
-        raise SupportRequestError(
-            _("The research report is written while the request is with the research officer.")
-        )
     data = {name: values.get(name) for name in RESEARCH_FIELDS}
     if data["contact_method"] not in ContactMethod.values:
         raise SupportRequestError(_("Choose how the applicant was met."))
@@ -688,8 +683,13 @@ def research_save(
     ):
         data[name] = _clean_text(data[name])
     with transaction.atomic():
+        locked = _locked(support_request)
+        if locked.state != RequestState.RESEARCH:
+            raise SupportRequestError(
+                _("The research report is written while the request is with the research officer.")
+            )
         report, created = ResearchReport.objects.update_or_create(
-            request=support_request,
+            request=locked,
             defaults={
                 **data,
                 "written_by": actor,
@@ -698,7 +698,7 @@ def research_save(
             },
         )
         REQUEST_WORKFLOW.record_event(
-            support_request,
+            locked,
             actor=actor,
             note=_("Research report written") if created else _("Research report corrected"),
         )
