@@ -330,6 +330,7 @@ def request_file_public(
     household: Iterable[Mapping[str, Any]] = (),
     source_link_id: int | None = None,
     submission_key: str = "",
+    documents: Mapping[DocumentType, UploadedFile] | None = None,
 ) -> SupportRequest:
     """Step 1 on the public page: the applicant files the request online (channel: website)
     and declares that the data are correct and that they are responsible for them; the
@@ -355,6 +356,16 @@ def request_file_public(
         raise SupportRequestError(
             _("Declare that the data are correct and that you are responsible for them.")
         )
+    attached = dict(documents or {})
+    if attached:
+        required = {document.pk for document in support_type.required_documents.all()}
+        for document_type, upload in attached.items():
+            if document_type.pk not in required:
+                raise SupportRequestError(
+                    _("%(document)s is not required for this support type.")
+                    % {"document": document_type}
+                )
+            _check_upload(upload)
     now = timezone.now()
     support_request = SupportRequest(
         channel=ContactChannel.WEBSITE,
@@ -375,6 +386,16 @@ def request_file_public(
         with transaction.atomic():
             _save_new(support_request)
             HouseholdMember.objects.bulk_create(_household_rows(support_request, household, None))
+            for document_type, upload in attached.items():
+                DocumentCheck.objects.create(
+                    request=support_request,
+                    document_type=document_type,
+                    present=True,
+                    legible=False,
+                    file=upload,
+                    note=_("Attached online by the applicant: staff check it."),
+                    checked_by=None,
+                )
     except IntegrityError:
         existing = SupportRequest.objects.filter(submission_key=submission_key).first()
         if submission_key and existing is not None:
