@@ -426,7 +426,7 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
 
     # The decision notice (part B: SMS or a letter PDF).
     notice_channel = models.CharField(
-        _("decision notice sent by"), max_length=10, choices=NoticeChannel.choices, blank=True
+        _("decision notice channel"), max_length=10, choices=NoticeChannel.choices, blank=True
     )
     notice_sent_at = models.DateTimeField(_("decision notice sent at"), null=True, blank=True)
     notice_sent_by = staff_member(_("decision notice sent by"))
@@ -965,7 +965,10 @@ class ConfidentialAccess(models.Model):
     )
     part = models.CharField(_("what was opened"), max_length=10, choices=ConfidentialPart.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
 

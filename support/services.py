@@ -18,7 +18,7 @@ from django.db.models import Max, Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from association.models import Centre
 from core.choices import ContactChannel
@@ -1014,7 +1014,12 @@ def meeting_close(
         pending = locked.items.filter(outcome=Outcome.PENDING).count()
         if pending:
             raise CommitteeError(
-                _("%(count)s requests on the agenda have no decision yet.") % {"count": pending}
+                ngettext(
+                    "%(count)s request on the agenda has no decision yet.",
+                    "%(count)s requests on the agenda have no decision yet.",
+                    pending,
+                )
+                % {"count": pending}
             )
         if not locked.items.exists():
             raise CommitteeError(_("The agenda is empty."))
