@@ -582,9 +582,8 @@ def _notify_incomplete(support_request: SupportRequest, listed: str, actor: User
         "missing": listed.replace("\n", "، "),
     }
     if support_request.customer_id is not None:
-        send_transactional_sms(
-            customer=cast(Customer, support_request.customer), text=text, actor=actor
-        )
+        # A service notice sent by the system (the staff member's step is the audit row).
+        send_transactional_sms(customer=cast(Customer, support_request.customer), text=text)
         return True
     if support_request.applicant_mobile:
         direct_sms_queue(
