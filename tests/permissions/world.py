@@ -87,6 +87,7 @@ def build_world():
     world.update(_messaging(world))
     world.update(_surveys())
     world.update(_survey_follow_up(world))
+    world.update(_support_requests(world))
     return world
 
 
@@ -353,3 +354,33 @@ def _survey_follow_up(world):
         state=StoryState.SUBMITTED,
     )
     return made
+
+
+def _support_requests(world):
+    """The demo's support requests (steps 1-5) and meetings, and one request received by CRM
+    staff in a centre nobody works in."""
+    from support import services as support_services
+    from support.models import AgendaItem, CommitteeMeeting, HouseholdMember, SupportRequest
+
+    incomplete = SupportRequest.objects.get(applicant_name="مريم سعيد الغامدي")
+    other = support_services.request_receive(
+        actor=world[roles.CRM_STAFF.code],
+        channel="phone",
+        support_type=incomplete.support_type,
+        applicant_name="مقدم طلب من الطائف",
+        applicant_national_id="1000000073",
+        centre=Centre.objects.get(name=OTHER_CENTRE),
+        need="سلة غذائية",
+    )
+    return {
+        "support_incomplete": incomplete,
+        "support_member": HouseholdMember.objects.filter(request=incomplete).first(),
+        "support_research": SupportRequest.objects.get(applicant_name="هدى عبدالرحمن الشمري"),
+        "support_awaiting": SupportRequest.objects.get(applicant_name="أحمد علي الزهراني"),
+        "support_other_centre": other,
+        "meeting_planned": CommitteeMeeting.objects.filter(state="planned").order_by("number")[0],
+        "meeting_held": CommitteeMeeting.objects.filter(state="held").order_by("number")[0],
+        "agenda_pending": AgendaItem.objects.filter(
+            outcome="pending", request__applicant_name="عائشة ناصر الحربي"
+        ).get(),
+    }
