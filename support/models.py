@@ -634,7 +634,8 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
         source=RequestState.AWAITING_DECLARATION,
         target=RequestState.READY,
         permission=may_handle,
-        conditions=[has_declaration, documents_complete],
+        # The service records the declaration (the signed scan, or the online one) first.
+        conditions=[documents_complete],
     )
     def declare(self) -> None:
         pass
