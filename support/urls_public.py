@@ -1,8 +1,14 @@
-"""The public pages of the support requests: the online request and its status page
-(no login). Part B (helper "support-b") fills this list."""
+"""The public pages of the support requests: the online request, the thank-you page with
+the tracking number, and the status page (no login)."""
 
-from django.urls import path  # noqa: F401  (part B's patterns)
+from django.urls import path
+
+from . import views_public
 
 app_name = "support_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.request_new, name="request_new"),
+    path("thanks/", views_public.filed, name="thanks"),
+    path("status/", views_public.status, name="status"),
+]
