@@ -246,8 +246,13 @@ def _has(user: object, permission: str) -> bool:
 
 
 def may_handle(record: object, user: object) -> bool:
-    """Reception staff's steps (2, 4, 6, the notice, the appeal)."""
-    return _has(user, "support.handle_request")
+    """Reception staff's steps (2, 4, 6, the notice, the appeal), on a request they see
+    (centres-affairs staff: their centres')."""
+    from .selectors import may_see_request  # the selectors read this module
+
+    return _has(user, "support.handle_request") and may_see_request(
+        cast(Any, user), cast(SupportRequest, record)
+    )
 
 
 def may_research(record: object, user: object) -> bool:
@@ -286,8 +291,9 @@ def research_done_or_not_required(record: models.Model) -> bool:
     return not request.support_type.requires_research or request.has_research_report()
 
 
-def research_report_submitted(record: models.Model) -> bool:
-    return cast(SupportRequest, record).has_research_report()
+def research_report_written(record: models.Model) -> bool:
+    """The research officer wrote the report (a draft is enough: submitting it is the step)."""
+    return ResearchReport.objects.filter(request_id=record.pk).exists()
 
 
 def has_declaration(record: models.Model) -> bool:
@@ -612,7 +618,7 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
         source=RequestState.RESEARCH,
         target=RequestState.AWAITING_DECLARATION,
         permission=may_research,
-        conditions=[research_report_submitted, documents_complete],
+        conditions=[research_report_written, documents_complete],
     )
     def finish_research(self) -> None:
         pass
@@ -622,7 +628,7 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
         source=RequestState.RESEARCH,
         target=RequestState.INCOMPLETE,
         permission=may_research,
-        conditions=[research_report_submitted],
+        conditions=[research_report_written],
     )
     def finish_research_incomplete(self) -> None:
         pass

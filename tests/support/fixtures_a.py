@@ -67,13 +67,21 @@ def scan(name: str = "declaration.pdf", content: bytes = PDF) -> SimpleUploadedF
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-@pytest.fixture
-def places(db):
+def make_places():
     return {"mine": CentreFactory(), "other": CentreFactory()}
 
 
 @pytest.fixture
+def places(db):
+    return make_places()
+
+
+@pytest.fixture
 def people(db, places):
+    return make_people(places)
+
+
+def make_people(places):
     crew = {
         "crm": user_with(roles.CRM_STAFF, "a_crm"),
         "crm_manager": user_with(roles.CRM_MANAGER, "a_crm_manager"),
@@ -94,6 +102,10 @@ def people(db, places):
 
 @pytest.fixture
 def catalogue(db):
+    return make_catalogue()
+
+
+def make_catalogue():
     identity = DocumentType.objects.create(name="صورة الهوية", has_expiry=True, position=1)
     family = DocumentType.objects.create(name="سجل الأسرة", position=2)
     basket = SupportType.objects.create(
