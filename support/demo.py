@@ -117,6 +117,8 @@ def load_demo_support() -> int:
     """Returns the number of requests created (0 when already loaded)."""
     with translation.override("ar"), transaction.atomic():
         created = _load_requests()
+        if created:
+            load_demo_service()  # part B
     return created
 
 
@@ -400,3 +402,72 @@ def _load_requests() -> int:
     )
     created.append(withdrawn)
     return len(created)
+
+
+# --- part B: the decision told, registration, service, a distribution day, an appeal ----------
+
+
+def load_demo_service() -> int:
+    """The held meeting's accepted request told by SMS, linked to its customer and served
+    (its rent paid); the rejected one told by letter and appealed; a
+    distribution day of food baskets at مركز حي الصفا with its beneficiaries recorded.
+    Returns the number of deliveries created (0 when already loaded)."""
+    from core.errors import ServiceError
+
+    from .delivery import (
+        delivery_record,
+        distribution_day_create,
+        distribution_record,
+        request_link_customer,
+    )
+    from .models import DistributionDay, NoticeChannel, RequestState
+    from .notices import appeal_record, notice_send
+
+    users = _users()
+    if users is None or DistributionDay.objects.exists():
+        return 0
+    staff, manager = users["centres_staff"], users["centres_manager"]
+    created = 0
+    accepted = SupportRequest.objects.filter(
+        state=RequestState.ACCEPTED, customer__isnull=False
+    ).first()
+    if accepted is not None:
+        notice_send(support_request=accepted, actor=staff, channel=NoticeChannel.SMS)
+        request_link_customer(support_request=accepted, actor=staff)
+        delivery_record(
+            support_request=accepted,
+            actor=staff,
+            amount=accepted.granted_amount or Decimal("1000"),
+            note="دفعة الإيجار الأولى بعد قرار اللجنة.",
+        )
+        created += 1
+    rejected = SupportRequest.objects.filter(state=RequestState.REJECTED).first()
+    if rejected is not None:
+        notice_send(support_request=rejected, actor=staff, channel=NoticeChannel.LETTER)
+        appeal_record(
+            support_request=rejected,
+            actor=staff,
+            text="أحضر المتقدم ما يثبت توقف الجهة الحكومية عن تغطية العلاج منذ شهرين.",
+        )
+    safa = Centre.objects.filter(name="مركز حي الصفا").first()
+    basket = SupportType.objects.filter(name="سلة غذائية").first()
+    if safa is None or basket is None:
+        return created
+    day = distribution_day_create(
+        actor=manager,
+        title="توزيع السلال الغذائية الشهرية",
+        day=timezone.localdate(),
+        centre=safa,
+        support_type=basket,
+        quantity=1,
+    )
+    codes = Customer.objects.filter(kind="beneficiary", centre=safa, is_active=True).values_list(
+        "code", flat=True
+    )[:8]
+    for code in codes:
+        try:
+            distribution_record(day=day, actor=staff, key=str(code))
+        except ServiceError:
+            continue
+        created += 1
+    return created

@@ -99,7 +99,9 @@ def notice_send(*, support_request: SupportRequest, actor: User, channel: str) -
         if channel == NoticeChannel.SMS:
             text = decision_text(locked)
             if locked.customer_id is not None:
-                send_transactional_sms(customer=locked.customer, text=text, actor=actor)
+                # Sent by the system (a service notice): reception staff need no right to
+                # send messages; the notice is recorded against the request's handler below.
+                send_transactional_sms(customer=locked.customer, text=text, actor=None)
             elif locked.applicant_mobile:
                 direct_sms_queue(
                     to=locked.applicant_mobile,

@@ -190,7 +190,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     declared=bool(data["declared"]),
                     source_link_id=first_touch_id(request),
                     submission_key=token,
-                    **_documents(form),
+                    documents=form.documents(),
                 )
             except SupportRequestError as error:
                 form.add_error(None, str(error))
@@ -222,18 +222,6 @@ def request_new(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-
-
-def _documents(form: PublicRequestForm) -> dict[str, Any]:
-    """The scans the applicant attached, passed on when part A's service takes them."""
-    documents = form.documents()
-    if not documents:
-        return {}
-    import inspect
-
-    if "documents" in inspect.signature(services.request_file_public).parameters:
-        return {"documents": documents}
-    return {}
 
 
 @login_not_required

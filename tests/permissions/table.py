@@ -181,6 +181,11 @@ PUBLIC = {
     "surveys_public:answer": "GET",
     "surveys_public:invitation": "GET",
     "surveys_public:thanks": "GET",
+    # The online support request, its thank-you page and its status page
+    # (tests/support/test_public_pages.py).
+    "support_public:request_new": "GET",
+    "support_public:thanks": "GET",
+    "support_public:status": "GET",
 }
 
 TABLE = [
@@ -770,4 +775,44 @@ TABLE = [
     ),
     row("support:meeting_close", {"pk": "meeting_planned"}, post=COMMITTEE_KEEPERS),
     row("support:minutes_pdf", {"pk": "meeting_held"}, get=MEETING_READERS),
+    # --- support requests, steps 6-7, the notice, the appeal, the statistics (part B) -----
+    # Reception staff tell the decision, record the appeal, link the customer, record the
+    # deliveries and close; registering through the customers' form needs the right to
+    # prepare customer forms too (the CRM department). An empty POST is a form sent back.
+    row(
+        "support:register_applicant",
+        {"pk": "support_accepted"},
+        get=CRM,
+        post=CRM,
+    ),
+    row("support:link_customer", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:delivery_add", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:notice_send", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:letter_pdf", {"pk": "support_in_service"}, get=SUPPORT_RECEPTION),
+    row("support:appeal", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:close", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row(
+        "support:schedule_edit",
+        {"pk": "support_schedule"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
+    # Distribution days: centres-affairs staff run them in their centres; whoever records
+    # deliveries records entries; an entry is removed by who runs the day.
+    row("support:distribution_list", get=SUPPORT_RECEPTION),
+    row("support:distribution_create", get=CENTRES, post=CENTRES),
+    row(
+        "support:distribution_detail",
+        {"pk": "distribution_day"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
+    row("support:distribution_close", {"pk": "distribution_day"}, post=CENTRES),
+    row(
+        "support:distribution_undo",
+        {"pk": "distribution_day", "delivery_pk": "distribution_entry"},
+        post=CENTRES,
+    ),
+    row("support:statistics", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
+    row("support:statistics_export", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
 ]

@@ -88,6 +88,7 @@ def build_world():
     world.update(_surveys())
     world.update(_survey_follow_up(world))
     world.update(_support_requests(world))
+    world.update(_support_service(world))
     return world
 
 
@@ -383,4 +384,45 @@ def _support_requests(world):
         "agenda_pending": AgendaItem.objects.filter(
             outcome="pending", request__applicant_name="عائشة ناصر الحربي"
         ).get(),
+    }
+
+
+def _support_service(world):
+    """Part B: the demo's request in service (its schedule made here), a request accepted by
+    the committee whose applicant is not a customer yet, the demo's distribution day and
+    its entry."""
+    from django.utils import timezone
+
+    from support import services as support_services
+    from support.models import Delivery, DistributionDay, SupportRequest, SupportSchedule
+
+    in_service = SupportRequest.objects.get(state="in_service")
+    crm = world[roles.CRM_STAFF.code]
+    accepted = support_services.request_receive(
+        actor=crm,
+        channel="phone",
+        support_type=in_service.support_type,
+        applicant_name="مقدم طلب مقبول",
+        applicant_national_id="1000000065",
+        centre=Centre.objects.get(name=OWN_CENTRE),
+        need="إيجار",
+    )
+    SupportRequest.objects.filter(pk=accepted.pk).update(
+        state="accepted", decided_at=timezone.now(), granted_amount=1000
+    )
+    day = DistributionDay.objects.order_by("pk").first()
+    return {
+        "support_in_service": in_service,
+        "support_accepted": accepted,
+        "support_schedule": SupportSchedule.objects.create(
+            request=in_service,
+            customer=in_service.customer,
+            support_type=in_service.support_type,
+            amount=1000,
+            starts_on=timezone.localdate(),
+            next_due_on=timezone.localdate(),
+            reassess_on=timezone.localdate(),
+        ),
+        "distribution_day": day,
+        "distribution_entry": Delivery.objects.filter(distribution_day=day).order_by("pk").first(),
     }
