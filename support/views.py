@@ -74,12 +74,6 @@ REQUEST_ACTIONS = (
         help=gettext_lazy("The request waits until the applicant brings what is missing."),
     ),
     Action(
-        "refer",
-        gettext_lazy("Refer to the social research officer"),
-        ReferForm,
-        icon="bi-person-vcard",
-    ),
-    Action(
         "finish_research",
         gettext_lazy("Submit the research report"),
         NoteForm,
@@ -94,6 +88,12 @@ REQUEST_ACTIONS = (
         icon="bi-pen",
         style="success",
         help=gettext_lazy("No request reaches the committee without the applicant's declaration."),
+    ),
+    Action(
+        "refer",
+        gettext_lazy("Refer to the social research officer"),
+        ReferForm,
+        icon="bi-person-vcard",
     ),
     Action(
         "withdraw",
@@ -520,7 +520,7 @@ def _meeting_context(
             if bound_item is not None and bound_item[0] == item.pk:
                 form = bound_item[1]
             else:
-                form = DecisionForm(prefix=f"item{item.pk}", auto_id=f"id_item{item.pk}_%s")
+                form = DecisionForm(prefix=f"item{item.pk}")
         rows.append((item, form, item.request_id in duplicates))
     may_manage = planned and user.has_perm(services.MANAGE_COMMITTEE)
     return {
@@ -583,7 +583,7 @@ def agenda_decide(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpR
     require(request.user, services.DECIDE)
     meeting = meeting_or_404(request, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
-    form = DecisionForm(request.POST, prefix=f"item{item.pk}", auto_id=f"id_item{item.pk}_%s")
+    form = DecisionForm(request.POST, prefix=f"item{item.pk}")
     if form.is_valid():
         data = form.cleaned_data
         try:
