@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
-from playwright.sync_api import expect
 
 from association.demo import DEMO_PASSWORD, load_demo_data
 from association.models import Centre
@@ -39,6 +38,8 @@ def fits(page, width):
 
 
 def test_a_distribution_day_one_keystroke_per_beneficiary(browser, live_server):
+    from playwright.sync_api import expect
+
     load_demo_data()
     load_catalogues()
     safa = Centre.objects.get(name="مركز حي الصفا")
