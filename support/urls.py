@@ -23,6 +23,12 @@ urlpatterns = [
     path("<int:pk>/documents/", views.documents_page, name="documents"),
     path("<int:pk>/research/", views.research_page, name="research"),
     path("<int:pk>/declaration.pdf", views.declaration_pdf, name="declaration_pdf"),
+    path("<int:pk>/declaration/scan/", views.declaration_scan, name="declaration_scan"),
+    path(
+        "<int:pk>/documents/<int:check_pk>/scan/",
+        views.document_scan,
+        name="document_scan",
+    ),
     path("committee/", views.meeting_list, name="meeting_list"),
     path("committee/new/", views.meeting_create, name="meeting_create"),
     path("committee/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -3,6 +3,7 @@ page with its steps, the household, the document checklist, the research report,
 printable declaration, and the research committee's meetings with their agenda, decisions
 and minutes (PDF). Steps 6–7 are part B's pages (support.views_service)."""
 
+from collections.abc import Callable, Mapping
 from io import BytesIO
 from typing import Any
 
@@ -21,6 +22,7 @@ from core.http import AuthenticatedRequest, download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
 from core.steps import Action, action_panel
+from core.uploads import kind_of_content
 from core.views_steps import post_step
 
 from . import documents, selectors, services
@@ -46,6 +48,7 @@ from .models import (
     AgendaItem,
     CommitteeMeeting,
     ConfidentialPart,
+    DocumentCheck,
     HouseholdMember,
     MeetingState,
     Outcome,
@@ -253,7 +256,7 @@ def _request_context(
 def _service_panel(request: AuthenticatedRequest, support_request: SupportRequest) -> Any:
     """Part B's panel (registration, deliveries, notice, appeal) when it exists."""
     try:
-        from . import views_service  # type: ignore[attr-defined]  # part B's module
+        from . import views_service  # part B's module
     except ImportError:
         return None
     panel = getattr(views_service, "request_panel_context", None)
@@ -268,10 +271,12 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step_service(action: str, support_request: SupportRequest, request: AuthenticatedRequest):  # type: ignore[no-untyped-def]  # a small dispatcher
+def _step_service(
+    action: str, support_request: SupportRequest, request: AuthenticatedRequest
+) -> Callable[[Mapping[str, Any]], object]:
     user = request.user
 
-    def run(data: Any) -> object:
+    def run(data: Mapping[str, Any]) -> object:
         note = data.get("note", "") or ""
         if action == "confirm_complete":
             return services.request_confirm_complete(
@@ -462,6 +467,45 @@ def declaration_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
         ),
         content_type="application/pdf",
     )
+
+
+def _scan_response(
+    field_file: Any, title: str, support_request: SupportRequest
+) -> HttpResponseBase:
+    """A stored scan, always as a download with the content type read from its first bytes
+    (checked at upload; X-Content-Type-Options: nosniff is set for the whole site)."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    kind = kind_of_content(handle)
+    handle.seek(0)
+    extension = kind.extension if kind is not None else "bin"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(title, support_request.tracking_number, extension=extension),
+        content_type=kind.mime if kind is not None else "application/octet-stream",
+    )
+
+
+@require_GET
+def declaration_scan(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """The signed declaration's scan, to those who see the request."""
+    support_request = request_or_404(request, pk)
+    return _scan_response(
+        support_request.declaration_scan, _("Signed declaration"), support_request
+    )
+
+
+@require_GET
+def document_scan(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponseBase:
+    """A required document's scan, to those who see the request."""
+    support_request = request_or_404(request, pk)
+    check = get_object_or_404(DocumentCheck, pk=check_pk, request=support_request)
+    return _scan_response(check.file, str(check.document_type), support_request)
 
 
 # --- step 5: the research committee -----------------------------------------------------------

@@ -759,6 +759,12 @@ TABLE = [
         post={RESEARCH_OFFICER},
     ),
     row("support:declaration_pdf", {"pk": "support_awaiting"}, get=SUPPORT_RECEPTION),
+    row("support:declaration_scan", {"pk": "support_ready"}, get=SUPPORT_READERS),
+    row(
+        "support:document_scan",
+        {"pk": "support_incomplete", "check_pk": "support_document"},
+        get=SUPPORT_READERS,
+    ),
     row("support:meeting_list", get=MEETING_READERS),
     row("support:meeting_create", get=COMMITTEE_KEEPERS, post=COMMITTEE_KEEPERS),
     row("support:meeting_detail", {"pk": "meeting_planned"}, get=MEETING_READERS),

@@ -361,7 +361,13 @@ def _support_requests(world):
     """The demo's support requests (steps 1-5) and meetings, and one request received by CRM
     staff in a centre nobody works in."""
     from support import services as support_services
-    from support.models import AgendaItem, CommitteeMeeting, HouseholdMember, SupportRequest
+    from support.models import (
+        AgendaItem,
+        CommitteeMeeting,
+        DocumentCheck,
+        HouseholdMember,
+        SupportRequest,
+    )
 
     incomplete = SupportRequest.objects.get(applicant_name="مريم سعيد الغامدي")
     other = support_services.request_receive(
@@ -373,8 +379,12 @@ def _support_requests(world):
         centre=Centre.objects.get(name=OTHER_CENTRE),
         need="سلة غذائية",
     )
+    document = DocumentCheck.objects.filter(request=incomplete, present=True).first()
+    document.file.save("id.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
         "support_incomplete": incomplete,
+        "support_document": document,
+        "support_ready": SupportRequest.objects.get(applicant_name="سعد فهد العتيبي"),
         "support_member": HouseholdMember.objects.filter(request=incomplete).first(),
         "support_research": SupportRequest.objects.get(applicant_name="هدى عبدالرحمن الشمري"),
         "support_awaiting": SupportRequest.objects.get(applicant_name="أحمد علي الزهراني"),

@@ -348,3 +348,16 @@ def test_the_queue_and_the_request_page_read_a_fixed_number_of_queries(
     large = {name: _queries(client, url) for name, url in pages.items()}
     assert large == small, (small, large)
     assert small["queue"] <= 12 and small["request"] <= 30, small
+
+
+def test_the_scans_are_downloaded_by_those_who_see_the_request(client, ready, people):
+    client.force_login(people["committee"])
+    response = client.get(reverse("support:declaration_scan", args=[ready.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(people["centres_other"])
+    assert client.get(reverse("support:declaration_scan", args=[ready.pk])).status_code == 404
+    client.force_login(people["quality"])
+    assert client.get(reverse("support:declaration_scan", args=[ready.pk])).status_code == 403
