@@ -207,6 +207,7 @@ def _load_requests() -> int:
     naseem = Centre.objects.filter(name="مركز حي النسيم").first()
     if safa is None or naseem is None:
         return 0
+    home: Centre = safa
     crm, staff, manager = users["crm_staff"], users["centres_staff"], users["centres_manager"]
     researcher, member = users["researcher"], users["committee"]
     now = timezone.now()
@@ -217,7 +218,7 @@ def _load_requests() -> int:
         kind: str,
         *,
         by: User = staff,
-        centre: Centre = safa,
+        centre: Centre = home,
         channel: str = ContactChannel.FACE_TO_FACE,
         days_ago: int = 0,
         household: tuple[tuple[str, str, str], ...] = (),
