@@ -175,3 +175,34 @@ def test_the_statistics_and_their_export(client, accepted_request, b_people):
     assert len(book.worksheets) == 6
     bad = client.get(reverse("support:statistics"), {"start": "2026-12-01", "end": "2026-01-01"})
     assert bad.status_code == 200
+
+
+def test_my_work_lists_registration_service_and_reassessment(
+    b_people, b_places, b_types, b_customers
+):
+    import datetime
+    from decimal import Decimal
+
+    from support.registrations_service import support_reassessment_work, support_service_work
+    from tests.support.test_service_fixtures import accepted
+
+    support_request = accepted(
+        b_people,
+        b_places,
+        b_types["rent"],
+        national_id=NATIONAL_IDS[3],
+        customer=b_customers["beneficiary"],
+    )
+    section = support_service_work(b_people["crm"])
+    assert section is not None
+    assert any(support_request.tracking_number in item.title for item in section.items)
+    delivery.request_link_customer(support_request=support_request, actor=b_people["crm"])
+    entry = delivery.delivery_record(
+        support_request=support_request, actor=b_people["crm"], amount=Decimal("900")
+    )
+    assert support_reassessment_work(b_people["researcher"]) is None  # six months away
+    entry.schedule.reassess_on = timezone.localdate() + datetime.timedelta(days=10)
+    entry.schedule.save()
+    section = support_reassessment_work(b_people["researcher"])
+    assert section is not None and len(section.items) == 1
+    assert support_reassessment_work(b_people["crm"]) is None
