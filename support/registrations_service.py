@@ -77,81 +77,105 @@ def _centre_scope(user: User) -> Q:
     return Q(request__centre_id__in=selectors.staff_centre_ids(user))
 
 
+def _request_item(support_request: SupportRequest, what: str) -> mywork.WorkItem:
+    return mywork.WorkItem(
+        title=" · ".join((support_request.tracking_number, support_request.applicant_name, what)),
+        url=reverse("support:request_detail", args=[support_request.pk]),
+    )
+
+
 @mywork.register_work_provider
 def support_service_work(user: User) -> mywork.WorkSection | None:
     """Reception staff: decisions to tell, accepted applicants to register, first deliveries
-    to record; the recurring deliveries due within a week; open distribution days."""
-    if not (user.has_perm("support.handle_request") or user.has_perm("support.deliver_support")):
+    to record, recurring deliveries due within a week, the open distribution days of their
+    centres; the social research officer: recurring support whose re-assessment date comes
+    within a month (the request comes back to them on that date). Three queries at most:
+    the requests, the schedules (both kinds in one), the days."""
+    handles = user.has_perm("support.handle_request")
+    delivers = user.has_perm("support.deliver_support")
+    researches = user.has_perm("support.research_request")
+    if not (handles or delivers or researches):
         return None
     items: list[mywork.WorkItem] = []
-    requests = selectors.requests_visible_to(user).only(
-        "pk", "tracking_number", "applicant_name", "state", "decided_at", "notice_sent_at"
-    )
-    if user.has_perm("support.handle_request"):
-        waiting = requests.filter(
-            Q(state__in=(RequestState.ACCEPTED, RequestState.REJECTED), notice_sent_at__isnull=True)
-            | Q(state=RequestState.ACCEPTED)
-        ).order_by("decided_at", "pk")[:WORK_ITEMS]
-        for support_request in waiting:
-            if support_request.notice_sent_at is None:
+    if handles or delivers:
+        waiting = Q()
+        if handles:
+            waiting |= Q(state=RequestState.ACCEPTED) | Q(
+                state=RequestState.REJECTED, notice_sent_at__isnull=True
+            )
+        if delivers:
+            waiting |= Q(state=RequestState.REGISTERED)
+        requests = (
+            selectors.requests_visible_to(user)
+            .filter(waiting)
+            .only("pk", "tracking_number", "applicant_name", "state", "notice_sent_at")
+            .order_by("decided_at", "pk")[:WORK_ITEMS]
+        )
+        for support_request in requests:
+            if support_request.state == RequestState.REGISTERED:
+                what = _("Record the first delivery")
+            elif support_request.notice_sent_at is None:
                 what = _("Tell the applicant the committee's decision")
             else:
                 what = _("Register the accepted applicant")
-            items.append(
-                mywork.WorkItem(
-                    title=" · ".join(
-                        (support_request.tracking_number, support_request.applicant_name, what)
-                    ),
-                    url=reverse("support:request_detail", args=[support_request.pk]),
-                )
-            )
-    if user.has_perm("support.deliver_support"):
-        for support_request in requests.filter(state=RequestState.REGISTERED).order_by(
-            "decided_at", "pk"
-        )[:WORK_ITEMS]:
-            items.append(
-                mywork.WorkItem(
-                    title=f"{support_request.tracking_number} · {support_request.applicant_name} · "
-                    + _("Record the first delivery"),
-                    url=reverse("support:request_detail", args=[support_request.pk]),
-                )
-            )
-        ahead = timezone.localdate() + datetime.timedelta(days=DUE_AHEAD_DAYS)
-        for schedule in (
-            SupportSchedule.objects.filter(
-                _centre_scope(user),
-                is_active=True,
-                reassessment_started_at__isnull=True,
-                next_due_on__lte=ahead,
-                request__state=RequestState.IN_SERVICE,
-            )
-            .select_related("request", "support_type")
-            .only(
-                "next_due_on",
-                "request__tracking_number",
-                "request__applicant_name",
-                "request__state",
-                "support_type__name",
-            )
-            .order_by("next_due_on", "pk")[:WORK_ITEMS]
+            items.append(_request_item(support_request, what))
+    today = timezone.localdate()
+    due_soon = Q(
+        _centre_scope(user) if delivers else Q(pk__in=[]),
+        next_due_on__lte=today + datetime.timedelta(days=DUE_AHEAD_DAYS),
+        request__state=RequestState.IN_SERVICE,
+    )
+    reassess_soon = Q(reassess_on__lte=today + datetime.timedelta(days=REASSESS_AHEAD_DAYS))
+    wanted = (due_soon if delivers else Q(pk__in=[])) | (
+        reassess_soon if researches else Q(pk__in=[])
+    )
+    schedules = (
+        SupportSchedule.objects.filter(wanted, is_active=True, reassessment_started_at__isnull=True)
+        .select_related("request", "support_type")
+        .only(
+            "next_due_on",
+            "reassess_on",
+            "request__tracking_number",
+            "request__applicant_name",
+            "request__state",
+            "request__centre_id",
+            "support_type__name",
+        )
+        .order_by("next_due_on", "pk")[: WORK_ITEMS * 2]
+    )
+    for schedule in schedules:
+        values = {
+            "number": schedule.request.tracking_number,
+            "name": schedule.request.applicant_name,
+            "type": schedule.support_type.name,
+        }
+        if researches and schedule.reassess_on <= today + datetime.timedelta(
+            days=REASSESS_AHEAD_DAYS
         ):
             items.append(
                 mywork.WorkItem(
-                    title=_("%(number)s · %(name)s · recurring %(type)s due")
-                    % {
-                        "number": schedule.request.tracking_number,
-                        "name": schedule.request.applicant_name,
-                        "type": schedule.support_type.name,
-                    },
+                    title=_("%(number)s · %(name)s · re-assess the recurring %(type)s") % values,
+                    url=reverse("support:request_detail", args=[schedule.request_id]),
+                    due=selectors.due_datetime(schedule.reassess_on),
+                    detail=str(_("Re-assessment date")),
+                )
+            )
+        else:
+            items.append(
+                mywork.WorkItem(
+                    title=_("%(number)s · %(name)s · recurring %(type)s due") % values,
                     url=reverse("support:request_detail", args=[schedule.request_id]),
                     due=selectors.due_datetime(schedule.next_due_on),
                     detail=str(_("Next delivery due")),
                 )
             )
-        days = DistributionDay.objects.filter(state=DistributionDayState.OPEN)
-        if not user.has_perm("support.view_all_requests"):
-            days = days.filter(centre_id__in=selectors.staff_centre_ids(user))
-        for day in days.only("pk", "title", "day").order_by("day", "pk")[:5]:
+    # The open distribution days of the centres the person works in.
+    centre_ids = selectors.staff_centre_ids(user) if delivers else []
+    if centre_ids:
+        days = DistributionDay.objects.filter(
+            state=DistributionDayState.OPEN, centre_id__in=centre_ids
+        ).only("pk", "title", "day")
+        for day in days.order_by("day", "pk")[:5]:
             items.append(
                 mywork.WorkItem(
                     title=_("Distribution day: %(title)s") % {"title": day.title},
@@ -162,50 +186,13 @@ def support_service_work(user: User) -> mywork.WorkSection | None:
             )
     if not items:
         return None
+    title = (
+        _("Re-assessments of recurring support")
+        if researches and not (handles or delivers)
+        else _("Support: decisions, registration and service")
+    )
     return mywork.WorkSection(
-        title=_("Support: decisions, registration and service"),
+        title=title,
         items=items[: WORK_ITEMS * 2],
-        list_url=reverse("support:distribution_list")
-        if user.has_perm("support.deliver_support")
-        else "",
+        list_url=reverse("support:distribution_list") if delivers else "",
     )
-
-
-@mywork.register_work_provider
-def support_reassessment_work(user: User) -> mywork.WorkSection | None:
-    """The social research officer: recurring support whose re-assessment date comes within
-    a month (the request comes back to them on that date)."""
-    if not user.has_perm("support.research_request"):
-        return None
-    ahead = timezone.localdate() + datetime.timedelta(days=REASSESS_AHEAD_DAYS)
-    schedules = (
-        SupportSchedule.objects.filter(
-            is_active=True, reassessment_started_at__isnull=True, reassess_on__lte=ahead
-        )
-        .select_related("request", "support_type")
-        .only(
-            "reassess_on",
-            "request__tracking_number",
-            "request__applicant_name",
-            "request__state",
-            "support_type__name",
-        )
-        .order_by("reassess_on", "pk")[:WORK_ITEMS]
-    )
-    items = [
-        mywork.WorkItem(
-            title=_("%(number)s · %(name)s · re-assess the recurring %(type)s")
-            % {
-                "number": schedule.request.tracking_number,
-                "name": schedule.request.applicant_name,
-                "type": schedule.support_type.name,
-            },
-            url=reverse("support:request_detail", args=[schedule.request_id]),
-            due=selectors.due_datetime(schedule.reassess_on),
-            detail=str(_("Re-assessment date")),
-        )
-        for schedule in schedules
-    ]
-    if not items:
-        return None
-    return mywork.WorkSection(title=_("Re-assessments of recurring support"), items=items)
