@@ -140,6 +140,10 @@ def _step(
     note: str = "",
     fields: dict[str, Any] | None = None,
 ) -> SupportRequest:
+    fields = dict(fields or {})
+    if support_request.handler_id is None and actor.has_perm(HANDLE):
+        # A request filed online is taken by the first member of reception who acts on it.
+        fields["handler"] = actor
     REQUEST_WORKFLOW.take_step(
         support_request,
         transition,

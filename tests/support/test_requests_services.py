@@ -482,3 +482,24 @@ def test_duplicates_are_flagged_before_the_committee(people, places, catalogue):
 def test_make_ready_helper_reaches_ready(people, places, catalogue):
     support_request = make_ready(receive(people, places, catalogue, national_id=IDS[6]), people)
     assert support_request.state == RequestState.READY
+
+
+def test_a_request_filed_online_is_taken_by_the_first_member_of_reception_who_acts(
+    people, places, catalogue
+):
+    support_request = services.request_file_public(
+        support_type=catalogue["basket"],
+        applicant_name="خديجة",
+        applicant_national_id=IDS[3],
+        applicant_mobile="0501112233",
+        centre=places["mine"],
+        need="سلة",
+        declared=True,
+    )
+    assert support_request.handler is None
+    assert not selectors.may_read_confidential(people["centres"], support_request)
+    check_all(support_request, people["centres"])
+    services.request_confirm_complete(support_request=support_request, actor=people["centres"])
+    support_request.refresh_from_db()
+    assert support_request.handler == people["centres"]
+    assert selectors.may_read_confidential(people["centres"], support_request)
