@@ -56,8 +56,14 @@ QUEUE_FIELDS = (
 
 
 def staff_centre_ids(user: User | AnonymousUser) -> list[int]:
-    profile = staff_profile_for(user)
-    return [centre.pk for centre in profile.centres.all()] if profile else []
+    """The centres the user works in, kept on the user object for the request (the steps'
+    permission rules ask for each transition)."""
+    kept: list[int] | None = getattr(user, "_support_centre_ids", None)
+    if kept is None:
+        profile = staff_profile_for(user)
+        kept = [centre.pk for centre in profile.centres.all()] if profile else []
+        user._support_centre_ids = kept  # type: ignore[union-attr]  # a per-request memo
+    return kept
 
 
 def may_work_in_centre(user: User, centre: Centre) -> bool:
