@@ -2,24 +2,18 @@
 in the association's visual identity), and the appeal: a rejected applicant may appeal once
 with new information, which goes back to the research committee (beyond seed 003)."""
 
-from pathlib import Path
-
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import format_gregorian_hijri
-from core.pdf import RenderedPdf, render_pdf
+from core.pdf import RenderedPdf
 from core.permissions import require
-from customers.models import Customer
 from messaging.services import direct_sms_queue, send_transactional_sms
-from reports.documents.base import _logo_path, identity_colours, page_counter_css
-from reports.models import VisualIdentity
 
-from . import selectors
+from . import documents, selectors
 from .errors import SupportRequestError
 from .models import NoticeChannel, RequestState, SupportRequest
 from .services import REQUEST_WORKFLOW
@@ -163,37 +157,23 @@ def appeal_record(*, support_request: SupportRequest, actor: User, text: str) ->
 # --- the decision letter ------------------------------------------------------------------------
 
 
-def letter_html(support_request: SupportRequest) -> tuple[str, str | None]:
-    """The decision letter's HTML (in Arabic) and the logo's file, if any."""
+def render_letter_pdf(support_request: SupportRequest) -> RenderedPdf:
+    """The decision letter in the reports' layout (support.documents: the visual identity,
+    the fonts), in Arabic whatever language asked for it."""
+    if support_request.decided_at is None or support_request.state not in NOTIFIABLE_STATES:
+        raise SupportRequestError(_("The committee has not decided on this request yet."))
     with translation.override("ar"):
-        identity = VisualIdentity.current()
-        logo_path = _logo_path(identity)
-        customer: Customer | None = support_request.customer
-        html = render_to_string(
+        return documents._render(
             "support/service/decision_letter.html",
+            _("Decision letter"),
+            timezone.localdate(support_request.decided_at),
             {
                 "support_request": support_request,
-                "customer": customer,
                 "accepted": is_accepted(support_request),
                 "granted": granted_text(support_request),
-                "identity": identity,
-                "colours": identity_colours(identity),
-                "logo_uri": Path(logo_path).resolve().as_uri() if logo_path else "",
-                "generated_at": format_gregorian_hijri(timezone.now()),
-                "decided_at": format_gregorian_hijri(support_request.decided_at, with_time=False)
-                if support_request.decided_at
-                else "",
+                "decided_at": format_gregorian_hijri(support_request.decided_at, with_time=False),
                 "received_at": format_gregorian_hijri(support_request.received_at, with_time=False),
-                "page_css": page_counter_css(),
                 "may_appeal": support_request.state == RequestState.REJECTED
                 and support_request.appealed_at is None,
             },
         )
-    return html, logo_path
-
-
-def render_letter_pdf(support_request: SupportRequest) -> RenderedPdf:
-    if support_request.decided_at is None or support_request.state not in NOTIFIABLE_STATES:
-        raise SupportRequestError(_("The committee has not decided on this request yet."))
-    html, logo_path = letter_html(support_request)
-    return render_pdf(html, extra_files=[logo_path] if logo_path else [])
