@@ -12,7 +12,10 @@ class SupportConfig(AppConfig):
         from association.roles import register_grants
         from core.demo import DemoLoader, register_demo_loader
 
-        from . import registrations  # noqa: F401  (navigation, «عملي», profile panel, timeline)
+        from . import (
+            registrations,  # noqa: F401  (navigation, «عملي», profile panel, timeline)
+            report_section,  # noqa: F401  (its section of the monthly performance report)
+        )
         from .demo import load_demo_support
         from .roles import GRANTS
 

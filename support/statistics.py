@@ -30,7 +30,7 @@ from association.selectors import centres_by_pk
 from core.choices import ContactChannel
 from core.replica import reading_replica
 
-from .models import Delivery, RequestState, SupportType
+from .models import Delivery, RequestState, SupportRequest, SupportType
 from .selectors import requests_visible_to, staff_centre_ids
 
 DECISION_STATES = {
@@ -118,18 +118,20 @@ def _rows(counts: dict[str, int], total: int) -> list[Row]:
     return sorted(rows, key=lambda row: (-row.count, row.label))
 
 
-def _scoped_deliveries(user: User) -> QuerySet[Delivery]:
+def _scoped_deliveries(user: User | None) -> QuerySet[Delivery]:
     deliveries = Delivery.objects.all()
-    if user.has_perm("support.view_all_requests"):
+    if user is None or user.has_perm("support.view_all_requests"):
         return deliveries
     return deliveries.filter(centre_id__in=staff_centre_ids(user))
 
 
 @reading_replica()
-def figures(user: User, period: Period, *, centre: Centre | None = None) -> Figures:
-    """Every figure of the page, in five grouped queries."""
+def figures(user: User | None, period: Period, *, centre: Centre | None = None) -> Figures:
+    """Every figure of the page, in five grouped queries: what `user` sees, or every request
+    and delivery when None (the monthly performance report's section)."""
     start, end = period.bounds
-    requests = requests_visible_to(user).filter(received_at__gte=start, received_at__lt=end)
+    visible = SupportRequest.objects.all() if user is None else requests_visible_to(user)
+    requests = visible.filter(received_at__gte=start, received_at__lt=end)
     deliveries = _scoped_deliveries(user).filter(
         delivered_on__gte=period.start, delivered_on__lte=period.end
     )
@@ -232,14 +234,27 @@ def workbook(data: Figures) -> bytes:
     """The figures as an XLSX (core.xlsx: right to left, real numbers and dates)."""
     import io
 
-    from core.xlsx import RtlSheet, new_workbook
+    from core.xlsx import new_workbook
 
     book = new_workbook()
+    write_sheets(book, data)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_sheets(book: Any, data: Figures, *, prefix: str = "") -> None:
+    """The figures' sheets in a workbook: this page's export, or the monthly performance
+    report's (each sheet's name then begins with `prefix`)."""
+    from core.xlsx import RtlSheet
+
     heading = [
         [_("Support requests statistics")],
         [_("From %(start)s to %(end)s") % {"start": data.period.start, "end": data.period.end}],
     ]
-    summary = RtlSheet(book, _("Summary"), [(_("Figure"), 40), (_("Value"), 18)], heading=heading)
+    summary = RtlSheet(
+        book, prefix + _("Summary"), [(_("Figure"), 40), (_("Value"), 18)], heading=heading
+    )
     summary.append([_("Requests received"), data.total])
     summary.append([_("Decided"), data.decided])
     summary.append([_("Accepted"), data.accepted])
@@ -256,7 +271,7 @@ def workbook(data: Figures) -> bytes:
     for name in DIMENSIONS:
         sheet = RtlSheet(
             book,
-            titles[name],
+            prefix + titles[name],
             [(titles[name], 36), (_("Requests"), 12), (_("Share"), 12, "0.0%")],
             heading=heading,
         )
@@ -264,7 +279,7 @@ def workbook(data: Figures) -> bytes:
             sheet.append([row.label, row.count, row.share])
     sheet = RtlSheet(
         book,
-        _("Support delivered"),
+        prefix + _("Support delivered"),
         [
             (_("Month"), 12, "yyyy-mm"),
             (_("neighbourhood centre"), 30),
@@ -284,6 +299,3 @@ def workbook(data: Figures) -> bytes:
                 delivered.quantity,
             ]
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
