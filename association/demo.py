@@ -64,6 +64,8 @@ DEMO_USERS: list[DemoUser] = [
     ("planning", "ماجد", "الثقفي", roles.PLANNING_DIRECTOR, "planning", []),
     ("resources", "لمى", "البقمي", roles.RESOURCE_DEVELOPMENT, "resources", []),
     ("secretary", "عبدالرحمن", "الجهني", roles.COUNCIL_SECRETARY, "council", []),
+    ("researcher", "سلمان", "العتيبي", roles.RESEARCH_OFFICER, "centres", []),
+    ("committee", "أمل", "الدوسري", roles.COMMITTEE_MEMBER, "management", []),
 ]
 
 ADMIN_USERNAME = "admin"

@@ -43,6 +43,10 @@ RESOURCE_DEVELOPMENT = Role(
     "resource_development", "موظف إدارة تنمية الموارد المالية", _("Resource development officer")
 )
 COUNCIL_SECRETARY = Role("council_secretary", "أمين المجلس الفرعي", _("Sub-council secretary"))
+# Beneficiary support requests (seed 003): the social research officer answers, visits and
+# reports; the research committee's members (the group's members, set in the admin) decide.
+RESEARCH_OFFICER = Role("research_officer", "مسؤول البحث الاجتماعي", _("Social research officer"))
+COMMITTEE_MEMBER = Role("committee_member", "عضو لجنة البحث", _("Research committee member"))
 
 ALL_ROLES = (
     CRM_STAFF,
@@ -56,6 +60,8 @@ ALL_ROLES = (
     PLANNING_DIRECTOR,
     RESOURCE_DEVELOPMENT,
     COUNCIL_SECRETARY,
+    RESEARCH_OFFICER,
+    COMMITTEE_MEMBER,
 )
 
 # Who sees the row of headline figures on top of "عملي" (core.dashboard): the department
@@ -119,6 +125,8 @@ GRANTS = {
     PLANNING_DIRECTOR: _READ_STRUCTURE,
     RESOURCE_DEVELOPMENT: _READ_STRUCTURE,
     COUNCIL_SECRETARY: _READ_STRUCTURE,
+    RESEARCH_OFFICER: _READ_STRUCTURE,
+    COMMITTEE_MEMBER: _READ_STRUCTURE,
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

@@ -15,3 +15,6 @@ class ContactChannel(models.TextChoices):
     LETTER = "letter", _("Letters")
     BRANCH_REPRESENTATIVE = "branch_representative", _("Branch office representatives")
     SMS = "sms", _("SMS")
+    # Seed 003's channels 5 and 6 (the beneficiary support requests).
+    HELP_REQUEST_SERVICES = "help_request_services", _("Help-request services")
+    VOLUNTEERING_SERVICE = "volunteering_service", _("Volunteering service")

@@ -48,6 +48,7 @@ PROJECT_APPS = [
     "campaigns",
     "surveys",
     "survey_analysis",
+    "support",
 ]
 
 INSTALLED_APPS = [

@@ -199,6 +199,19 @@ EXPECTED_GRANTS = {
         "opportunities.approve_pointofcontactdesignation",
         "opportunities.approve_donorcontact_secretary",
     },
+    # The two roles of the support requests (seed 003) read the association's structure.
+    roles.RESEARCH_OFFICER: {
+        "association.view_centre",
+        "association.view_city",
+        "association.view_department",
+        "association.view_publicholiday",
+    },
+    roles.COMMITTEE_MEMBER: {
+        "association.view_centre",
+        "association.view_city",
+        "association.view_department",
+        "association.view_publicholiday",
+    },
 }
 
 # The campaigns app (campaigns/roles.py), written by hand: CRM staff upload proposals and
@@ -294,6 +307,50 @@ SURVEY_ANALYSIS_GRANTS = {
 for _role, _granted_here in SURVEY_ANALYSIS_GRANTS.items():
     EXPECTED_GRANTS[_role] = EXPECTED_GRANTS[_role] | _granted_here
 
+# The support requests app (support/roles.py, issue 17), written by hand from seed 003:
+# CRM and centres-affairs staff receive requests and record deliveries (centres staff run
+# distribution days); the social research officer researches and keeps the committee's
+# meetings; the research committee's members decide; the research report and the household
+# are for the research officer, the committee and the centres-affairs manager; the managers
+# and management read the statistics and export them; the two managers keep the catalogues.
+_SUPPORT_READ = {"support.view_supportrequest"}
+_SUPPORT_READ_ALL = _SUPPORT_READ | {"support.view_all_requests"}
+_SUPPORT_RECEIVE = _SUPPORT_READ | {"support.handle_request", "support.deliver_support"}
+_SUPPORT_FIGURES = {"support.view_support_statistics", "support.export_support_requests"}
+_SUPPORT_CATALOGUES = {
+    f"support.{action}_{model}"
+    for model in ("supporttype", "documenttype", "rejectionreason")
+    for action in ("view", "add", "change")
+} | {"support.view_supportsettings", "support.change_supportsettings"}
+_SUPPORT_MEETINGS = {"support.view_committeemeeting"}
+SUPPORT_GRANTS = {
+    roles.CRM_STAFF: _SUPPORT_RECEIVE | {"support.view_all_requests"},
+    roles.CRM_MANAGER: _SUPPORT_RECEIVE
+    | {"support.view_all_requests"}
+    | _SUPPORT_FIGURES
+    | _SUPPORT_CATALOGUES,
+    roles.CENTRES_STAFF: _SUPPORT_RECEIVE | {"support.run_distribution_day"},
+    roles.CENTRES_MANAGER: _SUPPORT_RECEIVE
+    | {
+        "support.view_all_requests",
+        "support.view_confidential",
+        "support.manage_committee",
+        "support.run_distribution_day",
+    }
+    | _SUPPORT_MEETINGS
+    | _SUPPORT_FIGURES
+    | _SUPPORT_CATALOGUES,
+    roles.RESEARCH_OFFICER: _SUPPORT_READ_ALL
+    | {"support.research_request", "support.view_confidential", "support.manage_committee"}
+    | _SUPPORT_MEETINGS,
+    roles.COMMITTEE_MEMBER: _SUPPORT_READ_ALL
+    | {"support.decide_request", "support.view_confidential"}
+    | _SUPPORT_MEETINGS,
+    roles.MANAGEMENT: _SUPPORT_READ_ALL | _SUPPORT_FIGURES | _SUPPORT_MEETINGS,
+}
+for _role, _granted_here in SUPPORT_GRANTS.items():
+    EXPECTED_GRANTS[_role] = EXPECTED_GRANTS.get(_role, set()) | _granted_here
+
 
 def granted_in_database(group):
     return {
@@ -366,5 +423,5 @@ def test_user_roles_and_permissions(make_user):
 
 def test_role_codes_are_unique_and_found_by_code():
     codes = [role.code for role in roles.ALL_ROLES]
-    assert len(codes) == len(set(codes)) == 11
+    assert len(codes) == len(set(codes)) == 13
     assert roles.role_by_code("council_secretary") is roles.COUNCIL_SECRETARY

@@ -40,6 +40,7 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
         "campaigns",
         "surveys",
         "survey_analysis",
+        "support",
     ]
     for position, loader in enumerate(demo.demo_loaders_in_order()):
         assert set(loader.after) <= set(order[:position]), loader.name
@@ -73,6 +74,8 @@ def test_load_demo_data_prints_each_apps_message_in_order():
         "Created 2 demo campaigns.",
         "Created 1 demo survey rounds.",
         "Created 1 finished demo survey rounds.",
+        "Created 11 demo support requests.",
         "Created demo users: crm_staff, crm_manager, centres_staff, centres_manager, quality, "
-        "steward, deputy_steward, management, planning, resources, secretary, admin",
+        "steward, deputy_steward, management, planning, resources, secretary, researcher, "
+        "committee, admin",
     ]

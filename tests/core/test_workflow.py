@@ -686,3 +686,151 @@ def test_survey_round_steps_are_offered_to_who_the_service_accepts(
         survey_services.ROUND_WORKFLOW.available_actions,
         SurveyError,
     )
+
+
+# --- support requests (issue 17, steps 1-5) ---------------------------------------------------
+
+
+def _support_services():
+    from support import services as support_services
+    from support.errors import CommitteeError
+    from support.models import AgendaItem, CommitteeMeeting, RejectionReason
+    from tests.support.fixtures_a import scan
+
+    def decide(outcome):
+        def call(record, user):
+            item = AgendaItem.objects.filter(request=record, outcome="pending").first()
+            if item is None:
+                raise CommitteeError("not on an agenda")
+            return support_services.agenda_decide(
+                item=item,
+                actor=user,
+                outcome=outcome,
+                granted_quantity=1,
+                rejection_reason=RejectionReason.objects.first(),
+                note="ملاحظة",
+            )
+
+        return call
+
+    def put_on_agenda(record, user):
+        meeting = CommitteeMeeting.objects.filter(state="planned").first()
+        return support_services.meeting_add_request(
+            meeting=meeting, support_request=record, actor=user
+        )
+
+    return {
+        "confirm_complete": lambda record, user: support_services.request_confirm_complete(
+            support_request=record, actor=user, note="ملاحظة"
+        ),
+        "mark_incomplete": lambda record, user: support_services.request_mark_incomplete(
+            support_request=record, actor=user, note="ملاحظة"
+        ),
+        "refer": lambda record, user: support_services.request_refer(
+            support_request=record, actor=user, reason="سبب"
+        ),
+        "finish_research": lambda record, user: support_services.research_submit(
+            support_request=record, actor=user
+        ),
+        "declare": lambda record, user: support_services.request_declare(
+            support_request=record, actor=user, scan=scan()
+        ),
+        "withdraw": lambda record, user: support_services.request_withdraw(
+            support_request=record, actor=user, note="سحب"
+        ),
+        "put_on_agenda": put_on_agenda,
+        "accept": decide("accepted"),
+        "reject": decide("rejected"),
+    }
+
+
+def _support_listed(record, user):
+    from support import services as support_services
+
+    listed = set(support_services.REQUEST_WORKFLOW.available_actions(record, user))
+    if "finish_research_incomplete" in listed:  # the research's submission, either way
+        listed.add("finish_research")
+    return sorted(listed & set(_support_services()))
+
+
+# Where the request stands before the check: the steps taken from reception, in order.
+_SUPPORT_PATHS = {
+    "received": (),
+    "documents_checked": ("check",),
+    "awaiting_declaration": ("check", "confirm"),
+    "ready": ("check", "confirm", "declare"),
+    "on_agenda": ("check", "confirm", "declare", "agenda"),
+    "rejected": ("check", "confirm", "declare", "agenda", "reject"),
+    "research": ("refer",),
+    "research_written": ("refer", "write"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", list(_SUPPORT_PATHS))
+def test_support_request_steps_are_offered_to_who_the_service_accepts(where):
+    import datetime
+
+    from django.utils import timezone
+
+    from support import services as support_services
+    from support.errors import CommitteeError, SupportRequestError
+    from support.models import SupportRequest
+    from tests.support.fixtures_a import (
+        check_all,
+        make_catalogue,
+        make_people,
+        make_places,
+        receive,
+        scan,
+    )
+
+    places = make_places()
+    people = make_people(places)
+    catalogue = make_catalogue()
+
+    support_request = receive(people, places, catalogue)
+    meeting = support_services.meeting_create(
+        actor=people["researcher"], meets_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    steps = {
+        "check": lambda: check_all(support_request, people["centres"]),
+        "confirm": lambda: support_services.request_confirm_complete(
+            support_request=support_request, actor=people["centres"]
+        ),
+        "declare": lambda: support_services.request_declare(
+            support_request=support_request, actor=people["centres"], scan=scan()
+        ),
+        "agenda": lambda: support_services.meeting_add_request(
+            meeting=meeting, support_request=support_request, actor=people["researcher"]
+        ),
+        "reject": lambda: _support_services()["reject"](support_request, people["committee"]),
+        "refer": lambda: support_services.request_refer(
+            support_request=support_request, actor=people["centres"], reason="سبب"
+        ),
+        "write": lambda: support_services.research_save(
+            support_request=support_request,
+            actor=people["researcher"],
+            values={
+                "contact_method": "visit",
+                "contacted_on": timezone.localdate(),
+                "household_size": 4,
+                "monthly_income": 1000,
+                "housing_type": "rented",
+                "findings": "مستحقة",
+                "recommendation": "accept",
+            },
+        ),
+    }
+    for step in _SUPPORT_PATHS[where]:
+        steps[step]()
+        support_request.refresh_from_db()
+    pk = support_request.pk
+    assert_actions_match_services(
+        lambda: SupportRequest.objects.get(pk=pk),
+        people,
+        _support_services(),
+        _support_listed,
+        SupportRequestError,
+        CommitteeError,
+    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from association.roles import (
     CENTRES_MANAGER,
     CENTRES_STAFF,
+    COMMITTEE_MEMBER,
     COUNCIL_SECRETARY,
     CRM_MANAGER,
     CRM_STAFF,
@@ -26,6 +27,7 @@ from association.roles import (
     MANAGEMENT,
     PLANNING_DIRECTOR,
     QUALITY_OFFICER,
+    RESEARCH_OFFICER,
     RESOURCE_DEVELOPMENT,
 )
 from messaging import urls_email_hooks as email_hooks
@@ -46,6 +48,9 @@ EVERY_ROLE = frozenset(
         COUNCIL_SECRETARY,
     }
 )
+# The two roles of the support requests (seed 003) work only there: the other pillars'
+# pages treat them as any role without the right (403, or 404 where a page hides its object).
+SUPPORT_ONLY = frozenset({RESEARCH_OFFICER, COMMITTEE_MEMBER})
 # Any signed-in user, a user holding no role included.
 SIGNED_IN = "signed in"
 # The URL does not answer this method (405 to every signed-in user).
@@ -96,8 +101,10 @@ CAMPAIGN_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, CENTRES_MANAGER, RESOUR
 SURVEY_READERS = CRM | CENTRES | {QUALITY_OFFICER, MANAGEMENT}
 PAPER_ENTERERS = CRM | CENTRES | {QUALITY_OFFICER}
 # Pages that hide their object from those who may not read it answer them 404.
-NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | {NO_ROLE}
-NOT_RECOMMENDATION_READERS = (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | {NO_ROLE}
+NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | SUPPORT_ONLY | {NO_ROLE}
+NOT_RECOMMENDATION_READERS = (
+    (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | SUPPORT_ONLY | {NO_ROLE}
+)
 # Survey follow-up (3.1.16-3.1.19): the quality officer analyses, the managers review and treat
 # the weak points, management decides; success stories are read by the CRM department, the
 # quality officer, management and resource development.
@@ -105,6 +112,14 @@ SURVEY_ANALYSTS = DEPARTMENT_MANAGERS | {QUALITY_OFFICER, MANAGEMENT}
 SURVEY_PRODUCERS = DEPARTMENT_MANAGERS | {QUALITY_OFFICER}
 STORY_WRITERS = CRM | {QUALITY_OFFICER}
 STORY_READERS = STORY_WRITERS | {MANAGEMENT, RESOURCE_DEVELOPMENT}
+# Beneficiary support requests (seed 003): CRM and centres-affairs staff receive them (the
+# centres' staff only their centres'), the social research officer researches, the research
+# committee decides, the research officer and the centres-affairs manager keep the meetings,
+# management reads.
+SUPPORT_RECEPTION = CRM | CENTRES
+SUPPORT_READERS = SUPPORT_RECEPTION | {RESEARCH_OFFICER, COMMITTEE_MEMBER, MANAGEMENT}
+COMMITTEE_KEEPERS = frozenset({RESEARCH_OFFICER, CENTRES_MANAGER})
+MEETING_READERS = COMMITTEE_KEEPERS | {COMMITTEE_MEMBER, MANAGEMENT}
 
 
 @dataclass(frozen=True)
@@ -166,6 +181,11 @@ PUBLIC = {
     "surveys_public:answer": "GET",
     "surveys_public:invitation": "GET",
     "surveys_public:thanks": "GET",
+    # The online support request, its thank-you page and its status page
+    # (tests/support/test_public_pages.py).
+    "support_public:request_new": "GET",
+    "support_public:thanks": "GET",
+    "support_public:status": "GET",
 }
 
 TABLE = [
@@ -175,8 +195,18 @@ TABLE = [
     row("password_change", get=SIGNED_IN, post=SIGNED_IN),
     row("password_change_done", get=SIGNED_IN),
     # Background jobs: only their owner (the job belongs to CRM staff).
-    row("core:job_detail", {"pk": "job_customers"}, get={CRM_STAFF}, hidden=EVERY_ROLE | {NO_ROLE}),
-    row("core:job_status", {"pk": "job_customers"}, get={CRM_STAFF}, hidden=EVERY_ROLE | {NO_ROLE}),
+    row(
+        "core:job_detail",
+        {"pk": "job_customers"},
+        get={CRM_STAFF},
+        hidden=EVERY_ROLE | SUPPORT_ONLY | {NO_ROLE},
+    ),
+    row(
+        "core:job_status",
+        {"pk": "job_customers"},
+        get={CRM_STAFF},
+        hidden=EVERY_ROLE | SUPPORT_ONLY | {NO_ROLE},
+    ),
     # --- customers (manual 6) -------------------------------------------------------------
     row("customers:list", get=EVERY_ROLE),
     # The suggestions of the customer lookup fields: JSON, scoped like the list.
@@ -685,4 +715,110 @@ TABLE = [
         {"pk": "success_story", "step": "approve"},
         post={CRM_MANAGER},
     ),
+    # --- beneficiary support requests, steps 1-5 (issue 17, seed 003) --------------------
+    # The demo's requests are in the demo centres-affairs employee's two centres (handled by
+    # them); `support_other_centre` is in a centre nobody works in. An empty POST is a form
+    # sent back (nothing written) unless the form has no required field.
+    row("support:request_list", get=SUPPORT_READERS),
+    row("support:request_create", get=SUPPORT_RECEPTION, post=SUPPORT_RECEPTION),
+    row("support:request_detail", {"pk": "support_incomplete"}, get=SUPPORT_READERS),
+    row(
+        "support:request_detail",
+        {"pk": "support_other_centre"},
+        get=SUPPORT_READERS - {CENTRES_STAFF},
+        hidden={CENTRES_STAFF},
+        label="support:request_detail other centre",
+    ),
+    row(
+        "support:request_step",
+        {"pk": "support_incomplete", "action": "withdraw"},
+        post=SUPPORT_RECEPTION | {RESEARCH_OFFICER},
+    ),
+    # The household is the handler's (the demo centres-affairs employee) and the confidential
+    # readers' who also receive requests.
+    row(
+        "support:household_add",
+        {"pk": "support_incomplete"},
+        post={CENTRES_STAFF, CENTRES_MANAGER},
+    ),
+    row(
+        "support:household_remove",
+        {"pk": "support_incomplete", "member_pk": "support_member"},
+        post={CENTRES_STAFF, CENTRES_MANAGER},
+    ),
+    row(
+        "support:documents",
+        {"pk": "support_incomplete"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
+    row(
+        "support:research",
+        {"pk": "support_research"},
+        get={RESEARCH_OFFICER},
+        post={RESEARCH_OFFICER},
+    ),
+    row("support:declaration_pdf", {"pk": "support_awaiting"}, get=SUPPORT_RECEPTION),
+    row("support:declaration_scan", {"pk": "support_ready"}, get=SUPPORT_READERS),
+    row(
+        "support:document_scan",
+        {"pk": "support_incomplete", "check_pk": "support_document"},
+        get=SUPPORT_READERS,
+    ),
+    row("support:meeting_list", get=MEETING_READERS),
+    row("support:meeting_create", get=COMMITTEE_KEEPERS, post=COMMITTEE_KEEPERS),
+    row("support:meeting_detail", {"pk": "meeting_planned"}, get=MEETING_READERS),
+    row("support:meeting_add", {"pk": "meeting_planned"}, post=COMMITTEE_KEEPERS),
+    row(
+        "support:meeting_item_remove",
+        {"pk": "meeting_planned", "item_pk": "agenda_pending"},
+        post=COMMITTEE_KEEPERS,
+    ),
+    row(
+        "support:agenda_decide",
+        {"pk": "meeting_planned", "item_pk": "agenda_pending"},
+        post={COMMITTEE_MEMBER},
+    ),
+    row("support:meeting_close", {"pk": "meeting_planned"}, post=COMMITTEE_KEEPERS),
+    row("support:minutes_pdf", {"pk": "meeting_held"}, get=MEETING_READERS),
+    # --- support requests, steps 6-7, the notice, the appeal, the statistics (part B) -----
+    # Reception staff tell the decision, record the appeal, link the customer, record the
+    # deliveries and close; registering through the customers' form needs the right to
+    # prepare customer forms too (the CRM department). An empty POST is a form sent back.
+    row(
+        "support:register_applicant",
+        {"pk": "support_accepted"},
+        get=CRM,
+        post=CRM,
+    ),
+    row("support:link_customer", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:delivery_add", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:notice_send", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:letter_pdf", {"pk": "support_in_service"}, get=SUPPORT_RECEPTION),
+    row("support:appeal", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row("support:close", {"pk": "support_in_service"}, post=SUPPORT_RECEPTION),
+    row(
+        "support:schedule_edit",
+        {"pk": "support_schedule"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
+    # Distribution days: centres-affairs staff run them in their centres; whoever records
+    # deliveries records entries; an entry is removed by who runs the day.
+    row("support:distribution_list", get=SUPPORT_RECEPTION),
+    row("support:distribution_create", get=CENTRES, post=CENTRES),
+    row(
+        "support:distribution_detail",
+        {"pk": "distribution_day"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
+    row("support:distribution_close", {"pk": "distribution_day"}, post=CENTRES),
+    row(
+        "support:distribution_undo",
+        {"pk": "distribution_day", "delivery_pk": "distribution_entry"},
+        post=CENTRES,
+    ),
+    row("support:statistics", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
+    row("support:statistics_export", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
 ]

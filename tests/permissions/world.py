@@ -60,6 +60,8 @@ DEMO_USERNAME = {
     roles.PLANNING_DIRECTOR: "planning",
     roles.RESOURCE_DEVELOPMENT: "resources",
     roles.COUNCIL_SECRETARY: "secretary",
+    roles.RESEARCH_OFFICER: "researcher",
+    roles.COMMITTEE_MEMBER: "committee",
 }
 # The demo centres-affairs employee works in these two Jeddah centres (association.demo).
 OWN_CENTRE = "مركز حي الصفا"
@@ -85,6 +87,8 @@ def build_world():
     world.update(_messaging(world))
     world.update(_surveys())
     world.update(_survey_follow_up(world))
+    world.update(_support_requests(world))
+    world.update(_support_service(world))
     return world
 
 
@@ -351,3 +355,84 @@ def _survey_follow_up(world):
         state=StoryState.SUBMITTED,
     )
     return made
+
+
+def _support_requests(world):
+    """The demo's support requests (steps 1-5) and meetings, and one request received by CRM
+    staff in a centre nobody works in."""
+    from support import services as support_services
+    from support.models import (
+        AgendaItem,
+        CommitteeMeeting,
+        DocumentCheck,
+        HouseholdMember,
+        SupportRequest,
+    )
+
+    incomplete = SupportRequest.objects.get(applicant_name="مريم سعيد الغامدي")
+    other = support_services.request_receive(
+        actor=world[roles.CRM_STAFF.code],
+        channel="phone",
+        support_type=incomplete.support_type,
+        applicant_name="مقدم طلب من الطائف",
+        applicant_national_id="1000000073",
+        centre=Centre.objects.get(name=OTHER_CENTRE),
+        need="سلة غذائية",
+    )
+    document = DocumentCheck.objects.filter(request=incomplete, present=True).first()
+    document.file.save("id.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {
+        "support_incomplete": incomplete,
+        "support_document": document,
+        "support_ready": SupportRequest.objects.get(applicant_name="سعد فهد العتيبي"),
+        "support_member": HouseholdMember.objects.filter(request=incomplete).first(),
+        "support_research": SupportRequest.objects.get(applicant_name="هدى عبدالرحمن الشمري"),
+        "support_awaiting": SupportRequest.objects.get(applicant_name="أحمد علي الزهراني"),
+        "support_other_centre": other,
+        "meeting_planned": CommitteeMeeting.objects.filter(state="planned").order_by("number")[0],
+        "meeting_held": CommitteeMeeting.objects.filter(state="held").order_by("number")[0],
+        "agenda_pending": AgendaItem.objects.filter(
+            outcome="pending", request__applicant_name="عائشة ناصر الحربي"
+        ).get(),
+    }
+
+
+def _support_service(world):
+    """Part B: the demo's request in service (its schedule made here), a request accepted by
+    the committee whose applicant is not a customer yet, the demo's distribution day and
+    its entry."""
+    from django.utils import timezone
+
+    from support import services as support_services
+    from support.models import Delivery, DistributionDay, SupportRequest, SupportSchedule
+
+    in_service = SupportRequest.objects.get(state="in_service")
+    crm = world[roles.CRM_STAFF.code]
+    accepted = support_services.request_receive(
+        actor=crm,
+        channel="phone",
+        support_type=in_service.support_type,
+        applicant_name="مقدم طلب مقبول",
+        applicant_national_id="1000000065",
+        centre=Centre.objects.get(name=OWN_CENTRE),
+        need="إيجار",
+    )
+    SupportRequest.objects.filter(pk=accepted.pk).update(
+        state="accepted", decided_at=timezone.now(), granted_amount=1000
+    )
+    day = DistributionDay.objects.order_by("pk").first()
+    return {
+        "support_in_service": in_service,
+        "support_accepted": accepted,
+        "support_schedule": SupportSchedule.objects.create(
+            request=in_service,
+            customer=in_service.customer,
+            support_type=in_service.support_type,
+            amount=1000,
+            starts_on=timezone.localdate(),
+            next_due_on=timezone.localdate(),
+            reassess_on=timezone.localdate(),
+        ),
+        "distribution_day": day,
+        "distribution_entry": Delivery.objects.filter(distribution_day=day).order_by("pk").first(),
+    }

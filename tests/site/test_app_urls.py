@@ -98,6 +98,14 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("survey_analysis:action_detail", (3,)): "/surveys/treatment-steps/3/",
     ("survey_analysis:story_list", ()): "/surveys/success-stories/",
     ("survey_analysis:story_detail", (2,)): "/surveys/success-stories/2/",
+    # beneficiary support requests (issue 17): the staff's pages and the committee
+    ("support:request_list", ()): "/support/",
+    ("support:request_detail", (4,)): "/support/4/",
+    ("support:documents", (4,)): "/support/4/documents/",
+    ("support:research", (4,)): "/support/4/research/",
+    ("support:meeting_list", ()): "/support/committee/",
+    ("support:meeting_detail", (2,)): "/support/committee/2/",
+    ("support:minutes_pdf", (2,)): "/support/committee/2/minutes.pdf",
 }
 
 
@@ -134,4 +142,6 @@ def test_each_project_app_declares_its_own_prefixes():
         ("surveys/", "surveys.urls"),
         ("public/surveys/", "surveys.urls_public"),
         ("surveys/", "survey_analysis.urls"),
+        ("support/", "support.urls"),
+        ("public/support/", "support.urls_public"),
     ]
