@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reports.sections import ReportSection, register_report_section
 
 from reports.documents.base import number
+from reports.sections import ReportSection, register_report_section
 
 from . import statistics
 
