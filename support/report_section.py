@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.documents.base import number
+from reports.documents.base import number, percent
 from reports.sections import ReportSection, register_report_section
 
 from . import statistics
@@ -45,7 +45,7 @@ def month_figures(start: datetime.datetime, end: datetime.datetime) -> dict[str,
                     {
                         "label": row.label,
                         "count": number(row.count),
-                        "share": number(row.percentage, 1),
+                        "share": percent(row.percentage),
                     }
                     for row in data.by.get(name, [])
                 ],
