@@ -28,6 +28,28 @@ cache.register_topic("case_categories", CaseCategory)
 # until the roll-up changes: every write that moves a complaint saves its rows.
 cache.register_topic(complaint_tallies.TOTALS_TOPIC, ComplaintTally, form_options=False)
 
+# The public pages' bar: filing a case, tracking it, the FAQ.
+for public_link in (
+    navigation.PublicLink(
+        gettext_lazy("Send a request"),
+        "public:file",
+        "pencil-square",
+        weight=10,
+        current=("public:file", "public:filed"),
+    ),
+    navigation.PublicLink(
+        gettext_lazy("Track a request"),
+        "public:track",
+        "search",
+        weight=20,
+        current=("public:track",),
+    ),
+    navigation.PublicLink(
+        gettext_lazy("FAQ"), "public:faq", "question-circle", weight=40, current=("public:faq",)
+    ),
+):
+    navigation.register_public_link(public_link)
+
 navigation.register_nav_item(
     "complaints",
     navigation.NavItem(

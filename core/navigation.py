@@ -53,6 +53,32 @@ PILLARS = (
 _items_by_pillar: dict[str, list[NavItem]] = {pillar.code: [] for pillar in PILLARS}
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    """A tab of the public pages' bar (no login): an app's public page (filing a complaint,
+    asking for support…). `current` names the views (namespace:name) where it is the tab
+    shown as current."""
+
+    label: object
+    url_name: str
+    icon: str
+    weight: int = 0
+    current: tuple[str, ...] = ()
+
+
+_public_links: list[PublicLink] = []
+
+
+def register_public_link(link: PublicLink) -> None:
+    if link not in _public_links:
+        _public_links.append(link)
+        _public_links.sort(key=lambda known: known.weight)
+
+
+def public_links() -> list[PublicLink]:
+    return list(_public_links)
+
+
 Menus = list[tuple[Pillar, list[tuple[NavItem, str]]]]
 # The bars built, by (registry, URLconf, permissions); at most _BUILT_LIMIT of them.
 _built: dict[tuple[object, ...], Menus] = {}

@@ -34,6 +34,21 @@ REASSESS_AHEAD_DAYS = 30
 # Recurring deliveries shown to the staff this many days ahead.
 DUE_AHEAD_DAYS = 7
 
+# A tab of the public pages' bar: asking for support, its thanks and status pages.
+navigation.register_public_link(
+    navigation.PublicLink(
+        gettext_lazy("Ask for support"),
+        "support_public:request_new",
+        "box2-heart",
+        weight=30,
+        current=(
+            "support_public:request_new",
+            "support_public:thanks",
+            "support_public:status",
+        ),
+    )
+)
+
 navigation.register_nav_item(
     "customers",
     navigation.NavItem(
