@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mywork, navigation
+from core.templatetags.numbers import number, riyals
 from customers.models import Customer
 from customers.profile import ProfilePanel, register_profile_panel, remember_rows, remembered_rows
 from customers.timeline import (
@@ -22,7 +23,7 @@ from customers.timeline import (
 )
 
 from . import selectors
-from .models import RequestState, RequestTransition, SupportRequest
+from .models import Delivery, RequestState, RequestTransition, SupportRequest
 
 WORK_ITEMS = 15
 PANEL_REQUESTS = 10
@@ -215,7 +216,45 @@ def support_entries(customer: Customer, user: User, limit: int) -> list[Timeline
             url=lambda step: reverse("support:request_detail", args=[step.request_id]),
             fields=("request__tracking_number",),
         ),
+        TimelineRows(
+            lambda: Delivery.objects.filter(
+                customer=customer, request__in=_newest_requests(customer, user).values("pk")
+            ).order_by("-delivered_on", "-id"),
+            model=Delivery,
+            at="delivered_on",
+            entry=_delivery_entry,
+            fields=DELIVERY_ENTRY_FIELDS,
+        ),
     ]
+
+
+DELIVERY_ENTRY_FIELDS = (
+    "delivered_on",
+    "amount",
+    "quantity",
+    "request_id",
+    "support_type__name",
+    "distribution_day__title",
+    *person_fields("delivered_by"),
+)
+
+
+def _delivery_entry(delivery: Delivery) -> TimelineEntry:
+    """The support delivered: its type, the amount or quantity, the distribution day."""
+    given = riyals(delivery.amount) if delivery.amount is not None else number(delivery.quantity)
+    title = _("Support delivered: %(type)s · %(given)s") % {
+        "type": delivery.support_type.name,
+        "given": given,
+    }
+    return TimelineEntry(
+        when=delivery.delivered_on,
+        kind=SUPPORT,
+        icon="box-seam",
+        title=title,
+        detail=delivery.distribution_day.title if delivery.distribution_day_id else "",
+        url=reverse("support:request_detail", args=[delivery.request_id]),
+        actor=person_name(delivery.delivered_by),
+    )
 
 
 def _request_entry(support_request: SupportRequest) -> TimelineEntry:
