@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from association.models import Centre
@@ -83,6 +84,11 @@ class DeliveryRow:
     count: int
     amount: Decimal
     quantity: int
+
+    @property
+    def month_label(self) -> str:
+        """«ديسمبر 2026» in Arabic (the month, not a day of it)."""
+        return date_format(self.month, "YEAR_MONTH_FORMAT")
 
 
 @dataclass
@@ -248,10 +254,16 @@ def write_sheets(book: Any, data: Figures, *, prefix: str = "") -> None:
     report's (each sheet's name then begins with `prefix`)."""
     from core.xlsx import RtlSheet
 
-    heading = [
-        [_("Support requests statistics")],
-        [_("From %(start)s to %(end)s") % {"start": data.period.start, "end": data.period.end}],
-    ]
+    # The page's export titles each sheet; the report's sheets start with their header row,
+    # as its own sheets do.
+    heading: list[list[object]] = (
+        []
+        if prefix
+        else [
+            [_("Support requests statistics")],
+            [_("From %(start)s to %(end)s") % {"start": data.period.start, "end": data.period.end}],
+        ]
+    )
     summary = RtlSheet(
         book, prefix + _("Summary"), [(_("Figure"), 40), (_("Value"), 18)], heading=heading
     )
