@@ -7,6 +7,7 @@ schedule or by the web page's task, creates nothing new."""
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -80,14 +81,31 @@ def _celery_env(media_root):
 
 
 def _start(script, *args, env):
-    return subprocess.Popen(
+    """The process writes to a file, not a pipe: a pipe nobody reads while the test waits
+    fills (64 KB: a report's PDF printed by the console e-mail backend) and the process
+    blocks on its next write."""
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed by _finish)
+    process = subprocess.Popen(
         [sys.executable, "-c", script, *args],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    process.log = log
+    return process
+
+
+def _finish(process, timeout=60):
+    """Stop the process (if it still runs) and return what it wrote."""
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=timeout)
+    process.log.seek(0)
+    output = process.log.read()
+    process.log.close()
+    return output
 
 
 @pytest.fixture
@@ -119,9 +137,8 @@ def worker(media_root):
         )
 
     def stop():
-        if process.poll() is None:
-            process.terminate()
-            state["output"] = process.communicate(timeout=60)[0]
+        if not process.log.closed:
+            state["output"] = _finish(process)
         return state["output"]
 
     run.stop = stop
@@ -226,12 +243,11 @@ def test_beat_sends_the_scheduled_report_to_the_worker_once(worker, opportunity_
             time.sleep(0.5)
         else:
             beat.terminate()
-            pytest.fail(f"Beat and the worker produced no report:\n{beat.communicate()[0]}")
+            pytest.fail(f"Beat and the worker produced no report:\n{_finish(beat)}")
         time.sleep(6)  # beat fires at least twice more
     finally:
-        if beat.poll() is None:
-            beat.terminate()
-            beat.communicate(timeout=60)
+        if not beat.log.closed:
+            _finish(beat)
     report = Report.objects.get(report_type=ReportType.WEEKLY_OPPORTUNITIES)
     assert report.trigger == "schedule" and report.attempts == 1
     assert (report.period_start, report.period_end) == previous_period(
