@@ -251,7 +251,7 @@ def _delivery_entry(delivery: Delivery) -> TimelineEntry:
         kind=SUPPORT,
         icon="box-seam",
         title=title,
-        detail=delivery.distribution_day.title if delivery.distribution_day_id else "",
+        detail=day.title if (day := delivery.distribution_day) is not None else "",
         url=reverse("support:request_detail", args=[delivery.request_id]),
         actor=person_name(delivery.delivered_by),
     )
