@@ -26,4 +26,5 @@ def test_a_delivery_shows_on_the_beneficiary_s_timeline(
     delivery.delivery_record(support_request=support_request, actor=b_people["crm"], quantity=2)
     page = client.get(url, {"kind": "support_requests"}).content.decode()
     assert "الدعم المسلَّم: سلة غذائية · 2" in page.replace("\u200f", "")
+    assert "None" not in page
     assert page.count('data-kind="support_requests"') > before.count('data-kind="support_requests"')
