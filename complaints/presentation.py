@@ -66,15 +66,17 @@ class _PageTexts:
                 ("state", CaseState.choices),
             )
         }
+        # Translated outside the f-strings: xgettext does not read calls inside them.
+        within, late = escape(_("Within the deadline")), escape(pgettext("case", "Late"))
+        not_yet, overdue = escape(_("Not answered yet")), escape(pgettext("case", "Overdue"))
         self.deadline = {
-            "within": '<span class="badge text-bg-success">'
-            f"{escape(_('Within the deadline'))}</span>",
-            "late": f'<span class="badge text-bg-danger">{escape(pgettext("case", "Late"))}</span>',
-            "": f'<span class="text-body-secondary small">{escape(_("Not answered yet"))}</span>',
+            "within": f'<span class="badge text-bg-success">{within}</span>',
+            "late": f'<span class="badge text-bg-danger">{late}</span>',
+            "": f'<span class="text-body-secondary small">{not_yet}</span>',
         }
         self.overdue = (
             '<i class="bi bi-exclamation-triangle-fill text-danger" aria-hidden="true"></i> '
-            f"{escape(pgettext('case', 'Overdue'))} · "
+            f"{overdue} · "
         )
         # The case page's address with a placeholder for the case: reverse() once, not per row.
         self.detail_url = reverse("complaints:detail", args=[0]).rsplit("0/", 1)

@@ -29,7 +29,9 @@ class _PageTexts:
 
     def __init__(self, may_unmatch: bool) -> None:
         self.may_unmatch = may_unmatch
-        self.not_matched = f'<span class="badge text-bg-warning">{escape(_("Not matched"))}</span>'
+        # Translated outside the f-string: xgettext does not read calls inside them.
+        not_matched = escape(_("Not matched"))
+        self.not_matched = f'<span class="badge text-bg-warning">{not_matched}</span>'
         self.matched_by_hand = escape(_("matched by hand"))
         self.undo = escape(_("Undo the match"))
         # Addresses with a placeholder for the record: reverse() once, not per row.
