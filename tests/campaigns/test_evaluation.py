@@ -50,7 +50,11 @@ def test_visits_are_the_same_once_the_days_are_rolled_up(seeded):
 
 def test_outcomes_customers_and_new_customers(seeded):
     a = evaluate([seeded["a"]])[seeded["a"].pk]
-    assert [(o.key, o.count) for o in a.outcomes] == [("cases", 3), ("survey_answers", 0)]
+    assert [(o.key, o.count) for o in a.outcomes] == [
+        ("cases", 3),
+        ("survey_answers", 0),
+        ("support_requests", 0),
+    ]
     assert a.outcomes_total == 3
     rows = {row.placement.pk: row.outcomes for row in a.placements}
     billboard, leaflet, quiet = seeded["placements"]
@@ -112,8 +116,8 @@ def test_targets_against_results_and_empty_targets_have_no_percentage(seeded):
     assert targets["opportunities"].target is None
     assert targets["opportunities"].percent is None
     assert targets["opportunities"].result == 2
-    # Support requests cannot be filed yet: nothing measures them.
-    assert targets["support_requests"].result is None
+    # Support requests are counted (support registers them), none came; no target set.
+    assert targets["support_requests"].result == 0
     assert targets["support_requests"].percent is None
 
 
@@ -191,12 +195,12 @@ def test_the_number_of_queries_does_not_grow_with_campaigns_placements_or_visits
     many_queries, many_results = _queries(many)
     assert few_queries == many_queries
     # campaigns, placements, links, visits (the per-day totals and the days after the last
-    # one rolled up together), cases, survey answers, opportunities (potential and pledging)
-    # and donations together.
-    assert many_queries == 7
+    # one rolled up together), cases, survey answers, support requests, opportunities
+    # (potential and pledging) and donations together: one query per registered outcome.
+    assert many_queries == 8
     # Again: the placements and their links come from the cache.
     again_queries, again_results = _queries(many)
-    assert again_queries == 5
+    assert again_queries == 6
     assert again_results[many[0]].visits == many_results[many[0]].visits
     assert all(many_results[pk].new_customers == 1 for pk in many)
     assert all(many_results[pk].opportunities == 1 for pk in many)
