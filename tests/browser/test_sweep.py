@@ -202,13 +202,20 @@ def slug(text):
 
 
 def data_words_of():
-    """Latin words of the world's own data: the users' names, usernames and e-mails."""
+    """Latin words of the world's own data: the users' names, usernames and e-mails, and the
+    tracking numbers of the cases and support requests («عملي» names them in its items)."""
     from django.contrib.auth import get_user_model
+
+    from complaints.models import Case
+    from support.models import SupportRequest
 
     words = set()
     for user in get_user_model().objects.all():
         for part in (user.username, user.first_name, user.last_name, user.email):
             words.update(LATIN_WORD.findall(part or ""))
+    for model in (Case, SupportRequest):
+        for number in model.objects.values_list("tracking_number", flat=True):
+            words.update(LATIN_WORD.findall(number or ""))
     return words
 
 
