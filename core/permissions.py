@@ -19,6 +19,12 @@ def require(user: Any, permission: str, *, error: type[Exception] = PermissionDe
         raise error
 
 
+def holds(user: object, permission: str) -> bool:
+    """Whether `user` holds the permission, whatever the caller passed as the user (None, an
+    anonymous visitor): the permission conditions of the workflows' transitions."""
+    return bool(getattr(user, "has_perm", lambda _permission: False)(permission))
+
+
 # Django stores a permission's name in English in the database ("Can add case", "Can
 # publish or reject FAQ entries") and shows it as it is. People read this label instead,
 # built when it is shown: the action and the model's translated verbose_name for the four

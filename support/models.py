@@ -37,6 +37,7 @@ from association.models import Centre
 from core.choices import ContactChannel
 from core.identity import validate_saudi_national_id
 from core.models import SettingsRow, TransitionRecord, optional_link, staff_member, state_field
+from core.permissions import holds
 from core.phones import format_saudi_mobile_local, validate_saudi_mobile
 from core.steps import Step, StepPath
 from core.text import normalize_arabic
@@ -241,38 +242,34 @@ REQUEST_STEP_PATH = StepPath(
 )
 
 
-def _has(user: object, permission: str) -> bool:
-    return bool(getattr(user, "has_perm", lambda _p: False)(permission))
-
-
 def may_handle(record: object, user: object) -> bool:
     """Reception staff's steps (2, 4, 6, the notice, the appeal), on a request they see
     (centres-affairs staff: their centres')."""
     from .selectors import may_see_request  # the selectors read this module
 
-    return _has(user, "support.handle_request") and may_see_request(
+    return holds(user, "support.handle_request") and may_see_request(
         cast(Any, user), cast(SupportRequest, record)
     )
 
 
 def may_research(record: object, user: object) -> bool:
     """The social research officer's step (3)."""
-    return _has(user, "support.research_request")
+    return holds(user, "support.research_request")
 
 
 def may_schedule(record: object, user: object) -> bool:
     """Whoever keeps the committee's meetings and agenda."""
-    return _has(user, "support.manage_committee")
+    return holds(user, "support.manage_committee")
 
 
 def may_decide(record: object, user: object) -> bool:
     """A member of the research committee (step 5's decision)."""
-    return _has(user, "support.decide_request")
+    return holds(user, "support.decide_request")
 
 
 def may_deliver(record: object, user: object) -> bool:
     """Step 7: whoever records the support delivered."""
-    return _has(user, "support.deliver_support")
+    return holds(user, "support.deliver_support")
 
 
 def may_withdraw(record: object, user: object) -> bool:

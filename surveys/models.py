@@ -22,6 +22,7 @@ from django_fsm import ConcurrentTransitionMixin, transition
 
 from association.models import Centre, City
 from core.models import SettingsRow, TransitionRecord, optional_link, staff_member, state_field
+from core.permissions import holds
 from core.phones import validate_saudi_mobile
 from core.steps import Step, StepPath
 from customers.models import Customer
@@ -215,28 +216,24 @@ ROUND_STEP_PATH = StepPath(
 )
 
 
-def _has(user: object, permission: str) -> bool:
-    return bool(getattr(user, "has_perm", lambda _p: False)(permission))
-
-
 def may_prepare(record: object, user: object) -> bool:
     """The quality officer's steps (1, 3, 4)."""
-    return _has(user, "surveys.prepare_round")
+    return holds(user, "surveys.prepare_round")
 
 
 def may_review(record: object, user: object) -> bool:
     """The CRM manager's or the centres-affairs manager's steps (2, 5, 6)."""
-    return _has(user, "surveys.review_round")
+    return holds(user, "surveys.review_round")
 
 
 def may_decide(record: object, user: object) -> bool:
     """The association management's step (7)."""
-    return _has(user, "surveys.decide_round")
+    return holds(user, "surveys.decide_round")
 
 
 def may_survey_donors(record: object, user: object) -> bool:
     """The CRM manager's step (8)."""
-    return _has(user, "surveys.survey_donors")
+    return holds(user, "surveys.survey_donors")
 
 
 def may_cancel(record: object, user: object) -> bool:
