@@ -8,13 +8,12 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.documents.base import number, percent
 from reports.sections import ReportSection, register_report_section
 
 from . import statistics
-
-REPORT_SHEET_PREFIX = "الدعم - "  # the sheets' names in the report's (Arabic) workbook
 
 
 def month_figures(start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
@@ -65,7 +64,10 @@ def month_figures(start: datetime.datetime, end: datetime.datetime) -> dict[str,
 
 
 def write_month_sheets(workbook: Any, context: dict[str, Any]) -> None:
-    statistics.write_sheets(workbook, context["data"], prefix=REPORT_SHEET_PREFIX)
+    # Each sheet's name begins with the section's, among the report's own sheets.
+    statistics.write_sheets(
+        workbook, context["data"], prefix=pgettext("report sheet", "Support - ")
+    )
 
 
 register_report_section(
