@@ -3,7 +3,7 @@
 The page's two dearest reads, the badges' counts (customers.profile) and the timeline's
 dates (customers.timeline), are each one query built from every app's querysets. Building
 and compiling those querysets cost more than running them, and their SQL depends on little:
-the reader (identity, permissions, roles: `reader_scope`), the customer's shape (kind and
+the reader (identity, permissions, roles, centres: `reader_scope`), the customer's shape (kind and
 flags such as whether active: `customer_shape`) and the registries. So each such query is
 compiled for two stand-ins of the customer (`probe_customer`: the same kind and flags, a
 primary key and other columns of their own) at two instants of the clock (`profile_now()`),
@@ -78,16 +78,21 @@ def one_instant() -> Iterator[None]:
 
 
 def reader_scope(user: "User") -> Hashable:
-    """What shapes the reader's part of a query: identity, flags, permissions and roles
-    (the permission cache of the request; the roles' names)."""
+    """What shapes the reader's part of a query: identity, flags, permissions, roles and the
+    centres they work in (the permission cache of the request; the roles' names; the cached
+    staff profile). A source may filter by the reader's centres as a list of ids: moving a
+    staff member to another centre must not bind the old ones."""
     from association.roles import user_roles
+    from association.selectors import staff_profile_for
 
+    profile = staff_profile_for(user)
     return (
         user.pk,
         user.is_active,
         user.is_superuser,
         frozenset(user.get_all_permissions()),
         tuple(role.group_name for role in user_roles(user)),
+        tuple(sorted(centre.pk for centre in profile.centres.all())) if profile else (),
     )
 
 

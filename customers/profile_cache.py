@@ -7,10 +7,10 @@ the customer's own version, which any save or delete of a row pointing to the cu
 a row with a foreign key to the customer (a case, a donation, a consent), or one step away (a
 case's step, through its case), found from the models' fields, so an app added later is covered
 without registering anything. What is renewed at once, not on a timer: the customer, its rows
-and their steps, the places' names (topic `places`), the reader's permissions and roles (part of
-the key), the language and the day. What waits up to `PROFILE_SECONDS`: a write that skips the
-signals (`update()`, `bulk_create`) and a rename of something the profile names (a programme, a
-category, a staff member's name). A write of many rows that skips the signals calls
+and their steps, the places' names (topic `places`), the reader's permissions, roles and
+centres (part of the key), the language and the day. What waits up to `PROFILE_SECONDS`: a
+write that skips the signals (`update()`, `bulk_create`) and a rename of something the profile
+names (a programme, a category, a staff member's name). A write of many rows that skips the signals calls
 `renew_customers(ids)`, or `renew_all()` when it does not know them.
 
 The whole test suite runs with the cache on; `CUSTOMER_PROFILE_CACHE = False` turns it off
@@ -66,8 +66,8 @@ def profile_body(customer: Customer, user: "User", variant: str, render: Callabl
 
 def _reader_key(user: "User") -> tuple[Any, ...]:
     """reader_scope() with its permissions in order: the same key in every process."""
-    pk, active, superuser, permissions, roles = cast(tuple[Any, ...], reader_scope(user))
-    return (pk, active, superuser, tuple(sorted(permissions)), roles)
+    pk, active, superuser, permissions, roles, centres = cast(tuple[Any, ...], reader_scope(user))
+    return (pk, active, superuser, tuple(sorted(permissions)), roles, centres)
 
 
 def renew_customers(pks: Iterable[int | None]) -> None:

@@ -49,3 +49,20 @@ def test_no_panel_for_a_reader_without_the_right(client, people, places, catalog
     client.force_login(people["quality"])
     response = client.get(reverse("customers:detail", args=[customer.pk]))
     assert 'data-testid="support-panel"' not in response.content.decode()
+
+
+def test_a_staff_member_moved_to_another_centre_reads_that_centre_s_requests(
+    client, people, places, catalogue
+):
+    """The page's SQL is compiled once per reader (customers.compiled) and its body kept per
+    reader (customers.profile_cache): the reader's centres are part of both keys, so a move
+    is shown at the next view, not the previous centres' requests."""
+    customer = make_customer(name="فاطمة", national_id=IDS[4], centre=places["other"])
+    support_request = receive(people, places, catalogue, customer=customer)  # at "mine"
+    reader = people["centres_other"]
+    client.force_login(reader)
+    assert support_request.tracking_number not in _page(client, customer, kind="support_requests")
+    reader.staff_profile.centres.add(places["mine"])
+    assert support_request.tracking_number in _page(client, customer, kind="support_requests")
+    reader.staff_profile.centres.remove(places["mine"])
+    assert support_request.tracking_number not in _page(client, customer, kind="support_requests")
