@@ -10,8 +10,8 @@ without registering anything. What is renewed at once, not on a timer: the custo
 and their steps, the places' names (topic `places`), the reader's permissions, roles and
 centres (part of the key), the language and the day. What waits up to `PROFILE_SECONDS`: a
 write that skips the signals (`update()`, `bulk_create`) and a rename of something the profile
-names (a programme, a category, a staff member's name). A write of many rows that skips the signals calls
-`renew_customers(ids)`, or `renew_all()` when it does not know them.
+names (a programme, a category, a staff member's name). A write of many rows that skips the
+signals calls `renew_customers(ids)`, or `renew_all()` when it does not know them.
 
 The whole test suite runs with the cache on; `CUSTOMER_PROFILE_CACHE = False` turns it off
 (the query-budget tests of the profile measure the page as it is built).

@@ -1,6 +1,8 @@
 """What the support requests add to the navigation bar, to «عملي», to the customer's
-timeline and profile (shared with part B: append, do not reorder)."""
+timeline and profile, and the survey invitations of the beneficiaries served (shared with
+part B: append, do not reorder)."""
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from association.models import Centre
 from core import mywork, navigation
 from core.templatetags.numbers import number, riyals
 from customers.models import Customer
@@ -21,6 +24,7 @@ from customers.timeline import (
     register_timeline_source,
     step_entries,
 )
+from surveys.invitation_sources import InvitationSource, register_invitation_source
 
 from . import selectors
 from .models import Delivery, RequestState, RequestTransition, SupportRequest
@@ -276,3 +280,21 @@ def _request_entry(support_request: SupportRequest) -> TimelineEntry:
 # Part B: distribution days, statistics, «عملي» of registration, service and re-assessment,
 # the customers' entry signal, the public request as a tracked link's outcome.
 from . import registrations_service  # noqa: E402, F401
+
+
+def served_between(first: date, last: date, centre: Centre | None) -> QuerySet[Customer]:
+    """The beneficiaries who received support in the period (at the centre when given): seed
+    003 ends the service with their satisfaction, asked by the quality officer's survey."""
+    deliveries = Delivery.objects.filter(delivered_on__range=(first, last))
+    if centre is not None:
+        deliveries = deliveries.filter(centre=centre)
+    return Customer.objects.filter(pk__in=deliveries.values("customer_id"))
+
+
+register_invitation_source(
+    InvitationSource(
+        key="support_deliveries",
+        label=gettext_lazy("Beneficiaries who received support"),
+        customers=served_between,
+    )
+)

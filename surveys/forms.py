@@ -10,16 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from association.models import Centre, City
 from complaints.public_forms import HONEYPOT_FIELD, MobileField
 from core.forms import Form, text_step_form
+from core.numbers import format_number
 from core.text import normalize_digits
 from core.widgets import QuickSelect
 from customers.lookup import CustomerChoiceField
+from customers.models import Customer
 from programmes.models import Programme
 
+from .invitation_sources import InvitationSource, invitation_source, invitation_sources
 from .models import AgeBand, InstrumentVersion, InvitationChannel, Item, ItemKind, RoundState
 
 NoteForm = text_step_form(_("Note (optional)"), required=False, rows=2)
 ReasonForm = text_step_form(_("Reason"), name="note")
 ChangesForm = text_step_form(_("Recommended changes"), name="note")
+
+# A group served in a period is invited in the request: at most this many at once.
+MAX_SERVED_INVITED = 500
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -276,8 +282,16 @@ class PaperEntryForm(_PersonalPart):
 
 
 class InvitationForm(Form):
+    """Whom to invite: customers chosen by hand, and/or a group an app served in a period
+    (surveys.invitation_sources: the beneficiaries who received support)."""
+
     channel = forms.ChoiceField(label=_("channel"), choices=InvitationChannel.choices)
-    customers = CustomerChoiceField(label=_("customers"), active_only=True, multiple=True)
+    customers = CustomerChoiceField(
+        label=_("customers"), active_only=True, multiple=True, required=False
+    )
+    source = forms.ChoiceField(label=_("Also invite"), required=False)
+    served_from = forms.DateField(label=_("served from"), required=False)
+    served_to = forms.DateField(label=_("served to"), required=False)
     centre = forms.ModelChoiceField(
         label=_("neighbourhood centre"), queryset=Centre.objects.none(), required=False
     )
@@ -290,9 +304,68 @@ class InvitationForm(Form):
 
     def __init__(self, *args: Any, user: Any, centres: list[Centre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(CustomerChoiceField, self.fields["customers"]).limit_to(user)
+        customers = cast(CustomerChoiceField, self.fields["customers"])
+        customers.limit_to(user)
+        self.invitable = customers.queryset
         centre_field = cast(forms.ModelChoiceField, self.fields["centre"])
         centre_field.queryset = Centre.objects.filter(pk__in=[c.pk for c in centres])
+        sources = invitation_sources()
+        if sources:
+            source_field = cast(forms.ChoiceField, self.fields["source"])
+            source_field.choices = [
+                ("", _("Nobody else")),
+                *((source.key, source.label) for source in sources),
+            ]
+            source_field.help_text = _(
+                "Those served in the period (and at the centre, when one is chosen) are "
+                "invited with the customers above."
+            )
+        else:
+            for name in ("source", "served_from", "served_to"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        source = invitation_source(data.get("source") or "")
+        self.served: list[Customer] = []
+        if source is not None:
+            self.served = self._served_by(source, data)
+        if not data.get("customers") and source is None and not self.errors:
+            raise forms.ValidationError(_("Choose the customers to invite, or a group served."))
+        return data
+
+    def _served_by(self, source: InvitationSource, data: dict[str, Any]) -> list[Customer]:
+        first, last = data.get("served_from"), data.get("served_to")
+        if first is None or last is None:
+            self.add_error("served_from", _("Give the period of service: from and to."))
+            return []
+        if first > last:
+            self.add_error("served_to", _("The end of the period comes before its start."))
+            return []
+        served = self.invitable.filter(
+            pk__in=source.customers(first, last, data.get("centre")).values("pk")
+        ).order_by("code")
+        found = list(served[: MAX_SERVED_INVITED + 1])
+        if len(found) > MAX_SERVED_INVITED:
+            self.add_error(
+                "source",
+                _(
+                    "More than %(count)s customers were served in this period: choose a "
+                    "shorter period or one centre, and send again for the rest (nobody is "
+                    "invited twice)."
+                )
+                % {"count": format_number(MAX_SERVED_INVITED)},
+            )
+            return []
+        if not found:
+            self.add_error("source", _("Nobody was served in this period."))
+        return found
+
+    def recipients(self) -> list[Customer]:
+        """The customers chosen, then those served, each once."""
+        chosen = list(self.cleaned_data.get("customers") or [])
+        known = {customer.pk for customer in chosen}
+        return chosen + [customer for customer in self.served if customer.pk not in known]
 
 
 class VersionForm(Form):

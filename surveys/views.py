@@ -346,7 +346,7 @@ def invitations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             tally = services.invitations_send(
                 survey_round=survey_round,
                 actor=request.user,
-                customers=data["customers"],
+                customers=form.recipients(),
                 channel=data["channel"],
                 body=data["body"],
                 subject=data["subject"],
