@@ -109,12 +109,9 @@ def localise_field(field: forms.Field | None) -> forms.Field | None:
     field.__class__ = _localised_class(type(field))
     if isinstance(field, _NUMBER_FIELDS) and isinstance(field.widget, forms.NumberInput):
         field.widget = _number_text_box(field)
-    if isinstance(field, forms.DateField) and getattr(field.widget, "input_type", "") == "date":
+    if isinstance(field, forms.DateField) and _browser_or_plain(field.widget, "date"):
         field.widget = _date_text_box(field)
-    if (
-        isinstance(field, forms.DateTimeField)
-        and getattr(field.widget, "input_type", "") == "datetime-local"
-    ):
+    if isinstance(field, forms.DateTimeField) and _browser_or_plain(field.widget, "datetime-local"):
         field.widget = _date_text_box(field, with_time=True)
     return field
 
@@ -134,7 +131,7 @@ DATETIME_PATTERN = f"\\s*{_DATE}(?:[\\sT]+{_DIGIT}{{1,2}}:{_DIGIT}{{2}})?\\s*"
 class DayFirstDateInput(forms.DateInput):
     """A text box for a date, shown day first with a "DD/MM/YYYY" hint; it reads what
     core.forms reads (ISO, day first, any digits). Every DateField drawn with
-    <input type="date"> in a project form gets this box instead."""
+    <input type="date"> or Django's default box in a project form gets this box instead."""
 
     input_type = "text"
     default_format = DAY_FIRST_FORMAT
@@ -173,6 +170,15 @@ class DayFirstDateTimeInput(DayFirstDateInput):
     placeholder = _("DD/MM/YYYY HH:MM")
     hint = _("Day, month, year and time: 15/03/2025 14:30")
     pattern = DATETIME_PATTERN
+
+
+def _browser_or_plain(widget: forms.Widget, input_type: str) -> bool:
+    """The browser's own picker, or Django's default box, which shows the date as ISO
+    ("2026-12-07"): both become the day-first box. A widget of its own (the admin's) stays."""
+    return getattr(widget, "input_type", "") == input_type or type(widget) in (
+        forms.DateInput,
+        forms.DateTimeInput,
+    )
 
 
 def _date_text_box(field: forms.Field, with_time: bool = False) -> forms.DateInput:

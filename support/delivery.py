@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.models import Centre
+from core.dates import format_compact_date
 from core.permissions import require
 from core.text import normalize_arabic, normalize_digits
 from customers.models import Customer, CustomerKind, CustomerRequest, LineAction, RequestKind
@@ -349,7 +350,7 @@ def delivery_label(delivery: Delivery) -> str:
         what = _("%(amount)s riyals") % {"amount": f"{delivery.amount:,.2f}"}
     else:
         what = _("%(quantity)s items") % {"quantity": delivery.quantity}
-    return f"{delivery.support_type} · {what} · {delivery.delivered_on:%Y-%m-%d}"
+    return f"{delivery.support_type} · {what} · {format_compact_date(delivery.delivered_on)}"
 
 
 def _schedule_for(

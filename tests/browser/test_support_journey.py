@@ -1,21 +1,29 @@
-"""In Chromium, in Arabic: a support request received by phone goes through steps 1-5 of
-seed 003 — reception with the household, the documents checked (one missing, «incomplete»
-and its list, then brought), the printed declaration signed and uploaded, a research
-committee meeting with the request on its agenda, the member's decision, the minutes closed
-and printed as a PDF that reads correctly rendered to an image. Part B's journey
-(tests/browser/test_support_service*.py) takes it on to registration and service."""
+"""In Chromium, in Arabic: a support request received by phone goes through the seven steps
+of seed 003 — reception with the household, the documents checked (one missing, «incomplete»
+and its list, then brought), the referral to the social research officer and the report, the
+printed declaration signed and uploaded, a research committee meeting with the request on its
+agenda, the member's decision, the minutes closed and printed as a PDF that reads correctly
+rendered to an image, the applicant registered through the customers' form (the CRM manager's
+approval, the steward's entry), the support delivered, and the beneficiary served invited to
+the satisfaction survey. tests/browser/test_support_service.py files a request from the
+public page and runs a distribution day."""
 
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.contrib.auth import get_user_model
+from django.utils import timezone, translation
 
 from association.demo import load_demo_data
+from customers import services as customer_services
+from messaging.services import consents_record
 from support.demo import load_demo_support
-from support.models import AgendaItem, CommitteeMeeting, RequestState, SupportRequest
+from support.models import AgendaItem, CommitteeMeeting, Delivery, RequestState, SupportRequest
 from support.selectors import committee_members
+from surveys.models import Invitation
 from tests.browser.conftest import SCREENSHOTS, shot
+from tests.surveys.helpers import collecting_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,9 +43,22 @@ def no_sideways_scroll(page):
     assert width <= viewport, f"the page scrolls sideways ({width}px > {viewport}px)"
 
 
-def test_a_request_from_a_phone_call_to_the_committee_minutes(as_user, live_server, tmp_path):
+def designate_the_steward():
+    """As the CRM manager does when the system starts (customers.demo)."""
+    users = {user.username: user for user in get_user_model().objects.all()}
+    customer_services.steward_designation_change(
+        actor=users["crm_manager"],
+        steward=users["steward"],
+        deputy=users["deputy_steward"],
+        steward_absent=False,
+        reason="تعيين مسؤول قاعدة بيانات العملاء ونائبه",
+    )
+
+
+def test_a_request_from_a_phone_call_to_the_service_and_the_survey(as_user, live_server, tmp_path):
     load_demo_data()
     load_demo_support()
+    designate_the_steward()
     base = live_server.url
 
     # --- step 1: reception, by a centres-affairs employee ------------------------------------
@@ -46,7 +67,7 @@ def test_a_request_from_a_phone_call_to_the_committee_minutes(as_user, live_serv
     assert staff.get_attribute("html", "dir") == "rtl"
     staff.fill("input[name=applicant_name]", "سلوى محمد الحربي")
     staff.fill("input[name=applicant_national_id]", "١٠٠٠٠٠٠٠٠٨")
-    staff.fill("input[name=applicant_mobile]", "٠٥٠١٢٣٤٥٦٧")
+    staff.fill("input[name=applicant_mobile]", "٠٥٥٤٤٣٣٢٢١")
     staff.select_option("select[name=channel]", "phone")
     staff.select_option("select[name=support_type]", label="سلة غذائية")
     staff.select_option("select[name=centre]", label="مركز حي الصفا")
@@ -89,7 +110,32 @@ def test_a_request_from_a_phone_call_to_the_committee_minutes(as_user, live_serv
         rows.nth(index).locator("input[name^=legible_]").check()
     staff.click('[data-testid="save-documents"]')
     staff.wait_for_selector('[data-testid="actions"]')
-    staff.click('[data-testid="action-confirm_complete"] button[type=submit]')
+
+    # --- step 3: the procedures are unclear to her: referred to the research officer -------
+    staff.click('details:has([data-testid="action-refer"]) summary')
+    staff.fill('[data-testid="action-refer"] textarea', "لم تتضح لها إجراءات الصرف الشهري")
+    staff.click('[data-testid="action-refer"] button[type=submit]')
+    staff.wait_for_selector('[data-testid="action-refer"]', state="detached")
+    support_request.refresh_from_db()
+    assert support_request.state == RequestState.RESEARCH
+    officer = as_user("researcher")
+    officer.goto(f"{base}/support/{support_request.pk}/")
+    officer.click('[data-testid="research-link"]')
+    officer.select_option("select[name=contact_method]", "visit")
+    officer.fill("input[name=contacted_on]", timezone.localdate().strftime("%d/%m/%Y"))
+    officer.fill("textarea[name=questions_answered]", "شرحنا لها إجراءات الصرف الشهري.")
+    officer.fill("input[name=household_size]", "٥")
+    officer.fill("input[name=monthly_income]", "١٢٠٠")
+    officer.select_option("select[name=housing_type]", "rented")
+    officer.fill("textarea[name=findings]", "الأسرة بلا عائل ودخلها الضمان الاجتماعي فقط.")
+    officer.select_option("select[name=recommendation]", "accept")
+    officer.click('[data-testid="save-research"]')
+    officer.wait_for_selector('[data-testid="research-report"]')
+    officer.click('[data-testid="action-finish_research"] button[type=submit]')
+    officer.wait_for_selector('[data-testid="action-finish_research"]', state="detached")
+    support_request.refresh_from_db()
+    assert support_request.state == RequestState.AWAITING_DECLARATION
+    staff.goto(f"{base}/support/{support_request.pk}/")
     staff.wait_for_selector('[data-testid="declaration-pdf"]')
 
     # --- step 4: the printed declaration, signed and uploaded ------------------------------
@@ -108,7 +154,6 @@ def test_a_request_from_a_phone_call_to_the_committee_minutes(as_user, live_serv
     assert arabic("Ready for the committee") in staff.inner_text('[data-testid="request-state"]')
 
     # --- step 5: a meeting, the agenda, the decision, the minutes --------------------------
-    officer = as_user("researcher")
     officer.goto(f"{base}/support/committee/new/")
     officer.fill("input[name=meets_at]", "15/12/2026 10:00")
     officer.fill("input[name=place]", "مقر الجمعية")
@@ -160,3 +205,54 @@ def test_a_request_from_a_phone_call_to_the_committee_minutes(as_user, live_serv
     staff.goto(f"{base}/support/{support_request.pk}/")
     no_sideways_scroll(staff)
     shot(staff, "support_request_accepted_phone")
+    staff.set_viewport_size({"width": 1280, "height": 900})
+
+    # --- step 6: registered through the customers' create form by the CRM staff ------------
+    assert staff.is_visible('[data-testid="registered-by-crm"]')  # not by centres affairs
+    crm = as_user("crm_staff")
+    crm.goto(f"{base}/support/{support_request.pk}/")
+    crm.click('[data-testid="register-applicant"]')
+    assert crm.input_value("input[name=name]") == "سلوى محمد الحربي"
+    crm.click("button[name=submit_form]")
+    crm.wait_for_selector('[data-testid="customer-form"]')
+    form_url = crm.locator('[data-testid="customer-form"] a').get_attribute("href")
+    manager = as_user("crm_manager")
+    manager.goto(f"{base}{form_url}")
+    manager.click("[data-testid=actions] button.btn-success")
+    manager.wait_for_selector(".alert-success")
+    steward = as_user("steward")
+    steward.goto(f"{base}{form_url}")
+    steward.click("[data-testid=actions] button")
+    steward.wait_for_selector("[data-testid=new-code]")
+    support_request.refresh_from_db()
+    assert support_request.state == RequestState.REGISTERED
+    assert support_request.customer.name == "سلوى محمد الحربي"
+
+    # --- step 7: the support delivered ------------------------------------------------------
+    staff.goto(f"{base}/support/{support_request.pk}/")
+    staff.fill("input[name=delivery-quantity]", "١")
+    staff.click('[data-testid="delivery-submit"]')
+    staff.wait_for_selector('[data-testid="deliveries"] li')
+    support_request.refresh_from_db()
+    assert support_request.state == RequestState.IN_SERVICE
+    assert Delivery.objects.filter(request=support_request, quantity=1).exists()
+    shot(staff, "support_request_in_service")
+
+    # --- after service: invited to the satisfaction survey by the quality officer ------------
+    beneficiary = support_request.customer
+    consents_record(  # she agreed on the phone
+        customer_id=beneficiary.pk,
+        changes={"sms.surveys": True},
+        at=timezone.now(),
+        source="phone",
+    )
+    survey_round = collecting_round(centres=[support_request.centre])
+    quality = as_user("quality")
+    quality.goto(f"{base}/surveys/{survey_round.pk}/invitations/")
+    quality.select_option("select[name=source]", "support_deliveries")
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    quality.fill("input[name=served_from]", today)
+    quality.fill("input[name=served_to]", today)
+    quality.click("main form button[type=submit]")
+    quality.wait_for_selector(".alert-success")
+    assert Invitation.objects.filter(round=survey_round, customer=beneficiary).exists()

@@ -22,7 +22,7 @@ class Dated(Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    typed = forms.DateField(required=False)  # a text box already: left alone
+    typed = forms.DateField(required=False)  # Django's box, which shows ISO: day first too
     upload = forms.FileField(required=False)
 
 
@@ -33,7 +33,7 @@ def test_browser_date_boxes_become_day_first_text_boxes():
     assert isinstance(moment, DayFirstDateTimeInput) and moment.input_type == "text"
     assert "max" not in day.attrs
     assert day.attrs["pattern"] == DATE_PATTERN and moment.attrs["pattern"] == DATETIME_PATTERN
-    assert type(form.fields["typed"].widget) is forms.DateInput
+    assert isinstance(form.fields["typed"].widget, DayFirstDateInput)
 
 
 def test_the_box_shows_the_value_day_first_with_an_arabic_hint():
