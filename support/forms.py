@@ -180,6 +180,29 @@ class ReceptionForm(Form):
         return data
 
 
+class CorrectionForm(Form):
+    """The applicant's data as received, corrected before the declaration, with the reason."""
+
+    applicant_name = forms.CharField(label=_("applicant's name"), max_length=200)
+    applicant_national_id = forms.CharField(label=_("national ID / Iqama"), max_length=20)
+    applicant_mobile = forms.CharField(label=_("mobile"), max_length=20, required=False)
+    applicant_address = forms.CharField(label=_("address"), max_length=300, required=False)
+    need = forms.CharField(label=_("the need"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=200,
+        help_text=_("Written to the request's record with the old and new values."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("applicant_national_id", "applicant_mobile"):
+            self.fields[name].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+
+    def clean_applicant_national_id(self) -> str:
+        return _national_id(self.cleaned_data.get("applicant_national_id", ""), required=True)
+
+
 class HouseholdMemberForm(Form):
     name = forms.CharField(label=_("name"), max_length=200, required=False)
     relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices, required=False)

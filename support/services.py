@@ -322,6 +322,78 @@ def request_receive(
     return support_request
 
 
+# What a correction of the request may change before the applicant declares it: the applicant's
+# data as received, and the need (the customer's own record changes through the customers'
+# modification form).
+CORRECTABLE_FIELDS = (
+    "applicant_name",
+    "applicant_national_id",
+    "applicant_mobile",
+    "applicant_address",
+    "need",
+)
+
+
+def request_correct(
+    *, support_request: SupportRequest, actor: User, values: Mapping[str, Any], reason: str
+) -> list[str]:
+    """Correct what was received (a name misspelt, a wrong mobile) until the applicant
+    declares the data correct: each change is written to the request's record with the
+    reason, old and new. Returns the labels of the fields changed."""
+    require(actor, HANDLE)
+    _require_visible(actor, support_request)
+    reason = _clean_text(reason)
+    if not reason:
+        raise SupportRequestError(_("Write why the data are corrected."))
+    cleaned = _corrected_values(values)
+    with transaction.atomic():
+        locked = _locked(support_request)
+        if locked.state not in EDITABLE_STATES:
+            raise SupportRequestError(
+                _("The applicant declared these data correct: they can no longer change.")
+            )
+        changed = [name for name in CORRECTABLE_FIELDS if getattr(locked, name) != cleaned[name]]
+        if not changed:
+            raise SupportRequestError(_("Nothing was changed."))
+        labels = [str(SupportRequest._meta.get_field(name).verbose_name) for name in changed]
+        lines = [
+            _("%(field)s: «%(old)s» → «%(new)s»")
+            % {"field": label, "old": getattr(locked, name) or "—", "new": cleaned[name] or "—"}
+            for name, label in zip(changed, labels, strict=True)
+        ]
+        for name in changed:
+            setattr(locked, name, cleaned[name])
+        _touch(locked)
+        locked.save(update_fields=[*changed, "last_activity_at"])
+        REQUEST_WORKFLOW.record_event(
+            locked,
+            actor=actor,
+            note=_("Data corrected (%(reason)s):") % {"reason": reason} + "\n" + "\n".join(lines),
+        )
+    for name in changed:
+        setattr(support_request, name, cleaned[name])
+    return labels
+
+
+def _corrected_values(values: Mapping[str, Any]) -> dict[str, str]:
+    name = _clean_text(values.get("applicant_name"))
+    if not name:
+        raise SupportRequestError(_("Write the applicant's name."))
+    need = _clean_text(values.get("need"))
+    if not need:
+        raise SupportRequestError(_("Write what the applicant needs."))
+    return {
+        "applicant_name": name[:200],
+        "applicant_national_id": _check_national_id(
+            values.get("applicant_national_id") or "",
+            message=_("Write the applicant's valid national ID or Iqama."),
+        ),
+        "applicant_mobile": _check_mobile(values.get("applicant_mobile") or ""),
+        "applicant_address": _clean_text(values.get("applicant_address"))[:300],
+        "need": need,
+    }
+
+
 def request_file_public(
     *,
     support_type: SupportType,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("new/", views.request_create, name="request_create"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path("<int:pk>/steps/<slug:action>/", views.request_step, name="request_step"),
+    path("<int:pk>/correct/", views.request_correct, name="request_correct"),
     path("<int:pk>/household/", views.household_add, name="household_add"),
     path(
         "<int:pk>/household/<int:member_pk>/remove/",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from association.selectors import centres_by_pk
+from core.dates import format_compact_date
 from core.http import AuthenticatedRequest, download_name
 from core.pagination import CappedPaginator
 from core.permissions import require
@@ -30,6 +31,7 @@ from .errors import CommitteeError, SupportRequestError
 from .forms import (
     AgendaAddForm,
     CloseMeetingForm,
+    CorrectionForm,
     DecisionForm,
     DeclareForm,
     DocumentChecklistForm,
@@ -205,7 +207,7 @@ def request_create(request: AuthenticatedRequest) -> HttpResponse:
                 )
                 % {
                     "number": support_request.tracking_number,
-                    "date": support_request.earliest_answer_on,
+                    "date": format_compact_date(support_request.earliest_answer_on),
                 },
             )
             return redirect("support:request_detail", pk=support_request.pk)
@@ -329,6 +331,36 @@ def request_step(request: AuthenticatedRequest, pk: int, action: str) -> HttpRes
 
 
 # --- household --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Correct the applicant's data as received, until the applicant declares them correct."""
+    require(request.user, services.HANDLE)
+    support_request = request_or_404(request, pk)
+    if support_request.state not in services.EDITABLE_STATES:
+        messages.error(
+            request, _("The applicant declared these data correct: they can no longer change.")
+        )
+        return redirect("support:request_detail", pk=pk)
+    initial = {name: getattr(support_request, name) for name in services.CORRECTABLE_FIELDS}
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.request_correct(
+                support_request=support_request,
+                actor=request.user,
+                values=form.cleaned_data,
+                reason=form.cleaned_data["reason"],
+            )
+        except SupportRequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Corrected: %(fields)s.") % {"fields": "، ".join(changed)})
+            return redirect("support:request_detail", pk=pk)
+    return render(
+        request, "support/correct_form.html", {"support_request": support_request, "form": form}
+    )
 
 
 @require_POST
