@@ -2,7 +2,8 @@
 keystroke per beneficiary (scan or type the code or national ID, Enter: recorded, the box
 clears and keeps the focus, the running list grows; the same person twice is recorded once);
 (2) a member of the public files a support request on a phone with the online declaration,
-gets a tracking number and follows the request up with it and the national ID."""
+gets a tracking number and follows the request up with it and the national ID; reception
+takes it from the queue, checks the documents, and it is ready for the committee."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -160,5 +161,41 @@ def test_the_public_files_a_support_request_on_a_phone_and_follows_it_up(browser
     assert "1000000115" not in phone.url
     fits(phone, PHONE["width"])
     shot(phone, "support_public_status_390")
+
+    # Reception takes the request from the queue and checks the documents the applicant
+    # brings: with the online declaration given, it is ready for the committee at once (the
+    # rest of the journey is tests/browser/test_support_journey.py's).
+    staff = browser.new_context(locale="ar-SA", viewport={"width": 1280, "height": 900})
+    desk = staff.new_page()
+    desk.set_default_timeout(20000)
+    desk.goto(f"{live_server.url}/accounts/login/")
+    desk.fill("input[name=username]", "crm_staff")
+    desk.fill("input[name=password]", DEMO_PASSWORD)
+    desk.click("#login-form button[type=submit]")
+    desk.wait_for_selector("h1")
+    desk.goto(f"{live_server.url}/support/")
+    desk.click(f"main a:has-text('{number}')")
+    desk.click('[data-testid="documents-link"]')
+    rows = desk.locator('[data-testid="document-row"]')
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        row.locator("input[name^=present_]").check()
+        row.locator("input[name^=legible_]").check()
+        if row.locator("input[name^=expires_]").count():
+            row.locator("input[name^=expires_]").fill("٢٠/١١/٢٠٢٨")
+    desk.click('[data-testid="save-documents"]')
+    desk.wait_for_selector('[data-testid="actions"]')
+    desk.click('[data-testid="action-confirm_complete"] button[type=submit]')
+    desk.wait_for_selector('[data-testid="action-confirm_complete"]', state="detached")
+    support_request.refresh_from_db()
+    assert support_request.state == "ready"
+    assert support_request.handler.username == "crm_staff"  # taken by who acted first
+    staff.close()
+
+    phone.click("[data-testid=status-form] button[type=submit]")
+    phone.wait_for_selector("[data-testid=status-result]")
+    assert phone.inner_text("[data-testid=public-status]").strip() != arabic(
+        "Received: we are checking your documents"
+    )
     context.close()
     assert get_user_model().objects.filter(username="centres_staff").exists()
