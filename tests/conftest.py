@@ -25,6 +25,20 @@ def _fresh_cached_reads():
     bump_all()
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request through the test client activates its language for the thread and leaves it
+    active (LocaleMiddleware never deactivates it): the next test would read English."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    if language:
+        translation.activate(language)
+    else:
+        translation.deactivate_all()
+
+
 @pytest.fixture
 def profile_built(settings):
     """The customer 360 built on every view, not served from customers.profile_cache: for

@@ -734,6 +734,12 @@ TABLE = [
         {"pk": "support_incomplete", "action": "withdraw"},
         post=SUPPORT_RECEPTION | {RESEARCH_OFFICER},
     ),
+    row(
+        "support:request_correct",
+        {"pk": "support_incomplete"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
     # The household is the handler's (the demo centres-affairs employee) and the confidential
     # readers' who also receive requests.
     row(

@@ -4,6 +4,7 @@ values refused with a message; the page only for those who handle the request.""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from support.models import RequestTransition
 from tests.support.fixtures_a import *  # noqa: F403  (fixtures)
@@ -15,6 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_services",
 @pytest.fixture
 def in_english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def values(support_request, **changes):

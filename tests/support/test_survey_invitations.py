@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from messaging.services import consents_record
 from support import delivery
@@ -23,6 +23,8 @@ LAST_WEEK = TODAY - datetime.timedelta(days=7)
 @pytest.fixture
 def english_client(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
