@@ -1,0 +1,20 @@
+"""The manual's pages (/manual/…)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "manual"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("access/", views.access, name="access"),
+    path("access/<int:pk>/decide/", views.access_decide, name="access_decide"),
+    path("delegations/new/", views.delegation_create, name="delegation_create"),
+    path("<slug:key>/", views.document, name="document"),
+    path("<slug:key>/access/", views.access_request, name="access_request"),
+    path("<slug:key>/section/<str:number>/", views.section, name="section"),
+    path("<slug:key>/v/<int:serial>/", views.version, name="version"),
+    path("<slug:key>/v/<int:serial>/pdf/", views.version_pdf, name="version_pdf"),
+]
