@@ -100,6 +100,8 @@ CAMPAIGN_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, CENTRES_MANAGER, RESOUR
 # paper forms in.
 SURVEY_READERS = CRM | CENTRES | {QUALITY_OFFICER, MANAGEMENT}
 PAPER_ENTERERS = CRM | CENTRES | {QUALITY_OFFICER}
+# The manual (1.4): every manager and the CRM staff read it.
+MANUAL_READERS = CRM | {CENTRES_MANAGER, MANAGEMENT, PLANNING_DIRECTOR, COUNCIL_SECRETARY}
 # Pages that hide their object from those who may not read it answer them 404.
 NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | SUPPORT_ONLY | {NO_ROLE}
 NOT_RECOMMENDATION_READERS = (
@@ -734,6 +736,13 @@ TABLE = [
         {"pk": "support_incomplete", "action": "withdraw"},
         post=SUPPORT_RECEPTION | {RESEARCH_OFFICER},
     ),
+    # The applicant's data as received are corrected by reception until the declaration.
+    row(
+        "support:request_correct",
+        {"pk": "support_incomplete"},
+        get=SUPPORT_RECEPTION,
+        post=SUPPORT_RECEPTION,
+    ),
     # The household is the handler's (the demo centres-affairs employee) and the confidential
     # readers' who also receive requests.
     row(
@@ -821,4 +830,17 @@ TABLE = [
     ),
     row("support:statistics", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
     row("support:statistics_export", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
+    # The manual (issue 18, seed 000 section 1): every manager and the CRM staff read it
+    # (1.4), any other staff member asks the controller (the manual's pages answer them 403
+    # with the request form); the CRM manager is the controller (1.3) and delegates (1.6.2).
+    row("manual:index", get=SIGNED_IN),
+    row("manual:search", get=SIGNED_IN),
+    row("manual:access_request", {"key": "crm"}, post=SIGNED_IN),
+    row("manual:document", {"key": "crm"}, get=MANUAL_READERS),
+    row("manual:section", {"key": "crm", "number": "5.1.6"}, get=MANUAL_READERS),
+    row("manual:version", {"key": "crm", "serial": 1}, get=MANUAL_READERS),
+    row("manual:version_pdf", {"key": "crm", "serial": 1}, get=MANUAL_READERS),
+    row("manual:access", get={CRM_MANAGER}),
+    row("manual:access_decide", {"pk": "manual_access_request"}, post={CRM_MANAGER}),
+    row("manual:delegation_create", post={CRM_MANAGER}),
 ]

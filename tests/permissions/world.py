@@ -89,6 +89,7 @@ def build_world():
     world.update(_survey_follow_up(world))
     world.update(_support_requests(world))
     world.update(_support_service(world))
+    world.update(_manual(world))
     return world
 
 
@@ -436,3 +437,13 @@ def _support_service(world):
         "distribution_day": day,
         "distribution_entry": Delivery.objects.filter(distribution_day=day).order_by("pk").first(),
     }
+
+
+def _manual(world):
+    """The manual is loaded by the demo; a staff member's request to read it, waiting."""
+    from manual import services as manual_services
+    from manual.models import ManualDocument
+
+    document = ManualDocument.objects.get(key="beneficiary-relations")
+    request = manual_services.access_request(document=document, actor=world[NO_ROLE])
+    return {"manual_access_request": request}
