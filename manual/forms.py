@@ -33,8 +33,13 @@ class AccessDecisionForm(Form):
     )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class DelegationForm(Form):
-    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=User.objects.none())
+    delegate = StaffChoiceField(label=_("Delegate"), queryset=User.objects.none())
     starts_on = forms.DateField(label=_("From"))
     ends_on = forms.DateField(label=_("To"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -44,7 +49,6 @@ class DelegationForm(Form):
         delegate = self.fields["delegate"]
         assert isinstance(delegate, forms.ModelChoiceField)
         delegate.queryset = selectors.delegate_choices()
-        delegate.label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
 class SearchForm(Form):
