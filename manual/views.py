@@ -11,13 +11,20 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import AuthenticatedRequest, download_name
 
 from . import documents, selectors, services
 from .errors import ManualError
-from .forms import AccessDecisionForm, AccessRequestForm, DelegationForm, SearchForm
+from .forms import (
+    AccessDecisionForm,
+    AccessRequestForm,
+    ChangeForm,
+    DelegationForm,
+    SearchForm,
+    SectionForm,
+)
 from .models import ManualDocument, ManualSection, ManualVersion, ReadingAccess, VersionState
 
 
@@ -49,7 +56,14 @@ def _version_page(
         "sections": sections,
         "changes": list(selectors.changes_of(version)),
         "is_controller": selectors.is_controller(request.user),
+        "may_approve": selectors.may_approve(request.user),
+        "preparing": version.document.versions.filter(
+            state__in=(VersionState.DRAFT, VersionState.SUBMITTED)
+        ).first(),
     }
+    context["editable"] = version.is_editable and context["is_controller"]
+    if context["editable"]:
+        context["change_form"] = ChangeForm(initial={"where": "", "summary": ""})
     if section_number:
         shown = next((s for s in sections if s.number == section_number), None)
         if shown is None:
@@ -238,3 +252,116 @@ def delegation_create(request: AuthenticatedRequest) -> HttpResponse:
     else:
         messages.success(request, _("The delegation was recorded."))
     return redirect("manual:access")
+
+
+# --- a new version (1.5, 1.12) ------------------------------------------------------------------
+
+
+def _version_url(version: ManualVersion) -> str:
+    return reverse("manual:version", args=[version.document.key, version.serial])
+
+
+@require_POST
+def draft_start(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    _require_controller(request)
+    doc = _document(key)
+    try:
+        draft = services.version_start_draft(document=doc, actor=request.user)
+    except ManualError as error:
+        messages.error(request, str(error))
+        return redirect("manual:document", key=key)
+    messages.success(
+        request,
+        _("Version %(serial)s was started as a copy of the version in force.")
+        % {"serial": draft.serial},
+    )
+    return redirect(_version_url(draft))
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: AuthenticatedRequest, key: str, serial: int, number: str) -> HttpResponse:
+    _require_controller(request)
+    version = get_object_or_404(ManualVersion, document__key=key, serial=serial)
+    shown = get_object_or_404(ManualSection, version=version, number=number)
+    form = SectionForm(request.POST or None, initial={"title": shown.title, "text": shown.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_edit(
+                section=shown,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+            )
+        except ManualError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The section was changed in the draft."))
+            return redirect(_version_url(version) + f"#s-{number}")
+    in_force = selectors.version_in_force(version.document)
+    return render(
+        request,
+        "manual/section_form.html",
+        {
+            "document": version.document,
+            "version": version,
+            "section": shown,
+            "form": form,
+            "in_force_section": in_force.sections.filter(number=number).first()
+            if in_force
+            else None,
+        },
+    )
+
+
+@require_POST
+def change_add(request: AuthenticatedRequest, key: str, serial: int) -> HttpResponse:
+    _require_controller(request)
+    version = get_object_or_404(ManualVersion, document__key=key, serial=serial)
+    form = ChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date, the section or page and the summary."))
+        return redirect(_version_url(version) + "#changes")
+    try:
+        services.change_add(
+            version=version,
+            actor=request.user,
+            changed_on=form.cleaned_data["changed_on"],
+            where=form.cleaned_data["where"],
+            summary=form.cleaned_data["summary"],
+        )
+    except ManualError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The change was added to the change log."))
+    return redirect(_version_url(version) + "#changes")
+
+
+@require_POST
+def version_submit(request: AuthenticatedRequest, key: str, serial: int) -> HttpResponse:
+    _require_controller(request)
+    version = get_object_or_404(ManualVersion, document__key=key, serial=serial)
+    try:
+        services.version_submit(version=version, actor=request.user)
+    except ManualError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The version was sent to the sub-council secretary."))
+    return redirect(_version_url(version))
+
+
+@require_POST
+def version_approve(request: AuthenticatedRequest, key: str, serial: int) -> HttpResponse:
+    if not selectors.may_approve(request.user):
+        raise PermissionDenied
+    version = get_object_or_404(ManualVersion, document__key=key, serial=serial)
+    try:
+        services.version_approve(version=version, actor=request.user)
+    except ManualError as error:
+        messages.error(request, str(error))
+        return redirect(_version_url(version))
+    messages.success(
+        request,
+        _("Version %(serial)s is in force; the previous one is kept read-only.")
+        % {"serial": version.serial},
+    )
+    return redirect("manual:document", key=key)

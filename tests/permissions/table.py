@@ -843,4 +843,28 @@ TABLE = [
     row("manual:access", get={CRM_MANAGER}),
     row("manual:access_decide", {"pk": "manual_access_request"}, post={CRM_MANAGER}),
     row("manual:delegation_create", post={CRM_MANAGER}),
+    # A new version (1.5): the controller prepares it (the world's CRM manual has a draft,
+    # version 2), the sub-council secretary approves it (the policy's version 3, submitted).
+    # A version not in force is hidden from the other readers.
+    row(
+        "manual:version",
+        {"key": "crm", "serial": 2},
+        get={CRM_MANAGER, COUNCIL_SECRETARY},
+        hidden=MANUAL_READERS - {CRM_MANAGER, COUNCIL_SECRETARY},
+        label="manual:version draft",
+    ),
+    row("manual:draft_start", {"key": "beneficiary-relations"}, post={CRM_MANAGER}),
+    row(
+        "manual:section_edit",
+        {"key": "crm", "serial": 2, "number": "1.3"},
+        get={CRM_MANAGER},
+        post={CRM_MANAGER},
+    ),
+    row("manual:change_add", {"key": "crm", "serial": 2}, post={CRM_MANAGER}),
+    row("manual:version_submit", {"key": "crm", "serial": 2}, post={CRM_MANAGER}),
+    row(
+        "manual:version_approve",
+        {"key": "beneficiary-relations", "serial": 3},
+        post={COUNCIL_SECRETARY},
+    ),
 ]

@@ -446,4 +446,18 @@ def _manual(world):
 
     document = ManualDocument.objects.get(key="beneficiary-relations")
     request = manual_services.access_request(document=document, actor=world[NO_ROLE])
+    # A draft of the CRM manual (version 2) and the policy's version 3 submitted.
+    controller = world[roles.CRM_MANAGER.code]
+    manual_services.version_start_draft(
+        document=ManualDocument.objects.get(key="crm"), actor=controller
+    )
+    submitted = manual_services.version_start_draft(document=document, actor=controller)
+    manual_services.change_add(
+        version=submitted,
+        actor=controller,
+        changed_on=timezone.localdate(),
+        where="4",
+        summary="إضافة قناة تواصل",
+    )
+    manual_services.version_submit(version=submitted, actor=controller)
     return {"manual_access_request": request}

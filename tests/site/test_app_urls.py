@@ -118,6 +118,11 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("manual:section", ("crm", "5.2-1")): "/manual/crm/section/5.2-1/",
     ("manual:version", ("crm", 1)): "/manual/crm/v/1/",
     ("manual:version_pdf", ("crm", 1)): "/manual/crm/v/1/pdf/",
+    ("manual:draft_start", ("crm",)): "/manual/crm/drafts/new/",
+    ("manual:section_edit", ("crm", 2, "5.1.6")): "/manual/crm/v/2/section/5.1.6/edit/",
+    ("manual:change_add", ("crm", 2)): "/manual/crm/v/2/changes/new/",
+    ("manual:version_submit", ("crm", 2)): "/manual/crm/v/2/submit/",
+    ("manual:version_approve", ("crm", 2)): "/manual/crm/v/2/approve/",
 }
 
 
