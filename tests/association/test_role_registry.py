@@ -308,6 +308,12 @@ GRANTS_BEFORE_THE_REGISTRY = {
         "association.view_city",
         "association.view_department",
         "association.view_publicholiday",
+    },  # The manual's 12-month reviews (issue 18, 1.10) read the association's structure.
+    roles.ADMIN_AFFAIRS_DIRECTOR: {
+        "association.view_centre",
+        "association.view_city",
+        "association.view_department",
+        "association.view_publicholiday",
     },
 }
 
@@ -415,6 +421,7 @@ MANUAL_GRANTS = {
     roles.MANAGEMENT: _MANUAL_READ,
     roles.PLANNING_DIRECTOR: _MANUAL_READ,
     roles.COUNCIL_SECRETARY: _MANUAL_READ | {"manual.approve_manual_version"},
+    roles.ADMIN_AFFAIRS_DIRECTOR: _MANUAL_READ,
 }
 for _role, _granted_here in MANUAL_GRANTS.items():
     GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY.get(_role, set()) | _granted_here

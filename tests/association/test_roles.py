@@ -211,6 +211,12 @@ EXPECTED_GRANTS = {
         "association.view_city",
         "association.view_department",
         "association.view_publicholiday",
+    },  # The manual's 12-month reviews (issue 18, 1.10) read the association's structure.
+    roles.ADMIN_AFFAIRS_DIRECTOR: {
+        "association.view_centre",
+        "association.view_city",
+        "association.view_department",
+        "association.view_publicholiday",
     },
 }
 
@@ -318,6 +324,7 @@ MANUAL_GRANTS = {
     roles.MANAGEMENT: _MANUAL_READ,
     roles.PLANNING_DIRECTOR: _MANUAL_READ,
     roles.COUNCIL_SECRETARY: _MANUAL_READ | {"manual.approve_manual_version"},
+    roles.ADMIN_AFFAIRS_DIRECTOR: _MANUAL_READ,
 }
 for _role, _granted_here in MANUAL_GRANTS.items():
     EXPECTED_GRANTS[_role] = EXPECTED_GRANTS.get(_role, set()) | _granted_here
@@ -438,5 +445,5 @@ def test_user_roles_and_permissions(make_user):
 
 def test_role_codes_are_unique_and_found_by_code():
     codes = [role.code for role in roles.ALL_ROLES]
-    assert len(codes) == len(set(codes)) == 13
+    assert len(codes) == len(set(codes)) == 14
     assert roles.role_by_code("council_secretary") is roles.COUNCIL_SECRETARY

@@ -18,7 +18,6 @@ from manual.models import (
     ManualVersion,
     ProcedureStep,
     Reading,
-    ReadingAccess,
     VersionState,
     VersionTransition,
 )
@@ -26,7 +25,7 @@ from manual.models import (
 pytestmark = pytest.mark.django_db
 
 
-# --- loading -----------------------------------------------------------------------------------
+# --- loading ---------------
 
 
 def test_load_creates_each_document_in_force_with_its_header(loaded):
@@ -66,7 +65,7 @@ def test_the_state_is_changed_only_by_transitions(crm_manual):
         version.state = VersionState.DRAFT
 
 
-# --- reading access (1.4) ------------------------------------------------------------------------
+# --- reading access (1.4) ---------------
 
 
 def test_managers_and_crm_staff_read_others_do_not(people, crm_manual):
@@ -135,7 +134,7 @@ def test_the_reading_log(people, crm_manual):
     assert list(selectors.reading_log()) == [reading]
 
 
-# --- the controller's delegations (1.6.2) ----------------------------------------------------------
+# --- the controller's delegations (1.6.2) ---------------
 
 
 def test_a_delegate_acts_as_controller_within_the_dates(people, crm_manual, english):
@@ -182,7 +181,7 @@ def test_delegation_rules(people, english):
         )
 
 
-# --- versions (1.5, 1.12) ----------------------------------------------------------------------------
+# --- versions (1.5, 1.12) ---------------
 
 
 def _submitted(people, document):

@@ -16,6 +16,7 @@ Object names in `args` are keys of the world (tests/permissions/world.py).
 from dataclasses import dataclass, field
 
 from association.roles import (
+    ADMIN_AFFAIRS_DIRECTOR,
     CENTRES_MANAGER,
     CENTRES_STAFF,
     COMMITTEE_MEMBER,
@@ -51,6 +52,9 @@ EVERY_ROLE = frozenset(
 # The two roles of the support requests (seed 003) work only there: the other pillars'
 # pages treat them as any role without the right (403, or 404 where a page hides its object).
 SUPPORT_ONLY = frozenset({RESEARCH_OFFICER, COMMITTEE_MEMBER})
+# The director of administrative affairs (the manual's 12-month reviews, 1.10) reads the
+# manual and nothing of the pillars: treated as the support roles are.
+OUTSIDE_PILLARS = SUPPORT_ONLY | {ADMIN_AFFAIRS_DIRECTOR}
 # Any signed-in user, a user holding no role included.
 SIGNED_IN = "signed in"
 # The URL does not answer this method (405 to every signed-in user).
@@ -101,11 +105,17 @@ CAMPAIGN_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, CENTRES_MANAGER, RESOUR
 SURVEY_READERS = CRM | CENTRES | {QUALITY_OFFICER, MANAGEMENT}
 PAPER_ENTERERS = CRM | CENTRES | {QUALITY_OFFICER}
 # The manual (1.4): every manager and the CRM staff read it.
-MANUAL_READERS = CRM | {CENTRES_MANAGER, MANAGEMENT, PLANNING_DIRECTOR, COUNCIL_SECRETARY}
+MANUAL_READERS = CRM | {
+    CENTRES_MANAGER,
+    MANAGEMENT,
+    PLANNING_DIRECTOR,
+    COUNCIL_SECRETARY,
+    ADMIN_AFFAIRS_DIRECTOR,
+}
 # Pages that hide their object from those who may not read it answer them 404.
-NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | SUPPORT_ONLY | {NO_ROLE}
+NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | OUTSIDE_PILLARS | {NO_ROLE}
 NOT_RECOMMENDATION_READERS = (
-    (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | SUPPORT_ONLY | {NO_ROLE}
+    (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | OUTSIDE_PILLARS | {NO_ROLE}
 )
 # Survey follow-up (3.1.16-3.1.19): the quality officer analyses, the managers review and treat
 # the weak points, management decides; success stories are read by the CRM department, the
@@ -201,13 +211,13 @@ TABLE = [
         "core:job_detail",
         {"pk": "job_customers"},
         get={CRM_STAFF},
-        hidden=EVERY_ROLE | SUPPORT_ONLY | {NO_ROLE},
+        hidden=EVERY_ROLE | OUTSIDE_PILLARS | {NO_ROLE},
     ),
     row(
         "core:job_status",
         {"pk": "job_customers"},
         get={CRM_STAFF},
-        hidden=EVERY_ROLE | SUPPORT_ONLY | {NO_ROLE},
+        hidden=EVERY_ROLE | OUTSIDE_PILLARS | {NO_ROLE},
     ),
     # --- customers (manual 6) -------------------------------------------------------------
     row("customers:list", get=EVERY_ROLE),

@@ -62,6 +62,7 @@ DEMO_USERNAME = {
     roles.COUNCIL_SECRETARY: "secretary",
     roles.RESEARCH_OFFICER: "researcher",
     roles.COMMITTEE_MEMBER: "committee",
+    roles.ADMIN_AFFAIRS_DIRECTOR: "admin_affairs",
 }
 # The demo centres-affairs employee works in these two Jeddah centres (association.demo).
 OWN_CENTRE = "مركز حي الصفا"
