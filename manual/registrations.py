@@ -13,11 +13,16 @@ from .models import ManualVersion, VersionState
 
 WORK_ITEMS = 15
 
-# Every staff member sees the entry: those who may not read the manual ask for access there.
+# Every role sees the entry (each reads the association's structure): those who may not read
+# the manual ask for access there.
 navigation.register_nav_item(
     "reports",
     navigation.NavItem(
-        gettext_lazy("The manual"), "manual:index", "journal-bookmark", None, weight=90
+        gettext_lazy("The manual"),
+        "manual:index",
+        "journal-bookmark",
+        "association.view_centre",
+        weight=90,
     ),
 )
 

@@ -55,7 +55,7 @@ WORK = {
 }
 # Whose home page has nothing waiting on the demo data: the deputy works only while the
 # steward is away; the management reads the figures.
-NOTHING_WAITING = {"deputy_steward", "management"}
+NOTHING_WAITING = {"deputy_steward", "management", "admin_affairs"}
 # The most queries a home page may run on the demo data (session, user, one or two per
 # work provider and per headline; the permissions, roles, profile and holidays come from
 # the cache once read). Measured: 36 (CRM manager), 50 (superuser), one spare.
