@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from manual import selectors, services
 from manual.errors import ManualError
@@ -283,7 +283,8 @@ def test_two_approvals_at_once_one_wins(people_roles, english):
     def approve(user):
         try:
             barrier.wait()
-            services.version_approve(version=submitted, actor=user)
+            with translation.override("en"):  # the fixture's override is the main thread's
+                services.version_approve(version=submitted, actor=user)
             outcomes.append("approved")
         except ManualError as error:
             outcomes.append(str(error))
