@@ -66,6 +66,7 @@ DEMO_USERS: list[DemoUser] = [
     ("secretary", "عبدالرحمن", "الجهني", roles.COUNCIL_SECRETARY, "council", []),
     ("researcher", "سلمان", "العتيبي", roles.RESEARCH_OFFICER, "centres", []),
     ("committee", "أمل", "الدوسري", roles.COMMITTEE_MEMBER, "management", []),
+    ("admin_affairs", "طارق", "الحازمي", roles.ADMIN_AFFAIRS_DIRECTOR, "management", []),
 ]
 
 ADMIN_USERNAME = "admin"

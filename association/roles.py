@@ -47,6 +47,12 @@ COUNCIL_SECRETARY = Role("council_secretary", "أمين المجلس الفرع�
 # reports; the research committee's members (the group's members, set in the admin) decide.
 RESEARCH_OFFICER = Role("research_officer", "مسؤول البحث الاجتماعي", _("Social research officer"))
 COMMITTEE_MEMBER = Role("committee_member", "عضو لجنة البحث", _("Research committee member"))
+# The manual (seed 000, 1.10): approves the 12-month reviews of its policies and procedures.
+ADMIN_AFFAIRS_DIRECTOR = Role(
+    "admin_affairs_director",
+    "مدير إدارة الشؤون الإدارية",
+    _("Director of administrative affairs"),
+)
 
 ALL_ROLES = (
     CRM_STAFF,
@@ -62,6 +68,7 @@ ALL_ROLES = (
     COUNCIL_SECRETARY,
     RESEARCH_OFFICER,
     COMMITTEE_MEMBER,
+    ADMIN_AFFAIRS_DIRECTOR,
 )
 
 # Who sees the row of headline figures on top of "عملي" (core.dashboard): the department
@@ -127,6 +134,7 @@ GRANTS = {
     COUNCIL_SECRETARY: _READ_STRUCTURE,
     RESEARCH_OFFICER: _READ_STRUCTURE,
     COMMITTEE_MEMBER: _READ_STRUCTURE,
+    ADMIN_AFFAIRS_DIRECTOR: _READ_STRUCTURE,
 }
 
 # Which roles reach the Django admin (is_staff) in the demo data.

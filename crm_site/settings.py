@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PROJECT_APPS = [
     "core",
     "association",
+    "manual",
     "customers",
     "messaging",
     "programmes",

@@ -308,6 +308,12 @@ GRANTS_BEFORE_THE_REGISTRY = {
         "association.view_city",
         "association.view_department",
         "association.view_publicholiday",
+    },  # The manual's 12-month reviews (issue 18, 1.10) read the association's structure.
+    roles.ADMIN_AFFAIRS_DIRECTOR: {
+        "association.view_centre",
+        "association.view_city",
+        "association.view_department",
+        "association.view_publicholiday",
     },
 }
 
@@ -403,6 +409,22 @@ SURVEY_ANALYSIS_GRANTS = {
 }
 for _role, _granted_here in SURVEY_ANALYSIS_GRANTS.items():
     GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY[_role] | _granted_here
+
+# The manual (manual/roles.py, issue 18), written by hand from seed 000 section 1: every
+# manager and the CRM staff read it (1.4); the CRM manager is its controller (1.3); the
+# sub-council secretary approves its versions (1.5).
+_MANUAL_READ = {"manual.view_manualdocument"}
+MANUAL_GRANTS = {
+    roles.CRM_STAFF: _MANUAL_READ,
+    roles.CRM_MANAGER: _MANUAL_READ | {"manual.control_manual"},
+    roles.CENTRES_MANAGER: _MANUAL_READ,
+    roles.MANAGEMENT: _MANUAL_READ,
+    roles.PLANNING_DIRECTOR: _MANUAL_READ,
+    roles.COUNCIL_SECRETARY: _MANUAL_READ | {"manual.approve_manual_version"},
+    roles.ADMIN_AFFAIRS_DIRECTOR: _MANUAL_READ,
+}
+for _role, _granted_here in MANUAL_GRANTS.items():
+    GRANTS_BEFORE_THE_REGISTRY[_role] = GRANTS_BEFORE_THE_REGISTRY.get(_role, set()) | _granted_here
 
 # The support requests app (support/roles.py, issue 17), written by hand from seed 003:
 # CRM and centres-affairs staff receive requests and record deliveries (centres staff run

@@ -211,6 +211,12 @@ EXPECTED_GRANTS = {
         "association.view_city",
         "association.view_department",
         "association.view_publicholiday",
+    },  # The manual's 12-month reviews (issue 18, 1.10) read the association's structure.
+    roles.ADMIN_AFFAIRS_DIRECTOR: {
+        "association.view_centre",
+        "association.view_city",
+        "association.view_department",
+        "association.view_publicholiday",
     },
 }
 
@@ -306,6 +312,22 @@ SURVEY_ANALYSIS_GRANTS = {
 }
 for _role, _granted_here in SURVEY_ANALYSIS_GRANTS.items():
     EXPECTED_GRANTS[_role] = EXPECTED_GRANTS[_role] | _granted_here
+
+# The manual (manual/roles.py, issue 18), written by hand from seed 000 section 1: every
+# manager and the CRM staff read it (1.4); the CRM manager is its controller (1.3); the
+# sub-council secretary approves its versions (1.5).
+_MANUAL_READ = {"manual.view_manualdocument"}
+MANUAL_GRANTS = {
+    roles.CRM_STAFF: _MANUAL_READ,
+    roles.CRM_MANAGER: _MANUAL_READ | {"manual.control_manual"},
+    roles.CENTRES_MANAGER: _MANUAL_READ,
+    roles.MANAGEMENT: _MANUAL_READ,
+    roles.PLANNING_DIRECTOR: _MANUAL_READ,
+    roles.COUNCIL_SECRETARY: _MANUAL_READ | {"manual.approve_manual_version"},
+    roles.ADMIN_AFFAIRS_DIRECTOR: _MANUAL_READ,
+}
+for _role, _granted_here in MANUAL_GRANTS.items():
+    EXPECTED_GRANTS[_role] = EXPECTED_GRANTS.get(_role, set()) | _granted_here
 
 # The support requests app (support/roles.py, issue 17), written by hand from seed 003:
 # CRM and centres-affairs staff receive requests and record deliveries (centres staff run
@@ -423,5 +445,5 @@ def test_user_roles_and_permissions(make_user):
 
 def test_role_codes_are_unique_and_found_by_code():
     codes = [role.code for role in roles.ALL_ROLES]
-    assert len(codes) == len(set(codes)) == 13
+    assert len(codes) == len(set(codes)) == 14
     assert roles.role_by_code("council_secretary") is roles.COUNCIL_SECRETARY

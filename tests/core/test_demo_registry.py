@@ -27,6 +27,7 @@ def test_each_loader_runs_after_the_loaders_it_builds_on():
     order = [loader.name for loader in demo.demo_loaders_in_order()]
     assert order == [
         "association",
+        "manual",
         "customers",
         "messaging",
         "programmes",
@@ -77,5 +78,5 @@ def test_load_demo_data_prints_each_apps_message_in_order():
         "Created 11 demo support requests.",
         "Created demo users: crm_staff, crm_manager, centres_staff, centres_manager, quality, "
         "steward, deputy_steward, management, planning, resources, secretary, researcher, "
-        "committee, admin",
+        "committee, admin_affairs, admin",
     ]

@@ -16,6 +16,7 @@ Object names in `args` are keys of the world (tests/permissions/world.py).
 from dataclasses import dataclass, field
 
 from association.roles import (
+    ADMIN_AFFAIRS_DIRECTOR,
     CENTRES_MANAGER,
     CENTRES_STAFF,
     COMMITTEE_MEMBER,
@@ -51,6 +52,9 @@ EVERY_ROLE = frozenset(
 # The two roles of the support requests (seed 003) work only there: the other pillars'
 # pages treat them as any role without the right (403, or 404 where a page hides its object).
 SUPPORT_ONLY = frozenset({RESEARCH_OFFICER, COMMITTEE_MEMBER})
+# The director of administrative affairs (the manual's 12-month reviews, 1.10) reads the
+# manual and nothing of the pillars: treated as the support roles are.
+OUTSIDE_PILLARS = SUPPORT_ONLY | {ADMIN_AFFAIRS_DIRECTOR}
 # Any signed-in user, a user holding no role included.
 SIGNED_IN = "signed in"
 # The URL does not answer this method (405 to every signed-in user).
@@ -100,10 +104,18 @@ CAMPAIGN_READERS = CRM | {MANAGEMENT, PLANNING_DIRECTOR, CENTRES_MANAGER, RESOUR
 # paper forms in.
 SURVEY_READERS = CRM | CENTRES | {QUALITY_OFFICER, MANAGEMENT}
 PAPER_ENTERERS = CRM | CENTRES | {QUALITY_OFFICER}
+# The manual (1.4): every manager and the CRM staff read it.
+MANUAL_READERS = CRM | {
+    CENTRES_MANAGER,
+    MANAGEMENT,
+    PLANNING_DIRECTOR,
+    COUNCIL_SECRETARY,
+    ADMIN_AFFAIRS_DIRECTOR,
+}
 # Pages that hide their object from those who may not read it answer them 404.
-NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | SUPPORT_ONLY | {NO_ROLE}
+NOT_ANALYSIS_READERS = (EVERY_ROLE - ANALYSIS_READERS) | OUTSIDE_PILLARS | {NO_ROLE}
 NOT_RECOMMENDATION_READERS = (
-    (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | SUPPORT_ONLY | {NO_ROLE}
+    (EVERY_ROLE - RECOMMENDATION_READERS - {CRM_STAFF}) | OUTSIDE_PILLARS | {NO_ROLE}
 )
 # Survey follow-up (3.1.16-3.1.19): the quality officer analyses, the managers review and treat
 # the weak points, management decides; success stories are read by the CRM department, the
@@ -199,13 +211,13 @@ TABLE = [
         "core:job_detail",
         {"pk": "job_customers"},
         get={CRM_STAFF},
-        hidden=EVERY_ROLE | SUPPORT_ONLY | {NO_ROLE},
+        hidden=EVERY_ROLE | OUTSIDE_PILLARS | {NO_ROLE},
     ),
     row(
         "core:job_status",
         {"pk": "job_customers"},
         get={CRM_STAFF},
-        hidden=EVERY_ROLE | SUPPORT_ONLY | {NO_ROLE},
+        hidden=EVERY_ROLE | OUTSIDE_PILLARS | {NO_ROLE},
     ),
     # --- customers (manual 6) -------------------------------------------------------------
     row("customers:list", get=EVERY_ROLE),
@@ -734,6 +746,7 @@ TABLE = [
         {"pk": "support_incomplete", "action": "withdraw"},
         post=SUPPORT_RECEPTION | {RESEARCH_OFFICER},
     ),
+    # The applicant's data as received are corrected by reception until the declaration.
     row(
         "support:request_correct",
         {"pk": "support_incomplete"},
@@ -827,4 +840,41 @@ TABLE = [
     ),
     row("support:statistics", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
     row("support:statistics_export", get={CRM_MANAGER, CENTRES_MANAGER, MANAGEMENT}),
+    # The manual (issue 18, seed 000 section 1): every manager and the CRM staff read it
+    # (1.4), any other staff member asks the controller (the manual's pages answer them 403
+    # with the request form); the CRM manager is the controller (1.3) and delegates (1.6.2).
+    row("manual:index", get=SIGNED_IN),
+    row("manual:search", get=SIGNED_IN),
+    row("manual:access_request", {"key": "crm"}, post=SIGNED_IN),
+    row("manual:document", {"key": "crm"}, get=MANUAL_READERS),
+    row("manual:section", {"key": "crm", "number": "5.1.6"}, get=MANUAL_READERS),
+    row("manual:version", {"key": "crm", "serial": 1}, get=MANUAL_READERS),
+    row("manual:version_pdf", {"key": "crm", "serial": 1}, get=MANUAL_READERS),
+    row("manual:access", get={CRM_MANAGER}),
+    row("manual:access_decide", {"pk": "manual_access_request"}, post={CRM_MANAGER}),
+    row("manual:delegation_create", post={CRM_MANAGER}),
+    # A new version (1.5): the controller prepares it (the world's CRM manual has a draft,
+    # version 2), the sub-council secretary approves it (the policy's version 3, submitted).
+    # A version not in force is hidden from the other readers.
+    row(
+        "manual:version",
+        {"key": "crm", "serial": 2},
+        get={CRM_MANAGER, COUNCIL_SECRETARY},
+        hidden=MANUAL_READERS - {CRM_MANAGER, COUNCIL_SECRETARY},
+        label="manual:version draft",
+    ),
+    row("manual:draft_start", {"key": "beneficiary-relations"}, post={CRM_MANAGER}),
+    row(
+        "manual:section_edit",
+        {"key": "crm", "serial": 2, "number": "1.3"},
+        get={CRM_MANAGER},
+        post={CRM_MANAGER},
+    ),
+    row("manual:change_add", {"key": "crm", "serial": 2}, post={CRM_MANAGER}),
+    row("manual:version_submit", {"key": "crm", "serial": 2}, post={CRM_MANAGER}),
+    row(
+        "manual:version_approve",
+        {"key": "beneficiary-relations", "serial": 3},
+        post={COUNCIL_SECRETARY},
+    ),
 ]

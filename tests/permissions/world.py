@@ -62,6 +62,7 @@ DEMO_USERNAME = {
     roles.COUNCIL_SECRETARY: "secretary",
     roles.RESEARCH_OFFICER: "researcher",
     roles.COMMITTEE_MEMBER: "committee",
+    roles.ADMIN_AFFAIRS_DIRECTOR: "admin_affairs",
 }
 # The demo centres-affairs employee works in these two Jeddah centres (association.demo).
 OWN_CENTRE = "مركز حي الصفا"
@@ -89,6 +90,7 @@ def build_world():
     world.update(_survey_follow_up(world))
     world.update(_support_requests(world))
     world.update(_support_service(world))
+    world.update(_manual(world))
     return world
 
 
@@ -436,3 +438,27 @@ def _support_service(world):
         "distribution_day": day,
         "distribution_entry": Delivery.objects.filter(distribution_day=day).order_by("pk").first(),
     }
+
+
+def _manual(world):
+    """The manual is loaded by the demo; a staff member's request to read it, waiting."""
+    from manual import services as manual_services
+    from manual.models import ManualDocument
+
+    document = ManualDocument.objects.get(key="beneficiary-relations")
+    request = manual_services.access_request(document=document, actor=world[NO_ROLE])
+    # A draft of the CRM manual (version 2) and the policy's version 3 submitted.
+    controller = world[roles.CRM_MANAGER.code]
+    manual_services.version_start_draft(
+        document=ManualDocument.objects.get(key="crm"), actor=controller
+    )
+    submitted = manual_services.version_start_draft(document=document, actor=controller)
+    manual_services.change_add(
+        version=submitted,
+        actor=controller,
+        changed_on=timezone.localdate(),
+        where="4",
+        summary="إضافة قناة تواصل",
+    )
+    manual_services.version_submit(version=submitted, actor=controller)
+    return {"manual_access_request": request}

@@ -106,6 +106,23 @@ PATHS_BEFORE_THE_REGISTRY = {
     ("support:meeting_list", ()): "/support/committee/",
     ("support:meeting_detail", (2,)): "/support/committee/2/",
     ("support:minutes_pdf", (2,)): "/support/committee/2/minutes.pdf",
+    # the manual (issue 18): its documents, versions, sections, search and reading access
+    ("manual:index", ()): "/manual/",
+    ("manual:search", ()): "/manual/search/",
+    ("manual:access", ()): "/manual/access/",
+    ("manual:access_decide", (3,)): "/manual/access/3/decide/",
+    ("manual:delegation_create", ()): "/manual/delegations/new/",
+    ("manual:document", ("crm",)): "/manual/crm/",
+    ("manual:access_request", ("crm",)): "/manual/crm/access/",
+    ("manual:section", ("crm", "5.1.6")): "/manual/crm/section/5.1.6/",
+    ("manual:section", ("crm", "5.2-1")): "/manual/crm/section/5.2-1/",
+    ("manual:version", ("crm", 1)): "/manual/crm/v/1/",
+    ("manual:version_pdf", ("crm", 1)): "/manual/crm/v/1/pdf/",
+    ("manual:draft_start", ("crm",)): "/manual/crm/drafts/new/",
+    ("manual:section_edit", ("crm", 2, "5.1.6")): "/manual/crm/v/2/section/5.1.6/edit/",
+    ("manual:change_add", ("crm", 2)): "/manual/crm/v/2/changes/new/",
+    ("manual:version_submit", ("crm", 2)): "/manual/crm/v/2/submit/",
+    ("manual:version_approve", ("crm", 2)): "/manual/crm/v/2/approve/",
 }
 
 
@@ -124,6 +141,7 @@ def test_each_project_app_declares_its_own_prefixes():
     # Finance's donation pages kept the /opportunities/ paths they had before the app.
     assert declared == [
         ("jobs/", "core.urls"),
+        ("manual/", "manual.urls"),
         ("customers/", "customers.urls"),
         ("u/", "messaging.urls_public"),
         ("hooks/", "messaging.urls_hooks"),

@@ -21,7 +21,11 @@ PDF_TEMPLATES = {
     # An e-mail's HTML body: read by mail clients, which need inline styles.
     "messaging/templates/messaging/email.html",
 }
-PDF_FOLDERS = ("reports/templates/reports/pdf/", "campaigns/templates/campaigns/pdf/")
+PDF_FOLDERS = (
+    "reports/templates/reports/pdf/",
+    "campaigns/templates/campaigns/pdf/",
+    "manual/templates/manual/pdf/",
+)
 
 EXPECTED = {
     "default-src": {"'self'"},
