@@ -10,7 +10,6 @@ durations from this app later, never the reverse."""
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -279,12 +278,7 @@ class ReadingAccess(models.Model):
         related_name="access_requests",
         verbose_name=_("manual document"),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("staff member"),
-    )
+    user = staff_member(_("staff member"), required=True)
     state = models.CharField(
         _("status"), max_length=20, choices=AccessState.choices, default=AccessState.REQUESTED
     )
@@ -321,12 +315,7 @@ class Reading(models.Model):
         related_name="readings",
         verbose_name=_("manual version"),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("reader"),
-    )
+    user = staff_member(_("reader"), required=True)
     section_number = models.CharField(_("section"), max_length=20, blank=True)
     at = models.DateTimeField(_("read at"), auto_now_add=True, db_index=True)
 
@@ -343,12 +332,7 @@ class ControllerDelegation(models.Model):
     """The controller (the CRM manager, 1.3) delegates applying the manual to a CRM staff
     member for dates (1.6.2): within them the delegate acts as the controller."""
 
-    delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("delegate"),
-    )
+    delegate = staff_member(_("delegate"), required=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     granted_by = staff_member(_("delegated by"), required=True)
